@@ -1,0 +1,47 @@
+// Package fourplusn runs a township's "4+N" dispute-mediation and
+// grid-governance work: police + justice office + grid + people's mediation
+// committee, plus N other bodies, working through a five-level grid of people
+// who find, register, mediate and escalate neighbourhood disputes and safety
+// hazards before they grow ("小事有人问，大事有人管").
+//
+// The library is pure domain code; storage and transport are adapters:
+//
+//	grid/        the five-level tree of cells, members and their posts, and
+//	             the permission policy every service asks before it acts
+//	mediation/   dispute cases from first inquiry to closed: intake, grading
+//	             and routing, review, acceptance, 4+N sessions, agreements,
+//	             escalation, transfer, follow-up, deadlines and a
+//	             hash-chained timeline
+//	hazard/      safety hazards: whistle reports, rectification, verification
+//	stats/       counts, rates, period-over-period figures, the tracking view
+//	adapters/    storage and transport, one package each
+//	examples/    small programs that embed the library
+//
+// # Errors
+//
+// This root package holds the one vocabulary every other package shares: the
+// error type [Error] with its small set of codes ([Invalid], [Unauthorized],
+// [Forbidden], [NotFound], [Conflict], [Internal]) and [ErrorCode] to read the
+// code of any error. It lives here, and not in a package of its own, because
+// every domain package and every adapter needs it and it needs nothing:
+// putting it at the root keeps the import graph a tree with the vocabulary at
+// its top, as in a standard Go layout. An adapter maps codes to its protocol
+// in one table; a [Code] is itself an error, so
+//
+//	errors.Is(err, fourplusn.Forbidden)
+//
+// asks whether err, however deeply wrapped, carries that code.
+//
+// # Quick start
+//
+// Build the demo township (the seed's Gucheng sub-district) and ask the grid
+// policy what a post may do:
+//
+//	g := gridtest.Gucheng()
+//	head := g.Member("gc-head-mayuan") // the level-3 head of 马园
+//	err := grid.DefaultPolicy().Can(head.Actor(), grid.Accept, grid.Target{Cell: g.Tree.MustCell("mayuan-g1").Path})
+//
+// err is nil when the action is allowed, and otherwise a coded error naming
+// the rule that refused it. examples/quickstart prints the whole tree and what
+// a handful of posts may do where.
+package fourplusn
