@@ -35,11 +35,11 @@
 // # Quick start
 //
 // Build the demo township (the seed's Gucheng sub-district) and ask the grid
-// policy what a post may do:
+// policy whether 马园's community officer may accept a case in 马园 one group:
 //
-//	g := gridtest.Gucheng()
-//	head := g.Member("gc-head-mayuan") // the level-3 head of 马园
-//	err := grid.DefaultPolicy().Can(head.Actor(), grid.Accept, grid.Target{Cell: g.Tree.MustCell("mayuan-g1").Path})
+//	d := gridtest.Gucheng()
+//	officer := d.Member("mayuan-police").Actor()
+//	err := grid.DefaultPolicy().Can(officer, grid.Accept, grid.Target{Cell: d.Path("mayuan-1")})
 //
 // err is nil when the action is allowed, and otherwise a coded error naming
 // the rule that refused it. examples/quickstart prints the whole tree and what

@@ -1,0 +1,180 @@
+package grid
+
+import (
+	"fmt"
+
+	"github.com/fourplusn/fourplusn"
+)
+
+// Department is the body a member works for: the four of "4+N", or a named
+// partner body (the N).
+type Department uint8
+
+// The departments. Do not reorder: stored values are these numbers' names.
+const (
+	DeptPolice    Department = iota + 1 // 公安: community and auxiliary police, duty officers
+	DeptJustice                         // 司法: the justice office
+	DeptGrid                            // 网格: grid heads and grid workers
+	DeptMediation                       // 民调: the people's mediation committee
+	DeptPartner                         // N: a named body (land office, residents' committee, …)
+)
+
+var departmentNames = [...]string{"", "police", "justice", "grid", "mediation_committee", "partner"}
+
+// String returns the department's stable name, as stored and sent.
+func (d Department) String() string {
+	if int(d) < len(departmentNames) && d != 0 {
+		return departmentNames[d]
+	}
+	return fmt.Sprintf("department(%d)", d)
+}
+
+// ParseDepartment reads a department's stable name.
+func ParseDepartment(s string) (Department, error) {
+	for d := DeptPolice; d <= DeptPartner; d++ {
+		if departmentNames[d] == s {
+			return d, nil
+		}
+	}
+	return 0, fourplusn.FieldError("department", "unknown department %q", s)
+}
+
+// Role is what a post does in its cell.
+type Role uint8
+
+// The roles. Do not reorder: Policy tables are indexed by them.
+const (
+	GridHead        Role = iota + 1 // 网格长: the head of a cell at any level
+	GridWorker                      // 网格员
+	CommunityPolice                 // 社区民警: one officer per village or grid
+	AuxiliaryPolice                 // 辅警
+	JusticeOfficer                  // 司法所: the justice office head and staff
+	Mediator                        // 人民调解员 of the mediation committee
+	DutyOfficer                     // 值班员: the 24-hour watch
+	Partner                         // an N-partner taking part case by case
+	numRoles
+)
+
+var roleNames = [...]string{"", "grid_head", "grid_worker", "community_police", "auxiliary_police", "justice_officer", "mediator", "duty_officer", "partner"}
+
+// Roles lists every role, in order.
+func Roles() []Role {
+	roles := make([]Role, 0, numRoles-1)
+	for r := GridHead; r < numRoles; r++ {
+		roles = append(roles, r)
+	}
+	return roles
+}
+
+// Valid reports whether r is one of the roles.
+func (r Role) Valid() bool { return r >= GridHead && r < numRoles }
+
+// String returns the role's stable name, as stored and sent.
+func (r Role) String() string {
+	if r.Valid() {
+		return roleNames[r]
+	}
+	return fmt.Sprintf("role(%d)", r)
+}
+
+// ParseRole reads a role's stable name.
+func ParseRole(s string) (Role, error) {
+	for r := GridHead; r < numRoles; r++ {
+		if roleNames[r] == s {
+			return r, nil
+		}
+	}
+	return 0, fourplusn.FieldError("role", "unknown role %q", s)
+}
+
+// Post is a role held in a cell. A member may hold several.
+type Post struct {
+	Role Role
+	Cell Path
+}
+
+// MemberID identifies a member of a township's staff.
+type MemberID string
+
+// Member is a person who holds posts in the grid: a grid head, an officer, a
+// mediator, a partner from one of the N bodies.
+type Member struct {
+	ID         MemberID
+	Name       string
+	Phone      string // a mainland mobile number
+	Department Department
+	Body       string // the named body of a partner (e.g. 土地所); empty for the four departments
+	Posts      []Post
+}
+
+// Validate checks a member's fields, naming the one at fault: ID, name and
+// phone are required, the department must be known, a partner names its
+// body, and each post has a valid role and cell, all in one township.
+func (m Member) Validate() error {
+	switch {
+	case m.ID == "":
+		return fourplusn.FieldError("id", "a member ID is required")
+	case m.Name == "":
+		return fourplusn.FieldError("name", "a name is required")
+	case len([]rune(m.Name)) > maxNameLen:
+		return fourplusn.FieldError("name", "name is longer than %d characters", maxNameLen)
+	case m.Department < DeptPolice || m.Department > DeptPartner:
+		return fourplusn.FieldError("department", "unknown department %d", m.Department)
+	case m.Department == DeptPartner && m.Body == "":
+		return fourplusn.FieldError("body", "a partner must name the body it comes from")
+	case len(m.Posts) == 0:
+		return fourplusn.FieldError("posts", "a member holds at least one post")
+	}
+	if _, err := fourplusn.ParsePhone(m.Phone); err != nil {
+		return fourplusn.WithField("phone", err)
+	}
+	for i, p := range m.Posts {
+		field := fmt.Sprintf("posts[%d]", i)
+		switch {
+		case !p.Role.Valid():
+			return fourplusn.FieldError(field+".role", "unknown role %d", p.Role)
+		case p.Cell.IsZero():
+			return fourplusn.FieldError(field+".cell", "a post needs a cell")
+		case p.Cell.Township() != m.Posts[0].Cell.Township():
+			return fourplusn.FieldError(field+".cell", "posts of one member lie in one township, not %q and %q", m.Posts[0].Cell.Township(), p.Cell.Township())
+		}
+	}
+	return nil
+}
+
+// Actor returns the member as the actor of a request.
+func (m Member) Actor() Actor {
+	return Actor{Kind: Staff, ID: string(m.ID), Township: m.Posts[0].Cell.Township(), Posts: m.Posts}
+}
+
+// ActorKind tells apart the kinds of actor the policy knows.
+type ActorKind uint8
+
+// The kinds of actor. The zero value is Anonymous, so a forgotten actor is
+// refused rather than trusted.
+const (
+	Anonymous ActorKind = iota // nobody identified
+	Staff                      // a member acting through their posts
+	Resident                   // a resident: sees and applies for their own cases only
+	System                     // scheduled work of one township: deadlines, reminders
+)
+
+// Actor is whoever makes a request: a member with posts, a resident, or the
+// system. Every service method takes one and asks the Policy about it.
+type Actor struct {
+	Kind     ActorKind
+	ID       string
+	Township CellID // the township the actor belongs to
+	Posts    []Post // a member's posts; empty for other kinds
+}
+
+// ResidentActor returns the actor of resident id of township.
+func ResidentActor(id string, township CellID) Actor {
+	return Actor{Kind: Resident, ID: id, Township: township}
+}
+
+// SystemActor returns the actor of township's scheduled work. It is scoped to
+// one township like everyone else.
+func SystemActor(township CellID) Actor {
+	return Actor{Kind: System, ID: "system:" + string(township), Township: township}
+}
