@@ -1,0 +1,476 @@
+package mediation
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/fourplusn/fourplusn"
+	"github.com/fourplusn/fourplusn/grid"
+)
+
+// Every action below takes the case's ID and the version the actor last saw
+// (0 for whatever is current). A stale version is a Conflict, as is a state
+// that does not allow the action; an actor who may not see the case gets
+// NotFound, one who may see it but not act gets Forbidden. A refused action
+// changes nothing.
+
+// Accept accepts a registered case for mediation (受理); the accepting member
+// becomes accountable for it in place of the first responder. For an online
+// application, accepting is the favourable end of its review, and the
+// reviewer becomes its first responder. Needs Accept at the handling cell.
+func (s *Service) Accept(ctx context.Context, actor grid.Actor, id ID, version int64) (*Case, error) {
+	return s.act(ctx, actor, id, version, grid.Accept, func(c *Case, now time.Time) (string, map[string]string, error) {
+		if !in(c, Registered) {
+			return "", nil, conflict(c, "accepted")
+		}
+		c.accept(actor, now, s.Rules)
+		return "accepted", map[string]string{"handling": c.Handling.String()}, nil
+	})
+}
+
+// accept makes actor the case's handler from now on.
+func (c *Case) accept(actor grid.Actor, now time.Time, r Rules) {
+	if c.FirstResponder == "" {
+		c.FirstResponder = actor.ID
+	}
+	c.State = Accepted
+	c.AcceptedAt, c.AcceptedBy = now, actor.ID
+	c.ResolveDue = now.Add(r.Grades[c.Grade].ResolveWithin)
+}
+
+// Reject declines a registered case with the reason and the referral advice
+// given to the applicant: already before a court or the police, not
+// mediable, a party refuses mediation (People's Mediation Law art. 17,
+// Ministry of Justice rules art. 22). A case from outside the township
+// cannot be rejected: it is mediated or transferred out. Needs Review at the
+// handling cell.
+func (s *Service) Reject(ctx context.Context, actor grid.Actor, id ID, version int64, r Rejection) (*Case, error) {
+	if err := requireText("reason", r.Reason, maxShortText); err != nil {
+		return nil, err
+	}
+	if err := requireText("advice", r.Advice, maxShortText); err != nil {
+		return nil, err
+	}
+	return s.act(ctx, actor, id, version, grid.Review, func(c *Case, now time.Time) (string, map[string]string, error) {
+		if !in(c, Registered) {
+			return "", nil, conflict(c, "rejected")
+		}
+		if c.OutOfJurisdiction() {
+			// First-inquiry responsibility: a dispute from outside the
+			// township is mediated here or handed on with a record.
+			return "", nil, fourplusn.Errorf(fourplusn.Conflict, "case %s arose outside the township: mediate it or transfer it out, never reject it", c.ID)
+		}
+		if c.FirstResponder == "" {
+			c.FirstResponder = actor.ID
+		}
+		c.State, c.ResolvedAt, c.Rejection = Rejected, now, &r
+		return "rejected", map[string]string{"reason": r.Reason, "advice": r.Advice}, nil
+	})
+}
+
+// Join adds a participant to the case's 4+N team: police, justice, grid or
+// the mediation committee, or an N-partner — a named body, or a person such
+// as a respected relative. Needs Mediate at the handling cell; the case must
+// be accepted or in mediation.
+func (s *Service) Join(ctx context.Context, actor grid.Actor, id ID, version int64, p Participant) (*Case, error) {
+	if err := p.validate(); err != nil {
+		return nil, err
+	}
+	return s.act(ctx, actor, id, version, grid.Mediate, func(c *Case, now time.Time) (string, map[string]string, error) {
+		if !in(c, Accepted, Mediating) {
+			return "", nil, conflict(c, "given a team")
+		}
+		if len(c.Team) >= maxTeam {
+			return "", nil, invalid("participant", "the team already has %d members", maxTeam)
+		}
+		c.Team = append(c.Team, p)
+		return "team.joined", map[string]string{"department": p.Department, "body": p.Body, "name": p.Name, "role": p.Role}, nil
+	})
+}
+
+func (p *Participant) validate() error {
+	if _, err := grid.ParseDepartment(p.Department); err != nil {
+		return fourplusn.WithField("participant", err)
+	}
+	if err := requireText("participant.name", p.Name, maxName); err != nil {
+		return err
+	}
+	if p.Department == grid.DeptPartner.String() {
+		if err := requireText("participant.body", p.Body, maxShortText); err != nil {
+			return err
+		}
+	}
+	return optionalText("participant.role", p.Role, maxShortText)
+}
+
+// RecordSession records a mediation session held anywhere — a field, a
+// home, the village committee, the station, online — with its attendees,
+// notes and outcome. The first session moves an accepted case into
+// mediation. When FailedSessions sessions in a row make no progress, the
+// case is submitted upward automatically. Needs Mediate at the handling cell.
+func (s *Service) RecordSession(ctx context.Context, actor grid.Actor, id ID, version int64, sess Session) (*Case, error) {
+	if err := sess.validate(); err != nil {
+		return nil, err
+	}
+	return s.act(ctx, actor, id, version, grid.Mediate, func(c *Case, now time.Time) (string, map[string]string, error) {
+		if !in(c, Accepted, Mediating) {
+			return "", nil, conflict(c, "mediated")
+		}
+		if len(c.Sessions) >= maxSessions {
+			return "", nil, invalid("session", "the case already has %d sessions", maxSessions)
+		}
+		sess.By = actor.ID
+		sess.At = sess.At.UTC()
+		c.Sessions = append(c.Sessions, sess)
+		c.State = Mediating
+		details := map[string]string{"session": strconv.Itoa(len(c.Sessions)), "place": sess.Place.String(), "outcome": strconv.Itoa(int(sess.Outcome))}
+		if reason, ok := s.Rules.stalled(c); ok {
+			c.submit(actor, c.Handling.Parent(), reason, now)
+			details["escalated_to"] = c.Escalation.To
+		}
+		return "session.recorded", details, nil
+	})
+}
+
+func (sess *Session) validate() error {
+	switch {
+	case sess.At.IsZero():
+		return invalid("session.at", "when the session was held is required")
+	case sess.Place < PlaceField || sess.Place >= numPlaces:
+		return invalid("session.place", "unknown place %d", sess.Place)
+	case sess.Outcome < Progress || sess.Outcome > Settled:
+		return invalid("session.outcome", "unknown outcome %d", sess.Outcome)
+	case len(sess.Attendees) == 0:
+		return invalid("session.attendees", "at least one attendee is required")
+	case len(sess.Attendees) > maxAttendees:
+		return invalid("session.attendees", "at most %d attendees", maxAttendees)
+	}
+	for i, a := range sess.Attendees {
+		if err := requireText(fmt.Sprintf("session.attendees[%d]", i), a, maxName); err != nil {
+			return err
+		}
+	}
+	if err := optionalText("session.place_note", sess.PlaceNote, maxShortText); err != nil {
+		return err
+	}
+	return requireText("session.notes", sess.Notes, maxLongText)
+}
+
+// RecordAgreement records the agreement that ends mediation: a written
+// people's mediation agreement signed by every party and the mediator and
+// sealed by the committee, or an oral one recorded by the mediator. The
+// parties' particulars are copied from the case. Needs Mediate at the
+// handling cell; the case must be in mediation.
+func (s *Service) RecordAgreement(ctx context.Context, actor grid.Actor, id ID, version int64, a Agreement) (*Case, error) {
+	if len(a.Payments) > maxPayments || len(a.Signatures) > maxSignatures {
+		return nil, invalid("agreement", "at most %d payments and %d signatures", maxPayments, maxSignatures)
+	}
+	return s.act(ctx, actor, id, version, grid.Mediate, func(c *Case, now time.Time) (string, map[string]string, error) {
+		if !in(c, Mediating) {
+			return "", nil, conflict(c, "settled by agreement")
+		}
+		a.Parties = c.Parties()
+		if err := a.validate(a.Parties); err != nil {
+			return "", nil, err
+		}
+		a.RecordedBy, a.EffectiveAt = actor.ID, now
+		c.Agreement = &a
+		c.State, c.ResolvedAt = Agreed, now
+		return "agreement.recorded", map[string]string{"form": strconv.Itoa(int(a.Form)), "total_fen": strconv.FormatInt(a.Total(), 10)}, nil
+	})
+}
+
+// Fail records that mediation failed and where the parties were pointed:
+// litigation, arbitration, the police or an administrative body. Needs
+// Mediate at the handling cell; the case must be accepted or in mediation.
+func (s *Service) Fail(ctx context.Context, actor grid.Actor, id ID, version int64, f Failure) (*Case, error) {
+	if err := requireText("reason", f.Reason, maxShortText); err != nil {
+		return nil, err
+	}
+	switch f.Route {
+	case RouteLitigation, RouteArbitration, RoutePolice, RouteAdministration:
+	default:
+		return nil, invalid("route", "unknown route %q", f.Route)
+	}
+	return s.act(ctx, actor, id, version, grid.Mediate, func(c *Case, now time.Time) (string, map[string]string, error) {
+		if !in(c, Accepted, Mediating) {
+			return "", nil, conflict(c, "failed")
+		}
+		c.State, c.ResolvedAt, c.Failure = Failed, now, &f
+		return "failed", map[string]string{"reason": f.Reason, "route": string(f.Route)}, nil
+	})
+}
+
+// Withdraw records that the applicant withdrew: mediation is voluntary
+// (art. 17). A member records it with Mediate at the handling cell; the
+// resident who applied may withdraw their own application. The case must
+// not have reached an outcome.
+func (s *Service) Withdraw(ctx context.Context, actor grid.Actor, id ID, version int64, reason string) (*Case, error) {
+	if err := requireText("reason", reason, maxShortText); err != nil {
+		return nil, err
+	}
+	need := grid.Mediate
+	if actor.Kind == grid.Resident {
+		need = grid.View // a resident's own application: the policy checks ownership
+	}
+	return s.act(ctx, actor, id, version, need, func(c *Case, now time.Time) (string, map[string]string, error) {
+		if !c.State.Open() {
+			return "", nil, conflict(c, "withdrawn")
+		}
+		c.State, c.ResolvedAt, c.Withdrawal, c.Escalation = Withdrawn, now, reason, nil
+		return "withdrawn", map[string]string{"reason": reason}, nil
+	})
+}
+
+// Escalate submits a case to the level above for review (呈报审核) with a
+// reason: small disputes stay down, so a reason is required. Level 1 has no
+// level above and refers outward instead (see TransferOut). Needs Escalate
+// at the handling cell; the case must be open with no escalation waiting.
+func (s *Service) Escalate(ctx context.Context, actor grid.Actor, id ID, version int64, reason string) (*Case, error) {
+	if err := requireText("reason", reason, maxShortText); err != nil {
+		return nil, err
+	}
+	return s.act(ctx, actor, id, version, grid.Escalate, func(c *Case, now time.Time) (string, map[string]string, error) {
+		if !in(c, Registered, Accepted, Mediating) {
+			return "", nil, conflict(c, "escalated")
+		}
+		if c.Handling.Level() == 1 {
+			return "", nil, invalid("handling", "level 1 has no level above: transfer the case out instead")
+		}
+		c.submit(actor, c.Handling.Parent(), reason, now)
+		return "escalation.submitted", map[string]string{"to": c.Escalation.To, "reason": reason}, nil
+	})
+}
+
+// submit puts an escalation of c to the cell at path to up for review.
+func (c *Case) submit(actor grid.Actor, to grid.Path, reason string, now time.Time) {
+	c.Escalation = &Escalation{From: c.Handling.String(), To: to.String(), Reason: reason, By: actor.ID, At: now}
+	c.Escalations++
+}
+
+// escalationTarget returns the cell an escalation waits at.
+func escalationTarget(c *Case) grid.Path {
+	p, err := grid.ParsePath(c.Escalation.To)
+	if err != nil {
+		panic(fmt.Sprintf("mediation: case %s has a corrupt escalation target: %v", c.ID, err))
+	}
+	return p
+}
+
+// ApproveEscalation takes over a case submitted from below: the upper cell
+// handles it from now on, and the approving member accepts it if it was not
+// yet accepted. Needs ApproveEscalation at the cell the case was submitted
+// to; the case must have an escalation waiting.
+func (s *Service) ApproveEscalation(ctx context.Context, actor grid.Actor, id ID, version int64) (*Case, error) {
+	return s.review(ctx, actor, id, version, func(c *Case, now time.Time) (string, map[string]string, error) {
+		from := c.Handling.String()
+		c.Handling = escalationTarget(c)
+		c.Escalation = nil
+		if c.State == Registered {
+			c.accept(actor, now, s.Rules)
+		} else {
+			c.AcceptedBy = actor.ID
+		}
+		return "escalation.approved", map[string]string{"from": from, "handling": c.Handling.String()}, nil
+	})
+}
+
+// ReturnEscalation returns a case submitted from below to the level that
+// submitted it, with instructions. Needs ApproveEscalation at the cell the
+// case was submitted to.
+func (s *Service) ReturnEscalation(ctx context.Context, actor grid.Actor, id ID, version int64, instructions string) (*Case, error) {
+	if err := requireText("instructions", instructions, maxLongText); err != nil {
+		return nil, err
+	}
+	return s.review(ctx, actor, id, version, func(c *Case, now time.Time) (string, map[string]string, error) {
+		c.Escalation = nil
+		return "escalation.returned", map[string]string{"instructions": instructions}, nil
+	})
+}
+
+// review runs a decision on a waiting escalation, authorized at the cell
+// the case was submitted to rather than at its handling cell.
+func (s *Service) review(ctx context.Context, actor grid.Actor, id ID, version int64, fn change) (*Case, error) {
+	return s.act(ctx, actor, id, version, grid.View, func(c *Case, now time.Time) (string, map[string]string, error) {
+		if c.Escalation == nil {
+			return "", nil, fourplusn.Errorf(fourplusn.Conflict, "case %s has no escalation waiting for review", c.ID)
+		}
+		if err := s.Policy.Can(actor, grid.ApproveEscalation, grid.Target{Cell: escalationTarget(c)}); err != nil {
+			return "", nil, err
+		}
+		return fn(c, now)
+	})
+}
+
+// Transfer hands an open case to another cell of the township, whose posts
+// must then accept it; until they do, the first responder stays
+// accountable. Needs Transfer at the handling cell. Returns NotFound for an
+// unknown cell and Invalid for a cell of another township or the cell
+// already handling the case.
+func (s *Service) Transfer(ctx context.Context, actor grid.Actor, id ID, version int64, to grid.CellID, reason string) (*Case, error) {
+	if err := requireText("reason", reason, maxShortText); err != nil {
+		return nil, err
+	}
+	cell, err := s.Cells.Cell(ctx, to)
+	if err != nil {
+		return nil, fourplusn.WithField("to", err)
+	}
+	return s.act(ctx, actor, id, version, grid.Transfer, func(c *Case, now time.Time) (string, map[string]string, error) {
+		switch {
+		case !in(c, Registered, Accepted, Mediating):
+			return "", nil, conflict(c, "transferred")
+		case cell.Path.Township() != c.Township:
+			return "", nil, invalid("to", "cell %q is in another township; transfer the case out instead", to)
+		case cell.Path == c.Handling:
+			return "", nil, invalid("to", "the case is already handled by %q", to)
+		}
+		from := c.Handling.String()
+		c.Handling, c.State = cell.Path, Registered
+		c.AcceptedAt, c.AcceptedBy = time.Time{}, ""
+		c.AcceptDue = now.Add(s.Rules.Grades[c.Grade].AcceptWithin)
+		c.Transfers++
+		return "transferred", map[string]string{"from": from, "to": c.Handling.String(), "reason": reason}, nil
+	})
+}
+
+// TransferOut hands an open case to a body outside the grid — a court,
+// another county's office, an administrative department — with a record of
+// who received it, so that no case is ever dropped. Needs Transfer at the
+// handling cell.
+func (s *Service) TransferOut(ctx context.Context, actor grid.Actor, id ID, version int64, body OutsideBody) (*Case, error) {
+	for _, f := range []struct{ field, value string }{{"name", body.Name}, {"contact", body.Contact}, {"reason", body.Reason}} {
+		if err := requireText(f.field, f.value, maxShortText); err != nil {
+			return nil, err
+		}
+	}
+	return s.act(ctx, actor, id, version, grid.Transfer, func(c *Case, now time.Time) (string, map[string]string, error) {
+		if !in(c, Registered, Accepted, Mediating) {
+			return "", nil, conflict(c, "transferred out")
+		}
+		c.State, c.ResolvedAt, c.TransferOut = TransferredOut, now, &body
+		return "transferred_out", map[string]string{"body": body.Name, "contact": body.Contact, "reason": body.Reason}, nil
+	})
+}
+
+// Extend gives an accepted case more time to resolve, which needs both
+// parties' consent (Ministry of Justice rules art. 33). Needs Mediate at the
+// handling cell.
+func (s *Service) Extend(ctx context.Context, actor grid.Actor, id ID, version int64, e Extension) (*Case, error) {
+	switch {
+	case !e.Consent:
+		return nil, invalid("consent", "an extension needs both parties' consent")
+	case e.Days < 1 || e.Days > s.Rules.MaxExtension:
+		return nil, invalid("days", "an extension is 1 to %d days", s.Rules.MaxExtension)
+	}
+	if err := requireText("reason", e.Reason, maxShortText); err != nil {
+		return nil, err
+	}
+	return s.act(ctx, actor, id, version, grid.Mediate, func(c *Case, now time.Time) (string, map[string]string, error) {
+		if !in(c, Accepted, Mediating) {
+			return "", nil, conflict(c, "extended")
+		}
+		if len(c.Extensions) >= maxExtensions {
+			return "", nil, invalid("days", "the case was already extended %d times", maxExtensions)
+		}
+		e.At = now
+		c.Extensions = append(c.Extensions, e)
+		c.ResolveDue = c.ResolveDue.Add(time.Duration(e.Days) * 24 * time.Hour)
+		return "extended", map[string]string{"days": strconv.Itoa(e.Days), "reason": e.Reason, "resolve_due": c.ResolveDue.Format(time.RFC3339)}, nil
+	})
+}
+
+// RaiseRisk records new risks (a threat to petition, a likely fight, …).
+// They raise the case's grade at once, and if the new grade belongs to a
+// higher level than the one handling the case, the case is submitted to
+// that level automatically. Needs Mediate at the handling cell; the case
+// must be open.
+func (s *Service) RaiseRisk(ctx context.Context, actor grid.Actor, id ID, version int64, risks RiskFlags) (*Case, error) {
+	if risks == 0 || risks&^allRisks != 0 {
+		return nil, invalid("risks", "name at least one known risk")
+	}
+	return s.act(ctx, actor, id, version, grid.Mediate, func(c *Case, now time.Time) (string, map[string]string, error) {
+		if !c.State.Open() {
+			return "", nil, conflict(c, "given new risks")
+		}
+		if c.Risks.Has(risks) {
+			return "", nil, fourplusn.Errorf(fourplusn.Conflict, "case %s already has risks %s", c.ID, risks)
+		}
+		c.Risks |= risks
+		c.Grade = max(c.Grade, s.Rules.Grade(c.Category, c.Claims, c.Risks))
+		details := map[string]string{"risks": c.Risks.String(), "grade": c.Grade.String()}
+		if reason, ok := s.Rules.outgrown(c); ok && c.Escalation == nil {
+			c.submit(actor, c.Handling.Prefix(s.Rules.Grades[c.Grade].Level), reason, now)
+			details["escalated_to"] = c.Escalation.To
+		}
+		return "risk.raised", details, nil
+	})
+}
+
+// FollowUp records a visit after an agreement (回访): whether the agreement
+// is being performed. Needs Mediate at the handling cell; the case must be
+// agreed.
+func (s *Service) FollowUp(ctx context.Context, actor grid.Actor, id ID, version int64, f FollowUp) (*Case, error) {
+	if err := requireText("notes", f.Notes, maxLongText); err != nil {
+		return nil, err
+	}
+	return s.act(ctx, actor, id, version, grid.Mediate, func(c *Case, now time.Time) (string, map[string]string, error) {
+		if !in(c, Agreed) {
+			return "", nil, conflict(c, "followed up")
+		}
+		if len(c.FollowUps) >= maxFollowUps {
+			return "", nil, invalid("notes", "the case already has %d follow-up visits", maxFollowUps)
+		}
+		f.At, f.By = now, actor.ID
+		c.FollowUps = append(c.FollowUps, f)
+		return "followup.recorded", map[string]string{"performed": strconv.FormatBool(f.Performed)}, nil
+	})
+}
+
+// Close closes a case that has an outcome: an agreement followed up at least
+// once, a failure, a withdrawal, or a transfer out. Needs Close at the
+// handling cell.
+func (s *Service) Close(ctx context.Context, actor grid.Actor, id ID, version int64, note string) (*Case, error) {
+	if err := optionalText("note", note, maxLongText); err != nil {
+		return nil, err
+	}
+	return s.act(ctx, actor, id, version, grid.Close, func(c *Case, now time.Time) (string, map[string]string, error) {
+		if !in(c, Agreed, Failed, Withdrawn, TransferredOut) {
+			return "", nil, conflict(c, "closed")
+		}
+		if c.State == Agreed && len(c.FollowUps) == 0 {
+			return "", nil, fourplusn.Errorf(fourplusn.Conflict, "case %s has an agreement but no follow-up visit yet", c.ID)
+		}
+		c.State, c.ClosedAt = Closed, now
+		return "closed", map[string]string{"note": note}, nil
+	})
+}
+
+// AutoEscalate submits case id upward if the rules say it must go: its
+// acceptance or resolution deadline has passed, it has outgrown its level,
+// or mediation has stalled. It is what scheduled work calls, and reports
+// whether it escalated; when nothing is due it changes nothing. Needs
+// Escalate at the handling cell, which the system actor has.
+func (s *Service) AutoEscalate(ctx context.Context, actor grid.Actor, id ID) (bool, error) {
+	_, err := s.act(ctx, actor, id, 0, grid.Escalate, func(c *Case, now time.Time) (string, map[string]string, error) {
+		reason, ok := s.Rules.escalationDue(c, now)
+		if !ok {
+			return "", nil, errNothingDue
+		}
+		to := c.Handling.Parent()
+		if l := s.Rules.Grades[c.Grade].Level; l < c.Handling.Level() {
+			to = c.Handling.Prefix(l)
+		}
+		c.submit(actor, to, reason, now)
+		return "escalation.submitted", map[string]string{"to": c.Escalation.To, "reason": reason, "automatic": "true"}, nil
+	})
+	if errors.Is(err, errNothingDue) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+// errNothingDue stops AutoEscalate's update without storing anything.
+var errNothingDue = errors.New("no escalation is due")

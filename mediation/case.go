@@ -1,0 +1,150 @@
+package mediation
+
+import (
+	"slices"
+	"time"
+
+	"github.com/fourplusn/fourplusn/grid"
+	"github.com/fourplusn/fourplusn/mediation/timeline"
+)
+
+// Case is a dispute case. Its fields are exported so that stores can save
+// and load it; everyone else reads them and changes a case only through the
+// Service, which keeps its state, its version and its timeline together.
+type Case struct {
+	ID           ID
+	TrackingCode string // what a resident quotes to follow their case; secret-ish
+	Version      int64  // raised by the store on every update
+	Township     grid.CellID
+
+	Channel     Channel
+	ReferredBy  string
+	Category    Category
+	Applicants  []Party
+	Respondents []Party
+	Facts       string
+	Claims      []Claim
+	Risks       RiskFlags
+	Grade       Grade
+
+	Location grid.Path // where it arose; zero when outside the township
+	Outside  string    // where it arose, in words, when outside the township
+	Handling grid.Path // the cell whose posts handle it
+
+	FirstResponder     string    // the actor who first registered or reviewed it
+	FirstResponderCell grid.Path // the post through which they did
+	Applicant          string    // the resident who applied online, if any
+
+	State        State
+	RegisteredAt time.Time
+	AcceptedAt   time.Time
+	AcceptedBy   string
+	ResolvedAt   time.Time // when it reached agreed, failed, withdrawn, rejected or transferred out
+	ClosedAt     time.Time
+	AcceptDue    time.Time
+	ResolveDue   time.Time
+
+	Escalation  *Escalation // the escalation waiting for review, if any
+	Escalations int         // how many times it was submitted upward
+	Transfers   int         // how many times it was transferred to another cell
+	Extensions  []Extension
+	Team        []Participant
+	Sessions    []Session
+	Agreement   *Agreement
+	Failure     *Failure
+	Rejection   *Rejection
+	Withdrawal  string
+	TransferOut *OutsideBody
+	FollowUps   []FollowUp
+
+	Chain timeline.Chain // the end of the case's timeline
+}
+
+// OutOfJurisdiction reports whether the dispute arose outside the township
+// and is handled by its first responder under first-inquiry responsibility.
+func (c *Case) OutOfJurisdiction() bool { return c.Location.IsZero() }
+
+// Accountable returns who answers for the case now: the first responder
+// until a competent handler has accepted it, then that handler. It is ""
+// for an online application no member has yet reviewed: the duty watch
+// answers for those.
+func (c *Case) Accountable() string {
+	if c.AcceptedBy != "" {
+		return c.AcceptedBy
+	}
+	return c.FirstResponder
+}
+
+// Parties returns the applicants followed by the respondents.
+func (c *Case) Parties() []Party {
+	return append(slices.Clone(c.Applicants), c.Respondents...)
+}
+
+// Overdue reports whether the case is past its deadline at t: not accepted
+// by AcceptDue, or not resolved by ResolveDue.
+func (c *Case) Overdue(t time.Time) bool {
+	switch c.State {
+	case Registered:
+		return t.After(c.AcceptDue)
+	case Accepted, Mediating:
+		return t.After(c.ResolveDue)
+	}
+	return false
+}
+
+// Clone returns a deep copy of c, so that a store can hand out cases without
+// sharing memory with what it keeps.
+func (c *Case) Clone() *Case {
+	d := *c
+	d.Applicants = slices.Clone(c.Applicants)
+	d.Respondents = slices.Clone(c.Respondents)
+	d.Claims = slices.Clone(c.Claims)
+	d.Extensions = slices.Clone(c.Extensions)
+	d.Team = slices.Clone(c.Team)
+	d.Sessions = slices.Clone(c.Sessions)
+	for i := range d.Sessions {
+		d.Sessions[i].Attendees = slices.Clone(c.Sessions[i].Attendees)
+	}
+	d.FollowUps = slices.Clone(c.FollowUps)
+	d.Escalation = clonePtr(c.Escalation)
+	d.Failure = clonePtr(c.Failure)
+	d.Rejection = clonePtr(c.Rejection)
+	d.TransferOut = clonePtr(c.TransferOut)
+	if c.Agreement != nil {
+		a := *c.Agreement
+		a.Parties = slices.Clone(a.Parties)
+		a.Payments = slices.Clone(a.Payments)
+		a.Signatures = slices.Clone(a.Signatures)
+		d.Agreement = &a
+	}
+	return &d
+}
+
+func clonePtr[T any](p *T) *T {
+	if p == nil {
+		return nil
+	}
+	v := *p
+	return &v
+}
+
+// target is the case as the grid policy sees it: its handling cell and the
+// resident who owns it.
+func (c *Case) target() grid.Target {
+	return grid.Target{Cell: c.Handling, Owner: c.Applicant}
+}
+
+// record appends an event to the case's timeline and returns it sealed. The
+// channel is the intake channel for the registration, "" for the platform.
+func (c *Case) record(actor grid.Actor, action, channel string, at time.Time, details map[string]string) timeline.Event {
+	var e timeline.Event
+	e, c.Chain = c.Chain.Append(timeline.Event{
+		Subject: string(c.ID),
+		At:      at,
+		Actor:   actor.ID,
+		Action:  action,
+		Channel: channel,
+		Details: details,
+	})
+	return e
+}

@@ -1,0 +1,32 @@
+// Package mediation handles dispute cases (矛盾纠纷) from the first inquiry
+// to closed.
+//
+// A case is registered by whoever first receives it — a grid head, an
+// officer, the duty watch, or a resident applying online — and that person
+// is its first responder (首问负责制): they may not refuse it for jurisdiction
+// and stay accountable until a competent handler accepts it. The case is
+// graded from its category, the money claimed and its risks (a threat to
+// petition, a likely fight, …), and the grade picks the level of the grid
+// that handles it; the handling cell is the location's ancestor at that
+// level. A case that arose outside the township is handled by the first
+// responder's own cell and flagged, or transferred out with a record; it is
+// never dropped.
+//
+// The lifecycle:
+//
+//	registered ─accept─▶ accepted ─session─▶ mediating ─agreement─▶ agreed ─follow-up…─▶ closed
+//	    │                    │                  ├─fail──────────▶ failed ─────────────▶ closed
+//	    ├─reject─▶ rejected  └──────withdraw────┴─withdraw──────▶ withdrawn ──────────▶ closed
+//	    └─transfer out─▶ transferred out ─────────────────────────────────────────────▶ closed
+//
+// Escalation (呈报审核), transfer to another cell, extension and new risks
+// happen along the way. Every change is a [Service] method that authorizes
+// the actor through the grid policy, checks the case's state, and appends
+// an event to the case's hash-chained timeline (package
+// mediation/timeline) in the same write, through a [Store] whose updates are
+// versioned so that concurrent edits conflict rather than overwrite.
+//
+// The package is pure: no database, no HTTP. Time comes from Service.Now;
+// storage from a Store (adapters/memstore in memory, or an adapter of the
+// integrator's own, checked by the conformance suite).
+package mediation

@@ -1,0 +1,131 @@
+package mediation_test
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/fourplusn/fourplusn/adapters/memstore"
+	"github.com/fourplusn/fourplusn/grid"
+	"github.com/fourplusn/fourplusn/grid/gridtest"
+	"github.com/fourplusn/fourplusn/mediation"
+)
+
+var ctx = context.Background()
+
+// shanghai is the zone the township lives in; the fixture's clock starts at
+// 9 a.m. there on 1 November 2022, when the seed's first story began.
+var shanghai = time.FixedZone("CST", 8*3600)
+
+// clock is a fake clock the tests move by hand.
+type clock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *clock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+}
+
+// fixture is a Service over memstore on the demo township, with a fake
+// clock and sequential IDs.
+type fixture struct {
+	svc   *mediation.Service
+	store *memstore.Cases
+	demo  *gridtest.Demo
+	clock *clock
+}
+
+func newFixture(t testing.TB) *fixture {
+	t.Helper()
+	demo := gridtest.Gucheng()
+	store := memstore.NewCases()
+	svc, err := mediation.NewService(store, memstore.Grid{Tree: demo.Tree}, grid.DefaultPolicy(), mediation.DefaultRules())
+	require.NoError(t, err)
+	clk := &clock{now: time.Date(2022, 11, 1, 9, 0, 0, 0, shanghai)}
+	var mu sync.Mutex
+	n := 0
+	svc.Now = clk.Now
+	svc.NewID = func() mediation.ID {
+		mu.Lock()
+		defer mu.Unlock()
+		n++
+		return mediation.ID(fmt.Sprintf("C%07d", n))
+	}
+	svc.NewTrackingCode = func() string {
+		mu.Lock()
+		defer mu.Unlock()
+		return fmt.Sprintf("TRK%07d", n)
+	}
+	return &fixture{svc: svc, store: store, demo: demo, clock: clk}
+}
+
+// actor returns the demo member id as an actor.
+func (f *fixture) actor(id grid.MemberID) grid.Actor { return f.demo.Member(id).Actor() }
+
+// stored returns the case as stored, unmasked, for assertions.
+func (f *fixture) stored(t testing.TB, id mediation.ID) *mediation.Case {
+	t.Helper()
+	c, err := f.store.Get(ctx, id)
+	require.NoError(t, err)
+	return c
+}
+
+// neighbourDispute is a valid intake of a simple neighbours' quarrel in
+// 马园 one group, registered by the group's head.
+func neighbourDispute() mediation.Intake {
+	return mediation.Intake{
+		Channel:     mediation.ChannelGridHead,
+		Category:    mediation.Neighbour,
+		Applicants:  []mediation.Party{{Name: "王某某", Sex: mediation.Female, Age: 45, Phone: "13900001111", Address: "马园一组"}},
+		Respondents: []mediation.Party{{Name: "张某某", Sex: mediation.Female, Age: 47, Address: "马园一组"}},
+		Facts:       "两家因排水沟堵塞互相指责，多次争吵。",
+		Location:    "mayuan-1",
+	}
+}
+
+// writtenAgreement is a valid written agreement for a case with the given
+// parties, the first paying the second amount fen.
+func writtenAgreement(c *mediation.Case, amount int64, at time.Time) mediation.Agreement {
+	a := mediation.Agreement{
+		Form:             mediation.Written,
+		Facts:            c.Facts,
+		Disputes:         "赔偿数额",
+		Responsibilities: "双方各负其责",
+		Terms:            "双方今后和睦相处，不再因此事发生争执。",
+		Manner:           "现金一次性支付",
+		Place:            "村委会",
+		PerformBy:        at.AddDate(0, 1, 0),
+		Mediator:         "高敬",
+		MediatorSignedAt: at,
+		Committee:        "古城办事处人民调解委员会",
+		Sealed:           true,
+	}
+	for _, p := range c.Parties() {
+		a.Signatures = append(a.Signatures, mediation.Signature{Party: p.Name, Mark: mediation.Signed, At: at})
+	}
+	if amount > 0 {
+		a.Payments = []mediation.Payment{{Payer: c.Respondents[0].Name, Payee: c.Applicants[0].Name, Amount: amount, Due: at.AddDate(0, 1, 0)}}
+	}
+	return a
+}
+
+// session is a valid session record.
+func session(at time.Time, place mediation.Place, outcome mediation.Outcome, attendees ...string) mediation.Session {
+	if len(attendees) == 0 {
+		attendees = []string{"高敬"}
+	}
+	return mediation.Session{At: at, Place: place, Attendees: attendees, Notes: "听取双方意见，释法明理。", Outcome: outcome}
+}

@@ -1,0 +1,153 @@
+package mediation
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/fourplusn/fourplusn/grid"
+)
+
+// GradeRule is what a grade means: the level of the grid that handles cases
+// of that grade, and the time allowed to accept and to resolve them.
+type GradeRule struct {
+	Level         grid.Level
+	AcceptWithin  time.Duration
+	ResolveWithin time.Duration
+}
+
+// AmountRule raises a case to at least Grade when the money claimed reaches
+// AtLeast fen.
+type AmountRule struct {
+	AtLeast int64
+	Grade   Grade
+}
+
+// Rules are a township's grading and deadline tables. DefaultRules gives the
+// seed's practice; a township may change any of it before use, and
+// Validate checks the result.
+type Rules struct {
+	// Categories lists the dispute categories and the grade each starts at.
+	Categories map[Category]Grade
+	// Amounts raise the grade with the money claimed.
+	Amounts []AmountRule
+	// Risks raise the grade at once: each flag sets a minimum grade.
+	Risks map[RiskFlags]Grade
+	// Grades maps each grade to its handling level and deadlines.
+	Grades map[Grade]GradeRule
+	// FailedSessions is how many sessions in a row without progress submit
+	// a case upward automatically.
+	FailedSessions int
+	// MaxExtension caps the days one extension may add.
+	MaxExtension int
+	// AtRisk is the fraction of the time allowed after which a deadline is
+	// reported at risk.
+	AtRisk float64
+}
+
+// DefaultRules returns the seed's practice: green cases stay in the villager
+// group with a day to settle, yellow ones go to the community with a week,
+// red ones to the sector with twenty days — within the Ministry of Justice's
+// month, extendable only with both parties' consent. Every case is to be
+// accepted within a day: the watch is kept around the clock. A threat to
+// petition, a risk of turning criminal and a group dispute make a case red
+// at once; a likely fight makes it at least yellow.
+func DefaultRules() Rules {
+	const day = 24 * time.Hour
+	return Rules{
+		Categories: map[Category]Grade{
+			Neighbour: Simple, Family: Simple, Debt: Simple, Tenancy: Simple, OtherDispute: Simple,
+			Homestead: Ordinary, Labour: Ordinary, Injury: Ordinary,
+		},
+		Amounts: []AmountRule{
+			{AtLeast: 1_000_000, Grade: Ordinary}, // 10,000 yuan
+			{AtLeast: 10_000_000, Grade: Major},   // 100,000 yuan
+		},
+		Risks: map[RiskFlags]Grade{
+			PetitionThreat: Major, CivilToCriminal: Major, GroupDispute: Major, LikelyFight: Ordinary,
+		},
+		Grades: map[Grade]GradeRule{
+			Simple:   {Level: 4, AcceptWithin: day, ResolveWithin: day},
+			Ordinary: {Level: 3, AcceptWithin: day, ResolveWithin: 7 * day},
+			Major:    {Level: 2, AcceptWithin: day, ResolveWithin: 20 * day},
+		},
+		FailedSessions: 3,
+		MaxExtension:   30,
+		AtRisk:         0.8,
+	}
+}
+
+// Validate checks that the rules are complete and consistent: a rule for
+// every grade, levels inside the grid, positive durations, grades that only
+// move up the grid as they grow.
+func (r Rules) Validate() error {
+	if len(r.Categories) == 0 {
+		return invalid("categories", "at least one category is required")
+	}
+	for c, g := range r.Categories {
+		if c == "" || !g.Valid() {
+			return invalid("categories", "category %q has no valid grade", c)
+		}
+	}
+	for i, a := range r.Amounts {
+		if a.AtLeast <= 0 || !a.Grade.Valid() {
+			return invalid(fmt.Sprintf("amounts[%d]", i), "an amount rule needs a positive amount and a grade")
+		}
+	}
+	for f, g := range r.Risks {
+		if f&^allRisks != 0 || !g.Valid() {
+			return invalid("risks", "risk rule %d is not a known flag with a grade", f)
+		}
+	}
+	prev := grid.Level(grid.MaxLevel)
+	for g := Simple; g < numGrades; g++ {
+		rule, ok := r.Grades[g]
+		field := "grades." + g.String()
+		switch {
+		case !ok:
+			return invalid(field, "no rule for grade %s", g)
+		case !rule.Level.Valid():
+			return invalid(field+".level", "level %d is outside the grid", rule.Level)
+		case rule.Level > prev:
+			return invalid(field+".level", "a graver grade must not be handled lower than a lighter one")
+		case rule.AcceptWithin <= 0 || rule.ResolveWithin <= 0:
+			return invalid(field, "deadlines must be positive")
+		}
+		prev = rule.Level
+	}
+	switch {
+	case r.FailedSessions < 1:
+		return invalid("failed_sessions", "must be at least 1")
+	case r.MaxExtension < 1:
+		return invalid("max_extension", "must be at least 1 day")
+	case r.AtRisk <= 0 || r.AtRisk >= 1:
+		return invalid("at_risk", "must be a fraction between 0 and 1")
+	}
+	return nil
+}
+
+// Grade returns the grade of a dispute: the gravest of its category's grade,
+// the grade its largest money claim reaches, and the grades its risks demand.
+func (r Rules) Grade(category Category, claims []Claim, risks RiskFlags) Grade {
+	g := max(Simple, r.Categories[category])
+	var largest int64
+	for _, c := range claims {
+		largest = max(largest, c.Amount)
+	}
+	for _, a := range r.Amounts {
+		if largest >= a.AtLeast {
+			g = max(g, a.Grade)
+		}
+	}
+	for f, rg := range r.Risks {
+		if risks&f != 0 {
+			g = max(g, rg)
+		}
+	}
+	return g
+}
+
+// handling returns the cell that handles a case of grade g located at loc:
+// loc's ancestor at the grade's level, or loc itself when it lies higher.
+func (r Rules) handling(g Grade, loc grid.Path) grid.Path {
+	return loc.Prefix(min(r.Grades[g].Level, loc.Level()))
+}

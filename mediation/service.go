@@ -1,0 +1,342 @@
+package mediation
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/fourplusn/fourplusn"
+	"github.com/fourplusn/fourplusn/grid"
+	"github.com/fourplusn/fourplusn/mediation/timeline"
+)
+
+// Service is the mediation work of one deployment: every method authorizes
+// its actor through the grid policy before it acts, and every change lands
+// in the store together with its timeline event.
+//
+// Refusals follow one rule: an actor who may not see a case gets NotFound,
+// as if it did not exist; an actor who may see it but not do the action
+// gets Forbidden.
+type Service struct {
+	Store  Store
+	Cells  Cells
+	Policy *grid.Policy
+	Rules  Rules
+	// Now returns the current time; tests replace it with a fake clock.
+	Now func() time.Time
+	// NewID returns a new, unique case ID that sorts after every earlier
+	// one. The default is time-ordered with random bits.
+	NewID func() ID
+	// NewTrackingCode returns a new code for residents to follow a case.
+	NewTrackingCode func() string
+}
+
+// NewService returns a Service on store and cells with the given policy and
+// rules, the system clock, and random IDs and tracking codes. It returns an
+// error if the rules are invalid.
+func NewService(store Store, cells Cells, policy *grid.Policy, rules Rules) (*Service, error) {
+	if err := rules.Validate(); err != nil {
+		return nil, fmt.Errorf("mediation rules: %w", err)
+	}
+	return &Service{
+		Store: store, Cells: cells, Policy: policy, Rules: rules,
+		Now: time.Now, NewID: newID, NewTrackingCode: newTrackingCode,
+	}, nil
+}
+
+func newID() ID {
+	var b [5]byte
+	rand.Read(b[:])
+	return ID(time.Now().UTC().Format("20060102150405.000000") + hex.EncodeToString(b[:]))
+}
+
+// trackingAlphabet leaves out letters and digits that are easily confused
+// when read aloud or copied by hand (0/O, 1/I/L).
+const trackingAlphabet = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+
+func newTrackingCode() string {
+	var b [10]byte
+	rand.Read(b[:])
+	for i := range b {
+		b[i] = trackingAlphabet[int(b[i])%len(trackingAlphabet)]
+	}
+	return string(b[:])
+}
+
+func (s *Service) now() time.Time { return s.Now().UTC() }
+
+// Register records a dispute as first received and routes it. A member
+// registers it through any post that may register (first-inquiry
+// responsibility: a post may not refuse a dispute because it arose
+// elsewhere) and becomes its first responder; a resident applies online for
+// themselves. The case is graded, and handled by the location's ancestor at
+// the grade's level; one that arose outside the township is handled by the
+// first responder's own cell. Through the grid-head channel the member must
+// head a level 3–5 cell; through the police channel, be an officer.
+//
+// Returns Invalid for bad input (naming the field), Unauthorized without an
+// actor, Forbidden for an actor who may not register, NotFound for an
+// unknown location, and Conflict for an idempotency key reused with another
+// request. A retry with the same key and input returns the first case.
+func (s *Service) Register(ctx context.Context, actor grid.Actor, in Intake) (*Case, error) {
+	if err := in.validate(s.Rules); err != nil {
+		return nil, err
+	}
+	now := s.now()
+	c := &Case{
+		Township: actor.Township, Channel: in.Channel, ReferredBy: in.ReferredBy, Category: in.Category,
+		Applicants: in.Applicants, Respondents: in.Respondents, Facts: in.Facts, Claims: in.Claims,
+		Risks: in.Risks, Outside: in.Outside, State: Registered, RegisteredAt: now, Version: 1,
+	}
+	c.Grade = s.Rules.Grade(in.Category, in.Claims, in.Risks)
+	if in.Location != "" {
+		cell, err := s.Cells.Cell(ctx, in.Location)
+		if err != nil {
+			return nil, fourplusn.WithField("location", err)
+		}
+		c.Location = cell.Path
+	}
+	if err := s.admit(actor, c); err != nil {
+		return nil, err
+	}
+	if c.OutOfJurisdiction() {
+		c.Handling = c.FirstResponderCell
+	} else {
+		c.Handling = s.Rules.handling(c.Grade, c.Location)
+	}
+	c.AcceptDue = now.Add(s.Rules.Grades[c.Grade].AcceptWithin)
+	c.ID, c.TrackingCode = s.NewID(), s.NewTrackingCode()
+	details := map[string]string{
+		"grade": c.Grade.String(), "handling": c.Handling.String(), "category": string(c.Category),
+	}
+	if c.Risks != 0 {
+		details["risks"] = c.Risks.String()
+	}
+	if c.OutOfJurisdiction() {
+		details["outside"] = c.Outside
+	}
+	first := c.record(actor, "registered", c.Channel.String(), now, details)
+	key := IdempotencyKey{Scope: actor.ID, Key: in.IdempotencyKey}
+	if key.Key != "" {
+		key.Fingerprint = fingerprint(in)
+	}
+	return s.Store.Create(ctx, c, []timeline.Event{first}, key)
+}
+
+// admit checks that actor may register c through its channel, and fills in
+// the case's first responder or applicant.
+func (s *Service) admit(actor grid.Actor, c *Case) error {
+	if actor.Kind == grid.Anonymous {
+		return grid.ErrNoActor
+	}
+	if !c.OutOfJurisdiction() && c.Location.Township() != actor.Township {
+		return invalid("location", "cell %q is in another township; register it as outside the township", c.Location.Cell())
+	}
+	if actor.Kind == grid.Resident {
+		if c.Channel != ChannelOnline {
+			return invalid("channel", "residents apply online")
+		}
+		c.Applicant = actor.ID
+		target := grid.Target{Cell: grid.RootPath(actor.Township), Owner: actor.ID}
+		if c.OutOfJurisdiction() {
+			// Whoever reviews it becomes its first responder; until then
+			// the township's duty watch holds it.
+			c.FirstResponderCell = target.Cell
+		}
+		return s.Policy.Can(actor, grid.Register, target)
+	}
+	if c.Channel == ChannelOnline {
+		return invalid("channel", "only residents apply online; record a member's intake by its channel")
+	}
+	var err error = grid.ErrNotGranted
+	for _, post := range actor.Posts {
+		if !channelFits(c.Channel, post) {
+			continue
+		}
+		if err = s.Policy.Can(actor, grid.Register, grid.Target{Cell: post.Cell}); err == nil {
+			c.FirstResponder, c.FirstResponderCell = actor.ID, post.Cell
+			return nil
+		}
+	}
+	if err == grid.ErrNotGranted && (c.Channel == ChannelGridHead || c.Channel == ChannelPolice) {
+		return invalid("channel", "the %s channel needs a %s post", c.Channel, map[Channel]string{ChannelGridHead: "level 3–5 grid head", ChannelPolice: "police"}[c.Channel])
+	}
+	return err
+}
+
+// channelFits reports whether a member may receive disputes through channel
+// in post: the grid-head channel is a level 3–5 head's, the police channel
+// an officer's.
+func channelFits(ch Channel, post grid.Post) bool {
+	switch ch {
+	case ChannelGridHead:
+		return post.Role == grid.GridHead && post.Cell.Level() >= 3
+	case ChannelPolice:
+		return post.Role == grid.CommunityPolice || post.Role == grid.AuxiliaryPolice
+	}
+	return true
+}
+
+// fingerprint digests an intake so that a reused idempotency key can be
+// told from a retry.
+func fingerprint(in Intake) string {
+	b, _ := json.Marshal(in) // an Intake always marshals
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
+}
+
+// Get returns case id as actor may see it: with personal data masked unless
+// the actor may see it in full. Anyone who may view the case's handling cell
+// or its location may see it, as may its first responder and the resident
+// who applied. Returns NotFound for a case the actor may not see.
+func (s *Service) Get(ctx context.Context, actor grid.Actor, id ID) (*Case, error) {
+	c, err := s.Store.Get(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.canView(actor, c); err != nil {
+		return nil, err
+	}
+	return s.present(actor, c), nil
+}
+
+// Timeline returns the events of case id, oldest first, after checking that
+// actor may see the case as Get does.
+func (s *Service) Timeline(ctx context.Context, actor grid.Actor, id ID) ([]timeline.Event, error) {
+	if _, err := s.Get(ctx, actor, id); err != nil {
+		return nil, err
+	}
+	return s.Store.Events(ctx, id)
+}
+
+// Verify checks the hash chain of case id's timeline against the head the
+// case keeps. Returns nil when intact, an error matching timeline.ErrBroken
+// when not, and NotFound for a case the actor may not see.
+func (s *Service) Verify(ctx context.Context, actor grid.Actor, id ID) error {
+	c, err := s.Store.Get(ctx, id)
+	if err != nil {
+		return err
+	}
+	if err := s.canView(actor, c); err != nil {
+		return err
+	}
+	events, err := s.Store.Events(ctx, id)
+	if err != nil {
+		return err
+	}
+	return timeline.Verify(string(id), events, c.Chain)
+}
+
+// List returns the cases actor may see that match f, newest first. The
+// actor's township and the subtrees they may view are set on f by List;
+// residents see only their own applications. Returns Invalid for a bad
+// filter and Unauthorized without an actor.
+func (s *Service) List(ctx context.Context, actor grid.Actor, f Filter) (Page, error) {
+	f.Township = actor.Township
+	switch actor.Kind {
+	case grid.Anonymous:
+		return Page{}, grid.ErrNoActor
+	case grid.Resident:
+		f.Owner = actor.ID
+	case grid.Staff:
+		f.FirstResponder = actor.ID
+	}
+	f.Within = s.Policy.Scope(actor, grid.View)
+	page, err := s.Store.List(ctx, f)
+	if err != nil {
+		return Page{}, err
+	}
+	for i, c := range page.Cases {
+		page.Cases[i] = s.present(actor, c)
+	}
+	return page, nil
+}
+
+// canView reports whether actor may see c, as NotFound when not.
+func (s *Service) canView(actor grid.Actor, c *Case) error {
+	if actor.Kind == grid.Anonymous {
+		return grid.ErrNoActor
+	}
+	if s.Policy.Can(actor, grid.View, c.target()) == nil ||
+		!c.Location.IsZero() && s.Policy.Can(actor, grid.View, grid.Target{Cell: c.Location}) == nil ||
+		actor.Kind == grid.Staff && actor.ID == c.FirstResponder && actor.Township == c.Township {
+		return nil
+	}
+	return fourplusn.Errorf(fourplusn.NotFound, "case %s not found", c.ID)
+}
+
+// present returns c as actor may see it: a copy with personal data masked
+// unless the actor may see personal data at the case's handling cell.
+func (s *Service) present(actor grid.Actor, c *Case) *Case {
+	if actor.Kind == grid.Staff && s.Policy.Can(actor, grid.ViewPersonal, c.target()) == nil {
+		return c
+	}
+	m := c.Clone()
+	for _, ps := range [][]Party{m.Applicants, m.Respondents} {
+		maskParties(ps)
+	}
+	if m.Agreement != nil {
+		maskParties(m.Agreement.Parties)
+	}
+	return m
+}
+
+func maskParties(ps []Party) {
+	for i := range ps {
+		ps[i].Name = fourplusn.MaskName(ps[i].Name)
+		ps[i].Phone = fourplusn.MaskPhone(ps[i].Phone)
+		ps[i].IDCard = fourplusn.MaskIDCard(ps[i].IDCard)
+		ps[i].Address = fourplusn.MaskAddress(ps[i].Address)
+	}
+}
+
+// change is a transition: it checks the case's state and input and changes
+// the case, returning the event's action and details.
+type change func(c *Case, now time.Time) (action string, details map[string]string, err error)
+
+// act runs a transition on case id at the given version (0 for whatever is
+// current) after checking that actor may do need to it. The transition and
+// its event are stored together, or not at all.
+func (s *Service) act(ctx context.Context, actor grid.Actor, id ID, version int64, need grid.Action, fn change) (*Case, error) {
+	c, err := s.Store.Update(ctx, id, version, func(c *Case) ([]timeline.Event, error) {
+		if err := s.authorize(actor, need, c); err != nil {
+			return nil, err
+		}
+		now := s.now()
+		action, details, err := fn(c, now)
+		if err != nil {
+			return nil, err
+		}
+		return []timeline.Event{c.record(actor, action, "", now, details)}, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.present(actor, c), nil
+}
+
+// authorize checks that actor may do need to c: NotFound if they may not
+// even see it, the policy's refusal otherwise.
+func (s *Service) authorize(actor grid.Actor, need grid.Action, c *Case) error {
+	if err := s.canView(actor, c); err != nil {
+		return err
+	}
+	return s.Policy.Can(actor, need, c.target())
+}
+
+// conflict is the error of an action the case's state does not allow.
+func conflict(c *Case, action string) error {
+	if c.Escalation != nil {
+		return fourplusn.Errorf(fourplusn.Conflict, "case %s is waiting for the upper level to review its escalation; it cannot be %s now", c.ID, action)
+	}
+	return fourplusn.Errorf(fourplusn.Conflict, "a %s case cannot be %s", c.State, action)
+}
+
+// in reports whether c is in one of states with no escalation waiting.
+func in(c *Case, states ...State) bool {
+	return c.Escalation == nil && containsState(states, c.State)
+}

@@ -1,0 +1,149 @@
+package mediation
+
+import (
+	"context"
+	"time"
+
+	"github.com/fourplusn/fourplusn/grid"
+	"github.com/fourplusn/fourplusn/mediation/timeline"
+)
+
+// Store keeps cases and their timelines. Implementations must be safe for
+// concurrent use, and must save a case and the events of the same change in
+// one atomic write: a case is never stored without its events, nor events
+// without their case. adapters/storetest checks an implementation against
+// this contract.
+type Store interface {
+	// Create stores a new case and its first events. With a non-empty key,
+	// a second Create under the same key stores nothing: it returns the case
+	// the first created if the fingerprints match, and a Conflict error if
+	// they do not (the key was reused for another request).
+	Create(ctx context.Context, c *Case, events []timeline.Event, key IdempotencyKey) (*Case, error)
+	// Get returns the case id. Returns NotFound if there is none.
+	Get(ctx context.Context, id ID) (*Case, error)
+	// GetByTrackingCode returns the case with the given tracking code.
+	// Returns NotFound if there is none.
+	GetByTrackingCode(ctx context.Context, code string) (*Case, error)
+	// Update loads case id, and calls fn with a copy of it. If fn returns
+	// an error, nothing is stored and Update returns that error. Otherwise
+	// the store saves the changed case with its version raised by one,
+	// together with the events fn returned, and returns the saved case.
+	// A version other than 0 must equal the stored case's version, or
+	// Update returns a Conflict error without calling fn. Updates of one
+	// case are serialized: fn always sees the latest version, so no update
+	// is lost. Returns NotFound if there is no case id.
+	Update(ctx context.Context, id ID, version int64, fn func(*Case) ([]timeline.Event, error)) (*Case, error)
+	// List returns the cases matching f, newest first, a page at a time.
+	List(ctx context.Context, f Filter) (Page, error)
+	// Events returns the timeline of case id, in order. Returns NotFound if
+	// there is no case id.
+	Events(ctx context.Context, id ID) ([]timeline.Event, error)
+}
+
+// IdempotencyKey makes a retried Create return the case the first created.
+// Keys are scoped to the actor that sent them, so two actors cannot collide;
+// the fingerprint tells a retry from a different request under a reused key.
+type IdempotencyKey struct {
+	Scope       string // the actor's ID
+	Key         string // chosen by the client; empty for none
+	Fingerprint string // a digest of the request
+}
+
+// Filter selects cases for List. A case matches when it lies in one of the
+// Within subtrees (by its handling cell or its location) or, when
+// FirstResponder is set, was first received by that actor, and it passes
+// every other criterion that is set.
+type Filter struct {
+	Township       grid.CellID // required: lists never cross townships
+	Within         []grid.Path
+	FirstResponder string
+	Owner          string  // only the cases this resident applied for
+	States         []State // any of these states
+	Grade          Grade
+	Channel        Channel
+	OverdueAt      time.Time // only cases past a deadline at this time
+	Before         ID        // the cursor: only cases older than this one
+	Limit          int       // 1 to MaxPage; 0 means DefaultPage
+}
+
+// Page sizes for List.
+const (
+	DefaultPage = 50
+	MaxPage     = 200
+)
+
+// Page is one page of a listing. Next is the cursor for the following page,
+// or "" when this is the last.
+type Page struct {
+	Cases []*Case
+	Next  ID
+}
+
+// Matches reports whether c passes f, apart from the cursor and the limit.
+// Stores that filter in memory use it; SQL stores express the same test in
+// their queries.
+func (f *Filter) Matches(c *Case) bool {
+	if c.Township != f.Township {
+		return false
+	}
+	in := f.FirstResponder != "" && c.FirstResponder == f.FirstResponder
+	for _, p := range f.Within {
+		if p.Contains(c.Handling) || p.Contains(c.Location) {
+			in = true
+			break
+		}
+	}
+	switch {
+	case !in,
+		f.Owner != "" && c.Applicant != f.Owner,
+		len(f.States) > 0 && !containsState(f.States, c.State),
+		f.Grade != 0 && c.Grade != f.Grade,
+		f.Channel != 0 && c.Channel != f.Channel,
+		!f.OverdueAt.IsZero() && !c.Overdue(f.OverdueAt):
+		return false
+	}
+	return true
+}
+
+func containsState(states []State, s State) bool {
+	for _, x := range states {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// Validate checks the filter's fields, naming the one at fault.
+func (f *Filter) Validate() error {
+	switch {
+	case f.Township == "":
+		return invalid("township", "required")
+	case f.Limit < 0 || f.Limit > MaxPage:
+		return invalid("limit", "must be between 1 and %d", MaxPage)
+	case f.Grade != 0 && !f.Grade.Valid():
+		return invalid("grade", "unknown grade %d", f.Grade)
+	case f.Channel != 0 && !f.Channel.Valid():
+		return invalid("channel", "unknown channel %d", f.Channel)
+	}
+	for _, s := range f.States {
+		if !s.Valid() {
+			return invalid("states", "unknown state %d", s)
+		}
+	}
+	return nil
+}
+
+// PageSize returns the number of cases a page holds under f.
+func (f *Filter) PageSize() int {
+	if f.Limit == 0 {
+		return DefaultPage
+	}
+	return f.Limit
+}
+
+// Cells finds the grid's cells for the Service. The grid's store implements
+// it; a *grid.Tree can be wrapped to do so.
+type Cells interface {
+	Cell(ctx context.Context, id grid.CellID) (grid.Cell, error)
+}

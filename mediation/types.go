@@ -1,0 +1,381 @@
+package mediation
+
+import (
+	"fmt"
+	"strings"
+	"time"
+)
+
+// ID identifies a case. IDs sort in the order cases were registered.
+type ID string
+
+// Channel is how a dispute reached the grid.
+type Channel uint8
+
+// The intake channels the seed names. Do not reorder: stored values are
+// these names.
+const (
+	ChannelGridHead  Channel = iota + 1 // through a level 3, 4 or 5 grid head
+	ChannelOnline                       // a resident's online self-service application
+	ChannelWeCom                        // a WeCom (企业微信) group
+	ChannelWeChat                       // a community or village WeChat group
+	ChannelPolice                       // the community police officer (一村一警)
+	ChannelWalkIn                       // a walk-in at the station or office
+	ChannelReferral                     // referred by a court or the police
+	ChannelScreening                    // the grid's own screening: the "whistle" (吹哨)
+	numChannels
+)
+
+var channelNames = [...]string{"", "grid_head", "online", "wecom", "wechat", "police", "walk_in", "referral", "screening"}
+
+// String returns the channel's stable name.
+func (c Channel) String() string {
+	if c.Valid() {
+		return channelNames[c]
+	}
+	return fmt.Sprintf("channel(%d)", c)
+}
+
+// Valid reports whether c is a known channel.
+func (c Channel) Valid() bool { return c >= ChannelGridHead && c < numChannels }
+
+// ParseChannel reads a channel's stable name.
+func ParseChannel(s string) (Channel, error) {
+	for c := ChannelGridHead; c < numChannels; c++ {
+		if channelNames[c] == s {
+			return c, nil
+		}
+	}
+	return 0, invalid("channel", "unknown channel %q", s)
+}
+
+// Source is where a case came from, as monthly reports count it.
+type Source string
+
+// The sources of a case.
+const (
+	SourceOwn         Source = "own"         // the grid's own initiative: screening, a grid head's report
+	SourceApplication Source = "application" // a party applied
+	SourceReferral    Source = "referral"    // a court or the police referred it
+)
+
+// Source returns the source a channel counts as.
+func (c Channel) Source() Source {
+	switch c {
+	case ChannelScreening, ChannelGridHead:
+		return SourceOwn
+	case ChannelReferral:
+		return SourceReferral
+	}
+	return SourceApplication
+}
+
+// Category is the kind of dispute. The set is the township's (see Rules);
+// these are the defaults.
+type Category string
+
+// The default categories.
+const (
+	Neighbour    Category = "neighbour" // 邻里纠纷
+	Homestead    Category = "homestead" // 宅基地·土地
+	Family       Category = "family"    // 婚姻家庭
+	Injury       Category = "injury"    // 人身损害赔偿
+	Debt         Category = "debt"      // 债务
+	Labour       Category = "labour"    // 劳动
+	Tenancy      Category = "tenancy"   // 房屋租赁·物业
+	OtherDispute Category = "other"     // 其他
+)
+
+// RiskFlags are the risks that raise a case's grade at once. They combine.
+type RiskFlags uint8
+
+// The risks the seed names.
+const (
+	PetitionThreat  RiskFlags = 1 << iota // 扬言上访: threatens to petition
+	LikelyFight                           // 可能引发打架斗殴
+	CivilToCriminal                       // 民转刑: may turn criminal
+	GroupDispute                          // 群体性
+	allRisks        = PetitionThreat | LikelyFight | CivilToCriminal | GroupDispute
+)
+
+var riskNames = []struct {
+	flag RiskFlags
+	name string
+}{{PetitionThreat, "petition_threat"}, {LikelyFight, "likely_fight"}, {CivilToCriminal, "civil_to_criminal"}, {GroupDispute, "group_dispute"}}
+
+// Has reports whether every flag of f is set in r.
+func (r RiskFlags) Has(f RiskFlags) bool { return r&f == f }
+
+// String lists the set flags by name, separated by commas.
+func (r RiskFlags) String() string {
+	var names []string
+	for _, n := range riskNames {
+		if r.Has(n.flag) {
+			names = append(names, n.name)
+		}
+	}
+	return strings.Join(names, ",")
+}
+
+// ParseRiskFlags reads flags written by RiskFlags.String.
+func ParseRiskFlags(s string) (RiskFlags, error) {
+	var r RiskFlags
+	if s == "" {
+		return 0, nil
+	}
+	for part := range strings.SplitSeq(s, ",") {
+		found := false
+		for _, n := range riskNames {
+			if n.name == part {
+				r |= n.flag
+				found = true
+			}
+		}
+		if !found {
+			return 0, invalid("risks", "unknown risk %q", part)
+		}
+	}
+	return r, nil
+}
+
+// Grade is how serious a case is; it decides the level that handles it and
+// its deadlines (红黄绿 grading).
+type Grade uint8
+
+// The grades, from least to most serious. Do not reorder.
+const (
+	Simple   Grade = iota + 1 // green: settled where it arose
+	Ordinary                  // yellow
+	Major                     // red: handled high, watched closely
+	numGrades
+)
+
+var gradeNames = [...]string{"", "simple", "ordinary", "major"}
+
+// String returns the grade's stable name.
+func (g Grade) String() string {
+	if g.Valid() {
+		return gradeNames[g]
+	}
+	return fmt.Sprintf("grade(%d)", g)
+}
+
+// Valid reports whether g is a grade.
+func (g Grade) Valid() bool { return g >= Simple && g < numGrades }
+
+// ParseGrade reads a grade's stable name.
+func ParseGrade(s string) (Grade, error) {
+	for g := Simple; g < numGrades; g++ {
+		if gradeNames[g] == s {
+			return g, nil
+		}
+	}
+	return 0, invalid("grade", "unknown grade %q", s)
+}
+
+// State is where a case stands in its lifecycle.
+type State uint8
+
+// The states of a case. Do not reorder: stored values are these names.
+const (
+	Registered     State = iota + 1 // registered, waiting to be accepted (or reviewed, if applied online)
+	Accepted                        // accepted for mediation (受理)
+	Mediating                       // at least one session held
+	Agreed                          // an agreement was reached; follow-up visits come next
+	Failed                          // mediation failed; the parties were pointed onward
+	Withdrawn                       // the applicant withdrew
+	Rejected                        // not taken, with the reason and referral advice
+	TransferredOut                  // handed to a body outside the grid
+	Closed                          // finished
+	numStates
+)
+
+var stateNames = [...]string{"", "registered", "accepted", "mediating", "agreed", "failed", "withdrawn", "rejected", "transferred_out", "closed"}
+
+// String returns the state's stable name.
+func (s State) String() string {
+	if s.Valid() {
+		return stateNames[s]
+	}
+	return fmt.Sprintf("state(%d)", s)
+}
+
+// Valid reports whether s is a state.
+func (s State) Valid() bool { return s >= Registered && s < numStates }
+
+// ParseState reads a state's stable name.
+func ParseState(s string) (State, error) {
+	for st := Registered; st < numStates; st++ {
+		if stateNames[st] == s {
+			return st, nil
+		}
+	}
+	return 0, invalid("state", "unknown state %q", s)
+}
+
+// States lists every state, in lifecycle order.
+func States() []State {
+	states := make([]State, 0, numStates-1)
+	for s := Registered; s < numStates; s++ {
+		states = append(states, s)
+	}
+	return states
+}
+
+// Open reports whether a case in state s is still being worked on: neither
+// ended (rejected, closed) nor waiting only for closing.
+func (s State) Open() bool { return s == Registered || s == Accepted || s == Mediating }
+
+// Sex of a party, as the agreement records it.
+type Sex uint8
+
+// The sexes; the zero value is unstated.
+const (
+	SexUnstated Sex = iota
+	Male
+	Female
+)
+
+// Party is an applicant or respondent.
+type Party struct {
+	Name    string
+	Sex     Sex
+	Age     int    // in years; 0 if unknown
+	Phone   string // a mainland mobile number; required of applicants
+	IDCard  string // optional resident ID number (GB 11643)
+	Address string
+}
+
+// Claim is something an applicant asks for, with an amount where money is
+// claimed.
+type Claim struct {
+	Description string
+	Amount      int64 // in fen (0.01 yuan); 0 when no money is claimed
+}
+
+// Participant is a member of a case's 4+N team: one of the four departments,
+// or an N-partner — a named body, or a person such as a respected relative.
+type Participant struct {
+	Department string // a grid.Department name: police, justice, grid, mediation_committee, partner
+	Body       string // the N body or relation (e.g. 土地所, 有威望的亲戚); required for partners
+	MemberID   string // the member's ID, when the participant is staff
+	Name       string
+	Role       string // e.g. 司法所长, 村治安主任
+}
+
+// Place is where a mediation session was held: the seed's sessions were held
+// in fields, homes and village committees as much as at the station.
+type Place uint8
+
+// The places of a session.
+const (
+	PlaceField            Place = iota + 1 // 田间地头
+	PlaceHome                              // a party's home
+	PlaceVillageCommittee                  // 村委会
+	PlaceStation                           // the police station or justice office
+	PlaceOnline                            // online
+	numPlaces
+)
+
+var placeNames = [...]string{"", "field", "home", "village_committee", "station", "online"}
+
+// String returns the place's stable name.
+func (p Place) String() string {
+	if p >= PlaceField && p < numPlaces {
+		return placeNames[p]
+	}
+	return fmt.Sprintf("place(%d)", p)
+}
+
+// ParsePlace reads a place's stable name.
+func ParsePlace(s string) (Place, error) {
+	for p := PlaceField; p < numPlaces; p++ {
+		if placeNames[p] == s {
+			return p, nil
+		}
+	}
+	return 0, invalid("place", "unknown place %q", s)
+}
+
+// Outcome is how a session ended.
+type Outcome uint8
+
+// The outcomes of a session.
+const (
+	Progress   Outcome = iota + 1 // the parties moved closer
+	NoProgress                    // nothing moved; enough of these escalate the case
+	Settled                       // the parties agreed; an agreement follows
+)
+
+// Session is one mediation meeting, offline or online, recorded on the
+// platform (线上线下融合).
+type Session struct {
+	At        time.Time
+	Place     Place
+	PlaceNote string   // e.g. 洪沟庙村委会议室
+	Attendees []string // names of those present
+	Notes     string
+	Outcome   Outcome
+	By        string // the actor who recorded it
+}
+
+// Route is where the parties are pointed when mediation fails.
+type Route string
+
+// The routes onward from a failed mediation.
+const (
+	RouteLitigation     Route = "litigation"
+	RouteArbitration    Route = "arbitration"
+	RoutePolice         Route = "police"
+	RouteAdministration Route = "administration"
+)
+
+// Failure records why mediation failed and where the parties were pointed.
+type Failure struct {
+	Reason string
+	Route  Route
+}
+
+// Rejection records why a case was not taken (e.g. already before a court,
+// not mediable, a party refuses mediation) and where the applicant was
+// referred instead.
+type Rejection struct {
+	Reason string
+	Advice string
+}
+
+// Escalation is a case submitted upward for review (呈报审核), waiting for
+// the upper head to take it over or return it.
+type Escalation struct {
+	From   string // the cell submitting, as a path
+	To     string // the cell asked to take over, as a path
+	Reason string
+	By     string // the actor who submitted, or the system
+	At     time.Time
+}
+
+// OutsideBody is a body outside the grid a case is transferred to: a court,
+// another county's office, an administrative department.
+type OutsideBody struct {
+	Name    string
+	Contact string
+	Reason  string
+}
+
+// Extension lengthens the time to resolve a case, which needs both parties'
+// consent.
+type Extension struct {
+	Days    int
+	Reason  string
+	Consent bool // both parties agreed to the extension
+	At      time.Time
+}
+
+// FollowUp is a visit after an agreement (回访): whether it is being
+// performed.
+type FollowUp struct {
+	At        time.Time
+	By        string
+	Performed bool // the agreement is being performed as agreed
+	Notes     string
+}
