@@ -69,7 +69,9 @@ func TestPermissions(t *testing.T) {
 		do   func(f *fixture, a grid.Actor, c *mediation.Case) (*mediation.Case, error)
 	}
 	actions := []action{
-		{"get", func(f *fixture, a grid.Actor, c *mediation.Case) (*mediation.Case, error) { return f.svc.Get(ctx, a, c.ID) }},
+		{"get", func(f *fixture, a grid.Actor, c *mediation.Case) (*mediation.Case, error) {
+			return f.svc.Get(ctx, a, c.ID)
+		}},
 		{"timeline", func(f *fixture, a grid.Actor, c *mediation.Case) (*mediation.Case, error) {
 			_, err := f.svc.Timeline(ctx, a, c.ID)
 			return c, err

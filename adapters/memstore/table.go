@@ -197,4 +197,3 @@ func cloneEvents(events []timeline.Event) []timeline.Event {
 	}
 	return out
 }
-
