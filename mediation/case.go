@@ -26,6 +26,7 @@ type Case struct {
 	Claims      []Claim
 	Risks       RiskFlags
 	Grade       Grade
+	Hazard      string // the hazard report it grew from, if any
 
 	Location grid.Path // where it arose; zero when outside the township
 	Outside  string    // where it arose, in words, when outside the township

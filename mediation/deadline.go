@@ -28,9 +28,10 @@ const (
 	Overdue Status = "overdue"
 )
 
-// Deadline is one thing due on one case, and who answers for it.
+// Deadline is one thing due on one case or hazard, and who answers for it.
+// Cases and hazards share it so that one tracking view lists both.
 type Deadline struct {
-	Case        ID
+	Subject     string // the case's or hazard's ID
 	Kind        DeadlineKind
 	Since       time.Time // when the time allowed began
 	Due         time.Time
@@ -48,7 +49,7 @@ func (r Rules) Deadlines(now time.Time, cases ...*Case) []Deadline {
 	var out []Deadline
 	add := func(c *Case, kind DeadlineKind, since, due time.Time, who, cell string) {
 		out = append(out, Deadline{
-			Case: c.ID, Kind: kind, Since: since, Due: due, Status: r.status(now, since, due),
+			Subject: string(c.ID), Kind: kind, Since: since, Due: due, Status: r.status(now, since, due),
 			Accountable: who, Cell: cell, Grade: c.Grade,
 		})
 	}
@@ -83,11 +84,16 @@ func (r Rules) followUpDue(c *Case) time.Time {
 	return c.Agreement.EffectiveAt.Add(7 * 24 * time.Hour)
 }
 
-func (r Rules) status(now, since, due time.Time) Status {
+func (r Rules) status(now, since, due time.Time) Status { return StatusAt(now, since, due, r.AtRisk) }
+
+// StatusAt returns how a deadline that runs from since to due stands at
+// now: overdue after due, at risk once the fraction atRisk of the time
+// allowed has passed, on time before. Hazards' deadlines use it too.
+func StatusAt(now, since, due time.Time, atRisk float64) Status {
 	switch {
 	case now.After(due):
 		return Overdue
-	case now.Sub(since) >= time.Duration(r.AtRisk*float64(due.Sub(since))):
+	case now.Sub(since) >= time.Duration(atRisk*float64(due.Sub(since))):
 		return AtRisk
 	}
 	return OnTime

@@ -43,6 +43,9 @@ type Intake struct {
 	Location grid.CellID
 	Outside  string // where it arose, in words, when outside the township
 	Risks    RiskFlags
+	// Hazard is the ID of the hazard report this dispute grew from (a
+	// dispute lead found by the grid's screening), if any.
+	Hazard string
 	// IdempotencyKey, if set, makes a retried submission return the case
 	// the first one created instead of creating another.
 	IdempotencyKey string
@@ -94,6 +97,8 @@ func (in *Intake) validate(r Rules) error {
 		return invalid("outside", "longer than %d characters", maxShortText)
 	case in.Risks&^allRisks != 0:
 		return invalid("risks", "unknown risk flags %d", in.Risks&^allRisks)
+	case len(in.Hazard) > maxKey:
+		return invalid("hazard", "longer than %d bytes", maxKey)
 	case len(in.IdempotencyKey) > maxKey:
 		return invalid("idempotency_key", "longer than %d bytes", maxKey)
 	}

@@ -90,7 +90,7 @@ func (s *Service) Register(ctx context.Context, actor grid.Actor, in Intake) (*C
 	c := &Case{
 		Township: actor.Township, Channel: in.Channel, ReferredBy: in.ReferredBy, Category: in.Category,
 		Applicants: in.Applicants, Respondents: in.Respondents, Facts: in.Facts, Claims: in.Claims,
-		Risks: in.Risks, Outside: in.Outside, State: Registered, RegisteredAt: now, Version: 1,
+		Risks: in.Risks, Outside: in.Outside, Hazard: in.Hazard, State: Registered, RegisteredAt: now, Version: 1,
 	}
 	c.Grade = s.Rules.Grade(in.Category, in.Claims, in.Risks)
 	if in.Location != "" {
@@ -118,6 +118,9 @@ func (s *Service) Register(ctx context.Context, actor grid.Actor, in Intake) (*C
 	}
 	if c.OutOfJurisdiction() {
 		details["outside"] = c.Outside
+	}
+	if c.Hazard != "" {
+		details["hazard"] = c.Hazard
 	}
 	first := c.record(actor, "registered", c.Channel.String(), now, details)
 	key := IdempotencyKey{Scope: actor.ID, Key: in.IdempotencyKey}
