@@ -1,0 +1,114 @@
+package memstore
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/fourplusn/fourplusn/mediation"
+	"github.com/fourplusn/fourplusn/stats"
+)
+
+// Stats answers the statistics package's queries over the records in
+// memory, in one pass over them per query.
+type Stats struct {
+	Cases *Cases
+}
+
+var _ stats.Source = Stats{}
+
+// Count returns the counts of m under q; see stats.Source.
+func (s Stats) Count(ctx context.Context, m stats.Measure, q stats.Query) ([]stats.Count, error) {
+	if err := m.Validate(); err != nil {
+		return nil, err
+	}
+	if err := q.Validate(); err != nil {
+		return nil, err
+	}
+	groups := map[string]int64{}
+	add := func(key string, n int64) { groups[key] += n }
+	err := s.Cases.t.each(ctx, func(c *mediation.Case) { stats.TallyCase(m, q, c, add) })
+	if err != nil {
+		return nil, err
+	}
+	counts := make([]stats.Count, 0, len(groups))
+	for k, n := range groups {
+		counts = append(counts, stats.Count{Key: k, N: n})
+	}
+	slices.SortFunc(counts, func(a, b stats.Count) int { return strings.Compare(a.Key, b.Key) })
+	return counts, nil
+}
+
+// Durations returns the durations d of the records q selects; see
+// stats.Source.
+func (s Stats) Durations(ctx context.Context, d stats.Duration, q stats.Query) ([]time.Duration, error) {
+	if err := d.Validate(); err != nil {
+		return nil, err
+	}
+	if err := q.Validate(); err != nil {
+		return nil, err
+	}
+	var out []time.Duration
+	err := s.Cases.t.each(ctx, func(c *mediation.Case) {
+		if v, ok := stats.MeasureCase(d, q, c); ok {
+			out = append(out, v)
+		}
+	})
+	return out, err
+}
+
+// Indicators keeps indicator values in memory. It implements
+// stats.Indicators and is safe for concurrent use.
+type Indicators struct {
+	mu     sync.RWMutex
+	values map[indicatorKey]stats.Indicator
+}
+
+type indicatorKey struct {
+	name, cell string
+	period     stats.Period
+	start      int64
+}
+
+var _ stats.Indicators = (*Indicators)(nil)
+
+// NewIndicators returns an empty indicator store.
+func NewIndicators() *Indicators {
+	return &Indicators{values: map[indicatorKey]stats.Indicator{}}
+}
+
+// Put records v, replacing the value of the same name, cell, period and
+// start. Returns Invalid for a bad value.
+func (s *Indicators) Put(ctx context.Context, v stats.Indicator) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if err := v.Validate(); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.values[indicatorKey{v.Name, v.Cell.String(), v.Period, v.Start.Unix()}] = v
+	return nil
+}
+
+// Sum adds up the values of name for q's subtrees; see stats.Indicators.
+func (s *Indicators) Sum(ctx context.Context, name string, p stats.Period, q stats.Query) (int64, error) {
+	if err := ctx.Err(); err != nil {
+		return 0, err
+	}
+	if err := q.Validate(); err != nil {
+		return 0, err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	var sum int64
+	for _, v := range s.values {
+		if v.Name == name && v.Period == p && q.Range.Contains(v.Start) && q.Selects(v.Cell.Township(), v.Cell) {
+			sum += v.Value
+		}
+	}
+	return sum, nil
+}

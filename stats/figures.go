@@ -1,0 +1,237 @@
+package stats
+
+import (
+	"context"
+	"slices"
+	"time"
+)
+
+// Quantiles summarises a set of durations.
+type Quantiles struct {
+	N      int
+	Median time.Duration
+	P90    time.Duration
+}
+
+// Summarize returns the median and 90th percentile of ds by the nearest-rank
+// method (the smallest value with at least that share of values at or
+// below it), so both are durations that actually occurred. It sorts ds.
+func Summarize(ds []time.Duration) Quantiles {
+	if len(ds) == 0 {
+		return Quantiles{}
+	}
+	slices.Sort(ds)
+	rank := func(p float64) time.Duration {
+		i := int(p*float64(len(ds))+0.999999999) - 1 // ceil(p·n) − 1
+		return ds[max(0, min(i, len(ds)-1))]
+	}
+	return Quantiles{N: len(ds), Median: rank(0.5), P90: rank(0.9)}
+}
+
+// Figures are a period's figures for a subtree.
+type Figures struct {
+	Range Range
+
+	Registered     int64 // disputes screened (排查)
+	Accepted       int64
+	Agreed         int64 // resolved by agreement (化解)
+	Failed         int64
+	Withdrawn      int64
+	Rejected       int64
+	TransferredOut int64
+	Open           int64 // in progress at the period's end
+	Escalated      int64
+	Outside        int64 // from outside the township, handled under first-inquiry responsibility
+
+	// Resolution is the resolution rate (化解率): of the cases whose
+	// mediation concluded in the period, the share that ended in an
+	// agreement — Agreed / (Agreed + Failed). Withdrawn, rejected and
+	// transferred-out cases were not mediated to a conclusion and do not
+	// count.
+	Resolution Rate
+	// Dynamic is the dynamic resolution rate (化解率动态保持) at the
+	// period's end: of every case registered so far that was mediated to
+	// a conclusion or is past its deadline, the share resolved by
+	// agreement. A case still within its time limit does not count against
+	// it, so the rate stays at 100% exactly while every dispute is resolved
+	// in time.
+	Dynamic Rate
+	// Escalation is the share of the period's cases submitted upward.
+	Escalation Rate
+	// FirstInquiry is first-inquiry compliance: of the period's cases that
+	// were routed or due to be, the share accepted, rejected or handed on
+	// by their acceptance deadline.
+	FirstInquiry Rate
+
+	TimeToAccept  Quantiles
+	TimeToResolve Quantiles
+
+	Participation map[string]int64 // 4+N team members by department
+	Sources       map[string]int64
+	Channels      map[string]int64
+	Categories    map[string]int64
+}
+
+// Compute returns the figures of q's subtrees over q.Range, with as many
+// grouped queries to src as there are figures — never a pass over every
+// record. q.By and q.Level are ignored.
+func Compute(ctx context.Context, src Source, q Query) (Figures, error) {
+	q.By, q.Level = Total, 0
+	if err := q.Validate(); err != nil {
+		return Figures{}, err
+	}
+	f := Figures{Range: q.Range}
+	var err error
+	total := func(m Measure, q Query) int64 {
+		if err != nil {
+			return 0
+		}
+		var counts []Count
+		counts, err = src.Count(ctx, m, q)
+		var n int64
+		for _, c := range counts {
+			n += c.N
+		}
+		return n
+	}
+	grouped := func(m Measure, by Dimension) map[string]int64 {
+		if err != nil {
+			return nil
+		}
+		g := q
+		g.By = by
+		var counts []Count
+		counts, err = src.Count(ctx, m, g)
+		out := make(map[string]int64, len(counts))
+		for _, c := range counts {
+			out[c.Key] = c.N
+		}
+		return out
+	}
+	f.Registered = total(Registered, q)
+	f.Accepted = total(Accepted, q)
+	f.Agreed = total(Agreed, q)
+	f.Failed = total(Failed, q)
+	f.Withdrawn = total(Withdrawn, q)
+	f.Rejected = total(Rejected, q)
+	f.TransferredOut = total(TransferredOut, q)
+	f.Open = total(Open, q)
+	f.Escalated = total(Escalated, q)
+	f.Outside = total(Outside, q)
+	f.Resolution = Rate{Num: f.Agreed, Den: f.Agreed + f.Failed}
+	f.Escalation = Rate{Num: f.Escalated, Den: f.Registered}
+	f.FirstInquiry = Rate{Num: total(RoutedOnTime, q), Den: total(RoutingDue, q)}
+
+	sofar := q
+	sofar.Range.From = time.Unix(0, 0)
+	agreed := total(Agreed, sofar)
+	unresolved := total(Failed, sofar) + total(Open, sofar) - total(Pending, sofar)
+	f.Dynamic = Rate{Num: agreed, Den: agreed + unresolved}
+
+	f.Participation = grouped(Participants, ByDepartment)
+	f.Sources = grouped(Registered, BySource)
+	f.Channels = grouped(Registered, ByChannel)
+	f.Categories = grouped(Registered, ByCategory)
+	if err != nil {
+		return Figures{}, err
+	}
+	for _, d := range []struct {
+		d   Duration
+		out *Quantiles
+	}{{TimeToAccept, &f.TimeToAccept}, {TimeToResolve, &f.TimeToResolve}} {
+		ds, err := src.Durations(ctx, d.d, q)
+		if err != nil {
+			return Figures{}, err
+		}
+		*d.out = Summarize(ds)
+	}
+	return f, nil
+}
+
+// Report is a period's figures with those of the period before (for 环比)
+// and of the same period a year earlier (for 同比).
+type Report struct {
+	Period                         Period
+	Current, Previous, YearEarlier Figures
+}
+
+// MoM returns the period-over-period change (环比) of the figure pick reads.
+func (r Report) MoM(pick func(Figures) float64) Change {
+	return Compare(pick(r.Current), pick(r.Previous))
+}
+
+// YoY returns the year-over-year change (同比) of the figure pick reads.
+func (r Report) YoY(pick func(Figures) float64) Change {
+	return Compare(pick(r.Current), pick(r.YearEarlier))
+}
+
+// NewReport computes the report of the period of kind p that holds t, for
+// q's subtrees.
+func NewReport(ctx context.Context, src Source, q Query, p Period, t time.Time) (Report, error) {
+	cur := p.Of(t)
+	r := Report{Period: p}
+	for _, x := range []struct {
+		rng Range
+		out *Figures
+	}{{cur, &r.Current}, {p.Previous(cur), &r.Previous}, {p.YearEarlier(cur), &r.YearEarlier}} {
+		q.Range = x.rng
+		f, err := Compute(ctx, src, q)
+		if err != nil {
+			return Report{}, err
+		}
+		*x.out = f
+	}
+	return r, nil
+}
+
+// Point is one period of a series, with its changes.
+type Point struct {
+	Range Range
+	N     int64
+	MoM   Change // against the period before
+	YoY   Change // against the same period a year earlier
+}
+
+// Counter counts something over a range: a measure of a Source, or an
+// indicator's recorded values.
+type Counter func(ctx context.Context, r Range) (int64, error)
+
+// MeasureCounter counts measure m of src over q's subtrees.
+func MeasureCounter(src Source, m Measure, q Query) Counter {
+	return func(ctx context.Context, r Range) (int64, error) {
+		q.Range, q.By = r, Total
+		counts, err := src.Count(ctx, m, q)
+		var n int64
+		for _, c := range counts {
+			n += c.N
+		}
+		return n, err
+	}
+}
+
+// Series returns the n periods of kind p ending with the one holding t,
+// oldest first, each with its 环比 and 同比 changes.
+func Series(ctx context.Context, count Counter, p Period, t time.Time, n int) ([]Point, error) {
+	if n < 1 || n > 400 {
+		return nil, fieldError("n", "a series has 1 to 400 periods")
+	}
+	// n+1 consecutive periods give each point its previous one.
+	ranges := p.Series(t, n+1)
+	counts := make([]int64, len(ranges))
+	for i, r := range ranges {
+		var err error
+		if counts[i], err = count(ctx, r); err != nil {
+			return nil, err
+		}
+	}
+	points := make([]Point, n)
+	for i, r := range ranges[1:] {
+		ago, err := count(ctx, p.YearEarlier(r))
+		if err != nil {
+			return nil, err
+		}
+		cur, prev := counts[i+1], counts[i]
+		points[i] = Point{Range: r, N: cur, MoM: Compare(float64(cur), float64(prev)), YoY: Compare(float64(cur), float64(ago))}
+	}
+	return points, nil
+}

@@ -1,0 +1,131 @@
+package stats
+
+import (
+	"context"
+	"slices"
+	"time"
+
+	"github.com/fourplusn/fourplusn/grid"
+	"github.com/fourplusn/fourplusn/mediation"
+)
+
+// Service serves statistics to actors, within what the grid policy lets
+// each see: figures of a cell need ViewStats there, the tracking view and
+// recording imported indicators need Track. Unknown cells are NotFound.
+type Service struct {
+	Source     Source
+	Indicators Indicators
+	Cells      mediation.Cells
+	Policy     *grid.Policy
+	// Cases and CaseRules feed the tracking view.
+	Cases     mediation.Store
+	CaseRules mediation.Rules
+}
+
+// scope checks that actor may do action at cell and returns the query of
+// cell's subtree.
+func (s *Service) scope(ctx context.Context, actor grid.Actor, cell grid.CellID, action grid.Action) (Query, error) {
+	c, err := s.Cells.Cell(ctx, cell)
+	if err != nil {
+		return Query{}, err
+	}
+	if err := s.Policy.Can(actor, action, grid.Target{Cell: c.Path}); err != nil {
+		return Query{}, err
+	}
+	return Query{Township: c.Path.Township(), Within: []grid.Path{c.Path}}, nil
+}
+
+// Report returns the figures of cell's subtree for the period of kind p
+// holding t, with the period before and the same period a year earlier.
+// Needs ViewStats at cell.
+func (s *Service) Report(ctx context.Context, actor grid.Actor, cell grid.CellID, p Period, t time.Time) (Report, error) {
+	q, err := s.scope(ctx, actor, cell, grid.ViewStats)
+	if err != nil {
+		return Report{}, err
+	}
+	return NewReport(ctx, s.Source, q, p, t)
+}
+
+// Breakdown returns measure m over r in cell's subtree, grouped by a
+// dimension (by cell at a level, category, channel, source, grade or
+// department). Needs ViewStats at cell.
+func (s *Service) Breakdown(ctx context.Context, actor grid.Actor, cell grid.CellID, m Measure, by Dimension, level grid.Level, r Range) ([]Count, error) {
+	q, err := s.scope(ctx, actor, cell, grid.ViewStats)
+	if err != nil {
+		return nil, err
+	}
+	q.By, q.Level, q.Range = by, level, r
+	return s.Source.Count(ctx, m, q)
+}
+
+// Series returns measure m in cell's subtree over n periods of kind p
+// ending with the one holding t, with 环比 and 同比. Needs ViewStats at cell.
+func (s *Service) Series(ctx context.Context, actor grid.Actor, cell grid.CellID, m Measure, p Period, t time.Time, n int) ([]Point, error) {
+	q, err := s.scope(ctx, actor, cell, grid.ViewStats)
+	if err != nil {
+		return nil, err
+	}
+	if err := m.Validate(); err != nil {
+		return nil, err
+	}
+	return Series(ctx, MeasureCounter(s.Source, m, q), p, t, n)
+}
+
+// IndicatorSeries returns indicator name summed over cell's subtree for n
+// periods of kind p ending with the one holding t, with 环比 and 同比.
+// Needs ViewStats at cell.
+func (s *Service) IndicatorSeries(ctx context.Context, actor grid.Actor, cell grid.CellID, name string, p Period, t time.Time, n int) ([]Point, error) {
+	q, err := s.scope(ctx, actor, cell, grid.ViewStats)
+	if err != nil {
+		return nil, err
+	}
+	return Series(ctx, IndicatorCounter(s.Indicators, name, p, q), p, t, n)
+}
+
+// RecordIndicator records an imported value for a cell. Needs Track at the
+// cell: the posts that follow the township's work record what others
+// report to it. Returns Invalid for a bad value.
+func (s *Service) RecordIndicator(ctx context.Context, actor grid.Actor, v Indicator) error {
+	if err := v.Validate(); err != nil {
+		return err
+	}
+	if _, err := s.scope(ctx, actor, v.Cell.Cell(), grid.Track); err != nil {
+		return err
+	}
+	return s.Indicators.Put(ctx, v)
+}
+
+// Tracking is the tracking view (跟踪问效) of cell's subtree at now: every
+// deadline of its open work that is at risk or overdue, the longest overdue
+// first, with who answers for it. Needs Track at cell.
+func (s *Service) Tracking(ctx context.Context, actor grid.Actor, cell grid.CellID, now time.Time) ([]mediation.Deadline, error) {
+	q, err := s.scope(ctx, actor, cell, grid.Track)
+	if err != nil {
+		return nil, err
+	}
+	f := mediation.Filter{
+		Township: q.Township, Within: q.Within, Limit: mediation.MaxPage,
+		States: []mediation.State{mediation.Registered, mediation.Accepted, mediation.Mediating, mediation.Agreed},
+	}
+	var due []mediation.Deadline
+	for {
+		page, err := s.Cases.List(ctx, f)
+		if err != nil {
+			return nil, err
+		}
+		due = append(due, s.CaseRules.Deadlines(now, page.Cases...)...)
+		if page.Next == "" {
+			break
+		}
+		f.Before = page.Next
+	}
+	return Tracking(due), nil
+}
+
+// Tracking keeps the deadlines that are at risk or overdue, the earliest
+// due first.
+func Tracking(due []mediation.Deadline) []mediation.Deadline {
+	out := slices.DeleteFunc(slices.Clone(due), func(d mediation.Deadline) bool { return d.Status == mediation.OnTime })
+	slices.SortStableFunc(out, func(a, b mediation.Deadline) int { return a.Due.Compare(b.Due) })
+	return out
+}
