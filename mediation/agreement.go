@@ -49,7 +49,8 @@ type Payment struct {
 // and how, where and by when they are performed. A written agreement takes
 // effect when every party has signed (or sealed, or fingerprinted), the
 // mediator has signed and the committee has sealed it; an oral one when the
-// mediator records it.
+// parties reach it (art. 30), which the mediator records at once, so its
+// recording time stands for that moment.
 type Agreement struct {
 	Form             Form
 	Number           string  // the committee's number for it, e.g. 古调字〔2023〕第12号
