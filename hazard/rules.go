@@ -1,0 +1,108 @@
+package hazard
+
+import (
+	"time"
+
+	"github.com/fourplusn/fourplusn/grid"
+	"github.com/fourplusn/fourplusn/mediation"
+)
+
+// GradeRule is what a grade means for a hazard: the level of the grid that
+// rectifies hazards of that grade, and the time allowed to do it.
+type GradeRule struct {
+	Level         grid.Level
+	RectifyWithin time.Duration
+}
+
+// Rules are a township's hazard categories, grading and deadlines.
+// DefaultRules gives the seed's practice; a township may change any of it
+// before use, and Validate checks the result.
+type Rules struct {
+	// Categories lists the hazard categories and the grade each defaults
+	// to when a report gives none.
+	Categories map[Category]mediation.Grade
+	// Grades maps each grade to its handling level and rectification time.
+	Grades map[mediation.Grade]GradeRule
+	// VerifyWithin is the time the upper post has to verify a
+	// rectification.
+	VerifyWithin time.Duration
+	// AtRisk is the fraction of the time allowed after which a deadline is
+	// reported at risk.
+	AtRisk float64
+}
+
+// gradeList is every mediation grade, least serious first.
+var gradeList = []mediation.Grade{mediation.Simple, mediation.Ordinary, mediation.Major}
+
+// DefaultRules returns the seed's practice: a fire or gas hazard is red and
+// goes to the sector with fifteen days; electrical, structural and flood
+// hazards are yellow and go to the community with a week; the rest are green
+// and stay in the villager group with three days. Every rectification is to
+// be verified within three days.
+func DefaultRules() Rules {
+	const day = 24 * time.Hour
+	return Rules{
+		Categories: map[Category]mediation.Grade{
+			Fire: mediation.Major, Gas: mediation.Major,
+			Electrical: mediation.Ordinary, Structural: mediation.Ordinary, Flood: mediation.Ordinary,
+			Traffic: mediation.Simple, DisputeLead: mediation.Simple, Other: mediation.Simple,
+		},
+		Grades: map[mediation.Grade]GradeRule{
+			mediation.Simple:   {Level: 4, RectifyWithin: 3 * day},
+			mediation.Ordinary: {Level: 3, RectifyWithin: 7 * day},
+			mediation.Major:    {Level: 2, RectifyWithin: 15 * day},
+		},
+		VerifyWithin: 3 * day,
+		AtRisk:       0.8,
+	}
+}
+
+// Validate checks that the rules are complete and consistent: a grade for
+// every category, a rule for every grade, levels inside the grid, graver
+// grades handled no lower than lighter ones, positive durations.
+func (r Rules) Validate() error {
+	if len(r.Categories) == 0 {
+		return invalid("categories", "at least one category is required")
+	}
+	for c, g := range r.Categories {
+		if c == "" || len(c) > maxKey || !g.Valid() {
+			return invalid("categories", "category %q has no valid grade", c)
+		}
+	}
+	prev := grid.Level(grid.MaxLevel)
+	for _, g := range gradeList {
+		rule, ok := r.Grades[g]
+		field := "grades." + g.String()
+		switch {
+		case !ok:
+			return invalid(field, "no rule for grade %s", g)
+		case !rule.Level.Valid():
+			return invalid(field+".level", "level %d is outside the grid", rule.Level)
+		case rule.Level > prev:
+			return invalid(field+".level", "a graver grade must not be handled lower than a lighter one")
+		case rule.RectifyWithin <= 0:
+			return invalid(field+".rectify_within", "must be positive")
+		}
+		prev = rule.Level
+	}
+	switch {
+	case r.VerifyWithin <= 0:
+		return invalid("verify_within", "must be positive")
+	case !(r.AtRisk > 0 && r.AtRisk < 1):
+		return invalid("at_risk", "must be a fraction between 0 and 1")
+	}
+	return nil
+}
+
+// Grade returns the grade a hazard of category defaults to: the category's,
+// or Simple for a category the rules do not list.
+func (r Rules) Grade(category Category) mediation.Grade {
+	return max(mediation.Simple, r.Categories[category])
+}
+
+// handling returns the cell that rectifies a hazard of grade g found at
+// loc: loc's ancestor at the grade's level, or loc itself when it lies
+// higher.
+func (r Rules) handling(g mediation.Grade, loc grid.Path) grid.Path {
+	return loc.Prefix(min(r.Grades[g].Level, loc.Level()))
+}

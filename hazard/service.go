@@ -1,0 +1,321 @@
+package hazard
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/fourplusn/fourplusn"
+	"github.com/fourplusn/fourplusn/grid"
+	"github.com/fourplusn/fourplusn/mediation"
+	"github.com/fourplusn/fourplusn/mediation/timeline"
+)
+
+// Converter registers the mediation case a dispute lead becomes.
+// *mediation.Service satisfies it.
+type Converter interface {
+	Register(ctx context.Context, actor grid.Actor, in mediation.Intake) (*mediation.Case, error)
+}
+
+// Service is the hazard work of one deployment: every method authorizes its
+// actor through the grid policy before it acts, and every change lands in
+// the store together with its timeline event.
+//
+// Refusals follow mediation's rule: an actor who may not see a hazard gets
+// NotFound, as if it did not exist; an actor who may see it but not do the
+// action gets Forbidden; no actor at all gets Unauthorized.
+type Service struct {
+	Store  Store
+	Cells  mediation.Cells
+	Policy *grid.Policy
+	Rules  Rules
+	// Converter registers the mediation cases dispute leads become; nil
+	// when the deployment does not convert them.
+	Converter Converter
+	// Now returns the current time; tests replace it with a fake clock.
+	Now func() time.Time
+	// NewID returns a new, unique hazard ID that sorts after every earlier
+	// one. The default is time-ordered with random bits.
+	NewID func() ID
+}
+
+// NewService returns a Service on store and cells with the given policy,
+// rules and converter (nil if dispute leads are not converted), the system
+// clock and random IDs. It returns an error if the rules are invalid.
+func NewService(store Store, cells mediation.Cells, policy *grid.Policy, rules Rules, converter Converter) (*Service, error) {
+	if err := rules.Validate(); err != nil {
+		return nil, fmt.Errorf("hazard rules: %w", err)
+	}
+	return &Service{
+		Store: store, Cells: cells, Policy: policy, Rules: rules, Converter: converter,
+		Now: time.Now, NewID: newID,
+	}, nil
+}
+
+// newID returns "H", the UTC time to the microsecond and 40 random bits.
+func newID() ID {
+	var b [5]byte
+	rand.Read(b[:])
+	return ID("H" + time.Now().UTC().Format("20060102150405.000000") + hex.EncodeToString(b[:]))
+}
+
+func (s *Service) now() time.Time { return s.Now().UTC() }
+
+// Report records a hazard as found (吹哨) and routes it. A member reports it
+// through any post that may report hazards, wherever in the township it was
+// found; a resident reports online, and becomes the hazard's owner, who may
+// follow it. The hazard is graded (by the report, or from its category) and
+// handled by the location's ancestor at the grade's level. A hazard
+// reported with OnTheSpot evidence was rectified on the spot and waits for
+// verification; that needs the reporting post to be allowed to rectify too.
+// Any other hazard is open, due to be rectified within the grade's time.
+//
+// Returns Invalid for bad input (naming the field, including a location in
+// another township), Unauthorized without an actor, Forbidden for an actor
+// who may not report or rectify on the spot, NotFound (field "location")
+// for an unknown location, and Conflict for an idempotency key reused with
+// another request. A retry with the same key and input returns the first
+// hazard. The hazard is returned as stored, with the reporter's own
+// contact in full.
+func (s *Service) Report(ctx context.Context, actor grid.Actor, in Report) (*Hazard, error) {
+	if actor.Kind == grid.Anonymous || actor.ID == "" {
+		return nil, grid.ErrNoActor
+	}
+	if err := in.validate(s.Rules, actor.Kind); err != nil {
+		return nil, err
+	}
+	cell, err := s.Cells.Cell(ctx, in.Location)
+	if err != nil {
+		return nil, fourplusn.WithField("location", err)
+	}
+	if cell.Path.Township() != actor.Township {
+		return nil, invalid("location", "cell %q is in another township", in.Location)
+	}
+	now := s.now()
+	h := &Hazard{
+		Township: actor.Township, Category: in.Category, Grade: in.Grade, Description: in.Description,
+		Photos: in.Photos, Channel: in.Channel, Location: cell.Path, Reporter: actor.ID, Contact: in.Contact,
+		State: Open, ReportedAt: now, Version: 1,
+	}
+	if err := s.admit(actor, h, in.OnTheSpot != nil); err != nil {
+		return nil, err
+	}
+	if h.Grade == 0 {
+		h.Grade = s.Rules.Grade(in.Category)
+	}
+	h.Handling = s.Rules.handling(h.Grade, h.Location)
+	h.RectifyDue = now.Add(s.Rules.Grades[h.Grade].RectifyWithin)
+	h.ID = s.NewID()
+	details := map[string]string{
+		"category": string(h.Category), "grade": h.Grade.String(),
+		"location": h.Location.String(), "handling": h.Handling.String(),
+		"photos": strconv.Itoa(len(h.Photos)),
+	}
+	events := []timeline.Event{h.record(actor, "reported", h.Channel.String(), now, details)}
+	if spot := in.OnTheSpot; spot != nil {
+		r := Rectification{Evidence: spot.Evidence, Photos: spot.Photos, By: actor.ID, At: now}
+		h.rectified(r, s.Rules)
+		h.OnTheSpot = true
+		events = append(events, h.record(actor, "rectified", "", now, map[string]string{
+			"on_the_spot": "true", "photos": strconv.Itoa(len(r.Photos)), "verify_due": h.VerifyDue.Format(time.RFC3339),
+		}))
+	}
+	key := mediation.IdempotencyKey{Scope: actor.ID, Key: in.IdempotencyKey}
+	if key.Key != "" {
+		key.Fingerprint = fingerprint(in)
+	}
+	return s.Store.Create(ctx, h, events, key)
+}
+
+// admit checks that actor may report h, and rectify it on the spot if
+// onTheSpot, and fills in the hazard's owner or reporting post.
+func (s *Service) admit(actor grid.Actor, h *Hazard, onTheSpot bool) error {
+	switch actor.Kind {
+	case grid.Resident:
+		h.Owner = actor.ID
+		return s.Policy.Can(actor, grid.Register, grid.Target{Cell: grid.RootPath(actor.Township), Owner: actor.ID})
+	case grid.Staff:
+	default:
+		return grid.ErrNotGranted
+	}
+	var err error = grid.ErrNotGranted
+	for _, post := range actor.Posts {
+		if post.Cell.Township() != h.Township {
+			continue
+		}
+		target := grid.Target{Cell: post.Cell}
+		if err = s.Policy.Can(actor, grid.ReportHazard, target); err != nil {
+			continue
+		}
+		if onTheSpot {
+			if err = s.Policy.Can(actor, grid.Rectify, target); err != nil {
+				continue
+			}
+		}
+		h.ReporterCell = post.Cell
+		return nil
+	}
+	return err
+}
+
+// rectified records r as the hazard's latest rectification.
+func (h *Hazard) rectified(r Rectification, rules Rules) {
+	h.Rectifications = append(h.Rectifications, r)
+	h.State, h.RectifiedAt, h.VerifyDue = Rectified, r.At, r.At.Add(rules.VerifyWithin)
+}
+
+// fingerprint digests a report so that a reused idempotency key can be told
+// from a retry.
+func fingerprint(in Report) string {
+	b, _ := json.Marshal(in) // a Report always marshals
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
+}
+
+// Get returns hazard id as actor may see it: with the reporter's contact
+// masked unless the actor may see personal data at the handling cell.
+// Anyone who may view the hazard's handling cell or its location may see
+// it, as may the member who reported it and the resident who reported it
+// online. Returns Unauthorized without an actor and NotFound for a hazard
+// the actor may not see.
+func (s *Service) Get(ctx context.Context, actor grid.Actor, id ID) (*Hazard, error) {
+	h, err := s.Store.Get(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.canView(actor, h); err != nil {
+		return nil, err
+	}
+	return s.present(actor, h), nil
+}
+
+// Timeline returns the events of hazard id, oldest first, after checking
+// that actor may see the hazard as Get does.
+func (s *Service) Timeline(ctx context.Context, actor grid.Actor, id ID) ([]timeline.Event, error) {
+	if _, err := s.Get(ctx, actor, id); err != nil {
+		return nil, err
+	}
+	return s.Store.Events(ctx, id)
+}
+
+// CheckTimeline checks the hash chain of hazard id's timeline against the
+// head the hazard keeps. Returns nil when intact, an error matching
+// timeline.ErrBroken when not, and, as Get does, Unauthorized without an
+// actor and NotFound for a hazard the actor may not see.
+func (s *Service) CheckTimeline(ctx context.Context, actor grid.Actor, id ID) error {
+	h, err := s.Store.Get(ctx, id)
+	if err != nil {
+		return err
+	}
+	if err := s.canView(actor, h); err != nil {
+		return err
+	}
+	events, err := s.Store.Events(ctx, id)
+	if err != nil {
+		return err
+	}
+	return timeline.Verify(string(id), events, h.Chain)
+}
+
+// List returns the hazards actor may see that match f, newest first. The
+// actor's township and the subtrees they may view are set on f by List; a
+// member also sees what they reported, and residents see only their own
+// reports. Returns Invalid for a bad filter and Unauthorized without an
+// actor.
+func (s *Service) List(ctx context.Context, actor grid.Actor, f Filter) (Page, error) {
+	f.Township, f.Reporter = actor.Township, ""
+	switch actor.Kind {
+	case grid.Anonymous:
+		return Page{}, grid.ErrNoActor
+	case grid.Resident:
+		f.Owner = actor.ID
+	case grid.Staff:
+		f.Reporter = actor.ID
+	}
+	f.Within = s.Policy.Scope(actor, grid.View)
+	page, err := s.Store.List(ctx, f)
+	if err != nil {
+		return Page{}, err
+	}
+	for i, h := range page.Hazards {
+		page.Hazards[i] = s.present(actor, h)
+	}
+	return page, nil
+}
+
+// canView reports whether actor may see h, as NotFound when not.
+func (s *Service) canView(actor grid.Actor, h *Hazard) error {
+	if actor.Kind == grid.Anonymous {
+		return grid.ErrNoActor
+	}
+	if s.Policy.Can(actor, grid.View, grid.Target{Cell: h.Handling, Owner: h.Owner}) == nil ||
+		s.Policy.Can(actor, grid.View, grid.Target{Cell: h.Location}) == nil ||
+		actor.Kind == grid.Staff && actor.ID == h.Reporter && actor.Township == h.Township {
+		return nil
+	}
+	return fourplusn.Errorf(fourplusn.NotFound, "hazard %s not found", h.ID)
+}
+
+// present returns h as actor may see it: a copy with the reporter's contact
+// masked unless the actor may see personal data at the handling cell.
+func (s *Service) present(actor grid.Actor, h *Hazard) *Hazard {
+	if h.Contact == "" || actor.Kind == grid.Staff && s.Policy.Can(actor, grid.ViewPersonal, grid.Target{Cell: h.Handling}) == nil {
+		return h
+	}
+	m := h.Clone()
+	m.Contact = fourplusn.MaskPhone(m.Contact)
+	return m
+}
+
+// change is a transition: it checks the hazard's state and input and
+// changes the hazard, returning the event's action and details.
+type change func(h *Hazard, now time.Time) (action string, details map[string]string, err error)
+
+// act runs a transition on hazard id at the given version (0 for whatever
+// is current) after checking that actor may see the hazard and may do need
+// at the cell at returns. The transition and its event are stored together,
+// or not at all.
+func (s *Service) act(ctx context.Context, actor grid.Actor, id ID, version int64, need grid.Action, at func(*Hazard) grid.Path, fn change) (*Hazard, error) {
+	h, err := s.Store.Update(ctx, id, version, func(h *Hazard) ([]timeline.Event, error) {
+		if err := s.authorize(actor, need, at(h), h); err != nil {
+			return nil, err
+		}
+		now := s.now()
+		action, details, err := fn(h, now)
+		if err != nil {
+			return nil, err
+		}
+		return []timeline.Event{h.record(actor, action, "", now, details)}, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.present(actor, h), nil
+}
+
+// authorize checks that actor may do need at cell to h: NotFound if they
+// may not even see h, the policy's refusal otherwise. Ownership lets a
+// resident see their report, never act on it.
+func (s *Service) authorize(actor grid.Actor, need grid.Action, cell grid.Path, h *Hazard) error {
+	if err := s.canView(actor, h); err != nil {
+		return err
+	}
+	return s.Policy.Can(actor, need, grid.Target{Cell: cell})
+}
+
+// handlingCell and verifyCell say where an action is authorized.
+func handlingCell(h *Hazard) grid.Path { return h.Handling }
+func verifyCell(h *Hazard) grid.Path   { return h.VerifyCell() }
+
+// conflict is the error of an action the hazard's state does not allow.
+func conflict(h *Hazard, action string) error {
+	if h.State == Converted {
+		return fourplusn.Errorf(fourplusn.Conflict, "hazard %s was converted into case %s; it cannot be %s", h.ID, h.Case, action)
+	}
+	return fourplusn.Errorf(fourplusn.Conflict, "a %s hazard cannot be %s", h.State, action)
+}
