@@ -46,10 +46,10 @@ func (s *Service) Rectify(ctx context.Context, actor grid.Actor, id ID, version 
 // for missing or overlong notes, naming the field.
 func (s *Service) Verify(ctx context.Context, actor grid.Actor, id ID, version int64, v Verification) (*Hazard, error) {
 	if v.Passed {
-		if err := optionalText("notes", v.Notes, maxLongText); err != nil {
+		if err := fourplusn.OptionalText("notes", v.Notes, maxLongText); err != nil {
 			return nil, err
 		}
-	} else if err := requireText("notes", v.Notes, maxLongText); err != nil {
+	} else if err := fourplusn.RequireText("notes", v.Notes, maxLongText); err != nil {
 		return nil, err
 	}
 	return s.act(ctx, actor, id, version, grid.Verify, verifyCell, func(h *Hazard, now time.Time) (string, map[string]string, error) {
@@ -98,10 +98,10 @@ type Conversion struct {
 // not one write. If the hazard's update fails — a stale version or a
 // concurrent change is a Conflict — the case already exists and points at
 // the hazard, which is not converted. Convert registers the case under an
-// idempotency key derived from the hazard's ID, so the same actor retrying
-// the same conversion gets that same case back rather than a second one,
-// and the hazard is then converted. (Mediation scopes idempotency keys to
-// the actor, so another actor's retry would register a second case.)
+// idempotency key derived from the hazard's ID, which mediation scopes to
+// the hazard rather than to the actor, so anyone retrying the same
+// conversion gets that same case back rather than a second one, and the
+// hazard is then converted.
 //
 // Returns Invalid (field "category") for a hazard that is not a dispute
 // lead, Conflict for one that is not open, Invalid naming the field for a

@@ -70,10 +70,10 @@ func (in *Report) validate(r Rules, kind grid.ActorKind) error {
 	if in.Grade != 0 && !in.Grade.Valid() {
 		return invalid("grade", "unknown grade %d", in.Grade)
 	}
-	if err := requireText("location", string(in.Location), maxKey); err != nil {
+	if err := fourplusn.RequireText("location", string(in.Location), maxKey); err != nil {
 		return err
 	}
-	if err := requireText("description", in.Description, maxLongText); err != nil {
+	if err := fourplusn.RequireText("description", in.Description, maxLongText); err != nil {
 		return err
 	}
 	if err := validatePhotos("photos", in.Photos); err != nil {
@@ -102,7 +102,7 @@ func (in *Report) validate(r Rules, kind grid.ActorKind) error {
 
 // validate checks a rectification's evidence and photos.
 func (r *Rectification) validate() error {
-	if err := requireText("evidence", r.Evidence, maxLongText); err != nil {
+	if err := fourplusn.RequireText("evidence", r.Evidence, maxLongText); err != nil {
 		return err
 	}
 	return validatePhotos("photos", r.Photos)
@@ -126,28 +126,6 @@ func validatePhotos(field string, photos []string) error {
 		}
 	}
 	return nil
-}
-
-// requireText checks that a text field is present, valid UTF-8, and no
-// longer than max runes.
-func requireText(field, s string, max int) error {
-	switch {
-	case s == "":
-		return invalid(field, "required")
-	case !utf8.ValidString(s):
-		return invalid(field, "not valid UTF-8 text")
-	case utf8.RuneCountInString(s) > max:
-		return invalid(field, "longer than %d characters", max)
-	}
-	return nil
-}
-
-// optionalText checks a text field that may be empty.
-func optionalText(field, s string, max int) error {
-	if s == "" {
-		return nil
-	}
-	return requireText(field, s, max)
 }
 
 func invalid(field, format string, args ...any) error {

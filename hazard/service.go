@@ -3,9 +3,7 @@ package hazard
 import (
 	"context"
 	"crypto/rand"
-	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"strconv"
 	"time"
@@ -127,7 +125,7 @@ func (s *Service) Report(ctx context.Context, actor grid.Actor, in Report) (*Haz
 	}
 	key := mediation.IdempotencyKey{Scope: actor.ID, Key: in.IdempotencyKey}
 	if key.Key != "" {
-		key.Fingerprint = fingerprint(in)
+		key.Fingerprint = mediation.Fingerprint(in)
 	}
 	return s.Store.Create(ctx, h, events, key)
 }
@@ -167,14 +165,6 @@ func (s *Service) admit(actor grid.Actor, h *Hazard, onTheSpot bool) error {
 func (h *Hazard) rectified(r Rectification, rules Rules) {
 	h.Rectifications = append(h.Rectifications, r)
 	h.State, h.RectifiedAt, h.VerifyDue = Rectified, r.At, r.At.Add(rules.VerifyWithin)
-}
-
-// fingerprint digests a report so that a reused idempotency key can be told
-// from a retry.
-func fingerprint(in Report) string {
-	b, _ := json.Marshal(in) // a Report always marshals
-	sum := sha256.Sum256(b)
-	return hex.EncodeToString(sum[:])
 }
 
 // Get returns hazard id as actor may see it: with the reporter's contact

@@ -48,10 +48,10 @@ func (c *Case) accept(actor grid.Actor, now time.Time, r Rules) {
 // cannot be rejected: it is mediated or transferred out. Needs Review at the
 // handling cell.
 func (s *Service) Reject(ctx context.Context, actor grid.Actor, id ID, version int64, r Rejection) (*Case, error) {
-	if err := requireText("reason", r.Reason, maxShortText); err != nil {
+	if err := fourplusn.RequireText("reason", r.Reason, maxShortText); err != nil {
 		return nil, err
 	}
-	if err := requireText("advice", r.Advice, maxShortText); err != nil {
+	if err := fourplusn.RequireText("advice", r.Advice, maxShortText); err != nil {
 		return nil, err
 	}
 	return s.act(ctx, actor, id, version, grid.Review, func(c *Case, now time.Time) (string, map[string]string, error) {
@@ -95,15 +95,15 @@ func (p *Participant) validate() error {
 	if _, err := grid.ParseDepartment(p.Department); err != nil {
 		return fourplusn.WithField("participant", err)
 	}
-	if err := requireText("participant.name", p.Name, maxName); err != nil {
+	if err := fourplusn.RequireText("participant.name", p.Name, maxName); err != nil {
 		return err
 	}
 	if p.Department == grid.DeptPartner.String() {
-		if err := requireText("participant.body", p.Body, maxShortText); err != nil {
+		if err := fourplusn.RequireText("participant.body", p.Body, maxShortText); err != nil {
 			return err
 		}
 	}
-	return optionalText("participant.role", p.Role, maxShortText)
+	return fourplusn.OptionalText("participant.role", p.Role, maxShortText)
 }
 
 // RecordSession records a mediation session held anywhere — a field, a
@@ -149,14 +149,14 @@ func (sess *Session) validate() error {
 		return invalid("session.attendees", "at most %d attendees", maxAttendees)
 	}
 	for i, a := range sess.Attendees {
-		if err := requireText(fmt.Sprintf("session.attendees[%d]", i), a, maxName); err != nil {
+		if err := fourplusn.RequireText(fmt.Sprintf("session.attendees[%d]", i), a, maxName); err != nil {
 			return err
 		}
 	}
-	if err := optionalText("session.place_note", sess.PlaceNote, maxShortText); err != nil {
+	if err := fourplusn.OptionalText("session.place_note", sess.PlaceNote, maxShortText); err != nil {
 		return err
 	}
-	return requireText("session.notes", sess.Notes, maxLongText)
+	return fourplusn.RequireText("session.notes", sess.Notes, maxLongText)
 }
 
 // RecordAgreement records the agreement that ends mediation: a written
@@ -187,7 +187,7 @@ func (s *Service) RecordAgreement(ctx context.Context, actor grid.Actor, id ID, 
 // litigation, arbitration, the police or an administrative body. Needs
 // Mediate at the handling cell; the case must be accepted or in mediation.
 func (s *Service) Fail(ctx context.Context, actor grid.Actor, id ID, version int64, f Failure) (*Case, error) {
-	if err := requireText("reason", f.Reason, maxShortText); err != nil {
+	if err := fourplusn.RequireText("reason", f.Reason, maxShortText); err != nil {
 		return nil, err
 	}
 	switch f.Route {
@@ -209,7 +209,7 @@ func (s *Service) Fail(ctx context.Context, actor grid.Actor, id ID, version int
 // resident who applied may withdraw their own application. The case must
 // not have reached an outcome.
 func (s *Service) Withdraw(ctx context.Context, actor grid.Actor, id ID, version int64, reason string) (*Case, error) {
-	if err := requireText("reason", reason, maxShortText); err != nil {
+	if err := fourplusn.RequireText("reason", reason, maxShortText); err != nil {
 		return nil, err
 	}
 	need := grid.Mediate
@@ -230,7 +230,7 @@ func (s *Service) Withdraw(ctx context.Context, actor grid.Actor, id ID, version
 // level above and refers outward instead (see TransferOut). Needs Escalate
 // at the handling cell; the case must be open with no escalation waiting.
 func (s *Service) Escalate(ctx context.Context, actor grid.Actor, id ID, version int64, reason string) (*Case, error) {
-	if err := requireText("reason", reason, maxShortText); err != nil {
+	if err := fourplusn.RequireText("reason", reason, maxShortText); err != nil {
 		return nil, err
 	}
 	return s.act(ctx, actor, id, version, grid.Escalate, func(c *Case, now time.Time) (string, map[string]string, error) {
@@ -282,7 +282,7 @@ func (s *Service) ApproveEscalation(ctx context.Context, actor grid.Actor, id ID
 // submitted it, with instructions. Needs ApproveEscalation at the cell the
 // case was submitted to.
 func (s *Service) ReturnEscalation(ctx context.Context, actor grid.Actor, id ID, version int64, instructions string) (*Case, error) {
-	if err := requireText("instructions", instructions, maxLongText); err != nil {
+	if err := fourplusn.RequireText("instructions", instructions, maxLongText); err != nil {
 		return nil, err
 	}
 	return s.review(ctx, actor, id, version, func(c *Case, now time.Time) (string, map[string]string, error) {
@@ -311,7 +311,7 @@ func (s *Service) review(ctx context.Context, actor grid.Actor, id ID, version i
 // unknown cell and Invalid for a cell of another township or the cell
 // already handling the case.
 func (s *Service) Transfer(ctx context.Context, actor grid.Actor, id ID, version int64, to grid.CellID, reason string) (*Case, error) {
-	if err := requireText("reason", reason, maxShortText); err != nil {
+	if err := fourplusn.RequireText("reason", reason, maxShortText); err != nil {
 		return nil, err
 	}
 	cell, err := s.Cells.Cell(ctx, to)
@@ -342,7 +342,7 @@ func (s *Service) Transfer(ctx context.Context, actor grid.Actor, id ID, version
 // handling cell.
 func (s *Service) TransferOut(ctx context.Context, actor grid.Actor, id ID, version int64, body OutsideBody) (*Case, error) {
 	for _, f := range []struct{ field, value string }{{"name", body.Name}, {"contact", body.Contact}, {"reason", body.Reason}} {
-		if err := requireText(f.field, f.value, maxShortText); err != nil {
+		if err := fourplusn.RequireText(f.field, f.value, maxShortText); err != nil {
 			return nil, err
 		}
 	}
@@ -365,7 +365,7 @@ func (s *Service) Extend(ctx context.Context, actor grid.Actor, id ID, version i
 	case e.Days < 1 || e.Days > s.Rules.MaxExtension:
 		return nil, invalid("days", "an extension is 1 to %d days", s.Rules.MaxExtension)
 	}
-	if err := requireText("reason", e.Reason, maxShortText); err != nil {
+	if err := fourplusn.RequireText("reason", e.Reason, maxShortText); err != nil {
 		return nil, err
 	}
 	return s.act(ctx, actor, id, version, grid.Mediate, func(c *Case, now time.Time) (string, map[string]string, error) {
@@ -413,7 +413,7 @@ func (s *Service) RaiseRisk(ctx context.Context, actor grid.Actor, id ID, versio
 // is being performed. Needs Mediate at the handling cell; the case must be
 // agreed.
 func (s *Service) FollowUp(ctx context.Context, actor grid.Actor, id ID, version int64, f FollowUp) (*Case, error) {
-	if err := requireText("notes", f.Notes, maxLongText); err != nil {
+	if err := fourplusn.RequireText("notes", f.Notes, maxLongText); err != nil {
 		return nil, err
 	}
 	return s.act(ctx, actor, id, version, grid.Mediate, func(c *Case, now time.Time) (string, map[string]string, error) {
@@ -433,7 +433,7 @@ func (s *Service) FollowUp(ctx context.Context, actor grid.Actor, id ID, version
 // once, a failure, a withdrawal, or a transfer out. Needs Close at the
 // handling cell.
 func (s *Service) Close(ctx context.Context, actor grid.Actor, id ID, version int64, note string) (*Case, error) {
-	if err := optionalText("note", note, maxLongText); err != nil {
+	if err := fourplusn.OptionalText("note", note, maxLongText); err != nil {
 		return nil, err
 	}
 	return s.act(ctx, actor, id, version, grid.Close, func(c *Case, now time.Time) (string, map[string]string, error) {

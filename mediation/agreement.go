@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"time"
 	"unicode/utf8"
+
+	"github.com/fourplusn/fourplusn"
 )
 
 // Form is whether an agreement was written or oral.
@@ -104,7 +106,7 @@ func (a *Agreement) validate(parties []Party) error {
 	for _, f := range []struct{ field, value string }{
 		{"agreement.facts", a.Facts}, {"agreement.disputes", a.Disputes}, {"agreement.terms", a.Terms}, {"agreement.mediator", a.Mediator},
 	} {
-		if err := requireText(f.field, f.value, maxLongText); err != nil {
+		if err := fourplusn.RequireText(f.field, f.value, maxLongText); err != nil {
 			return err
 		}
 	}

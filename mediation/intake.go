@@ -58,7 +58,7 @@ func (in *Intake) validate(r Rules) error {
 		return invalid("channel", "unknown channel %d", in.Channel)
 	}
 	if in.Channel == ChannelReferral {
-		if err := requireText("referred_by", in.ReferredBy, maxShortText); err != nil {
+		if err := fourplusn.RequireText("referred_by", in.ReferredBy, maxShortText); err != nil {
 			return err
 		}
 	} else if in.ReferredBy != "" {
@@ -73,7 +73,7 @@ func (in *Intake) validate(r Rules) error {
 	if err := validateParties("respondents", in.Respondents, false); err != nil {
 		return err
 	}
-	if err := requireText("facts", in.Facts, maxLongText); err != nil {
+	if err := fourplusn.RequireText("facts", in.Facts, maxLongText); err != nil {
 		return err
 	}
 	if len(in.Claims) > maxClaims {
@@ -81,7 +81,7 @@ func (in *Intake) validate(r Rules) error {
 	}
 	for i, c := range in.Claims {
 		field := fmt.Sprintf("claims[%d]", i)
-		if err := requireText(field+".description", c.Description, maxShortText); err != nil {
+		if err := fourplusn.RequireText(field+".description", c.Description, maxShortText); err != nil {
 			return err
 		}
 		if c.Amount < 0 || c.Amount > maxAmount {
@@ -124,7 +124,7 @@ func validateParties(field string, parties []Party, applicants bool) error {
 // form. An applicant must leave a phone number; a respondent's may be
 // unknown.
 func (p *Party) normalize(phoneRequired bool) error {
-	if err := requireText("name", p.Name, maxName); err != nil {
+	if err := fourplusn.RequireText("name", p.Name, maxName); err != nil {
 		return err
 	}
 	if p.Sex > Female {
@@ -151,28 +151,6 @@ func (p *Party) normalize(phoneRequired bool) error {
 		return invalid("address", "longer than %d characters", maxShortText)
 	}
 	return nil
-}
-
-// requireText checks that a text field is present, valid UTF-8, and no
-// longer than max runes.
-func requireText(field, s string, max int) error {
-	switch {
-	case s == "":
-		return invalid(field, "required")
-	case !utf8.ValidString(s):
-		return invalid(field, "not valid UTF-8 text")
-	case utf8.RuneCountInString(s) > max:
-		return invalid(field, "longer than %d characters", max)
-	}
-	return nil
-}
-
-// optionalText checks a text field that may be empty.
-func optionalText(field, s string, max int) error {
-	if s == "" {
-		return nil
-	}
-	return requireText(field, s, max)
 }
 
 func invalid(field, format string, args ...any) error {

@@ -124,8 +124,12 @@ func (s *Service) Register(ctx context.Context, actor grid.Actor, in Intake) (*C
 	}
 	first := c.record(actor, "registered", c.Channel.String(), now, details)
 	key := IdempotencyKey{Scope: actor.ID, Key: in.IdempotencyKey}
+	if in.Hazard != "" {
+		// A hazard turns into one case, whoever converts it.
+		key.Scope = "hazard"
+	}
 	if key.Key != "" {
-		key.Fingerprint = fingerprint(in)
+		key.Fingerprint = Fingerprint(in)
 	}
 	return s.Store.Create(ctx, c, []timeline.Event{first}, key)
 }
@@ -184,10 +188,14 @@ func channelFits(ch Channel, post grid.Post) bool {
 	return true
 }
 
-// fingerprint digests an intake so that a reused idempotency key can be
-// told from a retry.
-func fingerprint(in Intake) string {
-	b, _ := json.Marshal(in) // an Intake always marshals
+// Fingerprint digests a request so that a reused idempotency key can be
+// told from a retry of the same request. v must marshal to JSON, as the
+// services' plain input structs do.
+func Fingerprint(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(fmt.Sprintf("mediation: fingerprint of %T: %v", v, err))
+	}
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:])
 }
