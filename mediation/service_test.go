@@ -126,9 +126,20 @@ func TestRegisterIsIdempotent(t *testing.T) {
 	other, err := f.svc.Register(ctx, f.actor("mayuan-head"), neighbourDispute())
 	require.NoError(t, err)
 	assert.NotEqual(t, first.ID, other.ID)
+
+	// A case converted from a hazard is one case, whoever retries.
+	lead := neighbourDispute()
+	lead.Hazard, lead.IdempotencyKey = "H1", "hazard:H1"
+	converted, err := f.svc.Register(ctx, head, lead)
+	require.NoError(t, err)
+	retried, err := f.svc.Register(ctx, f.actor("mayuan-head"), lead)
+	require.NoError(t, err)
+	assert.Equal(t, converted.ID, retried.ID)
+	assert.Equal(t, "H1", retried.Hazard)
+
 	page, err := f.svc.List(ctx, f.actor("gc-secretary"), mediation.Filter{})
 	require.NoError(t, err)
-	assert.Len(t, page.Cases, 2)
+	assert.Len(t, page.Cases, 3)
 }
 
 func TestEscalation(t *testing.T) {
