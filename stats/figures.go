@@ -66,6 +66,14 @@ type Figures struct {
 	TimeToAccept  Quantiles
 	TimeToResolve Quantiles
 
+	HazardsFound     int64 // safety hazards found (排查隐患)
+	HazardsRectified int64 // of those, rectified by the period's end
+	HazardsOnTheSpot int64 // of those, rectified on the spot (当场整改)
+	// Rectification and OnTheSpot are the shares of the period's hazards
+	// rectified by its end, and rectified on the spot.
+	Rectification Rate
+	OnTheSpot     Rate
+
 	Participation map[string]int64 // 4+N team members by department
 	Sources       map[string]int64
 	Channels      map[string]int64
@@ -127,6 +135,12 @@ func Compute(ctx context.Context, src Source, q Query) (Figures, error) {
 	agreed := total(Agreed, sofar)
 	unresolved := total(Failed, sofar) + total(Open, sofar) - total(Pending, sofar)
 	f.Dynamic = Rate{Num: agreed, Den: agreed + unresolved}
+
+	f.HazardsFound = total(HazardsFound, q)
+	f.HazardsRectified = total(HazardsRectified, q)
+	f.HazardsOnTheSpot = total(HazardsOnTheSpot, q)
+	f.Rectification = Rate{Num: f.HazardsRectified, Den: f.HazardsFound}
+	f.OnTheSpot = Rate{Num: f.HazardsOnTheSpot, Den: f.HazardsFound}
 
 	f.Participation = grouped(Participants, ByDepartment)
 	f.Sources = grouped(Registered, BySource)

@@ -14,6 +14,7 @@ import (
 	"github.com/fourplusn/fourplusn/adapters/memstore"
 	"github.com/fourplusn/fourplusn/grid"
 	"github.com/fourplusn/fourplusn/grid/gridtest"
+	"github.com/fourplusn/fourplusn/hazard"
 	"github.com/fourplusn/fourplusn/mediation"
 	"github.com/fourplusn/fourplusn/stats"
 )
@@ -23,12 +24,13 @@ var ctx = context.Background()
 // township is the demo township with a mediation service and a statistics
 // service over one memory store, and a clock the tests set.
 type township struct {
-	demo  *gridtest.Demo
-	cases *mediation.Service
-	stats *stats.Service
-	store *memstore.Cases
-	now   time.Time
-	mu    sync.Mutex
+	demo    *gridtest.Demo
+	cases   *mediation.Service
+	hazards *hazard.Service
+	stats   *stats.Service
+	store   *memstore.Cases
+	now     time.Time
+	mu      sync.Mutex
 }
 
 func newTownship(t *testing.T) *township {
@@ -48,9 +50,20 @@ func newTownship(t *testing.T) *township {
 		return mediation.ID(fmt.Sprintf("C%07d", n))
 	}
 	tw.cases = svc
+	hazards := memstore.NewHazards()
+	tw.hazards, err = hazard.NewService(hazards, cells, policy, hazard.DefaultRules(), svc)
+	require.NoError(t, err)
+	tw.hazards.Now = svc.Now
+	h := 0
+	tw.hazards.NewID = func() hazard.ID {
+		tw.mu.Lock()
+		defer tw.mu.Unlock()
+		h++
+		return hazard.ID(fmt.Sprintf("H%07d", h))
+	}
 	tw.stats = &stats.Service{
-		Source: memstore.Stats{Cases: store}, Indicators: memstore.NewIndicators(), Cells: cells, Policy: policy,
-		Cases: store, CaseRules: mediation.DefaultRules(),
+		Source: memstore.Stats{Cases: store, Hazards: hazards}, Indicators: memstore.NewIndicators(), Cells: cells, Policy: policy,
+		Cases: store, CaseRules: mediation.DefaultRules(), Hazards: hazards, HazardRules: hazard.DefaultRules(),
 	}
 	return tw
 }
@@ -115,6 +128,17 @@ func TestSeedFigures(t *testing.T) {
 			tw.now = tw.now.Add(12 * time.Hour)
 		}
 	}
+	// 25 hazards found by the grid heads in May, each rectified on the spot.
+	tw.now = at("2023-05-02 10:00")
+	for i := range 25 {
+		group := all8[i%8]
+		_, err := tw.hazards.Report(ctx, tw.demo.Member(grid.MemberID(string(group)+"-head")).Actor(), hazard.Report{
+			Category: hazard.Electrical, Location: group, Description: "私拉乱接电线",
+			OnTheSpot: &hazard.Rectification{Evidence: "已拆除并重新规范布线"},
+		})
+		require.NoError(t, err)
+		tw.now = tw.now.Add(time.Hour)
+	}
 	end := at("2023-05-31 23:00")
 	since := stats.Range{From: at("2023-03-01 00:00"), To: at("2023-06-01 00:00")}
 	q := stats.Query{Township: "gucheng", Within: []grid.Path{grid.RootPath("gucheng")}, Range: since}
@@ -127,6 +151,10 @@ func TestSeedFigures(t *testing.T) {
 	assert.Equal(t, int64(102), f.Sources["own"], "all from the grid's own screening")
 	assert.Equal(t, stats.Quantiles{N: 102, Median: time.Hour, P90: time.Hour}, f.TimeToAccept)
 	assert.Equal(t, 1.0, f.FirstInquiry.Value())
+	assert.Equal(t, int64(25), f.HazardsFound, "25 hazards found")
+	assert.Equal(t, int64(25), f.HazardsOnTheSpot, "25 rectified on the spot")
+	assert.Equal(t, 1.0, f.OnTheSpot.Value())
+	assert.Equal(t, 1.0, f.Rectification.Value())
 
 	communities := func(month string) int {
 		counts, err := tw.stats.Breakdown(ctx, secretary, "gucheng", stats.Registered, stats.ByCell, 3, stats.Month.Of(at(month)))
@@ -284,7 +312,7 @@ func TestTracking(t *testing.T) {
 	recent := tw.register(t, "mayuan-2")
 	tw.now = tw.now.Add(2 * time.Hour)
 	tw.register(t, "wuguiqiao-1")   // fresh: on time
-	tw.register(t, "honggoumiao-1") // another sector
+	west := tw.register(t, "honggoumiao-1") // another sector
 
 	now := at("2023-04-04 08:00") // old is 23 h in (at risk), recent 13 h
 	due, err := tw.stats.Tracking(ctx, tw.demo.Member("gc-east-head").Actor(), "gc-east", now)
@@ -305,4 +333,19 @@ func TestTracking(t *testing.T) {
 	}
 	_, err = tw.stats.Tracking(ctx, tw.demo.Member("mayuan-head").Actor(), "mayuan", now)
 	assert.Equal(t, fourplusn.Forbidden, fourplusn.ErrorCode(err), "tracking is for levels 1 and 2")
+
+	// A hazard left unrectified past its three days joins the view.
+	tw.now = at("2023-04-03 09:00")
+	h, err := tw.hazards.Report(ctx, tw.demo.Member("mayuan-1-head").Actor(), hazard.Report{
+		Category: hazard.Other, Location: "mayuan-1", Description: "路边井盖缺失",
+	})
+	require.NoError(t, err)
+	due, err = tw.stats.Tracking(ctx, tw.demo.Member("gc-east-head").Actor(), "gc-east", at("2023-04-06 10:00"))
+	require.NoError(t, err)
+	var subjects []string
+	for _, d := range due {
+		subjects = append(subjects, d.Subject)
+	}
+	assert.Contains(t, subjects, string(h.ID))
+	assert.NotContains(t, subjects, string(west.ID), "the west sector's case stays out of the east sector's view")
 }

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/fourplusn/fourplusn/grid"
+	"github.com/fourplusn/fourplusn/hazard"
 	"github.com/fourplusn/fourplusn/mediation"
 )
 
@@ -17,9 +18,12 @@ type Service struct {
 	Indicators Indicators
 	Cells      mediation.Cells
 	Policy     *grid.Policy
-	// Cases and CaseRules feed the tracking view.
-	Cases     mediation.Store
-	CaseRules mediation.Rules
+	// Cases, Hazards and their rules feed the tracking view; Hazards may
+	// be nil where hazards are not kept.
+	Cases       mediation.Store
+	CaseRules   mediation.Rules
+	Hazards     hazard.Store
+	HazardRules hazard.Rules
 }
 
 // scope checks that actor may do action at cell and returns the query of
@@ -96,13 +100,37 @@ func (s *Service) RecordIndicator(ctx context.Context, actor grid.Actor, v Indic
 }
 
 // Tracking is the tracking view (跟踪问效) of cell's subtree at now: every
-// deadline of its open work that is at risk or overdue, the longest overdue
-// first, with who answers for it. Needs Track at cell.
+// deadline of its open cases and hazards that is at risk or overdue, the
+// longest overdue first, with who answers for it. It reads only open work,
+// a page at a time. Needs Track at cell.
 func (s *Service) Tracking(ctx context.Context, actor grid.Actor, cell grid.CellID, now time.Time) ([]mediation.Deadline, error) {
 	q, err := s.scope(ctx, actor, cell, grid.Track)
 	if err != nil {
 		return nil, err
 	}
+	due, err := s.caseDeadlines(ctx, q, now)
+	if err != nil {
+		return nil, err
+	}
+	if s.Hazards != nil {
+		f := hazard.Filter{Township: q.Township, Within: q.Within, Limit: hazard.MaxPage, States: []hazard.State{hazard.Open, hazard.Rectified}}
+		for {
+			page, err := s.Hazards.List(ctx, f)
+			if err != nil {
+				return nil, err
+			}
+			due = append(due, s.HazardRules.Deadlines(now, page.Hazards...)...)
+			if page.Next == "" {
+				break
+			}
+			f.Before = page.Next
+		}
+	}
+	return Tracking(due), nil
+}
+
+// caseDeadlines lists the deadlines of the open cases q selects.
+func (s *Service) caseDeadlines(ctx context.Context, q Query, now time.Time) ([]mediation.Deadline, error) {
 	f := mediation.Filter{
 		Township: q.Township, Within: q.Within, Limit: mediation.MaxPage,
 		States: []mediation.State{mediation.Registered, mediation.Accepted, mediation.Mediating, mediation.Agreed},
@@ -119,7 +147,7 @@ func (s *Service) Tracking(ctx context.Context, actor grid.Actor, cell grid.Cell
 		}
 		f.Before = page.Next
 	}
-	return Tracking(due), nil
+	return due, nil
 }
 
 // Tracking keeps the deadlines that are at risk or overdue, the earliest

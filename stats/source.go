@@ -2,10 +2,12 @@ package stats
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"github.com/fourplusn/fourplusn"
 	"github.com/fourplusn/fourplusn/grid"
+	"github.com/fourplusn/fourplusn/hazard"
 	"github.com/fourplusn/fourplusn/mediation"
 )
 
@@ -29,6 +31,16 @@ const (
 	Open           Measure = "cases.open"            // at the range's end: registered and not yet ended
 	Pending        Measure = "cases.pending"         // at the range's end: open and still within its deadline
 	Participants   Measure = "cases.participants"    // 4+N team members of cases registered in the range
+)
+
+// The measures of hazards. Rectification is counted on the cohort found in
+// the range, so that its rate is a share of those hazards.
+const (
+	HazardsFound     Measure = "hazards.found"       // reported in the range (排查隐患)
+	HazardsRectified Measure = "hazards.rectified"   // reported in the range and rectified by its end
+	HazardsOnTheSpot Measure = "hazards.on_the_spot" // reported in the range and rectified on the spot (当场整改)
+	HazardsClosed    Measure = "hazards.closed"      // verified and closed in the range
+	HazardsConverted Measure = "hazards.converted"   // dispute leads turned into cases in the range
 )
 
 // Dimension is what counts are grouped by.
@@ -248,6 +260,50 @@ func caseKey(q Query, c *mediation.Case) string {
 	return ""
 }
 
+// OfHazards reports whether m counts hazards rather than cases.
+func (m Measure) OfHazards() bool { return strings.HasPrefix(string(m), "hazards.") }
+
+// TallyHazard adds what hazard h contributes to measure m under q, calling
+// add once if it counts. It is the definition of every hazard measure.
+func TallyHazard(m Measure, q Query, h *hazard.Hazard, add func(key string, n int64)) {
+	if !q.Selects(h.Township, h.Location) {
+		return
+	}
+	in := q.Range.Contains
+	var counts bool
+	switch m {
+	case HazardsFound:
+		counts = in(h.ReportedAt)
+	case HazardsRectified:
+		counts = in(h.ReportedAt) && len(h.Rectifications) > 0 && h.Rectifications[0].At.Before(q.Range.To)
+	case HazardsOnTheSpot:
+		counts = in(h.ReportedAt) && h.OnTheSpot
+	case HazardsClosed:
+		counts = h.State == hazard.Closed && in(h.ClosedAt)
+	case HazardsConverted:
+		counts = h.State == hazard.Converted && in(h.ConvertedAt)
+	}
+	if counts {
+		add(hazardKey(q, h), 1)
+	}
+}
+
+func hazardKey(q Query, h *hazard.Hazard) string {
+	switch q.By {
+	case ByCell:
+		return string(h.Location.At(q.Level))
+	case ByCategory:
+		return string(h.Category)
+	case ByChannel:
+		return h.Channel.String()
+	case BySource:
+		return string(h.Channel.Source())
+	case ByGrade:
+		return h.Grade.String()
+	}
+	return ""
+}
+
 // MeasureCase returns duration d of case c if q selects it, and whether it
 // did.
 func MeasureCase(d Duration, q Query, c *mediation.Case) (time.Duration, bool) {
@@ -275,7 +331,8 @@ func fieldError(field, format string, args ...any) error {
 func (m Measure) Validate() error {
 	switch m {
 	case Registered, Accepted, Agreed, Failed, Withdrawn, Rejected, TransferredOut, Escalated, Outside,
-		RoutingDue, RoutedOnTime, Open, Pending, Participants:
+		RoutingDue, RoutedOnTime, Open, Pending, Participants,
+		HazardsFound, HazardsRectified, HazardsOnTheSpot, HazardsClosed, HazardsConverted:
 		return nil
 	}
 	return fieldError("measure", "unknown measure %q", m)

@@ -7,14 +7,16 @@ import (
 	"sync"
 	"time"
 
+	"github.com/fourplusn/fourplusn/hazard"
 	"github.com/fourplusn/fourplusn/mediation"
 	"github.com/fourplusn/fourplusn/stats"
 )
 
 // Stats answers the statistics package's queries over the records in
-// memory, in one pass over them per query.
+// memory, in one pass over them per query. A nil store counts as empty.
 type Stats struct {
-	Cases *Cases
+	Cases   *Cases
+	Hazards *Hazards
 }
 
 var _ stats.Source = Stats{}
@@ -29,7 +31,13 @@ func (s Stats) Count(ctx context.Context, m stats.Measure, q stats.Query) ([]sta
 	}
 	groups := map[string]int64{}
 	add := func(key string, n int64) { groups[key] += n }
-	err := s.Cases.t.each(ctx, func(c *mediation.Case) { stats.TallyCase(m, q, c, add) })
+	var err error
+	switch {
+	case m.OfHazards() && s.Hazards != nil:
+		err = s.Hazards.t.each(ctx, func(h *hazard.Hazard) { stats.TallyHazard(m, q, h, add) })
+	case !m.OfHazards() && s.Cases != nil:
+		err = s.Cases.t.each(ctx, func(c *mediation.Case) { stats.TallyCase(m, q, c, add) })
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -51,6 +59,9 @@ func (s Stats) Durations(ctx context.Context, d stats.Duration, q stats.Query) (
 		return nil, err
 	}
 	var out []time.Duration
+	if s.Cases == nil {
+		return nil, nil
+	}
 	err := s.Cases.t.each(ctx, func(c *mediation.Case) {
 		if v, ok := stats.MeasureCase(d, q, c); ok {
 			out = append(out, v)
