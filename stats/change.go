@@ -54,3 +54,19 @@ func (r Rate) Value() float64 {
 
 // Defined reports whether the rate has a denominator.
 func (r Rate) Defined() bool { return r.Den != 0 }
+
+// Rates pairs grouped counts into rates by key: num over den, for each key
+// of den — the escalation rate of every community, say, from the counts of
+// escalated and of registered cases grouped by cell.
+func Rates(num, den []Count) map[string]Rate {
+	out := make(map[string]Rate, len(den))
+	for _, d := range den {
+		out[d.Key] = Rate{Den: d.N}
+	}
+	for _, n := range num {
+		r := out[n.Key]
+		r.Num = n.N
+		out[n.Key] = r
+	}
+	return out
+}

@@ -223,7 +223,7 @@ func TestRollupsAndEmpty(t *testing.T) {
 	require.NoError(t, err)
 	_, err = tw.cases.Fail(ctx, head, failing.ID, 0, mediation.Failure{Reason: "分歧大", Route: mediation.RouteLitigation})
 	require.NoError(t, err)
-	tw.register(t, "mayuan-3") // still open
+	stillOpen := tw.register(t, "mayuan-3")
 	april := stats.Month.Of(tw.now)
 
 	count := func(cell grid.CellID, m stats.Measure) int64 {
@@ -250,6 +250,19 @@ func TestRollupsAndEmpty(t *testing.T) {
 	f, err := stats.Compute(ctx, tw.stats.Source, q)
 	require.NoError(t, err)
 	assert.Equal(t, stats.Rate{Num: 2, Den: 3}, f.Resolution)
+
+	// The escalation rate per community: one of 马园's four cases went up.
+	_, err = tw.cases.Escalate(ctx, tw.demo.Member("mayuan-3-head").Actor(), stillOpen.ID, 0, "需村委协调")
+	require.NoError(t, err)
+	secretary := tw.demo.Member("gc-secretary").Actor()
+	escalated, err := tw.stats.Breakdown(ctx, secretary, "gucheng", stats.Escalated, stats.ByCell, 3, april)
+	require.NoError(t, err)
+	registered, err := tw.stats.Breakdown(ctx, secretary, "gucheng", stats.Registered, stats.ByCell, 3, april)
+	require.NoError(t, err)
+	rates := stats.Rates(escalated, registered)
+	assert.Len(t, rates, 8)
+	assert.Equal(t, stats.Rate{Num: 1, Den: 4}, rates["mayuan"])
+	assert.Equal(t, stats.Rate{Num: 0, Den: 2}, rates["nanguan"])
 
 	// A month with nothing: zeros, and rates undefined rather than 0 or 100%.
 	q.Range = stats.Month.Of(at("2023-01-15 00:00"))
