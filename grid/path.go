@@ -155,3 +155,21 @@ func ParsePath(s string) (Path, error) {
 	}
 	return p, nil
 }
+
+// MarshalText writes the path's text form, so that paths travel in JSON and
+// other text encodings; the zero Path is the empty text.
+func (p Path) MarshalText() ([]byte, error) { return []byte(p.String()), nil }
+
+// UnmarshalText reads a path written by MarshalText.
+func (p *Path) UnmarshalText(text []byte) error {
+	if len(text) == 0 {
+		*p = Path{}
+		return nil
+	}
+	q, err := ParsePath(string(text))
+	if err != nil {
+		return err
+	}
+	*p = q
+	return nil
+}

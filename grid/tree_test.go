@@ -1,6 +1,7 @@
 package grid_test
 
 import (
+	"encoding/json"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -318,4 +319,17 @@ func ids(cells []grid.Cell) []grid.CellID {
 		out[i] = c.ID
 	}
 	return out
+}
+
+func TestPathText(t *testing.T) {
+	p := gridtest.Gucheng().Path("mayuan-1-zhang")
+	for _, want := range []grid.Path{p, {}, grid.RootPath("t")} {
+		b, err := json.Marshal(struct{ P grid.Path }{want})
+		require.NoError(t, err)
+		var got struct{ P grid.Path }
+		require.NoError(t, json.Unmarshal(b, &got))
+		assert.Equal(t, want, got.P)
+	}
+	var q grid.Path
+	assert.ErrorIs(t, q.UnmarshalText([]byte("no-slash")), fourplusn.Invalid)
 }

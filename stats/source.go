@@ -163,7 +163,7 @@ func TallyCase(m Measure, q Query, c *mediation.Case, add func(key string, n int
 			add(key(), 1)
 		}
 	case Agreed, Failed, Withdrawn, Rejected, TransferredOut:
-		if ended(c) == m && in(c.ResolvedAt) {
+		if Outcome(c) == m && in(c.ResolvedAt) {
 			add(key(), 1)
 		}
 	case Escalated:
@@ -178,7 +178,7 @@ func TallyCase(m Measure, q Query, c *mediation.Case, add func(key string, n int
 		if !in(c.RegisteredAt) {
 			return
 		}
-		routed := routedAt(c)
+		routed := RoutedAt(c)
 		due := !routed.IsZero() && routed.Before(end) || c.AcceptDue.Before(end)
 		onTime := !routed.IsZero() && routed.Before(end) && !routed.After(c.AcceptDue)
 		if m == RoutingDue && due || m == RoutedOnTime && onTime {
@@ -205,8 +205,9 @@ func TallyCase(m Measure, q Query, c *mediation.Case, add func(key string, n int
 	}
 }
 
-// ended returns the measure of how c ended, or "" if it has not.
-func ended(c *mediation.Case) Measure {
+// Outcome returns the measure of how c ended — Agreed, Failed, Withdrawn,
+// Rejected or TransferredOut — or "" if it has not.
+func Outcome(c *mediation.Case) Measure {
 	switch {
 	case c.Agreement != nil:
 		return Agreed
@@ -222,14 +223,14 @@ func ended(c *mediation.Case) Measure {
 	return ""
 }
 
-// routedAt is when a competent handler first dealt with c: accepted it,
+// RoutedAt is when a competent handler first dealt with c: accepted it,
 // rejected it, or handed it outside. A later transfer within the grid
 // resets acceptance, so a transferred case counts from its new acceptance.
-func routedAt(c *mediation.Case) time.Time {
+func RoutedAt(c *mediation.Case) time.Time {
 	if !c.AcceptedAt.IsZero() {
 		return c.AcceptedAt
 	}
-	if m := ended(c); m == Rejected || m == TransferredOut {
+	if m := Outcome(c); m == Rejected || m == TransferredOut {
 		return c.ResolvedAt
 	}
 	return time.Time{}
@@ -316,7 +317,7 @@ func MeasureCase(d Duration, q Query, c *mediation.Case) (time.Duration, bool) {
 			return c.AcceptedAt.Sub(c.RegisteredAt), true
 		}
 	case TimeToResolve:
-		if m := ended(c); (m == Agreed || m == Failed) && q.Range.Contains(c.ResolvedAt) {
+		if m := Outcome(c); (m == Agreed || m == Failed) && q.Range.Contains(c.ResolvedAt) {
 			return c.ResolvedAt.Sub(c.RegisteredAt), true
 		}
 	}

@@ -1,0 +1,128 @@
+package bunstore
+
+import (
+	"context"
+
+	"github.com/uptrace/bun"
+
+	"github.com/fourplusn/fourplusn/mediation"
+	"github.com/fourplusn/fourplusn/mediation/timeline"
+	"github.com/fourplusn/fourplusn/stats"
+)
+
+// Cases is the SQL store of dispute cases. It implements mediation.Store.
+type Cases struct {
+	r *records[mediation.Case]
+}
+
+var _ mediation.Store = (*Cases)(nil)
+
+// Cases returns the database's case store.
+func (db *DB) Cases() *Cases {
+	return &Cases{r: &records[mediation.Case]{
+		db: db, kind: "case", table: "cases", events: "case_events", keys: "case_keys",
+		id:         func(c *mediation.Case) string { return string(c.ID) },
+		version:    func(c *mediation.Case) *int64 { return &c.Version },
+		columns:    caseColumns,
+		afterWrite: saveParticipants,
+	}}
+}
+
+func caseColumns(c *mediation.Case) []column {
+	cell := stats.CaseCell(c)
+	cols := []column{
+		{"id", string(c.ID)}, {"township", string(c.Township)}, {"tracking_code", c.TrackingCode}, {"version", c.Version},
+		{"state", c.State.String()}, {"grade", c.Grade.String()}, {"channel", c.Channel.String()},
+		{"source", string(c.Channel.Source())}, {"category", string(c.Category)},
+		{"handling_path", c.Handling.String()}, {"location_path", c.Location.String()}, {"stats_path", cell.String()},
+		{"first_responder", c.FirstResponder}, {"applicant", c.Applicant}, {"outcome", string(stats.Outcome(c))},
+		{"escalations", c.Escalations}, {"outside", boolInt(c.OutOfJurisdiction())},
+		{"registered_at", c.RegisteredAt.UnixNano()}, {"accepted_at", nanos(c.AcceptedAt)}, {"resolved_at", nanos(c.ResolvedAt)},
+		{"routed_at", nanos(stats.RoutedAt(c))}, {"accept_due", nanos(c.AcceptDue)}, {"resolve_due", nanos(c.ResolveDue)},
+	}
+	return append(cols, levels(cell)...)
+}
+
+// saveParticipants keeps the 4+N team's departments in their own table, so
+// that participation is counted with GROUP BY.
+func saveParticipants(ctx context.Context, tx bun.Tx, c *mediation.Case) error {
+	if _, err := tx.ExecContext(ctx, "DELETE FROM case_participants WHERE case_id = ?", string(c.ID)); err != nil {
+		return err
+	}
+	for i, p := range c.Team {
+		if _, err := tx.ExecContext(ctx, "INSERT INTO case_participants (case_id, n, department) VALUES (?, ?, ?)", string(c.ID), i, p.Department); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Create stores a new case and its first events in one transaction; see
+// mediation.Store.
+func (s *Cases) Create(ctx context.Context, c *mediation.Case, events []timeline.Event, key mediation.IdempotencyKey) (*mediation.Case, error) {
+	return s.r.create(ctx, c.Clone(), events, key.Scope, key.Key, key.Fingerprint)
+}
+
+// Get returns case id. Returns NotFound if there is none.
+func (s *Cases) Get(ctx context.Context, id mediation.ID) (*mediation.Case, error) {
+	return s.r.get(ctx, string(id))
+}
+
+// GetByTrackingCode returns the case with the tracking code. Returns
+// NotFound if there is none.
+func (s *Cases) GetByTrackingCode(ctx context.Context, code string) (*mediation.Case, error) {
+	return s.r.getBy(ctx, "tracking_code", code)
+}
+
+// Update changes case id through fn in one transaction; see
+// mediation.Store.
+func (s *Cases) Update(ctx context.Context, id mediation.ID, version int64, fn func(*mediation.Case) ([]timeline.Event, error)) (*mediation.Case, error) {
+	return s.r.update(ctx, string(id), version, fn)
+}
+
+// List returns the cases matching f, newest first; the same selection as
+// mediation.Filter.Matches, in SQL.
+func (s *Cases) List(ctx context.Context, f mediation.Filter) (mediation.Page, error) {
+	if err := f.Validate(); err != nil {
+		return mediation.Page{}, err
+	}
+	var w where
+	w.add("township = ?", string(f.Township))
+	handling, hargs := subtree("handling_path", f.Within)
+	location, largs := subtree("location_path", f.Within)
+	in := handling + " OR " + location
+	args := append(hargs, largs...)
+	if f.FirstResponder != "" {
+		in += " OR first_responder = ?"
+		args = append(args, f.FirstResponder)
+	}
+	w.add("("+in+")", args...)
+	if f.Owner != "" {
+		w.add("applicant = ?", f.Owner)
+	}
+	if len(f.States) > 0 {
+		names := make([]string, len(f.States))
+		for i, st := range f.States {
+			names[i] = st.String()
+		}
+		w.add("state IN (?)", bun.In(names))
+	}
+	if f.Grade != 0 {
+		w.add("grade = ?", f.Grade.String())
+	}
+	if f.Channel != 0 {
+		w.add("channel = ?", f.Channel.String())
+	}
+	if !f.OverdueAt.IsZero() {
+		t := f.OverdueAt.UnixNano()
+		w.add("((state = ? AND accept_due < ?) OR (state IN (?, ?) AND resolve_due < ?))",
+			mediation.Registered.String(), t, mediation.Accepted.String(), mediation.Mediating.String(), t)
+	}
+	cases, next, err := s.r.list(ctx, w, string(f.Before), f.PageSize())
+	return mediation.Page{Cases: cases, Next: mediation.ID(next)}, err
+}
+
+// Events returns the timeline of case id. Returns NotFound if there is none.
+func (s *Cases) Events(ctx context.Context, id mediation.ID) ([]timeline.Event, error) {
+	return s.r.timeline(ctx, string(id))
+}

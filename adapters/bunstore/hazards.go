@@ -1,0 +1,111 @@
+package bunstore
+
+import (
+	"context"
+
+	"github.com/uptrace/bun"
+
+	"github.com/fourplusn/fourplusn/hazard"
+	"github.com/fourplusn/fourplusn/mediation"
+	"github.com/fourplusn/fourplusn/mediation/timeline"
+)
+
+// Hazards is the SQL store of safety hazards. It implements hazard.Store.
+type Hazards struct {
+	r *records[hazard.Hazard]
+}
+
+var _ hazard.Store = (*Hazards)(nil)
+
+// Hazards returns the database's hazard store.
+func (db *DB) Hazards() *Hazards {
+	return &Hazards{r: &records[hazard.Hazard]{
+		db: db, kind: "hazard", table: "hazards", events: "hazard_events", keys: "hazard_keys",
+		id:      func(h *hazard.Hazard) string { return string(h.ID) },
+		version: func(h *hazard.Hazard) *int64 { return &h.Version },
+		columns: hazardColumns,
+	}}
+}
+
+func hazardColumns(h *hazard.Hazard) []column {
+	var firstRectified any
+	if len(h.Rectifications) > 0 {
+		firstRectified = nanos(h.Rectifications[0].At)
+	}
+	cols := []column{
+		{"id", string(h.ID)}, {"township", string(h.Township)}, {"version", h.Version},
+		{"state", h.State.String()}, {"grade", h.Grade.String()}, {"channel", h.Channel.String()},
+		{"source", string(h.Channel.Source())}, {"category", string(h.Category)},
+		{"handling_path", h.Handling.String()}, {"location_path", h.Location.String()},
+		{"reporter", h.Reporter}, {"owner", h.Owner}, {"on_the_spot", boolInt(h.OnTheSpot)},
+		{"reported_at", h.ReportedAt.UnixNano()}, {"first_rectified_at", firstRectified},
+		{"rectify_due", nanos(h.RectifyDue)}, {"verify_due", nanos(h.VerifyDue)},
+		{"closed_at", nanos(h.ClosedAt)}, {"converted_at", nanos(h.ConvertedAt)},
+	}
+	return append(cols, levels(h.Location)...)
+}
+
+// Create stores a new hazard and its first events in one transaction; see
+// hazard.Store.
+func (s *Hazards) Create(ctx context.Context, h *hazard.Hazard, events []timeline.Event, key mediation.IdempotencyKey) (*hazard.Hazard, error) {
+	return s.r.create(ctx, h.Clone(), events, key.Scope, key.Key, key.Fingerprint)
+}
+
+// Get returns hazard id. Returns NotFound if there is none.
+func (s *Hazards) Get(ctx context.Context, id hazard.ID) (*hazard.Hazard, error) {
+	return s.r.get(ctx, string(id))
+}
+
+// Update changes hazard id through fn in one transaction; see
+// hazard.Store.
+func (s *Hazards) Update(ctx context.Context, id hazard.ID, version int64, fn func(*hazard.Hazard) ([]timeline.Event, error)) (*hazard.Hazard, error) {
+	return s.r.update(ctx, string(id), version, fn)
+}
+
+// List returns the hazards matching f, newest first; the same selection as
+// hazard.Filter.Matches, in SQL.
+func (s *Hazards) List(ctx context.Context, f hazard.Filter) (hazard.Page, error) {
+	if err := f.Validate(); err != nil {
+		return hazard.Page{}, err
+	}
+	var w where
+	w.add("township = ?", string(f.Township))
+	handling, hargs := subtree("handling_path", f.Within)
+	location, largs := subtree("location_path", f.Within)
+	in := handling + " OR " + location
+	args := append(hargs, largs...)
+	if f.Reporter != "" {
+		in += " OR reporter = ?"
+		args = append(args, f.Reporter)
+	}
+	w.add("("+in+")", args...)
+	if f.Owner != "" {
+		w.add("owner = ?", f.Owner)
+	}
+	if len(f.States) > 0 {
+		names := make([]string, len(f.States))
+		for i, st := range f.States {
+			names[i] = st.String()
+		}
+		w.add("state IN (?)", bun.In(names))
+	}
+	if f.Category != "" {
+		w.add("category = ?", string(f.Category))
+	}
+	if f.Grade != 0 {
+		w.add("grade = ?", f.Grade.String())
+	}
+	if !f.OverdueAt.IsZero() {
+		t := f.OverdueAt.UnixNano()
+		w.add("((state = ? AND rectify_due < ?) OR (state = ? AND verify_due < ?))",
+			hazard.Open.String(), t, hazard.Rectified.String(), t)
+	}
+	hazards, next, err := s.r.list(ctx, w, string(f.Before), f.PageSize())
+	return hazard.Page{Hazards: hazards, Next: hazard.ID(next)}, err
+}
+
+// Events returns the timeline of hazard id. Returns NotFound if there is
+// none.
+func (s *Hazards) Events(ctx context.Context, id hazard.ID) ([]timeline.Event, error) {
+	return s.r.timeline(ctx, string(id))
+}

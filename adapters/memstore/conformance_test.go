@@ -1,0 +1,21 @@
+package memstore_test
+
+import (
+	"testing"
+
+	"github.com/fourplusn/fourplusn/adapters/memstore"
+	"github.com/fourplusn/fourplusn/adapters/storetest"
+	"github.com/fourplusn/fourplusn/hazard"
+	"github.com/fourplusn/fourplusn/mediation"
+	"github.com/fourplusn/fourplusn/stats"
+)
+
+func TestConformance(t *testing.T) {
+	storetest.Cases(t, func(*testing.T) mediation.Store { return memstore.NewCases() })
+	storetest.Hazards(t, func(*testing.T) hazard.Store { return memstore.NewHazards() })
+	storetest.Indicators(t, func(*testing.T) stats.Indicators { return memstore.NewIndicators() })
+	storetest.Stats(t, func(*testing.T) storetest.Stores {
+		cases, hazards := memstore.NewCases(), memstore.NewHazards()
+		return storetest.Stores{Cases: cases, Hazards: hazards, Source: memstore.Stats{Cases: cases, Hazards: hazards}}
+	})
+}

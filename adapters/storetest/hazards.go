@@ -1,0 +1,98 @@
+package storetest
+
+import (
+	"context"
+	"math/rand/v2"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/fourplusn/fourplusn"
+	"github.com/fourplusn/fourplusn/grid"
+	"github.com/fourplusn/fourplusn/hazard"
+	"github.com/fourplusn/fourplusn/mediation"
+	"github.com/fourplusn/fourplusn/mediation/timeline"
+)
+
+// Hazards checks a hazard.Store.
+func Hazards(t *testing.T, newStore func(t *testing.T) hazard.Store) {
+	ctx := context.Background()
+	rng := rand.New(rand.NewPCG(3, 5))
+	seal := func(h *hazard.Hazard, action string) timeline.Event {
+		var e timeline.Event
+		e, h.Chain = h.Chain.Append(timeline.Event{Subject: string(h.ID), At: base, Actor: "m-1", Action: action})
+		return e
+	}
+	t.Run("create, get, update, timeline", func(t *testing.T) {
+		s := newStore(t)
+		h := randomHazard(rng, 0, demo.Path("mayuan-1"))
+		h.State, h.OnTheSpot, h.Rectifications = hazard.Open, false, nil
+		first := seal(h, "reported")
+		_, err := s.Create(ctx, h, []timeline.Event{first}, mediation.IdempotencyKey{Scope: "m-1", Key: "k", Fingerprint: "f"})
+		require.NoError(t, err)
+		again, err := s.Create(ctx, randomHazard(rng, 1, demo.Path("mayuan-1")), nil, mediation.IdempotencyKey{Scope: "m-1", Key: "k", Fingerprint: "f"})
+		require.NoError(t, err)
+		assert.Equal(t, h.ID, again.ID)
+		_, err = s.Get(ctx, "H00000002")
+		assert.ErrorIs(t, err, fourplusn.NotFound)
+
+		const writers = 20
+		errs := make([]error, writers)
+		var wg sync.WaitGroup
+		for i := range writers {
+			wg.Go(func() {
+				_, errs[i] = s.Update(ctx, h.ID, 0, func(h *hazard.Hazard) ([]timeline.Event, error) {
+					h.Photos = append(h.Photos, "p")
+					return []timeline.Event{seal(h, "photo")}, nil
+				})
+			})
+		}
+		wg.Wait()
+		for _, err := range errs {
+			assert.NoError(t, err)
+		}
+		_, err = s.Update(ctx, h.ID, 1, func(*hazard.Hazard) ([]timeline.Event, error) { return nil, nil })
+		assert.ErrorIs(t, err, fourplusn.Conflict)
+		got, err := s.Get(ctx, h.ID)
+		require.NoError(t, err)
+		assert.Len(t, got.Photos, writers)
+		assert.Equal(t, int64(1+writers), got.Version)
+		evs, err := s.Events(ctx, h.ID)
+		require.NoError(t, err)
+		require.NoError(t, timeline.Verify(string(h.ID), evs, got.Chain))
+	})
+	t.Run("list", func(t *testing.T) {
+		s := newStore(t)
+		cells := []grid.CellID{"mayuan-1", "wuguiqiao-1", "lz-qiaotou-1"}
+		for i := range 60 {
+			h := randomHazard(rng, i, demo.Path(cells[i%3]))
+			_, err := s.Create(ctx, h, nil, mediation.IdempotencyKey{})
+			require.NoError(t, err)
+		}
+		f := hazard.Filter{Township: "gucheng", Within: []grid.Path{demo.Path("gc-east")}, Limit: 15}
+		var ids []hazard.ID
+		for {
+			page, err := s.List(ctx, f)
+			require.NoError(t, err)
+			for _, h := range page.Hazards {
+				ids = append(ids, h.ID)
+			}
+			if page.Next == "" {
+				break
+			}
+			f.Before = page.Next
+		}
+		assert.Len(t, ids, 40)
+		for i := 1; i < len(ids); i++ {
+			assert.Greater(t, ids[i-1], ids[i])
+		}
+		page, err := s.List(ctx, hazard.Filter{Township: "gucheng", Within: []grid.Path{demo.Path("mayuan")}, OverdueAt: base.Add(200 * 24 * time.Hour), States: []hazard.State{hazard.Open}})
+		require.NoError(t, err)
+		for _, h := range page.Hazards {
+			assert.Equal(t, hazard.Open, h.State)
+		}
+	})
+}
