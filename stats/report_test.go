@@ -324,7 +324,7 @@ func TestTracking(t *testing.T) {
 	tw.now = tw.now.Add(10 * time.Hour)
 	recent := tw.register(t, "mayuan-2")
 	tw.now = tw.now.Add(2 * time.Hour)
-	tw.register(t, "wuguiqiao-1")   // fresh: on time
+	tw.register(t, "wuguiqiao-1")           // fresh: on time
 	west := tw.register(t, "honggoumiao-1") // another sector
 
 	now := at("2023-04-04 08:00") // old is 23 h in (at risk), recent 13 h
