@@ -2,6 +2,7 @@ package bunstore
 
 import (
 	"context"
+	"strings"
 
 	"github.com/uptrace/bun"
 
@@ -10,7 +11,8 @@ import (
 	"github.com/fourplusn/fourplusn/stats"
 )
 
-// Cases is the SQL store of dispute cases. It implements mediation.Store.
+// Cases is the SQL store of dispute cases. It implements mediation.Store
+// and is safe for concurrent use.
 type Cases struct {
 	r *records[mediation.Case]
 }
@@ -21,13 +23,17 @@ var _ mediation.Store = (*Cases)(nil)
 func (db *DB) Cases() *Cases {
 	return &Cases{r: &records[mediation.Case]{
 		db: db, kind: "case", table: "cases", events: "case_events", keys: "case_keys",
-		id:         func(c *mediation.Case) string { return string(c.ID) },
-		version:    func(c *mediation.Case) *int64 { return &c.Version },
-		columns:    caseColumns,
-		afterWrite: saveParticipants,
+		id:       func(c *mediation.Case) string { return string(c.ID) },
+		version:  func(c *mediation.Case) *int64 { return &c.Version },
+		columns:  caseColumns,
+		saveMore: saveParticipants,
 	}}
 }
 
+// caseColumns are the columns the case's row is found, filtered and
+// counted by. Whatever stats.TallyCase derives from a case — its cell, its
+// outcome, when it was routed — is derived here by the same functions, so
+// that the SQL only compares.
 func caseColumns(c *mediation.Case) []column {
 	cell := stats.CaseCell(c)
 	cols := []column{
@@ -37,28 +43,37 @@ func caseColumns(c *mediation.Case) []column {
 		{"handling_path", c.Handling.String()}, {"location_path", c.Location.String()}, {"stats_path", cell.String()},
 		{"first_responder", c.FirstResponder}, {"applicant", c.Applicant}, {"outcome", string(stats.Outcome(c))},
 		{"escalations", c.Escalations}, {"outside", boolInt(c.OutOfJurisdiction())},
-		{"registered_at", c.RegisteredAt.UnixNano()}, {"accepted_at", nanos(c.AcceptedAt)}, {"resolved_at", nanos(c.ResolvedAt)},
-		{"routed_at", nanos(stats.RoutedAt(c))}, {"accept_due", nanos(c.AcceptDue)}, {"resolve_due", nanos(c.ResolveDue)},
+		{"registered_at", timeColumn(c.RegisteredAt)}, {"accepted_at", timeColumn(c.AcceptedAt)},
+		{"resolved_at", timeColumn(c.ResolvedAt)}, {"routed_at", timeColumn(stats.RoutedAt(c))},
+		{"accept_due", timeColumn(c.AcceptDue)}, {"resolve_due", timeColumn(c.ResolveDue)},
 	}
 	return append(cols, levels(cell)...)
 }
 
-// saveParticipants keeps the 4+N team's departments in their own table, so
-// that participation is counted with GROUP BY.
-func saveParticipants(ctx context.Context, tx bun.Tx, c *mediation.Case) error {
-	if _, err := tx.ExecContext(ctx, "DELETE FROM case_participants WHERE case_id = ?", string(c.ID)); err != nil {
-		return err
-	}
-	for i, p := range c.Team {
-		if _, err := tx.ExecContext(ctx, "INSERT INTO case_participants (case_id, n, department) VALUES (?, ?, ?)", string(c.ID), i, p.Department); err != nil {
+// saveParticipants keeps the 4+N team's departments in a table of their
+// own, so that participation is counted with GROUP BY.
+func saveParticipants(ctx context.Context, tx bun.IDB, c *mediation.Case, created bool) error {
+	if !created {
+		if _, err := tx.ExecContext(ctx, "DELETE FROM case_participants WHERE case_id = ?", string(c.ID)); err != nil {
 			return err
 		}
 	}
-	return nil
+	if len(c.Team) == 0 {
+		return nil
+	}
+	rows := make([]string, len(c.Team))
+	args := make([]any, 0, 3*len(c.Team))
+	for i, p := range c.Team {
+		rows[i] = "(?, ?, ?)"
+		args = append(args, string(c.ID), i, p.Department)
+	}
+	_, err := tx.ExecContext(ctx, "INSERT INTO case_participants (case_id, n, department) VALUES "+strings.Join(rows, ", "), args...)
+	return err
 }
 
 // Create stores a new case and its first events in one transaction; see
-// mediation.Store.
+// mediation.Store. Returns Conflict if the ID or the tracking code is
+// taken, or if key was used for another request.
 func (s *Cases) Create(ctx context.Context, c *mediation.Case, events []timeline.Event, key mediation.IdempotencyKey) (*mediation.Case, error) {
 	return s.r.create(ctx, c.Clone(), events, key.Scope, key.Key, key.Fingerprint)
 }
@@ -75,13 +90,14 @@ func (s *Cases) GetByTrackingCode(ctx context.Context, code string) (*mediation.
 }
 
 // Update changes case id through fn in one transaction; see
-// mediation.Store.
+// mediation.Store. Returns NotFound if there is no case id, and Conflict
+// if version is neither 0 nor the stored version.
 func (s *Cases) Update(ctx context.Context, id mediation.ID, version int64, fn func(*mediation.Case) ([]timeline.Event, error)) (*mediation.Case, error) {
 	return s.r.update(ctx, string(id), version, fn)
 }
 
-// List returns the cases matching f, newest first; the same selection as
-// mediation.Filter.Matches, in SQL.
+// List returns the cases matching f, newest first; the selection of
+// mediation.Filter.Matches, in SQL. Returns Invalid for a bad filter.
 func (s *Cases) List(ctx context.Context, f mediation.Filter) (mediation.Page, error) {
 	if err := f.Validate(); err != nil {
 		return mediation.Page{}, err
@@ -114,7 +130,9 @@ func (s *Cases) List(ctx context.Context, f mediation.Filter) (mediation.Page, e
 		w.add("channel = ?", f.Channel.String())
 	}
 	if !f.OverdueAt.IsZero() {
-		t := f.OverdueAt.UnixNano()
+		// mediation.Case.Overdue: past AcceptDue while registered, past
+		// ResolveDue while accepted or mediating.
+		t := timeColumn(f.OverdueAt)
 		w.add("((state = ? AND accept_due < ?) OR (state IN (?, ?) AND resolve_due < ?))",
 			mediation.Registered.String(), t, mediation.Accepted.String(), mediation.Mediating.String(), t)
 	}
@@ -122,7 +140,8 @@ func (s *Cases) List(ctx context.Context, f mediation.Filter) (mediation.Page, e
 	return mediation.Page{Cases: cases, Next: mediation.ID(next)}, err
 }
 
-// Events returns the timeline of case id. Returns NotFound if there is none.
+// Events returns the timeline of case id, in order. Returns NotFound if
+// there is no case id.
 func (s *Cases) Events(ctx context.Context, id mediation.ID) ([]timeline.Event, error) {
 	return s.r.timeline(ctx, string(id))
 }

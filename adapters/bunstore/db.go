@@ -7,8 +7,11 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"math/rand/v2"
+	"net/url"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"time"
 
@@ -17,14 +20,20 @@ import (
 	"github.com/uptrace/bun/dialect/sqlitedialect"
 	"github.com/uptrace/bun/driver/pgdriver"
 	"github.com/uptrace/bun/migrate"
-	_ "modernc.org/sqlite" // registers the "sqlite" driver
+	_ "modernc.org/sqlite" // registers the pure-Go "sqlite" driver
 )
 
 //go:embed migrations/*.sql
 var migrationFiles embed.FS
 
-// DB is an open database: a writer and a reader, which are the same pool on
-// PostgreSQL and two pools on SQLite.
+// pingTimeout bounds how long Open waits for a PostgreSQL server, so that a
+// wrong address fails the start of a program instead of hanging it.
+const pingTimeout = 5 * time.Second
+
+// DB is an open database. On SQLite it holds two pools: one connection for
+// every write, so that writers queue in the process instead of failing with
+// "database is locked", and a read-only pool for queries, which WAL lets run
+// beside the writer. On PostgreSQL, which has row locks, one pool does both.
 type DB struct {
 	write, read *bun.DB
 	postgres    bool
@@ -33,10 +42,12 @@ type DB struct {
 // Open opens the database dsn names and brings its schema up to date. A DSN
 // starting "postgres://" or "postgresql://" is a PostgreSQL server; anything
 // else is the path of a SQLite file, created if missing, or a "file:" URI
-// whose parameters are dropped: the store sets its own. Open fails with a
-// clear error for a missing directory, a file that is not a database or
-// cannot be written, a database from a newer version of this package, and
-// a server that does not answer.
+// whose query parameters are dropped, as the store sets its own.
+//
+// Open fails with an error that says what is wrong for a directory that does
+// not exist, a file that is not a database or cannot be written, a database
+// whose schema is newer than this package, and a server that does not answer
+// within five seconds.
 func Open(ctx context.Context, dsn string) (*DB, error) {
 	var db *DB
 	var err error
@@ -55,71 +66,88 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 	return db, nil
 }
 
-func openPostgres(ctx context.Context, dsn string) (*DB, error) {
-	sqldb := sql.OpenDB(pgdriver.NewConnector(pgdriver.WithDSN(dsn)))
-	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
-	defer cancel()
-	if err := sqldb.PingContext(ctx); err != nil {
-		sqldb.Close()
-		return nil, fmt.Errorf("bunstore: PostgreSQL does not answer at %s: %w", redact(dsn), err)
+func openPostgres(ctx context.Context, dsn string) (db *DB, err error) {
+	u, err := url.Parse(dsn)
+	if err != nil {
+		// The parse error would quote the DSN, password and all.
+		return nil, errors.New("bunstore: the PostgreSQL DSN is not a valid URL")
 	}
-	db := bun.NewDB(sqldb, pgdialect.New())
-	return &DB{write: db, read: db, postgres: true}, nil
+	shown := u.Redacted()
+	defer func() {
+		// pgdriver.WithDSN panics on a DSN it cannot use (an unknown
+		// sslmode, say): that is bad input, not a bug of this program.
+		if r := recover(); r != nil {
+			db, err = nil, fmt.Errorf("bunstore: cannot use PostgreSQL DSN %s: %v", shown, r)
+		}
+	}()
+	sqldb := sql.OpenDB(pgdriver.NewConnector(pgdriver.WithDSN(dsn)))
+	// Every Update holds a connection while it waits for its row lock; a
+	// bound keeps a burst of writers from exhausting the server's
+	// max_connections, and the excess waits in the pool instead.
+	sqldb.SetMaxOpenConns(max(8, 4*runtime.GOMAXPROCS(0)))
+	pctx, cancel := context.WithTimeout(ctx, pingTimeout)
+	defer cancel()
+	if err := sqldb.PingContext(pctx); err != nil {
+		sqldb.Close()
+		return nil, fmt.Errorf("bunstore: PostgreSQL does not answer at %s: %w", shown, err)
+	}
+	b := bun.NewDB(sqldb, pgdialect.New())
+	return &DB{write: b, read: b, postgres: true}, nil
 }
 
-// redact drops the password from a DSN before it appears in an error.
-func redact(dsn string) string {
-	at := strings.LastIndex(dsn, "@")
-	scheme := strings.Index(dsn, "://")
-	if at < 0 || scheme < 0 {
-		return dsn
-	}
-	user := dsn[scheme+3 : at]
-	if i := strings.Index(user, ":"); i >= 0 {
-		user = user[:i] + ":***"
-	}
-	return dsn[:scheme+3] + user + dsn[at:]
-}
+// sqlitePragmas are set on every SQLite connection, in modernc.org/sqlite's
+// _pragma form. synchronous(FULL) is SQLite's default, spelled out because
+// NORMAL, common advice for WAL, may lose the last commits on a power cut:
+// a resident told "registered" must find the case registered.
+const sqlitePragmas = "_pragma=busy_timeout(5000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(FULL)"
 
 func openSQLite(ctx context.Context, path string) (*DB, error) {
 	if rest, ok := strings.CutPrefix(path, "file:"); ok {
 		path, _, _ = strings.Cut(rest, "?")
 	}
-	if dir := filepath.Dir(path); dir != "" {
-		if info, err := os.Stat(dir); err != nil || !info.IsDir() {
-			return nil, fmt.Errorf("bunstore: the directory of %s does not exist", path)
-		}
+	if path == "" || path == ":memory:" || strings.HasPrefix(path, ":memory:") {
+		// The writer and the readers are separate connections, and each
+		// would get a database of its own.
+		return nil, errors.New("bunstore: an in-memory SQLite database cannot be shared by the writer and the readers; give a file path")
 	}
-	const pragmas = "?_pragma=busy_timeout(5000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)"
-	// In a URI, '%', '?' and '#' in the path must be escaped, or the file
-	// opened is another one.
-	uri := "file:" + strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(path)
-	writer, err := sql.Open("sqlite", uri+pragmas+"&_txlock=immediate")
+	if info, err := os.Stat(filepath.Dir(path)); err != nil || !info.IsDir() {
+		return nil, fmt.Errorf("bunstore: the directory of %s does not exist", path)
+	}
+	// In a URI, '%', '?' and '#' in the path must be escaped, or another
+	// file is opened.
+	uri := "file:" + strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(path) + "?" + sqlitePragmas
+	// The writer begins every transaction IMMEDIATE: a read-then-write
+	// transaction begun DEFERRED fails at once with SQLITE_BUSY when it
+	// meets another writer, whatever busy_timeout says.
+	writer, err := sql.Open("sqlite", uri+"&_txlock=immediate")
 	if err != nil {
 		return nil, fmt.Errorf("bunstore: open %s: %w", path, err)
 	}
-	// One writer connection: writers queue here rather than fail with
-	// SQLITE_BUSY when two immediate transactions meet.
 	writer.SetMaxOpenConns(1)
 	if err := checkSQLite(ctx, writer, path); err != nil {
 		writer.Close()
 		return nil, err
 	}
-	reader, err := sql.Open("sqlite", uri+pragmas+"&_pragma=query_only(1)")
+	reader, err := sql.Open("sqlite", uri+"&_pragma=query_only(1)")
 	if err != nil {
 		writer.Close()
 		return nil, fmt.Errorf("bunstore: open %s: %w", path, err)
 	}
+	reader.SetMaxOpenConns(max(4, runtime.GOMAXPROCS(0)))
 	return &DB{write: bun.NewDB(writer, sqlitedialect.New()), read: bun.NewDB(reader, sqlitedialect.New())}, nil
 }
 
-// checkSQLite makes sure the file is a database this process can write.
+// checkSQLite makes sure path is a SQLite database this process can write,
+// so that a wrong file fails Open, not the first request.
 func checkSQLite(ctx context.Context, db *sql.DB, path string) error {
-	var mode string
-	if err := db.QueryRowContext(ctx, "PRAGMA journal_mode").Scan(&mode); err != nil {
+	var n int
+	if err := db.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_master").Scan(&n); err != nil {
 		return fmt.Errorf("bunstore: %s is not a usable SQLite database (corrupt, or not a database): %w", path, err)
 	}
-	if _, err := db.ExecContext(ctx, "CREATE TABLE IF NOT EXISTS bunstore_probe (x INTEGER); DROP TABLE bunstore_probe"); err != nil {
+	// A name of its own, so that processes opening the file together do
+	// not drop each other's probe.
+	probe := fmt.Sprintf("bunstore_probe_%x", rand.Uint64())
+	if _, err := db.ExecContext(ctx, "CREATE TABLE "+probe+" (x INTEGER); DROP TABLE "+probe); err != nil {
 		return fmt.Errorf("bunstore: cannot write to %s: %w", path, err)
 	}
 	return nil
@@ -134,19 +162,33 @@ func (db *DB) Close() error {
 	return err
 }
 
-// migrate applies the embedded migrations not yet applied, and refuses a
-// database that has migrations this package does not know: it was written
-// by a newer version.
+// migrationData fills the migrations' templates: where the engines' syntax
+// differs, a migration says {{if .Postgres}}…{{end}}.
+type migrationData struct {
+	Postgres bool
+	Zero     int64 // the stored form of the zero time; see timeColumn
+}
+
+// migrate applies the embedded migrations not yet applied. The newest
+// migration applied is the schema's version; a database whose version this
+// package does not know was written by a newer program, which may store
+// records in a way this one would misread, so it is refused.
 func (db *DB) migrate(ctx context.Context) error {
 	sub, err := fs.Sub(migrationFiles, "migrations")
 	if err != nil {
-		return err
+		return fmt.Errorf("bunstore: migrations: %w", err)
 	}
 	migrations := migrate.NewMigrations()
 	if err := migrations.Discover(sub); err != nil {
 		return fmt.Errorf("bunstore: migrations: %w", err)
 	}
-	m := migrate.NewMigrator(db.write, migrations)
+	m := migrate.NewMigrator(db.write, migrations,
+		migrate.WithTemplateData(migrationData{Postgres: db.postgres, Zero: zeroTime}),
+		// Recorded only once it succeeded, so that a migration that failed
+		// half-way runs again on the next Open. Every statement is written
+		// to be safe to repeat.
+		migrate.WithMarkAppliedOnSuccess(true),
+	)
 	if err := m.Init(ctx); err != nil {
 		return fmt.Errorf("bunstore: prepare migrations: %w", err)
 	}
@@ -154,13 +196,19 @@ func (db *DB) migrate(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("bunstore: read applied migrations: %w", err)
 	}
-	known := map[string]bool{}
-	for _, mg := range migrations.Sorted() {
-		known[mg.Name] = true
+	known := migrations.Sorted()
+	latest := known[len(known)-1].Name
+	isKnown := map[string]bool{}
+	for _, k := range known {
+		isKnown[k.Name] = true
 	}
 	for _, a := range applied {
-		if !known[a.Name] {
-			return fmt.Errorf("bunstore: the database has schema version %s, newer than this program knows; upgrade the program", a.Name)
+		switch {
+		case isKnown[a.Name]:
+		case a.Name > latest:
+			return fmt.Errorf("bunstore: the database has schema version %s, newer than %s, the newest this program knows: upgrade the program", a.Name, latest)
+		default:
+			return fmt.Errorf("bunstore: the database has schema version %s, which this program does not know (its newest is %s)", a.Name, latest)
 		}
 	}
 	if _, err := m.Migrate(ctx); err != nil {

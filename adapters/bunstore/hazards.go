@@ -10,7 +10,8 @@ import (
 	"github.com/fourplusn/fourplusn/mediation/timeline"
 )
 
-// Hazards is the SQL store of safety hazards. It implements hazard.Store.
+// Hazards is the SQL store of safety hazards. It implements hazard.Store
+// and is safe for concurrent use.
 type Hazards struct {
 	r *records[hazard.Hazard]
 }
@@ -27,10 +28,14 @@ func (db *DB) Hazards() *Hazards {
 	}}
 }
 
+// hazardColumns are the columns the hazard's row is found, filtered and
+// counted by. first_rectified_at is NULL for a hazard never rectified:
+// stats.TallyHazard asks whether there was a rectification before it asks
+// when.
 func hazardColumns(h *hazard.Hazard) []column {
 	var firstRectified any
 	if len(h.Rectifications) > 0 {
-		firstRectified = nanos(h.Rectifications[0].At)
+		firstRectified = timeColumn(h.Rectifications[0].At)
 	}
 	cols := []column{
 		{"id", string(h.ID)}, {"township", string(h.Township)}, {"version", h.Version},
@@ -38,9 +43,9 @@ func hazardColumns(h *hazard.Hazard) []column {
 		{"source", string(h.Channel.Source())}, {"category", string(h.Category)},
 		{"handling_path", h.Handling.String()}, {"location_path", h.Location.String()},
 		{"reporter", h.Reporter}, {"owner", h.Owner}, {"on_the_spot", boolInt(h.OnTheSpot)},
-		{"reported_at", h.ReportedAt.UnixNano()}, {"first_rectified_at", firstRectified},
-		{"rectify_due", nanos(h.RectifyDue)}, {"verify_due", nanos(h.VerifyDue)},
-		{"closed_at", nanos(h.ClosedAt)}, {"converted_at", nanos(h.ConvertedAt)},
+		{"reported_at", timeColumn(h.ReportedAt)}, {"first_rectified_at", firstRectified},
+		{"rectify_due", timeColumn(h.RectifyDue)}, {"verify_due", timeColumn(h.VerifyDue)},
+		{"closed_at", timeColumn(h.ClosedAt)}, {"converted_at", timeColumn(h.ConvertedAt)},
 	}
 	return append(cols, levels(h.Location)...)
 }
@@ -96,7 +101,9 @@ func (s *Hazards) List(ctx context.Context, f hazard.Filter) (hazard.Page, error
 		w.add("grade = ?", f.Grade.String())
 	}
 	if !f.OverdueAt.IsZero() {
-		t := f.OverdueAt.UnixNano()
+		// hazard.Hazard.Overdue: past RectifyDue while open, past
+		// VerifyDue while rectified.
+		t := timeColumn(f.OverdueAt)
 		w.add("((state = ? AND rectify_due < ?) OR (state = ? AND verify_due < ?))",
 			hazard.Open.String(), t, hazard.Rectified.String(), t)
 	}

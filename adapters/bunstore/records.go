@@ -7,9 +7,11 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/driver/pgdriver"
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
 
 	"github.com/fourplusn/fourplusn"
 	"github.com/fourplusn/fourplusn/grid"
@@ -32,23 +34,32 @@ type records[T any] struct {
 	id                  func(*T) string
 	version             func(*T) *int64
 	columns             func(*T) []column // every column but data, id first
-	afterWrite          func(ctx context.Context, tx bun.Tx, r *T) error
+	// saveMore writes what the record keeps in further tables, in the
+	// transaction that writes the record; created tells a new record, which
+	// has nothing to replace, from an updated one.
+	saveMore func(ctx context.Context, tx bun.IDB, r *T, created bool) error
 }
+
+// errKeyRace reports that a concurrent Create under the same idempotency
+// key committed first; the Create starts again and finds that key.
+var errKeyRace = errors.New("bunstore: idempotency key taken concurrently")
 
 // create inserts r and its first events, or under a key already used
 // returns the record that key created (Conflict if the fingerprint
 // differs).
 func (s *records[T]) create(ctx context.Context, r *T, events []timeline.Event, scope, key, fingerprint string) (*T, error) {
+	id := s.id(r)
 	var prior string
-	err := s.db.write.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+	attempt := func(ctx context.Context, tx bun.Tx) error {
+		prior = ""
 		if key != "" {
-			var fp, id string
-			err := tx.QueryRowContext(ctx, "SELECT fingerprint, record_id FROM "+s.keys+" WHERE scope = ? AND ikey = ?", scope, key).Scan(&fp, &id)
+			var fp, kid string
+			err := tx.QueryRowContext(ctx, "SELECT fingerprint, record_id FROM "+s.keys+" WHERE scope = ? AND ikey = ?", scope, key).Scan(&fp, &kid)
 			switch {
 			case err == nil && fp != fingerprint:
 				return fourplusn.Errorf(fourplusn.Conflict, "idempotency key %q was already used for another request", key)
 			case err == nil:
-				prior = id
+				prior = kid
 				return nil
 			case !errors.Is(err, sql.ErrNoRows):
 				return err
@@ -57,18 +68,38 @@ func (s *records[T]) create(ctx context.Context, r *T, events []timeline.Event, 
 		if err := s.insert(ctx, tx, r); err != nil {
 			return err
 		}
-		if err := s.appendEvents(ctx, tx, events); err != nil {
+		if err := s.appendEvents(ctx, tx, id, events); err != nil {
 			return err
 		}
-		if key != "" {
-			if _, err := tx.ExecContext(ctx, "INSERT INTO "+s.keys+" (scope, ikey, fingerprint, record_id) VALUES (?, ?, ?, ?)", scope, key, fingerprint, s.id(r)); err != nil {
+		if s.saveMore != nil {
+			if err := s.saveMore(ctx, tx, r, true); err != nil {
 				return err
 			}
 		}
-		return s.after(ctx, tx, r)
-	})
+		if key == "" {
+			return nil
+		}
+		// The key goes in last, and DO NOTHING waits for a concurrent
+		// transaction that inserted it to end: if it committed, this one
+		// rolls back and starts again, and then finds the key.
+		res, err := tx.ExecContext(ctx, "INSERT INTO "+s.keys+" (scope, ikey, fingerprint, record_id) VALUES (?, ?, ?, ?) ON CONFLICT (scope, ikey) DO NOTHING", scope, key, fingerprint, id)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil || n != 1 {
+			return errKeyRace
+		}
+		return nil
+	}
+	err := s.db.write.RunInTx(ctx, nil, attempt)
+	// Only PostgreSQL runs two Creates at once: it may lose the race for the
+	// key, or, when both retries reuse one record ID, for the ID. Once more,
+	// from the start, sees what the winner committed.
+	if key != "" && (errors.Is(err, errKeyRace) || isUniqueViolation(err)) {
+		err = s.db.write.RunInTx(ctx, nil, attempt)
+	}
 	if err != nil {
-		return nil, s.wrap(err, s.id(r))
+		return nil, s.wrap(err, id)
 	}
 	if prior != "" {
 		return s.get(ctx, prior)
@@ -76,18 +107,11 @@ func (s *records[T]) create(ctx context.Context, r *T, events []timeline.Event, 
 	return r, nil
 }
 
-func (s *records[T]) after(ctx context.Context, tx bun.Tx, r *T) error {
-	if s.afterWrite == nil {
-		return nil
-	}
-	return s.afterWrite(ctx, tx, r)
-}
-
-func (s *records[T]) insert(ctx context.Context, tx bun.Tx, r *T) error {
+func (s *records[T]) insert(ctx context.Context, tx bun.IDB, r *T) error {
 	cols := s.columns(r)
 	data, err := json.Marshal(r)
 	if err != nil {
-		return err
+		return fmt.Errorf("encode %s: %w", s.kind, err)
 	}
 	names := make([]string, 0, len(cols)+1)
 	args := make([]any, 0, len(cols)+1)
@@ -101,30 +125,52 @@ func (s *records[T]) insert(ctx context.Context, tx bun.Tx, r *T) error {
 	return err
 }
 
-func (s *records[T]) appendEvents(ctx context.Context, tx bun.Tx, events []timeline.Event) error {
-	for _, e := range events {
+// appendEvents adds events to the timeline of record id. They are filed
+// under id whatever their Subject says, as the memory store does; an event
+// sealed for another subject then fails timeline.Verify, which is where
+// such a mistake belongs to be caught.
+func (s *records[T]) appendEvents(ctx context.Context, tx bun.IDB, id string, events []timeline.Event) error {
+	if len(events) == 0 {
+		return nil
+	}
+	// One statement for all of a change's events.
+	rows := make([]string, len(events))
+	args := make([]any, 0, 9*len(events))
+	for i, e := range events {
 		details, err := json.Marshal(e.Details)
 		if err != nil {
-			return err
+			return fmt.Errorf("encode event %d: %w", e.Seq, err)
 		}
-		if _, err := tx.ExecContext(ctx, "INSERT INTO "+s.events+" (subject, seq, at, actor, action, channel, details, prev, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-			e.Subject, e.Seq, e.At.UnixNano(), e.Actor, e.Action, e.Channel, string(details), e.Prev.String(), e.Hash.String()); err != nil {
-			return err
-		}
+		rows[i] = "(?, ?, ?, ?, ?, ?, ?, ?, ?)"
+		args = append(args, id, e.Seq, timeColumn(e.At), e.Actor, e.Action, e.Channel, string(details), e.Prev.String(), e.Hash.String())
 	}
-	return nil
+	_, err := tx.ExecContext(ctx, "INSERT INTO "+s.events+" (subject, seq, at, actor, action, channel, details, prev, hash) VALUES "+strings.Join(rows, ", "), args...)
+	return err
 }
 
-// wrap turns a unique-key violation into Conflict and leaves coded errors
-// as they are.
+// isUniqueViolation reports whether err is a unique or primary key
+// violation on either engine.
+func isUniqueViolation(err error) bool {
+	var lite *sqlite.Error
+	if errors.As(err, &lite) {
+		return lite.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE || lite.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY
+	}
+	var pg pgdriver.Error
+	if errors.As(err, &pg) {
+		return pg.Field('C') == "23505" // unique_violation
+	}
+	return false
+}
+
+// wrap turns a unique violation into Conflict, leaves coded errors and
+// context errors as they are, and wraps the rest.
 func (s *records[T]) wrap(err error, id string) error {
 	var coded *fourplusn.Error
-	if errors.As(err, &coded) {
+	switch {
+	case errors.As(err, &coded):
 		return err
-	}
-	msg := err.Error()
-	if strings.Contains(msg, "UNIQUE constraint failed") || strings.Contains(msg, "SQLSTATE=23505") || strings.Contains(msg, "duplicate key value") {
-		return fourplusn.Errorf(fourplusn.Conflict, "%s %s: already exists or its tracking code is taken", s.kind, id)
+	case isUniqueViolation(err):
+		return &fourplusn.Error{Code: fourplusn.Conflict, Message: fmt.Sprintf("%s %s already exists, or its tracking code or an event of it does", s.kind, id), Err: err}
 	}
 	return fmt.Errorf("bunstore: %s %s: %w", s.kind, id, err)
 }
@@ -158,6 +204,10 @@ func (s *records[T]) decode(data string) (*T, error) {
 func (s *records[T]) update(ctx context.Context, id string, version int64, fn func(*T) ([]timeline.Event, error)) (*T, error) {
 	var out *T
 	err := s.db.write.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		// SQLite needs no lock: the transaction is IMMEDIATE on the one
+		// writer connection, so no other write runs until it ends.
+		// PostgreSQL locks the row, and a concurrent Update waits here and
+		// then reads the version this one saves.
 		lock := ""
 		if s.db.postgres {
 			lock = " FOR UPDATE"
@@ -183,14 +233,19 @@ func (s *records[T]) update(ctx context.Context, id string, version int64, fn fu
 			return err
 		}
 		*s.version(r) = current + 1
-		if err := s.save(ctx, tx, r, current); err != nil {
+		if err := s.save(ctx, tx, r, id, current); err != nil {
 			return err
 		}
-		if err := s.appendEvents(ctx, tx, events); err != nil {
+		if err := s.appendEvents(ctx, tx, id, events); err != nil {
 			return err
+		}
+		if s.saveMore != nil {
+			if err := s.saveMore(ctx, tx, r, false); err != nil {
+				return err
+			}
 		}
 		out = r
-		return s.after(ctx, tx, r)
+		return nil
 	})
 	if err != nil {
 		return nil, s.wrap(err, id)
@@ -198,13 +253,14 @@ func (s *records[T]) update(ctx context.Context, id string, version int64, fn fu
 	return out, nil
 }
 
-// save writes r over the row of version old; no row means another writer
-// got there first.
-func (s *records[T]) save(ctx context.Context, tx bun.Tx, r *T, old int64) error {
+// save writes r over the row id of version old. The row is locked or the
+// writer exclusive, so no row is a bug; it is still reported as the
+// conflict it would be, rather than trusted away.
+func (s *records[T]) save(ctx context.Context, tx bun.IDB, r *T, id string, old int64) error {
 	cols := s.columns(r)
 	data, err := json.Marshal(r)
 	if err != nil {
-		return err
+		return fmt.Errorf("encode %s: %w", s.kind, err)
 	}
 	sets := make([]string, 0, len(cols))
 	args := make([]any, 0, len(cols)+3)
@@ -213,19 +269,22 @@ func (s *records[T]) save(ctx context.Context, tx bun.Tx, r *T, old int64) error
 		args = append(args, c.value)
 	}
 	sets = append(sets, "data = ?")
-	args = append(args, string(data), s.id(r), old)
+	// The WHERE names the row read, not fn's idea of the ID: fn may not
+	// move a record to another ID.
+	args = append(args, string(data), id, old)
 	res, err := tx.ExecContext(ctx, "UPDATE "+s.table+" SET "+strings.Join(sets, ", ")+" WHERE id = ? AND version = ?", args...)
 	if err != nil {
 		return err
 	}
 	if n, err := res.RowsAffected(); err != nil || n != 1 {
-		return fourplusn.Errorf(fourplusn.Conflict, "%s %s was changed meanwhile: reload it and try again", s.kind, s.id(r))
+		return fourplusn.Errorf(fourplusn.Conflict, "%s %s was changed meanwhile: reload it and try again", s.kind, id)
 	}
 	return nil
 }
 
-// list returns up to limit records matching where, newest first, with the
-// cursor of the next page.
+// list returns up to limit records matching w, newest first, with the
+// cursor of the next page. It asks for one more than a page to learn
+// whether another page follows.
 func (s *records[T]) list(ctx context.Context, w where, before string, limit int) ([]*T, string, error) {
 	if before != "" {
 		w.add("id < ?", before)
@@ -240,7 +299,7 @@ func (s *records[T]) list(ctx context.Context, w where, before string, limit int
 	for rows.Next() {
 		var data string
 		if err := rows.Scan(&data); err != nil {
-			return nil, "", err
+			return nil, "", fmt.Errorf("bunstore: list %ss: %w", s.kind, err)
 		}
 		r, err := s.decode(data)
 		if err != nil {
@@ -249,7 +308,7 @@ func (s *records[T]) list(ctx context.Context, w where, before string, limit int
 		out = append(out, r)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, "", err
+		return nil, "", fmt.Errorf("bunstore: list %ss: %w", s.kind, err)
 	}
 	if len(out) > limit {
 		out = out[:limit]
@@ -259,8 +318,13 @@ func (s *records[T]) list(ctx context.Context, w where, before string, limit int
 }
 
 func (s *records[T]) timeline(ctx context.Context, id string) ([]timeline.Event, error) {
-	if _, err := s.get(ctx, id); err != nil {
-		return nil, err
+	var exists int
+	err := s.db.read.QueryRowContext(ctx, "SELECT 1 FROM "+s.table+" WHERE id = ?", id).Scan(&exists)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fourplusn.Errorf(fourplusn.NotFound, "%s %s not found", s.kind, id)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("bunstore: timeline of %s %s: %w", s.kind, id, err)
 	}
 	rows, err := s.db.read.QueryContext(ctx, "SELECT seq, at, actor, action, channel, details, prev, hash FROM "+s.events+" WHERE subject = ? ORDER BY seq", id)
 	if err != nil {
@@ -273,21 +337,24 @@ func (s *records[T]) timeline(ctx context.Context, id string) ([]timeline.Event,
 		var at int64
 		var details, prev, hash string
 		if err := rows.Scan(&e.Seq, &at, &e.Actor, &e.Action, &e.Channel, &details, &prev, &hash); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("bunstore: timeline of %s %s: %w", s.kind, id, err)
 		}
-		e.At = time.Unix(0, at).UTC()
+		e.At = timeFromColumn(at)
 		if err := json.Unmarshal([]byte(details), &e.Details); err != nil {
-			return nil, fmt.Errorf("bunstore: event %d of %s: %w", e.Seq, id, err)
+			return nil, fmt.Errorf("bunstore: event %d of %s %s: %w", e.Seq, s.kind, id, err)
 		}
 		if e.Prev, err = timeline.ParseHash(prev); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("bunstore: event %d of %s %s: %w", e.Seq, s.kind, id, err)
 		}
 		if e.Hash, err = timeline.ParseHash(hash); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("bunstore: event %d of %s %s: %w", e.Seq, s.kind, id, err)
 		}
 		out = append(out, e)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("bunstore: timeline of %s %s: %w", s.kind, id, err)
+	}
+	return out, nil
 }
 
 // where builds a WHERE clause from conditions joined by AND.
@@ -310,27 +377,24 @@ func (w *where) sql() string {
 
 // subtree returns the condition that col holds a path in one of the
 // subtrees, and its arguments: the path itself or the range of its
-// descendants' paths, which an index on col answers.
+// descendants' paths, [P+"/", P+"0") — '0' is the byte after '/' — which
+// an index on col answers. No subtree selects nothing, as grid.Path.Contains
+// of no path is never true.
 func subtree(col string, within []grid.Path) (string, []any) {
-	if len(within) == 0 {
-		return "1 = 0", nil
-	}
 	var conds []string
 	var args []any
 	for _, p := range within {
+		if p.IsZero() {
+			continue // the zero Path contains nothing
+		}
 		s := p.String()
 		conds = append(conds, "("+col+" = ? OR ("+col+" >= ? AND "+col+" < ?))")
 		args = append(args, s, s+"/", s+"0")
 	}
-	return "(" + strings.Join(conds, " OR ") + ")", args
-}
-
-// nanos stores a time as Unix nanoseconds, and the zero time as NULL.
-func nanos(t time.Time) any {
-	if t.IsZero() {
-		return nil
+	if len(conds) == 0 {
+		return "1 = 0", nil
 	}
-	return t.UnixNano()
+	return "(" + strings.Join(conds, " OR ") + ")", args
 }
 
 // levels returns the IDs of p's cell and ancestors at levels 1 to 5, ""
