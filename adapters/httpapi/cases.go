@@ -1,0 +1,415 @@
+package httpapi
+
+import (
+	"bytes"
+	"context"
+	"net/http"
+	"time"
+
+	"github.com/uptrace/bunrouter"
+
+	"github.com/fourplusn/fourplusn"
+	"github.com/fourplusn/fourplusn/grid"
+	"github.com/fourplusn/fourplusn/mediation"
+)
+
+// maxIdempotencyKey bounds an Idempotency-Key header, as the domain does.
+const maxIdempotencyKey = 128
+
+func (s *server) routeCases(g *bunrouter.Group) {
+	s.handle(g, http.MethodPost, "/cases", s.registerCase)
+	s.handle(g, http.MethodGet, "/cases", s.listCases)
+	s.handle(g, http.MethodGet, "/cases/:id", s.getCase)
+	s.handle(g, http.MethodGet, "/cases/:id/timeline", s.caseTimeline)
+	s.handle(g, http.MethodGet, "/cases/:id/agreement", s.renderAgreement)
+	svc := s.cfg.Cases
+	caseAction(s, g, "accept", func(ctx context.Context, a grid.Actor, id mediation.ID, v int64, _ *noBodyJSON) (*mediation.Case, error) {
+		return svc.Accept(ctx, a, id, v)
+	}, true)
+	caseAction(s, g, "reject", func(ctx context.Context, a grid.Actor, id mediation.ID, v int64, b *rejectJSON) (*mediation.Case, error) {
+		return svc.Reject(ctx, a, id, v, mediation.Rejection{Reason: b.Reason, Advice: b.Advice})
+	}, false)
+	caseAction(s, g, "team", func(ctx context.Context, a grid.Actor, id mediation.ID, v int64, b *participantJSON) (*mediation.Case, error) {
+		return svc.Join(ctx, a, id, v, mediation.Participant{Department: b.Department, Body: b.Body, MemberID: b.MemberID, Name: b.Name, Role: b.Role})
+	}, false)
+	caseAction(s, g, "sessions", func(ctx context.Context, a grid.Actor, id mediation.ID, v int64, b *sessionJSON) (*mediation.Case, error) {
+		sess, err := b.session()
+		if err != nil {
+			return nil, err
+		}
+		return svc.RecordSession(ctx, a, id, v, sess)
+	}, false)
+	caseAction(s, g, "agreement", func(ctx context.Context, a grid.Actor, id mediation.ID, v int64, b *agreementJSON) (*mediation.Case, error) {
+		ag, err := b.agreement()
+		if err != nil {
+			return nil, err
+		}
+		return svc.RecordAgreement(ctx, a, id, v, ag)
+	}, false)
+	caseAction(s, g, "fail", func(ctx context.Context, a grid.Actor, id mediation.ID, v int64, b *failureJSON) (*mediation.Case, error) {
+		return svc.Fail(ctx, a, id, v, mediation.Failure{Reason: b.Reason, Route: mediation.Route(b.Route)})
+	}, false)
+	caseAction(s, g, "withdraw", func(ctx context.Context, a grid.Actor, id mediation.ID, v int64, b *reasonJSON) (*mediation.Case, error) {
+		return svc.Withdraw(ctx, a, id, v, b.Reason)
+	}, false)
+	caseAction(s, g, "escalate", func(ctx context.Context, a grid.Actor, id mediation.ID, v int64, b *reasonJSON) (*mediation.Case, error) {
+		return svc.Escalate(ctx, a, id, v, b.Reason)
+	}, false)
+	caseAction(s, g, "approve", func(ctx context.Context, a grid.Actor, id mediation.ID, v int64, _ *noBodyJSON) (*mediation.Case, error) {
+		return svc.ApproveEscalation(ctx, a, id, v)
+	}, true)
+	caseAction(s, g, "return", func(ctx context.Context, a grid.Actor, id mediation.ID, v int64, b *returnJSON) (*mediation.Case, error) {
+		return svc.ReturnEscalation(ctx, a, id, v, b.Instructions)
+	}, false)
+	caseAction(s, g, "transfer", func(ctx context.Context, a grid.Actor, id mediation.ID, v int64, b *transferJSON) (*mediation.Case, error) {
+		if err := grid.ValidateCellID(grid.CellID(b.To)); err != nil {
+			return nil, fourplusn.WithField("to", stripField(err))
+		}
+		return svc.Transfer(ctx, a, id, v, grid.CellID(b.To), b.Reason)
+	}, false)
+	caseAction(s, g, "transfer-out", func(ctx context.Context, a grid.Actor, id mediation.ID, v int64, b *outsideBodyJSON) (*mediation.Case, error) {
+		return svc.TransferOut(ctx, a, id, v, mediation.OutsideBody{Name: b.Name, Contact: b.Contact, Reason: b.Reason})
+	}, false)
+	caseAction(s, g, "extend", func(ctx context.Context, a grid.Actor, id mediation.ID, v int64, b *extendJSON) (*mediation.Case, error) {
+		return svc.Extend(ctx, a, id, v, mediation.Extension{Days: b.Days, Reason: b.Reason, Consent: b.Consent})
+	}, false)
+	caseAction(s, g, "risks", func(ctx context.Context, a grid.Actor, id mediation.ID, v int64, b *risksJSON) (*mediation.Case, error) {
+		risks, err := parseRisks("risks", b.Risks)
+		if err != nil {
+			return nil, err
+		}
+		return svc.RaiseRisk(ctx, a, id, v, risks)
+	}, false)
+	caseAction(s, g, "follow-ups", func(ctx context.Context, a grid.Actor, id mediation.ID, v int64, b *followUpJSON) (*mediation.Case, error) {
+		return svc.FollowUp(ctx, a, id, v, mediation.FollowUp{Performed: b.Performed, Notes: b.Notes})
+	}, false)
+	caseAction(s, g, "close", func(ctx context.Context, a grid.Actor, id mediation.ID, v int64, b *closeJSON) (*mediation.Case, error) {
+		return svc.Close(ctx, a, id, v, b.Note)
+	}, true)
+}
+
+// stripField returns err without the field it names, for a caller that
+// names the field itself.
+func stripField(err error) error {
+	if e, ok := err.(*fourplusn.Error); ok {
+		c := *e
+		c.Field = ""
+		return &c
+	}
+	return err
+}
+
+// caseAction registers POST /cases/{id}/{name}: it reads the body into a
+// B (which may be empty when optional), takes the version from If-Match,
+// runs do as the request's actor, and answers with the case and its ETag.
+func caseAction[B any](s *server, g *bunrouter.Group, name string, do func(context.Context, grid.Actor, mediation.ID, int64, *B) (*mediation.Case, error), optional bool) {
+	s.handle(g, http.MethodPost, "/cases/:id/"+name, func(w http.ResponseWriter, req bunrouter.Request) error {
+		actor, err := signedIn(req)
+		if err != nil {
+			return err
+		}
+		id, err := caseID(req)
+		if err != nil {
+			return err
+		}
+		version, matched, err := ifMatch(req)
+		if err != nil {
+			return err
+		}
+		var body B
+		if err := decodeBody(w, req, &body, optional); err != nil {
+			return err
+		}
+		ctx := req.Context()
+		c, err := do(ctx, actor, id, version, &body)
+		if err != nil {
+			return s.stale(ctx, actor, id, version, matched, err)
+		}
+		return s.writeCase(w, http.StatusOK, c)
+	})
+}
+
+// caseID reads the case ID from the path; one that cannot be an ID names
+// no case.
+func caseID(req bunrouter.Request) (mediation.ID, error) {
+	id := req.Param("id")
+	if !validID(id) {
+		return "", fourplusn.Errorf(fourplusn.NotFound, "case not found")
+	}
+	return mediation.ID(id), nil
+}
+
+// stale explains a failed action. When the request named a version with
+// If-Match and the domain answered Conflict, the case is read again as the
+// actor sees it: a version other than the one named makes it 412
+// Precondition Failed, while the same version means the conflict was the
+// case's state, a 409. Reading it as the actor also keeps a stale version
+// from revealing a case the actor may not see, which the store checks
+// before it authorizes: that stays 404.
+func (s *server) stale(ctx context.Context, actor grid.Actor, id mediation.ID, version int64, matched bool, err error) error {
+	if !matched || fourplusn.ErrorCode(err) != fourplusn.Conflict {
+		return err
+	}
+	c, gerr := s.cfg.Cases.Get(ctx, actor, id)
+	if gerr != nil {
+		return gerr
+	}
+	if c.Version != version {
+		return errPrecondition
+	}
+	return err
+}
+
+// writeCase answers with c and its ETag.
+func (s *server) writeCase(w http.ResponseWriter, status int, c *mediation.Case) error {
+	w.Header().Set("ETag", etag(c.Version))
+	return writeJSON(w, status, caseOut(c, s.now()))
+}
+
+// registerCase is POST /cases: a member registers a dispute as first
+// received (首问负责制).
+func (s *server) registerCase(w http.ResponseWriter, req bunrouter.Request) error {
+	actor, err := staffOf(req)
+	if err != nil {
+		if actor.Kind == grid.Resident {
+			return fourplusn.Errorf(fourplusn.Forbidden, "residents apply online: POST %s/applications", apiPrefix)
+		}
+		return err
+	}
+	var body intakeJSON
+	if err := decodeBody(w, req, &body, false); err != nil {
+		return err
+	}
+	in, err := body.intake()
+	if err != nil {
+		return err
+	}
+	return s.register(w, req, actor, in)
+}
+
+// applyOnline is POST /applications: a resident applies online.
+func (s *server) applyOnline(w http.ResponseWriter, req bunrouter.Request) error {
+	actor, err := signedIn(req)
+	if err != nil {
+		return err
+	}
+	if actor.Kind != grid.Resident {
+		return fourplusn.Errorf(fourplusn.Forbidden, "online applications are residents'; staff register cases: POST %s/cases", apiPrefix)
+	}
+	var body applicationJSON
+	if err := decodeBody(w, req, &body, false); err != nil {
+		return err
+	}
+	in, err := body.intake()
+	if err != nil {
+		return err
+	}
+	return s.register(w, req, actor, in)
+}
+
+// register registers in as actor under the request's Idempotency-Key, and
+// answers 201 with the case as the actor may see it.
+func (s *server) register(w http.ResponseWriter, req bunrouter.Request, actor grid.Actor, in mediation.Intake) error {
+	key, err := idempotencyKey(req)
+	if err != nil {
+		return err
+	}
+	in.IdempotencyKey = key
+	ctx := req.Context()
+	c, err := s.cfg.Cases.Register(ctx, actor, in)
+	if err != nil {
+		return err
+	}
+	// Register returns the case as stored; read it back through Get so that
+	// the answer is masked for the actor like every other.
+	if c, err = s.cfg.Cases.Get(ctx, actor, c.ID); err != nil {
+		return err
+	}
+	w.Header().Set("Location", apiPrefix+"/cases/"+string(c.ID))
+	return s.writeCase(w, http.StatusCreated, c)
+}
+
+// idempotencyKey reads the Idempotency-Key header: at most 128 printable
+// ASCII characters, or none.
+func idempotencyKey(req bunrouter.Request) (string, error) {
+	vs := req.Header.Values("Idempotency-Key")
+	switch {
+	case len(vs) == 0:
+		return "", nil
+	case len(vs) > 1:
+		return "", fourplusn.FieldError("Idempotency-Key", "give one key")
+	case len(vs[0]) > maxIdempotencyKey || !validID(vs[0]):
+		return "", fourplusn.FieldError("Idempotency-Key", "a key is 1 to %d printable ASCII characters", maxIdempotencyKey)
+	}
+	return vs[0], nil
+}
+
+// listCases is GET /cases: the cases the actor may see, newest first, a
+// page at a time.
+func (s *server) listCases(w http.ResponseWriter, req bunrouter.Request) error {
+	actor, err := signedIn(req)
+	if err != nil {
+		return err
+	}
+	q, err := parseQuery(req, "state", "grade", "channel", "overdue", "before", "limit")
+	if err != nil {
+		return err
+	}
+	var f mediation.Filter
+	for _, st := range q.list("state") {
+		state, err := mediation.ParseState(st)
+		q.fail(err)
+		f.States = append(f.States, state)
+	}
+	if g := q.one("grade"); g != "" {
+		f.Grade, err = mediation.ParseGrade(g)
+		q.fail(err)
+	}
+	if ch := q.one("channel"); ch != "" {
+		f.Channel, err = mediation.ParseChannel(ch)
+		q.fail(err)
+	}
+	if q.boolean("overdue") {
+		f.OverdueAt = s.now()
+	}
+	if before := q.one("before"); before != "" {
+		if !validID(before) {
+			q.fail(fourplusn.FieldError("before", "not a cursor this API gave"))
+		}
+		f.Before = mediation.ID(before)
+	}
+	f.Limit = q.integer("limit", mediation.DefaultPage, 1, mediation.MaxPage)
+	if q.err != nil {
+		return q.err
+	}
+	page, err := s.cfg.Cases.List(req.Context(), actor, f)
+	if err != nil {
+		return err
+	}
+	now := s.now()
+	out := pageJSON{Cases: make([]caseJSON, len(page.Cases)), Next: string(page.Next)}
+	for i, c := range page.Cases {
+		out.Cases[i] = caseOut(c, now)
+	}
+	return writeJSON(w, http.StatusOK, out)
+}
+
+// getCase is GET /cases/{id}.
+func (s *server) getCase(w http.ResponseWriter, req bunrouter.Request) error {
+	c, err := s.readCase(req)
+	if err != nil {
+		return err
+	}
+	return s.writeCase(w, http.StatusOK, c)
+}
+
+// readCase returns the case of the request's path as its actor may see it.
+func (s *server) readCase(req bunrouter.Request) (*mediation.Case, error) {
+	actor, err := signedIn(req)
+	if err != nil {
+		return nil, err
+	}
+	id, err := caseID(req)
+	if err != nil {
+		return nil, err
+	}
+	return s.cfg.Cases.Get(req.Context(), actor, id)
+}
+
+// caseTimeline is GET /cases/{id}/timeline.
+func (s *server) caseTimeline(w http.ResponseWriter, req bunrouter.Request) error {
+	actor, err := signedIn(req)
+	if err != nil {
+		return err
+	}
+	id, err := caseID(req)
+	if err != nil {
+		return err
+	}
+	events, err := s.cfg.Cases.Timeline(req.Context(), actor, id)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, timelineOut(string(id), events))
+}
+
+// renderAgreement is GET /cases/{id}/agreement: the agreement as a
+// printable people's mediation agreement, in plain text. It is rendered
+// from the case as the actor may see it, so the parties' particulars are
+// masked for those who may not see them in full.
+func (s *server) renderAgreement(w http.ResponseWriter, req bunrouter.Request) error {
+	c, err := s.readCase(req)
+	if err != nil {
+		return err
+	}
+	if c.Agreement == nil {
+		return fourplusn.Errorf(fourplusn.NotFound, "case %s has no agreement yet", c.ID)
+	}
+	var buf bytes.Buffer
+	if err := c.Agreement.Render(&buf, c); err != nil {
+		return err
+	}
+	h := w.Header()
+	h.Set("Content-Type", "text/plain; charset=utf-8")
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Cache-Control", "no-store")
+	h.Set("ETag", etag(c.Version))
+	w.WriteHeader(http.StatusOK)
+	_, err = w.Write(buf.Bytes())
+	return err
+}
+
+// trackCase is GET /track/{code}: the public progress lookup. Anyone with
+// the tracking code sees where the case stands — its state, grade, the
+// name of the cell handling it and its dates — and nothing about who is
+// involved. An unknown code is 404.
+func (s *server) trackCase(w http.ResponseWriter, req bunrouter.Request) error {
+	code := req.Param("code")
+	if !validTrackingCode(code) {
+		return fourplusn.Errorf(fourplusn.NotFound, "no case has this tracking code")
+	}
+	// The mediation Service has no public lookup yet; the Store's
+	// GetByTrackingCode is read directly and only the fields below leave.
+	c, err := s.cfg.Cases.Store.GetByTrackingCode(req.Context(), code)
+	if err != nil {
+		if fourplusn.ErrorCode(err) == fourplusn.NotFound {
+			return fourplusn.Errorf(fourplusn.NotFound, "no case has this tracking code")
+		}
+		return err
+	}
+	handling := c.Handling.String()
+	if cell, err := s.cfg.Tree.Cell(c.Handling.Cell()); err == nil {
+		handling = cell.Name
+	}
+	return writeJSON(w, http.StatusOK, trackJSON{
+		State: c.State.String(), Grade: c.Grade.String(), Handling: handling,
+		RegisteredAt: ts(c.RegisteredAt), AcceptedAt: ts(c.AcceptedAt), ResolvedAt: ts(c.ResolvedAt), ClosedAt: ts(c.ClosedAt),
+		AcceptDue: ts(openDue(c, c.AcceptDue, mediation.Registered)), ResolveDue: ts(openDue(c, c.ResolveDue, mediation.Accepted, mediation.Mediating)),
+	})
+}
+
+// openDue returns due while c is in one of states, when the deadline still
+// matters, and the zero time otherwise.
+func openDue(c *mediation.Case, due time.Time, states ...mediation.State) time.Time {
+	for _, st := range states {
+		if c.State == st {
+			return due
+		}
+	}
+	return time.Time{}
+}
+
+// validTrackingCode reports whether s could be a tracking code: 4 to 64
+// ASCII letters, digits, '-' or '_'.
+func validTrackingCode(s string) bool {
+	if len(s) < 4 || len(s) > 64 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '_') {
+			return false
+		}
+	}
+	return true
+}

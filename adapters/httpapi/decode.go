@@ -1,0 +1,270 @@
+package httpapi
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/uptrace/bunrouter"
+
+	"github.com/fourplusn/fourplusn"
+)
+
+// maxBody is the largest request body read: 1 MiB.
+const maxBody = 1 << 20
+
+// decodeBody reads the request's JSON body into dst, refusing a body over
+// maxBody (413), one not sent as application/json (415), invalid UTF-8,
+// malformed JSON, a value of the wrong type, an unknown field and anything
+// after the value (400, naming the field where there is one). An empty body
+// is refused unless optional, when dst is left as it is.
+func decodeBody(w http.ResponseWriter, req bunrouter.Request, dst any, optional bool) error {
+	body, err := io.ReadAll(http.MaxBytesReader(w, req.Body, maxBody))
+	if err != nil {
+		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
+			return errTooLarge
+		}
+		return fourplusn.Errorf(fourplusn.Invalid, "the body could not be read")
+	}
+	if len(bytes.TrimSpace(body)) == 0 {
+		if optional {
+			return nil
+		}
+		return fourplusn.Errorf(fourplusn.Invalid, "a JSON body is required")
+	}
+	if !isJSON(req.Header.Get("Content-Type")) {
+		return errMediaType
+	}
+	if !utf8.Valid(body) {
+		return fourplusn.Errorf(fourplusn.Invalid, "the body is not valid UTF-8")
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(dst); err != nil {
+		return jsonError(err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return fourplusn.Errorf(fourplusn.Invalid, "the body holds more than one JSON value")
+	}
+	return nil
+}
+
+// isJSON reports whether a Content-Type is JSON in UTF-8: application/json
+// with no charset or charset utf-8.
+func isJSON(contentType string) bool {
+	mt, params, err := mime.ParseMediaType(contentType)
+	if err != nil || mt != "application/json" {
+		return false
+	}
+	for k, v := range params {
+		if k != "charset" || !strings.EqualFold(v, "utf-8") {
+			return false
+		}
+	}
+	return true
+}
+
+// jsonError explains a decoding error, naming the field where it can.
+func jsonError(err error) error {
+	if se, ok := errors.AsType[*json.SyntaxError](err); ok {
+		return fourplusn.Errorf(fourplusn.Invalid, "malformed JSON at byte %d: %s", se.Offset, strings.TrimPrefix(se.Error(), "json: "))
+	}
+	if te, ok := errors.AsType[*json.UnmarshalTypeError](err); ok {
+		if te.Field == "" {
+			return fourplusn.Errorf(fourplusn.Invalid, "the body must be a JSON object")
+		}
+		if te.Type == timeType {
+			return fourplusn.FieldError(fieldPath(te.Field), "must be a time in RFC 3339 form, such as 2023-03-01T09:00:00+08:00")
+		}
+		return fourplusn.FieldError(fieldPath(te.Field), "must be %s, not %s", jsonType(te.Type.Kind().String()), te.Value)
+	}
+	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
+		return fourplusn.Errorf(fourplusn.Invalid, "malformed JSON: the body ends too soon")
+	}
+	if name, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
+		if f, err := strconv.Unquote(name); err == nil {
+			name = f
+		}
+		return fourplusn.FieldError(name, "unknown field")
+	}
+	return fourplusn.Errorf(fourplusn.Invalid, "malformed JSON: %s", strings.TrimPrefix(err.Error(), "json: "))
+}
+
+// fieldPath writes encoding/json's path of a field ("applicants.0.age") the
+// way the domain names fields ("applicants[0].age").
+func fieldPath(p string) string {
+	parts := strings.Split(p, ".")
+	var b strings.Builder
+	for i, part := range parts {
+		if _, err := strconv.Atoi(part); err == nil && i > 0 {
+			b.WriteString("[" + part + "]")
+			continue
+		}
+		if i > 0 {
+			b.WriteByte('.')
+		}
+		b.WriteString(part)
+	}
+	return b.String()
+}
+
+// jsonType names a Go kind as the JSON type it decodes from.
+func jsonType(kind string) string {
+	switch kind {
+	case "string":
+		return "a string"
+	case "bool":
+		return "true or false"
+	case "slice", "array":
+		return "an array"
+	case "struct", "map":
+		return "an object"
+	case "float32", "float64":
+		return "a number"
+	}
+	return "an integer in range"
+}
+
+// query reads a request's query parameters, refusing unknown ones and
+// repeated ones where one is expected.
+type query struct {
+	values url.Values
+	err    error
+}
+
+// parseQuery reads req's query, allowing only the named parameters.
+func parseQuery(req bunrouter.Request, allowed ...string) (*query, error) {
+	values, err := url.ParseQuery(req.URL.RawQuery)
+	if err != nil {
+		return nil, fourplusn.Errorf(fourplusn.Invalid, "the query string is malformed")
+	}
+	for k := range values {
+		found := false
+		for _, a := range allowed {
+			found = found || a == k
+		}
+		if !found {
+			return nil, fourplusn.FieldError(k, "unknown query parameter")
+		}
+	}
+	return &query{values: values}, nil
+}
+
+// one returns the single value of parameter k, "" if absent.
+func (q *query) one(k string) string {
+	vs := q.values[k]
+	switch {
+	case len(vs) > 1 && q.err == nil:
+		q.err = fourplusn.FieldError(k, "give %s once", k)
+		return ""
+	case len(vs) == 0:
+		return ""
+	}
+	if !utf8.ValidString(vs[0]) && q.err == nil {
+		q.err = fourplusn.FieldError(k, "not valid UTF-8")
+	}
+	return vs[0]
+}
+
+// list returns every value of parameter k, each split at commas.
+func (q *query) list(k string) []string {
+	var out []string
+	for _, v := range q.values[k] {
+		for part := range strings.SplitSeq(v, ",") {
+			if part = strings.TrimSpace(part); part != "" {
+				out = append(out, part)
+			}
+		}
+	}
+	return out
+}
+
+// integer returns parameter k as an integer in [lo, hi], or def if absent.
+func (q *query) integer(k string, def, lo, hi int) int {
+	v := q.one(k)
+	if v == "" {
+		return def
+	}
+	n, err := strconv.Atoi(v)
+	if (err != nil || n < lo || n > hi) && q.err == nil {
+		q.err = fourplusn.FieldError(k, "must be an integer from %d to %d", lo, hi)
+	}
+	return n
+}
+
+// boolean returns parameter k as true or false, false if absent.
+func (q *query) boolean(k string) bool {
+	switch v := q.one(k); v {
+	case "", "false", "0":
+		return false
+	case "true", "1":
+		return true
+	}
+	if q.err == nil {
+		q.err = fourplusn.FieldError(k, "must be true or false")
+	}
+	return false
+}
+
+// fail records err as the query's error if it has none yet.
+func (q *query) fail(err error) {
+	if q.err == nil && err != nil {
+		q.err = err
+	}
+}
+
+// maxID bounds a record ID or cursor read from a path or a query.
+const maxID = 128
+
+// validID reports whether s could be a record's ID: 1 to maxID printable
+// ASCII characters. Anything else names no record.
+func validID(s string) bool {
+	if s == "" || len(s) > maxID {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] <= ' ' || s[i] > '~' {
+			return false
+		}
+	}
+	return true
+}
+
+// ifMatch reads an If-Match header: the version it names and true, or 0
+// and false without one (or with "*", which matches any version). A weak
+// or foreign entity tag can match no version: 412.
+func ifMatch(req bunrouter.Request) (int64, bool, error) {
+	vs := req.Header.Values("If-Match")
+	if len(vs) == 0 {
+		return 0, false, nil
+	}
+	v := strings.TrimSpace(strings.Join(vs, ","))
+	if v == "*" {
+		return 0, false, nil
+	}
+	if strings.Contains(v, ",") {
+		return 0, false, fourplusn.FieldError("If-Match", "give one entity tag")
+	}
+	if strings.HasPrefix(v, "W/") {
+		return 0, false, errPrecondition
+	}
+	if len(v) < 2 || v[0] != '"' || v[len(v)-1] != '"' {
+		return 0, false, fourplusn.FieldError("If-Match", "an entity tag is quoted, as the ETag header gives it")
+	}
+	n, err := strconv.ParseInt(v[1:len(v)-1], 10, 64)
+	if err != nil || n < 1 {
+		return 0, false, errPrecondition
+	}
+	return n, true, nil
+}
+
+// etag is the entity tag of a record's version.
+func etag(version int64) string { return fmt.Sprintf("%q", strconv.FormatInt(version, 10)) }

@@ -1,0 +1,70 @@
+// Package httpapi serves fourplusn's domain services as a JSON API over
+// HTTP, built on github.com/uptrace/bunrouter. [New] returns an
+// http.Handler that an integrator mounts in their own server:
+//
+//	auth := httpapi.NewTokenAuth()
+//	h, err := httpapi.New(httpapi.Config{
+//		Cases: cases, Stats: statistics, Hazards: hazards,
+//		Tree: tree, Members: httpapi.MemberList(members),
+//		Auth: auth, Logger: logger,
+//	})
+//	http.ListenAndServe(addr, h)
+//
+// # Routes
+//
+// Everything lives under /api/v1, except GET /healthz. The OpenAPI 3
+// document at GET /api/v1/openapi.json lists every route with its
+// parameters, bodies and responses; in short:
+//
+//   - the grid, for staff: the township's tree of cells, one cell, and the
+//     members holding posts in a cell;
+//   - cases: register (POST /cases, staff), apply online (POST
+//     /applications, residents), list with filters and cursor paging, get,
+//     the timeline, the printable agreement, and one POST route per action
+//     (accept, reject, team, sessions, agreement, fail, withdraw, escalate,
+//     approve, return, transfer, transfer-out, extend, risks, follow-ups,
+//     close);
+//   - hazards, when Config.Hazards is set: report, list, get, timeline,
+//     rectify, verify, convert;
+//   - statistics: a period's report, a series, the tracking view;
+//   - the public progress lookup GET /api/v1/track/{code}, which needs no
+//     credentials and shows no personal data.
+//
+// # Conventions
+//
+// Every error is one JSON shape,
+//
+//	{"error": {"code": "invalid", "message": "…", "field": "applicants[0].phone"}}
+//
+// and every fourplusn error code maps to one status in one table (invalid
+// 400, unauthorized 401, forbidden 403, not_found 404, conflict 409,
+// internal 500); internal errors are logged and shown only as "internal
+// error". The transport adds its own codes for what only HTTP knows:
+// precondition_failed 412, too_large 413, unsupported_media_type 415,
+// too_many_requests 429, method_not_allowed 405.
+//
+// Request bodies are JSON objects of at most 1 MiB, sent as
+// application/json, in valid UTF-8, with no unknown fields and nothing
+// after the value. Enumerations travel as their stable names ("walk_in",
+// "major"), money as integer fen, times as RFC 3339, written in UTC.
+// Unknown query parameters are refused, as unknown fields are.
+//
+// Case and hazard responses carry an ETag, the record's version in quotes;
+// an action sent with If-Match applies only to that version and answers
+// 412 Precondition Failed when the record has moved on. Without If-Match an
+// action applies to whatever is current. Creating POSTs (registering a
+// case, an online application, a hazard report) honour an Idempotency-Key
+// header, scoped to the actor: a retry with the same key and body returns
+// the same record, the same key with another body is a 409.
+//
+// Personal data is masked by the domain services, which decide per actor;
+// every case and hazard in a response comes from them.
+//
+// # Authentication
+//
+// An [Authenticator] turns a request into a grid.Actor. [TokenAuth] is the
+// built-in one: bearer tokens issued in memory. A request without
+// credentials is anonymous; routes that need an actor answer 401, and the
+// anonymous routes (the progress lookup) and the online applications are
+// rate-limited per client address.
+package httpapi

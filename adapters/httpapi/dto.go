@@ -1,0 +1,633 @@
+package httpapi
+
+import (
+	"encoding/json"
+	"reflect"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/fourplusn/fourplusn"
+	"github.com/fourplusn/fourplusn/grid"
+	"github.com/fourplusn/fourplusn/mediation"
+	"github.com/fourplusn/fourplusn/mediation/timeline"
+)
+
+// The JSON the API reads and writes. Domain values are never marshalled
+// directly: these types fix the names, write enumerations as their stable
+// names, paths with Path.String, money in fen and times in UTC. Their
+// `oa` tags feed the OpenAPI document (see openapi.go).
+
+// timestamp is a time written as RFC 3339 in UTC; "" for no time.
+type timestamp string
+
+// ts writes t as a timestamp, "" for the zero time.
+func ts(t time.Time) timestamp {
+	if t.IsZero() {
+		return ""
+	}
+	return timestamp(t.UTC().Format(time.RFC3339Nano))
+}
+
+// instant is a time read from a request, in RFC 3339 form. A time that
+// does not parse is reported as a type error, so that the decoder names
+// the field.
+type instant struct{ time.Time }
+
+// UnmarshalJSON reads an RFC 3339 string; null leaves the zero time.
+func (t *instant) UnmarshalJSON(b []byte) error {
+	if string(b) == "null" {
+		return nil
+	}
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil {
+		return &json.UnmarshalTypeError{Value: "non-string", Type: timeType}
+	}
+	v, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		return &json.UnmarshalTypeError{Value: "string", Type: timeType}
+	}
+	t.Time = v
+	return nil
+}
+
+// MarshalJSON writes the time as RFC 3339 in UTC.
+func (t instant) MarshalJSON() ([]byte, error) {
+	return json.Marshal(t.UTC().Format(time.RFC3339Nano))
+}
+
+var timeType = reflect.TypeFor[time.Time]()
+
+// path writes a grid path, "" for the zero path.
+func path(p grid.Path) string { return p.String() }
+
+// Names of the enumerations that have no stable names in the domain.
+var (
+	sexNames     = []string{"unstated", "male", "female"}
+	outcomeNames = []string{"", "progress", "no_progress", "settled"}
+	formNames    = []string{"", "written", "oral"}
+	markNames    = []string{"", "signed", "sealed", "fingerprinted"}
+)
+
+// name returns names[i], or "" when i is out of range.
+func name[I ~uint8](names []string, i I) string {
+	if int(i) < len(names) {
+		return names[i]
+	}
+	return ""
+}
+
+// parseName reads one of names (never the empty first one), naming field
+// when it is not one of them. An empty s reads as zero.
+func parseName[I ~uint8](field string, names []string, s string) (I, error) {
+	if s == "" {
+		return 0, nil
+	}
+	for i, n := range names {
+		if n != "" && n == s {
+			return I(i), nil
+		}
+	}
+	return 0, fourplusn.FieldError(field, "unknown value %q", s)
+}
+
+// riskNames lists the flags of r by their stable names.
+func riskNames(r mediation.RiskFlags) []string {
+	if r == 0 {
+		return []string{}
+	}
+	return strings.Split(r.String(), ",")
+}
+
+// parseRisks reads risk flags by their stable names.
+func parseRisks(field string, names []string) (mediation.RiskFlags, error) {
+	var r mediation.RiskFlags
+	for i, n := range names {
+		f, err := mediation.ParseRiskFlags(n)
+		if err != nil || n == "" || strings.Contains(n, ",") {
+			return 0, fourplusn.FieldError(fieldIndex(field, i), "unknown risk %q", n)
+		}
+		r |= f
+	}
+	return r, nil
+}
+
+func fieldIndex(field string, i int) string { return field + "[" + strconv.Itoa(i) + "]" }
+
+// partyJSON is an applicant or respondent.
+type partyJSON struct {
+	Name    string `json:"name"`
+	Sex     string `json:"sex,omitempty" oa:"enum=sex"`
+	Age     int    `json:"age,omitempty" oa:"min=0"`
+	Phone   string `json:"phone,omitempty"`
+	IDCard  string `json:"id_card,omitempty"`
+	Address string `json:"address,omitempty"`
+}
+
+func partiesOut(ps []mediation.Party) []partyJSON {
+	out := make([]partyJSON, len(ps))
+	for i, p := range ps {
+		out[i] = partyJSON{Name: p.Name, Sex: name(sexNames, p.Sex), Age: p.Age, Phone: p.Phone, IDCard: p.IDCard, Address: p.Address}
+		if p.Sex == mediation.SexUnstated {
+			out[i].Sex = ""
+		}
+	}
+	return out
+}
+
+func partiesIn(field string, ps []partyJSON) ([]mediation.Party, error) {
+	out := make([]mediation.Party, len(ps))
+	for i, p := range ps {
+		sex, err := parseName[mediation.Sex](fieldIndex(field, i)+".sex", sexNames, p.Sex)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = mediation.Party{Name: p.Name, Sex: sex, Age: p.Age, Phone: p.Phone, IDCard: p.IDCard, Address: p.Address}
+	}
+	return out, nil
+}
+
+// claimJSON is something an applicant asks for.
+type claimJSON struct {
+	Description string `json:"description"`
+	AmountFen   int64  `json:"amount_fen,omitempty" oa:"min=0"`
+}
+
+// intakeJSON is a dispute as a member registers it (POST /cases).
+type intakeJSON struct {
+	Channel     string      `json:"channel" oa:"enum=channel"`
+	ReferredBy  string      `json:"referred_by,omitempty"`
+	Category    string      `json:"category"`
+	Applicants  []partyJSON `json:"applicants"`
+	Respondents []partyJSON `json:"respondents"`
+	Facts       string      `json:"facts"`
+	Claims      []claimJSON `json:"claims,omitempty"`
+	Location    string      `json:"location,omitempty"`
+	Outside     string      `json:"outside,omitempty"`
+	Risks       []string    `json:"risks,omitempty" oa:"enum=risk"`
+}
+
+// applicationJSON is a resident's online application (POST
+// /applications): an intake without a channel, which is online.
+type applicationJSON struct {
+	Category    string      `json:"category"`
+	Applicants  []partyJSON `json:"applicants"`
+	Respondents []partyJSON `json:"respondents"`
+	Facts       string      `json:"facts"`
+	Claims      []claimJSON `json:"claims,omitempty"`
+	Location    string      `json:"location,omitempty"`
+	Outside     string      `json:"outside,omitempty"`
+	Risks       []string    `json:"risks,omitempty" oa:"enum=risk"`
+}
+
+// intake returns the domain's intake of j.
+func (j *intakeJSON) intake() (mediation.Intake, error) {
+	var in mediation.Intake
+	ch, err := mediation.ParseChannel(j.Channel)
+	if err != nil {
+		return in, err
+	}
+	in.Channel, in.ReferredBy, in.Category = ch, j.ReferredBy, mediation.Category(j.Category)
+	if in.Applicants, err = partiesIn("applicants", j.Applicants); err != nil {
+		return in, err
+	}
+	if in.Respondents, err = partiesIn("respondents", j.Respondents); err != nil {
+		return in, err
+	}
+	in.Facts, in.Location, in.Outside = j.Facts, grid.CellID(j.Location), j.Outside
+	in.Claims = claimsIn(j.Claims)
+	in.Risks, err = parseRisks("risks", j.Risks)
+	return in, err
+}
+
+func claimsIn(cs []claimJSON) []mediation.Claim {
+	if cs == nil {
+		return nil
+	}
+	out := make([]mediation.Claim, len(cs))
+	for i, c := range cs {
+		out[i] = mediation.Claim{Description: c.Description, Amount: c.AmountFen}
+	}
+	return out
+}
+
+// intake returns the domain's intake of an online application.
+func (j *applicationJSON) intake() (mediation.Intake, error) {
+	full := intakeJSON{
+		Channel: mediation.ChannelOnline.String(), Category: j.Category, Applicants: j.Applicants, Respondents: j.Respondents,
+		Facts: j.Facts, Claims: j.Claims, Location: j.Location, Outside: j.Outside, Risks: j.Risks,
+	}
+	return full.intake()
+}
+
+// caseJSON is a case as its reader may see it.
+type caseJSON struct {
+	ID                 string            `json:"id"`
+	TrackingCode       string            `json:"tracking_code"`
+	Version            int64             `json:"version"`
+	Township           string            `json:"township"`
+	Channel            string            `json:"channel" oa:"enum=channel"`
+	Source             string            `json:"source" oa:"enum=source"`
+	ReferredBy         string            `json:"referred_by,omitempty"`
+	Category           string            `json:"category"`
+	Applicants         []partyJSON       `json:"applicants"`
+	Respondents        []partyJSON       `json:"respondents"`
+	Facts              string            `json:"facts"`
+	Claims             []claimJSON       `json:"claims"`
+	Risks              []string          `json:"risks" oa:"enum=risk"`
+	Grade              string            `json:"grade" oa:"enum=grade"`
+	Hazard             string            `json:"hazard,omitempty"`
+	Location           string            `json:"location,omitempty"`
+	Outside            string            `json:"outside,omitempty"`
+	OutOfJurisdiction  bool              `json:"out_of_jurisdiction"`
+	Handling           string            `json:"handling"`
+	FirstResponder     string            `json:"first_responder,omitempty"`
+	FirstResponderCell string            `json:"first_responder_cell,omitempty"`
+	Applicant          string            `json:"applicant,omitempty"`
+	Accountable        string            `json:"accountable,omitempty"`
+	State              string            `json:"state" oa:"enum=state"`
+	Overdue            bool              `json:"overdue"`
+	RegisteredAt       timestamp         `json:"registered_at"`
+	AcceptedAt         timestamp         `json:"accepted_at,omitempty"`
+	AcceptedBy         string            `json:"accepted_by,omitempty"`
+	ResolvedAt         timestamp         `json:"resolved_at,omitempty"`
+	ClosedAt           timestamp         `json:"closed_at,omitempty"`
+	AcceptDue          timestamp         `json:"accept_due,omitempty"`
+	ResolveDue         timestamp         `json:"resolve_due,omitempty"`
+	Escalation         *escalationJSON   `json:"escalation,omitempty"`
+	Escalations        int               `json:"escalations"`
+	Transfers          int               `json:"transfers"`
+	Extensions         []extensionJSON   `json:"extensions"`
+	Team               []participantJSON `json:"team"`
+	Sessions           []sessionOutJSON  `json:"sessions"`
+	Agreement          *agreementOutJSON `json:"agreement,omitempty"`
+	Failure            *failureJSON      `json:"failure,omitempty"`
+	Rejection          *rejectionJSON    `json:"rejection,omitempty"`
+	Withdrawal         string            `json:"withdrawal,omitempty"`
+	TransferOut        *outsideBodyJSON  `json:"transfer_out,omitempty"`
+	FollowUps          []followUpOutJSON `json:"follow_ups"`
+	Timeline           chainJSON         `json:"timeline"`
+}
+
+// escalationJSON is a submission upward waiting for review.
+type escalationJSON struct {
+	From   string    `json:"from"`
+	To     string    `json:"to"`
+	Reason string    `json:"reason"`
+	By     string    `json:"by"`
+	At     timestamp `json:"at"`
+}
+
+// extensionJSON is more time to resolve a case.
+type extensionJSON struct {
+	Days    int       `json:"days"`
+	Reason  string    `json:"reason"`
+	Consent bool      `json:"consent"`
+	At      timestamp `json:"at,omitempty"`
+}
+
+// participantJSON is a member of a case's 4+N team.
+type participantJSON struct {
+	Department string `json:"department" oa:"enum=department"`
+	Body       string `json:"body,omitempty"`
+	MemberID   string `json:"member_id,omitempty"`
+	Name       string `json:"name"`
+	Role       string `json:"role,omitempty"`
+}
+
+// sessionOutJSON is a recorded mediation session.
+type sessionOutJSON struct {
+	At        timestamp `json:"at"`
+	Place     string    `json:"place" oa:"enum=place"`
+	PlaceNote string    `json:"place_note,omitempty"`
+	Attendees []string  `json:"attendees"`
+	Notes     string    `json:"notes"`
+	Outcome   string    `json:"outcome" oa:"enum=outcome"`
+	By        string    `json:"by"`
+}
+
+// failureJSON records a failed mediation.
+type failureJSON struct {
+	Reason string `json:"reason"`
+	Route  string `json:"route" oa:"enum=route"`
+}
+
+// rejectionJSON records why a case was not taken.
+type rejectionJSON struct {
+	Reason string `json:"reason"`
+	Advice string `json:"advice"`
+}
+
+// outsideBodyJSON is a body outside the grid a case went to.
+type outsideBodyJSON struct {
+	Name    string `json:"name"`
+	Contact string `json:"contact"`
+	Reason  string `json:"reason"`
+}
+
+// followUpOutJSON is a visit after an agreement.
+type followUpOutJSON struct {
+	At        timestamp `json:"at"`
+	By        string    `json:"by"`
+	Performed bool      `json:"performed"`
+	Notes     string    `json:"notes"`
+}
+
+// chainJSON is the end of a timeline: its length and last hash.
+type chainJSON struct {
+	Length int64  `json:"length"`
+	Head   string `json:"head"`
+}
+
+// paymentJSON is a structured term of an agreement.
+type paymentJSON struct {
+	Payer     string  `json:"payer"`
+	Payee     string  `json:"payee"`
+	AmountFen int64   `json:"amount_fen"`
+	Due       instant `json:"due,omitzero"`
+}
+
+// paymentOutJSON is a payment as written out.
+type paymentOutJSON struct {
+	Payer     string    `json:"payer"`
+	Payee     string    `json:"payee"`
+	AmountFen int64     `json:"amount_fen"`
+	Due       timestamp `json:"due,omitempty"`
+}
+
+// signatureJSON is a party's mark on a written agreement.
+type signatureJSON struct {
+	Party string  `json:"party"`
+	Mark  string  `json:"mark" oa:"enum=mark"`
+	At    instant `json:"at,omitzero"`
+}
+
+// signatureOutJSON is a signature as written out.
+type signatureOutJSON struct {
+	Party string    `json:"party"`
+	Mark  string    `json:"mark" oa:"enum=mark"`
+	At    timestamp `json:"at,omitempty"`
+}
+
+// agreementJSON is an agreement as recorded (POST /cases/{id}/agreement);
+// the parties are copied from the case.
+type agreementJSON struct {
+	Form             string          `json:"form" oa:"enum=form"`
+	Number           string          `json:"number,omitempty"`
+	Facts            string          `json:"facts"`
+	Disputes         string          `json:"disputes"`
+	Responsibilities string          `json:"responsibilities,omitempty"`
+	Payments         []paymentJSON   `json:"payments,omitempty"`
+	Terms            string          `json:"terms"`
+	Manner           string          `json:"manner,omitempty"`
+	Place            string          `json:"place,omitempty"`
+	PerformBy        instant         `json:"perform_by,omitzero"`
+	Signatures       []signatureJSON `json:"signatures,omitempty"`
+	Mediator         string          `json:"mediator"`
+	MediatorSignedAt instant         `json:"mediator_signed_at,omitzero"`
+	Committee        string          `json:"committee,omitempty"`
+	Sealed           bool            `json:"sealed,omitempty"`
+}
+
+func (j *agreementJSON) agreement() (mediation.Agreement, error) {
+	form, err := parseName[mediation.Form]("agreement.form", formNames, j.Form)
+	if err != nil {
+		return mediation.Agreement{}, err
+	}
+	a := mediation.Agreement{
+		Form: form, Number: j.Number, Facts: j.Facts, Disputes: j.Disputes, Responsibilities: j.Responsibilities,
+		Terms: j.Terms, Manner: j.Manner, Place: j.Place, PerformBy: j.PerformBy.Time, Mediator: j.Mediator,
+		MediatorSignedAt: j.MediatorSignedAt.Time, Committee: j.Committee, Sealed: j.Sealed,
+	}
+	for _, p := range j.Payments {
+		a.Payments = append(a.Payments, mediation.Payment{Payer: p.Payer, Payee: p.Payee, Amount: p.AmountFen, Due: p.Due.Time})
+	}
+	for i, s := range j.Signatures {
+		mark, err := parseName[mediation.Mark](fieldIndex("agreement.signatures", i)+".mark", markNames, s.Mark)
+		if err != nil {
+			return mediation.Agreement{}, err
+		}
+		a.Signatures = append(a.Signatures, mediation.Signature{Party: s.Party, Mark: mark, At: s.At.Time})
+	}
+	return a, nil
+}
+
+// agreementOutJSON is a recorded agreement.
+type agreementOutJSON struct {
+	Form                      string             `json:"form" oa:"enum=form"`
+	Number                    string             `json:"number,omitempty"`
+	Parties                   []partyJSON        `json:"parties"`
+	Facts                     string             `json:"facts"`
+	Disputes                  string             `json:"disputes"`
+	Responsibilities          string             `json:"responsibilities,omitempty"`
+	Payments                  []paymentOutJSON   `json:"payments"`
+	TotalFen                  int64              `json:"total_fen"`
+	Terms                     string             `json:"terms"`
+	Manner                    string             `json:"manner,omitempty"`
+	Place                     string             `json:"place,omitempty"`
+	PerformBy                 timestamp          `json:"perform_by,omitempty"`
+	Signatures                []signatureOutJSON `json:"signatures"`
+	Mediator                  string             `json:"mediator"`
+	MediatorSignedAt          timestamp          `json:"mediator_signed_at,omitempty"`
+	Committee                 string             `json:"committee,omitempty"`
+	Sealed                    bool               `json:"sealed"`
+	RecordedBy                string             `json:"recorded_by"`
+	EffectiveAt               timestamp          `json:"effective_at"`
+	CourtConfirmationDeadline timestamp          `json:"court_confirmation_deadline,omitempty"`
+}
+
+func agreementOut(a *mediation.Agreement) *agreementOutJSON {
+	if a == nil {
+		return nil
+	}
+	out := &agreementOutJSON{
+		Form: name(formNames, a.Form), Number: a.Number, Parties: partiesOut(a.Parties), Facts: a.Facts, Disputes: a.Disputes,
+		Responsibilities: a.Responsibilities, Payments: make([]paymentOutJSON, len(a.Payments)), TotalFen: a.Total(),
+		Terms: a.Terms, Manner: a.Manner, Place: a.Place, PerformBy: ts(a.PerformBy),
+		Signatures: make([]signatureOutJSON, len(a.Signatures)), Mediator: a.Mediator, MediatorSignedAt: ts(a.MediatorSignedAt),
+		Committee: a.Committee, Sealed: a.Sealed, RecordedBy: a.RecordedBy, EffectiveAt: ts(a.EffectiveAt),
+		CourtConfirmationDeadline: ts(a.CourtConfirmationDeadline()),
+	}
+	for i, p := range a.Payments {
+		out.Payments[i] = paymentOutJSON{Payer: p.Payer, Payee: p.Payee, AmountFen: p.Amount, Due: ts(p.Due)}
+	}
+	for i, s := range a.Signatures {
+		out.Signatures[i] = signatureOutJSON{Party: s.Party, Mark: name(markNames, s.Mark), At: ts(s.At)}
+	}
+	return out
+}
+
+// caseOut writes c, as the service presented it to the reader, at now.
+func caseOut(c *mediation.Case, now time.Time) caseJSON {
+	out := caseJSON{
+		ID: string(c.ID), TrackingCode: c.TrackingCode, Version: c.Version, Township: string(c.Township),
+		Channel: c.Channel.String(), Source: string(c.Channel.Source()), ReferredBy: c.ReferredBy, Category: string(c.Category),
+		Applicants: partiesOut(c.Applicants), Respondents: partiesOut(c.Respondents), Facts: c.Facts,
+		Claims: make([]claimJSON, len(c.Claims)), Risks: riskNames(c.Risks), Grade: c.Grade.String(), Hazard: c.Hazard,
+		Location: path(c.Location), Outside: c.Outside, OutOfJurisdiction: c.OutOfJurisdiction(), Handling: path(c.Handling),
+		FirstResponder: c.FirstResponder, FirstResponderCell: path(c.FirstResponderCell), Applicant: c.Applicant,
+		Accountable: c.Accountable(), State: c.State.String(), Overdue: c.Overdue(now),
+		RegisteredAt: ts(c.RegisteredAt), AcceptedAt: ts(c.AcceptedAt), AcceptedBy: c.AcceptedBy, ResolvedAt: ts(c.ResolvedAt),
+		ClosedAt: ts(c.ClosedAt), AcceptDue: ts(c.AcceptDue), ResolveDue: ts(c.ResolveDue),
+		Escalations: c.Escalations, Transfers: c.Transfers, Extensions: make([]extensionJSON, len(c.Extensions)),
+		Team: make([]participantJSON, len(c.Team)), Sessions: make([]sessionOutJSON, len(c.Sessions)),
+		Agreement: agreementOut(c.Agreement), Withdrawal: c.Withdrawal, FollowUps: make([]followUpOutJSON, len(c.FollowUps)),
+		Timeline: chainOut(c.Chain),
+	}
+	for i, cl := range c.Claims {
+		out.Claims[i] = claimJSON{Description: cl.Description, AmountFen: cl.Amount}
+	}
+	if e := c.Escalation; e != nil {
+		out.Escalation = &escalationJSON{From: e.From, To: e.To, Reason: e.Reason, By: e.By, At: ts(e.At)}
+	}
+	for i, e := range c.Extensions {
+		out.Extensions[i] = extensionJSON{Days: e.Days, Reason: e.Reason, Consent: e.Consent, At: ts(e.At)}
+	}
+	for i, p := range c.Team {
+		out.Team[i] = participantJSON{Department: p.Department, Body: p.Body, MemberID: p.MemberID, Name: p.Name, Role: p.Role}
+	}
+	for i, s := range c.Sessions {
+		attendees := append([]string{}, s.Attendees...)
+		out.Sessions[i] = sessionOutJSON{At: ts(s.At), Place: s.Place.String(), PlaceNote: s.PlaceNote, Attendees: attendees, Notes: s.Notes, Outcome: name(outcomeNames, s.Outcome), By: s.By}
+	}
+	if f := c.Failure; f != nil {
+		out.Failure = &failureJSON{Reason: f.Reason, Route: string(f.Route)}
+	}
+	if r := c.Rejection; r != nil {
+		out.Rejection = &rejectionJSON{Reason: r.Reason, Advice: r.Advice}
+	}
+	if b := c.TransferOut; b != nil {
+		out.TransferOut = &outsideBodyJSON{Name: b.Name, Contact: b.Contact, Reason: b.Reason}
+	}
+	for i, f := range c.FollowUps {
+		out.FollowUps[i] = followUpOutJSON{At: ts(f.At), By: f.By, Performed: f.Performed, Notes: f.Notes}
+	}
+	return out
+}
+
+func chainOut(c timeline.Chain) chainJSON {
+	return chainJSON{Length: c.Len, Head: c.Head.String()}
+}
+
+// pageJSON is one page of a case listing; next is the cursor of the
+// following page, absent on the last.
+type pageJSON struct {
+	Cases []caseJSON `json:"cases"`
+	Next  string     `json:"next,omitempty"`
+}
+
+// eventJSON is one event of a timeline, with its place in the hash chain.
+type eventJSON struct {
+	Seq     int64             `json:"seq"`
+	At      timestamp         `json:"at"`
+	Actor   string            `json:"actor"`
+	Action  string            `json:"action"`
+	Channel string            `json:"channel,omitempty"`
+	Details map[string]string `json:"details"`
+	Prev    string            `json:"prev"`
+	Hash    string            `json:"hash"`
+}
+
+// timelineJSON is a record's timeline, oldest first.
+type timelineJSON struct {
+	Subject string      `json:"subject"`
+	Events  []eventJSON `json:"events"`
+}
+
+func timelineOut(subject string, events []timeline.Event) timelineJSON {
+	out := timelineJSON{Subject: subject, Events: make([]eventJSON, len(events))}
+	for i, e := range events {
+		details := e.Details
+		if details == nil {
+			details = map[string]string{}
+		}
+		out.Events[i] = eventJSON{Seq: e.Seq, At: ts(e.At), Actor: e.Actor, Action: e.Action, Channel: e.Channel, Details: details, Prev: e.Prev.String(), Hash: e.Hash.String()}
+	}
+	return out
+}
+
+// The bodies of the case actions.
+
+// rejectJSON declines a registered case.
+type rejectJSON struct {
+	Reason string `json:"reason"`
+	Advice string `json:"advice"`
+}
+
+// sessionJSON records a mediation session.
+type sessionJSON struct {
+	At        instant  `json:"at"`
+	Place     string   `json:"place" oa:"enum=place"`
+	PlaceNote string   `json:"place_note,omitempty"`
+	Attendees []string `json:"attendees"`
+	Notes     string   `json:"notes"`
+	Outcome   string   `json:"outcome" oa:"enum=outcome"`
+}
+
+func (j *sessionJSON) session() (mediation.Session, error) {
+	place, err := mediation.ParsePlace(j.Place)
+	if err != nil {
+		return mediation.Session{}, fourplusn.WithField("session", err)
+	}
+	outcome, err := parseName[mediation.Outcome]("session.outcome", outcomeNames, j.Outcome)
+	if err != nil {
+		return mediation.Session{}, err
+	}
+	return mediation.Session{At: j.At.Time, Place: place, PlaceNote: j.PlaceNote, Attendees: j.Attendees, Notes: j.Notes, Outcome: outcome}, nil
+}
+
+// reasonJSON gives a reason: to withdraw, to escalate.
+type reasonJSON struct {
+	Reason string `json:"reason"`
+}
+
+// returnJSON returns an escalation with instructions.
+type returnJSON struct {
+	Instructions string `json:"instructions"`
+}
+
+// transferJSON hands a case to another cell of the township.
+type transferJSON struct {
+	To     string `json:"to"`
+	Reason string `json:"reason"`
+}
+
+// extendJSON gives a case more time to resolve.
+type extendJSON struct {
+	Days    int    `json:"days"`
+	Reason  string `json:"reason"`
+	Consent bool   `json:"consent"`
+}
+
+// risksJSON records new risks.
+type risksJSON struct {
+	Risks []string `json:"risks" oa:"enum=risk"`
+}
+
+// followUpJSON records a visit after an agreement.
+type followUpJSON struct {
+	Performed bool   `json:"performed"`
+	Notes     string `json:"notes"`
+}
+
+// closeJSON closes a case, with an optional note.
+type closeJSON struct {
+	Note string `json:"note,omitempty"`
+}
+
+// noBodyJSON is the body of an action that takes none: empty, or {}.
+type noBodyJSON struct{}
+
+// trackJSON is what the public progress lookup shows: no personal data,
+// only where the case stands.
+type trackJSON struct {
+	State        string    `json:"state" oa:"enum=state"`
+	Grade        string    `json:"grade" oa:"enum=grade"`
+	Handling     string    `json:"handling"`
+	RegisteredAt timestamp `json:"registered_at"`
+	AcceptedAt   timestamp `json:"accepted_at,omitempty"`
+	ResolvedAt   timestamp `json:"resolved_at,omitempty"`
+	ClosedAt     timestamp `json:"closed_at,omitempty"`
+	AcceptDue    timestamp `json:"accept_due,omitempty"`
+	ResolveDue   timestamp `json:"resolve_due,omitempty"`
+}

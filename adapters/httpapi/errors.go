@@ -1,0 +1,135 @@
+package httpapi
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+
+	"github.com/uptrace/bunrouter"
+
+	"github.com/fourplusn/fourplusn"
+)
+
+// statusOf is the one table from fourplusn's error codes to HTTP statuses.
+// An error without a code, or with a code missing here, is internal.
+var statusOf = map[fourplusn.Code]int{
+	fourplusn.Invalid:      http.StatusBadRequest,
+	fourplusn.Unauthorized: http.StatusUnauthorized,
+	fourplusn.Forbidden:    http.StatusForbidden,
+	fourplusn.NotFound:     http.StatusNotFound,
+	fourplusn.Conflict:     http.StatusConflict,
+	fourplusn.Internal:     http.StatusInternalServerError,
+}
+
+// httpError is a refusal only HTTP knows, with its own status and code:
+// a stale If-Match, a body too large, a wrong content type, too many
+// requests. Domain errors keep their fourplusn codes.
+type httpError struct {
+	status  int
+	code    string
+	field   string
+	message string
+}
+
+func (e *httpError) Error() string { return e.message }
+
+// The transport's refusals.
+var (
+	errTooLarge        = &httpError{status: http.StatusRequestEntityTooLarge, code: "too_large", message: fmt.Sprintf("the body is larger than %d bytes", maxBody)}
+	errMediaType       = &httpError{status: http.StatusUnsupportedMediaType, code: "unsupported_media_type", message: "send the body as application/json in UTF-8"}
+	errPrecondition    = &httpError{status: http.StatusPreconditionFailed, code: "precondition_failed", field: "If-Match", message: "the record was changed since that version: reload it and try again"}
+	errTooManyRequests = &httpError{status: http.StatusTooManyRequests, code: "too_many_requests", message: "too many requests from this address: wait a moment"}
+	errNoRoute         = &fourplusn.Error{Code: fourplusn.NotFound, Message: "no such route"}
+	errNoMethod        = &httpError{status: http.StatusMethodNotAllowed, code: "method_not_allowed", message: "the route does not take this method"}
+)
+
+// errorJSON is the one shape of every error response.
+type errorJSON struct {
+	Error errorDetailJSON `json:"error"`
+}
+
+// errorDetailJSON says what went wrong: a stable code, a message fit to
+// show the person who sent the request, and the input at fault, if known.
+type errorDetailJSON struct {
+	Code    string `json:"code" oa:"enum=error_code"`
+	Message string `json:"message"`
+	Field   string `json:"field,omitempty"`
+}
+
+// errorCodes are the codes an error response may carry.
+var errorCodes = []string{
+	string(fourplusn.Invalid), string(fourplusn.Unauthorized), string(fourplusn.Forbidden),
+	string(fourplusn.NotFound), string(fourplusn.Conflict), string(fourplusn.Internal),
+	errPrecondition.code, errTooLarge.code, errMediaType.code, errTooManyRequests.code, errNoMethod.code,
+}
+
+// handleErrors is the one middleware that turns a handler's error into the
+// error response: transport refusals as they are, domain errors through
+// statusOf, anything else (and a panic) as an internal error that is
+// logged and shown only as "internal error".
+func (s *server) handleErrors(next bunrouter.HandlerFunc) bunrouter.HandlerFunc {
+	return func(w http.ResponseWriter, req bunrouter.Request) (err error) {
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				err = fmt.Errorf("panic: %v", v)
+			}
+			if err != nil {
+				s.writeError(w, req, err)
+				err = nil
+			}
+		}()
+		return next(w, req)
+	}
+}
+
+// writeError writes err as the error response.
+func (s *server) writeError(w http.ResponseWriter, req bunrouter.Request, err error) {
+	if rec, ok := w.(*statusRecorder); ok && rec.wrote {
+		// The handler already started its response; all that is left is to log.
+		s.log.LogAttrs(req.Context(), slog.LevelError, "error after the response began", slog.String("route", req.Route()), slog.Any("error", err))
+		return
+	}
+	var body errorJSON
+	status := http.StatusInternalServerError
+	var he *httpError
+	if errors.As(err, &he) {
+		status = he.status
+		body.Error = errorDetailJSON{Code: he.code, Message: he.message, Field: he.field}
+	} else {
+		code := fourplusn.ErrorCode(err)
+		if st, ok := statusOf[code]; ok {
+			status = st
+		} else {
+			code = fourplusn.Internal
+		}
+		body.Error = errorDetailJSON{Code: string(code), Message: "internal error"}
+		var fe *fourplusn.Error
+		switch {
+		case code == fourplusn.Internal:
+			level := slog.LevelError
+			if errors.Is(err, context.Canceled) {
+				level = slog.LevelWarn // the client went away
+			}
+			s.log.LogAttrs(req.Context(), level, "internal error", slog.String("method", req.Method), slog.String("route", req.Route()), slog.Any("error", err))
+		case errors.As(err, &fe):
+			body.Error.Message, body.Error.Field = fe.Message, fe.Field
+			if fe.Message == "" {
+				body.Error.Message = string(code)
+			}
+		default:
+			body.Error.Message = string(code)
+		}
+	}
+	if status == http.StatusUnauthorized {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="fourplusn"`)
+	}
+	if status == http.StatusTooManyRequests {
+		w.Header().Set("Retry-After", "1")
+	}
+	writeJSON(w, status, body)
+}

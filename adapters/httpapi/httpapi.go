@@ -1,0 +1,336 @@
+package httpapi
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/uptrace/bunrouter"
+	"golang.org/x/time/rate"
+
+	"github.com/fourplusn/fourplusn"
+	"github.com/fourplusn/fourplusn/grid"
+	"github.com/fourplusn/fourplusn/hazard"
+	"github.com/fourplusn/fourplusn/mediation"
+	"github.com/fourplusn/fourplusn/stats"
+)
+
+// Config is what New needs to serve the API.
+type Config struct {
+	// Cases serves the case routes and, through its Store, the public
+	// progress lookup. Required.
+	Cases *mediation.Service
+	// Stats serves the statistics routes; nil leaves them out.
+	Stats *stats.Service
+	// Hazards serves the hazard routes; nil leaves them out.
+	Hazards *hazard.Service
+	// Tree is the grid, read only: the API never changes it, and it must
+	// not change while the handler serves. Required.
+	Tree *grid.Tree
+	// Members finds the members holding posts in a cell; nil serves none.
+	Members Members
+	// Auth identifies the actor of each request. Required.
+	Auth Authenticator
+	// Logger receives one record per request and the details of internal
+	// errors; nil means slog.Default().
+	Logger *slog.Logger
+	// Now returns the current time, for overdue filters and the default
+	// time of statistics; nil means Cases.Now, or time.Now.
+	Now func() time.Time
+	// PublicRate and PublicBurst limit, per client address, the public
+	// progress lookup and the online applications: PublicRate requests a
+	// second on average, in bursts of up to PublicBurst. Zero values mean
+	// 1 a second in bursts of 20.
+	PublicRate  rate.Limit
+	PublicBurst int
+}
+
+// Members finds the members of a township's staff who hold a post in a
+// cell. The grid's store implements it; MemberList serves a fixed list.
+type Members interface {
+	MembersOf(ctx context.Context, cell grid.CellID) ([]grid.Member, error)
+}
+
+// MemberList serves the members of a fixed list, for small deployments,
+// tests and demonstrations.
+type MemberList []grid.Member
+
+// MembersOf returns the members of l holding a post in cell, in l's order.
+func (l MemberList) MembersOf(ctx context.Context, cell grid.CellID) ([]grid.Member, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	var out []grid.Member
+	for _, m := range l {
+		for _, p := range m.Posts {
+			if p.Cell.Cell() == cell {
+				out = append(out, m)
+				break
+			}
+		}
+	}
+	return out, nil
+}
+
+// server holds what the handlers share.
+type server struct {
+	cfg     Config
+	policy  *grid.Policy
+	log     *slog.Logger
+	now     func() time.Time
+	router  *bunrouter.Router
+	routes  []string // "METHOD /path/{param}", in registration order
+	openapi []byte   // the OpenAPI document, served as is
+	track   *limiter // the public progress lookup's rate limits
+	apply   *limiter // the online applications' rate limits
+}
+
+// apiPrefix is where the API's routes live.
+const apiPrefix = "/api/v1"
+
+// New returns the API as an http.Handler. It returns an error when a
+// required part of cfg is missing.
+func New(cfg Config) (http.Handler, error) {
+	switch {
+	case cfg.Cases == nil:
+		return nil, errors.New("httpapi: Config.Cases is required")
+	case cfg.Cases.Policy == nil || cfg.Cases.Store == nil:
+		return nil, errors.New("httpapi: Config.Cases needs its Policy and Store")
+	case cfg.Tree == nil:
+		return nil, errors.New("httpapi: Config.Tree is required")
+	case cfg.Auth == nil:
+		return nil, errors.New("httpapi: Config.Auth is required")
+	}
+	s := &server{cfg: cfg, policy: cfg.Cases.Policy, log: cfg.Logger, now: cfg.Now}
+	if s.log == nil {
+		s.log = slog.Default()
+	}
+	if s.now == nil {
+		s.now = cfg.Cases.Now
+	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	if s.cfg.Members == nil {
+		s.cfg.Members = MemberList(nil)
+	}
+	perSecond, burst := cfg.PublicRate, cfg.PublicBurst
+	if perSecond <= 0 {
+		perSecond = 1
+	}
+	if burst <= 0 {
+		burst = 20
+	}
+	s.track = newLimiter(perSecond, burst)
+	s.apply = newLimiter(perSecond, burst)
+
+	s.router = bunrouter.New(
+		bunrouter.Use(s.logRequests, s.handleErrors),
+		bunrouter.WithNotFoundHandler(func(http.ResponseWriter, bunrouter.Request) error { return errNoRoute }),
+		bunrouter.WithMethodNotAllowedHandler(func(http.ResponseWriter, bunrouter.Request) error { return errNoMethod }),
+	)
+	s.handle(&s.router.Group, http.MethodGet, "/healthz", s.healthz)
+	api := s.router.NewGroup(apiPrefix, bunrouter.Use(s.authenticate))
+	s.routeAPI(api)
+	s.routeGrid(api)
+	s.routeCases(api)
+	if cfg.Hazards != nil {
+		s.routeHazards(api)
+	}
+	if cfg.Stats != nil {
+		s.routeStats(api)
+	}
+	// The public routes are rate-limited before anything else is done
+	// for them, credentials included.
+	s.handle(s.router.NewGroup(apiPrefix, bunrouter.Use(s.track.middleware, s.authenticate)), http.MethodGet, "/track/:code", s.trackCase)
+	s.handle(s.router.NewGroup(apiPrefix, bunrouter.Use(s.apply.middleware, s.authenticate)), http.MethodPost, "/applications", s.applyOnline)
+
+	doc, err := json.Marshal(s.document())
+	if err != nil {
+		return nil, err
+	}
+	s.openapi = doc
+	return s, nil
+}
+
+// ServeHTTP serves the API.
+func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s.router.ServeHTTP(w, r)
+}
+
+// handle registers a route on g and records it for the route list.
+func (s *server) handle(g *bunrouter.Group, method, path string, h bunrouter.HandlerFunc) {
+	g.Handle(method, path, h)
+	full := path
+	if g != &s.router.Group {
+		full = apiPrefix + path
+	}
+	s.routes = append(s.routes, method+" "+openAPIPath(full))
+}
+
+// openAPIPath writes a bunrouter pattern ("/cases/:id") in OpenAPI's form
+// ("/cases/{id}").
+func openAPIPath(p string) string {
+	b := []byte{}
+	for i := 0; i < len(p); i++ {
+		if p[i] == ':' {
+			j := i + 1
+			for j < len(p) && p[j] != '/' {
+				j++
+			}
+			b = append(b, '{')
+			b = append(b, p[i+1:j]...)
+			b = append(b, '}')
+			i = j - 1
+			continue
+		}
+		b = append(b, p[i])
+	}
+	return string(b)
+}
+
+func (s *server) routeAPI(g *bunrouter.Group) {
+	s.handle(g, http.MethodGet, "/openapi.json", s.serveOpenAPI)
+}
+
+func (s *server) healthz(w http.ResponseWriter, req bunrouter.Request) error {
+	return writeJSON(w, http.StatusOK, healthJSON{Status: "ok"})
+}
+
+// healthJSON answers the health check.
+type healthJSON struct {
+	Status string `json:"status"`
+}
+
+func (s *server) serveOpenAPI(w http.ResponseWriter, req bunrouter.Request) error {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(http.StatusOK)
+	_, err := w.Write(s.openapi)
+	return err
+}
+
+// writeJSON writes v as the JSON response with the given status.
+func writeJSON(w http.ResponseWriter, status int, v any) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	h := w.Header()
+	h.Set("Content-Type", "application/json; charset=utf-8")
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_, err = w.Write(append(b, '\n'))
+	return err
+}
+
+// requestInfo is what the logging middleware learns from inner layers.
+type requestInfo struct {
+	actor string
+}
+
+type infoKey struct{}
+type actorKey struct{}
+
+// statusRecorder remembers the status a handler wrote, for the log.
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+	wrote  bool
+}
+
+func (r *statusRecorder) WriteHeader(status int) {
+	if !r.wrote {
+		r.status, r.wrote = status, true
+	}
+	r.ResponseWriter.WriteHeader(status)
+}
+
+func (r *statusRecorder) Write(b []byte) (int, error) {
+	if !r.wrote {
+		r.status, r.wrote = http.StatusOK, true
+	}
+	return r.ResponseWriter.Write(b)
+}
+
+// Unwrap lets http.ResponseController reach the underlying writer.
+func (r *statusRecorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
+
+// logRequests logs one record per request: method, route pattern, status,
+// duration and the actor's ID. It never logs bodies, query strings or path
+// values, which may hold personal data or tracking codes.
+func (s *server) logRequests(next bunrouter.HandlerFunc) bunrouter.HandlerFunc {
+	return func(w http.ResponseWriter, req bunrouter.Request) error {
+		start := time.Now()
+		info := &requestInfo{}
+		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
+		err := next(rec, req.WithContext(context.WithValue(req.Context(), infoKey{}, info)))
+		route := req.Route()
+		if route == "" {
+			route = "-"
+		}
+		s.log.LogAttrs(req.Context(), slog.LevelInfo, "request",
+			slog.String("method", req.Method),
+			slog.String("route", route),
+			slog.Int("status", rec.status),
+			slog.Duration("duration", time.Since(start)),
+			slog.String("actor", info.actor),
+		)
+		return err
+	}
+}
+
+// authenticate identifies the request's actor and keeps it in the
+// context. Bad credentials end the request with 401; none at all leave it
+// anonymous, for the handler to refuse or serve.
+func (s *server) authenticate(next bunrouter.HandlerFunc) bunrouter.HandlerFunc {
+	return func(w http.ResponseWriter, req bunrouter.Request) error {
+		actor, err := s.cfg.Auth.Authenticate(req.Request)
+		if err != nil {
+			return err
+		}
+		if info, ok := req.Context().Value(infoKey{}).(*requestInfo); ok {
+			info.actor = actor.ID
+		}
+		return next(w, req.WithContext(context.WithValue(req.Context(), actorKey{}, actor)))
+	}
+}
+
+// actorOf returns the request's actor: anonymous unless authenticate found
+// one.
+func actorOf(req bunrouter.Request) grid.Actor {
+	a, _ := req.Context().Value(actorKey{}).(grid.Actor)
+	return a
+}
+
+// errSignIn is the refusal of an anonymous request to a route that needs an
+// actor.
+var errSignIn = grid.ErrNoActor
+
+// staffOf returns the request's actor if it is a member of staff: 401 for
+// an anonymous request, 403 for another kind of actor.
+func staffOf(req bunrouter.Request) (grid.Actor, error) {
+	a := actorOf(req)
+	switch a.Kind {
+	case grid.Anonymous:
+		return a, errSignIn
+	case grid.Staff:
+		return a, nil
+	}
+	return a, errStaffOnly
+}
+
+// signedIn returns the request's actor, or 401 for an anonymous request.
+func signedIn(req bunrouter.Request) (grid.Actor, error) {
+	a := actorOf(req)
+	if a.Kind == grid.Anonymous {
+		return a, errSignIn
+	}
+	return a, nil
+}
+
+// errStaffOnly refuses residents and the system on the staff's routes.
+var errStaffOnly = &fourplusn.Error{Code: fourplusn.Forbidden, Message: "only the grid's staff may do this"}

@@ -1,0 +1,219 @@
+package httpapi_test
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// The authorization matrix: every route, asked by one actor of each role
+// and relation to the record it touches, with the status written out by
+// hand from the grid policy's table and the rules of the services — not
+// computed from the policy, so that a change to either shows up here.
+//
+// The seeded case is resident r-owner's online application about a
+// homestead quarrel in 马园一组 (mayuan-1), handled by the 马园 community
+// (mayuan, level 3) of 东片区 (gc-east); the seeded hazards are r-owner's
+// online reports from the same place, handled there too. The columns are
+// the actors, by their relation to the handling cell:
+var matrixActors = []struct{ name, id string }{
+	{"own cell, grid head", "mayuan-head"},                    // 马园 committee head
+	{"own cell, community police", "mayuan-police"},           // 马园 officer
+	{"own cell, grid worker", "mayuan-security"},              // 胡得才, security director
+	{"descendant (the location), grid head", "mayuan-1-head"}, // 马园一组 leader: sees the case by its location
+	{"ancestor, sector head", "gc-east-head"},                 // 东片区
+	{"ancestor, justice office", "gc-justice"},                // 高敬, at the township
+	{"ancestor, N-partner", "gc-land"},                        // the land office, at the township
+	{"sibling, grid head", "wuguiqiao-head"},                  // 吴桂桥, another community of 东片区
+	{"other township", "lz-secretary"},                        // 邻镇
+	{"resident, not the applicant", "resident:r-other"},
+	{"anonymous", ""},
+	{"resident, the applicant", "resident:" + owner},
+}
+
+// Shorthand for the statuses.
+const (
+	ok   = http.StatusOK
+	made = http.StatusCreated
+	bad  = http.StatusBadRequest
+	who  = http.StatusUnauthorized
+	no   = http.StatusForbidden
+	none = http.StatusNotFound
+)
+
+// matrixRow is one route: what it needs seeded, the body it is sent, and
+// the status each actor of matrixActors gets, in order.
+type matrixRow struct {
+	route string // "METHOD /path", with {id} or {code} for the seeded record
+	seed  string // "case:<state>", "hazard:<state>", or "" for none
+	body  any
+	want  [12]int
+}
+
+var matrix = []matrixRow{
+	//                                                                           head police worker desc anc-h justice partner sibling other resident anon owner
+	{"GET /healthz", "", nil, [12]int{ok, ok, ok, ok, ok, ok, ok, ok, ok, ok, ok, ok}},
+	{"GET /api/v1/openapi.json", "", nil, [12]int{ok, ok, ok, ok, ok, ok, ok, ok, ok, ok, ok, ok}},
+
+	{"GET /api/v1/grid/cells", "", nil, [12]int{ok, ok, ok, ok, ok, ok, ok, ok, ok, no, who, no}},
+	{"GET /api/v1/grid/cells/mayuan", "", nil, [12]int{ok, ok, ok, ok, ok, ok, ok, ok, none, no, who, no}},
+	{"GET /api/v1/grid/cells/mayuan/members", "", nil, [12]int{ok, ok, ok, no, ok, ok, ok, no, none, no, who, no}},
+
+	{"POST /api/v1/cases", "", walkIn(), [12]int{made, made, made, made, made, made, no, made, bad, no, who, no}},
+	{"POST /api/v1/applications", "", application(), [12]int{no, no, no, no, no, no, no, no, no, made, who, made}},
+	{"GET /api/v1/cases", "case:registered", nil, [12]int{ok, ok, ok, ok, ok, ok, ok, ok, ok, ok, who, ok}},
+	{"GET /api/v1/cases/{id}", "case:registered", nil, [12]int{ok, ok, ok, ok, ok, ok, ok, none, none, none, who, ok}},
+	{"GET /api/v1/cases/{id}/timeline", "case:registered", nil, [12]int{ok, ok, ok, ok, ok, ok, ok, none, none, none, who, ok}},
+	{"GET /api/v1/cases/{id}/agreement", "case:agreed", nil, [12]int{ok, ok, ok, ok, ok, ok, ok, none, none, none, who, ok}},
+
+	{"POST /api/v1/cases/{id}/accept", "case:registered", nil, [12]int{ok, ok, no, no, ok, ok, no, none, none, none, who, no}},
+	{"POST /api/v1/cases/{id}/reject", "case:registered", map[string]any{"reason": "已起诉", "advice": "等待法院判决"}, [12]int{ok, ok, no, no, ok, ok, no, none, none, none, who, no}},
+	{"POST /api/v1/cases/{id}/team", "case:accepted", map[string]any{"department": "partner", "body": "有威望的亲戚", "name": "王家长辈"}, [12]int{ok, ok, ok, no, ok, ok, ok, none, none, none, who, no}},
+	{"POST /api/v1/cases/{id}/sessions", "case:accepted", sessionBody("progress"), [12]int{ok, ok, ok, no, ok, ok, ok, none, none, none, who, no}},
+	{"POST /api/v1/cases/{id}/agreement", "case:mediating", oralAgreement(), [12]int{ok, ok, ok, no, ok, ok, ok, none, none, none, who, no}},
+	{"POST /api/v1/cases/{id}/fail", "case:accepted", map[string]any{"reason": "一方拒绝", "route": "litigation"}, [12]int{ok, ok, ok, no, ok, ok, ok, none, none, none, who, no}},
+	{"POST /api/v1/cases/{id}/withdraw", "case:accepted", map[string]any{"reason": "已私下和解"}, [12]int{ok, ok, ok, no, ok, ok, ok, none, none, none, who, ok}},
+	{"POST /api/v1/cases/{id}/escalate", "case:accepted", map[string]any{"reason": "分歧大"}, [12]int{ok, ok, no, no, ok, ok, no, none, none, none, who, no}},
+	{"POST /api/v1/cases/{id}/approve", "case:escalated", nil, [12]int{no, no, no, no, ok, ok, no, none, none, none, who, no}},
+	{"POST /api/v1/cases/{id}/return", "case:escalated", map[string]any{"instructions": "由社区继续调解"}, [12]int{no, no, no, no, ok, ok, no, none, none, none, who, no}},
+	{"POST /api/v1/cases/{id}/transfer", "case:accepted", map[string]any{"to": "mayuan-2", "reason": "属二组"}, [12]int{ok, ok, no, no, ok, ok, no, none, none, none, who, no}},
+	{"POST /api/v1/cases/{id}/transfer-out", "case:accepted", map[string]any{"name": "驿城区人民法院", "contact": "0396-0000000", "reason": "已立案"}, [12]int{ok, ok, no, no, ok, ok, no, none, none, none, who, no}},
+	{"POST /api/v1/cases/{id}/extend", "case:accepted", map[string]any{"days": 7, "reason": "双方同意延期", "consent": true}, [12]int{ok, ok, ok, no, ok, ok, ok, none, none, none, who, no}},
+	{"POST /api/v1/cases/{id}/risks", "case:accepted", map[string]any{"risks": []string{"likely_fight"}}, [12]int{ok, ok, ok, no, ok, ok, ok, none, none, none, who, no}},
+	{"POST /api/v1/cases/{id}/follow-ups", "case:agreed", map[string]any{"performed": true, "notes": "已履行"}, [12]int{ok, ok, ok, no, ok, ok, ok, none, none, none, who, no}},
+	{"POST /api/v1/cases/{id}/close", "case:failed", nil, [12]int{ok, ok, no, no, ok, ok, no, none, none, none, who, no}},
+
+	{"GET /api/v1/track/{code}", "case:accepted", nil, [12]int{ok, ok, ok, ok, ok, ok, ok, ok, ok, ok, ok, ok}},
+
+	{"POST /api/v1/hazards", "", hazardReport(), [12]int{made, made, made, made, made, made, made, made, bad, made, who, made}},
+	{"GET /api/v1/hazards", "hazard:open", nil, [12]int{ok, ok, ok, ok, ok, ok, ok, ok, ok, ok, who, ok}},
+	{"GET /api/v1/hazards/{id}", "hazard:open", nil, [12]int{ok, ok, ok, ok, ok, ok, ok, none, none, none, who, ok}},
+	{"GET /api/v1/hazards/{id}/timeline", "hazard:open", nil, [12]int{ok, ok, ok, ok, ok, ok, ok, none, none, none, who, ok}},
+	{"POST /api/v1/hazards/{id}/rectify", "hazard:open", map[string]any{"evidence": "已更换电线"}, [12]int{ok, ok, ok, no, ok, no, no, none, none, none, who, no}},
+	{"POST /api/v1/hazards/{id}/verify", "hazard:rectified", map[string]any{"passed": true}, [12]int{no, no, no, no, ok, ok, no, none, none, none, who, no}},
+	{"POST /api/v1/hazards/{id}/convert", "hazard:lead", conversion(), [12]int{ok, ok, ok, no, ok, ok, no, none, none, none, who, no}},
+
+	{"GET /api/v1/stats/report?cell=mayuan&period=month", "case:accepted", nil, [12]int{ok, ok, no, no, ok, ok, no, no, no, no, who, no}},
+	{"GET /api/v1/stats/series?cell=mayuan&measure=cases.registered&n=3", "case:accepted", nil, [12]int{ok, ok, no, no, ok, ok, no, no, no, no, who, no}},
+	{"GET /api/v1/stats/tracking?cell=mayuan", "case:accepted", nil, [12]int{no, no, no, no, ok, ok, no, no, no, no, who, no}},
+}
+
+func walkIn() map[string]any {
+	return map[string]any{
+		"channel": "walk_in", "category": "neighbour", "facts": "两家因排水沟堵塞互相指责。", "location": "mayuan-1",
+		"applicants":  []map[string]any{{"name": "王某某", "phone": "13900001111"}},
+		"respondents": []map[string]any{{"name": "张某某"}},
+	}
+}
+
+func application() map[string]any {
+	return map[string]any{
+		"category": "neighbour", "facts": "邻居家狗夜里吠叫。", "location": "mayuan-1",
+		"applicants":  []map[string]any{{"name": "李某", "phone": "13900004444"}},
+		"respondents": []map[string]any{{"name": "赵某"}},
+	}
+}
+
+func sessionBody(outcome string) map[string]any {
+	return map[string]any{"at": "2022-11-01T02:00:00Z", "place": "home", "attendees": []string{"高敬"}, "notes": "释法明理。", "outcome": outcome}
+}
+
+func oralAgreement() map[string]any {
+	return map[string]any{"form": "oral", "facts": "院墙位置争执。", "disputes": "院墙位置", "terms": "院墙后退0.3米。", "mediator": "高敬"}
+}
+
+func hazardReport() map[string]any {
+	return map[string]any{"category": "other", "location": "mayuan-1", "description": "路口井盖缺失。", "contact": "13900005555"}
+}
+
+func conversion() map[string]any {
+	return map[string]any{
+		"category":    "neighbour",
+		"applicants":  []map[string]any{{"name": "周某", "phone": "13900006666"}},
+		"respondents": []map[string]any{{"name": "吴某"}},
+	}
+}
+
+// clientFor returns the client of a matrix actor.
+func (e *env) clientFor(id string) *client {
+	switch {
+	case id == "":
+		return e.anonymous()
+	case strings.HasPrefix(id, "resident:"):
+		return e.asResident(strings.TrimPrefix(id, "resident:"))
+	}
+	return e.as(id)
+}
+
+// runMatrix sends every request of the matrix and compares the statuses.
+func runMatrix(t *testing.T, e *env) {
+	for _, row := range matrix {
+		t.Run(row.route, func(t *testing.T) {
+			e.t = t
+			method, target, _ := strings.Cut(row.route, " ")
+			var got [12]int
+			for i, a := range matrixActors {
+				path := target
+				if kind, state, ok := strings.Cut(row.seed, ":"); ok {
+					switch kind {
+					case "case":
+						c := e.seedCase(t, state)
+						path = strings.NewReplacer("{id}", string(c.ID), "{code}", c.TrackingCode).Replace(path)
+					case "hazard":
+						h := e.seedHazard(t, state)
+						path = strings.ReplaceAll(path, "{id}", string(h.ID))
+					}
+				}
+				res := e.clientFor(a.id).do(method, path, row.body)
+				got[i] = res.Code
+				if res.Code != row.want[i] {
+					t.Logf("%s: %s", a.name, res)
+				}
+			}
+			assert.Equal(t, describe(row.want), describe(got), "statuses by actor")
+		})
+	}
+}
+
+// describe pairs statuses with the actors' names, for readable failures.
+func describe(statuses [12]int) []string {
+	out := make([]string, len(statuses))
+	for i, s := range statuses {
+		out[i] = fmt.Sprintf("%-38s %d", matrixActors[i].name, s)
+	}
+	return out
+}
+
+// TestAuthorizationMatrix runs the matrix on the in-memory store.
+func TestAuthorizationMatrix(t *testing.T) {
+	runMatrix(t, newEnv(t))
+}
+
+// TestAuthorizationMatrixSQLite runs the matrix on the SQL store, in a
+// SQLite file.
+func TestAuthorizationMatrixSQLite(t *testing.T) {
+	if testing.Short() {
+		t.Skip("the SQLite run is long")
+	}
+	runMatrix(t, newEnvOn(t, sqliteStores(t)))
+}
+
+// TestMatrixCoversEveryRoute checks that the matrix has a row for every
+// route the API serves.
+func TestMatrixCoversEveryRoute(t *testing.T) {
+	e := newEnv(t)
+	covered := map[string]bool{}
+	for _, row := range matrix {
+		method, target, _ := strings.Cut(row.route, " ")
+		target, _, _ = strings.Cut(target, "?")
+		target = strings.TrimSuffix(strings.ReplaceAll(target+"/", "/mayuan/", "/{id}/"), "/")
+		covered[method+" "+target] = true
+	}
+	for _, r := range routesOf(e) {
+		require.True(t, covered[r], "no matrix row for %s", r)
+	}
+}

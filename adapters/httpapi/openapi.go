@@ -1,0 +1,453 @@
+package httpapi
+
+import (
+	"fmt"
+	"maps"
+	"net/http"
+	"reflect"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/fourplusn/fourplusn/grid"
+	"github.com/fourplusn/fourplusn/hazard"
+	"github.com/fourplusn/fourplusn/mediation"
+	"github.com/fourplusn/fourplusn/stats"
+)
+
+// The OpenAPI 3 document is built here, from a list of operations kept by
+// hand beside the routes (a test checks that the two agree) and from the
+// request and response types themselves, so that a schema cannot drift
+// from the JSON it describes: each struct becomes a component, its fields
+// properties named by their json tags, required unless omitempty or
+// omitzero, and its `oa` tags add enumerations (oa:"enum=name") and bounds
+// (oa:"min=1,max=5"). Every object is closed (additionalProperties false),
+// as the decoder refuses unknown fields.
+
+// operation describes one route for the document.
+type operation struct {
+	method, path string
+	tag          string
+	summary      string
+	feature      string // "hazards", "stats", or "" for routes always served
+	public       bool   // served to anonymous callers
+	params       []param
+	body         any  // a zero request value, or nil for no body
+	bodyOptional bool // the body may be left out
+	status       int  // the status of success
+	resp         any  // a zero response value, or textBody
+	etag         bool // the response carries an ETag
+	errors       []int
+}
+
+// textBody marks a plain-text response.
+type textBody struct{}
+
+// param is a path or query parameter.
+type param struct {
+	name, in string
+	desc     string
+	schema   map[string]any
+	required bool
+}
+
+func pathParam(name, desc string) param {
+	return param{name: name, in: "path", desc: desc, schema: map[string]any{"type": "string"}, required: true}
+}
+
+func queryParam(name, desc string, schema map[string]any) param {
+	return param{name: name, in: "query", desc: desc, schema: schema}
+}
+
+func str() map[string]any { return map[string]any{"type": "string"} }
+
+func enumOf(name string) map[string]any {
+	return map[string]any{"type": "string", "enum": enums()[name]}
+}
+
+func integer(lo, hi int) map[string]any {
+	return map[string]any{"type": "integer", "minimum": lo, "maximum": hi}
+}
+
+// Sets of error statuses the operations share.
+var (
+	errRead    = []int{400, 401, 403, 404, 500}
+	errAction  = []int{400, 401, 403, 404, 409, 412, 413, 415, 500}
+	errCreate  = []int{400, 401, 403, 404, 409, 413, 415, 500}
+	errListing = []int{400, 401, 500}
+)
+
+// operations lists every route the API serves, with what the document says
+// of it.
+func operations() []operation {
+	caseID := pathParam("id", "the case's ID")
+	hazardID := pathParam("id", "the hazard's ID")
+	cellID := pathParam("id", "the cell's ID")
+	ops := []operation{
+		{method: "GET", path: "/healthz", tag: "service", summary: "Reports that the service is up.", public: true, status: 200, resp: healthJSON{}, errors: []int{500}},
+		{method: "GET", path: "/api/v1/openapi.json", tag: "service", summary: "This document.", public: true, status: 200, resp: openAPIDoc{}, errors: []int{401, 500}},
+
+		{method: "GET", path: "/api/v1/grid/cells", tag: "grid", summary: "The actor's township as a tree of cells. Staff only.", status: 200, resp: treeNodeJSON{}, errors: []int{400, 401, 403, 404, 500}},
+		{method: "GET", path: "/api/v1/grid/cells/{id}", tag: "grid", summary: "A cell of the actor's township, its ancestors and its children. Staff only; cells of other townships are not found.", params: []param{cellID}, status: 200, resp: cellDetailJSON{}, errors: errRead},
+		{method: "GET", path: "/api/v1/grid/cells/{id}/members", tag: "grid", summary: "The members holding a post in a cell. Needs View at the cell; phones are masked unless the actor may see personal data there.", params: []param{cellID}, status: 200, resp: membersJSON{}, errors: errRead},
+
+		{method: "POST", path: "/api/v1/cases", tag: "cases", summary: "Registers a dispute as first received (首问负责制). Staff only; honours Idempotency-Key.", params: []param{idempotencyParam}, body: intakeJSON{}, status: 201, resp: caseJSON{}, etag: true, errors: errCreate},
+		{method: "POST", path: "/api/v1/applications", tag: "cases", summary: "A resident's online application. Residents only; rate-limited per client address; honours Idempotency-Key.", public: true, params: []param{idempotencyParam}, body: applicationJSON{}, status: 201, resp: caseJSON{}, etag: true, errors: append(slices.Clone(errCreate), 429)},
+		{method: "GET", path: "/api/v1/cases", tag: "cases", summary: "The cases the actor may see, newest first, a page at a time.", params: []param{
+			queryParam("state", "only cases in these states; repeat the parameter or separate with commas", enumOf("state")),
+			queryParam("grade", "only cases of this grade", enumOf("grade")),
+			queryParam("channel", "only cases received through this channel", enumOf("channel")),
+			queryParam("overdue", "only cases past a deadline now", map[string]any{"type": "boolean"}),
+			queryParam("before", "the cursor: the next field of the previous page", str()),
+			queryParam("limit", "the page size", integer(1, mediation.MaxPage)),
+		}, status: 200, resp: pageJSON{}, errors: errListing},
+		{method: "GET", path: "/api/v1/cases/{id}", tag: "cases", summary: "A case, with personal data masked unless the actor may see it.", params: []param{caseID}, status: 200, resp: caseJSON{}, etag: true, errors: errRead},
+		{method: "GET", path: "/api/v1/cases/{id}/timeline", tag: "cases", summary: "The case's hash-chained timeline, oldest first.", params: []param{caseID}, status: 200, resp: timelineJSON{}, errors: errRead},
+		{method: "GET", path: "/api/v1/cases/{id}/agreement", tag: "cases", summary: "The case's agreement as a printable people's mediation agreement (人民调解协议书), in plain text; parties masked as in the case.", params: []param{caseID}, status: 200, resp: textBody{}, etag: true, errors: errRead},
+	}
+	for _, a := range []struct {
+		name, summary string
+		body          any
+		optional      bool
+	}{
+		{"accept", "Accepts the case for mediation (受理). Needs Accept at the handling cell.", noBodyJSON{}, true},
+		{"reject", "Declines a registered case, with the reason and referral advice. Needs Review.", rejectJSON{}, false},
+		{"team", "Adds a participant to the 4+N team. Needs Mediate.", participantJSON{}, false},
+		{"sessions", "Records a mediation session. Needs Mediate.", sessionJSON{}, false},
+		{"agreement", "Records the agreement that ends mediation. Needs Mediate.", agreementJSON{}, false},
+		{"fail", "Records that mediation failed and where the parties were pointed. Needs Mediate.", failureJSON{}, false},
+		{"withdraw", "Records that the applicant withdrew. Needs Mediate, or the applicant.", reasonJSON{}, false},
+		{"escalate", "Submits the case to the level above for review (呈报审核). Needs Escalate.", reasonJSON{}, false},
+		{"approve", "Takes over a case submitted from below. Needs ApproveEscalation at the cell it was submitted to.", noBodyJSON{}, true},
+		{"return", "Returns a case submitted from below, with instructions. Needs ApproveEscalation there.", returnJSON{}, false},
+		{"transfer", "Hands the case to another cell of the township. Needs Transfer.", transferJSON{}, false},
+		{"transfer-out", "Hands the case to a body outside the grid, with a record. Needs Transfer.", outsideBodyJSON{}, false},
+		{"extend", "Gives the case more time, with both parties' consent. Needs Mediate.", extendJSON{}, false},
+		{"risks", "Records new risks, which raise the grade at once. Needs Mediate.", risksJSON{}, false},
+		{"follow-ups", "Records a visit after the agreement (回访). Needs Mediate.", followUpJSON{}, false},
+		{"close", "Closes a case that has an outcome. Needs Close.", closeJSON{}, true},
+	} {
+		ops = append(ops, operation{
+			method: "POST", path: "/api/v1/cases/{id}/" + a.name, tag: "case actions",
+			summary: a.summary + " Applies to the version named by If-Match, if any.",
+			params:  []param{caseID, ifMatchParam}, body: a.body, bodyOptional: a.optional,
+			status: 200, resp: caseJSON{}, etag: true, errors: errAction,
+		})
+	}
+	ops = append(ops,
+		operation{method: "GET", path: "/api/v1/track/{code}", tag: "public", summary: "Where a case stands, by its tracking code: state, grade, the handling cell's name and dates — no personal data. Anonymous; rate-limited per client address.", public: true, params: []param{pathParam("code", "the case's tracking code")}, status: 200, resp: trackJSON{}, errors: []int{401, 404, 429, 500}},
+
+		operation{method: "POST", path: "/api/v1/hazards", tag: "hazards", feature: "hazards", summary: "Reports a safety hazard (吹哨). Staff, or residents online; honours Idempotency-Key.", params: []param{idempotencyParam}, body: hazardReportJSON{}, status: 201, resp: hazardJSON{}, etag: true, errors: errCreate},
+		operation{method: "GET", path: "/api/v1/hazards", tag: "hazards", feature: "hazards", summary: "The hazards the actor may see, newest first, a page at a time.", params: []param{
+			queryParam("state", "only hazards in these states; repeat the parameter or separate with commas", enumOf("hazard_state")),
+			queryParam("category", "only hazards of this category", str()),
+			queryParam("grade", "only hazards of this grade", enumOf("grade")),
+			queryParam("overdue", "only hazards past a deadline now", map[string]any{"type": "boolean"}),
+			queryParam("before", "the cursor: the next field of the previous page", str()),
+			queryParam("limit", "the page size", integer(1, hazard.MaxPage)),
+		}, status: 200, resp: hazardPageJSON{}, errors: errListing},
+		operation{method: "GET", path: "/api/v1/hazards/{id}", tag: "hazards", feature: "hazards", summary: "A hazard, with the reporter's contact masked unless the actor may see it.", params: []param{hazardID}, status: 200, resp: hazardJSON{}, etag: true, errors: errRead},
+		operation{method: "GET", path: "/api/v1/hazards/{id}/timeline", tag: "hazards", feature: "hazards", summary: "The hazard's hash-chained timeline, oldest first.", params: []param{hazardID}, status: 200, resp: timelineJSON{}, errors: errRead},
+		operation{method: "POST", path: "/api/v1/hazards/{id}/rectify", tag: "hazards", feature: "hazards", summary: "Records the rectification (整改). Needs Rectify at the handling cell.", params: []param{hazardID, ifMatchParam}, body: rectificationJSON{}, status: 200, resp: hazardJSON{}, etag: true, errors: errAction},
+		operation{method: "POST", path: "/api/v1/hazards/{id}/verify", tag: "hazards", feature: "hazards", summary: "Records the upper post's verification (验收). Needs Verify at the parent of the handling cell.", params: []param{hazardID, ifMatchParam}, body: verificationJSON{}, status: 200, resp: hazardJSON{}, etag: true, errors: errAction},
+		operation{method: "POST", path: "/api/v1/hazards/{id}/convert", tag: "hazards", feature: "hazards", summary: "Turns a dispute lead into a mediation case. Needs Register at the handling cell.", params: []param{hazardID, ifMatchParam}, body: conversionJSON{}, status: 200, resp: conversionOutJSON{}, etag: true, errors: errAction},
+
+		operation{method: "GET", path: "/api/v1/stats/report", tag: "statistics", feature: "stats", summary: "A period's figures for a cell's subtree, with the period before (环比) and the same period a year earlier (同比). Needs ViewStats at the cell.", params: []param{cellQuery, periodQuery, atQuery}, status: 200, resp: reportJSON{}, errors: errRead},
+		operation{method: "GET", path: "/api/v1/stats/series", tag: "statistics", feature: "stats", summary: "A measure over n periods ending with the one holding at, each with 环比 and 同比. Needs ViewStats at the cell.", params: []param{cellQuery,
+			{name: "measure", in: "query", desc: "what to count", schema: enumOf("measure"), required: true},
+			periodQuery, atQuery, queryParam("n", "how many periods", integer(1, 400))}, status: 200, resp: seriesJSON{}, errors: errRead},
+		operation{method: "GET", path: "/api/v1/stats/tracking", tag: "statistics", feature: "stats", summary: "The tracking view (跟踪问效): deadlines at risk or overdue in a cell's subtree. Needs Track at the cell.", params: []param{cellQuery, atQuery}, status: 200, resp: trackingJSON{}, errors: errRead},
+	)
+	return ops
+}
+
+// The parameters several operations share.
+var (
+	idempotencyParam = param{name: "Idempotency-Key", in: "header", desc: "makes a retry return the record the first request created; scoped to the actor", schema: map[string]any{"type": "string", "maxLength": maxIdempotencyKey}}
+	ifMatchParam     = param{name: "If-Match", in: "header", desc: "the ETag of the version the action applies to; a stale one is 412", schema: str()}
+	cellQuery        = param{name: "cell", in: "query", desc: "the cell whose subtree is counted", schema: str(), required: true}
+	periodQuery      = queryParam("period", "the length of a period (month by default)", enumOf("period"))
+	atQuery          = queryParam("at", "a time in the period wanted, RFC 3339 (now by default)", map[string]any{"type": "string", "format": "date-time"})
+)
+
+// openAPIDoc stands for the document itself in its own description.
+type openAPIDoc struct{}
+
+// enums returns the enumerations the document names, from the domain's
+// own stable names wherever it has them.
+func enums() map[string][]string {
+	var channels, grades, states, departments, places, roles, periods, hazardStates, risks []string
+	for c := mediation.Channel(1); c.Valid(); c++ {
+		channels = append(channels, c.String())
+	}
+	for g := mediation.Grade(1); g.Valid(); g++ {
+		grades = append(grades, g.String())
+	}
+	for _, s := range mediation.States() {
+		states = append(states, s.String())
+	}
+	for d := grid.Department(1); ; d++ {
+		if _, err := grid.ParseDepartment(d.String()); err != nil {
+			break
+		}
+		departments = append(departments, d.String())
+	}
+	for p := mediation.Place(1); ; p++ {
+		if _, err := mediation.ParsePlace(p.String()); err != nil {
+			break
+		}
+		places = append(places, p.String())
+	}
+	for _, r := range grid.Roles() {
+		roles = append(roles, r.String())
+	}
+	for p := stats.Day; p <= stats.Year; p++ {
+		periods = append(periods, p.String())
+	}
+	for _, s := range hazard.States() {
+		hazardStates = append(hazardStates, s.String())
+	}
+	for i := range 8 {
+		if n := mediation.RiskFlags(1 << i).String(); n != "" {
+			risks = append(risks, n)
+		}
+	}
+	measures := []stats.Measure{
+		stats.Registered, stats.Accepted, stats.Agreed, stats.Failed, stats.Withdrawn, stats.Rejected, stats.TransferredOut,
+		stats.Escalated, stats.Outside, stats.RoutingDue, stats.RoutedOnTime, stats.Open, stats.Pending, stats.Participants,
+		stats.HazardsFound, stats.HazardsRectified, stats.HazardsOnTheSpot, stats.HazardsClosed, stats.HazardsConverted,
+	}
+	var measureNames []string
+	for _, m := range measures {
+		measureNames = append(measureNames, string(m))
+	}
+	return map[string][]string{
+		"error_code":   errorCodes,
+		"sex":          sexNames,
+		"outcome":      outcomeNames[1:],
+		"form":         formNames[1:],
+		"mark":         markNames[1:],
+		"channel":      channels,
+		"source":       {string(mediation.SourceOwn), string(mediation.SourceApplication), string(mediation.SourceReferral)},
+		"risk":         risks,
+		"grade":        grades,
+		"state":        states,
+		"department":   departments,
+		"place":        places,
+		"route":        {string(mediation.RouteLitigation), string(mediation.RouteArbitration), string(mediation.RoutePolice), string(mediation.RouteAdministration)},
+		"role":         roles,
+		"period":       periods,
+		"measure":      measureNames,
+		"hazard_state": hazardStates,
+		"deadline_kind": {
+			string(mediation.AcceptBy), string(mediation.ResolveBy), string(mediation.FollowUpBy), string(mediation.CourtConfirmBy),
+			string(mediation.ReviewEscalated), string(hazard.RectifyBy), string(hazard.VerifyBy),
+		},
+		"deadline_status": {string(mediation.OnTime), string(mediation.AtRisk), string(mediation.Overdue)},
+	}
+}
+
+// document returns the OpenAPI document of the routes s serves.
+func (s *server) document() map[string]any {
+	sc := &schemaSet{components: map[string]any{}, enums: enums()}
+	errorSchema := sc.of(reflect.TypeFor[errorJSON]())
+	paths := map[string]any{}
+	for _, op := range operations() {
+		if op.feature == "hazards" && s.cfg.Hazards == nil || op.feature == "stats" && s.cfg.Stats == nil {
+			continue
+		}
+		o := map[string]any{
+			"tags":        []string{op.tag},
+			"summary":     op.summary,
+			"operationId": operationID(op),
+		}
+		if op.public {
+			o["security"] = []any{map[string]any{}, map[string]any{"bearer": []string{}}}
+		}
+		var params []any
+		for _, p := range op.params {
+			pm := map[string]any{"name": p.name, "in": p.in, "description": p.desc, "schema": p.schema}
+			if p.required {
+				pm["required"] = true
+			}
+			params = append(params, pm)
+		}
+		if params != nil {
+			o["parameters"] = params
+		}
+		if op.body != nil {
+			o["requestBody"] = map[string]any{
+				"required": !op.bodyOptional,
+				"content":  map[string]any{"application/json": map[string]any{"schema": sc.of(reflect.TypeOf(op.body))}},
+			}
+		}
+		responses := map[string]any{}
+		ok := map[string]any{"description": http.StatusText(op.status)}
+		switch op.resp.(type) {
+		case textBody:
+			ok["content"] = map[string]any{"text/plain": map[string]any{"schema": str()}}
+		case openAPIDoc:
+			ok["content"] = map[string]any{"application/json": map[string]any{"schema": map[string]any{"type": "object"}}}
+		default:
+			ok["content"] = map[string]any{"application/json": map[string]any{"schema": sc.of(reflect.TypeOf(op.resp))}}
+		}
+		headers := map[string]any{}
+		if op.etag {
+			headers["ETag"] = map[string]any{"description": "the record's version, quoted", "schema": map[string]any{"type": "string", "pattern": `^"[0-9]+"$`}}
+		}
+		if op.status == http.StatusCreated {
+			headers["Location"] = map[string]any{"description": "where the new record lives", "schema": str()}
+		}
+		if len(headers) > 0 {
+			ok["headers"] = headers
+		}
+		responses[strconv.Itoa(op.status)] = ok
+		for _, st := range op.errors {
+			r := map[string]any{
+				"description": http.StatusText(st),
+				"content":     map[string]any{"application/json": map[string]any{"schema": errorSchema}},
+			}
+			switch st {
+			case http.StatusUnauthorized:
+				r["headers"] = map[string]any{"WWW-Authenticate": map[string]any{"schema": str()}}
+			case http.StatusTooManyRequests:
+				r["headers"] = map[string]any{"Retry-After": map[string]any{"schema": str()}}
+			}
+			responses[strconv.Itoa(st)] = r
+		}
+		o["responses"] = responses
+		item, _ := paths[op.path].(map[string]any)
+		if item == nil {
+			item = map[string]any{}
+			paths[op.path] = item
+		}
+		item[strings.ToLower(op.method)] = o
+	}
+	return map[string]any{
+		"openapi": "3.0.3",
+		"info": map[string]any{
+			"title":   "fourplusn",
+			"version": "1.0.0",
+			"description": "The JSON API of a township's 4+N dispute mediation and grid governance: the grid, dispute cases, " +
+				"safety hazards and statistics. Errors are {\"error\": {\"code\", \"message\", \"field\"}}; money is in fen; " +
+				"times are RFC 3339 in UTC.",
+		},
+		"security": []any{map[string]any{"bearer": []string{}}},
+		"paths":    paths,
+		"components": map[string]any{
+			"schemas": sc.components,
+			"securitySchemes": map[string]any{
+				"bearer": map[string]any{"type": "http", "scheme": "bearer", "description": "a token issued by the deployment (TokenAuth: fpn_…)"},
+			},
+		},
+	}
+}
+
+// operationID names an operation: its method and path in camel case.
+func operationID(op operation) string {
+	var b strings.Builder
+	b.WriteString(strings.ToLower(op.method))
+	for part := range strings.FieldsFuncSeq(strings.TrimPrefix(op.path, apiPrefix), func(r rune) bool { return r == '/' || r == '-' || r == '.' }) {
+		if strings.HasPrefix(part, "{") {
+			part = "by" + strings.Trim(part, "{}")
+		}
+		b.WriteString(strings.ToUpper(part[:1]) + part[1:])
+	}
+	return b.String()
+}
+
+// schemaSet turns Go types into JSON schemas, structs into components.
+type schemaSet struct {
+	components map[string]any
+	enums      map[string][]string
+}
+
+// of returns the schema of t: a reference for a struct.
+func (sc *schemaSet) of(t reflect.Type) map[string]any {
+	switch t {
+	case reflect.TypeFor[timestamp](), reflect.TypeFor[time.Time](), reflect.TypeFor[instant]():
+		return map[string]any{"type": "string", "format": "date-time"}
+	}
+	switch t.Kind() {
+	case reflect.Pointer:
+		return sc.of(t.Elem())
+	case reflect.String:
+		return map[string]any{"type": "string"}
+	case reflect.Bool:
+		return map[string]any{"type": "boolean"}
+	case reflect.Int, reflect.Int64:
+		return map[string]any{"type": "integer", "format": "int64"}
+	case reflect.Float64:
+		return map[string]any{"type": "number"}
+	case reflect.Slice:
+		return map[string]any{"type": "array", "items": sc.of(t.Elem())}
+	case reflect.Map:
+		return map[string]any{"type": "object", "additionalProperties": sc.of(t.Elem())}
+	case reflect.Struct:
+		name := componentName(t)
+		if _, done := sc.components[name]; !done {
+			sc.components[name] = nil // placeholder: recursive types refer to it
+			sc.components[name] = sc.object(t)
+		}
+		return map[string]any{"$ref": "#/components/schemas/" + name}
+	}
+	panic(fmt.Sprintf("httpapi: no schema for %s", t))
+}
+
+// object returns the schema of struct type t.
+func (sc *schemaSet) object(t reflect.Type) map[string]any {
+	props := map[string]any{}
+	var required []string
+	for i := range t.NumField() {
+		f := t.Field(i)
+		tag := f.Tag.Get("json")
+		name, opts, _ := strings.Cut(tag, ",")
+		if name == "" || name == "-" {
+			continue
+		}
+		schema := sc.of(f.Type)
+		if oa := f.Tag.Get("oa"); oa != "" {
+			target := schema
+			if f.Type.Kind() == reflect.Slice {
+				target = map[string]any{"type": "string"}
+				schema = map[string]any{"type": "array", "items": target}
+			} else {
+				schema = maps.Clone(schema)
+				target = schema
+			}
+			for kv := range strings.SplitSeq(oa, ",") {
+				k, v, _ := strings.Cut(kv, "=")
+				switch k {
+				case "enum":
+					values, ok := sc.enums[v]
+					if !ok {
+						panic("httpapi: no enumeration " + v)
+					}
+					target["enum"] = values
+				case "min":
+					n, _ := strconv.Atoi(v)
+					target["minimum"] = n
+				case "max":
+					n, _ := strconv.Atoi(v)
+					target["maximum"] = n
+				}
+			}
+		}
+		props[name] = schema
+		if !strings.Contains(opts, "omitempty") && !strings.Contains(opts, "omitzero") {
+			required = append(required, name)
+		}
+	}
+	o := map[string]any{"type": "object", "properties": props, "additionalProperties": false}
+	if len(required) > 0 {
+		o["required"] = required
+	}
+	return o
+}
+
+// componentName names the component of a struct type: caseJSON is Case.
+func componentName(t reflect.Type) string {
+	n := strings.TrimSuffix(t.Name(), "JSON")
+	return strings.ToUpper(n[:1]) + n[1:]
+}

@@ -1,0 +1,97 @@
+package httpapi
+
+import (
+	"net"
+	"net/http"
+	"net/netip"
+	"sync"
+	"time"
+
+	"github.com/uptrace/bunrouter"
+	"golang.org/x/time/rate"
+)
+
+// maxClients bounds how many client addresses a limiter remembers, so that
+// a flood from many addresses cannot exhaust memory. Past it, idle clients
+// are forgotten; if none is idle, the newcomers share one limiter.
+const maxClients = 10000
+
+// idleAfter is how long a client must be quiet to be forgotten.
+const idleAfter = 10 * time.Minute
+
+// limiter keeps a token bucket per client address.
+type limiter struct {
+	every rate.Limit
+	burst int
+
+	mu       sync.Mutex
+	clients  map[string]*client
+	overflow *rate.Limiter
+}
+
+type client struct {
+	lim  *rate.Limiter
+	seen time.Time
+}
+
+func newLimiter(every rate.Limit, burst int) *limiter {
+	return &limiter{every: every, burst: burst, clients: map[string]*client{}, overflow: rate.NewLimiter(every, burst)}
+}
+
+// allow reports whether the client at addr may make a request now.
+func (l *limiter) allow(addr string, now time.Time) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	c, ok := l.clients[addr]
+	if !ok {
+		if len(l.clients) >= maxClients {
+			for a, c := range l.clients {
+				if now.Sub(c.seen) > idleAfter {
+					delete(l.clients, a)
+				}
+			}
+		}
+		if len(l.clients) >= maxClients {
+			return l.overflow.AllowN(now, 1)
+		}
+		c = &client{lim: rate.NewLimiter(l.every, l.burst)}
+		l.clients[addr] = c
+	}
+	c.seen = now
+	return c.lim.AllowN(now, 1)
+}
+
+// middleware refuses with 429 a client that has used up its allowance. The
+// client is the request's remote IP address: behind a reverse proxy, the
+// integrator must set RemoteAddr from the proxy's forwarding header, which
+// this package does not trust by itself.
+func (l *limiter) middleware(next bunrouter.HandlerFunc) bunrouter.HandlerFunc {
+	return func(w http.ResponseWriter, req bunrouter.Request) error {
+		if !l.allow(clientIP(req.RemoteAddr), time.Now()) {
+			return errTooManyRequests
+		}
+		return next(w, req)
+	}
+}
+
+// clientIP returns the client a RemoteAddr counts as: its IPv4 address, or
+// the /64 network of its IPv6 address, since one subscriber commonly holds
+// a whole /64 and could otherwise rotate through it. An address that does
+// not parse counts as itself.
+func clientIP(remote string) string {
+	host := remote
+	if h, _, err := net.SplitHostPort(remote); err == nil {
+		host = h
+	}
+	ip, err := netip.ParseAddr(host)
+	if err != nil {
+		return host
+	}
+	ip = ip.Unmap()
+	if ip.Is6() {
+		if p, err := ip.Prefix(64); err == nil {
+			return p.String()
+		}
+	}
+	return ip.String()
+}

@@ -1,0 +1,97 @@
+package httpapi_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/fourplusn/fourplusn/hazard"
+	"github.com/fourplusn/fourplusn/mediation"
+)
+
+// The records the tests start from are made through the domain services,
+// not over HTTP, so that a test of a route depends on that route alone.
+
+// owner is the resident whose online application the seeded cases are.
+const owner = "r-owner"
+
+// homestead is the seeded dispute: a homestead quarrel in 马园 one group,
+// which is graded ordinary and handled by the 马园 community.
+func homestead() mediation.Intake {
+	return mediation.Intake{
+		Channel:     mediation.ChannelOnline,
+		Category:    mediation.Homestead,
+		Applicants:  []mediation.Party{{Name: "王某某", Sex: mediation.Female, Age: 45, Phone: "13900001111", IDCard: "11010519491231002X", Address: "驻马店市驿城区古城办事处马园一组"}},
+		Respondents: []mediation.Party{{Name: "张某某", Sex: mediation.Male, Age: 47, Phone: "13900002222", Address: "驻马店市驿城区古城办事处马园一组"}},
+		Facts:       "两家因宅基地边界的院墙位置发生争执。",
+		Location:    "mayuan-1",
+	}
+}
+
+// seedCase returns a new case in state: registered, accepted, mediating,
+// agreed, failed or escalated (accepted and submitted to 东片区).
+func (e *env) seedCase(t testing.TB, state string) *mediation.Case {
+	t.Helper()
+	c, err := e.cases.Register(ctx, resident(owner), homestead())
+	require.NoError(t, err)
+	require.Equal(t, "/gucheng/gc-east/mayuan", c.Handling.String())
+	justice := e.member("gc-justice")
+	step := func(fn func() (*mediation.Case, error)) {
+		t.Helper()
+		var err error
+		c, err = fn()
+		require.NoError(t, err)
+	}
+	if state == "registered" {
+		return c
+	}
+	step(func() (*mediation.Case, error) { return e.cases.Accept(ctx, justice, c.ID, 0) })
+	switch state {
+	case "accepted":
+	case "escalated":
+		step(func() (*mediation.Case, error) { return e.cases.Escalate(ctx, justice, c.ID, 0, "双方分歧大") })
+	case "failed":
+		step(func() (*mediation.Case, error) {
+			return e.cases.Fail(ctx, justice, c.ID, 0, mediation.Failure{Reason: "一方拒绝调解", Route: mediation.RouteLitigation})
+		})
+	case "mediating", "agreed":
+		step(func() (*mediation.Case, error) {
+			return e.cases.RecordSession(ctx, justice, c.ID, 0, mediation.Session{
+				At: e.clock.Now(), Place: mediation.PlaceVillageCommittee, Attendees: []string{"高敬"}, Notes: "听取双方意见。", Outcome: mediation.Settled,
+			})
+		})
+		if state == "agreed" {
+			step(func() (*mediation.Case, error) {
+				return e.cases.RecordAgreement(ctx, justice, c.ID, 0, mediation.Agreement{
+					Form: mediation.Oral, Facts: c.Facts, Disputes: "院墙位置", Terms: "院墙后退0.3米。", Mediator: "高敬",
+				})
+			})
+		}
+	default:
+		t.Fatalf("no seeded state %q", state)
+	}
+	return c
+}
+
+// seedHazard returns a new hazard, reported online by the owner in 马园 one
+// group and handled by the 马园 community: an electrical hazard in state
+// open or rectified, or an open dispute lead.
+func (e *env) seedHazard(t testing.TB, state string) *hazard.Hazard {
+	t.Helper()
+	in := hazard.Report{Category: hazard.Electrical, Location: "mayuan-1", Description: "村委会门口电线裸露。", Contact: "13900003333"}
+	if state == "lead" {
+		in.Category, in.Grade, in.Description = hazard.DisputeLead, mediation.Ordinary, "两户因排水沟争吵，恐起冲突。"
+	}
+	h, err := e.hazards.Report(ctx, resident(owner), in)
+	require.NoError(t, err)
+	require.Equal(t, "/gucheng/gc-east/mayuan", h.Handling.String())
+	if state == "rectified" {
+		h, err = e.hazards.Rectify(ctx, e.member("mayuan-head"), h.ID, 0, hazard.Rectification{Evidence: "已更换电线。"})
+		require.NoError(t, err)
+	}
+	return h
+}
+
+// day is 24 hours.
+const day = 24 * time.Hour

@@ -1,0 +1,284 @@
+package httpapi
+
+import (
+	"math"
+	"net/http"
+	"time"
+
+	"github.com/uptrace/bunrouter"
+
+	"github.com/fourplusn/fourplusn"
+	"github.com/fourplusn/fourplusn/grid"
+	"github.com/fourplusn/fourplusn/mediation"
+	"github.com/fourplusn/fourplusn/stats"
+)
+
+func (s *server) routeStats(g *bunrouter.Group) {
+	s.handle(g, http.MethodGet, "/stats/report", s.statsReport)
+	s.handle(g, http.MethodGet, "/stats/series", s.statsSeries)
+	s.handle(g, http.MethodGet, "/stats/tracking", s.statsTracking)
+}
+
+// rangeJSON is a half-open span of time [from, to).
+type rangeJSON struct {
+	From timestamp `json:"from"`
+	To   timestamp `json:"to"`
+}
+
+func rangeOut(r stats.Range) rangeJSON { return rangeJSON{From: ts(r.From), To: ts(r.To)} }
+
+// rateJSON is a share, num out of den; value is absent when den is 0,
+// since a rate of nothing is neither 0% nor 100%.
+type rateJSON struct {
+	Num   int64    `json:"num"`
+	Den   int64    `json:"den"`
+	Value *float64 `json:"value,omitempty"`
+}
+
+func rateOut(r stats.Rate) rateJSON {
+	out := rateJSON{Num: r.Num, Den: r.Den}
+	if r.Defined() {
+		v := r.Value()
+		out.Value = &v
+	}
+	return out
+}
+
+// changeJSON compares a figure with its base period; ratio and percent are
+// absent when the change is undefined (growth from nothing).
+type changeJSON struct {
+	Current float64  `json:"current"`
+	Base    float64  `json:"base"`
+	Defined bool     `json:"defined"`
+	Ratio   *float64 `json:"ratio,omitempty"`
+	Percent *int     `json:"percent,omitempty"`
+}
+
+func changeOut(c stats.Change) changeJSON {
+	out := changeJSON{Current: c.Current, Base: c.Base, Defined: c.Defined}
+	if p, ok := c.Percent(); ok && !math.IsNaN(c.Ratio) {
+		r := c.Ratio
+		out.Ratio, out.Percent = &r, &p
+	}
+	return out
+}
+
+// quantilesJSON summarises durations, in whole seconds.
+type quantilesJSON struct {
+	N             int   `json:"n"`
+	MedianSeconds int64 `json:"median_seconds"`
+	P90Seconds    int64 `json:"p90_seconds"`
+}
+
+func quantilesOut(q stats.Quantiles) quantilesJSON {
+	return quantilesJSON{N: q.N, MedianSeconds: int64(q.Median / time.Second), P90Seconds: int64(q.P90 / time.Second)}
+}
+
+// figuresJSON are a period's figures for a subtree.
+type figuresJSON struct {
+	Range            rangeJSON        `json:"range"`
+	Registered       int64            `json:"registered"`
+	Accepted         int64            `json:"accepted"`
+	Agreed           int64            `json:"agreed"`
+	Failed           int64            `json:"failed"`
+	Withdrawn        int64            `json:"withdrawn"`
+	Rejected         int64            `json:"rejected"`
+	TransferredOut   int64            `json:"transferred_out"`
+	Open             int64            `json:"open"`
+	Escalated        int64            `json:"escalated"`
+	Outside          int64            `json:"outside"`
+	Resolution       rateJSON         `json:"resolution"`
+	Dynamic          rateJSON         `json:"dynamic_resolution"`
+	Escalation       rateJSON         `json:"escalation"`
+	FirstInquiry     rateJSON         `json:"first_inquiry"`
+	TimeToAccept     quantilesJSON    `json:"time_to_accept"`
+	TimeToResolve    quantilesJSON    `json:"time_to_resolve"`
+	HazardsFound     int64            `json:"hazards_found"`
+	HazardsRectified int64            `json:"hazards_rectified"`
+	HazardsOnTheSpot int64            `json:"hazards_on_the_spot"`
+	Rectification    rateJSON         `json:"rectification"`
+	OnTheSpot        rateJSON         `json:"on_the_spot"`
+	Participation    map[string]int64 `json:"participation"`
+	Sources          map[string]int64 `json:"sources"`
+	Channels         map[string]int64 `json:"channels"`
+	Categories       map[string]int64 `json:"categories"`
+}
+
+func figuresOut(f stats.Figures) figuresJSON {
+	nonNil := func(m map[string]int64) map[string]int64 {
+		if m == nil {
+			return map[string]int64{}
+		}
+		return m
+	}
+	return figuresJSON{
+		Range: rangeOut(f.Range), Registered: f.Registered, Accepted: f.Accepted, Agreed: f.Agreed, Failed: f.Failed,
+		Withdrawn: f.Withdrawn, Rejected: f.Rejected, TransferredOut: f.TransferredOut, Open: f.Open, Escalated: f.Escalated,
+		Outside: f.Outside, Resolution: rateOut(f.Resolution), Dynamic: rateOut(f.Dynamic), Escalation: rateOut(f.Escalation),
+		FirstInquiry: rateOut(f.FirstInquiry), TimeToAccept: quantilesOut(f.TimeToAccept), TimeToResolve: quantilesOut(f.TimeToResolve),
+		HazardsFound: f.HazardsFound, HazardsRectified: f.HazardsRectified, HazardsOnTheSpot: f.HazardsOnTheSpot,
+		Rectification: rateOut(f.Rectification), OnTheSpot: rateOut(f.OnTheSpot),
+		Participation: nonNil(f.Participation), Sources: nonNil(f.Sources), Channels: nonNil(f.Channels), Categories: nonNil(f.Categories),
+	}
+}
+
+// reportJSON is a period's figures with those of the period before (环比)
+// and of the same period a year earlier (同比).
+type reportJSON struct {
+	Cell        string      `json:"cell"`
+	Period      string      `json:"period" oa:"enum=period"`
+	Current     figuresJSON `json:"current"`
+	Previous    figuresJSON `json:"previous"`
+	YearEarlier figuresJSON `json:"year_earlier"`
+}
+
+// pointJSON is one period of a series with its changes.
+type pointJSON struct {
+	Range rangeJSON  `json:"range"`
+	N     int64      `json:"n"`
+	MoM   changeJSON `json:"mom"`
+	YoY   changeJSON `json:"yoy"`
+}
+
+// seriesJSON is a measure over consecutive periods, oldest first.
+type seriesJSON struct {
+	Cell    string      `json:"cell"`
+	Measure string      `json:"measure" oa:"enum=measure"`
+	Period  string      `json:"period" oa:"enum=period"`
+	Points  []pointJSON `json:"points"`
+}
+
+// deadlineJSON is one thing due on a case or hazard, and who answers for
+// it ("" for the duty watch or the posts of a cell).
+type deadlineJSON struct {
+	Subject     string    `json:"subject"`
+	Kind        string    `json:"kind" oa:"enum=deadline_kind"`
+	Since       timestamp `json:"since"`
+	Due         timestamp `json:"due"`
+	Status      string    `json:"status" oa:"enum=deadline_status"`
+	Accountable string    `json:"accountable,omitempty"`
+	Cell        string    `json:"cell"`
+	Grade       string    `json:"grade" oa:"enum=grade"`
+}
+
+// trackingJSON is the tracking view (跟踪问效) of a subtree.
+type trackingJSON struct {
+	Cell      string         `json:"cell"`
+	At        timestamp      `json:"at"`
+	Deadlines []deadlineJSON `json:"deadlines"`
+}
+
+// statsQuery reads the parameters the statistics routes share: the cell
+// (required), the period (month by default) and the time (now by default).
+func (s *server) statsQuery(q *query, withPeriod bool) (grid.CellID, stats.Period, time.Time) {
+	cell := grid.CellID(q.one("cell"))
+	switch {
+	case cell == "":
+		q.fail(fourplusn.FieldError("cell", "required"))
+	case grid.ValidateCellID(cell) != nil:
+		q.fail(fourplusn.FieldError("cell", "not a cell ID"))
+	}
+	period := stats.Month
+	if p := q.one("period"); p != "" && withPeriod {
+		var err error
+		period, err = stats.ParsePeriod(p)
+		q.fail(err)
+	}
+	at := s.now()
+	if a := q.one("at"); a != "" {
+		t, err := time.Parse(time.RFC3339, a)
+		if err != nil {
+			q.fail(fourplusn.FieldError("at", "must be a time in RFC 3339 form, such as 2023-03-01T00:00:00+08:00"))
+		}
+		at = t
+	}
+	return cell, period, at
+}
+
+// statsReport is GET /stats/report. Needs ViewStats at the cell.
+func (s *server) statsReport(w http.ResponseWriter, req bunrouter.Request) error {
+	actor, err := signedIn(req)
+	if err != nil {
+		return err
+	}
+	q, err := parseQuery(req, "cell", "period", "at")
+	if err != nil {
+		return err
+	}
+	cell, period, at := s.statsQuery(q, true)
+	if q.err != nil {
+		return q.err
+	}
+	r, err := s.cfg.Stats.Report(req.Context(), actor, cell, period, at)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, reportJSON{
+		Cell: string(cell), Period: period.String(),
+		Current: figuresOut(r.Current), Previous: figuresOut(r.Previous), YearEarlier: figuresOut(r.YearEarlier),
+	})
+}
+
+// statsSeries is GET /stats/series. Needs ViewStats at the cell.
+func (s *server) statsSeries(w http.ResponseWriter, req bunrouter.Request) error {
+	actor, err := signedIn(req)
+	if err != nil {
+		return err
+	}
+	q, err := parseQuery(req, "cell", "measure", "period", "at", "n")
+	if err != nil {
+		return err
+	}
+	cell, period, at := s.statsQuery(q, true)
+	m := stats.Measure(q.one("measure"))
+	if m == "" {
+		q.fail(fourplusn.FieldError("measure", "required"))
+	} else {
+		q.fail(m.Validate())
+	}
+	n := q.integer("n", 12, 1, 400)
+	if q.err != nil {
+		return q.err
+	}
+	points, err := s.cfg.Stats.Series(req.Context(), actor, cell, m, period, at, n)
+	if err != nil {
+		return err
+	}
+	out := seriesJSON{Cell: string(cell), Measure: string(m), Period: period.String(), Points: make([]pointJSON, len(points))}
+	for i, p := range points {
+		out.Points[i] = pointJSON{Range: rangeOut(p.Range), N: p.N, MoM: changeOut(p.MoM), YoY: changeOut(p.YoY)}
+	}
+	return writeJSON(w, http.StatusOK, out)
+}
+
+// statsTracking is GET /stats/tracking. Needs Track at the cell.
+func (s *server) statsTracking(w http.ResponseWriter, req bunrouter.Request) error {
+	actor, err := signedIn(req)
+	if err != nil {
+		return err
+	}
+	q, err := parseQuery(req, "cell", "at")
+	if err != nil {
+		return err
+	}
+	cell, _, at := s.statsQuery(q, false)
+	if q.err != nil {
+		return q.err
+	}
+	due, err := s.cfg.Stats.Tracking(req.Context(), actor, cell, at)
+	if err != nil {
+		return err
+	}
+	out := trackingJSON{Cell: string(cell), At: ts(at), Deadlines: make([]deadlineJSON, len(due))}
+	for i, d := range due {
+		out.Deadlines[i] = deadlineOut(d)
+	}
+	return writeJSON(w, http.StatusOK, out)
+}
+
+func deadlineOut(d mediation.Deadline) deadlineJSON {
+	return deadlineJSON{
+		Subject: d.Subject, Kind: string(d.Kind), Since: ts(d.Since), Due: ts(d.Due), Status: string(d.Status),
+		Accountable: d.Accountable, Cell: d.Cell, Grade: d.Grade.String(),
+	}
+}
