@@ -153,6 +153,12 @@ func checkSQLite(ctx context.Context, db *sql.DB, path string) error {
 	return nil
 }
 
+// Bun returns the database for a program's own tables beside the store's
+// (accounts, sessions, settings), which the program creates itself. On
+// SQLite it is the one writer connection, so keep its transactions short;
+// on PostgreSQL it is the shared pool.
+func (db *DB) Bun() *bun.DB { return db.write }
+
 // Close closes the database.
 func (db *DB) Close() error {
 	err := db.write.Close()
