@@ -39,6 +39,22 @@ func ParseDepartment(s string) (Department, error) {
 	return 0, fourplusn.FieldError("department", "unknown department %q", s)
 }
 
+// MarshalText writes the department's stable name, so that stored and
+// transmitted members do not depend on the constants' order.
+func (d Department) MarshalText() ([]byte, error) {
+	if d < DeptPolice || d > DeptPartner {
+		return nil, fourplusn.FieldError("department", "unknown department %d", d)
+	}
+	return []byte(departmentNames[d]), nil
+}
+
+// UnmarshalText reads a department's stable name.
+func (d *Department) UnmarshalText(text []byte) error {
+	v, err := ParseDepartment(string(text))
+	*d = v
+	return err
+}
+
 // Role is what a post does in its cell.
 type Role uint8
 
@@ -85,6 +101,21 @@ func ParseRole(s string) (Role, error) {
 		}
 	}
 	return 0, fourplusn.FieldError("role", "unknown role %q", s)
+}
+
+// MarshalText writes the role's stable name.
+func (r Role) MarshalText() ([]byte, error) {
+	if !r.Valid() {
+		return nil, fourplusn.FieldError("role", "unknown role %d", r)
+	}
+	return []byte(roleNames[r]), nil
+}
+
+// UnmarshalText reads a role's stable name.
+func (r *Role) UnmarshalText(text []byte) error {
+	v, err := ParseRole(string(text))
+	*r = v
+	return err
 }
 
 // Post is a role held in a cell. A member may hold several.

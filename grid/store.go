@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"slices"
+
+	"github.com/fourplusn/fourplusn"
 )
 
 // Store keeps a deployment's grid: its cells and its members. The grid
@@ -62,6 +64,18 @@ func (t *Tree) Cells() []Cell {
 		cells = append(cells, below...)
 	}
 	return cells
+}
+
+// Validate checks what a store needs of a cell: a valid ID at the end of
+// its path, so that it is found again where it claims to be.
+func (c Cell) Validate() error {
+	if err := ValidateCellID(c.ID); err != nil {
+		return err
+	}
+	if c.Path.IsZero() || c.Path.Cell() != c.ID {
+		return fourplusn.FieldError("path", "cell %q has the path %q, which does not end in its ID", c.ID, c.Path)
+	}
+	return nil
 }
 
 // Spec is the description that builds c again.

@@ -94,6 +94,7 @@ func conformance(t *testing.T, open func(t *testing.T) *bunstore.DB) {
 	storetest.Cases(t, func(t *testing.T) mediation.Store { return open(t).Cases() })
 	storetest.Hazards(t, func(t *testing.T) hazard.Store { return open(t).Hazards() })
 	storetest.Indicators(t, func(t *testing.T) stats.Indicators { return open(t).Indicators() })
+	storetest.Grid(t, func(t *testing.T) grid.Store { return open(t).Grid() })
 	storetest.Stats(t, func(t *testing.T) storetest.Stores {
 		db := open(t)
 		return storetest.Stores{Cases: db.Cases(), Hazards: db.Hazards(), Source: db.Stats()}

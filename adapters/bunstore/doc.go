@@ -1,7 +1,8 @@
 // Package bunstore keeps fourplusn's records in SQL through bun: in one
 // embedded SQLite file by default (modernc.org/sqlite, pure Go, no cgo),
-// or in PostgreSQL when a county outgrows one file. It implements the case
-// and hazard stores (mediation.Store, hazard.Store), the statistics source
+// or in PostgreSQL when a county outgrows one file. It implements the grid,
+// case and hazard stores (grid.Store, mediation.Store, hazard.Store), the
+// statistics source
 // (stats.Source) and the indicator store (stats.Indicators), and passes the
 // same conformance suite, adapters/storetest, as the memory store.
 //

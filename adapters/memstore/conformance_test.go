@@ -5,6 +5,7 @@ import (
 
 	"github.com/fourplusn/fourplusn/adapters/memstore"
 	"github.com/fourplusn/fourplusn/adapters/storetest"
+	"github.com/fourplusn/fourplusn/grid"
 	"github.com/fourplusn/fourplusn/hazard"
 	"github.com/fourplusn/fourplusn/mediation"
 	"github.com/fourplusn/fourplusn/stats"
@@ -18,4 +19,8 @@ func TestConformance(t *testing.T) {
 		cases, hazards := memstore.NewCases(), memstore.NewHazards()
 		return storetest.Stores{Cases: cases, Hazards: hazards, Source: memstore.Stats{Cases: cases, Hazards: hazards}}
 	})
+}
+
+func TestGridConformance(t *testing.T) {
+	storetest.Grid(t, func(*testing.T) grid.Store { return memstore.NewGridStore() })
 }
