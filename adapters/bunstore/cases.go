@@ -25,6 +25,7 @@ func (db *DB) Cases() *Cases {
 		db: db, kind: "case", table: "cases", events: "case_events", keys: "case_keys",
 		id:       func(c *mediation.Case) string { return string(c.ID) },
 		version:  func(c *mediation.Case) *int64 { return &c.Version },
+		chain:    func(c *mediation.Case) timeline.Chain { return c.Chain },
 		columns:  caseColumns,
 		saveMore: saveParticipants,
 	}}
@@ -76,6 +77,16 @@ func saveParticipants(ctx context.Context, tx bun.IDB, c *mediation.Case, create
 // taken, or if key was used for another request.
 func (s *Cases) Create(ctx context.Context, c *mediation.Case, events []timeline.Event, key mediation.IdempotencyKey) (*mediation.Case, error) {
 	return s.r.create(ctx, c.Clone(), events, key.Scope, key.Key, key.Fingerprint)
+}
+
+// Import stores cases made elsewhere — a township's earlier register, or
+// generated data — with their whole timelines, in one transaction: all or
+// none. It is for loading, many cases at a time, not for intake: there are
+// no idempotency keys, and a case whose timeline does not verify against
+// its chain is refused with an Invalid error naming it. An ID or tracking
+// code already stored is a Conflict.
+func (s *Cases) Import(ctx context.Context, batch []Loaded[mediation.Case]) error {
+	return s.r.importAll(ctx, batch)
 }
 
 // Get returns case id. Returns NotFound if there is none.

@@ -24,6 +24,7 @@ func (db *DB) Hazards() *Hazards {
 		db: db, kind: "hazard", table: "hazards", events: "hazard_events", keys: "hazard_keys",
 		id:      func(h *hazard.Hazard) string { return string(h.ID) },
 		version: func(h *hazard.Hazard) *int64 { return &h.Version },
+		chain:   func(h *hazard.Hazard) timeline.Chain { return h.Chain },
 		columns: hazardColumns,
 	}}
 }
@@ -54,6 +55,12 @@ func hazardColumns(h *hazard.Hazard) []column {
 // hazard.Store.
 func (s *Hazards) Create(ctx context.Context, h *hazard.Hazard, events []timeline.Event, key mediation.IdempotencyKey) (*hazard.Hazard, error) {
 	return s.r.create(ctx, h.Clone(), events, key.Scope, key.Key, key.Fingerprint)
+}
+
+// Import stores hazards made elsewhere with their whole timelines, in one
+// transaction: all or none; see Cases.Import.
+func (s *Hazards) Import(ctx context.Context, batch []Loaded[hazard.Hazard]) error {
+	return s.r.importAll(ctx, batch)
 }
 
 // Get returns hazard id. Returns NotFound if there is none.

@@ -33,6 +33,7 @@ type records[T any] struct {
 	table, events, keys string
 	id                  func(*T) string
 	version             func(*T) *int64
+	chain               func(*T) timeline.Chain
 	columns             func(*T) []column // every column but data, id first
 	// saveMore writes what the record keeps in further tables, in the
 	// transaction that writes the record; created tells a new record, which
@@ -105,6 +106,47 @@ func (s *records[T]) create(ctx context.Context, r *T, events []timeline.Event, 
 		return s.get(ctx, prior)
 	}
 	return r, nil
+}
+
+// Loaded is a record made elsewhere with its whole timeline, for Import.
+type Loaded[T any] struct {
+	Record *T
+	Events []timeline.Event
+}
+
+// importAll stores a batch of records with their timelines in one
+// transaction, all or none, after checking each timeline against its
+// record's chain: an import must not bring in evidence that does not
+// verify.
+func (s *records[T]) importAll(ctx context.Context, batch []Loaded[T]) error {
+	for i, l := range batch {
+		if err := timeline.Verify(s.id(l.Record), l.Events, s.chain(l.Record)); err != nil {
+			// Broken on the way in is bad input, not a fault of the store.
+			return &fourplusn.Error{Code: fourplusn.Invalid, Field: fmt.Sprintf("[%d].events", i), Message: err.Error(), Err: err}
+		}
+	}
+	var failed string
+	err := s.db.write.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		for _, l := range batch {
+			failed = s.id(l.Record)
+			if err := s.insert(ctx, tx, l.Record); err != nil {
+				return err
+			}
+			if err := s.appendEvents(ctx, tx, failed, l.Events); err != nil {
+				return err
+			}
+			if s.saveMore != nil {
+				if err := s.saveMore(ctx, tx, l.Record, true); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return s.wrap(err, failed)
+	}
+	return nil
 }
 
 func (s *records[T]) insert(ctx context.Context, tx bun.IDB, r *T) error {

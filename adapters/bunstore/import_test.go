@@ -1,0 +1,93 @@
+package bunstore_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/fourplusn/fourplusn"
+	"github.com/fourplusn/fourplusn/adapters/bunstore"
+	"github.com/fourplusn/fourplusn/adapters/memstore"
+	"github.com/fourplusn/fourplusn/grid"
+	"github.com/fourplusn/fourplusn/grid/gridtest"
+	"github.com/fourplusn/fourplusn/mediation"
+)
+
+// madeElsewhere returns n cases registered and accepted through a Service
+// on the memory store, with their timelines: records as another system
+// would hand them over.
+func madeElsewhere(t *testing.T, n int) []bunstore.Loaded[mediation.Case] {
+	t.Helper()
+	ctx := context.Background()
+	demo := gridtest.Gucheng()
+	mem := memstore.NewCases()
+	svc, err := mediation.NewService(mem, memstore.Grid{Tree: demo.Tree}, grid.DefaultPolicy(), mediation.DefaultRules())
+	require.NoError(t, err)
+	head := demo.Member("mayuan-1-head").Actor()
+	var out []bunstore.Loaded[mediation.Case]
+	for i := range n {
+		c, err := svc.Register(ctx, head, mediation.Intake{
+			Channel: mediation.ChannelGridHead, Category: mediation.Neighbour, Location: "mayuan-1",
+			Applicants:  []mediation.Party{{Name: fmt.Sprintf("王某%d", i), Phone: "13900001111"}},
+			Respondents: []mediation.Party{{Name: "张某某"}},
+			Facts:       "排水沟堵塞",
+		})
+		require.NoError(t, err)
+		c, err = svc.Accept(ctx, head, c.ID, c.Version)
+		require.NoError(t, err)
+		events, err := mem.Events(ctx, c.ID)
+		require.NoError(t, err)
+		out = append(out, bunstore.Loaded[mediation.Case]{Record: c, Events: events})
+	}
+	return out
+}
+
+func TestImport(t *testing.T) {
+	ctx := context.Background()
+	for _, e := range engines {
+		t.Run(e.name, func(t *testing.T) {
+			t.Run("Stored", func(t *testing.T) {
+				db := e.open(t)
+				batch := madeElsewhere(t, 3)
+				require.NoError(t, db.Cases().Import(ctx, batch))
+				for _, l := range batch {
+					got, err := db.Cases().Get(ctx, l.Record.ID)
+					require.NoError(t, err)
+					assert.Equal(t, l.Record.Chain, got.Chain)
+					events, err := db.Cases().Events(ctx, l.Record.ID)
+					require.NoError(t, err)
+					assert.Equal(t, l.Events, events)
+				}
+			})
+			t.Run("BrokenTimelineRefused", func(t *testing.T) {
+				db := e.open(t)
+				batch := madeElsewhere(t, 3)
+				batch[2].Events[1].Actor = "someone-else"
+				err := db.Cases().Import(ctx, batch)
+				require.ErrorIs(t, err, fourplusn.Invalid)
+				assert.Equal(t, "[2].events", fourplusn.ErrorField(err))
+				assertNoCases(t, db, batch)
+			})
+			t.Run("DuplicateRefusedWhole", func(t *testing.T) {
+				db := e.open(t)
+				batch := madeElsewhere(t, 3)
+				require.NoError(t, db.Cases().Import(ctx, batch[2:]))
+				err := db.Cases().Import(ctx, batch)
+				require.ErrorIs(t, err, fourplusn.Conflict)
+				assertNoCases(t, db, batch[:2])
+			})
+		})
+	}
+}
+
+// assertNoCases checks that none of batch was stored.
+func assertNoCases(t *testing.T, db *bunstore.DB, batch []bunstore.Loaded[mediation.Case]) {
+	t.Helper()
+	for _, l := range batch {
+		_, err := db.Cases().Get(context.Background(), l.Record.ID)
+		assert.ErrorIs(t, err, fourplusn.NotFound, "case %s", l.Record.ID)
+	}
+}

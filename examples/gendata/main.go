@@ -1,0 +1,228 @@
+// Command gendata fills a database with a realistic township of a given
+// size — a generated grid, two years of cases with their timelines in every
+// state, and hazards — for trying the pilot at scale and for the storage
+// benchmarks. It shows its progress on standard error.
+//
+//	go run ./examples/gendata -db township.db -cases 1000000
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"math/rand/v2"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/fourplusn/fourplusn/adapters/bunstore"
+	"github.com/fourplusn/fourplusn/grid"
+	"github.com/fourplusn/fourplusn/grid/gridtest"
+	"github.com/fourplusn/fourplusn/hazard"
+	"github.com/fourplusn/fourplusn/mediation"
+	"github.com/fourplusn/fourplusn/mediation/timeline"
+)
+
+func main() {
+	dsn := flag.String("db", "township.db", "SQLite file or PostgreSQL DSN to fill")
+	cases := flag.Int("cases", 10_000, "number of cases")
+	hazards := flag.Int("hazards", -1, "number of hazards (default: a quarter of the cases)")
+	cells := flag.Int("cells", 2_000, "number of cells in the township's grid")
+	seed := flag.Uint64("seed", 1, "random seed: the same seed gives the same data")
+	flag.Parse()
+	if *hazards < 0 {
+		*hazards = *cases / 4
+	}
+	if err := run(context.Background(), *dsn, *cases, *hazards, *cells, *seed, os.Stderr); err != nil {
+		slog.Error("gendata failed", "err", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, dsn string, nCases, nHazards, nCells int, seed uint64, out io.Writer) error {
+	db, err := bunstore.Open(ctx, dsn)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	g := NewGenerator(seed, nCells)
+	if err := db.Grid().SaveCells(ctx, g.Cells); err != nil {
+		return fmt.Errorf("grid: %w", err)
+	}
+	// Batches of a thousand: each transaction ends in one sync to disk, and
+	// a thousand records share it.
+	const batch = 1000
+	cases := make([]bunstore.Loaded[mediation.Case], 0, batch)
+	bar := newProgress(out, "cases", nCases)
+	for i := range nCases {
+		c, events := g.Case(i)
+		cases = append(cases, bunstore.Loaded[mediation.Case]{Record: c, Events: events})
+		if len(cases) == batch || i == nCases-1 {
+			if err := db.Cases().Import(ctx, cases); err != nil {
+				return fmt.Errorf("cases up to %d: %w", i, err)
+			}
+			cases = cases[:0]
+			bar.set(i + 1)
+		}
+	}
+	bar.done()
+	hazards := make([]bunstore.Loaded[hazard.Hazard], 0, batch)
+	bar = newProgress(out, "hazards", nHazards)
+	for i := range nHazards {
+		h, events := g.Hazard(i)
+		hazards = append(hazards, bunstore.Loaded[hazard.Hazard]{Record: h, Events: events})
+		if len(hazards) == batch || i == nHazards-1 {
+			if err := db.Hazards().Import(ctx, hazards); err != nil {
+				return fmt.Errorf("hazards up to %d: %w", i, err)
+			}
+			hazards = hazards[:0]
+			bar.set(i + 1)
+		}
+	}
+	bar.done()
+	return nil
+}
+
+// Generator makes the records of a random township: the same seed gives
+// the same records.
+type Generator struct {
+	rng    *rand.Rand
+	Cells  []grid.Cell // every cell of the generated township
+	Start  time.Time   // the first day records fall on
+	Period time.Duration
+}
+
+// NewGenerator returns a generator over a random township of about cells
+// cells, with records spread over the two years before 2026-11-01.
+func NewGenerator(seed uint64, cells int) *Generator {
+	tree := gridtest.RandomTree(seed, cells, 1)
+	root := tree.Roots()[0]
+	sub, _ := tree.Descendants(root.ID)
+	return &Generator{
+		rng:    rand.New(rand.NewPCG(seed, 99)),
+		Cells:  append([]grid.Cell{root}, sub...),
+		Start:  time.Date(2024, 11, 1, 0, 0, 0, 0, time.UTC),
+		Period: 2 * 365 * 24 * time.Hour,
+	}
+}
+
+var categories = []mediation.Category{mediation.Neighbour, mediation.Neighbour, mediation.Family, mediation.Homestead, mediation.Injury, mediation.Debt, mediation.Labour, mediation.Tenancy}
+
+// Case returns case i in a random state with the timeline that led there.
+// Its ID starts with its registration date, so that IDs sort as
+// registrations do, as the Service's do.
+func (g *Generator) Case(i int) (*mediation.Case, []timeline.Event) {
+	r := g.rng
+	cell := g.Cells[r.IntN(len(g.Cells))].Path
+	at := g.Start.Add(time.Duration(r.Int64N(int64(g.Period))))
+	c := &mediation.Case{
+		ID: mediation.ID(fmt.Sprintf("G%s%08d", at.Format("20060102"), i)), TrackingCode: fmt.Sprintf("GEN%09d", i), Version: 1,
+		Township: cell.Township(), Channel: mediation.Channel(1 + r.IntN(8)), Category: categories[r.IntN(len(categories))],
+		Applicants:  []mediation.Party{{Name: "甲某某", Sex: mediation.Female, Age: 20 + r.IntN(60), Phone: fmt.Sprintf("139%08d", r.IntN(1e8)), Address: "某村某组"}},
+		Respondents: []mediation.Party{{Name: "乙某某", Sex: mediation.Male, Age: 20 + r.IntN(60), Address: "某村某组"}},
+		Facts:       strings.Repeat("双方因琐事发生争执，互不相让。", 1+r.IntN(4)),
+		Grade:       mediation.Grade(1 + r.IntN(3)), Location: cell, Handling: cell,
+		FirstResponder: fmt.Sprintf("m-%d", r.IntN(500)), FirstResponderCell: cell,
+		State: mediation.Registered, RegisteredAt: at, AcceptDue: at.Add(24 * time.Hour),
+	}
+	var events []timeline.Event
+	step := func(action string, at time.Time) {
+		var e timeline.Event
+		e, c.Chain = c.Chain.Append(timeline.Event{Subject: string(c.ID), At: at, Actor: c.FirstResponder, Action: action, Details: map[string]string{"cell": cell.String()}})
+		events = append(events, e)
+		c.Version = int64(len(events))
+	}
+	step("registered", at)
+	h := func(n int) time.Duration { return time.Duration(1+r.IntN(n)) * time.Hour }
+	// Only cases of the last month are still open, as in a township that
+	// works its register; a few of them are already late.
+	recent := g.Start.Add(g.Period).Sub(at) < 30*24*time.Hour
+	if recent && r.IntN(5) == 0 { // still waiting to be accepted
+		return c, events
+	}
+	c.State, c.AcceptedAt, c.AcceptedBy = mediation.Accepted, at.Add(h(30)), c.FirstResponder
+	c.ResolveDue = c.AcceptedAt.Add(7 * 24 * time.Hour)
+	step("accepted", c.AcceptedAt)
+	t := c.AcceptedAt
+	for range 1 + r.IntN(4) {
+		t = t.Add(h(48))
+		c.Sessions = append(c.Sessions, mediation.Session{At: t, Place: mediation.PlaceHome, Attendees: []string{"调解员"}, Notes: "调解", Outcome: mediation.Progress, By: c.FirstResponder})
+		c.State = mediation.Mediating
+		step("session.recorded", t)
+	}
+	switch n := r.IntN(100); {
+	case recent && n < 40: // still in mediation
+		return c, events
+	case n < 12:
+		c.State, c.ResolvedAt, c.Failure = mediation.Failed, t.Add(h(24)), &mediation.Failure{Reason: "分歧较大", Route: mediation.RouteLitigation}
+		step("failed", c.ResolvedAt)
+	default:
+		c.State, c.ResolvedAt = mediation.Agreed, t.Add(h(24))
+		c.Agreement = &mediation.Agreement{Form: mediation.Oral, Facts: c.Facts, Disputes: "琐事", Terms: "和好", Mediator: "调解员", EffectiveAt: c.ResolvedAt}
+		step("agreement.recorded", c.ResolvedAt)
+		c.FollowUps = []mediation.FollowUp{{At: c.ResolvedAt.Add(72 * time.Hour), By: c.FirstResponder, Performed: true, Notes: "已履行"}}
+		step("followup.recorded", c.FollowUps[0].At)
+	}
+	c.State, c.ClosedAt = mediation.Closed, c.ResolvedAt.Add(96*time.Hour)
+	step("closed", c.ClosedAt)
+	return c, events
+}
+
+// Hazard returns hazard i, most of them rectified on the spot.
+func (g *Generator) Hazard(i int) (*hazard.Hazard, []timeline.Event) {
+	r := g.rng
+	cell := g.Cells[r.IntN(len(g.Cells))].Path
+	at := g.Start.Add(time.Duration(r.Int64N(int64(g.Period))))
+	h := &hazard.Hazard{
+		ID: hazard.ID(fmt.Sprintf("G%s%08d", at.Format("20060102"), i)), Version: 1, Township: cell.Township(),
+		Category: hazard.Electrical, Grade: mediation.Simple, Description: "私拉乱接电线", Channel: mediation.ChannelScreening,
+		Location: cell, Handling: cell, Reporter: "m-1", ReporterCell: cell, State: hazard.Open, ReportedAt: at, RectifyDue: at.Add(72 * time.Hour),
+	}
+	if r.IntN(4) > 0 {
+		h.State, h.OnTheSpot, h.RectifiedAt = hazard.Rectified, true, at
+		h.Rectifications = []hazard.Rectification{{Evidence: "当场整改", At: at, By: "m-1"}}
+	}
+	var e timeline.Event
+	e, h.Chain = h.Chain.Append(timeline.Event{Subject: string(h.ID), At: at, Actor: "m-1", Action: "reported"})
+	return h, []timeline.Event{e}
+}
+
+// progress draws a bar on a terminal line, at most a few times a second.
+type progress struct {
+	w         io.Writer
+	label     string
+	total     int
+	start     time.Time
+	lastDrawn time.Time
+	current   int
+}
+
+func newProgress(w io.Writer, label string, total int) *progress {
+	return &progress{w: w, label: label, total: total, start: time.Now()}
+}
+
+func (p *progress) set(n int) {
+	p.current = n
+	if now := time.Now(); now.Sub(p.lastDrawn) >= 200*time.Millisecond || n == p.total {
+		p.lastDrawn = now
+		p.draw()
+	}
+}
+
+func (p *progress) draw() {
+	const width = 30
+	frac := 1.0
+	if p.total > 0 {
+		frac = float64(p.current) / float64(p.total)
+	}
+	filled := int(frac * width)
+	rate := float64(p.current) / max(time.Since(p.start).Seconds(), 1e-9)
+	fmt.Fprintf(p.w, "\r%-8s [%s%s] %3.0f%% %d/%d  %.0f/s ", p.label, strings.Repeat("#", filled), strings.Repeat(".", width-filled), frac*100, p.current, p.total, rate)
+}
+
+func (p *progress) done() {
+	p.draw()
+	fmt.Fprintf(p.w, " in %s\n", time.Since(p.start).Round(time.Millisecond))
+}
