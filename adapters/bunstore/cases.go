@@ -127,13 +127,6 @@ func (s *Cases) List(ctx context.Context, f mediation.Filter) (mediation.Page, e
 	if f.Owner != "" {
 		w.add("applicant = ?", f.Owner)
 	}
-	if len(f.States) > 0 {
-		names := make([]string, len(f.States))
-		for i, st := range f.States {
-			names[i] = st.String()
-		}
-		w.add("state IN (?)", bun.In(names))
-	}
 	if f.Grade != 0 {
 		w.add("grade = ?", f.Grade.String())
 	}
@@ -147,7 +140,7 @@ func (s *Cases) List(ctx context.Context, f mediation.Filter) (mediation.Page, e
 		w.add("((state = ? AND accept_due < ?) OR (state IN (?, ?) AND resolve_due < ?))",
 			mediation.Registered.String(), t, mediation.Accepted.String(), mediation.Mediating.String(), t)
 	}
-	cases, next, err := s.r.list(ctx, w, string(f.Before), f.PageSize())
+	cases, next, err := s.r.list(ctx, w, names(f.States), string(f.Before), f.PageSize())
 	return mediation.Page{Cases: cases, Next: mediation.ID(next)}, err
 }
 

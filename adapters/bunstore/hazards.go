@@ -3,8 +3,6 @@ package bunstore
 import (
 	"context"
 
-	"github.com/uptrace/bun"
-
 	"github.com/fourplusn/fourplusn/hazard"
 	"github.com/fourplusn/fourplusn/mediation"
 	"github.com/fourplusn/fourplusn/mediation/timeline"
@@ -94,13 +92,6 @@ func (s *Hazards) List(ctx context.Context, f hazard.Filter) (hazard.Page, error
 	if f.Owner != "" {
 		w.add("owner = ?", f.Owner)
 	}
-	if len(f.States) > 0 {
-		names := make([]string, len(f.States))
-		for i, st := range f.States {
-			names[i] = st.String()
-		}
-		w.add("state IN (?)", bun.In(names))
-	}
 	if f.Category != "" {
 		w.add("category = ?", string(f.Category))
 	}
@@ -114,7 +105,7 @@ func (s *Hazards) List(ctx context.Context, f hazard.Filter) (hazard.Page, error
 		w.add("((state = ? AND rectify_due < ?) OR (state = ? AND verify_due < ?))",
 			hazard.Open.String(), t, hazard.Rectified.String(), t)
 	}
-	hazards, next, err := s.r.list(ctx, w, string(f.Before), f.PageSize())
+	hazards, next, err := s.r.list(ctx, w, names(f.States), string(f.Before), f.PageSize())
 	return hazard.Page{Hazards: hazards, Next: hazard.ID(next)}, err
 }
 

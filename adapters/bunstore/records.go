@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/uptrace/bun"
@@ -324,15 +325,34 @@ func (s *records[T]) save(ctx context.Context, tx bun.IDB, r *T, id string, old 
 	return nil
 }
 
-// list returns up to limit records matching w, newest first, with the
-// cursor of the next page. It asks for one more than a page to learn
-// whether another page follows.
-func (s *records[T]) list(ctx context.Context, w where, before string, limit int) ([]*T, string, error) {
+// list returns up to limit records matching w and in one of states (any
+// state if none), newest first, with the cursor of the next page. It asks
+// for one more than a page to learn whether another page follows.
+//
+// The page's IDs are found first, each state on its own: the index on
+// (township, state, id, paths…) then gives one state's newest matches in
+// order, index only, while "state IN (…)" would have the engine collect
+// and sort every match of every state. The records are read last, by ID.
+func (s *records[T]) list(ctx context.Context, w where, states []string, before string, limit int) ([]*T, string, error) {
 	if before != "" {
 		w.add("id < ?", before)
 	}
-	q := "SELECT data FROM " + s.table + w.sql() + " ORDER BY id DESC LIMIT ?"
-	rows, err := s.db.read.QueryContext(ctx, q, append(w.args, limit+1)...)
+	if len(states) == 0 {
+		states = []string{""}
+	}
+	var parts []string
+	var args []any
+	for i, st := range states {
+		sw := where{conds: slices.Clone(w.conds), args: slices.Clone(w.args)}
+		if st != "" {
+			sw.add("state = ?", st)
+		}
+		parts = append(parts, fmt.Sprintf("SELECT id FROM (SELECT id FROM %s%s ORDER BY id DESC LIMIT ?) AS s%d", s.table, sw.sql(), i))
+		args = append(append(args, sw.args...), limit+1)
+	}
+	q := "SELECT data FROM " + s.table + " WHERE id IN (" + strings.Join(parts, " UNION ALL ") + ") ORDER BY id DESC LIMIT ?"
+	args = append(args, limit+1)
+	rows, err := s.db.read.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, "", fmt.Errorf("bunstore: list %ss: %w", s.kind, err)
 	}
@@ -447,6 +467,15 @@ func levels(p grid.Path) []column {
 		cols[l-1] = column{fmt.Sprintf("l%d", l), string(p.At(l))}
 	}
 	return cols
+}
+
+// names returns the stable names of states, for a list's filter.
+func names[S fmt.Stringer](states []S) []string {
+	out := make([]string, len(states))
+	for i, st := range states {
+		out[i] = st.String()
+	}
+	return out
 }
 
 func boolInt(b bool) int {
