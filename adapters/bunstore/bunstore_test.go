@@ -438,3 +438,22 @@ func TestConcurrentOpen(t *testing.T) {
 	_, err = db.Cases().Create(ctx, c, events, mediation.IdempotencyKey{})
 	require.NoError(t, err, "the schema is whole")
 }
+
+// A new SQLite file is made for the server's workload: write-ahead
+// logging, so that readers never wait for the writer, and pages that hold
+// several cases.
+func TestNewSQLiteFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "new.db")
+	db, err := bunstore.Open(context.Background(), path)
+	require.NoError(t, err)
+	require.NoError(t, db.Close())
+	raw, err := sql.Open("sqlite", path)
+	require.NoError(t, err)
+	defer raw.Close()
+	var mode string
+	var pageSize int
+	require.NoError(t, raw.QueryRow("PRAGMA journal_mode").Scan(&mode))
+	require.NoError(t, raw.QueryRow("PRAGMA page_size").Scan(&pageSize))
+	assert.Equal(t, "wal", mode)
+	assert.Equal(t, 8192, pageSize)
+}

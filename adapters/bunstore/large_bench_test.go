@@ -2,7 +2,6 @@ package bunstore_test
 
 import (
 	"context"
-	"database/sql"
 	"os"
 	"slices"
 	"testing"
@@ -20,7 +19,8 @@ import (
 // benchmarks at scale; they skip without it.
 const benchDBEnv = "FOURPLUSN_BENCH_DB"
 
-// openLarge opens the generated database and finds a level-2 cell in it.
+// openLarge opens the generated database and finds in it the level-2
+// cell with the most cells below it: the sector whose lists are longest.
 func openLarge(b *testing.B) (*bunstore.DB, grid.Path) {
 	dsn := os.Getenv(benchDBEnv)
 	if dsn == "" {
@@ -30,14 +30,24 @@ func openLarge(b *testing.B) (*bunstore.DB, grid.Path) {
 	db, err := bunstore.Open(ctx, dsn)
 	require.NoError(b, err)
 	b.Cleanup(func() { db.Close() })
-	raw, err := sql.Open("sqlite", dsn)
+	cells, err := db.Grid().Cells(ctx)
 	require.NoError(b, err)
-	defer raw.Close()
-	var path string
-	require.NoError(b, raw.QueryRowContext(ctx, "SELECT stats_path FROM cases WHERE l2 != '' LIMIT 1").Scan(&path))
-	p, err := grid.ParsePath(path)
-	require.NoError(b, err)
-	return db, p.Prefix(2)
+	size := map[grid.Path]int{}
+	var largest grid.Path
+	for _, c := range cells {
+		if c.Level() < 2 {
+			continue
+		}
+		sector := c.Path.Prefix(2)
+		size[sector]++
+		if size[sector] > size[largest] {
+			largest = sector
+		}
+	}
+	if largest.IsZero() {
+		b.Fatal("the database holds no level-2 cell: fill it with examples/gendata")
+	}
+	return db, largest
 }
 
 // timed runs fn b.N times and reports the median time of one run.
