@@ -350,7 +350,9 @@ func (s *records[T]) list(ctx context.Context, w where, states []string, before 
 		parts = append(parts, fmt.Sprintf("SELECT id FROM (SELECT id FROM %s%s ORDER BY id DESC LIMIT ?) AS s%d", s.table, sw.sql(), i))
 		args = append(append(args, sw.args...), limit+1)
 	}
-	q := "SELECT data FROM " + s.table + " WHERE id IN (" + strings.Join(parts, " UNION ALL ") + ") ORDER BY id DESC LIMIT ?"
+	// The merge keeps only the page's IDs, so that no other record is read.
+	q := "SELECT data FROM " + s.table + " WHERE id IN (SELECT id FROM (" + strings.Join(parts, " UNION ALL ") +
+		") AS page ORDER BY id DESC LIMIT ?) ORDER BY id DESC"
 	args = append(args, limit+1)
 	rows, err := s.db.read.QueryContext(ctx, q, args...)
 	if err != nil {
