@@ -57,7 +57,7 @@ func run(ctx context.Context, dsn string, nCases, nHazards, nCells int, seed uin
 	cases := make([]bunstore.Loaded[mediation.Case], 0, batch)
 	bar := newProgress(out, "cases", nCases)
 	for i := range nCases {
-		c, events := g.Case(i)
+		c, events := g.Case(i, nCases)
 		cases = append(cases, bunstore.Loaded[mediation.Case]{Record: c, Events: events})
 		if len(cases) == batch || i == nCases-1 {
 			if err := db.Cases().Import(ctx, cases); err != nil {
@@ -71,7 +71,7 @@ func run(ctx context.Context, dsn string, nCases, nHazards, nCells int, seed uin
 	hazards := make([]bunstore.Loaded[hazard.Hazard], 0, batch)
 	bar = newProgress(out, "hazards", nHazards)
 	for i := range nHazards {
-		h, events := g.Hazard(i)
+		h, events := g.Hazard(i, nHazards)
 		hazards = append(hazards, bunstore.Loaded[hazard.Hazard]{Record: h, Events: events})
 		if len(hazards) == batch || i == nHazards-1 {
 			if err := db.Hazards().Import(ctx, hazards); err != nil {
@@ -110,13 +110,14 @@ func NewGenerator(seed uint64, cells int) *Generator {
 
 var categories = []mediation.Category{mediation.Neighbour, mediation.Neighbour, mediation.Family, mediation.Homestead, mediation.Injury, mediation.Debt, mediation.Labour, mediation.Tenancy}
 
-// Case returns case i in a random state with the timeline that led there.
-// Its ID starts with its registration date, so that IDs sort as
+// Case returns case i of n in a random state with the timeline that led
+// there. Cases arrive in order over the period, as they do in a township,
+// and a case's ID starts with its registration date, so that IDs sort as
 // registrations do, as the Service's do.
-func (g *Generator) Case(i int) (*mediation.Case, []timeline.Event) {
+func (g *Generator) Case(i, n int) (*mediation.Case, []timeline.Event) {
 	r := g.rng
 	cell := g.Cells[r.IntN(len(g.Cells))].Path
-	at := g.Start.Add(time.Duration(r.Int64N(int64(g.Period))))
+	at := g.when(i, n)
 	c := &mediation.Case{
 		ID: mediation.ID(fmt.Sprintf("G%s%08d", at.Format("20060102"), i)), TrackingCode: fmt.Sprintf("GEN%09d", i), Version: 1,
 		Township: cell.Township(), Channel: mediation.Channel(1 + r.IntN(8)), Category: categories[r.IntN(len(categories))],
@@ -170,11 +171,18 @@ func (g *Generator) Case(i int) (*mediation.Case, []timeline.Event) {
 	return c, events
 }
 
-// Hazard returns hazard i, most of them rectified on the spot.
-func (g *Generator) Hazard(i int) (*hazard.Hazard, []timeline.Event) {
+// when returns the time record i of n arrives: the period split evenly,
+// at a random moment within record i's share.
+func (g *Generator) when(i, n int) time.Time {
+	share := g.Period / time.Duration(max(n, 1))
+	return g.Start.Add(time.Duration(i)*share + time.Duration(g.rng.Int64N(int64(max(share, 1)))))
+}
+
+// Hazard returns hazard i of n, most of them rectified on the spot.
+func (g *Generator) Hazard(i, n int) (*hazard.Hazard, []timeline.Event) {
 	r := g.rng
 	cell := g.Cells[r.IntN(len(g.Cells))].Path
-	at := g.Start.Add(time.Duration(r.Int64N(int64(g.Period))))
+	at := g.when(i, n)
 	h := &hazard.Hazard{
 		ID: hazard.ID(fmt.Sprintf("G%s%08d", at.Format("20060102"), i)), Version: 1, Township: cell.Township(),
 		Category: hazard.Electrical, Grade: mediation.Simple, Description: "私拉乱接电线", Channel: mediation.ChannelScreening,
