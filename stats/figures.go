@@ -131,9 +131,13 @@ func Compute(ctx context.Context, src Source, q Query) (Figures, error) {
 	f.FirstInquiry = Rate{Num: total(RoutedOnTime, q), Den: total(RoutingDue, q)}
 
 	sofar := q
-	sofar.Range.From = time.Unix(0, 0)
+	// Since the start of 1970 in the deployment's zone: every record, and a
+	// range whose ends are local midnights, as every period's are.
+	sofar.Range.From = time.Date(1970, 1, 1, 0, 0, 0, 0, Zone)
 	agreed := total(Agreed, sofar)
-	unresolved := total(Failed, sofar) + total(Open, sofar) - total(Pending, sofar)
+	// Open counts what is open at the range's end, whatever its start: it
+	// is f.Open.
+	unresolved := total(Failed, sofar) + f.Open - total(Pending, sofar)
 	f.Dynamic = Rate{Num: agreed, Den: agreed + unresolved}
 
 	f.HazardsFound = total(HazardsFound, q)

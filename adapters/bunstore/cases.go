@@ -27,7 +27,7 @@ func (db *DB) Cases() *Cases {
 		version:  func(c *mediation.Case) *int64 { return &c.Version },
 		chain:    func(c *mediation.Case) timeline.Chain { return c.Chain },
 		columns:  caseColumns,
-		saveMore: saveParticipants,
+		saveMore: saveCaseTables,
 	}}
 }
 
@@ -51,10 +51,19 @@ func caseColumns(c *mediation.Case) []column {
 	return append(cols, levels(cell)...)
 }
 
+// saveCaseTables keeps what a case adds to the tables beside its row: its
+// team, and its share of the statistics' running counts.
+func saveCaseTables(ctx context.Context, tx bun.IDB, old, c *mediation.Case) error {
+	if err := saveParticipants(ctx, tx, old, c); err != nil {
+		return err
+	}
+	return saveTally(ctx, tx, old, c)
+}
+
 // saveParticipants keeps the 4+N team's departments in a table of their
 // own, so that participation is counted with GROUP BY.
-func saveParticipants(ctx context.Context, tx bun.IDB, c *mediation.Case, created bool) error {
-	if !created {
+func saveParticipants(ctx context.Context, tx bun.IDB, old, c *mediation.Case) error {
+	if old != nil {
 		if _, err := tx.ExecContext(ctx, "DELETE FROM case_participants WHERE case_id = ?", string(c.ID)); err != nil {
 			return err
 		}

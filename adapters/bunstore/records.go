@@ -37,9 +37,9 @@ type records[T any] struct {
 	chain               func(*T) timeline.Chain
 	columns             func(*T) []column // every column but data, id first
 	// saveMore writes what the record keeps in further tables, in the
-	// transaction that writes the record; created tells a new record, which
-	// has nothing to replace, from an updated one.
-	saveMore func(ctx context.Context, tx bun.IDB, r *T, created bool) error
+	// transaction that writes the record; old is the record as it was
+	// before an update, nil for a new one.
+	saveMore func(ctx context.Context, tx bun.IDB, old, r *T) error
 }
 
 // errKeyRace reports that a concurrent Create under the same idempotency
@@ -74,7 +74,7 @@ func (s *records[T]) create(ctx context.Context, r *T, events []timeline.Event, 
 			return err
 		}
 		if s.saveMore != nil {
-			if err := s.saveMore(ctx, tx, r, true); err != nil {
+			if err := s.saveMore(ctx, tx, nil, r); err != nil {
 				return err
 			}
 		}
@@ -137,7 +137,7 @@ func (s *records[T]) importAll(ctx context.Context, batch []Loaded[T]) error {
 				return err
 			}
 			if s.saveMore != nil {
-				if err := s.saveMore(ctx, tx, l.Record, true); err != nil {
+				if err := s.saveMore(ctx, tx, nil, l.Record); err != nil {
 					return err
 				}
 			}
@@ -267,6 +267,12 @@ func (s *records[T]) update(ctx context.Context, id string, version int64, fn fu
 		if err != nil {
 			return err
 		}
+		var old *T // r as it was, for saveMore: fn changes r
+		if s.saveMore != nil {
+			if old, err = s.decode(data); err != nil {
+				return err
+			}
+		}
 		current := *s.version(r)
 		if version != 0 && version != current {
 			return fourplusn.Errorf(fourplusn.Conflict, "%s %s was changed (now version %d, not %d): reload it and try again", s.kind, id, current, version)
@@ -283,7 +289,7 @@ func (s *records[T]) update(ctx context.Context, id string, version int64, fn fu
 			return err
 		}
 		if s.saveMore != nil {
-			if err := s.saveMore(ctx, tx, r, false); err != nil {
+			if err := s.saveMore(ctx, tx, old, r); err != nil {
 				return err
 			}
 		}

@@ -94,6 +94,14 @@ func (s Stats) Count(ctx context.Context, m stats.Measure, q stats.Query) ([]sta
 	if err := q.Validate(); err != nil {
 		return nil, err
 	}
+	if usesTally(m, q) {
+		return s.countFromTally(ctx, m, q)
+	}
+	return s.countSQL(ctx, m, q)
+}
+
+// countSQL answers Count with one aggregate query over the records.
+func (s Stats) countSQL(ctx context.Context, m stats.Measure, q stats.Query) ([]stats.Count, error) {
 	table, cell, cond := "cases", "stats_path", caseMeasures[m]
 	binds := map[string]any{"o": string(m)}
 	if m.OfHazards() {

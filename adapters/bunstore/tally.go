@@ -1,0 +1,420 @@
+package bunstore
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"github.com/fourplusn/fourplusn/grid"
+	"github.com/fourplusn/fourplusn/mediation"
+	"github.com/fourplusn/fourplusn/stats"
+)
+
+// The tally keeps running counts of cases, so that the measures that look
+// back over all of history — how many cases were open at a time, how many
+// were pending, how many agreed so far — are sums of a few thousand rows
+// instead of a pass over every case.
+//
+// Each of those measures counts the cases whose instant of some kind falls
+// in a range, or the cases whose interval (a, b] holds a time t, which is
+// the number with a before t less the number with b before t. The tally
+// holds, per township, cell and bucket, how many cases have each kind of
+// instant in the bucket; a bucket is a day or a month in Asia/Shanghai.
+// A sum over a range of whole days is then the months it spans whole and
+// the days at its ends.
+//
+// The row of a case's change is written in the transaction of the change:
+// the case's old instants are taken off, its new ones added.
+
+// The kinds of instant the tally counts, the columns of case_tally.
+const (
+	kRegistered    = iota // registered: the start of being open, and of phase 1 of pending
+	kOpenEnd              // the last instant it was open (resolved)
+	kPending1End          // the last instant it was pending before acceptance
+	kPending2Start        // when it began to be pending after acceptance
+	kPending2End          // the last instant it was pending after acceptance
+	kAgreed               // resolved with an agreement
+	kFailed               // resolved with mediation failed
+	numKinds
+)
+
+var kindColumns = [numKinds]string{"registered", "open_end", "pending1_end", "pending2_start", "pending2_end", "agreed", "failed"}
+
+// instant is a time that may be absent: an interval without an end, an
+// outcome not reached. The zero time is an instant like any other here, as
+// it is in the SQL conditions the tally stands in for.
+type instant struct {
+	at time.Time
+	ok bool
+}
+
+func at(t time.Time) instant { return instant{t, true} }
+
+// nonzero is t, absent when it is the zero time: a time not yet reached.
+func nonzero(t time.Time) instant { return instant{t, !t.IsZero()} }
+
+// earliest returns the earliest of the instants present, absent if none is.
+func earliest(xs ...instant) instant {
+	var out instant
+	for _, x := range xs {
+		if x.ok && (!out.ok || x.at.Before(out.at)) {
+			out = x
+		}
+	}
+	return out
+}
+
+// end returns an interval's end, never before its start a, so that an
+// empty interval counts for nothing.
+func end(a, b instant) instant {
+	if b.ok && b.at.Before(a.at) {
+		return a
+	}
+	return b
+}
+
+// tallied is what the tally reads of a case: the columns of its row, so
+// that a database filled before the tally existed can be tallied from its
+// rows alone.
+type tallied struct {
+	township, cell                                        string
+	registered, accepted, resolved, acceptDue, resolveDue time.Time
+	outcome                                               stats.Measure
+}
+
+func talliedCase(c *mediation.Case) tallied {
+	return tallied{
+		township: string(c.Township), cell: stats.CaseCell(c).String(),
+		registered: c.RegisteredAt, accepted: c.AcceptedAt, resolved: c.ResolvedAt,
+		acceptDue: c.AcceptDue, resolveDue: c.ResolveDue, outcome: stats.Outcome(c),
+	}
+}
+
+// instants returns the case's instant of each kind. They follow
+// stats.TallyCase: open at t is registered before t and not resolved
+// before t, t ∈ (registered, resolved]; pending is open and not overdue,
+// which before acceptance is t ∈ (registered, min(accepted, resolved,
+// accept due)] and after it t ∈ (accepted, min(resolved, resolve due)].
+func (c tallied) instants() [numKinds]instant {
+	var k [numKinds]instant
+	reg, resolved, accepted := at(c.registered), nonzero(c.resolved), nonzero(c.accepted)
+	k[kRegistered] = reg
+	k[kOpenEnd] = end(reg, resolved)
+	k[kPending1End] = end(reg, earliest(resolved, accepted, at(c.acceptDue)))
+	if accepted.ok {
+		start := reg
+		if accepted.at.After(reg.at) {
+			start = accepted
+		}
+		k[kPending2Start] = start
+		k[kPending2End] = end(start, earliest(resolved, at(c.resolveDue)))
+	}
+	if resolved.ok {
+		switch c.outcome {
+		case stats.Agreed:
+			k[kAgreed] = resolved
+		case stats.Failed:
+			k[kFailed] = resolved
+		}
+	}
+	return k
+}
+
+// Buckets: days and months of the civil calendar in Asia/Shanghai,
+// numbered from 1970-01-01 and from January of year 0.
+const (
+	gDay   = "d"
+	gMonth = "m"
+)
+
+func dayOf(t time.Time) int64 {
+	y, m, d := t.In(stats.Zone).Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC).Unix() / 86400
+}
+
+func monthOf(t time.Time) int64 {
+	y, m, _ := t.In(stats.Zone).Date()
+	return int64(y)*12 + int64(m) - 1
+}
+
+func firstDayOf(month int64) int64 {
+	return time.Date(int(month/12), time.Month(month%12+1), 1, 0, 0, 0, 0, time.UTC).Unix() / 86400
+}
+
+// isMidnight reports whether t begins a day in Asia/Shanghai.
+func isMidnight(t time.Time) bool {
+	l := t.In(stats.Zone)
+	return l.Hour() == 0 && l.Minute() == 0 && l.Second() == 0 && l.Nanosecond() == 0
+}
+
+// tallyKey is one row of case_tally.
+type tallyKey struct {
+	township, cell, grain string
+	bucket                int64
+}
+
+// addTally adds sign times c's instants to rows.
+func addTally(rows map[tallyKey]*[numKinds]int64, c tallied, sign int64) {
+	for kind, x := range c.instants() {
+		if !x.ok {
+			continue
+		}
+		for _, k := range []tallyKey{
+			{c.township, c.cell, gDay, dayOf(x.at)},
+			{c.township, c.cell, gMonth, monthOf(x.at)},
+		} {
+			row := rows[k]
+			if row == nil {
+				row = new([numKinds]int64)
+				rows[k] = row
+			}
+			row[kind] += sign
+		}
+	}
+}
+
+// saveTally moves the case's counts from its old instants to its new ones.
+func saveTally(ctx context.Context, tx bun.IDB, old, c *mediation.Case) error {
+	rows := map[tallyKey]*[numKinds]int64{}
+	if old != nil {
+		addTally(rows, talliedCase(old), -1)
+	}
+	addTally(rows, talliedCase(c), 1)
+	return writeTally(ctx, tx, rows)
+}
+
+// writeTally adds rows to case_tally in one statement, leaving out those
+// that change nothing (an update that moves no instant).
+func writeTally(ctx context.Context, tx bun.IDB, rows map[tallyKey]*[numKinds]int64) error {
+	var values []string
+	var args []any
+	for k, n := range rows {
+		if *n == [numKinds]int64{} {
+			continue
+		}
+		values = append(values, "(?, ?, ?, ?"+strings.Repeat(", ?", numKinds)+")")
+		args = append(args, k.township, k.cell, k.grain, k.bucket)
+		for _, v := range n {
+			args = append(args, v)
+		}
+	}
+	if len(values) == 0 {
+		return nil
+	}
+	sets := make([]string, numKinds)
+	for i, col := range kindColumns {
+		sets[i] = col + " = case_tally." + col + " + excluded." + col
+	}
+	// A big import makes many rows; SQLite takes at most 32,766 arguments.
+	const perStatement = 2000
+	for len(values) > 0 {
+		n := min(len(values), perStatement)
+		q := "INSERT INTO case_tally (township, cell, grain, bucket, " + strings.Join(kindColumns[:], ", ") + ") VALUES " +
+			strings.Join(values[:n], ", ") + " ON CONFLICT (township, grain, bucket, cell) DO UPDATE SET " + strings.Join(sets, ", ")
+		width := 4 + numKinds
+		if _, err := tx.ExecContext(ctx, q, args[:n*width]...); err != nil {
+			return fmt.Errorf("tally: %w", err)
+		}
+		values, args = values[n:], args[n*width:]
+	}
+	return nil
+}
+
+// fillTally tallies every case of a database filled before the tally
+// existed, once: an empty tally with cases stored is one never filled, as
+// every case counts at least its registration.
+func (db *DB) fillTally(ctx context.Context) error {
+	return db.write.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		if db.postgres {
+			// Two programs opening the database at once must not both fill it.
+			if _, err := tx.ExecContext(ctx, "LOCK TABLE case_tally IN SHARE ROW EXCLUSIVE MODE"); err != nil {
+				return err
+			}
+		}
+		var filled, cases int
+		if err := tx.QueryRowContext(ctx, "SELECT (SELECT COUNT(*) FROM (SELECT 1 FROM case_tally LIMIT 1) AS t), (SELECT COUNT(*) FROM (SELECT 1 FROM cases LIMIT 1) AS c)").Scan(&filled, &cases); err != nil {
+			return fmt.Errorf("bunstore: tally: %w", err)
+		}
+		if filled > 0 || cases == 0 {
+			return nil
+		}
+		r, err := tx.QueryContext(ctx, "SELECT township, stats_path, registered_at, accepted_at, resolved_at, accept_due, resolve_due, outcome FROM cases")
+		if err != nil {
+			return fmt.Errorf("bunstore: tally: %w", err)
+		}
+		rows := map[tallyKey]*[numKinds]int64{}
+		for r.Next() {
+			var c tallied
+			var reg, acc, res, ad, rd int64
+			if err := r.Scan(&c.township, &c.cell, &reg, &acc, &res, &ad, &rd, &c.outcome); err != nil {
+				r.Close()
+				return fmt.Errorf("bunstore: tally: %w", err)
+			}
+			c.registered, c.accepted, c.resolved = timeFromColumn(reg), timeFromColumn(acc), timeFromColumn(res)
+			c.acceptDue, c.resolveDue = timeFromColumn(ad), timeFromColumn(rd)
+			addTally(rows, c, 1)
+		}
+		r.Close()
+		if err := r.Err(); err != nil {
+			return fmt.Errorf("bunstore: tally: %w", err)
+		}
+		return writeTally(ctx, tx, rows)
+	})
+}
+
+// usesTally reports whether Count answers m under q from the tally: the
+// measures it keeps, in total or by cell, over whole days.
+func usesTally(m stats.Measure, q stats.Query) bool {
+	if q.By != stats.Total && q.By != stats.ByCell {
+		return false
+	}
+	switch m {
+	case stats.Open, stats.Pending:
+		return isMidnight(q.Range.To)
+	case stats.Agreed, stats.Failed:
+		return isMidnight(q.Range.From) && isMidnight(q.Range.To)
+	}
+	return false
+}
+
+// countFromTally answers Count for a measure usesTally accepts.
+func (s Stats) countFromTally(ctx context.Context, m stats.Measure, q stats.Query) ([]stats.Count, error) {
+	var sums map[string][numKinds]int64
+	var err error
+	var pick func(n [numKinds]int64) int64
+	switch m {
+	case stats.Open:
+		sums, err = s.tallyBefore(ctx, q, q.Range.To)
+		pick = func(n [numKinds]int64) int64 { return n[kRegistered] - n[kOpenEnd] }
+	case stats.Pending:
+		sums, err = s.tallyBefore(ctx, q, q.Range.To)
+		pick = func(n [numKinds]int64) int64 {
+			return n[kRegistered] - n[kPending1End] + n[kPending2Start] - n[kPending2End]
+		}
+	case stats.Agreed, stats.Failed:
+		kind := kAgreed
+		if m == stats.Failed {
+			kind = kFailed
+		}
+		sums, err = s.tallyIn(ctx, q, q.Range.From, q.Range.To)
+		pick = func(n [numKinds]int64) int64 { return n[kind] }
+	}
+	if err != nil {
+		return nil, fmt.Errorf("bunstore: count %s: %w", m, err)
+	}
+	byKey := map[string]int64{}
+	for cell, n := range sums {
+		key := cell // "" in total
+		if q.By == stats.ByCell {
+			p, err := grid.ParsePath(cell)
+			if err != nil {
+				return nil, fmt.Errorf("bunstore: count %s: %w", m, err)
+			}
+			key = string(p.At(q.Level))
+		}
+		byKey[key] += pick(n)
+	}
+	return sortedCounts(byKey), nil
+}
+
+// sortedCounts returns the non-empty counts, sorted by key as Count's are.
+func sortedCounts(byKey map[string]int64) []stats.Count {
+	var out []stats.Count
+	for k, n := range byKey {
+		if n != 0 {
+			out = append(out, stats.Count{Key: k, N: n})
+		}
+	}
+	slices.SortFunc(out, func(a, b stats.Count) int { return strings.Compare(a.Key, b.Key) })
+	return out
+}
+
+// tallyBefore sums the tally over every day before t, a midnight.
+func (s Stats) tallyBefore(ctx context.Context, q stats.Query, t time.Time) (map[string][numKinds]int64, error) {
+	dt := dayOf(t)
+	mt := monthOf(t)
+	return s.sumTally(ctx, q, []span{
+		{gMonth, minBucket, mt},
+		{gDay, firstDayOf(mt), dt},
+	})
+}
+
+// tallyIn sums the tally over the days from f to t, midnights: the whole
+// months between, and the days at the ends.
+func (s Stats) tallyIn(ctx context.Context, q stats.Query, f, t time.Time) (map[string][numKinds]int64, error) {
+	df, dt := dayOf(f), dayOf(t)
+	if df >= dt {
+		return nil, nil
+	}
+	first := monthOf(f)
+	if firstDayOf(first) != df {
+		first++ // f's month is not whole
+	}
+	last := monthOf(t) // t's month holds days before t only from its first
+	if first >= last {
+		return s.sumTally(ctx, q, []span{{gDay, df, dt}})
+	}
+	return s.sumTally(ctx, q, []span{
+		{gDay, df, firstDayOf(first)},
+		{gMonth, first, last},
+		{gDay, firstDayOf(last), dt},
+	})
+}
+
+// minBucket is below every bucket.
+const minBucket = -1 << 40
+
+// span is a range [from, to) of buckets of one grain.
+type span struct {
+	grain    string
+	from, to int64
+}
+
+// sumTally sums the tally's rows in the spans within q's township and
+// subtrees: per cell when q groups by cell, else in total under "".
+func (s Stats) sumTally(ctx context.Context, q stats.Query, spans []span) (map[string][numKinds]int64, error) {
+	in, inArgs := subtree("cell", q.Within)
+	var parts []string
+	var args []any
+	for _, sp := range spans {
+		if sp.from >= sp.to {
+			continue
+		}
+		parts = append(parts, "SELECT cell, "+strings.Join(kindColumns[:], ", ")+" FROM case_tally WHERE township = ? AND grain = ? AND bucket >= ? AND bucket < ? AND "+in)
+		args = append(append(args, string(q.Township), sp.grain, sp.from, sp.to), inArgs...)
+	}
+	out := map[string][numKinds]int64{}
+	if len(parts) == 0 {
+		return out, nil
+	}
+	sums := make([]string, numKinds)
+	for i, col := range kindColumns {
+		sums[i] = "COALESCE(SUM(" + col + "), 0)"
+	}
+	cell, group := "''", ""
+	if q.By == stats.ByCell {
+		cell, group = "cell", " GROUP BY cell"
+	}
+	rows, err := s.db.read.QueryContext(ctx, "SELECT "+cell+", "+strings.Join(sums, ", ")+" FROM ("+strings.Join(parts, " UNION ALL ")+") AS rows"+group, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var cell string
+		var n [numKinds]int64
+		dest := []any{&cell}
+		for i := range n {
+			dest = append(dest, &n[i])
+		}
+		if err := rows.Scan(dest...); err != nil {
+			return nil, err
+		}
+		out[cell] = n
+	}
+	return out, rows.Err()
+}
