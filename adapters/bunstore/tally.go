@@ -37,31 +37,53 @@ const (
 	kPending1End          // the last instant it was pending before acceptance
 	kPending2Start        // when it began to be pending after acceptance
 	kPending2End          // the last instant it was pending after acceptance
-	kAgreed               // resolved with an agreement
-	kFailed               // resolved with mediation failed
-	numKinds
+	kAccepted             // accepted
+	kEscalated            // registered, of a case escalated since
+	kOutside              // registered, of a case outside the township's grid
+	kAgreed               // the outcomes, when resolved
+	kFailed
+	kWithdrawn
+	kRejected
+	kTransferredOut
+	kTeam    // registered, once per team member of each department: kTeam + department - 1
+	numKinds = kTeam + int(grid.DeptPartner)
 )
 
-var kindColumns = [numKinds]string{"registered", "open_end", "pending1_end", "pending2_start", "pending2_end", "agreed", "failed"}
-
-// instant is a time that may be absent: an interval without an end, an
-// outcome not reached. The zero time is an instant like any other here, as
-// it is in the SQL conditions the tally stands in for.
-type instant struct {
-	at time.Time
-	ok bool
+var kindColumns = [numKinds]string{
+	"registered", "open_end", "pending1_end", "pending2_start", "pending2_end", "accepted", "escalated", "outside",
+	"agreed", "failed", "withdrawn", "rejected", "transferred_out",
+	"team_police", "team_justice", "team_grid", "team_mediation_committee", "team_partner",
 }
 
-func at(t time.Time) instant { return instant{t, true} }
+// outcomeKinds are the kinds of the outcomes stats.Outcome names.
+var outcomeKinds = map[stats.Measure]int{
+	stats.Agreed: kAgreed, stats.Failed: kFailed, stats.Withdrawn: kWithdrawn,
+	stats.Rejected: kRejected, stats.TransferredOut: kTransferredOut,
+}
+
+// mark is how many times a case counts at an instant; n is 0 for none.
+// The zero time is an instant like any other here, as it is in the SQL
+// conditions the tally stands in for.
+type mark struct {
+	at time.Time
+	n  int64
+}
+
+func at(t time.Time) mark { return mark{t, 1} }
 
 // nonzero is t, absent when it is the zero time: a time not yet reached.
-func nonzero(t time.Time) instant { return instant{t, !t.IsZero()} }
+func nonzero(t time.Time) mark {
+	if t.IsZero() {
+		return mark{}
+	}
+	return at(t)
+}
 
-// earliest returns the earliest of the instants present, absent if none is.
-func earliest(xs ...instant) instant {
-	var out instant
+// earliest returns the earliest of the marks present, absent if none is.
+func earliest(xs ...mark) mark {
+	var out mark
 	for _, x := range xs {
-		if x.ok && (!out.ok || x.at.Before(out.at)) {
+		if x.n > 0 && (out.n == 0 || x.at.Before(out.at)) {
 			out = x
 		}
 	}
@@ -70,42 +92,52 @@ func earliest(xs ...instant) instant {
 
 // end returns an interval's end, never before its start a, so that an
 // empty interval counts for nothing.
-func end(a, b instant) instant {
-	if b.ok && b.at.Before(a.at) {
+func end(a, b mark) mark {
+	if b.n > 0 && b.at.Before(a.at) {
 		return a
 	}
 	return b
 }
 
-// tallied is what the tally reads of a case: the columns of its row, so
-// that a database filled before the tally existed can be tallied from its
-// rows alone.
+// tallied is what the tally reads of a case: the columns of its row and
+// its team's departments, so that a database filled before the tally
+// existed can be tallied without decoding a record.
 type tallied struct {
 	township, cell                                        string
 	registered, accepted, resolved, acceptDue, resolveDue time.Time
 	outcome                                               stats.Measure
+	escalated, outside                                    bool
+	team                                                  [grid.DeptPartner]int64 // members by department - 1
 }
 
 func talliedCase(c *mediation.Case) tallied {
-	return tallied{
+	t := tallied{
 		township: string(c.Township), cell: stats.CaseCell(c).String(),
 		registered: c.RegisteredAt, accepted: c.AcceptedAt, resolved: c.ResolvedAt,
 		acceptDue: c.AcceptDue, resolveDue: c.ResolveDue, outcome: stats.Outcome(c),
+		escalated: c.Escalations > 0, outside: c.OutOfJurisdiction(),
 	}
+	for _, p := range c.Team {
+		if d, err := grid.ParseDepartment(p.Department); err == nil {
+			t.team[d-1]++
+		}
+	}
+	return t
 }
 
-// instants returns the case's instant of each kind. They follow
-// stats.TallyCase: open at t is registered before t and not resolved
+// marks returns the case's marks of each kind. Each says what a measure of
+// stats.TallyCase says: open at t is registered before t and not resolved
 // before t, t ∈ (registered, resolved]; pending is open and not overdue,
 // which before acceptance is t ∈ (registered, min(accepted, resolved,
-// accept due)] and after it t ∈ (accepted, min(resolved, resolve due)].
-func (c tallied) instants() [numKinds]instant {
-	var k [numKinds]instant
+// accept due)] and after it t ∈ (accepted, min(resolved, resolve due)];
+// the rest count at one instant.
+func (c tallied) marks() [numKinds]mark {
+	var k [numKinds]mark
 	reg, resolved, accepted := at(c.registered), nonzero(c.resolved), nonzero(c.accepted)
 	k[kRegistered] = reg
 	k[kOpenEnd] = end(reg, resolved)
 	k[kPending1End] = end(reg, earliest(resolved, accepted, at(c.acceptDue)))
-	if accepted.ok {
+	if accepted.n > 0 {
 		start := reg
 		if accepted.at.After(reg.at) {
 			start = accepted
@@ -113,28 +145,36 @@ func (c tallied) instants() [numKinds]instant {
 		k[kPending2Start] = start
 		k[kPending2End] = end(start, earliest(resolved, at(c.resolveDue)))
 	}
-	if resolved.ok {
-		switch c.outcome {
-		case stats.Agreed:
-			k[kAgreed] = resolved
-		case stats.Failed:
-			k[kFailed] = resolved
-		}
+	k[kAccepted] = accepted
+	if c.escalated {
+		k[kEscalated] = reg
+	}
+	if c.outside {
+		k[kOutside] = reg
+	}
+	if kind, ok := outcomeKinds[c.outcome]; ok && resolved.n > 0 {
+		k[kind] = resolved
+	}
+	for d, n := range c.team {
+		k[kTeam+d] = mark{c.registered, n}
 	}
 	return k
 }
 
-// Buckets: days and months of the civil calendar in Asia/Shanghai,
-// numbered from 1970-01-01 and from January of year 0.
+// Buckets: days, months and years of the civil calendar in Asia/Shanghai,
+// numbered from 1970-01-01, from January of year 0, and from year 0.
 const (
 	gDay   = "d"
 	gMonth = "m"
+	gYear  = "y"
 )
 
 func dayOf(t time.Time) int64 {
 	y, m, d := t.In(stats.Zone).Date()
 	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC).Unix() / 86400
 }
+
+func yearOf(t time.Time) int64 { return int64(t.In(stats.Zone).Year()) }
 
 func monthOf(t time.Time) int64 {
 	y, m, _ := t.In(stats.Zone).Date()
@@ -159,20 +199,21 @@ type tallyKey struct {
 
 // addTally adds sign times c's instants to rows.
 func addTally(rows map[tallyKey]*[numKinds]int64, c tallied, sign int64) {
-	for kind, x := range c.instants() {
-		if !x.ok {
+	for kind, x := range c.marks() {
+		if x.n == 0 {
 			continue
 		}
 		for _, k := range []tallyKey{
 			{c.township, c.cell, gDay, dayOf(x.at)},
 			{c.township, c.cell, gMonth, monthOf(x.at)},
+			{c.township, c.cell, gYear, yearOf(x.at)},
 		} {
 			row := rows[k]
 			if row == nil {
 				row = new([numKinds]int64)
 				rows[k] = row
 			}
-			row[kind] += sign
+			row[kind] += sign * x.n
 		}
 	}
 }
@@ -242,20 +283,48 @@ func (db *DB) fillTally(ctx context.Context) error {
 		if filled > 0 || cases == 0 {
 			return nil
 		}
-		r, err := tx.QueryContext(ctx, "SELECT township, stats_path, registered_at, accepted_at, resolved_at, accept_due, resolve_due, outcome FROM cases")
+		team := map[string]*[grid.DeptPartner]int64{}
+		r, err := tx.QueryContext(ctx, "SELECT case_id, department, COUNT(*) FROM case_participants GROUP BY case_id, department")
+		if err != nil {
+			return fmt.Errorf("bunstore: tally: %w", err)
+		}
+		for r.Next() {
+			var id, dept string
+			var n int64
+			if err := r.Scan(&id, &dept, &n); err != nil {
+				r.Close()
+				return fmt.Errorf("bunstore: tally: %w", err)
+			}
+			if d, err := grid.ParseDepartment(dept); err == nil {
+				if team[id] == nil {
+					team[id] = new([grid.DeptPartner]int64)
+				}
+				team[id][d-1] += n
+			}
+		}
+		r.Close()
+		if err := r.Err(); err != nil {
+			return fmt.Errorf("bunstore: tally: %w", err)
+		}
+		r, err = tx.QueryContext(ctx, "SELECT id, township, stats_path, registered_at, accepted_at, resolved_at, accept_due, resolve_due, outcome, escalations, outside FROM cases")
 		if err != nil {
 			return fmt.Errorf("bunstore: tally: %w", err)
 		}
 		rows := map[tallyKey]*[numKinds]int64{}
 		for r.Next() {
 			var c tallied
-			var reg, acc, res, ad, rd int64
-			if err := r.Scan(&c.township, &c.cell, &reg, &acc, &res, &ad, &rd, &c.outcome); err != nil {
+			var id string
+			var reg, acc, res, ad, rd, escalations, outside int64
+			if err := r.Scan(&id, &c.township, &c.cell, &reg, &acc, &res, &ad, &rd, &c.outcome, &escalations, &outside); err != nil {
 				r.Close()
 				return fmt.Errorf("bunstore: tally: %w", err)
 			}
 			c.registered, c.accepted, c.resolved = timeFromColumn(reg), timeFromColumn(acc), timeFromColumn(res)
 			c.acceptDue, c.resolveDue = timeFromColumn(ad), timeFromColumn(rd)
+			c.escalated, c.outside = escalations > 0, outside != 0
+			if t := team[id]; t != nil {
+				c.team = *t
+			}
 			addTally(rows, c, 1)
 		}
 		r.Close()
@@ -267,18 +336,29 @@ func (db *DB) fillTally(ctx context.Context) error {
 }
 
 // usesTally reports whether Count answers m under q from the tally: the
-// measures it keeps, in total or by cell, over whole days.
+// measures it keeps, in total or by cell (participation also by
+// department), over whole days.
 func usesTally(m stats.Measure, q stats.Query) bool {
-	if q.By != stats.Total && q.By != stats.ByCell {
+	switch {
+	case q.By == stats.Total, q.By == stats.ByCell, q.By == stats.ByDepartment && m == stats.Participants:
+	default:
 		return false
 	}
 	switch m {
 	case stats.Open, stats.Pending:
 		return isMidnight(q.Range.To)
-	case stats.Agreed, stats.Failed:
+	case stats.Registered, stats.Accepted, stats.Escalated, stats.Outside, stats.Participants,
+		stats.Agreed, stats.Failed, stats.Withdrawn, stats.Rejected, stats.TransferredOut:
 		return isMidnight(q.Range.From) && isMidnight(q.Range.To)
 	}
 	return false
+}
+
+// inRangeKinds are the kinds a measure counts in a range.
+var inRangeKinds = map[stats.Measure]int{
+	stats.Registered: kRegistered, stats.Accepted: kAccepted, stats.Escalated: kEscalated, stats.Outside: kOutside,
+	stats.Agreed: kAgreed, stats.Failed: kFailed, stats.Withdrawn: kWithdrawn, stats.Rejected: kRejected,
+	stats.TransferredOut: kTransferredOut,
 }
 
 // countFromTally answers Count for a measure usesTally accepts.
@@ -295,11 +375,17 @@ func (s Stats) countFromTally(ctx context.Context, m stats.Measure, q stats.Quer
 		pick = func(n [numKinds]int64) int64 {
 			return n[kRegistered] - n[kPending1End] + n[kPending2Start] - n[kPending2End]
 		}
-	case stats.Agreed, stats.Failed:
-		kind := kAgreed
-		if m == stats.Failed {
-			kind = kFailed
+	case stats.Participants:
+		sums, err = s.tallyIn(ctx, q, q.Range.From, q.Range.To)
+		pick = func(n [numKinds]int64) int64 {
+			var sum int64
+			for _, v := range n[kTeam:] {
+				sum += v
+			}
+			return sum
 		}
+	default:
+		kind := inRangeKinds[m]
 		sums, err = s.tallyIn(ctx, q, q.Range.From, q.Range.To)
 		pick = func(n [numKinds]int64) int64 { return n[kind] }
 	}
@@ -308,15 +394,20 @@ func (s Stats) countFromTally(ctx context.Context, m stats.Measure, q stats.Quer
 	}
 	byKey := map[string]int64{}
 	for cell, n := range sums {
-		key := cell // "" in total
-		if q.By == stats.ByCell {
+		switch q.By {
+		case stats.ByCell:
 			p, err := grid.ParsePath(cell)
 			if err != nil {
 				return nil, fmt.Errorf("bunstore: count %s: %w", m, err)
 			}
-			key = string(p.At(q.Level))
+			byKey[string(p.At(q.Level))] += pick(n)
+		case stats.ByDepartment:
+			for d := grid.DeptPolice; d <= grid.DeptPartner; d++ {
+				byKey[d.String()] += n[kTeam+int(d)-1]
+			}
+		default:
+			byKey[cell] += pick(n) // "" in total
 		}
-		byKey[key] += pick(n)
 	}
 	return sortedCounts(byKey), nil
 }
@@ -333,18 +424,21 @@ func sortedCounts(byKey map[string]int64) []stats.Count {
 	return out
 }
 
-// tallyBefore sums the tally over every day before t, a midnight.
+// tallyBefore sums the tally over every day before t, a midnight: the
+// whole years before t's, the whole months of its year before its month,
+// and the days of its month before it.
 func (s Stats) tallyBefore(ctx context.Context, q stats.Query, t time.Time) (map[string][numKinds]int64, error) {
-	dt := dayOf(t)
-	mt := monthOf(t)
+	yt, mt := yearOf(t), monthOf(t)
 	return s.sumTally(ctx, q, []span{
-		{gMonth, minBucket, mt},
-		{gDay, firstDayOf(mt), dt},
+		{gYear, minBucket, yt},
+		{gMonth, yt * 12, mt},
+		{gDay, firstDayOf(mt), dayOf(t)},
 	})
 }
 
-// tallyIn sums the tally over the days from f to t, midnights: the whole
-// months between, and the days at the ends.
+// tallyIn sums the tally over the days from f to t, midnights. A range of
+// a year or less is the whole months between and the days at the ends;
+// a longer one is the sum before t less the sum before f.
 func (s Stats) tallyIn(ctx context.Context, q stats.Query, f, t time.Time) (map[string][numKinds]int64, error) {
 	df, dt := dayOf(f), dayOf(t)
 	if df >= dt {
@@ -355,14 +449,32 @@ func (s Stats) tallyIn(ctx context.Context, q stats.Query, f, t time.Time) (map[
 		first++ // f's month is not whole
 	}
 	last := monthOf(t) // t's month holds days before t only from its first
-	if first >= last {
+	switch {
+	case first >= last:
 		return s.sumTally(ctx, q, []span{{gDay, df, dt}})
+	case last-first <= 12:
+		return s.sumTally(ctx, q, []span{
+			{gDay, df, firstDayOf(first)},
+			{gMonth, first, last},
+			{gDay, firstDayOf(last), dt},
+		})
 	}
-	return s.sumTally(ctx, q, []span{
-		{gDay, df, firstDayOf(first)},
-		{gMonth, first, last},
-		{gDay, firstDayOf(last), dt},
-	})
+	upTo, err := s.tallyBefore(ctx, q, t)
+	if err != nil {
+		return nil, err
+	}
+	before, err := s.tallyBefore(ctx, q, f)
+	if err != nil {
+		return nil, err
+	}
+	for cell, n := range before {
+		d := upTo[cell]
+		for k := range d {
+			d[k] -= n[k]
+		}
+		upTo[cell] = d
+	}
+	return upTo, nil
 }
 
 // minBucket is below every bucket.

@@ -18,8 +18,8 @@ import (
 	"github.com/fourplusn/fourplusn/stats"
 )
 
-// The tally answers the measures over all of history; the records answer
-// them directly. On cases made by the Service at times crowded around
+// The tally answers the measures of whole days; the records answer them
+// directly. On cases made by the Service at times crowded around
 // midnights in Shanghai — where a day's bucket begins — and changed after
 // they were stored, the two must agree for every midnight and every range
 // of whole days, in total and by cell.
@@ -75,17 +75,26 @@ func TestTallyMatchesRecords(t *testing.T) {
 				if c, err = svc.Accept(ctx, handler, c.ID, c.Version); err != nil {
 					t.Fatalf("accept case %d: %v", i, err)
 				}
+				for range rng.IntN(3) {
+					dept := []string{"police", "justice", "grid", "mediation_committee", "partner"}[rng.IntN(5)]
+					if c, err = svc.Join(ctx, handler, c.ID, c.Version, mediation.Participant{Department: dept, Body: "土地所", Name: "某人"}); err != nil {
+						t.Fatalf("team of case %d: %v", i, err)
+					}
+				}
 				now = near(now)
 				if c, err = svc.RecordSession(ctx, handler, c.ID, c.Version, mediation.Session{At: now, Place: mediation.PlaceHome, Attendees: []string{"甲"}, Notes: "调解", Outcome: mediation.Progress}); err != nil {
 					t.Fatalf("session of case %d: %v", i, err)
 				}
-				switch rng.IntN(3) {
+				switch rng.IntN(4) {
 				case 0:
 					now = near(now)
 					_, err = svc.RecordAgreement(ctx, handler, c.ID, c.Version, mediation.Agreement{Form: mediation.Oral, Facts: "f", Disputes: "d", Terms: "t", Mediator: "m"})
 				case 1:
 					now = near(now)
 					_, err = svc.Fail(ctx, handler, c.ID, c.Version, mediation.Failure{Reason: "分歧", Route: mediation.RouteLitigation})
+				case 2:
+					now = near(now)
+					_, err = svc.Withdraw(ctx, handler, c.ID, c.Version, "和解")
 				}
 				require.NoError(t, err, "case %d", i)
 			}
@@ -96,7 +105,10 @@ func TestTallyMatchesRecords(t *testing.T) {
 					for _, by := range []struct {
 						by    stats.Dimension
 						level grid.Level
-					}{{stats.Total, 0}, {stats.ByCell, 3}, {stats.ByCell, 4}} {
+					}{{stats.Total, 0}, {stats.ByCell, 3}, {stats.ByCell, 4}, {stats.ByDepartment, 0}} {
+						if by.by == stats.ByDepartment && m != stats.Participants {
+							continue
+						}
 						q := stats.Query{Township: gridtest.GuchengID, Within: w, Range: r, By: by.by, Level: by.level}
 						require.True(t, bunstore.UsesTally(m, q))
 						tally, records, err := db.Stats().CountWays(ctx, m, q)
@@ -113,6 +125,11 @@ func TestTallyMatchesRecords(t *testing.T) {
 				compare(stats.Agreed, stats.Range{From: zero, To: end})
 				compare(stats.Failed, stats.Range{From: end.AddDate(0, 0, -rng.IntN(40)), To: end})
 				compare(stats.Agreed, stats.Month.Of(end))
+				from := end.AddDate(0, 0, -rng.IntN(40))
+				for _, m := range []stats.Measure{stats.Registered, stats.Accepted, stats.Escalated, stats.Outside, stats.Participants,
+					stats.Withdrawn, stats.Rejected, stats.TransferredOut} {
+					compare(m, stats.Range{From: from, To: end})
+				}
 			}
 		})
 	}

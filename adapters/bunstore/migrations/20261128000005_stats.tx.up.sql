@@ -29,7 +29,18 @@ CREATE TABLE IF NOT EXISTS case_tally (
     pending1_end   BIGINT NOT NULL,
     pending2_start BIGINT NOT NULL,
     pending2_end   BIGINT NOT NULL,
+    accepted       BIGINT NOT NULL,
+    escalated      BIGINT NOT NULL,
+    outside        BIGINT NOT NULL,
     agreed         BIGINT NOT NULL,
     failed         BIGINT NOT NULL,
+    withdrawn      BIGINT NOT NULL,
+    rejected       BIGINT NOT NULL,
+    transferred_out BIGINT NOT NULL,
+    team_police    BIGINT NOT NULL,
+    team_justice   BIGINT NOT NULL,
+    team_grid      BIGINT NOT NULL,
+    team_mediation_committee BIGINT NOT NULL,
+    team_partner   BIGINT NOT NULL,
     PRIMARY KEY (township, grain, bucket, cell)
 ){{if not .Postgres}} WITHOUT ROWID{{end}};
