@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -37,6 +38,7 @@ const pingTimeout = 5 * time.Second
 type DB struct {
 	write, read *bun.DB
 	postgres    bool
+	outbox      atomic.Bool // see EnableOutbox
 }
 
 // Open opens the database dsn names and brings its schema up to date. A DSN

@@ -187,8 +187,10 @@ func (s *records[T]) appendEvents(ctx context.Context, tx bun.IDB, id string, ev
 		rows[i] = "(?, ?, ?, ?, ?, ?, ?, ?, ?)"
 		args = append(args, id, e.Seq, timeColumn(e.At), e.Actor, e.Action, e.Channel, string(details), e.Prev.String(), e.Hash.String())
 	}
-	_, err := tx.ExecContext(ctx, "INSERT INTO "+s.events+" (subject, seq, at, actor, action, channel, details, prev, hash) VALUES "+strings.Join(rows, ", "), args...)
-	return err
+	if _, err := tx.ExecContext(ctx, "INSERT INTO "+s.events+" (subject, seq, at, actor, action, channel, details, prev, hash) VALUES "+strings.Join(rows, ", "), args...); err != nil {
+		return err
+	}
+	return s.db.notifyChange(ctx, tx, s.kind, id, events) // the outbox, in the same transaction
 }
 
 // isUniqueViolation reports whether err is a unique or primary key

@@ -33,6 +33,9 @@ type table[T any, P record[T]] struct {
 	events  map[string][]timeline.Event
 	codes   map[string]string // code → ID
 	keys    map[string]keyed  // scope + "\x00" + key → the record it created
+	// changed, if set, is called under the lock with each change before it
+	// is kept, and its error refuses the change: the outbox hook.
+	changed func(P, []timeline.Event) error
 }
 
 type keyed struct {
@@ -70,6 +73,9 @@ func (t *table[T, P]) create(ctx context.Context, r P, events []timeline.Event, 
 	}
 	if _, dup := t.codes[code]; dup && code != "" {
 		return nil, fourplusn.Errorf(fourplusn.Conflict, "tracking code %s is already in use", code)
+	}
+	if err := t.change(r, events); err != nil {
+		return nil, err
 	}
 	t.records[id] = P(r.Clone())
 	i, _ := slices.BinarySearch(t.order, id)
@@ -131,6 +137,9 @@ func (t *table[T, P]) update(ctx context.Context, id string, version int64, fn f
 		return nil, err
 	}
 	*t.version(next) = *t.version(cur) + 1
+	if err := t.change(next, events); err != nil {
+		return nil, err
+	}
 	t.records[id] = P(next.Clone())
 	t.events[id] = append(t.events[id], cloneEvents(events)...)
 	return next, nil

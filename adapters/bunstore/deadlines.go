@@ -1,0 +1,64 @@
+package bunstore
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// DeadlineActions records what the deadline runner has done, by key, in
+// the table deadline_actions. It implements deadlines.State and is safe
+// for concurrent use.
+type DeadlineActions struct {
+	db *DB
+}
+
+// DeadlineActions returns the database's record of the deadline runner.
+func (db *DB) DeadlineActions() *DeadlineActions { return &DeadlineActions{db: db} }
+
+// maxKeysPerQuery keeps a query's parameters well below both engines'
+// limits.
+const maxKeysPerQuery = 500
+
+// Acted returns which of keys have been recorded.
+func (s *DeadlineActions) Acted(ctx context.Context, keys []string) (map[string]bool, error) {
+	out := map[string]bool{}
+	for len(keys) > 0 {
+		n := min(len(keys), maxKeysPerQuery)
+		args := make([]any, n)
+		for i, k := range keys[:n] {
+			args[i] = k
+		}
+		rows, err := s.db.read.QueryContext(ctx, "SELECT action_key FROM deadline_actions WHERE action_key IN ("+strings.TrimSuffix(strings.Repeat("?, ", n), ", ")+")", args...)
+		if err != nil {
+			return nil, fmt.Errorf("bunstore: deadline actions: %w", err)
+		}
+		for rows.Next() {
+			var k string
+			if err := rows.Scan(&k); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("bunstore: deadline actions: %w", err)
+			}
+			out[k] = true
+		}
+		if err := rows.Close(); err != nil {
+			return nil, err
+		}
+		if err := rows.Err(); err != nil {
+			return nil, fmt.Errorf("bunstore: deadline actions: %w", err)
+		}
+		keys = keys[n:]
+	}
+	return out, nil
+}
+
+// Record records key, about subject, as done at at; recording it again
+// changes nothing.
+func (s *DeadlineActions) Record(ctx context.Context, key, subject string, at time.Time) error {
+	_, err := s.db.write.ExecContext(ctx, "INSERT INTO deadline_actions (action_key, subject, acted_at) VALUES (?, ?, ?) ON CONFLICT (action_key) DO NOTHING", key, subject, timeColumn(at))
+	if err != nil {
+		return fmt.Errorf("bunstore: record deadline action %s: %w", key, err)
+	}
+	return nil
+}

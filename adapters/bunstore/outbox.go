@@ -1,0 +1,245 @@
+package bunstore
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"github.com/fourplusn/fourplusn"
+	"github.com/fourplusn/fourplusn/adapters/notify"
+	"github.com/fourplusn/fourplusn/grid"
+	"github.com/fourplusn/fourplusn/hazard"
+	"github.com/fourplusn/fourplusn/mediation"
+	"github.com/fourplusn/fourplusn/mediation/timeline"
+)
+
+// Outbox is the SQL outbox of notifications (table notify_outbox). It
+// implements notify.Outbox and is safe for concurrent use, by dispatchers
+// in several processes too: a claim is a lease written to the row.
+type Outbox struct {
+	db *DB
+}
+
+var _ notify.Outbox = (*Outbox)(nil)
+
+// Outbox returns the database's outbox.
+func (db *DB) Outbox() *Outbox { return &Outbox{db: db} }
+
+// EnableOutbox makes every change to a case or hazard stored through db
+// write the notifications it causes (notify.CaseNotifications,
+// notify.HazardNotifications) into the outbox, in the change's own
+// transaction: a change commits with its notifications or not at all.
+// A program that delivers notifications calls it once after Open. It is
+// off by default so that loading history (Import, examples/gendata) does
+// not notify anyone of events long past; Import writes notifications too
+// while it is on.
+func (db *DB) EnableOutbox() { db.outbox.Store(true) }
+
+func (db *DB) outboxEnabled() bool { return db.outbox.Load() }
+
+// notifyChange writes into the outbox, in tx, the notifications caused by
+// events just appended to record id of kind ("case", "hazard"). The record
+// is read back in tx, as saved with them.
+func (db *DB) notifyChange(ctx context.Context, tx bun.IDB, kind, id string, events []timeline.Event) error {
+	if len(events) == 0 || !db.outboxEnabled() {
+		return nil
+	}
+	table := map[string]string{"case": "cases", "hazard": "hazards"}[kind]
+	if table == "" {
+		return nil
+	}
+	var data string
+	if err := tx.QueryRowContext(ctx, "SELECT data FROM "+table+" WHERE id = ?", id).Scan(&data); err != nil {
+		return fmt.Errorf("read %s %s for its notifications: %w", kind, id, err)
+	}
+	var ns []notify.Notification
+	switch kind {
+	case "case":
+		var c mediation.Case
+		if err := json.Unmarshal([]byte(data), &c); err != nil {
+			return fmt.Errorf("decode case %s: %w", id, err)
+		}
+		ns = notify.CaseNotifications(&c, events)
+	case "hazard":
+		var h hazard.Hazard
+		if err := json.Unmarshal([]byte(data), &h); err != nil {
+			return fmt.Errorf("decode hazard %s: %w", id, err)
+		}
+		ns = notify.HazardNotifications(&h, events)
+	}
+	return insertNotifications(ctx, tx, time.Time{}, ns)
+}
+
+// insertNotifications stores ns, due at next (the zero time: at once),
+// skipping keys already stored.
+func insertNotifications(ctx context.Context, tx bun.IDB, next time.Time, ns []notify.Notification) error {
+	if len(ns) == 0 {
+		return nil
+	}
+	rows := make([]string, len(ns))
+	args := make([]any, 0, 12*len(ns))
+	for i, n := range ns {
+		data, err := json.Marshal(n)
+		if err != nil {
+			return fmt.Errorf("encode notification %s: %w", n.Key, err)
+		}
+		rows[i] = "(?, ?, ?, ?, ?, ?, ?, '', 0, '[]', '', ?)"
+		args = append(args, n.Key, string(n.Township), n.Subject, string(notify.Pending),
+			timeColumn(n.At), timeColumn(next), zeroTime, string(data))
+	}
+	_, err := tx.ExecContext(ctx, "INSERT INTO notify_outbox (dedupe_key, township, subject, state, created_at, next_at, claimed_until, claim, attempts, delivered, last_error, data) VALUES "+
+		strings.Join(rows, ", ")+" ON CONFLICT (dedupe_key) DO NOTHING", args...)
+	return err
+}
+
+// Enqueue stores notifications due at once, skipping keys already stored;
+// see notify.Outbox.
+func (o *Outbox) Enqueue(ctx context.Context, now time.Time, ns ...notify.Notification) error {
+	err := o.db.write.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		return insertNotifications(ctx, tx, now, ns)
+	})
+	if err != nil {
+		return fmt.Errorf("bunstore: enqueue notifications: %w", err)
+	}
+	return nil
+}
+
+// outboxColumns are the columns scanDelivery reads, in its order.
+const outboxColumns = "id, state, attempts, delivered, next_at, last_error, created_at, claim, data"
+
+func scanDelivery(row interface{ Scan(...any) error }) (notify.Delivery, error) {
+	var d notify.Delivery
+	var state, delivered, data string
+	var next, created int64
+	if err := row.Scan(&d.ID, &state, &d.Attempts, &delivered, &next, &d.LastError, &created, &d.Claim, &data); err != nil {
+		return d, err
+	}
+	d.State, d.NextAt, d.CreatedAt = notify.State(state), timeFromColumn(next), timeFromColumn(created)
+	if err := json.Unmarshal([]byte(delivered), &d.Delivered); err != nil {
+		return d, fmt.Errorf("decode delivery %d: %w", d.ID, err)
+	}
+	if err := json.Unmarshal([]byte(data), &d.Notification); err != nil {
+		return d, fmt.Errorf("decode delivery %d: %w", d.ID, err)
+	}
+	return d, nil
+}
+
+// Claim returns and holds up to limit due deliveries, oldest first; see
+// notify.Outbox. On PostgreSQL rows another dispatcher is claiming are
+// skipped, not waited for.
+func (o *Outbox) Claim(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]notify.Delivery, error) {
+	var out []notify.Delivery
+	err := o.db.write.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		out = out[:0]
+		lock := ""
+		if o.db.postgres {
+			lock = " FOR UPDATE SKIP LOCKED"
+		}
+		t := timeColumn(now)
+		rows, err := tx.QueryContext(ctx, "SELECT "+outboxColumns+" FROM notify_outbox WHERE state = ? AND next_at <= ? AND claimed_until <= ? ORDER BY id LIMIT ?"+lock,
+			string(notify.Pending), t, t, limit)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			d, err := scanDelivery(rows)
+			if err != nil {
+				rows.Close()
+				return err
+			}
+			out = append(out, d)
+		}
+		if err := rows.Close(); err != nil {
+			return err
+		}
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		until := timeColumn(now.Add(lease))
+		for i := range out {
+			out[i].Claim = newClaim()
+			if _, err := tx.ExecContext(ctx, "UPDATE notify_outbox SET claimed_until = ?, claim = ? WHERE id = ?", until, out[i].Claim, out[i].ID); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("bunstore: claim deliveries: %w", err)
+	}
+	return out, nil
+}
+
+// Record stores an attempt's result and releases the claim; see
+// notify.Outbox.
+func (o *Outbox) Record(ctx context.Context, id int64, claim string, r notify.Result) error {
+	delivered, err := json.Marshal(r.Delivered)
+	if err != nil {
+		return fmt.Errorf("bunstore: encode delivery %d: %w", id, err)
+	}
+	if r.Delivered == nil {
+		delivered = []byte("[]")
+	}
+	res, err := o.db.write.ExecContext(ctx, "UPDATE notify_outbox SET state = ?, delivered = ?, last_error = ?, next_at = ?, attempts = attempts + 1, claim = '', claimed_until = ? WHERE id = ? AND claim = ? AND claim <> ''",
+		string(r.State), string(delivered), r.LastError, timeColumn(r.NextAt), zeroTime, id, claim)
+	if err != nil {
+		return fmt.Errorf("bunstore: record delivery %d: %w", id, err)
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 1 {
+		return err
+	}
+	var exists int
+	err = o.db.read.QueryRowContext(ctx, "SELECT 1 FROM notify_outbox WHERE id = ?", id).Scan(&exists)
+	if errors.Is(err, sql.ErrNoRows) {
+		return fourplusn.Errorf(fourplusn.NotFound, "delivery %d not found", id)
+	}
+	return fourplusn.Errorf(fourplusn.Conflict, "delivery %d is no longer held by this dispatcher", id)
+}
+
+// Failures returns the township's failed and failing deliveries, newest
+// first; see notify.Outbox.
+func (o *Outbox) Failures(ctx context.Context, township grid.CellID, limit int) ([]notify.Delivery, error) {
+	rows, err := o.db.read.QueryContext(ctx, "SELECT "+outboxColumns+" FROM notify_outbox WHERE township = ? AND (state = ? OR (state = ? AND last_error <> '')) ORDER BY id DESC LIMIT ?",
+		string(township), string(notify.Failed), string(notify.Pending), limit)
+	if err != nil {
+		return nil, fmt.Errorf("bunstore: failed deliveries: %w", err)
+	}
+	defer rows.Close()
+	var out []notify.Delivery
+	for rows.Next() {
+		d, err := scanDelivery(rows)
+		if err != nil {
+			return nil, fmt.Errorf("bunstore: failed deliveries: %w", err)
+		}
+		out = append(out, d)
+	}
+	return out, rows.Err()
+}
+
+// Find returns the delivery of the notification with key; see
+// notify.Outbox.
+func (o *Outbox) Find(ctx context.Context, key string) (notify.Delivery, error) {
+	d, err := scanDelivery(o.db.read.QueryRowContext(ctx, "SELECT "+outboxColumns+" FROM notify_outbox WHERE dedupe_key = ?", key))
+	if errors.Is(err, sql.ErrNoRows) {
+		return d, fourplusn.Errorf(fourplusn.NotFound, "no notification has key %q", key)
+	}
+	if err != nil {
+		return d, fmt.Errorf("bunstore: find delivery %s: %w", key, err)
+	}
+	return d, nil
+}
+
+// newClaim returns a random claim token.
+func newClaim() string {
+	var b [8]byte
+	rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}

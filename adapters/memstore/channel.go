@@ -1,0 +1,82 @@
+package memstore
+
+import (
+	"context"
+	"slices"
+	"sync"
+
+	"github.com/fourplusn/fourplusn"
+	"github.com/fourplusn/fourplusn/adapters/wecom"
+)
+
+// ChannelMessages keeps the messages received on intake channels in
+// memory. It implements wecom.Inbox and is safe for concurrent use.
+type ChannelMessages struct {
+	mu     sync.Mutex
+	byID   map[string]wecom.Message
+	source map[string]string // channel + "\x00" + source ID → message ID
+	order  []string          // IDs in the order received
+}
+
+var _ wecom.Inbox = (*ChannelMessages)(nil)
+
+// NewChannelMessages returns an empty inbox.
+func NewChannelMessages() *ChannelMessages {
+	return &ChannelMessages{byID: map[string]wecom.Message{}, source: map[string]string{}}
+}
+
+// Receive stores m unless its channel's message ID is stored; see
+// wecom.Inbox.
+func (s *ChannelMessages) Receive(ctx context.Context, m wecom.Message) (wecom.Message, bool, error) {
+	if err := ctx.Err(); err != nil {
+		return wecom.Message{}, false, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	k := m.Channel.String() + "\x00" + m.SourceID
+	if id, ok := s.source[k]; ok {
+		return cloneMessage(s.byID[id]), false, nil
+	}
+	if _, dup := s.byID[m.ID]; dup {
+		return wecom.Message{}, false, fourplusn.Errorf(fourplusn.Conflict, "message %s already exists", m.ID)
+	}
+	s.byID[m.ID], s.source[k] = cloneMessage(m), m.ID
+	s.order = append(s.order, m.ID)
+	return cloneMessage(m), true, nil
+}
+
+// Settle stores what became of m; see wecom.Inbox.
+func (s *ChannelMessages) Settle(ctx context.Context, m wecom.Message) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	cur, ok := s.byID[m.ID]
+	if !ok {
+		return fourplusn.Errorf(fourplusn.NotFound, "message %s not found", m.ID)
+	}
+	s.byID[m.ID] = cloneMessage(wecom.Settled(cur, m))
+	return nil
+}
+
+// List returns messages in status, newest first; see wecom.Inbox.
+func (s *ChannelMessages) List(ctx context.Context, status wecom.Status, limit int) ([]wecom.Message, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []wecom.Message
+	for i := len(s.order) - 1; i >= 0 && len(out) < limit; i-- {
+		if m := s.byID[s.order[i]]; m.Status == status {
+			out = append(out, cloneMessage(m))
+		}
+	}
+	return out, nil
+}
+
+func cloneMessage(m wecom.Message) wecom.Message {
+	m.Missing = slices.Clone(m.Missing)
+	return m
+}

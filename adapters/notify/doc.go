@@ -1,0 +1,31 @@
+// Package notify tells people what they must know about cases and hazards,
+// and makes sure they are told: nothing waits unseen, nothing is lost.
+//
+// A change to a case or hazard causes Notifications: the first responder
+// is told of the case's progress until a competent handler has accepted it
+// (first-inquiry responsibility, 首问负责制), the posts that must act next
+// are told what waits for them, and the duty officers are alerted to what
+// is grave. CaseNotifications and HazardNotifications derive them from the
+// change's timeline events; they are pure functions, so a store can call
+// them inside the transaction that saves the change and write the
+// notifications to its outbox in the same write (adapters/bunstore and
+// adapters/memstore do, once EnableOutbox is called). A notification is
+// never sent from inside a change: a change that rolls back leaves nothing
+// to send, and one that commits leaves its notifications behind for sure.
+//
+// A Dispatcher then delivers what the Outbox holds to its Notifiers — a
+// signed JSON webhook, a WeCom group robot, the log — with retries and
+// exponential backoff with jitter. Delivery is at least once: a dispatcher
+// that stops between sending and recording sends again, so every message
+// carries the notification's Key for the receiver to drop duplicates.
+// What could not be delivered stays in the outbox, marked failed, where the
+// duty officers see it (Outbox.Failures).
+//
+// Notifications name their recipients by member or by post (the duty
+// officers of a township, the posts of a cell that may accept); the
+// Dispatcher resolves them to people through a Directory when it delivers,
+// so a notification written before a post changed hands reaches whoever
+// holds it when it goes out. Texts carry no personal data: cases are named
+// by ID, and phone numbers appear only as mentions in a WeCom group or,
+// masked, in the log.
+package notify
