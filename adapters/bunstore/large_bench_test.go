@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/fourplusn/fourplusn/adapters/bunstore"
+	"github.com/fourplusn/fourplusn/adapters/memstore"
 	"github.com/fourplusn/fourplusn/grid"
 	"github.com/fourplusn/fourplusn/mediation"
 	"github.com/fourplusn/fourplusn/stats"
@@ -93,4 +94,37 @@ func BenchmarkLargeMonthlyReport(b *testing.B) {
 			b.Fatal(err, r.Current.Registered)
 		}
 	})
+}
+
+// BenchmarkLargeRegister is BenchmarkRegister on the generated database:
+// intake as the tables and their indexes grow.
+func BenchmarkLargeRegister(b *testing.B) {
+	db, sector := openLarge(b)
+	ctx := context.Background()
+	tree, err := grid.LoadTree(ctx, db.Grid(), grid.DefaultTitles)
+	require.NoError(b, err)
+	below, err := tree.Descendants(sector.Cell())
+	require.NoError(b, err)
+	var cell grid.Cell
+	for _, c := range below {
+		if c.Level() > cell.Level() {
+			cell = c
+		}
+	}
+	head := grid.Member{ID: "bench-head", Name: "王某", Phone: "13900000000", Department: grid.DeptGrid,
+		Posts: []grid.Post{{Role: grid.GridHead, Cell: cell.Path}}}
+	svc, err := mediation.NewService(db.Cases(), memstore.Grid{Tree: tree}, grid.DefaultPolicy(), mediation.DefaultRules())
+	require.NoError(b, err)
+	in := mediation.Intake{
+		Channel: mediation.ChannelGridHead, Category: mediation.Neighbour, Location: cell.ID,
+		Applicants:  []mediation.Party{{Name: "王某某", Phone: "13900001111"}},
+		Respondents: []mediation.Party{{Name: "张某某"}},
+		Facts:       "两家因排水沟堵塞互相指责，多次争吵。",
+	}
+	for b.Loop() {
+		if _, err := svc.Register(ctx, head.Actor(), in); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "cases/s")
 }
