@@ -1,0 +1,135 @@
+// Package pilot is the pilot server's program: it opens the database,
+// wires the domain services, loads the demo township on first start, and
+// serves the web pages in Chinese beside the JSON API.
+package pilot
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/fourplusn/fourplusn/adapters/bunstore"
+	"github.com/fourplusn/fourplusn/adapters/memstore"
+	"github.com/fourplusn/fourplusn/grid"
+	"github.com/fourplusn/fourplusn/hazard"
+	"github.com/fourplusn/fourplusn/mediation"
+	"github.com/fourplusn/fourplusn/stats"
+)
+
+// App is an open pilot: the database, the grid loaded from it, and the
+// services every page and API route goes through.
+type App struct {
+	DB      *bunstore.DB
+	Tree    *grid.Tree
+	Members []grid.Member
+	Policy  *grid.Policy
+	Cases   *mediation.Service
+	Hazards *hazard.Service
+	Stats   *stats.Service
+	Logger  *slog.Logger
+	// Now is the clock of the pages (waiting times, overdue marks); the
+	// services keep their own, which is the same by default.
+	Now func() time.Time
+}
+
+// Open opens the database dsn names, creates the pilot's own tables, seeds
+// the demo township if the database has never been seeded, and loads the
+// grid. seeded reports whether this call seeded it.
+func Open(ctx context.Context, dsn string, logger *slog.Logger) (app *App, seeded bool, err error) {
+	db, err := bunstore.Open(ctx, dsn)
+	if err != nil {
+		return nil, false, fmt.Errorf("open database: %w", err)
+	}
+	defer func() {
+		if err != nil {
+			db.Close()
+		}
+	}()
+	if err := createTables(ctx, db.Bun()); err != nil {
+		return nil, false, err
+	}
+	seeded, err = seedOnce(ctx, db, logger)
+	if err != nil {
+		return nil, false, err
+	}
+	app, err = wire(ctx, db, logger)
+	if err != nil {
+		return nil, false, err
+	}
+	return app, seeded, nil
+}
+
+// wire loads the grid from db and builds the services on it.
+func wire(ctx context.Context, db *bunstore.DB, logger *slog.Logger) (*App, error) {
+	tree, err := grid.LoadTree(ctx, db.Grid(), grid.DefaultTitles)
+	if err != nil {
+		return nil, fmt.Errorf("load grid: %w", err)
+	}
+	var members []grid.Member
+	for _, root := range tree.Roots() {
+		ms, err := db.Grid().Members(ctx, root.ID)
+		if err != nil {
+			return nil, fmt.Errorf("load members: %w", err)
+		}
+		members = append(members, ms...)
+	}
+	app := &App{DB: db, Tree: tree, Members: members, Policy: grid.DefaultPolicy(), Logger: logger, Now: time.Now}
+	if err := app.services(memstore.Grid{Tree: tree}); err != nil {
+		return nil, err
+	}
+	return app, nil
+}
+
+// services builds the domain services on the app's database.
+func (a *App) services(cells mediation.Cells) error {
+	cases, err := mediation.NewService(a.DB.Cases(), cells, a.Policy, mediation.DefaultRules())
+	if err != nil {
+		return fmt.Errorf("case service: %w", err)
+	}
+	hazards, err := hazard.NewService(a.DB.Hazards(), cells, a.Policy, hazard.DefaultRules(), cases)
+	if err != nil {
+		return fmt.Errorf("hazard service: %w", err)
+	}
+	a.Cases, a.Hazards = cases, hazards
+	a.Stats = &stats.Service{
+		Source: a.DB.Stats(), Indicators: a.DB.Indicators(), Cells: cells, Policy: a.Policy,
+		Cases: a.DB.Cases(), CaseRules: cases.Rules, Hazards: a.DB.Hazards(), HazardRules: hazards.Rules,
+	}
+	return nil
+}
+
+// Close closes the database.
+func (a *App) Close() error { return a.DB.Close() }
+
+// Member returns the member id of the loaded grid.
+func (a *App) Member(id string) (grid.Member, bool) {
+	for _, m := range a.Members {
+		if string(m.ID) == id {
+			return m, true
+		}
+	}
+	return grid.Member{}, false
+}
+
+// MemberName returns the name of member id, or id itself for an actor
+// who is no member (a resident, the system).
+func (a *App) MemberName(id string) string {
+	if m, ok := a.Member(id); ok {
+		return m.Name
+	}
+	return id
+}
+
+// CellName returns the name of the cell a path ends in, or the path itself
+// if the tree has no such cell.
+func (a *App) CellName(p grid.Path) string {
+	if p.IsZero() {
+		return ""
+	}
+	c, err := a.Tree.Cell(p.Cell())
+	if err != nil {
+		return p.String()
+	}
+	return c.Name
+}

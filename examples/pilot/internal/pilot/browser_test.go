@@ -1,0 +1,289 @@
+package pilot_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/chromedp"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/fourplusn/fourplusn/examples/pilot/internal/pilot"
+	"github.com/fourplusn/fourplusn/grid/gridtest"
+	"github.com/fourplusn/fourplusn/stats"
+)
+
+// chromium returns the path of an installed Chromium, or skips the test
+// with the reason when there is none. In CI (CI set), a missing Chromium
+// fails the test instead: .ci/run installs it.
+func chromium(t *testing.T) string {
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	if os.Getenv("CI") != "" {
+		t.Fatal("no Chromium installed (looked for chromium, chromium-browser, google-chrome); .ci/run installs Debian's chromium")
+	}
+	t.Skip("browser tests skipped: no Chromium installed (looked for chromium, chromium-browser, google-chrome); on Debian: apt-get install chromium")
+	return ""
+}
+
+// newPilot starts the pilot on a fresh SQLite file, as the program does.
+func newPilot(t *testing.T) (*pilot.App, *httptest.Server) {
+	t.Helper()
+	ctx := context.Background()
+	app, seeded, err := pilot.Open(ctx, filepath.Join(t.TempDir(), "pilot.db"), slog.New(slog.NewTextHandler(io.Discard, nil)))
+	require.NoError(t, err)
+	require.True(t, seeded, "a fresh database is seeded")
+	srv, err := pilot.NewServer(app)
+	require.NoError(t, err)
+	ts := httptest.NewServer(srv)
+	t.Cleanup(func() {
+		srv.Shutdown()
+		ts.Close()
+		app.Close()
+	})
+	return app, ts
+}
+
+// screenshots returns the directory the browser test writes its
+// screenshots to: $PILOT_SCREENSHOTS if set, else a new temporary
+// directory that outlives the test, named in the log.
+func screenshots(t *testing.T) string {
+	dir := os.Getenv("PILOT_SCREENSHOTS")
+	if dir == "" {
+		var err error
+		dir, err = os.MkdirTemp("", "pilot-screenshots-")
+		require.NoError(t, err)
+	} else {
+		require.NoError(t, os.MkdirAll(dir, 0o755))
+	}
+	t.Logf("screenshots of each step are written to %s", dir)
+	return dir
+}
+
+// browser starts a headless Chromium with a fresh profile and returns two
+// tabs with separate cookies: the resident's phone and the staff's desk.
+func browser(t *testing.T, exe string) (resident, staff context.Context) {
+	profile, err := os.MkdirTemp("", "pilot-chromium-")
+	require.NoError(t, err)
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(exe),
+		chromedp.Flag("headless", true),
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.NoFirstRun,
+		chromedp.Flag("disable-sync", true),
+		chromedp.UserDataDir(profile),
+	}
+	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	root, cancelRoot := chromedp.NewContext(alloc)
+	require.NoError(t, chromedp.Do(root), "start Chromium")
+	resident, cancelResident := chromedp.NewContext(root, chromedp.WithNewBrowserContext())
+	staff, cancelStaff := chromedp.NewContext(root, chromedp.WithNewBrowserContext())
+	// Open the tabs now, on their own contexts: a tab opened by a step's
+	// context with a timeout would close when that step ends.
+	require.NoError(t, chromedp.Do(resident), "open the resident's tab")
+	require.NoError(t, chromedp.Do(staff), "open the staff's tab")
+	t.Cleanup(func() {
+		cancelStaff()
+		cancelResident()
+		cancelRoot()
+		cancelAlloc()
+		// Chromium's helpers may still write for a moment after it exits.
+		for range 50 {
+			if os.RemoveAll(profile) == nil {
+				return
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+	})
+	return resident, staff
+}
+
+// shot writes a full-page PNG screenshot of the tab.
+func shot(t *testing.T, ctx context.Context, dir, name string) {
+	t.Helper()
+	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	require.NoError(t, err, "screenshot %s", name)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, name+".png"), png, 0o644))
+}
+
+func do(t *testing.T, ctx context.Context, step string, actions ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	tctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+	defer cancel()
+	if err := chromedp.Do(tctx, actions...); err != nil {
+		// Say where the browser was and what it showed.
+		dctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+		defer cancel()
+		url, _ := chromedp.Run(dctx, chromedp.Location())
+		body, _ := chromedp.Run(dctx, chromedp.Text(chromedp.CSS("main")))
+		t.Fatalf("%s: %v\nat %s showing:\n%s", step, err, url, body)
+	}
+}
+
+// click clicks what navigates to another page, and waits for that page
+// to load: a query started before the new page would look at the old one.
+func click(t *testing.T, ctx context.Context, step, sel string) {
+	t.Helper()
+	tctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+	defer cancel()
+	resp, err := chromedp.RunResponse(tctx, chromedp.Click(chromedp.CSS(sel)))
+	require.NoError(t, err, step)
+	require.Less(t, resp.Status, int64(400), "%s: status %d", step, resp.Status)
+}
+
+func text(t *testing.T, ctx context.Context, sel string) string {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+	defer cancel()
+	s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
+	require.NoError(t, err, "text of %s", sel)
+	return strings.TrimSpace(s)
+}
+
+func login(t *testing.T, ctx context.Context, base, id string) {
+	t.Helper()
+	do(t, ctx, "login as "+id,
+		chromedp.Navigate(base+"/login"),
+		chromedp.SendKeys(chromedp.CSS("#login-id"), id),
+		chromedp.SendKeys(chromedp.CSS("#password"), pilot.DemoPassword),
+	)
+	click(t, ctx, "login as "+id, "#login-submit")
+	do(t, ctx, "signed in as "+id, chromedp.WaitVisible(chromedp.CSS("span.me")))
+}
+
+// TestBrowserFlow follows one dispute through the pilot in a real browser:
+// a resident applies on a phone and gets a tracking code; the duty officer,
+// whose console is open, sees it arrive without reloading, accepts it and
+// routes it to the village committee; the committee's head accepts it,
+// records a session and a written agreement; the agreement prints; and
+// the level-1 head's dashboard counts the new case and its agreement.
+func TestBrowserFlow(t *testing.T) {
+	exe := chromium(t)
+	app, ts := newPilot(t)
+	dir := screenshots(t)
+	residentTab, staffTab := browser(t, exe)
+	base := ts.URL
+
+	// The figures before, as the level-1 head's dashboard counts them.
+	secretary, _ := app.Member("gc-secretary")
+	before, err := app.Stats.Report(context.Background(), secretary.Actor(), gridtest.GuchengID, stats.Month, time.Now())
+	require.NoError(t, err)
+
+	// The duty officer opens the console and waits for the live stream.
+	do(t, staffTab, "desk viewport", chromedp.EmulateViewport(1280, 900))
+	login(t, staffTab, base, "gc-duty-1")
+	do(t, staffTab, "console is live", chromedp.Navigate(base+"/console"), chromedp.WaitVisible(chromedp.CSS("#live.on")))
+	shot(t, staffTab, dir, "01-console-before")
+
+	// A resident applies from a phone.
+	do(t, residentTab, "apply",
+		chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2), chromedp.EmulateMobile),
+		chromedp.Navigate(base+"/apply"),
+		chromedp.SendKeys(chromedp.CSS("#name"), "试点申请人"),
+		chromedp.SendKeys(chromedp.CSS("#phone"), "13912345678"),
+		chromedp.SendKeys(chromedp.CSS("#respondent"), "试点被申请人"),
+		chromedp.SetValue(chromedp.CSS("#category"), "neighbour"),
+		chromedp.SetValue(chromedp.CSS("#location"), "mayuan-1"),
+		chromedp.SendKeys(chromedp.CSS("#facts"), "邻居在公共过道堆放柴草，多次协商未果。"),
+	)
+	shot(t, residentTab, dir, "02-resident-apply")
+	click(t, residentTab, "submit", "#submit")
+	code := text(t, residentTab, "#code")
+	require.NotEmpty(t, code, "a tracking code")
+	shot(t, residentTab, dir, "03-resident-code")
+	click(t, residentTab, "track", "#track")
+	assert.Equal(t, "待受理", text(t, residentTab, "#state"))
+
+	// It arrives at the console without a reload: the page's own list
+	// is replaced by the live update.
+	item := fmt.Sprintf(`article[data-code=%q]`, code)
+	do(t, staffTab, "the application arrives live", chromedp.WaitVisible(chromedp.CSS(item)))
+	url, err := chromedp.Run(staffTab, chromedp.Location())
+	require.NoError(t, err)
+	assert.Equal(t, base+"/console", url, "no navigation happened")
+	shot(t, staffTab, dir, "04-console-arrived")
+	id, err := chromedp.Run(staffTab, chromedp.AttributeValue(chromedp.CSS(item), "id"))
+	require.NoError(t, err)
+	caseID := strings.TrimPrefix(id.Value, "case-")
+
+	// Accept at the console, then route to the village committee.
+	click(t, staffTab, "accept", item+" button.accept")
+	do(t, staffTab, "accepted: gone from the console", chromedp.WaitNotPresent(chromedp.CSS(item)))
+	do(t, staffTab, "open the case",
+		chromedp.Navigate(base+"/cases/"+caseID),
+		chromedp.SetValue(chromedp.CSS(`form[action$="/transfer"] select[name=to]`), "mayuan"),
+	)
+	click(t, staffTab, "route", `form[action$="/transfer"] button`)
+	assert.Equal(t, "待受理", text(t, staffTab, "#case-state"), "routed: waiting for the committee to accept")
+	shot(t, staffTab, dir, "05-routed")
+
+	// The committee's head accepts, records a session and an agreement.
+	click(t, staffTab, "logout", `form[action="/logout"] button`)
+	login(t, staffTab, base, "mayuan-head")
+	do(t, staffTab, "open the case", chromedp.Navigate(base+"/cases/"+caseID))
+	click(t, staffTab, "head accepts", "#do-accept")
+	do(t, staffTab, "session",
+		chromedp.SetValue(chromedp.CSS("#session-place"), "village_committee"),
+		chromedp.SendKeys(chromedp.CSS("#session-notes"), "在村委会听取双方意见，约定清理过道。"),
+		chromedp.SetValue(chromedp.CSS("#session-outcome"), "settled"),
+	)
+	click(t, staffTab, "save the session", "#do-session")
+	assert.Equal(t, "调解中", text(t, staffTab, "#case-state"))
+	assert.Contains(t, text(t, staffTab, "#sessions"), "约定清理过道")
+	shot(t, staffTab, dir, "06-session")
+	do(t, staffTab, "agreement",
+		chromedp.SendKeys(chromedp.CSS("#agreement-disputes"), "公共过道堆放柴草"),
+		chromedp.SendKeys(chromedp.CSS("#agreement-terms"), "被申请人三日内清理过道，今后不再堆放。"),
+		chromedp.SendKeys(chromedp.CSS("#agreement-amount"), "200"),
+	)
+	click(t, staffTab, "save the agreement", "#do-agreement")
+	assert.Equal(t, "已达成协议", text(t, staffTab, "#case-state"))
+	shot(t, staffTab, dir, "07-agreed")
+
+	// The agreement prints.
+	click(t, staffTab, "open the agreement", "#print-agreement")
+	doc := text(t, staffTab, "#agreement-text")
+	assert.Contains(t, doc, "人民调解协议书")
+	assert.Contains(t, doc, "试点申请人")
+	assert.Contains(t, doc, "贰佰元", "the amount in words")
+	shot(t, staffTab, dir, "08-agreement")
+	pdf, err := chromedp.Run(staffTab, chromedp.Action[[]byte](func(ctx context.Context, _ *chromedp.Target) ([]byte, error) {
+		res, err := chromedp.Call(ctx, page.PrintToPDF, page.PrintToPDFParams{})
+		if err != nil {
+			return nil, err
+		}
+		return res.Data, nil
+	}))
+	require.NoError(t, err, "print to PDF")
+	require.True(t, strings.HasPrefix(string(pdf), "%PDF"), "a PDF")
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "09-agreement.pdf"), pdf, 0o644))
+
+	// The level-1 head's dashboard counts the new case and its agreement.
+	click(t, staffTab, "logout", `form[action="/logout"] button`)
+	login(t, staffTab, base, "gc-secretary")
+	do(t, staffTab, "dashboard", chromedp.Navigate(base+"/dashboard"), chromedp.WaitVisible(chromedp.CSS("#kpi-registered")))
+	registered, err := strconv.ParseInt(text(t, staffTab, "#kpi-registered"), 10, 64)
+	require.NoError(t, err)
+	agreed, err := strconv.ParseInt(text(t, staffTab, "#kpi-agreed"), 10, 64)
+	require.NoError(t, err)
+	assert.Equal(t, before.Current.Registered+1, registered, "the new application is counted")
+	assert.Equal(t, before.Current.Agreed+1, agreed, "its agreement is counted")
+	shot(t, staffTab, dir, "10-dashboard")
+}

@@ -1,0 +1,210 @@
+package pilot
+
+import (
+	"bytes"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/fourplusn/fourplusn"
+	"github.com/fourplusn/fourplusn/grid"
+	"github.com/fourplusn/fourplusn/mediation"
+)
+
+// allowed are the actions a member may take on a case now: the policy
+// must grant them at the right cell and the case's state must admit them.
+// The service checks both again; this only decides which forms to show.
+type allowed struct {
+	Accept, Transfer, Join, Session, Agreement, FollowUp, Close, Escalate, Review bool
+}
+
+func (s *Server) allowed(actor grid.Actor, c *mediation.Case) allowed {
+	can := func(a grid.Action, cell grid.Path) bool {
+		return s.app.Policy.Can(actor, a, grid.Target{Cell: cell, Owner: c.Applicant}) == nil
+	}
+	h := c.Handling
+	open := c.State == mediation.Registered || c.State == mediation.Accepted || c.State == mediation.Mediating
+	working := c.State == mediation.Accepted || c.State == mediation.Mediating
+	outcome := (c.State == mediation.Agreed && len(c.FollowUps) > 0) || c.State == mediation.Failed || c.State == mediation.Withdrawn || c.State == mediation.TransferredOut
+	var review bool
+	if c.Escalation != nil {
+		if to, err := grid.ParsePath(c.Escalation.To); err == nil {
+			review = can(grid.ApproveEscalation, to)
+		}
+	}
+	return allowed{
+		Accept:    c.State == mediation.Registered && can(grid.Accept, h),
+		Transfer:  open && can(grid.Transfer, h),
+		Join:      working && can(grid.Mediate, h),
+		Session:   working && can(grid.Mediate, h),
+		Agreement: c.State == mediation.Mediating && can(grid.Mediate, h),
+		FollowUp:  c.State == mediation.Agreed && can(grid.Mediate, h),
+		Close:     outcome && can(grid.Close, h),
+		Escalate:  open && c.Escalation == nil && h.Level() > 1 && can(grid.Escalate, h),
+		Review:    review,
+	}
+}
+
+func (s *Server) casePage(w http.ResponseWriter, r *http.Request, m grid.Member) {
+	actor := m.Actor()
+	id := mediation.ID(r.PathValue("id"))
+	c, err := s.app.Cases.Get(r.Context(), actor, id)
+	if err != nil {
+		s.failErr(w, r, err)
+		return
+	}
+	events, err := s.app.Cases.Timeline(r.Context(), actor, id)
+	if err != nil {
+		s.failErr(w, r, err)
+		return
+	}
+	places := []map[string]string{}
+	for _, p := range []mediation.Place{mediation.PlaceVillageCommittee, mediation.PlaceHome, mediation.PlaceField, mediation.PlaceStation, mediation.PlaceOnline} {
+		places = append(places, map[string]string{"ID": p.String(), "Label": placeNames[p]})
+	}
+	s.render(w, r, http.StatusOK, "case", map[string]any{
+		"Title": "案件 " + string(c.ID), "Case": c, "Events": events, "Can": s.allowed(actor, c),
+		"Where": s.where(c), "Handling": s.app.CellName(c.Handling), "Now": s.app.Now(),
+		"Overdue": c.State.Open() && c.Overdue(s.app.Now()), "Places": places,
+		"Targets": s.places(actor.Township, 2, 3, 4), "Tree": s.app.Tree,
+	})
+}
+
+// caseAction does one action on a case from its page's forms, then shows
+// the case again (post/redirect/get, so a reload does not repeat it).
+func (s *Server) caseAction(w http.ResponseWriter, r *http.Request, m grid.Member) {
+	ctx, actor, f := r.Context(), m.Actor(), r.PostForm
+	id := mediation.ID(r.PathValue("id"))
+	version, err := strconv.ParseInt(f.Get("version"), 10, 64)
+	if err != nil {
+		s.failErr(w, r, fourplusn.FieldError("version", "the form has no version of the case"))
+		return
+	}
+	svc, now := s.app.Cases, s.app.Now()
+	text := func(k string) string { return strings.TrimSpace(f.Get(k)) }
+	var c *mediation.Case
+	switch r.PathValue("action") {
+	case "accept":
+		c, err = svc.Accept(ctx, actor, id, version)
+	case "transfer":
+		c, err = svc.Transfer(ctx, actor, id, version, grid.CellID(text("to")), orDefault(text("reason"), "按管辖分派"))
+	case "join":
+		c, err = svc.Join(ctx, actor, id, version, mediation.Participant{Department: text("department"), Body: text("body"), Name: text("name"), Role: text("role")})
+	case "session":
+		place, perr := mediation.ParsePlace(text("place"))
+		if perr != nil {
+			err = fourplusn.WithField("place", perr)
+			break
+		}
+		outcome := mediation.Progress
+		switch text("outcome") {
+		case "settled":
+			outcome = mediation.Settled
+		case "no_progress":
+			outcome = mediation.NoProgress
+		}
+		c, err = svc.RecordSession(ctx, actor, id, version, mediation.Session{
+			At: now, Place: place, PlaceNote: text("place_note"), Attendees: splitNames(text("attendees")), Notes: text("notes"), Outcome: outcome,
+		})
+	case "agreement":
+		c, err = s.recordAgreement(r, actor, m, id, version)
+	case "followup":
+		c, err = svc.FollowUp(ctx, actor, id, version, mediation.FollowUp{Performed: f.Get("performed") != "", Notes: text("notes")})
+	case "close":
+		c, err = svc.Close(ctx, actor, id, version, text("note"))
+	case "escalate":
+		c, err = svc.Escalate(ctx, actor, id, version, text("reason"))
+	case "approve":
+		c, err = svc.ApproveEscalation(ctx, actor, id, version)
+	case "return":
+		c, err = svc.ReturnEscalation(ctx, actor, id, version, text("instructions"))
+	default:
+		s.fail(w, r, http.StatusNotFound, "没有这个操作。")
+		return
+	}
+	if err != nil {
+		s.failErr(w, r, err)
+		return
+	}
+	s.hub.Publish()
+	back := "/cases/" + string(c.ID)
+	if f.Get("back") == "console" {
+		back = "/console"
+	}
+	http.Redirect(w, r, back, http.StatusSeeOther)
+}
+
+// recordAgreement records the agreement of the form: a written one signed
+// by every party on the spot, with the member as mediator and the
+// committee's seal, or an oral one the member records.
+func (s *Server) recordAgreement(r *http.Request, actor grid.Actor, m grid.Member, id mediation.ID, version int64) (*mediation.Case, error) {
+	ctx, f, now := r.Context(), r.PostForm, s.app.Now()
+	c, err := s.app.Cases.Get(ctx, actor, id)
+	if err != nil {
+		return nil, err
+	}
+	a := mediation.Agreement{
+		Form: mediation.Written, Number: strings.TrimSpace(f.Get("number")), Facts: c.Facts,
+		Disputes: strings.TrimSpace(f.Get("disputes")), Responsibilities: strings.TrimSpace(f.Get("responsibilities")),
+		Terms: strings.TrimSpace(f.Get("terms")), Manner: strings.TrimSpace(f.Get("manner")), Place: strings.TrimSpace(f.Get("place")),
+		Mediator: m.Name, MediatorSignedAt: now, Committee: s.committee(c), Sealed: true,
+	}
+	if f.Get("form") == "oral" {
+		a = mediation.Agreement{Form: mediation.Oral, Facts: c.Facts, Disputes: a.Disputes, Terms: a.Terms, Mediator: m.Name}
+	} else {
+		a.PerformBy = now.AddDate(0, 0, 30)
+		for _, p := range c.Parties() {
+			a.Signatures = append(a.Signatures, mediation.Signature{Party: p.Name, Mark: mediation.Signed, At: now})
+		}
+	}
+	if v := strings.TrimSpace(f.Get("amount")); v != "" && len(c.Applicants) > 0 && len(c.Respondents) > 0 {
+		amount, err := strconv.ParseFloat(v, 64)
+		if err != nil || amount <= 0 || amount > 1e9 {
+			return nil, fourplusn.FieldError("amount", "the amount must be a positive number of yuan")
+		}
+		a.Payments = []mediation.Payment{{Payer: c.Respondents[0].Name, Payee: c.Applicants[0].Name, Amount: int64(amount*100 + 0.5), Due: now.AddDate(0, 0, 30)}}
+	}
+	return s.app.Cases.RecordAgreement(ctx, actor, id, version, a)
+}
+
+// committee names the people's mediation committee of the case's township.
+func (s *Server) committee(c *mediation.Case) string {
+	if t, err := s.app.Tree.Cell(c.Township); err == nil {
+		return t.Name + "人民调解委员会"
+	}
+	return "人民调解委员会"
+}
+
+// agreement shows the case's agreement as the printable 人民调解协议书.
+func (s *Server) agreement(w http.ResponseWriter, r *http.Request, m grid.Member) {
+	c, err := s.app.Cases.Get(r.Context(), m.Actor(), mediation.ID(r.PathValue("id")))
+	if err != nil {
+		s.failErr(w, r, err)
+		return
+	}
+	if c.Agreement == nil {
+		s.fail(w, r, http.StatusNotFound, "该案件尚未达成调解协议。")
+		return
+	}
+	var buf bytes.Buffer
+	if err := c.Agreement.Render(&buf, c); err != nil {
+		s.failErr(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "agreement", map[string]any{"Title": "人民调解协议书", "Case": c, "Text": buf.String(), "Print": true})
+}
+
+func orDefault(v, d string) string {
+	if v == "" {
+		return d
+	}
+	return v
+}
+
+// splitNames splits a list of names typed with any of the usual
+// separators.
+func splitNames(s string) []string {
+	return strings.FieldsFunc(s, func(r rune) bool {
+		return r == ',' || r == '，' || r == '、' || r == ';' || r == '；' || r == ' ' || r == '\n'
+	})
+}

@@ -1,0 +1,147 @@
+package pilot
+
+import (
+	"fmt"
+	"html/template"
+	"time"
+
+	"github.com/fourplusn/fourplusn/grid"
+	"github.com/fourplusn/fourplusn/hazard"
+	"github.com/fourplusn/fourplusn/mediation"
+	"github.com/fourplusn/fourplusn/stats"
+)
+
+// The Chinese names the pages show for the domain's stable names.
+var (
+	stateNames = map[mediation.State]string{
+		mediation.Registered: "待受理", mediation.Accepted: "已受理", mediation.Mediating: "调解中",
+		mediation.Agreed: "已达成协议", mediation.Failed: "调解未成", mediation.Withdrawn: "已撤回",
+		mediation.Rejected: "不予受理", mediation.TransferredOut: "已移交", mediation.Closed: "已结案",
+	}
+	categoryNames = map[mediation.Category]string{
+		mediation.Neighbour: "邻里纠纷", mediation.Homestead: "宅基地·土地", mediation.Family: "婚姻家庭",
+		mediation.Injury: "人身损害赔偿", mediation.Debt: "债务", mediation.Labour: "劳动",
+		mediation.Tenancy: "房屋租赁·物业", mediation.OtherDispute: "其他",
+	}
+	// categoryOrder is the order of the application form's choices.
+	categoryOrder = []mediation.Category{
+		mediation.Neighbour, mediation.Homestead, mediation.Family, mediation.Injury,
+		mediation.Debt, mediation.Labour, mediation.Tenancy, mediation.OtherDispute,
+	}
+	channelNames = map[mediation.Channel]string{
+		mediation.ChannelGridHead: "网格长上报", mediation.ChannelOnline: "在线申请", mediation.ChannelWeCom: "企业微信",
+		mediation.ChannelWeChat: "微信群", mediation.ChannelPolice: "社区民警", mediation.ChannelWalkIn: "来访",
+		mediation.ChannelReferral: "移送", mediation.ChannelScreening: "主动排查（吹哨）",
+	}
+	gradeNames   = map[mediation.Grade]string{mediation.Simple: "绿色·简易", mediation.Ordinary: "黄色·一般", mediation.Major: "红色·重大"}
+	gradeClasses = map[mediation.Grade]string{mediation.Simple: "green", mediation.Ordinary: "yellow", mediation.Major: "red"}
+	placeNames   = map[mediation.Place]string{
+		mediation.PlaceField: "田间地头", mediation.PlaceHome: "当事人家中", mediation.PlaceVillageCommittee: "村委会",
+		mediation.PlaceStation: "派出所·司法所", mediation.PlaceOnline: "线上",
+	}
+	outcomeNames = map[mediation.Outcome]string{mediation.Progress: "有进展", mediation.NoProgress: "无进展", mediation.Settled: "达成一致"}
+	hazardNames  = map[hazard.Category]string{
+		hazard.Fire: "消防", hazard.Electrical: "用电", hazard.Structural: "房屋·建筑结构", hazard.Gas: "燃气",
+		hazard.Traffic: "交通", hazard.Flood: "防汛", hazard.DisputeLead: "矛盾纠纷线索", hazard.Other: "其他",
+	}
+	hazardStates = map[hazard.State]string{hazard.Open: "待整改", hazard.Rectified: "待验收", hazard.Closed: "已销号", hazard.Converted: "已转为案件"}
+	eventNames   = map[string]string{
+		"registered": "登记", "accepted": "受理", "rejected": "不予受理", "team.joined": "加入调解团队",
+		"session.recorded": "记录调解", "agreement.recorded": "达成调解协议", "failed": "调解未成", "withdrawn": "撤回",
+		"escalation.submitted": "呈报上级", "escalation.approved": "上级接手", "escalation.returned": "上级退回",
+		"transferred": "分派", "transferred_out": "移交外部", "extended": "延期", "risk.raised": "风险升级",
+		"followup.recorded": "回访", "closed": "结案",
+		"reported": "上报隐患", "rectified": "整改", "verification.passed": "验收通过", "verification.failed": "验收未通过", "converted": "转为案件",
+	}
+	departmentNames = map[string]string{"police": "公安", "justice": "司法", "grid": "网格", "mediation_committee": "民调", "partner": "N方"}
+	statusNames     = map[mediation.Status]string{mediation.OnTime: "正常", mediation.AtRisk: "临期", mediation.Overdue: "逾期"}
+	kindNames       = map[mediation.DeadlineKind]string{
+		mediation.AcceptBy: "受理", mediation.ResolveBy: "办结", mediation.FollowUpBy: "回访",
+		mediation.CourtConfirmBy: "司法确认", mediation.ReviewEscalated: "审核呈报", hazard.RectifyBy: "整改", hazard.VerifyBy: "验收",
+	}
+)
+
+// name returns the label of v in names, or v itself as text when there is
+// none, so that a new value shows up rather than vanishing.
+func name[K comparable](names map[K]string, v K) string {
+	if n, ok := names[v]; ok {
+		return n
+	}
+	return fmt.Sprint(v)
+}
+
+// funcs are the templates' helpers.
+var funcs = template.FuncMap{
+	"state":          func(s mediation.State) string { return name(stateNames, s) },
+	"category":       func(c mediation.Category) string { return name(categoryNames, c) },
+	"channel":        func(c mediation.Channel) string { return name(channelNames, c) },
+	"grade":          func(g mediation.Grade) string { return name(gradeNames, g) },
+	"gradeCls":       func(g mediation.Grade) string { return gradeClasses[g] },
+	"place":          func(p mediation.Place) string { return name(placeNames, p) },
+	"outcome":        func(o mediation.Outcome) string { return name(outcomeNames, o) },
+	"hazardCategory": func(c hazard.Category) string { return name(hazardNames, c) },
+	"hazardState":    func(s hazard.State) string { return name(hazardStates, s) },
+	"event":          func(a string) string { return name(eventNames, a) },
+	"department":     func(d string) string { return name(departmentNames, d) },
+	"status":         func(s mediation.Status) string { return name(statusNames, s) },
+	"kind":           func(k mediation.DeadlineKind) string { return name(kindNames, k) },
+	"when":           when,
+	"since":          since,
+	"yuan":           yuan,
+	"percent":        percent,
+	"change":         change,
+	"title":          func(t grid.Titles, l grid.Level) string { return t.Title(l) },
+}
+
+// when shows t in the township's time zone, or a dash for the zero time.
+func when(t time.Time) string {
+	if t.IsZero() {
+		return "—"
+	}
+	return t.In(stats.Zone).Format("2006-01-02 15:04")
+}
+
+// since shows how long ago t was, in the largest sensible unit.
+func since(now, t time.Time) string {
+	d := now.Sub(t)
+	switch {
+	case d < time.Minute:
+		return "刚刚"
+	case d < time.Hour:
+		return fmt.Sprintf("%d分钟", int(d.Minutes()))
+	case d < 48*time.Hour:
+		return fmt.Sprintf("%d小时%d分", int(d.Hours()), int(d.Minutes())%60)
+	}
+	return fmt.Sprintf("%d天%d小时", int(d.Hours())/24, int(d.Hours())%24)
+}
+
+// yuan shows an amount in fen as yuan.
+func yuan(fen int64) string {
+	if fen%100 == 0 {
+		return fmt.Sprintf("%d元", fen/100)
+	}
+	return fmt.Sprintf("%d.%02d元", fen/100, fen%100)
+}
+
+// percent shows a rate, or a dash when it is undefined (nothing to divide).
+func percent(r stats.Rate) string {
+	if !r.Defined() {
+		return "—"
+	}
+	return fmt.Sprintf("%.1f%%", r.Value()*100)
+}
+
+// change shows a month-on-month change as the seed's reports write it:
+// 环比 +12% or −46%.
+func change(c stats.Change) string {
+	p, ok := c.Percent()
+	switch {
+	case !ok:
+		return "—"
+	case p > 0:
+		return fmt.Sprintf("+%d%%", p)
+	case p < 0:
+		return fmt.Sprintf("−%d%%", -p)
+	}
+	return "持平"
+}

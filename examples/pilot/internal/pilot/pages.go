@@ -1,0 +1,376 @@
+package pilot
+
+import (
+	"bytes"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/fourplusn/fourplusn"
+	"github.com/fourplusn/fourplusn/grid"
+	"github.com/fourplusn/fourplusn/hazard"
+	"github.com/fourplusn/fourplusn/mediation"
+)
+
+// home is the landing page: the resident's two services and the staff login.
+func (s *Server) home(w http.ResponseWriter, r *http.Request) {
+	s.render(w, r, http.StatusOK, "home", map[string]any{"Title": "矛盾纠纷多元化解平台"})
+}
+
+// place is a cell offered as a location or a routing target.
+type place struct {
+	ID    grid.CellID
+	Label string
+}
+
+// places lists the cells of the levels given in every township, each
+// labelled with its township and community, for the forms' choices.
+func (s *Server) places(township grid.CellID, levels ...grid.Level) []place {
+	var out []place
+	for _, root := range s.app.Tree.Roots() {
+		if township != "" && root.ID != township {
+			continue
+		}
+		below, _ := s.app.Tree.Descendants(root.ID)
+		for _, c := range below {
+			for _, l := range levels {
+				if c.Level() == l {
+					label := c.Name
+					if l > 3 {
+						if p, err := s.app.Tree.Cell(c.Path.At(3)); err == nil {
+							label = p.Name + " · " + c.Name
+						}
+					}
+					if township == "" {
+						label = root.Name + " · " + label
+					}
+					out = append(out, place{c.ID, label})
+				}
+			}
+		}
+	}
+	return out
+}
+
+func (s *Server) applyForm(w http.ResponseWriter, r *http.Request) {
+	s.renderApply(w, r, http.StatusOK, url.Values{}, "")
+}
+
+func (s *Server) renderApply(w http.ResponseWriter, r *http.Request, status int, form url.Values, msg string) {
+	key := form.Get("key")
+	if key == "" {
+		// The form's key makes a double submission one application.
+		k, _, err := newSecret("")
+		if err != nil {
+			s.failErr(w, r, err)
+			return
+		}
+		key = k[:20]
+	}
+	cats := make([]map[string]string, len(categoryOrder))
+	for i, c := range categoryOrder {
+		cats[i] = map[string]string{"ID": string(c), "Label": categoryNames[c]}
+	}
+	s.render(w, r, status, "apply", map[string]any{
+		"Title": "在线申请调解", "Form": form, "Key": key, "Message": msg,
+		"Categories": cats, "Places": s.places("", 3, 4),
+	})
+}
+
+// apply registers a resident's online application and shows its
+// tracking code.
+func (s *Server) apply(w http.ResponseWriter, r *http.Request) {
+	f := r.PostForm
+	if !s.public.allow(r) {
+		s.renderApply(w, r, http.StatusTooManyRequests, f, "提交过于频繁，请稍后再试。")
+		return
+	}
+	key := f.Get("key")
+	if len(key) < 8 || len(key) > 64 {
+		s.renderApply(w, r, http.StatusBadRequest, url.Values{}, "表单已过期，请重新填写。")
+		return
+	}
+	loc := grid.CellID(f.Get("location"))
+	cell, err := s.app.Tree.Cell(loc)
+	if err != nil {
+		s.renderApply(w, r, http.StatusBadRequest, f, "请选择纠纷发生地。")
+		return
+	}
+	in := mediation.Intake{
+		Channel:        mediation.ChannelOnline,
+		Category:       mediation.Category(f.Get("category")),
+		Applicants:     []mediation.Party{{Name: strings.TrimSpace(f.Get("name")), Phone: strings.TrimSpace(f.Get("phone")), Address: strings.TrimSpace(f.Get("address"))}},
+		Facts:          strings.TrimSpace(f.Get("facts")),
+		Location:       loc,
+		IdempotencyKey: key,
+	}
+	if n := strings.TrimSpace(f.Get("respondent")); n != "" {
+		in.Respondents = []mediation.Party{{Name: n}}
+	}
+	if v := strings.TrimSpace(f.Get("claim")); v != "" {
+		amount, err := strconv.ParseFloat(v, 64)
+		if err != nil || amount < 0 || amount > 1e9 {
+			s.renderApply(w, r, http.StatusBadRequest, f, "请求金额应为不超过十亿的数字（元）。")
+			return
+		}
+		in.Claims = []mediation.Claim{{Description: "请求赔偿或支付", Amount: int64(amount*100 + 0.5)}}
+	}
+	// The resident is known by the form's key: a retry of the same form
+	// is the same resident with the same key, and gets the same case.
+	resident := grid.ResidentActor("r-"+key, cell.Path.Township())
+	c, err := s.app.Cases.Register(r.Context(), resident, in)
+	if err != nil {
+		if fourplusn.ErrorCode(err) == fourplusn.Invalid {
+			s.renderApply(w, r, http.StatusBadRequest, f, "填写有误："+fourplusn.ErrorMessage(err))
+			return
+		}
+		s.failErr(w, r, err)
+		return
+	}
+	s.hub.Publish()
+	s.render(w, r, http.StatusOK, "applied", map[string]any{"Title": "申请已提交", "Code": c.TrackingCode, "Case": c, "Handling": s.app.CellName(c.Handling)})
+}
+
+// track shows an application's progress by its tracking code, with no
+// personal data: anyone holding the code may look.
+func (s *Server) track(w http.ResponseWriter, r *http.Request) {
+	code := strings.TrimSpace(r.URL.Query().Get("code"))
+	data := map[string]any{"Title": "办理进度查询", "Code": code}
+	if code == "" {
+		s.render(w, r, http.StatusOK, "track", data)
+		return
+	}
+	c, err := s.app.DB.Cases().GetByTrackingCode(r.Context(), code)
+	if fourplusn.ErrorCode(err) == fourplusn.NotFound {
+		data["Message"] = "未找到该查询码，请核对后重试。"
+		s.render(w, r, http.StatusNotFound, "track", data)
+		return
+	}
+	if err != nil {
+		s.failErr(w, r, err)
+		return
+	}
+	events, err := s.app.DB.Cases().Events(r.Context(), c.ID)
+	if err != nil {
+		s.failErr(w, r, err)
+		return
+	}
+	data["Case"] = c
+	data["Events"] = events
+	data["Handling"] = s.app.CellName(c.Handling)
+	s.render(w, r, http.StatusOK, "track", data)
+}
+
+func (s *Server) loginForm(w http.ResponseWriter, r *http.Request) {
+	s.render(w, r, http.StatusOK, "login", map[string]any{"Title": "工作人员登录", "Next": r.URL.Query().Get("next"), "Demo": DemoLogins, "Password": DemoPassword})
+}
+
+// login checks a member's password, rate-limited per address, and starts
+// a session.
+func (s *Server) login(w http.ResponseWriter, r *http.Request) {
+	id, next := strings.TrimSpace(r.PostFormValue("login")), r.PostFormValue("next")
+	data := map[string]any{"Title": "工作人员登录", "Next": next, "Login": id, "Demo": DemoLogins, "Password": DemoPassword}
+	if !s.logins.allow(r) {
+		data["Message"] = "尝试次数过多，请一分钟后再试。"
+		s.render(w, r, http.StatusTooManyRequests, "login", data)
+		return
+	}
+	err := checkPassword(r.Context(), s.app.DB.Bun(), id, r.PostFormValue("password"))
+	if fourplusn.ErrorCode(err) == fourplusn.Unauthorized {
+		data["Message"] = "账号或密码错误。"
+		s.render(w, r, http.StatusUnauthorized, "login", data)
+		return
+	}
+	if err != nil {
+		s.failErr(w, r, err)
+		return
+	}
+	m, ok := s.app.Member(id)
+	if !ok {
+		data["Message"] = "账号或密码错误。"
+		s.render(w, r, http.StatusUnauthorized, "login", data)
+		return
+	}
+	secret, err := createSession(r.Context(), s.app.DB.Bun(), id, s.app.Now())
+	if err != nil {
+		s.failErr(w, r, err)
+		return
+	}
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: secret, Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil, MaxAge: int(SessionTTL / time.Second)})
+	// Only a path of this site: never an open redirect.
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+		next = s.landing(m)
+	}
+	http.Redirect(w, r, next, http.StatusSeeOther)
+}
+
+// landing is where a member goes after signing in: the heads of levels
+// 1 and 2 to their dashboard, who keeps the watch to the console, anyone
+// else to their cases.
+func (s *Server) landing(m grid.Member) string {
+	for _, p := range m.Posts {
+		if p.Role == grid.GridHead && p.Cell.Level() <= 2 {
+			return "/dashboard"
+		}
+	}
+	for _, p := range m.Posts {
+		if p.Role == grid.DutyOfficer {
+			return "/console"
+		}
+	}
+	return "/cases"
+}
+
+func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
+	if c, err := r.Cookie(sessionCookie); err == nil {
+		if err := deleteSession(r.Context(), s.app.DB.Bun(), c.Value); err != nil {
+			s.failErr(w, r, err)
+			return
+		}
+	}
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode, MaxAge: -1})
+	http.Redirect(w, r, "/", http.StatusSeeOther)
+}
+
+// waiting is a case or hazard at the duty console.
+type waiting struct {
+	Case    *mediation.Case
+	Hazard  *hazard.Hazard
+	Where   string
+	Waited  string
+	Due     time.Time
+	Overdue bool
+	AtRisk  bool
+	Accept  bool // the member may accept it
+	Route   bool // the member may route it to another cell
+}
+
+// consoleData gathers what the duty console shows: the cases waiting to be
+// accepted and the open hazard reports, oldest first, in the member's scope.
+func (s *Server) consoleData(r *http.Request, m grid.Member) (map[string]any, error) {
+	actor, now := m.Actor(), s.app.Now()
+	page, err := s.app.Cases.List(r.Context(), actor, mediation.Filter{States: []mediation.State{mediation.Registered}, Limit: mediation.MaxPage})
+	if err != nil {
+		return nil, err
+	}
+	var cases []waiting
+	for i := len(page.Cases) - 1; i >= 0; i-- {
+		c := page.Cases[i]
+		target := grid.Target{Cell: c.Handling}
+		w := waiting{
+			Case: c, Where: s.where(c), Waited: since(now, c.RegisteredAt), Due: c.AcceptDue,
+			Overdue: now.After(c.AcceptDue),
+			AtRisk:  mediation.StatusAt(now, c.RegisteredAt, c.AcceptDue, s.app.Cases.Rules.AtRisk) == mediation.AtRisk,
+			Accept:  s.app.Policy.Can(actor, grid.Accept, target) == nil,
+			Route:   s.app.Policy.Can(actor, grid.Transfer, target) == nil,
+		}
+		cases = append(cases, w)
+	}
+	hpage, err := s.app.Hazards.List(r.Context(), actor, hazard.Filter{States: []hazard.State{hazard.Open}, Limit: hazard.MaxPage})
+	if err != nil {
+		return nil, err
+	}
+	var hazards []waiting
+	for i := len(hpage.Hazards) - 1; i >= 0; i-- {
+		h := hpage.Hazards[i]
+		hazards = append(hazards, waiting{
+			Hazard: h, Where: s.app.CellName(h.Location), Waited: since(now, h.ReportedAt), Due: h.RectifyDue,
+			Overdue: now.After(h.RectifyDue),
+			AtRisk:  mediation.StatusAt(now, h.ReportedAt, h.RectifyDue, s.app.Hazards.Rules.AtRisk) == mediation.AtRisk,
+		})
+	}
+	township := actor.Township
+	return map[string]any{
+		"Title": "24小时值班台", "Cases": cases, "Hazards": hazards, "Now": now,
+		"Targets": s.places(township, 2, 3, 4),
+	}, nil
+}
+
+// where names the place a case arose, or says it arose outside.
+func (s *Server) where(c *mediation.Case) string {
+	if c.Location.IsZero() {
+		return c.Outside + "（辖区外）"
+	}
+	return s.app.CellName(c.Location)
+}
+
+func (s *Server) console(w http.ResponseWriter, r *http.Request, m grid.Member) {
+	data, err := s.consoleData(r, m)
+	if err != nil {
+		s.failErr(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "console", data)
+}
+
+// consoleList is the console's list alone, which the page fetches when
+// the server tells it something changed.
+func (s *Server) consoleList(w http.ResponseWriter, r *http.Request, m grid.Member) {
+	data, err := s.consoleData(r, m)
+	if err != nil {
+		s.failErr(w, r, err)
+		return
+	}
+	data["CSRF"], _ = r.Context().Value(csrfKey).(string)
+	var buf bytes.Buffer
+	if err := s.pages["console"].ExecuteTemplate(&buf, "list", data); err != nil {
+		s.failErr(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.Write(buf.Bytes())
+}
+
+// caseList lists the cases in the member's subtree, newest first, a page
+// at a time.
+func (s *Server) caseList(w http.ResponseWriter, r *http.Request, m grid.Member) {
+	q := r.URL.Query()
+	f := mediation.Filter{Before: mediation.ID(q.Get("before")), Limit: 50}
+	if st := q.Get("state"); st != "" {
+		state, err := mediation.ParseState(st)
+		if err != nil {
+			s.failErr(w, r, err)
+			return
+		}
+		f.States = []mediation.State{state}
+	}
+	if q.Get("overdue") != "" {
+		f.OverdueAt = s.app.Now()
+	}
+	page, err := s.app.Cases.List(r.Context(), m.Actor(), f)
+	if err != nil {
+		s.failErr(w, r, err)
+		return
+	}
+	rows := make([]map[string]any, len(page.Cases))
+	for i, c := range page.Cases {
+		rows[i] = map[string]any{"Case": c, "Where": s.where(c), "Handling": s.app.CellName(c.Handling), "Overdue": c.State.Open() && c.Overdue(s.app.Now())}
+	}
+	states := []map[string]string{}
+	for _, st := range mediation.States() {
+		states = append(states, map[string]string{"ID": st.String(), "Label": stateNames[st]})
+	}
+	s.render(w, r, http.StatusOK, "cases", map[string]any{"Title": "案件列表", "Rows": rows, "Next": page.Next, "State": q.Get("state"), "States": states})
+}
+
+// hazardBoard lists the hazards in the member's subtree, open ones first.
+func (s *Server) hazardBoard(w http.ResponseWriter, r *http.Request, m grid.Member) {
+	now := s.app.Now()
+	var groups []map[string]any
+	for _, st := range []hazard.State{hazard.Open, hazard.Rectified, hazard.Closed, hazard.Converted} {
+		page, err := s.app.Hazards.List(r.Context(), m.Actor(), hazard.Filter{States: []hazard.State{st}, Limit: 100})
+		if err != nil {
+			s.failErr(w, r, err)
+			return
+		}
+		rows := make([]map[string]any, len(page.Hazards))
+		for i, h := range page.Hazards {
+			rows[i] = map[string]any{"H": h, "Where": s.app.CellName(h.Location), "Handling": s.app.CellName(h.Handling), "Overdue": (st == hazard.Open || st == hazard.Rectified) && h.Overdue(now)}
+		}
+		groups = append(groups, map[string]any{"State": st, "Rows": rows})
+	}
+	s.render(w, r, http.StatusOK, "hazards", map[string]any{"Title": "隐患看板", "Groups": groups})
+}

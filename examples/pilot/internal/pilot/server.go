@@ -1,0 +1,351 @@
+package pilot
+
+import (
+	"context"
+	"crypto/subtle"
+	"embed"
+	"html/template"
+	"io/fs"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"golang.org/x/time/rate"
+
+	"github.com/fourplusn/fourplusn"
+	"github.com/fourplusn/fourplusn/adapters/httpapi"
+	"github.com/fourplusn/fourplusn/grid"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+//go:embed static
+var staticFS embed.FS
+
+// Cookie names. The session cookie holds a random secret whose digest is
+// the session's key; the CSRF cookie holds the token every form must echo.
+const (
+	sessionCookie = "fpn_session"
+	csrfCookie    = "fpn_csrf"
+)
+
+// Server serves the pilot's web pages and mounts the JSON API.
+type Server struct {
+	app     *App
+	pages   map[string]*template.Template
+	hub     *Hub
+	logins  *limiters
+	public  *limiters
+	handler http.Handler
+	// done is closed by Shutdown, ending the console streams, which
+	// would otherwise keep a graceful shutdown waiting.
+	done     chan struct{}
+	doneOnce sync.Once
+}
+
+// Shutdown ends the long-lived console streams so that http.Server's
+// Shutdown can finish the other requests in flight and return.
+func (s *Server) Shutdown() { s.doneOnce.Do(func() { close(s.done) }) }
+
+// NewServer returns the pilot's handler: the pages, the static assets,
+// the live updates of the duty console, and the JSON API under /api/v1
+// with /healthz.
+func NewServer(app *App) (*Server, error) {
+	api, err := httpapi.New(httpapi.Config{
+		Cases: app.Cases, Stats: app.Stats, Hazards: app.Hazards, Tree: app.Tree,
+		Members: httpapi.MemberList(app.Members), Auth: tokenAuth{app}, Logger: app.Logger,
+	})
+	if err != nil {
+		return nil, err
+	}
+	pages, err := parsePages(template.FuncMap{"cellName": app.CellName, "memberName": app.MemberName})
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{
+		app: app, pages: pages, hub: NewHub(), done: make(chan struct{}),
+		// Five attempts a minute per address, in bursts of five: enough for
+		// a mistyped password, far too few to guess one.
+		logins: newLimiters(rate.Every(12*time.Second), 5),
+		// Applications from one address: one a second on average, as the
+		// API allows, in bursts of twenty (a shared office or a village
+		// committee's computer).
+		public: newLimiters(1, 20),
+	}
+	static, _ := fs.Sub(staticFS, "static")
+	mux := http.NewServeMux()
+	mux.Handle("/api/", api)
+	mux.Handle("GET /healthz", api)
+	mux.Handle("GET /static/", http.StripPrefix("/static/", http.FileServerFS(static)))
+	mux.HandleFunc("GET /{$}", s.home)
+	mux.HandleFunc("GET /apply", s.applyForm)
+	mux.HandleFunc("POST /apply", s.apply)
+	mux.HandleFunc("GET /track", s.track)
+	mux.HandleFunc("GET /login", s.loginForm)
+	mux.HandleFunc("POST /login", s.login)
+	mux.HandleFunc("POST /logout", s.logout)
+	mux.HandleFunc("GET /console", s.staff(s.console))
+	mux.HandleFunc("GET /console/list", s.staff(s.consoleList))
+	mux.HandleFunc("GET /console/events", s.staff(s.consoleEvents))
+	mux.HandleFunc("GET /cases", s.staff(s.caseList))
+	mux.HandleFunc("GET /cases/{id}", s.staff(s.casePage))
+	mux.HandleFunc("GET /cases/{id}/agreement", s.staff(s.agreement))
+	mux.HandleFunc("POST /cases/{id}/{action}", s.staff(s.caseAction))
+	mux.HandleFunc("GET /hazards", s.staff(s.hazardBoard))
+	mux.HandleFunc("GET /dashboard", s.staff(s.dashboard))
+	s.handler = s.csrf(securityHeaders(mux))
+	return s, nil
+}
+
+// Hub returns the server's hub of live updates, which other work that
+// changes cases (the notification and deadline runners) may publish to.
+func (s *Server) Hub() *Hub { return s.hub }
+
+// ServeHTTP serves a request.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
+
+// parsePages parses each page with the layout, the shared helpers and the
+// app's own (which need its grid).
+func parsePages(own template.FuncMap) (map[string]*template.Template, error) {
+	names, err := fs.Glob(templateFS, "templates/*.html")
+	if err != nil {
+		return nil, err
+	}
+	pages := map[string]*template.Template{}
+	for _, n := range names {
+		base := strings.TrimSuffix(strings.TrimPrefix(n, "templates/"), ".html")
+		if base == "layout" {
+			continue
+		}
+		t, err := template.New(base).Funcs(funcs).Funcs(own).ParseFS(templateFS, "templates/layout.html", n)
+		if err != nil {
+			return nil, err
+		}
+		pages[base] = t
+	}
+	return pages, nil
+}
+
+// securityHeaders keeps pages from being framed or sniffed, and allows
+// only the pilot's own scripts, styles and images: there is no CDN.
+func securityHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		if !strings.HasPrefix(r.URL.Path, "/api/") {
+			h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'")
+		}
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "same-origin")
+		next.ServeHTTP(w, r)
+	})
+}
+
+// maxForm is the largest form body the pages accept.
+const maxForm = 64 << 10
+
+type ctxKey int
+
+const (
+	memberKey ctxKey = iota
+	csrfKey
+)
+
+// csrf gives every browser a CSRF token in a cookie and refuses any form
+// POST whose csrf field does not match it. The cookie is SameSite=Strict
+// and HttpOnly, so another site can neither send nor read it; the token is
+// written into each form by the page. The JSON API is exempt: it takes no
+// cookies, only bearer tokens, so a forged cross-site request carries no
+// credentials.
+func (s *Server) csrf(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.Path, "/api/") || r.URL.Path == "/healthz" {
+			next.ServeHTTP(w, r)
+			return
+		}
+		token := ""
+		if c, err := r.Cookie(csrfCookie); err == nil && len(c.Value) >= 32 {
+			token = c.Value
+		} else {
+			t, _, err := newSecret("")
+			if err != nil {
+				http.Error(w, "internal error", http.StatusInternalServerError)
+				return
+			}
+			token = t
+			http.SetCookie(w, &http.Cookie{Name: csrfCookie, Value: token, Path: "/", HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: r.TLS != nil})
+		}
+		if r.Method == http.MethodPost {
+			// The pages' forms are small; a larger body is refused before
+			// it is parsed.
+			r.Body = http.MaxBytesReader(w, r.Body, maxForm)
+			sent := r.PostFormValue("csrf")
+			if subtle.ConstantTimeCompare([]byte(sent), []byte(token)) != 1 {
+				s.fail(w, r, http.StatusForbidden, "表单已过期或来源不明，请返回上一页刷新后重试。")
+				return
+			}
+		}
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), csrfKey, token)))
+	})
+}
+
+// staff requires a signed-in member: others go to the login page.
+func (s *Server) staff(h func(http.ResponseWriter, *http.Request, grid.Member)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		m, ok := s.member(r)
+		if !ok {
+			if r.Method == http.MethodGet && r.URL.Path != "/console/events" && r.URL.Path != "/console/list" {
+				http.Redirect(w, r, "/login?next="+r.URL.EscapedPath(), http.StatusSeeOther)
+				return
+			}
+			s.fail(w, r, http.StatusUnauthorized, "请先登录。")
+			return
+		}
+		h(w, r.WithContext(context.WithValue(r.Context(), memberKey, m)), m)
+	}
+}
+
+// member returns the member signed in on r, if any: the one staff found,
+// or, on the public pages, the one the session cookie names.
+func (s *Server) member(r *http.Request) (grid.Member, bool) {
+	if m, ok := r.Context().Value(memberKey).(grid.Member); ok {
+		return m, true
+	}
+	c, err := r.Cookie(sessionCookie)
+	if err != nil || c.Value == "" {
+		return grid.Member{}, false
+	}
+	id, err := sessionMember(r.Context(), s.app.DB.Bun(), c.Value, s.app.Now())
+	if err != nil {
+		s.app.Logger.Error("read session", "err", err)
+		return grid.Member{}, false
+	}
+	return s.app.Member(id)
+}
+
+// render writes page name with data, adding what every page needs.
+func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, data map[string]any) {
+	t, ok := s.pages[name]
+	if !ok {
+		panic("pilot: no page " + name)
+	}
+	if data == nil {
+		data = map[string]any{}
+	}
+	data["CSRF"], _ = r.Context().Value(csrfKey).(string)
+	if m, ok := s.member(r); ok {
+		data["Me"] = m
+		data["MeActor"] = m.Actor()
+		data["Nav"] = s.nav(m)
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	if err := t.ExecuteTemplate(w, "layout", data); err != nil {
+		s.app.Logger.Error("render page", "page", name, "err", err)
+	}
+}
+
+// fail shows an error page with a message in Chinese.
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, status int, msg string) {
+	s.render(w, r, status, "error", map[string]any{"Title": "出错了", "Message": msg})
+}
+
+// failErr shows err as the domain's error code reads in Chinese; internal
+// errors are logged and shown only as such.
+func (s *Server) failErr(w http.ResponseWriter, r *http.Request, err error) {
+	code := fourplusn.ErrorCode(err)
+	status, msg := http.StatusInternalServerError, "系统内部错误，请稍后再试。"
+	switch code {
+	case fourplusn.Invalid:
+		status, msg = http.StatusBadRequest, "填写有误："+fourplusn.ErrorMessage(err)
+	case fourplusn.Unauthorized:
+		status, msg = http.StatusUnauthorized, "请先登录。"
+	case fourplusn.Forbidden:
+		status, msg = http.StatusForbidden, "您无权进行此操作："+fourplusn.ErrorMessage(err)
+	case fourplusn.NotFound:
+		status, msg = http.StatusNotFound, "未找到。"
+	case fourplusn.Conflict:
+		status, msg = http.StatusConflict, "记录已被他人更新或状态不允许此操作，请刷新后重试："+fourplusn.ErrorMessage(err)
+	default:
+		s.app.Logger.Error("request failed", "path", r.URL.Path, "err", err)
+	}
+	s.fail(w, r, status, msg)
+}
+
+// navItem is a link of the staff menu.
+type navItem struct{ Href, Label string }
+
+// nav is the staff menu: the dashboard only for those who may see
+// statistics, the console only for those who may accept.
+func (s *Server) nav(m grid.Member) []navItem {
+	a := m.Actor()
+	items := []navItem{}
+	if len(s.app.Policy.Scope(a, grid.Accept)) > 0 {
+		items = append(items, navItem{"/console", "值班台"})
+	}
+	items = append(items, navItem{"/cases", "案件"}, navItem{"/hazards", "隐患"})
+	if len(s.app.Policy.Scope(a, grid.ViewStats)) > 0 {
+		items = append(items, navItem{"/dashboard", "看板"})
+	}
+	return items
+}
+
+// limiters keeps a rate limiter per client address.
+type limiters struct {
+	mu    sync.Mutex
+	every rate.Limit
+	burst int
+	byIP  map[string]*rate.Limiter
+}
+
+func newLimiters(every rate.Limit, burst int) *limiters {
+	return &limiters{every: every, burst: burst, byIP: map[string]*rate.Limiter{}}
+}
+
+// allow reports whether r's address may try now. The table is cleared
+// when it grows large, which at worst gives some addresses a fresh burst.
+func (l *limiters) allow(r *http.Request) bool {
+	ip, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		ip = r.RemoteAddr
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if len(l.byIP) > 10000 {
+		clear(l.byIP)
+	}
+	lim, ok := l.byIP[ip]
+	if !ok {
+		lim = rate.NewLimiter(l.every, l.burst)
+		l.byIP[ip] = lim
+	}
+	return lim.Allow()
+}
+
+// tokenAuth authenticates the API's bearer tokens against the pilot's
+// token table, so that tokens issued by the token subcommand survive
+// restarts.
+type tokenAuth struct{ app *App }
+
+// Authenticate returns the member of r's bearer token.
+func (t tokenAuth) Authenticate(r *http.Request) (grid.Actor, error) {
+	h := r.Header.Get("Authorization")
+	if h == "" {
+		return grid.Actor{}, nil
+	}
+	token, ok := strings.CutPrefix(h, "Bearer ")
+	if !ok || token == "" {
+		return grid.Actor{}, fourplusn.Errorf(fourplusn.Unauthorized, "the Authorization header is not a bearer token")
+	}
+	id, err := tokenMember(r.Context(), t.app.DB.Bun(), token)
+	if err != nil {
+		return grid.Actor{}, err
+	}
+	m, found := t.app.Member(id)
+	if id == "" || !found {
+		return grid.Actor{}, fourplusn.Errorf(fourplusn.Unauthorized, "unknown token")
+	}
+	return m.Actor(), nil
+}

@@ -1,0 +1,264 @@
+package pilot_test
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/fourplusn/fourplusn/examples/pilot/internal/pilot"
+	"github.com/fourplusn/fourplusn/mediation"
+)
+
+var csrfField = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
+
+// client is a browser without JavaScript: a cookie jar that does not
+// follow redirects, so that the tests see them.
+type client struct {
+	t    *testing.T
+	base string
+	http *http.Client
+}
+
+func newClient(t *testing.T, base string) *client {
+	jar, err := cookiejar.New(nil)
+	require.NoError(t, err)
+	return &client{t: t, base: base, http: &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
+}
+
+func (c *client) get(path string) (*http.Response, string) {
+	c.t.Helper()
+	resp, err := c.http.Get(c.base + path)
+	require.NoError(c.t, err)
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	require.NoError(c.t, err)
+	return resp, string(b)
+}
+
+func (c *client) post(path string, form url.Values) (*http.Response, string) {
+	c.t.Helper()
+	resp, err := c.http.PostForm(c.base+path, form)
+	require.NoError(c.t, err)
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	require.NoError(c.t, err)
+	return resp, string(b)
+}
+
+// csrf returns the token the pages write into their forms.
+func (c *client) csrf() string {
+	c.t.Helper()
+	_, body := c.get("/login")
+	m := csrfField.FindStringSubmatch(body)
+	require.NotNil(c.t, m, "the login form carries a CSRF token")
+	return m[1]
+}
+
+func (c *client) login(id, password string) *http.Response {
+	c.t.Helper()
+	resp, _ := c.post("/login", url.Values{"csrf": {c.csrf()}, "login": {id}, "password": {password}})
+	return resp
+}
+
+func TestLoginSessionCookie(t *testing.T) {
+	_, ts := newPilot(t)
+	c := newClient(t, ts.URL)
+	resp := c.login("gc-duty-1", pilot.DemoPassword)
+	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
+	assert.Equal(t, "/console", resp.Header.Get("Location"), "the watch lands on its console")
+	var session *http.Cookie
+	for _, ck := range resp.Cookies() {
+		if ck.Name == "fpn_session" {
+			session = ck
+		}
+	}
+	require.NotNil(t, session)
+	assert.True(t, session.HttpOnly)
+	assert.Equal(t, http.SameSiteLaxMode, session.SameSite)
+
+	resp, _ = c.get("/console")
+	assert.Equal(t, http.StatusOK, resp.StatusCode)
+	resp = c.login("gc-secretary", pilot.DemoPassword)
+	assert.Equal(t, "/dashboard", resp.Header.Get("Location"), "a level-1 head lands on the dashboard")
+
+	// Logging out ends the session on the server, not only in the browser.
+	token := c.csrf()
+	resp, _ = c.post("/logout", url.Values{"csrf": {token}})
+	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
+	resp, _ = c.get("/dashboard")
+	assert.Equal(t, http.StatusSeeOther, resp.StatusCode)
+	assert.True(t, strings.HasPrefix(resp.Header.Get("Location"), "/login"))
+}
+
+func TestStaffPagesNeedLogin(t *testing.T) {
+	_, ts := newPilot(t)
+	c := newClient(t, ts.URL)
+	for _, p := range []string{"/console", "/cases", "/hazards", "/dashboard"} {
+		resp, _ := c.get(p)
+		assert.Equal(t, http.StatusSeeOther, resp.StatusCode, p)
+		assert.Equal(t, "/login?next="+p, resp.Header.Get("Location"), p)
+	}
+	resp, _ := c.get("/console/events")
+	assert.Equal(t, http.StatusUnauthorized, resp.StatusCode, "no stream without a session")
+}
+
+func TestWrongPassword(t *testing.T) {
+	_, ts := newPilot(t)
+	c := newClient(t, ts.URL)
+	for _, tc := range []struct{ name, id, password string }{
+		{"wrong password", "gc-duty-1", "guess"},
+		{"no such account", "nobody", pilot.DemoPassword},
+		{"empty", "", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			resp := c.login(tc.id, tc.password)
+			assert.Equal(t, http.StatusUnauthorized, resp.StatusCode)
+			for _, ck := range resp.Cookies() {
+				assert.NotEqual(t, "fpn_session", ck.Name, "no session")
+			}
+		})
+	}
+}
+
+func TestLoginRateLimit(t *testing.T) {
+	_, ts := newPilot(t)
+	c := newClient(t, ts.URL)
+	statuses := map[int]int{}
+	for range 8 {
+		statuses[c.login("gc-duty-1", "guess").StatusCode]++
+	}
+	assert.Equal(t, 5, statuses[http.StatusUnauthorized], "five tries")
+	assert.Equal(t, 3, statuses[http.StatusTooManyRequests], "then refused")
+	// Even the right password waits: guessing must not be rewarded.
+	assert.Equal(t, http.StatusTooManyRequests, c.login("gc-duty-1", pilot.DemoPassword).StatusCode)
+}
+
+func TestCSRF(t *testing.T) {
+	_, ts := newPilot(t)
+	c := newClient(t, ts.URL)
+	token := c.csrf()
+	form := url.Values{"login": {"gc-duty-1"}, "password": {pilot.DemoPassword}}
+	for _, tc := range []struct{ name, token string }{{"missing", ""}, {"wrong", token[:len(token)-1] + "x"}} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := url.Values{"csrf": {tc.token}}
+			for k, v := range form {
+				f[k] = v
+			}
+			resp, _ := c.post("/login", f)
+			assert.Equal(t, http.StatusForbidden, resp.StatusCode)
+		})
+	}
+	// Another browser's token does not fit this browser's cookie.
+	other := newClient(t, ts.URL)
+	f := url.Values{"csrf": {other.csrf()}}
+	for k, v := range form {
+		f[k] = v
+	}
+	resp, _ := c.post("/login", f)
+	assert.Equal(t, http.StatusForbidden, resp.StatusCode)
+	// A staff action is refused the same way, and changes nothing.
+	require.Equal(t, http.StatusSeeOther, c.login("gc-duty-1", pilot.DemoPassword).StatusCode)
+	resp, _ = c.post("/cases/x/accept", url.Values{"version": {"1"}})
+	assert.Equal(t, http.StatusForbidden, resp.StatusCode)
+}
+
+var trackingCode = regexp.MustCompile(`id="code">([^<]+)<`)
+
+// TestApplyAndTrack applies as a resident, retries the same form, and
+// looks the application up: one case, and no personal data on the
+// public page.
+func TestApplyAndTrack(t *testing.T) {
+	app, ts := newPilot(t)
+	c := newClient(t, ts.URL)
+	form := url.Values{
+		"csrf": {c.csrf()}, "key": {"form-key-0123456789"}, "name": {"测试申请人"}, "phone": {"13912345678"},
+		"respondent": {"测试对方"}, "category": {"debt"}, "location": {"nanguan-1"}, "facts": {"借款未还。"}, "claim": {"1500.5"},
+	}
+	resp, body := c.post("/apply", form)
+	require.Equal(t, http.StatusOK, resp.StatusCode, body)
+	m := trackingCode.FindStringSubmatch(body)
+	require.NotNil(t, m)
+	_, again := c.post("/apply", form)
+	assert.Equal(t, m[1], trackingCode.FindStringSubmatch(again)[1], "a resubmitted form is the same application")
+
+	got, err := app.DB.Cases().GetByTrackingCode(context.Background(), m[1])
+	require.NoError(t, err)
+	assert.Equal(t, mediation.ChannelOnline, got.Channel)
+	assert.Equal(t, int64(150050), got.Claims[0].Amount, "yuan to fen")
+	assert.Equal(t, "/gucheng/gc-south/nanguan/nanguan-1", got.Handling.String())
+
+	resp, page := c.get("/track?code=" + url.QueryEscape(m[1]))
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	assert.Contains(t, page, "待受理")
+	assert.NotContains(t, page, "13912345678")
+	assert.NotContains(t, page, "测试申请人")
+	resp, _ = c.get("/track?code=nope")
+	assert.Equal(t, http.StatusNotFound, resp.StatusCode)
+
+	t.Run("invalid", func(t *testing.T) {
+		bad := url.Values{}
+		for k, v := range form {
+			bad[k] = v
+		}
+		bad.Set("key", "form-key-other-0001")
+		bad.Set("phone", "12345")
+		resp, body := c.post("/apply", bad)
+		assert.Equal(t, http.StatusBadRequest, resp.StatusCode)
+		assert.Contains(t, body, "phone", "the message names the field")
+	})
+}
+
+// TestCaseListScope checks that a village head's list holds only cases
+// of the village, and the township head's holds those of every village.
+func TestCaseListScope(t *testing.T) {
+	_, ts := newPilot(t)
+	for _, tc := range []struct {
+		member       string
+		sees, misses []string
+	}{
+		{"mayuan-head", []string{"马园"}, []string{"洪沟庙", "吴桂桥", "朗陵"}},
+		{"honggoumiao-head", []string{"洪沟庙"}, []string{"马园", "吴桂桥"}},
+		{"gc-secretary", []string{"马园", "洪沟庙", "吴桂桥", "朗陵"}, nil},
+	} {
+		t.Run(tc.member, func(t *testing.T) {
+			c := newClient(t, ts.URL)
+			require.Equal(t, http.StatusSeeOther, c.login(tc.member, pilot.DemoPassword).StatusCode)
+			_, body := c.get("/cases")
+			rows := regexp.MustCompile(`(?s)<tbody>(.*)</tbody>`).FindStringSubmatch(body)
+			require.NotNil(t, rows)
+			for _, s := range tc.sees {
+				assert.Contains(t, rows[1], s)
+			}
+			for _, s := range tc.misses {
+				assert.NotContains(t, rows[1], s)
+			}
+		})
+	}
+}
+
+// TestDashboard shows the level-1 head's dashboard with its charts drawn
+// on the server, and refuses it to a village head.
+func TestDashboard(t *testing.T) {
+	_, ts := newPilot(t)
+	c := newClient(t, ts.URL)
+	require.Equal(t, http.StatusSeeOther, c.login("gc-secretary", pilot.DemoPassword).StatusCode)
+	resp, body := c.get("/dashboard")
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	assert.Equal(t, 2, strings.Count(body, "<svg"), "two charts, drawn on the server")
+	assert.Contains(t, body, "马园村委", "by community")
+	assert.Contains(t, body, "−35%", "the seed's fall in rural property crime")
+	assert.Contains(t, body, `class="overdue"`, "the overdue list")
+
+	v := newClient(t, ts.URL)
+	require.Equal(t, http.StatusSeeOther, v.login("mayuan-1-head", pilot.DemoPassword).StatusCode)
+	resp, _ = v.get("/dashboard")
+	assert.Equal(t, http.StatusForbidden, resp.StatusCode)
+}

@@ -1,0 +1,190 @@
+package pilot
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/uptrace/bun"
+	"golang.org/x/crypto/bcrypt"
+
+	"github.com/fourplusn/fourplusn"
+)
+
+// The pilot's own tables, beside the store's: staff accounts, web sessions,
+// API tokens and a key/value table of settings (the seed marker). Only
+// digests of secrets are kept: bcrypt for passwords, which people choose
+// and may guess, and SHA-256 for session and API tokens, which are 256
+// random bits each and so cannot be guessed from a fast digest.
+var tableDDL = []string{
+	`CREATE TABLE IF NOT EXISTS pilot_settings (key VARCHAR(100) PRIMARY KEY, value TEXT NOT NULL)`,
+	`CREATE TABLE IF NOT EXISTS pilot_accounts (member_id VARCHAR(200) PRIMARY KEY, password_hash VARCHAR(200) NOT NULL)`,
+	`CREATE TABLE IF NOT EXISTS pilot_sessions (digest VARCHAR(64) PRIMARY KEY, member_id VARCHAR(200) NOT NULL, expires BIGINT NOT NULL)`,
+	`CREATE TABLE IF NOT EXISTS pilot_api_tokens (digest VARCHAR(64) PRIMARY KEY, member_id VARCHAR(200) NOT NULL, created BIGINT NOT NULL)`,
+}
+
+func createTables(ctx context.Context, db *bun.DB) error {
+	for _, q := range tableDDL {
+		if _, err := db.ExecContext(ctx, q); err != nil {
+			return fmt.Errorf("create the pilot's tables: %w", err)
+		}
+	}
+	return nil
+}
+
+// setting returns the value of key, or "" when it is not set.
+func setting(ctx context.Context, db bun.IDB, key string) (string, error) {
+	var v string
+	err := db.QueryRowContext(ctx, `SELECT value FROM pilot_settings WHERE key = ?`, key).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("read setting %s: %w", key, err)
+	}
+	return v, nil
+}
+
+func setSetting(ctx context.Context, db bun.IDB, key, value string) error {
+	if _, err := db.ExecContext(ctx, `DELETE FROM pilot_settings WHERE key = ?`, key); err != nil {
+		return fmt.Errorf("write setting %s: %w", key, err)
+	}
+	if _, err := db.ExecContext(ctx, `INSERT INTO pilot_settings (key, value) VALUES (?, ?)`, key, value); err != nil {
+		return fmt.Errorf("write setting %s: %w", key, err)
+	}
+	return nil
+}
+
+// setPasswords gives every member of ids the password hash (made once,
+// since bcrypt is slow on purpose and the demo accounts share a password).
+func setPasswords(ctx context.Context, db bun.IDB, hash []byte, ids ...string) error {
+	for _, id := range ids {
+		if _, err := db.ExecContext(ctx, `DELETE FROM pilot_accounts WHERE member_id = ?`, id); err != nil {
+			return fmt.Errorf("set password of %s: %w", id, err)
+		}
+		if _, err := db.ExecContext(ctx, `INSERT INTO pilot_accounts (member_id, password_hash) VALUES (?, ?)`, id, string(hash)); err != nil {
+			return fmt.Errorf("set password of %s: %w", id, err)
+		}
+	}
+	return nil
+}
+
+// dummyHash is compared against when the login names no account, so that
+// a wrong name takes as long as a wrong password and does not reveal which
+// accounts exist.
+// It is made on first use, not at start-up, which it would slow by the
+// cost of one bcrypt hash.
+var dummyHash = sync.OnceValue(func() []byte {
+	h, _ := bcrypt.GenerateFromPassword([]byte("no such account"), bcrypt.DefaultCost)
+	return h
+})
+
+// checkPassword returns nil when password is member id's, and an
+// Unauthorized error otherwise.
+func checkPassword(ctx context.Context, db bun.IDB, id, password string) error {
+	var hash string
+	err := db.QueryRowContext(ctx, `SELECT password_hash FROM pilot_accounts WHERE member_id = ?`, id).Scan(&hash)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		bcrypt.CompareHashAndPassword(dummyHash(), []byte(password))
+		return fourplusn.Errorf(fourplusn.Unauthorized, "wrong account or password")
+	case err != nil:
+		return fmt.Errorf("read account: %w", err)
+	}
+	if bcrypt.CompareHashAndPassword([]byte(hash), []byte(password)) != nil {
+		return fourplusn.Errorf(fourplusn.Unauthorized, "wrong account or password")
+	}
+	return nil
+}
+
+// newSecret returns 32 random bytes, URL-safe, and their SHA-256 digest in
+// hex: the secret goes to its holder once, the digest into the table.
+func newSecret(prefix string) (secret, digest string, err error) {
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		return "", "", fmt.Errorf("random: %w", err)
+	}
+	secret = prefix + base64.RawURLEncoding.EncodeToString(b)
+	return secret, digestOf(secret), nil
+}
+
+func digestOf(secret string) string {
+	d := sha256.Sum256([]byte(secret))
+	return hex.EncodeToString(d[:])
+}
+
+// SessionTTL is how long a staff login lasts.
+const SessionTTL = 12 * time.Hour
+
+func createSession(ctx context.Context, db bun.IDB, memberID string, now time.Time) (string, error) {
+	secret, digest, err := newSecret("")
+	if err != nil {
+		return "", err
+	}
+	// Expired sessions of anyone are swept as new ones are made, so the
+	// table does not grow without bound.
+	if _, err := db.ExecContext(ctx, `DELETE FROM pilot_sessions WHERE expires < ?`, now.Unix()); err != nil {
+		return "", fmt.Errorf("sweep sessions: %w", err)
+	}
+	if _, err := db.ExecContext(ctx, `INSERT INTO pilot_sessions (digest, member_id, expires) VALUES (?, ?, ?)`, digest, memberID, now.Add(SessionTTL).Unix()); err != nil {
+		return "", fmt.Errorf("create session: %w", err)
+	}
+	return secret, nil
+}
+
+// sessionMember returns the member a session secret belongs to, or "" for
+// an unknown or expired session.
+func sessionMember(ctx context.Context, db bun.IDB, secret string, now time.Time) (string, error) {
+	var id string
+	err := db.QueryRowContext(ctx, `SELECT member_id FROM pilot_sessions WHERE digest = ? AND expires >= ?`, digestOf(secret), now.Unix()).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("read session: %w", err)
+	}
+	return id, nil
+}
+
+func deleteSession(ctx context.Context, db bun.IDB, secret string) error {
+	if _, err := db.ExecContext(ctx, `DELETE FROM pilot_sessions WHERE digest = ?`, digestOf(secret)); err != nil {
+		return fmt.Errorf("delete session: %w", err)
+	}
+	return nil
+}
+
+// IssueToken makes a bearer token for the API that authenticates as member
+// id, keeps its digest, and returns the token, which is shown only once.
+func (a *App) IssueToken(ctx context.Context, id string) (string, error) {
+	if _, ok := a.Member(id); !ok {
+		return "", fourplusn.Errorf(fourplusn.NotFound, "no member %q", id)
+	}
+	secret, digest, err := newSecret("fpn_")
+	if err != nil {
+		return "", err
+	}
+	if _, err := a.DB.Bun().ExecContext(ctx, `INSERT INTO pilot_api_tokens (digest, member_id, created) VALUES (?, ?, ?)`, digest, id, a.Now().Unix()); err != nil {
+		return "", fmt.Errorf("store token: %w", err)
+	}
+	return secret, nil
+}
+
+// tokenMember returns the member an API token belongs to, or "".
+func tokenMember(ctx context.Context, db bun.IDB, token string) (string, error) {
+	var id string
+	err := db.QueryRowContext(ctx, `SELECT member_id FROM pilot_api_tokens WHERE digest = ?`, digestOf(token)).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("read token: %w", err)
+	}
+	return id, nil
+}

@@ -1,0 +1,61 @@
+package pilot
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/fourplusn/fourplusn/grid"
+	"github.com/fourplusn/fourplusn/hazard"
+	"github.com/fourplusn/fourplusn/mediation"
+)
+
+// Broken is one record whose timeline failed its check.
+type Broken struct {
+	Kind string // "case" or "hazard"
+	ID   string
+	Err  error
+}
+
+// VerifyAll checks the hash chain of every case's and hazard's timeline in
+// every township, as that township's system actor, and returns how many
+// records it checked and those that failed.
+func (a *App) VerifyAll(ctx context.Context) (checked int, broken []Broken, err error) {
+	for _, root := range a.Tree.Roots() {
+		sys := grid.SystemActor(root.ID)
+		var before mediation.ID
+		for {
+			page, err := a.Cases.List(ctx, sys, mediation.Filter{Before: before, Limit: mediation.MaxPage})
+			if err != nil {
+				return checked, broken, fmt.Errorf("list cases of %s: %w", root.ID, err)
+			}
+			for _, c := range page.Cases {
+				checked++
+				if err := a.Cases.Verify(ctx, sys, c.ID); err != nil {
+					broken = append(broken, Broken{"case", string(c.ID), err})
+				}
+			}
+			if page.Next == "" {
+				break
+			}
+			before = page.Next
+		}
+		var hbefore hazard.ID
+		for {
+			page, err := a.Hazards.List(ctx, sys, hazard.Filter{Before: hbefore, Limit: hazard.MaxPage})
+			if err != nil {
+				return checked, broken, fmt.Errorf("list hazards of %s: %w", root.ID, err)
+			}
+			for _, h := range page.Hazards {
+				checked++
+				if err := a.Hazards.CheckTimeline(ctx, sys, h.ID); err != nil {
+					broken = append(broken, Broken{"hazard", string(h.ID), err})
+				}
+			}
+			if page.Next == "" {
+				break
+			}
+			hbefore = page.Next
+		}
+	}
+	return checked, broken, nil
+}

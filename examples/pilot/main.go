@@ -1,0 +1,230 @@
+// Command pilot is fourplusn's pilot server: a township runs it as is.
+// It keeps everything in one SQLite file (or a PostgreSQL database), loads
+// the demo township of Gucheng on its first start, and serves web pages in
+// Chinese — online applications and progress lookups for residents; the
+// duty console, cases, hazards and the dashboard for staff — beside the
+// JSON API under /api/v1.
+//
+// Usage:
+//
+//	pilot [flags] [serve|seed|verify|token MEMBER]
+//
+// Run "pilot -h" for the flags and the environment variables.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/fourplusn/fourplusn/examples/pilot/internal/pilot"
+)
+
+func main() {
+	if err := run(context.Background(), os.Args[1:], os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "pilot:", err)
+		os.Exit(1)
+	}
+}
+
+// config is what the flags and the environment set.
+type config struct {
+	addr     string
+	dsn      string
+	logLevel slog.Level
+}
+
+const usage = `pilot — 古城“4+N”矛盾纠纷多元化解平台（试点服务器）
+
+Usage:
+  pilot [flags] [command]
+
+Commands:
+  serve          serve the web pages and the API (the default); on the first
+                 start the demo township is loaded
+  seed           load the demo township now, if it was never loaded
+  verify         check the hash chain of every case's and hazard's timeline
+  token MEMBER   issue an API bearer token for member MEMBER (e.g. gc-duty-1)
+
+Flags (each may also be set by the environment variable shown):
+`
+
+func parseFlags(args []string, stderr io.Writer) (config, []string, error) {
+	fs := flag.NewFlagSet("pilot", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	cfg := config{}
+	fs.StringVar(&cfg.addr, "addr", env("PILOT_ADDR", ":8080"), "`address` to listen on (PILOT_ADDR)")
+	fs.StringVar(&cfg.dsn, "db", env("PILOT_DB", "pilot.db"), "the database: a SQLite file `path`, created if missing, or a postgres:// DSN (PILOT_DB)")
+	level := fs.String("log-level", env("PILOT_LOG_LEVEL", "info"), "log `level`: debug, info, warn or error (PILOT_LOG_LEVEL)")
+	fs.Usage = func() {
+		fmt.Fprint(stderr, usage)
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return cfg, nil, err
+	}
+	if err := cfg.logLevel.UnmarshalText([]byte(*level)); err != nil {
+		return cfg, nil, fmt.Errorf("-log-level: %w", err)
+	}
+	return cfg, fs.Args(), nil
+}
+
+func env(key, def string) string {
+	if v, ok := os.LookupEnv(key); ok && v != "" {
+		return v
+	}
+	return def
+}
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	cfg, rest, err := parseFlags(args, stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: cfg.logLevel}))
+	cmd := "serve"
+	if len(rest) > 0 {
+		cmd, rest = rest[0], rest[1:]
+	}
+	switch cmd {
+	case "serve", "seed", "verify":
+		if len(rest) > 0 {
+			return fmt.Errorf("%s takes no arguments", cmd)
+		}
+	case "token":
+		if len(rest) != 1 {
+			return errors.New("token takes one argument: the member's ID, e.g. gc-duty-1")
+		}
+	default:
+		return fmt.Errorf("unknown command %q; run pilot -h", cmd)
+	}
+	// Signals cancel ctx: serve then shuts down gracefully, and the other
+	// commands stop at their next database call.
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	start := time.Now()
+	app, seeded, err := pilot.Open(ctx, cfg.dsn, logger)
+	if err != nil {
+		return err
+	}
+	defer app.Close()
+	if seeded {
+		logger.Info("loaded the demo township", "db", cfg.dsn)
+	}
+	switch cmd {
+	case "seed":
+		if seeded {
+			fmt.Fprintln(stdout, "the demo township is loaded")
+		} else {
+			fmt.Fprintln(stdout, "the demo township was loaded before; nothing done")
+		}
+		return nil
+	case "verify":
+		return verify(ctx, app, stdout)
+	case "token":
+		tok, err := app.IssueToken(ctx, rest[0])
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "%s\n\nuse it as: Authorization: Bearer <token>; it is shown only this once\n", tok)
+		return nil
+	}
+	return serve(ctx, cfg, app, logger, stdout, start)
+}
+
+func verify(ctx context.Context, app *pilot.App, stdout io.Writer) error {
+	checked, broken, err := app.VerifyAll(ctx)
+	if err != nil {
+		return err
+	}
+	for _, b := range broken {
+		fmt.Fprintf(stdout, "BROKEN %s %s: %v\n", b.Kind, b.ID, b.Err)
+	}
+	fmt.Fprintf(stdout, "checked %d timelines: %d intact, %d broken\n", checked, checked-len(broken), len(broken))
+	if len(broken) > 0 {
+		return fmt.Errorf("%d timelines are broken", len(broken))
+	}
+	return nil
+}
+
+// shutdownGrace is how long requests in flight may take to finish after a
+// signal before the server closes their connections.
+const shutdownGrace = 20 * time.Second
+
+func serve(ctx context.Context, cfg config, app *pilot.App, logger *slog.Logger, stdout io.Writer, start time.Time) error {
+	srv, err := pilot.NewServer(app)
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", cfg.addr)
+	if err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+	hs := &http.Server{
+		Handler:           srv,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+	}
+
+	// Background work joins here: the notification and deadline runners
+	// start with ctx, publish what they change to srv.Hub() so that open
+	// consoles update, and must return once ctx is cancelled; serve waits
+	// for them (after the HTTP server has drained) before the database is
+	// closed.
+	background := func(ctx context.Context) (wait func()) { return func() {} }
+	waitBackground := background(ctx)
+
+	printBanner(stdout, ln.Addr(), time.Since(start))
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	logger.Info("shutting down: no new connections; finishing requests in flight")
+	srv.Shutdown()
+	sctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+	defer cancel()
+	err = hs.Shutdown(sctx)
+	waitBackground()
+	if err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	logger.Info("stopped; closing the database")
+	return nil
+}
+
+// printBanner tells whoever started the pilot where to point a browser and
+// how to sign in.
+func printBanner(w io.Writer, addr net.Addr, took time.Duration) {
+	host, port, _ := net.SplitHostPort(addr.String())
+	if host == "" || host == "::" || host == "0.0.0.0" {
+		host = "localhost"
+	}
+	if strings.Contains(host, ":") {
+		host = "[" + host + "]"
+	}
+	fmt.Fprintf(w, "古城“4+N”试点已启动（%.0f ms）：http://%s:%s/\n", float64(took.Microseconds())/1000, host, port)
+	fmt.Fprintf(w, "演示账号（密码均为 %s）：\n", pilot.DemoPassword)
+	for _, l := range pilot.DemoLogins {
+		fmt.Fprintf(w, "  %-14s %s\n", l.ID, l.What)
+	}
+	fmt.Fprintln(w, "JSON API: /api/v1 (OpenAPI: /api/v1/openapi.json); health: /healthz. Ctrl-C stops it.")
+}

@@ -1,0 +1,241 @@
+package main
+
+import (
+	"bufio"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// buildPilot builds the program once for the test, as "go run
+// ./examples/pilot" does before it runs it.
+func buildPilot(t *testing.T) string {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("builds and starts the pilot binary")
+	}
+	bin := filepath.Join(t.TempDir(), "pilot")
+	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
+	require.NoError(t, err, "go build: %s", out)
+	return bin
+}
+
+// process is a running pilot.
+type process struct {
+	cmd    *exec.Cmd
+	url    string
+	stderr *strings.Builder
+}
+
+var urlLine = regexp.MustCompile(`http://[^/\s]+/`)
+
+// start runs the pilot in dir with the given arguments on a free port and
+// waits until it prints its URL.
+func start(t *testing.T, bin, dir string, args ...string) *process {
+	t.Helper()
+	cmd := exec.Command(bin, append([]string{"-addr", "127.0.0.1:0"}, args...)...)
+	cmd.Dir = dir
+	stdout, err := cmd.StdoutPipe()
+	require.NoError(t, err)
+	p := &process{cmd: cmd, stderr: &strings.Builder{}}
+	cmd.Stderr = &syncWriter{w: p.stderr}
+	require.NoError(t, cmd.Start())
+	t.Cleanup(func() {
+		if cmd.ProcessState == nil {
+			cmd.Process.Kill()
+			cmd.Wait()
+		}
+	})
+	found := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(stdout)
+		for sc.Scan() {
+			if u := urlLine.FindString(sc.Text()); u != "" {
+				select {
+				case found <- u:
+				default:
+				}
+			}
+		}
+	}()
+	select {
+	case p.url = <-found:
+	case <-time.After(60 * time.Second):
+		t.Fatalf("the pilot printed no URL; stderr:\n%s", p.stderr)
+	}
+	return p
+}
+
+// stop sends SIGTERM and waits for a clean exit.
+func (p *process) stop(t *testing.T) {
+	t.Helper()
+	require.NoError(t, p.cmd.Process.Signal(syscall.SIGTERM))
+	require.NoError(t, p.cmd.Wait(), "a clean exit on SIGTERM; stderr:\n%s", p.stderr)
+}
+
+type syncWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (s *syncWriter) Write(b []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.w.Write(b)
+}
+
+func get(t *testing.T, c *http.Client, u string) (int, string) {
+	t.Helper()
+	resp, err := c.Get(u)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	return resp.StatusCode, string(b)
+}
+
+// runCmd runs a subcommand of the pilot in dir and returns its output.
+func runCmd(t *testing.T, bin, dir string, args ...string) string {
+	t.Helper()
+	cmd := exec.Command(bin, args...)
+	cmd.Dir = dir
+	out, err := cmd.CombinedOutput()
+	require.NoError(t, err, "pilot %v: %s", args, out)
+	return string(out)
+}
+
+var checked = regexp.MustCompile(`checked (\d+) timelines: (\d+) intact, 0 broken`)
+
+// TestFirstStart starts the pilot on an empty directory as the README
+// says, with no flags but the address: it creates pilot.db there, loads
+// the demo township, and serves /healthz and the home page. A second start
+// finds the data and loads nothing again.
+func TestFirstStart(t *testing.T) {
+	bin := buildPilot(t)
+	dir := t.TempDir()
+	p := start(t, bin, dir)
+	c := &http.Client{Timeout: 10 * time.Second}
+	status, body := get(t, c, p.url+"healthz")
+	assert.Equal(t, http.StatusOK, status)
+	assert.Contains(t, body, "ok")
+	status, body = get(t, c, p.url)
+	assert.Equal(t, http.StatusOK, status)
+	assert.Contains(t, body, "在线申请调解")
+	p.stop(t)
+	_, err := os.Stat(filepath.Join(dir, "pilot.db"))
+	require.NoError(t, err, "the database is a file beside it")
+	first := checked.FindStringSubmatch(runCmd(t, bin, dir, "verify"))
+	require.NotNil(t, first, "verify reports every timeline intact")
+	require.NotEqual(t, "0", first[1], "the demo data is there")
+
+	p = start(t, bin, dir)
+	status, _ = get(t, c, p.url+"healthz")
+	assert.Equal(t, http.StatusOK, status)
+	p.stop(t)
+	assert.NotContains(t, p.stderr.String(), "loaded the demo township", "the second start loads nothing")
+	second := checked.FindStringSubmatch(runCmd(t, bin, dir, "verify"))
+	require.NotNil(t, second)
+	assert.Equal(t, first[1], second[1], "no record was added by the second start")
+	assert.Contains(t, runCmd(t, bin, dir, "seed"), "nothing done")
+	assert.Equal(t, first[1], checked.FindStringSubmatch(runCmd(t, bin, dir, "verify"))[1], "nor by the seed command")
+
+	// An API token issued by the token command authenticates after a
+	// restart: its digest is kept in the database.
+	token := strings.TrimSpace(strings.SplitN(runCmd(t, bin, dir, "token", "gc-secretary"), "\n", 2)[0])
+	require.True(t, strings.HasPrefix(token, "fpn_"), "a token: %q", token)
+	p = start(t, bin, dir)
+	req, err := http.NewRequest(http.MethodGet, p.url+"api/v1/cases?limit=5", nil)
+	require.NoError(t, err)
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := c.Do(req)
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, http.StatusOK, resp.StatusCode)
+	req.Header.Set("Authorization", "Bearer fpn_wrong")
+	resp, err = c.Do(req)
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, http.StatusUnauthorized, resp.StatusCode)
+	p.stop(t)
+}
+
+var codeRe = regexp.MustCompile(`<p class="code" id="code">([^<]+)</p>`)
+var csrfRe = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
+
+// TestSIGTERMKeepsAcknowledgedWrites sends SIGTERM while residents'
+// applications are in flight: every application that was answered with
+// a tracking code is in the database after the pilot has stopped.
+func TestSIGTERMKeepsAcknowledgedWrites(t *testing.T) {
+	bin := buildPilot(t)
+	dir := t.TempDir()
+	p := start(t, bin, dir)
+	jar, err := cookiejar.New(nil)
+	require.NoError(t, err)
+	c := &http.Client{Timeout: 30 * time.Second, Jar: jar}
+	status, page := get(t, c, p.url+"apply")
+	require.Equal(t, http.StatusOK, status)
+	csrf := csrfRe.FindStringSubmatch(page)
+	require.NotNil(t, csrf)
+
+	const n = 16
+	var (
+		mu    sync.Mutex
+		codes []string
+		wg    sync.WaitGroup
+	)
+	answered := make(chan struct{}, n)
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer func() { answered <- struct{}{} }()
+			form := url.Values{
+				"csrf": {csrf[1]}, "key": {"sigterm-test-key-" + string(rune('a'+i))},
+				"name": {"申请人"}, "phone": {"13912345678"}, "respondent": {"对方"},
+				"category": {"neighbour"}, "location": {"mayuan-1"}, "facts": {"关机测试中的申请。"},
+			}
+			resp, err := c.PostForm(p.url+"apply", form)
+			if err != nil {
+				return // refused after the signal: not acknowledged
+			}
+			defer resp.Body.Close()
+			b, _ := io.ReadAll(resp.Body)
+			if m := codeRe.FindStringSubmatch(string(b)); resp.StatusCode == http.StatusOK && m != nil {
+				mu.Lock()
+				codes = append(codes, m[1])
+				mu.Unlock()
+			}
+		}()
+		if i == 3 {
+			// Some answered, the rest still to come: now the signal.
+			<-answered
+			require.NoError(t, p.cmd.Process.Signal(syscall.SIGTERM))
+		}
+	}
+	wg.Wait()
+	require.NoError(t, p.cmd.Wait(), "a clean exit; stderr:\n%s", p.stderr)
+	require.NotEmpty(t, codes, "at least the applications answered before the signal")
+	t.Logf("%d of %d applications acknowledged around SIGTERM", len(codes), n)
+
+	p = start(t, bin, dir)
+	for _, code := range codes {
+		status, body := get(t, c, p.url+"track?code="+url.QueryEscape(code))
+		assert.Equal(t, http.StatusOK, status, "acknowledged application %s is kept", code)
+		assert.Contains(t, body, "待受理")
+	}
+	p.stop(t)
+	assert.Contains(t, runCmd(t, bin, dir, "verify"), " 0 broken")
+}
