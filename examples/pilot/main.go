@@ -42,6 +42,7 @@ type config struct {
 	addr     string
 	dsn      string
 	logLevel slog.Level
+	watch    watch
 }
 
 const usage = `pilot — 古城“4+N”矛盾纠纷多元化解平台（试点服务器）
@@ -56,6 +57,12 @@ Commands:
   verify         check the hash chain of every case's and hazard's timeline
   token MEMBER   issue an API bearer token for member MEMBER (e.g. gc-duty-1)
 
+Secrets are read from the environment only:
+  PILOT_WEBHOOK_SECRET   the HMAC-SHA256 key of -webhook-url
+  PILOT_WECOM_ROBOT_KEY  a WeCom group robot's key: notifications go to the group
+  PILOT_WECOM_TOKEN      the WeCom application's callback Token; with
+  PILOT_WECOM_AES_KEY    its EncodingAESKey, turns on /wecom/callback
+
 Flags (each may also be set by the environment variable shown):
 `
 
@@ -66,6 +73,18 @@ func parseFlags(args []string, stderr io.Writer) (config, []string, error) {
 	fs.StringVar(&cfg.addr, "addr", env("PILOT_ADDR", ":8080"), "`address` to listen on (PILOT_ADDR)")
 	fs.StringVar(&cfg.dsn, "db", env("PILOT_DB", "pilot.db"), "the database: a SQLite file `path`, created if missing, or a postgres:// DSN (PILOT_DB)")
 	level := fs.String("log-level", env("PILOT_LOG_LEVEL", "info"), "log `level`: debug, info, warn or error (PILOT_LOG_LEVEL)")
+	w := &cfg.watch
+	fs.BoolVar(&w.deadlines, "deadlines", env("PILOT_DEADLINES", "true") == "true", "run the deadline runner: reminders, automatic escalation, duty alerts (PILOT_DEADLINES)")
+	fs.DurationVar(&w.tick, "deadline-tick", time.Minute, "how often the deadline runner looks for what is due")
+	fs.StringVar(&w.notify.WebhookURL, "webhook-url", env("PILOT_WEBHOOK_URL", ""), "`URL` to POST every notification to, signed with PILOT_WEBHOOK_SECRET (PILOT_WEBHOOK_URL)")
+	fs.StringVar(&w.wecom.CorpID, "wecom-corp-id", env("PILOT_WECOM_CORP_ID", ""), "the WeCom enterprise's `CorpID`, for the callback at /wecom/callback (PILOT_WECOM_CORP_ID)")
+	fs.StringVar(&w.wecomChannel, "wecom-channel", env("PILOT_WECOM_CHANNEL", "wecom"), "what applications from the callback count as: wecom, or wechat for a relayed WeChat group (PILOT_WECOM_CHANNEL)")
+	// Secrets come from the environment only, so that they never show in
+	// a process list.
+	w.notify.WebhookSecret = os.Getenv("PILOT_WEBHOOK_SECRET")
+	w.notify.RobotKey = os.Getenv("PILOT_WECOM_ROBOT_KEY")
+	w.wecom.Token = os.Getenv("PILOT_WECOM_TOKEN")
+	w.wecom.EncodingAESKey = os.Getenv("PILOT_WECOM_AES_KEY")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, usage)
 		fs.PrintDefaults()
@@ -182,13 +201,22 @@ func serve(ctx context.Context, cfg config, app *pilot.App, logger *slog.Logger,
 		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
 	}
 
-	// Background work joins here: the notification and deadline runners
-	// start with ctx, publish what they change to srv.Hub() so that open
-	// consoles update, and must return once ctx is cancelled; serve waits
-	// for them (after the HTTP server has drained) before the database is
-	// closed.
-	background := func(ctx context.Context) (wait func()) { return func() {} }
-	waitBackground := background(ctx)
+	// The watch — notifications and deadlines — runs until ctx is
+	// cancelled; serve waits for it (after the HTTP server has drained)
+	// before the database is closed.
+	callback, waitBackground, err := cfg.watch.start(ctx, app, logger)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	if callback != nil {
+		// WeCom authenticates by the signature on every message, not by a
+		// login, so the callback sits beside the pages.
+		mux := http.NewServeMux()
+		mux.Handle("/wecom/callback", callback)
+		mux.Handle("/", srv)
+		hs.Handler = mux
+	}
 
 	printBanner(stdout, ln.Addr(), time.Since(start))
 	errc := make(chan error, 1)

@@ -1,0 +1,90 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/fourplusn/fourplusn/adapters/deadlines"
+	"github.com/fourplusn/fourplusn/adapters/notify"
+	"github.com/fourplusn/fourplusn/adapters/wecom"
+	"github.com/fourplusn/fourplusn/examples/pilot/internal/pilot"
+	"github.com/fourplusn/fourplusn/grid"
+	"github.com/fourplusn/fourplusn/mediation"
+)
+
+// watch is the pilot's 24-hour watch: what it runs beside the web server.
+type watch struct {
+	deadlines    bool          // run the deadline runner
+	tick         time.Duration // how often it looks for what is due
+	notify       notify.Config // where notifications go besides the log
+	wecom        wecom.Config  // the WeCom application's callback; off without a token
+	wecomChannel string        // "wecom" or "wechat": what its applications count as
+}
+
+// start turns on the outbox, and starts the dispatcher and, if asked, the
+// deadline runner with ctx. It returns a handler for the WeCom callback
+// (nil when it is off) and a function that waits for both to stop once
+// ctx is cancelled.
+func (w watch) start(ctx context.Context, app *pilot.App, logger *slog.Logger) (callback http.Handler, wait func(), err error) {
+	notifiers, err := w.notify.Notifiers(logger)
+	if err != nil {
+		return nil, nil, err
+	}
+	if w.wecom.Token != "" {
+		if callback, err = w.callback(app); err != nil {
+			return nil, nil, err
+		}
+	}
+	// Every change from now on writes its notifications in its own
+	// transaction; the demo data loaded before this notifies nobody.
+	app.DB.EnableOutbox()
+	d := notify.NewDispatcher(app.DB.Outbox(), app.DB.Grid(), app.Policy, notifiers...)
+	d.Log = logger
+	var wg sync.WaitGroup
+	run := func(name string, f func(context.Context) error) {
+		wg.Go(func() {
+			if err := f(ctx); err != nil && !errors.Is(err, context.Canceled) {
+				logger.Error(name+" stopped", "err", err)
+			}
+		})
+	}
+	run("notification dispatcher", d.Run)
+	if w.deadlines {
+		var townships []grid.CellID
+		for _, r := range app.Tree.Roots() {
+			townships = append(townships, r.ID)
+		}
+		r := deadlines.New(app.Cases, app.Hazards, app.DB.DeadlineActions(), app.DB.Outbox(), townships...)
+		r.Interval, r.Log = w.tick, logger
+		run("deadline runner", r.Run)
+	}
+	return callback, wg.Wait, nil
+}
+
+// callback returns the WeCom callback handler. Cases that arrive through
+// it are registered by the township's first duty officer, who becomes
+// their first responder, as for a call to the duty phone.
+func (w watch) callback(app *pilot.App) (http.Handler, error) {
+	i := slices.IndexFunc(app.Members, func(m grid.Member) bool {
+		return slices.ContainsFunc(m.Posts, func(p grid.Post) bool { return p.Role == grid.DutyOfficer })
+	})
+	if i < 0 {
+		return nil, errors.New("the WeCom callback needs a duty officer to register what arrives, and the grid has none")
+	}
+	cfg := w.wecom
+	switch w.wecomChannel {
+	case "", "wecom":
+		cfg.Channel = mediation.ChannelWeCom
+	case "wechat":
+		cfg.Channel = mediation.ChannelWeChat
+	default:
+		return nil, fmt.Errorf("-wecom-channel: %q is neither wecom nor wechat", w.wecomChannel)
+	}
+	return wecom.New(cfg, app.DB.ChannelMessages(), app.Cases, wecom.TreePlaces{Tree: app.Tree}, app.Members[i].Actor())
+}
