@@ -14,8 +14,12 @@
 //	             hash-chained timeline
 //	hazard/      safety hazards: whistle reports, rectification, verification
 //	stats/       counts, rates, period-over-period figures, the tracking view
-//	adapters/    storage and transport, one package each
-//	examples/    small programs that embed the library
+//	adapters/    storage (memstore; bunstore on SQLite or PostgreSQL, with
+//	             the conformance suite storetest), the JSON API (httpapi),
+//	             notifications (notify), the deadline runner (deadlines) and
+//	             the WeCom channel (wecom)
+//	examples/    the pilot server a township runs as is (pilot), a data
+//	             generator (gendata) and a small embedding (quickstart)
 //
 // # Errors
 //
