@@ -137,3 +137,17 @@ func TestHazardIfMatch(t *testing.T) {
 	assert.Equal(t, "converted", out["hazard"].(map[string]any)["state"])
 	assert.True(t, strings.HasPrefix(out["case"].(map[string]any)["id"].(string), "C"))
 }
+
+// TestHazardReopen: reopening a rectified hazard sends it back to
+// rectification, as a failed verification does, and only a rectified
+// hazard can be reopened.
+func TestHazardReopen(t *testing.T) {
+	e := newEnv(t)
+	h := e.seedHazard(t, "rectified")
+	url := "/api/v1/hazards/" + string(h.ID)
+	res := e.as("gc-east-head").post(url+"/reopen", map[string]any{"notes": "电线仍外露"})
+	require.Equal(t, http.StatusOK, res.Code, res)
+	assert.Equal(t, "open", res.object(t)["state"])
+	res = e.as("gc-east-head").post(url+"/reopen", map[string]any{"notes": "again"})
+	assert.Equal(t, http.StatusConflict, res.Code, "an open hazard is not reopened: %s", res)
+}

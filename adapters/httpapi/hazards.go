@@ -24,6 +24,11 @@ func (s *server) routeHazards(g *bunrouter.Group) {
 	hazardAction(s, g, "verify", func(ctx context.Context, a grid.Actor, id hazard.ID, v int64, b *verificationJSON) (*hazard.Hazard, error) {
 		return svc.Verify(ctx, a, id, v, hazard.Verification{Passed: b.Passed, Notes: b.Notes})
 	})
+	// Reopening is a verification that failed: the hazard goes back to
+	// rectification with the verifier's notes.
+	hazardAction(s, g, "reopen", func(ctx context.Context, a grid.Actor, id hazard.ID, v int64, b *reopenJSON) (*hazard.Hazard, error) {
+		return svc.Verify(ctx, a, id, v, hazard.Verification{Passed: false, Notes: b.Notes})
+	})
 	s.handle(g, http.MethodPost, "/hazards/:id/convert", s.convertHazard)
 }
 
@@ -49,6 +54,11 @@ type rectificationJSON struct {
 type verificationJSON struct {
 	Passed bool   `json:"passed"`
 	Notes  string `json:"notes,omitempty"`
+}
+
+// reopenJSON sends a rectified hazard back to rectification.
+type reopenJSON struct {
+	Notes string `json:"notes"`
 }
 
 // conversionJSON turns a dispute lead into a mediation case.

@@ -95,6 +95,7 @@ var matrix = []matrixRow{
 	{"GET /api/v1/hazards/{id}/timeline", "hazard:open", nil, [12]int{ok, ok, ok, ok, ok, ok, ok, none, none, none, who, ok}},
 	{"POST /api/v1/hazards/{id}/rectify", "hazard:open", map[string]any{"evidence": "已更换电线"}, [12]int{ok, ok, ok, no, ok, no, no, none, none, none, who, no}},
 	{"POST /api/v1/hazards/{id}/verify", "hazard:rectified", map[string]any{"passed": true}, [12]int{no, no, no, no, ok, ok, no, none, none, none, who, no}},
+	{"POST /api/v1/hazards/{id}/reopen", "hazard:rectified", map[string]any{"notes": "电线仍外露"}, [12]int{no, no, no, no, ok, ok, no, none, none, none, who, no}},
 	{"POST /api/v1/hazards/{id}/convert", "hazard:lead", conversion(), [12]int{ok, ok, ok, no, ok, ok, no, none, none, none, who, no}},
 
 	{"GET /api/v1/stats/report?cell=mayuan&period=month", "case:accepted", nil, [12]int{ok, ok, no, no, ok, ok, no, no, no, no, who, no}},
