@@ -1,0 +1,189 @@
+// Command loadgen measures the JSON API under load: it serves the API on a
+// loopback port over a fresh SQLite file holding the demo township, then
+// drives it with concurrent clients over real HTTP connections — first
+// reading one case, then registering cases — and prints the requests per
+// second and the latency percentiles of each.
+//
+//	go run ./examples/loadgen -c 8 -d 10s
+//
+// Server and clients share the machine, as they do on a township's one
+// server with its users' browsers elsewhere: the figures are a floor.
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/fourplusn/fourplusn/adapters/bunstore"
+	"github.com/fourplusn/fourplusn/adapters/httpapi"
+	"github.com/fourplusn/fourplusn/adapters/memstore"
+	"github.com/fourplusn/fourplusn/grid"
+	"github.com/fourplusn/fourplusn/grid/gridtest"
+	"github.com/fourplusn/fourplusn/hazard"
+	"github.com/fourplusn/fourplusn/mediation"
+	"github.com/fourplusn/fourplusn/stats"
+)
+
+func main() {
+	clients := flag.Int("c", 8, "concurrent clients")
+	duration := flag.Duration("d", 10*time.Second, "how long each phase runs")
+	flag.Parse()
+	if err := run(context.Background(), *clients, *duration); err != nil {
+		fmt.Fprintln(os.Stderr, "loadgen:", err)
+		os.Exit(1)
+	}
+}
+
+// walkIn is the registration every client sends: a neighbours' quarrel
+// brought to the duty officer.
+const walkIn = `{"channel":"walk_in","category":"neighbour","facts":"两家因排水沟堵塞互相指责。","location":"mayuan-1",` +
+	`"applicants":[{"name":"王某某","phone":"13900001111"}],"respondents":[{"name":"张某某"}]}`
+
+func run(ctx context.Context, clients int, d time.Duration) error {
+	dir, err := os.MkdirTemp("", "loadgen")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	db, err := bunstore.Open(ctx, filepath.Join(dir, "load.db"))
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	handler, token, err := api(db)
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
+	go srv.Serve(ln)
+	defer srv.Shutdown(ctx)
+	base := "http://" + ln.Addr().String() + "/api/v1"
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: clients}}
+
+	send := func(method, url, body string) (int, []byte, error) {
+		req, err := http.NewRequest(method, url, bytes.NewBufferString(body))
+		if err != nil {
+			return 0, nil, err
+		}
+		req.Header.Set("Authorization", "Bearer "+token)
+		if body != "" {
+			req.Header.Set("Content-Type", "application/json")
+		}
+		resp, err := client.Do(req)
+		if err != nil {
+			return 0, nil, err
+		}
+		defer resp.Body.Close()
+		b, err := io.ReadAll(resp.Body)
+		return resp.StatusCode, b, err
+	}
+	status, body, err := send(http.MethodPost, base+"/cases", walkIn)
+	if err != nil || status != http.StatusCreated {
+		return fmt.Errorf("register the case to read: %d %s %v", status, body, err)
+	}
+	var created struct{ ID string }
+	if err := json.Unmarshal(body, &created); err != nil {
+		return err
+	}
+	fmt.Printf("%d clients, %s a phase, over loopback; the API on a SQLite file\n", clients, d)
+	for _, phase := range []struct {
+		name, method, url, body string
+		want                    int
+	}{
+		{"read a case", http.MethodGet, base + "/cases/" + created.ID, "", http.StatusOK},
+		{"register a case", http.MethodPost, base + "/cases", walkIn, http.StatusCreated},
+	} {
+		lat, failed := load(clients, d, func() bool {
+			status, _, err := send(phase.method, phase.url, phase.body)
+			return err == nil && status == phase.want
+		})
+		if len(lat) == 0 {
+			return fmt.Errorf("%s: no request succeeded", phase.name)
+		}
+		slices.Sort(lat)
+		fmt.Printf("%-16s %8.0f req/s   p50 %7.2f ms   p99 %7.2f ms   (%d requests, %d failed)\n", phase.name,
+			float64(len(lat))/d.Seconds(), ms(lat[len(lat)/2]), ms(lat[len(lat)*99/100]), len(lat), failed)
+		if failed > 0 {
+			return errors.New(phase.name + ": some requests failed")
+		}
+	}
+	return nil
+}
+
+// load runs do from clients goroutines for d and returns the latencies of
+// the requests that succeeded and the number that failed.
+func load(clients int, d time.Duration, do func() bool) ([]time.Duration, int) {
+	var mu sync.Mutex
+	var all []time.Duration
+	failed := 0
+	deadline := time.Now().Add(d)
+	var wg sync.WaitGroup
+	for range clients {
+		wg.Go(func() {
+			var mine []time.Duration
+			bad := 0
+			for time.Now().Before(deadline) {
+				start := time.Now()
+				if do() {
+					mine = append(mine, time.Since(start))
+				} else {
+					bad++
+				}
+			}
+			mu.Lock()
+			all, failed = append(all, mine...), failed+bad
+			mu.Unlock()
+		})
+	}
+	wg.Wait()
+	return all, failed
+}
+
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+// api returns the API over db with the demo township, and a token of its
+// duty officer.
+func api(db *bunstore.DB) (http.Handler, string, error) {
+	demo := gridtest.Gucheng()
+	cells := memstore.Grid{Tree: demo.Tree}
+	policy := grid.DefaultPolicy()
+	cases, err := mediation.NewService(db.Cases(), cells, policy, mediation.DefaultRules())
+	if err != nil {
+		return nil, "", err
+	}
+	hazards, err := hazard.NewService(db.Hazards(), cells, policy, hazard.DefaultRules(), cases)
+	if err != nil {
+		return nil, "", err
+	}
+	statistics := &stats.Service{
+		Source: db.Stats(), Indicators: db.Indicators(), Cells: cells, Policy: policy,
+		Cases: db.Cases(), CaseRules: cases.Rules, Hazards: db.Hazards(), HazardRules: hazards.Rules,
+	}
+	auth := httpapi.NewTokenAuth()
+	token, err := auth.IssueToken(demo.Member("gc-duty-1").Actor())
+	if err != nil {
+		return nil, "", err
+	}
+	h, err := httpapi.New(httpapi.Config{
+		Cases: cases, Stats: statistics, Hazards: hazards, Tree: demo.Tree, Members: httpapi.MemberList(demo.Members),
+		Auth: auth, Logger: slog.New(slog.DiscardHandler),
+	})
+	return h, token, err
+}
