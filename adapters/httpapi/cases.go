@@ -29,6 +29,15 @@ func (s *server) routeCases(g *bunrouter.Group) {
 	caseAction(s, g, "reject", func(ctx context.Context, a grid.Actor, id mediation.ID, v int64, b *rejectJSON) (*mediation.Case, error) {
 		return svc.Reject(ctx, a, id, v, mediation.Rejection{Reason: b.Reason, Advice: b.Advice})
 	}, false)
+	caseAction(s, g, "review", func(ctx context.Context, a grid.Actor, id mediation.ID, v int64, b *reviewJSON) (*mediation.Case, error) {
+		switch b.Decision {
+		case "accept":
+			return svc.Accept(ctx, a, id, v)
+		case "reject":
+			return svc.Reject(ctx, a, id, v, mediation.Rejection{Reason: b.Reason, Advice: b.Advice})
+		}
+		return nil, fourplusn.FieldError("decision", "decision must be accept or reject, not %q", b.Decision)
+	}, false)
 	caseAction(s, g, "team", func(ctx context.Context, a grid.Actor, id mediation.ID, v int64, b *participantJSON) (*mediation.Case, error) {
 		return svc.Join(ctx, a, id, v, mediation.Participant{Department: b.Department, Body: b.Body, MemberID: b.MemberID, Name: b.Name, Role: b.Role})
 	}, false)

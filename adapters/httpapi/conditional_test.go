@@ -151,3 +151,22 @@ func TestHazardReopen(t *testing.T) {
 	res = e.as("gc-east-head").post(url+"/reopen", map[string]any{"notes": "again"})
 	assert.Equal(t, http.StatusConflict, res.Code, "an open hazard is not reopened: %s", res)
 }
+
+// TestReview: the review of an online application accepts or rejects it;
+// any other decision is refused, naming the field, and changes nothing.
+func TestReview(t *testing.T) {
+	e := newEnv(t)
+	justice := e.as("gc-justice")
+	c := e.seedCase(t, "registered")
+	url := "/api/v1/cases/" + string(c.ID) + "/review"
+	res := justice.post(url, map[string]any{"decision": "maybe"})
+	require.Equal(t, http.StatusBadRequest, res.Code, res)
+	assert.Equal(t, "decision", res.object(t)["error"].(map[string]any)["field"])
+	res = justice.post(url, map[string]any{"decision": "accept"})
+	require.Equal(t, http.StatusOK, res.Code, res)
+	assert.Equal(t, "accepted", res.object(t)["state"])
+	other := e.seedCase(t, "registered")
+	res = justice.post("/api/v1/cases/"+string(other.ID)+"/review", map[string]any{"decision": "reject", "reason": "已起诉", "advice": "等待法院判决"})
+	require.Equal(t, http.StatusOK, res.Code, res)
+	assert.Equal(t, "rejected", res.object(t)["state"])
+}

@@ -554,6 +554,14 @@ type rejectJSON struct {
 	Advice string `json:"advice"`
 }
 
+// reviewJSON is the review of an online application: accept it, or
+// reject it with the reason and the referral advice.
+type reviewJSON struct {
+	Decision string `json:"decision"`
+	Reason   string `json:"reason,omitempty"`
+	Advice   string `json:"advice,omitempty"`
+}
+
 // sessionJSON records a mediation session.
 type sessionJSON struct {
 	At        instant  `json:"at"`

@@ -72,6 +72,7 @@ var matrix = []matrixRow{
 
 	{"POST /api/v1/cases/{id}/accept", "case:registered", nil, [12]int{ok, ok, no, no, ok, ok, no, none, none, none, who, no}},
 	{"POST /api/v1/cases/{id}/reject", "case:registered", map[string]any{"reason": "已起诉", "advice": "等待法院判决"}, [12]int{ok, ok, no, no, ok, ok, no, none, none, none, who, no}},
+	{"POST /api/v1/cases/{id}/review", "case:registered", map[string]any{"decision": "reject", "reason": "已起诉", "advice": "等待法院判决"}, [12]int{ok, ok, no, no, ok, ok, no, none, none, none, who, no}},
 	{"POST /api/v1/cases/{id}/team", "case:accepted", map[string]any{"department": "partner", "body": "有威望的亲戚", "name": "王家长辈"}, [12]int{ok, ok, ok, no, ok, ok, ok, none, none, none, who, no}},
 	{"POST /api/v1/cases/{id}/sessions", "case:accepted", sessionBody("progress"), [12]int{ok, ok, ok, no, ok, ok, ok, none, none, none, who, no}},
 	{"POST /api/v1/cases/{id}/agreement", "case:mediating", oralAgreement(), [12]int{ok, ok, ok, no, ok, ok, ok, none, none, none, who, no}},

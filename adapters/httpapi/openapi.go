@@ -113,6 +113,7 @@ func operations() []operation {
 	}{
 		{"accept", "Accepts the case for mediation (受理). Needs Accept at the handling cell.", noBodyJSON{}, true},
 		{"reject", "Declines a registered case, with the reason and referral advice. Needs Review.", rejectJSON{}, false},
+		{"review", "Reviews an online application (审查): decision \"accept\" accepts it, as /accept does; \"reject\" declines it with the reason and referral advice, as /reject does.", reviewJSON{}, false},
 		{"team", "Adds a participant to the 4+N team. Needs Mediate.", participantJSON{}, false},
 		{"sessions", "Records a mediation session. Needs Mediate.", sessionJSON{}, false},
 		{"agreement", "Records the agreement that ends mediation. Needs Mediate.", agreementJSON{}, false},
