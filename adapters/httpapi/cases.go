@@ -112,30 +112,15 @@ func stripField(err error) error {
 // B (which may be empty when optional), takes the version from If-Match,
 // runs do as the request's actor, and answers with the case and its ETag.
 func caseAction[B any](s *server, g *bunrouter.Group, name string, do func(context.Context, grid.Actor, mediation.ID, int64, *B) (*mediation.Case, error), optional bool) {
-	s.handle(g, http.MethodPost, "/cases/:id/"+name, func(w http.ResponseWriter, req bunrouter.Request) error {
-		actor, err := signedIn(req)
-		if err != nil {
-			return err
-		}
-		id, err := caseID(req)
-		if err != nil {
-			return err
-		}
-		version, matched, err := ifMatch(req)
-		if err != nil {
-			return err
-		}
-		var body B
-		if err := decodeBody(w, req, &body, optional); err != nil {
-			return err
-		}
-		ctx := req.Context()
-		c, err := do(ctx, actor, id, version, &body)
-		if err != nil {
-			return s.stale(ctx, actor, id, version, matched, err)
-		}
-		return s.writeCase(w, http.StatusOK, c)
-	})
+	recordAction(s, g, "/cases/:id/"+name, s.cases(), do, optional)
+}
+
+// cases is how the API acts on cases.
+func (s *server) cases() versioned[mediation.ID, mediation.Case] {
+	return versioned[mediation.ID, mediation.Case]{
+		id: caseID, get: s.cfg.Cases.Get, write: s.writeCase,
+		version: func(c *mediation.Case) int64 { return c.Version },
+	}
 }
 
 // caseID reads the case ID from the path; one that cannot be an ID names
@@ -146,27 +131,6 @@ func caseID(req bunrouter.Request) (mediation.ID, error) {
 		return "", fourplusn.Errorf(fourplusn.NotFound, "case not found")
 	}
 	return mediation.ID(id), nil
-}
-
-// stale explains a failed action. When the request named a version with
-// If-Match and the domain answered Conflict, the case is read again as the
-// actor sees it: a version other than the one named makes it 412
-// Precondition Failed, while the same version means the conflict was the
-// case's state, a 409. Reading it as the actor also keeps a stale version
-// from revealing a case the actor may not see, which the store checks
-// before it authorizes: that stays 404.
-func (s *server) stale(ctx context.Context, actor grid.Actor, id mediation.ID, version int64, matched bool, err error) error {
-	if !matched || fourplusn.ErrorCode(err) != fourplusn.Conflict {
-		return err
-	}
-	c, gerr := s.cfg.Cases.Get(ctx, actor, id)
-	if gerr != nil {
-		return gerr
-	}
-	if c.Version != version {
-		return errPrecondition
-	}
-	return err
 }
 
 // writeCase answers with c and its ETag.

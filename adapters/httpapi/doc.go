@@ -21,12 +21,13 @@
 //   - cases: register (POST /cases, staff), apply online (POST
 //     /applications, residents), list with filters and cursor paging, get,
 //     the timeline, the printable agreement, and one POST route per action
-//     (accept, reject, team, sessions, agreement, fail, withdraw, escalate,
+//     (review, accept, reject, team, sessions, agreement, fail, withdraw, escalate,
 //     approve, return, transfer, transfer-out, extend, risks, follow-ups,
 //     close);
 //   - hazards, when Config.Hazards is set: report, list, get, timeline,
-//     rectify, verify, convert;
-//   - statistics: a period's report, a series, the tracking view;
+//     rectify, verify, reopen, convert;
+//   - statistics: a period's summary (GET /stats/summary), a series, each
+//     with 环比 and 同比, and the tracking view;
 //   - the public progress lookup GET /api/v1/track/{code}, which needs no
 //     credentials and shows no personal data.
 //

@@ -292,45 +292,15 @@ func (s *server) hazardTimeline(w http.ResponseWriter, req bunrouter.Request) er
 // hazardAction registers POST /hazards/{id}/{name}, as caseAction does for
 // cases.
 func hazardAction[B any](s *server, g *bunrouter.Group, name string, do func(context.Context, grid.Actor, hazard.ID, int64, *B) (*hazard.Hazard, error)) {
-	s.handle(g, http.MethodPost, "/hazards/:id/"+name, func(w http.ResponseWriter, req bunrouter.Request) error {
-		actor, err := signedIn(req)
-		if err != nil {
-			return err
-		}
-		id, err := hazardID(req)
-		if err != nil {
-			return err
-		}
-		version, matched, err := ifMatch(req)
-		if err != nil {
-			return err
-		}
-		var body B
-		if err := decodeBody(w, req, &body, false); err != nil {
-			return err
-		}
-		ctx := req.Context()
-		h, err := do(ctx, actor, id, version, &body)
-		if err != nil {
-			return s.staleHazard(ctx, actor, id, version, matched, err)
-		}
-		return s.writeHazard(w, http.StatusOK, h)
-	})
+	recordAction(s, g, "/hazards/:id/"+name, s.hazards(), do, false)
 }
 
-// staleHazard is stale, for hazards.
-func (s *server) staleHazard(ctx context.Context, actor grid.Actor, id hazard.ID, version int64, matched bool, err error) error {
-	if !matched || fourplusn.ErrorCode(err) != fourplusn.Conflict {
-		return err
+// hazards is how the API acts on hazards.
+func (s *server) hazards() versioned[hazard.ID, hazard.Hazard] {
+	return versioned[hazard.ID, hazard.Hazard]{
+		id: hazardID, get: s.cfg.Hazards.Get, write: s.writeHazard,
+		version: func(h *hazard.Hazard) int64 { return h.Version },
 	}
-	h, gerr := s.cfg.Hazards.Get(ctx, actor, id)
-	if gerr != nil {
-		return gerr
-	}
-	if h.Version != version {
-		return errPrecondition
-	}
-	return err
 }
 
 // convertHazard is POST /hazards/{id}/convert: a dispute lead becomes a
@@ -365,7 +335,7 @@ func (s *server) convertHazard(w http.ResponseWriter, req bunrouter.Request) err
 	ctx := req.Context()
 	h, c, err := s.cfg.Hazards.Convert(ctx, actor, id, version, conv)
 	if err != nil {
-		return s.staleHazard(ctx, actor, id, version, matched, err)
+		return s.hazards().stale(ctx, actor, id, version, matched, err)
 	}
 	if c, err = s.cfg.Cases.Get(ctx, actor, c.ID); err != nil {
 		return err

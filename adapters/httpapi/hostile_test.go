@@ -129,9 +129,9 @@ func TestHostileInput(t *testing.T) {
 		{"hazard limit out of range", "gc-secretary", "GET", "/api/v1/hazards?limit=1000", nil, nil, http.StatusBadRequest, "limit"},
 		{"series of 401 periods", "gc-secretary", "GET", "/api/v1/stats/series?cell=gucheng&measure=cases.registered&n=401", nil, nil, http.StatusBadRequest, "n"},
 		{"unknown measure", "gc-secretary", "GET", "/api/v1/stats/series?cell=gucheng&measure=cases.everything", nil, nil, http.StatusBadRequest, "measure"},
-		{"report without a cell", "gc-secretary", "GET", "/api/v1/stats/report", nil, nil, http.StatusBadRequest, "cell"},
-		{"report at a bad time", "gc-secretary", "GET", "/api/v1/stats/report?cell=gucheng&at=yesterday", nil, nil, http.StatusBadRequest, "at"},
-		{"report of an unknown period", "gc-secretary", "GET", "/api/v1/stats/report?cell=gucheng&period=fortnight", nil, nil, http.StatusBadRequest, "period"},
+		{"summary without a cell", "gc-secretary", "GET", "/api/v1/stats/summary", nil, nil, http.StatusBadRequest, "cell"},
+		{"summary at a bad time", "gc-secretary", "GET", "/api/v1/stats/summary?cell=gucheng&at=yesterday", nil, nil, http.StatusBadRequest, "at"},
+		{"summary of an unknown period", "gc-secretary", "GET", "/api/v1/stats/summary?cell=gucheng&period=fortnight", nil, nil, http.StatusBadRequest, "period"},
 
 		{"unknown field in an action", "gc-justice", "POST", caseURL + "/accept", json(`{"force":true}`), nil, http.StatusBadRequest, "force"},
 		{"a time that is not RFC 3339", "gc-justice", "POST", caseURL + "/sessions", json(`{"at":"yesterday","place":"home","attendees":["高敬"],"notes":"n","outcome":"progress"}`), nil, http.StatusBadRequest, "at"},

@@ -99,7 +99,7 @@ var matrix = []matrixRow{
 	{"POST /api/v1/hazards/{id}/reopen", "hazard:rectified", map[string]any{"notes": "电线仍外露"}, [12]int{no, no, no, no, ok, ok, no, none, none, none, who, no}},
 	{"POST /api/v1/hazards/{id}/convert", "hazard:lead", conversion(), [12]int{ok, ok, ok, no, ok, ok, no, none, none, none, who, no}},
 
-	{"GET /api/v1/stats/report?cell=mayuan&period=month", "case:accepted", nil, [12]int{ok, ok, no, no, ok, ok, no, no, no, no, who, no}},
+	{"GET /api/v1/stats/summary?cell=mayuan&period=month", "case:accepted", nil, [12]int{ok, ok, no, no, ok, ok, no, no, no, no, who, no}},
 	{"GET /api/v1/stats/series?cell=mayuan&measure=cases.registered&n=3", "case:accepted", nil, [12]int{ok, ok, no, no, ok, ok, no, no, no, no, who, no}},
 	{"GET /api/v1/stats/tracking?cell=mayuan", "case:accepted", nil, [12]int{no, no, no, no, ok, ok, no, no, no, no, who, no}},
 }

@@ -14,7 +14,7 @@ import (
 )
 
 func (s *server) routeStats(g *bunrouter.Group) {
-	s.handle(g, http.MethodGet, "/stats/report", s.statsReport)
+	s.handle(g, http.MethodGet, "/stats/summary", s.statsReport)
 	s.handle(g, http.MethodGet, "/stats/series", s.statsSeries)
 	s.handle(g, http.MethodGet, "/stats/tracking", s.statsTracking)
 }
@@ -195,7 +195,7 @@ func (s *server) statsQuery(q *query, withPeriod bool) (grid.CellID, stats.Perio
 	return cell, period, at
 }
 
-// statsReport is GET /stats/report. Needs ViewStats at the cell.
+// statsReport is GET /stats/summary. Needs ViewStats at the cell.
 func (s *server) statsReport(w http.ResponseWriter, req bunrouter.Request) error {
 	actor, err := signedIn(req)
 	if err != nil {
