@@ -248,7 +248,8 @@ type waiting struct {
 }
 
 // consoleData gathers what the duty console shows: the cases waiting to be
-// accepted and the open hazard reports, oldest first, in the member's scope.
+// accepted and the open hazard reports, oldest first, in the member's
+// scope, and the notifications of the township that failed to go out.
 func (s *Server) consoleData(r *http.Request, m grid.Member) (map[string]any, error) {
 	actor, now := m.Actor(), s.app.Now()
 	page, err := s.app.Cases.List(r.Context(), actor, mediation.Filter{States: []mediation.State{mediation.Registered}, Limit: mediation.MaxPage})
@@ -282,8 +283,14 @@ func (s *Server) consoleData(r *http.Request, m grid.Member) (map[string]any, er
 		})
 	}
 	township := actor.Township
+	// Notifications that did not get through are the watch's to chase:
+	// whoever was to be told has not been.
+	failed, err := s.app.DB.Outbox().Failures(r.Context(), township, 20)
+	if err != nil {
+		return nil, err
+	}
 	return map[string]any{
-		"Title": "24小时值班台", "Cases": cases, "Hazards": hazards, "Now": now,
+		"Title": "24小时值班台", "Cases": cases, "Hazards": hazards, "Failed": failed, "Now": now,
 		"Targets": s.places(township, 2, 3, 4),
 	}, nil
 }

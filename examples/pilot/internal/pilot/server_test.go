@@ -9,11 +9,14 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/fourplusn/fourplusn/adapters/notify"
 	"github.com/fourplusn/fourplusn/examples/pilot/internal/pilot"
+	"github.com/fourplusn/fourplusn/grid/gridtest"
 	"github.com/fourplusn/fourplusn/mediation"
 )
 
@@ -261,4 +264,30 @@ func TestDashboard(t *testing.T) {
 	require.Equal(t, http.StatusSeeOther, v.login("mayuan-1-head", pilot.DemoPassword).StatusCode)
 	resp, _ = v.get("/dashboard")
 	assert.Equal(t, http.StatusForbidden, resp.StatusCode)
+}
+
+// TestConsoleShowsFailedNotifications: a notification that failed for good
+// is listed on the duty console, with why, until someone deals with it.
+func TestConsoleShowsFailedNotifications(t *testing.T) {
+	app, ts := newPilot(t)
+	ctx := context.Background()
+	now := time.Now()
+	outbox := app.DB.Outbox()
+	require.NoError(t, outbox.Enqueue(ctx, now, notify.Notification{
+		Key: "test-failure", Township: gridtest.GuchengID, SubjectKind: notify.SubjectCase, Subject: "C1",
+		Kind: notify.Alert, Action: "accept", Title: "【超时未受理】测试通知", Text: "测试", At: now,
+		To: []notify.Recipient{notify.ToDuty(gridtest.GuchengID)},
+	}))
+	claimed, err := outbox.Claim(ctx, now, time.Minute, 10)
+	require.NoError(t, err)
+	require.Len(t, claimed, 1)
+	require.NoError(t, outbox.Record(ctx, claimed[0].ID, claimed[0].Claim, notify.Result{State: notify.Failed, LastError: "webhook answered 410"}))
+
+	c := newClient(t, ts.URL)
+	c.login("gc-duty-1", pilot.DemoPassword)
+	resp, body := c.get("/console")
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	assert.Contains(t, body, "未送达的通知")
+	assert.Contains(t, body, "【超时未受理】测试通知")
+	assert.Contains(t, body, "webhook answered 410")
 }
