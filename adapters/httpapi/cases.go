@@ -234,24 +234,12 @@ func (s *server) listCases(w http.ResponseWriter, req bunrouter.Request) error {
 		q.fail(err)
 		f.States = append(f.States, state)
 	}
-	if g := q.one("grade"); g != "" {
-		f.Grade, err = mediation.ParseGrade(g)
-		q.fail(err)
-	}
 	if ch := q.one("channel"); ch != "" {
 		f.Channel, err = mediation.ParseChannel(ch)
 		q.fail(err)
 	}
-	if q.boolean("overdue") {
-		f.OverdueAt = s.now()
-	}
-	if before := q.one("before"); before != "" {
-		if !validID(before) {
-			q.fail(fourplusn.FieldError("before", "not a cursor this API gave"))
-		}
-		f.Before = mediation.ID(before)
-	}
-	f.Limit = q.integer("limit", mediation.DefaultPage, 1, mediation.MaxPage)
+	common := q.listFilters(s.now(), mediation.DefaultPage, mediation.MaxPage)
+	f.Grade, f.OverdueAt, f.Before, f.Limit = common.grade, common.overdueAt, mediation.ID(common.before), common.limit
 	if q.err != nil {
 		return q.err
 	}

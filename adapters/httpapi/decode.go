@@ -11,11 +11,13 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/uptrace/bunrouter"
 
 	"github.com/fourplusn/fourplusn"
+	"github.com/fourplusn/fourplusn/mediation"
 )
 
 // maxBody is the largest request body read: 1 MiB.
@@ -212,6 +214,34 @@ func (q *query) boolean(k string) bool {
 		q.err = fourplusn.FieldError(k, "must be true or false")
 	}
 	return false
+}
+
+// listFilters are the filters the case and hazard lists share.
+type listFilters struct {
+	grade     mediation.Grade // zero: any
+	overdueAt time.Time       // zero: overdue or not
+	before    string          // the cursor; "" for the first page
+	limit     int
+}
+
+// listFilters reads grade, overdue, before and limit, the parameters both
+// lists take: overdue means overdue at now, and limit defaults to def and
+// may be 1 to most.
+func (q *query) listFilters(now time.Time, def, most int) listFilters {
+	var f listFilters
+	if g := q.one("grade"); g != "" {
+		var err error
+		f.grade, err = mediation.ParseGrade(g)
+		q.fail(err)
+	}
+	if q.boolean("overdue") {
+		f.overdueAt = now
+	}
+	if f.before = q.one("before"); f.before != "" && !validID(f.before) {
+		q.fail(fourplusn.FieldError("before", "not a cursor this API gave"))
+	}
+	f.limit = q.integer("limit", def, 1, most)
+	return f
 }
 
 // fail records err as the query's error if it has none yet.

@@ -2,7 +2,7 @@
 // HTTP, built on github.com/uptrace/bunrouter. [New] returns an
 // http.Handler that an integrator mounts in their own server:
 //
-//	auth := httpapi.NewTokenAuth()
+//	auth := httpapi.NewTokenAuth(tokens) // nil: in memory
 //	h, err := httpapi.New(httpapi.Config{
 //		Cases: cases, Stats: statistics, Hazards: hazards,
 //		Tree: tree, Members: httpapi.MemberList(members),
@@ -21,9 +21,9 @@
 //   - cases: register (POST /cases, staff), apply online (POST
 //     /applications, residents), list with filters and cursor paging, get,
 //     the timeline, the printable agreement, and one POST route per action
-//     (review, accept, reject, team, sessions, agreement, fail, withdraw, escalate,
-//     approve, return, transfer, transfer-out, extend, risks, follow-ups,
-//     close);
+//     (review, accept, reject, team, sessions, agreement, fail, withdraw,
+//     escalate, approve, return, transfer, transfer-out, extend, risks,
+//     follow-ups, close);
 //   - hazards, when Config.Hazards is set: report, list, get, timeline,
 //     rectify, verify, reopen, convert;
 //   - statistics: a period's summary (GET /stats/summary), a series, each
@@ -64,8 +64,17 @@
 // # Authentication
 //
 // An [Authenticator] turns a request into a grid.Actor. [TokenAuth] is the
-// built-in one: bearer tokens issued in memory. A request without
-// credentials is anonymous; routes that need an actor answer 401, and the
-// anonymous routes (the progress lookup) and the online applications are
-// rate-limited per client address.
+// built-in one: bearer tokens ("Authorization: Bearer fpn_…"), of which only
+// the SHA-256 digest ([HashToken]) is kept, in a [TokenStore]. The store is
+// a small interface so that a server can keep the digests in its own
+// database and tokens survive restarts; [MemoryTokens] keeps them in
+// memory. A server that issues tokens outside a running API (a command
+// line, say) makes one with [NewToken] and stores [HashToken] of it with the
+// actor; [BearerToken] reads the header for an Authenticator of its own.
+// No credentials at all is the anonymous actor; credentials that are
+// present but wrong, revoked or malformed are a 401. Anonymous requests
+// to routes that need an actor answer 401 too; 403 is a known actor
+// without the right, and 404 answers where a 403 would reveal that a
+// record exists. The anonymous routes (the progress lookup) and the online
+// applications are rate-limited per client address.
 package httpapi

@@ -149,7 +149,7 @@ func newEnvOn(t testing.TB, st stores, opts ...option) *env {
 		Source: st.source, Indicators: st.ind, Cells: cells, Policy: policy,
 		Cases: st.cases, CaseRules: cases.Rules, Hazards: st.hazards, HazardRules: hazards.Rules,
 	}
-	auth := httpapi.NewTokenAuth()
+	auth := httpapi.NewTokenAuth(nil)
 	logs := &syncBuffer{}
 	cfg := httpapi.Config{
 		Cases: cases, Stats: statistics, Hazards: hazards, Tree: demo.Tree, Members: httpapi.MemberList(demo.Members),
@@ -168,7 +168,7 @@ func newEnvOn(t testing.TB, st stores, opts ...option) *env {
 }
 
 func (e *env) issue(a grid.Actor) string {
-	tok, err := e.auth.IssueToken(a)
+	tok, err := e.auth.IssueToken(context.Background(), a)
 	require.NoError(e.t, err)
 	return tok
 }

@@ -227,20 +227,8 @@ func (s *server) listHazards(w http.ResponseWriter, req bunrouter.Request) error
 		f.States = append(f.States, state)
 	}
 	f.Category = hazard.Category(q.one("category"))
-	if g := q.one("grade"); g != "" {
-		f.Grade, err = mediation.ParseGrade(g)
-		q.fail(err)
-	}
-	if q.boolean("overdue") {
-		f.OverdueAt = s.now()
-	}
-	if before := q.one("before"); before != "" {
-		if !validID(before) {
-			q.fail(fourplusn.FieldError("before", "not a cursor this API gave"))
-		}
-		f.Before = hazard.ID(before)
-	}
-	f.Limit = q.integer("limit", hazard.DefaultPage, 1, hazard.MaxPage)
+	common := q.listFilters(s.now(), hazard.DefaultPage, hazard.MaxPage)
+	f.Grade, f.OverdueAt, f.Before, f.Limit = common.grade, common.overdueAt, hazard.ID(common.before), common.limit
 	if q.err != nil {
 		return q.err
 	}

@@ -54,11 +54,20 @@ func (e *env) snapshot(t testing.TB) string {
 const valid = `{"channel":"walk_in","category":"neighbour","facts":"两家因排水沟堵塞互相指责。","location":"mayuan-1",` +
 	`"applicants":[{"name":"王某某","phone":"13900001111"}],"respondents":[{"name":"张某某"}]}`
 
+// padded returns doc followed by spaces up to n bytes in all: JSON that
+// is exactly n bytes long.
+func padded(doc string, n int) string { return doc + strings.Repeat(" ", n-len(doc)) }
+
 // TestHostileInput sends malformed, oversized, mistyped and otherwise
 // hostile requests, checks the status and the field each names, and that
-// nothing stored changed.
+// nothing stored changed, on the in-memory store and on SQLite.
 func TestHostileInput(t *testing.T) {
-	e := newEnv(t)
+	for _, st := range []stores{memStores(), sqliteStores(t)} {
+		t.Run(st.name, func(t *testing.T) { hostileInput(t, newEnvOn(t, st)) })
+	}
+}
+
+func hostileInput(t *testing.T, e *env) {
 	c := e.seedCase(t, "accepted")
 	h := e.seedHazard(t, "open")
 	caseURL := "/api/v1/cases/" + string(c.ID)
@@ -76,6 +85,8 @@ func TestHostileInput(t *testing.T) {
 		status  int
 		field   string // the field the error names, if it should name one
 	}{
+		{"body of 1 MiB and 1 byte", "gc-duty-1", "POST", "/api/v1/cases", json(padded(valid, 1<<20+1)), nil, http.StatusRequestEntityTooLarge, ""},
+		{"body of exactly 1 MiB is read", "gc-duty-1", "POST", "/api/v1/cases", json(padded(`{"channel":1}`, 1<<20)), nil, http.StatusBadRequest, "channel"},
 		{"body over 1 MiB", "gc-duty-1", "POST", "/api/v1/cases", json(huge), nil, http.StatusRequestEntityTooLarge, ""},
 		{"body over 1 MiB on an action", "gc-justice", "POST", caseURL + "/sessions", json(huge), nil, http.StatusRequestEntityTooLarge, ""},
 		{"text/plain", "gc-duty-1", "POST", "/api/v1/cases", raw{"text/plain", []byte(valid)}, nil, http.StatusUnsupportedMediaType, ""},

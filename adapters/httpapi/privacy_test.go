@@ -2,6 +2,7 @@ package httpapi_test
 
 import (
 	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -43,5 +44,55 @@ func TestPrivacy(t *testing.T) {
 	require.NotEmpty(t, logs, "requests are logged")
 	for _, secret := range []string{phone, idCard, c.Applicants[0].Name, e.tokens["mayuan-security"], e.tokens["mayuan-head"]} {
 		assert.NotContains(t, logs, secret)
+	}
+}
+
+// TestPrivacyEverywhere: for members who may not see personal data, no
+// response of any route that carries a case, a hazard or a member holds a
+// phone, an ID card number or a hazard reporter's contact in full — the
+// timeline and the printable agreement included — while the masked form
+// shows they were there. The request log holds none of it, nor the tracking
+// code from the lookup's path.
+func TestPrivacyEverywhere(t *testing.T) {
+	e := newEnv(t)
+	c := e.seedCase(t, "agreed")
+	h := e.seedHazard(t, "open")
+	cell := e.demo.Member("mayuan-head")
+	secrets := []string{c.Applicants[0].Phone, c.Applicants[0].IDCard, h.Contact}
+	for _, p := range c.Respondents {
+		if p.Phone != "" {
+			secrets = append(secrets, p.Phone)
+		}
+	}
+	secrets = append(secrets, cell.Phone)
+	paths := []string{
+		"/api/v1/cases/" + string(c.ID),
+		"/api/v1/cases?state=agreed",
+		"/api/v1/cases/" + string(c.ID) + "/timeline",
+		"/api/v1/cases/" + string(c.ID) + "/agreement",
+		"/api/v1/hazards/" + string(h.ID),
+		"/api/v1/hazards",
+		"/api/v1/hazards/" + string(h.ID) + "/timeline",
+		"/api/v1/grid/cells/mayuan/members",
+		"/api/v1/track/" + c.TrackingCode,
+	}
+	for _, member := range []string{"mayuan-security", "mayuan-aux"} {
+		masked := 0
+		for _, path := range paths {
+			res := e.as(member).get(path)
+			require.Contains(t, []int{http.StatusOK, http.StatusForbidden, http.StatusNotFound}, res.Code, "%s %s: %s", member, path, res)
+			for _, s := range secrets {
+				assert.NotContains(t, string(res.Body), s, "%s %s", member, path)
+			}
+			if res.Code == http.StatusOK && strings.Contains(string(res.Body), "****") {
+				masked++
+			}
+		}
+		assert.Greater(t, masked, 3, "%s sees masked data in several responses", member)
+	}
+	logs := e.logs.String()
+	assert.Contains(t, logs, "/api/v1/track/:code", "the log names the route's pattern")
+	for _, s := range append(secrets, c.TrackingCode, c.Applicants[0].Name, string(c.ID)) {
+		assert.NotContains(t, logs, s, "the log holds no personal data, tracking code or record ID from a path")
 	}
 }

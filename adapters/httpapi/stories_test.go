@@ -151,8 +151,7 @@ func (s *story) actions(who string) []string {
 // Story 1: an 81-year-old says a 70-year-old pushed her over; her surgery
 // cost 26,000 yuan and she asks 50,000, and threatens to petition. The 4+N
 // team meets more than ten times; they agree on 30,000 yuan.
-func TestStory1InjuryClaimOverHTTP(t *testing.T) {
-	e := newEnv(t)
+func story1InjuryClaim(t *testing.T, e *env) {
 	s := e.story(t, "mayuan-police", map[string]any{
 		"channel": "police", "category": "injury",
 		"applicants":  []map[string]any{{"name": "章某某", "sex": "female", "age": 81, "phone": "13800001234", "address": "马园一组"}},
@@ -242,8 +241,7 @@ func TestStory1InjuryClaimOverHTTP(t *testing.T) {
 // Story 2: a level-4 grid head blows the whistle on a homestead quarrel
 // likely to end in a fight; the 4+N team meets more than ten times and the
 // parties sign a people's mediation agreement.
-func TestStory2WhistleOverHTTP(t *testing.T) {
-	e := newEnv(t)
+func story2Whistle(t *testing.T, e *env) {
 	s := e.story(t, "honggoumiao-security", map[string]any{
 		"channel": "grid_head", "category": "homestead",
 		"applicants":  []map[string]any{{"name": "仝某某", "sex": "male", "age": 52, "phone": "13700002222", "address": "洪沟庙二组"}},
@@ -295,8 +293,7 @@ func TestStory2WhistleOverHTTP(t *testing.T) {
 
 // Story 3: a resident of a village moved to another county walks in; the
 // officer applies first-inquiry responsibility and mediates anyway.
-func TestStory3OutOfJurisdictionOverHTTP(t *testing.T) {
-	e := newEnv(t)
+func story3OutOfJurisdiction(t *testing.T, e *env) {
 	res := e.as("gc-duty-1").get("/api/v1/grid/cells/zhulizhuang")
 	assert.Equal(t, http.StatusNotFound, res.Code, "朗陵村委朱里庄 is not in the township's grid")
 
@@ -342,4 +339,22 @@ func TestStory3OutOfJurisdictionOverHTTP(t *testing.T) {
 	assert.Equal(t, "closed", track["state"])
 	assert.Equal(t, "古城办事处", track["handling"], "the handling cell by name")
 	assert.NotContains(t, string(res.Body), "朱某", "no personal data in the public lookup")
+}
+
+// TestStoriesOverHTTP replays the seed's three stories through the API
+// alone, on the in-memory store and on SQLite.
+func TestStoriesOverHTTP(t *testing.T) {
+	for _, story := range []struct {
+		name string
+		run  func(*testing.T, *env)
+	}{
+		{"injury claim", story1InjuryClaim},
+		{"whistle", story2Whistle},
+		{"out of jurisdiction", story3OutOfJurisdiction},
+	} {
+		t.Run(story.name, func(t *testing.T) {
+			t.Run("memstore", func(t *testing.T) { story.run(t, newEnvOn(t, memStores())) })
+			t.Run("sqlite", func(t *testing.T) { story.run(t, newEnvOn(t, sqliteStores(t))) })
+		})
+	}
 }

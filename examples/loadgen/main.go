@@ -6,6 +6,13 @@
 //
 //	go run ./examples/loadgen -c 8 -d 10s
 //
+// With -url it drives an API already running elsewhere instead (say, the
+// pilot server), as the staff member whose bearer token -token gives; that
+// member must be allowed to register cases at the demo township's
+// 马园一组 (mayuan-1), where the registrations are filed:
+//
+//	go run ./examples/loadgen -url http://127.0.0.1:8080 -token fpn_…
+//
 // Server and clients share the machine, as they do on a township's one
 // server with its users' browsers elsewhere: the figures are a floor.
 package main
@@ -24,6 +31,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -40,8 +48,14 @@ import (
 func main() {
 	clients := flag.Int("c", 8, "concurrent clients")
 	duration := flag.Duration("d", 10*time.Second, "how long each phase runs")
+	url := flag.String("url", "", "the base URL of a running API (no /api/v1); empty: serve one in process")
+	token := flag.String("token", "", "with -url, the bearer token to send")
 	flag.Parse()
-	if err := run(context.Background(), *clients, *duration); err != nil {
+	if *url != "" && *token == "" {
+		fmt.Fprintln(os.Stderr, "loadgen: -url needs -token")
+		os.Exit(2)
+	}
+	if err := run(context.Background(), *clients, *duration, *url, *token); err != nil {
 		fmt.Fprintln(os.Stderr, "loadgen:", err)
 		os.Exit(1)
 	}
@@ -52,29 +66,36 @@ func main() {
 const walkIn = `{"channel":"walk_in","category":"neighbour","facts":"两家因排水沟堵塞互相指责。","location":"mayuan-1",` +
 	`"applicants":[{"name":"王某某","phone":"13900001111"}],"respondents":[{"name":"张某某"}]}`
 
-func run(ctx context.Context, clients int, d time.Duration) error {
-	dir, err := os.MkdirTemp("", "loadgen")
-	if err != nil {
-		return err
+// run loads the API at url with token, or, when url is empty, one it
+// serves itself on a loopback port over a fresh SQLite file.
+func run(ctx context.Context, clients int, d time.Duration, url, token string) error {
+	where := "the API at " + url
+	if url == "" {
+		dir, err := os.MkdirTemp("", "loadgen")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(dir)
+		db, err := bunstore.Open(ctx, filepath.Join(dir, "load.db"))
+		if err != nil {
+			return err
+		}
+		defer db.Close()
+		var handler http.Handler
+		handler, token, err = api(ctx, db)
+		if err != nil {
+			return err
+		}
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			return err
+		}
+		srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
+		go srv.Serve(ln)
+		defer srv.Shutdown(ctx)
+		url, where = "http://"+ln.Addr().String(), "the API in process on a SQLite file"
 	}
-	defer os.RemoveAll(dir)
-	db, err := bunstore.Open(ctx, filepath.Join(dir, "load.db"))
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	handler, token, err := api(db)
-	if err != nil {
-		return err
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return err
-	}
-	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
-	go srv.Serve(ln)
-	defer srv.Shutdown(ctx)
-	base := "http://" + ln.Addr().String() + "/api/v1"
+	base := strings.TrimSuffix(url, "/") + "/api/v1"
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: clients}}
 
 	send := func(method, url, body string) (int, []byte, error) {
@@ -102,7 +123,7 @@ func run(ctx context.Context, clients int, d time.Duration) error {
 	if err := json.Unmarshal(body, &created); err != nil {
 		return err
 	}
-	fmt.Printf("%d clients, %s a phase, over loopback; the API on a SQLite file\n", clients, d)
+	fmt.Printf("%d clients, %s a phase, over HTTP; %s\n", clients, d, where)
 	for _, phase := range []struct {
 		name, method, url, body string
 		want                    int
@@ -160,7 +181,7 @@ func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 
 // api returns the API over db with the demo township, and a token of its
 // duty officer.
-func api(db *bunstore.DB) (http.Handler, string, error) {
+func api(ctx context.Context, db *bunstore.DB) (http.Handler, string, error) {
 	demo := gridtest.Gucheng()
 	cells := memstore.Grid{Tree: demo.Tree}
 	policy := grid.DefaultPolicy()
@@ -176,8 +197,8 @@ func api(db *bunstore.DB) (http.Handler, string, error) {
 		Source: db.Stats(), Indicators: db.Indicators(), Cells: cells, Policy: policy,
 		Cases: db.Cases(), CaseRules: cases.Rules, Hazards: db.Hazards(), HazardRules: hazards.Rules,
 	}
-	auth := httpapi.NewTokenAuth()
-	token, err := auth.IssueToken(demo.Member("gc-duty-1").Actor())
+	auth := httpapi.NewTokenAuth(nil)
+	token, err := auth.IssueToken(ctx, demo.Member("gc-duty-1").Actor())
 	if err != nil {
 		return nil, "", err
 	}
