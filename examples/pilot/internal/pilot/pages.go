@@ -62,7 +62,7 @@ func (s *Server) renderApply(w http.ResponseWriter, r *http.Request, status int,
 	key := form.Get("key")
 	if key == "" {
 		// The form's key makes a double submission one application.
-		k, _, err := newSecret("")
+		k, _, err := newSecret()
 		if err != nil {
 			s.failErr(w, r, err)
 			return

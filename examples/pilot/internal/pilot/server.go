@@ -56,7 +56,7 @@ func (s *Server) Shutdown() { s.doneOnce.Do(func() { close(s.done) }) }
 func NewServer(app *App) (*Server, error) {
 	api, err := httpapi.New(httpapi.Config{
 		Cases: app.Cases, Stats: app.Stats, Hazards: app.Hazards, Tree: app.Tree,
-		Members: httpapi.MemberList(app.Members), Auth: tokenAuth{app}, Logger: app.Logger,
+		Members: httpapi.MemberList(app.Members), Auth: httpapi.NewTokenAuth(apiTokens{app}), Logger: app.Logger,
 	})
 	if err != nil {
 		return nil, err
@@ -169,7 +169,7 @@ func (s *Server) csrf(next http.Handler) http.Handler {
 		if c, err := r.Cookie(csrfCookie); err == nil && len(c.Value) >= 32 {
 			token = c.Value
 		} else {
-			t, _, err := newSecret("")
+			t, _, err := newSecret()
 			if err != nil {
 				http.Error(w, "internal error", http.StatusInternalServerError)
 				return
@@ -322,30 +322,4 @@ func (l *limiters) allow(r *http.Request) bool {
 		l.byIP[ip] = lim
 	}
 	return lim.Allow()
-}
-
-// tokenAuth authenticates the API's bearer tokens against the pilot's
-// token table, so that tokens issued by the token subcommand survive
-// restarts.
-type tokenAuth struct{ app *App }
-
-// Authenticate returns the member of r's bearer token.
-func (t tokenAuth) Authenticate(r *http.Request) (grid.Actor, error) {
-	h := r.Header.Get("Authorization")
-	if h == "" {
-		return grid.Actor{}, nil
-	}
-	token, ok := strings.CutPrefix(h, "Bearer ")
-	if !ok || token == "" {
-		return grid.Actor{}, fourplusn.Errorf(fourplusn.Unauthorized, "the Authorization header is not a bearer token")
-	}
-	id, err := tokenMember(r.Context(), t.app.DB.Bun(), token)
-	if err != nil {
-		return grid.Actor{}, err
-	}
-	m, found := t.app.Member(id)
-	if id == "" || !found {
-		return grid.Actor{}, fourplusn.Errorf(fourplusn.Unauthorized, "unknown token")
-	}
-	return m.Actor(), nil
 }

@@ -16,6 +16,8 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"github.com/fourplusn/fourplusn"
+	"github.com/fourplusn/fourplusn/adapters/httpapi"
+	"github.com/fourplusn/fourplusn/grid"
 )
 
 // The pilot's own tables, beside the store's: staff accounts, web sessions,
@@ -106,15 +108,17 @@ func checkPassword(ctx context.Context, db bun.IDB, id, password string) error {
 
 // newSecret returns 32 random bytes, URL-safe, and their SHA-256 digest in
 // hex: the secret goes to its holder once, the digest into the table.
-func newSecret(prefix string) (secret, digest string, err error) {
+func newSecret() (secret, digest string, err error) {
 	b := make([]byte, 32)
 	if _, err := rand.Read(b); err != nil {
 		return "", "", fmt.Errorf("random: %w", err)
 	}
-	secret = prefix + base64.RawURLEncoding.EncodeToString(b)
+	secret = base64.RawURLEncoding.EncodeToString(b)
 	return secret, digestOf(secret), nil
 }
 
+// digestOf is the hex SHA-256 of a session's secret, as httpapi.HashToken
+// is of an API token.
 func digestOf(secret string) string {
 	d := sha256.Sum256([]byte(secret))
 	return hex.EncodeToString(d[:])
@@ -124,7 +128,7 @@ func digestOf(secret string) string {
 const SessionTTL = 12 * time.Hour
 
 func createSession(ctx context.Context, db bun.IDB, memberID string, now time.Time) (string, error) {
-	secret, digest, err := newSecret("")
+	secret, digest, err := newSecret()
 	if err != nil {
 		return "", err
 	}
@@ -163,28 +167,49 @@ func deleteSession(ctx context.Context, db bun.IDB, secret string) error {
 // IssueToken makes a bearer token for the API that authenticates as member
 // id, keeps its digest, and returns the token, which is shown only once.
 func (a *App) IssueToken(ctx context.Context, id string) (string, error) {
-	if _, ok := a.Member(id); !ok {
+	m, ok := a.Member(id)
+	if !ok {
 		return "", fourplusn.Errorf(fourplusn.NotFound, "no member %q", id)
 	}
-	secret, digest, err := newSecret("fpn_")
-	if err != nil {
-		return "", err
-	}
-	if _, err := a.DB.Bun().ExecContext(ctx, `INSERT INTO pilot_api_tokens (digest, member_id, created) VALUES (?, ?, ?)`, digest, id, a.Now().Unix()); err != nil {
-		return "", fmt.Errorf("store token: %w", err)
-	}
-	return secret, nil
+	return httpapi.NewTokenAuth(apiTokens{a}).IssueToken(ctx, m.Actor())
 }
 
-// tokenMember returns the member an API token belongs to, or "".
-func tokenMember(ctx context.Context, db bun.IDB, token string) (string, error) {
+// apiTokens keeps the API's token digests in the pilot's table, so that
+// tokens issued by the token command survive restarts. It implements
+// httpapi.TokenStore; only members hold tokens.
+type apiTokens struct{ app *App }
+
+// SaveToken keeps digest for actor, a member.
+func (t apiTokens) SaveToken(ctx context.Context, digest string, actor grid.Actor) error {
+	if _, err := t.app.DB.Bun().ExecContext(ctx, `INSERT INTO pilot_api_tokens (digest, member_id, created) VALUES (?, ?, ?)`,
+		digest, actor.ID, t.app.Now().Unix()); err != nil {
+		return fmt.Errorf("store token: %w", err)
+	}
+	return nil
+}
+
+// LookupToken returns the member digest belongs to, as the grid has them
+// now: a member whose posts changed acts with the new ones.
+func (t apiTokens) LookupToken(ctx context.Context, digest string) (grid.Actor, bool, error) {
 	var id string
-	err := db.QueryRowContext(ctx, `SELECT member_id FROM pilot_api_tokens WHERE digest = ?`, digestOf(token)).Scan(&id)
+	err := t.app.DB.Bun().QueryRowContext(ctx, `SELECT member_id FROM pilot_api_tokens WHERE digest = ?`, digest).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
-		return "", nil
+		return grid.Actor{}, false, nil
 	}
 	if err != nil {
-		return "", fmt.Errorf("read token: %w", err)
+		return grid.Actor{}, false, fmt.Errorf("read token: %w", err)
 	}
-	return id, nil
+	m, ok := t.app.Member(id)
+	if !ok {
+		return grid.Actor{}, false, nil
+	}
+	return m.Actor(), true, nil
+}
+
+// DeleteToken forgets digest.
+func (t apiTokens) DeleteToken(ctx context.Context, digest string) error {
+	if _, err := t.app.DB.Bun().ExecContext(ctx, `DELETE FROM pilot_api_tokens WHERE digest = ?`, digest); err != nil {
+		return fmt.Errorf("delete token: %w", err)
+	}
+	return nil
 }
