@@ -21,7 +21,8 @@ import (
 	"github.com/uptrace/bun/dialect/sqlitedialect"
 	"github.com/uptrace/bun/driver/pgdriver"
 	"github.com/uptrace/bun/migrate"
-	_ "modernc.org/sqlite" // registers the pure-Go "sqlite" driver
+	"modernc.org/sqlite" // and registers the pure-Go "sqlite" driver
+	sqlite3 "modernc.org/sqlite/lib"
 )
 
 //go:embed migrations/*.sql
@@ -109,7 +110,11 @@ func openPostgres(ctx context.Context, dsn string) (db *DB, err error) {
 // WAL is not among them: the driver runs the _pragma list sorted by name,
 // and journal_mode would fix a new file's page size before page_size ran.
 // checkSQLite sets both, in order.
-const sqlitePragmas = "_pragma=busy_timeout(5000)&_pragma=foreign_keys(1)&_pragma=synchronous(FULL)"
+var sqlitePragmas = fmt.Sprintf("_pragma=busy_timeout(%d)&_pragma=foreign_keys(1)&_pragma=synchronous(FULL)", sqliteBusyTimeout.Milliseconds())
+
+// sqliteBusyTimeout is how long a connection waits for another's lock
+// before it gives up with SQLITE_BUSY.
+const sqliteBusyTimeout = 5 * time.Second
 
 // sqlitePageSize is the page size of a new file. A case's row is about two
 // kilobytes, so 4 KiB pages, SQLite's default, hold one row and leave the
@@ -166,8 +171,8 @@ func checkSQLite(ctx context.Context, db *sql.DB, path string) error {
 	if _, err := db.ExecContext(ctx, fmt.Sprintf("PRAGMA page_size = %d", sqlitePageSize)); err != nil {
 		return fmt.Errorf("bunstore: set the page size of %s: %w", path, err)
 	}
-	var mode string
-	if err := db.QueryRowContext(ctx, "PRAGMA journal_mode = WAL").Scan(&mode); err != nil {
+	mode, err := walMode(ctx, db)
+	if err != nil {
 		return fmt.Errorf("bunstore: cannot use write-ahead logging on %s: %w", path, err)
 	}
 	if mode != "wal" {
@@ -180,6 +185,31 @@ func checkSQLite(ctx context.Context, db *sql.DB, path string) error {
 		return fmt.Errorf("bunstore: cannot write to %s: %w", path, err)
 	}
 	return nil
+}
+
+// walMode puts the file in write-ahead-log mode, unless it is already, and
+// returns the journal mode it is in. Changing the mode needs the file to
+// itself, and SQLite answers SQLITE_BUSY at once, without waiting as
+// busy_timeout says, when another connection — another program opening the
+// same new file — holds it: so it tries again until the busy timeout.
+func walMode(ctx context.Context, db *sql.DB) (string, error) {
+	var mode string
+	if err := db.QueryRowContext(ctx, "PRAGMA journal_mode").Scan(&mode); err != nil || mode == "wal" {
+		return mode, err
+	}
+	deadline := time.Now().Add(sqliteBusyTimeout)
+	for {
+		err := db.QueryRowContext(ctx, "PRAGMA journal_mode = WAL").Scan(&mode)
+		var lite *sqlite.Error
+		if err == nil || !errors.As(err, &lite) || lite.Code()&0xff != sqlite3.SQLITE_BUSY || time.Now().After(deadline) {
+			return mode, err
+		}
+		select {
+		case <-ctx.Done():
+			return "", ctx.Err()
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
 }
 
 // Bun returns the database for a program's own tables beside the store's
