@@ -27,7 +27,7 @@ func (db *DB) Cases() *Cases {
 		version:  func(c *mediation.Case) *int64 { return &c.Version },
 		chain:    func(c *mediation.Case) timeline.Chain { return c.Chain },
 		columns:  caseColumns,
-		saveMore: saveCaseTables,
+		saveMore: saveCaseTables, importMore: importCaseTables,
 	}}
 }
 
@@ -58,6 +58,20 @@ func saveCaseTables(ctx context.Context, tx bun.IDB, old, c *mediation.Case) err
 		return err
 	}
 	return saveTally(ctx, tx, old, c)
+}
+
+// importCaseTables is saveCaseTables for a batch of new cases: their
+// tally rows are summed first, so that cases of one cell and day share a
+// row's write.
+func importCaseTables(ctx context.Context, tx bun.IDB, cs []*mediation.Case) error {
+	rows := map[tallyKey]*[numKinds]int64{}
+	for _, c := range cs {
+		if err := saveParticipants(ctx, tx, nil, c); err != nil {
+			return err
+		}
+		addTally(rows, talliedCase(c), 1)
+	}
+	return writeTally(ctx, tx, rows)
 }
 
 // saveParticipants keeps the 4+N team's departments in a table of their

@@ -14,6 +14,7 @@ import (
 	"github.com/fourplusn/fourplusn/grid"
 	"github.com/fourplusn/fourplusn/grid/gridtest"
 	"github.com/fourplusn/fourplusn/mediation"
+	"github.com/fourplusn/fourplusn/stats"
 )
 
 // madeElsewhere returns n cases registered and accepted through a Service
@@ -61,6 +62,18 @@ func TestImport(t *testing.T) {
 					require.NoError(t, err)
 					assert.Equal(t, l.Events, events)
 				}
+				// The batch's tally rows are summed before they are
+				// written: the tally counts the batch as the cases do.
+				q := stats.Query{Township: gridtest.GuchengID, Within: []grid.Path{grid.RootPath(gridtest.GuchengID)},
+					Range: stats.Month.Of(batch[0].Record.RegisteredAt)}
+				for _, m := range []stats.Measure{stats.Registered, stats.Accepted, stats.Open, stats.Pending} {
+					tally, records, err := db.Stats().CountWays(ctx, m, q)
+					require.NoError(t, err)
+					assert.Equal(t, records, tally, "%s", m)
+				}
+				tally, _, err := db.Stats().CountWays(ctx, stats.Registered, q)
+				require.NoError(t, err)
+				assert.Equal(t, []stats.Count{{Key: "", N: int64(len(batch))}}, tally)
 			})
 			t.Run("BrokenTimelineRefused", func(t *testing.T) {
 				db := e.open(t)

@@ -40,6 +40,10 @@ type records[T any] struct {
 	// transaction that writes the record; old is the record as it was
 	// before an update, nil for a new one.
 	saveMore func(ctx context.Context, tx bun.IDB, old, r *T) error
+	// importMore is saveMore for a batch of new records at once, which
+	// may write less than saveMore record by record; nil means saveMore
+	// for each.
+	importMore func(ctx context.Context, tx bun.IDB, rs []*T) error
 }
 
 // errKeyRace reports that a concurrent Create under the same idempotency
@@ -128,7 +132,8 @@ func (s *records[T]) importAll(ctx context.Context, batch []Loaded[T]) error {
 	}
 	var failed string
 	err := s.db.write.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		for _, l := range batch {
+		rs := make([]*T, len(batch))
+		for i, l := range batch {
 			failed = s.id(l.Record)
 			if err := s.insert(ctx, tx, l.Record); err != nil {
 				return err
@@ -136,11 +141,16 @@ func (s *records[T]) importAll(ctx context.Context, batch []Loaded[T]) error {
 			if err := s.appendEvents(ctx, tx, failed, l.Events); err != nil {
 				return err
 			}
-			if s.saveMore != nil {
+			if s.saveMore != nil && s.importMore == nil {
 				if err := s.saveMore(ctx, tx, nil, l.Record); err != nil {
 					return err
 				}
 			}
+			rs[i] = l.Record
+		}
+		failed = ""
+		if s.importMore != nil {
+			return s.importMore(ctx, tx, rs)
 		}
 		return nil
 	})
