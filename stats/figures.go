@@ -3,6 +3,7 @@ package stats
 import (
 	"context"
 	"slices"
+	"sync"
 	"time"
 )
 
@@ -80,79 +81,76 @@ type Figures struct {
 	Categories    map[string]int64
 }
 
-// Compute returns the figures of q's subtrees over q.Range, with as many
-// grouped queries to src as there are figures — never a pass over every
-// record. q.By and q.Level are ignored.
+// Compute returns the figures of q's subtrees over q.Range from one
+// CountAll of every count they need and a Durations of each duration —
+// never a pass over every record. q.By and q.Level are ignored.
 func Compute(ctx context.Context, src Source, q Query) (Figures, error) {
 	q.By, q.Level = Total, 0
 	if err := q.Validate(); err != nil {
 		return Figures{}, err
 	}
-	f := Figures{Range: q.Range}
-	var err error
-	total := func(m Measure, q Query) int64 {
-		if err != nil {
-			return 0
-		}
-		var counts []Count
-		counts, err = src.Count(ctx, m, q)
-		var n int64
-		for _, c := range counts {
-			n += c.N
-		}
-		return n
-	}
-	grouped := func(m Measure, by Dimension) map[string]int64 {
-		if err != nil {
-			return nil
-		}
-		g := q
-		g.By = by
-		var counts []Count
-		counts, err = src.Count(ctx, m, g)
-		out := make(map[string]int64, len(counts))
-		for _, c := range counts {
-			out[c.Key] = c.N
-		}
-		return out
-	}
-	f.Registered = total(Registered, q)
-	f.Accepted = total(Accepted, q)
-	f.Agreed = total(Agreed, q)
-	f.Failed = total(Failed, q)
-	f.Withdrawn = total(Withdrawn, q)
-	f.Rejected = total(Rejected, q)
-	f.TransferredOut = total(TransferredOut, q)
-	f.Open = total(Open, q)
-	f.Escalated = total(Escalated, q)
-	f.Outside = total(Outside, q)
-	f.Resolution = Rate{Num: f.Agreed, Den: f.Agreed + f.Failed}
-	f.Escalation = Rate{Num: f.Escalated, Den: f.Registered}
-	f.FirstInquiry = Rate{Num: total(RoutedOnTime, q), Den: total(RoutingDue, q)}
-
-	sofar := q
 	// Since the start of 1970 in the deployment's zone: every record, and a
 	// range whose ends are local midnights, as every period's are.
+	sofar := q
 	sofar.Range.From = time.Date(1970, 1, 1, 0, 0, 0, 0, Zone)
-	agreed := total(Agreed, sofar)
-	// Open counts what is open at the range's end, whatever its start: it
-	// is f.Open.
-	unresolved := total(Failed, sofar) + f.Open - total(Pending, sofar)
-	f.Dynamic = Rate{Num: agreed, Den: agreed + unresolved}
-
-	f.HazardsFound = total(HazardsFound, q)
-	f.HazardsRectified = total(HazardsRectified, q)
-	f.HazardsOnTheSpot = total(HazardsOnTheSpot, q)
-	f.Rectification = Rate{Num: f.HazardsRectified, Den: f.HazardsFound}
-	f.OnTheSpot = Rate{Num: f.HazardsOnTheSpot, Den: f.HazardsFound}
-
-	f.Participation = grouped(Participants, ByDepartment)
-	f.Sources = grouped(Registered, BySource)
-	f.Channels = grouped(Registered, ByChannel)
-	f.Categories = grouped(Registered, ByCategory)
+	f := Figures{Range: q.Range}
+	var routedOnTime, routingDue, agreedSoFar, failedSoFar, pendingSoFar int64
+	totals := []struct {
+		m   Measure
+		q   Query
+		out *int64
+	}{
+		{Registered, q, &f.Registered}, {Accepted, q, &f.Accepted}, {Agreed, q, &f.Agreed},
+		{Failed, q, &f.Failed}, {Withdrawn, q, &f.Withdrawn}, {Rejected, q, &f.Rejected},
+		{TransferredOut, q, &f.TransferredOut}, {Open, q, &f.Open}, {Escalated, q, &f.Escalated},
+		{Outside, q, &f.Outside}, {RoutedOnTime, q, &routedOnTime}, {RoutingDue, q, &routingDue},
+		{Agreed, sofar, &agreedSoFar}, {Failed, sofar, &failedSoFar}, {Pending, sofar, &pendingSoFar},
+		{HazardsFound, q, &f.HazardsFound}, {HazardsRectified, q, &f.HazardsRectified},
+		{HazardsOnTheSpot, q, &f.HazardsOnTheSpot},
+	}
+	grouped := []struct {
+		m   Measure
+		by  Dimension
+		out *map[string]int64
+	}{
+		{Participants, ByDepartment, &f.Participation}, {Registered, BySource, &f.Sources},
+		{Registered, ByChannel, &f.Channels}, {Registered, ByCategory, &f.Categories},
+	}
+	rs := make([]Request, 0, len(totals)+len(grouped))
+	for _, t := range totals {
+		rs = append(rs, Request{t.m, t.q})
+	}
+	for _, g := range grouped {
+		by := q
+		by.By = g.by
+		rs = append(rs, Request{g.m, by})
+	}
+	counts, err := CountAll(ctx, src, rs)
 	if err != nil {
 		return Figures{}, err
 	}
+	for i, t := range totals {
+		for _, c := range counts[i] {
+			*t.out += c.N
+		}
+	}
+	for i, g := range grouped {
+		out := make(map[string]int64)
+		for _, c := range counts[len(totals)+i] {
+			out[c.Key] = c.N
+		}
+		*g.out = out
+	}
+	f.Resolution = Rate{Num: f.Agreed, Den: f.Agreed + f.Failed}
+	f.Escalation = Rate{Num: f.Escalated, Den: f.Registered}
+	f.FirstInquiry = Rate{Num: routedOnTime, Den: routingDue}
+	// Open counts what is open at the range's end, whatever its start: it
+	// is f.Open.
+	unresolved := failedSoFar + f.Open - pendingSoFar
+	f.Dynamic = Rate{Num: agreedSoFar, Den: agreedSoFar + unresolved}
+	f.Rectification = Rate{Num: f.HazardsRectified, Den: f.HazardsFound}
+	f.OnTheSpot = Rate{Num: f.HazardsOnTheSpot, Den: f.HazardsFound}
+
 	for _, d := range []struct {
 		d   Duration
 		out *Quantiles
@@ -184,20 +182,27 @@ func (r Report) YoY(pick func(Figures) float64) Change {
 }
 
 // NewReport computes the report of the period of kind p that holds t, for
-// q's subtrees.
+// q's subtrees. The three periods are computed at once, each on its own
+// goroutine: a SQL store answers them on separate connections.
 func NewReport(ctx context.Context, src Source, q Query, p Period, t time.Time) (Report, error) {
 	cur := p.Of(t)
 	r := Report{Period: p}
-	for _, x := range []struct {
+	periods := []struct {
 		rng Range
 		out *Figures
-	}{{cur, &r.Current}, {p.Previous(cur), &r.Previous}, {p.YearEarlier(cur), &r.YearEarlier}} {
+	}{{cur, &r.Current}, {p.Previous(cur), &r.Previous}, {p.YearEarlier(cur), &r.YearEarlier}}
+	errs := make([]error, len(periods))
+	var wg sync.WaitGroup
+	for i, x := range periods {
+		q := q
 		q.Range = x.rng
-		f, err := Compute(ctx, src, q)
+		wg.Go(func() { *x.out, errs[i] = Compute(ctx, src, q) })
+	}
+	wg.Wait()
+	for _, err := range errs {
 		if err != nil {
 			return Report{}, err
 		}
-		*x.out = f
 	}
 	return r, nil
 }

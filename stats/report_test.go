@@ -110,6 +110,9 @@ var (
 // with the resolution rate kept at 100%; the mechanism piloted in three
 // communities, then rolled out to eight; rural property crime down 35%,
 // "three vehicles" theft down 33% and telecom fraud down 46% month on month.
+// countOnly hides a Source's CountBatch.
+type countOnly struct{ stats.Source }
+
 func TestSeedFigures(t *testing.T) {
 	tw := newTownship(t)
 	secretary := tw.demo.Member("gc-secretary").Actor()
@@ -155,6 +158,10 @@ func TestSeedFigures(t *testing.T) {
 	assert.Equal(t, int64(25), f.HazardsOnTheSpot, "25 rectified on the spot")
 	assert.Equal(t, 1.0, f.OnTheSpot.Value())
 	assert.Equal(t, 1.0, f.Rectification.Value())
+	// A Source that answers no batch gets the same figures, a Count each.
+	one, err := stats.Compute(ctx, countOnly{tw.stats.Source}, q)
+	require.NoError(t, err)
+	assert.Equal(t, f, one)
 
 	communities := func(month string) int {
 		counts, err := tw.stats.Breakdown(ctx, secretary, "gucheng", stats.Registered, stats.ByCell, 3, stats.Month.Of(at(month)))

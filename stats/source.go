@@ -110,7 +110,8 @@ const (
 // Source answers grouped counts and durations over stored records. A SQL
 // store answers them with aggregate queries; memory stores with one pass.
 // Either way the answer must equal what Tally and Measure give record by
-// record, which the conformance suite checks.
+// record, which the conformance suite checks. A Source must be safe for
+// concurrent use: NewReport computes its periods at once.
 type Source interface {
 	// Count returns the counts of m under q, one per non-empty group,
 	// sorted by key. Returns Invalid for a bad query.
@@ -118,6 +119,39 @@ type Source interface {
 	// Durations returns the durations d of the records q selects, in any
 	// order. Returns Invalid for a bad query.
 	Durations(ctx context.Context, d Duration, q Query) ([]time.Duration, error)
+}
+
+// Request is one count asked of a Source: Measure under Query.
+type Request struct {
+	Measure Measure
+	Query   Query
+}
+
+// A Batcher is a Source that answers several counts in one call with fewer
+// passes over the records than a Count each would take: a SQL store reads
+// the rows a range selects once for every measure that counts them.
+// Compute asks a Batcher for all of a period's counts at once.
+type Batcher interface {
+	Source
+	// CountBatch returns, for each request in order, what Count returns
+	// for it. Returns Invalid for a bad request, as Count does.
+	CountBatch(ctx context.Context, rs []Request) ([][]Count, error)
+}
+
+// CountAll answers rs from src: in one call if src is a Batcher, else with
+// a Count each.
+func CountAll(ctx context.Context, src Source, rs []Request) ([][]Count, error) {
+	if b, ok := src.(Batcher); ok {
+		return b.CountBatch(ctx, rs)
+	}
+	out := make([][]Count, len(rs))
+	for i, r := range rs {
+		var err error
+		if out[i], err = src.Count(ctx, r.Measure, r.Query); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }
 
 // CaseCell is the cell a case counts in: where it arose, or for a case from

@@ -9,11 +9,16 @@ import (
 // CountWays answers m under q from the tally and from the records, for
 // tests that compare the two.
 func (s Stats) CountWays(ctx context.Context, m stats.Measure, q stats.Query) (fromTally, fromRecords []stats.Count, err error) {
-	if fromTally, err = s.countFromTally(ctx, m, q); err != nil {
+	sums := tallySums{s: s, memo: map[string]map[string][numKinds]int64{}}
+	if fromTally, err = sums.count(ctx, m, q); err != nil {
 		return nil, nil, err
 	}
-	fromRecords, err = s.countSQL(ctx, m, q)
-	return fromTally, fromRecords, err
+	r := stats.Request{Measure: m, Query: q}
+	c := newCohort(r)
+	c.requests = []int{0}
+	out := make([][]stats.Count, 1)
+	err = c.count(ctx, s.db, []stats.Request{r}, out)
+	return fromTally, out[0], err
 }
 
 // UsesTally is usesTally, for tests.

@@ -96,6 +96,24 @@ func BenchmarkLargeMonthlyReport(b *testing.B) {
 	})
 }
 
+// BenchmarkLargeMonthlyReportInTurn computes the same three periods one
+// after another: the work a report costs, where NewReport spreads it over
+// the cores.
+func BenchmarkLargeMonthlyReportInTurn(b *testing.B) {
+	db, sector := openLarge(b)
+	ctx := context.Background()
+	q := stats.Query{Township: sector.Township(), Within: []grid.Path{grid.RootPath(sector.Township())}}
+	cur := stats.Month.Of(time.Date(2026, 6, 15, 0, 0, 0, 0, stats.Zone))
+	timed(b, func() {
+		for _, r := range []stats.Range{cur, stats.Month.Previous(cur), stats.Month.YearEarlier(cur)} {
+			q.Range = r
+			if _, err := stats.Compute(ctx, db.Stats(), q); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
 // BenchmarkLargeRegister is BenchmarkRegister on the generated database:
 // intake as the tables and their indexes grow.
 func BenchmarkLargeRegister(b *testing.B) {

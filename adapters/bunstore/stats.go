@@ -30,48 +30,56 @@ func (db *DB) Stats() Stats { return Stats{db: db} }
 // "x >= :f AND x < :t" is q.Range.Contains(x), "x <> :z" is !x.IsZero().
 const (
 	inRegistered = "registered_at >= :f AND registered_at < :t"
+	inAccepted   = "accepted_at <> :z AND accepted_at >= :f AND accepted_at < :t"
 	inResolved   = "resolved_at >= :f AND resolved_at < :t"
+	inReported   = "reported_at >= :f AND reported_at < :t"
 	// Not yet ended at the range's end: registered before it, and not
 	// resolved before it.
 	openAtEnd = "registered_at < :t AND (resolved_at = :z OR resolved_at >= :t)"
 )
 
-// caseMeasures are the conditions of each case measure, on top of the
-// query's township and subtrees. They say in SQL what stats.TallyCase says
-// in Go; a measure's outcome is bound by outcomeOf.
-var caseMeasures = map[stats.Measure]string{
-	stats.Registered:     inRegistered,
-	stats.Accepted:       "accepted_at <> :z AND accepted_at >= :f AND accepted_at < :t",
-	stats.Agreed:         "outcome = :o AND " + inResolved,
-	stats.Failed:         "outcome = :o AND " + inResolved,
-	stats.Withdrawn:      "outcome = :o AND " + inResolved,
-	stats.Rejected:       "outcome = :o AND " + inResolved,
-	stats.TransferredOut: "outcome = :o AND " + inResolved,
-	stats.Escalated:      inRegistered + " AND escalations > 0",
-	stats.Outside:        inRegistered + " AND outside = 1",
-	// due: routed before the end, or due to be.
-	stats.RoutingDue: inRegistered + " AND ((routed_at <> :z AND routed_at < :t) OR accept_due < :t)",
-	// on time: routed before the end, and not after the deadline.
-	stats.RoutedOnTime: inRegistered + " AND routed_at <> :z AND routed_at < :t AND routed_at <= accept_due",
-	stats.Open:         openAtEnd,
-	// pending: open and not overdue at the end, judged by whether it had
-	// been accepted by then (stats.overdueAt).
-	stats.Pending: openAtEnd + " AND (" +
-		"((accepted_at = :z OR accepted_at >= :t) AND accept_due >= :t) OR " +
-		"(accepted_at <> :z AND accepted_at < :t AND resolve_due >= :t))",
-	stats.Participants: inRegistered, // one row per team member, by the join
+// sqlMeasure is a measure in SQL: the rows it reads — its cohort, which
+// one range of one index selects and which the measures read together
+// share — and the condition on those rows that it counts, "" for all.
+type sqlMeasure struct {
+	cohort, cond string
 }
 
-// hazardMeasures say in SQL what stats.TallyHazard says in Go; :s is the
-// state a measure needs, bound by stateOf.
-var hazardMeasures = map[stats.Measure]string{
-	stats.HazardsFound: "reported_at >= :f AND reported_at < :t",
+// caseMeasures are the conditions of each case measure, on top of the
+// query's township and subtrees. They say in SQL what stats.TallyCase says
+// in Go; :o is bound to the measure itself, the outcome it counts.
+var caseMeasures = map[stats.Measure]sqlMeasure{
+	stats.Registered:     {inRegistered, ""},
+	stats.Accepted:       {inAccepted, ""},
+	stats.Agreed:         {"outcome = :o AND " + inResolved, ""},
+	stats.Failed:         {"outcome = :o AND " + inResolved, ""},
+	stats.Withdrawn:      {"outcome = :o AND " + inResolved, ""},
+	stats.Rejected:       {"outcome = :o AND " + inResolved, ""},
+	stats.TransferredOut: {"outcome = :o AND " + inResolved, ""},
+	stats.Escalated:      {inRegistered, "escalations > 0"},
+	stats.Outside:        {inRegistered, "outside = 1"},
+	// due: routed before the end, or due to be.
+	stats.RoutingDue: {inRegistered, "(routed_at <> :z AND routed_at < :t) OR accept_due < :t"},
+	// on time: routed before the end, and not after the deadline.
+	stats.RoutedOnTime: {inRegistered, "routed_at <> :z AND routed_at < :t AND routed_at <= accept_due"},
+	stats.Open:         {openAtEnd, ""},
+	// pending: open and not overdue at the end, judged by whether it had
+	// been accepted by then (stats.overdueAt).
+	stats.Pending: {openAtEnd, "((accepted_at = :z OR accepted_at >= :t) AND accept_due >= :t) OR " +
+		"(accepted_at <> :z AND accepted_at < :t AND resolve_due >= :t)"},
+	stats.Participants: {inRegistered, ""}, // one row per team member, by the join
+}
+
+// hazardMeasures say in SQL what stats.TallyHazard says in Go; :s is bound
+// to the state a measure needs (stateOf).
+var hazardMeasures = map[stats.Measure]sqlMeasure{
+	stats.HazardsFound: {inReported, ""},
 	// first_rectified_at is NULL when there was no rectification, and NULL
 	// compares as false.
-	stats.HazardsRectified: "reported_at >= :f AND reported_at < :t AND first_rectified_at < :t",
-	stats.HazardsOnTheSpot: "reported_at >= :f AND reported_at < :t AND on_the_spot = 1",
-	stats.HazardsClosed:    "state = :s AND closed_at >= :f AND closed_at < :t",
-	stats.HazardsConverted: "state = :s AND converted_at >= :f AND converted_at < :t",
+	stats.HazardsRectified: {inReported, "first_rectified_at < :t"},
+	stats.HazardsOnTheSpot: {inReported, "on_the_spot = 1"},
+	stats.HazardsClosed:    {"state = :s AND closed_at >= :f AND closed_at < :t", ""},
+	stats.HazardsConverted: {"state = :s AND converted_at >= :f AND converted_at < :t", ""},
 }
 
 // stateOf is the hazard state a hazard measure requires, if any.
@@ -88,66 +96,160 @@ func stateOf(m stats.Measure) string {
 // Count returns the counts of m under q, one per non-empty group, sorted
 // by key; see stats.Source. Returns Invalid for a bad measure or query.
 func (s Stats) Count(ctx context.Context, m stats.Measure, q stats.Query) ([]stats.Count, error) {
-	if err := m.Validate(); err != nil {
+	counts, err := s.CountBatch(ctx, []stats.Request{{Measure: m, Query: q}})
+	if err != nil {
 		return nil, err
 	}
-	if err := q.Validate(); err != nil {
-		return nil, err
-	}
-	if usesTally(m, q) {
-		return s.countFromTally(ctx, m, q)
-	}
-	return s.countSQL(ctx, m, q)
+	return counts[0], nil
 }
 
-// countSQL answers Count with one aggregate query over the records.
-func (s Stats) countSQL(ctx context.Context, m stats.Measure, q stats.Query) ([]stats.Count, error) {
-	table, cell, cond := "cases", "stats_path", caseMeasures[m]
-	binds := map[string]any{"o": string(m)}
-	if m.OfHazards() {
-		table, cell, cond = "hazards", "location_path", hazardMeasures[m]
-		binds = map[string]any{"s": stateOf(m)}
+// CountBatch returns, for each request, what Count returns for it; see
+// stats.Batcher. The measures the tally keeps are summed from it once per
+// distinct span of days, and the others with one query per cohort: every
+// measure of the same rows, in whatever groupings, counted in one pass.
+// Returns Invalid for a bad request.
+func (s Stats) CountBatch(ctx context.Context, rs []stats.Request) ([][]stats.Count, error) {
+	out := make([][]stats.Count, len(rs))
+	sums := tallySums{s: s, memo: map[string]map[string][numKinds]int64{}}
+	cohorts := map[string]*cohort{}
+	var order []*cohort
+	for i, r := range rs {
+		if err := r.Measure.Validate(); err != nil {
+			return nil, err
+		}
+		if err := r.Query.Validate(); err != nil {
+			return nil, err
+		}
+		if usesTally(r.Measure, r.Query) {
+			var err error
+			if out[i], err = sums.count(ctx, r.Measure, r.Query); err != nil {
+				return nil, fmt.Errorf("bunstore: count %s: %w", r.Measure, err)
+			}
+			continue
+		}
+		c := newCohort(r)
+		if prior := cohorts[c.id]; prior != nil {
+			c = prior
+		} else {
+			cohorts[c.id] = c
+			order = append(order, c)
+		}
+		c.requests = append(c.requests, i)
 	}
-	key := groupKey(q)
-	from := table
-	if m == stats.Participants {
-		from = "cases JOIN case_participants ON case_participants.case_id = cases.id"
-		if q.By == stats.ByDepartment {
-			key = "case_participants.department"
+	for _, c := range order {
+		if err := c.count(ctx, s.db, rs, out); err != nil {
+			return nil, err
 		}
 	}
-	w, args := selection(table, cell, cond, q, binds)
-	query := "SELECT " + key + ", COUNT(*) FROM " + from + " WHERE " + w
-	if key != "''" {
-		query += " GROUP BY " + key
+	return out, nil
+}
+
+// cohort is the rows a set of requests count: one table (or join), one
+// township and subtrees, one range and one cohort condition.
+type cohort struct {
+	id          string // what makes two requests' rows the same
+	table, cell string
+	from        string
+	where       string
+	whereArgs   []any
+	binds       map[string]any
+	requests    []int // the indexes of the requests reading these rows
+}
+
+func newCohort(r stats.Request) *cohort {
+	m, q := r.Measure, r.Query
+	c := &cohort{table: "cases", cell: "stats_path", from: "cases", binds: map[string]any{"o": string(m)}}
+	sm := caseMeasures[m]
+	if m.OfHazards() {
+		c.table, c.cell, c.from, sm = "hazards", "location_path", "hazards", hazardMeasures[m]
+		c.binds = map[string]any{"s": stateOf(m)}
 	}
-	rows, err := s.db.read.QueryContext(ctx, query, args...)
+	if m == stats.Participants {
+		c.from = "cases JOIN case_participants ON case_participants.case_id = cases.id"
+	}
+	c.where, c.whereArgs = selection(c.table, c.cell, sm.cohort, q, c.binds)
+	// The bound values of the cohort's condition tell apart the outcomes'
+	// cohorts, whose SQL is the same.
+	c.id = fmt.Sprint(c.from, "|", c.where, "|", c.whereArgs)
+	return c
+}
+
+// count answers the cohort's requests with one query: a COUNT of each
+// request's condition, grouped by every column the requests group by.
+func (c *cohort) count(ctx context.Context, db *DB, rs []stats.Request, out [][]stats.Count) error {
+	var keys []string // the distinct grouping columns
+	keyOf := make([]int, len(c.requests))
+	var counts []string
+	var args []any
+	for j, i := range c.requests {
+		r := rs[i]
+		k := groupKey(r.Measure, r.Query)
+		keyOf[j] = -1
+		if k != "" {
+			if keyOf[j] = slices.Index(keys, k); keyOf[j] < 0 {
+				keyOf[j] = len(keys)
+				keys = append(keys, k)
+			}
+		}
+		cond := caseMeasures[r.Measure].cond
+		if r.Measure.OfHazards() {
+			cond = hazardMeasures[r.Measure].cond
+		}
+		if cond == "" {
+			counts = append(counts, "COUNT(*)")
+			continue
+		}
+		sql, condArgs := bind(cond, r.Query, c.binds)
+		counts = append(counts, "COUNT(CASE WHEN "+sql+" THEN 1 END)")
+		args = append(args, condArgs...)
+	}
+	query := "SELECT " + strings.Join(append(slices.Clone(keys), counts...), ", ") + " FROM " + c.from + " WHERE " + c.where
+	if len(keys) > 0 {
+		query += " GROUP BY " + strings.Join(keys, ", ")
+	}
+	rows, err := db.read.QueryContext(ctx, query, append(args, c.whereArgs...)...)
 	if err != nil {
-		return nil, fmt.Errorf("bunstore: count %s: %w", m, err)
+		return fmt.Errorf("bunstore: count %s: %w", rs[c.requests[0]].Measure, err)
 	}
 	defer rows.Close()
-	var counts []stats.Count
+	groups := make([]map[string]int64, len(c.requests))
+	for j := range groups {
+		groups[j] = map[string]int64{}
+	}
+	keyVals := make([]string, len(keys))
+	ns := make([]int64, len(counts))
+	dest := make([]any, 0, len(keys)+len(counts))
+	for i := range keyVals {
+		dest = append(dest, &keyVals[i])
+	}
+	for i := range ns {
+		dest = append(dest, &ns[i])
+	}
 	for rows.Next() {
-		var c stats.Count
-		if err := rows.Scan(&c.Key, &c.N); err != nil {
-			return nil, fmt.Errorf("bunstore: count %s: %w", m, err)
+		if err := rows.Scan(dest...); err != nil {
+			return fmt.Errorf("bunstore: count: %w", err)
 		}
-		if c.N > 0 { // an aggregate without GROUP BY answers 0 for nothing
-			counts = append(counts, c)
+		for j, k := range keyOf {
+			key := ""
+			if k >= 0 {
+				key = keyVals[k]
+			}
+			groups[j][key] += ns[j]
 		}
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("bunstore: count %s: %w", m, err)
+		return fmt.Errorf("bunstore: count: %w", err)
 	}
-	// Sorted here, by bytes, as strings.Compare does: ORDER BY would sort
-	// by the engine's collation.
-	slices.SortFunc(counts, func(a, b stats.Count) int { return strings.Compare(a.Key, b.Key) })
-	return counts, nil
+	for j, i := range c.requests {
+		out[i] = sortedCounts(groups[j])
+	}
+	return nil
 }
 
-// groupKey is the column a query groups by. A record of a cell above the
-// grouping level has "" in that level's column, as grid.Path.At gives.
-func groupKey(q stats.Query) string {
+// groupKey is the column a request groups by, "" for none. A record of a
+// cell above the grouping level has "" in that level's column, as
+// grid.Path.At gives.
+func groupKey(m stats.Measure, q stats.Query) string {
 	switch q.By {
 	case stats.ByCell:
 		return "l" + strconv.Itoa(int(q.Level))
@@ -159,16 +261,27 @@ func groupKey(q stats.Query) string {
 		return "source"
 	case stats.ByGrade:
 		return "grade"
+	case stats.ByDepartment:
+		if m == stats.Participants {
+			return "case_participants.department"
+		}
 	}
-	return "''" // Total, and ByDepartment of a measure other than Participants
+	return "" // Total, and ByDepartment of a measure other than Participants
 }
 
-// selection returns the WHERE clause of a measure's condition within q's
-// township and subtrees, and its arguments: :f, :t and :z bound to the
-// range and the zero time, and :name to binds[name].
+// selection returns the WHERE clause of a cohort's condition within q's
+// township and subtrees, and its arguments.
 func selection(table, cell, cond string, q stats.Query, binds map[string]any) (string, []any) {
 	in, inArgs := subtree(table+"."+cell, q.Within)
-	args := append([]any{string(q.Township)}, inArgs...)
+	sql, args := bind(cond, q, binds)
+	return table + ".township = ? AND " + in + " AND " + sql, append(append([]any{string(q.Township)}, inArgs...), args...)
+}
+
+// bind replaces the names in cond by placeholders and returns their
+// arguments: :f, :t and :z bound to q's range and the zero time, and
+// :name to binds[name].
+func bind(cond string, q stats.Query, binds map[string]any) (string, []any) {
+	var args []any
 	var b strings.Builder
 	for i := 0; i < len(cond); i++ {
 		if cond[i] != ':' || i+1 == len(cond) {
@@ -188,7 +301,7 @@ func selection(table, cell, cond string, q stats.Query, binds map[string]any) (s
 		}
 		b.WriteByte('?')
 	}
-	return table + ".township = ? AND " + in + " AND " + b.String(), args
+	return b.String(), args
 }
 
 // Durations returns the durations d of the cases q selects, in no order;
@@ -202,23 +315,25 @@ func (s Stats) Durations(ctx context.Context, d stats.Duration, q stats.Query) (
 	if err := q.Validate(); err != nil {
 		return nil, err
 	}
-	end, cond := "accepted_at", caseMeasures[stats.Accepted]
+	end, cond := "accepted_at", inAccepted
 	if d == stats.TimeToResolve {
 		end, cond = "resolved_at", "outcome IN (:a, :b) AND "+inResolved
 	}
 	w, args := selection("cases", "stats_path", cond, q, map[string]any{"a": string(stats.Agreed), "b": string(stats.Failed)})
-	rows, err := s.db.read.QueryContext(ctx, "SELECT registered_at, "+end+" FROM cases WHERE "+w, args...)
+	// Both times are set, so their stored nanoseconds subtract to the
+	// time.Duration Go's Sub gives.
+	rows, err := s.db.read.QueryContext(ctx, "SELECT "+end+" - registered_at FROM cases WHERE "+w, args...)
 	if err != nil {
 		return nil, fmt.Errorf("bunstore: durations %s: %w", d, err)
 	}
 	defer rows.Close()
 	var out []time.Duration
 	for rows.Next() {
-		var from, to int64
-		if err := rows.Scan(&from, &to); err != nil {
+		var v time.Duration
+		if err := rows.Scan(&v); err != nil {
 			return nil, fmt.Errorf("bunstore: durations %s: %w", d, err)
 		}
-		out = append(out, timeFromColumn(to).Sub(timeFromColumn(from)))
+		out = append(out, v)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("bunstore: durations %s: %w", d, err)

@@ -1,8 +1,10 @@
 package bunstore
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -229,11 +231,19 @@ func saveTally(ctx context.Context, tx bun.IDB, old, c *mediation.Case) error {
 }
 
 // writeTally adds rows to case_tally in one statement, leaving out those
-// that change nothing (an update that moves no instant).
+// that change nothing (an update that moves no instant). The rows go in
+// the order of the table's key, so that two transactions writing the same
+// rows on PostgreSQL lock them in the same order — one waits for the
+// other — rather than each holding a row the other needs.
 func writeTally(ctx context.Context, tx bun.IDB, rows map[tallyKey]*[numKinds]int64) error {
+	keys := slices.SortedFunc(maps.Keys(rows), func(a, b tallyKey) int {
+		return cmp.Or(strings.Compare(a.township, b.township), strings.Compare(a.grain, b.grain),
+			cmp.Compare(a.bucket, b.bucket), strings.Compare(a.cell, b.cell))
+	})
 	var values []string
 	var args []any
-	for k, n := range rows {
+	for _, k := range keys {
+		n := rows[k]
 		if *n == [numKinds]int64{} {
 			continue
 		}
@@ -361,22 +371,29 @@ var inRangeKinds = map[stats.Measure]int{
 	stats.TransferredOut: kTransferredOut,
 }
 
-// countFromTally answers Count for a measure usesTally accepts.
-func (s Stats) countFromTally(ctx context.Context, m stats.Measure, q stats.Query) ([]stats.Count, error) {
+// tallySums answers the measures usesTally accepts from sums of the tally,
+// each distinct sum read once however many measures it answers.
+type tallySums struct {
+	s    Stats
+	memo map[string]map[string][numKinds]int64
+}
+
+// count answers Count for a measure usesTally accepts.
+func (t tallySums) count(ctx context.Context, m stats.Measure, q stats.Query) ([]stats.Count, error) {
 	var sums map[string][numKinds]int64
 	var err error
 	var pick func(n [numKinds]int64) int64
 	switch m {
 	case stats.Open:
-		sums, err = s.tallyBefore(ctx, q, q.Range.To)
+		sums, err = t.before(ctx, q, q.Range.To)
 		pick = func(n [numKinds]int64) int64 { return n[kRegistered] - n[kOpenEnd] }
 	case stats.Pending:
-		sums, err = s.tallyBefore(ctx, q, q.Range.To)
+		sums, err = t.before(ctx, q, q.Range.To)
 		pick = func(n [numKinds]int64) int64 {
 			return n[kRegistered] - n[kPending1End] + n[kPending2Start] - n[kPending2End]
 		}
 	case stats.Participants:
-		sums, err = s.tallyIn(ctx, q, q.Range.From, q.Range.To)
+		sums, err = t.in(ctx, q, q.Range.From, q.Range.To)
 		pick = func(n [numKinds]int64) int64 {
 			var sum int64
 			for _, v := range n[kTeam:] {
@@ -386,11 +403,11 @@ func (s Stats) countFromTally(ctx context.Context, m stats.Measure, q stats.Quer
 		}
 	default:
 		kind := inRangeKinds[m]
-		sums, err = s.tallyIn(ctx, q, q.Range.From, q.Range.To)
+		sums, err = t.in(ctx, q, q.Range.From, q.Range.To)
 		pick = func(n [numKinds]int64) int64 { return n[kind] }
 	}
 	if err != nil {
-		return nil, fmt.Errorf("bunstore: count %s: %w", m, err)
+		return nil, err
 	}
 	byKey := map[string]int64{}
 	for cell, n := range sums {
@@ -398,7 +415,7 @@ func (s Stats) countFromTally(ctx context.Context, m stats.Measure, q stats.Quer
 		case stats.ByCell:
 			p, err := grid.ParsePath(cell)
 			if err != nil {
-				return nil, fmt.Errorf("bunstore: count %s: %w", m, err)
+				return nil, err
 			}
 			byKey[string(p.At(q.Level))] += pick(n)
 		case stats.ByDepartment:
@@ -412,7 +429,9 @@ func (s Stats) countFromTally(ctx context.Context, m stats.Measure, q stats.Quer
 	return sortedCounts(byKey), nil
 }
 
-// sortedCounts returns the non-empty counts, sorted by key as Count's are.
+// sortedCounts returns the non-empty counts, sorted by key as Count's are:
+// by bytes, as strings.Compare does, where ORDER BY would sort by the
+// engine's collation.
 func sortedCounts(byKey map[string]int64) []stats.Count {
 	var out []stats.Count
 	for k, n := range byKey {
@@ -424,23 +443,23 @@ func sortedCounts(byKey map[string]int64) []stats.Count {
 	return out
 }
 
-// tallyBefore sums the tally over every day before t, a midnight: the
-// whole years before t's, the whole months of its year before its month,
-// and the days of its month before it.
-func (s Stats) tallyBefore(ctx context.Context, q stats.Query, t time.Time) (map[string][numKinds]int64, error) {
-	yt, mt := yearOf(t), monthOf(t)
-	return s.sumTally(ctx, q, []span{
+// before sums the tally over every day before t, a midnight: the whole
+// years before t's, the whole months of its year before its month, and
+// the days of its month before it.
+func (t tallySums) before(ctx context.Context, q stats.Query, at time.Time) (map[string][numKinds]int64, error) {
+	yt, mt := yearOf(at), monthOf(at)
+	return t.sum(ctx, q, []span{
 		{gYear, minBucket, yt},
 		{gMonth, yt * 12, mt},
-		{gDay, firstDayOf(mt), dayOf(t)},
+		{gDay, firstDayOf(mt), dayOf(at)},
 	})
 }
 
-// tallyIn sums the tally over the days from f to t, midnights. A range of
-// a year or less is the whole months between and the days at the ends;
-// a longer one is the sum before t less the sum before f.
-func (s Stats) tallyIn(ctx context.Context, q stats.Query, f, t time.Time) (map[string][numKinds]int64, error) {
-	df, dt := dayOf(f), dayOf(t)
+// in sums the tally over the days from f to to, midnights. A range of a
+// year or less is the whole months between and the days at the ends; a
+// longer one is the sum before to less the sum before f.
+func (t tallySums) in(ctx context.Context, q stats.Query, f, to time.Time) (map[string][numKinds]int64, error) {
+	df, dt := dayOf(f), dayOf(to)
 	if df >= dt {
 		return nil, nil
 	}
@@ -448,33 +467,36 @@ func (s Stats) tallyIn(ctx context.Context, q stats.Query, f, t time.Time) (map[
 	if firstDayOf(first) != df {
 		first++ // f's month is not whole
 	}
-	last := monthOf(t) // t's month holds days before t only from its first
+	last := monthOf(to) // to's month holds days before to only from its first
 	switch {
 	case first >= last:
-		return s.sumTally(ctx, q, []span{{gDay, df, dt}})
+		return t.sum(ctx, q, []span{{gDay, df, dt}})
 	case last-first <= 12:
-		return s.sumTally(ctx, q, []span{
+		return t.sum(ctx, q, []span{
 			{gDay, df, firstDayOf(first)},
 			{gMonth, first, last},
 			{gDay, firstDayOf(last), dt},
 		})
 	}
-	upTo, err := s.tallyBefore(ctx, q, t)
+	upTo, err := t.before(ctx, q, to)
 	if err != nil {
 		return nil, err
 	}
-	before, err := s.tallyBefore(ctx, q, f)
+	before, err := t.before(ctx, q, f)
 	if err != nil {
 		return nil, err
 	}
-	for cell, n := range before {
-		d := upTo[cell]
-		for k := range d {
-			d[k] -= n[k]
+	// A new map, as the two sums are remembered as read; every cell
+	// tallied before f is tallied before to.
+	out := make(map[string][numKinds]int64, len(upTo))
+	for cell, n := range upTo {
+		d := before[cell]
+		for k := range n {
+			n[k] -= d[k]
 		}
-		upTo[cell] = d
+		out[cell] = n
 	}
-	return upTo, nil
+	return out, nil
 }
 
 // minBucket is below every bucket.
@@ -486,9 +508,16 @@ type span struct {
 	from, to int64
 }
 
-// sumTally sums the tally's rows in the spans within q's township and
-// subtrees: per cell when q groups by cell, else in total under "".
-func (s Stats) sumTally(ctx context.Context, q stats.Query, spans []span) (map[string][numKinds]int64, error) {
+// sum sums the tally's rows in the spans within q's township and
+// subtrees: per cell when q groups by cell, else in total under "". The
+// result is shared with every later caller of the same sum and must not
+// be changed.
+func (t tallySums) sum(ctx context.Context, q stats.Query, spans []span) (map[string][numKinds]int64, error) {
+	byCell := q.By == stats.ByCell
+	key := fmt.Sprint(q.Township, q.Within, spans, byCell)
+	if sums, ok := t.memo[key]; ok {
+		return sums, nil
+	}
 	in, inArgs := subtree("cell", q.Within)
 	var parts []string
 	var args []any
@@ -508,10 +537,10 @@ func (s Stats) sumTally(ctx context.Context, q stats.Query, spans []span) (map[s
 		sums[i] = "COALESCE(SUM(" + col + "), 0)"
 	}
 	cell, group := "''", ""
-	if q.By == stats.ByCell {
+	if byCell {
 		cell, group = "cell", " GROUP BY cell"
 	}
-	rows, err := s.db.read.QueryContext(ctx, "SELECT "+cell+", "+strings.Join(sums, ", ")+" FROM ("+strings.Join(parts, " UNION ALL ")+") AS rows"+group, args...)
+	rows, err := t.s.db.read.QueryContext(ctx, "SELECT "+cell+", "+strings.Join(sums, ", ")+" FROM ("+strings.Join(parts, " UNION ALL ")+") AS rows"+group, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -528,5 +557,9 @@ func (s Stats) sumTally(ctx context.Context, q stats.Query, spans []span) (map[s
 		}
 		out[cell] = n
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	t.memo[key] = out
+	return out, nil
 }

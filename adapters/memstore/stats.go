@@ -13,7 +13,8 @@ import (
 )
 
 // Stats answers the statistics package's queries over the records in
-// memory, in one pass over them per query. A nil store counts as empty.
+// memory, in one pass over them per query or per batch of queries. A nil
+// store counts as empty.
 type Stats struct {
 	Cases   *Cases
 	Hazards *Hazards
@@ -21,32 +22,70 @@ type Stats struct {
 
 var _ stats.Source = Stats{}
 
+var _ stats.Batcher = Stats{}
+
 // Count returns the counts of m under q; see stats.Source.
 func (s Stats) Count(ctx context.Context, m stats.Measure, q stats.Query) ([]stats.Count, error) {
-	if err := m.Validate(); err != nil {
-		return nil, err
-	}
-	if err := q.Validate(); err != nil {
-		return nil, err
-	}
-	groups := map[string]int64{}
-	add := func(key string, n int64) { groups[key] += n }
-	var err error
-	switch {
-	case m.OfHazards() && s.Hazards != nil:
-		err = s.Hazards.t.each(ctx, func(h *hazard.Hazard) { stats.TallyHazard(m, q, h, add) })
-	case !m.OfHazards() && s.Cases != nil:
-		err = s.Cases.t.each(ctx, func(c *mediation.Case) { stats.TallyCase(m, q, c, add) })
-	}
+	counts, err := s.CountBatch(ctx, []stats.Request{{Measure: m, Query: q}})
 	if err != nil {
 		return nil, err
 	}
-	counts := make([]stats.Count, 0, len(groups))
-	for k, n := range groups {
-		counts = append(counts, stats.Count{Key: k, N: n})
+	return counts[0], nil
+}
+
+// CountBatch returns, for each request, what Count returns for it, in one
+// pass over the cases and one over the hazards; see stats.Batcher.
+func (s Stats) CountBatch(ctx context.Context, rs []stats.Request) ([][]stats.Count, error) {
+	groups := make([]map[string]int64, len(rs))
+	var ofCases, ofHazards []int
+	for i, r := range rs {
+		if err := r.Measure.Validate(); err != nil {
+			return nil, err
+		}
+		if err := r.Query.Validate(); err != nil {
+			return nil, err
+		}
+		groups[i] = map[string]int64{}
+		if r.Measure.OfHazards() {
+			ofHazards = append(ofHazards, i)
+		} else {
+			ofCases = append(ofCases, i)
+		}
 	}
-	slices.SortFunc(counts, func(a, b stats.Count) int { return strings.Compare(a.Key, b.Key) })
-	return counts, nil
+	adds := make([]func(string, int64), len(rs))
+	for i := range rs {
+		adds[i] = func(key string, n int64) { groups[i][key] += n }
+	}
+	if s.Cases != nil && len(ofCases) > 0 {
+		err := s.Cases.t.each(ctx, func(c *mediation.Case) {
+			for _, i := range ofCases {
+				stats.TallyCase(rs[i].Measure, rs[i].Query, c, adds[i])
+			}
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	if s.Hazards != nil && len(ofHazards) > 0 {
+		err := s.Hazards.t.each(ctx, func(h *hazard.Hazard) {
+			for _, i := range ofHazards {
+				stats.TallyHazard(rs[i].Measure, rs[i].Query, h, adds[i])
+			}
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	out := make([][]stats.Count, len(rs))
+	for i, g := range groups {
+		counts := make([]stats.Count, 0, len(g))
+		for k, n := range g {
+			counts = append(counts, stats.Count{Key: k, N: n})
+		}
+		slices.SortFunc(counts, func(a, b stats.Count) int { return strings.Compare(a.Key, b.Key) })
+		out[i] = counts
+	}
+	return out, nil
 }
 
 // Durations returns the durations d of the records q selects; see

@@ -165,6 +165,41 @@ func Stats(t *testing.T, newStores func(t *testing.T) Stores) {
 			}
 		})
 	}
+	t.Run("batch", func(t *testing.T) {
+		b, ok := s.Source.(stats.Batcher)
+		if !ok {
+			t.Skip("the source is not a stats.Batcher")
+		}
+		// Every measure under every grouping, over two scopes of each
+		// township and every range, asked at once in a random order, so
+		// that a store shares its reads between requests as it can.
+		var rs []stats.Request
+		for _, m := range measures {
+			for _, town := range []grid.CellID{"gucheng", "linzhen"} {
+				for _, within := range scopes[town][:2] {
+					for _, r := range ranges {
+						for _, d := range dims {
+							rs = append(rs, stats.Request{Measure: m, Query: stats.Query{Township: town, Within: within, Range: r, By: d.by, Level: d.level}})
+						}
+					}
+				}
+			}
+		}
+		rng.Shuffle(len(rs), func(i, j int) { rs[i], rs[j] = rs[j], rs[i] })
+		got, err := b.CountBatch(ctx, rs)
+		require.NoError(t, err)
+		require.Len(t, got, len(rs))
+		for i, r := range rs {
+			if len(got[i]) == 0 {
+				got[i] = nil
+			}
+			assert.Equal(t, expected(r.Measure, r.Query, cases, hazards), got[i], "request %d: %s %+v", i, r.Measure, r.Query)
+		}
+		_, err = b.CountBatch(ctx, []stats.Request{rs[0], {Measure: "cases.nonsense", Query: rs[0].Query}})
+		requireCode(t, err, fourplusn.Invalid, "a batch with an unknown measure")
+		_, err = b.CountBatch(ctx, []stats.Request{rs[0], {Measure: stats.Registered}})
+		requireCode(t, err, fourplusn.Invalid, "a batch with an empty query")
+	})
 	t.Run("durations", func(t *testing.T) {
 		for _, d := range []stats.Duration{stats.TimeToAccept, stats.TimeToResolve} {
 			for _, town := range []grid.CellID{"gucheng", "linzhen"} {
