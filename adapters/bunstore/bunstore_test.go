@@ -65,9 +65,19 @@ func openPostgres(t *testing.T) *bunstore.DB {
 	return openPostgresAt(t, postgresDSN(t))
 }
 
-// openPostgresAt opens dsn's database in a fresh schema: search_path in the
-// DSN makes every connection of the pool use it.
+// openPostgresAt opens dsn's database in a fresh schema.
 func openPostgresAt(t *testing.T, dsn string) *bunstore.DB {
+	t.Helper()
+	db, err := bunstore.Open(context.Background(), schemaDSN(t, dsn))
+	require.NoError(t, err)
+	t.Cleanup(func() { db.Close() }) // runs before the schema is dropped
+	return db
+}
+
+// schemaDSN creates a schema of its own in dsn's database, dropped when
+// the test ends, and returns dsn with search_path set to it, which makes
+// every connection of a pool use it.
+func schemaDSN(t *testing.T, dsn string) string {
 	t.Helper()
 	ctx := context.Background()
 	schema := fmt.Sprintf("fourplusn_test_%d", rand.Uint64())
@@ -84,10 +94,7 @@ func openPostgresAt(t *testing.T, dsn string) *bunstore.DB {
 	q := u.Query()
 	q.Set("search_path", schema)
 	u.RawQuery = q.Encode()
-	db, err := bunstore.Open(ctx, u.String())
-	require.NoError(t, err)
-	t.Cleanup(func() { db.Close() }) // runs before the schema is dropped
-	return db
+	return u.String()
 }
 
 func conformance(t *testing.T, open func(t *testing.T) *bunstore.DB) {

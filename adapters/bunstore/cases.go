@@ -22,7 +22,7 @@ var _ mediation.Store = (*Cases)(nil)
 // Cases returns the database's case store.
 func (db *DB) Cases() *Cases {
 	return &Cases{r: &records[mediation.Case]{
-		db: db, kind: "case", table: "cases", events: "case_events", keys: "case_keys",
+		db: db, cache: db.caseCache, kind: "case", table: "cases", events: "case_events", keys: "case_keys",
 		id:       func(c *mediation.Case) string { return string(c.ID) },
 		version:  func(c *mediation.Case) *int64 { return &c.Version },
 		chain:    func(c *mediation.Case) timeline.Chain { return c.Chain },

@@ -23,6 +23,9 @@ import (
 	"github.com/uptrace/bun/migrate"
 	"modernc.org/sqlite" // and registers the pure-Go "sqlite" driver
 	sqlite3 "modernc.org/sqlite/lib"
+
+	"github.com/fourplusn/fourplusn/hazard"
+	"github.com/fourplusn/fourplusn/mediation"
 )
 
 //go:embed migrations/*.sql
@@ -40,6 +43,8 @@ type DB struct {
 	write, read *bun.DB
 	postgres    bool
 	outbox      atomic.Bool // see EnableOutbox
+	caseCache   *cache[mediation.Case]
+	hazardCache *cache[hazard.Hazard]
 }
 
 // Open opens the database dsn names and brings its schema up to date. A DSN
@@ -67,6 +72,14 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		return nil, err
 	}
 	if err := db.fillTally(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	if db.caseCache, err = newCache(ctx, db, "cases", (*mediation.Case).Clone); err != nil {
+		db.Close()
+		return nil, err
+	}
+	if db.hazardCache, err = newCache(ctx, db, "hazards", (*hazard.Hazard).Clone); err != nil {
 		db.Close()
 		return nil, err
 	}
@@ -220,7 +233,7 @@ func (db *DB) Bun() *bun.DB { return db.write }
 
 // Close closes the database.
 func (db *DB) Close() error {
-	err := db.write.Close()
+	err := errors.Join(db.caseCache.close(), db.hazardCache.close(), db.write.Close())
 	if db.read != db.write {
 		err = errors.Join(err, db.read.Close())
 	}

@@ -30,6 +30,7 @@ type column struct {
 // idempotency keys. The kinds differ only in their tables and columns.
 type records[T any] struct {
 	db                  *DB
+	cache               *cache[T]
 	kind                string // "case", "hazard": for error messages
 	table, events, keys string
 	id                  func(*T) string
@@ -110,6 +111,7 @@ func (s *records[T]) create(ctx context.Context, r *T, events []timeline.Event, 
 	if prior != "" {
 		return s.get(ctx, prior)
 	}
+	s.cache.put(id, *s.version(r), r)
 	return r, nil
 }
 
@@ -230,8 +232,33 @@ func (s *records[T]) wrap(err error, id string) error {
 	return fmt.Errorf("bunstore: %s %s: %w", s.kind, id, err)
 }
 
+// get reads record id: from the cache when the database holds the
+// version cached, else decoded from the database and cached.
 func (s *records[T]) get(ctx context.Context, id string) (*T, error) {
-	return s.getBy(ctx, "id", id)
+	seen, ok := s.cache.lookup(id)
+	var known any // NULL, equal to no version, when none is cached
+	if ok {
+		known = seen.version
+	}
+	var version int64
+	var data sql.NullString
+	err := s.cache.get.QueryRowContext(ctx, known, id).Scan(&version, &data)
+	if errors.Is(err, sql.ErrNoRows) {
+		s.cache.drop(id)
+		return nil, fourplusn.Errorf(fourplusn.NotFound, "%s %s not found", s.kind, id)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("bunstore: get %s %s: %w", s.kind, id, err)
+	}
+	if !data.Valid {
+		return s.cache.clone(seen.r), nil
+	}
+	r, err := s.decode(data.String)
+	if err != nil {
+		return nil, err
+	}
+	s.cache.put(id, version, r)
+	return r, nil
 }
 
 func (s *records[T]) getBy(ctx context.Context, col, value string) (*T, error) {
@@ -311,6 +338,7 @@ func (s *records[T]) update(ctx context.Context, id string, version int64, fn fu
 	if err != nil {
 		return nil, s.wrap(err, id)
 	}
+	s.cache.put(id, *s.version(out), out)
 	return out, nil
 }
 
