@@ -1,11 +1,13 @@
 package httpapi
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"log/slog"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/uptrace/bunrouter"
@@ -212,10 +214,26 @@ func (s *server) serveOpenAPI(w http.ResponseWriter, req bunrouter.Request) erro
 	return err
 }
 
+// buffers hold responses while they are encoded: a response is encoded
+// whole before its status is written, so that an encoding error can still
+// become a 500, and reusing the buffers spares every request allocating
+// and copying its body.
+var buffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// maxPooledBuffer is the largest buffer kept for reuse; a rare huge
+// response's buffer is left to the collector.
+const maxPooledBuffer = 1 << 20
+
 // writeJSON writes v as the JSON response with the given status.
 func writeJSON(w http.ResponseWriter, status int, v any) error {
-	b, err := json.Marshal(v)
-	if err != nil {
+	buf := buffers.Get().(*bytes.Buffer)
+	defer func() {
+		if buf.Cap() <= maxPooledBuffer {
+			buf.Reset()
+			buffers.Put(buf)
+		}
+	}()
+	if err := json.NewEncoder(buf).Encode(v); err != nil {
 		return err
 	}
 	h := w.Header()
@@ -223,7 +241,7 @@ func writeJSON(w http.ResponseWriter, status int, v any) error {
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
-	_, err = w.Write(append(b, '\n'))
+	_, err := w.Write(buf.Bytes())
 	return err
 }
 
