@@ -80,11 +80,16 @@ func BenchmarkBareRouter(b *testing.B) {
 	serve(b, bareRouter(e, req), req)
 }
 
-// BenchmarkGetCaseLoopback and BenchmarkBareRouterLoopback are the two
-// above over a real HTTP connection on loopback, kept alive, as a client
-// sees them.
+// BenchmarkGetCaseLoopback, BenchmarkGetCaseMemstoreLoopback and
+// BenchmarkBareRouterLoopback are the three above over a real HTTP
+// connection on loopback, kept alive, as a client sees them.
 func BenchmarkGetCaseLoopback(b *testing.B) {
 	e, req := benchCase(b, sqliteStores(b))
+	loopback(b, e.handler, req.URL.Path, e.tokens["gc-east-head"])
+}
+
+func BenchmarkGetCaseMemstoreLoopback(b *testing.B) {
+	e, req := benchCase(b, memStores())
 	loopback(b, e.handler, req.URL.Path, e.tokens["gc-east-head"])
 }
 
