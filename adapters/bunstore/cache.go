@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"strings"
 	"sync"
 )
 
@@ -38,10 +37,7 @@ type cached[T any] struct {
 // newCache prepares the read of table's records for a cache of them.
 func newCache[T any](ctx context.Context, db *DB, table string, clone func(*T) *T) (*cache[T], error) {
 	q := "SELECT version, CASE WHEN version = ? THEN NULL ELSE data END FROM " + table + " WHERE id = ?"
-	if db.postgres {
-		q = strings.Replace(strings.Replace(q, "?", "$1", 1), "?", "$2", 1)
-	}
-	stmt, err := db.read.DB.PrepareContext(ctx, q)
+	stmt, err := db.read.DB.PrepareContext(ctx, db.placeholders(q))
 	if err != nil {
 		return nil, fmt.Errorf("bunstore: prepare the read of %s: %w", table, err)
 	}

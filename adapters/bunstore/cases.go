@@ -2,9 +2,6 @@ package bunstore
 
 import (
 	"context"
-	"strings"
-
-	"github.com/uptrace/bun"
 
 	"github.com/fourplusn/fourplusn/mediation"
 	"github.com/fourplusn/fourplusn/mediation/timeline"
@@ -53,7 +50,7 @@ func caseColumns(c *mediation.Case) []column {
 
 // saveCaseTables keeps what a case adds to the tables beside its row: its
 // team, and its share of the statistics' running counts.
-func saveCaseTables(ctx context.Context, tx bun.IDB, old, c *mediation.Case) error {
+func saveCaseTables(ctx context.Context, tx writeTx, old, c *mediation.Case) error {
 	if err := saveParticipants(ctx, tx, old, c); err != nil {
 		return err
 	}
@@ -63,7 +60,7 @@ func saveCaseTables(ctx context.Context, tx bun.IDB, old, c *mediation.Case) err
 // importCaseTables is saveCaseTables for a batch of new cases: their
 // tally rows are summed first, so that cases of one cell and day share a
 // row's write.
-func importCaseTables(ctx context.Context, tx bun.IDB, cs []*mediation.Case) error {
+func importCaseTables(ctx context.Context, tx writeTx, cs []*mediation.Case) error {
 	rows := map[tallyKey]*[numKinds]int64{}
 	for _, c := range cs {
 		if err := saveParticipants(ctx, tx, nil, c); err != nil {
@@ -76,23 +73,18 @@ func importCaseTables(ctx context.Context, tx bun.IDB, cs []*mediation.Case) err
 
 // saveParticipants keeps the 4+N team's departments in a table of their
 // own, so that participation is counted with GROUP BY.
-func saveParticipants(ctx context.Context, tx bun.IDB, old, c *mediation.Case) error {
+func saveParticipants(ctx context.Context, tx writeTx, old, c *mediation.Case) error {
 	if old != nil {
-		if _, err := tx.ExecContext(ctx, "DELETE FROM case_participants WHERE case_id = ?", string(c.ID)); err != nil {
+		if _, err := tx.exec(ctx, "DELETE FROM case_participants WHERE case_id = ?", string(c.ID)); err != nil {
 			return err
 		}
 	}
-	if len(c.Team) == 0 {
-		return nil
-	}
-	rows := make([]string, len(c.Team))
-	args := make([]any, 0, 3*len(c.Team))
 	for i, p := range c.Team {
-		rows[i] = "(?, ?, ?)"
-		args = append(args, string(c.ID), i, p.Department)
+		if _, err := tx.exec(ctx, "INSERT INTO case_participants (case_id, n, department) VALUES (?, ?, ?)", string(c.ID), i, p.Department); err != nil {
+			return err
+		}
 	}
-	_, err := tx.ExecContext(ctx, "INSERT INTO case_participants (case_id, n, department) VALUES "+strings.Join(rows, ", "), args...)
-	return err
+	return nil
 }
 
 // Create stores a new case and its first events in one transaction; see

@@ -45,6 +45,7 @@ type DB struct {
 	outbox      atomic.Bool // see EnableOutbox
 	caseCache   *cache[mediation.Case]
 	hazardCache *cache[hazard.Hazard]
+	statements  statements
 }
 
 // Open opens the database dsn names and brings its schema up to date. A DSN
@@ -233,7 +234,7 @@ func (db *DB) Bun() *bun.DB { return db.write }
 
 // Close closes the database.
 func (db *DB) Close() error {
-	err := errors.Join(db.caseCache.close(), db.hazardCache.close(), db.write.Close())
+	err := errors.Join(db.caseCache.close(), db.hazardCache.close(), db.statements.close(), db.write.Close())
 	if db.read != db.write {
 		err = errors.Join(err, db.read.Close())
 	}

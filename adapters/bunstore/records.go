@@ -9,7 +9,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/uptrace/bun"
 	"github.com/uptrace/bun/driver/pgdriver"
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
@@ -40,11 +39,11 @@ type records[T any] struct {
 	// saveMore writes what the record keeps in further tables, in the
 	// transaction that writes the record; old is the record as it was
 	// before an update, nil for a new one.
-	saveMore func(ctx context.Context, tx bun.IDB, old, r *T) error
+	saveMore func(ctx context.Context, tx writeTx, old, r *T) error
 	// importMore is saveMore for a batch of new records at once, which
 	// may write less than saveMore record by record; nil means saveMore
 	// for each.
-	importMore func(ctx context.Context, tx bun.IDB, rs []*T) error
+	importMore func(ctx context.Context, tx writeTx, rs []*T) error
 }
 
 // errKeyRace reports that a concurrent Create under the same idempotency
@@ -57,7 +56,7 @@ var errKeyRace = errors.New("bunstore: idempotency key taken concurrently")
 func (s *records[T]) create(ctx context.Context, r *T, events []timeline.Event, scope, key, fingerprint string) (*T, error) {
 	id := s.id(r)
 	var prior string
-	attempt := func(ctx context.Context, tx bun.Tx) error {
+	attempt := func(ctx context.Context, tx writeTx) error {
 		prior = ""
 		if key != "" {
 			var fp, kid string
@@ -89,7 +88,7 @@ func (s *records[T]) create(ctx context.Context, r *T, events []timeline.Event, 
 		// The key goes in last, and DO NOTHING waits for a concurrent
 		// transaction that inserted it to end: if it committed, this one
 		// rolls back and starts again, and then finds the key.
-		res, err := tx.ExecContext(ctx, "INSERT INTO "+s.keys+" (scope, ikey, fingerprint, record_id) VALUES (?, ?, ?, ?) ON CONFLICT (scope, ikey) DO NOTHING", scope, key, fingerprint, id)
+		res, err := tx.exec(ctx, "INSERT INTO "+s.keys+" (scope, ikey, fingerprint, record_id) VALUES (?, ?, ?, ?) ON CONFLICT (scope, ikey) DO NOTHING", scope, key, fingerprint, id)
 		if err != nil {
 			return err
 		}
@@ -98,12 +97,12 @@ func (s *records[T]) create(ctx context.Context, r *T, events []timeline.Event, 
 		}
 		return nil
 	}
-	err := s.db.write.RunInTx(ctx, nil, attempt)
+	err := s.db.runInTx(ctx, attempt)
 	// Only PostgreSQL runs two Creates at once: it may lose the race for the
 	// key, or, when both retries reuse one record ID, for the ID. Once more,
 	// from the start, sees what the winner committed.
 	if key != "" && (errors.Is(err, errKeyRace) || isUniqueViolation(err)) {
-		err = s.db.write.RunInTx(ctx, nil, attempt)
+		err = s.db.runInTx(ctx, attempt)
 	}
 	if err != nil {
 		return nil, s.wrap(err, id)
@@ -133,7 +132,7 @@ func (s *records[T]) importAll(ctx context.Context, batch []Loaded[T]) error {
 		}
 	}
 	var failed string
-	err := s.db.write.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+	err := s.db.runInTx(ctx, func(ctx context.Context, tx writeTx) error {
 		rs := make([]*T, len(batch))
 		for i, l := range batch {
 			failed = s.id(l.Record)
@@ -162,7 +161,7 @@ func (s *records[T]) importAll(ctx context.Context, batch []Loaded[T]) error {
 	return nil
 }
 
-func (s *records[T]) insert(ctx context.Context, tx bun.IDB, r *T) error {
+func (s *records[T]) insert(ctx context.Context, tx writeTx, r *T) error {
 	cols := s.columns(r)
 	data, err := json.Marshal(r)
 	if err != nil {
@@ -176,7 +175,7 @@ func (s *records[T]) insert(ctx context.Context, tx bun.IDB, r *T) error {
 	}
 	names, args = append(names, "data"), append(args, string(data))
 	q := "INSERT INTO " + s.table + " (" + strings.Join(names, ", ") + ") VALUES (" + strings.TrimSuffix(strings.Repeat("?, ", len(names)), ", ") + ")"
-	_, err = tx.ExecContext(ctx, q, args...)
+	_, err = tx.exec(ctx, q, args...)
 	return err
 }
 
@@ -184,23 +183,16 @@ func (s *records[T]) insert(ctx context.Context, tx bun.IDB, r *T) error {
 // under id whatever their Subject says, as the memory store does; an event
 // sealed for another subject then fails timeline.Verify, which is where
 // such a mistake belongs to be caught.
-func (s *records[T]) appendEvents(ctx context.Context, tx bun.IDB, id string, events []timeline.Event) error {
-	if len(events) == 0 {
-		return nil
-	}
-	// One statement for all of a change's events.
-	rows := make([]string, len(events))
-	args := make([]any, 0, 9*len(events))
-	for i, e := range events {
+func (s *records[T]) appendEvents(ctx context.Context, tx writeTx, id string, events []timeline.Event) error {
+	for _, e := range events {
 		details, err := json.Marshal(e.Details)
 		if err != nil {
 			return fmt.Errorf("encode event %d: %w", e.Seq, err)
 		}
-		rows[i] = "(?, ?, ?, ?, ?, ?, ?, ?, ?)"
-		args = append(args, id, e.Seq, timeColumn(e.At), e.Actor, e.Action, e.Channel, string(details), e.Prev.String(), e.Hash.String())
-	}
-	if _, err := tx.ExecContext(ctx, "INSERT INTO "+s.events+" (subject, seq, at, actor, action, channel, details, prev, hash) VALUES "+strings.Join(rows, ", "), args...); err != nil {
-		return err
+		if _, err := tx.exec(ctx, "INSERT INTO "+s.events+" (subject, seq, at, actor, action, channel, details, prev, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+			id, e.Seq, timeColumn(e.At), e.Actor, e.Action, e.Channel, string(details), e.Prev.String(), e.Hash.String()); err != nil {
+			return err
+		}
 	}
 	return s.db.notifyChange(ctx, tx, s.kind, id, events) // the outbox, in the same transaction
 }
@@ -285,7 +277,7 @@ func (s *records[T]) decode(data string) (*T, error) {
 // its events, unless fn fails or version is stale.
 func (s *records[T]) update(ctx context.Context, id string, version int64, fn func(*T) ([]timeline.Event, error)) (*T, error) {
 	var out *T
-	err := s.db.write.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+	err := s.db.runInTx(ctx, func(ctx context.Context, tx writeTx) error {
 		// SQLite needs no lock: the transaction is IMMEDIATE on the one
 		// writer connection, so no other write runs until it ends.
 		// PostgreSQL locks the row, and a concurrent Update waits here and
@@ -345,7 +337,7 @@ func (s *records[T]) update(ctx context.Context, id string, version int64, fn fu
 // save writes r over the row id of version old. The row is locked or the
 // writer exclusive, so no row is a bug; it is still reported as the
 // conflict it would be, rather than trusted away.
-func (s *records[T]) save(ctx context.Context, tx bun.IDB, r *T, id string, old int64) error {
+func (s *records[T]) save(ctx context.Context, tx writeTx, r *T, id string, old int64) error {
 	cols := s.columns(r)
 	data, err := json.Marshal(r)
 	if err != nil {
@@ -361,7 +353,7 @@ func (s *records[T]) save(ctx context.Context, tx bun.IDB, r *T, id string, old 
 	// The WHERE names the row read, not fn's idea of the ID: fn may not
 	// move a record to another ID.
 	args = append(args, string(data), id, old)
-	res, err := tx.ExecContext(ctx, "UPDATE "+s.table+" SET "+strings.Join(sets, ", ")+" WHERE id = ? AND version = ?", args...)
+	res, err := tx.exec(ctx, "UPDATE "+s.table+" SET "+strings.Join(sets, ", ")+" WHERE id = ? AND version = ?", args...)
 	if err != nil {
 		return err
 	}

@@ -9,8 +9,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/uptrace/bun"
-
 	"github.com/fourplusn/fourplusn/grid"
 	"github.com/fourplusn/fourplusn/mediation"
 	"github.com/fourplusn/fourplusn/stats"
@@ -221,7 +219,7 @@ func addTally(rows map[tallyKey]*[numKinds]int64, c tallied, sign int64) {
 }
 
 // saveTally moves the case's counts from its old instants to its new ones.
-func saveTally(ctx context.Context, tx bun.IDB, old, c *mediation.Case) error {
+func saveTally(ctx context.Context, tx writeTx, old, c *mediation.Case) error {
 	rows := map[tallyKey]*[numKinds]int64{}
 	if old != nil {
 		addTally(rows, talliedCase(old), -1)
@@ -230,47 +228,39 @@ func saveTally(ctx context.Context, tx bun.IDB, old, c *mediation.Case) error {
 	return writeTally(ctx, tx, rows)
 }
 
-// writeTally adds rows to case_tally in one statement, leaving out those
-// that change nothing (an update that moves no instant). The rows go in
-// the order of the table's key, so that two transactions writing the same
-// rows on PostgreSQL lock them in the same order — one waits for the
-// other — rather than each holding a row the other needs.
-func writeTally(ctx context.Context, tx bun.IDB, rows map[tallyKey]*[numKinds]int64) error {
+// tallyUpsert adds one row's counts to case_tally.
+var tallyUpsert = func() string {
+	sets := make([]string, numKinds)
+	for i, col := range kindColumns {
+		sets[i] = col + " = case_tally." + col + " + excluded." + col
+	}
+	return "INSERT INTO case_tally (township, cell, grain, bucket, " + strings.Join(kindColumns[:], ", ") + ") VALUES (?, ?, ?, ?" +
+		strings.Repeat(", ?", numKinds) + ") ON CONFLICT (township, grain, bucket, cell) DO UPDATE SET " + strings.Join(sets, ", ")
+}()
+
+// writeTally adds rows to case_tally, leaving out those that change
+// nothing (an update that moves no instant). The rows go in the order of
+// the table's key, so that two transactions writing the same rows on
+// PostgreSQL lock them in the same order — one waits for the other —
+// rather than each holding a row the other needs.
+func writeTally(ctx context.Context, tx writeTx, rows map[tallyKey]*[numKinds]int64) error {
 	keys := slices.SortedFunc(maps.Keys(rows), func(a, b tallyKey) int {
 		return cmp.Or(strings.Compare(a.township, b.township), strings.Compare(a.grain, b.grain),
 			cmp.Compare(a.bucket, b.bucket), strings.Compare(a.cell, b.cell))
 	})
-	var values []string
-	var args []any
+	args := make([]any, 4+numKinds)
 	for _, k := range keys {
 		n := rows[k]
 		if *n == [numKinds]int64{} {
 			continue
 		}
-		values = append(values, "(?, ?, ?, ?"+strings.Repeat(", ?", numKinds)+")")
-		args = append(args, k.township, k.cell, k.grain, k.bucket)
-		for _, v := range n {
-			args = append(args, v)
+		args[0], args[1], args[2], args[3] = k.township, k.cell, k.grain, k.bucket
+		for i, v := range n {
+			args[4+i] = v
 		}
-	}
-	if len(values) == 0 {
-		return nil
-	}
-	sets := make([]string, numKinds)
-	for i, col := range kindColumns {
-		sets[i] = col + " = case_tally." + col + " + excluded." + col
-	}
-	// A big import makes many rows; SQLite takes at most 32,766 arguments.
-	const perStatement = 2000
-	for len(values) > 0 {
-		n := min(len(values), perStatement)
-		q := "INSERT INTO case_tally (township, cell, grain, bucket, " + strings.Join(kindColumns[:], ", ") + ") VALUES " +
-			strings.Join(values[:n], ", ") + " ON CONFLICT (township, grain, bucket, cell) DO UPDATE SET " + strings.Join(sets, ", ")
-		width := 4 + numKinds
-		if _, err := tx.ExecContext(ctx, q, args[:n*width]...); err != nil {
+		if _, err := tx.exec(ctx, tallyUpsert, args...); err != nil {
 			return fmt.Errorf("tally: %w", err)
 		}
-		values, args = values[n:], args[n*width:]
 	}
 	return nil
 }
@@ -279,7 +269,7 @@ func writeTally(ctx context.Context, tx bun.IDB, rows map[tallyKey]*[numKinds]in
 // existed, once: an empty tally with cases stored is one never filled, as
 // every case counts at least its registration.
 func (db *DB) fillTally(ctx context.Context) error {
-	return db.write.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+	return db.runInTx(ctx, func(ctx context.Context, tx writeTx) error {
 		if db.postgres {
 			// Two programs opening the database at once must not both fill it.
 			if _, err := tx.ExecContext(ctx, "LOCK TABLE case_tally IN SHARE ROW EXCLUSIVE MODE"); err != nil {
