@@ -10,7 +10,8 @@
 // 1–2 heads' tracking view (跟踪问效) of overdue and at-risk work.
 //
 // Storage answers grouped counts through a [Source], which a SQL adapter
-// implements with GROUP BY queries; everything on top is pure functions.
+// implements with GROUP BY queries, and a [Batcher] several at once;
+// everything on top is pure functions.
 // The [Service] checks the grid policy: an actor sees figures only for the
 // cells they may view statistics of.
 package stats

@@ -2,13 +2,15 @@
 // embedded SQLite file by default (modernc.org/sqlite, pure Go, no cgo),
 // or in PostgreSQL when a county outgrows one file. It implements the grid,
 // case and hazard stores (grid.Store, mediation.Store, hazard.Store), the
-// statistics source
-// (stats.Source) and the indicator store (stats.Indicators), and passes the
-// same conformance suite, adapters/storetest, as the memory store.
+// statistics source (stats.Source and stats.Batcher) and the indicator
+// store (stats.Indicators), and passes the same conformance suite,
+// adapters/storetest, as the memory store.
 //
 // Each record is a row of indexed columns for the questions asked of it —
 // its township, state, grade, paths, times — and a JSON column with the
-// whole record, which is what is read back. A case's timeline, its
+// whole record, which is what is read back. Decoded records are kept, each
+// with its version, and a read asks the database only for the version
+// unless it changed. A case's timeline, its
 // idempotency keys and its 4+N team's departments have tables of their
 // own. The schema is created and upgraded by the migrations embedded in
 // the package, on Open; the newest migration applied is the schema's
@@ -32,7 +34,10 @@
 // Statistics are SQL aggregates over those columns: every value TallyCase
 // derives from a case — its cell, its outcome, when it was routed — is
 // computed by the stats package's own functions when the row is written,
-// and the conditions compare them as TallyCase does.
+// and the conditions compare them as TallyCase does. The counts over whole
+// days come from a running tally per cell and day, month and year, kept in
+// each write's transaction (tally.go); a batch of counts reads each tally
+// sum, and each set of rows several measures count, once.
 //
 // # Concurrency
 //
