@@ -234,7 +234,14 @@ func (s *records[T]) get(ctx context.Context, id string) (*T, error) {
 	}
 	var version int64
 	var data sql.NullString
-	err := s.cache.get.QueryRowContext(ctx, known, id).Scan(&version, &data)
+	// A lookup by primary key takes microseconds, too few to interrupt: a
+	// context ended already fails it, but one that may end is not watched,
+	// as database/sql and the driver would each start a goroutine to watch
+	// it, which costs more than the lookup.
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("bunstore: get %s %s: %w", s.kind, id, err)
+	}
+	err := s.cache.get.QueryRowContext(context.WithoutCancel(ctx), known, id).Scan(&version, &data)
 	if errors.Is(err, sql.ErrNoRows) {
 		s.cache.drop(id)
 		return nil, fourplusn.Errorf(fourplusn.NotFound, "%s %s not found", s.kind, id)
