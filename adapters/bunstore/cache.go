@@ -59,10 +59,11 @@ func (c *cache[T]) put(id string, v int64, r *T) {
 	r = c.clone(r)
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if prior, ok := c.records[id]; ok && prior.version > v {
+	prior, ok := c.records[id]
+	if ok && prior.version > v {
 		return
 	}
-	if _, ok := c.records[id]; !ok && len(c.records) >= cacheSize {
+	if !ok && len(c.records) >= cacheSize {
 		for k := range c.records {
 			delete(c.records, k)
 			break

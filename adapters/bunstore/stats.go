@@ -147,27 +147,34 @@ func (s Stats) CountBatch(ctx context.Context, rs []stats.Request) ([][]stats.Co
 // cohort is the rows a set of requests count: one table (or join), one
 // township and subtrees, one range and one cohort condition.
 type cohort struct {
-	id          string // what makes two requests' rows the same
-	table, cell string
-	from        string
-	where       string
-	whereArgs   []any
-	binds       map[string]any
-	requests    []int // the indexes of the requests reading these rows
+	id        string // what makes two requests' rows the same
+	from      string
+	where     string
+	whereArgs []any
+	binds     map[string]any
+	requests  []int // the indexes of the requests reading these rows
+}
+
+// sqlOf returns measure m in SQL.
+func sqlOf(m stats.Measure) sqlMeasure {
+	if m.OfHazards() {
+		return hazardMeasures[m]
+	}
+	return caseMeasures[m]
 }
 
 func newCohort(r stats.Request) *cohort {
-	m, q := r.Measure, r.Query
-	c := &cohort{table: "cases", cell: "stats_path", from: "cases", binds: map[string]any{"o": string(m)}}
-	sm := caseMeasures[m]
+	m := r.Measure
+	table, cell := "cases", "stats_path"
+	c := &cohort{from: table, binds: map[string]any{"o": string(m)}}
 	if m.OfHazards() {
-		c.table, c.cell, c.from, sm = "hazards", "location_path", "hazards", hazardMeasures[m]
-		c.binds = map[string]any{"s": stateOf(m)}
+		table, cell = "hazards", "location_path"
+		c.from, c.binds = table, map[string]any{"s": stateOf(m)}
 	}
 	if m == stats.Participants {
 		c.from = "cases JOIN case_participants ON case_participants.case_id = cases.id"
 	}
-	c.where, c.whereArgs = selection(c.table, c.cell, sm.cohort, q, c.binds)
+	c.where, c.whereArgs = selection(table, cell, sqlOf(m).cohort, r.Query, c.binds)
 	// The bound values of the cohort's condition tell apart the outcomes'
 	// cohorts, whose SQL is the same.
 	c.id = fmt.Sprint(c.from, "|", c.where, "|", c.whereArgs)
@@ -191,10 +198,7 @@ func (c *cohort) count(ctx context.Context, db *DB, rs []stats.Request, out [][]
 				keys = append(keys, k)
 			}
 		}
-		cond := caseMeasures[r.Measure].cond
-		if r.Measure.OfHazards() {
-			cond = hazardMeasures[r.Measure].cond
-		}
+		cond := sqlOf(r.Measure).cond
 		if cond == "" {
 			counts = append(counts, "COUNT(*)")
 			continue
