@@ -51,6 +51,10 @@ type Hazard struct {
 	ConvertedBy string
 
 	Chain timeline.Chain // the end of the hazard's timeline
+
+	// Masked marks a copy presented to a viewer who may not see personal
+	// data, with the reporter's contact masked. It is never stored.
+	Masked bool `json:"-"`
 }
 
 // VerifyCell returns the cell whose posts verify the hazard's rectification:

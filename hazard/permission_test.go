@@ -166,6 +166,7 @@ func TestWhoSeesWhat(t *testing.T) {
 		got, err := f.svc.Get(ctx, c.who, h.ID)
 		require.NoError(t, err, c.who.ID)
 		assert.Equal(t, c.contact, got.Contact, c.who.ID)
+		assert.Equal(t, c.contact != h.Contact, got.Masked, "%s: a masked copy says so, and only a masked one", c.who.ID)
 	}
 	assert.Equal(t, "13900003333", f.stored(t, h.ID).Contact, "masking never reaches the store")
 

@@ -258,6 +258,7 @@ func (s *Service) present(actor grid.Actor, h *Hazard) *Hazard {
 		return h
 	}
 	m := h.Clone()
+	m.Masked = true
 	m.Contact = fourplusn.MaskPhone(m.Contact)
 	return m
 }

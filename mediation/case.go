@@ -59,6 +59,10 @@ type Case struct {
 	FollowUps   []FollowUp
 
 	Chain timeline.Chain // the end of the case's timeline
+
+	// Masked marks a copy presented to a viewer who may not see personal
+	// data, with the parties' particulars masked. It is never stored.
+	Masked bool `json:"-"`
 }
 
 // OutOfJurisdiction reports whether the dispute arose outside the township

@@ -287,6 +287,7 @@ func (s *Service) present(actor grid.Actor, c *Case) *Case {
 		return c
 	}
 	m := c.Clone()
+	m.Masked = true
 	for _, ps := range [][]Party{m.Applicants, m.Respondents} {
 		maskParties(ps)
 	}

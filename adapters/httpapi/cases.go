@@ -135,8 +135,9 @@ func caseID(req bunrouter.Request) (mediation.ID, error) {
 
 // writeCase answers with c and its ETag.
 func (s *server) writeCase(w http.ResponseWriter, status int, c *mediation.Case) error {
-	w.Header().Set("ETag", etag(c.Version))
-	return writeJSON(w, status, caseOut(c, s.now()))
+	now := s.now()
+	key := answerKey{kind: 'c', id: string(c.ID), masked: c.Masked, overdue: c.Overdue(now)}
+	return s.answers.write(w, status, key, c.Version, func() any { return caseOut(c, now) })
 }
 
 // registerCase is POST /cases: a member registers a dispute as first

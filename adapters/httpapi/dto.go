@@ -230,6 +230,7 @@ type caseJSON struct {
 	Source             string            `json:"source" oa:"enum=source"`
 	ReferredBy         string            `json:"referred_by,omitempty"`
 	Category           string            `json:"category"`
+	Masked             bool              `json:"masked"`
 	Applicants         []partyJSON       `json:"applicants"`
 	Respondents        []partyJSON       `json:"respondents"`
 	Facts              string            `json:"facts"`
@@ -462,7 +463,7 @@ func caseOut(c *mediation.Case, now time.Time) caseJSON {
 	out := caseJSON{
 		ID: string(c.ID), TrackingCode: c.TrackingCode, Version: c.Version, Township: string(c.Township),
 		Channel: c.Channel.String(), Source: string(c.Channel.Source()), ReferredBy: c.ReferredBy, Category: string(c.Category),
-		Applicants: partiesOut(c.Applicants), Respondents: partiesOut(c.Respondents), Facts: c.Facts,
+		Masked: c.Masked, Applicants: partiesOut(c.Applicants), Respondents: partiesOut(c.Respondents), Facts: c.Facts,
 		Claims: make([]claimJSON, len(c.Claims)), Risks: riskNames(c.Risks), Grade: c.Grade.String(), Hazard: c.Hazard,
 		Location: path(c.Location), Outside: c.Outside, OutOfJurisdiction: c.OutOfJurisdiction(), Handling: path(c.Handling),
 		FirstResponder: c.FirstResponder, FirstResponderCell: path(c.FirstResponderCell), Applicant: c.Applicant,

@@ -3,6 +3,7 @@ package httpapi
 import (
 	"context"
 	"net/http"
+	"time"
 
 	"github.com/uptrace/bunrouter"
 
@@ -87,6 +88,7 @@ type hazardJSON struct {
 	ReporterCell   string                 `json:"reporter_cell,omitempty"`
 	Owner          string                 `json:"owner,omitempty"`
 	Contact        string                 `json:"contact,omitempty"`
+	Masked         bool                   `json:"masked"`
 	State          string                 `json:"state" oa:"enum=hazard_state"`
 	OnTheSpot      bool                   `json:"on_the_spot"`
 	Overdue        bool                   `json:"overdue"`
@@ -133,12 +135,12 @@ type conversionOutJSON struct {
 	Case   caseJSON   `json:"case"`
 }
 
-func hazardOut(h *hazard.Hazard, s *server) hazardJSON {
+func hazardOut(h *hazard.Hazard, now time.Time) hazardJSON {
 	out := hazardJSON{
 		ID: string(h.ID), Version: h.Version, Township: string(h.Township), Category: string(h.Category), Grade: h.Grade.String(),
 		Description: h.Description, Photos: append([]string{}, h.Photos...), Channel: h.Channel.String(),
 		Location: path(h.Location), Handling: path(h.Handling), Reporter: h.Reporter, ReporterCell: path(h.ReporterCell),
-		Owner: h.Owner, Contact: h.Contact, State: h.State.String(), OnTheSpot: h.OnTheSpot, Overdue: h.Overdue(s.now()),
+		Owner: h.Owner, Contact: h.Contact, Masked: h.Masked, State: h.State.String(), OnTheSpot: h.OnTheSpot, Overdue: h.Overdue(now),
 		ReportedAt: ts(h.ReportedAt), RectifyDue: ts(h.RectifyDue), ReopenedAt: ts(h.ReopenedAt), Reopens: h.Reopens,
 		RectifiedAt: ts(h.RectifiedAt), VerifyDue: ts(h.VerifyDue), ClosedAt: ts(h.ClosedAt),
 		Rectifications: make([]rectificationOutJSON, len(h.Rectifications)), Verifications: make([]verificationOutJSON, len(h.Verifications)),
@@ -154,8 +156,9 @@ func hazardOut(h *hazard.Hazard, s *server) hazardJSON {
 }
 
 func (s *server) writeHazard(w http.ResponseWriter, status int, h *hazard.Hazard) error {
-	w.Header().Set("ETag", etag(h.Version))
-	return writeJSON(w, status, hazardOut(h, s))
+	now := s.now()
+	key := answerKey{kind: 'h', id: string(h.ID), masked: h.Masked, overdue: h.Overdue(now)}
+	return s.answers.write(w, status, key, h.Version, func() any { return hazardOut(h, now) })
 }
 
 // hazardID reads the hazard ID from the path.
@@ -237,8 +240,9 @@ func (s *server) listHazards(w http.ResponseWriter, req bunrouter.Request) error
 		return err
 	}
 	out := hazardPageJSON{Hazards: make([]hazardJSON, len(page.Hazards)), Next: string(page.Next)}
+	now := s.now()
 	for i, h := range page.Hazards {
-		out.Hazards[i] = hazardOut(h, s)
+		out.Hazards[i] = hazardOut(h, now)
 	}
 	return writeJSON(w, http.StatusOK, out)
 }
@@ -329,5 +333,6 @@ func (s *server) convertHazard(w http.ResponseWriter, req bunrouter.Request) err
 		return err
 	}
 	w.Header().Set("ETag", etag(h.Version))
-	return writeJSON(w, http.StatusOK, conversionOutJSON{Hazard: hazardOut(h, s), Case: caseOut(c, s.now())})
+	now := s.now()
+	return writeJSON(w, http.StatusOK, conversionOutJSON{Hazard: hazardOut(h, now), Case: caseOut(c, now)})
 }

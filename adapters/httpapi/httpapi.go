@@ -86,6 +86,7 @@ type server struct {
 	router  *bunrouter.Router
 	routes  []string // "METHOD /path/{param}", in registration order
 	openapi []byte   // the OpenAPI document, served as is
+	answers *answers // encoded answers about cases and hazards
 	track   *limiter // the public progress lookup's rate limits
 	apply   *limiter // the online applications' rate limits
 }
@@ -106,7 +107,7 @@ func New(cfg Config) (http.Handler, error) {
 	case cfg.Auth == nil:
 		return nil, errors.New("httpapi: Config.Auth is required")
 	}
-	s := &server{cfg: cfg, policy: cfg.Cases.Policy, log: cfg.Logger, now: cfg.Now}
+	s := &server{cfg: cfg, policy: cfg.Cases.Policy, log: cfg.Logger, now: cfg.Now, answers: newAnswers()}
 	if s.log == nil {
 		s.log = slog.Default()
 	}
@@ -236,12 +237,17 @@ func writeJSON(w http.ResponseWriter, status int, v any) error {
 	if err := json.NewEncoder(buf).Encode(v); err != nil {
 		return err
 	}
+	return writeBody(w, status, buf.Bytes())
+}
+
+// writeBody writes body, JSON, as the response with the given status.
+func writeBody(w http.ResponseWriter, status int, body []byte) error {
 	h := w.Header()
 	h.Set("Content-Type", "application/json; charset=utf-8")
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
-	_, err := w.Write(buf.Bytes())
+	_, err := w.Write(body)
 	return err
 }
 
