@@ -89,7 +89,7 @@ func (s *server) handleErrors(next bunrouter.HandlerFunc) bunrouter.HandlerFunc 
 
 // writeError writes err as the error response.
 func (s *server) writeError(w http.ResponseWriter, req bunrouter.Request, err error) {
-	if rec, ok := w.(*statusRecorder); ok && rec.wrote {
+	if x, ok := w.(*exchange); ok && x.wrote {
 		// The handler already started its response; all that is left is to log.
 		s.log.LogAttrs(req.Context(), slog.LevelError, "error after the response began", slog.String("route", req.Route()), slog.Any("error", err))
 		return
