@@ -251,16 +251,17 @@ func (s *Service) canView(actor grid.Actor, h *Hazard) error {
 	return fourplusn.Errorf(fourplusn.NotFound, "hazard %s not found", h.ID)
 }
 
-// present returns h as actor may see it: a copy with the reporter's contact
-// masked unless the actor may see personal data at the handling cell.
+// present returns h, a hazard the store handed out, as actor may see it:
+// with the reporter's contact masked unless the actor may see personal
+// data at the handling cell. It masks h itself, which the store's contract
+// makes the service's own.
 func (s *Service) present(actor grid.Actor, h *Hazard) *Hazard {
 	if h.Contact == "" || actor.Kind == grid.Staff && s.Policy.Can(actor, grid.ViewPersonal, grid.Target{Cell: h.Handling}) == nil {
 		return h
 	}
-	m := h.Clone()
-	m.Masked = true
-	m.Contact = fourplusn.MaskPhone(m.Contact)
-	return m
+	h.Masked = true
+	h.Contact = fourplusn.MaskPhone(h.Contact)
+	return h
 }
 
 // change is a transition: it checks the hazard's state and input and

@@ -13,8 +13,8 @@ import (
 // Store keeps hazards and their timelines. Implementations must be safe for
 // concurrent use, and must save a hazard and the events of the same change
 // in one atomic write: a hazard is never stored without its events, nor
-// events without their hazard. It is mediation.Store's contract, for
-// hazards.
+// events without their hazard. Every hazard and event a store returns is
+// the caller's to change. It is mediation.Store's contract, for hazards.
 type Store interface {
 	// Create stores a new hazard and its first events. With a non-empty
 	// key, a second Create under the same key stores nothing: it returns

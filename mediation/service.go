@@ -280,21 +280,22 @@ func (s *Service) canView(actor grid.Actor, c *Case) error {
 	return fourplusn.Errorf(fourplusn.NotFound, "case %s not found", c.ID)
 }
 
-// present returns c as actor may see it: a copy with personal data masked
-// unless the actor may see personal data at the case's handling cell.
+// present returns c, a case the store handed out, as actor may see it:
+// with personal data masked unless the actor may see personal data at the
+// case's handling cell. It masks c itself, which the store's contract
+// makes the service's own.
 func (s *Service) present(actor grid.Actor, c *Case) *Case {
 	if actor.Kind == grid.Staff && s.Policy.Can(actor, grid.ViewPersonal, c.target()) == nil {
 		return c
 	}
-	m := c.Clone()
-	m.Masked = true
-	for _, ps := range [][]Party{m.Applicants, m.Respondents} {
+	c.Masked = true
+	for _, ps := range [][]Party{c.Applicants, c.Respondents} {
 		maskParties(ps)
 	}
-	if m.Agreement != nil {
-		maskParties(m.Agreement.Parties)
+	if c.Agreement != nil {
+		maskParties(c.Agreement.Parties)
 	}
-	return m
+	return c
 }
 
 func maskParties(ps []Party) {

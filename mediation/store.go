@@ -11,7 +11,9 @@ import (
 // Store keeps cases and their timelines. Implementations must be safe for
 // concurrent use, and must save a case and the events of the same change in
 // one atomic write: a case is never stored without its events, nor events
-// without their case. adapters/storetest checks an implementation against
+// without their case. Every case and event a store returns is the
+// caller's to change: the store keeps no part of it, as it keeps no part of
+// what it is given. adapters/storetest checks an implementation against
 // this contract.
 type Store interface {
 	// Create stores a new case and its first events. With a non-empty key,

@@ -64,6 +64,36 @@ func Hazards(t *testing.T, newStore func(t *testing.T) hazard.Store) {
 		require.NoError(t, err)
 		require.NoError(t, timeline.Verify(string(h.ID), evs, got.Chain))
 	})
+	t.Run("copies are the caller's", func(t *testing.T) {
+		s := newStore(t)
+		h := randomHazard(rng, 0, demo.Path("mayuan-1"))
+		h.Contact, h.Photos = "13900003333", []string{"p1"}
+		h.Rectifications = []hazard.Rectification{{Evidence: "e", Photos: []string{"r1"}, At: base, By: "m-1"}}
+		first := seal(h, "reported")
+		want := h.Clone()
+		got, err := s.Create(ctx, h, []timeline.Event{first}, mediation.IdempotencyKey{})
+		require.NoError(t, err)
+		// Changing what was passed in, or any hazard handed out, changes
+		// nothing stored.
+		h.Contact, h.Photos[0], h.Rectifications[0].Photos[0] = "in", "in", "in"
+		got.Contact, got.Photos[0], got.Rectifications[0].Evidence = "out", "out", "out"
+		read, err := s.Get(ctx, want.ID)
+		require.NoError(t, err)
+		read.Contact, read.Rectifications[0].Photos[0] = "get", "get"
+		updated, err := s.Update(ctx, want.ID, 0, func(*hazard.Hazard) ([]timeline.Event, error) { return nil, nil })
+		require.NoError(t, err)
+		updated.Contact, updated.Photos = "update", append(updated.Photos, "update")
+		page, err := s.List(ctx, hazard.Filter{Township: "gucheng", Within: []grid.Path{grid.RootPath("gucheng")}})
+		require.NoError(t, err)
+		require.Len(t, page.Hazards, 1)
+		page.Hazards[0].Contact = "list"
+
+		stored, err := s.Get(ctx, want.ID)
+		require.NoError(t, err)
+		want.Version = 2
+		assert.Equal(t, want, stored)
+	})
+
 	t.Run("list", func(t *testing.T) {
 		s := newStore(t)
 		cells := []grid.CellID{"mayuan-1", "wuguiqiao-1", "lz-qiaotou-1"}
