@@ -122,14 +122,14 @@ func MaskIDCard(s string) string {
 // A one-character name becomes "*". For a two-character surname such as 欧阳
 // the second character is hidden too, which hides more, never less.
 func MaskName(s string) string {
-	r, size := utf8.DecodeRuneInString(s)
-	if size == 0 {
+	switch n := utf8.RuneCountInString(s); n {
+	case 0:
 		return ""
+	case 1:
+		return "*"
+	default:
+		return maskRunes(s, 1, n, n)
 	}
-	if rest := utf8.RuneCountInString(s[size:]); rest > 0 {
-		return string(r) + strings.Repeat("*", rest)
-	}
-	return "*"
 }
 
 // MaskAddress keeps the first 6 characters of an address, typically the city
@@ -138,22 +138,46 @@ func MaskName(s string) string {
 // how long the hidden part is. An address of 6 characters or fewer is
 // returned unchanged.
 func MaskAddress(s string) string {
-	r := []rune(s)
-	if len(r) <= 6 {
+	if utf8.RuneCountInString(s) <= 6 {
 		return s
 	}
-	return string(r[:6]) + "****"
+	return maskRunes(s, 6, 10, 10)
 }
 
 // maskMiddle keeps the first head and last tail runes of s when s has exactly
 // n runes, and replaces every other rune with a star; otherwise it replaces
-// every rune. Invalid UTF-8 bytes count as one rune each.
+// every rune.
 func maskMiddle(s string, n, head, tail int) string {
-	r := []rune(s)
-	if len(r) != n {
-		return strings.Repeat("*", len(r))
+	if count := utf8.RuneCountInString(s); count != n {
+		return strings.Repeat("*", count)
 	}
-	return string(r[:head]) + strings.Repeat("*", n-head-tail) + string(r[n-tail:])
+	return maskRunes(s, head, n-tail, n)
+}
+
+// maskRunes returns the first end runes of s, with a star for each from
+// index hideFrom up to hideTo, counting runes past the end of s as stars.
+// Invalid UTF-8 bytes count as one rune each and, where kept, become
+// U+FFFD, as in a conversion to []rune. It allocates once: masks are made
+// for every party of every case shown to those who may not see them whole.
+func maskRunes(s string, hideFrom, hideTo, end int) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	i := 0
+	for _, r := range s {
+		if i == end {
+			break
+		}
+		if i >= hideFrom && i < hideTo {
+			b.WriteByte('*')
+		} else {
+			b.WriteRune(r)
+		}
+		i++
+	}
+	for ; i < end; i++ {
+		b.WriteByte('*')
+	}
+	return b.String()
 }
 
 func invalid(msg string) error {

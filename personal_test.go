@@ -426,3 +426,29 @@ func FuzzParseIDCard(f *testing.F) {
 		require.Equal(t, n[:3]+strings.Repeat("*", 11)+n[14:], fourplusn.MaskIDCard(n))
 	})
 }
+
+// FuzzMask checks every mask against its definition written the plain way,
+// on runes.
+func FuzzMask(f *testing.F) {
+	for _, s := range []string{"", "章", "章某某", "13800138000", "11010519491231002X", "北京市东城区景山街道", "\xff\xfe", "北京市东城区景\xff"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		r := []rune(s)
+		name := "*"
+		switch {
+		case len(r) == 0:
+			name = ""
+		case len(r) > 1:
+			name = string(r[0]) + strings.Repeat("*", len(r)-1)
+		}
+		require.Equal(t, name, fourplusn.MaskName(s))
+		address := s
+		if len(r) > 6 {
+			address = string(r[:6]) + "****"
+		}
+		require.Equal(t, address, fourplusn.MaskAddress(s))
+		requireMasked(t, s, fourplusn.MaskPhone(s), 11, 3, 7)
+		requireMasked(t, s, fourplusn.MaskIDCard(s), 18, 3, 14)
+	})
+}
