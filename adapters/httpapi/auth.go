@@ -64,7 +64,9 @@ type TokenStore interface {
 // says nothing about any valid token.
 func HashToken(token string) string {
 	d := sha256.Sum256([]byte(token))
-	return hex.EncodeToString(d[:])
+	var digest [2 * sha256.Size]byte
+	hex.Encode(digest[:], d[:])
+	return string(digest[:])
 }
 
 // NewToken returns a fresh bearer token: "fpn_" and 32 random bytes in

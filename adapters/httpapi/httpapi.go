@@ -243,13 +243,22 @@ func writeJSON(w http.ResponseWriter, status int, v any) error {
 // writeBody writes body, JSON, as the response with the given status.
 func writeBody(w http.ResponseWriter, status int, body []byte) error {
 	h := w.Header()
-	h.Set("Content-Type", "application/json; charset=utf-8")
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Cache-Control", "no-store")
+	// The values are shared by every response rather than made for each
+	// (as Header.Set would): nothing writes into a header's values in
+	// place, and adding a value to a slice of capacity one copies it.
+	h["Content-Type"] = jsonContentType
+	h["X-Content-Type-Options"] = noSniff
+	h["Cache-Control"] = noStore
 	w.WriteHeader(status)
 	_, err := w.Write(body)
 	return err
 }
+
+var (
+	jsonContentType = []string{"application/json; charset=utf-8"}
+	noSniff         = []string{"nosniff"}
+	noStore         = []string{"no-store"}
+)
 
 // exchange is one request as the API's layers share it. logRequests
 // makes it, passes it on as the response writer to learn the status
