@@ -303,13 +303,22 @@ func (s *server) logRequests(next bunrouter.HandlerFunc) bunrouter.HandlerFunc {
 		if route == "" {
 			route = "-"
 		}
-		s.log.LogAttrs(req.Context(), slog.LevelInfo, "request",
-			slog.String("method", req.Method),
-			slog.String("route", route),
-			slog.Int("status", x.status),
-			slog.Duration("duration", time.Since(start)),
-			slog.String("actor", x.actor.ID),
-		)
+		// The record goes to the handler directly, without the caller's
+		// program counter, which Logger methods look up on every call
+		// and which would only ever name this line.
+		if h := s.log.Handler(); h.Enabled(req.Context(), slog.LevelInfo) {
+			r := slog.NewRecord(time.Now(), slog.LevelInfo, "request", 0)
+			r.AddAttrs(
+				slog.String("method", req.Method),
+				slog.String("route", route),
+				slog.Int("status", x.status),
+				slog.Duration("duration", time.Since(start)),
+				slog.String("actor", x.actor.ID),
+			)
+			// As with slog.Logger, a log that cannot be written does not
+			// fail the request.
+			_ = h.Handle(req.Context(), r)
+		}
 		return err
 	}
 }

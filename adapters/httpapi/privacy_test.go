@@ -1,6 +1,7 @@
 package httpapi_test
 
 import (
+	"encoding/json"
 	"net/http"
 	"strings"
 	"testing"
@@ -94,5 +95,34 @@ func TestPrivacyEverywhere(t *testing.T) {
 	assert.Contains(t, logs, "/api/v1/track/:code", "the log names the route's pattern")
 	for _, s := range append(secrets, c.TrackingCode, c.Applicants[0].Name, string(c.ID)) {
 		assert.NotContains(t, logs, s, "the log holds no personal data, tracking code or record ID from a path")
+	}
+}
+
+// TestRequestLog: each request is logged once, as its route's pattern,
+// with the status, the actor and the duration, and without the path's
+// values.
+func TestRequestLog(t *testing.T) {
+	e := newEnv(t)
+	c := e.seedCase(t, "mediating")
+	require.Equal(t, http.StatusOK, e.as("mayuan-head").get("/api/v1/cases/"+string(c.ID)).Code)
+	require.Equal(t, http.StatusUnauthorized, e.anonymous().get("/api/v1/cases/"+string(c.ID)).Code)
+
+	lines := strings.Split(strings.TrimSpace(e.logs.String()), "\n")
+	require.Len(t, lines, 2)
+	for i, want := range []struct {
+		status int
+		actor  string
+	}{{http.StatusOK, "mayuan-head"}, {http.StatusUnauthorized, ""}} {
+		var rec map[string]any
+		require.NoError(t, json.Unmarshal([]byte(lines[i]), &rec), lines[i])
+		assert.Equal(t, "INFO", rec["level"])
+		assert.Equal(t, "request", rec["msg"])
+		assert.Equal(t, "GET", rec["method"])
+		assert.Equal(t, "/api/v1/cases/:id", rec["route"])
+		assert.Equal(t, float64(want.status), rec["status"])
+		assert.Equal(t, want.actor, rec["actor"])
+		assert.Contains(t, rec, "duration")
+		assert.Contains(t, rec, "time")
+		assert.NotContains(t, lines[i], string(c.ID))
 	}
 }
