@@ -28,6 +28,9 @@
 //     rectify, verify, reopen, convert;
 //   - statistics: a period's summary (GET /stats/summary), a series, each
 //     with 环比 and 同比, and the tracking view;
+//   - notifications, when Config.Outbox is set: the township's
+//     notifications that did not get through (GET
+//     /notifications/failures), for the watch to chase;
 //   - the public progress lookup GET /api/v1/track/{code}, which needs no
 //     credentials and shows no personal data.
 //

@@ -25,6 +25,7 @@ import (
 	"github.com/fourplusn/fourplusn/adapters/bunstore"
 	"github.com/fourplusn/fourplusn/adapters/httpapi"
 	"github.com/fourplusn/fourplusn/adapters/memstore"
+	"github.com/fourplusn/fourplusn/adapters/notify"
 	"github.com/fourplusn/fourplusn/grid"
 	"github.com/fourplusn/fourplusn/grid/gridtest"
 	"github.com/fourplusn/fourplusn/hazard"
@@ -67,12 +68,13 @@ type stores struct {
 	hazards hazard.Store
 	source  stats.Source
 	ind     stats.Indicators
+	outbox  notify.Outbox
 }
 
 // memStores returns fresh in-memory stores.
 func memStores() stores {
 	c, h := memstore.NewCases(), memstore.NewHazards()
-	return stores{name: "memstore", cases: c, hazards: h, source: memstore.Stats{Cases: c, Hazards: h}, ind: memstore.NewIndicators()}
+	return stores{name: "memstore", cases: c, hazards: h, source: memstore.Stats{Cases: c, Hazards: h}, ind: memstore.NewIndicators(), outbox: memstore.NewOutbox()}
 }
 
 // sqliteStores returns stores in a fresh SQLite file of the test's.
@@ -81,7 +83,7 @@ func sqliteStores(t testing.TB) stores {
 	db, err := bunstore.Open(ctx, filepath.Join(t.TempDir(), "httpapi.db"))
 	require.NoError(t, err)
 	t.Cleanup(func() { db.Close() })
-	return stores{name: "bunstore-sqlite", cases: db.Cases(), hazards: db.Hazards(), source: db.Stats(), ind: db.Indicators()}
+	return stores{name: "bunstore-sqlite", cases: db.Cases(), hazards: db.Hazards(), source: db.Stats(), ind: db.Indicators(), outbox: db.Outbox()}
 }
 
 // env is the API over the demo township, with a token for every demo
@@ -152,7 +154,7 @@ func newEnvOn(t testing.TB, st stores, opts ...option) *env {
 	auth := httpapi.NewTokenAuth(nil)
 	logs := &syncBuffer{}
 	cfg := httpapi.Config{
-		Cases: cases, Stats: statistics, Hazards: hazards, Tree: demo.Tree, Members: httpapi.MemberList(demo.Members),
+		Cases: cases, Stats: statistics, Hazards: hazards, Outbox: st.outbox, Tree: demo.Tree, Members: httpapi.MemberList(demo.Members),
 		Auth: auth, Logger: slog.New(slog.NewJSONHandler(logs, nil)),
 	}
 	for _, o := range opts {

@@ -29,6 +29,9 @@ type Config struct {
 	Stats *stats.Service
 	// Hazards serves the hazard routes; nil leaves them out.
 	Hazards *hazard.Service
+	// Outbox serves the route of the notifications that did not get
+	// through; nil leaves it out.
+	Outbox Failures
 	// Tree is the grid, read only: the API never changes it, and it must
 	// not change while the handler serves. Required.
 	Tree *grid.Tree
@@ -145,6 +148,9 @@ func New(cfg Config) (http.Handler, error) {
 	}
 	if cfg.Stats != nil {
 		s.routeStats(api)
+	}
+	if cfg.Outbox != nil {
+		s.routeNotifications(api)
 	}
 	// The public routes are rate-limited before anything else is done
 	// for them, credentials included.

@@ -102,6 +102,8 @@ var matrix = []matrixRow{
 	{"GET /api/v1/stats/summary?cell=mayuan&period=month", "case:accepted", nil, [12]int{ok, ok, no, no, ok, ok, no, no, no, no, who, no}},
 	{"GET /api/v1/stats/series?cell=mayuan&measure=cases.registered&n=3", "case:accepted", nil, [12]int{ok, ok, no, no, ok, ok, no, no, no, no, who, no}},
 	{"GET /api/v1/stats/tracking?cell=mayuan", "case:accepted", nil, [12]int{no, no, no, no, ok, ok, no, no, no, no, who, no}},
+
+	{"GET /api/v1/notifications/failures", "", nil, [12]int{no, no, no, no, no, ok, no, no, ok, no, who, no}},
 }
 
 func walkIn() map[string]any {

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/fourplusn/fourplusn/adapters/notify"
 	"github.com/fourplusn/fourplusn/grid"
 	"github.com/fourplusn/fourplusn/hazard"
 	"github.com/fourplusn/fourplusn/mediation"
@@ -30,7 +31,7 @@ type operation struct {
 	method, path string
 	tag          string
 	summary      string
-	feature      string // "hazards", "stats", or "" for routes always served
+	feature      string // "hazards", "stats", "notifications", or "" for routes always served
 	public       bool   // served to anonymous callers
 	params       []param
 	body         any  // a zero request value, or nil for no body
@@ -160,6 +161,9 @@ func operations() []operation {
 			{name: "measure", in: "query", desc: "what to count", schema: enumOf("measure"), required: true},
 			periodQuery, atQuery, queryParam("n", "how many periods", integer(1, 400))}, status: 200, resp: seriesJSON{}, errors: errRead},
 		operation{method: "GET", path: "/api/v1/stats/tracking", tag: "statistics", feature: "stats", summary: "The tracking view (跟踪问效): deadlines at risk or overdue in a cell's subtree. Needs Track at the cell.", params: []param{cellQuery, atQuery}, status: 200, resp: trackingJSON{}, errors: errRead},
+
+		operation{method: "GET", path: "/api/v1/notifications/failures", tag: "notifications", feature: "notifications", summary: "The notifications of the actor's township that did not get through — given up on, or failing and to be tried again — newest first. Needs Track at the township.", params: []param{
+			queryParam("limit", "how many at most", integer(1, maxFailures))}, status: 200, resp: failuresJSON{}, errors: []int{400, 401, 403, 500}},
 	)
 	return ops
 }
@@ -246,7 +250,10 @@ func enums() map[string][]string {
 			string(mediation.AcceptBy), string(mediation.ResolveBy), string(mediation.FollowUpBy), string(mediation.CourtConfirmBy),
 			string(mediation.ReviewEscalated), string(hazard.RectifyBy), string(hazard.VerifyBy),
 		},
-		"deadline_status": {string(mediation.OnTime), string(mediation.AtRisk), string(mediation.Overdue)},
+		"deadline_status":   {string(mediation.OnTime), string(mediation.AtRisk), string(mediation.Overdue)},
+		"subject_kind":      {notify.SubjectCase, notify.SubjectHazard},
+		"notification_kind": {string(notify.Progress), string(notify.Task), string(notify.Reminder), string(notify.Overdue), string(notify.Alert)},
+		"delivery_state":    {string(notify.Pending), string(notify.Delivered), string(notify.Failed)},
 	}
 }
 
@@ -256,7 +263,8 @@ func (s *server) document() map[string]any {
 	errorSchema := sc.of(reflect.TypeFor[errorJSON]())
 	paths := map[string]any{}
 	for _, op := range operations() {
-		if op.feature == "hazards" && s.cfg.Hazards == nil || op.feature == "stats" && s.cfg.Stats == nil {
+		if op.feature == "hazards" && s.cfg.Hazards == nil || op.feature == "stats" && s.cfg.Stats == nil ||
+			op.feature == "notifications" && s.cfg.Outbox == nil {
 			continue
 		}
 		o := map[string]any{

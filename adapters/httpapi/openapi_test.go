@@ -43,7 +43,7 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 		opts []option
 	}{
 		{"full", nil},
-		{"without hazards and statistics", []option{func(c *httpapi.Config) { c.Hazards, c.Stats = nil, nil }}},
+		{"without hazards, statistics and notifications", []option{func(c *httpapi.Config) { c.Hazards, c.Stats, c.Outbox = nil, nil, nil }}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			e := newEnv(t, tc.opts...)
@@ -56,6 +56,7 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 				for _, r := range routes {
 					assert.NotContains(t, r, "/hazards")
 					assert.NotContains(t, r, "/stats/")
+					assert.NotContains(t, r, "/notifications/")
 				}
 			}
 		})

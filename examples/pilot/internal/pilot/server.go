@@ -55,7 +55,7 @@ func (s *Server) Shutdown() { s.doneOnce.Do(func() { close(s.done) }) }
 // with /healthz.
 func NewServer(app *App) (*Server, error) {
 	api, err := httpapi.New(httpapi.Config{
-		Cases: app.Cases, Stats: app.Stats, Hazards: app.Hazards, Tree: app.Tree,
+		Cases: app.Cases, Stats: app.Stats, Hazards: app.Hazards, Outbox: app.DB.Outbox(), Tree: app.Tree,
 		Members: httpapi.MemberList(app.Members), Auth: httpapi.NewTokenAuth(apiTokens{app}), Logger: app.Logger,
 	})
 	if err != nil {

@@ -1,0 +1,85 @@
+package httpapi_test
+
+import (
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/fourplusn/fourplusn/adapters/notify"
+	"github.com/fourplusn/fourplusn/grid"
+	"github.com/fourplusn/fourplusn/grid/gridtest"
+)
+
+// TestNotificationFailures: the township's watch sees the notifications
+// that did not get through, given up on or failing, newest first, and only
+// its own township's; the delivered ones are not shown, and the page size
+// is checked.
+func TestNotificationFailures(t *testing.T) {
+	for _, st := range []stores{memStores(), sqliteStores(t)} {
+		t.Run(st.name, func(t *testing.T) {
+			e := newEnvOn(t, st)
+			now := e.clock.Now()
+			note := func(key string, township grid.CellID) notify.Notification {
+				return notify.Notification{
+					Key: key, Township: township, SubjectKind: notify.SubjectCase, Subject: "C1", Kind: notify.Alert,
+					Action: "registered", Title: "【待受理】邻里纠纷", Text: "请值班员关注。", To: []notify.Recipient{notify.ToDuty(township)}, At: now,
+				}
+			}
+			require.NoError(t, st.outbox.Enqueue(ctx, now,
+				note("given-up", gridtest.GuchengID), note("failing", gridtest.GuchengID), note("delivered", gridtest.GuchengID), note("neighbour", gridtest.NeighbourID)))
+			held, err := st.outbox.Claim(ctx, now, time.Minute, 10)
+			require.NoError(t, err)
+			require.Len(t, held, 4)
+			results := map[string]notify.Result{
+				"given-up":  {State: notify.Failed, LastError: "receiver refused the message: 400 Bad Request"},
+				"failing":   {State: notify.Pending, LastError: "receiver answered 502 Bad Gateway", NextAt: now.Add(time.Minute)},
+				"delivered": {State: notify.Delivered, Delivered: []string{"webhook"}},
+				"neighbour": {State: notify.Failed, LastError: "send: connection refused"},
+			}
+			for _, d := range held {
+				require.NoError(t, st.outbox.Record(ctx, d.ID, d.Claim, results[d.Notification.Key]))
+			}
+
+			type failure struct {
+				Key       string
+				State     string
+				Attempts  int
+				LastError string `json:"last_error"`
+				NextAt    string `json:"next_at"`
+				Title     string
+				To        []struct{ Cell, Role string }
+			}
+			list := func(member, query string) []failure {
+				t.Helper()
+				res := e.as(member).get("/api/v1/notifications/failures" + query)
+				require.Equal(t, http.StatusOK, res.Code, "%s: %s", member, res)
+				var out struct{ Failures []failure }
+				res.decode(t, &out)
+				return out.Failures
+			}
+			got := list("gc-duty-1", "")
+			require.Len(t, got, 2)
+			assert.Equal(t, failure{
+				Key: "failing", State: "pending", Attempts: 1, LastError: "receiver answered 502 Bad Gateway",
+				NextAt: now.Add(time.Minute).UTC().Format(time.RFC3339Nano), Title: "【待受理】邻里纠纷",
+				To: []struct{ Cell, Role string }{{"/gucheng", "duty_officer"}},
+			}, got[0])
+			assert.Equal(t, "given-up", got[1].Key)
+			assert.Equal(t, "failed", got[1].State)
+			assert.Empty(t, got[1].NextAt, "only a delivery still to be tried has a next attempt")
+
+			assert.Len(t, list("gc-duty-1", "?limit=1"), 1)
+			neighbour := list("lz-secretary", "")
+			require.Len(t, neighbour, 1, "each township sees its own")
+			assert.Equal(t, "neighbour", neighbour[0].Key)
+
+			for _, q := range []string{"?limit=0", "?limit=101", "?limit=x", "?township=linzhen"} {
+				res := e.as("gc-duty-1").get("/api/v1/notifications/failures" + q)
+				assert.Equal(t, http.StatusBadRequest, res.Code, "%s: %s", q, res)
+			}
+		})
+	}
+}
