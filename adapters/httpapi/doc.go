@@ -28,9 +28,10 @@
 //     rectify, verify, reopen, convert;
 //   - statistics: a period's summary (GET /stats/summary), a series, each
 //     with 环比 and 同比, and the tracking view;
-//   - notifications, when Config.Outbox is set: the township's
-//     notifications that did not get through (GET
-//     /notifications/failures), for the watch to chase;
+//   - the watch's lists: the township's notifications that did not get
+//     through (GET /notifications/failures), when Config.Outbox is set,
+//     and the messages its chat channel received, by status (GET /inbox),
+//     when Config.Inbox is set;
 //   - the public progress lookup GET /api/v1/track/{code}, which needs no
 //     credentials and shows no personal data.
 //

@@ -26,6 +26,7 @@ import (
 	"github.com/fourplusn/fourplusn/adapters/httpapi"
 	"github.com/fourplusn/fourplusn/adapters/memstore"
 	"github.com/fourplusn/fourplusn/adapters/notify"
+	"github.com/fourplusn/fourplusn/adapters/wecom"
 	"github.com/fourplusn/fourplusn/grid"
 	"github.com/fourplusn/fourplusn/grid/gridtest"
 	"github.com/fourplusn/fourplusn/hazard"
@@ -69,12 +70,14 @@ type stores struct {
 	source  stats.Source
 	ind     stats.Indicators
 	outbox  notify.Outbox
+	inbox   wecom.Inbox
 }
 
 // memStores returns fresh in-memory stores.
 func memStores() stores {
 	c, h := memstore.NewCases(), memstore.NewHazards()
-	return stores{name: "memstore", cases: c, hazards: h, source: memstore.Stats{Cases: c, Hazards: h}, ind: memstore.NewIndicators(), outbox: memstore.NewOutbox()}
+	return stores{name: "memstore", cases: c, hazards: h, source: memstore.Stats{Cases: c, Hazards: h}, ind: memstore.NewIndicators(),
+		outbox: memstore.NewOutbox(), inbox: memstore.NewChannelMessages()}
 }
 
 // sqliteStores returns stores in a fresh SQLite file of the test's.
@@ -83,7 +86,8 @@ func sqliteStores(t testing.TB) stores {
 	db, err := bunstore.Open(ctx, filepath.Join(t.TempDir(), "httpapi.db"))
 	require.NoError(t, err)
 	t.Cleanup(func() { db.Close() })
-	return stores{name: "bunstore-sqlite", cases: db.Cases(), hazards: db.Hazards(), source: db.Stats(), ind: db.Indicators(), outbox: db.Outbox()}
+	return stores{name: "bunstore-sqlite", cases: db.Cases(), hazards: db.Hazards(), source: db.Stats(), ind: db.Indicators(),
+		outbox: db.Outbox(), inbox: db.ChannelMessages()}
 }
 
 // env is the API over the demo township, with a token for every demo
@@ -154,7 +158,7 @@ func newEnvOn(t testing.TB, st stores, opts ...option) *env {
 	auth := httpapi.NewTokenAuth(nil)
 	logs := &syncBuffer{}
 	cfg := httpapi.Config{
-		Cases: cases, Stats: statistics, Hazards: hazards, Outbox: st.outbox, Tree: demo.Tree, Members: httpapi.MemberList(demo.Members),
+		Cases: cases, Stats: statistics, Hazards: hazards, Outbox: st.outbox, Inbox: st.inbox, InboxTownship: gridtest.GuchengID, Tree: demo.Tree, Members: httpapi.MemberList(demo.Members),
 		Auth: auth, Logger: slog.New(slog.NewJSONHandler(logs, nil)),
 	}
 	for _, o := range opts {

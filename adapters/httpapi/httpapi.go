@@ -32,6 +32,11 @@ type Config struct {
 	// Outbox serves the route of the notifications that did not get
 	// through; nil leaves it out.
 	Outbox Failures
+	// Inbox serves the route of the messages received on the chat channel
+	// (WeCom) of InboxTownship, which is required with it; nil leaves it
+	// out.
+	Inbox         Messages
+	InboxTownship grid.CellID
 	// Tree is the grid, read only: the API never changes it, and it must
 	// not change while the handler serves. Required.
 	Tree *grid.Tree
@@ -109,6 +114,8 @@ func New(cfg Config) (http.Handler, error) {
 		return nil, errors.New("httpapi: Config.Tree is required")
 	case cfg.Auth == nil:
 		return nil, errors.New("httpapi: Config.Auth is required")
+	case cfg.Inbox != nil && cfg.InboxTownship == "":
+		return nil, errors.New("httpapi: Config.InboxTownship is required with Config.Inbox")
 	}
 	s := &server{cfg: cfg, policy: cfg.Cases.Policy, log: cfg.Logger, now: cfg.Now, answers: newAnswers()}
 	if s.log == nil {
@@ -151,6 +158,9 @@ func New(cfg Config) (http.Handler, error) {
 	}
 	if cfg.Outbox != nil {
 		s.routeNotifications(api)
+	}
+	if cfg.Inbox != nil {
+		s.routeInbox(api)
 	}
 	// The public routes are rate-limited before anything else is done
 	// for them, credentials included.

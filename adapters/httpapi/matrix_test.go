@@ -104,6 +104,7 @@ var matrix = []matrixRow{
 	{"GET /api/v1/stats/tracking?cell=mayuan", "case:accepted", nil, [12]int{no, no, no, no, ok, ok, no, no, no, no, who, no}},
 
 	{"GET /api/v1/notifications/failures", "", nil, [12]int{no, no, no, no, no, ok, no, no, ok, no, who, no}},
+	{"GET /api/v1/inbox", "", nil, [12]int{no, no, no, no, no, ok, no, no, no, no, who, no}},
 }
 
 func walkIn() map[string]any {

@@ -8,9 +8,13 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/fourplusn/fourplusn/adapters/httpapi"
+	"github.com/fourplusn/fourplusn/adapters/memstore"
 	"github.com/fourplusn/fourplusn/adapters/notify"
+	"github.com/fourplusn/fourplusn/adapters/wecom"
 	"github.com/fourplusn/fourplusn/grid"
 	"github.com/fourplusn/fourplusn/grid/gridtest"
+	"github.com/fourplusn/fourplusn/mediation"
 )
 
 // TestNotificationFailures: the township's watch sees the notifications
@@ -82,4 +86,76 @@ func TestNotificationFailures(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestInbox: the township's watch sees the messages its chat channel
+// received, by what became of them — the failed ones by default — newest
+// first and whole; nobody else does, and a bad status or page size is
+// refused naming the parameter.
+func TestInbox(t *testing.T) {
+	for _, st := range []stores{memStores(), sqliteStores(t)} {
+		t.Run(st.name, func(t *testing.T) {
+			e := newEnvOn(t, st)
+			receive := func(source, body string, status wecom.Status, missing ...string) {
+				t.Helper()
+				m, fresh, err := st.inbox.Receive(ctx, wecom.Message{
+					ID: "in-" + source, Channel: mediation.ChannelWeCom, SourceID: source, Sender: "wx-" + source, Received: e.clock.Now(), Body: body, Status: wecom.Received,
+				})
+				require.NoError(t, err)
+				require.True(t, fresh)
+				m.Status, m.Missing = status, missing
+				if status == wecom.Failed {
+					m.Error = "registering failed"
+				}
+				require.NoError(t, st.inbox.Settle(ctx, m))
+				e.clock.Advance(time.Minute)
+			}
+			receive("m1", "王某 13900001111 马园一组 院墙纠纷", wecom.Failed)
+			receive("m2", "院墙又被推倒了", wecom.Incomplete, "name", "phone")
+			receive("m3", "李某 13900002222 马园二组 排水沟", wecom.Failed)
+
+			type message struct {
+				SourceID string `json:"source_id"`
+				Body     string
+				Status   string
+				Missing  []string
+				Error    string
+			}
+			list := func(query string) []message {
+				t.Helper()
+				res := e.as("gc-duty-1").get("/api/v1/inbox" + query)
+				require.Equal(t, http.StatusOK, res.Code, res)
+				var out struct{ Messages []message }
+				res.decode(t, &out)
+				return out.Messages
+			}
+			failed := list("")
+			require.Len(t, failed, 2)
+			assert.Equal(t, message{SourceID: "m3", Body: "李某 13900002222 马园二组 排水沟", Status: "failed", Missing: []string{}, Error: "registering failed"}, failed[0],
+				"newest first, as it came: the watch registers it by hand")
+			assert.Equal(t, "m1", failed[1].SourceID)
+			assert.Equal(t, []message{{SourceID: "m2", Body: "院墙又被推倒了", Status: "incomplete", Missing: []string{"name", "phone"}}}, list("?status=incomplete"))
+			assert.Len(t, list("?limit=1"), 1)
+			assert.Empty(t, list("?status=registered"))
+
+			for q, field := range map[string]string{"?status=lost": "status", "?limit=0": "limit", "?limit=101": "limit", "?township=linzhen": "township"} {
+				res := e.as("gc-duty-1").get("/api/v1/inbox" + q)
+				assert.Equal(t, http.StatusBadRequest, res.Code, "%s: %s", q, res)
+				assert.Equal(t, field, res.errorField(), q)
+			}
+			for _, member := range []string{"lz-secretary", "gc-east-head", "gc-land"} {
+				assert.Equal(t, http.StatusForbidden, e.as(member).get("/api/v1/inbox").Code, member)
+			}
+		})
+	}
+}
+
+// TestInboxNeedsItsTownship: an inbox without the township it belongs to
+// is a configuration error, not an inbox anyone may read.
+func TestInboxNeedsItsTownship(t *testing.T) {
+	_, err := httpapi.New(httpapi.Config{
+		Cases: newEnv(t).cases, Tree: gridtest.Gucheng().Tree, Auth: httpapi.NewTokenAuth(nil), Inbox: memstore.NewChannelMessages(),
+	})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "InboxTownship")
 }

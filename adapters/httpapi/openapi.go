@@ -31,7 +31,7 @@ type operation struct {
 	method, path string
 	tag          string
 	summary      string
-	feature      string // "hazards", "stats", "notifications", or "" for routes always served
+	feature      string // "hazards", "stats", "notifications", "inbox", or "" for routes always served
 	public       bool   // served to anonymous callers
 	params       []param
 	body         any  // a zero request value, or nil for no body
@@ -162,8 +162,11 @@ func operations() []operation {
 			periodQuery, atQuery, queryParam("n", "how many periods", integer(1, 400))}, status: 200, resp: seriesJSON{}, errors: errRead},
 		operation{method: "GET", path: "/api/v1/stats/tracking", tag: "statistics", feature: "stats", summary: "The tracking view (跟踪问效): deadlines at risk or overdue in a cell's subtree. Needs Track at the cell.", params: []param{cellQuery, atQuery}, status: 200, resp: trackingJSON{}, errors: errRead},
 
-		operation{method: "GET", path: "/api/v1/notifications/failures", tag: "notifications", feature: "notifications", summary: "The notifications of the actor's township that did not get through — given up on, or failing and to be tried again — newest first. Needs Track at the township.", params: []param{
+		operation{method: "GET", path: "/api/v1/notifications/failures", tag: "watch", feature: "notifications", summary: "The notifications of the actor's township that did not get through — given up on, or failing and to be tried again — newest first. Needs Track at the township.", params: []param{
 			queryParam("limit", "how many at most", integer(1, maxFailures))}, status: 200, resp: failuresJSON{}, errors: []int{400, 401, 403, 500}},
+		operation{method: "GET", path: "/api/v1/inbox", tag: "watch", feature: "inbox", summary: "The messages the township's chat channel (WeCom) received, in one status, newest first, as they came — personal data included. Needs Review and ViewPersonal at the township.", params: []param{
+			queryParam("status", "what became of them: failed (the default) for those to register by hand, incomplete for those whose sender was asked for what was missing", enumOf("inbox_status")),
+			queryParam("limit", "how many at most", integer(1, maxMessages))}, status: 200, resp: inboxJSON{}, errors: []int{400, 401, 403, 500}},
 	)
 	return ops
 }
@@ -224,6 +227,10 @@ func enums() map[string][]string {
 		stats.Escalated, stats.Outside, stats.RoutingDue, stats.RoutedOnTime, stats.Open, stats.Pending, stats.Participants,
 		stats.HazardsFound, stats.HazardsRectified, stats.HazardsOnTheSpot, stats.HazardsClosed, stats.HazardsConverted,
 	}
+	var inboxStatusNames []string
+	for _, st := range inboxStatuses {
+		inboxStatusNames = append(inboxStatusNames, string(st))
+	}
 	var measureNames []string
 	for _, m := range measures {
 		measureNames = append(measureNames, string(m))
@@ -254,6 +261,7 @@ func enums() map[string][]string {
 		"subject_kind":      {notify.SubjectCase, notify.SubjectHazard},
 		"notification_kind": {string(notify.Progress), string(notify.Task), string(notify.Reminder), string(notify.Overdue), string(notify.Alert)},
 		"delivery_state":    {string(notify.Pending), string(notify.Delivered), string(notify.Failed)},
+		"inbox_status":      inboxStatusNames,
 	}
 }
 
@@ -264,7 +272,7 @@ func (s *server) document() map[string]any {
 	paths := map[string]any{}
 	for _, op := range operations() {
 		if op.feature == "hazards" && s.cfg.Hazards == nil || op.feature == "stats" && s.cfg.Stats == nil ||
-			op.feature == "notifications" && s.cfg.Outbox == nil {
+			op.feature == "notifications" && s.cfg.Outbox == nil || op.feature == "inbox" && s.cfg.Inbox == nil {
 			continue
 		}
 		o := map[string]any{

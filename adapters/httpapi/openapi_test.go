@@ -43,7 +43,7 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 		opts []option
 	}{
 		{"full", nil},
-		{"without hazards, statistics and notifications", []option{func(c *httpapi.Config) { c.Hazards, c.Stats, c.Outbox = nil, nil, nil }}},
+		{"without the optional parts", []option{func(c *httpapi.Config) { c.Hazards, c.Stats, c.Outbox, c.Inbox = nil, nil, nil, nil }}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			e := newEnv(t, tc.opts...)
@@ -57,6 +57,7 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 					assert.NotContains(t, r, "/hazards")
 					assert.NotContains(t, r, "/stats/")
 					assert.NotContains(t, r, "/notifications/")
+					assert.NotContains(t, r, "/inbox")
 				}
 			}
 		})

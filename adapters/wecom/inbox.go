@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/fourplusn/fourplusn/grid"
 	"github.com/fourplusn/fourplusn/mediation"
 )
 
@@ -51,6 +52,18 @@ type Inbox interface {
 	// List returns up to limit messages in status, newest first: the
 	// duty officers look at the incomplete and failed ones.
 	List(ctx context.Context, status Status, limit int) ([]Message, error)
+}
+
+// MayRead returns nil if actor may read the inbox of township, and the
+// policy's refusal if not. A message is kept as it came, personal data and
+// all, and those to act on it register applications by hand, so reading
+// an inbox needs both Review and ViewPersonal for the whole township.
+func MayRead(policy *grid.Policy, actor grid.Actor, township grid.CellID) error {
+	top := grid.Target{Cell: grid.RootPath(township)}
+	if err := policy.Can(actor, grid.Review, top); err != nil {
+		return err
+	}
+	return policy.Can(actor, grid.ViewPersonal, top)
 }
 
 // Settled returns stored with the outcome fields of m — Status, Case,

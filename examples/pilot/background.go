@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"slices"
 	"sync"
 	"time"
 
@@ -71,10 +70,8 @@ func (w watch) start(ctx context.Context, app *pilot.App, logger *slog.Logger) (
 // it are registered by the township's first duty officer, who becomes
 // their first responder, as for a call to the duty phone.
 func (w watch) callback(app *pilot.App) (http.Handler, error) {
-	i := slices.IndexFunc(app.Members, func(m grid.Member) bool {
-		return slices.ContainsFunc(m.Posts, func(p grid.Post) bool { return p.Role == grid.DutyOfficer })
-	})
-	if i < 0 {
+	intake, ok := app.Intake()
+	if !ok {
 		return nil, errors.New("the WeCom callback needs a duty officer to register what arrives, and the grid has none")
 	}
 	cfg := w.wecom
@@ -86,5 +83,5 @@ func (w watch) callback(app *pilot.App) (http.Handler, error) {
 	default:
 		return nil, fmt.Errorf("-wecom-channel: %q is neither wecom nor wechat", w.wecomChannel)
 	}
-	return wecom.New(cfg, app.DB.ChannelMessages(), app.Cases, wecom.TreePlaces{Tree: app.Tree}, app.Members[i].Actor())
+	return wecom.New(cfg, app.DB.ChannelMessages(), app.Cases, wecom.TreePlaces{Tree: app.Tree}, intake.Actor())
 }

@@ -7,6 +7,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"slices"
 	"time"
 
 	"github.com/fourplusn/fourplusn/adapters/bunstore"
@@ -110,6 +111,20 @@ func (a *App) Member(id string) (grid.Member, bool) {
 		}
 	}
 	return grid.Member{}, false
+}
+
+// Intake returns the member who registers what arrives on the chat
+// channel (WeCom), and whose township the channel's inbox belongs to: the
+// first duty officer, as for a call to the duty phone. It reports false
+// when the grid has no duty officer.
+func (a *App) Intake() (grid.Member, bool) {
+	i := slices.IndexFunc(a.Members, func(m grid.Member) bool {
+		return slices.ContainsFunc(m.Posts, func(p grid.Post) bool { return p.Role == grid.DutyOfficer })
+	})
+	if i < 0 {
+		return grid.Member{}, false
+	}
+	return a.Members[i], true
 }
 
 // MemberName returns the name of member id, or id itself for an actor

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/fourplusn/fourplusn"
+	"github.com/fourplusn/fourplusn/adapters/wecom"
 	"github.com/fourplusn/fourplusn/grid"
 	"github.com/fourplusn/fourplusn/hazard"
 	"github.com/fourplusn/fourplusn/mediation"
@@ -249,7 +250,8 @@ type waiting struct {
 
 // consoleData gathers what the duty console shows: the cases waiting to be
 // accepted and the open hazard reports, oldest first, in the member's
-// scope, and the notifications of the township that failed to go out.
+// scope, the notifications of the township that failed to go out, and the
+// messages from its chat channel that could not be registered.
 func (s *Server) consoleData(r *http.Request, m grid.Member) (map[string]any, error) {
 	actor, now := m.Actor(), s.app.Now()
 	page, err := s.app.Cases.List(r.Context(), actor, mediation.Filter{States: []mediation.State{mediation.Registered}, Limit: mediation.MaxPage})
@@ -289,8 +291,17 @@ func (s *Server) consoleData(r *http.Request, m grid.Member) (map[string]any, er
 	if err != nil {
 		return nil, err
 	}
+	// So are the messages from the chat channel that could not be
+	// registered: whoever sent them waits for a case that does not exist.
+	// They are shown as they came, so only to those who may read the inbox.
+	var unregistered []wecom.Message
+	if intake, ok := s.app.Intake(); ok && wecom.MayRead(s.app.Policy, actor, intake.Actor().Township) == nil {
+		if unregistered, err = s.app.DB.ChannelMessages().List(r.Context(), wecom.Failed, 20); err != nil {
+			return nil, err
+		}
+	}
 	return map[string]any{
-		"Title": "24小时值班台", "Cases": cases, "Hazards": hazards, "Failed": failed, "Now": now,
+		"Title": "24小时值班台", "Cases": cases, "Hazards": hazards, "Failed": failed, "Unregistered": unregistered, "Now": now,
 		"Targets": s.places(township, 2, 3, 4),
 	}, nil
 }

@@ -54,10 +54,14 @@ func (s *Server) Shutdown() { s.doneOnce.Do(func() { close(s.done) }) }
 // the live updates of the duty console, and the JSON API under /api/v1
 // with /healthz.
 func NewServer(app *App) (*Server, error) {
-	api, err := httpapi.New(httpapi.Config{
+	cfg := httpapi.Config{
 		Cases: app.Cases, Stats: app.Stats, Hazards: app.Hazards, Outbox: app.DB.Outbox(), Tree: app.Tree,
 		Members: httpapi.MemberList(app.Members), Auth: httpapi.NewTokenAuth(apiTokens{app}), Logger: app.Logger,
-	})
+	}
+	if intake, ok := app.Intake(); ok {
+		cfg.Inbox, cfg.InboxTownship = app.DB.ChannelMessages(), intake.Actor().Township
+	}
+	api, err := httpapi.New(cfg)
 	if err != nil {
 		return nil, err
 	}

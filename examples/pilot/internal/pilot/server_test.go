@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/fourplusn/fourplusn/adapters/notify"
+	"github.com/fourplusn/fourplusn/adapters/wecom"
 	"github.com/fourplusn/fourplusn/examples/pilot/internal/pilot"
 	"github.com/fourplusn/fourplusn/grid/gridtest"
 	"github.com/fourplusn/fourplusn/mediation"
@@ -290,4 +291,49 @@ func TestConsoleShowsFailedNotifications(t *testing.T) {
 	assert.Contains(t, body, "未送达的通知")
 	assert.Contains(t, body, "【超时未受理】测试通知")
 	assert.Contains(t, body, "webhook answered 410")
+}
+
+// TestConsoleShowsUnregisteredMessages: a message from the chat channel
+// that could not be registered is listed on the duty console, as it came,
+// for the township's watch, but not for a village head, who may not read
+// the township's inbox; the API lists it for a token of the watch.
+func TestConsoleShowsUnregisteredMessages(t *testing.T) {
+	app, ts := newPilot(t)
+	ctx := context.Background()
+	inbox := app.DB.ChannelMessages()
+	m, _, err := inbox.Receive(ctx, wecom.Message{
+		ID: "in-1", Channel: mediation.ChannelWeCom, SourceID: "msg-1", Sender: "wx-wang", Received: time.Now(),
+		Body: "王某 13900001111 马园一组 院墙被推倒", Status: wecom.Received,
+	})
+	require.NoError(t, err)
+	m.Status, m.Error = wecom.Failed, "database is locked"
+	require.NoError(t, inbox.Settle(ctx, m))
+
+	duty := newClient(t, ts.URL)
+	duty.login("gc-duty-1", pilot.DemoPassword)
+	resp, body := duty.get("/console")
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	assert.Contains(t, body, "待人工登记的渠道消息")
+	assert.Contains(t, body, "王某 13900001111 马园一组 院墙被推倒")
+	assert.Contains(t, body, "database is locked")
+
+	head := newClient(t, ts.URL)
+	head.login("mayuan-head", pilot.DemoPassword)
+	resp, body = head.get("/console")
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	assert.NotContains(t, body, "待人工登记的渠道消息")
+	assert.NotContains(t, body, "13900001111")
+
+	token, err := app.IssueToken(ctx, "gc-duty-1")
+	require.NoError(t, err)
+	req, err := http.NewRequest(http.MethodGet, ts.URL+"/api/v1/inbox", nil)
+	require.NoError(t, err)
+	req.Header.Set("Authorization", "Bearer "+token)
+	res, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	defer res.Body.Close()
+	got, err := io.ReadAll(res.Body)
+	require.NoError(t, err)
+	assert.Equal(t, http.StatusOK, res.StatusCode, string(got))
+	assert.Contains(t, string(got), `"source_id":"msg-1"`)
 }
