@@ -3,6 +3,7 @@ package httpapi_test
 import (
 	"fmt"
 	"net/http"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -82,4 +83,52 @@ func TestAnswersFollowViewerAndTime(t *testing.T) {
 			check(true, c.Version, 2)
 		})
 	}
+}
+
+// TestAnswersUnderConcurrentChanges reads one case from many goroutines as
+// two viewers while the case changes: every answer is whole and belongs to
+// its viewer, its ETag names the version in its body, and no reader sees a
+// version go backwards.
+func TestAnswersUnderConcurrentChanges(t *testing.T) {
+	e := newEnvOn(t, sqliteStores(t))
+	c := e.seedCase(t, "mediating")
+	phone := c.Applicants[0].Phone
+	url := "/api/v1/cases/" + string(c.ID)
+	const changes = 20
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		for i := range changes {
+			_, err := e.cases.RecordSession(ctx, e.member("gc-justice"), c.ID, 0, mediation.Session{
+				At: e.clock.Now(), Place: mediation.PlaceVillageCommittee, Attendees: []string{"高敬"}, Notes: fmt.Sprint("第", i, "次"), Outcome: mediation.Progress,
+			})
+			assert.NoError(t, err)
+		}
+	})
+	for _, member := range []string{"mayuan-head", "mayuan-security", "mayuan-head", "mayuan-security"} {
+		wg.Go(func() {
+			last := int64(0)
+			for range 50 {
+				res := e.as(member).get(url)
+				if !assert.Equal(t, http.StatusOK, res.Code, res.String()) {
+					return
+				}
+				var got struct {
+					Version    int64
+					Masked     bool
+					Applicants []struct{ Phone string }
+					Sessions   []struct{ Notes string }
+				}
+				res.decode(t, &got)
+				assert.Equal(t, member == "mayuan-security", got.Masked, member)
+				assert.Equal(t, got.Masked, got.Applicants[0].Phone != phone, member)
+				assert.Equal(t, fmt.Sprintf(`"%d"`, got.Version), res.Header.Get("ETag"))
+				assert.Equal(t, got.Version-c.Version+1, int64(len(got.Sessions)), "the body is the version it names")
+				assert.GreaterOrEqual(t, got.Version, last, "a reader never sees a case go back")
+				last = got.Version
+			}
+		})
+	}
+	wg.Wait()
+	final := e.as("mayuan-head").get(url)
+	assert.Equal(t, fmt.Sprintf(`"%d"`, c.Version+changes), final.Header.Get("ETag"))
 }
