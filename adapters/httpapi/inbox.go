@@ -3,6 +3,7 @@ package httpapi
 import (
 	"context"
 	"net/http"
+	"slices"
 
 	"github.com/uptrace/bunrouter"
 
@@ -51,7 +52,7 @@ func (s *server) inboxMessages(w http.ResponseWriter, req bunrouter.Request) err
 	if q.err != nil {
 		return q.err
 	}
-	if !validStatus(status) {
+	if !slices.Contains(inboxStatuses, status) {
 		return fourplusn.FieldError("status", "unknown status %q", status)
 	}
 	msgs, err := s.cfg.Inbox.List(req.Context(), status, limit)
@@ -63,15 +64,6 @@ func (s *server) inboxMessages(w http.ResponseWriter, req bunrouter.Request) err
 		out.Messages[i] = messageOut(m)
 	}
 	return writeJSON(w, http.StatusOK, out)
-}
-
-func validStatus(st wecom.Status) bool {
-	for _, known := range inboxStatuses {
-		if st == known {
-			return true
-		}
-	}
-	return false
 }
 
 // inboxJSON lists received messages.
