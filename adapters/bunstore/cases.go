@@ -62,11 +62,13 @@ func saveCaseTables(ctx context.Context, tx writeTx, old, c *mediation.Case) err
 // row's write.
 func importCaseTables(ctx context.Context, tx writeTx, cs []*mediation.Case) error {
 	rows := map[tallyKey]*[numKinds]int64{}
+	var team [][]any
 	for _, c := range cs {
-		if err := saveParticipants(ctx, tx, nil, c); err != nil {
-			return err
-		}
+		team = append(team, participantRows(c)...)
 		addTally(rows, talliedCase(c), 1)
+	}
+	if err := tx.insertRows(ctx, insertParticipants, "", team); err != nil {
+		return err
 	}
 	return writeTally(ctx, tx, rows)
 }
@@ -79,12 +81,18 @@ func saveParticipants(ctx context.Context, tx writeTx, old, c *mediation.Case) e
 			return err
 		}
 	}
+	return tx.insertRows(ctx, insertParticipants, "", participantRows(c))
+}
+
+const insertParticipants = "INSERT INTO case_participants (case_id, n, department)"
+
+// participantRows are c's rows of case_participants.
+func participantRows(c *mediation.Case) [][]any {
+	rows := make([][]any, len(c.Team))
 	for i, p := range c.Team {
-		if _, err := tx.exec(ctx, "INSERT INTO case_participants (case_id, n, department) VALUES (?, ?, ?)", string(c.ID), i, p.Department); err != nil {
-			return err
-		}
+		rows[i] = []any{string(c.ID), i, p.Department}
 	}
-	return nil
+	return rows
 }
 
 // Create stores a new case and its first events in one transaction; see

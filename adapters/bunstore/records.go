@@ -184,15 +184,16 @@ func (s *records[T]) insert(ctx context.Context, tx writeTx, r *T) error {
 // sealed for another subject then fails timeline.Verify, which is where
 // such a mistake belongs to be caught.
 func (s *records[T]) appendEvents(ctx context.Context, tx writeTx, id string, events []timeline.Event) error {
-	for _, e := range events {
+	rows := make([][]any, len(events))
+	for i, e := range events {
 		details, err := json.Marshal(e.Details)
 		if err != nil {
 			return fmt.Errorf("encode event %d: %w", e.Seq, err)
 		}
-		if _, err := tx.exec(ctx, "INSERT INTO "+s.events+" (subject, seq, at, actor, action, channel, details, prev, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-			id, e.Seq, timeColumn(e.At), e.Actor, e.Action, e.Channel, string(details), e.Prev.String(), e.Hash.String()); err != nil {
-			return err
-		}
+		rows[i] = []any{id, e.Seq, timeColumn(e.At), e.Actor, e.Action, e.Channel, string(details), e.Prev.String(), e.Hash.String()}
+	}
+	if err := tx.insertRows(ctx, "INSERT INTO "+s.events+" (subject, seq, at, actor, action, channel, details, prev, hash)", "", rows); err != nil {
+		return err
 	}
 	return s.db.notifyChange(ctx, tx, s.kind, id, events) // the outbox, in the same transaction
 }

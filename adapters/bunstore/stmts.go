@@ -117,6 +117,36 @@ func (tx writeTx) exec(ctx context.Context, query string, args ...any) (sql.Resu
 	return tx.Tx.Tx.ExecContext(ctx, tx.db.placeholders(query), args...)
 }
 
+// rowsPerInsert is the most rows one statement of insertRows writes.
+const rowsPerInsert = 64
+
+// insertRows runs "head VALUES (…), (…) tail" for rows, each a row of
+// values, in order. It writes as many rows a statement as it can in a few
+// fixed shapes — 64 rows, then what is left in halving steps (32, 16, …,
+// 1) — so that the statements are prepared once like any other of fixed
+// text, and a change costs a statement, not a row, each: on PostgreSQL
+// each statement is a round trip to the server.
+func (tx writeTx) insertRows(ctx context.Context, head, tail string, rows [][]any) error {
+	for len(rows) > 0 {
+		n := rowsPerInsert
+		for n > len(rows) {
+			n /= 2
+		}
+		width := len(rows[0])
+		one := "(?" + strings.Repeat(", ?", width-1) + ")"
+		q := head + " VALUES " + one + strings.Repeat(", "+one, n-1) + tail
+		args := make([]any, 0, n*width)
+		for _, r := range rows[:n] {
+			args = append(args, r...)
+		}
+		if _, err := tx.exec(ctx, q, args...); err != nil {
+			return err
+		}
+		rows = rows[n:]
+	}
+	return nil
+}
+
 // runInTx runs fn in a transaction on the writer; see bun.DB.RunInTx.
 func (db *DB) runInTx(ctx context.Context, fn func(ctx context.Context, tx writeTx) error) error {
 	err := db.write.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {

@@ -228,14 +228,15 @@ func saveTally(ctx context.Context, tx writeTx, old, c *mediation.Case) error {
 	return writeTally(ctx, tx, rows)
 }
 
-// tallyUpsert adds one row's counts to case_tally.
-var tallyUpsert = func() string {
+// tallyInsert and tallyOnConflict frame the rows written into
+// case_tally: a row already there has the new counts added to its own.
+var tallyInsert, tallyOnConflict = func() (string, string) {
 	sets := make([]string, numKinds)
 	for i, col := range kindColumns {
 		sets[i] = col + " = case_tally." + col + " + excluded." + col
 	}
-	return "INSERT INTO case_tally (township, cell, grain, bucket, " + strings.Join(kindColumns[:], ", ") + ") VALUES (?, ?, ?, ?" +
-		strings.Repeat(", ?", numKinds) + ") ON CONFLICT (township, grain, bucket, cell) DO UPDATE SET " + strings.Join(sets, ", ")
+	return "INSERT INTO case_tally (township, cell, grain, bucket, " + strings.Join(kindColumns[:], ", ") + ")",
+		" ON CONFLICT (township, grain, bucket, cell) DO UPDATE SET " + strings.Join(sets, ", ")
 }()
 
 // writeTally adds rows to case_tally, leaving out those that change
@@ -248,19 +249,21 @@ func writeTally(ctx context.Context, tx writeTx, rows map[tallyKey]*[numKinds]in
 		return cmp.Or(strings.Compare(a.township, b.township), strings.Compare(a.grain, b.grain),
 			cmp.Compare(a.bucket, b.bucket), strings.Compare(a.cell, b.cell))
 	})
-	args := make([]any, 4+numKinds)
+	values := make([][]any, 0, len(keys))
 	for _, k := range keys {
 		n := rows[k]
 		if *n == [numKinds]int64{} {
 			continue
 		}
-		args[0], args[1], args[2], args[3] = k.township, k.cell, k.grain, k.bucket
-		for i, v := range n {
-			args[4+i] = v
+		row := make([]any, 4, 4+numKinds)
+		row[0], row[1], row[2], row[3] = k.township, k.cell, k.grain, k.bucket
+		for _, v := range n {
+			row = append(row, v)
 		}
-		if _, err := tx.exec(ctx, tallyUpsert, args...); err != nil {
-			return fmt.Errorf("tally: %w", err)
-		}
+		values = append(values, row)
+	}
+	if err := tx.insertRows(ctx, tallyInsert, tallyOnConflict, values); err != nil {
+		return fmt.Errorf("tally: %w", err)
 	}
 	return nil
 }
