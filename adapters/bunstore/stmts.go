@@ -127,13 +127,16 @@ const rowsPerInsert = 64
 // text, and a change costs a statement, not a row, each: on PostgreSQL
 // each statement is a round trip to the server.
 func (tx writeTx) insertRows(ctx context.Context, head, tail string, rows [][]any) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	width := len(rows[0])
+	one := "(?" + strings.Repeat(", ?", width-1) + ")"
 	for len(rows) > 0 {
 		n := rowsPerInsert
 		for n > len(rows) {
 			n /= 2
 		}
-		width := len(rows[0])
-		one := "(?" + strings.Repeat(", ?", width-1) + ")"
 		q := head + " VALUES " + one + strings.Repeat(", "+one, n-1) + tail
 		args := make([]any, 0, n*width)
 		for _, r := range rows[:n] {

@@ -150,16 +150,16 @@ func New(cfg Config) (http.Handler, error) {
 	s.routeAPI(api)
 	s.routeGrid(api)
 	s.routeCases(api)
-	if cfg.Hazards != nil {
+	if s.serves("hazards") {
 		s.routeHazards(api)
 	}
-	if cfg.Stats != nil {
+	if s.serves("stats") {
 		s.routeStats(api)
 	}
-	if cfg.Outbox != nil {
+	if s.serves("notifications") {
 		s.routeNotifications(api)
 	}
-	if cfg.Inbox != nil {
+	if s.serves("inbox") {
 		s.routeInbox(api)
 	}
 	// The public routes are rate-limited before anything else is done
@@ -173,6 +173,23 @@ func New(cfg Config) (http.Handler, error) {
 	}
 	s.openapi = doc
 	return s, nil
+}
+
+// serves reports whether the API serves an optional part: each is served
+// when the Config gives what it needs, and "" names the routes always
+// served.
+func (s *server) serves(feature string) bool {
+	switch feature {
+	case "hazards":
+		return s.cfg.Hazards != nil
+	case "stats":
+		return s.cfg.Stats != nil
+	case "notifications":
+		return s.cfg.Outbox != nil
+	case "inbox":
+		return s.cfg.Inbox != nil
+	}
+	return true
 }
 
 // ServeHTTP serves the API.
@@ -340,8 +357,9 @@ func (s *server) logRequests(next bunrouter.HandlerFunc) bunrouter.HandlerFunc {
 }
 
 // authenticate identifies the request's actor and records it in the
-// request's exchange, for the handlers and the log. Bad credentials end the request with 401; none at all leave it
-// anonymous, for the handler to refuse or serve.
+// request's exchange, for the handlers and the log. Bad credentials end
+// the request with 401; none at all leave it anonymous, for the handler to
+// refuse or serve.
 func (s *server) authenticate(next bunrouter.HandlerFunc) bunrouter.HandlerFunc {
 	return func(w http.ResponseWriter, req bunrouter.Request) error {
 		actor, err := s.cfg.Auth.Authenticate(req.Request)

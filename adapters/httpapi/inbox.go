@@ -21,9 +21,6 @@ type Messages interface {
 // maxMessages bounds a page of received messages.
 const maxMessages = 100
 
-// inboxStatuses are the statuses a listing may ask for.
-var inboxStatuses = []wecom.Status{wecom.Received, wecom.Registered, wecom.Incomplete, wecom.Unsupported, wecom.Failed}
-
 func (s *server) routeInbox(g *bunrouter.Group) {
 	s.handle(g, http.MethodGet, "/inbox", s.inboxMessages)
 }
@@ -52,7 +49,7 @@ func (s *server) inboxMessages(w http.ResponseWriter, req bunrouter.Request) err
 	if q.err != nil {
 		return q.err
 	}
-	if !slices.Contains(inboxStatuses, status) {
+	if !slices.Contains(wecom.Statuses(), status) {
 		return fourplusn.FieldError("status", "unknown status %q", status)
 	}
 	msgs, err := s.cfg.Inbox.List(req.Context(), status, limit)

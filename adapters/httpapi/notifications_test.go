@@ -38,7 +38,9 @@ func TestNotificationFailures(t *testing.T) {
 			require.NoError(t, err)
 			require.Len(t, held, 4)
 			results := map[string]notify.Result{
-				"given-up":  {State: notify.Failed, LastError: "receiver refused the message: 400 Bad Request"},
+				// A store may keep the time of a next attempt on a delivery
+				// given up on; the answer shows none.
+				"given-up":  {State: notify.Failed, LastError: "receiver refused the message: 400 Bad Request", NextAt: now.Add(time.Hour)},
 				"failing":   {State: notify.Pending, LastError: "receiver answered 502 Bad Gateway", NextAt: now.Add(time.Minute)},
 				"delivered": {State: notify.Delivered, Delivered: []string{"webhook"}},
 				"neighbour": {State: notify.Failed, LastError: "send: connection refused"},

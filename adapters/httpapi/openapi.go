@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/fourplusn/fourplusn/adapters/notify"
+	"github.com/fourplusn/fourplusn/adapters/wecom"
 	"github.com/fourplusn/fourplusn/grid"
 	"github.com/fourplusn/fourplusn/hazard"
 	"github.com/fourplusn/fourplusn/mediation"
@@ -31,7 +32,7 @@ type operation struct {
 	method, path string
 	tag          string
 	summary      string
-	feature      string // "hazards", "stats", "notifications", "inbox", or "" for routes always served
+	feature      string // the optional part it belongs to (see server.serves), "" for none
 	public       bool   // served to anonymous callers
 	params       []param
 	body         any  // a zero request value, or nil for no body
@@ -228,7 +229,7 @@ func enums() map[string][]string {
 		stats.HazardsFound, stats.HazardsRectified, stats.HazardsOnTheSpot, stats.HazardsClosed, stats.HazardsConverted,
 	}
 	var inboxStatusNames []string
-	for _, st := range inboxStatuses {
+	for _, st := range wecom.Statuses() {
 		inboxStatusNames = append(inboxStatusNames, string(st))
 	}
 	var measureNames []string
@@ -271,8 +272,7 @@ func (s *server) document() map[string]any {
 	errorSchema := sc.of(reflect.TypeFor[errorJSON]())
 	paths := map[string]any{}
 	for _, op := range operations() {
-		if op.feature == "hazards" && s.cfg.Hazards == nil || op.feature == "stats" && s.cfg.Stats == nil ||
-			op.feature == "notifications" && s.cfg.Outbox == nil || op.feature == "inbox" && s.cfg.Inbox == nil {
+		if !s.serves(op.feature) {
 			continue
 		}
 		o := map[string]any{

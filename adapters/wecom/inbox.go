@@ -20,6 +20,11 @@ const (
 	Failed      Status = "failed"      // registering failed; the duty officers must register it by hand
 )
 
+// Statuses lists every status, in the order declared.
+func Statuses() []Status {
+	return []Status{Received, Registered, Incomplete, Unsupported, Failed}
+}
+
 // Message is one message as received on a channel, and what became of it.
 // Body is the message as it came, decrypted; it holds personal data.
 type Message struct {
