@@ -14,6 +14,8 @@
 //	             hash-chained timeline
 //	hazard/      safety hazards: whistle reports, rectification, verification
 //	stats/       counts, rates, period-over-period figures, the tracking view
+//	timeline/    the hash-chained, append-only event log of every case,
+//	             hazard and township's administration
 //	adapters/    storage (memstore; bunstore on SQLite or PostgreSQL, with
 //	             the conformance suite storetest), the JSON API (httpapi),
 //	             notifications (notify), the deadline runner (deadlines) and

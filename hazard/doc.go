@@ -26,7 +26,7 @@
 //
 // Every change is a [Service] method that authorizes the actor through the
 // grid policy, checks the hazard's state, and appends an event to the
-// hazard's hash-chained timeline (package mediation/timeline, shared with
+// hazard's hash-chained timeline (package timeline, shared with
 // cases) in the same write, through a [Store] whose updates are versioned so
 // that concurrent edits conflict rather than overwrite. Deadlines to rectify
 // and to verify are [mediation.Deadline] values, so one tracking view lists

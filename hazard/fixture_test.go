@@ -14,7 +14,7 @@ import (
 	"github.com/fourplusn/fourplusn/grid/gridtest"
 	"github.com/fourplusn/fourplusn/hazard"
 	"github.com/fourplusn/fourplusn/mediation"
-	"github.com/fourplusn/fourplusn/mediation/timeline"
+	"github.com/fourplusn/fourplusn/timeline"
 )
 
 var ctx = context.Background()

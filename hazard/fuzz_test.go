@@ -10,7 +10,7 @@ import (
 	"github.com/fourplusn/fourplusn"
 	"github.com/fourplusn/fourplusn/grid"
 	"github.com/fourplusn/fourplusn/hazard"
-	"github.com/fourplusn/fourplusn/mediation/timeline"
+	"github.com/fourplusn/fourplusn/timeline"
 )
 
 // FuzzReport feeds arbitrary reports to Report, from a member or a

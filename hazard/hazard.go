@@ -6,7 +6,7 @@ import (
 
 	"github.com/fourplusn/fourplusn/grid"
 	"github.com/fourplusn/fourplusn/mediation"
-	"github.com/fourplusn/fourplusn/mediation/timeline"
+	"github.com/fourplusn/fourplusn/timeline"
 )
 
 // Hazard is a safety hazard (安全隐患). Its fields are exported so that

@@ -11,7 +11,7 @@ import (
 
 	"github.com/fourplusn/fourplusn"
 	"github.com/fourplusn/fourplusn/hazard"
-	"github.com/fourplusn/fourplusn/mediation/timeline"
+	"github.com/fourplusn/fourplusn/timeline"
 )
 
 // tamperedStore serves a hazard's events after passing them through

@@ -5,7 +5,7 @@ import (
 	"time"
 
 	"github.com/fourplusn/fourplusn/grid"
-	"github.com/fourplusn/fourplusn/mediation/timeline"
+	"github.com/fourplusn/fourplusn/timeline"
 )
 
 // Case is a dispute case. Its fields are exported so that stores can save

@@ -23,7 +23,7 @@
 // happen along the way. Every change is a [Service] method that authorizes
 // the actor through the grid policy, checks the case's state, and appends
 // an event to the case's hash-chained timeline (package
-// mediation/timeline) in the same write, through a [Store] whose updates are
+// timeline) in the same write, through a [Store] whose updates are
 // versioned so that concurrent edits conflict rather than overwrite.
 //
 // The package is pure: no database, no HTTP. Time comes from Service.Now;

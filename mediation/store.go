@@ -5,7 +5,7 @@ import (
 	"time"
 
 	"github.com/fourplusn/fourplusn/grid"
-	"github.com/fourplusn/fourplusn/mediation/timeline"
+	"github.com/fourplusn/fourplusn/timeline"
 )
 
 // Store keeps cases and their timelines. Implementations must be safe for

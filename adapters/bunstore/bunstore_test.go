@@ -23,8 +23,8 @@ import (
 	"github.com/fourplusn/fourplusn/grid/gridtest"
 	"github.com/fourplusn/fourplusn/hazard"
 	"github.com/fourplusn/fourplusn/mediation"
-	"github.com/fourplusn/fourplusn/mediation/timeline"
 	"github.com/fourplusn/fourplusn/stats"
+	"github.com/fourplusn/fourplusn/timeline"
 )
 
 // postgresEnv names the variable holding the DSN of a PostgreSQL server

@@ -4,8 +4,8 @@ import (
 	"context"
 
 	"github.com/fourplusn/fourplusn/mediation"
-	"github.com/fourplusn/fourplusn/mediation/timeline"
 	"github.com/fourplusn/fourplusn/stats"
+	"github.com/fourplusn/fourplusn/timeline"
 )
 
 // Cases is the SQL store of dispute cases. It implements mediation.Store

@@ -5,7 +5,7 @@ import (
 
 	"github.com/fourplusn/fourplusn/hazard"
 	"github.com/fourplusn/fourplusn/mediation"
-	"github.com/fourplusn/fourplusn/mediation/timeline"
+	"github.com/fourplusn/fourplusn/timeline"
 )
 
 // Hazards is the SQL store of safety hazards. It implements hazard.Store

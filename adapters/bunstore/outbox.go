@@ -18,7 +18,7 @@ import (
 	"github.com/fourplusn/fourplusn/grid"
 	"github.com/fourplusn/fourplusn/hazard"
 	"github.com/fourplusn/fourplusn/mediation"
-	"github.com/fourplusn/fourplusn/mediation/timeline"
+	"github.com/fourplusn/fourplusn/timeline"
 )
 
 // Outbox is the SQL outbox of notifications (table notify_outbox). It

@@ -7,7 +7,7 @@ import (
 	"sync"
 
 	"github.com/fourplusn/fourplusn"
-	"github.com/fourplusn/fourplusn/mediation/timeline"
+	"github.com/fourplusn/fourplusn/timeline"
 )
 
 // record is what a table needs of the records it keeps: a way to copy them,

@@ -16,8 +16,8 @@ import (
 	"github.com/fourplusn/fourplusn/grid"
 	"github.com/fourplusn/fourplusn/hazard"
 	"github.com/fourplusn/fourplusn/mediation"
-	"github.com/fourplusn/fourplusn/mediation/timeline"
 	"github.com/fourplusn/fourplusn/stats"
+	"github.com/fourplusn/fourplusn/timeline"
 )
 
 // Stores are the stores a statistics source reads, as Stats needs them:

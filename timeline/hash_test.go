@@ -9,7 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/fourplusn/fourplusn"
-	"github.com/fourplusn/fourplusn/mediation/timeline"
+	"github.com/fourplusn/fourplusn/timeline"
 )
 
 const sampleHex = "df83e0047700f096bc084158a311bc8e0bfb1ff3219f850aeec7db43b2a63b0e"

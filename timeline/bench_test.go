@@ -3,7 +3,7 @@ package timeline_test
 import (
 	"testing"
 
-	"github.com/fourplusn/fourplusn/mediation/timeline"
+	"github.com/fourplusn/fourplusn/timeline"
 )
 
 func BenchmarkAppend(b *testing.B) {

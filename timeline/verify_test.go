@@ -12,7 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/fourplusn/fourplusn"
-	"github.com/fourplusn/fourplusn/mediation/timeline"
+	"github.com/fourplusn/fourplusn/timeline"
 )
 
 var base = time.Date(2024, 3, 1, 8, 30, 0, 0, time.UTC)
