@@ -2,6 +2,7 @@ package grid
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/fourplusn/fourplusn"
 )
@@ -68,10 +69,11 @@ const (
 	Mediator                        // 人民调解员 of the mediation committee
 	DutyOfficer                     // 值班员: the 24-hour watch
 	Partner                         // an N-partner taking part case by case
+	Admin                           // 管理员: keeps a township's grid and staff, and decides no case
 	numRoles
 )
 
-var roleNames = [...]string{"", "grid_head", "grid_worker", "community_police", "auxiliary_police", "justice_officer", "mediator", "duty_officer", "partner"}
+var roleNames = [...]string{"", "grid_head", "grid_worker", "community_police", "auxiliary_police", "justice_officer", "mediator", "duty_officer", "partner", "admin"}
 
 // Roles lists every role, in order.
 func Roles() []Role {
@@ -128,23 +130,33 @@ type Post struct {
 type MemberID string
 
 // Member is a person who holds posts in the grid: a grid head, an officer, a
-// mediator, a partner from one of the N bodies.
+// mediator, a partner from one of the N bodies. A member belongs to one
+// township and holds posts only there. A deactivated member (one who left)
+// holds no posts and is no actor, but stays on record: timelines name them.
 type Member struct {
 	ID         MemberID
 	Name       string
 	Phone      string // a mainland mobile number
 	Department Department
 	Body       string // the named body of a partner (e.g. 土地所); empty for the four departments
+	Township   CellID // the township the member serves
 	Posts      []Post
+	Inactive   bool // deactivated: holds no posts, signs in nowhere
 }
 
 // Validate checks a member's fields, naming the one at fault: ID, name and
 // phone are required, the department must be known, a partner names its
-// body, and each post has a valid role and cell, all in one township.
+// body, and an active member holds at least one post; each post has a
+// valid role and a cell of the member's township. An inactive member holds
+// none.
 func (m Member) Validate() error {
 	switch {
 	case m.ID == "":
 		return fourplusn.FieldError("id", "a member ID is required")
+	case ValidateMemberID(m.ID) != nil:
+		return ValidateMemberID(m.ID)
+	case m.Township == "":
+		return fourplusn.FieldError("township", "a member belongs to a township")
 	case m.Name == "":
 		return fourplusn.FieldError("name", "a name is required")
 	case len([]rune(m.Name)) > maxNameLen:
@@ -153,7 +165,9 @@ func (m Member) Validate() error {
 		return fourplusn.FieldError("department", "unknown department %d", m.Department)
 	case m.Department == DeptPartner && m.Body == "":
 		return fourplusn.FieldError("body", "a partner must name the body it comes from")
-	case len(m.Posts) == 0:
+	case m.Inactive && len(m.Posts) > 0:
+		return fourplusn.FieldError("posts", "an inactive member holds no posts")
+	case !m.Inactive && len(m.Posts) == 0:
 		return fourplusn.FieldError("posts", "a member holds at least one post")
 	}
 	if _, err := fourplusn.ParsePhone(m.Phone); err != nil {
@@ -166,16 +180,42 @@ func (m Member) Validate() error {
 			return fourplusn.FieldError(field+".role", "unknown role %d", p.Role)
 		case p.Cell.IsZero():
 			return fourplusn.FieldError(field+".cell", "a post needs a cell")
-		case p.Cell.Township() != m.Posts[0].Cell.Township():
-			return fourplusn.FieldError(field+".cell", "posts of one member lie in one township, not %q and %q", m.Posts[0].Cell.Township(), p.Cell.Township())
+		case p.Cell.Township() != m.Township:
+			return fourplusn.FieldError(field+".cell", "post in %q, outside the member's township %q", p.Cell, m.Township)
+		case slices.Contains(m.Posts[:i], p):
+			return fourplusn.FieldError(field, "the post %s in %s is listed twice", p.Role, p.Cell)
 		}
 	}
 	return nil
 }
 
-// Actor returns the member as the actor of a request.
+// Actor returns the member as the actor of a request. An inactive member
+// holds no posts, so their actor may do nothing.
 func (m Member) Actor() Actor {
-	return Actor{Kind: Staff, ID: string(m.ID), Township: m.Posts[0].Cell.Township(), Posts: m.Posts}
+	return Actor{Kind: Staff, ID: string(m.ID), Township: m.Township, Posts: m.Posts}
+}
+
+// maxMemberIDLen bounds a member ID, which is also their login.
+const maxMemberIDLen = 64
+
+// ValidateMemberID reports whether id may name a member: 1 to 64 ASCII
+// letters, digits, '-', '_', '.' or '@'. A member's ID is their login, typed
+// on a phone and written in a roster, so it has no spaces and no look-alike
+// characters.
+func ValidateMemberID(id MemberID) error {
+	if id == "" {
+		return fourplusn.FieldError("id", "a member ID is required")
+	}
+	if len(id) > maxMemberIDLen {
+		return fourplusn.FieldError("id", "member ID %q is longer than %d characters", id, maxMemberIDLen)
+	}
+	for i := 0; i < len(id); i++ {
+		c := id[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '_' || c == '.' || c == '@') {
+			return fourplusn.FieldError("id", "member ID %q may hold only letters, digits, '-', '_', '.' and '@'", id)
+		}
+	}
+	return nil
 }
 
 // ActorKind tells apart the kinds of actor the policy knows.

@@ -123,6 +123,9 @@ var defaultGrants = map[Role]map[Action]Level{
 	Mediator:    {View: 5, Register: 5, Review: 4, Accept: 4, Mediate: 5, Escalate: 5, Close: 4, ReportHazard: 5, ViewPersonal: 5},
 	DutyOfficer: {View: 5, Register: 5, Review: 4, Accept: 4, Transfer: 4, ReportHazard: 5, ViewStats: 2, Track: 2, ViewPersonal: 5},
 	Partner:     {View: 5, Mediate: 5, ReportHazard: 5},
+	// A township may give the keeping of its grid and staff to a clerk in
+	// an admin post at the township instead of to its head.
+	Admin: {ManageGrid: 1},
 }
 
 // DefaultPolicy returns a new Policy holding the seed's practice, ready to be

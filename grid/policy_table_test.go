@@ -163,6 +163,22 @@ func TestDefaultPolicyTable(t *testing.T) {
 		{grid.Partner, grid.Track, "--..- ----- ----- ----- -.---"},
 		{grid.Partner, grid.ViewPersonal, "--..- ----- ----- ----- -.---"},
 		{grid.Partner, grid.ManageGrid, "--..- ----- ----- ----- -.---"},
+		{grid.Admin, grid.View, "--..- ----- ----- ----- -.---"},
+		{grid.Admin, grid.Register, "--..- ----- ----- ----- -.---"},
+		{grid.Admin, grid.Review, "--..- ----- ----- ----- -.---"},
+		{grid.Admin, grid.Accept, "--..- ----- ----- ----- -.---"},
+		{grid.Admin, grid.Mediate, "--..- ----- ----- ----- -.---"},
+		{grid.Admin, grid.Escalate, "--..- ----- ----- ----- -.---"},
+		{grid.Admin, grid.ApproveEscalation, "--..- ----- ----- ----- -.---"},
+		{grid.Admin, grid.Transfer, "--..- ----- ----- ----- -.---"},
+		{grid.Admin, grid.Close, "--..- ----- ----- ----- -.---"},
+		{grid.Admin, grid.ReportHazard, "--..- ----- ----- ----- -.---"},
+		{grid.Admin, grid.Rectify, "--..- ----- ----- ----- -.---"},
+		{grid.Admin, grid.Verify, "--..- ----- ----- ----- -.---"},
+		{grid.Admin, grid.ViewStats, "--..- ----- ----- ----- -.---"},
+		{grid.Admin, grid.Track, "--..- ----- ----- ----- -.---"},
+		{grid.Admin, grid.ViewPersonal, "--..- ----- ----- ----- -.---"},
+		{grid.Admin, grid.ManageGrid, "YY..- ----- ----- ----- -.---"},
 	}
 	require.Len(t, table, len(grid.Roles())*len(grid.Actions()), "the table must cover every role × action")
 	d := gridtest.Gucheng()

@@ -244,6 +244,12 @@ func TestMemberValidate(t *testing.T) {
 		{"no department", func(m *grid.Member) { m.Department = 0 }, "department"},
 		{"partner without body", func(m *grid.Member) { m.Department = grid.DeptPartner }, "body"},
 		{"no posts", func(m *grid.Member) { m.Posts = nil }, "posts"},
+		{"inactive with posts", func(m *grid.Member) { m.Inactive = true }, "posts"},
+		{"no township", func(m *grid.Member) { m.Township = "" }, "township"},
+		{"login with a space", func(m *grid.Member) { m.ID = "gc justice" }, "id"},
+		{"login in Chinese", func(m *grid.Member) { m.ID = "高敬" }, "id"},
+		{"post in another township", func(m *grid.Member) { m.Posts = []grid.Post{{Role: grid.Mediator, Cell: d.Path("lz-qiaotou")}} }, "posts[0].cell"},
+		{"post twice", func(m *grid.Member) { m.Posts = append(m.Posts, m.Posts[0]) }, "posts[1]"},
 		{"bad role", func(m *grid.Member) { m.Posts = []grid.Post{{Role: 0, Cell: d.Path("mayuan")}} }, "posts[0].role"},
 		{"no cell", func(m *grid.Member) { m.Posts = []grid.Post{{Role: grid.Mediator}} }, "posts[0].cell"},
 		{"two townships", func(m *grid.Member) {

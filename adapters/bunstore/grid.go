@@ -113,8 +113,8 @@ func (g Grid) Member(ctx context.Context, id grid.MemberID) (grid.Member, error)
 	return decodeMember(data)
 }
 
-// SaveMember creates or replaces m after checking it. A member's posts all
-// lie in one township (Member.Validate), which is the one it is listed in.
+// SaveMember creates or replaces m after checking it. A member is listed
+// in its township.
 func (g Grid) SaveMember(ctx context.Context, m grid.Member) error {
 	if err := m.Validate(); err != nil {
 		return err
@@ -126,7 +126,7 @@ func (g Grid) SaveMember(ctx context.Context, m grid.Member) error {
 	if _, err := g.db.write.ExecContext(ctx,
 		"INSERT INTO grid_members (id, township, data) VALUES (?, ?, ?) "+
 			"ON CONFLICT (id) DO UPDATE SET township = excluded.township, data = excluded.data",
-		string(m.ID), string(m.Posts[0].Cell.Township()), string(data)); err != nil {
+		string(m.ID), string(m.Township), string(data)); err != nil {
 		return fmt.Errorf("bunstore: save member %s: %w", m.ID, err)
 	}
 	return nil
@@ -136,6 +136,11 @@ func decodeMember(data string) (grid.Member, error) {
 	var m grid.Member
 	if err := json.Unmarshal([]byte(data), &m); err != nil {
 		return grid.Member{}, fmt.Errorf("bunstore: decode member: %w", err)
+	}
+	if m.Township == "" && len(m.Posts) > 0 {
+		// Members stored before they named their township serve in the
+		// township of their posts.
+		m.Township = m.Posts[0].Cell.Township()
 	}
 	return m, nil
 }

@@ -129,7 +129,7 @@ func BenchmarkLargeRegister(b *testing.B) {
 			cell = c
 		}
 	}
-	head := grid.Member{ID: "bench-head", Name: "王某", Phone: "13900000000", Department: grid.DeptGrid,
+	head := grid.Member{ID: "bench-head", Name: "王某", Phone: "13900000000", Department: grid.DeptGrid, Township: cell.Path.Township(),
 		Posts: []grid.Post{{Role: grid.GridHead, Cell: cell.Path}}}
 	svc, err := mediation.NewService(db.Cases(), memstore.Grid{Tree: tree}, grid.DefaultPolicy(), mediation.DefaultRules())
 	require.NoError(b, err)

@@ -155,7 +155,7 @@ func (s *server) gridMembers(w http.ResponseWriter, req bunrouter.Request) error
 	}
 	out := membersJSON{Cell: string(c.ID), Members: make([]memberJSON, 0, len(members))}
 	for _, m := range members {
-		if len(m.Posts) == 0 || m.Posts[0].Cell.Township() != actor.Township {
+		if m.Township != actor.Township {
 			continue
 		}
 		phone := m.Phone

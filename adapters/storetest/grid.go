@@ -98,7 +98,7 @@ func Grid(t *testing.T, newStore func(t *testing.T) grid.Store) {
 		for _, township := range []grid.CellID{gridtest.GuchengID, gridtest.NeighbourID} {
 			var want []grid.Member
 			for _, m := range d.Members {
-				if m.Posts[0].Cell.Township() == township {
+				if m.Township == township {
 					want = append(want, m)
 				}
 			}

@@ -104,7 +104,7 @@ func Gucheng() *Demo {
 	phone := 0
 	add := func(id grid.MemberID, name string, dept grid.Department, body string, posts ...grid.Post) {
 		phone++
-		m := grid.Member{ID: id, Name: name, Phone: fmt.Sprintf("1380000%04d", phone), Department: dept, Body: body, Posts: posts}
+		m := grid.Member{ID: id, Name: name, Phone: fmt.Sprintf("1380000%04d", phone), Department: dept, Body: body, Township: posts[0].Cell.Township(), Posts: posts}
 		if err := m.Validate(); err != nil {
 			panic(fmt.Sprintf("gridtest: member %s: %v", id, err))
 		}
@@ -119,6 +119,7 @@ func Gucheng() *Demo {
 	add("gc-duty-2", "吴某", grid.DeptPolice, "", post(grid.DutyOfficer, GuchengID))
 	add("gc-land", "郑某", grid.DeptPartner, "土地所", post(grid.Partner, GuchengID))
 	add("gc-governance", "冯某", grid.DeptPartner, "综治中心", post(grid.Partner, GuchengID))
+	add("gc-admin", "宋某", grid.DeptGrid, "", post(grid.Admin, GuchengID))
 	add("gc-east-head", "陈某", grid.DeptGrid, "", post(grid.GridHead, "gc-east"))
 	add("gc-west-head", "褚某", grid.DeptGrid, "", post(grid.GridHead, "gc-west"))
 	add("gc-south-head", "卫某", grid.DeptGrid, "", post(grid.GridHead, "gc-south"))
