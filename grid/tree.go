@@ -380,3 +380,43 @@ func (t *Tree) Retire(id CellID) error {
 	n.cell.Retired = true
 	return nil
 }
+
+// Clone returns a deep copy of t, which may be changed without changing t:
+// how a grid changes while requests read it (see [Service]).
+func (t *Tree) Clone() *Tree {
+	c := &Tree{titles: t.titles, nodes: make(map[CellID]*node, len(t.nodes)), roots: slices.Clone(t.roots)}
+	for id, n := range t.nodes {
+		c.nodes[id] = &node{cell: n.cell, children: slices.Clone(n.children)}
+	}
+	return c
+}
+
+// Rename gives cell id a new name. Returns NotFound for an unknown cell and
+// Invalid for an empty or overlong name.
+func (t *Tree) Rename(id CellID, name string) (Cell, error) {
+	n, ok := t.nodes[id]
+	if !ok {
+		return Cell{}, fourplusn.Errorf(fourplusn.NotFound, "cell %q not found", id)
+	}
+	if err := validateSpec(Spec{ID: id, Name: name}); err != nil {
+		return Cell{}, err
+	}
+	n.cell.Name = name
+	return n.cell, nil
+}
+
+// Township returns a copy of the tree of township id alone, as its roster
+// holds it. Returns NotFound if id is no township of t.
+func (t *Tree) Township(id CellID) (*Tree, error) {
+	root, err := t.Cell(id)
+	if err != nil || root.Level() != 1 {
+		return nil, fourplusn.Errorf(fourplusn.NotFound, "township %q not found", id)
+	}
+	sub := &Tree{titles: t.titles, nodes: map[CellID]*node{}, roots: []CellID{id}}
+	below, _ := t.Descendants(id)
+	for _, c := range append([]Cell{root}, below...) {
+		n := t.nodes[c.ID]
+		sub.nodes[c.ID] = &node{cell: n.cell, children: slices.Clone(n.children)}
+	}
+	return sub, nil
+}

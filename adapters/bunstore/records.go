@@ -184,13 +184,9 @@ func (s *records[T]) insert(ctx context.Context, tx writeTx, r *T) error {
 // sealed for another subject then fails timeline.Verify, which is where
 // such a mistake belongs to be caught.
 func (s *records[T]) appendEvents(ctx context.Context, tx writeTx, id string, events []timeline.Event) error {
-	rows := make([][]any, len(events))
-	for i, e := range events {
-		details, err := json.Marshal(e.Details)
-		if err != nil {
-			return fmt.Errorf("encode event %d: %w", e.Seq, err)
-		}
-		rows[i] = []any{id, e.Seq, timeColumn(e.At), e.Actor, e.Action, e.Channel, string(details), e.Prev.String(), e.Hash.String()}
+	rows, err := eventRows(id, events, true)
+	if err != nil {
+		return err
 	}
 	if err := tx.insertRows(ctx, "INSERT INTO "+s.events+" (subject, seq, at, actor, action, channel, details, prev, hash)", "", rows); err != nil {
 		return err
@@ -440,31 +436,58 @@ func (s *records[T]) timeline(ctx context.Context, id string) ([]timeline.Event,
 	if err != nil {
 		return nil, fmt.Errorf("bunstore: timeline of %s %s: %w", s.kind, id, err)
 	}
+	events, err := scanEvents(rows, id)
+	if err != nil {
+		return nil, fmt.Errorf("bunstore: timeline of %s %s: %w", s.kind, id, err)
+	}
+	return events, nil
+}
+
+// eventRows returns the rows that store events of subject: subject, seq,
+// at, actor, action, then the channel if withChannel, then details, prev
+// and hash.
+func eventRows(subject string, events []timeline.Event, withChannel bool) ([][]any, error) {
+	rows := make([][]any, len(events))
+	for i, e := range events {
+		details, err := json.Marshal(e.Details)
+		if err != nil {
+			return nil, fmt.Errorf("encode event %d: %w", e.Seq, err)
+		}
+		row := []any{subject, e.Seq, timeColumn(e.At), e.Actor, e.Action}
+		if withChannel {
+			row = append(row, e.Channel)
+		}
+		rows[i] = append(row, string(details), e.Prev.String(), e.Hash.String())
+	}
+	return rows, nil
+}
+
+// scanEvents reads the events of subject that rows hold, as seq, at,
+// actor, action, channel, details, prev and hash, and closes rows.
+func scanEvents(rows *sql.Rows, subject string) ([]timeline.Event, error) {
 	defer rows.Close()
 	var out []timeline.Event
 	for rows.Next() {
-		e := timeline.Event{Subject: id}
+		e := timeline.Event{Subject: subject}
 		var at int64
 		var details, prev, hash string
 		if err := rows.Scan(&e.Seq, &at, &e.Actor, &e.Action, &e.Channel, &details, &prev, &hash); err != nil {
-			return nil, fmt.Errorf("bunstore: timeline of %s %s: %w", s.kind, id, err)
+			return nil, err
 		}
 		e.At = timeFromColumn(at)
 		if err := json.Unmarshal([]byte(details), &e.Details); err != nil {
-			return nil, fmt.Errorf("bunstore: event %d of %s %s: %w", e.Seq, s.kind, id, err)
+			return nil, fmt.Errorf("event %d: %w", e.Seq, err)
 		}
+		var err error
 		if e.Prev, err = timeline.ParseHash(prev); err != nil {
-			return nil, fmt.Errorf("bunstore: event %d of %s %s: %w", e.Seq, s.kind, id, err)
+			return nil, fmt.Errorf("event %d: %w", e.Seq, err)
 		}
 		if e.Hash, err = timeline.ParseHash(hash); err != nil {
-			return nil, fmt.Errorf("bunstore: event %d of %s %s: %w", e.Seq, s.kind, id, err)
+			return nil, fmt.Errorf("event %d: %w", e.Seq, err)
 		}
 		out = append(out, e)
 	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("bunstore: timeline of %s %s: %w", s.kind, id, err)
-	}
-	return out, nil
+	return out, rows.Err()
 }
 
 // where builds a WHERE clause from conditions joined by AND.

@@ -340,7 +340,7 @@ func (s *server) trackCase(w http.ResponseWriter, req bunrouter.Request) error {
 		return err
 	}
 	handling := c.Handling.String()
-	if cell, err := s.cfg.Tree.Cell(c.Handling.Cell()); err == nil {
+	if cell, err := s.cfg.Grid.Directory().Tree().Cell(c.Handling.Cell()); err == nil {
 		handling = cell.Name
 	}
 	return writeJSON(w, http.StatusOK, trackJSON{

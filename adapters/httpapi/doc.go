@@ -4,8 +4,7 @@
 //
 //	auth := httpapi.NewTokenAuth(tokens) // nil: in memory
 //	h, err := httpapi.New(httpapi.Config{
-//		Cases: cases, Stats: statistics, Hazards: hazards,
-//		Tree: tree, Members: httpapi.MemberList(members),
+//		Cases: cases, Stats: statistics, Hazards: hazards, Grid: grid,
 //		Auth: auth, Logger: logger,
 //	})
 //	http.ListenAndServe(addr, h)

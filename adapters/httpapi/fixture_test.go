@@ -95,6 +95,7 @@ func sqliteStores(t testing.TB) stores {
 type env struct {
 	t       testing.TB
 	demo    *gridtest.Demo
+	grid    *grid.Service
 	clock   *clock
 	st      stores
 	cases   *mediation.Service
@@ -139,7 +140,9 @@ func newEnv(t testing.TB, opts ...option) *env {
 func newEnvOn(t testing.TB, st stores, opts ...option) *env {
 	t.Helper()
 	demo := gridtest.Gucheng()
-	cells := memstore.Grid{Tree: demo.Tree}
+	gs, err := demo.Found(context.Background(), memstore.NewGridStore())
+	require.NoError(t, err)
+	cells := gs
 	policy := grid.DefaultPolicy()
 	clk := &clock{now: time.Date(2022, 11, 1, 9, 0, 0, 0, shanghai)}
 	cases, err := mediation.NewService(st.cases, cells, policy, mediation.DefaultRules())
@@ -158,7 +161,7 @@ func newEnvOn(t testing.TB, st stores, opts ...option) *env {
 	auth := httpapi.NewTokenAuth(nil)
 	logs := &syncBuffer{}
 	cfg := httpapi.Config{
-		Cases: cases, Stats: statistics, Hazards: hazards, Outbox: st.outbox, Inbox: st.inbox, InboxTownship: gridtest.GuchengID, Tree: demo.Tree, Members: httpapi.MemberList(demo.Members),
+		Cases: cases, Stats: statistics, Hazards: hazards, Outbox: st.outbox, Inbox: st.inbox, InboxTownship: gridtest.GuchengID, Grid: gs,
 		Auth: auth, Logger: slog.New(slog.NewJSONHandler(logs, nil)),
 	}
 	for _, o := range opts {
@@ -166,7 +169,7 @@ func newEnvOn(t testing.TB, st stores, opts ...option) *env {
 	}
 	h, err := httpapi.New(cfg)
 	require.NoError(t, err)
-	e := &env{t: t, demo: demo, clock: clk, st: st, cases: cases, hazards: hazards, stats: statistics, auth: auth, handler: h, logs: logs, tokens: map[string]string{}, validate: true}
+	e := &env{t: t, demo: demo, grid: gs, clock: clk, st: st, cases: cases, hazards: hazards, stats: statistics, auth: auth, handler: h, logs: logs, tokens: map[string]string{}, validate: true}
 	for _, m := range demo.Members {
 		e.tokens[string(m.ID)] = e.issue(m.Actor())
 	}

@@ -63,17 +63,17 @@ type membersJSON struct {
 	Members []memberJSON `json:"members"`
 }
 
-func (s *server) cellOut(c grid.Cell) cellJSON {
+func cellOut(t *grid.Tree, c grid.Cell) cellJSON {
 	return cellJSON{
-		ID: string(c.ID), Name: c.Name, Level: int(c.Level()), Title: s.cfg.Tree.Titles().Title(c.Level()),
+		ID: string(c.ID), Name: c.Name, Level: int(c.Level()), Title: t.Titles().Title(c.Level()),
 		Path: c.Path.String(), Parent: string(c.Parent()), Retired: c.Retired,
 	}
 }
 
-func (s *server) cellsOut(cells []grid.Cell) []cellJSON {
+func cellsOut(t *grid.Tree, cells []grid.Cell) []cellJSON {
 	out := make([]cellJSON, len(cells))
 	for i, c := range cells {
-		out[i] = s.cellOut(c)
+		out[i] = cellOut(t, c)
 	}
 	return out
 }
@@ -84,14 +84,15 @@ func (s *server) gridTree(w http.ResponseWriter, req bunrouter.Request) error {
 	if err != nil {
 		return err
 	}
-	root, err := s.cfg.Tree.Cell(actor.Township)
+	tree := s.cfg.Grid.Directory().Tree()
+	root, err := tree.Cell(actor.Township)
 	if err != nil {
 		return err
 	}
 	var build func(c grid.Cell) treeNodeJSON
 	build = func(c grid.Cell) treeNodeJSON {
-		children, _ := s.cfg.Tree.Children(c.ID)
-		n := treeNodeJSON{Cell: s.cellOut(c), Children: make([]treeNodeJSON, len(children))}
+		children, _ := tree.Children(c.ID)
+		n := treeNodeJSON{Cell: cellOut(tree, c), Children: make([]treeNodeJSON, len(children))}
 		for i, ch := range children {
 			n.Children[i] = build(ch)
 		}
@@ -100,10 +101,10 @@ func (s *server) gridTree(w http.ResponseWriter, req bunrouter.Request) error {
 	return writeJSON(w, http.StatusOK, build(root))
 }
 
-// cellOf returns the cell of the request's path if it lies in the staff
-// actor's township. A cell of another township is not found: townships do
-// not see each other.
-func (s *server) cellOf(req bunrouter.Request) (grid.Actor, grid.Cell, error) {
+// cellOf returns the cell of the request's path in dir if it lies in the
+// staff actor's township. A cell of another township is not found:
+// townships do not see each other.
+func cellOf(dir *grid.Directory, req bunrouter.Request) (grid.Actor, grid.Cell, error) {
 	actor, err := staffOf(req)
 	if err != nil {
 		return actor, grid.Cell{}, err
@@ -113,7 +114,7 @@ func (s *server) cellOf(req bunrouter.Request) (grid.Actor, grid.Cell, error) {
 	if grid.ValidateCellID(id) != nil {
 		return actor, grid.Cell{}, notFound
 	}
-	c, err := s.cfg.Tree.Cell(id)
+	c, err := dir.Tree().Cell(id)
 	if err != nil || c.Path.Township() != actor.Township {
 		return actor, grid.Cell{}, notFound
 	}
@@ -122,26 +123,29 @@ func (s *server) cellOf(req bunrouter.Request) (grid.Actor, grid.Cell, error) {
 
 // gridCell is GET /grid/cells/{id}. Staff of the cell's township only.
 func (s *server) gridCell(w http.ResponseWriter, req bunrouter.Request) error {
-	_, c, err := s.cellOf(req)
+	dir := s.cfg.Grid.Directory()
+	_, c, err := cellOf(dir, req)
 	if err != nil {
 		return err
 	}
-	ancestors, err := s.cfg.Tree.Ancestors(c.ID)
+	tree := dir.Tree()
+	ancestors, err := tree.Ancestors(c.ID)
 	if err != nil {
 		return err
 	}
-	children, err := s.cfg.Tree.Children(c.ID)
+	children, err := tree.Children(c.ID)
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, cellDetailJSON{Cell: s.cellOut(c), Ancestors: s.cellsOut(ancestors), Children: s.cellsOut(children)})
+	return writeJSON(w, http.StatusOK, cellDetailJSON{Cell: cellOut(tree, c), Ancestors: cellsOut(tree, ancestors), Children: cellsOut(tree, children)})
 }
 
 // gridMembers is GET /grid/cells/{id}/members: who holds a post in the
 // cell. Needs View at the cell; phone numbers are shown in full only to
 // those who may see personal data there.
 func (s *server) gridMembers(w http.ResponseWriter, req bunrouter.Request) error {
-	actor, c, err := s.cellOf(req)
+	dir := s.cfg.Grid.Directory()
+	actor, c, err := cellOf(dir, req)
 	if err != nil {
 		return err
 	}
@@ -149,10 +153,7 @@ func (s *server) gridMembers(w http.ResponseWriter, req bunrouter.Request) error
 		return err
 	}
 	full := s.policy.Can(actor, grid.ViewPersonal, grid.Target{Cell: c.Path}) == nil
-	members, err := s.cfg.Members.MembersOf(req.Context(), c.ID)
-	if err != nil {
-		return err
-	}
+	members := dir.MembersOf(c.ID)
 	out := membersJSON{Cell: string(c.ID), Members: make([]memberJSON, 0, len(members))}
 	for _, m := range members {
 		if m.Township != actor.Township {

@@ -37,11 +37,9 @@ type Config struct {
 	// out.
 	Inbox         Messages
 	InboxTownship grid.CellID
-	// Tree is the grid, read only: the API never changes it, and it must
-	// not change while the handler serves. Required.
-	Tree *grid.Tree
-	// Members finds the members holding posts in a cell; nil serves none.
-	Members Members
+	// Grid is the deployment's grid: the cells and members every request
+	// reads from its current Directory. Required.
+	Grid *grid.Service
 	// Auth identifies the actor of each request. Required.
 	Auth Authenticator
 	// Logger receives one record per request and the details of internal
@@ -56,33 +54,6 @@ type Config struct {
 	// 1 a second in bursts of 20.
 	PublicRate  rate.Limit
 	PublicBurst int
-}
-
-// Members finds the members of a township's staff who hold a post in a
-// cell. The grid's store implements it; MemberList serves a fixed list.
-type Members interface {
-	MembersOf(ctx context.Context, cell grid.CellID) ([]grid.Member, error)
-}
-
-// MemberList serves the members of a fixed list, for small deployments,
-// tests and demonstrations.
-type MemberList []grid.Member
-
-// MembersOf returns the members of l holding a post in cell, in l's order.
-func (l MemberList) MembersOf(ctx context.Context, cell grid.CellID) ([]grid.Member, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	var out []grid.Member
-	for _, m := range l {
-		for _, p := range m.Posts {
-			if p.Cell.Cell() == cell {
-				out = append(out, m)
-				break
-			}
-		}
-	}
-	return out, nil
 }
 
 // server holds what the handlers share.
@@ -110,8 +81,8 @@ func New(cfg Config) (http.Handler, error) {
 		return nil, errors.New("httpapi: Config.Cases is required")
 	case cfg.Cases.Policy == nil || cfg.Cases.Store == nil:
 		return nil, errors.New("httpapi: Config.Cases needs its Policy and Store")
-	case cfg.Tree == nil:
-		return nil, errors.New("httpapi: Config.Tree is required")
+	case cfg.Grid == nil:
+		return nil, errors.New("httpapi: Config.Grid is required")
 	case cfg.Auth == nil:
 		return nil, errors.New("httpapi: Config.Auth is required")
 	case cfg.Inbox != nil && cfg.InboxTownship == "":
@@ -126,9 +97,6 @@ func New(cfg Config) (http.Handler, error) {
 	}
 	if s.now == nil {
 		s.now = time.Now
-	}
-	if s.cfg.Members == nil {
-		s.cfg.Members = MemberList(nil)
 	}
 	perSecond, burst := cfg.PublicRate, cfg.PublicBurst
 	if perSecond <= 0 {

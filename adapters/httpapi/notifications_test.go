@@ -155,8 +155,9 @@ func TestInbox(t *testing.T) {
 // TestInboxNeedsItsTownship: an inbox without the township it belongs to
 // is a configuration error, not an inbox anyone may read.
 func TestInboxNeedsItsTownship(t *testing.T) {
+	e := newEnv(t)
 	_, err := httpapi.New(httpapi.Config{
-		Cases: newEnv(t).cases, Tree: gridtest.Gucheng().Tree, Auth: httpapi.NewTokenAuth(nil), Inbox: memstore.NewChannelMessages(),
+		Cases: e.cases, Grid: e.grid, Auth: httpapi.NewTokenAuth(nil), Inbox: memstore.NewChannelMessages(),
 	})
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "InboxTownship")

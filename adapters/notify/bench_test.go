@@ -53,9 +53,8 @@ func BenchmarkDeliver(b *testing.B) {
 	defer db.Close()
 	demo := gridtest.Gucheng()
 	members := memstore.NewGridStore()
-	for _, m := range demo.Members {
-		require.NoError(b, members.SaveMember(ctx, m))
-	}
+	_, err = demo.Found(ctx, members)
+	require.NoError(b, err)
 	d := notify.NewDispatcher(db.Outbox(), members, grid.DefaultPolicy(), notify.Log{Logger: slog.New(slog.DiscardHandler)})
 	now := time.Now()
 	b.ReportAllocs()

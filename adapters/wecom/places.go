@@ -17,19 +17,21 @@ type Places interface {
 // TreePlaces finds places by the names of a grid's cells: the active cell
 // of the township whose name text contains, the longest name winning, so
 // that "马园一组" names the villager group rather than the 马园 community,
-// and of equal names the deeper cell. The tree must not change while
-// TreePlaces is in use.
+// and of equal names the deeper cell.
 type TreePlaces struct {
-	Tree *grid.Tree
+	// Tree returns the grid as it stands: each Find reads the tree it
+	// returns then, so that a grid that changes is followed.
+	Tree func() *grid.Tree
 }
 
 // Find returns the cell of township text names; see TreePlaces.
 func (p TreePlaces) Find(ctx context.Context, township grid.CellID, text string) (grid.CellID, bool) {
-	root, err := p.Tree.Cell(township)
+	tree := p.Tree()
+	root, err := tree.Cell(township)
 	if err != nil {
 		return "", false
 	}
-	cells, err := p.Tree.Descendants(township)
+	cells, err := tree.Descendants(township)
 	if err != nil {
 		return "", false
 	}

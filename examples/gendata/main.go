@@ -48,7 +48,11 @@ func run(ctx context.Context, dsn string, nCases, nHazards, nCells int, seed uin
 	}
 	defer db.Close()
 	g := NewGenerator(seed, nCells)
-	if err := db.Grid().SaveCells(ctx, g.Cells); err != nil {
+	gs, err := grid.NewService(ctx, db.Grid(), grid.DefaultPolicy(), grid.DefaultTitles)
+	if err != nil {
+		return fmt.Errorf("grid: %w", err)
+	}
+	if err := gs.Found(ctx, g.Tree, nil); err != nil {
 		return fmt.Errorf("grid: %w", err)
 	}
 	// Batches of a thousand: each transaction ends in one sync to disk, and
@@ -89,7 +93,8 @@ func run(ctx context.Context, dsn string, nCases, nHazards, nCells int, seed uin
 // the same records.
 type Generator struct {
 	rng    *rand.Rand
-	Cells  []grid.Cell // every cell of the generated township
+	Tree   *grid.Tree  // the generated township
+	Cells  []grid.Cell // every cell of it
 	Start  time.Time   // the first day records fall on
 	Period time.Duration
 }
@@ -102,6 +107,7 @@ func NewGenerator(seed uint64, cells int) *Generator {
 	sub, _ := tree.Descendants(root.ID)
 	return &Generator{
 		rng:    rand.New(rand.NewPCG(seed, 99)),
+		Tree:   tree,
 		Cells:  append([]grid.Cell{root}, sub...),
 		Start:  time.Date(2024, 11, 1, 0, 0, 0, 0, time.UTC),
 		Period: 2 * 365 * 24 * time.Hour,

@@ -183,7 +183,10 @@ func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 // duty officer.
 func api(ctx context.Context, db *bunstore.DB) (http.Handler, string, error) {
 	demo := gridtest.Gucheng()
-	cells := memstore.Grid{Tree: demo.Tree}
+	cells, err := demo.Found(ctx, memstore.NewGridStore())
+	if err != nil {
+		return nil, "", err
+	}
 	policy := grid.DefaultPolicy()
 	cases, err := mediation.NewService(db.Cases(), cells, policy, mediation.DefaultRules())
 	if err != nil {
@@ -203,7 +206,7 @@ func api(ctx context.Context, db *bunstore.DB) (http.Handler, string, error) {
 		return nil, "", err
 	}
 	h, err := httpapi.New(httpapi.Config{
-		Cases: cases, Stats: statistics, Hazards: hazards, Tree: demo.Tree, Members: httpapi.MemberList(demo.Members),
+		Cases: cases, Stats: statistics, Hazards: hazards, Grid: cells,
 		Auth: auth, Logger: slog.New(slog.DiscardHandler),
 	})
 	return h, token, err

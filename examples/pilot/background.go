@@ -56,7 +56,7 @@ func (w watch) start(ctx context.Context, app *pilot.App, logger *slog.Logger) (
 	run("notification dispatcher", d.Run)
 	if w.deadlines {
 		var townships []grid.CellID
-		for _, r := range app.Tree.Roots() {
+		for _, r := range app.Grid.Directory().Townships() {
 			townships = append(townships, r.ID)
 		}
 		r := deadlines.New(app.Cases, app.Hazards, app.DB.DeadlineActions(), app.DB.Outbox(), townships...)
@@ -83,5 +83,5 @@ func (w watch) callback(app *pilot.App) (http.Handler, error) {
 	default:
 		return nil, fmt.Errorf("-wecom-channel: %q is neither wecom nor wechat", w.wecomChannel)
 	}
-	return wecom.New(cfg, app.DB.ChannelMessages(), app.Cases, wecom.TreePlaces{Tree: app.Tree}, intake.Actor())
+	return wecom.New(cfg, app.DB.ChannelMessages(), app.Cases, wecom.TreePlaces{Tree: func() *grid.Tree { return app.Grid.Directory().Tree() }}, intake.Actor())
 }

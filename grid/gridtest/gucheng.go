@@ -4,6 +4,7 @@
 package gridtest
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/fourplusn/fourplusn/grid"
@@ -146,4 +147,30 @@ func Gucheng() *Demo {
 
 func groupID(community grid.CellID, n int) grid.CellID {
 	return grid.CellID(fmt.Sprintf("%s-%d", community, n))
+}
+
+// Found sets the demo deployment up in s, each township from its roster as
+// a real one is (grid.Service.Found), and returns the service of the grid
+// s then keeps.
+func (d *Demo) Found(ctx context.Context, s grid.Store) (*grid.Service, error) {
+	svc, err := grid.NewService(ctx, s, grid.DefaultPolicy(), d.Tree.Titles())
+	if err != nil {
+		return nil, err
+	}
+	for _, root := range d.Tree.Roots() {
+		township, err := d.Tree.Township(root.ID)
+		if err != nil {
+			return nil, err
+		}
+		var members []grid.Member
+		for _, m := range d.Members {
+			if m.Township == root.ID {
+				members = append(members, m)
+			}
+		}
+		if err := svc.Found(ctx, township, members); err != nil {
+			return nil, fmt.Errorf("gridtest: found %s: %w", root.ID, err)
+		}
+	}
+	return svc, nil
 }

@@ -117,11 +117,8 @@ func services(t *testing.T, demo *gridtest.Demo, clk *Clock, cases mediation.Sto
 }
 
 func saveMembers(t *testing.T, s grid.Store, demo *gridtest.Demo) {
-	ctx := context.Background()
-	require.NoError(t, s.SaveCells(ctx, demo.Tree.Cells()))
-	for _, m := range demo.Members {
-		require.NoError(t, s.SaveMember(ctx, m))
-	}
+	_, err := demo.Found(context.Background(), s)
+	require.NoError(t, err)
 }
 
 func newMemory(t *testing.T) *Env {

@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/fourplusn/fourplusn/adapters/bunstore"
-	"github.com/fourplusn/fourplusn/adapters/memstore"
 	"github.com/fourplusn/fourplusn/grid"
 	"github.com/fourplusn/fourplusn/hazard"
 	"github.com/fourplusn/fourplusn/mediation"
@@ -22,8 +21,7 @@ import (
 // services every page and API route goes through.
 type App struct {
 	DB      *bunstore.DB
-	Tree    *grid.Tree
-	Members []grid.Member
+	Grid    *grid.Service // the grid as it stands, and its administration
 	Policy  *grid.Policy
 	Cases   *mediation.Service
 	Hazards *hazard.Service
@@ -63,27 +61,21 @@ func Open(ctx context.Context, dsn string, logger *slog.Logger) (app *App, seede
 
 // wire loads the grid from db and builds the services on it.
 func wire(ctx context.Context, db *bunstore.DB, logger *slog.Logger) (*App, error) {
-	tree, err := grid.LoadTree(ctx, db.Grid(), grid.DefaultTitles)
-	if err != nil {
-		return nil, fmt.Errorf("load grid: %w", err)
-	}
-	var members []grid.Member
-	for _, root := range tree.Roots() {
-		ms, err := db.Grid().Members(ctx, root.ID)
-		if err != nil {
-			return nil, fmt.Errorf("load members: %w", err)
-		}
-		members = append(members, ms...)
-	}
-	app := &App{DB: db, Tree: tree, Members: members, Policy: grid.DefaultPolicy(), Logger: logger, Now: time.Now}
-	if err := app.services(memstore.Grid{Tree: tree}); err != nil {
+	app := &App{DB: db, Policy: grid.DefaultPolicy(), Logger: logger, Now: time.Now}
+	if err := app.services(ctx); err != nil {
 		return nil, err
 	}
 	return app, nil
 }
 
 // services builds the domain services on the app's database.
-func (a *App) services(cells mediation.Cells) error {
+func (a *App) services(ctx context.Context) error {
+	gs, err := grid.NewService(ctx, a.DB.Grid(), a.Policy, grid.DefaultTitles)
+	if err != nil {
+		return fmt.Errorf("load the grid: %w", err)
+	}
+	a.Grid = gs
+	cells := gs
 	cases, err := mediation.NewService(a.DB.Cases(), cells, a.Policy, mediation.DefaultRules())
 	if err != nil {
 		return fmt.Errorf("case service: %w", err)
@@ -103,34 +95,35 @@ func (a *App) services(cells mediation.Cells) error {
 // Close closes the database.
 func (a *App) Close() error { return a.DB.Close() }
 
-// Member returns the member id of the loaded grid.
+// Member returns the active member id of the grid as it stands.
 func (a *App) Member(id string) (grid.Member, bool) {
-	for _, m := range a.Members {
-		if string(m.ID) == id {
-			return m, true
+	m, ok := a.Grid.Directory().Member(grid.MemberID(id))
+	if !ok || m.Inactive {
+		return grid.Member{}, false
+	}
+	return m, true
+}
+
+// Intake returns the member who registers what arrives on the chat
+// channel (WeCom), and whose township the channel's inbox belongs to: the
+// first duty officer of the first township, as for a call to the duty
+// phone. It reports false when the grid has no duty officer.
+func (a *App) Intake() (grid.Member, bool) {
+	dir := a.Grid.Directory()
+	for _, t := range dir.Townships() {
+		for _, m := range dir.Members(t.ID) {
+			if slices.ContainsFunc(m.Posts, func(p grid.Post) bool { return p.Role == grid.DutyOfficer }) {
+				return m, true
+			}
 		}
 	}
 	return grid.Member{}, false
 }
 
-// Intake returns the member who registers what arrives on the chat
-// channel (WeCom), and whose township the channel's inbox belongs to: the
-// first duty officer, as for a call to the duty phone. It reports false
-// when the grid has no duty officer.
-func (a *App) Intake() (grid.Member, bool) {
-	i := slices.IndexFunc(a.Members, func(m grid.Member) bool {
-		return slices.ContainsFunc(m.Posts, func(p grid.Post) bool { return p.Role == grid.DutyOfficer })
-	})
-	if i < 0 {
-		return grid.Member{}, false
-	}
-	return a.Members[i], true
-}
-
 // MemberName returns the name of member id, or id itself for an actor
 // who is no member (a resident, the system).
 func (a *App) MemberName(id string) string {
-	if m, ok := a.Member(id); ok {
+	if m, ok := a.Grid.Directory().Member(grid.MemberID(id)); ok {
 		return m.Name
 	}
 	return id
@@ -142,7 +135,7 @@ func (a *App) CellName(p grid.Path) string {
 	if p.IsZero() {
 		return ""
 	}
-	c, err := a.Tree.Cell(p.Cell())
+	c, err := a.Grid.Directory().Tree().Cell(p.Cell())
 	if err != nil {
 		return p.String()
 	}

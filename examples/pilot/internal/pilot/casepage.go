@@ -66,7 +66,7 @@ func (s *Server) casePage(w http.ResponseWriter, r *http.Request, m grid.Member)
 		"Title": "案件 " + string(c.ID), "Case": c, "Events": events, "Can": s.allowed(actor, c),
 		"Where": s.where(c), "Handling": s.app.CellName(c.Handling), "Now": s.app.Now(),
 		"Overdue": c.State.Open() && c.Overdue(s.app.Now()), "Places": places,
-		"Targets": s.places(actor.Township, 2, 3, 4), "Tree": s.app.Tree,
+		"Targets": s.places(actor.Township, 2, 3, 4), "Tree": s.app.Grid.Directory().Tree(),
 	})
 }
 
@@ -169,7 +169,7 @@ func (s *Server) recordAgreement(r *http.Request, actor grid.Actor, m grid.Membe
 
 // committee names the people's mediation committee of the case's township.
 func (s *Server) committee(c *mediation.Case) string {
-	if t, err := s.app.Tree.Cell(c.Township); err == nil {
+	if t, err := s.app.Grid.Directory().Tree().Cell(c.Township); err == nil {
 		return t.Name + "人民调解委员会"
 	}
 	return "人民调解委员会"

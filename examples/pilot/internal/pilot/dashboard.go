@@ -24,7 +24,7 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, m grid.Member
 	if c := r.URL.Query().Get("cell"); c != "" {
 		cellID = grid.CellID(c)
 	}
-	cell, err := s.app.Tree.Cell(cellID)
+	cell, err := s.app.Grid.Directory().Tree().Cell(cellID)
 	if err != nil {
 		s.failErr(w, r, err)
 		return
@@ -117,7 +117,7 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, m grid.Member
 
 // cellLabel names the cell of a ByCell key: its ID, or a path ending in it.
 func (s *Server) cellLabel(key string) string {
-	if c, err := s.app.Tree.Cell(grid.CellID(key)); err == nil {
+	if c, err := s.app.Grid.Directory().Tree().Cell(grid.CellID(key)); err == nil {
 		return c.Name
 	}
 	p, err := grid.ParsePath(key)

@@ -30,17 +30,17 @@ type place struct {
 // labelled with its township and community, for the forms' choices.
 func (s *Server) places(township grid.CellID, levels ...grid.Level) []place {
 	var out []place
-	for _, root := range s.app.Tree.Roots() {
+	for _, root := range s.app.Grid.Directory().Tree().Roots() {
 		if township != "" && root.ID != township {
 			continue
 		}
-		below, _ := s.app.Tree.Descendants(root.ID)
+		below, _ := s.app.Grid.Directory().Tree().Descendants(root.ID)
 		for _, c := range below {
 			for _, l := range levels {
 				if c.Level() == l {
 					label := c.Name
 					if l > 3 {
-						if p, err := s.app.Tree.Cell(c.Path.At(3)); err == nil {
+						if p, err := s.app.Grid.Directory().Tree().Cell(c.Path.At(3)); err == nil {
 							label = p.Name + " · " + c.Name
 						}
 					}
@@ -94,7 +94,7 @@ func (s *Server) apply(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	loc := grid.CellID(f.Get("location"))
-	cell, err := s.app.Tree.Cell(loc)
+	cell, err := s.app.Grid.Directory().Tree().Cell(loc)
 	if err != nil {
 		s.renderApply(w, r, http.StatusBadRequest, f, "请选择纠纷发生地。")
 		return

@@ -10,7 +10,6 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"github.com/fourplusn/fourplusn/adapters/bunstore"
-	"github.com/fourplusn/fourplusn/adapters/memstore"
 	"github.com/fourplusn/fourplusn/grid"
 	"github.com/fourplusn/fourplusn/grid/gridtest"
 	"github.com/fourplusn/fourplusn/hazard"
@@ -86,8 +85,8 @@ type seeder struct {
 // indicators. It is what the seed subcommand runs; Open runs it once.
 func Seed(ctx context.Context, db *bunstore.DB, now time.Time) error {
 	demo := gridtest.Gucheng()
-	if err := db.Grid().SaveCells(ctx, demo.Tree.Cells()); err != nil {
-		return fmt.Errorf("save cells: %w", err)
+	if _, err := demo.Found(ctx, db.Grid()); err != nil {
+		return fmt.Errorf("set the demo township up: %w", err)
 	}
 	hash, err := bcrypt.GenerateFromPassword([]byte(DemoPassword), bcrypt.DefaultCost)
 	if err != nil {
@@ -95,9 +94,6 @@ func Seed(ctx context.Context, db *bunstore.DB, now time.Time) error {
 	}
 	ids := make([]string, len(demo.Members))
 	for i, m := range demo.Members {
-		if err := db.Grid().SaveMember(ctx, m); err != nil {
-			return fmt.Errorf("save member %s: %w", m.ID, err)
-		}
 		ids[i] = string(m.ID)
 	}
 	if err := setPasswords(ctx, db.Bun(), hash, ids...); err != nil {
@@ -105,7 +101,7 @@ func Seed(ctx context.Context, db *bunstore.DB, now time.Time) error {
 	}
 	clk := &clock{t: now.Add(-45 * 24 * time.Hour)}
 	a := &App{DB: db, Policy: grid.DefaultPolicy()}
-	if err := a.services(memstore.Grid{Tree: demo.Tree}); err != nil {
+	if err := a.services(ctx); err != nil {
 		return err
 	}
 	a.Cases.Now, a.Hazards.Now = clk.Now, clk.Now

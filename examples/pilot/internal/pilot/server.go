@@ -55,8 +55,8 @@ func (s *Server) Shutdown() { s.doneOnce.Do(func() { close(s.done) }) }
 // with /healthz.
 func NewServer(app *App) (*Server, error) {
 	cfg := httpapi.Config{
-		Cases: app.Cases, Stats: app.Stats, Hazards: app.Hazards, Outbox: app.DB.Outbox(), Tree: app.Tree,
-		Members: httpapi.MemberList(app.Members), Auth: httpapi.NewTokenAuth(apiTokens{app}), Logger: app.Logger,
+		Cases: app.Cases, Stats: app.Stats, Hazards: app.Hazards, Outbox: app.DB.Outbox(), Grid: app.Grid,
+		Auth: httpapi.NewTokenAuth(apiTokens{app}), Logger: app.Logger,
 	}
 	if intake, ok := app.Intake(); ok {
 		cfg.Inbox, cfg.InboxTownship = app.DB.ChannelMessages(), intake.Actor().Township

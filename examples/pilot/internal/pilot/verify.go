@@ -20,7 +20,7 @@ type Broken struct {
 // every township, as that township's system actor, and returns how many
 // records it checked and those that failed.
 func (a *App) VerifyAll(ctx context.Context) (checked int, broken []Broken, err error) {
-	for _, root := range a.Tree.Roots() {
+	for _, root := range a.Grid.Directory().Townships() {
 		sys := grid.SystemActor(root.ID)
 		var before mediation.ID
 		for {
