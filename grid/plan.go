@@ -27,7 +27,7 @@ type Plan struct {
 	EditMembers       []MemberChange // members whose particulars change (or who are active again)
 	DeactivateMembers []Member       // active members the roster no longer lists
 	Grants            []PostChange   // posts members gain
-	Revokes           []PostChange   // posts members lose, deactivated members' included
+	Revokes           []PostChange   // posts members who stay lose
 
 	// Blocked is the open work that stops the plan: cases and hazards
 	// handled in cells to retire, or answered for by members through posts
@@ -217,9 +217,6 @@ func (d *draft) plan(ctx context.Context, tree *Tree, members []Member) (Plan, e
 	for _, m := range d.activeMembers() {
 		if !inRoster[m.ID] {
 			p.DeactivateMembers = append(p.DeactivateMembers, m)
-			for _, k := range postKeys(m.Posts) {
-				p.Revokes = append(p.Revokes, PostChange{Member: m.ID, Name: m.Name, Role: k.Role, Cell: k.Cell})
-			}
 		}
 	}
 	if p.Blocked, err = d.blocked(ctx, p, members); err != nil {
@@ -266,9 +263,13 @@ func (d *draft) blocked(ctx context.Context, p Plan, members []Member) ([]WorkIt
 	for _, r := range p.Revokes {
 		losing[r.Member] = true
 	}
+	for _, m := range p.DeactivateMembers {
+		losing[m.ID] = true
+	}
 	now := d.current()
 	for _, id := range slices.Sorted(maps.Keys(losing)) {
-		work, err := d.openWork(ctx, WorkQuery{Member: id})
+		m, _ := d.member(id)
+		work, err := d.openWork(ctx, memberWork(m))
 		if err != nil {
 			return nil, err
 		}
@@ -350,18 +351,13 @@ func (d *draft) apply(ctx context.Context, p Plan) error {
 			return fourplusn.WithField("members", err)
 		}
 	}
-	deactivated := map[MemberID]bool{}
 	for _, m := range p.DeactivateMembers {
-		deactivated[m.ID] = true
 		now, _ := d.member(m.ID)
 		if err := d.revoke(ctx, now, now.Posts, ""); err != nil {
 			return err
 		}
 	}
 	for _, r := range p.Revokes {
-		if deactivated[r.Member] {
-			continue
-		}
 		m, _ := d.member(r.Member)
 		i := slices.IndexFunc(m.Posts, func(p Post) bool { return p.Role == r.Role && p.Cell.Cell() == r.Cell })
 		if i < 0 {

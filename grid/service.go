@@ -227,12 +227,8 @@ type MemberEdit struct {
 func (s *Service) AddMember(ctx context.Context, actor Actor, m Member) (Member, error) {
 	m.Township, m.Inactive = actor.Township, false
 	err := s.change(ctx, actor, func(d *draft) error {
-		if _, taken := d.dir.members[m.ID]; taken {
-			return fourplusn.Errorf(fourplusn.Conflict, "member ID %q is taken", m.ID)
-		}
-		if err := m.Validate(); err != nil {
-			return err
-		}
+		// The posts' cells first: a cell of another township is not found,
+		// whatever else is wrong.
 		for i, p := range m.Posts {
 			if err := d.postable(p); err != nil {
 				return fourplusn.WithField(fmt.Sprintf("posts[%d].cell", i), err)
@@ -240,6 +236,12 @@ func (s *Service) AddMember(ctx context.Context, actor Actor, m Member) (Member,
 			if err := d.may(p.Cell); err != nil {
 				return err
 			}
+		}
+		if err := m.Validate(); err != nil {
+			return err
+		}
+		if _, taken := d.dir.members[m.ID]; taken {
+			return fourplusn.Errorf(fourplusn.Conflict, "member ID %q is taken", m.ID)
 		}
 		d.putMember(Member{}, m, LogMemberAdded, nil)
 		return nil
@@ -309,6 +311,12 @@ func (s *Service) RevokePost(ctx context.Context, actor Actor, id MemberID, p Po
 		before, err := d.member(id)
 		if err != nil {
 			return err
+		}
+		if len(before.Posts) == 1 && before.Posts[0] == p {
+			if err := d.may(p.Cell); err != nil {
+				return err
+			}
+			return fourplusn.FieldError("post", "this is member %q's only post: deactivate the member instead", id)
 		}
 		if err := d.revoke(ctx, before, []Post{p}, successor); err != nil {
 			return err
@@ -731,10 +739,7 @@ func (d *draft) revoke(ctx context.Context, m Member, posts []Post, successor Me
 	}
 	remaining := slices.DeleteFunc(slices.Clone(m.Posts), func(p Post) bool { return slices.Contains(posts, p) })
 	deactivate := len(remaining) == 0
-	if deactivate && len(posts) != len(m.Posts) {
-		return fourplusn.FieldError("post", "this is member %q's only post: deactivate the member instead", m.ID)
-	}
-	work, err := d.openWork(ctx, WorkQuery{Member: m.ID})
+	work, err := d.openWork(ctx, memberWork(m))
 	if err != nil {
 		return err
 	}
@@ -786,6 +791,15 @@ func (d *draft) revoke(ctx context.Context, m Member, posts []Post, successor Me
 	extra["role"], extra["post"] = posts[0].Role.String(), posts[0].Cell.String()
 	d.putMember(m, after, LogPostRevoked, extra)
 	return nil
+}
+
+// memberWork selects the open work m answers for.
+func memberWork(m Member) WorkQuery {
+	q := WorkQuery{Member: m.ID}
+	for _, p := range m.Posts {
+		q.Scope = append(q.Scope, p.Cell)
+	}
+	return q
 }
 
 // found is the open work one Work holds.

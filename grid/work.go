@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/fourplusn/fourplusn"
 )
@@ -22,21 +23,25 @@ type Work interface {
 	HandOver(ctx context.Context, actor Actor, h Handover) error
 }
 
-// WorkQuery selects open work: the items handled in the subtree of Within,
-// when it is set, and those that Member answers for, when it is set.
+// WorkQuery selects open work: the items handled in the subtree of
+// Within, when it is set; or those that Member answers for, when it is
+// set, found among the items that member first received and those handled
+// in the subtrees of Scope, the cells of their posts.
 type WorkQuery struct {
 	Within Path
 	Member MemberID
+	Scope  []Path
 }
 
 // WorkItem is an open case or hazard as the grid's administration sees it.
 type WorkItem struct {
-	Kind        string   // "case" or "hazard"
-	ID          string   // the case's or hazard's ID
-	Label       string   // what people call it, e.g. its category and date
-	Handling    Path     // the cell whose posts handle it
-	Accountable MemberID // the member who answers for it now, or ""
-	Via         Path     // the cell of the post through which Accountable answers for it
+	Kind        string    // "case" or "hazard"
+	ID          string    // the case's or hazard's ID
+	Category    string    // its category's stable name
+	Since       time.Time // when it was registered or reported
+	Handling    Path      // the cell whose posts handle it
+	Accountable MemberID  // the member who answers for it now, or ""
+	Via         Path      // the cell of the post through which Accountable answers for it
 }
 
 // Handover is what becomes of an open item when the grid changes under it,

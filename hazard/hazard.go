@@ -31,6 +31,10 @@ type Hazard struct {
 	ReporterCell grid.Path // the post through which a member reported it; zero for a resident
 	Owner        string    // the resident who reported it online, if any
 	Contact      string    // the reporter's mobile number; personal data
+	// Assignee is the member who took the hazard over (交接) from the one
+	// who answered for it, when that one gave up their post; cleared when
+	// it is next rectified.
+	Assignee string
 
 	State      State
 	OnTheSpot  bool // rectified on the spot by the reporter (当场整改)
@@ -68,14 +72,18 @@ func (h *Hazard) VerifyCell() grid.Path {
 }
 
 // Accountable returns who answers for the hazard's next step, when that is
-// a person rather than a cell: for an open hazard, the member who last
-// rectified it if a verification reopened it, otherwise the member who
-// reported it if they did so through a post of the handling cell. It is ""
-// when the posts of a cell answer together: an open hazard reported from
-// elsewhere, and every rectified one, which the upper cell verifies.
+// a person rather than a cell: for an open hazard, the member it was
+// handed over to, if it was; else the member who last rectified it if a
+// verification reopened it, otherwise the member who reported it if they
+// did so through a post of the handling cell. It is "" when the posts of a
+// cell answer together: an open hazard reported from elsewhere, and every
+// rectified one, which the upper cell verifies.
 func (h *Hazard) Accountable() string {
 	if h.State != Open {
 		return ""
+	}
+	if h.Assignee != "" {
+		return h.Assignee
 	}
 	if n := len(h.Rectifications); n > 0 {
 		return h.Rectifications[n-1].By

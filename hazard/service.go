@@ -165,6 +165,7 @@ func (s *Service) admit(actor grid.Actor, h *Hazard, onTheSpot bool) error {
 func (h *Hazard) rectified(r Rectification, rules Rules) {
 	h.Rectifications = append(h.Rectifications, r)
 	h.State, h.RectifiedAt, h.VerifyDue = Rectified, r.At, r.At.Add(rules.VerifyWithin)
+	h.Assignee = "" // whoever rectified it answers for it from now on
 }
 
 // Get returns hazard id as actor may see it: with the reporter's contact

@@ -26,13 +26,16 @@ import (
 //     escalation returned with instructions; the lower cell, of a case the
 //     upper one took over;
 //   - the duty officers, of an online application no member has reviewed,
-//     of a red (major) case or a new risk, and of an automatic escalation.
+//     of a red (major) case or a new risk, and of an automatic escalation;
+//   - a successor, of a case handed over to them when the member who
+//     answered for it gave up the post (交接); the posts of a cell, of a
+//     case it takes over from a retired one.
 func CaseNotifications(c *mediation.Case, events []timeline.Event) []Notification {
 	var out []Notification
 	for _, e := range events {
 		b := builder{township: c.Township, kind: SubjectCase, subject: string(c.ID), e: e}
 		name := caseName(c)
-		if c.FirstResponder != "" && e.Actor != c.FirstResponder && e.Action != "registered" && tellsFirstResponder(c, e) {
+		if c.FirstResponder != "" && e.Actor != c.FirstResponder && e.Action != "registered" && e.Action != mediation.ActionHandedOver && tellsFirstResponder(c, e) {
 			b.add(&out, "first-responder", Progress, "【进展】"+name,
 				fmt.Sprintf("您首问登记的%s：%s。", name, caseStep(c, e)), ToMember(c.FirstResponder))
 		}
@@ -72,6 +75,12 @@ func CaseNotifications(c *mediation.Case, events []timeline.Event) []Notificatio
 			b.add(&out, "task", Task, "【转来待受理】"+name,
 				fmt.Sprintf("%s已转至 %s，理由：%s。请受理。", name, c.Handling, e.Details["reason"]),
 				ToPosts(c.Handling, grid.Accept))
+		case mediation.ActionHandedOver:
+			b.add(&out, "task", Task, "【工作交接】"+name,
+				fmt.Sprintf("%s已交接由您负责（%s），请接续办理。", name, e.Details["reason"]), ToMember(e.Details["to"]))
+		case mediation.ActionReassigned:
+			b.add(&out, "task", Task, "【转来待办】"+name,
+				fmt.Sprintf("%s已改由 %s 办理（%s），请接续办理。", name, c.Handling, e.Details["reason"]), ToPosts(c.Handling, nextAction(c)))
 		case "risk.raised":
 			b.add(&out, "alert", Alert, "【风险升级】"+name,
 				fmt.Sprintf("%s出现新风险%s，等级%s。", name, riskNote(c.Risks), gradeName(c.Grade)),
@@ -90,8 +99,9 @@ func CaseNotifications(c *mediation.Case, events []timeline.Event) []Notificatio
 // to hazard h's timeline, cause; h is the hazard as saved with them. The
 // posts that must rectify are told of an open hazard, the upper posts that
 // verify of a rectified one, whoever rectified of a failed verification,
-// the member who blew the whistle of the outcome, and the duty officers of
-// a red hazard.
+// the member who blew the whistle of the outcome, the duty officers of
+// a red hazard, a successor of a hazard handed over to them, and the posts
+// of a cell of a hazard it takes over from a retired one.
 func HazardNotifications(h *hazard.Hazard, events []timeline.Event) []Notification {
 	var out []Notification
 	for _, e := range events {
@@ -116,6 +126,12 @@ func HazardNotifications(h *hazard.Hazard, events []timeline.Event) []Notificati
 			b.add(&out, "task", Task, "【验收未通过】"+name,
 				fmt.Sprintf("%s验收未通过，请于 %s 前重新整改。", name, ShowTime(h.RectifyDue)),
 				answersFor(h.Accountable(), h.Handling, grid.Rectify))
+		case mediation.ActionHandedOver:
+			b.add(&out, "task", Task, "【工作交接】"+name,
+				fmt.Sprintf("%s已交接由您负责（%s），请按期整改。", name, e.Details["reason"]), ToMember(e.Details["to"]))
+		case mediation.ActionReassigned:
+			b.add(&out, "task", Task, "【转来待办】"+name,
+				fmt.Sprintf("%s已改由 %s 整改（%s）。", name, h.Handling, e.Details["reason"]), ToPosts(h.Handling, grid.Rectify))
 		case "verification.passed", "converted":
 			if h.Owner == "" && h.Reporter != "" && e.Actor != h.Reporter {
 				b.add(&out, "reporter", Progress, "【已办结】"+name,

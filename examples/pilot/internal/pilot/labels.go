@@ -51,6 +51,7 @@ var (
 		"escalation.submitted": "呈报上级", "escalation.approved": "上级接手", "escalation.returned": "上级退回",
 		"transferred": "分派", "transferred_out": "移交外部", "extended": "延期", "risk.raised": "风险升级",
 		"followup.recorded": "回访", "closed": "结案",
+		mediation.ActionHandedOver: "工作交接", mediation.ActionReassigned: "改由他格办理", mediation.ActionRelocated: "随网格调整",
 		"reported": "上报隐患", "rectified": "整改", "verification.passed": "验收通过", "verification.failed": "验收未通过", "converted": "转为案件",
 	}
 	departmentNames = map[string]string{"police": "公安", "justice": "司法", "grid": "网格", "mediation_committee": "民调", "partner": "N方"}
