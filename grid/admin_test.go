@@ -245,11 +245,16 @@ func TestAddAndEditMembers(t *testing.T) {
 		m    grid.Member
 		code fourplusn.Code
 	}{
-		"taken ID":         {func() grid.Member { x := m; x.ID = "gc-secretary"; return x }(), fourplusn.Conflict},
-		"ID of another":    {func() grid.Member { x := m; x.ID = "lz-secretary"; return x }(), fourplusn.Conflict},
-		"bad phone":        {func() grid.Member { x := m; x.ID = "x1"; x.Phone = "1234"; return x }(), fourplusn.Invalid},
-		"no posts":         {func() grid.Member { x := m; x.ID = "x2"; x.Posts = nil; return x }(), fourplusn.Invalid},
-		"unknown cell":     {func() grid.Member { x := m; x.ID = "x3"; x.Posts = []grid.Post{{Role: grid.Mediator, Cell: grid.RootPath("gucheng").Child("nowhere")}}; return x }(), fourplusn.NotFound},
+		"taken ID":      {func() grid.Member { x := m; x.ID = "gc-secretary"; return x }(), fourplusn.Conflict},
+		"ID of another": {func() grid.Member { x := m; x.ID = "lz-secretary"; return x }(), fourplusn.Conflict},
+		"bad phone":     {func() grid.Member { x := m; x.ID = "x1"; x.Phone = "1234"; return x }(), fourplusn.Invalid},
+		"no posts":      {func() grid.Member { x := m; x.ID = "x2"; x.Posts = nil; return x }(), fourplusn.Invalid},
+		"unknown cell": {func() grid.Member {
+			x := m
+			x.ID = "x3"
+			x.Posts = []grid.Post{{Role: grid.Mediator, Cell: grid.RootPath("gucheng").Child("nowhere")}}
+			return x
+		}(), fourplusn.NotFound},
 		"login with space": {func() grid.Member { x := m; x.ID = "马 调解"; return x }(), fourplusn.Invalid},
 	} {
 		t.Run(name, func(t *testing.T) {
