@@ -151,6 +151,31 @@ func TestCaseNotifications(t *testing.T) {
 				}},
 			},
 		},
+		{
+			name: "the first responder leaves his post: the successor is told, once",
+			run: func(t *testing.T, env *notifytest.Env) (*mediation.Case, int) {
+				c, err := env.Cases.Register(ctx, env.Demo.Member("mayuan-police").Actor(), intake("mayuan-1", mediation.ChannelPolice, 0))
+				require.NoError(t, err)
+				item := grid.WorkItem{Kind: "case", ID: string(c.ID), Accountable: "mayuan-police"}
+				require.NoError(t, env.Cases.HandOver(ctx, env.Demo.Member("gc-secretary").Actor(), grid.Handover{Item: item, To: "mayuan-aux", Reason: "岗位调整：由蒋某接手"}))
+				return c, 2
+			},
+			want: []want{{"task", notify.Task, member("mayuan-aux")}},
+			none: []string{"first-responder"},
+		},
+		{
+			name: "a retired cell's case: the cell taking over must act",
+			run: func(t *testing.T, env *notifytest.Env) (*mediation.Case, int) {
+				c, err := env.Cases.Register(ctx, env.Demo.Member("mayuan-1-head").Actor(), intake("mayuan-1", mediation.ChannelGridHead, 0))
+				require.NoError(t, err)
+				item := grid.WorkItem{Kind: "case", ID: string(c.ID)}
+				require.NoError(t, env.Cases.HandOver(ctx, env.Demo.Member("gc-secretary").Actor(), grid.Handover{Item: item, Cell: env.Demo.Path("mayuan"), Reason: "网格撤销"}))
+				return c, 2
+			},
+			want: []want{{"task", notify.Task, func(*notifytest.Env, *mediation.Case) []notify.Recipient {
+				return []notify.Recipient{notify.ToPosts(gridtest.Gucheng().Path("mayuan"), grid.Accept)}
+			}}},
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
