@@ -78,13 +78,18 @@ type env struct {
 }
 
 // open opens the accounts on e's database again, as another process
-// would, with the same clock.
+// would, with the same clock and log.
 func (e *env) open(t testing.TB) *accounts.Accounts {
+	return e.openWith(t, func(*accounts.Options) {})
+}
+
+// openWith opens the accounts as open does, with options changed by
+// change.
+func (e *env) openWith(t testing.TB, change func(o *accounts.Options)) *accounts.Accounts {
 	t.Helper()
-	a, err := accounts.Open(context.Background(), e.DB, accounts.Options{
-		Now: e.Clock.Now, Cost: bcrypt.MinCost,
-		Logger: slog.New(slog.NewTextHandler(e.Log, nil)),
-	})
+	o := accounts.Options{Now: e.Clock.Now, Cost: bcrypt.MinCost, Logger: slog.New(slog.NewTextHandler(e.Log, nil))}
+	change(&o)
+	a, err := accounts.Open(context.Background(), e.DB, o)
 	require.NoError(t, err)
 	return a
 }
