@@ -113,7 +113,7 @@ func (a *Accounts) Authenticate(ctx context.Context, token string) (member strin
 	if err != nil {
 		return "", false, fmt.Errorf("accounts: look up a token: %w", err)
 	}
-	if fromColumn(lastUsed).Add(lastUsedStep).Before(now) {
+	if !now.Before(fromColumn(lastUsed).Add(lastUsedStep)) {
 		if _, err := a.db.ExecContext(ctx, "UPDATE accounts_tokens SET last_used = ? WHERE digest = ?", column(now), d); err != nil {
 			return "", false, fmt.Errorf("accounts: record the use of a token: %w", err)
 		}
