@@ -7,16 +7,16 @@ import (
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
-	"net/url"
 	"os"
 	"path/filepath"
-	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/dialect/pgdialect"
 	"github.com/uptrace/bun/driver/pgdriver"
 	"golang.org/x/crypto/bcrypt"
 
@@ -25,55 +25,24 @@ import (
 	"github.com/fourplusn/fourplusn/adapters/bunstore"
 )
 
-// postgresEnv names the variable holding the DSN of a PostgreSQL server
-// the tests may create schemas in.
-const postgresEnv = "FOURPLUSN_TEST_POSTGRES"
-
 // start is when every test's clock starts.
 var start = time.Date(2026, 12, 1, 1, 0, 0, 0, time.UTC)
 
-// clock is a fake clock that tests move by hand.
+// clock is a fake clock that tests move by hand, from start.
 type clock struct {
-	mu  sync.Mutex
-	now time.Time
+	elapsed atomic.Int64 // since start, in nanoseconds
 }
 
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
+func (c *clock) Now() time.Time { return start.Add(time.Duration(c.elapsed.Load())) }
 
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
-
-// syncBuffer is a log that goroutines may write at once.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
+func (c *clock) Advance(d time.Duration) { c.elapsed.Add(int64(d)) }
 
 // env is one test's accounts, on a fresh database, with its clock and log.
 type env struct {
 	DB       *bun.DB
-	Store    *bunstore.DB
+	Store    *bunstore.DB // the store beside the accounts, on SQLite; nil on PostgreSQL
 	Clock    *clock
-	Log      *syncBuffer
+	Log      *bytes.Buffer // slog's handler serialises its writes
 	Accounts *accounts.Accounts
 }
 
@@ -94,26 +63,34 @@ func (e *env) openWith(t testing.TB, change func(o *accounts.Options)) *accounts
 	return a
 }
 
-// newEnv returns accounts over db, a store opened for the test.
-func newEnv(t testing.TB, store *bunstore.DB) *env {
-	e := &env{DB: store.Bun(), Store: store, Clock: &clock{now: start}, Log: &syncBuffer{}}
+// newEnv returns accounts over db, a database opened for the test.
+func newEnv(t testing.TB, db *bun.DB) *env {
+	e := &env{DB: db, Clock: &clock{}, Log: &bytes.Buffer{}}
 	e.Accounts = e.open(t)
 	return e
 }
 
-// engine makes fresh environments on one kind of database.
+// engine opens fresh environments on one kind of database.
 type engine struct {
 	name string
-	open func(t testing.TB) *bunstore.DB
+	open func(t testing.TB) *env
 }
 
-var engines = []engine{{"SQLite", openSQLite}, {"PostgreSQL", openPostgres}}
+var engines = []engine{{"SQLite", sqliteEnv}, {"PostgreSQL", postgresEnv}}
 
 // forEngines runs fn in a subtest on a fresh environment of each engine.
 func forEngines(t *testing.T, fn func(t *testing.T, e *env)) {
 	for _, en := range engines {
-		t.Run(en.name, func(t *testing.T) { fn(t, newEnv(t, en.open(t))) })
+		t.Run(en.name, func(t *testing.T) { fn(t, en.open(t)) })
 	}
+}
+
+// sqliteEnv opens the accounts on a fresh SQLite file beside a store.
+func sqliteEnv(t testing.TB) *env {
+	store := openSQLite(t)
+	e := newEnv(t, store.Bun())
+	e.Store = store
+	return e
 }
 
 // openSQLite opens a fresh SQLite file in the test's temporary directory,
@@ -126,33 +103,28 @@ func openSQLite(t testing.TB) *bunstore.DB {
 	return db
 }
 
-// openPostgres opens the server named by FOURPLUSN_TEST_POSTGRES in a
-// schema of its own, dropped when the test ends, or skips the test.
-func openPostgres(t testing.TB) *bunstore.DB {
+// postgresEnv opens the accounts on the server named by
+// FOURPLUSN_TEST_POSTGRES, in a schema of their own, dropped when the test
+// ends, or skips the test.
+func postgresEnv(t testing.TB) *env {
 	t.Helper()
-	dsn := os.Getenv(postgresEnv)
+	dsn := os.Getenv("FOURPLUSN_TEST_POSTGRES")
 	if dsn == "" {
-		t.Skipf("%s is not set: skipping the PostgreSQL run (set it to a DSN such as postgres://postgres@127.0.0.1:5432/test?sslmode=disable)", postgresEnv)
+		t.Skip("FOURPLUSN_TEST_POSTGRES is not set: skipping the PostgreSQL run (set it to a DSN such as postgres://postgres@127.0.0.1:5432/test?sslmode=disable)")
 	}
-	ctx := context.Background()
 	schema := fmt.Sprintf("fourplusn_accounts_%d", rand.Uint64())
-	admin := sql.OpenDB(pgdriver.NewConnector(pgdriver.WithDSN(dsn)))
-	_, err := admin.ExecContext(ctx, "CREATE SCHEMA "+schema)
+	// Every connection of the pool searches the schema, which the first
+	// one creates.
+	db := bun.NewDB(sql.OpenDB(pgdriver.NewConnector(pgdriver.WithDSN(dsn),
+		pgdriver.WithConnParams(map[string]any{"search_path": schema}))), pgdialect.New())
+	_, err := db.ExecContext(context.Background(), "CREATE SCHEMA "+schema)
 	require.NoError(t, err)
 	t.Cleanup(func() {
-		_, err := admin.ExecContext(ctx, "DROP SCHEMA "+schema+" CASCADE")
+		_, err := db.ExecContext(context.Background(), "DROP SCHEMA "+schema+" CASCADE")
 		assert.NoError(t, err)
-		admin.Close()
+		db.Close()
 	})
-	u, err := url.Parse(dsn)
-	require.NoError(t, err)
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	db, err := bunstore.Open(ctx, u.String())
-	require.NoError(t, err)
-	t.Cleanup(func() { db.Close() }) // runs before the schema is dropped
-	return db
+	return newEnv(t, db)
 }
 
 // issue gives member an account in the township gucheng and returns its
@@ -180,12 +152,20 @@ func TestOpen(t *testing.T) {
 			require.NoError(t, err)
 			assert.Equal(t, accounts.Result{Member: "li.ming", Township: "gucheng"}, res)
 		})
-		t.Run("its migrations are recorded apart from the store's", func(t *testing.T) {
-			var ours, theirs int
+		t.Run("its migrations are recorded apart from other packages'", func(t *testing.T) {
+			var ours int
 			require.NoError(t, e.DB.QueryRowContext(ctx, "SELECT count(*) FROM accounts_migrations").Scan(&ours))
-			require.NoError(t, e.DB.QueryRowContext(ctx, "SELECT count(*) FROM bun_migrations WHERE name IN (SELECT name FROM accounts_migrations)").Scan(&theirs))
 			assert.Equal(t, 1, ours)
+			if e.Store == nil {
+				_, err := e.DB.ExecContext(ctx, "SELECT 1 FROM bun_migrations")
+				assert.Error(t, err, "bun's default migrations table was made")
+				return
+			}
+			var theirs int
+			require.NoError(t, e.DB.QueryRowContext(ctx, "SELECT count(*) FROM bun_migrations WHERE name IN (SELECT name FROM accounts_migrations)").Scan(&theirs))
 			assert.Zero(t, theirs)
+			_, err := e.Store.Grid().Cells(ctx)
+			assert.NoError(t, err, "the store beside the accounts")
 		})
 		t.Run("a newer schema is refused", func(t *testing.T) {
 			_, err := e.DB.ExecContext(ctx, "INSERT INTO accounts_migrations (name, group_id, migrated_at) VALUES ('29991231000000_future', 9, CURRENT_TIMESTAMP)")
@@ -197,7 +177,7 @@ func TestOpen(t *testing.T) {
 		})
 	})
 	t.Run("options out of range", func(t *testing.T) {
-		db := openSQLite(t).Bun()
+		db := sqliteEnv(t).DB
 		for _, o := range []accounts.Options{
 			{Cost: bcrypt.MaxCost + 1},
 			{Cost: 1},

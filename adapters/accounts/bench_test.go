@@ -15,7 +15,7 @@ import (
 // SQLite: one op is the whole roster, in one transaction.
 func BenchmarkIssueMany(b *testing.B) {
 	ctx := context.Background()
-	a := newEnv(b, openSQLite(b)).Accounts
+	a := sqliteEnv(b).Accounts
 	const n = 10_000
 	batch := 0
 	for b.Loop() {
@@ -34,7 +34,7 @@ func BenchmarkIssueMany(b *testing.B) {
 // SQLite, among 1,000 members' tokens used within the hour.
 func BenchmarkAuthenticate(b *testing.B) {
 	ctx := context.Background()
-	a := newEnv(b, openSQLite(b)).Accounts
+	a := sqliteEnv(b).Accounts
 	var tokens []string
 	for i := range 1000 {
 		member := fmt.Sprintf("m%04d", i)
@@ -64,7 +64,7 @@ func BenchmarkAuthenticate(b *testing.B) {
 // an unknown login at bcrypt's default cost: the two should take as long.
 func BenchmarkLogin(b *testing.B) {
 	ctx := context.Background()
-	e := newEnv(b, openSQLite(b))
+	e := sqliteEnv(b)
 	a := e.openWith(b, func(o *accounts.Options) { o.Cost, o.MaxFailures = bcrypt.DefaultCost, 1<<30 })
 	withPassword(b, a, "li.ming", "正确的密码-2026年")
 	for _, login := range []string{"li.ming", "no.such.member"} {

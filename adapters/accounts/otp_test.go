@@ -186,7 +186,7 @@ func TestIssueMany(t *testing.T) {
 		})
 	})
 	t.Run("Issue names its fields", func(t *testing.T) {
-		a := newEnv(t, openSQLite(t)).Accounts
+		a := sqliteEnv(t).Accounts
 		_, err := a.Issue(ctx, "", "gucheng")
 		assert.Equal(t, "id", fourplusn.ErrorField(err))
 		_, err = a.Issue(ctx, "li.ming", "古城/一组")
