@@ -112,7 +112,7 @@ func (a *Accounts) verify(ctx context.Context, login, password, client string) (
 		passwordMatches(a.dummyHash(), password)
 		return account{}, false, errWrong
 	}
-	if until, err := a.lockedUntil(ctx, a.db, login, now); err != nil || !until.IsZero() {
+	if until, err := a.lockedUntil(ctx, login, now); err != nil || !until.IsZero() {
 		if err != nil {
 			return account{}, false, fmt.Errorf("accounts: read the lock of %s: %w", login, err)
 		}
@@ -142,9 +142,9 @@ func (a *Accounts) verify(ctx context.Context, login, password, client string) (
 
 // lockedUntil returns when login's lock ends, or the zero time when it is
 // not locked at now.
-func (a *Accounts) lockedUntil(ctx context.Context, db bun.IDB, login string, now time.Time) (time.Time, error) {
+func (a *Accounts) lockedUntil(ctx context.Context, login string, now time.Time) (time.Time, error) {
 	var until int64
-	err := db.QueryRowContext(ctx, "SELECT locked_until FROM accounts_logins WHERE login = ?", login).Scan(&until)
+	err := a.db.QueryRowContext(ctx, "SELECT locked_until FROM accounts_logins WHERE login = ?", login).Scan(&until)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		return time.Time{}, nil
@@ -214,7 +214,7 @@ func (a *Accounts) succeed(ctx context.Context, login string, now time.Time) err
 	if n, err := res.RowsAffected(); err == nil && n == 1 {
 		return nil
 	}
-	until, err := a.lockedUntil(ctx, a.db, login, now)
+	until, err := a.lockedUntil(ctx, login, now)
 	switch {
 	case err != nil:
 		return fmt.Errorf("accounts: read the lock of %s: %w", login, err)
@@ -356,7 +356,7 @@ func (a *Accounts) Account(ctx context.Context, member string) (Account, error) 
 	if err != nil {
 		return Account{}, wrap("read account", member, err)
 	}
-	until, err := a.lockedUntil(ctx, a.db, member, now)
+	until, err := a.lockedUntil(ctx, member, now)
 	if err != nil {
 		return Account{}, wrap("read the lock of", member, err)
 	}

@@ -100,12 +100,11 @@ func (a *Accounts) Issue(ctx context.Context, member, township string) (string, 
 func (a *Accounts) IssueMany(ctx context.Context, members []Member) (map[string]string, error) {
 	seen := make(map[string]int, len(members))
 	for i, m := range members {
-		field := fmt.Sprintf("members[%d]", i)
 		if err := m.validate(); err != nil {
-			return nil, fourplusn.WithField(field, err)
+			return nil, fourplusn.WithField(fmt.Sprintf("members[%d]", i), err)
 		}
 		if j, dup := seen[m.ID]; dup {
-			return nil, fourplusn.FieldError(field+".id", "member %s is listed twice, also as members[%d]", m.ID, j)
+			return nil, fourplusn.FieldError(fmt.Sprintf("members[%d].id", i), "member %s is listed twice, also as members[%d]", m.ID, j)
 		}
 		seen[m.ID] = i
 	}
