@@ -241,3 +241,30 @@ func (a *Accounts) Reset(ctx context.Context, member string) (string, error) {
 	}
 	return otp, nil
 }
+
+// Demo creates the accounts of members, as IssueMany does, each with
+// password as its chosen password, and no one-time password to change it
+// first. It is for demonstration data only, whose password everyone may
+// know: it checks none of CheckPassword's rules.
+func (a *Accounts) Demo(ctx context.Context, members []Member, password string) error {
+	if _, err := a.IssueMany(ctx, members); err != nil {
+		return err
+	}
+	hash, err := hashPassword(password, a.opts.Cost)
+	if err != nil {
+		return fmt.Errorf("accounts: hash the demo password: %w", err)
+	}
+	err = a.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		for _, m := range members {
+			if _, err := tx.ExecContext(ctx, "UPDATE accounts_members SET password_hash = ?, otp_digest = '', otp_expires = 0, changed = ? WHERE member = ?",
+				hash, column(a.now()), m.ID); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("accounts: set the demo password: %w", err)
+	}
+	return nil
+}

@@ -193,3 +193,20 @@ func TestIssueMany(t *testing.T) {
 		assert.Equal(t, "township", fourplusn.ErrorField(err))
 	})
 }
+
+// TestDemo: demonstration accounts sign in with the password everyone
+// knows, at once, with no one-time password to change first.
+func TestDemo(t *testing.T) {
+	ctx := context.Background()
+	forEngines(t, func(t *testing.T, e *env) {
+		a := e.Accounts
+		require.NoError(t, a.Demo(ctx, []accounts.Member{{ID: "gc-duty-1", Township: "gucheng"}, {ID: "gc-secretary", Township: "gucheng"}}, "gucheng2023"))
+		res, err := a.Login(ctx, "gc-duty-1", "gucheng2023", "127.0.0.1")
+		require.NoError(t, err)
+		assert.False(t, res.MustChange)
+		_, err = a.CreateSession(ctx, "gc-secretary")
+		assert.NoError(t, err)
+		_, err = a.Login(ctx, "gc-duty-1", "gucheng2024", "127.0.0.1")
+		assert.ErrorIs(t, err, fourplusn.Unauthorized)
+	})
+}
