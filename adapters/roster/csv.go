@@ -20,8 +20,12 @@ func readCSV(data []byte) ([len(tables)][]row, error) {
 	if bytes.IndexByte(data, 0) >= 0 {
 		return rows, fileProblem("文件既不是 Excel 工作簿（.xlsx），也不是 CSV 文本文件")
 	}
-	text, ok := bytes.CutPrefix(data, utf8BOM)
-	if !ok && !utf8.Valid(text) {
+	text, bom := bytes.CutPrefix(data, utf8BOM)
+	switch {
+	case utf8.Valid(text):
+	case bom:
+		return rows, fileProblem("文件标明是 UTF-8 编码，其中却有不是 UTF-8 的文字：请重新保存为 UTF-8 或 GBK 编码的 CSV 文件")
+	default:
 		var err error
 		if text, err = simplifiedchinese.GB18030.NewDecoder().Bytes(text); err != nil {
 			return rows, fileProblem("文件的文字编码无法识别：请保存为 UTF-8 或 GBK 编码的 CSV 文件")

@@ -6,6 +6,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/fourplusn/fourplusn"
 	"github.com/fourplusn/fourplusn/grid"
@@ -67,6 +68,9 @@ func read(r io.Reader, titles grid.Titles) (grid.Roster, *grid.Tree, []grid.Memb
 		return grid.Roster{}, nil, nil, err
 	}
 	p := &parse{titles: titles}
+	for i, t := range tables {
+		p.scan(t, rows[i])
+	}
 	p.readCells(rows[0])
 	p.readMembers(rows[1])
 	tree, members, found := p.roster.Resolve(titles)
@@ -131,6 +135,19 @@ type rowsOf struct {
 
 func (p *parse) problem(t *table, row, col int, format string, args ...any) {
 	p.problems = append(p.problems, Problem{Sheet: t.name, Row: row, Column: letter(col), Message: fmt.Sprintf(format, args...)})
+}
+
+// scan finds the values of t that hold a control character (a line break
+// typed into a cell, a stray byte of a CSV file) or a noncharacter: a
+// workbook cannot keep them, so such a roster could not be written back.
+func (p *parse) scan(t *table, rows []row) {
+	for _, r := range rows {
+		for col := range t.headings {
+			if strings.IndexFunc(r.cell(col), func(c rune) bool { return unicode.IsControl(c) || c == 0xFFFE || c == 0xFFFF }) >= 0 {
+				p.problem(t, r.n, col, "%s中有换行、制表符等不可见的控制字符，请删去", t.headings[col])
+			}
+		}
+	}
 }
 
 func (p *parse) readCells(rows []row) {

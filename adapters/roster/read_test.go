@@ -142,6 +142,17 @@ func TestReadReportsEveryProblem(t *testing.T) {
 			},
 		},
 		{
+			name: "control characters, which a workbook cannot keep",
+			edit: func(f *file) {
+				f.cells[2][1] = "东\t片区"
+				f.members[1][1] = "郭\r\n某"
+			},
+			want: []roster.Problem{
+				{Sheet: cellSheet, Row: 3, Column: "B", Message: "网格名称中有换行、制表符等不可见的控制字符，请删去"},
+				{Sheet: memberSheet, Row: 2, Column: "B", Message: "姓名中有换行、制表符等不可见的控制字符，请删去"},
+			},
+		},
+		{
 			name: "every problem at once",
 			edit: func(f *file) {
 				f.cells[2][0] = "gc east"
@@ -265,6 +276,7 @@ func TestReadRefusesFilesThatAreNoRoster(t *testing.T) {
 		{"a zip of something else", other.Bytes(), "文件是压缩包，但不是 Excel 工作簿（.xlsx）"},
 		{"a damaged zip", []byte("PK\x03\x04 no more"), "文件已损坏，无法作为 Excel 工作簿（.xlsx）读取"},
 		{"an old .xls workbook", append([]byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}, make([]byte, 512)...), "这是旧版 .xls 或加密的工作簿，无法读取：请在 Excel 中另存为不加密的 .xlsx 工作簿"},
+		{"UTF-8 by its mark, but not in its text", []byte("\xEF\xBB\xBF网格编号,\xe7"), "文件标明是 UTF-8 编码，其中却有不是 UTF-8 的文字：请重新保存为 UTF-8 或 GBK 编码的 CSV 文件"},
 		{"a binary file", []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"), "文件既不是 Excel 工作簿（.xlsx），也不是 CSV 文本文件"},
 	}
 	for _, tc := range tests {
