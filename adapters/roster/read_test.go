@@ -142,6 +142,31 @@ func TestReadReportsEveryProblem(t *testing.T) {
 			},
 		},
 		{
+			name: "required values, a long name, a bad account, a township with a parent",
+			edit: func(f *file) {
+				f.cells[1][3] = "gc-east"
+				f.cells[2][1] = strings.Repeat("长", 101)
+				f.cells[3][2] = ""
+				f.members[1][0] = "郭某"
+				f.members[2][5] = ""
+				f.members[4][6] = ""
+			},
+			want: []roster.Problem{
+				{Sheet: cellSheet, Row: 2, Column: "D", Message: "第 1 级网格（办事处）没有上级网格，“gc-east”应留空"},
+				{Sheet: cellSheet, Row: 3, Column: "B", Message: "网格名称最长 100 个字，这里有 101 个"},
+				{Sheet: cellSheet, Row: 4, Column: "C", Message: "层级不能为空"},
+				{Sheet: memberSheet, Row: 2, Column: "A", Message: "账号只能由英文字母、数字和 - _ . @ 组成，最长 64 个字符，“郭某”不是"},
+				{Sheet: memberSheet, Row: 3, Column: "F", Message: "岗位不能为空"},
+				{Sheet: memberSheet, Row: 5, Column: "G", Message: "岗位所在网格编号不能为空"},
+			},
+		},
+		{
+			name:    "a post listed twice",
+			edit:    func(f *file) { f.members = append(f.members, f.members[2]) },
+			want:    []roster.Problem{{Sheet: memberSheet, Row: 6, Column: "F", Message: "岗位“社区民警”在网格“mayuan”重复，第 3 行已有"}},
+			wantCSV: []roster.Problem{{Sheet: memberSheet, Row: 11, Column: "F", Message: "岗位“社区民警”在网格“mayuan”重复，第 8 行已有"}},
+		},
+		{
 			name: "control characters, which a workbook cannot keep",
 			edit: func(f *file) {
 				f.cells[2][1] = "东\t片区"
