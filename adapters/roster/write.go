@@ -184,7 +184,9 @@ func (b *book) dropList(t *table, col int, items []string, prompt string) {
 func (b *book) guide(titles grid.Titles) {
 	lines := []string{
 		"花名册填写说明",
-		"本工作簿有三张工作表：“网格”“人员”和本说明。各表第一行是表头，请勿改动；示例行可以改写或删除，空行会被忽略。表头右侧可以加列，读入时不看。",
+		"本工作簿有三张工作表：“网格”“人员”和本说明。",
+		"各表第一行是表头，请勿改动；示例行可以改写或删除，空行会被忽略。",
+		"表头右侧可以另加列，读入时不看。",
 		"",
 		"一、网格表：每个网格一行，本" + titles[0] + "自己也是一行。",
 		"网格编号：必填，由英文字母、数字和 - _ . 组成，最长 64 个字符，全县不重复，例如 gucheng、mayuan-1。",
@@ -193,7 +195,8 @@ func (b *book) guide(titles grid.Titles) {
 		"上级网格编号：第 1 级留空；其他网格填上一级网格的编号，层级须正好比上级低一级。",
 		"一份花名册有且只有一个第 1 级网格，即本" + titles[0] + "。",
 		"",
-		"二、人员表：每个岗位一行。一人有几个岗位就写几行，账号相同，姓名、手机号、部门、所属单位各行相同（后面几行也可以留空）。",
+		"二、人员表：每个岗位一行。",
+		"一人有几个岗位就写几行，账号相同，姓名、手机号、部门、所属单位各行相同（后面几行也可以留空）。",
 		"账号：必填，登录用，由英文字母、数字和 - _ . @ 组成，最长 64 个字符。",
 		"姓名：必填，最长 100 个字。",
 		"手机号：必填，11 位手机号码。",
@@ -202,15 +205,20 @@ func (b *book) guide(titles grid.Titles) {
 		"岗位：" + strings.Join(roleTitles(), "、") + " 之一。",
 		"岗位所在网格编号：须是网格表中的网格；只能在本" + titles[0] + "任职。",
 		"",
-		"三、读入时一次列出全部问题，注明工作表、行号和列号；有任何问题，整份花名册都不读入，改正后重新上传即可。",
-		"也可以上传 CSV 文件（UTF-8 或 GBK 编码）：先写网格表，从“网格编号”开头的表头行起；再写人员表，从“账号”开头的表头行起。",
+		"三、读入时一次列出全部问题，注明工作表、行号和列号。",
+		"有任何问题，整份花名册都不读入，改正后重新上传即可。",
+		"",
+		"四、也可以上传 CSV 文件（UTF-8 或 GBK 编码），两张表上下相接：",
+		"先写网格表，从“" + cellTable.headings[0] + "”开头的表头行起；再写人员表，从“" + memberTable.headings[0] + "”开头的表头行起。",
 	}
 	f := b.f
 	_, err := f.NewSheet(guideSheet)
 	b.do(err)
+	widest := 0
 	for i, line := range lines {
 		b.do(f.SetCellStr(guideSheet, fmt.Sprintf("A%d", i+1), line))
+		widest = max(widest, displayWidth(line))
 	}
-	b.do(f.SetColWidth(guideSheet, "A", "A", 120))
+	b.do(f.SetColWidth(guideSheet, "A", "A", float64(widest+2)))
 	b.do(f.SetCellStyle(guideSheet, "A1", "A1", b.style(&excelize.Style{Font: &excelize.Font{Bold: true, Size: 14}})))
 }
