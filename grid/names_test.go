@@ -10,31 +10,34 @@ import (
 	"github.com/fourplusn/fourplusn/grid"
 )
 
-func TestTitles(t *testing.T) {
-	seen := map[string]bool{}
-	for _, r := range grid.Roles() {
-		title := r.Title()
-		require.NotEmpty(t, title, "role %s has a title", r)
+// checkTitles checks that each of values has a title of its own, and that
+// parse reads it back from its title and from its stable name.
+func checkTitles[T interface {
+	comparable
+	String() string
+	Title() string
+}](t *testing.T, values []T, parse func(string) (T, error), seen map[string]bool) {
+	t.Helper()
+	for _, v := range values {
+		title := v.Title()
+		require.NotEmpty(t, title, "%s has a title", v)
 		assert.False(t, seen[title], "title %s is used twice", title)
 		seen[title] = true
-		for _, s := range []string{title, r.String()} {
-			got, err := grid.ParseRoleTitle(s)
+		for _, s := range []string{title, v.String()} {
+			got, err := parse(s)
 			require.NoError(t, err, s)
-			assert.Equal(t, r, got, s)
+			assert.Equal(t, v, got, s)
 		}
 	}
+}
+
+func TestTitles(t *testing.T) {
+	seen := map[string]bool{}
+	checkTitles(t, grid.Roles(), grid.ParseRoleTitle, seen)
+	checkTitles(t, grid.Departments(), grid.ParseDepartmentTitle, seen)
 	assert.Len(t, grid.Departments(), 5)
 	for _, d := range grid.Departments() {
-		require.True(t, d.Valid())
-		title := d.Title()
-		require.NotEmpty(t, title, "department %s has a title", d)
-		assert.False(t, seen[title], "title %s is used twice", title)
-		seen[title] = true
-		for _, s := range []string{title, d.String()} {
-			got, err := grid.ParseDepartmentTitle(s)
-			require.NoError(t, err, s)
-			assert.Equal(t, d, got, s)
-		}
+		assert.True(t, d.Valid())
 	}
 	assert.Equal(t, "网格长", grid.GridHead.Title())
 	assert.Equal(t, "N方成员", grid.Partner.Title())

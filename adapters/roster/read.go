@@ -301,12 +301,17 @@ func (p *parse) place(found []grid.Problem) {
 	}
 }
 
+// tableOf returns the table that holds a list of a roster.
+func tableOf(sheet grid.Sheet) *table {
+	if sheet == grid.CellSheet {
+		return &cellTable
+	}
+	return &memberTable
+}
+
 // where places a problem of the roster in the file.
 func (p *parse) where(gp grid.Problem) Problem {
-	t := &memberTable
-	if gp.Sheet == grid.CellSheet {
-		t = &cellTable
-	}
+	t := tableOf(gp.Sheet)
 	q := Problem{Sheet: t.name}
 	if gp.Index < 0 {
 		return q
@@ -338,10 +343,7 @@ func (p *parse) rowOf(sheet grid.Sheet, index string) int {
 
 // say words a problem of the roster in Chinese.
 func (p *parse) say(gp grid.Problem) string {
-	t := &memberTable
-	if gp.Sheet == grid.CellSheet {
-		t = &cellTable
-	}
+	t := tableOf(gp.Sheet)
 	label := ""
 	if col := t.column(gp.Field); col >= 0 {
 		label = t.headings[col]
