@@ -12,7 +12,7 @@ import (
 // Problem is one thing wrong with a roster file, placed where a person finds
 // it in the spreadsheet.
 type Problem struct {
-	Sheet   string // 网格 or 人员; "" for the file as a whole
+	Sheet   string // 网格 or 人员; "" for the file as a whole, or a line of a CSV file outside both tables
 	Row     int    // from 1, as the spreadsheet shows it (a CSV file's line); 0 for the sheet as a whole
 	Column  string // the column's letter; "" for the row as a whole
 	Message string // in Chinese, for the person who keeps the roster
