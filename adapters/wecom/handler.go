@@ -43,9 +43,9 @@ type Handler struct {
 	Places  Places
 	Channel mediation.Channel
 	// Actor returns the member a message from sender is registered by,
-	// who becomes the case's first responder. New sets it to the one
-	// intake member for every sender; a deployment that knows its members'
-	// WeCom user IDs may map them instead.
+	// who becomes the case's first responder: one intake member for every
+	// sender, such as the watch's duty officer, or, in a deployment that
+	// knows its members' WeCom user IDs, the sender's own.
 	Actor func(ctx context.Context, sender string) (grid.Actor, error)
 	// Now returns the current time; tests replace it with a fake clock.
 	Now func() time.Time
@@ -53,10 +53,10 @@ type Handler struct {
 }
 
 // New returns a Handler for cfg that stores every message in inbox,
-// registers cases through cases as intake (a member whose post may
-// register, such as a duty officer), and finds places through places.
-// Returns Invalid, naming the setting, for a bad token, key or channel.
-func New(cfg Config, inbox Inbox, cases Registrar, places Places, intake grid.Actor) (*Handler, error) {
+// registers cases through cases as the member actor names for the message's
+// sender (see Handler.Actor), and finds places through places. Returns
+// Invalid, naming the setting, for a bad token, key or channel.
+func New(cfg Config, inbox Inbox, cases Registrar, places Places, actor func(ctx context.Context, sender string) (grid.Actor, error)) (*Handler, error) {
 	c, err := NewCrypto(cfg.Token, cfg.EncodingAESKey, cfg.CorpID)
 	if err != nil {
 		return nil, err
@@ -69,14 +69,19 @@ func New(cfg Config, inbox Inbox, cases Registrar, places Places, intake grid.Ac
 	default:
 		return nil, fourplusn.FieldError("channel", "a WeCom callback takes WeCom or WeChat messages, not %s", ch)
 	}
-	if intake.Kind != grid.Staff {
+	if actor == nil {
 		return nil, fourplusn.FieldError("intake", "messages are registered by a member")
 	}
 	return &Handler{
-		Crypto: c, Inbox: inbox, Cases: cases, Places: places, Channel: ch,
-		Actor: func(context.Context, string) (grid.Actor, error) { return intake, nil },
-		Now:   time.Now, Log: slog.Default(),
+		Crypto: c, Inbox: inbox, Cases: cases, Places: places, Channel: ch, Actor: actor,
+		Now: time.Now, Log: slog.Default(),
 	}, nil
+}
+
+// Member returns the Handler.Actor of a deployment whose every message
+// is registered by one member, such as the watch's duty officer.
+func Member(intake grid.Actor) func(context.Context, string) (grid.Actor, error) {
+	return func(context.Context, string) (grid.Actor, error) { return intake, nil }
 }
 
 // maxBody bounds a callback's body: WeCom's messages are a few kilobytes.

@@ -101,7 +101,7 @@ type setup struct {
 
 func newSetup(t *testing.T, env *notifytest.Env) setup {
 	h, err := wecom.New(wecom.Config{Token: token, EncodingAESKey: aesKey, CorpID: corpID},
-		env.Inbox, env.Cases, wecom.TreePlaces{Tree: func() *grid.Tree { return env.Demo.Tree }}, env.Demo.Member("gc-duty-1").Actor())
+		env.Inbox, env.Cases, wecom.TreePlaces{Tree: func() *grid.Tree { return env.Demo.Tree }}, wecom.Member(env.Demo.Member("gc-duty-1").Actor()))
 	require.NoError(t, err)
 	h.Now, h.Log = env.Clock.Now, slog.New(slog.DiscardHandler)
 	srv := httptest.NewServer(h)
@@ -222,7 +222,7 @@ func TestRefused(t *testing.T) {
 func TestVerifyURL(t *testing.T) {
 	env := notifytest.Engines()[0].New(t)
 	h, err := wecom.New(wecom.Config{Token: "hJqcu3uJ9Tn2gXPmxx2w9kkCkCE2EPYo", EncodingAESKey: "6qkdMrq68nTKduznJYO1A37W2oEgpkMUvkttRToqhUt", CorpID: "ww1436e0e65a779aee"},
-		env.Inbox, env.Cases, wecom.TreePlaces{Tree: func() *grid.Tree { return env.Demo.Tree }}, env.Demo.Member("gc-duty-1").Actor())
+		env.Inbox, env.Cases, wecom.TreePlaces{Tree: func() *grid.Tree { return env.Demo.Tree }}, wecom.Member(env.Demo.Member("gc-duty-1").Actor()))
 	require.NoError(t, err)
 	srv := httptest.NewServer(h)
 	defer srv.Close()

@@ -68,12 +68,9 @@ func (w watch) start(ctx context.Context, app *pilot.App, logger *slog.Logger) (
 
 // callback returns the WeCom callback handler. Cases that arrive through
 // it are registered by the township's first duty officer, who becomes
-// their first responder, as for a call to the duty phone.
+// their first responder, as for a call to the duty phone: the one on the
+// grid as it stands when the message arrives.
 func (w watch) callback(app *pilot.App) (http.Handler, error) {
-	intake, ok := app.Intake()
-	if !ok {
-		return nil, errors.New("the WeCom callback needs a duty officer to register what arrives, and the grid has none")
-	}
 	cfg := w.wecom
 	switch w.wecomChannel {
 	case "", "wecom":
@@ -83,5 +80,13 @@ func (w watch) callback(app *pilot.App) (http.Handler, error) {
 	default:
 		return nil, fmt.Errorf("-wecom-channel: %q is neither wecom nor wechat", w.wecomChannel)
 	}
-	return wecom.New(cfg, app.DB.ChannelMessages(), app.Cases, wecom.TreePlaces{Tree: func() *grid.Tree { return app.Grid.Directory().Tree() }}, intake.Actor())
+	intake := func(context.Context, string) (grid.Actor, error) {
+		m, ok := app.Intake()
+		if !ok {
+			return grid.Actor{}, errors.New("the grid has no duty officer to register what arrives")
+		}
+		return m.Actor(), nil
+	}
+	places := wecom.TreePlaces{Tree: func() *grid.Tree { return app.Grid.Directory().Tree() }}
+	return wecom.New(cfg, app.DB.ChannelMessages(), app.Cases, places, intake)
 }

@@ -1,13 +1,15 @@
 // Command pilot is fourplusn's pilot server: a township runs it as is.
-// It keeps everything in one SQLite file (or a PostgreSQL database), loads
-// the demo township of Gucheng on its first start, and serves web pages in
+// It keeps everything in one SQLite file (or a PostgreSQL database). On
+// its first start it is set up with the township's roster — on the setup
+// page, with the one-time code it prints, or with "pilot init" — or, with
+// -demo, loads the demo township of Gucheng. It serves web pages in
 // Chinese — online applications and progress lookups for residents; the
-// duty console, cases, hazards and the dashboard for staff — beside the
-// JSON API under /api/v1.
+// duty console, cases, hazards, the dashboard and the grid's
+// administration for staff — beside the JSON API under /api/v1.
 //
 // Usage:
 //
-//	pilot [flags] [serve|seed|verify|token MEMBER]
+//	pilot [flags] [command]
 //
 // Run "pilot -h" for the flags and the environment variables.
 package main
@@ -41,6 +43,7 @@ func main() {
 type config struct {
 	addr     string
 	dsn      string
+	demo     bool
 	logLevel slog.Level
 	watch    watch
 }
@@ -51,11 +54,29 @@ Usage:
   pilot [flags] [command]
 
 Commands:
-  serve          serve the web pages and the API (the default); on the first
-                 start the demo township is loaded
+  serve          serve the web pages and the API (the default); on a first
+                 start, print the one-time code of the setup page (/setup),
+                 or with -demo load the demo township
+  init -roster FILE [-passwords FILE]
+                 set the township up from its roster (.xlsx or .csv) and
+                 write every member's one-time password to a file only its
+                 owner may read (default: one-time-passwords.csv)
+  roster-template FILE.xlsx
+                 write the empty roster a township fills in
   seed           load the demo township now, if it was never loaded
-  verify         check the hash chain of every case's and hazard's timeline
-  token MEMBER   issue an API bearer token for member MEMBER (e.g. gc-duty-1)
+  verify         check the hash chain of every case's, hazard's and
+                 township's administration log
+  password MEMBER
+                 give member MEMBER a new one-time password (their
+                 sessions and tokens end)
+  token [-label TEXT] [-ttl DURATION] MEMBER
+                 issue an API bearer token for member MEMBER (e.g.
+                 gc-duty-1), valid for -ttl (default 90 days: 2160h)
+  tokens list [MEMBER]
+                 list the tokens that have not expired, of MEMBER or of
+                 every township
+  tokens revoke ID
+                 revoke the token ID that tokens list shows
 
 Secrets are read from the environment only:
   PILOT_WEBHOOK_SECRET   the HMAC-SHA256 key of -webhook-url
@@ -72,6 +93,7 @@ func parseFlags(args []string, stderr io.Writer) (config, []string, error) {
 	cfg := config{}
 	fs.StringVar(&cfg.addr, "addr", env("PILOT_ADDR", ":8080"), "`address` to listen on (PILOT_ADDR)")
 	fs.StringVar(&cfg.dsn, "db", env("PILOT_DB", "pilot.db"), "the database: a SQLite file `path`, created if missing, or a postgres:// DSN (PILOT_DB)")
+	fs.BoolVar(&cfg.demo, "demo", env("PILOT_DEMO", "") == "1" || env("PILOT_DEMO", "") == "true", "load the demo township of Gucheng on the first start, with demo accounts whose password the login page shows (PILOT_DEMO=1)")
 	level := fs.String("log-level", env("PILOT_LOG_LEVEL", "info"), "log `level`: debug, info, warn or error (PILOT_LOG_LEVEL)")
 	w := &cfg.watch
 	fs.BoolVar(&w.deadlines, "deadlines", env("PILOT_DEADLINES", "true") == "true", "run the deadline runner: reminders, automatic escalation, duty alerts (PILOT_DEADLINES)")
@@ -118,24 +140,26 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(rest) > 0 {
 		cmd, rest = rest[0], rest[1:]
 	}
-	switch cmd {
-	case "serve", "seed", "verify":
-		if len(rest) > 0 {
-			return fmt.Errorf("%s takes no arguments", cmd)
-		}
-	case "token":
-		if len(rest) != 1 {
-			return errors.New("token takes one argument: the member's ID, e.g. gc-duty-1")
-		}
-	default:
+	c, ok := commands[cmd]
+	if !ok {
 		return fmt.Errorf("unknown command %q; run pilot -h", cmd)
+	}
+	cmdArgs, err := c.parse(rest, stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("%s: %w", cmd, err)
 	}
 	// Signals cancel ctx: serve then shuts down gracefully, and the other
 	// commands stop at their next database call.
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	start := time.Now()
-	app, seeded, err := pilot.Open(ctx, cfg.dsn, logger)
+	if c.offline != nil {
+		return c.offline(cmdArgs, stdout)
+	}
+	app, seeded, err := pilot.Open(ctx, cfg.dsn, logger, pilot.Options{Demo: cfg.demo || cmd == "seed"})
 	if err != nil {
 		return err
 	}
@@ -143,40 +167,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if seeded {
 		logger.Info("loaded the demo township", "db", cfg.dsn)
 	}
-	switch cmd {
-	case "seed":
-		if seeded {
-			fmt.Fprintln(stdout, "the demo township is loaded")
-		} else {
-			fmt.Fprintln(stdout, "the demo township was loaded before; nothing done")
-		}
-		return nil
-	case "verify":
-		return verify(ctx, app, stdout)
-	case "token":
-		tok, err := app.IssueToken(ctx, rest[0])
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(stdout, "%s\n\nuse it as: Authorization: Bearer <token>; it is shown only this once\n", tok)
-		return nil
+	if cmd == "serve" {
+		return serve(ctx, cfg, app, logger, stdout, start)
 	}
-	return serve(ctx, cfg, app, logger, stdout, start)
-}
-
-func verify(ctx context.Context, app *pilot.App, stdout io.Writer) error {
-	checked, broken, err := app.VerifyAll(ctx)
-	if err != nil {
-		return err
-	}
-	for _, b := range broken {
-		fmt.Fprintf(stdout, "BROKEN %s %s: %v\n", b.Kind, b.ID, b.Err)
-	}
-	fmt.Fprintf(stdout, "checked %d timelines: %d intact, %d broken\n", checked, checked-len(broken), len(broken))
-	if len(broken) > 0 {
-		return fmt.Errorf("%d timelines are broken", len(broken))
-	}
-	return nil
+	return c.run(ctx, app, cmdArgs, stdout)
 }
 
 // shutdownGrace is how long requests in flight may take to finish after a
@@ -218,7 +212,7 @@ func serve(ctx context.Context, cfg config, app *pilot.App, logger *slog.Logger,
 		hs.Handler = mux
 	}
 
-	printBanner(stdout, ln.Addr(), time.Since(start))
+	printBanner(stdout, app, ln.Addr(), time.Since(start))
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	select {
@@ -240,8 +234,9 @@ func serve(ctx context.Context, cfg config, app *pilot.App, logger *slog.Logger,
 }
 
 // printBanner tells whoever started the pilot where to point a browser and
-// how to sign in.
-func printBanner(w io.Writer, addr net.Addr, took time.Duration) {
+// how to sign in: with the one-time setup code on a first start, with the
+// demo accounts when the demo township is loaded.
+func printBanner(w io.Writer, app *pilot.App, addr net.Addr, took time.Duration) {
 	host, port, _ := net.SplitHostPort(addr.String())
 	if host == "" || host == "::" || host == "0.0.0.0" {
 		host = "localhost"
@@ -249,10 +244,16 @@ func printBanner(w io.Writer, addr net.Addr, took time.Duration) {
 	if strings.Contains(host, ":") {
 		host = "[" + host + "]"
 	}
-	fmt.Fprintf(w, "古城“4+N”试点已启动（%.0f ms）：http://%s:%s/\n", float64(took.Microseconds())/1000, host, port)
-	fmt.Fprintf(w, "演示账号（密码均为 %s）：\n", pilot.DemoPassword)
-	for _, l := range pilot.DemoLogins {
-		fmt.Fprintf(w, "  %-14s %s\n", l.ID, l.What)
+	url := "http://" + host + ":" + port + "/"
+	fmt.Fprintf(w, "“4+N”试点已启动（%.0f ms）：%s\n", float64(took.Microseconds())/1000, url)
+	if code, ok := app.SetupCode(); ok {
+		fmt.Fprintf(w, "尚未设置：请在浏览器打开 %ssetup，输入一次性设置码：%s\n", url, code)
+		fmt.Fprintln(w, "（导入本办事处的花名册，或载入演示数据；也可用 pilot init -roster 花名册.xlsx 导入。）")
+	} else if app.Demo() {
+		fmt.Fprintf(w, "演示账号（密码均为 %s，仅供试用）：\n", pilot.DemoPassword)
+		for _, l := range pilot.DemoLogins {
+			fmt.Fprintf(w, "  %-14s %s\n", l.ID, l.What)
+		}
 	}
 	fmt.Fprintln(w, "JSON API: /api/v1 (OpenAPI: /api/v1/openapi.json); health: /healthz. Ctrl-C stops it.")
 }

@@ -120,13 +120,13 @@ func runCmd(t *testing.T, bin, dir string, args ...string) string {
 var checked = regexp.MustCompile(`checked (\d+) timelines: (\d+) intact, 0 broken`)
 
 // TestFirstStart starts the pilot on an empty directory as the README
-// says, with no flags but the address: it creates pilot.db there, loads
-// the demo township, and serves /healthz and the home page. A second start
+// says, with -demo and the address: it creates pilot.db there, loads the
+// demo township, and serves /healthz and the home page. A second start
 // finds the data and loads nothing again.
 func TestFirstStart(t *testing.T) {
 	bin := buildPilot(t)
 	dir := t.TempDir()
-	p := start(t, bin, dir)
+	p := start(t, bin, dir, "-demo")
 	c := &http.Client{Timeout: 10 * time.Second}
 	status, body := get(t, c, p.url+"healthz")
 	assert.Equal(t, http.StatusOK, status)
@@ -141,7 +141,7 @@ func TestFirstStart(t *testing.T) {
 	require.NotNil(t, first, "verify reports every timeline intact")
 	require.NotEqual(t, "0", first[1], "the demo data is there")
 
-	p = start(t, bin, dir)
+	p = start(t, bin, dir, "-demo")
 	status, _ = get(t, c, p.url+"healthz")
 	assert.Equal(t, http.StatusOK, status)
 	p.stop(t)
@@ -181,7 +181,7 @@ var csrfRe = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
 func TestSIGTERMKeepsAcknowledgedWrites(t *testing.T) {
 	bin := buildPilot(t)
 	dir := t.TempDir()
-	p := start(t, bin, dir)
+	p := start(t, bin, dir, "-demo")
 	jar, err := cookiejar.New(nil)
 	require.NoError(t, err)
 	c := &http.Client{Timeout: 30 * time.Second, Jar: jar}

@@ -42,7 +42,7 @@ func TestWatch(t *testing.T) {
 	t.Setenv("PILOT_WECOM_CORP_ID", corpID)
 	t.Setenv("PILOT_WEBHOOK_URL", hook.URL)
 	t.Setenv("PILOT_WEBHOOK_SECRET", "hook-secret")
-	p := start(t, bin, t.TempDir())
+	p := start(t, bin, t.TempDir(), "-demo")
 	defer p.stop(t)
 
 	c, err := wecom.NewCrypto(token, aesKey, corpID)

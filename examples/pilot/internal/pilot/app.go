@@ -1,6 +1,7 @@
 // Package pilot is the pilot server's program: it opens the database,
-// wires the domain services, loads the demo township on first start, and
-// serves the web pages in Chinese beside the JSON API.
+// wires the domain services, sets a township up on first start — from its
+// roster, or the demo township — and serves the web pages in Chinese beside
+// the JSON API.
 package pilot
 
 import (
@@ -8,8 +9,10 @@ import (
 	"fmt"
 	"log/slog"
 	"slices"
+	"sync"
 	"time"
 
+	"github.com/fourplusn/fourplusn/adapters/accounts"
 	"github.com/fourplusn/fourplusn/adapters/bunstore"
 	"github.com/fourplusn/fourplusn/grid"
 	"github.com/fourplusn/fourplusn/hazard"
@@ -20,9 +23,10 @@ import (
 // App is an open pilot: the database, the grid loaded from it, and the
 // services every page and API route goes through.
 type App struct {
-	DB      *bunstore.DB
-	Grid    *grid.Service // the grid as it stands, and its administration
-	Policy  *grid.Policy
+	DB       *bunstore.DB
+	Grid     *grid.Service // the grid as it stands, and its administration
+	Accounts *accounts.Accounts
+	Policy   *grid.Policy
 	Cases   *mediation.Service
 	Hazards *hazard.Service
 	Stats   *stats.Service
@@ -30,12 +34,29 @@ type App struct {
 	// Now is the clock of the pages (waiting times, overdue marks); the
 	// services keep their own, which is the same by default.
 	Now func() time.Time
+
+	setupMu sync.Mutex
+	setup   *setup // the first start's setup, while no township is set up
+	demo    bool   // the demo township is loaded
 }
 
-// Open opens the database dsn names, creates the pilot's own tables, seeds
-// the demo township if the database has never been seeded, and loads the
-// grid. seeded reports whether this call seeded it.
-func Open(ctx context.Context, dsn string, logger *slog.Logger) (app *App, seeded bool, err error) {
+// Options are how the pilot starts.
+type Options struct {
+	// Demo loads the demo township of Gucheng on the first start, with
+	// accounts whose password the login page shows. Without it, a first
+	// start loads nothing and waits to be set up.
+	Demo bool
+	// PasswordCost is bcrypt's cost for the passwords members choose;
+	// zero is bcrypt's default. Tests lower it.
+	PasswordCost int
+}
+
+// Open opens the database dsn names, creates the pilot's own tables, and
+// loads the grid. With opts.Demo it seeds the demo township if the
+// database has never been seeded; seeded reports whether this call did.
+// A database with no township yet is to be set up: NeedsSetup says so,
+// and SetupCode gives the one-time code the setup page asks for.
+func Open(ctx context.Context, dsn string, logger *slog.Logger, opts Options) (app *App, seeded bool, err error) {
 	db, err := bunstore.Open(ctx, dsn)
 	if err != nil {
 		return nil, false, fmt.Errorf("open database: %w", err)
@@ -48,25 +69,33 @@ func Open(ctx context.Context, dsn string, logger *slog.Logger) (app *App, seede
 	if err := createTables(ctx, db.Bun()); err != nil {
 		return nil, false, err
 	}
-	seeded, err = seedOnce(ctx, db, logger)
+	app = &App{DB: db, Policy: grid.DefaultPolicy(), Logger: logger, Now: time.Now}
+	if app.Accounts, err = accounts.Open(ctx, db.Bun(), accounts.Options{Logger: logger, Cost: opts.PasswordCost}); err != nil {
+		return nil, false, fmt.Errorf("open the accounts: %w", err)
+	}
+	if opts.Demo {
+		if seeded, err = seedOnce(ctx, db, app.Accounts, logger); err != nil {
+			return nil, false, err
+		}
+	}
+	if err := app.services(ctx); err != nil {
+		return nil, false, err
+	}
+	if app.NeedsSetup() {
+		if app.setup, err = newSetup(); err != nil {
+			return nil, false, err
+		}
+	}
+	mark, err := setting(ctx, db.Bun(), seedKey)
 	if err != nil {
 		return nil, false, err
 	}
-	app, err = wire(ctx, db, logger)
-	if err != nil {
-		return nil, false, err
-	}
+	app.demo = mark == seedDone
 	return app, seeded, nil
 }
 
-// wire loads the grid from db and builds the services on it.
-func wire(ctx context.Context, db *bunstore.DB, logger *slog.Logger) (*App, error) {
-	app := &App{DB: db, Policy: grid.DefaultPolicy(), Logger: logger, Now: time.Now}
-	if err := app.services(ctx); err != nil {
-		return nil, err
-	}
-	return app, nil
-}
+// NeedsSetup reports whether no township is set up yet.
+func (a *App) NeedsSetup() bool { return len(a.Grid.Directory().Townships()) == 0 }
 
 // services builds the domain services on the app's database.
 func (a *App) services(ctx context.Context) error {
@@ -85,6 +114,7 @@ func (a *App) services(ctx context.Context) error {
 		return fmt.Errorf("hazard service: %w", err)
 	}
 	a.Cases, a.Hazards = cases, hazards
+	gs.Work = []grid.Work{cases, hazards}
 	a.Stats = &stats.Service{
 		Source: a.DB.Stats(), Indicators: a.DB.Indicators(), Cells: cells, Policy: a.Policy,
 		Cases: a.DB.Cases(), CaseRules: cases.Rules, Hazards: a.DB.Hazards(), HazardRules: hazards.Rules,

@@ -18,6 +18,7 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"golang.org/x/crypto/bcrypt"
 
 	"github.com/fourplusn/fourplusn/examples/pilot/internal/pilot"
 	"github.com/fourplusn/fourplusn/grid/gridtest"
@@ -44,7 +45,7 @@ func chromium(t *testing.T) string {
 func newPilot(t *testing.T) (*pilot.App, *httptest.Server) {
 	t.Helper()
 	ctx := context.Background()
-	app, seeded, err := pilot.Open(ctx, filepath.Join(t.TempDir(), "pilot.db"), slog.New(slog.NewTextHandler(io.Discard, nil)))
+	app, seeded, err := pilot.Open(ctx, filepath.Join(t.TempDir(), "pilot.db"), slog.New(slog.NewTextHandler(io.Discard, nil)), pilot.Options{Demo: true, PasswordCost: bcrypt.MinCost})
 	require.NoError(t, err)
 	require.True(t, seeded, "a fresh database is seeded")
 	srv, err := pilot.NewServer(app)

@@ -92,6 +92,8 @@ var funcs = template.FuncMap{
 	"percent":        percent,
 	"change":         change,
 	"title":          func(t grid.Titles, l grid.Level) string { return t.Title(l) },
+	"roleName":       func(r grid.Role) string { return r.Title() },
+	"deptName":       func(d grid.Department) string { return d.Title() },
 }
 
 // when shows t in the township's time zone, or a dash for the zero time.

@@ -63,7 +63,7 @@ func (s *Server) renderApply(w http.ResponseWriter, r *http.Request, status int,
 	key := form.Get("key")
 	if key == "" {
 		// The form's key makes a double submission one application.
-		k, _, err := newSecret()
+		k, err := newSecret()
 		if err != nil {
 			s.failErr(w, r, err)
 			return
@@ -162,77 +162,6 @@ func (s *Server) track(w http.ResponseWriter, r *http.Request) {
 	data["Events"] = events
 	data["Handling"] = s.app.CellName(c.Handling)
 	s.render(w, r, http.StatusOK, "track", data)
-}
-
-func (s *Server) loginForm(w http.ResponseWriter, r *http.Request) {
-	s.render(w, r, http.StatusOK, "login", map[string]any{"Title": "工作人员登录", "Next": r.URL.Query().Get("next"), "Demo": DemoLogins, "Password": DemoPassword})
-}
-
-// login checks a member's password, rate-limited per address, and starts
-// a session.
-func (s *Server) login(w http.ResponseWriter, r *http.Request) {
-	id, next := strings.TrimSpace(r.PostFormValue("login")), r.PostFormValue("next")
-	data := map[string]any{"Title": "工作人员登录", "Next": next, "Login": id, "Demo": DemoLogins, "Password": DemoPassword}
-	if !s.logins.allow(r) {
-		data["Message"] = "尝试次数过多，请一分钟后再试。"
-		s.render(w, r, http.StatusTooManyRequests, "login", data)
-		return
-	}
-	err := checkPassword(r.Context(), s.app.DB.Bun(), id, r.PostFormValue("password"))
-	if fourplusn.ErrorCode(err) == fourplusn.Unauthorized {
-		data["Message"] = "账号或密码错误。"
-		s.render(w, r, http.StatusUnauthorized, "login", data)
-		return
-	}
-	if err != nil {
-		s.failErr(w, r, err)
-		return
-	}
-	m, ok := s.app.Member(id)
-	if !ok {
-		data["Message"] = "账号或密码错误。"
-		s.render(w, r, http.StatusUnauthorized, "login", data)
-		return
-	}
-	secret, err := createSession(r.Context(), s.app.DB.Bun(), id, s.app.Now())
-	if err != nil {
-		s.failErr(w, r, err)
-		return
-	}
-	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: secret, Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil, MaxAge: int(SessionTTL / time.Second)})
-	// Only a path of this site: never an open redirect.
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
-		next = s.landing(m)
-	}
-	http.Redirect(w, r, next, http.StatusSeeOther)
-}
-
-// landing is where a member goes after signing in: the heads of levels
-// 1 and 2 to their dashboard, who keeps the watch to the console, anyone
-// else to their cases.
-func (s *Server) landing(m grid.Member) string {
-	for _, p := range m.Posts {
-		if p.Role == grid.GridHead && p.Cell.Level() <= 2 {
-			return "/dashboard"
-		}
-	}
-	for _, p := range m.Posts {
-		if p.Role == grid.DutyOfficer {
-			return "/console"
-		}
-	}
-	return "/cases"
-}
-
-func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
-	if c, err := r.Cookie(sessionCookie); err == nil {
-		if err := deleteSession(r.Context(), s.app.DB.Bun(), c.Value); err != nil {
-			s.failErr(w, r, err)
-			return
-		}
-	}
-	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode, MaxAge: -1})
-	http.Redirect(w, r, "/", http.StatusSeeOther)
 }
 
 // waiting is a case or hazard at the duty console.

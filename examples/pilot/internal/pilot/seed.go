@@ -7,8 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"golang.org/x/crypto/bcrypt"
-
+	"github.com/fourplusn/fourplusn/adapters/accounts"
 	"github.com/fourplusn/fourplusn/adapters/bunstore"
 	"github.com/fourplusn/fourplusn/grid"
 	"github.com/fourplusn/fourplusn/grid/gridtest"
@@ -40,7 +39,7 @@ const (
 )
 
 // seedOnce loads the demo township into db unless it was loaded before.
-func seedOnce(ctx context.Context, db *bunstore.DB, logger *slog.Logger) (bool, error) {
+func seedOnce(ctx context.Context, db *bunstore.DB, accts *accounts.Accounts, logger *slog.Logger) (bool, error) {
 	mark, err := setting(ctx, db.Bun(), seedKey)
 	if err != nil {
 		return false, err
@@ -55,7 +54,7 @@ func seedOnce(ctx context.Context, db *bunstore.DB, logger *slog.Logger) (bool, 
 	if err := setSetting(ctx, db.Bun(), seedKey, seedStarted); err != nil {
 		return false, err
 	}
-	if err := Seed(ctx, db, time.Now()); err != nil {
+	if err := Seed(ctx, db, accts, time.Now()); err != nil {
 		return false, fmt.Errorf("load the demo data: %w", err)
 	}
 	return true, setSetting(ctx, db.Bun(), seedKey, seedDone)
@@ -80,24 +79,21 @@ type seeder struct {
 }
 
 // Seed writes the demo township into db: the grid of gridtest.Gucheng with
-// its members and their accounts, the seed's three stories, a month and a
-// half of further cases and hazards ending at now, and the month's crime
-// indicators. It is what the seed subcommand runs; Open runs it once.
-func Seed(ctx context.Context, db *bunstore.DB, now time.Time) error {
+// its members and their accounts (every one's password DemoPassword), the
+// seed's three stories, a month and a half of further cases and hazards
+// ending at now, and the month's crime indicators. It is what the seed
+// subcommand runs; Open runs it once in demo mode.
+func Seed(ctx context.Context, db *bunstore.DB, accts *accounts.Accounts, now time.Time) error {
 	demo := gridtest.Gucheng()
 	if _, err := demo.Found(ctx, db.Grid()); err != nil {
 		return fmt.Errorf("set the demo township up: %w", err)
 	}
-	hash, err := bcrypt.GenerateFromPassword([]byte(DemoPassword), bcrypt.DefaultCost)
-	if err != nil {
-		return fmt.Errorf("hash the demo password: %w", err)
-	}
-	ids := make([]string, len(demo.Members))
+	logins := make([]accounts.Member, len(demo.Members))
 	for i, m := range demo.Members {
-		ids[i] = string(m.ID)
+		logins[i] = accounts.Member{ID: string(m.ID), Township: string(m.Township)}
 	}
-	if err := setPasswords(ctx, db.Bun(), hash, ids...); err != nil {
-		return err
+	if err := accts.Demo(ctx, logins, DemoPassword); err != nil {
+		return fmt.Errorf("the demo accounts: %w", err)
 	}
 	clk := &clock{t: now.Add(-45 * 24 * time.Hour)}
 	a := &App{DB: db, Policy: grid.DefaultPolicy()}

@@ -56,7 +56,7 @@ func (s *Server) Shutdown() { s.doneOnce.Do(func() { close(s.done) }) }
 func NewServer(app *App) (*Server, error) {
 	cfg := httpapi.Config{
 		Cases: app.Cases, Stats: app.Stats, Hazards: app.Hazards, Outbox: app.DB.Outbox(), Grid: app.Grid,
-		Auth: httpapi.NewTokenAuth(apiTokens{app}), Logger: app.Logger,
+		Auth: apiAuth{app}, Logger: app.Logger,
 	}
 	if intake, ok := app.Intake(); ok {
 		cfg.Inbox, cfg.InboxTownship = app.DB.ChannelMessages(), intake.Actor().Township
@@ -90,7 +90,18 @@ func NewServer(app *App) (*Server, error) {
 	mux.HandleFunc("GET /track", s.track)
 	mux.HandleFunc("GET /login", s.loginForm)
 	mux.HandleFunc("POST /login", s.login)
+	mux.HandleFunc("POST /login/password", s.firstPassword)
 	mux.HandleFunc("POST /logout", s.logout)
+	mux.HandleFunc("GET /setup", s.setupPage)
+	mux.HandleFunc("POST /setup", s.setupCode)
+	mux.HandleFunc("POST /setup/demo", s.setupDemo)
+	mux.HandleFunc("POST /setup/roster", s.setupRoster)
+	mux.HandleFunc("POST /setup/confirm", s.setupConfirm)
+	mux.HandleFunc("GET /setup/roster-template.xlsx", s.rosterTemplate)
+	mux.HandleFunc("GET /me/password", s.staff(s.passwordForm))
+	mux.HandleFunc("POST /me/password", s.staff(s.password))
+	mux.HandleFunc("GET /me/tokens", s.staff(s.tokensPage))
+	mux.HandleFunc("POST /me/tokens/revoke", s.staff(s.revokeToken))
 	mux.HandleFunc("GET /console", s.staff(s.console))
 	mux.HandleFunc("GET /console/list", s.staff(s.consoleList))
 	mux.HandleFunc("GET /console/events", s.staff(s.consoleEvents))
@@ -100,7 +111,7 @@ func NewServer(app *App) (*Server, error) {
 	mux.HandleFunc("POST /cases/{id}/{action}", s.staff(s.caseAction))
 	mux.HandleFunc("GET /hazards", s.staff(s.hazardBoard))
 	mux.HandleFunc("GET /dashboard", s.staff(s.dashboard))
-	s.handler = s.csrf(securityHeaders(mux))
+	s.handler = s.csrf(securityHeaders(s.needsSetup(mux)))
 	return s, nil
 }
 
@@ -150,6 +161,9 @@ func securityHeaders(next http.Handler) http.Handler {
 // maxForm is the largest form body the pages accept.
 const maxForm = 64 << 10
 
+// uploads are the pages that take a file: a roster.
+var uploads = map[string]bool{"/setup/roster": true, "/admin/roster": true}
+
 type ctxKey int
 
 const (
@@ -173,7 +187,7 @@ func (s *Server) csrf(next http.Handler) http.Handler {
 		if c, err := r.Cookie(csrfCookie); err == nil && len(c.Value) >= 32 {
 			token = c.Value
 		} else {
-			t, _, err := newSecret()
+			t, err := newSecret()
 			if err != nil {
 				http.Error(w, "internal error", http.StatusInternalServerError)
 				return
@@ -183,8 +197,12 @@ func (s *Server) csrf(next http.Handler) http.Handler {
 		}
 		if r.Method == http.MethodPost {
 			// The pages' forms are small; a larger body is refused before
-			// it is parsed.
-			r.Body = http.MaxBytesReader(w, r.Body, maxForm)
+			// it is parsed. Only a roster's upload is larger.
+			limit := int64(maxForm)
+			if uploads[r.URL.Path] {
+				limit = maxUpload
+			}
+			r.Body = http.MaxBytesReader(w, r.Body, limit)
 			sent := r.PostFormValue("csrf")
 			if subtle.ConstantTimeCompare([]byte(sent), []byte(token)) != 1 {
 				s.fail(w, r, http.StatusForbidden, "表单已过期或来源不明，请返回上一页刷新后重试。")
@@ -221,9 +239,12 @@ func (s *Server) member(r *http.Request) (grid.Member, bool) {
 	if err != nil || c.Value == "" {
 		return grid.Member{}, false
 	}
-	id, err := sessionMember(r.Context(), s.app.DB.Bun(), c.Value, s.app.Now())
+	id, ok, err := s.app.Accounts.Session(r.Context(), c.Value)
 	if err != nil {
 		s.app.Logger.Error("read session", "err", err)
+		return grid.Member{}, false
+	}
+	if !ok {
 		return grid.Member{}, false
 	}
 	return s.app.Member(id)
@@ -282,18 +303,25 @@ func (s *Server) failErr(w http.ResponseWriter, r *http.Request, err error) {
 type navItem struct{ Href, Label string }
 
 // nav is the staff menu: the dashboard only for those who may see
-// statistics, the console only for those who may accept.
+// statistics, the console only for those who may accept, the cases and
+// hazards for those who may see any, the grid's administration for those
+// who may manage it; and everyone's own account.
 func (s *Server) nav(m grid.Member) []navItem {
 	a := m.Actor()
 	items := []navItem{}
 	if len(s.app.Policy.Scope(a, grid.Accept)) > 0 {
 		items = append(items, navItem{"/console", "值班台"})
 	}
-	items = append(items, navItem{"/cases", "案件"}, navItem{"/hazards", "隐患"})
+	if len(s.app.Policy.Scope(a, grid.View)) > 0 {
+		items = append(items, navItem{"/cases", "案件"}, navItem{"/hazards", "隐患"})
+	}
 	if len(s.app.Policy.Scope(a, grid.ViewStats)) > 0 {
 		items = append(items, navItem{"/dashboard", "看板"})
 	}
-	return items
+	if len(s.app.Policy.Scope(a, grid.ManageGrid)) > 0 {
+		items = append(items, navItem{"/admin", "网格管理"})
+	}
+	return append(items, navItem{"/me/password", "我的账号"})
 }
 
 // limiters keeps a rate limiter per client address.

@@ -324,7 +324,7 @@ func TestConsoleShowsUnregisteredMessages(t *testing.T) {
 	assert.NotContains(t, body, "待人工登记的渠道消息")
 	assert.NotContains(t, body, "13900001111")
 
-	token, err := app.IssueToken(ctx, "gc-duty-1")
+	token, _, err := app.IssueToken(ctx, "gc-duty-1", "", 0)
 	require.NoError(t, err)
 	req, err := http.NewRequest(http.MethodGet, ts.URL+"/api/v1/inbox", nil)
 	require.NoError(t, err)
