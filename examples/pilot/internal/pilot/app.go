@@ -27,10 +27,10 @@ type App struct {
 	Grid     *grid.Service // the grid as it stands, and its administration
 	Accounts *accounts.Accounts
 	Policy   *grid.Policy
-	Cases   *mediation.Service
-	Hazards *hazard.Service
-	Stats   *stats.Service
-	Logger  *slog.Logger
+	Cases    *mediation.Service
+	Hazards  *hazard.Service
+	Stats    *stats.Service
+	Logger   *slog.Logger
 	// Now is the clock of the pages (waiting times, overdue marks); the
 	// services keep their own, which is the same by default.
 	Now func() time.Time
