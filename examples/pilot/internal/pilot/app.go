@@ -159,6 +159,16 @@ func (a *App) MemberName(id string) string {
 	return id
 }
 
+// CellNameByID returns the name of cell id, or id itself if the tree has
+// no such cell.
+func (a *App) CellNameByID(id grid.CellID) string {
+	c, err := a.Grid.Directory().Tree().Cell(id)
+	if err != nil {
+		return string(id)
+	}
+	return c.Name
+}
+
 // CellName returns the name of the cell a path ends in, or the path itself
 // if the tree has no such cell.
 func (a *App) CellName(p grid.Path) string {

@@ -69,13 +69,13 @@ func forbiddenWords(m grid.Member) []string { return []string{m.Phone, m.Name} }
 
 // passwordRuleText says each rule a chosen password breaks in Chinese.
 var passwordRuleText = map[accounts.Rule]string{
-	accounts.RuleTooShort:  "至少 10 个字符",
-	accounts.RuleTooLong:   "不超过 128 个字符",
-	accounts.RuleControl:   "不能含有控制字符",
-	accounts.RuleLogin:     "不能是账号本身",
-	accounts.RulePersonal:  "不能是您的手机号或姓名",
-	accounts.RuleCommon:    "这是最常被猜中的密码之一，请换一个",
-	accounts.RuleUnchanged: "不能与原密码相同",
+	accounts.RuleTooShort:  "新密码太短：至少 10 个字符。",
+	accounts.RuleTooLong:   "新密码太长：最多 128 个字符。",
+	accounts.RuleControl:   "新密码含有不能输入的控制字符。",
+	accounts.RuleLogin:     "新密码不能是账号本身。",
+	accounts.RulePersonal:  "新密码不能是您的手机号或姓名。",
+	accounts.RuleCommon:    "新密码是最常被猜中的密码之一，请换一个。",
+	accounts.RuleUnchanged: "新密码不能与原密码相同。",
 }
 
 // passwordProblems returns what is wrong with a chosen password, in
@@ -88,7 +88,7 @@ func passwordProblems(err error) []string {
 	}
 	out := make([]string, len(pe.Rules))
 	for i, r := range pe.Rules {
-		out[i] = "新密码" + passwordRuleText[r] + "。"
+		out[i] = passwordRuleText[r]
 	}
 	return out
 }

@@ -39,6 +39,7 @@ type Server struct {
 	hub     *Hub
 	logins  *limiters
 	public  *limiters
+	pending pendingRosters // rosters uploaded for the administration, shown and not yet applied
 	handler http.Handler
 	// done is closed by Shutdown, ending the console streams, which
 	// would otherwise keep a graceful shutdown waiting.
@@ -111,6 +112,20 @@ func NewServer(app *App) (*Server, error) {
 	mux.HandleFunc("POST /cases/{id}/{action}", s.staff(s.caseAction))
 	mux.HandleFunc("GET /hazards", s.staff(s.hazardBoard))
 	mux.HandleFunc("GET /dashboard", s.staff(s.dashboard))
+	mux.HandleFunc("GET /admin", s.admin(s.adminHome))
+	mux.HandleFunc("GET /admin/cells/{id}", s.admin(s.adminCell))
+	mux.HandleFunc("POST /admin/cells/{id}/{action}", s.admin(s.cellAction))
+	mux.HandleFunc("GET /admin/members", s.admin(s.membersPage))
+	mux.HandleFunc("GET /admin/members/new", s.admin(s.newMemberPage))
+	mux.HandleFunc("POST /admin/members", s.admin(s.addMember))
+	mux.HandleFunc("GET /admin/members/{id}", s.admin(s.adminMember))
+	mux.HandleFunc("POST /admin/members/{id}/{action}", s.admin(s.memberAction))
+	mux.HandleFunc("GET /admin/roster", s.admin(s.rosterPage))
+	mux.HandleFunc("POST /admin/roster", s.admin(s.uploadRoster))
+	mux.HandleFunc("POST /admin/roster/apply", s.admin(s.applyRoster))
+	mux.HandleFunc("GET /admin/roster.xlsx", s.admin(s.exportRoster))
+	mux.HandleFunc("GET /admin/roster-template.xlsx", s.admin(func(w http.ResponseWriter, r *http.Request, _ grid.Member) { s.rosterTemplate(w, r) }))
+	mux.HandleFunc("GET /admin/log", s.admin(s.logPage))
 	s.handler = s.csrf(securityHeaders(s.needsSetup(mux)))
 	return s, nil
 }
@@ -260,6 +275,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 		data = map[string]any{}
 	}
 	data["CSRF"], _ = r.Context().Value(csrfKey).(string)
+	data["Brand"] = s.brand()
 	if m, ok := s.member(r); ok {
 		data["Me"] = m
 		data["MeActor"] = m.Actor()
@@ -270,6 +286,15 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	if err := t.ExecuteTemplate(w, "layout", data); err != nil {
 		s.app.Logger.Error("render page", "page", name, "err", err)
 	}
+}
+
+// brand names the platform after the township it serves, or the first of
+// several.
+func (s *Server) brand() string {
+	if ts := s.app.Grid.Directory().Townships(); len(ts) > 0 {
+		return ts[0].Name + "“4+N”矛盾纠纷多元化解"
+	}
+	return "“4+N”矛盾纠纷多元化解"
 }
 
 // fail shows an error page with a message in Chinese.
