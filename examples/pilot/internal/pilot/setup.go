@@ -201,8 +201,7 @@ func (s *Server) setupCode(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, http.StatusTooManyRequests, "setup", map[string]any{"Title": "首次设置", "Message": "尝试次数过多，请一分钟后再试。"})
 		return
 	}
-	given := strings.ToUpper(strings.ReplaceAll(strings.TrimSpace(r.PostFormValue("code")), " ", ""))
-	if subtle.ConstantTimeCompare([]byte(given), []byte(st.code)) != 1 {
+	if subtle.ConstantTimeCompare([]byte(codeForm(r.PostFormValue("code"))), []byte(codeForm(st.code))) != 1 {
 		s.render(w, r, http.StatusUnauthorized, "setup", map[string]any{"Title": "首次设置", "Message": "设置码不正确。设置码印在启动试点的终端里。"})
 		return
 	}
@@ -216,6 +215,12 @@ func (s *Server) setupCode(w http.ResponseWriter, r *http.Request) {
 	st.mu.Unlock()
 	http.SetCookie(w, &http.Cookie{Name: setupCookie, Value: secret, Path: "/setup", HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: r.TLS != nil})
 	http.Redirect(w, r, "/setup", http.StatusSeeOther)
+}
+
+// codeForm is a setup code as compared: in capitals, without the dashes
+// and spaces people type between its groups or leave out.
+func codeForm(s string) string {
+	return strings.ToUpper(strings.NewReplacer("-", "", " ", "", "\u3000", "").Replace(s))
 }
 
 // setupUnlocked returns the setup and what r's browser uploaded, after

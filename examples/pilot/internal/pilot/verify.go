@@ -11,16 +11,20 @@ import (
 
 // Broken is one record whose timeline failed its check.
 type Broken struct {
-	Kind string // "case" or "hazard"
+	Kind string // "case", "hazard", or "grid" for a township's administration log
 	ID   string
 	Err  error
 }
 
-// VerifyAll checks the hash chain of every case's and hazard's timeline in
-// every township, as that township's system actor, and returns how many
-// records it checked and those that failed.
+// VerifyAll checks the hash chain of every township's administration log
+// and of every case's and hazard's timeline there, as the township's
+// system actor, and returns how many it checked and those that failed.
 func (a *App) VerifyAll(ctx context.Context) (checked int, broken []Broken, err error) {
 	for _, root := range a.Grid.Directory().Townships() {
+		checked++
+		if err := a.Grid.VerifyLog(ctx, root.ID); err != nil {
+			broken = append(broken, Broken{"grid", string(root.ID), err})
+		}
 		sys := grid.SystemActor(root.ID)
 		var before mediation.ID
 		for {
