@@ -40,7 +40,8 @@ type Config struct {
 	// Grid is the deployment's grid: the cells and members every request
 	// reads from its current Directory. Required.
 	Grid *grid.Service
-	// Auth identifies the actor of each request. Required.
+	// Auth identifies the actor of each request. Required. The posts of a
+	// member of staff are taken from Grid on every request, not from Auth.
 	Auth Authenticator
 	// Logger receives one record per request and the details of internal
 	// errors; nil means slog.Default().
@@ -327,12 +328,23 @@ func (s *server) logRequests(next bunrouter.HandlerFunc) bunrouter.HandlerFunc {
 // authenticate identifies the request's actor and records it in the
 // request's exchange, for the handlers and the log. Bad credentials end
 // the request with 401; none at all leave it anonymous, for the handler to
-// refuse or serve.
+// refuse or serve. A member of staff acts with their posts as the grid has
+// them now, whatever they held when their credentials were issued: a post
+// granted or revoked counts from the next request, and a member who was
+// deactivated, or whom the grid does not know, is refused as bad
+// credentials.
 func (s *server) authenticate(next bunrouter.HandlerFunc) bunrouter.HandlerFunc {
 	return func(w http.ResponseWriter, req bunrouter.Request) error {
 		actor, err := s.cfg.Auth.Authenticate(req.Request)
 		if err != nil {
 			return err
+		}
+		if actor.Kind == grid.Staff {
+			m, ok := s.cfg.Grid.Directory().Member(grid.MemberID(actor.ID))
+			if !ok || m.Inactive || m.Township != actor.Township {
+				return errBadCredentials
+			}
+			actor = m.Actor()
 		}
 		if x, ok := req.Context().Value(exchangeKey{}).(*exchange); ok {
 			x.actor = actor
