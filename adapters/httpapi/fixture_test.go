@@ -103,9 +103,11 @@ type env struct {
 	hazards *hazard.Service
 	stats   *stats.Service
 	auth    *httpapi.TokenAuth
-	handler http.Handler
-	logs    *syncBuffer
-	tokens  map[string]string
+	// accounts are the staff's accounts, whose tokens are auth's.
+	accounts *memAccounts
+	handler  http.Handler
+	logs     *syncBuffer
+	tokens   map[string]string
 	// validate, when set, checks every response against the OpenAPI
 	// document.
 	validate bool
@@ -162,17 +164,18 @@ func newEnvOn(t testing.TB, st stores, opts ...option) *env {
 		Cases: st.cases, CaseRules: cases.Rules, Hazards: st.hazards, HazardRules: hazards.Rules,
 	}
 	auth := httpapi.NewTokenAuth(nil)
+	accounts := newMemAccounts(auth, clk.Now)
 	logs := &syncBuffer{}
 	cfg := httpapi.Config{
 		Cases: cases, Stats: statistics, Hazards: hazards, Outbox: st.outbox, Inbox: st.inbox, InboxTownship: gridtest.GuchengID, Grid: gs,
-		Auth: auth, Logger: slog.New(slog.NewJSONHandler(logs, nil)),
+		Rosters: textRosters{}, Accounts: accounts, Auth: auth, Logger: slog.New(slog.NewJSONHandler(logs, nil)),
 	}
 	for _, o := range opts {
 		o(&cfg)
 	}
 	h, err := httpapi.New(cfg)
 	require.NoError(t, err)
-	e := &env{t: t, demo: demo, grid: gs, clock: clk, st: st, cases: cases, hazards: hazards, stats: statistics, auth: auth, handler: h, logs: logs, tokens: map[string]string{}, validate: true}
+	e := &env{t: t, demo: demo, grid: gs, clock: clk, st: st, cases: cases, hazards: hazards, stats: statistics, auth: auth, accounts: accounts, handler: h, logs: logs, tokens: map[string]string{}, validate: true}
 	for _, m := range demo.Members {
 		e.tokens[string(m.ID)] = e.issue(m.Actor())
 	}

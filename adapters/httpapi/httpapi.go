@@ -38,8 +38,17 @@ type Config struct {
 	Inbox         Messages
 	InboxTownship grid.CellID
 	// Grid is the deployment's grid: the cells and members every request
-	// reads from its current Directory. Required.
+	// reads from its current Directory, and the service through which its
+	// administration routes change it. Required.
 	Grid *grid.Service
+	// Rosters reads and writes roster files, for the routes that export
+	// and import a township's roster; nil leaves them out.
+	Rosters Rosters
+	// Accounts are the staff's accounts: with them, a member added is
+	// answered with their one-time password, one deactivated has their
+	// account disabled, and the routes of passwords and of the caller's
+	// own API tokens are served; nil leaves these out.
+	Accounts Accounts
 	// Auth identifies the actor of each request. Required. The posts of a
 	// member of staff are taken from Grid on every request, not from Auth.
 	Auth Authenticator
@@ -118,6 +127,14 @@ func New(cfg Config) (http.Handler, error) {
 	api := s.router.NewGroup(apiPrefix, bunrouter.Use(s.authenticate))
 	s.routeAPI(api)
 	s.routeGrid(api)
+	s.routeAdmin(api)
+	s.routeMembers(api)
+	if s.serves("rosters") {
+		s.routeRosters(api)
+	}
+	if s.serves("accounts") {
+		s.routeAccounts(api)
+	}
 	s.routeCases(api)
 	if s.serves("hazards") {
 		s.routeHazards(api)
@@ -157,6 +174,10 @@ func (s *server) serves(feature string) bool {
 		return s.cfg.Outbox != nil
 	case "inbox":
 		return s.cfg.Inbox != nil
+	case "rosters":
+		return s.cfg.Rosters != nil
+	case "accounts":
+		return s.cfg.Accounts != nil
 	}
 	return true
 }
