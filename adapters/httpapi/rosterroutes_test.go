@@ -29,13 +29,13 @@ type plan struct {
 	}
 	Applied           bool
 	Changes           int
-	AddCells          []struct{ ID, Path string } `json:"add_cells"`
-	RenameCells       []struct{ Before, After struct{ ID, Name string } } `json:"rename_cells"`
-	MoveCells         []struct{ Before, After struct{ ID, Path string } } `json:"move_cells"`
-	RetireCells       []struct{ ID string } `json:"retire_cells"`
-	AddMembers        []struct{ ID, Phone string } `json:"add_members"`
+	AddCells          []struct{ ID, Path string }                          `json:"add_cells"`
+	RenameCells       []struct{ Before, After struct{ ID, Name string } }  `json:"rename_cells"`
+	MoveCells         []struct{ Before, After struct{ ID, Path string } }  `json:"move_cells"`
+	RetireCells       []struct{ ID string }                                `json:"retire_cells"`
+	AddMembers        []struct{ ID, Phone string }                         `json:"add_members"`
 	EditMembers       []struct{ Before, After struct{ ID, Phone string } } `json:"edit_members"`
-	DeactivateMembers []struct{ ID string } `json:"deactivate_members"`
+	DeactivateMembers []struct{ ID string }                                `json:"deactivate_members"`
 	Grants            []map[string]string
 	Revokes           []map[string]string
 	Blocked           []map[string]any
