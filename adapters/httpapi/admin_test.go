@@ -370,3 +370,78 @@ func TestCellChangesShowAtOnce(t *testing.T) {
 	res = admin.do(http.MethodPatch, "/api/v1/grid/cells/lz-qiaotou", map[string]any{"name": "改名"})
 	assert.Equal(t, http.StatusNotFound, res.Code, res)
 }
+
+// TestAdminBadBodies: bodies of the administration routes with unknown
+// fields, wrong types, bad values and missing fields are refused naming
+// the field, and nothing of the grid changes.
+func TestAdminBadBodies(t *testing.T) {
+	for _, st := range []stores{memStores(), sqliteStores(t)} {
+		t.Run(st.name, func(t *testing.T) { adminBadBodies(t, newEnvOn(t, st)) })
+	}
+}
+
+func adminBadBodies(t *testing.T, e *env) {
+	member := func(change func(map[string]any)) map[string]any {
+		m := newMember("mayuan-mediator")
+		change(m)
+		return m
+	}
+	post := func(role, cell string) []map[string]any { return []map[string]any{{"role": role, "cell": cell}} }
+	before := e.gridStored(t)
+	for _, tc := range []struct {
+		name, method, path string
+		body               any
+		status             int
+		field              string
+	}{
+		{"unknown field", "POST", "/api/v1/members", member(func(m map[string]any) { m["login"] = "x" }), 400, "login"},
+		{"name a number", "POST", "/api/v1/members", member(func(m map[string]any) { m["name"] = 5 }), 400, "name"},
+		{"posts an object", "POST", "/api/v1/members", member(func(m map[string]any) { m["posts"] = map[string]any{} }), 400, "posts"},
+		{"bad phone", "POST", "/api/v1/members", member(func(m map[string]any) { m["phone"] = "1390000" }), 400, "phone"},
+		{"unknown role", "POST", "/api/v1/members", member(func(m map[string]any) { m["posts"] = post("boss", "mayuan") }), 400, "posts[0].role"},
+		{"unknown department", "POST", "/api/v1/members", member(func(m map[string]any) { m["department"] = "army" }), 400, "department"},
+		{"no name", "POST", "/api/v1/members", member(func(m map[string]any) { delete(m, "name") }), 400, "name"},
+		{"no ID", "POST", "/api/v1/members", member(func(m map[string]any) { delete(m, "id") }), 400, "id"},
+		{"login with a space", "POST", "/api/v1/members", member(func(m map[string]any) { m["id"] = "ma yuan" }), 400, "id"},
+		{"no posts", "POST", "/api/v1/members", member(func(m map[string]any) { delete(m, "posts") }), 400, "posts"},
+		{"a post without a cell", "POST", "/api/v1/members", member(func(m map[string]any) { m["posts"] = post("mediator", "") }), 400, "posts[0].cell"},
+		{"a cell that cannot be", "POST", "/api/v1/members", member(func(m map[string]any) { m["posts"] = post("mediator", "马园") }), 400, "posts[0].cell"},
+		{"a cell of another township", "POST", "/api/v1/members", member(func(m map[string]any) { m["posts"] = post("mediator", "lz-qiaotou") }), 404, "posts[0].cell"},
+		{"a partner without a body", "POST", "/api/v1/members", member(func(m map[string]any) { m["department"] = "partner" }), 400, "body"},
+		{"not JSON", "POST", "/api/v1/members", "{", 400, ""},
+
+		{"cell: unknown field", "POST", "/api/v1/grid/cells", map[string]any{"id": "mayuan-4", "parent": "mayuan", "name": "四组", "level": 4}, 400, "level"},
+		{"cell: no parent", "POST", "/api/v1/grid/cells", map[string]any{"id": "mayuan-4", "name": "四组"}, 400, "parent"},
+		{"cell: no name", "POST", "/api/v1/grid/cells", map[string]any{"id": "mayuan-4", "parent": "mayuan"}, 400, "name"},
+		{"cell: bad ID", "POST", "/api/v1/grid/cells", map[string]any{"id": "马园/4", "parent": "mayuan", "name": "四组"}, 400, "id"},
+		{"cell: below level 5", "POST", "/api/v1/grid/cells", map[string]any{"id": "x", "parent": "mayuan-1-li", "name": "四组"}, 400, "parent"},
+		{"cell: unknown parent", "POST", "/api/v1/grid/cells", map[string]any{"id": "x", "parent": "nowhere", "name": "四组"}, 404, "parent"},
+		{"cell: name a number", "PATCH", "/api/v1/grid/cells/mayuan-1", map[string]any{"name": 1}, 400, "name"},
+		{"cell: name too long", "PATCH", "/api/v1/grid/cells/mayuan-1", map[string]any{"name": string(make([]rune, 101))}, 400, "name"},
+		{"cell: nothing to change", "PATCH", "/api/v1/grid/cells/mayuan-1", map[string]any{}, 400, ""},
+		{"cell: takeover a number", "POST", "/api/v1/grid/cells/mayuan-1-li/retire", map[string]any{"takeover": 1}, 400, "takeover"},
+		{"cell: the township retired", "POST", "/api/v1/grid/cells/gucheng/retire", nil, 400, "id"},
+
+		{"edit: bad phone", "PATCH", "/api/v1/members/gc-land", map[string]any{"phone": "110"}, 400, "phone"},
+		{"edit: unknown department", "PATCH", "/api/v1/members/gc-land", map[string]any{"department": "army"}, 400, "department"},
+		{"edit: empty name", "PATCH", "/api/v1/members/gc-land", map[string]any{"name": ""}, 400, "name"},
+		{"edit: nothing to change", "PATCH", "/api/v1/members/gc-land", map[string]any{}, 400, ""},
+		{"grant: unknown role", "POST", "/api/v1/members/gc-land/posts", map[string]any{"role": "boss", "cell": "mayuan"}, 400, "role"},
+		{"grant: no cell", "POST", "/api/v1/members/gc-land/posts", map[string]any{"role": "partner"}, 400, "cell"},
+		{"grant: held already", "POST", "/api/v1/members/gc-land/posts", map[string]any{"role": "partner", "cell": "gucheng"}, 409, ""},
+		{"revoke: no role", "POST", "/api/v1/members/gc-land/posts/revoke", map[string]any{"cell": "gucheng"}, 400, "role"},
+		{"revoke: the last post", "POST", "/api/v1/members/gc-land/posts/revoke", map[string]any{"role": "partner", "cell": "gucheng"}, 400, "post"},
+		{"revoke: a post not held", "POST", "/api/v1/members/gc-land/posts/revoke", map[string]any{"role": "mediator", "cell": "gucheng"}, 404, ""},
+		{"deactivate: successor a number", "POST", "/api/v1/members/gc-land/deactivate", map[string]any{"successor": 1}, 400, "successor"},
+		{"deactivate: unknown field", "POST", "/api/v1/members/gc-land/deactivate", map[string]any{"successr": "gc-governance"}, 400, "successr"},
+		{"no such member", "PATCH", "/api/v1/members/nobody", map[string]any{"name": "某"}, 404, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e.t = t
+			res := e.as("gc-secretary").do(tc.method, tc.path, tc.body)
+			assert.Equal(t, tc.status, res.Code, res)
+			assert.Equal(t, tc.field, res.errorField(), res)
+		})
+	}
+	assert.Equal(t, before, e.gridStored(t), "nothing changed")
+}
