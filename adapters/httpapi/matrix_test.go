@@ -20,8 +20,11 @@ import (
 // The seeded case is resident r-owner's online application about a
 // homestead quarrel in 马园一组 (mayuan-1), handled by the 马园 community
 // (mayuan, level 3) of 东片区 (gc-east); the seeded hazards are r-owner's
-// online reports from the same place, handled there too. The columns are
-// the actors, by their relation to the handling cell:
+// online reports from the same place, handled there too. The routes of
+// the grid's administration act on a new cell below 马园, a new member
+// posted there, or the township as a whole; only ManageGrid at the
+// township (its head's and its admin post's, by default) reaches them. The
+// columns are the actors, by their relation to the handling cell:
 var matrixActors = []struct{ name, id string }{
 	{"township head", "gc-secretary"},                         // 郭某, 古城办事处's party secretary
 	{"township admin post", "gc-admin"},                       // 宋某, who keeps the grid and staff
@@ -121,6 +124,8 @@ var matrix = []matrixRow{
 	{"GET /api/v1/stats/tracking?cell=mayuan", "case:accepted", nil, [14]int{ok, no, no, no, no, no, ok, ok, no, no, no, no, who, no}},
 
 	{"GET /api/v1/notifications/failures", "", nil, [14]int{ok, no, no, no, no, no, no, ok, no, no, ok, no, who, no}},
+	{"GET /api/v1/inbox", "", nil, [14]int{ok, no, no, no, no, no, no, ok, no, no, no, no, who, no}},
+
 	{"POST /api/v1/grid/cells", "", `{"id":"c-{n}","parent":"mayuan","name":"新网格"}`, [14]int{made, made, no, no, no, no, no, no, no, no, none, no, who, no}},
 	{"PATCH /api/v1/grid/cells/{id}", "cell", map[string]any{"name": "改名网格", "parent": "wuguiqiao"}, [14]int{ok, ok, no, no, no, no, no, no, no, no, none, no, who, no}},
 	{"POST /api/v1/grid/cells/{id}/retire", "cell", nil, [14]int{ok, ok, no, no, no, no, no, no, no, no, none, no, who, no}},
@@ -141,8 +146,6 @@ var matrix = []matrixRow{
 	{"GET /api/v1/tokens", "", nil, [14]int{ok, ok, ok, ok, ok, ok, ok, ok, ok, ok, ok, no, who, no}},
 	{"DELETE /api/v1/tokens/{id}", "token:own", nil, [14]int{gone, gone, gone, gone, gone, gone, gone, gone, gone, gone, gone, no, who, no}},
 	{"DELETE /api/v1/tokens/{id}", "token:head", nil, [14]int{gone, none, none, none, none, none, none, none, none, none, none, no, who, no}},
-
-	{"GET /api/v1/inbox", "", nil, [14]int{ok, no, no, no, no, no, no, ok, no, no, no, no, who, no}},
 }
 
 func walkIn() map[string]any {

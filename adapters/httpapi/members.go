@@ -335,15 +335,22 @@ func (s *server) deactivateMember(w http.ResponseWriter, req bunrouter.Request) 
 	})
 }
 
+// staffAndMember returns the request's staff actor and the member of its
+// path, who must be of the actor's township.
+func (s *server) staffAndMember(req bunrouter.Request) (grid.Actor, grid.Member, error) {
+	actor, err := staffOf(req)
+	if err != nil {
+		return actor, grid.Member{}, err
+	}
+	m, err := memberOf(s.cfg.Grid.Directory(), actor, req)
+	return actor, m, err
+}
+
 // changeMember runs one change of the member of the request's path, who
 // must be of the staff actor's township, and answers with the member as
 // changed.
 func (s *server) changeMember(w http.ResponseWriter, req bunrouter.Request, change func(context.Context, grid.Actor, grid.Member) (grid.Member, error)) error {
-	actor, err := staffOf(req)
-	if err != nil {
-		return err
-	}
-	m, err := memberOf(s.cfg.Grid.Directory(), actor, req)
+	actor, m, err := s.staffAndMember(req)
 	if err != nil {
 		return err
 	}

@@ -391,7 +391,8 @@ func (s *server) document() map[string]any {
 			"title":   "fourplusn",
 			"version": "1.0.0",
 			"description": "The JSON API of a township's 4+N dispute mediation and grid governance: the grid, dispute cases, " +
-				"safety hazards and statistics. Errors are {\"error\": {\"code\", \"message\", \"field\"}}; money is in fen; " +
+				"safety hazards, statistics and the grid's administration. Errors are {\"error\": {\"code\", \"message\", \"field\"}}, " +
+				"with the open work in the way (items) or a roster file's problems (problems) where there are some; money is in fen; " +
 				"times are RFC 3339 in UTC.",
 		},
 		"security": []any{map[string]any{"bearer": []string{}}},

@@ -80,11 +80,7 @@ type tokenJSON struct {
 // (one added by a roster) a new account. Needs ManageGrid wherever the
 // member holds a post.
 func (s *server) resetPassword(w http.ResponseWriter, req bunrouter.Request) error {
-	actor, err := staffOf(req)
-	if err != nil {
-		return err
-	}
-	m, err := memberOf(s.cfg.Grid.Directory(), actor, req)
+	actor, m, err := s.staffAndMember(req)
 	if err != nil {
 		return err
 	}
