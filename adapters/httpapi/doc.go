@@ -5,6 +5,7 @@
 //	auth := httpapi.NewTokenAuth(tokens) // nil: in memory
 //	h, err := httpapi.New(httpapi.Config{
 //		Cases: cases, Stats: statistics, Hazards: hazards, Grid: grid,
+//		Rosters: rosters, Accounts: accounts, // optional
 //		Auth: auth, Logger: logger,
 //	})
 //	http.ListenAndServe(addr, h)
@@ -17,6 +18,26 @@
 //
 //   - the grid, for staff: the township's tree of cells, one cell, and the
 //     members holding posts in a cell;
+//   - the grid's administration, for those who hold ManageGrid (by default
+//     the township's head and its admin post): cells added (POST
+//     /grid/cells), renamed or moved (PATCH /grid/cells/{id}) and retired
+//     with a cell to take their work over (POST /grid/cells/{id}/retire);
+//     the township's members listed, read, added (POST /members), edited
+//     (PATCH /members/{id}), granted and relieved of posts (POST
+//     /members/{id}/posts, /posts/revoke, with a successor for their open
+//     work) and deactivated (POST /members/{id}/deactivate); the
+//     hash-chained administration log (GET /grid/log). Every change is the
+//     grid's service's, which asks the policy itself, and the next request
+//     reads the grid as changed;
+//   - the township's roster, when Config.Rosters is set: exported as a
+//     workbook (GET /grid/roster.xlsx), and a roster file sent back (POST
+//     /grid/roster) answered with what it would change, then applied on
+//     the base that answer gave if the grid has not changed since;
+//   - accounts, when Config.Accounts is set: a member added is answered
+//     with their one-time password, POST /members/{id}/password gives a
+//     new one, deactivating a member disables their account, and GET
+//     /tokens and DELETE /tokens/{id} list and revoke the caller's own API
+//     tokens;
 //   - cases: register (POST /cases, staff), apply online (POST
 //     /applications, residents), list with filters and cursor paging, get,
 //     the timeline, the printable agreement, and one POST route per action
@@ -45,7 +66,13 @@
 // internal 500); internal errors are logged and shown only as "internal
 // error". The transport adds its own codes for what only HTTP knows:
 // precondition_failed 412, too_large 413, unsupported_media_type 415,
-// too_many_requests 429, method_not_allowed 405.
+// too_many_requests 429, method_not_allowed 405. A change of the grid
+// refused because it would leave open cases or hazards behind (a cell
+// retired without a takeover, a post revoked without a successor) is a
+// 409 whose error lists them as "items" (kind, id, category, since,
+// handling, accountable); a roster file that holds no valid roster is a
+// 400 whose error lists every problem found as "problems" (sheet, row,
+// column, message).
 //
 // Request bodies are JSON objects of at most 1 MiB, sent as
 // application/json, in valid UTF-8, with no unknown fields and nothing
@@ -75,7 +102,10 @@
 // line, say) makes one with [NewToken] and stores [HashToken] of it with the
 // actor; [BearerToken] reads the header for an Authenticator of its own.
 // No credentials at all is the anonymous actor; credentials that are
-// present but wrong, revoked or malformed are a 401. Anonymous requests
+// present but wrong, revoked or malformed are a 401. A member of staff
+// acts with their posts as the grid has them at each request, whatever
+// the Authenticator returned: a post granted counts from the next request,
+// and a member deactivated is refused with a 401. Anonymous requests
 // to routes that need an actor answer 401 too; 403 is a known actor
 // without the right, and 404 answers where a 403 would reveal that a
 // record exists. The anonymous routes (the progress lookup) and the online

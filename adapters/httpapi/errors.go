@@ -10,6 +10,7 @@ import (
 	"github.com/uptrace/bunrouter"
 
 	"github.com/fourplusn/fourplusn"
+	"github.com/fourplusn/fourplusn/grid"
 )
 
 // statusOf is the one table from fourplusn's error codes to HTTP statuses.
@@ -43,6 +44,8 @@ var (
 	errTooManyRequests = &httpError{status: http.StatusTooManyRequests, code: "too_many_requests", message: "too many requests from this address: wait a moment"}
 	errNoRoute         = &fourplusn.Error{Code: fourplusn.NotFound, Message: "no such route"}
 	errNoMethod        = &httpError{status: http.StatusMethodNotAllowed, code: "method_not_allowed", message: "the route does not take this method"}
+	errRosterTooLarge  = &httpError{status: http.StatusRequestEntityTooLarge, code: errTooLarge.code, message: fmt.Sprintf("the roster file is larger than %d MiB", maxRoster>>20)}
+	errRosterType      = &httpError{status: http.StatusUnsupportedMediaType, code: errMediaType.code, message: "send the roster as an .xlsx workbook (" + xlsxType + ") or a CSV file (" + csvType + ")"}
 )
 
 // errorJSON is the one shape of every error response.
@@ -52,10 +55,40 @@ type errorJSON struct {
 
 // errorDetailJSON says what went wrong: a stable code, a message fit to
 // show the person who sent the request, and the input at fault, if known.
+// A change of the grid refused for the open work it would leave behind
+// lists that work (items); a roster file that cannot be read lists every
+// problem found in it, placed in the file (problems).
 type errorDetailJSON struct {
-	Code    string `json:"code" oa:"enum=error_code"`
-	Message string `json:"message"`
-	Field   string `json:"field,omitempty"`
+	Code     string              `json:"code" oa:"enum=error_code"`
+	Message  string              `json:"message"`
+	Field    string              `json:"field,omitempty"`
+	Items    []workItemJSON      `json:"items,omitempty"`
+	Problems []rosterProblemJSON `json:"problems,omitempty"`
+}
+
+// workItemJSON is an open case or hazard in the way of a change of the
+// grid: who answers for it now, and the cell handling it.
+type workItemJSON struct {
+	Kind        string    `json:"kind" oa:"enum=subject_kind"`
+	ID          string    `json:"id"`
+	Category    string    `json:"category"`
+	Since       timestamp `json:"since"`
+	Handling    string    `json:"handling"`
+	Accountable string    `json:"accountable,omitempty"`
+}
+
+func workItemsOut(items []grid.WorkItem) []workItemJSON {
+	out := make([]workItemJSON, len(items))
+	for i, it := range items {
+		out[i] = workItemJSON{Kind: it.Kind, ID: it.ID, Category: it.Category, Since: ts(it.Since), Handling: path(it.Handling), Accountable: string(it.Accountable)}
+	}
+	return out
+}
+
+// problemLister is an error that lists the problems of a roster file.
+type problemLister interface {
+	error
+	Problems() []RosterProblem
 }
 
 // errorCodes are the codes an error response may carry.
@@ -123,6 +156,14 @@ func (s *server) writeError(w http.ResponseWriter, req bunrouter.Request, err er
 			}
 		default:
 			body.Error.Message = string(code)
+		}
+		if code != fourplusn.Internal {
+			if b, ok := errors.AsType[*grid.BlockedError](err); ok {
+				body.Error.Items = workItemsOut(b.Items)
+			}
+			if p, ok := errors.AsType[problemLister](err); ok {
+				body.Error.Problems = rosterProblemsOut(p.Problems())
+			}
 		}
 	}
 	if status == http.StatusUnauthorized {

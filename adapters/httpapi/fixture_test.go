@@ -65,6 +65,7 @@ var seq atomic.Int64
 // stores are the storage a fixture runs on.
 type stores struct {
 	name    string
+	grid    grid.Store
 	cases   mediation.Store
 	hazards hazard.Store
 	source  stats.Source
@@ -76,7 +77,7 @@ type stores struct {
 // memStores returns fresh in-memory stores.
 func memStores() stores {
 	c, h := memstore.NewCases(), memstore.NewHazards()
-	return stores{name: "memstore", cases: c, hazards: h, source: memstore.Stats{Cases: c, Hazards: h}, ind: memstore.NewIndicators(),
+	return stores{name: "memstore", grid: memstore.NewGridStore(), cases: c, hazards: h, source: memstore.Stats{Cases: c, Hazards: h}, ind: memstore.NewIndicators(),
 		outbox: memstore.NewOutbox(), inbox: memstore.NewChannelMessages()}
 }
 
@@ -86,7 +87,7 @@ func sqliteStores(t testing.TB) stores {
 	db, err := bunstore.Open(ctx, filepath.Join(t.TempDir(), "httpapi.db"))
 	require.NoError(t, err)
 	t.Cleanup(func() { db.Close() })
-	return stores{name: "bunstore-sqlite", cases: db.Cases(), hazards: db.Hazards(), source: db.Stats(), ind: db.Indicators(),
+	return stores{name: "bunstore-sqlite", grid: db.Grid(), cases: db.Cases(), hazards: db.Hazards(), source: db.Stats(), ind: db.Indicators(),
 		outbox: db.Outbox(), inbox: db.ChannelMessages()}
 }
 
@@ -102,9 +103,11 @@ type env struct {
 	hazards *hazard.Service
 	stats   *stats.Service
 	auth    *httpapi.TokenAuth
-	handler http.Handler
-	logs    *syncBuffer
-	tokens  map[string]string
+	// accounts are the staff's accounts, whose tokens are auth's.
+	accounts *memAccounts
+	handler  http.Handler
+	logs     *syncBuffer
+	tokens   map[string]string
 	// validate, when set, checks every response against the OpenAPI
 	// document.
 	validate bool
@@ -140,7 +143,7 @@ func newEnv(t testing.TB, opts ...option) *env {
 func newEnvOn(t testing.TB, st stores, opts ...option) *env {
 	t.Helper()
 	demo := gridtest.Gucheng()
-	gs, err := demo.Found(context.Background(), memstore.NewGridStore())
+	gs, err := demo.Found(context.Background(), st.grid)
 	require.NoError(t, err)
 	cells := gs
 	policy := grid.DefaultPolicy()
@@ -154,22 +157,25 @@ func newEnvOn(t testing.TB, st stores, opts ...option) *env {
 	require.NoError(t, err)
 	hazards.Now = clk.Now
 	hazards.NewID = func() hazard.ID { return hazard.ID(fmt.Sprintf("H%09d", seq.Add(1))) }
+	gs.Work = []grid.Work{cases, hazards}
+	gs.Now = clk.Now
 	statistics := &stats.Service{
 		Source: st.source, Indicators: st.ind, Cells: cells, Policy: policy,
 		Cases: st.cases, CaseRules: cases.Rules, Hazards: st.hazards, HazardRules: hazards.Rules,
 	}
 	auth := httpapi.NewTokenAuth(nil)
+	accounts := newMemAccounts(auth, clk.Now)
 	logs := &syncBuffer{}
 	cfg := httpapi.Config{
 		Cases: cases, Stats: statistics, Hazards: hazards, Outbox: st.outbox, Inbox: st.inbox, InboxTownship: gridtest.GuchengID, Grid: gs,
-		Auth: auth, Logger: slog.New(slog.NewJSONHandler(logs, nil)),
+		Rosters: textRosters{}, Accounts: accounts, Auth: auth, Logger: slog.New(slog.NewJSONHandler(logs, nil)),
 	}
 	for _, o := range opts {
 		o(&cfg)
 	}
 	h, err := httpapi.New(cfg)
 	require.NoError(t, err)
-	e := &env{t: t, demo: demo, grid: gs, clock: clk, st: st, cases: cases, hazards: hazards, stats: statistics, auth: auth, handler: h, logs: logs, tokens: map[string]string{}, validate: true}
+	e := &env{t: t, demo: demo, grid: gs, clock: clk, st: st, cases: cases, hazards: hazards, stats: statistics, auth: auth, accounts: accounts, handler: h, logs: logs, tokens: map[string]string{}, validate: true}
 	for _, m := range demo.Members {
 		e.tokens[string(m.ID)] = e.issue(m.Actor())
 	}

@@ -41,13 +41,15 @@ type cellDetailJSON struct {
 }
 
 // memberJSON is a member of staff, with their phone masked unless the
-// reader may see personal data in the cell asked about.
+// reader may see personal data where they are asked about. An inactive
+// member (one who left) holds no posts.
 type memberJSON struct {
 	ID         string     `json:"id"`
 	Name       string     `json:"name"`
 	Phone      string     `json:"phone"`
 	Department string     `json:"department" oa:"enum=department"`
 	Body       string     `json:"body,omitempty"`
+	Active     bool       `json:"active"`
 	Posts      []postJSON `json:"posts"`
 }
 
@@ -156,18 +158,9 @@ func (s *server) gridMembers(w http.ResponseWriter, req bunrouter.Request) error
 	members := dir.MembersOf(c.ID)
 	out := membersJSON{Cell: string(c.ID), Members: make([]memberJSON, 0, len(members))}
 	for _, m := range members {
-		if m.Township != actor.Township {
-			continue
+		if m.Township == actor.Township {
+			out.Members = append(out.Members, memberOut(m, full))
 		}
-		phone := m.Phone
-		if !full {
-			phone = fourplusn.MaskPhone(phone)
-		}
-		mj := memberJSON{ID: string(m.ID), Name: m.Name, Phone: phone, Department: m.Department.String(), Body: m.Body, Posts: make([]postJSON, len(m.Posts))}
-		for i, p := range m.Posts {
-			mj.Posts[i] = postJSON{Role: p.Role.String(), Cell: p.Cell.String()}
-		}
-		out.Members = append(out.Members, mj)
 	}
 	return writeJSON(w, http.StatusOK, out)
 }

@@ -38,9 +38,19 @@ type Config struct {
 	Inbox         Messages
 	InboxTownship grid.CellID
 	// Grid is the deployment's grid: the cells and members every request
-	// reads from its current Directory. Required.
+	// reads from its current Directory, and the service through which its
+	// administration routes change it. Required.
 	Grid *grid.Service
-	// Auth identifies the actor of each request. Required.
+	// Rosters reads and writes roster files, for the routes that export
+	// and import a township's roster; nil leaves them out.
+	Rosters Rosters
+	// Accounts are the staff's accounts: with them, a member added is
+	// answered with their one-time password, one deactivated has their
+	// account disabled, and the routes of passwords and of the caller's
+	// own API tokens are served; nil leaves these out.
+	Accounts Accounts
+	// Auth identifies the actor of each request. Required. The posts of a
+	// member of staff are taken from Grid on every request, not from Auth.
 	Auth Authenticator
 	// Logger receives one record per request and the details of internal
 	// errors; nil means slog.Default().
@@ -117,6 +127,14 @@ func New(cfg Config) (http.Handler, error) {
 	api := s.router.NewGroup(apiPrefix, bunrouter.Use(s.authenticate))
 	s.routeAPI(api)
 	s.routeGrid(api)
+	s.routeAdmin(api)
+	s.routeMembers(api)
+	if s.serves("rosters") {
+		s.routeRosters(api)
+	}
+	if s.serves("accounts") {
+		s.routeAccounts(api)
+	}
 	s.routeCases(api)
 	if s.serves("hazards") {
 		s.routeHazards(api)
@@ -156,6 +174,10 @@ func (s *server) serves(feature string) bool {
 		return s.cfg.Outbox != nil
 	case "inbox":
 		return s.cfg.Inbox != nil
+	case "rosters":
+		return s.cfg.Rosters != nil
+	case "accounts":
+		return s.cfg.Accounts != nil
 	}
 	return true
 }
@@ -327,12 +349,23 @@ func (s *server) logRequests(next bunrouter.HandlerFunc) bunrouter.HandlerFunc {
 // authenticate identifies the request's actor and records it in the
 // request's exchange, for the handlers and the log. Bad credentials end
 // the request with 401; none at all leave it anonymous, for the handler to
-// refuse or serve.
+// refuse or serve. A member of staff acts with their posts as the grid has
+// them now, whatever they held when their credentials were issued: a post
+// granted or revoked counts from the next request, and a member who was
+// deactivated, or whom the grid does not know, is refused as bad
+// credentials.
 func (s *server) authenticate(next bunrouter.HandlerFunc) bunrouter.HandlerFunc {
 	return func(w http.ResponseWriter, req bunrouter.Request) error {
 		actor, err := s.cfg.Auth.Authenticate(req.Request)
 		if err != nil {
 			return err
+		}
+		if actor.Kind == grid.Staff {
+			m, ok := s.cfg.Grid.Directory().Member(grid.MemberID(actor.ID))
+			if !ok || m.Inactive || m.Township != actor.Township {
+				return errBadCredentials
+			}
+			actor = m.Actor()
 		}
 		if x, ok := req.Context().Value(exchangeKey{}).(*exchange); ok {
 			x.actor = actor

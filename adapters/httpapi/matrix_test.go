@@ -8,6 +8,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/fourplusn/fourplusn/grid/gridtest"
 )
 
 // The authorization matrix: every route, asked by one actor of each role
@@ -18,9 +20,14 @@ import (
 // The seeded case is resident r-owner's online application about a
 // homestead quarrel in 马园一组 (mayuan-1), handled by the 马园 community
 // (mayuan, level 3) of 东片区 (gc-east); the seeded hazards are r-owner's
-// online reports from the same place, handled there too. The columns are
-// the actors, by their relation to the handling cell:
+// online reports from the same place, handled there too. The routes of
+// the grid's administration act on a new cell below 马园, a new member
+// posted there, or the township as a whole; only ManageGrid at the
+// township (its head's and its admin post's, by default) reaches them. The
+// columns are the actors, by their relation to the handling cell:
 var matrixActors = []struct{ name, id string }{
+	{"township head", "gc-secretary"},                         // 郭某, 古城办事处's party secretary
+	{"township admin post", "gc-admin"},                       // 宋某, who keeps the grid and staff
 	{"own cell, grid head", "mayuan-head"},                    // 马园 committee head
 	{"own cell, community police", "mayuan-police"},           // 马园 officer
 	{"own cell, grid worker", "mayuan-security"},              // 胡得才, security director
@@ -37,74 +44,108 @@ var matrixActors = []struct{ name, id string }{
 
 // Shorthand for the statuses.
 const (
-	ok   = http.StatusOK
-	made = http.StatusCreated
-	bad  = http.StatusBadRequest
-	who  = http.StatusUnauthorized
-	no   = http.StatusForbidden
-	none = http.StatusNotFound
+	ok    = http.StatusOK
+	made  = http.StatusCreated
+	bad   = http.StatusBadRequest
+	who   = http.StatusUnauthorized
+	no    = http.StatusForbidden
+	none  = http.StatusNotFound
+	gone  = http.StatusNoContent
+	clash = http.StatusConflict
 )
 
 // matrixRow is one route: what it needs seeded, the body it is sent, and
-// the status each actor of matrixActors gets, in order.
+// the status each actor of matrixActors gets, in order. Everything is
+// seeded anew for each actor, so that what one actor changes is not in
+// the way of the next.
 type matrixRow struct {
-	route string // "METHOD /path", with {id} or {code} for the seeded record
-	seed  string // "case:<state>", "hazard:<state>", or "" for none
-	body  any
-	want  [12]int
+	// route is "METHOD /path", with {id} or {code} for the seeded record
+	// and {base} for the query naming where Gucheng's administration log
+	// ends.
+	route string
+	// seed is "case:<state>", "hazard:<state>"; "cell", a new cell below
+	// 马园; "member", a new member holding two posts in 马园;
+	// "token:own", an API token of the actor's; "token:head", one of the
+	// township head's; or "" for none.
+	seed string
+	// body is sent as JSON; a string is JSON text in which {n} is a new
+	// number each time, and a func(*env) any makes the body when it is sent.
+	body any
+	want [14]int
 }
 
 var matrix = []matrixRow{
-	//                                                                           head police worker desc anc-h justice partner sibling other resident anon owner
-	{"GET /healthz", "", nil, [12]int{ok, ok, ok, ok, ok, ok, ok, ok, ok, ok, ok, ok}},
-	{"GET /api/v1/openapi.json", "", nil, [12]int{ok, ok, ok, ok, ok, ok, ok, ok, ok, ok, ok, ok}},
+	//                                                                           town admin | head police worker desc anc-h justice partner sibling other resident anon owner
+	{"GET /healthz", "", nil, [14]int{ok, ok, ok, ok, ok, ok, ok, ok, ok, ok, ok, ok, ok, ok}},
+	{"GET /api/v1/openapi.json", "", nil, [14]int{ok, ok, ok, ok, ok, ok, ok, ok, ok, ok, ok, ok, ok, ok}},
 
-	{"GET /api/v1/grid/cells", "", nil, [12]int{ok, ok, ok, ok, ok, ok, ok, ok, ok, no, who, no}},
-	{"GET /api/v1/grid/cells/mayuan", "", nil, [12]int{ok, ok, ok, ok, ok, ok, ok, ok, none, no, who, no}},
-	{"GET /api/v1/grid/cells/mayuan/members", "", nil, [12]int{ok, ok, ok, no, ok, ok, ok, no, none, no, who, no}},
+	{"GET /api/v1/grid/cells", "", nil, [14]int{ok, ok, ok, ok, ok, ok, ok, ok, ok, ok, ok, no, who, no}},
+	{"GET /api/v1/grid/cells/mayuan", "", nil, [14]int{ok, ok, ok, ok, ok, ok, ok, ok, ok, ok, none, no, who, no}},
+	{"GET /api/v1/grid/cells/mayuan/members", "", nil, [14]int{ok, no, ok, ok, ok, no, ok, ok, ok, no, none, no, who, no}},
 
-	{"POST /api/v1/cases", "", walkIn(), [12]int{made, made, made, made, made, made, no, made, bad, no, who, no}},
-	{"POST /api/v1/applications", "", application(), [12]int{no, no, no, no, no, no, no, no, no, made, who, made}},
-	{"GET /api/v1/cases", "case:registered", nil, [12]int{ok, ok, ok, ok, ok, ok, ok, ok, ok, ok, who, ok}},
-	{"GET /api/v1/cases/{id}", "case:registered", nil, [12]int{ok, ok, ok, ok, ok, ok, ok, none, none, none, who, ok}},
-	{"GET /api/v1/cases/{id}/timeline", "case:registered", nil, [12]int{ok, ok, ok, ok, ok, ok, ok, none, none, none, who, ok}},
-	{"GET /api/v1/cases/{id}/agreement", "case:agreed", nil, [12]int{ok, ok, ok, ok, ok, ok, ok, none, none, none, who, ok}},
+	{"POST /api/v1/cases", "", walkIn(), [14]int{made, no, made, made, made, made, made, made, no, made, bad, no, who, no}},
+	{"POST /api/v1/applications", "", application(), [14]int{no, no, no, no, no, no, no, no, no, no, no, made, who, made}},
+	{"GET /api/v1/cases", "case:registered", nil, [14]int{ok, ok, ok, ok, ok, ok, ok, ok, ok, ok, ok, ok, who, ok}},
+	{"GET /api/v1/cases/{id}", "case:registered", nil, [14]int{ok, none, ok, ok, ok, ok, ok, ok, ok, none, none, none, who, ok}},
+	{"GET /api/v1/cases/{id}/timeline", "case:registered", nil, [14]int{ok, none, ok, ok, ok, ok, ok, ok, ok, none, none, none, who, ok}},
+	{"GET /api/v1/cases/{id}/agreement", "case:agreed", nil, [14]int{ok, none, ok, ok, ok, ok, ok, ok, ok, none, none, none, who, ok}},
 
-	{"POST /api/v1/cases/{id}/accept", "case:registered", nil, [12]int{ok, ok, no, no, ok, ok, no, none, none, none, who, no}},
-	{"POST /api/v1/cases/{id}/reject", "case:registered", map[string]any{"reason": "已起诉", "advice": "等待法院判决"}, [12]int{ok, ok, no, no, ok, ok, no, none, none, none, who, no}},
-	{"POST /api/v1/cases/{id}/review", "case:registered", map[string]any{"decision": "reject", "reason": "已起诉", "advice": "等待法院判决"}, [12]int{ok, ok, no, no, ok, ok, no, none, none, none, who, no}},
-	{"POST /api/v1/cases/{id}/team", "case:accepted", map[string]any{"department": "partner", "body": "有威望的亲戚", "name": "王家长辈"}, [12]int{ok, ok, ok, no, ok, ok, ok, none, none, none, who, no}},
-	{"POST /api/v1/cases/{id}/sessions", "case:accepted", sessionBody("progress"), [12]int{ok, ok, ok, no, ok, ok, ok, none, none, none, who, no}},
-	{"POST /api/v1/cases/{id}/agreement", "case:mediating", oralAgreement(), [12]int{ok, ok, ok, no, ok, ok, ok, none, none, none, who, no}},
-	{"POST /api/v1/cases/{id}/fail", "case:accepted", map[string]any{"reason": "一方拒绝", "route": "litigation"}, [12]int{ok, ok, ok, no, ok, ok, ok, none, none, none, who, no}},
-	{"POST /api/v1/cases/{id}/withdraw", "case:accepted", map[string]any{"reason": "已私下和解"}, [12]int{ok, ok, ok, no, ok, ok, ok, none, none, none, who, ok}},
-	{"POST /api/v1/cases/{id}/escalate", "case:accepted", map[string]any{"reason": "分歧大"}, [12]int{ok, ok, no, no, ok, ok, no, none, none, none, who, no}},
-	{"POST /api/v1/cases/{id}/approve", "case:escalated", nil, [12]int{no, no, no, no, ok, ok, no, none, none, none, who, no}},
-	{"POST /api/v1/cases/{id}/return", "case:escalated", map[string]any{"instructions": "由社区继续调解"}, [12]int{no, no, no, no, ok, ok, no, none, none, none, who, no}},
-	{"POST /api/v1/cases/{id}/transfer", "case:accepted", map[string]any{"to": "mayuan-2", "reason": "属二组"}, [12]int{ok, ok, no, no, ok, ok, no, none, none, none, who, no}},
-	{"POST /api/v1/cases/{id}/transfer-out", "case:accepted", map[string]any{"name": "驿城区人民法院", "contact": "0396-0000000", "reason": "已立案"}, [12]int{ok, ok, no, no, ok, ok, no, none, none, none, who, no}},
-	{"POST /api/v1/cases/{id}/extend", "case:accepted", map[string]any{"days": 7, "reason": "双方同意延期", "consent": true}, [12]int{ok, ok, ok, no, ok, ok, ok, none, none, none, who, no}},
-	{"POST /api/v1/cases/{id}/risks", "case:accepted", map[string]any{"risks": []string{"likely_fight"}}, [12]int{ok, ok, ok, no, ok, ok, ok, none, none, none, who, no}},
-	{"POST /api/v1/cases/{id}/follow-ups", "case:agreed", map[string]any{"performed": true, "notes": "已履行"}, [12]int{ok, ok, ok, no, ok, ok, ok, none, none, none, who, no}},
-	{"POST /api/v1/cases/{id}/close", "case:failed", nil, [12]int{ok, ok, no, no, ok, ok, no, none, none, none, who, no}},
+	{"POST /api/v1/cases/{id}/accept", "case:registered", nil, [14]int{ok, none, ok, ok, no, no, ok, ok, no, none, none, none, who, no}},
+	{"POST /api/v1/cases/{id}/reject", "case:registered", map[string]any{"reason": "已起诉", "advice": "等待法院判决"}, [14]int{ok, none, ok, ok, no, no, ok, ok, no, none, none, none, who, no}},
+	{"POST /api/v1/cases/{id}/review", "case:registered", map[string]any{"decision": "reject", "reason": "已起诉", "advice": "等待法院判决"}, [14]int{ok, none, ok, ok, no, no, ok, ok, no, none, none, none, who, no}},
+	{"POST /api/v1/cases/{id}/team", "case:accepted", map[string]any{"department": "partner", "body": "有威望的亲戚", "name": "王家长辈"}, [14]int{ok, none, ok, ok, ok, no, ok, ok, ok, none, none, none, who, no}},
+	{"POST /api/v1/cases/{id}/sessions", "case:accepted", sessionBody("progress"), [14]int{ok, none, ok, ok, ok, no, ok, ok, ok, none, none, none, who, no}},
+	{"POST /api/v1/cases/{id}/agreement", "case:mediating", oralAgreement(), [14]int{ok, none, ok, ok, ok, no, ok, ok, ok, none, none, none, who, no}},
+	{"POST /api/v1/cases/{id}/fail", "case:accepted", map[string]any{"reason": "一方拒绝", "route": "litigation"}, [14]int{ok, none, ok, ok, ok, no, ok, ok, ok, none, none, none, who, no}},
+	{"POST /api/v1/cases/{id}/withdraw", "case:accepted", map[string]any{"reason": "已私下和解"}, [14]int{ok, none, ok, ok, ok, no, ok, ok, ok, none, none, none, who, ok}},
+	{"POST /api/v1/cases/{id}/escalate", "case:accepted", map[string]any{"reason": "分歧大"}, [14]int{ok, none, ok, ok, no, no, ok, ok, no, none, none, none, who, no}},
+	{"POST /api/v1/cases/{id}/approve", "case:escalated", nil, [14]int{ok, none, no, no, no, no, ok, ok, no, none, none, none, who, no}},
+	{"POST /api/v1/cases/{id}/return", "case:escalated", map[string]any{"instructions": "由社区继续调解"}, [14]int{ok, none, no, no, no, no, ok, ok, no, none, none, none, who, no}},
+	{"POST /api/v1/cases/{id}/transfer", "case:accepted", map[string]any{"to": "mayuan-2", "reason": "属二组"}, [14]int{ok, none, ok, ok, no, no, ok, ok, no, none, none, none, who, no}},
+	{"POST /api/v1/cases/{id}/transfer-out", "case:accepted", map[string]any{"name": "驿城区人民法院", "contact": "0396-0000000", "reason": "已立案"}, [14]int{ok, none, ok, ok, no, no, ok, ok, no, none, none, none, who, no}},
+	{"POST /api/v1/cases/{id}/extend", "case:accepted", map[string]any{"days": 7, "reason": "双方同意延期", "consent": true}, [14]int{ok, none, ok, ok, ok, no, ok, ok, ok, none, none, none, who, no}},
+	{"POST /api/v1/cases/{id}/risks", "case:accepted", map[string]any{"risks": []string{"likely_fight"}}, [14]int{ok, none, ok, ok, ok, no, ok, ok, ok, none, none, none, who, no}},
+	{"POST /api/v1/cases/{id}/follow-ups", "case:agreed", map[string]any{"performed": true, "notes": "已履行"}, [14]int{ok, none, ok, ok, ok, no, ok, ok, ok, none, none, none, who, no}},
+	{"POST /api/v1/cases/{id}/close", "case:failed", nil, [14]int{ok, none, ok, ok, no, no, ok, ok, no, none, none, none, who, no}},
 
-	{"GET /api/v1/track/{code}", "case:accepted", nil, [12]int{ok, ok, ok, ok, ok, ok, ok, ok, ok, ok, ok, ok}},
+	{"GET /api/v1/track/{code}", "case:accepted", nil, [14]int{ok, ok, ok, ok, ok, ok, ok, ok, ok, ok, ok, ok, ok, ok}},
 
-	{"POST /api/v1/hazards", "", hazardReport(), [12]int{made, made, made, made, made, made, made, made, bad, made, who, made}},
-	{"GET /api/v1/hazards", "hazard:open", nil, [12]int{ok, ok, ok, ok, ok, ok, ok, ok, ok, ok, who, ok}},
-	{"GET /api/v1/hazards/{id}", "hazard:open", nil, [12]int{ok, ok, ok, ok, ok, ok, ok, none, none, none, who, ok}},
-	{"GET /api/v1/hazards/{id}/timeline", "hazard:open", nil, [12]int{ok, ok, ok, ok, ok, ok, ok, none, none, none, who, ok}},
-	{"POST /api/v1/hazards/{id}/rectify", "hazard:open", map[string]any{"evidence": "已更换电线"}, [12]int{ok, ok, ok, no, ok, no, no, none, none, none, who, no}},
-	{"POST /api/v1/hazards/{id}/verify", "hazard:rectified", map[string]any{"passed": true}, [12]int{no, no, no, no, ok, ok, no, none, none, none, who, no}},
-	{"POST /api/v1/hazards/{id}/reopen", "hazard:rectified", map[string]any{"notes": "电线仍外露"}, [12]int{no, no, no, no, ok, ok, no, none, none, none, who, no}},
-	{"POST /api/v1/hazards/{id}/convert", "hazard:lead", conversion(), [12]int{ok, ok, ok, no, ok, ok, no, none, none, none, who, no}},
+	{"POST /api/v1/hazards", "", hazardReport(), [14]int{made, no, made, made, made, made, made, made, made, made, bad, made, who, made}},
+	{"GET /api/v1/hazards", "hazard:open", nil, [14]int{ok, ok, ok, ok, ok, ok, ok, ok, ok, ok, ok, ok, who, ok}},
+	{"GET /api/v1/hazards/{id}", "hazard:open", nil, [14]int{ok, none, ok, ok, ok, ok, ok, ok, ok, none, none, none, who, ok}},
+	{"GET /api/v1/hazards/{id}/timeline", "hazard:open", nil, [14]int{ok, none, ok, ok, ok, ok, ok, ok, ok, none, none, none, who, ok}},
+	{"POST /api/v1/hazards/{id}/rectify", "hazard:open", map[string]any{"evidence": "已更换电线"}, [14]int{ok, none, ok, ok, ok, no, ok, no, no, none, none, none, who, no}},
+	{"POST /api/v1/hazards/{id}/verify", "hazard:rectified", map[string]any{"passed": true}, [14]int{ok, none, no, no, no, no, ok, ok, no, none, none, none, who, no}},
+	{"POST /api/v1/hazards/{id}/reopen", "hazard:rectified", map[string]any{"notes": "电线仍外露"}, [14]int{ok, none, no, no, no, no, ok, ok, no, none, none, none, who, no}},
+	{"POST /api/v1/hazards/{id}/convert", "hazard:lead", conversion(), [14]int{ok, none, ok, ok, ok, no, ok, ok, no, none, none, none, who, no}},
 
-	{"GET /api/v1/stats/summary?cell=mayuan&period=month", "case:accepted", nil, [12]int{ok, ok, no, no, ok, ok, no, no, no, no, who, no}},
-	{"GET /api/v1/stats/series?cell=mayuan&measure=cases.registered&n=3", "case:accepted", nil, [12]int{ok, ok, no, no, ok, ok, no, no, no, no, who, no}},
-	{"GET /api/v1/stats/tracking?cell=mayuan", "case:accepted", nil, [12]int{no, no, no, no, ok, ok, no, no, no, no, who, no}},
+	{"GET /api/v1/stats/summary?cell=mayuan&period=month", "case:accepted", nil, [14]int{ok, no, ok, ok, no, no, ok, ok, no, no, no, no, who, no}},
+	{"GET /api/v1/stats/series?cell=mayuan&measure=cases.registered&n=3", "case:accepted", nil, [14]int{ok, no, ok, ok, no, no, ok, ok, no, no, no, no, who, no}},
+	{"GET /api/v1/stats/tracking?cell=mayuan", "case:accepted", nil, [14]int{ok, no, no, no, no, no, ok, ok, no, no, no, no, who, no}},
 
-	{"GET /api/v1/notifications/failures", "", nil, [12]int{no, no, no, no, no, ok, no, no, ok, no, who, no}},
-	{"GET /api/v1/inbox", "", nil, [12]int{no, no, no, no, no, ok, no, no, no, no, who, no}},
+	{"GET /api/v1/notifications/failures", "", nil, [14]int{ok, no, no, no, no, no, no, ok, no, no, ok, no, who, no}},
+	{"GET /api/v1/inbox", "", nil, [14]int{ok, no, no, no, no, no, no, ok, no, no, no, no, who, no}},
+
+	{"POST /api/v1/grid/cells", "", `{"id":"c-{n}","parent":"mayuan","name":"新网格"}`, [14]int{made, made, no, no, no, no, no, no, no, no, none, no, who, no}},
+	{"PATCH /api/v1/grid/cells/{id}", "cell", map[string]any{"name": "改名网格", "parent": "wuguiqiao"}, [14]int{ok, ok, no, no, no, no, no, no, no, no, none, no, who, no}},
+	{"POST /api/v1/grid/cells/{id}/retire", "cell", nil, [14]int{ok, ok, no, no, no, no, no, no, no, no, none, no, who, no}},
+	{"GET /api/v1/grid/log", "", nil, [14]int{ok, ok, no, no, no, no, no, no, no, no, ok, no, who, no}},
+	{"GET /api/v1/grid/roster.xlsx", "", nil, [14]int{ok, ok, no, no, no, no, no, no, no, no, ok, no, who, no}},
+	{"POST /api/v1/grid/roster", "", rosterBody, [14]int{ok, ok, no, no, no, no, no, no, no, no, bad, no, who, no}},
+	{"POST /api/v1/grid/roster?{base}", "", rosterBody, [14]int{ok, ok, no, no, no, no, no, no, no, no, clash, no, who, no}},
+
+	{"GET /api/v1/members", "", nil, [14]int{ok, ok, no, no, no, no, no, no, no, no, ok, no, who, no}},
+	{"GET /api/v1/members/{id}", "member", nil, [14]int{ok, ok, no, no, no, no, no, no, no, no, none, no, who, no}},
+	{"POST /api/v1/members", "", `{"id":"m-{n}","name":"新成员","phone":"13912345678","department":"grid","posts":[{"role":"grid_worker","cell":"mayuan"}]}`, [14]int{made, made, no, no, no, no, no, no, no, no, none, no, who, no}},
+	{"PATCH /api/v1/members/{id}", "member", map[string]any{"name": "改名"}, [14]int{ok, ok, no, no, no, no, no, no, no, no, none, no, who, no}},
+	{"POST /api/v1/members/{id}/posts", "member", map[string]any{"role": "partner", "cell": "mayuan-1"}, [14]int{ok, ok, no, no, no, no, no, no, no, no, none, no, who, no}},
+	{"POST /api/v1/members/{id}/posts/revoke", "member", map[string]any{"role": "mediator", "cell": "mayuan"}, [14]int{ok, ok, no, no, no, no, no, no, no, no, none, no, who, no}},
+	{"POST /api/v1/members/{id}/deactivate", "member", nil, [14]int{ok, ok, no, no, no, no, no, no, no, no, none, no, who, no}},
+	{"POST /api/v1/members/{id}/password", "member", nil, [14]int{ok, ok, no, no, no, no, no, no, no, no, none, no, who, no}},
+
+	{"GET /api/v1/tokens", "", nil, [14]int{ok, ok, ok, ok, ok, ok, ok, ok, ok, ok, ok, no, who, no}},
+	{"DELETE /api/v1/tokens/{id}", "token:own", nil, [14]int{gone, gone, gone, gone, gone, gone, gone, gone, gone, gone, gone, no, who, no}},
+	{"DELETE /api/v1/tokens/{id}", "token:head", nil, [14]int{gone, none, none, none, none, none, none, none, none, none, none, no, who, no}},
 }
 
 func walkIn() map[string]any {
@@ -160,20 +201,17 @@ func runMatrix(t *testing.T, e *env) {
 		t.Run(row.route, func(t *testing.T) {
 			e.t = t
 			method, target, _ := strings.Cut(row.route, " ")
-			var got [12]int
+			var got [14]int
 			for i, a := range matrixActors {
-				path := target
-				if kind, state, ok := strings.Cut(row.seed, ":"); ok {
-					switch kind {
-					case "case":
-						c := e.seedCase(t, state)
-						path = strings.NewReplacer("{id}", string(c.ID), "{code}", c.TrackingCode).Replace(path)
-					case "hazard":
-						h := e.seedHazard(t, state)
-						path = strings.ReplaceAll(path, "{id}", string(h.ID))
-					}
+				path := strings.NewReplacer(e.seed(t, row.seed, a.id)...).Replace(target)
+				body := row.body
+				switch b := body.(type) {
+				case string:
+					body = strings.ReplaceAll(b, "{n}", fmt.Sprint(seq.Add(1)))
+				case func(*env) any:
+					body = b(e)
 				}
-				res := e.clientFor(a.id).do(method, path, row.body)
+				res := e.clientFor(a.id).do(method, path, body)
 				got[i] = res.Code
 				if res.Code != row.want[i] {
 					t.Logf("%s: %s", a.name, res)
@@ -184,8 +222,43 @@ func runMatrix(t *testing.T, e *env) {
 	}
 }
 
+// seed seeds what a row needs before actor's request, and returns the
+// replacements of the placeholders of its route.
+func (e *env) seed(t *testing.T, seed, actor string) []string {
+	head := e.grid.Directory().Head(gridtest.GuchengID)
+	r := []string{"{base}", fmt.Sprintf("base_len=%d&base_head=%s", head.Len, head.Head)}
+	kind, state, _ := strings.Cut(seed, ":")
+	switch kind {
+	case "":
+	case "case":
+		c := e.seedCase(t, state)
+		r = append(r, "{id}", string(c.ID), "{code}", c.TrackingCode)
+	case "hazard":
+		r = append(r, "{id}", string(e.seedHazard(t, state).ID))
+	case "cell":
+		r = append(r, "{id}", string(e.seedCell(t)))
+	case "member":
+		r = append(r, "{id}", string(e.seedMember(t)))
+	case "token":
+		if state == "head" {
+			actor = "gc-secretary"
+		}
+		r = append(r, "{id}", e.seedToken(t, actor))
+	default:
+		t.Fatalf("no seed %q", seed)
+	}
+	return r
+}
+
+// rosterBody is Gucheng's roster as it stands, exported by its head.
+func rosterBody(e *env) any {
+	res := e.as("gc-secretary").get("/api/v1/grid/roster.xlsx")
+	require.Equal(e.t, http.StatusOK, res.Code, res)
+	return raw{"text/csv", res.Body}
+}
+
 // describe pairs statuses with the actors' names, for readable failures.
-func describe(statuses [12]int) []string {
+func describe(statuses [14]int) []string {
 	out := make([]string, len(statuses))
 	for i, s := range statuses {
 		out[i] = fmt.Sprintf("%-38s %d", matrixActors[i].name, s)

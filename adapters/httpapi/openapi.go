@@ -46,6 +46,13 @@ type operation struct {
 // textBody marks a plain-text response.
 type textBody struct{}
 
+// fileBody marks a file sent or answered as it is, in one of its media
+// types.
+type fileBody struct{ types []string }
+
+// noContent marks a success answered with no body.
+type noContent struct{}
+
 // param is a path or query parameter.
 type param struct {
 	name, in string
@@ -78,6 +85,7 @@ var (
 	errAction  = []int{400, 401, 403, 404, 409, 412, 413, 415, 500}
 	errCreate  = []int{400, 401, 403, 404, 409, 413, 415, 500}
 	errListing = []int{400, 401, 500}
+	errManage  = []int{400, 401, 403, 500}
 )
 
 // operations lists every route the API serves, with what the document says
@@ -86,6 +94,7 @@ func operations() []operation {
 	caseID := pathParam("id", "the case's ID")
 	hazardID := pathParam("id", "the hazard's ID")
 	cellID := pathParam("id", "the cell's ID")
+	memberID := pathParam("id", "the member's ID, their login")
 	ops := []operation{
 		{method: "GET", path: "/healthz", tag: "service", summary: "Reports that the service is up.", public: true, status: 200, resp: healthJSON{}, errors: []int{500}},
 		{method: "GET", path: "/api/v1/openapi.json", tag: "service", summary: "This document.", public: true, status: 200, resp: openAPIDoc{}, errors: []int{401, 500}},
@@ -93,6 +102,32 @@ func operations() []operation {
 		{method: "GET", path: "/api/v1/grid/cells", tag: "grid", summary: "The actor's township as a tree of cells. Staff only.", status: 200, resp: treeNodeJSON{}, errors: []int{400, 401, 403, 404, 500}},
 		{method: "GET", path: "/api/v1/grid/cells/{id}", tag: "grid", summary: "A cell of the actor's township, its ancestors and its children. Staff only; cells of other townships are not found.", params: []param{cellID}, status: 200, resp: cellDetailJSON{}, errors: errRead},
 		{method: "GET", path: "/api/v1/grid/cells/{id}/members", tag: "grid", summary: "The members holding a post in a cell. Needs View at the cell; phones are masked unless the actor may see personal data there.", params: []param{cellID}, status: 200, resp: membersJSON{}, errors: errRead},
+
+		{method: "POST", path: "/api/v1/grid/cells", tag: "grid administration", summary: "Adds a cell below its parent, one level down. Needs ManageGrid at the parent.", body: newCellJSON{}, status: 201, resp: cellJSON{}, errors: errCreate},
+		{method: "PATCH", path: "/api/v1/grid/cells/{id}", tag: "grid administration", summary: "Renames a cell, moves it with its subtree below another parent at the level of its present one (its open work and the posts held there move with it), or both. Needs ManageGrid at the cell and at the new parent.", params: []param{cellID}, body: cellEditJSON{}, status: 200, resp: cellJSON{}, errors: errCreate},
+		{method: "POST", path: "/api/v1/grid/cells/{id}/retire", tag: "grid administration", summary: "Retires a cell and its subtree. Their open cases and hazards go to the takeover cell; without one, a cell with open work is not retired and the 409 lists the work (error.items). Needs ManageGrid at the cell and at the takeover cell.", params: []param{cellID}, body: retireJSON{}, bodyOptional: true, status: 200, resp: cellJSON{}, errors: errCreate},
+		{method: "GET", path: "/api/v1/grid/log", tag: "grid administration", summary: "The township's hash-chained administration log, oldest first, a page at a time. Needs ManageGrid at the township.", params: []param{
+			queryParam("after", "the events after this one (its seq): the next field of the previous page", map[string]any{"type": "integer", "minimum": 0}),
+			queryParam("limit", "the page size", integer(1, maxLogPage)),
+		}, status: 200, resp: logJSON{}, errors: errManage},
+		{method: "GET", path: "/api/v1/members", tag: "grid administration", summary: "The members of the actor's township, active and inactive, by ID; phones masked unless the actor may see personal data where the member holds a post. Needs ManageGrid at the township.", params: []param{
+			queryParam("cell", "only the members holding a post in this cell", str()),
+			queryParam("q", "only the members whose name or login starts so", str()),
+		}, status: 200, resp: memberListJSON{}, errors: errRead},
+		{method: "GET", path: "/api/v1/members/{id}", tag: "grid administration", summary: "A member of the actor's township. Needs ManageGrid at the township.", params: []param{memberID}, status: 200, resp: memberJSON{}, errors: errRead},
+		{method: "POST", path: "/api/v1/members", tag: "grid administration", summary: "Adds a member with their posts, each in a cell named by ID; they act from their first request. When the deployment keeps accounts, the answer holds their one-time password, this once. Needs ManageGrid at every post's cell.", body: newMemberJSON{}, status: 201, resp: addedMemberJSON{}, errors: errCreate},
+		{method: "PATCH", path: "/api/v1/members/{id}", tag: "grid administration", summary: "Changes a member's particulars; those left out stay. Needs ManageGrid wherever the member holds a post.", params: []param{memberID}, body: memberEditJSON{}, status: 200, resp: memberJSON{}, errors: errCreate},
+		{method: "POST", path: "/api/v1/members/{id}/posts", tag: "grid administration", summary: "Grants a member a post, which they act through from their next request; an inactive member is active again. Needs ManageGrid at its cell.", params: []param{memberID}, body: postInJSON{}, status: 200, resp: memberJSON{}, errors: errCreate},
+		{method: "POST", path: "/api/v1/members/{id}/posts/revoke", tag: "grid administration", summary: "Revokes a member's post. The open work they answer for through it alone goes to the successor; without one, a post with such work is kept and the 409 lists the work (error.items). Needs ManageGrid at the post's cell.", params: []param{memberID}, body: revokeJSON{}, status: 200, resp: memberJSON{}, errors: errCreate},
+		{method: "POST", path: "/api/v1/members/{id}/deactivate", tag: "grid administration", summary: "Deactivates a member who left: they hold no posts and sign in nowhere, and their account is disabled. Their open work goes to the successor, as when a post is revoked. Needs ManageGrid wherever they hold a post.", params: []param{memberID}, body: successorJSON{}, bodyOptional: true, status: 200, resp: memberJSON{}, errors: errCreate},
+		{method: "GET", path: "/api/v1/grid/roster.xlsx", tag: "grid administration", feature: "rosters", summary: "The township's roster (花名册) as an .xlsx workbook: its active cells and members, phones in full. Needs ManageGrid at the township.", status: 200, resp: fileBody{[]string{xlsxType}}, errors: []int{401, 403, 500}},
+		{method: "POST", path: "/api/v1/grid/roster", tag: "grid administration", feature: "rosters", summary: "Compares the roster file sent with the township: without a base, answers what applying it would change, changing nothing; with base_len and base_head, the base that answer gave, applies it in one change if the township's grid has not changed since (409 otherwise, listing the work in the way when open work stops it). A file that cannot be read is a 400 listing its problems (error.problems). At most 20 MiB. Needs ManageGrid at the township.", params: []param{
+			queryParam("base_len", "the plan's base.len, to apply it", map[string]any{"type": "integer", "minimum": 0}),
+			queryParam("base_head", "the plan's base.head, to apply it", map[string]any{"type": "string", "pattern": "^[0-9a-f]{64}$"}),
+		}, body: fileBody{rosterTypes}, status: 200, resp: planJSON{}, errors: errCreate},
+		{method: "POST", path: "/api/v1/members/{id}/password", tag: "grid administration", feature: "accounts", summary: "A new one-time password for an active member who forgot theirs (their sessions and tokens end), or the account of one who has none yet. Needs ManageGrid wherever the member holds a post.", params: []param{memberID}, body: noBodyJSON{}, bodyOptional: true, status: 200, resp: passwordJSON{}, errors: errCreate},
+		{method: "GET", path: "/api/v1/tokens", tag: "accounts", feature: "accounts", summary: "The caller's own API tokens that have not expired, oldest first. Staff only.", status: 200, resp: tokensJSON{}, errors: []int{401, 403, 500}},
+		{method: "DELETE", path: "/api/v1/tokens/{id}", tag: "accounts", feature: "accounts", summary: "Revokes one of the caller's own API tokens; another's is not found. Staff only.", params: []param{pathParam("id", "the token's ID, as listed")}, status: 204, resp: noContent{}, errors: []int{401, 403, 404, 500}},
 
 		{method: "POST", path: "/api/v1/cases", tag: "cases", summary: "Registers a dispute as first received (首问负责制). Staff only; honours Idempotency-Key.", params: []param{idempotencyParam}, body: intakeJSON{}, status: 201, resp: caseJSON{}, etag: true, errors: errCreate},
 		{method: "POST", path: "/api/v1/applications", tag: "cases", summary: "A resident's online application. Residents only; rate-limited per client address; honours Idempotency-Key.", public: true, params: []param{idempotencyParam}, body: applicationJSON{}, status: 201, resp: caseJSON{}, etag: true, errors: append(slices.Clone(errCreate), 429)},
@@ -294,7 +329,11 @@ func (s *server) document() map[string]any {
 		if params != nil {
 			o["parameters"] = params
 		}
-		if op.body != nil {
+		switch b := op.body.(type) {
+		case nil:
+		case fileBody:
+			o["requestBody"] = map[string]any{"required": true, "content": files(b)}
+		default:
 			o["requestBody"] = map[string]any{
 				"required": !op.bodyOptional,
 				"content":  map[string]any{"application/json": map[string]any{"schema": sc.of(reflect.TypeOf(op.body))}},
@@ -302,7 +341,12 @@ func (s *server) document() map[string]any {
 		}
 		responses := map[string]any{}
 		ok := map[string]any{"description": http.StatusText(op.status)}
-		switch op.resp.(type) {
+		headers := map[string]any{}
+		switch r := op.resp.(type) {
+		case noContent:
+		case fileBody:
+			ok["content"] = files(r)
+			headers["Content-Disposition"] = map[string]any{"description": "the file's name", "schema": str()}
 		case textBody:
 			ok["content"] = map[string]any{"text/plain": map[string]any{"schema": str()}}
 		case openAPIDoc:
@@ -310,7 +354,6 @@ func (s *server) document() map[string]any {
 		default:
 			ok["content"] = map[string]any{"application/json": map[string]any{"schema": sc.of(reflect.TypeOf(op.resp))}}
 		}
-		headers := map[string]any{}
 		if op.etag {
 			headers["ETag"] = map[string]any{"description": "the record's version, quoted", "schema": map[string]any{"type": "string", "pattern": `^"[0-9]+"$`}}
 		}
@@ -348,7 +391,8 @@ func (s *server) document() map[string]any {
 			"title":   "fourplusn",
 			"version": "1.0.0",
 			"description": "The JSON API of a township's 4+N dispute mediation and grid governance: the grid, dispute cases, " +
-				"safety hazards and statistics. Errors are {\"error\": {\"code\", \"message\", \"field\"}}; money is in fen; " +
+				"safety hazards, statistics and the grid's administration. Errors are {\"error\": {\"code\", \"message\", \"field\"}}, " +
+				"with the open work in the way (items) or a roster file's problems (problems) where there are some; money is in fen; " +
 				"times are RFC 3339 in UTC.",
 		},
 		"security": []any{map[string]any{"bearer": []string{}}},
@@ -360,6 +404,15 @@ func (s *server) document() map[string]any {
 			},
 		},
 	}
+}
+
+// files is the content of a file body: any bytes, in each of its types.
+func files(b fileBody) map[string]any {
+	content := map[string]any{}
+	for _, t := range b.types {
+		content[t] = map[string]any{"schema": map[string]any{"type": "string", "format": "binary"}}
+	}
+	return content
 }
 
 // operationID names an operation: its method and path in camel case.

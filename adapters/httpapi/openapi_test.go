@@ -43,7 +43,9 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 		opts []option
 	}{
 		{"full", nil},
-		{"without the optional parts", []option{func(c *httpapi.Config) { c.Hazards, c.Stats, c.Outbox, c.Inbox = nil, nil, nil, nil }}},
+		{"without the optional parts", []option{func(c *httpapi.Config) {
+			c.Hazards, c.Stats, c.Outbox, c.Inbox, c.Rosters, c.Accounts = nil, nil, nil, nil, nil, nil
+		}}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			e := newEnv(t, tc.opts...)
@@ -58,6 +60,9 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 					assert.NotContains(t, r, "/stats/")
 					assert.NotContains(t, r, "/notifications/")
 					assert.NotContains(t, r, "/inbox")
+					assert.NotContains(t, r, "/grid/roster")
+					assert.NotContains(t, r, "/tokens")
+					assert.NotContains(t, r, "/password")
 				}
 			}
 		})
