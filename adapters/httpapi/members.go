@@ -88,12 +88,15 @@ func memberOut(m grid.Member, full bool) memberJSON {
 }
 
 // memberFor writes m as actor may see them: their phone in full only if
-// actor may see personal data where m holds a post (at the township, for
-// a member who holds none).
+// actor may see personal data, or keeps the grid's staff (ManageGrid),
+// where m holds a post (at the township, for a member who holds none).
+// Who keeps the roster must reach the people on it; the export of the
+// roster holds every phone in full.
 func (s *server) memberFor(actor grid.Actor, m grid.Member) memberJSON {
 	full := false
 	for _, p := range placesOf(m) {
-		full = full || s.policy.Can(actor, grid.ViewPersonal, grid.Target{Cell: p}) == nil
+		t := grid.Target{Cell: p}
+		full = full || s.policy.Can(actor, grid.ViewPersonal, t) == nil || s.policy.Can(actor, grid.ManageGrid, t) == nil
 	}
 	return memberOut(m, full)
 }

@@ -196,21 +196,13 @@ func (s *Server) tokensPage(w http.ResponseWriter, r *http.Request, m grid.Membe
 
 // revokeToken revokes one of the signed-in member's own tokens.
 func (s *Server) revokeToken(w http.ResponseWriter, r *http.Request, m grid.Member) {
-	id := r.PostFormValue("id")
-	tokens, err := s.app.Accounts.Tokens(r.Context(), string(m.ID))
-	if err != nil {
+	if err := s.app.revokeOwnToken(r.Context(), m.ID, r.PostFormValue("id")); err != nil {
+		if fourplusn.ErrorCode(err) == fourplusn.NotFound {
+			s.fail(w, r, http.StatusNotFound, "未找到该令牌。")
+			return
+		}
 		s.failErr(w, r, err)
 		return
 	}
-	for _, t := range tokens {
-		if t.ID == id {
-			if err := s.app.Accounts.RevokeToken(r.Context(), id); err != nil {
-				s.failErr(w, r, err)
-				return
-			}
-			http.Redirect(w, r, "/me/tokens?revoked=1", http.StatusSeeOther)
-			return
-		}
-	}
-	s.fail(w, r, http.StatusNotFound, "未找到该令牌。")
+	http.Redirect(w, r, "/me/tokens?revoked=1", http.StatusSeeOther)
 }

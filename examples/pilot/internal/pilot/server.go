@@ -57,7 +57,7 @@ func (s *Server) Shutdown() { s.doneOnce.Do(func() { close(s.done) }) }
 func NewServer(app *App) (*Server, error) {
 	cfg := httpapi.Config{
 		Cases: app.Cases, Stats: app.Stats, Hazards: app.Hazards, Outbox: app.DB.Outbox(), Grid: app.Grid,
-		Auth: apiAuth{app}, Logger: app.Logger,
+		Auth: apiAuth{app}, Logger: app.Logger, Rosters: apiRosters{app}, Accounts: apiAccounts{app},
 	}
 	if intake, ok := app.Intake(); ok {
 		cfg.Inbox, cfg.InboxTownship = app.DB.ChannelMessages(), intake.Actor().Township
