@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
@@ -38,6 +39,14 @@ type process struct {
 	cmd    *exec.Cmd
 	url    string
 	stderr *strings.Builder
+	out    *syncWriter // what it printed on its standard output
+}
+
+// stdout returns what the process printed on its standard output so far.
+func (p *process) stdout() string {
+	p.out.mu.Lock()
+	defer p.out.mu.Unlock()
+	return p.out.w.(*strings.Builder).String()
 }
 
 var urlLine = regexp.MustCompile(`http://[^/\s]+/`)
@@ -50,7 +59,7 @@ func start(t *testing.T, bin, dir string, args ...string) *process {
 	cmd.Dir = dir
 	stdout, err := cmd.StdoutPipe()
 	require.NoError(t, err)
-	p := &process{cmd: cmd, stderr: &strings.Builder{}}
+	p := &process{cmd: cmd, stderr: &strings.Builder{}, out: &syncWriter{w: &strings.Builder{}}}
 	cmd.Stderr = &syncWriter{w: p.stderr}
 	require.NoError(t, cmd.Start())
 	t.Cleanup(func() {
@@ -63,6 +72,7 @@ func start(t *testing.T, bin, dir string, args ...string) *process {
 	go func() {
 		sc := bufio.NewScanner(stdout)
 		for sc.Scan() {
+			fmt.Fprintln(p.out, sc.Text())
 			if u := urlLine.FindString(sc.Text()); u != "" {
 				select {
 				case found <- u:
@@ -238,4 +248,76 @@ func TestSIGTERMKeepsAcknowledgedWrites(t *testing.T) {
 	}
 	p.stop(t)
 	assert.Contains(t, runCmd(t, bin, dir, "verify"), " 0 broken")
+}
+
+// TestInit sets a township up from the command line, as an operator
+// would: the roster template, a filled-in roster, the one-time passwords
+// in a file only the operator may read, and a start that needs no setup.
+func TestInit(t *testing.T) {
+	bin := buildPilot(t)
+	dir := t.TempDir()
+	assert.Contains(t, runCmd(t, bin, dir, "roster-template", "模板.xlsx"), "模板.xlsx")
+	_, err := os.Stat(filepath.Join(dir, "模板.xlsx"))
+	require.NoError(t, err)
+
+	roster := "网格编号,网格名称,层级,上级网格编号\nqiaobei,桥北街道,1,\nqb-east,东片区,2,qiaobei\n\n" +
+		"账号,姓名,手机号,部门,所属单位,岗位,岗位所在网格编号\nqb-secretary,程书记,13700000001,网格,,网格长,qiaobei\nqb-east-head,陈片长,13700000002,网格,,网格长,qb-east\n"
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "花名册.csv"), []byte(roster), 0o644))
+	bad := exec.Command(bin, "init", "-roster", "模板.xlsx")
+	bad.Dir = dir
+	out, err := bad.CombinedOutput()
+	require.NoError(t, err, "the template's example rows are a valid roster: %s", out)
+	assert.Contains(t, string(out), "one-time-passwords.csv")
+
+	// A second township cannot be set up over the first.
+	again := exec.Command(bin, "init", "-roster", "花名册.csv", "-passwords", "again.csv")
+	again.Dir = dir
+	out, err = again.CombinedOutput()
+	require.Error(t, err)
+	assert.Contains(t, string(out), "set up already")
+	_, err = os.Stat(filepath.Join(dir, "again.csv"))
+	assert.True(t, os.IsNotExist(err), "no passwords file for a refused init")
+
+	info, err := os.Stat(filepath.Join(dir, "one-time-passwords.csv"))
+	require.NoError(t, err)
+	assert.Equal(t, os.FileMode(0o600), info.Mode().Perm(), "readable by the operator alone")
+	b, err := os.ReadFile(filepath.Join(dir, "one-time-passwords.csv"))
+	require.NoError(t, err)
+	lines := strings.Split(strings.TrimSpace(strings.TrimPrefix(string(b), "\ufeff")), "\n")
+	require.GreaterOrEqual(t, len(lines), 2)
+	assert.Equal(t, "账号,姓名,岗位,一次性密码", lines[0])
+	first := strings.Split(lines[1], ",")
+	member, otp := first[0], first[len(first)-1]
+
+	p := start(t, bin, dir)
+	c := &http.Client{Timeout: 10 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := c.Get(p.url + "login")
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, http.StatusOK, resp.StatusCode, "set up: the login page, not the setup")
+	p.stop(t)
+	assert.NotContains(t, p.stderr.String()+p.stdout(), "一次性设置码")
+
+	// The operator gives a member who lost theirs a new one-time password.
+	reset := runCmd(t, bin, dir, "password", member)
+	assert.NotContains(t, reset, otp)
+	assert.Regexp(t, `[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}`, reset)
+	assert.Contains(t, runCmd(t, bin, dir, "verify"), " 0 broken")
+}
+
+// TestFirstStartNeedsSetup: without -demo a first start loads nothing,
+// prints the one-time setup code, and sends every page to the setup.
+func TestFirstStartNeedsSetup(t *testing.T) {
+	bin := buildPilot(t)
+	dir := t.TempDir()
+	p := start(t, bin, dir)
+	c := &http.Client{Timeout: 10 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := c.Get(p.url + "cases")
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, "/setup", resp.Header.Get("Location"))
+	p.stop(t)
+	assert.Regexp(t, `一次性设置码：[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}`, p.stdout())
+	assert.NotContains(t, p.stdout(), "演示账号")
+	assert.Contains(t, runCmd(t, bin, dir, "verify"), "checked 0 timelines")
 }
