@@ -180,6 +180,22 @@ func TestFirstStart(t *testing.T) {
 	resp.Body.Close()
 	assert.Equal(t, http.StatusUnauthorized, resp.StatusCode)
 	p.stop(t)
+
+	// Listed, and revoked from the command line: it authenticates no more.
+	list := runCmd(t, bin, dir, "tokens", "list", "gc-secretary")
+	fields := strings.Fields(strings.Split(strings.TrimSpace(list), "\n")[1])
+	require.NotEmpty(t, fields, list)
+	assert.Equal(t, "gc-secretary", fields[1])
+	assert.Contains(t, runCmd(t, bin, dir, "tokens", "revoke", fields[0]), "revoked")
+	p = start(t, bin, dir, "-demo")
+	req, err = http.NewRequest(http.MethodGet, p.url+"api/v1/cases?limit=5", nil)
+	require.NoError(t, err)
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err = c.Do(req)
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, http.StatusUnauthorized, resp.StatusCode, "a revoked token")
+	p.stop(t)
 }
 
 var codeRe = regexp.MustCompile(`<p class="code" id="code">([^<]+)</p>`)
