@@ -188,7 +188,7 @@ func (s *Server) renderCell(w http.ResponseWriter, r *http.Request, m grid.Membe
 		}
 	}
 	data := map[string]any{
-		"Title": c.Name, "Cell": c, "Level": tree.Titles().Title(c.Level()), "Ancestors": ancestors, "Children": children,
+		"Done": doneText[r.URL.Query().Get("done")], "Title": c.Name, "Cell": c, "Level": tree.Titles().Title(c.Level()), "Ancestors": ancestors, "Children": children,
 		"Holders": dir.MembersOf(c.ID), "May": s.mayManage(m, c.Path), "Parents": parents, "Takeovers": takeovers,
 		"ChildTitle": tree.Titles().Title(c.Level() + 1),
 	}
@@ -207,44 +207,48 @@ func (s *Server) cellAction(w http.ResponseWriter, r *http.Request, m grid.Membe
 	switch r.PathValue("action") {
 	case "rename":
 		_, err = s.app.Grid.RenameCell(ctx, actor, id, strings.TrimSpace(f.Get("name")))
-		done = "已改名。"
+		done = "renamed"
 	case "add":
 		var c grid.Cell
 		c, err = s.app.Grid.AddCell(ctx, actor, grid.Spec{ID: grid.CellID(strings.TrimSpace(f.Get("id"))), Parent: id, Name: strings.TrimSpace(f.Get("name"))})
 		if err == nil {
-			http.Redirect(w, r, "/admin/cells/"+url.PathEscape(string(c.ID))+"?done="+url.QueryEscape("已新增网格。"), http.StatusSeeOther)
+			http.Redirect(w, r, "/admin/cells/"+url.PathEscape(string(c.ID))+"?done=added", http.StatusSeeOther)
 			return
 		}
 	case "move":
 		_, err = s.app.Grid.MoveCell(ctx, actor, id, grid.CellID(f.Get("parent")))
-		done = "已调整上级网格；其未办结的案件、隐患和在岗人员随之调整。"
+		done = "moved"
 	case "retire":
 		err = s.app.Grid.RetireCell(ctx, actor, id, grid.CellID(f.Get("takeover")))
-		done = "已撤销该网格。"
+		done = "retired"
 	default:
 		s.fail(w, r, http.StatusNotFound, "未找到该操作。")
 		return
 	}
-	if err != nil {
-		s.renderCell(w, r, m, id, errorStatus(err), s.adminProblem(err))
-		return
-	}
-	http.Redirect(w, r, "/admin/cells/"+url.PathEscape(string(id))+"?done="+url.QueryEscape(done), http.StatusSeeOther)
+	s.acted(w, r, err, "/admin/cells/"+url.PathEscape(string(id)), done, func(status int, problem map[string]any) {
+		s.renderCell(w, r, m, id, status, problem)
+	})
 }
 
-// errorStatus is the status of a page showing err.
-func errorStatus(err error) int {
-	switch fourplusn.ErrorCode(err) {
-	case fourplusn.Invalid:
-		return http.StatusBadRequest
-	case fourplusn.Forbidden:
-		return http.StatusForbidden
-	case fourplusn.NotFound:
-		return http.StatusNotFound
-	case fourplusn.Conflict:
-		return http.StatusConflict
+// doneText says what a change made from an administration page did, by
+// the key the page is sent back with: a key, not the text, so that a link
+// cannot make the page say anything else.
+var doneText = map[string]string{
+	"renamed": "已改名。", "added": "已新增网格。", "moved": "已调整上级网格；其未办结的案件、隐患和在岗人员随之调整。",
+	"retired": "已撤销该网格。", "saved": "已保存。", "granted": "已增加岗位，立即生效。", "revoked": "已撤销该岗位。",
+	"deactivated": "已停用：其登录和接口令牌即刻失效。", "unlocked": "已解除锁定。",
+}
+
+// acted ends an administrative change made from a page's form: on
+// success it goes back to the page at back saying done (a key of
+// doneText), and otherwise shows the page again, by again, with what went
+// wrong.
+func (s *Server) acted(w http.ResponseWriter, r *http.Request, err error, back, done string, again func(status int, problem map[string]any)) {
+	if err != nil {
+		again(errorStatus(err), s.adminProblem(err))
+		return
 	}
-	return http.StatusInternalServerError
+	http.Redirect(w, r, back+"?done="+url.QueryEscape(done), http.StatusSeeOther)
 }
 
 // blockedItem is an open case or hazard in the way of a change, as the
@@ -363,7 +367,7 @@ func (s *Server) renderMember(w http.ResponseWriter, r *http.Request, m grid.Mem
 		posts = append(posts, postRow{p, s.ancestry(s.app.Grid.Directory().Tree().MustCell(p.Cell.Cell()))})
 	}
 	data := map[string]any{
-		"Title": x.Name, "Member": x, "Posts": posts, "Account": acct, "HasAccount": err == nil,
+		"Done": doneText[r.URL.Query().Get("done")], "Title": x.Name, "Member": x, "Posts": posts, "Account": acct, "HasAccount": err == nil,
 		"Locked": err == nil && acct.LockedUntil.After(s.app.Now()),
 		"Cells":  s.cellOptions(m), "Roles": grid.Roles(), "Departments": grid.Departments(), "Successors": s.successors(m.Township, id),
 	}
@@ -409,19 +413,19 @@ func (s *Server) memberAction(w http.ResponseWriter, r *http.Request, m grid.Mem
 		if e, err = memberForm(f); err == nil {
 			_, err = s.app.Grid.EditMember(ctx, actor, id, e)
 		}
-		done = "已保存。"
+		done = "saved"
 	case "grant":
 		var p grid.Post
 		if p, err = s.postForm(f); err == nil {
 			err = s.grant(ctx, actor, id, p)
 		}
-		done = "已增加岗位，立即生效。"
+		done = "granted"
 	case "revoke":
 		var p grid.Post
 		if p, err = s.postForm(f); err == nil {
 			_, err = s.app.Grid.RevokePost(ctx, actor, id, p, grid.MemberID(f.Get("successor")))
 		}
-		done = "已撤销该岗位。"
+		done = "revoked"
 	case "deactivate":
 		if _, err = s.app.Grid.DeactivateMember(ctx, actor, id, grid.MemberID(f.Get("successor"))); err == nil {
 			err = s.app.Accounts.Disable(ctx, string(id))
@@ -429,7 +433,7 @@ func (s *Server) memberAction(w http.ResponseWriter, r *http.Request, m grid.Mem
 				err = nil // no account to stop
 			}
 		}
-		done = "已停用：其登录和接口令牌即刻失效。"
+		done = "deactivated"
 	case "password":
 		if !s.mayManageMember(m, id) {
 			err = grid.ErrNotGranted
@@ -448,16 +452,14 @@ func (s *Server) memberAction(w http.ResponseWriter, r *http.Request, m grid.Mem
 			break
 		}
 		err = s.app.Accounts.Unlock(ctx, string(id))
-		done = "已解除锁定。"
+		done = "unlocked"
 	default:
 		s.fail(w, r, http.StatusNotFound, "未找到该操作。")
 		return
 	}
-	if err != nil {
-		s.renderMember(w, r, m, id, errorStatus(err), s.adminProblem(err))
-		return
-	}
-	http.Redirect(w, r, "/admin/members/"+url.PathEscape(string(id))+"?done="+url.QueryEscape(done), http.StatusSeeOther)
+	s.acted(w, r, err, "/admin/members/"+url.PathEscape(string(id)), done, func(status int, problem map[string]any) {
+		s.renderMember(w, r, m, id, status, problem)
+	})
 }
 
 // grant gives member id the post p, and their account back if granting

@@ -224,6 +224,10 @@ func TestAdminPages(t *testing.T) {
 
 	resp, _ = admin.post("/admin/members/mayuan-new/deactivate", url.Values{"csrf": {admin.csrfOf("/admin")}})
 	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
+	_, body = admin.get(resp.Header.Get("Location"))
+	assert.Contains(t, body, "已停用：其登录和接口令牌即刻失效")
+	_, body = admin.get("/admin/members/mayuan-new?done=" + url.QueryEscape("请致电某某领取新密码"))
+	assert.NotContains(t, body, "请致电", "a link cannot make the page say anything")
 	resp, _ = member.get("/cases")
 	assert.Equal(t, http.StatusSeeOther, resp.StatusCode, "the session ends at once")
 	assert.Equal(t, http.StatusUnauthorized, api(), "and the token")

@@ -12,6 +12,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/fourplusn/fourplusn"
 	"github.com/fourplusn/fourplusn/adapters/accounts"
 	"github.com/fourplusn/fourplusn/adapters/bunstore"
 	"github.com/fourplusn/fourplusn/grid"
@@ -91,7 +92,28 @@ func Open(ctx context.Context, dsn string, logger *slog.Logger, opts Options) (a
 		return nil, false, err
 	}
 	app.demo = mark == seedDone
+	if app.demo {
+		if err := app.demoAccounts(ctx); err != nil {
+			return nil, false, err
+		}
+	}
 	return app, seeded, nil
+}
+
+// demoAccounts gives the demo members their accounts if the demo was
+// loaded by a pilot that kept accounts in tables of its own.
+func (a *App) demoAccounts(ctx context.Context) error {
+	_, err := a.Accounts.Account(ctx, DemoLogins[0].ID)
+	if fourplusn.ErrorCode(err) != fourplusn.NotFound {
+		return err
+	}
+	var logins []accounts.Member
+	for _, t := range a.Grid.Directory().Townships() {
+		for _, m := range a.Grid.Directory().Members(t.ID) {
+			logins = append(logins, accounts.Member{ID: string(m.ID), Township: string(t.ID)})
+		}
+	}
+	return a.Accounts.Demo(ctx, logins, DemoPassword)
 }
 
 // NeedsSetup reports whether no township is set up yet.

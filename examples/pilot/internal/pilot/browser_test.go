@@ -41,13 +41,21 @@ func chromium(t *testing.T) string {
 	return ""
 }
 
-// newPilot starts the pilot on a fresh SQLite file, as the program does.
+// newPilot starts the pilot on a fresh SQLite file with the demo
+// township, as "go run ./examples/pilot -demo" does.
 func newPilot(t *testing.T) (*pilot.App, *httptest.Server) {
 	t.Helper()
-	ctx := context.Background()
-	app, seeded, err := pilot.Open(ctx, filepath.Join(t.TempDir(), "pilot.db"), slog.New(slog.NewTextHandler(io.Discard, nil)), pilot.Options{Demo: true, PasswordCost: bcrypt.MinCost})
-	require.NoError(t, err)
+	app, ts, seeded := startPilot(t, pilot.Options{Demo: true, PasswordCost: bcrypt.MinCost})
 	require.True(t, seeded, "a fresh database is seeded")
+	return app, ts
+}
+
+// startPilot starts the pilot on a fresh SQLite file with opts, and
+// reports whether it loaded the demo.
+func startPilot(t *testing.T, opts pilot.Options) (*pilot.App, *httptest.Server, bool) {
+	t.Helper()
+	app, seeded, err := pilot.Open(context.Background(), filepath.Join(t.TempDir(), "pilot.db"), slog.New(slog.NewTextHandler(io.Discard, nil)), opts)
+	require.NoError(t, err)
 	srv, err := pilot.NewServer(app)
 	require.NoError(t, err)
 	ts := httptest.NewServer(srv)
@@ -56,7 +64,7 @@ func newPilot(t *testing.T) (*pilot.App, *httptest.Server) {
 		ts.Close()
 		app.Close()
 	})
-	return app, ts
+	return app, ts, seeded
 }
 
 // screenshots returns the directory the browser test writes its

@@ -305,23 +305,39 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, status int, msg st
 // failErr shows err as the domain's error code reads in Chinese; internal
 // errors are logged and shown only as such.
 func (s *Server) failErr(w http.ResponseWriter, r *http.Request, err error) {
-	code := fourplusn.ErrorCode(err)
-	status, msg := http.StatusInternalServerError, "系统内部错误，请稍后再试。"
-	switch code {
+	msg := "系统内部错误，请稍后再试。"
+	switch fourplusn.ErrorCode(err) {
 	case fourplusn.Invalid:
-		status, msg = http.StatusBadRequest, "填写有误："+fourplusn.ErrorMessage(err)
+		msg = "填写有误：" + fourplusn.ErrorMessage(err)
 	case fourplusn.Unauthorized:
-		status, msg = http.StatusUnauthorized, "请先登录。"
+		msg = "请先登录。"
 	case fourplusn.Forbidden:
-		status, msg = http.StatusForbidden, "您无权进行此操作："+fourplusn.ErrorMessage(err)
+		msg = "您无权进行此操作：" + fourplusn.ErrorMessage(err)
 	case fourplusn.NotFound:
-		status, msg = http.StatusNotFound, "未找到。"
+		msg = "未找到。"
 	case fourplusn.Conflict:
-		status, msg = http.StatusConflict, "记录已被他人更新或状态不允许此操作，请刷新后重试："+fourplusn.ErrorMessage(err)
+		msg = "记录已被他人更新或状态不允许此操作，请刷新后重试：" + fourplusn.ErrorMessage(err)
 	default:
 		s.app.Logger.Error("request failed", "path", r.URL.Path, "err", err)
 	}
-	s.fail(w, r, status, msg)
+	s.fail(w, r, errorStatus(err), msg)
+}
+
+// errorStatus is the status of a page showing err, by its code.
+func errorStatus(err error) int {
+	switch fourplusn.ErrorCode(err) {
+	case fourplusn.Invalid:
+		return http.StatusBadRequest
+	case fourplusn.Unauthorized:
+		return http.StatusUnauthorized
+	case fourplusn.Forbidden:
+		return http.StatusForbidden
+	case fourplusn.NotFound:
+		return http.StatusNotFound
+	case fourplusn.Conflict:
+		return http.StatusConflict
+	}
+	return http.StatusInternalServerError
 }
 
 // navItem is a link of the staff menu.

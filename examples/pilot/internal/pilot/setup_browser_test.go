@@ -2,8 +2,6 @@ package pilot_test
 
 import (
 	"context"
-	"io"
-	"log/slog"
 	"net/http/httptest"
 	"path/filepath"
 	"strings"
@@ -24,17 +22,8 @@ import (
 // as a real township's first start.
 func newEmptyPilot(t *testing.T) (*pilot.App, *httptest.Server) {
 	t.Helper()
-	app, seeded, err := pilot.Open(context.Background(), filepath.Join(t.TempDir(), "pilot.db"), slog.New(slog.NewTextHandler(io.Discard, nil)), pilot.Options{PasswordCost: bcrypt.MinCost})
-	require.NoError(t, err)
+	app, ts, seeded := startPilot(t, pilot.Options{PasswordCost: bcrypt.MinCost})
 	require.False(t, seeded, "nothing is loaded without -demo")
-	srv, err := pilot.NewServer(app)
-	require.NoError(t, err)
-	ts := httptest.NewServer(srv)
-	t.Cleanup(func() {
-		srv.Shutdown()
-		ts.Close()
-		app.Close()
-	})
 	return app, ts
 }
 
