@@ -17,6 +17,7 @@ const (
 	Forbidden    Code = "forbidden"    // a known actor without the right
 	NotFound     Code = "not_found"    // no such thing, or the actor may not know it exists
 	Conflict     Code = "conflict"     // a stale version, a duplicate, or a state that forbids the action
+	Unavailable  Code = "unavailable"  // the service cannot take the request now (a full disk, a database down): try again later
 	Internal     Code = "internal"     // anything else; never shown to users in detail
 )
 

@@ -21,6 +21,7 @@ var statusOf = map[fourplusn.Code]int{
 	fourplusn.Forbidden:    http.StatusForbidden,
 	fourplusn.NotFound:     http.StatusNotFound,
 	fourplusn.Conflict:     http.StatusConflict,
+	fourplusn.Unavailable:  http.StatusServiceUnavailable,
 	fourplusn.Internal:     http.StatusInternalServerError,
 }
 
@@ -94,7 +95,7 @@ type problemLister interface {
 // errorCodes are the codes an error response may carry.
 var errorCodes = []string{
 	string(fourplusn.Invalid), string(fourplusn.Unauthorized), string(fourplusn.Forbidden),
-	string(fourplusn.NotFound), string(fourplusn.Conflict), string(fourplusn.Internal),
+	string(fourplusn.NotFound), string(fourplusn.Conflict), string(fourplusn.Unavailable), string(fourplusn.Internal),
 	errPrecondition.code, errTooLarge.code, errMediaType.code, errTooManyRequests.code, errNoMethod.code,
 }
 

@@ -317,6 +317,8 @@ func (s *Server) failErr(w http.ResponseWriter, r *http.Request, err error) {
 		msg = "未找到。"
 	case fourplusn.Conflict:
 		msg = "记录已被他人更新或状态不允许此操作，请刷新后重试：" + fourplusn.ErrorMessage(err)
+	case fourplusn.Unavailable:
+		msg = "系统暂时无法保存，请稍后再试。"
 	default:
 		s.app.Logger.Error("request failed", "path", r.URL.Path, "err", err)
 	}
@@ -336,6 +338,8 @@ func errorStatus(err error) int {
 		return http.StatusNotFound
 	case fourplusn.Conflict:
 		return http.StatusConflict
+	case fourplusn.Unavailable:
+		return http.StatusServiceUnavailable
 	}
 	return http.StatusInternalServerError
 }
