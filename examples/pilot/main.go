@@ -16,6 +16,7 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"flag"
 	"fmt"
@@ -41,11 +42,13 @@ func main() {
 
 // config is what the flags and the environment set.
 type config struct {
-	addr     string
-	dsn      string
-	demo     bool
-	logLevel slog.Level
-	watch    watch
+	addr            string
+	dsn             string
+	demo            bool
+	tlsCert, tlsKey string // a certificate and its key: serve HTTPS directly
+	trustedProxies  pilot.Proxies
+	logLevel        slog.Level
+	watch           watch
 }
 
 const usage = `pilot — 古城“4+N”矛盾纠纷多元化解平台（试点服务器）
@@ -94,6 +97,9 @@ func parseFlags(args []string, stderr io.Writer) (config, []string, error) {
 	fs.StringVar(&cfg.addr, "addr", env("PILOT_ADDR", ":8080"), "`address` to listen on (PILOT_ADDR)")
 	fs.StringVar(&cfg.dsn, "db", env("PILOT_DB", "pilot.db"), "the database: a SQLite file `path`, created if missing, or a postgres:// DSN (PILOT_DB)")
 	fs.BoolVar(&cfg.demo, "demo", env("PILOT_DEMO", "") == "1" || env("PILOT_DEMO", "") == "true", "load the demo township of Gucheng on the first start, with demo accounts whose password the login page shows (PILOT_DEMO=1)")
+	fs.StringVar(&cfg.tlsCert, "tls-cert", env("PILOT_TLS_CERT", ""), "serve HTTPS with the certificate (chain) in this PEM `file`, with -tls-key (PILOT_TLS_CERT)")
+	fs.StringVar(&cfg.tlsKey, "tls-key", env("PILOT_TLS_KEY", ""), "the private key of -tls-cert, a PEM `file` (PILOT_TLS_KEY)")
+	proxies := fs.String("trusted-proxies", env("PILOT_TRUSTED_PROXIES", ""), "the reverse proxies whose X-Forwarded-For and X-Forwarded-Proto are believed, as comma-separated addresses or `CIDR`s, e.g. 127.0.0.1,10.0.0.0/8 (PILOT_TRUSTED_PROXIES)")
 	level := fs.String("log-level", env("PILOT_LOG_LEVEL", "info"), "log `level`: debug, info, warn or error (PILOT_LOG_LEVEL)")
 	w := &cfg.watch
 	fs.BoolVar(&w.deadlines, "deadlines", env("PILOT_DEADLINES", "true") == "true", "run the deadline runner: reminders, automatic escalation, duty alerts (PILOT_DEADLINES)")
@@ -116,6 +122,13 @@ func parseFlags(args []string, stderr io.Writer) (config, []string, error) {
 	}
 	if err := cfg.logLevel.UnmarshalText([]byte(*level)); err != nil {
 		return cfg, nil, fmt.Errorf("-log-level: %w", err)
+	}
+	if (cfg.tlsCert == "") != (cfg.tlsKey == "") {
+		return cfg, nil, errors.New("-tls-cert and -tls-key go together")
+	}
+	var err error
+	if cfg.trustedProxies, err = pilot.ParseProxies(*proxies); err != nil {
+		return cfg, nil, fmt.Errorf("-trusted-proxies: %w", err)
 	}
 	return cfg, fs.Args(), nil
 }
@@ -178,7 +191,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 const shutdownGrace = 20 * time.Second
 
 func serve(ctx context.Context, cfg config, app *pilot.App, logger *slog.Logger, stdout io.Writer, start time.Time) error {
-	srv, err := pilot.NewServer(app)
+	srv, err := pilot.NewServer(app, pilot.ServerOptions{Proxies: cfg.trustedProxies})
 	if err != nil {
 		return err
 	}
@@ -212,9 +225,25 @@ func serve(ctx context.Context, cfg config, app *pilot.App, logger *slog.Logger,
 		hs.Handler = mux
 	}
 
-	printBanner(stdout, app, ln.Addr(), time.Since(start))
+	https := cfg.tlsCert != ""
+	if https {
+		// Checked now, so that a wrong file stops the start with a clear
+		// error rather than failing every connection.
+		if _, err := tls.LoadX509KeyPair(cfg.tlsCert, cfg.tlsKey); err != nil {
+			ln.Close()
+			waitBackground()
+			return fmt.Errorf("-tls-cert, -tls-key: %w", err)
+		}
+	}
+	printBanner(stdout, app, ln.Addr(), https, time.Since(start))
 	errc := make(chan error, 1)
-	go func() { errc <- hs.Serve(ln) }()
+	go func() {
+		if https {
+			errc <- hs.ServeTLS(ln, cfg.tlsCert, cfg.tlsKey)
+			return
+		}
+		errc <- hs.Serve(ln)
+	}()
 	select {
 	case err := <-errc:
 		return fmt.Errorf("serve: %w", err)
@@ -236,16 +265,24 @@ func serve(ctx context.Context, cfg config, app *pilot.App, logger *slog.Logger,
 // printBanner tells whoever started the pilot where to point a browser and
 // how to sign in: with the one-time setup code on a first start, with the
 // demo accounts when the demo township is loaded.
-func printBanner(w io.Writer, app *pilot.App, addr net.Addr, took time.Duration) {
+func printBanner(w io.Writer, app *pilot.App, addr net.Addr, https bool, took time.Duration) {
 	host, port, _ := net.SplitHostPort(addr.String())
-	if host == "" || host == "::" || host == "0.0.0.0" {
+	everywhere := host == "" || host == "::" || host == "0.0.0.0"
+	if everywhere {
 		host = "localhost"
 	}
 	if strings.Contains(host, ":") {
 		host = "[" + host + "]"
 	}
-	url := "http://" + host + ":" + port + "/"
+	scheme := "http"
+	if https {
+		scheme = "https"
+	}
+	url := scheme + "://" + host + ":" + port + "/"
 	fmt.Fprintf(w, "“4+N”试点已启动（%.0f ms）：%s\n", float64(took.Microseconds())/1000, url)
+	if everywhere {
+		fmt.Fprintf(w, "（在本机所有网络接口的 %s 端口上接受连接；本机可用上面的地址访问。）\n", port)
+	}
 	if code, ok := app.SetupCode(); ok {
 		fmt.Fprintf(w, "尚未设置：请在浏览器打开 %ssetup，输入一次性设置码：%s\n", url, code)
 		fmt.Fprintln(w, "（导入本办事处的花名册，或载入演示数据；也可用 pilot init -roster 花名册.xlsx 导入。）")

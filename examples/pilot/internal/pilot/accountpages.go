@@ -2,8 +2,10 @@ package pilot
 
 import (
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/fourplusn/fourplusn"
 	"github.com/fourplusn/fourplusn/adapters/accounts"
@@ -77,15 +79,46 @@ func (s *Server) startSession(w http.ResponseWriter, r *http.Request, m grid.Mem
 		return
 	}
 	s.setSession(w, r, secret)
-	// Only a path of this site: never an open redirect.
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+	if !localPath(next) {
 		next = s.landing(m)
 	}
 	http.Redirect(w, r, next, http.StatusSeeOther)
 }
 
+// localPath reports whether next, where a login goes on to, is a path of
+// this site: so that a link to the login page can never send its reader
+// off it (an open redirect). It must start with a single "/", and hold no
+// control character, no backslash (which browsers read as a slash), and
+// nothing that names another host — also once percent-decoded, since
+// browsers decode some of it.
+func localPath(next string) bool {
+	for range 3 {
+		if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.ContainsAny(next, "\\") {
+			return false
+		}
+		for _, r := range next {
+			if r < 0x20 || r == 0x7f || unicode.IsSpace(r) {
+				return false
+			}
+		}
+		u, err := url.Parse(next)
+		if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil {
+			return false
+		}
+		decoded, err := url.PathUnescape(next)
+		if err != nil {
+			return false
+		}
+		if decoded == next {
+			return true
+		}
+		next = decoded
+	}
+	return false // encoded more than twice: no page of this site is
+}
+
 func (s *Server) setSession(w http.ResponseWriter, r *http.Request, secret string) {
-	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: secret, Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil, MaxAge: int(12 * time.Hour / time.Second)})
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: secret, Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: isHTTPS(r), MaxAge: int(12 * time.Hour / time.Second)})
 }
 
 // firstPassword sets the password of a member who signed in with their

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/fourplusn/fourplusn"
@@ -101,14 +100,4 @@ func lockedText(err error) string {
 		return ""
 	}
 	return "密码错误次数过多，账号已暂时锁定至 " + le.Until.In(stats.Zone).Format("15:04") + "，请稍后再试，或请管理员解锁。"
-}
-
-// clientAddress is the address a request comes from, for the accounts'
-// log.
-func clientAddress(r *http.Request) string {
-	host := r.RemoteAddr
-	if i := strings.LastIndexByte(host, ':'); i > 0 {
-		host = host[:i]
-	}
-	return strings.Trim(host, "[]")
 }

@@ -43,20 +43,20 @@ func chromium(t *testing.T) string {
 
 // newPilot starts the pilot on a fresh SQLite file with the demo
 // township, as "go run ./examples/pilot -demo" does.
-func newPilot(t *testing.T) (*pilot.App, *httptest.Server) {
+func newPilot(t testing.TB) (*pilot.App, *httptest.Server) {
 	t.Helper()
-	app, ts, seeded := startPilot(t, pilot.Options{Demo: true, PasswordCost: bcrypt.MinCost})
+	app, ts, seeded := startPilot(t, pilot.Options{Demo: true, PasswordCost: bcrypt.MinCost}, pilot.ServerOptions{})
 	require.True(t, seeded, "a fresh database is seeded")
 	return app, ts
 }
 
-// startPilot starts the pilot on a fresh SQLite file with opts, and
-// reports whether it loaded the demo.
-func startPilot(t *testing.T, opts pilot.Options) (*pilot.App, *httptest.Server, bool) {
+// startPilot starts the pilot on a fresh SQLite file with opts and
+// sopts, and reports whether it loaded the demo.
+func startPilot(t testing.TB, opts pilot.Options, sopts pilot.ServerOptions) (*pilot.App, *httptest.Server, bool) {
 	t.Helper()
 	app, seeded, err := pilot.Open(context.Background(), filepath.Join(t.TempDir(), "pilot.db"), slog.New(slog.NewTextHandler(io.Discard, nil)), opts)
 	require.NoError(t, err)
-	srv, err := pilot.NewServer(app)
+	srv, err := pilot.NewServer(app, sopts)
 	require.NoError(t, err)
 	ts := httptest.NewServer(srv)
 	t.Cleanup(func() {

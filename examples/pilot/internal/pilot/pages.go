@@ -135,7 +135,8 @@ func (s *Server) apply(w http.ResponseWriter, r *http.Request) {
 }
 
 // track shows an application's progress by its tracking code, with no
-// personal data: anyone holding the code may look.
+// personal data: anyone holding the code may look, as often as the
+// public pages' limit per address allows.
 func (s *Server) track(w http.ResponseWriter, r *http.Request) {
 	code := strings.TrimSpace(r.URL.Query().Get("code"))
 	data := map[string]any{"Title": "办理进度查询", "Code": code}
@@ -143,7 +144,12 @@ func (s *Server) track(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, http.StatusOK, "track", data)
 		return
 	}
-	c, err := s.app.DB.Cases().GetByTrackingCode(r.Context(), code)
+	if !s.public.allow(r) {
+		data["Message"] = "查询过于频繁，请稍后再试。"
+		s.render(w, r, http.StatusTooManyRequests, "track", data)
+		return
+	}
+	rec, err := s.app.Cases.Track(r.Context(), code)
 	if fourplusn.ErrorCode(err) == fourplusn.NotFound {
 		data["Message"] = "未找到该查询码，请核对后重试。"
 		s.render(w, r, http.StatusNotFound, "track", data)
@@ -153,14 +159,8 @@ func (s *Server) track(w http.ResponseWriter, r *http.Request) {
 		s.failErr(w, r, err)
 		return
 	}
-	events, err := s.app.DB.Cases().Events(r.Context(), c.ID)
-	if err != nil {
-		s.failErr(w, r, err)
-		return
-	}
-	data["Case"] = c
-	data["Events"] = events
-	data["Handling"] = s.app.CellName(c.Handling)
+	data["Record"] = rec
+	data["Handling"] = s.app.CellName(rec.Handling)
 	s.render(w, r, http.StatusOK, "track", data)
 }
 

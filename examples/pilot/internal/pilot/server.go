@@ -1,16 +1,19 @@
 package pilot
 
 import (
+	"bytes"
 	"context"
 	"crypto/subtle"
 	"embed"
+	"errors"
 	"html/template"
 	"io/fs"
-	"net"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"golang.org/x/time/rate"
 
@@ -37,6 +40,7 @@ type Server struct {
 	app     *App
 	pages   map[string]*template.Template
 	hub     *Hub
+	proxies Proxies
 	logins  *limiters
 	public  *limiters
 	pending pendingRosters // rosters uploaded for the administration, shown and not yet applied
@@ -51,10 +55,17 @@ type Server struct {
 // Shutdown can finish the other requests in flight and return.
 func (s *Server) Shutdown() { s.doneOnce.Do(func() { close(s.done) }) }
 
+// ServerOptions are how the pilot's handler meets the network.
+type ServerOptions struct {
+	// Proxies are the reverse proxies whose X-Forwarded-For and
+	// X-Forwarded-Proto headers are believed; none by default.
+	Proxies Proxies
+}
+
 // NewServer returns the pilot's handler: the pages, the static assets,
 // the live updates of the duty console, and the JSON API under /api/v1
 // with /healthz.
-func NewServer(app *App) (*Server, error) {
+func NewServer(app *App, opts ServerOptions) (*Server, error) {
 	cfg := httpapi.Config{
 		Cases: app.Cases, Stats: app.Stats, Hazards: app.Hazards, Outbox: app.DB.Outbox(), Grid: app.Grid,
 		Auth: apiAuth{app}, Logger: app.Logger, Rosters: apiRosters{app}, Accounts: apiAccounts{app},
@@ -71,20 +82,21 @@ func NewServer(app *App) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{
-		app: app, pages: pages, hub: NewHub(), done: make(chan struct{}),
-		// Five attempts a minute per address, in bursts of five: enough for
-		// a mistyped password, far too few to guess one.
-		logins: newLimiters(rate.Every(12*time.Second), 5),
+		app: app, pages: pages, hub: NewHub(), done: make(chan struct{}), proxies: opts.Proxies,
+		// Thirty attempts a minute per address, in bursts of thirty: a
+		// village office behind one address, everyone mistyping once, is not
+		// locked out. Guessing one account's password is stopped by that
+		// account's own lock (accounts.Login), whatever the addresses.
+		logins: newLimiters(rate.Every(2*time.Second), 30),
 		// Applications from one address: one a second on average, as the
 		// API allows, in bursts of twenty (a shared office or a village
 		// committee's computer).
 		public: newLimiters(1, 20),
 	}
-	static, _ := fs.Sub(staticFS, "static")
 	mux := http.NewServeMux()
 	mux.Handle("/api/", api)
 	mux.Handle("GET /healthz", api)
-	mux.Handle("GET /static/", http.StripPrefix("/static/", http.FileServerFS(static)))
+	mux.HandleFunc("GET /static/{name}", serveStatic)
 	mux.HandleFunc("GET /{$}", s.home)
 	mux.HandleFunc("GET /apply", s.applyForm)
 	mux.HandleFunc("POST /apply", s.apply)
@@ -126,7 +138,8 @@ func NewServer(app *App) (*Server, error) {
 	mux.HandleFunc("GET /admin/roster.xlsx", s.admin(s.exportRoster))
 	mux.HandleFunc("GET /admin/roster-template.xlsx", s.admin(func(w http.ResponseWriter, r *http.Request, _ grid.Member) { s.rosterTemplate(w, r) }))
 	mux.HandleFunc("GET /admin/log", s.admin(s.logPage))
-	s.handler = s.csrf(securityHeaders(s.needsSetup(mux)))
+	mux.HandleFunc("/", s.notFound)
+	s.handler = s.client(s.plainInput(s.csrf(securityHeaders(s.needsSetup(mux)))))
 	return s, nil
 }
 
@@ -169,6 +182,10 @@ func securityHeaders(next http.Handler) http.Handler {
 		}
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Referrer-Policy", "same-origin")
+		if isHTTPS(r) {
+			// A year; subdomains are left to their own servers.
+			h.Set("Strict-Transport-Security", "max-age=31536000")
+		}
 		next.ServeHTTP(w, r)
 	})
 }
@@ -208,7 +225,7 @@ func (s *Server) csrf(next http.Handler) http.Handler {
 				return
 			}
 			token = t
-			http.SetCookie(w, &http.Cookie{Name: csrfCookie, Value: token, Path: "/", HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: r.TLS != nil})
+			http.SetCookie(w, &http.Cookie{Name: csrfCookie, Value: token, Path: "/", HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: isHTTPS(r)})
 		}
 		if r.Method == http.MethodPost {
 			// The pages' forms are small; a larger body is refused before
@@ -218,9 +235,22 @@ func (s *Server) csrf(next http.Handler) http.Handler {
 				limit = maxUpload
 			}
 			r.Body = http.MaxBytesReader(w, r.Body, limit)
+			if err := parseForm(r); err != nil {
+				var tooLarge *http.MaxBytesError
+				if errors.As(err, &tooLarge) {
+					s.fail(w, r, http.StatusRequestEntityTooLarge, "提交的内容过多，请删减后重试。")
+					return
+				}
+				s.fail(w, r, http.StatusBadRequest, "提交的表单无法读取，请返回上一页重试。")
+				return
+			}
 			sent := r.PostFormValue("csrf")
 			if subtle.ConstantTimeCompare([]byte(sent), []byte(token)) != 1 {
 				s.fail(w, r, http.StatusForbidden, "表单已过期或来源不明，请返回上一页刷新后重试。")
+				return
+			}
+			if !plainValues(r.PostForm) {
+				s.fail(w, r, http.StatusBadRequest, "提交的内容含有不能处理的字符（如空字符），请删除后重试。")
 				return
 			}
 		}
@@ -228,13 +258,15 @@ func (s *Server) csrf(next http.Handler) http.Handler {
 	})
 }
 
-// staff requires a signed-in member: others go to the login page.
+// staff requires a signed-in member: others go to the login page. Staff
+// pages show personal data, so no cache keeps them.
 func (s *Server) staff(h func(http.ResponseWriter, *http.Request, grid.Member)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "no-store")
 		m, ok := s.member(r)
 		if !ok {
 			if r.Method == http.MethodGet && r.URL.Path != "/console/events" && r.URL.Path != "/console/list" {
-				http.Redirect(w, r, "/login?next="+r.URL.EscapedPath(), http.StatusSeeOther)
+				http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
 				return
 			}
 			s.fail(w, r, http.StatusUnauthorized, "请先登录。")
@@ -384,10 +416,7 @@ func newLimiters(every rate.Limit, burst int) *limiters {
 // allow reports whether r's address may try now. The table is cleared
 // when it grows large, which at worst gives some addresses a fresh burst.
 func (l *limiters) allow(r *http.Request) bool {
-	ip, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		ip = r.RemoteAddr
-	}
+	ip := clientAddress(r)
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if len(l.byIP) > 10000 {
@@ -399,4 +428,76 @@ func (l *limiters) allow(r *http.Request) bool {
 		l.byIP[ip] = lim
 	}
 	return lim.Allow()
+}
+
+// parseForm reads a POST's form: a multipart one (a roster's upload) or a
+// urlencoded one.
+func parseForm(r *http.Request) error {
+	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
+		return r.ParseMultipartForm(maxForm)
+	}
+	return r.ParseForm()
+}
+
+// plainInput refuses a request whose query holds control characters —
+// a NUL byte first of all, which a database refuses later as an internal
+// error — before any page reads it. The API answers for itself.
+func (s *Server) plainInput(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch {
+		case strings.HasPrefix(r.URL.Path, "/api/"):
+		case !plainText(r.URL.Path):
+			s.notFound(w, r) // no page has such a name
+			return
+		case !plainValues(r.URL.Query()):
+			s.fail(w, r, http.StatusBadRequest, "请求中含有不能处理的字符（如空字符），请检查链接。")
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// notFound is the page of a path the pilot does not serve.
+func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
+	s.fail(w, r, http.StatusNotFound, "未找到该页面。")
+}
+
+// plainValues reports whether no value of vs holds a control character
+// but the line breaks and tabs a text area sends.
+func plainValues(vs url.Values) bool {
+	for k, values := range vs {
+		if !plainText(k) {
+			return false
+		}
+		for _, v := range values {
+			if !plainText(v) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+func plainText(s string) bool {
+	if !utf8.ValidString(s) {
+		return false
+	}
+	for _, r := range s {
+		if r < 0x20 && r != '\n' && r != '\r' && r != '\t' || r == 0x7f {
+			return false
+		}
+	}
+	return true
+}
+
+// serveStatic serves the pilot's own scripts and style sheet by name:
+// never a directory's listing, never a name that is not one of them.
+func serveStatic(w http.ResponseWriter, r *http.Request) {
+	name := r.PathValue("name")
+	b, err := staticFS.ReadFile("static/" + name)
+	if !fs.ValidPath(name) || strings.Contains(name, "/") || err != nil {
+		http.Error(w, "未找到。", http.StatusNotFound)
+		return
+	}
+	http.ServeContent(w, r, name, time.Time{}, bytes.NewReader(b))
 }

@@ -213,7 +213,7 @@ func (s *Server) setupCode(w http.ResponseWriter, r *http.Request) {
 	st.mu.Lock()
 	st.browsers[sha256.Sum256([]byte(secret))] = nil
 	st.mu.Unlock()
-	http.SetCookie(w, &http.Cookie{Name: setupCookie, Value: secret, Path: "/setup", HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: r.TLS != nil})
+	http.SetCookie(w, &http.Cookie{Name: setupCookie, Value: secret, Path: "/setup", HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: isHTTPS(r)})
 	http.Redirect(w, r, "/setup", http.StatusSeeOther)
 }
 

@@ -22,7 +22,7 @@ import (
 // as a real township's first start.
 func newEmptyPilot(t *testing.T) (*pilot.App, *httptest.Server) {
 	t.Helper()
-	app, ts, seeded := startPilot(t, pilot.Options{PasswordCost: bcrypt.MinCost})
+	app, ts, seeded := startPilot(t, pilot.Options{PasswordCost: bcrypt.MinCost}, pilot.ServerOptions{})
 	require.False(t, seeded, "nothing is loaded without -demo")
 	return app, ts
 }
