@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/url"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"testing"
 	"time"
@@ -149,16 +150,22 @@ func TestOpenErrors(t *testing.T) {
 		assert.Error(t, err)
 	})
 	t.Run("unwritable file", func(t *testing.T) {
-		if os.Geteuid() == 0 {
-			t.Skip("root writes read-only files: nothing to check")
-		}
 		path := filepath.Join(t.TempDir(), "ro.db")
 		db, err := bunstore.Open(ctx, path)
 		require.NoError(t, err)
 		require.NoError(t, db.Close())
-		require.NoError(t, os.Chmod(path, 0o444))
+		readOnly(t, path)
 		_, err = bunstore.Open(ctx, path)
 		assert.Error(t, err)
+		assert.NotContains(t, err.Error(), "corrupt")
+	})
+	t.Run("unwritable directory", func(t *testing.T) {
+		dir := t.TempDir()
+		readOnly(t, dir)
+		_, err := bunstore.Open(ctx, filepath.Join(dir, "new.db"))
+		require.Error(t, err)
+		assert.Contains(t, err.Error(), "may not write it or its directory")
+		assert.NotContains(t, err.Error(), "corrupt", "a read-only directory is not a corrupt database")
 	})
 	t.Run("in memory", func(t *testing.T) {
 		for _, dsn := range []string{":memory:", "file::memory:?cache=shared", ""} {
@@ -240,6 +247,24 @@ func testCase(n int) (*mediation.Case, []timeline.Event) {
 	var e timeline.Event
 	e, c.Chain = c.Chain.Append(timeline.Event{Subject: string(c.ID), At: at, Actor: "mayuan-1-head", Action: "registered"})
 	return c, []timeline.Event{e}
+}
+
+// readOnly makes path unwritable for the test: with its mode, or, for
+// root, who writes whatever the mode says, with the immutable attribute
+// (chattr +i); without chattr, root's test is skipped.
+func readOnly(t *testing.T, path string) {
+	t.Helper()
+	if os.Geteuid() != 0 {
+		info, err := os.Stat(path)
+		require.NoError(t, err)
+		require.NoError(t, os.Chmod(path, info.Mode().Perm()&^0o222))
+		t.Cleanup(func() { os.Chmod(path, info.Mode().Perm()) })
+		return
+	}
+	if out, err := exec.Command("chattr", "+i", path).CombinedOutput(); err != nil {
+		t.Skipf("root writes read-only files, and chattr +i failed (%v: %s): nothing to check", err, out)
+	}
+	t.Cleanup(func() { exec.Command("chattr", "-i", path).Run() })
 }
 
 func TestReopen(t *testing.T) {

@@ -178,6 +178,13 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 func checkSQLite(ctx context.Context, db *sql.DB, path string) error {
 	var n int
 	if err := db.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_master").Scan(&n); err != nil {
+		var lite *sqlite.Error
+		if errors.As(err, &lite) {
+			switch lite.Code() & 0xff {
+			case sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_PERM, sqlite3.SQLITE_READONLY:
+				return fmt.Errorf("bunstore: cannot open or create %s: this user may not write it or its directory (%s): %w", path, filepath.Dir(path), err)
+			}
+		}
 		return fmt.Errorf("bunstore: %s is not a usable SQLite database (corrupt, or not a database): %w", path, err)
 	}
 	// page_size changes only a file that holds nothing yet; WAL, once set,
