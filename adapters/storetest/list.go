@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/fourplusn/fourplusn"
 	"github.com/fourplusn/fourplusn/grid"
 	"github.com/fourplusn/fourplusn/mediation"
 )
@@ -34,6 +35,7 @@ func listAll(t *testing.T, s mediation.Store, f mediation.Filter) []*mediation.C
 	}
 }
 
+// listIDs is listAll of f, by ID.
 func listIDs(t *testing.T, s mediation.Store, f mediation.Filter) []mediation.ID {
 	t.Helper()
 	return ids(listAll(t, s, f))
@@ -46,7 +48,12 @@ func sibling(p grid.Path, suffix string) grid.Path {
 	return p.Parent().Child(p.Cell() + grid.CellID(suffix))
 }
 
-// listFilters checks each criterion of a Filter on a small, known set.
+// listFilters: List selects by each criterion of a Filter, alone and
+// together, on a small, known set: a subtree holds its cell and the cells
+// below by location or by handling cell, never a sibling whose ID begins
+// alike, and never another township's case; a first responder's cases
+// are added to the subtree's; overdue is strictly past the deadline; and
+// the cases come whole, newest first.
 func listFilters(t *testing.T, s mediation.Store) {
 	ctx := context.Background()
 	now := base.Add(100 * time.Hour)
@@ -139,11 +146,12 @@ func listFilters(t *testing.T, s mediation.Store) {
 	require.Len(t, page.Cases, 1)
 	stored, err := s.Get(ctx, page.Cases[0].ID)
 	require.NoError(t, err)
-	assert.Equal(t, stored, page.Cases[0], "List returns whole cases")
+	same(t, stored, page.Cases[0], "List returns whole cases")
 }
 
-// listMatches lists random cases under random filters and compares every
-// answer with Filter.Matches, the definition.
+// listMatches: List, under random filters over random cases, selects
+// exactly the cases Filter.Matches selects, the definition, whole and in
+// order of ID, newest first.
 func listMatches(t *testing.T, s mediation.Store) {
 	rng := rand.New(rand.NewPCG(13, 17))
 	var paths []grid.Path
@@ -245,11 +253,14 @@ func listMatches(t *testing.T, s mediation.Store) {
 		if !assert.Equal(t, ids(want), ids(got), "filter %d: %+v", i, f) {
 			continue
 		}
-		assert.Equal(t, want, got, "filter %d: the cases whole", i)
+		same(t, want, got, "filter %d: the cases whole", i)
 	}
 }
 
-// listPaging checks page sizes and cursors.
+// listPaging: List returns pages of the Filter's size, or DefaultPage,
+// in order of ID however the cases were created, each with the cursor of
+// its last case, and no cursor when it ends at the last match; a cursor
+// need not be a stored ID.
 func listPaging(t *testing.T, s mediation.Store) {
 	ctx := context.Background()
 	const n = 120
@@ -292,9 +303,9 @@ func listPaging(t *testing.T, s mediation.Store) {
 	assert.Empty(t, page.Next)
 }
 
-// listUnderInserts walks the pages of a listing while newer cases arrive:
-// the walk sees every case that was there when it began, once, and none
-// of the newer ones, which belong to the next walk.
+// listUnderInserts: a walk through a listing's pages while newer cases
+// arrive sees every case that was there when it began, once, and none of
+// the newer ones, which belong to the next walk.
 func listUnderInserts(t *testing.T, s mediation.Store) {
 	ctx := context.Background()
 	const n = 120
@@ -329,6 +340,24 @@ func listUnderInserts(t *testing.T, s mediation.Store) {
 	page, err := s.List(ctx, mediation.Filter{Township: "gucheng", Within: []grid.Path{grid.RootPath("gucheng")}, Limit: 1})
 	require.NoError(t, err)
 	assert.Equal(t, []mediation.ID{caseID(next - 1)}, ids(page.Cases), "the next walk begins with the newest")
+}
+
+// listInvalidFilter: List refuses as Invalid a Filter without a
+// township, with a page size out of range, or with an unknown state,
+// grade or channel.
+func listInvalidFilter(t *testing.T, s mediation.Store) {
+	for _, f := range []mediation.Filter{
+		{},
+		{Within: []grid.Path{grid.RootPath("gucheng")}},
+		{Township: "gucheng", Limit: -1},
+		{Township: "gucheng", Limit: mediation.MaxPage + 1},
+		{Township: "gucheng", States: []mediation.State{99}},
+		{Township: "gucheng", Grade: 99},
+		{Township: "gucheng", Channel: 99},
+	} {
+		_, err := s.List(context.Background(), f)
+		requireCode(t, err, fourplusn.Invalid, "%+v", f)
+	}
 }
 
 // descending returns the IDs of cases from down to to.
