@@ -100,7 +100,6 @@ func listFilters(t *testing.T, s mediation.Store) {
 		slices.Reverse(ids)
 		return ids
 	}
-	gucheng := []grid.Path{grid.RootPath("gucheng")}
 	all := desc(plain, handledElsewhere, arrivedElsewhere, outside, below, accepted, owned, dueNow, responded, graded)
 	all = desc(append(all, lookalikes...)...)
 	assert.Equal(t, all, listIDs(t, s, mediation.Filter{Township: "gucheng", Within: gucheng}), "the whole township, newest first")
@@ -154,16 +153,7 @@ func listFilters(t *testing.T, s mediation.Store) {
 // order of ID, newest first.
 func listMatches(t *testing.T, s mediation.Store) {
 	rng := rand.New(rand.NewPCG(13, 17))
-	var paths []grid.Path
-	for _, r := range demo.Tree.Roots() {
-		paths = append(paths, r.Path)
-		sub, err := demo.Tree.Descendants(r.ID)
-		require.NoError(t, err)
-		for _, c := range sub {
-			paths = append(paths, c.Path)
-		}
-	}
-	paths = append(paths, sibling(demo.Path("mayuan-1"), "x"), sibling(demo.Path("mayuan-1"), "-b"), sibling(demo.Path("gc-east"), ".1"))
+	paths := append(demoPaths(t), sibling(demo.Path("mayuan-1"), "x"), sibling(demo.Path("mayuan-1"), "-b"), sibling(demo.Path("gc-east"), ".1"))
 	pick := func() grid.Path { return paths[rng.IntN(len(paths))] }
 	inTown := func(town grid.CellID) grid.Path {
 		for {

@@ -49,11 +49,48 @@ var hazardMeasures = []stats.Measure{
 // several ranges, against the definitions: stats.TallyCase and
 // stats.TallyHazard record by record, and stats.MeasureCase for the
 // durations. The ranges include ones that begin or end exactly at a
-// record's time and one that begins at the zero time.
+// record's time and one that begins at the zero time. newStores is called
+// once; the stores it returns must be empty.
 func Stats(t *testing.T, newStores func(t *testing.T) Stores) {
-	ctx := context.Background()
 	s := newStores(t)
-	rng := rand.New(rand.NewPCG(7, 11))
+	f := fillStats(t, s)
+	for _, m := range f.measures {
+		t.Run(string(m), func(t *testing.T) { statsCount(t, s.Source, f, m) })
+	}
+	t.Run("batch", func(t *testing.T) { statsBatch(t, s.Source, f) })
+	t.Run("durations", func(t *testing.T) { statsDurations(t, s.Source, f) })
+	t.Run("invalid queries", func(t *testing.T) { statsInvalidQueries(t, s.Source, f) })
+}
+
+// statsFixture is what Stats stored and the queries it asks about it.
+type statsFixture struct {
+	cases    []*mediation.Case // as stored
+	hazards  []*hazard.Hazard  // as stored; none for a source of cases only
+	measures []stats.Measure   // every measure of the records stored
+	ranges   []stats.Range
+	scopes   map[grid.CellID][][]grid.Path // subtrees to ask about, by township
+	rng      *rand.Rand                    // the source the records were drawn from
+}
+
+// grouping is a way to group a count: by a dimension, and for ByCell at a
+// level.
+type grouping struct {
+	by    stats.Dimension
+	level grid.Level
+}
+
+// groupings returns every grouping of the stats package.
+func groupings() []grouping {
+	gs := []grouping{{stats.Total, 0}, {stats.ByCategory, 0}, {stats.ByChannel, 0}, {stats.BySource, 0}, {stats.ByGrade, 0}, {stats.ByDepartment, 0}}
+	for l := grid.Level(1); l <= grid.MaxLevel; l++ {
+		gs = append(gs, grouping{stats.ByCell, l})
+	}
+	return gs
+}
+
+// demoPaths returns the path of every cell of the demo grid.
+func demoPaths(t *testing.T) []grid.Path {
+	t.Helper()
 	var paths []grid.Path
 	for _, r := range demo.Tree.Roots() {
 		paths = append(paths, r.Path)
@@ -63,25 +100,34 @@ func Stats(t *testing.T, newStores func(t *testing.T) Stores) {
 			paths = append(paths, c.Path)
 		}
 	}
-	var cases []*mediation.Case
+	return paths
+}
+
+// fillStats puts Stats's random records in s and chooses the ranges and
+// subtrees to ask about them.
+func fillStats(t *testing.T, s Stores) *statsFixture {
+	ctx := context.Background()
+	f := &statsFixture{rng: rand.New(rand.NewPCG(7, 11)), measures: caseMeasures}
+	rng := f.rng
+	paths := demoPaths(t)
 	for i := range 300 {
 		c := randomCase(rng, i+1, paths)
 		storeCase(t, s.Cases, rng, c)
-		cases = append(cases, c)
+		f.cases = append(f.cases, c)
 	}
-	var hazards []*hazard.Hazard
 	if s.Hazards != nil {
 		for i := range 150 {
 			h := randomHazard(rng, i, paths[rng.IntN(len(paths))])
 			_, err := s.Hazards.Create(ctx, h, nil, mediation.IdempotencyKey{})
 			require.NoError(t, err)
-			hazards = append(hazards, h)
+			f.hazards = append(f.hazards, h)
 		}
+		f.measures = append(slices.Clone(f.measures), hazardMeasures...)
 	}
 
-	some := func() *mediation.Case { return cases[rng.IntN(len(cases))] }
-	ranges := []stats.Range{
-		stats.Month.Of(base.Add(40 * 24 * time.Hour)),
+	some := func() *mediation.Case { return f.cases[rng.IntN(len(f.cases))] }
+	f.ranges = []stats.Range{
+		april,
 		stats.Quarter.Of(base),
 		stats.Day.Of(base.Add(10 * 24 * time.Hour)),
 		{From: time.Time{}, To: base.Add(200 * 24 * time.Hour)},
@@ -101,7 +147,7 @@ func Stats(t *testing.T, newStores func(t *testing.T) Stores) {
 		if from.Equal(to) {
 			to = to.Add(time.Hour)
 		}
-		ranges = append(ranges, stats.Range{From: from, To: to})
+		f.ranges = append(f.ranges, stats.Range{From: from, To: to})
 	}
 	// And ranges that end exactly on an open case's deadline, where
 	// pending turns overdue.
@@ -109,15 +155,15 @@ func Stats(t *testing.T, newStores func(t *testing.T) Stores) {
 		func(c *mediation.Case) time.Time { return c.AcceptDue },
 		func(c *mediation.Case) time.Time { return c.ResolveDue },
 	} {
-		for _, c := range cases {
+		for _, c := range f.cases {
 			end := due(c)
 			if c.RegisteredAt.Before(end) && (c.ResolvedAt.IsZero() || c.ResolvedAt.After(end)) && (c.AcceptedAt.IsZero() == end.Equal(c.AcceptDue)) {
-				ranges = append(ranges, stats.Range{From: c.RegisteredAt, To: end})
+				f.ranges = append(f.ranges, stats.Range{From: c.RegisteredAt, To: end})
 				break
 			}
 		}
 	}
-	scopes := map[grid.CellID][][]grid.Path{
+	f.scopes = map[grid.CellID][][]grid.Path{
 		"gucheng": {
 			{grid.RootPath("gucheng")},
 			{demo.Path("gc-east")},
@@ -127,125 +173,132 @@ func Stats(t *testing.T, newStores func(t *testing.T) Stores) {
 		},
 		"linzhen": {{grid.RootPath("linzhen")}, {demo.Path("lz-qiaotou")}},
 	}
-	type dim struct {
-		by    stats.Dimension
-		level grid.Level
-	}
-	dims := []dim{{stats.Total, 0}, {stats.ByCategory, 0}, {stats.ByChannel, 0}, {stats.BySource, 0}, {stats.ByGrade, 0}, {stats.ByDepartment, 0}}
-	for l := grid.Level(1); l <= grid.MaxLevel; l++ {
-		dims = append(dims, dim{stats.ByCell, l})
-	}
-	measures := caseMeasures
-	if s.Hazards != nil {
-		measures = append(slices.Clone(measures), hazardMeasures...)
-	}
-	for _, m := range measures {
-		t.Run(string(m), func(t *testing.T) {
-			for _, town := range []grid.CellID{"gucheng", "linzhen"} {
-				for ri, r := range ranges {
-					for si, within := range scopes[town] {
-						// Every grouping over the whole township; a few
-						// over the subtrees, whose selection is the
-						// same whatever the grouping.
-						ds := dims
-						if si > 0 {
-							ds = []dim{{stats.Total, 0}, {stats.ByDepartment, 0}, {stats.ByCell, min(within[0].Level()+1, grid.MaxLevel)}}
-						}
-						for _, d := range ds {
-							q := stats.Query{Township: town, Within: within, Range: r, By: d.by, Level: d.level}
-							got, err := s.Source.Count(ctx, m, q)
-							require.NoError(t, err)
-							if len(got) == 0 {
-								got = nil // no groups, however returned
-							}
-							assert.Equal(t, expected(m, q, cases, hazards), got, "%s range %d (%s) scope %d by %d level %d", town, ri, r, si, d.by, d.level)
-						}
+	return f
+}
+
+// statsCount: Count of measure m, for each township, range and subtree and
+// under every grouping, is the count by definition, group by group.
+// Every grouping is asked over the whole township; a few over the
+// subtrees, whose selection is the same whatever the grouping.
+func statsCount(t *testing.T, src stats.Source, f *statsFixture, m stats.Measure) {
+	ctx := context.Background()
+	for _, town := range []grid.CellID{"gucheng", "linzhen"} {
+		for ri, r := range f.ranges {
+			for si, within := range f.scopes[town] {
+				gs := groupings()
+				if si > 0 {
+					gs = []grouping{{stats.Total, 0}, {stats.ByDepartment, 0}, {stats.ByCell, min(within[0].Level()+1, grid.MaxLevel)}}
+				}
+				for _, g := range gs {
+					q := stats.Query{Township: town, Within: within, Range: r, By: g.by, Level: g.level}
+					got, err := src.Count(ctx, m, q)
+					require.NoError(t, err)
+					if len(got) == 0 {
+						got = nil // no groups, however returned
 					}
+					assert.Equal(t, expected(m, q, f.cases, f.hazards), got, "%s range %d (%s) scope %d by %d level %d", town, ri, r, si, g.by, g.level)
 				}
 			}
-		})
-	}
-	t.Run("batch", func(t *testing.T) {
-		b, ok := s.Source.(stats.Batcher)
-		if !ok {
-			t.Skip("the source is not a stats.Batcher")
 		}
-		// Every measure under every grouping, over two scopes of each
-		// township and every range, asked at once in a random order, so
-		// that a store shares its reads between requests as it can.
-		var rs []stats.Request
-		for _, m := range measures {
-			for _, town := range []grid.CellID{"gucheng", "linzhen"} {
-				for _, within := range scopes[town][:2] {
-					for _, r := range ranges {
-						for _, d := range dims {
-							rs = append(rs, stats.Request{Measure: m, Query: stats.Query{Township: town, Within: within, Range: r, By: d.by, Level: d.level}})
-						}
+	}
+}
+
+// statsBatch: a stats.Batcher answers every measure under every grouping,
+// over two subtrees of each township and every range, asked at once in a
+// random order, as Count answers each, in the order asked; and refuses a
+// batch with an unknown measure or an empty query as Invalid. A source
+// that is not a Batcher skips it.
+func statsBatch(t *testing.T, src stats.Source, f *statsFixture) {
+	b, ok := src.(stats.Batcher)
+	if !ok {
+		t.Skip("the source is not a stats.Batcher")
+	}
+	var rs []stats.Request
+	for _, m := range f.measures {
+		for _, town := range []grid.CellID{"gucheng", "linzhen"} {
+			for _, within := range f.scopes[town][:2] {
+				for _, r := range f.ranges {
+					for _, g := range groupings() {
+						rs = append(rs, stats.Request{Measure: m, Query: stats.Query{Township: town, Within: within, Range: r, By: g.by, Level: g.level}})
 					}
 				}
 			}
 		}
-		rng.Shuffle(len(rs), func(i, j int) { rs[i], rs[j] = rs[j], rs[i] })
-		got, err := b.CountBatch(ctx, rs)
-		require.NoError(t, err)
-		require.Len(t, got, len(rs))
-		for i, r := range rs {
-			if len(got[i]) == 0 {
-				got[i] = nil
-			}
-			assert.Equal(t, expected(r.Measure, r.Query, cases, hazards), got[i], "request %d: %s %+v", i, r.Measure, r.Query)
+	}
+	// In a random order, so that a store shares its reads between
+	// requests as it can.
+	f.rng.Shuffle(len(rs), func(i, j int) { rs[i], rs[j] = rs[j], rs[i] })
+	ctx := context.Background()
+	got, err := b.CountBatch(ctx, rs)
+	require.NoError(t, err)
+	require.Len(t, got, len(rs))
+	for i, r := range rs {
+		if len(got[i]) == 0 {
+			got[i] = nil
 		}
-		_, err = b.CountBatch(ctx, []stats.Request{rs[0], {Measure: "cases.nonsense", Query: rs[0].Query}})
-		requireCode(t, err, fourplusn.Invalid, "a batch with an unknown measure")
-		_, err = b.CountBatch(ctx, []stats.Request{rs[0], {Measure: stats.Registered}})
-		requireCode(t, err, fourplusn.Invalid, "a batch with an empty query")
-	})
-	t.Run("durations", func(t *testing.T) {
-		for _, d := range []stats.Duration{stats.TimeToAccept, stats.TimeToResolve} {
-			for _, town := range []grid.CellID{"gucheng", "linzhen"} {
-				for ri, r := range ranges {
-					for si, within := range scopes[town] {
-						q := stats.Query{Township: town, Within: within, Range: r}
-						got, err := s.Source.Durations(ctx, d, q)
-						require.NoError(t, err)
-						var want []time.Duration
-						for _, c := range cases {
-							if v, ok := stats.MeasureCase(d, q, c); ok {
-								want = append(want, v)
-							}
+		assert.Equal(t, expected(r.Measure, r.Query, f.cases, f.hazards), got[i], "request %d: %s %+v", i, r.Measure, r.Query)
+	}
+	_, err = b.CountBatch(ctx, []stats.Request{rs[0], {Measure: "cases.nonsense", Query: rs[0].Query}})
+	requireCode(t, err, fourplusn.Invalid, "a batch with an unknown measure")
+	_, err = b.CountBatch(ctx, []stats.Request{rs[0], {Measure: stats.Registered}})
+	requireCode(t, err, fourplusn.Invalid, "a batch with an empty query")
+}
+
+// statsDurations: Durations of the time to accept and to resolve, for
+// each township, range and subtree, are the durations by definition
+// (stats.MeasureCase), in any order.
+func statsDurations(t *testing.T, src stats.Source, f *statsFixture) {
+	ctx := context.Background()
+	for _, d := range []stats.Duration{stats.TimeToAccept, stats.TimeToResolve} {
+		for _, town := range []grid.CellID{"gucheng", "linzhen"} {
+			for ri, r := range f.ranges {
+				for si, within := range f.scopes[town] {
+					q := stats.Query{Township: town, Within: within, Range: r}
+					got, err := src.Durations(ctx, d, q)
+					require.NoError(t, err)
+					var want []time.Duration
+					for _, c := range f.cases {
+						if v, ok := stats.MeasureCase(d, q, c); ok {
+							want = append(want, v)
 						}
-						slices.Sort(got)
-						slices.Sort(want)
-						if len(got) == 0 {
-							got = nil
-						}
-						assert.Equal(t, want, got, "%s %s range %d scope %d", d, town, ri, si)
 					}
+					slices.Sort(got)
+					slices.Sort(want)
+					if len(got) == 0 {
+						got = nil
+					}
+					assert.Equal(t, want, got, "%s %s range %d scope %d", d, town, ri, si)
 				}
 			}
 		}
-	})
-	t.Run("invalid queries", func(t *testing.T) {
-		good := stats.Query{Township: "gucheng", Within: []grid.Path{grid.RootPath("gucheng")}, Range: ranges[0]}
-		_, err := s.Source.Count(ctx, "cases.nonsense", good)
-		requireCode(t, err, fourplusn.Invalid, "an unknown measure")
-		_, err = s.Source.Durations(ctx, "cases.nonsense", good)
-		requireCode(t, err, fourplusn.Invalid, "an unknown duration")
-		bad := []stats.Query{
-			{},
-			{Township: "gucheng", Range: ranges[0]},
-			{Township: "gucheng", Within: good.Within},
-			{Township: "gucheng", Within: []grid.Path{grid.RootPath("linzhen")}, Range: ranges[0]},
-			{Township: "gucheng", Within: good.Within, Range: ranges[0], By: stats.ByCell},
-			{Township: "gucheng", Within: good.Within, Range: ranges[0], By: 99},
-		}
-		for _, q := range bad {
-			_, err := s.Source.Count(ctx, stats.Registered, q)
-			requireCode(t, err, fourplusn.Invalid, "%+v", q)
-			_, err = s.Source.Durations(ctx, stats.TimeToAccept, q)
-			requireCode(t, err, fourplusn.Invalid, "%+v", q)
-		}
-	})
+	}
+}
+
+// statsInvalidQueries: Count and Durations refuse as Invalid an unknown
+// measure or duration, and a query without a township, subtrees or range,
+// with a subtree of another township, with ByCell but no level, or with
+// an unknown grouping.
+func statsInvalidQueries(t *testing.T, src stats.Source, f *statsFixture) {
+	ctx := context.Background()
+	good := stats.Query{Township: "gucheng", Within: []grid.Path{grid.RootPath("gucheng")}, Range: f.ranges[0]}
+	_, err := src.Count(ctx, "cases.nonsense", good)
+	requireCode(t, err, fourplusn.Invalid, "an unknown measure")
+	_, err = src.Durations(ctx, "cases.nonsense", good)
+	requireCode(t, err, fourplusn.Invalid, "an unknown duration")
+	bad := []stats.Query{
+		{},
+		{Township: "gucheng", Range: f.ranges[0]},
+		{Township: "gucheng", Within: good.Within},
+		{Township: "gucheng", Within: []grid.Path{grid.RootPath("linzhen")}, Range: f.ranges[0]},
+		{Township: "gucheng", Within: good.Within, Range: f.ranges[0], By: stats.ByCell},
+		{Township: "gucheng", Within: good.Within, Range: f.ranges[0], By: 99},
+	}
+	for _, q := range bad {
+		_, err := src.Count(ctx, stats.Registered, q)
+		requireCode(t, err, fourplusn.Invalid, "%+v", q)
+		_, err = src.Durations(ctx, stats.TimeToAccept, q)
+		requireCode(t, err, fourplusn.Invalid, "%+v", q)
+	}
 }
 
 // storeCase puts c in the store. Most cases are created as registered and
@@ -381,85 +434,4 @@ func randomHazard(rng *rand.Rand, i int, at grid.Path) *hazard.Hazard {
 		h.State, h.ConvertedAt, h.Case = hazard.Converted, reported.Add(5*time.Hour), "C1"
 	}
 	return h
-}
-
-// Indicators checks a stats.Indicators.
-func Indicators(t *testing.T, newStore func(t *testing.T) stats.Indicators) {
-	ctx := context.Background()
-	april := stats.Month.Of(base.Add(40 * 24 * time.Hour))
-	march := stats.Month.Previous(april)
-	put := func(t *testing.T, s stats.Indicators, name string, cell grid.Path, p stats.Period, start time.Time, v int64) {
-		t.Helper()
-		require.NoError(t, s.Put(ctx, stats.Indicator{Name: name, Cell: cell, Period: p, Start: start, Value: v}))
-	}
-	sum := func(t *testing.T, s stats.Indicators, name string, p stats.Period, town grid.CellID, within []grid.Path, r stats.Range) int64 {
-		t.Helper()
-		n, err := s.Sum(ctx, name, p, stats.Query{Township: town, Within: within, Range: r})
-		require.NoError(t, err)
-		return n
-	}
-	gucheng := []grid.Path{grid.RootPath("gucheng")}
-
-	t.Run("put replaces", func(t *testing.T) {
-		s := newStore(t)
-		assert.Equal(t, int64(0), sum(t, s, stats.TelecomFraud, stats.Month, "gucheng", gucheng, april), "nothing recorded")
-		put(t, s, stats.TelecomFraud, demo.Path("mayuan"), stats.Month, april.From, 5)
-		put(t, s, stats.TelecomFraud, demo.Path("mayuan"), stats.Month, april.From, 7)
-		assert.Equal(t, int64(7), sum(t, s, stats.TelecomFraud, stats.Month, "gucheng", gucheng, april))
-		put(t, s, stats.TelecomFraud, demo.Path("mayuan"), stats.Month, april.From.UTC(), 8) // the same instant in another zone
-		assert.Equal(t, int64(8), sum(t, s, stats.TelecomFraud, stats.Month, "gucheng", gucheng, april))
-		put(t, s, stats.TelecomFraud, demo.Path("mayuan"), stats.Month, april.From, 0)
-		assert.Equal(t, int64(0), sum(t, s, stats.TelecomFraud, stats.Month, "gucheng", gucheng, april))
-	})
-
-	t.Run("sum over subtrees", func(t *testing.T) {
-		s := newStore(t)
-		put(t, s, stats.TelecomFraud, demo.Path("mayuan"), stats.Month, april.From, 7)
-		put(t, s, stats.TelecomFraud, demo.Path("mayuan-1"), stats.Month, april.From, 1)
-		put(t, s, stats.TelecomFraud, sibling(demo.Path("mayuan-1"), "x"), stats.Month, april.From, 1000)
-		put(t, s, stats.TelecomFraud, demo.Path("honggoumiao"), stats.Month, april.From, 3)
-		put(t, s, stats.TelecomFraud, demo.Path("lz-qiaotou"), stats.Month, april.From, 100)
-		put(t, s, stats.TelecomFraud, grid.RootPath("gucheng"), stats.Month, april.From, 20)
-		put(t, s, stats.ThreeVehicleTheft, demo.Path("mayuan"), stats.Month, april.From, 2)
-		assert.Equal(t, int64(1031), sum(t, s, stats.TelecomFraud, stats.Month, "gucheng", gucheng, april), "the township rolls up")
-		assert.Equal(t, int64(1008), sum(t, s, stats.TelecomFraud, stats.Month, "gucheng", []grid.Path{demo.Path("gc-east")}, april))
-		assert.Equal(t, int64(1), sum(t, s, stats.TelecomFraud, stats.Month, "gucheng", []grid.Path{demo.Path("mayuan-1")}, april),
-			"a value recorded above the subtree, or beside it, does not count")
-		assert.Equal(t, int64(1011), sum(t, s, stats.TelecomFraud, stats.Month, "gucheng", []grid.Path{demo.Path("mayuan-1"), demo.Path("gc-west"), demo.Path("mayuan")}, april),
-			"overlapping subtrees count each value once")
-		assert.Equal(t, int64(100), sum(t, s, stats.TelecomFraud, stats.Month, "linzhen", []grid.Path{grid.RootPath("linzhen")}, april), "townships apart")
-		assert.Equal(t, int64(2), sum(t, s, stats.ThreeVehicleTheft, stats.Month, "gucheng", gucheng, april), "names apart")
-	})
-
-	t.Run("periods and ranges", func(t *testing.T) {
-		s := newStore(t)
-		mayuan := demo.Path("mayuan")
-		put(t, s, stats.TelecomFraud, mayuan, stats.Month, march.From, 11)
-		put(t, s, stats.TelecomFraud, mayuan, stats.Month, april.From, 7)
-		put(t, s, stats.TelecomFraud, mayuan, stats.Month, april.To, 13) // May
-		put(t, s, stats.TelecomFraud, mayuan, stats.Day, april.From, 1000)
-		put(t, s, stats.TelecomFraud, mayuan, stats.Quarter, stats.Quarter.Of(april.From).From, 2000)
-		assert.Equal(t, int64(7), sum(t, s, stats.TelecomFraud, stats.Month, "gucheng", gucheng, april), "a range holds its start, not its end")
-		assert.Equal(t, int64(11), sum(t, s, stats.TelecomFraud, stats.Month, "gucheng", gucheng, march))
-		assert.Equal(t, int64(31), sum(t, s, stats.TelecomFraud, stats.Month, "gucheng", gucheng, stats.Range{From: march.From, To: april.To.Add(time.Second)}))
-		assert.Equal(t, int64(1000), sum(t, s, stats.TelecomFraud, stats.Day, "gucheng", gucheng, april), "periods of one kind only")
-		assert.Equal(t, int64(2000), sum(t, s, stats.TelecomFraud, stats.Quarter, "gucheng", gucheng, stats.Quarter.Of(april.From)))
-	})
-
-	t.Run("invalid", func(t *testing.T) {
-		s := newStore(t)
-		mayuan := demo.Path("mayuan")
-		for _, v := range []stats.Indicator{
-			{Name: "", Cell: mayuan, Period: stats.Month, Start: april.From},
-			{Name: "x", Period: stats.Month, Start: april.From},
-			{Name: "x", Cell: mayuan, Period: 99, Start: april.From},
-			{Name: "x", Cell: mayuan, Period: stats.Month, Start: april.From.Add(time.Hour)},
-			{Name: "x", Cell: mayuan, Period: stats.Month, Start: april.From, Value: -1},
-		} {
-			requireCode(t, s.Put(ctx, v), fourplusn.Invalid, "%+v", v)
-		}
-		assert.Equal(t, int64(0), sum(t, s, "x", stats.Month, "gucheng", gucheng, april), "nothing invalid was stored")
-		_, err := s.Sum(ctx, "x", stats.Month, stats.Query{Township: "gucheng", Range: april})
-		requireCode(t, err, fourplusn.Invalid, "a query without subtrees")
-	})
 }
