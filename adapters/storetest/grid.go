@@ -50,6 +50,7 @@ type gridSnapshot struct {
 	Logs    map[grid.CellID][]timeline.Event
 }
 
+// snapshotGrid reads all s holds of the demo deployment.
 func snapshotGrid(t *testing.T, s grid.Store) gridSnapshot {
 	t.Helper()
 	ctx := context.Background()
@@ -97,7 +98,7 @@ func gridFounded(t *testing.T, s grid.Store) {
 	d, _ := founded(t, s)
 	tree, err := grid.LoadTree(ctx, s, grid.DefaultTitles)
 	require.NoError(t, err)
-	assert.ElementsMatch(t, d.Tree.Cells(), tree.Cells())
+	same(t, sortedBy(d.Tree.Cells(), cellID), sortedBy(tree.Cells(), cellID), "the tree's cells, in any order")
 	for _, township := range []grid.CellID{gridtest.GuchengID, gridtest.NeighbourID} {
 		var want []grid.Member
 		for _, m := range d.Members {
@@ -107,7 +108,7 @@ func gridFounded(t *testing.T, s grid.Store) {
 		}
 		got, err := s.Members(ctx, township)
 		require.NoError(t, err)
-		assert.Equal(t, sortedMembers(want), got, "members are listed whole, by ID")
+		same(t, sortedBy(want, memberID), got, "members are listed whole, by ID")
 
 		head, err := s.Head(ctx, township)
 		require.NoError(t, err)
@@ -120,15 +121,21 @@ func gridFounded(t *testing.T, s grid.Store) {
 	for _, want := range d.Members {
 		got, err := s.Member(ctx, want.ID)
 		require.NoError(t, err)
-		assert.Equal(t, want, got)
+		same(t, want, got, "member %s", want.ID)
 	}
 }
 
-func sortedMembers(ms []grid.Member) []grid.Member {
-	out := slices.Clone(ms)
-	slices.SortFunc(out, func(a, b grid.Member) int { return cmp.Compare(a.ID, b.ID) })
+// sortedBy returns a copy of xs in order of key, so that a list a store
+// may return in any order compares as a set.
+func sortedBy[T any, K cmp.Ordered](xs []T, key func(T) K) []T {
+	out := slices.Clone(xs)
+	slices.SortFunc(out, func(a, b T) int { return cmp.Compare(key(a), key(b)) })
 	return out
 }
+
+// cellID and memberID are the keys cells and members are listed by.
+func cellID(c grid.Cell) grid.CellID       { return c.ID }
+func memberID(m grid.Member) grid.MemberID { return m.ID }
 
 // gridChangesReplace: a change replaces the cells and members it holds by
 // ID — a moved subtree's new paths, a retired cell's flag, a member's new
@@ -147,7 +154,7 @@ func gridChangesReplace(t *testing.T, s grid.Store) {
 
 	tree, err := grid.LoadTree(ctx, s, grid.DefaultTitles)
 	require.NoError(t, err)
-	assert.ElementsMatch(t, svc.Directory().Tree().Cells(), tree.Cells())
+	same(t, sortedBy(svc.Directory().Tree().Cells(), cellID), sortedBy(tree.Cells(), cellID), "the tree's cells, in any order")
 	c, err := tree.Cell("xiaoyuzhuang-1")
 	require.NoError(t, err)
 	assert.Equal(t, "/gucheng/gc-east/xiaoyuzhuang/xiaoyuzhuang-1", c.Path.String(), "a moved subtree's paths are replaced")
@@ -156,7 +163,7 @@ func gridChangesReplace(t *testing.T, s grid.Store) {
 	assert.True(t, c.Retired)
 	got, err := s.Member(ctx, "gc-mediator")
 	require.NoError(t, err)
-	assert.Equal(t, edited, got)
+	same(t, edited, got, "an edited member is replaced")
 	police, err := s.Member(ctx, "xiaoyuzhuang-police")
 	require.NoError(t, err)
 	assert.Equal(t, "/gucheng/gc-east/xiaoyuzhuang", police.Posts[0].Cell.String(), "posts move with their cell")
@@ -173,6 +180,7 @@ func gridChangesReplace(t *testing.T, s grid.Store) {
 	assert.Empty(t, left.Posts)
 }
 
+// actions returns the actions of events, in order.
 func actions(events []timeline.Event) []string {
 	out := make([]string, len(events))
 	for i, e := range events {
@@ -227,7 +235,7 @@ func gridAllOrNone(t *testing.T, s grid.Store) {
 			err := s.Apply(ctx, gridtest.GuchengID, head, tc.ch)
 			require.ErrorIs(t, err, fourplusn.Invalid)
 			assert.Equal(t, tc.field, fourplusn.ErrorField(err))
-			assert.Equal(t, before, snapshotGrid(t, s), "a refused change stores nothing")
+			same(t, before, snapshotGrid(t, s), "a refused change stores nothing")
 		})
 	}
 	require.NoError(t, s.Apply(ctx, gridtest.GuchengID, head, good), "the same change without the fault is stored")
@@ -246,7 +254,7 @@ func gridStaleBase(t *testing.T, s grid.Store) {
 	stale := renaming(gridtest.GuchengID, head, d.Tree.MustCell("nanguan"), "南关新区")
 	err := s.Apply(ctx, gridtest.GuchengID, head, stale)
 	require.ErrorIs(t, err, fourplusn.Conflict)
-	assert.Equal(t, before, snapshotGrid(t, s))
+	same(t, before, snapshotGrid(t, s), "a stale change stores nothing")
 
 	end := first.End(head)
 	require.NoError(t, s.Apply(ctx, gridtest.GuchengID, end, renaming(gridtest.GuchengID, end, d.Tree.MustCell("nanguan"), "南关新区")))
@@ -297,7 +305,7 @@ func gridOtherTownship(t *testing.T, s grid.Store) {
 	before := snapshotGrid(t, s)
 	err := s.Apply(ctx, gridtest.NeighbourID, head, ch)
 	require.ErrorIs(t, err, fourplusn.Conflict)
-	assert.Equal(t, before, snapshotGrid(t, s))
+	same(t, before, snapshotGrid(t, s), "a refused change stores nothing")
 }
 
 // gridLogPages: Log reads a log from any event on, a page at a time.
@@ -318,7 +326,7 @@ func gridLogPages(t *testing.T, s grid.Store) {
 		paged = append(paged, page...)
 		after = page[len(page)-1].Seq
 	}
-	assert.Equal(t, all, paged)
+	same(t, all, paged, "the pages are the whole log")
 	beyond, err := s.Log(ctx, gridtest.GuchengID, int64(len(all)), 0)
 	require.NoError(t, err)
 	assert.Empty(t, beyond)
@@ -350,13 +358,13 @@ func gridCopies(t *testing.T, s grid.Store) {
 
 	again, err := s.Member(ctx, "gc-mediator")
 	require.NoError(t, err)
-	assert.Equal(t, d.Member("gc-mediator"), again)
+	same(t, d.Member("gc-mediator"), again, "a member handed out")
 	justice, err := s.Member(ctx, "gc-justice")
 	require.NoError(t, err)
-	assert.Equal(t, d.Member("gc-justice"), justice)
+	same(t, d.Member("gc-justice"), justice, "a member given")
 	members, err := s.Members(ctx, gridtest.GuchengID)
 	require.NoError(t, err)
-	assert.Equal(t, d.Member(members[0].ID), members[0])
+	same(t, d.Member(members[0].ID), members[0], "a member listed")
 	log, err = s.Log(ctx, gridtest.GuchengID, 0, 0)
 	require.NoError(t, err)
 	assert.NotEqual(t, "0", log[0].Details["cells"])
