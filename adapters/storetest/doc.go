@@ -49,8 +49,12 @@
 //     selects by every criterion of a Filter exactly as Filter.Matches
 //     does, newest first, in pages whose cursors skip and repeat nothing
 //     while newer cases arrive, and refuses an invalid Filter as Invalid.
-//   - Hazards checks a hazard.Store: create, get, versioned and concurrent
-//     updates, the timeline, copies, and listing in pages.
+//   - Hazards checks a hazard.Store: a Create retried under one idempotency
+//     key stores one hazard; concurrent Updates are every one stored and a
+//     stale version is a Conflict; the timeline verifies against the
+//     hazard's chain; no hazard given or handed out is shared with the
+//     store; and List walks a subtree in pages, newest first, apart from
+//     other townships.
 //   - Grid checks a grid.Store: cells, members and administration logs are
 //     kept whole and apart per township, a change is stored all or none and
 //     only on the log's end it was made on, and nothing returned or given
@@ -67,24 +71,36 @@
 //
 // # Reading a failure
 //
-// Every subtest is checked by one function of this package whose comment
-// states its contract in a sentence; the subtest's name is that contract's
-// name, and the failure names the line of the check that broke and says
-// what it expected. Where the suite compares records (cases, hazards,
+// Every subtest is checked by one function in this package's source (the
+// subtest "every field survives" of Cases by casesEveryFieldSurvives in
+// cases.go) whose comment states the contract in full; a failure names the
+// subtest, the line of the check that broke, and what the check expected. Where the suite compares records (cases, hazards,
 // events, members, cells), a failure prints only the fields that differ,
 // "-" for what the suite expected and "+" for what the store returned:
 //
-//	Error:  not the same (-want +got):
-//	          &mediation.Case{
-//	          	... // 18 identical fields
-//	          	AcceptDue:  s"2023-03-02 01:00:00.12345679 +0000 UTC",
-//	          	ResolveDue: s"2023-03-16 01:00:00.12345679 +0000 UTC",
-//	        - 	Escalation: &mediation.Escalation{From: "/gucheng/gc-east/mayuan", To: "/gucheng", Reason: "重大", ...},
-//	        + 	Escalation: nil,
-//	          	Escalations: 2,
-//	          	... // 17 identical fields
-//	          }
-//	Messages: after Create
+//	--- FAIL: TestConformance/every_field_survives (0.00s)
+//	    cases.go:75:
+//	        Error:      not the same (-want +got):
+//	                      &mediation.Case{
+//	                      	... // 26 identical fields
+//	                      	AcceptDue:  s"2023-03-02 01:00:00.12345679 +0000 UTC",
+//	                      	ResolveDue: s"2023-03-16 01:00:00.12345679 +0000 UTC",
+//	                    - 	Escalation: &mediation.Escalation{
+//	                    - 		From:   "/gucheng/gc-east/mayuan",
+//	                    - 		To:     "/gucheng",
+//	                    - 		Reason: "重大",
+//	                    - 		By:     "system",
+//	                    - 		At:     s"2023-03-02 07:00:00.12345679 +0000 UTC",
+//	                    - 	},
+//	                    + 	Escalation:  nil,
+//	                      	Escalations: 2,
+//	                      	Transfers:   1,
+//	                      	... // 11 identical fields
+//	                      }
+//	        Messages:   after Create
+//
+// That is a store that loses a case's escalation on Create: the subtest
+// names the contract broken, the message the step of it.
 //
 // # What it uses
 //
