@@ -28,6 +28,7 @@ type township struct {
 	cases   *mediation.Service
 	hazards *hazard.Service
 	stats   *stats.Service
+	source  stats.Source
 	store   *memstore.Cases
 	now     time.Time
 	mu      sync.Mutex
@@ -61,10 +62,12 @@ func newTownship(t *testing.T) *township {
 		h++
 		return hazard.ID(fmt.Sprintf("H%07d", h))
 	}
-	tw.stats = &stats.Service{
-		Source: memstore.Stats{Cases: store, Hazards: hazards}, Indicators: memstore.NewIndicators(), Cells: cells, Policy: policy,
+	tw.source = memstore.Stats{Cases: store, Hazards: hazards}
+	tw.stats, err = stats.NewService(stats.Config{
+		Source: tw.source, Indicators: memstore.NewIndicators(), Cells: cells, Policy: policy,
 		Cases: store, CaseRules: mediation.DefaultRules(), Hazards: hazards, HazardRules: hazard.DefaultRules(),
-	}
+	})
+	require.NoError(t, err)
 	return tw
 }
 
@@ -145,7 +148,7 @@ func TestSeedFigures(t *testing.T) {
 	end := at("2023-05-31 23:00")
 	since := stats.Range{From: at("2023-03-01 00:00"), To: at("2023-06-01 00:00")}
 	q := stats.Query{Township: "gucheng", Within: []grid.Path{grid.RootPath("gucheng")}, Range: since}
-	f, err := stats.Compute(ctx, tw.stats.Source, q)
+	f, err := stats.Compute(ctx, tw.source, q)
 	require.NoError(t, err)
 	assert.Equal(t, int64(102), f.Registered, "102 disputes screened")
 	assert.Equal(t, int64(102), f.Agreed)
@@ -159,7 +162,7 @@ func TestSeedFigures(t *testing.T) {
 	assert.Equal(t, 1.0, f.OnTheSpot.Value())
 	assert.Equal(t, 1.0, f.Rectification.Value())
 	// A Source that answers no batch gets the same figures, a Count each.
-	one, err := stats.Compute(ctx, countOnly{tw.stats.Source}, q)
+	one, err := stats.Compute(ctx, countOnly{tw.source}, q)
 	require.NoError(t, err)
 	assert.Equal(t, f, one)
 
@@ -235,7 +238,7 @@ func TestRollupsAndEmpty(t *testing.T) {
 
 	count := func(cell grid.CellID, m stats.Measure) int64 {
 		q := stats.Query{Township: "gucheng", Within: []grid.Path{tw.demo.Path(cell)}, Range: april}
-		f, err := stats.Compute(ctx, tw.stats.Source, q)
+		f, err := stats.Compute(ctx, tw.source, q)
 		require.NoError(t, err)
 		switch m {
 		case stats.Registered:
@@ -254,7 +257,7 @@ func TestRollupsAndEmpty(t *testing.T) {
 	assert.Equal(t, int64(1), count("mayuan", stats.Open))
 
 	q := stats.Query{Township: "gucheng", Within: []grid.Path{tw.demo.Path("mayuan")}, Range: april}
-	f, err := stats.Compute(ctx, tw.stats.Source, q)
+	f, err := stats.Compute(ctx, tw.source, q)
 	require.NoError(t, err)
 	assert.Equal(t, stats.Rate{Num: 2, Den: 3}, f.Resolution)
 
@@ -273,7 +276,7 @@ func TestRollupsAndEmpty(t *testing.T) {
 
 	// A month with nothing: zeros, and rates undefined rather than 0 or 100%.
 	q.Range = stats.Month.Of(at("2023-01-15 00:00"))
-	f, err = stats.Compute(ctx, tw.stats.Source, q)
+	f, err = stats.Compute(ctx, tw.source, q)
 	require.NoError(t, err)
 	assert.Zero(t, f.Registered)
 	assert.False(t, f.Resolution.Defined())
@@ -281,9 +284,9 @@ func TestRollupsAndEmpty(t *testing.T) {
 	assert.Equal(t, stats.Quantiles{}, f.TimeToResolve)
 
 	// The neighbouring township's subtree holds none of Gucheng's cases.
-	_, err = stats.Compute(ctx, tw.stats.Source, stats.Query{Township: "gucheng", Within: []grid.Path{tw.demo.Path("lz-qiaotou")}, Range: april})
+	_, err = stats.Compute(ctx, tw.source, stats.Query{Township: "gucheng", Within: []grid.Path{tw.demo.Path("lz-qiaotou")}, Range: april})
 	assert.Equal(t, "within", fourplusn.ErrorField(err))
-	f, err = stats.Compute(ctx, tw.stats.Source, stats.Query{Township: "linzhen", Within: []grid.Path{tw.demo.Path("lz-qiaotou")}, Range: april})
+	f, err = stats.Compute(ctx, tw.source, stats.Query{Township: "linzhen", Within: []grid.Path{tw.demo.Path("lz-qiaotou")}, Range: april})
 	require.NoError(t, err)
 	assert.Zero(t, f.Registered)
 }
@@ -368,4 +371,30 @@ func TestTracking(t *testing.T) {
 	}
 	assert.Contains(t, subjects, string(h.ID))
 	assert.NotContains(t, subjects, string(west.ID), "the west sector's case stays out of the east sector's view")
+}
+
+// TestNewService: a Service is built whole or not at all.
+func TestNewService(t *testing.T) {
+	ok := stats.Config{
+		Source: memstore.Stats{}, Indicators: memstore.NewIndicators(), Cells: memstore.Grid{Tree: gridtest.Gucheng().Tree},
+		Policy: grid.DefaultPolicy(), Cases: memstore.NewCases(), CaseRules: mediation.DefaultRules(),
+	}
+	_, err := stats.NewService(ok)
+	require.NoError(t, err, "hazards are optional")
+	for name, break_ := range map[string]func(*stats.Config){
+		"no source":        func(c *stats.Config) { c.Source = nil },
+		"no indicators":    func(c *stats.Config) { c.Indicators = nil },
+		"no cells":         func(c *stats.Config) { c.Cells = nil },
+		"no policy":        func(c *stats.Config) { c.Policy = nil },
+		"no cases":         func(c *stats.Config) { c.Cases = nil },
+		"bad case rules":   func(c *stats.Config) { c.CaseRules = mediation.Rules{} },
+		"bad hazard rules": func(c *stats.Config) { c.Hazards = memstore.NewHazards() },
+	} {
+		t.Run(name, func(t *testing.T) {
+			c := ok
+			break_(&c)
+			_, err := stats.NewService(c)
+			assert.Error(t, err)
+		})
+	}
 }

@@ -2,6 +2,8 @@ package stats
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"slices"
 	"time"
 
@@ -13,9 +15,15 @@ import (
 // Service serves statistics to actors, within what the grid policy lets
 // each see: figures of a cell need ViewStats there, the tracking view and
 // recording imported indicators need Track. Unknown cells are NotFound.
+// Build it with NewService.
 type Service struct {
-	Source     Source
-	Indicators Indicators
+	c Config
+}
+
+// Config is what a Service serves from.
+type Config struct {
+	Source     Source     // the counts; required
+	Indicators Indicators // imported indicators; required
 	Cells      mediation.Cells
 	Policy     *grid.Policy
 	// Cases, Hazards and their rules feed the tracking view; Hazards may
@@ -26,14 +34,40 @@ type Service struct {
 	HazardRules hazard.Rules
 }
 
+// NewService returns the statistics of c. It returns an error naming what
+// is missing or invalid: every part is required but the hazards.
+func NewService(c Config) (*Service, error) {
+	switch {
+	case c.Source == nil:
+		return nil, errors.New("stats: Config.Source is required")
+	case c.Indicators == nil:
+		return nil, errors.New("stats: Config.Indicators is required")
+	case c.Cells == nil:
+		return nil, errors.New("stats: Config.Cells is required")
+	case c.Policy == nil:
+		return nil, errors.New("stats: Config.Policy is required")
+	case c.Cases == nil:
+		return nil, errors.New("stats: Config.Cases is required")
+	}
+	if err := c.CaseRules.Validate(); err != nil {
+		return nil, fmt.Errorf("stats: case rules: %w", err)
+	}
+	if c.Hazards != nil {
+		if err := c.HazardRules.Validate(); err != nil {
+			return nil, fmt.Errorf("stats: hazard rules: %w", err)
+		}
+	}
+	return &Service{c: c}, nil
+}
+
 // scope checks that actor may do action at cell and returns the query of
 // cell's subtree.
 func (s *Service) scope(ctx context.Context, actor grid.Actor, cell grid.CellID, action grid.Action) (Query, error) {
-	c, err := s.Cells.Cell(ctx, cell)
+	c, err := s.c.Cells.Cell(ctx, cell)
 	if err != nil {
 		return Query{}, err
 	}
-	if err := s.Policy.Can(actor, action, grid.Target{Cell: c.Path}); err != nil {
+	if err := s.c.Policy.Can(actor, action, grid.Target{Cell: c.Path}); err != nil {
 		return Query{}, err
 	}
 	return Query{Township: c.Path.Township(), Within: []grid.Path{c.Path}}, nil
@@ -47,7 +81,7 @@ func (s *Service) Report(ctx context.Context, actor grid.Actor, cell grid.CellID
 	if err != nil {
 		return Report{}, err
 	}
-	return NewReport(ctx, s.Source, q, p, t)
+	return NewReport(ctx, s.c.Source, q, p, t)
 }
 
 // Breakdown returns measure m over r in cell's subtree, grouped by a
@@ -59,7 +93,7 @@ func (s *Service) Breakdown(ctx context.Context, actor grid.Actor, cell grid.Cel
 		return nil, err
 	}
 	q.By, q.Level, q.Range = by, level, r
-	return s.Source.Count(ctx, m, q)
+	return s.c.Source.Count(ctx, m, q)
 }
 
 // Series returns measure m in cell's subtree over n periods of kind p
@@ -72,7 +106,7 @@ func (s *Service) Series(ctx context.Context, actor grid.Actor, cell grid.CellID
 	if err := m.Validate(); err != nil {
 		return nil, err
 	}
-	return Series(ctx, MeasureCounter(s.Source, m, q), p, t, n)
+	return Series(ctx, MeasureCounter(s.c.Source, m, q), p, t, n)
 }
 
 // IndicatorSeries returns indicator name summed over cell's subtree for n
@@ -83,7 +117,7 @@ func (s *Service) IndicatorSeries(ctx context.Context, actor grid.Actor, cell gr
 	if err != nil {
 		return nil, err
 	}
-	return Series(ctx, IndicatorCounter(s.Indicators, name, p, q), p, t, n)
+	return Series(ctx, IndicatorCounter(s.c.Indicators, name, p, q), p, t, n)
 }
 
 // RecordIndicator records an imported value for a cell. Needs Track at the
@@ -96,7 +130,7 @@ func (s *Service) RecordIndicator(ctx context.Context, actor grid.Actor, v Indic
 	if _, err := s.scope(ctx, actor, v.Cell.Cell(), grid.Track); err != nil {
 		return err
 	}
-	return s.Indicators.Put(ctx, v)
+	return s.c.Indicators.Put(ctx, v)
 }
 
 // Tracking is the tracking view (跟踪问效) of cell's subtree at now: every
@@ -112,14 +146,14 @@ func (s *Service) Tracking(ctx context.Context, actor grid.Actor, cell grid.Cell
 	if err != nil {
 		return nil, err
 	}
-	if s.Hazards != nil {
+	if s.c.Hazards != nil {
 		f := hazard.Filter{Township: q.Township, Within: q.Within, Limit: hazard.MaxPage, States: []hazard.State{hazard.Open, hazard.Rectified}}
 		for {
-			page, err := s.Hazards.List(ctx, f)
+			page, err := s.c.Hazards.List(ctx, f)
 			if err != nil {
 				return nil, err
 			}
-			due = append(due, s.HazardRules.Deadlines(now, page.Hazards...)...)
+			due = append(due, s.c.HazardRules.Deadlines(now, page.Hazards...)...)
 			if page.Next == "" {
 				break
 			}
@@ -137,11 +171,11 @@ func (s *Service) caseDeadlines(ctx context.Context, q Query, now time.Time) ([]
 	}
 	var due []mediation.Deadline
 	for {
-		page, err := s.Cases.List(ctx, f)
+		page, err := s.c.Cases.List(ctx, f)
 		if err != nil {
 			return nil, err
 		}
-		due = append(due, s.CaseRules.Deadlines(now, page.Cases...)...)
+		due = append(due, s.c.CaseRules.Deadlines(now, page.Cases...)...)
 		if page.Next == "" {
 			break
 		}

@@ -159,10 +159,11 @@ func newEnvOn(t testing.TB, st stores, opts ...option) *env {
 	hazards.NewID = func() hazard.ID { return hazard.ID(fmt.Sprintf("H%09d", seq.Add(1))) }
 	gs.Work = []grid.Work{cases, hazards}
 	gs.Now = clk.Now
-	statistics := &stats.Service{
+	statistics, err := stats.NewService(stats.Config{
 		Source: st.source, Indicators: st.ind, Cells: cells, Policy: policy,
 		Cases: st.cases, CaseRules: cases.Rules, Hazards: st.hazards, HazardRules: hazards.Rules,
-	}
+	})
+	require.NoError(t, err)
 	auth := httpapi.NewTokenAuth(nil)
 	accounts := newMemAccounts(auth, clk.Now)
 	logs := &syncBuffer{}

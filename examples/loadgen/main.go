@@ -196,9 +196,12 @@ func api(ctx context.Context, db *bunstore.DB) (http.Handler, string, error) {
 	if err != nil {
 		return nil, "", err
 	}
-	statistics := &stats.Service{
+	statistics, err := stats.NewService(stats.Config{
 		Source: db.Stats(), Indicators: db.Indicators(), Cells: cells, Policy: policy,
 		Cases: db.Cases(), CaseRules: cases.Rules, Hazards: db.Hazards(), HazardRules: hazards.Rules,
+	})
+	if err != nil {
+		return nil, "", err
 	}
 	auth := httpapi.NewTokenAuth(nil)
 	token, err := auth.IssueToken(ctx, demo.Member("gc-duty-1").Actor())

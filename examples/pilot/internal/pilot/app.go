@@ -137,9 +137,12 @@ func (a *App) services(ctx context.Context) error {
 	}
 	a.Cases, a.Hazards = cases, hazards
 	gs.Work = []grid.Work{cases, hazards}
-	a.Stats = &stats.Service{
+	a.Stats, err = stats.NewService(stats.Config{
 		Source: a.DB.Stats(), Indicators: a.DB.Indicators(), Cells: cells, Policy: a.Policy,
 		Cases: a.DB.Cases(), CaseRules: cases.Rules, Hazards: a.DB.Hazards(), HazardRules: hazards.Rules,
+	})
+	if err != nil {
+		return fmt.Errorf("statistics: %w", err)
 	}
 	return nil
 }
