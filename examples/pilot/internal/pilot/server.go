@@ -58,6 +58,7 @@ func NewServer(app *App) (*Server, error) {
 	cfg := httpapi.Config{
 		Cases: app.Cases, Stats: app.Stats, Hazards: app.Hazards, Outbox: app.DB.Outbox(), Grid: app.Grid,
 		Auth: apiAuth{app}, Logger: app.Logger, Rosters: apiRosters{app}, Accounts: apiAccounts{app},
+		Observe: app.Metrics.observeAPI,
 	}
 	if intake, ok := app.Intake(); ok {
 		cfg.Inbox, cfg.InboxTownship = app.DB.ChannelMessages(), intake.Actor().Township
@@ -126,7 +127,7 @@ func NewServer(app *App) (*Server, error) {
 	mux.HandleFunc("GET /admin/roster.xlsx", s.admin(s.exportRoster))
 	mux.HandleFunc("GET /admin/roster-template.xlsx", s.admin(func(w http.ResponseWriter, r *http.Request, _ grid.Member) { s.rosterTemplate(w, r) }))
 	mux.HandleFunc("GET /admin/log", s.admin(s.logPage))
-	s.handler = s.csrf(securityHeaders(s.needsSetup(mux)))
+	s.handler = s.withOps(mux, s.csrf(securityHeaders(s.needsSetup(mux))))
 	return s, nil
 }
 
