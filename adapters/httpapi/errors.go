@@ -148,6 +148,11 @@ func (s *server) writeError(w http.ResponseWriter, req bunrouter.Request, err er
 			code = fourplusn.Internal
 		}
 		body.Error = errorDetailJSON{Code: string(code), Message: "internal error"}
+		if fe, ok := errors.AsType[*fourplusn.Error](err); ok && code == fourplusn.Unavailable {
+			// The operator must make room or bring the database back: the
+			// log says why, which the answer does not.
+			s.log.LogAttrs(req.Context(), slog.LevelWarn, "unavailable", slog.String("method", req.Method), slog.String("route", req.Route()), slog.Any("error", err), slog.Any("cause", fe.Err))
+		}
 		var fe *fourplusn.Error
 		switch {
 		case code == fourplusn.Internal:

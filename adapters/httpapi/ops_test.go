@@ -119,6 +119,7 @@ func TestFullDiskAnswers503(t *testing.T) {
 	assert.Equal(t, "unavailable", refused.errorCode())
 	assert.Equal(t, httpapi.RetryUnavailable, refused.Header.Get("Retry-After"))
 	assert.Equal(t, http.StatusServiceUnavailable, o.last(t).status, "observed as answered")
+	assert.Contains(t, e.logs.String(), "database or disk is full", "the log tells the operator why")
 	listed := duty.get("/api/v1/cases?limit=100")
 	require.Equal(t, http.StatusOK, listed.Code, "reads go on")
 	var page struct{ Cases []map[string]any }

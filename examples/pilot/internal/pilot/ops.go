@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/fourplusn/fourplusn"
 	"github.com/fourplusn/fourplusn/adapters/httpapi"
 )
 
@@ -98,6 +99,17 @@ func (s *Server) ready(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	io.WriteString(w, `{"status":"ok"}`+"\n")
+}
+
+// logUnavailable logs what a page could not store now, with the cause its
+// visitor is not shown, for the operator to make room or bring the
+// database back.
+func (s *Server) logUnavailable(r *http.Request, err error) {
+	var cause error
+	if fe, ok := errors.AsType[*fourplusn.Error](err); ok {
+		cause = fe.Err
+	}
+	s.app.Logger.Warn("cannot store now", "path", r.URL.Path, "err", err, "cause", cause)
 }
 
 // statusWriter learns the status of a response, and adds Retry-After to a

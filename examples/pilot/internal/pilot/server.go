@@ -320,6 +320,7 @@ func (s *Server) failErr(w http.ResponseWriter, r *http.Request, err error) {
 		msg = "记录已被他人更新或状态不允许此操作，请刷新后重试：" + fourplusn.ErrorMessage(err)
 	case fourplusn.Unavailable:
 		msg = "系统暂时无法保存，请稍后再试。"
+		s.logUnavailable(r, err)
 	default:
 		s.app.Logger.Error("request failed", "path", r.URL.Path, "err", err)
 	}
