@@ -3,6 +3,7 @@ package bunstore_test
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"os"
 	"path/filepath"
 	"sync"
@@ -230,5 +231,35 @@ func TestPingAndPools(t *testing.T) {
 			err := db.Ping(ctx)
 			assert.Equal(t, fourplusn.Unavailable, fourplusn.ErrorCode(err), "%v", err)
 		})
+	}
+}
+
+// BenchmarkBackup copies a database of 10,000 cases, with their timelines,
+// to a new file: the copy, its integrity check and its sync.
+func BenchmarkBackup(b *testing.B) {
+	ctx := context.Background()
+	dir := b.TempDir()
+	db, err := bunstore.Open(ctx, filepath.Join(dir, "live.db"))
+	require.NoError(b, err)
+	defer db.Close()
+	batch := make([]bunstore.Loaded[mediation.Case], 0, 10_000)
+	for i := range cap(batch) {
+		c, events := testCase(i)
+		batch = append(batch, bunstore.Loaded[mediation.Case]{Record: c, Events: events})
+	}
+	require.NoError(b, db.Cases().Import(ctx, batch))
+	n := 0
+	for b.Loop() {
+		n++
+		path := filepath.Join(dir, fmt.Sprintf("backup-%d.db", n))
+		if err := db.Backup(ctx, path); err != nil {
+			b.Fatal(err)
+		}
+		b.StopTimer()
+		info, err := os.Stat(path)
+		require.NoError(b, err)
+		b.SetBytes(info.Size())
+		require.NoError(b, os.Remove(path))
+		b.StartTimer()
 	}
 }

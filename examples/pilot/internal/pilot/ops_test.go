@@ -307,3 +307,44 @@ func TestFullDisk(t *testing.T) {
 	assert.NotNil(t, trackingCode.FindStringSubmatch(body), "with room again, the application is registered")
 	assert.Equal(t, http.StatusCreated, apiCall(t, ts.URL, token, http.MethodPost, "/api/v1/cases", walkIn("又一件。")).StatusCode)
 }
+
+// benchServer returns the pilot's handler on the demo township.
+func benchServer(b *testing.B) http.Handler {
+	app, _, err := pilot.Open(context.Background(), filepath.Join(b.TempDir(), "pilot.db"), slog.New(slog.DiscardHandler), pilot.Options{Demo: true, PasswordCost: bcrypt.MinCost})
+	require.NoError(b, err)
+	b.Cleanup(func() { app.Close() })
+	srv, err := pilot.NewServer(app)
+	require.NoError(b, err)
+	return srv
+}
+
+// BenchmarkMeasuredRequest is the cheapest request of the pages' mux,
+// /healthz, through every layer of the pilot: measured by its pattern,
+// routed to the API, measured there by its route.
+func BenchmarkMeasuredRequest(b *testing.B) {
+	srv := benchServer(b)
+	req := httptest.NewRequest(http.MethodGet, "/healthz", nil)
+	b.ReportAllocs()
+	for b.Loop() {
+		srv.ServeHTTP(httptest.NewRecorder(), req)
+	}
+}
+
+// BenchmarkScrape is one scrape of /metrics after requests of a few
+// routes: the registry gathered and written, the pools read, and the
+// outbox counted twice.
+func BenchmarkScrape(b *testing.B) {
+	srv := benchServer(b)
+	for _, p := range []string{"/healthz", "/login", "/apply", "/track?code=x", "/nothing"} {
+		srv.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, p, nil))
+	}
+	req := httptest.NewRequest(http.MethodGet, "/metrics", nil)
+	b.ReportAllocs()
+	for b.Loop() {
+		rec := httptest.NewRecorder()
+		srv.ServeHTTP(rec, req)
+		if rec.Code != http.StatusOK {
+			b.Fatal(rec.Code)
+		}
+	}
+}
