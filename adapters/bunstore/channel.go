@@ -7,8 +7,6 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/uptrace/bun"
-
 	"github.com/fourplusn/fourplusn"
 	"github.com/fourplusn/fourplusn/adapters/wecom"
 )
@@ -34,7 +32,7 @@ func (s *ChannelMessages) Receive(ctx context.Context, m wecom.Message) (wecom.M
 	}
 	var stored wecom.Message
 	fresh := false
-	err = s.db.write.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+	err = s.db.runInTx(ctx, func(ctx context.Context, tx writeTx) error {
 		res, err := tx.ExecContext(ctx, "INSERT INTO channel_messages (id, channel, source_id, status, received_at, data) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (channel, source_id) DO NOTHING",
 			m.ID, m.Channel.String(), m.SourceID, string(m.Status), timeColumn(m.Received), string(data))
 		if err != nil {
@@ -61,7 +59,7 @@ func (s *ChannelMessages) Receive(ctx context.Context, m wecom.Message) (wecom.M
 
 // Settle stores what became of m; see wecom.Inbox.
 func (s *ChannelMessages) Settle(ctx context.Context, m wecom.Message) error {
-	err := s.db.write.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+	err := s.db.runInTx(ctx, func(ctx context.Context, tx writeTx) error {
 		var data string
 		err := tx.QueryRowContext(ctx, "SELECT data FROM channel_messages WHERE id = ?", m.ID).Scan(&data)
 		if errors.Is(err, sql.ErrNoRows) {

@@ -42,6 +42,7 @@ const pingTimeout = 5 * time.Second
 type DB struct {
 	write, read *bun.DB
 	postgres    bool
+	sqliteURI   string      // the SQLite file's URI, for Backup's connection of its own
 	outbox      atomic.Bool // see EnableOutbox
 	caseCache   *cache[mediation.Case]
 	hazardCache *cache[hazard.Hazard]
@@ -148,9 +149,7 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 	if info, err := os.Stat(filepath.Dir(path)); err != nil || !info.IsDir() {
 		return nil, fmt.Errorf("bunstore: the directory of %s does not exist", path)
 	}
-	// In a URI, '%', '?' and '#' in the path must be escaped, or another
-	// file is opened.
-	uri := "file:" + strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(path) + "?" + sqlitePragmas
+	uri := sqliteFileURI(path) + "?" + sqlitePragmas
 	// The writer begins every transaction IMMEDIATE: a read-then-write
 	// transaction begun DEFERRED fails at once with SQLITE_BUSY when it
 	// meets another writer, whatever busy_timeout says.
@@ -169,7 +168,14 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 		return nil, fmt.Errorf("bunstore: open %s: %w", path, err)
 	}
 	reader.SetMaxOpenConns(max(4, runtime.GOMAXPROCS(0)))
-	return &DB{write: bun.NewDB(writer, sqlitedialect.New()), read: bun.NewDB(reader, sqlitedialect.New())}, nil
+	return &DB{write: bun.NewDB(writer, sqlitedialect.New()), read: bun.NewDB(reader, sqlitedialect.New()), sqliteURI: uri}, nil
+}
+
+// sqliteFileURI returns the "file:" URI of path, without parameters. In a
+// URI, '%', '?' and '#' in the path must be escaped, or another file is
+// opened.
+func sqliteFileURI(path string) string {
+	return "file:" + strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(path)
 }
 
 // checkSQLite makes sure path is a SQLite database this process can write,

@@ -58,7 +58,7 @@ func (s *DeadlineActions) Acted(ctx context.Context, keys []string) (map[string]
 func (s *DeadlineActions) Record(ctx context.Context, key, subject string, at time.Time) error {
 	_, err := s.db.write.ExecContext(ctx, "INSERT INTO deadline_actions (action_key, subject, acted_at) VALUES (?, ?, ?) ON CONFLICT (action_key) DO NOTHING", key, subject, timeColumn(at))
 	if err != nil {
-		return fmt.Errorf("bunstore: record deadline action %s: %w", key, err)
+		return fmt.Errorf("bunstore: record deadline action %s: %w", key, unavailable(err))
 	}
 	return nil
 }

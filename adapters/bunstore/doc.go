@@ -47,4 +47,13 @@
 // so writers queue in the process instead of failing with "database is
 // locked", and reads use a separate read-only pool. On PostgreSQL an update
 // locks its row with SELECT … FOR UPDATE.
+//
+// # Operations
+//
+// A write the database refuses for want of room — SQLite's SQLITE_FULL,
+// PostgreSQL's disk_full, out_of_memory or too_many_connections — is
+// rolled back whole and fails with a fourplusn.Unavailable error, which
+// adapters answer "try again later" (HTTP 503). Backup copies a SQLite
+// database while it is written (VACUUM INTO, one read transaction); Ping
+// and PoolStats serve a program's readiness check and metrics.
 package bunstore

@@ -103,7 +103,7 @@ func insertNotifications(ctx context.Context, tx bun.IDB, next time.Time, ns []n
 // Enqueue stores notifications due at once, skipping keys already stored;
 // see notify.Outbox.
 func (o *Outbox) Enqueue(ctx context.Context, now time.Time, ns ...notify.Notification) error {
-	err := o.db.write.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+	err := o.db.runInTx(ctx, func(ctx context.Context, tx writeTx) error {
 		return insertNotifications(ctx, tx, now, ns)
 	})
 	if err != nil {
@@ -137,7 +137,7 @@ func scanDelivery(row interface{ Scan(...any) error }) (notify.Delivery, error) 
 // skipped, not waited for.
 func (o *Outbox) Claim(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]notify.Delivery, error) {
 	var out []notify.Delivery
-	err := o.db.write.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+	err := o.db.runInTx(ctx, func(ctx context.Context, tx writeTx) error {
 		out = out[:0]
 		lock := ""
 		if o.db.postgres {
@@ -191,7 +191,7 @@ func (o *Outbox) Record(ctx context.Context, id int64, claim string, r notify.Re
 	res, err := o.db.write.ExecContext(ctx, "UPDATE notify_outbox SET state = ?, delivered = ?, last_error = ?, next_at = ?, attempts = attempts + 1, claim = '', claimed_until = ? WHERE id = ? AND claim = ? AND claim <> ''",
 		string(r.State), string(delivered), r.LastError, timeColumn(r.NextAt), zeroTime, id, claim)
 	if err != nil {
-		return fmt.Errorf("bunstore: record delivery %d: %w", id, err)
+		return fmt.Errorf("bunstore: record delivery %d: %w", id, unavailable(err))
 	}
 	if n, err := res.RowsAffected(); err != nil || n == 1 {
 		return err

@@ -366,7 +366,7 @@ func (s Indicators) Put(ctx context.Context, v stats.Indicator) error {
 		"ON CONFLICT (name, cell_path, period, start) DO UPDATE SET value = excluded.value",
 		v.Name, v.Cell.String(), string(v.Cell.Township()), int(v.Period), timeColumn(v.Start), v.Value)
 	if err != nil {
-		return fmt.Errorf("bunstore: put indicator %s: %w", v.Name, err)
+		return fmt.Errorf("bunstore: put indicator %s: %w", v.Name, unavailable(err))
 	}
 	return nil
 }

@@ -150,11 +150,12 @@ func (tx writeTx) insertRows(ctx context.Context, head, tail string, rows [][]an
 	return nil
 }
 
-// runInTx runs fn in a transaction on the writer; see bun.DB.RunInTx.
+// runInTx runs fn in a transaction on the writer; see bun.DB.RunInTx. A
+// transaction refused for want of room fails with an Unavailable error.
 func (db *DB) runInTx(ctx context.Context, fn func(ctx context.Context, tx writeTx) error) error {
 	err := db.write.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		return fn(ctx, writeTx{Tx: tx, db: db})
 	})
 	db.statements.prepareWanted(ctx, db)
-	return err
+	return unavailable(err)
 }

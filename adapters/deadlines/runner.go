@@ -70,6 +70,11 @@ type Runner struct {
 	// Now returns the current time; tests replace it with a fake clock.
 	Now func() time.Time
 	Log *slog.Logger
+	// Ticked, if set, is called by Run after each tick with when the tick
+	// began and ended, by Now, and its error: what a program's metrics
+	// need to show how long the ticks take and how far behind its
+	// schedule the runner is.
+	Ticked func(began, ended time.Time, err error)
 }
 
 // New returns a Runner for the townships that reminds at half and four
@@ -96,7 +101,12 @@ func (r *Runner) Run(ctx context.Context) error {
 	t := time.NewTicker(r.Interval)
 	defer t.Stop()
 	for {
-		if rep, err := r.Tick(ctx); err != nil && ctx.Err() == nil {
+		began := r.Now()
+		rep, err := r.Tick(ctx)
+		if r.Ticked != nil {
+			r.Ticked(began, r.Now(), err)
+		}
+		if err != nil && ctx.Err() == nil {
 			r.Log.ErrorContext(ctx, "deadlines: tick", "err", err)
 		} else if rep != (Report{}) {
 			r.Log.InfoContext(ctx, "deadlines: tick", "reminders", rep.Reminders, "overdue", rep.Overdue, "alerts", rep.Alerts, "escalations", rep.Escalations)

@@ -267,3 +267,43 @@ func TestRun(t *testing.T) {
 	cancel()
 	assert.ErrorIs(t, <-done, context.Canceled)
 }
+
+// Run tells Ticked of each tick once it is done, with when it began and
+// ended by the runner's clock: the first, at once, has sent the reminder
+// due, and the clock moved during a tick shows in its end.
+func TestRunTicked(t *testing.T) {
+	notifytest.Run(t, func(t *testing.T, env *notifytest.Env) {
+		c := accepted(t, env)
+		env.Clock.Advance(13 * time.Hour)
+		r := runner(env)
+		r.Interval = time.Millisecond
+		type pass struct{ began, ended time.Time }
+		var ticks []pass
+		run, stop := context.WithCancel(ctx)
+		defer stop()
+		r.Ticked = func(began, ended time.Time, err error) {
+			if run.Err() != nil {
+				return // a tick the ticker started as Run was stopped
+			}
+			// Run calls it on its own goroutine: the test's.
+			require.NoError(t, err)
+			if len(ticks) == 0 {
+				_, sent := found(t, env, key(c, "50%"))
+				assert.True(t, sent, "the first tick is done when it is told")
+			}
+			ticks = append(ticks, pass{began, ended})
+			env.Clock.Advance(time.Minute)
+			if len(ticks) == 3 {
+				stop()
+			}
+		}
+		assert.ErrorIs(t, r.Run(run), context.Canceled)
+		require.Len(t, ticks, 3)
+		for i, tk := range ticks {
+			assert.False(t, tk.ended.Before(tk.began), "tick %d", i)
+			if i > 0 {
+				assert.Equal(t, time.Minute, tk.began.Sub(ticks[i-1].ended), "tick %d began after the clock moved", i)
+			}
+		}
+	})
+}

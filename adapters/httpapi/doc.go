@@ -63,8 +63,9 @@
 //
 // and every fourplusn error code maps to one status in one table (invalid
 // 400, unauthorized 401, forbidden 403, not_found 404, conflict 409,
-// internal 500); internal errors are logged and shown only as "internal
-// error". The transport adds its own codes for what only HTTP knows:
+// unavailable 503, internal 500); a 503 — the store cannot take the write
+// now, its disk full, say — carries Retry-After. Internal errors are
+// logged and shown only as "internal error". The transport adds its own codes for what only HTTP knows:
 // precondition_failed 412, too_large 413, unsupported_media_type 415,
 // too_many_requests 429, method_not_allowed 405. A change of the grid
 // refused because it would leave open cases or hazards behind (a cell

@@ -25,6 +25,12 @@ var statusOf = map[fourplusn.Code]int{
 	fourplusn.Internal:     http.StatusInternalServerError,
 }
 
+// RetryUnavailable is the Retry-After, in seconds, of a 503 answer: the
+// store could not take the write now (a full disk, a database down). It
+// takes an operator to make room or bring the database back, so a client
+// waits long enough not to add to the load meanwhile.
+const RetryUnavailable = "30"
+
 // httpError is a refusal only HTTP knows, with its own status and code:
 // a stale If-Match, a body too large, a wrong content type, too many
 // requests. Domain errors keep their fourplusn codes.
@@ -142,6 +148,11 @@ func (s *server) writeError(w http.ResponseWriter, req bunrouter.Request, err er
 			code = fourplusn.Internal
 		}
 		body.Error = errorDetailJSON{Code: string(code), Message: "internal error"}
+		if fe, ok := errors.AsType[*fourplusn.Error](err); ok && code == fourplusn.Unavailable {
+			// The operator must make room or bring the database back: the
+			// log says why, which the answer does not.
+			s.log.LogAttrs(req.Context(), slog.LevelWarn, "unavailable", slog.String("method", req.Method), slog.String("route", req.Route()), slog.Any("error", err), slog.Any("cause", fe.Err))
+		}
 		var fe *fourplusn.Error
 		switch {
 		case code == fourplusn.Internal:
@@ -170,8 +181,11 @@ func (s *server) writeError(w http.ResponseWriter, req bunrouter.Request, err er
 	if status == http.StatusUnauthorized {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="fourplusn"`)
 	}
-	if status == http.StatusTooManyRequests {
+	switch status {
+	case http.StatusTooManyRequests:
 		w.Header().Set("Retry-After", "1")
+	case http.StatusServiceUnavailable:
+		w.Header().Set("Retry-After", RetryUnavailable)
 	}
 	writeJSON(w, status, body)
 }

@@ -87,6 +87,11 @@ func sqliteStores(t testing.TB) stores {
 	db, err := bunstore.Open(ctx, filepath.Join(t.TempDir(), "httpapi.db"))
 	require.NoError(t, err)
 	t.Cleanup(func() { db.Close() })
+	return bunStores(db)
+}
+
+// bunStores returns the stores of db, a SQLite file.
+func bunStores(db *bunstore.DB) stores {
 	return stores{name: "bunstore-sqlite", grid: db.Grid(), cases: db.Cases(), hazards: db.Hazards(), source: db.Stats(), ind: db.Indicators(),
 		outbox: db.Outbox(), inbox: db.ChannelMessages()}
 }

@@ -55,6 +55,13 @@ type Config struct {
 	// Logger receives one record per request and the details of internal
 	// errors; nil means slog.Default().
 	Logger *slog.Logger
+	// Observe, if set, is called once per request when it is answered,
+	// with its route — the pattern that served it ("/api/v1/cases/:id"),
+	// never the raw path, so that a program's metrics keep a bounded set
+	// of labels; "" when no route matched — the status written and how
+	// long the answer took. It runs on the request's goroutine, so it
+	// must be quick and safe for concurrent use.
+	Observe func(r *http.Request, route string, status int, took time.Duration)
 	// Now returns the current time, for overdue filters and the default
 	// time of statistics; nil means Cases.Now, or time.Now.
 	Now func() time.Time
@@ -314,15 +321,19 @@ func (r *exchange) Write(b []byte) (int, error) {
 // Unwrap lets http.ResponseController reach the underlying writer.
 func (r *exchange) Unwrap() http.ResponseWriter { return r.ResponseWriter }
 
-// logRequests logs one record per request: method, route pattern, status,
-// duration and the actor's ID. It never logs bodies, query strings or path
+// logRequests logs one record per request — method, route pattern, status,
+// duration and the actor's ID — and tells Config.Observe. It never logs bodies, query strings or path
 // values, which may hold personal data or tracking codes.
 func (s *server) logRequests(next bunrouter.HandlerFunc) bunrouter.HandlerFunc {
 	return func(w http.ResponseWriter, req bunrouter.Request) error {
 		start := time.Now()
 		x := &exchange{ResponseWriter: w, status: http.StatusOK}
 		err := next(x, req.WithContext(context.WithValue(req.Context(), exchangeKey{}, x)))
+		took := time.Since(start)
 		route := req.Route()
+		if s.cfg.Observe != nil {
+			s.cfg.Observe(req.Request, route, x.status, took)
+		}
 		if route == "" {
 			route = "-"
 		}
@@ -335,7 +346,7 @@ func (s *server) logRequests(next bunrouter.HandlerFunc) bunrouter.HandlerFunc {
 				slog.String("method", req.Method),
 				slog.String("route", route),
 				slog.Int("status", x.status),
-				slog.Duration("duration", time.Since(start)),
+				slog.Duration("duration", took),
 				slog.String("actor", x.actor.ID),
 			)
 			// As with slog.Logger, a log that cannot be written does not

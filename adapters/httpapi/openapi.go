@@ -82,8 +82,8 @@ func integer(lo, hi int) map[string]any {
 // Sets of error statuses the operations share.
 var (
 	errRead    = []int{400, 401, 403, 404, 500}
-	errAction  = []int{400, 401, 403, 404, 409, 412, 413, 415, 500}
-	errCreate  = []int{400, 401, 403, 404, 409, 413, 415, 500}
+	errAction  = []int{400, 401, 403, 404, 409, 412, 413, 415, 500, 503}
+	errCreate  = []int{400, 401, 403, 404, 409, 413, 415, 500, 503}
 	errListing = []int{400, 401, 500}
 	errManage  = []int{400, 401, 403, 500}
 )
@@ -372,8 +372,8 @@ func (s *server) document() map[string]any {
 			switch st {
 			case http.StatusUnauthorized:
 				r["headers"] = map[string]any{"WWW-Authenticate": map[string]any{"schema": str()}}
-			case http.StatusTooManyRequests:
-				r["headers"] = map[string]any{"Retry-After": map[string]any{"schema": str()}}
+			case http.StatusTooManyRequests, http.StatusServiceUnavailable:
+				r["headers"] = map[string]any{"Retry-After": map[string]any{"description": "the seconds to wait before trying again", "schema": str()}}
 			}
 			responses[strconv.Itoa(st)] = r
 		}

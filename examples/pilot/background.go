@@ -61,6 +61,7 @@ func (w watch) start(ctx context.Context, app *pilot.App, logger *slog.Logger) (
 		}
 		r := deadlines.New(app.Cases, app.Hazards, app.DB.DeadlineActions(), app.DB.Outbox(), townships...)
 		r.Interval, r.Log = w.tick, logger
+		app.Metrics.WatchDeadlines(r)
 		run("deadline runner", r.Run)
 	}
 	return callback, wg.Wait, nil

@@ -31,6 +31,7 @@ var commands = map[string]command{
 	"serve":  {parse: noArgs},
 	"seed":   {parse: noArgs, run: seed},
 	"verify": {parse: noArgs, run: verify},
+	"backup": {parse: exactly(1, "the new file to copy the database to, e.g. pilot-20261201.db"), run: backup},
 	"init":   {parse: initArgs, run: initRoster},
 	"roster-template": {parse: exactly(1, "the file to write, e.g. 花名册模板.xlsx"), offline: func(args []string, stdout io.Writer) error {
 		return writeTemplate(args[0], stdout)
@@ -80,6 +81,22 @@ func verify(ctx context.Context, app *pilot.App, _ []string, stdout io.Writer) e
 	if len(broken) > 0 {
 		return fmt.Errorf("%d timelines are broken", len(broken))
 	}
+	return nil
+}
+
+// backup copies the database, as it stands when the copy begins, to a new
+// file, while the pilot may go on serving.
+func backup(ctx context.Context, app *pilot.App, args []string, stdout io.Writer) error {
+	start := time.Now()
+	if err := app.DB.Backup(ctx, args[0]); err != nil {
+		return err
+	}
+	info, err := os.Stat(args[0])
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "backed up to %s (%d bytes in %.1f s), readable by you alone; check it with: pilot -db %s verify\n",
+		args[0], info.Size(), time.Since(start).Seconds(), args[0])
 	return nil
 }
 

@@ -69,6 +69,9 @@ Commands:
   seed           load the demo township now, if it was never loaded
   verify         check the hash chain of every case's, hazard's and
                  township's administration log
+  backup FILE    copy the SQLite database, consistent as of the moment the
+                 copy begins, to the new FILE, while the pilot serves (on
+                 PostgreSQL: says what to run instead)
   password MEMBER
                  give member MEMBER a new one-time password (their
                  sessions and tokens end)

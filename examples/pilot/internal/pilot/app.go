@@ -31,6 +31,7 @@ type App struct {
 	Cases    *mediation.Service
 	Hazards  *hazard.Service
 	Stats    *stats.Service
+	Metrics  *Metrics // served at /metrics
 	Logger   *slog.Logger
 	// Now is the clock of the pages (waiting times, overdue marks); the
 	// services keep their own, which is the same by default.
@@ -70,7 +71,7 @@ func Open(ctx context.Context, dsn string, logger *slog.Logger, opts Options) (a
 	if err := createTables(ctx, db.Bun()); err != nil {
 		return nil, false, err
 	}
-	app = &App{DB: db, Policy: grid.DefaultPolicy(), Logger: logger, Now: time.Now}
+	app = &App{DB: db, Policy: grid.DefaultPolicy(), Metrics: NewMetrics(db, logger), Logger: logger, Now: time.Now}
 	if app.Accounts, err = accounts.Open(ctx, db.Bun(), accounts.Options{Logger: logger, Cost: opts.PasswordCost}); err != nil {
 		return nil, false, fmt.Errorf("open the accounts: %w", err)
 	}

@@ -69,6 +69,7 @@ func NewServer(app *App, opts ServerOptions) (*Server, error) {
 	cfg := httpapi.Config{
 		Cases: app.Cases, Stats: app.Stats, Hazards: app.Hazards, Outbox: app.DB.Outbox(), Grid: app.Grid,
 		Auth: apiAuth{app}, Logger: app.Logger, Rosters: apiRosters{app}, Accounts: apiAccounts{app},
+		Observe: app.Metrics.observeAPI,
 	}
 	if intake, ok := app.Intake(); ok {
 		cfg.Inbox, cfg.InboxTownship = app.DB.ChannelMessages(), intake.Actor().Township
@@ -139,7 +140,7 @@ func NewServer(app *App, opts ServerOptions) (*Server, error) {
 	mux.HandleFunc("GET /admin/roster-template.xlsx", s.admin(func(w http.ResponseWriter, r *http.Request, _ grid.Member) { s.rosterTemplate(w, r) }))
 	mux.HandleFunc("GET /admin/log", s.admin(s.logPage))
 	mux.HandleFunc("/", s.notFound)
-	s.handler = s.client(s.plainInput(s.csrf(securityHeaders(s.needsSetup(mux)))))
+	s.handler = s.client(s.withOps(mux, s.plainInput(s.csrf(securityHeaders(s.needsSetup(mux))))))
 	return s, nil
 }
 
@@ -351,6 +352,7 @@ func (s *Server) failErr(w http.ResponseWriter, r *http.Request, err error) {
 		msg = "记录已被他人更新或状态不允许此操作，请刷新后重试：" + fourplusn.ErrorMessage(err)
 	case fourplusn.Unavailable:
 		msg = "系统暂时无法保存，请稍后再试。"
+		s.logUnavailable(r, err)
 	default:
 		s.app.Logger.Error("request failed", "path", r.URL.Path, "err", err)
 	}
