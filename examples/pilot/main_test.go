@@ -2,8 +2,17 @@ package main
 
 import (
 	"bufio"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
 	"fmt"
 	"io"
+	"math/big"
+	"net"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
@@ -49,7 +58,7 @@ func (p *process) stdout() string {
 	return p.out.w.(*strings.Builder).String()
 }
 
-var urlLine = regexp.MustCompile(`http://[^/\s]+/`)
+var urlLine = regexp.MustCompile(`https?://[^/\s]+/`)
 
 // start runs the pilot in dir with the given arguments on a free port and
 // waits until it prints its URL.
@@ -336,4 +345,51 @@ func TestFirstStartNeedsSetup(t *testing.T) {
 	assert.Regexp(t, `一次性设置码：[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}`, p.stdout())
 	assert.NotContains(t, p.stdout(), "演示账号")
 	assert.Contains(t, runCmd(t, bin, dir, "verify"), "checked 0 timelines")
+}
+
+// TestTLS serves HTTPS directly with -tls-cert and -tls-key: cookies are
+// Secure and HSTS is sent; mismatched flags stop the start.
+func TestTLS(t *testing.T) {
+	bin := buildPilot(t)
+	dir := t.TempDir()
+	certFile, keyFile := selfSigned(t, dir)
+	p := start(t, bin, dir, "-demo", "-tls-cert", certFile, "-tls-key", keyFile)
+	require.True(t, strings.HasPrefix(p.url, "https://"), p.url)
+	c := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{TLSClientConfig: &tls.Config{InsecureSkipVerify: true}}}
+	resp, err := c.Get(p.url + "login")
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, http.StatusOK, resp.StatusCode)
+	assert.Equal(t, "max-age=31536000", resp.Header.Get("Strict-Transport-Security"))
+	require.NotEmpty(t, resp.Cookies())
+	for _, ck := range resp.Cookies() {
+		assert.True(t, ck.Secure, ck.Name)
+	}
+	p.stop(t)
+
+	only := exec.Command(bin, "-tls-cert", certFile)
+	only.Dir = dir
+	out, err := only.CombinedOutput()
+	require.Error(t, err)
+	assert.Contains(t, string(out), "go together")
+}
+
+// selfSigned writes a self-signed certificate for 127.0.0.1 and its key.
+func selfSigned(t *testing.T, dir string) (certFile, keyFile string) {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	require.NoError(t, err)
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "127.0.0.1"},
+		IPAddresses: []net.IP{net.IPv4(127, 0, 0, 1)}, NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
+		KeyUsage: x509.KeyUsageDigitalSignature, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	require.NoError(t, err)
+	kder, err := x509.MarshalECPrivateKey(key)
+	require.NoError(t, err)
+	certFile, keyFile = filepath.Join(dir, "cert.pem"), filepath.Join(dir, "key.pem")
+	require.NoError(t, os.WriteFile(certFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o600))
+	require.NoError(t, os.WriteFile(keyFile, pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: kder}), 0o600))
+	return certFile, keyFile
 }
