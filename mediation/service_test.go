@@ -2,6 +2,7 @@ package mediation_test
 
 import (
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -34,7 +35,7 @@ func TestRegisterValidation(t *testing.T) {
 		{"sex", func(in *mediation.Intake) { in.Applicants[0].Sex = 9 }, "applicants[0].sex"},
 		{"no facts", func(in *mediation.Intake) { in.Facts = "" }, "facts"},
 		{"invalid UTF-8", func(in *mediation.Intake) { in.Facts = "\xff\xfe" }, "facts"},
-		{"long facts", func(in *mediation.Intake) { in.Facts = string(make([]rune, 5001)) }, "facts"},
+		{"long facts", func(in *mediation.Intake) { in.Facts = strings.Repeat("字", 5001) }, "facts"},
 		{"negative claim", func(in *mediation.Intake) {
 			in.Claims = []mediation.Claim{{Description: "赔偿", Amount: -1}}
 		}, "claims[0].amount"},
