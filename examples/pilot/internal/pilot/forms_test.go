@@ -174,18 +174,33 @@ func mediatingCase(t *testing.T, app *pilot.App) *mediation.Case {
 	return c
 }
 
+// headClient returns a browser with 马园's head logged in.
+func headClient(t *testing.T, base string) *client {
+	t.Helper()
+	c := newClient(t, base)
+	require.Equal(t, http.StatusSeeOther, c.login("mayuan-head", pilot.DemoPassword).StatusCode)
+	return c
+}
+
+// openCase opens, as c, a new case in mediation, and returns it, its page
+// and the page's CSRF token.
+func openCase(t *testing.T, app *pilot.App, c *client) (*mediation.Case, string, string) {
+	t.Helper()
+	kase := mediatingCase(t, app)
+	page := "/cases/" + string(kase.ID)
+	_, body := c.get(page)
+	token := csrfField.FindStringSubmatch(body)
+	require.NotNil(t, token, "the case page carries a CSRF token")
+	return kase, page, token[1]
+}
+
 // TestCaseFormsMarkEveryField checks that the case page's forms, refused,
 // show the case again with what was typed and every input at fault marked
 // and named in Chinese, and change nothing.
 func TestCaseFormsMarkEveryField(t *testing.T) {
 	app, ts := newPilot(t)
-	kase := mediatingCase(t, app)
-	c := newClient(t, ts.URL)
-	require.Equal(t, http.StatusSeeOther, c.login("mayuan-head", pilot.DemoPassword).StatusCode)
-	page := "/cases/" + string(kase.ID)
-	_, body := c.get(page)
-	token := csrfField.FindStringSubmatch(body)
-	require.NotNil(t, token)
+	c := headClient(t, ts.URL)
+	kase, page, token := openCase(t, app, c)
 	version := func(t *testing.T) string {
 		t.Helper()
 		stored, err := app.DB.Cases().Get(context.Background(), kase.ID)
@@ -213,7 +228,7 @@ func TestCaseFormsMarkEveryField(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			c.t = t
 			v := version(t)
-			tc.form.Set("csrf", token[1])
+			tc.form.Set("csrf", token)
 			tc.form.Set("version", v)
 			resp, body := c.post(page+"/"+tc.action, tc.form)
 			require.Equal(t, http.StatusBadRequest, resp.StatusCode, body)
@@ -236,8 +251,7 @@ func TestCaseFormsMarkEveryField(t *testing.T) {
 // plain decimal yuan only.
 func TestAgreementFormMoney(t *testing.T) {
 	app, ts := newPilot(t)
-	c := newClient(t, ts.URL)
-	require.Equal(t, http.StatusSeeOther, c.login("mayuan-head", pilot.DemoPassword).StatusCode)
+	c := headClient(t, ts.URL)
 	for _, tc := range []struct {
 		amount string
 		fen    int64 // -1: refused
@@ -246,13 +260,9 @@ func TestAgreementFormMoney(t *testing.T) {
 	} {
 		t.Run(tc.amount, func(t *testing.T) {
 			c.t = t
-			kase := mediatingCase(t, app)
-			page := "/cases/" + string(kase.ID)
-			_, body := c.get(page)
-			token := csrfField.FindStringSubmatch(body)
-			require.NotNil(t, token)
+			kase, page, token := openCase(t, app, c)
 			resp, body := c.post(page+"/agreement", url.Values{
-				"csrf": {token[1]}, "version": {strconv.FormatInt(kase.Version, 10)}, "form": {"written"}, "disputes": {"院墙位置"},
+				"csrf": {token}, "version": {strconv.FormatInt(kase.Version, 10)}, "form": {"written"}, "disputes": {"院墙位置"},
 				"terms": {"院墙后退0.3米。"}, "amount": {tc.amount}, "manner": {"当面履行"}, "place": {"村委会"},
 			})
 			stored, err := app.DB.Cases().Get(context.Background(), kase.ID)
@@ -275,14 +285,9 @@ func TestAgreementFormMoney(t *testing.T) {
 // above do not handle names the field in Chinese and shows no English.
 func TestErrorPageChineseOnly(t *testing.T) {
 	app, ts := newPilot(t)
-	kase := mediatingCase(t, app)
-	c := newClient(t, ts.URL)
-	require.Equal(t, http.StatusSeeOther, c.login("mayuan-head", pilot.DemoPassword).StatusCode)
-	page := "/cases/" + string(kase.ID)
-	_, body := c.get(page)
-	token := csrfField.FindStringSubmatch(body)
-	require.NotNil(t, token)
-	resp, body := c.post(page+"/escalate", url.Values{"csrf": {token[1]}, "reason": {"分歧大"}})
+	c := headClient(t, ts.URL)
+	_, page, token := openCase(t, app, c)
+	resp, body := c.post(page+"/escalate", url.Values{"csrf": {token}, "reason": {"分歧大"}})
 	require.Equal(t, http.StatusBadRequest, resp.StatusCode, body)
 	assert.Contains(t, body, "案件版本")
 	assertChineseOnly(t, body)
