@@ -228,3 +228,25 @@ func FuzzParseYuan(f *testing.F) {
 		require.Equal(t, fen, back)
 	})
 }
+
+// BenchmarkText measures the text rule on a name and on facts of a few
+// hundred characters with line breaks, as a form sends them.
+func BenchmarkText(b *testing.B) {
+	facts := strings.Repeat("章某某称被朱某某推倒致伤，住院手术花费两万六千元。\r\n", 10)
+	b.Run("name", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := fourplusn.Text("name", " 章某某 ", 50); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("facts", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := fourplusn.MultilineText("facts", facts, 5000); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
