@@ -36,7 +36,20 @@
 //
 //	errors.Is(err, fourplusn.Forbidden)
 //
-// asks whether err, however deeply wrapped, carries that code.
+// asks whether err, however deeply wrapped, carries that code. An Invalid
+// error names the field at fault, and a validation that found several
+// lists them all ([ErrorFields]; validators collect them with a
+// [Validation]), so that whoever typed the input learns every mistake at
+// once.
+//
+// # What people type
+//
+// The root package holds the one rule for text a person types, applied by
+// the domain to every such field before it stores it: [Text] and its
+// variants trim, normalise to NFC and refuse control and invisible format
+// characters, and return the cleaned text, which is what is stored.
+// [ParseYuan] reads an amount typed in yuan; a [Window] bounds a date a
+// person gives.
 //
 // # Quick start
 //

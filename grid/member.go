@@ -3,6 +3,7 @@ package grid
 import (
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/fourplusn/fourplusn"
 )
@@ -144,49 +145,56 @@ type Member struct {
 	Inactive   bool // deactivated: holds no posts, signs in nowhere
 }
 
-// Validate checks a member's fields, naming the one at fault: ID, name and
-// phone are required, the department must be known, a partner names its
-// body, and an active member holds at least one post; each post has a
-// valid role and a cell of the member's township. An inactive member holds
-// none.
-func (m Member) Validate() error {
-	switch {
-	case m.ID == "":
-		return fourplusn.FieldError("id", "a member ID is required")
-	case ValidateMemberID(m.ID) != nil:
-		return ValidateMemberID(m.ID)
-	case m.Township == "":
-		return fourplusn.FieldError("township", "a member belongs to a township")
-	case m.Name == "":
-		return fourplusn.FieldError("name", "a name is required")
-	case len([]rune(m.Name)) > maxNameLen:
-		return fourplusn.FieldError("name", "name is longer than %d characters", maxNameLen)
-	case m.Department < DeptPolice || m.Department > DeptPartner:
-		return fourplusn.FieldError("department", "unknown department %d", m.Department)
-	case m.Department == DeptPartner && m.Body == "":
-		return fourplusn.FieldError("body", "a partner must name the body it comes from")
-	case m.Inactive && len(m.Posts) > 0:
-		return fourplusn.FieldError("posts", "an inactive member holds no posts")
-	case !m.Inactive && len(m.Posts) == 0:
-		return fourplusn.FieldError("posts", "a member holds at least one post")
+// Validate checks a member's fields and reports every one at fault at
+// once, naming each: ID, name and phone are required, the department must
+// be known, a partner names its body, and an active member holds at least
+// one post; each post has a valid role and a cell of the member's
+// township. An inactive member holds none. It cleans the name and body as
+// the text rule says (see fourplusn.Text) and puts the phone in normal
+// form, in place, so that what is stored is the cleaned member.
+func (m *Member) Validate() error {
+	var v fourplusn.Validation
+	if m.ID == "" {
+		v.Fail("id", "a member ID is required")
+	} else {
+		v.Add(ValidateMemberID(m.ID))
 	}
-	if _, err := fourplusn.ParsePhone(m.Phone); err != nil {
-		return fourplusn.WithField("phone", err)
+	if m.Township == "" {
+		v.Fail("township", "a member belongs to a township")
+	}
+	m.Name = v.Keep(fourplusn.Text("name", m.Name, maxNameLen))
+	switch {
+	case m.Department < DeptPolice || m.Department > DeptPartner:
+		v.Fail("department", "unknown department %d", m.Department)
+	case m.Department == DeptPartner && strings.TrimSpace(m.Body) == "":
+		v.Fail("body", "a partner must name the body it comes from")
+	default:
+		m.Body = v.Keep(fourplusn.OptionalText("body", m.Body, maxNameLen))
+	}
+	switch {
+	case m.Inactive && len(m.Posts) > 0:
+		v.Fail("posts", "an inactive member holds no posts")
+	case !m.Inactive && len(m.Posts) == 0:
+		v.Fail("posts", "a member holds at least one post")
+	}
+	phone, err := fourplusn.ParsePhone(m.Phone)
+	if v.Add(fourplusn.WithField("phone", err)) {
+		m.Phone = phone
 	}
 	for i, p := range m.Posts {
 		field := fmt.Sprintf("posts[%d]", i)
 		switch {
 		case !p.Role.Valid():
-			return fourplusn.FieldError(field+".role", "unknown role %d", p.Role)
+			v.Fail(field+".role", "unknown role %d", p.Role)
 		case p.Cell.IsZero():
-			return fourplusn.FieldError(field+".cell", "a post needs a cell")
+			v.Fail(field+".cell", "a post needs a cell")
 		case p.Cell.Township() != m.Township:
-			return fourplusn.FieldError(field+".cell", "post in %q, outside the member's township %q", p.Cell, m.Township)
+			v.Fail(field+".cell", "post in %q, outside the member's township %q", p.Cell, m.Township)
 		case slices.Contains(m.Posts[:i], p):
-			return fourplusn.FieldError(field, "the post %s in %s is listed twice", p.Role, p.Cell)
+			v.Fail(field, "the post %s in %s is listed twice", p.Role, p.Cell)
 		}
 	}
-	return nil
+	return v.Err()
 }
 
 // Actor returns the member as the actor of a request. An inactive member

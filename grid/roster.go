@@ -3,6 +3,7 @@ package grid
 import (
 	"cmp"
 	"fmt"
+	"math"
 	"slices"
 	"strconv"
 	"unicode/utf8"
@@ -78,13 +79,14 @@ const (
 	RulePostOutsideRoster                  // a post in a cell the roster does not hold, such as another township's
 	RuleDuplicatePost                      // the same role in the same cell, listed before at post index Other
 	RuleUnknownRole                        // a role that is none of the roles
+	RuleBadText                            // a name or body holding what the text rule refuses (fourplusn.Text): control or invisible format characters, bytes that are not UTF-8
 	numRules
 )
 
 var ruleNames = [numRules]string{"", "required", "bad_id", "too_long", "duplicate_id", "bad_level",
 	"no_township", "two_townships", "township_with_parent", "no_parent", "orphan", "skipped_level",
 	"bad_phone", "unknown_department", "partner_without_body", "no_posts", "post_outside_roster",
-	"duplicate_post", "unknown_role"}
+	"duplicate_post", "unknown_role", "bad_text"}
 
 // String returns the rule's stable name.
 func (r Rule) String() string {
@@ -179,13 +181,18 @@ func (c *check) id(sheet Sheet, i int, id string, invalid error, index map[strin
 	}
 }
 
-// name checks a required name of at most maxNameLen characters.
-func (c *check) name(sheet Sheet, i int, name string) {
+// text checks a name or body of at most maxNameLen characters as the text
+// rule says (fourplusn.Text), as Build and Member.Validate do; one left
+// empty breaks missing, or no rule for an optional field (0).
+func (c *check) text(sheet Sheet, i int, field, s string, missing Rule) {
+	clean, err := fourplusn.OptionalText(field, s, math.MaxInt)
 	switch {
-	case name == "":
-		c.add(sheet, i, -1, "name", RuleRequired, "", "")
-	case utf8.RuneCountInString(name) > maxNameLen:
-		c.add(sheet, i, -1, "name", RuleTooLong, name, strconv.Itoa(maxNameLen))
+	case err != nil:
+		c.add(sheet, i, -1, field, RuleBadText, s, "")
+	case clean == "" && missing != 0:
+		c.add(sheet, i, -1, field, missing, "", "")
+	case utf8.RuneCountInString(clean) > maxNameLen:
+		c.add(sheet, i, -1, field, RuleTooLong, s, strconv.Itoa(maxNameLen))
 	}
 }
 
@@ -196,7 +203,7 @@ func (c *check) cells(cells []Spec) (township int, index map[string]int) {
 	township = -1
 	for i, s := range cells {
 		c.id(CellSheet, i, string(s.ID), ValidateCellID(s.ID), index)
-		c.name(CellSheet, i, s.Name)
+		c.text(CellSheet, i, "name", s.Name, RuleRequired)
 		level := strconv.Itoa(int(s.Level))
 		switch {
 		case s.Level == 0:
@@ -237,7 +244,7 @@ func (c *check) members(members []MemberSpec, cells map[string]int) {
 	index := make(map[string]int, len(members))
 	for i, m := range members {
 		c.id(MemberSheet, i, string(m.ID), ValidateMemberID(m.ID), index)
-		c.name(MemberSheet, i, m.Name)
+		c.text(MemberSheet, i, "name", m.Name, RuleRequired)
 		if m.Phone == "" {
 			c.add(MemberSheet, i, -1, "phone", RuleRequired, "", "")
 		} else if _, err := fourplusn.ParsePhone(m.Phone); err != nil {
@@ -248,8 +255,10 @@ func (c *check) members(members []MemberSpec, cells map[string]int) {
 			c.add(MemberSheet, i, -1, "department", RuleRequired, "", "")
 		case !m.Department.Valid():
 			c.add(MemberSheet, i, -1, "department", RuleUnknownDepartment, strconv.Itoa(int(m.Department)), "")
-		case m.Department == DeptPartner && m.Body == "":
-			c.add(MemberSheet, i, -1, "body", RulePartnerWithoutBody, "", "")
+		case m.Department == DeptPartner:
+			c.text(MemberSheet, i, "body", m.Body, RulePartnerWithoutBody)
+		default:
+			c.text(MemberSheet, i, "body", m.Body, 0)
 		}
 		if len(m.Posts) == 0 {
 			c.add(MemberSheet, i, -1, "posts", RuleNoPosts, "", "")

@@ -240,6 +240,21 @@ func TestResolveFindsEveryProblem(t *testing.T) {
 			},
 		},
 		{
+			name: "names and bodies the text rule refuses",
+			edit: func(r *grid.Roster) {
+				r.Cells[2].Name = "   "
+				r.Cells[3].Name = "马园‮"
+				r.Members[0].Name = "　"
+				r.Members[1].Body = "土地所"
+			},
+			want: []grid.Problem{
+				cellProblem(2, "name", grid.RuleRequired, "", ""),
+				cellProblem(3, "name", grid.RuleBadText, "马园‮", ""),
+				memberProblem(0, -1, "name", grid.RuleRequired, "", ""),
+				memberProblem(1, -1, "body", grid.RuleBadText, "土地所\x07", ""),
+			},
+		},
+		{
 			name: "an empty roster",
 			edit: func(r *grid.Roster) { *r = grid.Roster{} },
 			want: []grid.Problem{cellProblem(-1, "level", grid.RuleNoTownship, "", "")},
@@ -256,8 +271,12 @@ func TestResolveFindsEveryProblem(t *testing.T) {
 		})
 	}
 
-	tree, members, problems := goodRoster().Resolve(grid.DefaultTitles)
+	spaced := goodRoster()
+	spaced.Cells[2].Name = "\u3000" + spaced.Cells[2].Name + " "
+	spaced.Members[1].Name, spaced.Members[1].Body = " 郑某", "土地所\u00a0"
+	tree, members, problems := spaced.Resolve(grid.DefaultTitles)
 	require.Empty(t, problems)
+	assert.Equal(t, goodRoster().Cells[2].Name, tree.MustCell(spaced.Cells[2].ID).Name, "names are stored cleaned")
 	assert.Equal(t, 5, tree.Len())
 	require.Len(t, members, 2)
 	assert.Equal(t, grid.Member{ID: "land", Name: "郑某", Phone: "13800000002", Department: grid.DeptPartner, Body: "土地所",
@@ -267,7 +286,7 @@ func TestResolveFindsEveryProblem(t *testing.T) {
 
 func TestRuleNames(t *testing.T) {
 	seen := map[string]bool{}
-	for r := grid.RuleRequired; r <= grid.RuleUnknownRole; r++ {
+	for r := grid.RuleRequired; r <= grid.RuleBadText; r++ {
 		name := r.String()
 		assert.NotContains(t, name, "rule(", "rule %d has a name", r)
 		assert.False(t, seen[name], "rule name %s is used twice", name)

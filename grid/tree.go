@@ -75,7 +75,8 @@ func Build(titles Titles, specs []Spec) (*Tree, error) {
 	t := &Tree{titles: titles, nodes: make(map[CellID]*node, len(specs))}
 	index := make(map[CellID]int, len(specs))
 	for i, s := range specs {
-		if err := validateSpec(s); err != nil {
+		name, err := validateSpec(s)
+		if err != nil {
 			return nil, specError(i, s, err)
 		}
 		if _, dup := index[s.ID]; dup {
@@ -85,7 +86,7 @@ func Build(titles Titles, specs []Spec) (*Tree, error) {
 		if !s.Level.Valid() {
 			return nil, specError(i, s, fmt.Errorf("level %d is outside 1–%d", s.Level, MaxLevel))
 		}
-		t.nodes[s.ID] = &node{cell: Cell{ID: s.ID, Name: s.Name}}
+		t.nodes[s.ID] = &node{cell: Cell{ID: s.ID, Name: name}}
 	}
 	for i, s := range specs {
 		if s.Parent == "" {
@@ -121,17 +122,14 @@ func Build(titles Titles, specs []Spec) (*Tree, error) {
 	return t, nil
 }
 
-func validateSpec(s Spec) error {
-	if err := ValidateCellID(s.ID); err != nil {
-		return err
-	}
-	if s.Name == "" {
-		return fourplusn.FieldError("name", "a cell name is required")
-	}
-	if n := len([]rune(s.Name)); n > maxNameLen {
-		return fourplusn.FieldError("name", "name has %d characters, more than %d", n, maxNameLen)
-	}
-	return nil
+// validateSpec checks a spec's ID and name, reporting both when both are
+// at fault, and returns the name cleaned as the text rule says (see
+// fourplusn.Text): what the cell is to be called.
+func validateSpec(s Spec) (string, error) {
+	var v fourplusn.Validation
+	v.Add(ValidateCellID(s.ID))
+	name := v.Keep(fourplusn.Text("name", s.Name, maxNameLen))
+	return name, v.Err()
 }
 
 // specError names the spec at fault by its index and ID.
@@ -288,7 +286,8 @@ func (t *Tree) LowestCommonAncestor(a, b CellID) (Cell, error) {
 // below the parent's, or a parent at level 5; NotFound for an unknown parent;
 // Conflict for an existing ID or a retired parent.
 func (t *Tree) Add(s Spec) (Cell, error) {
-	if err := validateSpec(s); err != nil {
+	name, err := validateSpec(s)
+	if err != nil {
 		return Cell{}, err
 	}
 	if _, dup := t.nodes[s.ID]; dup {
@@ -313,7 +312,7 @@ func (t *Tree) Add(s Spec) (Cell, error) {
 	if s.Level != 0 && s.Level != p.Level() {
 		return Cell{}, fourplusn.FieldError("level", "cell %q below %q must be level %d, not %d", s.ID, s.Parent, p.Level(), s.Level)
 	}
-	c := Cell{ID: s.ID, Name: s.Name, Path: p}
+	c := Cell{ID: s.ID, Name: name, Path: p}
 	t.nodes[s.ID] = &node{cell: c}
 	if s.Parent == "" {
 		t.roots = append(t.roots, s.ID)
@@ -398,7 +397,8 @@ func (t *Tree) Rename(id CellID, name string) (Cell, error) {
 	if !ok {
 		return Cell{}, fourplusn.Errorf(fourplusn.NotFound, "cell %q not found", id)
 	}
-	if err := validateSpec(Spec{ID: id, Name: name}); err != nil {
+	name, err := validateSpec(Spec{ID: id, Name: name})
+	if err != nil {
 		return Cell{}, err
 	}
 	n.cell.Name = name

@@ -239,6 +239,11 @@ func TestMemberValidate(t *testing.T) {
 	}{
 		{"no id", func(m *grid.Member) { m.ID = "" }, "id"},
 		{"no name", func(m *grid.Member) { m.Name = "" }, "name"},
+		{"a name of spaces", func(m *grid.Member) { m.Name = " \u3000 " }, "name"},
+		{"a name with a bidi override", func(m *grid.Member) { m.Name = "高\u202e敬" }, "name"},
+		{"a name with an escape", func(m *grid.Member) { m.Name = "高敬\x1b" }, "name"},
+		{"a body with a NUL", func(m *grid.Member) { m.Department, m.Body = grid.DeptPartner, "土地所\x00" }, "body"},
+		{"a partner's body of spaces", func(m *grid.Member) { m.Department, m.Body = grid.DeptPartner, "   " }, "body"},
 		{"bad phone", func(m *grid.Member) { m.Phone = "12345" }, "phone"},
 		{"landline", func(m *grid.Member) { m.Phone = "03962345678" }, "phone"},
 		{"no department", func(m *grid.Member) { m.Department = 0 }, "department"},
@@ -266,6 +271,27 @@ func TestMemberValidate(t *testing.T) {
 			assert.Equal(t, tc.field, fourplusn.ErrorField(err))
 		})
 	}
+}
+
+// TestMemberValidateEveryField checks that a member with several mistakes
+// names them all, and that a valid member is cleaned in place.
+func TestMemberValidateEveryField(t *testing.T) {
+	d := gridtest.Gucheng()
+	m := d.Member("gc-justice")
+	m.Name, m.Phone, m.Posts = "\a", "12345", nil
+	err := m.Validate()
+	require.ErrorIs(t, err, fourplusn.Invalid)
+	var fields []string
+	for _, f := range fourplusn.ErrorFields(err) {
+		fields = append(fields, f.Field)
+	}
+	assert.Equal(t, []string{"name", "posts", "phone"}, fields)
+
+	m = d.Member("gc-justice")
+	want := m
+	m.Name, m.Phone = "\u3000"+m.Name+" ", "+86 "+m.Phone
+	require.NoError(t, m.Validate())
+	assert.Equal(t, want, m, "trimmed, and the phone in normal form")
 }
 
 func TestNames(t *testing.T) {

@@ -45,13 +45,15 @@ func (s *Service) Rectify(ctx context.Context, actor grid.Actor, id ID, version 
 // post that rectified a hazard does not pass its own work. Returns Invalid
 // for missing or overlong notes, naming the field.
 func (s *Service) Verify(ctx context.Context, actor grid.Actor, id ID, version int64, v Verification) (*Hazard, error) {
+	check := fourplusn.MultilineText
 	if v.Passed {
-		if err := fourplusn.OptionalText("notes", v.Notes, maxLongText); err != nil {
-			return nil, err
-		}
-	} else if err := fourplusn.RequireText("notes", v.Notes, maxLongText); err != nil {
+		check = fourplusn.OptionalMultilineText
+	}
+	notes, err := check("notes", v.Notes, maxLongText)
+	if err != nil {
 		return nil, err
 	}
+	v.Notes = notes
 	return s.act(ctx, actor, id, version, grid.Verify, verifyCell, func(h *Hazard, now time.Time) (string, map[string]string, error) {
 		if h.State != Rectified {
 			return "", nil, conflict(h, "verified")

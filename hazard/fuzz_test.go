@@ -14,8 +14,8 @@ import (
 )
 
 // FuzzReport feeds arbitrary reports to Report, from a member or a
-// resident: it must either store a hazard whose contact is in normal form
-// and whose timeline verifies, or refuse with an Invalid or NotFound error
+// resident: it must either store a hazard whose contact is in normal form,
+// whose description obeys the text rule and whose timeline verifies, or refuse with an Invalid or NotFound error
 // naming a field and store nothing.
 func FuzzReport(f *testing.F) {
 	f.Add("路边排水沟堵塞", "a.jpg,b.jpg", "other", "", "mayuan-1", false)
@@ -55,6 +55,9 @@ func FuzzReport(f *testing.F) {
 			require.Equal(t, h.Contact, again)
 		}
 		require.True(t, utf8.ValidString(h.Description))
+		again, err := fourplusn.MultilineText("description", h.Description, 5000)
+		require.NoError(t, err, "a stored description the text rule refuses: %q", h.Description)
+		require.Equal(t, h.Description, again, "a stored description the text rule would change")
 		require.LessOrEqual(t, len(h.Photos), 20)
 		require.True(t, h.Handling.Contains(h.Location), "handled at an ancestor of its location")
 		require.Equal(t, hazard.Open, h.State)

@@ -2,7 +2,6 @@ package hazard
 
 import (
 	"fmt"
-	"unicode/utf8"
 
 	"github.com/fourplusn/fourplusn"
 	"github.com/fourplusn/fourplusn/grid"
@@ -45,9 +44,10 @@ type Report struct {
 	IdempotencyKey string
 }
 
-// validate checks the report's fields for an actor of kind, naming the one
-// at fault, fills in the channel when it is zero, and puts the contact in
-// normal form.
+// validate checks the report's fields for an actor of kind and reports
+// every one at fault at once, naming each. It fills in the channel when it
+// is zero, cleans the text people typed as the text rule says (see
+// fourplusn.Text) and puts the contact in normal form, in place.
 func (in *Report) validate(r Rules, kind grid.ActorKind) error {
 	resident := kind == grid.Resident
 	if in.Channel == 0 {
@@ -56,76 +56,77 @@ func (in *Report) validate(r Rules, kind grid.ActorKind) error {
 			in.Channel = mediation.ChannelOnline
 		}
 	}
+	var v fourplusn.Validation
 	switch {
 	case !in.Channel.Valid():
-		return invalid("channel", "unknown channel %d", in.Channel)
+		v.Fail("channel", "unknown channel %d", in.Channel)
 	case resident && in.Channel != mediation.ChannelOnline:
-		return invalid("channel", "residents report online")
+		v.Fail("channel", "residents report online")
 	case !resident && in.Channel == mediation.ChannelOnline:
-		return invalid("channel", "only residents report online; record a member's report by its channel")
+		v.Fail("channel", "only residents report online; record a member's report by its channel")
 	}
 	if _, ok := r.Categories[in.Category]; !ok {
-		return invalid("category", "unknown category %q", in.Category)
+		v.Fail("category", "unknown category %q", in.Category)
 	}
 	if in.Grade != 0 && !in.Grade.Valid() {
-		return invalid("grade", "unknown grade %d", in.Grade)
+		v.Fail("grade", "unknown grade %d", in.Grade)
 	}
-	if err := fourplusn.RequireText("location", string(in.Location), maxKey); err != nil {
-		return err
+	switch {
+	case in.Location == "":
+		v.Fail("location", "the cell where the hazard was found is required")
+	case grid.ValidateCellID(in.Location) != nil:
+		v.Fail("location", "%q is not a cell's ID", in.Location)
 	}
-	if err := fourplusn.RequireText("description", in.Description, maxLongText); err != nil {
-		return err
-	}
-	if err := validatePhotos("photos", in.Photos); err != nil {
-		return err
-	}
+	in.Description = v.Keep(fourplusn.MultilineText("description", in.Description, maxLongText))
+	v.Add(validatePhotos("photos", in.Photos))
 	if in.Contact != "" || resident {
 		phone, err := fourplusn.ParsePhone(in.Contact)
-		if err != nil {
-			return fourplusn.WithField("contact", err)
-		}
+		v.Under("contact", err)
 		in.Contact = phone
 	}
 	if in.OnTheSpot != nil {
 		if resident {
-			return invalid("on_the_spot", "only a post rectifies on the spot; the report will be rectified by one")
-		}
-		if err := in.OnTheSpot.validate(); err != nil {
-			return fourplusn.WithField("on_the_spot", err)
+			v.Fail("on_the_spot", "only a post rectifies on the spot; the report will be rectified by one")
+		} else {
+			v.Under("on_the_spot", in.OnTheSpot.validate())
 		}
 	}
 	if len(in.IdempotencyKey) > maxKey {
-		return invalid("idempotency_key", "longer than %d bytes", maxKey)
+		v.Fail("idempotency_key", "longer than %d bytes", maxKey)
 	}
-	return nil
+	return v.Err()
 }
 
-// validate checks a rectification's evidence and photos.
+// validate checks a rectification's evidence and photos, cleaning the
+// evidence in place, and reports every field at fault.
 func (r *Rectification) validate() error {
-	if err := fourplusn.RequireText("evidence", r.Evidence, maxLongText); err != nil {
-		return err
-	}
-	return validatePhotos("photos", r.Photos)
+	var v fourplusn.Validation
+	r.Evidence = v.Keep(fourplusn.MultilineText("evidence", r.Evidence, maxLongText))
+	v.Add(validatePhotos("photos", r.Photos))
+	return v.Err()
 }
 
 // validatePhotos checks a list of photo references: at most maxPhotos, each
-// non-empty valid UTF-8 of at most maxPhotoRef bytes.
+// non-empty valid UTF-8 of at most maxPhotoRef bytes, with no control or
+// format characters. A reference is a URL or a storage key a program
+// wrote, so it is checked but never changed.
 func validatePhotos(field string, photos []string) error {
 	if len(photos) > maxPhotos {
 		return invalid(field, "at most %d photos", maxPhotos)
 	}
+	var v fourplusn.Validation
 	for i, p := range photos {
 		f := fmt.Sprintf("%s[%d]", field, i)
-		switch {
-		case p == "":
-			return invalid(f, "a photo reference is required")
+		switch clean, err := fourplusn.Text(f, p, maxPhotoRef); {
+		case err != nil:
+			v.Add(err)
+		case clean != p:
+			v.Fail(f, "a photo reference has no spaces around it")
 		case len(p) > maxPhotoRef:
-			return invalid(f, "longer than %d bytes", maxPhotoRef)
-		case !utf8.ValidString(p):
-			return invalid(f, "not valid UTF-8 text")
+			v.Fail(f, "longer than %d bytes", maxPhotoRef)
 		}
 	}
-	return nil
+	return v.Err()
 }
 
 func invalid(field, format string, args ...any) error {

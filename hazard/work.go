@@ -51,10 +51,12 @@ func (s *Service) OpenWork(ctx context.Context, township grid.CellID, q grid.Wor
 // answers for it as its Assignee), to a cell taking over a retired one's
 // work, or with its moved subtree. Needs ManageGrid where it is handled.
 func (s *Service) HandOver(ctx context.Context, actor grid.Actor, h grid.Handover) error {
-	if err := fourplusn.RequireText("reason", h.Reason, maxLongText); err != nil {
+	reason, err := fourplusn.MultilineText("reason", h.Reason, maxLongText)
+	if err != nil {
 		return err
 	}
-	_, err := s.Store.Update(ctx, ID(h.Item.ID), 0, func(z *Hazard) ([]timeline.Event, error) {
+	h.Reason = reason
+	_, err = s.Store.Update(ctx, ID(h.Item.ID), 0, func(z *Hazard) ([]timeline.Event, error) {
 		if z.Township != actor.Township {
 			return nil, fourplusn.Errorf(fourplusn.NotFound, "hazard %s not found", z.ID)
 		}

@@ -48,10 +48,10 @@ func (c *Case) accept(actor grid.Actor, now time.Time, r Rules) {
 // cannot be rejected: it is mediated or transferred out. Needs Review at the
 // handling cell.
 func (s *Service) Reject(ctx context.Context, actor grid.Actor, id ID, version int64, r Rejection) (*Case, error) {
-	if err := fourplusn.RequireText("reason", r.Reason, maxShortText); err != nil {
-		return nil, err
-	}
-	if err := fourplusn.RequireText("advice", r.Advice, maxShortText); err != nil {
+	var v fourplusn.Validation
+	r.Reason = v.Keep(fourplusn.Text("reason", r.Reason, maxShortText))
+	r.Advice = v.Keep(fourplusn.Text("advice", r.Advice, maxShortText))
+	if err := v.Err(); err != nil {
 		return nil, err
 	}
 	return s.act(ctx, actor, id, version, grid.Review, func(c *Case, now time.Time) (string, map[string]string, error) {
@@ -91,19 +91,23 @@ func (s *Service) Join(ctx context.Context, actor grid.Actor, id ID, version int
 	})
 }
 
+// validate checks p, cleaning its text in place, and reports every field
+// at fault.
 func (p *Participant) validate() error {
-	if _, err := grid.ParseDepartment(p.Department); err != nil {
-		return fourplusn.WithField("participant", err)
-	}
-	if err := fourplusn.RequireText("participant.name", p.Name, maxName); err != nil {
-		return err
-	}
+	var v fourplusn.Validation
+	_, err := grid.ParseDepartment(p.Department)
+	v.Under("participant", err)
+	p.Name = v.Keep(fourplusn.Text("participant.name", p.Name, maxName))
 	if p.Department == grid.DeptPartner.String() {
-		if err := fourplusn.RequireText("participant.body", p.Body, maxShortText); err != nil {
-			return err
-		}
+		p.Body = v.Keep(fourplusn.Text("participant.body", p.Body, maxShortText))
+	} else {
+		p.Body = v.Keep(fourplusn.OptionalText("participant.body", p.Body, maxShortText))
 	}
-	return fourplusn.OptionalText("participant.role", p.Role, maxShortText)
+	p.Role = v.Keep(fourplusn.OptionalText("participant.role", p.Role, maxShortText))
+	if len(p.MemberID) > maxKey {
+		v.Fail("participant.member_id", "longer than %d bytes", maxKey)
+	}
+	return v.Err()
 }
 
 // RecordSession records a mediation session held anywhere — a field, a
@@ -111,11 +115,13 @@ func (p *Participant) validate() error {
 // notes and outcome. The first session moves an accepted case into
 // mediation. When FailedSessions sessions in a row make no progress, the
 // case is submitted upward automatically. Needs Mediate at the handling cell.
+// The session must be dated no earlier than a year before the case was
+// registered and no later than a year from now.
 func (s *Service) RecordSession(ctx context.Context, actor grid.Actor, id ID, version int64, sess Session) (*Case, error) {
-	if err := sess.validate(); err != nil {
-		return nil, err
-	}
 	return s.act(ctx, actor, id, version, grid.Mediate, func(c *Case, now time.Time) (string, map[string]string, error) {
+		if err := sess.validate(c, now); err != nil {
+			return "", nil, err
+		}
 		if !in(c, Accepted, Mediating) {
 			return "", nil, conflict(c, "mediated")
 		}
@@ -135,28 +141,41 @@ func (s *Service) RecordSession(ctx context.Context, actor grid.Actor, id ID, ve
 	})
 }
 
-func (sess *Session) validate() error {
-	switch {
-	case sess.At.IsZero():
-		return invalid("session.at", "when the session was held is required")
-	case sess.Place < PlaceField || sess.Place >= numPlaces:
-		return invalid("session.place", "unknown place %d", sess.Place)
-	case sess.Outcome < Progress || sess.Outcome > Settled:
-		return invalid("session.outcome", "unknown outcome %d", sess.Outcome)
-	case len(sess.Attendees) == 0:
-		return invalid("session.attendees", "at least one attendee is required")
-	case len(sess.Attendees) > maxAttendees:
-		return invalid("session.attendees", "at most %d attendees", maxAttendees)
+// sessionLead is how long before a case's registration a session of it
+// may have been held: a dispute mediated before anyone registered it.
+const sessionLead = 366 * 24 * time.Hour
+
+// sessionAhead is how far ahead of now a session may be dated.
+const sessionAhead = 366 * 24 * time.Hour
+
+// validate checks a session of case c recorded at now, cleaning its text
+// in place, and reports every field at fault.
+func (sess *Session) validate(c *Case, now time.Time) error {
+	var v fourplusn.Validation
+	if sess.At.IsZero() {
+		v.Fail("session.at", "when the session was held is required")
+	} else {
+		v.Add(fourplusn.Window{From: c.RegisteredAt.Add(-sessionLead), To: now.Add(sessionAhead)}.Check("session.at", sess.At))
 	}
-	for i, a := range sess.Attendees {
-		if err := fourplusn.RequireText(fmt.Sprintf("session.attendees[%d]", i), a, maxName); err != nil {
-			return err
+	if sess.Place < PlaceField || sess.Place >= numPlaces {
+		v.Fail("session.place", "unknown place %d", sess.Place)
+	}
+	if sess.Outcome < Progress || sess.Outcome > Settled {
+		v.Fail("session.outcome", "unknown outcome %d", sess.Outcome)
+	}
+	switch {
+	case len(sess.Attendees) == 0:
+		v.Fail("session.attendees", "at least one attendee is required")
+	case len(sess.Attendees) > maxAttendees:
+		v.Fail("session.attendees", "at most %d attendees", maxAttendees)
+	default:
+		for i := range sess.Attendees {
+			sess.Attendees[i] = v.Keep(fourplusn.Text(fmt.Sprintf("session.attendees[%d]", i), sess.Attendees[i], maxName))
 		}
 	}
-	if err := fourplusn.OptionalText("session.place_note", sess.PlaceNote, maxShortText); err != nil {
-		return err
-	}
-	return fourplusn.RequireText("session.notes", sess.Notes, maxLongText)
+	sess.PlaceNote = v.Keep(fourplusn.OptionalText("session.place_note", sess.PlaceNote, maxShortText))
+	sess.Notes = v.Keep(fourplusn.MultilineText("session.notes", sess.Notes, maxLongText))
+	return v.Err()
 }
 
 // RecordAgreement records the agreement that ends mediation: a written
@@ -172,10 +191,10 @@ func (s *Service) RecordAgreement(ctx context.Context, actor grid.Actor, id ID, 
 		if !in(c, Mediating) {
 			return "", nil, conflict(c, "settled by agreement")
 		}
-		a.Parties = c.Parties()
-		if err := a.validate(a.Parties); err != nil {
+		if err := a.Validate(c, now); err != nil {
 			return "", nil, err
 		}
+		a.Parties = c.Parties()
 		a.RecordedBy, a.EffectiveAt = actor.ID, now
 		c.Agreement = &a
 		c.State, c.ResolvedAt = Agreed, now
@@ -187,13 +206,15 @@ func (s *Service) RecordAgreement(ctx context.Context, actor grid.Actor, id ID, 
 // litigation, arbitration, the police or an administrative body. Needs
 // Mediate at the handling cell; the case must be accepted or in mediation.
 func (s *Service) Fail(ctx context.Context, actor grid.Actor, id ID, version int64, f Failure) (*Case, error) {
-	if err := fourplusn.RequireText("reason", f.Reason, maxShortText); err != nil {
-		return nil, err
-	}
+	var v fourplusn.Validation
+	f.Reason = v.Keep(fourplusn.Text("reason", f.Reason, maxShortText))
 	switch f.Route {
 	case RouteLitigation, RouteArbitration, RoutePolice, RouteAdministration:
 	default:
-		return nil, invalid("route", "unknown route %q", f.Route)
+		v.Fail("route", "unknown route %q", f.Route)
+	}
+	if err := v.Err(); err != nil {
+		return nil, err
 	}
 	return s.act(ctx, actor, id, version, grid.Mediate, func(c *Case, now time.Time) (string, map[string]string, error) {
 		if !in(c, Accepted, Mediating) {
@@ -209,7 +230,8 @@ func (s *Service) Fail(ctx context.Context, actor grid.Actor, id ID, version int
 // resident who applied may withdraw their own application. The case must
 // not have reached an outcome.
 func (s *Service) Withdraw(ctx context.Context, actor grid.Actor, id ID, version int64, reason string) (*Case, error) {
-	if err := fourplusn.RequireText("reason", reason, maxShortText); err != nil {
+	reason, err := fourplusn.Text("reason", reason, maxShortText)
+	if err != nil {
 		return nil, err
 	}
 	need := grid.Mediate
@@ -230,7 +252,8 @@ func (s *Service) Withdraw(ctx context.Context, actor grid.Actor, id ID, version
 // level above and refers outward instead (see TransferOut). Needs Escalate
 // at the handling cell; the case must be open with no escalation waiting.
 func (s *Service) Escalate(ctx context.Context, actor grid.Actor, id ID, version int64, reason string) (*Case, error) {
-	if err := fourplusn.RequireText("reason", reason, maxShortText); err != nil {
+	reason, err := fourplusn.Text("reason", reason, maxShortText)
+	if err != nil {
 		return nil, err
 	}
 	return s.act(ctx, actor, id, version, grid.Escalate, func(c *Case, now time.Time) (string, map[string]string, error) {
@@ -282,7 +305,8 @@ func (s *Service) ApproveEscalation(ctx context.Context, actor grid.Actor, id ID
 // submitted it, with instructions. Needs ApproveEscalation at the cell the
 // case was submitted to.
 func (s *Service) ReturnEscalation(ctx context.Context, actor grid.Actor, id ID, version int64, instructions string) (*Case, error) {
-	if err := fourplusn.RequireText("instructions", instructions, maxLongText); err != nil {
+	instructions, err := fourplusn.MultilineText("instructions", instructions, maxLongText)
+	if err != nil {
 		return nil, err
 	}
 	return s.review(ctx, actor, id, version, func(c *Case, now time.Time) (string, map[string]string, error) {
@@ -311,7 +335,8 @@ func (s *Service) review(ctx context.Context, actor grid.Actor, id ID, version i
 // unknown cell and Invalid for a cell of another township or the cell
 // already handling the case.
 func (s *Service) Transfer(ctx context.Context, actor grid.Actor, id ID, version int64, to grid.CellID, reason string) (*Case, error) {
-	if err := fourplusn.RequireText("reason", reason, maxShortText); err != nil {
+	reason, err := fourplusn.Text("reason", reason, maxShortText)
+	if err != nil {
 		return nil, err
 	}
 	cell, err := s.Cells.Cell(ctx, to)
@@ -341,10 +366,12 @@ func (s *Service) Transfer(ctx context.Context, actor grid.Actor, id ID, version
 // who received it, so that no case is ever dropped. Needs Transfer at the
 // handling cell.
 func (s *Service) TransferOut(ctx context.Context, actor grid.Actor, id ID, version int64, body OutsideBody) (*Case, error) {
-	for _, f := range []struct{ field, value string }{{"name", body.Name}, {"contact", body.Contact}, {"reason", body.Reason}} {
-		if err := fourplusn.RequireText(f.field, f.value, maxShortText); err != nil {
-			return nil, err
-		}
+	var v fourplusn.Validation
+	body.Name = v.Keep(fourplusn.Text("name", body.Name, maxShortText))
+	body.Contact = v.Keep(fourplusn.Text("contact", body.Contact, maxShortText))
+	body.Reason = v.Keep(fourplusn.Text("reason", body.Reason, maxShortText))
+	if err := v.Err(); err != nil {
+		return nil, err
 	}
 	return s.act(ctx, actor, id, version, grid.Transfer, func(c *Case, now time.Time) (string, map[string]string, error) {
 		if !in(c, Registered, Accepted, Mediating) {
@@ -359,13 +386,15 @@ func (s *Service) TransferOut(ctx context.Context, actor grid.Actor, id ID, vers
 // parties' consent (Ministry of Justice rules art. 33). Needs Mediate at the
 // handling cell.
 func (s *Service) Extend(ctx context.Context, actor grid.Actor, id ID, version int64, e Extension) (*Case, error) {
-	switch {
-	case !e.Consent:
-		return nil, invalid("consent", "an extension needs both parties' consent")
-	case e.Days < 1 || e.Days > s.Rules.MaxExtension:
-		return nil, invalid("days", "an extension is 1 to %d days", s.Rules.MaxExtension)
+	var v fourplusn.Validation
+	if !e.Consent {
+		v.Fail("consent", "an extension needs both parties' consent")
 	}
-	if err := fourplusn.RequireText("reason", e.Reason, maxShortText); err != nil {
+	if e.Days < 1 || e.Days > s.Rules.MaxExtension {
+		v.Fail("days", "an extension is 1 to %d days", s.Rules.MaxExtension)
+	}
+	e.Reason = v.Keep(fourplusn.Text("reason", e.Reason, maxShortText))
+	if err := v.Err(); err != nil {
 		return nil, err
 	}
 	return s.act(ctx, actor, id, version, grid.Mediate, func(c *Case, now time.Time) (string, map[string]string, error) {
@@ -413,9 +442,11 @@ func (s *Service) RaiseRisk(ctx context.Context, actor grid.Actor, id ID, versio
 // is being performed. Needs Mediate at the handling cell; the case must be
 // agreed.
 func (s *Service) FollowUp(ctx context.Context, actor grid.Actor, id ID, version int64, f FollowUp) (*Case, error) {
-	if err := fourplusn.RequireText("notes", f.Notes, maxLongText); err != nil {
+	notes, err := fourplusn.MultilineText("notes", f.Notes, maxLongText)
+	if err != nil {
 		return nil, err
 	}
+	f.Notes = notes
 	return s.act(ctx, actor, id, version, grid.Mediate, func(c *Case, now time.Time) (string, map[string]string, error) {
 		if !in(c, Agreed) {
 			return "", nil, conflict(c, "followed up")
@@ -433,7 +464,8 @@ func (s *Service) FollowUp(ctx context.Context, actor grid.Actor, id ID, version
 // once, a failure, a withdrawal, or a transfer out. Needs Close at the
 // handling cell.
 func (s *Service) Close(ctx context.Context, actor grid.Actor, id ID, version int64, note string) (*Case, error) {
-	if err := fourplusn.OptionalText("note", note, maxLongText); err != nil {
+	note, err := fourplusn.OptionalMultilineText("note", note, maxLongText)
+	if err != nil {
 		return nil, err
 	}
 	return s.act(ctx, actor, id, version, grid.Close, func(c *Case, now time.Time) (string, map[string]string, error) {

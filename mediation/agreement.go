@@ -2,8 +2,9 @@ package mediation
 
 import (
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/fourplusn/fourplusn"
 )
@@ -97,67 +98,112 @@ func (a *Agreement) Total() int64 {
 	return sum
 }
 
-// validate checks the agreement against the law's requirements for the
-// case's parties, naming the field at fault.
-func (a *Agreement) validate(parties []Party) error {
+// Windows of an agreement's dates. An agreement may be recorded after it
+// was signed, and its terms may run for years (payments in instalments);
+// nobody signs in the future.
+const (
+	agreementLead  = 366 * 24 * time.Hour // how long before a case's registration its agreement may be signed or fall due
+	signedAhead    = 24 * time.Hour       // how far ahead of now a signature may be dated: a clock set a little wrong
+	performedAhead = 10 * 366 * 24 * time.Hour
+)
+
+// Validate checks the agreement against the law's requirements for case c
+// at now and reports every field at fault at once, naming each. It cleans
+// the text people typed as the text rule says (see fourplusn.Text), in
+// place. The parties are c's: payments and signatures must name them, and
+// a written agreement must be signed by every one of them. RecordAgreement
+// calls it; a form that gathers problems of its own may call it too.
+func (a *Agreement) Validate(c *Case, now time.Time) error {
+	var v fourplusn.Validation
 	if a.Form != Written && a.Form != Oral {
-		return invalid("agreement.form", "form must be written or oral")
+		v.Fail("agreement.form", "form must be written or oral")
 	}
-	for _, f := range []struct{ field, value string }{
-		{"agreement.facts", a.Facts}, {"agreement.disputes", a.Disputes}, {"agreement.terms", a.Terms}, {"agreement.mediator", a.Mediator},
-	} {
-		if err := fourplusn.RequireText(f.field, f.value, maxLongText); err != nil {
-			return err
-		}
-	}
+	a.Number = v.Keep(fourplusn.OptionalText("agreement.number", a.Number, maxShortText))
+	a.Facts = v.Keep(fourplusn.MultilineText("agreement.facts", a.Facts, maxLongText))
+	a.Disputes = v.Keep(fourplusn.MultilineText("agreement.disputes", a.Disputes, maxLongText))
+	a.Responsibilities = v.Keep(fourplusn.OptionalMultilineText("agreement.responsibilities", a.Responsibilities, maxLongText))
+	a.Terms = v.Keep(fourplusn.MultilineText("agreement.terms", a.Terms, maxLongText))
+	a.Mediator = v.Keep(fourplusn.Text("agreement.mediator", a.Mediator, maxName))
+	a.Place = v.Keep(fourplusn.OptionalText("agreement.place", a.Place, maxShortText))
+	signedWindow := fourplusn.Window{From: c.RegisteredAt.Add(-agreementLead), To: now.Add(signedAhead)}
+	dueWindow := fourplusn.Window{From: c.RegisteredAt.Add(-agreementLead), To: now.Add(performedAhead)}
+	parties := c.Parties()
 	names := make(map[string]bool, len(parties))
 	for _, p := range parties {
 		names[p.Name] = true
 	}
-	for i, p := range a.Payments {
+	for i := range a.Payments {
+		p := &a.Payments[i]
 		field := fmt.Sprintf("agreement.payments[%d]", i)
+		p.Payer = v.Keep(fourplusn.Text(field+".payer", p.Payer, maxName))
+		p.Payee = v.Keep(fourplusn.Text(field+".payee", p.Payee, maxName))
 		switch {
-		case !names[p.Payer]:
-			return invalid(field+".payer", "payer %q is not a party to the case", p.Payer)
-		case !names[p.Payee]:
-			return invalid(field+".payee", "payee %q is not a party to the case", p.Payee)
-		case p.Payer == p.Payee:
-			return invalid(field+".payee", "payer and payee are the same party")
-		case p.Amount <= 0 || p.Amount > maxAmount:
-			return invalid(field+".amount", "amount must be between 1 fen and %d fen", int64(maxAmount))
+		case p.Payer != "" && !names[p.Payer]:
+			v.Fail(field+".payer", "payer %q is not a party to the case", p.Payer)
+		case p.Payee != "" && !names[p.Payee]:
+			v.Fail(field+".payee", "payee %q is not a party to the case", p.Payee)
+		case p.Payer != "" && p.Payer == p.Payee:
+			v.Fail(field+".payee", "payer and payee are the same party")
+		}
+		if p.Amount <= 0 || p.Amount > fourplusn.MaxFen {
+			v.Fail(field+".amount", "amount must be between 1 fen and %d fen", fourplusn.MaxFen)
+		}
+		if !p.Due.IsZero() {
+			v.Add(dueWindow.Check(field+".due", p.Due))
 		}
 	}
-	if a.Form == Oral {
-		return nil
+	if a.Form != Written {
+		a.Committee = v.Keep(fourplusn.OptionalText("agreement.committee", a.Committee, maxShortText))
+		return v.Err()
 	}
-	if utf8.RuneCountInString(a.Manner) == 0 {
-		return invalid("agreement.manner", "a written agreement states how it is performed")
-	}
+	a.Manner = v.Keep(fourplusn.MultilineText("agreement.manner", a.Manner, maxLongText))
 	if a.PerformBy.IsZero() {
-		return invalid("agreement.perform_by", "a written agreement states by when it is performed")
+		v.Fail("agreement.perform_by", "a written agreement states by when it is performed")
+	} else {
+		v.Add(dueWindow.Check("agreement.perform_by", a.PerformBy))
 	}
 	signed := make(map[string]bool, len(a.Signatures))
-	for i, s := range a.Signatures {
-		if !names[s.Party] {
-			return invalid(fmt.Sprintf("agreement.signatures[%d].party", i), "%q is not a party to the case", s.Party)
+	for i := range a.Signatures {
+		s := &a.Signatures[i]
+		field := fmt.Sprintf("agreement.signatures[%d]", i)
+		s.Party = v.Keep(fourplusn.Text(field+".party", s.Party, maxName))
+		if s.Party != "" && !names[s.Party] {
+			v.Fail(field+".party", "%q is not a party to the case", s.Party)
 		}
 		if s.Mark < Signed || s.Mark > Fingerprinted {
-			return invalid(fmt.Sprintf("agreement.signatures[%d].mark", i), "a party signs, seals or fingerprints")
+			v.Fail(field+".mark", "a party signs, seals or fingerprints")
+		}
+		if !s.At.IsZero() {
+			v.Add(signedWindow.Check(field+".at", s.At))
 		}
 		signed[s.Party] = true
 	}
+	var unsigned []string
 	for _, p := range parties {
 		if !signed[p.Name] {
-			return invalid("agreement.signatures", "party %q has not signed; a written agreement takes effect when every party has", p.Name)
+			unsigned = append(unsigned, p.Name)
 		}
 	}
-	switch {
-	case a.MediatorSignedAt.IsZero():
-		return invalid("agreement.mediator_signed_at", "the mediator has not signed")
-	case a.Committee == "":
-		return invalid("agreement.committee", "the mediation committee is required")
-	case !a.Sealed:
-		return invalid("agreement.sealed", "the committee has not sealed the agreement")
+	if len(unsigned) > 0 {
+		v.Fail("agreement.signatures", "not signed by %s: a written agreement takes effect when every party has signed", strings.Join(quoted(unsigned), ", "))
 	}
-	return nil
+	if a.MediatorSignedAt.IsZero() {
+		v.Fail("agreement.mediator_signed_at", "the mediator has not signed")
+	} else {
+		v.Add(signedWindow.Check("agreement.mediator_signed_at", a.MediatorSignedAt))
+	}
+	a.Committee = v.Keep(fourplusn.Text("agreement.committee", a.Committee, maxShortText))
+	if !a.Sealed {
+		v.Fail("agreement.sealed", "the committee has not sealed the agreement")
+	}
+	return v.Err()
+}
+
+// quoted returns each of names in quotes.
+func quoted(names []string) []string {
+	out := make([]string, len(names))
+	for i, n := range names {
+		out[i] = strconv.Quote(n)
+	}
+	return out
 }

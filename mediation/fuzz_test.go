@@ -12,8 +12,9 @@ import (
 )
 
 // FuzzRegister feeds arbitrary intake to Register: it must either store a
-// case whose personal data is in normal form, or refuse with an Invalid
-// error naming a field and store nothing.
+// case whose personal data is in normal form and whose text obeys the
+// text rule, or refuse with an Invalid error naming a field and store
+// nothing.
 func FuzzRegister(f *testing.F) {
 	f.Add("王某某", "13900001111", "", "两家争吵", 45, int64(0), uint8(1), "neighbour", "mayuan-1", "")
 	f.Add("章某某", "+86 138 0000 1234", "11010519491231002x", "推倒致伤", 81, int64(5_000_000), uint8(5), "injury", "mayuan-1", "")
@@ -49,6 +50,15 @@ func FuzzRegister(f *testing.F) {
 		require.Equal(t, p.Phone, again)
 		require.Len(t, p.Phone, 11)
 		require.True(t, utf8.ValidString(c.Facts))
+		for _, text := range []struct {
+			clean func(field, s string, max int) (string, error)
+			s     string
+			max   int
+		}{{fourplusn.Text, p.Name, 50}, {fourplusn.MultilineText, c.Facts, 5000}, {fourplusn.OptionalText, c.Outside, 200}} {
+			again, err := text.clean("text", text.s, text.max)
+			require.NoError(t, err, "stored text the rule refuses: %q", text.s)
+			require.Equal(t, text.s, again, "stored text the rule would change")
+		}
 		if !c.OutOfJurisdiction() {
 			require.True(t, c.Handling.Contains(c.Location), "handled at an ancestor of its location")
 		}

@@ -2,7 +2,6 @@ package mediation
 
 import (
 	"fmt"
-	"unicode/utf8"
 
 	"github.com/fourplusn/fourplusn"
 	"github.com/fourplusn/fourplusn/grid"
@@ -17,7 +16,6 @@ const (
 	maxParties    = 50   // per side: group disputes have many
 	maxClaims     = 20   //
 	maxAge        = 150  //
-	maxAmount     = 1e12 // fen: ten billion yuan
 	maxKey        = 128  // bytes of an idempotency key
 	maxTeam       = 50   //
 	maxSessions   = 500  //
@@ -51,60 +49,64 @@ type Intake struct {
 	IdempotencyKey string
 }
 
-// validate checks the intake's fields, naming the one at fault, and returns
-// the parties with their phone and ID-card numbers in normal form.
-func (in *Intake) validate(r Rules) error {
-	if !in.Channel.Valid() {
-		return invalid("channel", "unknown channel %d", in.Channel)
-	}
-	if in.Channel == ChannelReferral {
-		if err := fourplusn.RequireText("referred_by", in.ReferredBy, maxShortText); err != nil {
-			return err
-		}
-	} else if in.ReferredBy != "" {
-		return invalid("referred_by", "only a referral names who referred it")
+// Validate checks the intake's fields and reports every one at fault at
+// once, naming each. It cleans the text people typed as the text rule says
+// (see fourplusn.Text) and puts the parties' phone and ID-card numbers in
+// normal form, in place, so that what is registered is the cleaned intake.
+// Register calls it; a form that gathers problems of its own (an amount
+// that does not parse) may call it too, to report them all together.
+func (in *Intake) Validate(r Rules) error {
+	var v fourplusn.Validation
+	switch {
+	case !in.Channel.Valid():
+		v.Fail("channel", "unknown channel %d", in.Channel)
+	case in.Channel == ChannelReferral:
+		in.ReferredBy = v.Keep(fourplusn.Text("referred_by", in.ReferredBy, maxShortText))
+	case in.ReferredBy != "":
+		v.Fail("referred_by", "only a referral names who referred it")
 	}
 	if _, ok := r.Categories[in.Category]; !ok {
-		return invalid("category", "unknown category %q", in.Category)
+		v.Fail("category", "unknown category %q", in.Category)
 	}
-	if err := validateParties("applicants", in.Applicants, true); err != nil {
-		return err
-	}
-	if err := validateParties("respondents", in.Respondents, false); err != nil {
-		return err
-	}
-	if err := fourplusn.RequireText("facts", in.Facts, maxLongText); err != nil {
-		return err
-	}
+	v.Add(validateParties("applicants", in.Applicants, true))
+	v.Add(validateParties("respondents", in.Respondents, false))
+	in.Facts = v.Keep(fourplusn.MultilineText("facts", in.Facts, maxLongText))
 	if len(in.Claims) > maxClaims {
-		return invalid("claims", "at most %d claims", maxClaims)
+		v.Fail("claims", "at most %d claims", maxClaims)
 	}
-	for i, c := range in.Claims {
+	for i := range in.Claims {
+		c := &in.Claims[i]
 		field := fmt.Sprintf("claims[%d]", i)
-		if err := fourplusn.RequireText(field+".description", c.Description, maxShortText); err != nil {
-			return err
+		c.Description = v.Keep(fourplusn.Text(field+".description", c.Description, maxShortText))
+		if c.Amount < 0 || c.Amount > fourplusn.MaxFen {
+			v.Fail(field+".amount", "amount must be between 0 and %d fen", fourplusn.MaxFen)
 		}
-		if c.Amount < 0 || c.Amount > maxAmount {
-			return invalid(field+".amount", "amount must be between 0 and %d fen", int64(maxAmount))
-		}
+	}
+	// An outside place that breaks the text rule is kept as given for the
+	// checks below: it was given, even if wrongly.
+	if outside, err := fourplusn.OptionalText("outside", in.Outside, maxShortText); v.Add(err) {
+		in.Outside = outside
 	}
 	switch {
 	case in.Location == "" && in.Outside == "":
-		return invalid("location", "give the cell where the dispute arose, or where outside the township")
+		v.Fail("location", "give the cell where the dispute arose, or where outside the township")
 	case in.Location != "" && in.Outside != "":
-		return invalid("outside", "a dispute arose either in a cell of the township or outside it, not both")
-	case utf8.RuneCountInString(in.Outside) > maxShortText:
-		return invalid("outside", "longer than %d characters", maxShortText)
-	case in.Risks&^allRisks != 0:
-		return invalid("risks", "unknown risk flags %d", in.Risks&^allRisks)
-	case len(in.Hazard) > maxKey:
-		return invalid("hazard", "longer than %d bytes", maxKey)
-	case len(in.IdempotencyKey) > maxKey:
-		return invalid("idempotency_key", "longer than %d bytes", maxKey)
+		v.Fail("outside", "a dispute arose either in a cell of the township or outside it, not both")
 	}
-	return nil
+	if in.Risks&^allRisks != 0 {
+		v.Fail("risks", "unknown risk flags %d", in.Risks&^allRisks)
+	}
+	if len(in.Hazard) > maxKey {
+		v.Fail("hazard", "longer than %d bytes", maxKey)
+	}
+	if len(in.IdempotencyKey) > maxKey {
+		v.Fail("idempotency_key", "longer than %d bytes", maxKey)
+	}
+	return v.Err()
 }
 
+// validateParties validates and normalizes the parties of one side,
+// naming each field at fault by its place in the list.
 func validateParties(field string, parties []Party, applicants bool) error {
 	if len(parties) == 0 {
 		return invalid(field, "at least one is required")
@@ -112,45 +114,37 @@ func validateParties(field string, parties []Party, applicants bool) error {
 	if len(parties) > maxParties {
 		return invalid(field, "at most %d", maxParties)
 	}
+	var v fourplusn.Validation
 	for i := range parties {
-		if err := parties[i].normalize(applicants); err != nil {
-			return fourplusn.WithField(fmt.Sprintf("%s[%d]", field, i), err)
-		}
+		v.Under(fmt.Sprintf("%s[%d]", field, i), parties[i].normalize(applicants))
 	}
-	return nil
+	return v.Err()
 }
 
-// normalize validates p and puts its phone and ID-card numbers in normal
-// form. An applicant must leave a phone number; a respondent's may be
-// unknown.
+// normalize validates p, cleans its text and puts its phone and ID-card
+// numbers in normal form. An applicant must leave a phone number; a
+// respondent's may be unknown.
 func (p *Party) normalize(phoneRequired bool) error {
-	if err := fourplusn.RequireText("name", p.Name, maxName); err != nil {
-		return err
-	}
+	var v fourplusn.Validation
+	p.Name = v.Keep(fourplusn.Text("name", p.Name, maxName))
 	if p.Sex > Female {
-		return invalid("sex", "sex must be unstated, male or female")
+		v.Fail("sex", "sex must be unstated, male or female")
 	}
 	if p.Age < 0 || p.Age > maxAge {
-		return invalid("age", "age must be between 0 (unknown) and %d", maxAge)
+		v.Fail("age", "age must be between 0 (unknown) and %d", maxAge)
 	}
 	if p.Phone != "" || phoneRequired {
 		phone, err := fourplusn.ParsePhone(p.Phone)
-		if err != nil {
-			return fourplusn.WithField("phone", err)
-		}
+		v.Under("phone", err)
 		p.Phone = phone
 	}
 	if p.IDCard != "" {
 		id, err := fourplusn.ParseIDCard(p.IDCard)
-		if err != nil {
-			return fourplusn.WithField("id_card", err)
-		}
+		v.Under("id_card", err)
 		p.IDCard = id.Number
 	}
-	if utf8.RuneCountInString(p.Address) > maxShortText {
-		return invalid("address", "longer than %d characters", maxShortText)
-	}
-	return nil
+	p.Address = v.Keep(fourplusn.OptionalText("address", p.Address, maxShortText))
+	return v.Err()
 }
 
 func invalid(field, format string, args ...any) error {

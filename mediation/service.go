@@ -83,7 +83,7 @@ func (s *Service) now() time.Time { return s.Now().UTC() }
 // unknown location, and Conflict for an idempotency key reused with another
 // request. A retry with the same key and input returns the first case.
 func (s *Service) Register(ctx context.Context, actor grid.Actor, in Intake) (*Case, error) {
-	if err := in.validate(s.Rules); err != nil {
+	if err := in.Validate(s.Rules); err != nil {
 		return nil, err
 	}
 	now := s.now()

@@ -2,6 +2,7 @@ package mediation_test
 
 import (
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -34,7 +35,7 @@ func TestRegisterValidation(t *testing.T) {
 		{"sex", func(in *mediation.Intake) { in.Applicants[0].Sex = 9 }, "applicants[0].sex"},
 		{"no facts", func(in *mediation.Intake) { in.Facts = "" }, "facts"},
 		{"invalid UTF-8", func(in *mediation.Intake) { in.Facts = "\xff\xfe" }, "facts"},
-		{"long facts", func(in *mediation.Intake) { in.Facts = string(make([]rune, 5001)) }, "facts"},
+		{"long facts", func(in *mediation.Intake) { in.Facts = strings.Repeat("字", 5001) }, "facts"},
 		{"negative claim", func(in *mediation.Intake) {
 			in.Claims = []mediation.Claim{{Description: "赔偿", Amount: -1}}
 		}, "claims[0].amount"},
@@ -47,6 +48,26 @@ func TestRegisterValidation(t *testing.T) {
 		{"referrer without referral", func(in *mediation.Intake) { in.ReferredBy = "区法院" }, "referred_by"},
 		{"unknown risk", func(in *mediation.Intake) { in.Risks = 1 << 7 }, "risks"},
 		{"grid-head channel from a worker", func(in *mediation.Intake) {}, "channel"},
+		// The text rule, on every field of an intake a person types.
+		{"an applicant named by three spaces", func(in *mediation.Intake) { in.Applicants[0].Name = "   " }, "applicants[0].name"},
+		{"an applicant named by ideographic spaces", func(in *mediation.Intake) { in.Applicants[0].Name = "\u3000\u3000" }, "applicants[0].name"},
+		{"a name with a bidi override", func(in *mediation.Intake) { in.Applicants[0].Name = "王某\u202e某" }, "applicants[0].name"},
+		{"a name with a bell", func(in *mediation.Intake) { in.Respondents[0].Name = "张某某\a" }, "respondents[0].name"},
+		{"a name with an escape sequence", func(in *mediation.Intake) { in.Respondents[0].Name = "\x1b[2J张某某" }, "respondents[0].name"},
+		{"a name with a zero-width space", func(in *mediation.Intake) { in.Applicants[0].Name = "王\u200b某某" }, "applicants[0].name"},
+		{"an address with a NUL", func(in *mediation.Intake) { in.Applicants[0].Address = "马园\x00一组" }, "applicants[0].address"},
+		{"an address of one line with a newline", func(in *mediation.Intake) { in.Respondents[0].Address = "马园\n一组" }, "respondents[0].address"},
+		{"facts with a NUL", func(in *mediation.Intake) { in.Facts = "两家争吵\x00" }, "facts"},
+		{"facts of spaces only", func(in *mediation.Intake) { in.Facts = " \r\n\t " }, "facts"},
+		{"facts with a byte-order mark", func(in *mediation.Intake) { in.Facts = "\ufeff两家争吵" }, "facts"},
+		{"a claim described by spaces", func(in *mediation.Intake) { in.Claims = []mediation.Claim{{Description: "  ", Amount: 100}} }, "claims[0].description"},
+		{"a claim with an isolate", func(in *mediation.Intake) { in.Claims = []mediation.Claim{{Description: "赔偿\u2066"}} }, "claims[0].description"},
+		{"a place outside with a control", func(in *mediation.Intake) { in.Location, in.Outside = "", "确山县\x07" }, "outside"},
+		{"a referrer of spaces", func(in *mediation.Intake) { in.Channel, in.ReferredBy = mediation.ChannelReferral, "\u3000" }, "referred_by"},
+		{"a referrer with a right-to-left mark", func(in *mediation.Intake) {
+			in.Channel, in.ReferredBy = mediation.ChannelReferral, "区法院\u200f"
+		}, "referred_by"},
+		{"a long name after cleaning", func(in *mediation.Intake) { in.Applicants[0].Name = " " + strings.Repeat("王", 51) + " " }, "applicants[0].name"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -86,10 +86,12 @@ func workItem(c *Case) grid.WorkItem {
 // changed since it was listed, and Invalid for a handover that names
 // nothing to do.
 func (s *Service) HandOver(ctx context.Context, actor grid.Actor, h grid.Handover) error {
-	if err := fourplusn.RequireText("reason", h.Reason, maxShortText); err != nil {
+	reason, err := fourplusn.Text("reason", h.Reason, maxShortText)
+	if err != nil {
 		return err
 	}
-	_, err := s.Store.Update(ctx, ID(h.Item.ID), 0, func(c *Case) ([]timeline.Event, error) {
+	h.Reason = reason
+	_, err = s.Store.Update(ctx, ID(h.Item.ID), 0, func(c *Case) ([]timeline.Event, error) {
 		if c.Township != actor.Township {
 			return nil, fourplusn.Errorf(fourplusn.NotFound, "case %s not found", c.ID)
 		}

@@ -161,14 +161,23 @@ func (s *server) registerCase(w http.ResponseWriter, req bunrouter.Request) erro
 	return s.register(w, req, actor, in)
 }
 
-// applyOnline is POST /applications: a resident applies online.
+// minApplicationKey is the shortest Idempotency-Key an anonymous
+// application may send: the key is who the applicant is (see
+// applyOnline), so it must be too long to guess, as the web form's
+// random key of 20 characters is.
+const minApplicationKey = 16
+
+// applyOnline is POST /applications: a resident applies online, with a
+// resident's token or none. An anonymous applicant is identified as the
+// pilot's web form identifies one: by the Idempotency-Key they send,
+// which they must, in the township of the cell where the dispute arose,
+// which they must name. A retry with the same key and body is the same
+// resident and gets the same case; the public rate limit applies before
+// anything else (see New). Staff register through POST /cases.
 func (s *server) applyOnline(w http.ResponseWriter, req bunrouter.Request) error {
-	actor, err := signedIn(req)
-	if err != nil {
-		return err
-	}
-	if actor.Kind != grid.Resident {
-		return fourplusn.Errorf(fourplusn.Forbidden, "online applications are residents'; staff register cases: POST %s/cases", apiPrefix)
+	actor := actorOf(req)
+	if actor.Kind != grid.Anonymous && actor.Kind != grid.Resident {
+		return fourplusn.Errorf(fourplusn.Forbidden, "online applications are residents': staff register cases through POST %s/cases", apiPrefix)
 	}
 	var body applicationJSON
 	if err := decodeBody(w, req, &body, false); err != nil {
@@ -178,7 +187,42 @@ func (s *server) applyOnline(w http.ResponseWriter, req bunrouter.Request) error
 	if err != nil {
 		return err
 	}
+	if actor.Kind == grid.Anonymous {
+		if actor, err = s.applicant(req, &in); err != nil {
+			return err
+		}
+	}
 	return s.register(w, req, actor, in)
+}
+
+// applicant returns the resident an anonymous application in comes from:
+// "r-" and the request's Idempotency-Key, in the township of in's
+// location. When the key or the location is missing or wrong, it reports
+// those together with every other field at fault in in.
+func (s *server) applicant(req bunrouter.Request, in *mediation.Intake) (grid.Actor, error) {
+	var v fourplusn.Validation
+	key, err := idempotencyKey(req)
+	if v.Add(err) && len(key) < minApplicationKey {
+		v.Fail("Idempotency-Key", "an application without an account sends a random key of %d to %d printable ASCII characters: it stands for the applicant", minApplicationKey, maxIdempotencyKey)
+	}
+	var township grid.CellID
+	switch {
+	case in.Location != "":
+		cell, err := s.cfg.Grid.Directory().Tree().Cell(in.Location)
+		if err != nil {
+			return grid.Actor{}, fourplusn.WithField("location", err)
+		}
+		township = cell.Path.Township()
+	case in.Outside != "":
+		v.Fail("location", "an application without an account names the cell of the township where the dispute arose")
+	}
+	if township == "" || !v.OK() {
+		// The intake's own rules report the rest, a missing location
+		// among them.
+		v.Add(in.Validate(s.cfg.Cases.Rules))
+		return grid.Actor{}, v.Err()
+	}
+	return grid.ResidentActor("r-"+key, township), nil
 }
 
 // register registers in as actor under the request's Idempotency-Key, and

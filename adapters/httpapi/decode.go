@@ -9,11 +9,14 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"reflect"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
+	"github.com/go-json-experiment/json/jsontext"
 	"github.com/uptrace/bunrouter"
 
 	"github.com/fourplusn/fourplusn"
@@ -25,9 +28,11 @@ const maxBody = 1 << 20
 
 // decodeBody reads the request's JSON body into dst, refusing a body over
 // maxBody (413), one not sent as application/json (415), invalid UTF-8,
-// malformed JSON, a value of the wrong type, an unknown field and anything
-// after the value (400, naming the field where there is one). An empty body
-// is refused unless optional, when dst is left as it is.
+// malformed JSON, a value of the wrong type, an unknown field, a member
+// named twice in one object, at any depth, and anything after the value
+// (400, naming the field where there is one), and every required member
+// left out, all at once (400, naming each; see members). An empty body is
+// refused unless optional, when dst is left as it is.
 func decodeBody(w http.ResponseWriter, req bunrouter.Request, dst any, optional bool) error {
 	body, err := io.ReadAll(http.MaxBytesReader(w, req.Body, maxBody))
 	if err != nil {
@@ -56,7 +61,164 @@ func decodeBody(w http.ResponseWriter, req bunrouter.Request, dst any, optional 
 	if _, err := dec.Token(); err != io.EOF {
 		return fourplusn.Errorf(fourplusn.Invalid, "the body holds more than one JSON value")
 	}
-	return nil
+	return checkMembers(body, reflect.TypeOf(dst))
+}
+
+// checkMembers reads body, which decoded into a value of type t, once
+// more as a stream of tokens (with jsontext, which keeps the names of
+// every open object), to find what encoding/json lets pass: a member named
+// twice in one object, of which the last would silently win, and required
+// members left out, which would silently be zero. It refuses the first
+// duplicate, naming it, and reports every missing member at once.
+func checkMembers(body []byte, t reflect.Type) error {
+	dec := jsontext.NewDecoder(bytes.NewReader(body))
+	var v fourplusn.Validation
+	if err := scan(dec, t, "", &v); err != nil {
+		return err
+	}
+	return v.Err()
+}
+
+// scan reads the next value of dec, meant to decode into a t (nil when
+// unknown), found at path, collecting the required members missing from
+// its objects into v.
+func scan(dec *jsontext.Decoder, t reflect.Type, path string, v *fourplusn.Validation) error {
+	for t != nil && t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch dec.PeekKind() {
+	case '{':
+		if _, err := dec.ReadToken(); err != nil {
+			return scanError(err, path)
+		}
+		var sh *shape
+		var elem reflect.Type
+		switch {
+		case t == nil:
+		case t.Kind() == reflect.Struct:
+			sh = shapeOf(t)
+		case t.Kind() == reflect.Map:
+			elem = t.Elem()
+		}
+		seen := map[string]bool{}
+		for dec.PeekKind() != '}' {
+			tok, err := dec.ReadToken()
+			if err != nil {
+				return scanError(err, path)
+			}
+			name := tok.String()
+			seen[name] = true
+			sub := elem
+			if sh != nil {
+				typ, ok := sh.types[name]
+				if !ok {
+					// encoding/json matched it without regard to case.
+					return fourplusn.FieldError(memberPath(path, name), "unknown field")
+				}
+				sub = typ
+			}
+			if err := scan(dec, sub, memberPath(path, name), v); err != nil {
+				return err
+			}
+		}
+		if _, err := dec.ReadToken(); err != nil {
+			return scanError(err, path)
+		}
+		if sh != nil {
+			for _, name := range sh.required {
+				if !seen[name] {
+					v.Fail(memberPath(path, name), "required")
+				}
+			}
+		}
+		return nil
+	case '[':
+		if _, err := dec.ReadToken(); err != nil {
+			return scanError(err, path)
+		}
+		var elem reflect.Type
+		if t != nil && (t.Kind() == reflect.Slice || t.Kind() == reflect.Array) {
+			elem = t.Elem()
+		}
+		for i := 0; dec.PeekKind() != ']'; i++ {
+			if err := scan(dec, elem, fieldIndex(path, i), v); err != nil {
+				return err
+			}
+		}
+		_, err := dec.ReadToken()
+		return scanError(err, path)
+	}
+	if path == "" && t != nil && t.Kind() == reflect.Struct {
+		// A body of null (encoding/json let nothing else through here)
+		// gives nothing: every required member is missing.
+		for _, name := range shapeOf(t).required {
+			v.Fail(name, "required")
+		}
+	}
+	return scanError(dec.SkipValue(), path)
+}
+
+// scanError explains an error of the token stream at path: a duplicate
+// member names itself; anything else encoding/json let pass is malformed.
+func scanError(err error, path string) error {
+	if err == nil {
+		return nil
+	}
+	if se, ok := errors.AsType[*jsontext.SyntacticError](err); ok && errors.Is(se.Err, jsontext.ErrDuplicateName) {
+		return fourplusn.FieldError(memberPath(path, se.JSONPointer.LastToken()), "given twice: give each field once")
+	}
+	return fourplusn.Errorf(fourplusn.Invalid, "malformed JSON: %s", strings.TrimPrefix(err.Error(), "jsontext: "))
+}
+
+// memberPath names member name of the object at path, as the domain names
+// fields ("applicants[0].name").
+func memberPath(path, name string) string {
+	if path == "" {
+		return name
+	}
+	return path + "." + name
+}
+
+// jsonMember reads a struct field's json tag: the member's name, whether
+// it is required (neither omitempty nor omitzero), and false for a field
+// that is no member. The decoder and the OpenAPI document read tags
+// through it alone, so that what the document says is required is what
+// the decoder refuses when missing.
+func jsonMember(f reflect.StructField) (name string, required, ok bool) {
+	name, opts, _ := strings.Cut(f.Tag.Get("json"), ",")
+	if name == "" || name == "-" {
+		return "", false, false
+	}
+	return name, !strings.Contains(opts, "omitempty") && !strings.Contains(opts, "omitzero"), true
+}
+
+// shape is what the scan needs of a struct type: its members' types by
+// name, and its required members in the order of its fields.
+type shape struct {
+	types    map[string]reflect.Type
+	required []string
+}
+
+// shapes holds the shape of each struct type scanned.
+var shapes sync.Map // reflect.Type → *shape
+
+// shapeOf returns the shape of struct type t.
+func shapeOf(t reflect.Type) *shape {
+	if sh, ok := shapes.Load(t); ok {
+		return sh.(*shape)
+	}
+	sh := &shape{types: map[string]reflect.Type{}}
+	for i := range t.NumField() {
+		f := t.Field(i)
+		if name, required, ok := jsonMember(f); ok {
+			sh.types[name] = f.Type
+			if required {
+				sh.required = append(sh.required, name)
+			}
+		}
+	}
+	shapes.Store(t, sh)
+	return sh
 }
 
 // isJSON reports whether a Content-Type is JSON in UTF-8: application/json

@@ -39,7 +39,9 @@
 //     /tokens and DELETE /tokens/{id} list and revoke the caller's own API
 //     tokens;
 //   - cases: register (POST /cases, staff), apply online (POST
-//     /applications, residents), list with filters and cursor paging, get,
+//     /applications, residents, with a resident's token or none: an
+//     anonymous applicant is the Idempotency-Key they must send, in the
+//     township of the location they must name), list with filters and cursor paging, get,
 //     the timeline, the printable agreement, and one POST route per action
 //     (review, accept, reject, team, sessions, agreement, fail, withdraw,
 //     escalate, approve, return, transfer, transfer-out, extend, risks,
@@ -59,13 +61,16 @@
 //
 // Every error is one JSON shape,
 //
-//	{"error": {"code": "invalid", "message": "…", "field": "applicants[0].phone"}}
+//	{"error": {"code": "invalid", "message": "…", "field": "applicants[0].phone",
+//	  "fields": [{"field": "applicants[0].phone", "message": "…"}, {"field": "facts", "message": "required"}]}}
 //
-// and every fourplusn error code maps to one status in one table (invalid
-// 400, unauthorized 401, forbidden 403, not_found 404, conflict 409,
-// unavailable 503, internal 500); a 503 — the store cannot take the write
-// now, its disk full, say — carries Retry-After. Internal errors are
-// logged and shown only as "internal error". The transport adds its own codes for what only HTTP knows:
+// where invalid input lists every field at fault at once in fields, the
+// first of them also as field, and every fourplusn error code maps to one
+// status in one table (invalid 400, unauthorized 401, forbidden 403,
+// not_found 404, conflict 409, unavailable 503, internal 500); a 503 — the
+// store cannot take the write now, its disk full, say — carries
+// Retry-After. Internal errors are logged and shown only as "internal
+// error". The transport adds its own codes for what only HTTP knows:
 // precondition_failed 412, too_large 413, unsupported_media_type 415,
 // too_many_requests 429, method_not_allowed 405. A change of the grid
 // refused because it would leave open cases or hazards behind (a cell
@@ -76,8 +81,10 @@
 // column, message).
 //
 // Request bodies are JSON objects of at most 1 MiB, sent as
-// application/json, in valid UTF-8, with no unknown fields and nothing
-// after the value. Enumerations travel as their stable names ("walk_in",
+// application/json, in valid UTF-8, with no unknown fields, no member
+// given twice in one object and nothing after the value; every required
+// member left out is named at once. The OpenAPI document marks required
+// what the API refuses when it is missing. Enumerations travel as their stable names ("walk_in",
 // "major"), money as integer fen, times as RFC 3339, written in UTC.
 // Unknown query parameters are refused, as unknown fields are.
 //
@@ -109,6 +116,7 @@
 // and a member deactivated is refused with a 401. Anonymous requests
 // to routes that need an actor answer 401 too; 403 is a known actor
 // without the right, and 404 answers where a 403 would reveal that a
-// record exists. The anonymous routes (the progress lookup) and the online
-// applications are rate-limited per client address.
+// record exists. The anonymous routes (the progress lookup and the online
+// applications) are rate-limited per client address; a member of staff is
+// refused the online applications with a 403 pointing to POST /cases.
 package httpapi

@@ -156,14 +156,14 @@ type claimJSON struct {
 // intakeJSON is a dispute as a member registers it (POST /cases).
 type intakeJSON struct {
 	Channel     string      `json:"channel" oa:"enum=channel"`
-	ReferredBy  string      `json:"referred_by,omitempty"`
+	ReferredBy  string      `json:"referred_by,omitempty" oa:"when=channel:referral"`
 	Category    string      `json:"category"`
-	Applicants  []partyJSON `json:"applicants"`
+	Applicants  []partyJSON `json:"applicants" oa:"require=phone"`
 	Respondents []partyJSON `json:"respondents"`
 	Facts       string      `json:"facts"`
 	Claims      []claimJSON `json:"claims,omitempty"`
-	Location    string      `json:"location,omitempty"`
-	Outside     string      `json:"outside,omitempty"`
+	Location    string      `json:"location,omitempty" oa:"either=where"`
+	Outside     string      `json:"outside,omitempty" oa:"either=where"`
 	Risks       []string    `json:"risks,omitempty" oa:"enum=risk"`
 }
 
@@ -171,12 +171,12 @@ type intakeJSON struct {
 // /applications): an intake without a channel, which is online.
 type applicationJSON struct {
 	Category    string      `json:"category"`
-	Applicants  []partyJSON `json:"applicants"`
+	Applicants  []partyJSON `json:"applicants" oa:"require=phone"`
 	Respondents []partyJSON `json:"respondents"`
 	Facts       string      `json:"facts"`
 	Claims      []claimJSON `json:"claims,omitempty"`
-	Location    string      `json:"location,omitempty"`
-	Outside     string      `json:"outside,omitempty"`
+	Location    string      `json:"location,omitempty" oa:"either=where"`
+	Outside     string      `json:"outside,omitempty" oa:"either=where"`
 	Risks       []string    `json:"risks,omitempty" oa:"enum=risk"`
 }
 
@@ -290,7 +290,7 @@ type extensionJSON struct {
 // participantJSON is a member of a case's 4+N team.
 type participantJSON struct {
 	Department string `json:"department" oa:"enum=department"`
-	Body       string `json:"body,omitempty"`
+	Body       string `json:"body,omitempty" oa:"when=department:partner"`
 	MemberID   string `json:"member_id,omitempty"`
 	Name       string `json:"name"`
 	Role       string `json:"role,omitempty"`
@@ -380,14 +380,14 @@ type agreementJSON struct {
 	Responsibilities string          `json:"responsibilities,omitempty"`
 	Payments         []paymentJSON   `json:"payments,omitempty"`
 	Terms            string          `json:"terms"`
-	Manner           string          `json:"manner,omitempty"`
+	Manner           string          `json:"manner,omitempty" oa:"when=form:written"`
 	Place            string          `json:"place,omitempty"`
-	PerformBy        instant         `json:"perform_by,omitzero"`
-	Signatures       []signatureJSON `json:"signatures,omitempty"`
+	PerformBy        instant         `json:"perform_by,omitzero" oa:"when=form:written"`
+	Signatures       []signatureJSON `json:"signatures,omitempty" oa:"when=form:written"`
 	Mediator         string          `json:"mediator"`
-	MediatorSignedAt instant         `json:"mediator_signed_at,omitzero"`
-	Committee        string          `json:"committee,omitempty"`
-	Sealed           bool            `json:"sealed,omitempty"`
+	MediatorSignedAt instant         `json:"mediator_signed_at,omitzero" oa:"when=form:written"`
+	Committee        string          `json:"committee,omitempty" oa:"when=form:written"`
+	Sealed           bool            `json:"sealed,omitempty" oa:"when=form:written"`
 }
 
 func (j *agreementJSON) agreement() (mediation.Agreement, error) {
@@ -559,8 +559,8 @@ type rejectJSON struct {
 // reject it with the reason and the referral advice.
 type reviewJSON struct {
 	Decision string `json:"decision"`
-	Reason   string `json:"reason,omitempty"`
-	Advice   string `json:"advice,omitempty"`
+	Reason   string `json:"reason,omitempty" oa:"when=decision:reject"`
+	Advice   string `json:"advice,omitempty" oa:"when=decision:reject"`
 }
 
 // sessionJSON records a mediation session.

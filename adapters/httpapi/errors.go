@@ -62,15 +62,36 @@ type errorJSON struct {
 
 // errorDetailJSON says what went wrong: a stable code, a message fit to
 // show the person who sent the request, and the input at fault, if known.
-// A change of the grid refused for the open work it would leave behind
-// lists that work (items); a roster file that cannot be read lists every
-// problem found in it, placed in the file (problems).
+// Invalid input lists every field at fault (fields), the first of them
+// also as field, so that a form can mark them all at once. A change of
+// the grid refused for the open work it would leave behind lists that
+// work (items); a roster file that cannot be read lists every problem
+// found in it, placed in the file (problems).
 type errorDetailJSON struct {
 	Code     string              `json:"code" oa:"enum=error_code"`
 	Message  string              `json:"message"`
 	Field    string              `json:"field,omitempty"`
+	Fields   []fieldErrorJSON    `json:"fields,omitempty"`
 	Items    []workItemJSON      `json:"items,omitempty"`
 	Problems []rosterProblemJSON `json:"problems,omitempty"`
+}
+
+// fieldErrorJSON is one field at fault and what is wrong with it.
+type fieldErrorJSON struct {
+	Field   string `json:"field"`
+	Message string `json:"message"`
+}
+
+// fieldsOut lists the fields at fault of an Invalid err, nil when it
+// names none.
+func fieldsOut(err error) []fieldErrorJSON {
+	var out []fieldErrorJSON
+	for _, f := range fourplusn.ErrorFields(err) {
+		if f.Field != "" {
+			out = append(out, fieldErrorJSON{Field: f.Field, Message: f.Message})
+		}
+	}
+	return out
 }
 
 // workItemJSON is an open case or hazard in the way of a change of the
@@ -163,9 +184,13 @@ func (s *server) writeError(w http.ResponseWriter, req bunrouter.Request, err er
 			s.log.LogAttrs(req.Context(), level, "internal error", slog.String("method", req.Method), slog.String("route", req.Route()), slog.Any("error", err))
 		case errors.As(err, &fe):
 			body.Error.Message, body.Error.Field = fe.Message, fe.Field
-			if fe.Message == "" {
+			switch {
+			case len(fe.Fields) > 1:
+				body.Error.Message = fourplusn.ErrorMessage(fe)
+			case fe.Message == "":
 				body.Error.Message = string(code)
 			}
+			body.Error.Fields = fieldsOut(fe)
 		default:
 			body.Error.Message = string(code)
 		}

@@ -32,6 +32,8 @@ func FuzzDecodeIntake(f *testing.F) {
 		`{"channel":"referral","referred_by":"法院","category":"debt","facts":"欠款","location":"mayuan-1","applicants":[{"name":"甲","phone":"+86 139 0000 1111","id_card":"11010519491231002x","sex":"male"}],"respondents":[{"name":"乙"}],"claims":[{"description":"还款","amount_fen":100}],"risks":["group_dispute"]}`,
 		`{"channel":"walk_in","category":"other","facts":"x","outside":"外县","applicants":[{"name":"甲","phone":"13900001111"}],"respondents":[{"name":"乙"}]}`,
 		"{\"facts\":\"\xff\"}", `{"facts":"\ud800"}`,
+		`{"facts":"a","facts":"b"}`, `{"applicants":[{"name":"甲","NAME":"乙"}]}`, `{"respondents":[{},{"name":"乙","name":"丙"}]}`,
+		`{"facts":"两家\u0000争吵","applicants":[{"name":"\u202e甲","phone":"13900001111"}]}`,
 	} {
 		f.Add([]byte(seed))
 	}

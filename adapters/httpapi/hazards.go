@@ -54,7 +54,7 @@ type rectificationJSON struct {
 // verificationJSON is an upper post's check of a rectification.
 type verificationJSON struct {
 	Passed bool   `json:"passed"`
-	Notes  string `json:"notes,omitempty"`
+	Notes  string `json:"notes,omitempty" oa:"when=passed:false"`
 }
 
 // reopenJSON sends a rectified hazard back to rectification.
@@ -65,7 +65,7 @@ type reopenJSON struct {
 // conversionJSON turns a dispute lead into a mediation case.
 type conversionJSON struct {
 	Category    string      `json:"category"`
-	Applicants  []partyJSON `json:"applicants"`
+	Applicants  []partyJSON `json:"applicants" oa:"require=phone"`
 	Respondents []partyJSON `json:"respondents"`
 	Facts       string      `json:"facts,omitempty"`
 	Claims      []claimJSON `json:"claims,omitempty"`

@@ -34,7 +34,7 @@ type newMemberJSON struct {
 	Name       string       `json:"name"`
 	Phone      string       `json:"phone"`
 	Department string       `json:"department" oa:"enum=department"`
-	Body       string       `json:"body,omitempty"`
+	Body       string       `json:"body,omitempty" oa:"when=department:partner"`
 	Posts      []postInJSON `json:"posts"`
 }
 

@@ -116,7 +116,7 @@ func operations() []operation {
 		}, status: 200, resp: memberListJSON{}, errors: errRead},
 		{method: "GET", path: "/api/v1/members/{id}", tag: "grid administration", summary: "A member of the actor's township. Needs ManageGrid at the township.", params: []param{memberID}, status: 200, resp: memberJSON{}, errors: errRead},
 		{method: "POST", path: "/api/v1/members", tag: "grid administration", summary: "Adds a member with their posts, each in a cell named by ID; they act from their first request. When the deployment keeps accounts, the answer holds their one-time password, this once. Needs ManageGrid at every post's cell.", body: newMemberJSON{}, status: 201, resp: addedMemberJSON{}, errors: errCreate},
-		{method: "PATCH", path: "/api/v1/members/{id}", tag: "grid administration", summary: "Changes a member's particulars; those left out stay. Needs ManageGrid wherever the member holds a post.", params: []param{memberID}, body: memberEditJSON{}, status: 200, resp: memberJSON{}, errors: errCreate},
+		{method: "PATCH", path: "/api/v1/members/{id}", tag: "grid administration", summary: "Changes a member's particulars; those left out stay, and a member who is or becomes a partner must have a body, given or kept. Needs ManageGrid wherever the member holds a post.", params: []param{memberID}, body: memberEditJSON{}, status: 200, resp: memberJSON{}, errors: errCreate},
 		{method: "POST", path: "/api/v1/members/{id}/posts", tag: "grid administration", summary: "Grants a member a post, which they act through from their next request; an inactive member is active again. Needs ManageGrid at its cell.", params: []param{memberID}, body: postInJSON{}, status: 200, resp: memberJSON{}, errors: errCreate},
 		{method: "POST", path: "/api/v1/members/{id}/posts/revoke", tag: "grid administration", summary: "Revokes a member's post. The open work they answer for through it alone goes to the successor; without one, a post with such work is kept and the 409 lists the work (error.items). Needs ManageGrid at the post's cell.", params: []param{memberID}, body: revokeJSON{}, status: 200, resp: memberJSON{}, errors: errCreate},
 		{method: "POST", path: "/api/v1/members/{id}/deactivate", tag: "grid administration", summary: "Deactivates a member who left: they hold no posts and sign in nowhere, and their account is disabled. Their open work goes to the successor, as when a post is revoked. Needs ManageGrid wherever they hold a post.", params: []param{memberID}, body: successorJSON{}, bodyOptional: true, status: 200, resp: memberJSON{}, errors: errCreate},
@@ -130,7 +130,7 @@ func operations() []operation {
 		{method: "DELETE", path: "/api/v1/tokens/{id}", tag: "accounts", feature: "accounts", summary: "Revokes one of the caller's own API tokens; another's is not found. Staff only.", params: []param{pathParam("id", "the token's ID, as listed")}, status: 204, resp: noContent{}, errors: []int{401, 403, 404, 500}},
 
 		{method: "POST", path: "/api/v1/cases", tag: "cases", summary: "Registers a dispute as first received (首问负责制). Staff only; honours Idempotency-Key.", params: []param{idempotencyParam}, body: intakeJSON{}, status: 201, resp: caseJSON{}, etag: true, errors: errCreate},
-		{method: "POST", path: "/api/v1/applications", tag: "cases", summary: "A resident's online application. Residents only; rate-limited per client address; honours Idempotency-Key.", public: true, params: []param{idempotencyParam}, body: applicationJSON{}, status: 201, resp: caseJSON{}, etag: true, errors: append(slices.Clone(errCreate), 429)},
+		{method: "POST", path: "/api/v1/applications", tag: "cases", summary: "A resident's online application (在线申请). Anonymous callers may apply: such a caller must send an Idempotency-Key of 16 to 128 printable ASCII characters, random and kept by the client, which identifies the applicant as the web form's key does (a retry with the same key and body returns the same case; the same key with another body is 409), and must name the location, a cell of the township, whose township receives the application. A resident's token may be sent instead, and then the key is optional and the dispute may have arisen outside the township. Staff are refused with 403: they register cases through POST /api/v1/cases. Rate-limited per client address (429), before anything else is checked.", public: true, params: []param{applicationKeyParam}, body: applicationJSON{}, status: 201, resp: caseJSON{}, etag: true, errors: append(slices.Clone(errCreate), 429)},
 		{method: "GET", path: "/api/v1/cases", tag: "cases", summary: "The cases the actor may see, newest first, a page at a time.", params: []param{
 			queryParam("state", "only cases in these states; repeat the parameter or separate with commas", enumOf("state")),
 			queryParam("grade", "only cases of this grade", enumOf("grade")),
@@ -209,11 +209,12 @@ func operations() []operation {
 
 // The parameters several operations share.
 var (
-	idempotencyParam = param{name: "Idempotency-Key", in: "header", desc: "makes a retry return the record the first request created; scoped to the actor", schema: map[string]any{"type": "string", "maxLength": maxIdempotencyKey}}
-	ifMatchParam     = param{name: "If-Match", in: "header", desc: "the ETag of the version the action applies to; a stale one is 412", schema: str()}
-	cellQuery        = param{name: "cell", in: "query", desc: "the cell whose subtree is counted", schema: str(), required: true}
-	periodQuery      = queryParam("period", "the length of a period (month by default)", enumOf("period"))
-	atQuery          = queryParam("at", "a time in the period wanted, RFC 3339 (now by default)", map[string]any{"type": "string", "format": "date-time"})
+	idempotencyParam    = param{name: "Idempotency-Key", in: "header", desc: "makes a retry return the record the first request created; scoped to the actor", schema: map[string]any{"type": "string", "maxLength": maxIdempotencyKey}}
+	applicationKeyParam = param{name: "Idempotency-Key", in: "header", desc: "required of an anonymous caller, 16 to 128 printable ASCII characters: stands for the applicant, and makes a retry return the case the first request created", schema: map[string]any{"type": "string", "minLength": 1, "maxLength": maxIdempotencyKey}}
+	ifMatchParam        = param{name: "If-Match", in: "header", desc: "the ETag of the version the action applies to; a stale one is 412", schema: str()}
+	cellQuery           = param{name: "cell", in: "query", desc: "the cell whose subtree is counted", schema: str(), required: true}
+	periodQuery         = queryParam("period", "the length of a period (month by default)", enumOf("period"))
+	atQuery             = queryParam("at", "a time in the period wanted, RFC 3339 (now by default)", map[string]any{"type": "string", "format": "date-time"})
 )
 
 // openAPIDoc stands for the document itself in its own description.
@@ -391,9 +392,10 @@ func (s *server) document() map[string]any {
 			"title":   "fourplusn",
 			"version": "1.0.0",
 			"description": "The JSON API of a township's 4+N dispute mediation and grid governance: the grid, dispute cases, " +
-				"safety hazards, statistics and the grid's administration. Errors are {\"error\": {\"code\", \"message\", \"field\"}}, " +
-				"with the open work in the way (items) or a roster file's problems (problems) where there are some; money is in fen; " +
-				"times are RFC 3339 in UTC.",
+				"safety hazards, statistics and the grid's administration. Errors are {\"error\": {\"code\", \"message\", \"field\", \"fields\"}}: " +
+				"invalid input lists every field at fault at once in fields ([{\"field\", \"message\"}], the first also as field), " +
+				"and a required member left out or a member given twice in one object is such a fault; the open work in the way (items) " +
+				"or a roster file's problems (problems) are listed where there are some. Money is in fen; times are RFC 3339 in UTC.",
 		},
 		"security": []any{map[string]any{"bearer": []string{}}},
 		"paths":    paths,
@@ -466,47 +468,48 @@ func (sc *schemaSet) of(t reflect.Type) map[string]any {
 	panic(fmt.Sprintf("httpapi: no schema for %s", t))
 }
 
-// object returns the schema of struct type t.
+// object returns the schema of struct type t. Besides enumerations and
+// bounds, a field's oa tag may say when it is required beyond its json
+// tag: when another member has a value (oa:"when=form:written"), as one
+// of a group of which exactly one is given (oa:"either=where"), or, for a
+// list of objects, which members each item must give (oa:"require=phone").
+// These are rules the domain checks; the document states them so that a
+// client learns them before it is refused.
 func (sc *schemaSet) object(t reflect.Type) map[string]any {
 	props := map[string]any{}
+	kinds := map[string]reflect.Kind{}
 	var required []string
+	when := map[string][]string{}   // "member:value" → the members required when member has value
+	either := map[string][]string{} // group → its members, of which exactly one is given
 	for i := range t.NumField() {
 		f := t.Field(i)
-		tag := f.Tag.Get("json")
-		name, opts, _ := strings.Cut(tag, ",")
-		if name == "" || name == "-" {
+		name, req, ok := jsonMember(f)
+		if !ok {
 			continue
 		}
+		kinds[name] = f.Type.Kind()
 		schema := sc.of(f.Type)
-		if oa := f.Tag.Get("oa"); oa != "" {
-			target := schema
-			if f.Type.Kind() == reflect.Slice {
-				target = map[string]any{"type": "string"}
-				schema = map[string]any{"type": "array", "items": target}
-			} else {
-				schema = maps.Clone(schema)
-				target = schema
-			}
-			for kv := range strings.SplitSeq(oa, ",") {
-				k, v, _ := strings.Cut(kv, "=")
-				switch k {
-				case "enum":
-					values, ok := sc.enums[v]
-					if !ok {
-						panic("httpapi: no enumeration " + v)
-					}
-					target["enum"] = values
-				case "min":
-					n, _ := strconv.Atoi(v)
-					target["minimum"] = n
-				case "max":
-					n, _ := strconv.Atoi(v)
-					target["maximum"] = n
-				}
+		var bounds []string
+		for kv := range strings.SplitSeq(f.Tag.Get("oa"), ",") {
+			switch k, v, _ := strings.Cut(kv, "="); k {
+			case "":
+			case "when":
+				when[v] = append(when[v], name)
+			case "either":
+				either[v] = append(either[v], name)
+			case "require":
+				schema = map[string]any{"type": "array", "items": map[string]any{
+					"allOf": []any{sc.of(f.Type.Elem()), map[string]any{"required": strings.Split(v, "+")}},
+				}}
+			default:
+				bounds = append(bounds, kv)
 			}
 		}
+		if len(bounds) > 0 {
+			schema = sc.bounded(f.Type, schema, bounds)
+		}
 		props[name] = schema
-		if !strings.Contains(opts, "omitempty") && !strings.Contains(opts, "omitzero") {
+		if req {
 			required = append(required, name)
 		}
 	}
@@ -514,7 +517,62 @@ func (sc *schemaSet) object(t reflect.Type) map[string]any {
 	if len(required) > 0 {
 		o["required"] = required
 	}
+	var all []any
+	for _, cond := range slices.Sorted(maps.Keys(when)) {
+		member, value, _ := strings.Cut(cond, ":")
+		var v any = value
+		if kinds[member] == reflect.Bool {
+			v = value == "true"
+		}
+		match := map[string]any{"enum": []any{v}}
+		all = append(all, map[string]any{"anyOf": []any{
+			map[string]any{"properties": map[string]any{member: match}, "required": when[cond]},
+			map[string]any{"properties": map[string]any{member: map[string]any{"not": match}}},
+		}})
+	}
+	for _, group := range slices.Sorted(maps.Keys(either)) {
+		var one []any
+		for _, name := range either[group] {
+			one = append(one, map[string]any{"required": []string{name}})
+		}
+		all = append(all, map[string]any{"oneOf": one})
+	}
+	if len(all) > 0 {
+		o["allOf"] = all
+	}
 	return o
+}
+
+// bounded returns schema, the schema of a field of type ft, with the
+// enumeration and bounds of an oa tag (enum=name, min=n, max=n); for a
+// list, its items get them.
+func (sc *schemaSet) bounded(ft reflect.Type, schema map[string]any, bounds []string) map[string]any {
+	target := maps.Clone(schema)
+	schema = target
+	if ft.Kind() == reflect.Slice {
+		target = map[string]any{"type": "string"}
+		schema = map[string]any{"type": "array", "items": target}
+	}
+	for _, kv := range bounds {
+		k, v, _ := strings.Cut(kv, "=")
+		switch k {
+		case "enum":
+			values, ok := sc.enums[v]
+			if !ok {
+				panic("httpapi: no enumeration " + v)
+			}
+			target["enum"] = values
+		case "min":
+			n, _ := strconv.Atoi(v)
+			target["minimum"] = n
+		case "max":
+			n, _ := strconv.Atoi(v)
+			target["maximum"] = n
+		default:
+			panic("httpapi: unknown oa tag " + k)
+		}
+	}
+	return schema
 }
 
 // componentName names the component of a struct type: caseJSON is Case.

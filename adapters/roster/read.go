@@ -393,6 +393,8 @@ func (p *parse) say(gp grid.Problem) string {
 		return fmt.Sprintf("岗位“%s”在网格“%s”重复，第 %d 行已有", post.Role.Title(), post.Cell, first)
 	case grid.RuleUnknownRole:
 		return badRole(gp.Value)
+	case grid.RuleBadText:
+		return label + "含有控制字符或看不见的格式字符，请删去后重新填写"
 	}
 	return label + "有误"
 }

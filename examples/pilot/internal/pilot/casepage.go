@@ -46,6 +46,12 @@ func (s *Server) allowed(actor grid.Actor, c *mediation.Case) allowed {
 }
 
 func (s *Server) casePage(w http.ResponseWriter, r *http.Request, m grid.Member) {
+	s.renderCase(w, r, m, http.StatusOK, formState{})
+}
+
+// renderCase shows the case of the request's path with its action forms,
+// the one posted, if any, as st left it.
+func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, m grid.Member, status int, st formState) {
 	actor := m.Actor()
 	id := mediation.ID(r.PathValue("id"))
 	c, err := s.app.Cases.Get(r.Context(), actor, id)
@@ -58,20 +64,26 @@ func (s *Server) casePage(w http.ResponseWriter, r *http.Request, m grid.Member)
 		s.failErr(w, r, err)
 		return
 	}
+	departments := []map[string]string{}
+	for _, d := range grid.Departments() {
+		departments = append(departments, map[string]string{"ID": d.String(), "Label": departmentNames[d.String()]})
+	}
 	places := []map[string]string{}
 	for _, p := range []mediation.Place{mediation.PlaceVillageCommittee, mediation.PlaceHome, mediation.PlaceField, mediation.PlaceStation, mediation.PlaceOnline} {
 		places = append(places, map[string]string{"ID": p.String(), "Label": placeNames[p]})
 	}
-	s.render(w, r, http.StatusOK, "case", map[string]any{
+	s.render(w, r, status, "case", map[string]any{
 		"Title": "案件 " + string(c.ID), "Case": c, "Events": events, "Can": s.allowed(actor, c),
 		"Where": s.where(c), "Handling": s.app.CellName(c.Handling), "Now": s.app.Now(),
 		"Overdue": c.State.Open() && c.Overdue(s.app.Now()), "Places": places,
-		"Targets": s.places(actor.Township, 2, 3, 4), "Tree": s.app.Grid.Directory().Tree(),
+		"Targets": s.places(actor.Township, 2, 3, 4), "Tree": s.app.Grid.Directory().Tree(), "Posted": st, "Departments": departments,
 	})
 }
 
 // caseAction does one action on a case from its page's forms, then shows
-// the case again (post/redirect/get, so a reload does not repeat it).
+// the case again (post/redirect/get, so a reload does not repeat it). A
+// form with mistakes is shown again on the case's page as it was typed,
+// every input at fault marked at once.
 func (s *Server) caseAction(w http.ResponseWriter, r *http.Request, m grid.Member) {
 	ctx, actor, f := r.Context(), m.Actor(), r.PostForm
 	id := mediation.ID(r.PathValue("id"))
@@ -81,9 +93,10 @@ func (s *Server) caseAction(w http.ResponseWriter, r *http.Request, m grid.Membe
 		return
 	}
 	svc, now := s.app.Cases, s.app.Now()
-	text := func(k string) string { return strings.TrimSpace(f.Get(k)) }
+	text := f.Get
+	action := r.PathValue("action")
 	var c *mediation.Case
-	switch r.PathValue("action") {
+	switch action {
 	case "accept":
 		c, err = svc.Accept(ctx, actor, id, version)
 	case "transfer":
@@ -122,6 +135,10 @@ func (s *Server) caseAction(w http.ResponseWriter, r *http.Request, m grid.Membe
 		s.fail(w, r, http.StatusNotFound, "没有这个操作。")
 		return
 	}
+	if fourplusn.ErrorCode(err) == fourplusn.Invalid {
+		s.renderCase(w, r, m, http.StatusBadRequest, refused(action, caseInputs[action], f, err))
+		return
+	}
 	if err != nil {
 		s.failErr(w, r, err)
 		return
@@ -144,9 +161,9 @@ func (s *Server) recordAgreement(r *http.Request, actor grid.Actor, m grid.Membe
 		return nil, err
 	}
 	a := mediation.Agreement{
-		Form: mediation.Written, Number: strings.TrimSpace(f.Get("number")), Facts: c.Facts,
-		Disputes: strings.TrimSpace(f.Get("disputes")), Responsibilities: strings.TrimSpace(f.Get("responsibilities")),
-		Terms: strings.TrimSpace(f.Get("terms")), Manner: strings.TrimSpace(f.Get("manner")), Place: strings.TrimSpace(f.Get("place")),
+		Form: mediation.Written, Number: f.Get("number"), Facts: c.Facts,
+		Disputes: f.Get("disputes"), Responsibilities: f.Get("responsibilities"),
+		Terms: f.Get("terms"), Manner: f.Get("manner"), Place: f.Get("place"),
 		Mediator: m.Name, MediatorSignedAt: now, Committee: s.committee(c), Sealed: true,
 	}
 	if f.Get("form") == "oral" {
@@ -157,12 +174,17 @@ func (s *Server) recordAgreement(r *http.Request, actor grid.Actor, m grid.Membe
 			a.Signatures = append(a.Signatures, mediation.Signature{Party: p.Name, Mark: mediation.Signed, At: now})
 		}
 	}
-	if v := strings.TrimSpace(f.Get("amount")); v != "" && len(c.Applicants) > 0 && len(c.Respondents) > 0 {
-		amount, err := strconv.ParseFloat(v, 64)
-		if err != nil || amount <= 0 || amount > 1e9 {
-			return nil, fourplusn.FieldError("amount", "the amount must be a positive number of yuan")
+	if v := f.Get("amount"); strings.TrimSpace(v) != "" && len(c.Applicants) > 0 && len(c.Respondents) > 0 {
+		fen, err := fourplusn.ParseYuan("agreement.payments[0].amount", v)
+		if err != nil {
+			// The rest of the agreement is checked too, so that every
+			// mistake is shown at once; nothing is recorded.
+			var v fourplusn.Validation
+			v.Add(err)
+			v.Add(a.Validate(c, now))
+			return nil, v.Err()
 		}
-		a.Payments = []mediation.Payment{{Payer: c.Respondents[0].Name, Payee: c.Applicants[0].Name, Amount: int64(amount*100 + 0.5), Due: now.AddDate(0, 0, 30)}}
+		a.Payments = []mediation.Payment{{Payer: c.Respondents[0].Name, Payee: c.Applicants[0].Name, Amount: fen, Due: now.AddDate(0, 0, 30)}}
 	}
 	return s.app.Cases.RecordAgreement(ctx, actor, id, version, a)
 }

@@ -2,9 +2,9 @@ package pilot
 
 import (
 	"bytes"
+	"cmp"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
 
@@ -56,11 +56,14 @@ func (s *Server) places(township grid.CellID, levels ...grid.Level) []place {
 }
 
 func (s *Server) applyForm(w http.ResponseWriter, r *http.Request) {
-	s.renderApply(w, r, http.StatusOK, url.Values{}, "")
+	s.renderApply(w, r, http.StatusOK, formState{Values: url.Values{}}, "")
 }
 
-func (s *Server) renderApply(w http.ResponseWriter, r *http.Request, status int, form url.Values, msg string) {
-	key := form.Get("key")
+// renderApply shows the application form as st left it: what was typed,
+// and each input at fault marked with what it takes; msg, if any, says
+// what went wrong as a whole.
+func (s *Server) renderApply(w http.ResponseWriter, r *http.Request, status int, st formState, msg string) {
+	key := st.Values.Get("key")
 	if key == "" {
 		// The form's key makes a double submission one application.
 		k, err := newSecret()
@@ -75,63 +78,74 @@ func (s *Server) renderApply(w http.ResponseWriter, r *http.Request, status int,
 		cats[i] = map[string]string{"ID": string(c), "Label": categoryNames[c]}
 	}
 	s.render(w, r, status, "apply", map[string]any{
-		"Title": "在线申请调解", "Form": form, "Key": key, "Message": msg,
+		"Title": "在线申请调解", "Form": st.Values, "Errors": st.Errors, "Key": key, "Message": cmp.Or(msg, st.Message),
 		"Categories": cats, "Places": s.places("", 3, 4),
 	})
 }
 
 // apply registers a resident's online application and shows its
-// tracking code.
+// tracking code. A form with mistakes is shown again as it was typed,
+// with every input at fault marked at once.
 func (s *Server) apply(w http.ResponseWriter, r *http.Request) {
 	f := r.PostForm
 	if !s.public.allow(r) {
-		s.renderApply(w, r, http.StatusTooManyRequests, f, "提交过于频繁，请稍后再试。")
+		s.renderApply(w, r, http.StatusTooManyRequests, formState{Values: f}, "提交过于频繁，请稍后再试。")
 		return
 	}
 	key := f.Get("key")
 	if len(key) < 8 || len(key) > 64 {
-		s.renderApply(w, r, http.StatusBadRequest, url.Values{}, "表单已过期，请重新填写。")
-		return
-	}
-	loc := grid.CellID(f.Get("location"))
-	cell, err := s.app.Grid.Directory().Tree().Cell(loc)
-	if err != nil {
-		s.renderApply(w, r, http.StatusBadRequest, f, "请选择纠纷发生地。")
+		s.renderApply(w, r, http.StatusBadRequest, formState{Values: url.Values{}}, "表单已过期，请重新填写。")
 		return
 	}
 	in := mediation.Intake{
 		Channel:        mediation.ChannelOnline,
 		Category:       mediation.Category(f.Get("category")),
-		Applicants:     []mediation.Party{{Name: strings.TrimSpace(f.Get("name")), Phone: strings.TrimSpace(f.Get("phone")), Address: strings.TrimSpace(f.Get("address"))}},
-		Facts:          strings.TrimSpace(f.Get("facts")),
-		Location:       loc,
+		Applicants:     []mediation.Party{{Name: f.Get("name"), Phone: f.Get("phone"), Address: f.Get("address")}},
+		Facts:          f.Get("facts"),
+		Location:       grid.CellID(f.Get("location")),
 		IdempotencyKey: key,
 	}
-	if n := strings.TrimSpace(f.Get("respondent")); n != "" {
+	if n := f.Get("respondent"); n != "" {
 		in.Respondents = []mediation.Party{{Name: n}}
 	}
-	if v := strings.TrimSpace(f.Get("claim")); v != "" {
-		amount, err := strconv.ParseFloat(v, 64)
-		if err != nil || amount < 0 || amount > 1e9 {
-			s.renderApply(w, r, http.StatusBadRequest, f, "请求金额应为不超过十亿的数字（元）。")
-			return
+	// What the form itself reads — the amount, the place — is checked
+	// with the intake, so that every mistake is shown at once.
+	var v fourplusn.Validation
+	if claim := f.Get("claim"); strings.TrimSpace(claim) != "" {
+		fen, err := fourplusn.ParseYuan("claims[0].amount", claim)
+		if v.Add(err) {
+			in.Claims = []mediation.Claim{{Description: "请求赔偿或支付", Amount: fen}}
 		}
-		in.Claims = []mediation.Claim{{Description: "请求赔偿或支付", Amount: int64(amount*100 + 0.5)}}
+	}
+	cell, err := s.app.Grid.Directory().Tree().Cell(in.Location)
+	if err != nil && in.Location != "" {
+		v.Fail("location", "no such cell")
+	}
+	if !v.OK() || err != nil {
+		v.Add(in.Validate(s.app.Cases.Rules))
+		s.refuseApplication(w, r, f, v.Err())
+		return
 	}
 	// The resident is known by the form's key: a retry of the same form
 	// is the same resident with the same key, and gets the same case.
 	resident := grid.ResidentActor("r-"+key, cell.Path.Township())
 	c, err := s.app.Cases.Register(r.Context(), resident, in)
 	if err != nil {
-		if fourplusn.ErrorCode(err) == fourplusn.Invalid {
-			s.renderApply(w, r, http.StatusBadRequest, f, "填写有误："+fourplusn.ErrorMessage(err))
-			return
-		}
-		s.failErr(w, r, err)
+		s.refuseApplication(w, r, f, err)
 		return
 	}
 	s.hub.Publish()
 	s.render(w, r, http.StatusOK, "applied", map[string]any{"Title": "申请已提交", "Code": c.TrackingCode, "Case": c, "Handling": s.app.CellName(c.Handling)})
+}
+
+// refuseApplication shows the application form again for err: marked
+// where err is Invalid, an error page otherwise.
+func (s *Server) refuseApplication(w http.ResponseWriter, r *http.Request, f url.Values, err error) {
+	if fourplusn.ErrorCode(err) != fourplusn.Invalid {
+		s.failErr(w, r, err)
+		return
+	}
+	s.renderApply(w, r, http.StatusBadRequest, refused("apply", applyInputs, f, err), "")
 }
 
 // track shows an application's progress by its tracking code, with no

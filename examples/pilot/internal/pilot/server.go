@@ -335,21 +335,26 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, status int, msg st
 	s.render(w, r, status, "error", map[string]any{"Title": "出错了", "Message": msg})
 }
 
-// failErr shows err as the domain's error code reads in Chinese; internal
-// errors are logged and shown only as such.
+// failErr shows err as the domain's error code reads in Chinese, with the
+// fields at fault of an Invalid error named in Chinese; the domain's own
+// messages, in English, are never shown. Internal errors are logged and
+// shown only as such.
 func (s *Server) failErr(w http.ResponseWriter, r *http.Request, err error) {
 	msg := "系统内部错误，请稍后再试。"
 	switch fourplusn.ErrorCode(err) {
 	case fourplusn.Invalid:
-		msg = "填写有误：" + fourplusn.ErrorMessage(err)
+		msg = "填写有误，请返回修改后重新提交。"
+		if labels := invalidLabels(err, fieldLabel, func(string) int { return 0 }); labels != "" {
+			msg = "填写有误：" + labels + "，请返回修改后重新提交。"
+		}
 	case fourplusn.Unauthorized:
 		msg = "请先登录。"
 	case fourplusn.Forbidden:
-		msg = "您无权进行此操作：" + fourplusn.ErrorMessage(err)
+		msg = "您无权进行此操作。"
 	case fourplusn.NotFound:
 		msg = "未找到。"
 	case fourplusn.Conflict:
-		msg = "记录已被他人更新或状态不允许此操作，请刷新后重试：" + fourplusn.ErrorMessage(err)
+		msg = "记录已被他人更新或当前状态不允许此操作，请刷新后重试。"
 	case fourplusn.Unavailable:
 		msg = "系统暂时无法保存，请稍后再试。"
 		s.logUnavailable(r, err)

@@ -1,0 +1,207 @@
+package pilot
+
+import (
+	"maps"
+	"net/url"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/fourplusn/fourplusn"
+)
+
+// The pages show a validation error in Chinese only: each field at fault
+// by its Chinese label, and beside each input at fault what it takes. The
+// domain's messages, written in English for the API's clients, are never
+// shown.
+
+// input is an input of one of the pilot's forms: its name, its Chinese
+// label, what it takes (shown beside it when it is at fault), and the
+// domain's fields it answers for, with list indexes left out
+// ("applicants[].name").
+type input struct {
+	name, label, hint string
+	fields            []string
+}
+
+// applyInputs are the inputs of the resident's application form.
+var applyInputs = []input{
+	{"name", "申请人姓名", "请填写申请人姓名，不超过50个字，不含控制字符等特殊字符。", []string{"applicants", "applicants[].name"}},
+	{"phone", "手机号码", "请填写11位手机号码。", []string{"applicants[].phone"}},
+	{"address", "住址", "住址不超过200个字，不含特殊字符。", []string{"applicants[].address"}},
+	{"respondent", "对方姓名", "请填写对方姓名，不超过50个字，不含特殊字符。", []string{"respondents", "respondents[].name"}},
+	{"category", "纠纷类别", "请从列表中选择纠纷类别。", []string{"category"}},
+	{"location", "纠纷发生地", "请从列表中选择纠纷发生地。", []string{"location", "outside"}},
+	{"claim", "请求金额", "请以元为单位填写金额，如 1500 或 1500.50，最多两位小数。", []string{"claims", "claims[].amount", "claims[].description"}},
+	{"facts", "纠纷经过", "请填写纠纷经过，不超过5000字，不含控制字符等特殊字符。", []string{"facts"}},
+}
+
+// caseInputs are the inputs of the case page's action forms, by action.
+var caseInputs = map[string][]input{
+	"transfer": {
+		{"to", "分派到", "请从列表中选择网格。", []string{"to"}},
+		{"reason", "分派理由", "请填写分派理由，不超过200个字。", []string{"reason"}},
+	},
+	"join": {
+		{"department", "力量", "请从列表中选择力量。", []string{"participant", "participant.department"}},
+		{"name", "姓名", "请填写姓名，不超过50个字，不含特殊字符。", []string{"participant.name"}},
+		{"role", "职务", "职务不超过200个字，不含特殊字符。", []string{"participant.role"}},
+		{"body", "N方单位或关系", "N方须填写单位或关系，不超过200个字。", []string{"participant.body"}},
+	},
+	"session": {
+		{"place", "地点", "请从列表中选择地点。", []string{"place", "session.place"}},
+		{"place_note", "地点说明", "地点说明不超过200个字，不含特殊字符。", []string{"session.place_note"}},
+		{"attendees", "参加人员", "请填写参加人员姓名，以顿号分隔，每人不超过50个字。", []string{"session.attendees", "session.attendees[]"}},
+		{"notes", "调解情况", "请填写调解情况，不超过5000字，不含控制字符等特殊字符。", []string{"session.notes"}},
+		{"outcome", "结果", "请从列表中选择结果。", []string{"session.outcome"}},
+	},
+	"agreement": {
+		{"number", "协议编号", "协议编号不超过200个字。", []string{"agreement.number"}},
+		{"disputes", "争议事项", "请填写争议事项，不超过5000字。", []string{"agreement.disputes"}},
+		{"responsibilities", "责任承担", "责任承担不超过5000字。", []string{"agreement.responsibilities"}},
+		{"terms", "协议内容", "请填写协议内容，不超过5000字。", []string{"agreement.terms"}},
+		{"amount", "赔偿金额", "请以元为单位填写大于零的金额，如 30000 或 30000.50，最多两位小数。", []string{"agreement.payments", "agreement.payments[].amount"}},
+		{"manner", "履行方式", "书面协议须写明履行方式，不超过5000字。", []string{"agreement.manner"}},
+		{"place", "履行地点", "履行地点不超过200个字。", []string{"agreement.place"}},
+	},
+	"followup": {{"notes", "回访情况", "请填写回访情况，不超过5000字。", []string{"notes"}}},
+	"close":    {{"note", "结案说明", "结案说明不超过5000字。", []string{"note"}}},
+	"escalate": {{"reason", "呈报理由", "请填写呈报理由，不超过200个字。", []string{"reason"}}},
+	"return":   {{"instructions", "指导意见", "请填写指导意见，不超过5000字。", []string{"instructions"}}},
+}
+
+// fieldLabels name in Chinese the domain's fields that no input answers
+// for, or that pages other than the forms above may meet.
+var fieldLabels = map[string]string{
+	"channel": "受理渠道", "idempotency_key": "表单编号", "referred_by": "移送单位", "risks": "风险", "hazard": "隐患",
+	"respondents[].phone": "对方手机号码", "respondents[].address": "对方住址", "applicants[].id_card": "身份证号码",
+	"applicants[].age": "年龄", "applicants[].sex": "性别",
+	"session": "调解记录", "session.at": "调解时间",
+	"agreement": "调解协议", "agreement.form": "协议形式", "agreement.facts": "纠纷事实", "agreement.mediator": "调解员",
+	"agreement.committee": "人民调解委员会", "agreement.perform_by": "履行期限", "agreement.signatures": "当事人签字",
+	"agreement.signatures[].party": "签字当事人", "agreement.signatures[].at": "签字时间", "agreement.mediator_signed_at": "调解员签名",
+	"agreement.sealed": "委员会盖章", "agreement.payments[].payer": "付款方", "agreement.payments[].payee": "收款方",
+	"agreement.payments[].due": "付款期限", "version": "案件版本", "reason": "理由", "advice": "引导意见",
+	"name": "名称或姓名", "phone": "手机号码", "body": "所属单位", "id": "编号", "department": "部门", "role": "岗位",
+	"posts": "岗位", "parent": "上级网格", "level": "网格级别", "township": "办事处", "contact": "联系方式",
+	"description": "情况描述", "evidence": "整改情况", "photos": "照片", "days": "延期天数", "consent": "双方同意",
+	"route": "引导途径", "successor": "接替人员", "takeover": "接手网格", "password": "密码",
+}
+
+// indexes matches the list indexes of a field's name.
+var indexes = regexp.MustCompile(`\[[0-9]+\]`)
+
+// unindexed returns field without its list indexes: "applicants[0].name"
+// is "applicants[].name".
+func unindexed(field string) string { return indexes.ReplaceAllString(field, "[]") }
+
+// formInput returns the input of inputs that answers for field.
+func formInput(inputs []input, field string) (input, bool) {
+	i := inputIndex(inputs, field)
+	if i < 0 {
+		return input{}, false
+	}
+	return inputs[i], true
+}
+
+// inputIndex returns the index of the input of inputs that answers for
+// field, or -1.
+func inputIndex(inputs []input, field string) int {
+	key := unindexed(field)
+	return slices.IndexFunc(inputs, func(in input) bool { return slices.Contains(in.fields, key) })
+}
+
+// fieldLabel names field in Chinese for a page that has no input for it.
+func fieldLabel(field string) string {
+	key := unindexed(field)
+	if l, ok := fieldLabels[key]; ok {
+		return l
+	}
+	if in, ok := formInput(applyInputs, key); ok {
+		return in.label
+	}
+	// The forms in the order of their names, so that a field found in
+	// several is always named the same.
+	for _, action := range slices.Sorted(maps.Keys(caseInputs)) {
+		if in, ok := formInput(caseInputs[action], key); ok {
+			return in.label
+		}
+	}
+	return "其中一项"
+}
+
+// invalidLabels lists in Chinese, once each, the fields err finds at
+// fault, joined with 、, in the order of rank (a form's order).
+func invalidLabels(err error, label func(field string) string, rank func(field string) int) string {
+	fields := slices.Clone(fourplusn.ErrorFields(err))
+	slices.SortStableFunc(fields, func(a, b *fourplusn.Error) int { return rank(a.Field) - rank(b.Field) })
+	var labels []string
+	for _, f := range fields {
+		if f.Field == "" {
+			continue
+		}
+		if l := label(f.Field); !slices.Contains(labels, l) {
+			labels = append(labels, l)
+		}
+	}
+	return strings.Join(labels, "、")
+}
+
+// formState is a form posted again after it was refused: what was typed,
+// kept, and what is wrong, in Chinese. Its zero value is a form not
+// posted.
+type formState struct {
+	Action  string            // which form of the page was posted; "" for none
+	Values  url.Values        // what was typed
+	Errors  map[string]string // by input name: what the input takes
+	Message string            // the fields at fault, named in Chinese
+}
+
+// refused returns the state of the form of action, of inputs, posted with
+// values and refused with err, an Invalid error.
+func refused(action string, inputs []input, values url.Values, err error) formState {
+	st := formState{Action: action, Values: values, Errors: map[string]string{}}
+	for _, f := range fourplusn.ErrorFields(err) {
+		if in, ok := formInput(inputs, f.Field); ok {
+			st.Errors[in.name] = in.hint
+		}
+	}
+	st.Message = "填写有误，请修改后重新提交。"
+	labels := invalidLabels(err, func(field string) string {
+		if in, ok := formInput(inputs, field); ok {
+			return in.label
+		}
+		return fieldLabel(field)
+	}, func(field string) int {
+		// The inputs in the form's order; fields no input answers for last.
+		if i := inputIndex(inputs, field); i >= 0 {
+			return i
+		}
+		return len(inputs)
+	})
+	if labels != "" {
+		st.Message = "填写有误，请修改以下各项后重新提交：" + labels + "。"
+	}
+	return st
+}
+
+// Value returns what was typed into input name of the form of action, or
+// def when that form was not the one posted.
+func (st formState) Value(action, name, def string) string {
+	if st.Action != action {
+		return def
+	}
+	return st.Values.Get(name)
+}
+
+// Err returns what input name of the form of action takes, when it is at
+// fault, or "".
+func (st formState) Err(action, name string) string {
+	if st.Action != action {
+		return ""
+	}
+	return st.Errors[name]
+}
+
+// Posted reports whether the form of action is the one posted.
+func (st formState) Posted(action string) bool { return st.Action == action }
