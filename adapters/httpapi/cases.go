@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"net/http"
-	"time"
 
 	"github.com/uptrace/bunrouter"
 
@@ -370,52 +369,17 @@ func (s *server) renderAgreement(w http.ResponseWriter, req bunrouter.Request) e
 // name of the cell handling it and its dates — and nothing about who is
 // involved. An unknown code is 404.
 func (s *server) trackCase(w http.ResponseWriter, req bunrouter.Request) error {
-	code := req.Param("code")
-	if !validTrackingCode(code) {
-		return fourplusn.Errorf(fourplusn.NotFound, "no case has this tracking code")
-	}
-	// The mediation Service has no public lookup yet; the Store's
-	// GetByTrackingCode is read directly and only the fields below leave.
-	c, err := s.cfg.Cases.Store.GetByTrackingCode(req.Context(), code)
+	rec, err := s.cfg.Cases.Track(req.Context(), req.Param("code"))
 	if err != nil {
-		if fourplusn.ErrorCode(err) == fourplusn.NotFound {
-			return fourplusn.Errorf(fourplusn.NotFound, "no case has this tracking code")
-		}
 		return err
 	}
-	handling := c.Handling.String()
-	if cell, err := s.cfg.Grid.Directory().Tree().Cell(c.Handling.Cell()); err == nil {
+	handling := rec.Handling.String()
+	if cell, err := s.cfg.Grid.Directory().Tree().Cell(rec.Handling.Cell()); err == nil {
 		handling = cell.Name
 	}
 	return writeJSON(w, http.StatusOK, trackJSON{
-		State: c.State.String(), Grade: c.Grade.String(), Handling: handling,
-		RegisteredAt: ts(c.RegisteredAt), AcceptedAt: ts(c.AcceptedAt), ResolvedAt: ts(c.ResolvedAt), ClosedAt: ts(c.ClosedAt),
-		AcceptDue: ts(openDue(c, c.AcceptDue, mediation.Registered)), ResolveDue: ts(openDue(c, c.ResolveDue, mediation.Accepted, mediation.Mediating)),
+		State: rec.State.String(), Grade: rec.Grade.String(), Handling: handling,
+		RegisteredAt: ts(rec.RegisteredAt), AcceptedAt: ts(rec.AcceptedAt), ResolvedAt: ts(rec.ResolvedAt), ClosedAt: ts(rec.ClosedAt),
+		AcceptDue: ts(rec.AcceptDue), ResolveDue: ts(rec.ResolveDue),
 	})
-}
-
-// openDue returns due while c is in one of states, when the deadline still
-// matters, and the zero time otherwise.
-func openDue(c *mediation.Case, due time.Time, states ...mediation.State) time.Time {
-	for _, st := range states {
-		if c.State == st {
-			return due
-		}
-	}
-	return time.Time{}
-}
-
-// validTrackingCode reports whether s could be a tracking code: 4 to 64
-// ASCII letters, digits, '-' or '_'.
-func validTrackingCode(s string) bool {
-	if len(s) < 4 || len(s) > 64 {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '_') {
-			return false
-		}
-	}
-	return true
 }

@@ -73,7 +73,7 @@ func TestHostileRequests(t *testing.T) {
 	assert.Contains(t, body, "font-family")
 
 	resp, _ = c.post("/login", url.Values{"csrf": {c.csrf()}, "login": {"gc-duty-1\x00"}, "password": {pilot.DemoPassword}})
-	assert.Equal(t, http.StatusBadRequest, resp.StatusCode, "a NUL in a form")
+	assert.Equal(t, http.StatusUnauthorized, resp.StatusCode, "a NUL in a login names no account: 4xx, not 500")
 	resp, body = c.post("/apply", url.Values{"csrf": {c.csrf()}, "facts": {strings.Repeat("事", 64<<10/3+1)}})
 	assert.Equal(t, http.StatusRequestEntityTooLarge, resp.StatusCode, "a form over 64 KiB")
 	assert.Contains(t, body, "提交的内容过多")

@@ -250,10 +250,6 @@ func (s *Server) csrf(next http.Handler) http.Handler {
 				s.fail(w, r, http.StatusForbidden, "表单已过期或来源不明，请返回上一页刷新后重试。")
 				return
 			}
-			if !plainValues(r.PostForm) {
-				s.fail(w, r, http.StatusBadRequest, "提交的内容含有不能处理的字符（如空字符），请删除后重试。")
-				return
-			}
 		}
 		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), csrfKey, token)))
 	})
