@@ -287,16 +287,24 @@ func (s *Server) adminProblem(err error) map[string]any {
 
 // adminMessage is err's message in Chinese, by its code and field.
 func adminMessage(err error) string {
-	field := fourplusn.ErrorField(err)
-	if i := strings.LastIndexByte(field, '.'); i >= 0 {
-		field = field[i+1:]
-	}
 	switch fourplusn.ErrorCode(err) {
 	case fourplusn.Invalid:
-		if msg, ok := fieldMessages[field]; ok {
-			return msg
+		// Every field at fault, each said once.
+		var msgs []string
+		for _, f := range fourplusn.ErrorFields(err) {
+			field := f.Field
+			if i := strings.LastIndexByte(field, '.'); i >= 0 {
+				field = field[i+1:]
+			}
+			msg, ok := fieldMessages[field]
+			if !ok {
+				msg = "填写有误，请检查后重试。"
+			}
+			if !slices.Contains(msgs, msg) {
+				msgs = append(msgs, msg)
+			}
 		}
-		return "填写有误，请检查后重试。"
+		return strings.Join(msgs, "")
 	case fourplusn.Forbidden:
 		return "您无权在此处管理网格：网格管理仅限本办事处的一级网格长和管理员。"
 	case fourplusn.NotFound:
