@@ -243,13 +243,13 @@ func TestResolveFindsEveryProblem(t *testing.T) {
 			name: "names and bodies the text rule refuses",
 			edit: func(r *grid.Roster) {
 				r.Cells[2].Name = "   "
-				r.Cells[3].Name = "马园‮"
+				r.Cells[3].Name = "马园\u202e"
 				r.Members[0].Name = "　"
-				r.Members[1].Body = "土地所"
+				r.Members[1].Body = "土地所\a"
 			},
 			want: []grid.Problem{
 				cellProblem(2, "name", grid.RuleRequired, "", ""),
-				cellProblem(3, "name", grid.RuleBadText, "马园‮", ""),
+				cellProblem(3, "name", grid.RuleBadText, "马园\u202e", ""),
 				memberProblem(0, -1, "name", grid.RuleRequired, "", ""),
 				memberProblem(1, -1, "body", grid.RuleBadText, "土地所\x07", ""),
 			},

@@ -306,11 +306,11 @@ func statsInvalidQueries(t *testing.T, src stats.Source, f *statsFixture) {
 // it counts by up to date; their earlier team is replaced on the way.
 func storeCase(t *testing.T, s mediation.Store, rng *rand.Rand, c *mediation.Case) {
 	ctx := context.Background()
-	first, events := newCaseAt(0, c.Location, c.RegisteredAt)
+	first, _ := newCaseAt(0, c.Location, c.RegisteredAt)
 	if rng.IntN(3) == 0 {
 		*first = *c.Clone()
 		first.Chain = timeline.Chain{}
-		events = []timeline.Event{seal(first, "registered", c.RegisteredAt)}
+		events := []timeline.Event{seal(first, "registered", c.RegisteredAt)}
 		_, err := s.Create(ctx, first, events, mediation.IdempotencyKey{})
 		require.NoError(t, err)
 		*c = *first
@@ -319,7 +319,7 @@ func storeCase(t *testing.T, s mediation.Store, rng *rand.Rand, c *mediation.Cas
 	first.ID, first.TrackingCode, first.Township, first.Handling = c.ID, c.TrackingCode, c.Township, c.Handling
 	first.Location, first.Outside = c.Location, c.Outside
 	first.Chain = timeline.Chain{}
-	events = []timeline.Event{seal(first, "registered", c.RegisteredAt)}
+	events := []timeline.Event{seal(first, "registered", c.RegisteredAt)}
 	first.Team = []mediation.Participant{{Department: "justice", Name: "先"}, {Department: "justice", Name: "后"}}
 	_, err := s.Create(ctx, first, events, mediation.IdempotencyKey{})
 	require.NoError(t, err)

@@ -93,7 +93,8 @@ func TestSetupPage(t *testing.T) {
 	assert.Equal(t, http.StatusOK, resp.StatusCode, "the template is there to be filled in first")
 
 	// Without the code, nothing.
-	resp, body := c.upload("/setup/roster", "/setup", "花名册.csv", []byte(qiaobeiCSV), url.Values{})
+	var body string
+	resp, _ = c.upload("/setup/roster", "/setup", "花名册.csv", []byte(qiaobeiCSV), url.Values{})
 	assert.Equal(t, "/setup", resp.Header.Get("Location"), "the roster needs the code first")
 	resp, body = c.post("/setup", url.Values{"csrf": {c.csrfOf("/setup")}, "code": {"AAAA-BBBB-CCCC"}})
 	assert.Equal(t, http.StatusUnauthorized, resp.StatusCode)
@@ -144,7 +145,7 @@ func TestSetupPage(t *testing.T) {
 	assert.Contains(t, body, "不能是您的手机号或姓名")
 	form.Set("new", "东庄村委会主任的新密码")
 	form.Set("again", "东庄村委会主任的新密码?")
-	resp, body = head.post("/login/password", form)
+	_, body = head.post("/login/password", form)
 	assert.Contains(t, body, "两次输入的新密码不一致")
 	form.Set("again", "东庄村委会主任的新密码")
 	resp, _ = head.post("/login/password", form)
@@ -200,7 +201,7 @@ func TestAdminPages(t *testing.T) {
 	assert.Contains(t, body, "手机号应为 11 位手机号码")
 	assert.Contains(t, body, `value="马新"`, "what was typed is kept")
 	form.Set("name", "   ")
-	resp, body = admin.post("/admin/members", form)
+	_, body = admin.post("/admin/members", form)
 	assert.Contains(t, body, "手机号应为 11 位手机号码", "every field at fault at once")
 	assert.Contains(t, body, "请填写名称或姓名")
 	form.Set("name", "马新")
