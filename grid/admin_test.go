@@ -7,6 +7,8 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/fourplusn/fourplusn/work"
+
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -34,7 +36,7 @@ func blocked(t *testing.T, err error) []string {
 func TestRetireCellWithOpenWork(t *testing.T) {
 	tw := newTownship(t, nil)
 	head := tw.actor(t, "gc-secretary")
-	c := tw.register(t, "mayuan-head", "mayuan-3", mediation.ChannelWalkIn)
+	c := tw.register(t, "mayuan-head", "mayuan-3", work.ChannelWalkIn)
 	require.Equal(t, "/gucheng/gc-east/mayuan/mayuan-3", c.Handling.String(), "a simple case is handled by its group")
 	h, err := tw.hazards.Report(ctx, tw.actor(t, "mayuan-3-head"), hazard.Report{Category: hazard.Traffic, Location: "mayuan-3", Description: "村口弯道无警示标志"})
 	require.NoError(t, err)
@@ -100,12 +102,12 @@ func TestRevokeWithSuccessor(t *testing.T) {
 	tw := newTownship(t, nil)
 	head := tw.actor(t, "gc-secretary")
 	// 马园's officer received two cases: one still waiting, one he accepted.
-	waiting := tw.register(t, "mayuan-police", "mayuan-1", mediation.ChannelPolice)
-	accepted := tw.register(t, "mayuan-police", "mayuan-2", mediation.ChannelPolice)
+	waiting := tw.register(t, "mayuan-police", "mayuan-1", work.ChannelPolice)
+	accepted := tw.register(t, "mayuan-police", "mayuan-2", work.ChannelPolice)
 	accepted, err := tw.cases.Accept(ctx, tw.actor(t, "mayuan-police"), accepted.ID, accepted.Version)
 	require.NoError(t, err)
 	// Another member's case stays where it is.
-	other := tw.register(t, "mayuan-head", "mayuan-1", mediation.ChannelWalkIn)
+	other := tw.register(t, "mayuan-head", "mayuan-1", work.ChannelWalkIn)
 
 	// His only post: he leaves; without a successor nothing happens.
 	_, err = tw.grid.RevokePost(ctx, head, "mayuan-police", grid.Post{Role: grid.CommunityPolice, Cell: tw.path(t, "mayuan")}, "")
@@ -158,9 +160,9 @@ func TestRevokeOnePostWithSuccessor(t *testing.T) {
 	head := tw.actor(t, "gc-secretary")
 	_, err := tw.grid.GrantPost(ctx, head, "mayuan-police", grid.Post{Role: grid.CommunityPolice, Cell: tw.path(t, "wuguiqiao")})
 	require.NoError(t, err)
-	here := tw.register(t, "mayuan-police", "mayuan-1", mediation.ChannelPolice)
+	here := tw.register(t, "mayuan-police", "mayuan-1", work.ChannelPolice)
 	// A case he accepted in 吴桂桥 he answers for through his post there.
-	there := tw.register(t, "wuguiqiao-head", "wuguiqiao-1", mediation.ChannelWalkIn)
+	there := tw.register(t, "wuguiqiao-head", "wuguiqiao-1", work.ChannelWalkIn)
 	there, err = tw.cases.Accept(ctx, tw.actor(t, "mayuan-police"), there.ID, there.Version)
 	require.NoError(t, err)
 
@@ -185,7 +187,7 @@ func TestRevokeKeepsWhatRemainingPostsReach(t *testing.T) {
 	tw := newTownship(t, nil)
 	head := tw.actor(t, "gc-secretary")
 	// 刘保柱 heads 洪沟庙二组 and works in 洪沟庙.
-	c := tw.register(t, "honggoumiao-security", "honggoumiao-2", mediation.ChannelGridHead)
+	c := tw.register(t, "honggoumiao-security", "honggoumiao-2", work.ChannelGridHead)
 	require.Equal(t, "/gucheng/gc-west/honggoumiao/honggoumiao-2", c.FirstResponderCell.String())
 	m, err := tw.grid.RevokePost(ctx, head, "honggoumiao-security", grid.Post{Role: grid.GridHead, Cell: tw.path(t, "honggoumiao-2")}, "")
 	require.NoError(t, err, "his worker post in 洪沟庙 still reaches the case")
@@ -198,8 +200,8 @@ func TestRevokeKeepsWhatRemainingPostsReach(t *testing.T) {
 func TestMoveCellCarriesItsWork(t *testing.T) {
 	tw := newTownship(t, nil)
 	head := tw.actor(t, "gc-secretary")
-	open := tw.register(t, "xiaoyuzhuang-head", "xiaoyuzhuang-1", mediation.ChannelWalkIn)
-	done := tw.register(t, "xiaoyuzhuang-head", "xiaoyuzhuang-2", mediation.ChannelWalkIn)
+	open := tw.register(t, "xiaoyuzhuang-head", "xiaoyuzhuang-1", work.ChannelWalkIn)
+	done := tw.register(t, "xiaoyuzhuang-head", "xiaoyuzhuang-2", work.ChannelWalkIn)
 	done, err := tw.cases.Reject(ctx, tw.actor(t, "xiaoyuzhuang-head"), done.ID, done.Version, mediation.Rejection{Reason: "已由法院受理", Advice: "请等待判决"})
 	require.NoError(t, err)
 
@@ -237,7 +239,7 @@ func TestAddAndEditMembers(t *testing.T) {
 	assert.Equal(t, gridtest.GuchengID, added.Township)
 
 	// The new member acts at once, with no restart.
-	c := tw.register(t, "mayuan-head", "mayuan-1", mediation.ChannelWalkIn)
+	c := tw.register(t, "mayuan-head", "mayuan-1", work.ChannelWalkIn)
 	_, err = tw.cases.Accept(ctx, tw.actor(t, "mayuan-mediator"), c.ID, 0)
 	require.NoError(t, err)
 
@@ -465,7 +467,7 @@ func TestRosterPlan(t *testing.T) {
 func TestRosterPlanBlocked(t *testing.T) {
 	tw := newTownship(t, nil)
 	admin := tw.actor(t, "gc-admin")
-	c := tw.register(t, "mayuan-police", "mayuan-1", mediation.ChannelPolice)
+	c := tw.register(t, "mayuan-police", "mayuan-1", work.ChannelPolice)
 	tree, members := tw.roster(t)
 	members = slices.DeleteFunc(members, func(m grid.Member) bool { return m.ID == "mayuan-police" })
 	plan, err := tw.grid.PlanRoster(ctx, admin, tree, members)

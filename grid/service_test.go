@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/fourplusn/fourplusn/work"
+
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -68,7 +70,7 @@ func (tw *township) path(t testing.TB, id grid.CellID) grid.Path {
 }
 
 // register has member by register a dispute that arose in cell at.
-func (tw *township) register(t testing.TB, by grid.MemberID, at grid.CellID, ch mediation.Channel) *mediation.Case {
+func (tw *township) register(t testing.TB, by grid.MemberID, at grid.CellID, ch work.Channel) *mediation.Case {
 	t.Helper()
 	c, err := tw.cases.Register(ctx, tw.actor(t, by), mediation.Intake{
 		Channel: ch, Category: mediation.Neighbour, Location: at,

@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/fourplusn/fourplusn/work"
+
 	"github.com/fourplusn/fourplusn"
 	"github.com/fourplusn/fourplusn/grid"
 	"github.com/fourplusn/fourplusn/mediation"
@@ -131,7 +133,7 @@ func (s *Service) Convert(ctx context.Context, actor grid.Actor, id ID, version 
 		facts = h.Description
 	}
 	mc, err := s.Converter.Register(ctx, actor, mediation.Intake{
-		Channel:        mediation.ChannelScreening,
+		Channel:        work.ChannelScreening,
 		Category:       c.Category,
 		Applicants:     c.Applicants,
 		Respondents:    c.Respondents,

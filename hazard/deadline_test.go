@@ -4,11 +4,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/fourplusn/fourplusn/work"
+
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/fourplusn/fourplusn/hazard"
-	"github.com/fourplusn/fourplusn/mediation"
 )
 
 // TestDeadlines checks the rectify and verify deadlines of a green hazard
@@ -22,27 +23,27 @@ func TestDeadlines(t *testing.T) {
 	reported := f.clock.Now()
 	const atRisk = 57*time.Hour + 36*time.Minute // 80% of 72 hours
 
-	one := func(now time.Time, h *hazard.Hazard) mediation.Deadline {
+	one := func(now time.Time, h *hazard.Hazard) work.Deadline {
 		t.Helper()
 		ds := rules.Deadlines(now, h)
 		require.Len(t, ds, 1)
 		return ds[0]
 	}
 	d := one(reported, h)
-	assert.Equal(t, mediation.Deadline{
+	assert.Equal(t, work.Deadline{
 		Subject: string(h.ID), Kind: hazard.RectifyBy, Since: reported.UTC(), Due: reported.Add(72 * time.Hour).UTC(),
-		Status: mediation.OnTime, Accountable: "mayuan-1-head", Cell: "/gucheng/gc-east/mayuan/mayuan-1", Grade: mediation.Simple,
+		Status: work.OnTime, Accountable: "mayuan-1-head", Cell: f.demo.Path("mayuan-1"), Grade: work.Simple,
 	}, d)
 	for _, c := range []struct {
 		after time.Duration
-		want  mediation.Status
+		want  work.Status
 	}{
-		{0, mediation.OnTime},
-		{atRisk - time.Second, mediation.OnTime},
-		{atRisk, mediation.AtRisk},
-		{72 * time.Hour, mediation.AtRisk},
-		{72*time.Hour + time.Nanosecond, mediation.Overdue},
-		{30 * 24 * time.Hour, mediation.Overdue},
+		{0, work.OnTime},
+		{atRisk - time.Second, work.OnTime},
+		{atRisk, work.AtRisk},
+		{72 * time.Hour, work.AtRisk},
+		{72*time.Hour + time.Nanosecond, work.Overdue},
+		{30 * 24 * time.Hour, work.Overdue},
 	} {
 		assert.Equal(t, c.want, one(reported.Add(c.after), h).Status, "rectify, %v after the report", c.after)
 	}
@@ -54,18 +55,18 @@ func TestDeadlines(t *testing.T) {
 	rectifiedAt := f.clock.Now()
 	d = one(rectifiedAt, h)
 	assert.Equal(t, hazard.VerifyBy, d.Kind)
-	assert.Equal(t, "/gucheng/gc-east/mayuan", d.Cell, "the community verifies")
+	assert.Equal(t, "/gucheng/gc-east/mayuan", d.Cell.String(), "the community verifies")
 	assert.Equal(t, "", d.Accountable, "a cell, not a person")
 	assert.True(t, d.Since.Equal(rectifiedAt))
 	assert.True(t, d.Due.Equal(rectifiedAt.Add(72*time.Hour)))
 	for _, c := range []struct {
 		after time.Duration
-		want  mediation.Status
+		want  work.Status
 	}{
-		{atRisk - time.Second, mediation.OnTime},
-		{atRisk, mediation.AtRisk},
-		{72 * time.Hour, mediation.AtRisk},
-		{72*time.Hour + time.Nanosecond, mediation.Overdue},
+		{atRisk - time.Second, work.OnTime},
+		{atRisk, work.AtRisk},
+		{72 * time.Hour, work.AtRisk},
+		{72*time.Hour + time.Nanosecond, work.Overdue},
 	} {
 		assert.Equal(t, c.want, one(rectifiedAt.Add(c.after), h).Status, "verify, %v after rectification", c.after)
 	}
@@ -78,7 +79,7 @@ func TestDeadlines(t *testing.T) {
 	assert.Equal(t, hazard.RectifyBy, d.Kind)
 	assert.True(t, d.Since.Equal(reopened))
 	assert.True(t, d.Due.Equal(reopened.Add(72*time.Hour)))
-	assert.Equal(t, mediation.AtRisk, one(reopened.Add(atRisk), h).Status)
+	assert.Equal(t, work.AtRisk, one(reopened.Add(atRisk), h).Status)
 
 	// Closed and converted hazards have nothing due.
 	h = must(t)(f.svc.Rectify(ctx, head, h.ID, 0, hazard.Rectification{Evidence: "疏通"}))
@@ -114,8 +115,8 @@ func TestDeadlinesOrder(t *testing.T) {
 		order = append(order, d.Subject)
 	}
 	assert.Equal(t, []string{string(drain.ID), string(spot.ID), string(wiring.ID), string(fire.ID)}, order)
-	assert.Equal(t, "/gucheng/gc-east", ds[3].Cell, "red hazards go to the sector")
-	assert.Equal(t, mediation.Major, ds[3].Grade)
+	assert.Equal(t, "/gucheng/gc-east", ds[3].Cell.String(), "red hazards go to the sector")
+	assert.Equal(t, work.Major, ds[3].Grade)
 	assert.Equal(t, "", ds[3].Accountable, "reported from the community, handled at the sector")
 	assert.Equal(t, "mayuan-police", ds[2].Accountable, "reported through a post of the handling cell")
 	assert.Equal(t, hazard.VerifyBy, ds[1].Kind)

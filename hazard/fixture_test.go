@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/fourplusn/fourplusn/work"
+
 	"github.com/stretchr/testify/require"
 
 	"github.com/fourplusn/fourplusn/adapters/memstore"
@@ -112,7 +114,7 @@ func (f *fixture) events(t testing.TB, id hazard.ID) []timeline.Event {
 // all returns every hazard stored in Gucheng, newest first.
 func (f *fixture) all(t testing.TB) []*hazard.Hazard {
 	t.Helper()
-	page, err := f.store.List(ctx, hazard.Filter{Township: gridtest.GuchengID, Within: []grid.Path{grid.RootPath(gridtest.GuchengID)}, Limit: hazard.MaxPage})
+	page, err := f.store.List(ctx, hazard.Filter{Township: gridtest.GuchengID, Within: []grid.Path{grid.RootPath(gridtest.GuchengID)}, Limit: work.MaxPage})
 	require.NoError(t, err)
 	return page.Hazards
 }
@@ -120,7 +122,7 @@ func (f *fixture) all(t testing.TB) []*hazard.Hazard {
 // allCases returns every mediation case stored in Gucheng.
 func (f *fixture) allCases(t testing.TB) []*mediation.Case {
 	t.Helper()
-	page, err := f.cases.List(ctx, mediation.Filter{Township: gridtest.GuchengID, Within: []grid.Path{grid.RootPath(gridtest.GuchengID)}, Limit: mediation.MaxPage})
+	page, err := f.cases.List(ctx, mediation.Filter{Township: gridtest.GuchengID, Within: []grid.Path{grid.RootPath(gridtest.GuchengID)}, Limit: work.MaxPage})
 	require.NoError(t, err)
 	return page.Cases
 }

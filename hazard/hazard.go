@@ -4,6 +4,8 @@ import (
 	"slices"
 	"time"
 
+	"github.com/fourplusn/fourplusn/work"
+
 	"github.com/fourplusn/fourplusn/grid"
 	"github.com/fourplusn/fourplusn/mediation"
 	"github.com/fourplusn/fourplusn/timeline"
@@ -19,10 +21,10 @@ type Hazard struct {
 	Township grid.CellID
 
 	Category    Category
-	Grade       mediation.Grade
+	Grade       work.Grade
 	Description string
 	Photos      []string // references to photos of the hazard as found
-	Channel     mediation.Channel
+	Channel     work.Channel
 
 	Location grid.Path // where it was found
 	Handling grid.Path // the cell whose posts rectify it

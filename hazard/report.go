@@ -3,9 +3,10 @@ package hazard
 import (
 	"fmt"
 
+	"github.com/fourplusn/fourplusn/work"
+
 	"github.com/fourplusn/fourplusn"
 	"github.com/fourplusn/fourplusn/grid"
-	"github.com/fourplusn/fourplusn/mediation"
 )
 
 // Limits on what a report accepts. They match mediation's intake and keep
@@ -24,7 +25,7 @@ const (
 type Report struct {
 	Category Category
 	// Grade, if set, overrides the grade the rules give the category.
-	Grade       mediation.Grade
+	Grade       work.Grade
 	Location    grid.CellID // the cell where the hazard was found
 	Description string
 	Photos      []string // references to photos (URLs or storage keys)
@@ -32,7 +33,7 @@ type Report struct {
 	// (ChannelOnline) and members through any other channel; zero means
 	// ChannelOnline for a resident and ChannelScreening (the whistle) for
 	// a member.
-	Channel mediation.Channel
+	Channel work.Channel
 	// Contact is the reporter's mobile number: required of a resident,
 	// optional for a member.
 	Contact string
@@ -51,18 +52,18 @@ type Report struct {
 func (in *Report) validate(r Rules, kind grid.ActorKind) error {
 	resident := kind == grid.Resident
 	if in.Channel == 0 {
-		in.Channel = mediation.ChannelScreening
+		in.Channel = work.ChannelScreening
 		if resident {
-			in.Channel = mediation.ChannelOnline
+			in.Channel = work.ChannelOnline
 		}
 	}
 	var v fourplusn.Validation
 	switch {
 	case !in.Channel.Valid():
 		v.Fail("channel", "unknown channel %d", in.Channel)
-	case resident && in.Channel != mediation.ChannelOnline:
+	case resident && in.Channel != work.ChannelOnline:
 		v.Fail("channel", "residents report online")
-	case !resident && in.Channel == mediation.ChannelOnline:
+	case !resident && in.Channel == work.ChannelOnline:
 		v.Fail("channel", "only residents report online; record a member's report by its channel")
 	}
 	if _, ok := r.Categories[in.Category]; !ok {

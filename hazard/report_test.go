@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/fourplusn/fourplusn/work"
+
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -11,7 +13,6 @@ import (
 	"github.com/fourplusn/fourplusn/adapters/memstore"
 	"github.com/fourplusn/fourplusn/grid"
 	"github.com/fourplusn/fourplusn/hazard"
-	"github.com/fourplusn/fourplusn/mediation"
 )
 
 // TestReportValidation refuses bad reports, each naming its field, and
@@ -41,8 +42,8 @@ func TestReportValidation(t *testing.T) {
 		"long photo":                {staff, func(r *hazard.Report) { r.Photos = []string{"a.jpg", strings.Repeat("x", 501)} }, fourplusn.Invalid, "photos[1]"},
 		"invalid photo":             {staff, func(r *hazard.Report) { r.Photos = []string{"\xff.jpg"} }, fourplusn.Invalid, "photos[0]"},
 		"unknown channel":           {staff, func(r *hazard.Report) { r.Channel = 99 }, fourplusn.Invalid, "channel"},
-		"member online":             {staff, func(r *hazard.Report) { r.Channel = mediation.ChannelOnline }, fourplusn.Invalid, "channel"},
-		"resident walks in":         {resident, func(r *hazard.Report) { r.Channel = mediation.ChannelWalkIn }, fourplusn.Invalid, "channel"},
+		"member online":             {staff, func(r *hazard.Report) { r.Channel = work.ChannelOnline }, fourplusn.Invalid, "channel"},
+		"resident walks in":         {resident, func(r *hazard.Report) { r.Channel = work.ChannelWalkIn }, fourplusn.Invalid, "channel"},
 		"member's bad contact":      {staff, func(r *hazard.Report) { r.Contact = "12345" }, fourplusn.Invalid, "contact"},
 		"resident without contact":  {resident, func(r *hazard.Report) { r.Contact = "" }, fourplusn.Invalid, "contact"},
 		"resident's landline":       {resident, func(r *hazard.Report) { r.Contact = "0396-1234567" }, fourplusn.Invalid, "contact"},
@@ -82,20 +83,20 @@ func TestReportRouting(t *testing.T) {
 	officer := f.actor("gc-duty-1")
 	for _, c := range []struct {
 		category hazard.Category
-		grade    mediation.Grade
+		grade    work.Grade
 		location grid.CellID
-		want     mediation.Grade
+		want     work.Grade
 		handling string
 		verify   string
 	}{
-		{hazard.Fire, 0, "mayuan-1-zhang", mediation.Major, "/gucheng/gc-east", "/gucheng"},
-		{hazard.Gas, 0, "nanguan-2", mediation.Major, "/gucheng/gc-south", "/gucheng"},
-		{hazard.Flood, 0, "zhaiwan-1", mediation.Ordinary, "/gucheng/gc-west/zhaiwan", "/gucheng/gc-west"},
-		{hazard.Traffic, 0, "mayuan-1-zhang", mediation.Simple, "/gucheng/gc-east/mayuan/mayuan-1", "/gucheng/gc-east/mayuan"},
-		{hazard.Other, mediation.Major, "mayuan-1", mediation.Major, "/gucheng/gc-east", "/gucheng"},
-		{hazard.Fire, mediation.Simple, "mayuan-1", mediation.Simple, "/gucheng/gc-east/mayuan/mayuan-1", "/gucheng/gc-east/mayuan"},
-		{hazard.Other, 0, "gc-east", mediation.Simple, "/gucheng/gc-east", "/gucheng"},
-		{hazard.Fire, 0, "gucheng", mediation.Major, "/gucheng", "/gucheng"},
+		{hazard.Fire, 0, "mayuan-1-zhang", work.Major, "/gucheng/gc-east", "/gucheng"},
+		{hazard.Gas, 0, "nanguan-2", work.Major, "/gucheng/gc-south", "/gucheng"},
+		{hazard.Flood, 0, "zhaiwan-1", work.Ordinary, "/gucheng/gc-west/zhaiwan", "/gucheng/gc-west"},
+		{hazard.Traffic, 0, "mayuan-1-zhang", work.Simple, "/gucheng/gc-east/mayuan/mayuan-1", "/gucheng/gc-east/mayuan"},
+		{hazard.Other, work.Major, "mayuan-1", work.Major, "/gucheng/gc-east", "/gucheng"},
+		{hazard.Fire, work.Simple, "mayuan-1", work.Simple, "/gucheng/gc-east/mayuan/mayuan-1", "/gucheng/gc-east/mayuan"},
+		{hazard.Other, 0, "gc-east", work.Simple, "/gucheng/gc-east", "/gucheng"},
+		{hazard.Fire, 0, "gucheng", work.Major, "/gucheng", "/gucheng"},
 	} {
 		h, err := f.svc.Report(ctx, officer, hazard.Report{Category: c.category, Grade: c.grade, Location: c.location, Description: "x"})
 		require.NoError(t, err)
@@ -137,13 +138,13 @@ func TestReportIdempotency(t *testing.T) {
 func TestRules(t *testing.T) {
 	r := hazard.DefaultRules()
 	require.NoError(t, r.Validate())
-	assert.Equal(t, mediation.Major, r.Grade(hazard.Fire))
-	assert.Equal(t, mediation.Major, r.Grade(hazard.Gas))
+	assert.Equal(t, work.Major, r.Grade(hazard.Fire))
+	assert.Equal(t, work.Major, r.Grade(hazard.Gas))
 	for _, c := range []hazard.Category{hazard.Electrical, hazard.Structural, hazard.Flood} {
-		assert.Equal(t, mediation.Ordinary, r.Grade(c), c)
+		assert.Equal(t, work.Ordinary, r.Grade(c), c)
 	}
 	for _, c := range []hazard.Category{hazard.Traffic, hazard.DisputeLead, hazard.Other, "unlisted"} {
-		assert.Equal(t, mediation.Simple, r.Grade(c), c)
+		assert.Equal(t, work.Simple, r.Grade(c), c)
 	}
 	for _, c := range []struct {
 		field string
@@ -151,10 +152,10 @@ func TestRules(t *testing.T) {
 	}{
 		{"categories", func(r *hazard.Rules) { r.Categories = nil }},
 		{"categories", func(r *hazard.Rules) { r.Categories["bad"] = 0 }},
-		{"grades.major", func(r *hazard.Rules) { delete(r.Grades, mediation.Major) }},
-		{"grades.simple.level", func(r *hazard.Rules) { r.Grades[mediation.Simple] = hazard.GradeRule{Level: 6, RectifyWithin: 1} }},
-		{"grades.major.level", func(r *hazard.Rules) { r.Grades[mediation.Major] = hazard.GradeRule{Level: 4, RectifyWithin: 1} }},
-		{"grades.ordinary.rectify_within", func(r *hazard.Rules) { r.Grades[mediation.Ordinary] = hazard.GradeRule{Level: 3} }},
+		{"grades.major", func(r *hazard.Rules) { delete(r.Grades, work.Major) }},
+		{"grades.simple.level", func(r *hazard.Rules) { r.Grades[work.Simple] = hazard.GradeRule{Level: 6, RectifyWithin: 1} }},
+		{"grades.major.level", func(r *hazard.Rules) { r.Grades[work.Major] = hazard.GradeRule{Level: 4, RectifyWithin: 1} }},
+		{"grades.ordinary.rectify_within", func(r *hazard.Rules) { r.Grades[work.Ordinary] = hazard.GradeRule{Level: 3} }},
 		{"verify_within", func(r *hazard.Rules) { r.VerifyWithin = 0 }},
 		{"at_risk", func(r *hazard.Rules) { r.AtRisk = 1 }},
 	} {

@@ -3,8 +3,9 @@ package hazard
 import (
 	"time"
 
+	"github.com/fourplusn/fourplusn/work"
+
 	"github.com/fourplusn/fourplusn/grid"
-	"github.com/fourplusn/fourplusn/mediation"
 )
 
 // GradeRule is what a grade means for a hazard: the level of the grid that
@@ -20,9 +21,9 @@ type GradeRule struct {
 type Rules struct {
 	// Categories lists the hazard categories and the grade each defaults
 	// to when a report gives none.
-	Categories map[Category]mediation.Grade
+	Categories map[Category]work.Grade
 	// Grades maps each grade to its handling level and rectification time.
-	Grades map[mediation.Grade]GradeRule
+	Grades map[work.Grade]GradeRule
 	// VerifyWithin is the time the upper post has to verify a
 	// rectification.
 	VerifyWithin time.Duration
@@ -32,7 +33,7 @@ type Rules struct {
 }
 
 // gradeList is every mediation grade, least serious first.
-var gradeList = []mediation.Grade{mediation.Simple, mediation.Ordinary, mediation.Major}
+var gradeList = []work.Grade{work.Simple, work.Ordinary, work.Major}
 
 // DefaultRules returns the seed's practice: a fire or gas hazard is red and
 // goes to the sector with fifteen days; electrical, structural and flood
@@ -42,15 +43,15 @@ var gradeList = []mediation.Grade{mediation.Simple, mediation.Ordinary, mediatio
 func DefaultRules() Rules {
 	const day = 24 * time.Hour
 	return Rules{
-		Categories: map[Category]mediation.Grade{
-			Fire: mediation.Major, Gas: mediation.Major,
-			Electrical: mediation.Ordinary, Structural: mediation.Ordinary, Flood: mediation.Ordinary,
-			Traffic: mediation.Simple, DisputeLead: mediation.Simple, Other: mediation.Simple,
+		Categories: map[Category]work.Grade{
+			Fire: work.Major, Gas: work.Major,
+			Electrical: work.Ordinary, Structural: work.Ordinary, Flood: work.Ordinary,
+			Traffic: work.Simple, DisputeLead: work.Simple, Other: work.Simple,
 		},
-		Grades: map[mediation.Grade]GradeRule{
-			mediation.Simple:   {Level: 4, RectifyWithin: 3 * day},
-			mediation.Ordinary: {Level: 3, RectifyWithin: 7 * day},
-			mediation.Major:    {Level: 2, RectifyWithin: 15 * day},
+		Grades: map[work.Grade]GradeRule{
+			work.Simple:   {Level: 4, RectifyWithin: 3 * day},
+			work.Ordinary: {Level: 3, RectifyWithin: 7 * day},
+			work.Major:    {Level: 2, RectifyWithin: 15 * day},
 		},
 		VerifyWithin: 3 * day,
 		AtRisk:       0.8,
@@ -96,13 +97,13 @@ func (r Rules) Validate() error {
 
 // Grade returns the grade a hazard of category defaults to: the category's,
 // or Simple for a category the rules do not list.
-func (r Rules) Grade(category Category) mediation.Grade {
-	return max(mediation.Simple, r.Categories[category])
+func (r Rules) Grade(category Category) work.Grade {
+	return max(work.Simple, r.Categories[category])
 }
 
 // handling returns the cell that rectifies a hazard of grade g found at
 // loc: loc's ancestor at the grade's level, or loc itself when it lies
 // higher.
-func (r Rules) handling(g mediation.Grade, loc grid.Path) grid.Path {
+func (r Rules) handling(g work.Grade, loc grid.Path) grid.Path {
 	return loc.Prefix(min(r.Grades[g].Level, loc.Level()))
 }

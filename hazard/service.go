@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/fourplusn/fourplusn/work"
+
 	"github.com/fourplusn/fourplusn"
 	"github.com/fourplusn/fourplusn/grid"
 	"github.com/fourplusn/fourplusn/mediation"
@@ -29,7 +31,7 @@ type Converter interface {
 // action gets Forbidden; no actor at all gets Unauthorized.
 type Service struct {
 	Store  Store
-	Cells  mediation.Cells
+	Cells  work.Cells
 	Policy *grid.Policy
 	Rules  Rules
 	// Converter registers the mediation cases dispute leads become; nil
@@ -45,7 +47,7 @@ type Service struct {
 // NewService returns a Service on store and cells with the given policy,
 // rules and converter (nil if dispute leads are not converted), the system
 // clock and random IDs. It returns an error if the rules are invalid.
-func NewService(store Store, cells mediation.Cells, policy *grid.Policy, rules Rules, converter Converter) (*Service, error) {
+func NewService(store Store, cells work.Cells, policy *grid.Policy, rules Rules, converter Converter) (*Service, error) {
 	if err := rules.Validate(); err != nil {
 		return nil, fmt.Errorf("hazard rules: %w", err)
 	}
@@ -123,9 +125,9 @@ func (s *Service) Report(ctx context.Context, actor grid.Actor, in Report) (*Haz
 			"on_the_spot": "true", "photos": strconv.Itoa(len(r.Photos)), "verify_due": h.VerifyDue.Format(time.RFC3339),
 		}))
 	}
-	key := mediation.IdempotencyKey{Scope: actor.ID, Key: in.IdempotencyKey}
+	key := work.IdempotencyKey{Scope: actor.ID, Key: in.IdempotencyKey}
 	if key.Key != "" {
-		key.Fingerprint = mediation.Fingerprint(in)
+		key.Fingerprint = work.Fingerprint(in)
 	}
 	return s.Store.Create(ctx, h, events, key)
 }

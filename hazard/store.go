@@ -5,8 +5,9 @@ import (
 	"slices"
 	"time"
 
+	"github.com/fourplusn/fourplusn/work"
+
 	"github.com/fourplusn/fourplusn/grid"
-	"github.com/fourplusn/fourplusn/mediation"
 	"github.com/fourplusn/fourplusn/timeline"
 )
 
@@ -21,7 +22,7 @@ type Store interface {
 	// the hazard the first created if the fingerprints match, and a
 	// Conflict error if they do not (the key was reused for another
 	// request).
-	Create(ctx context.Context, h *Hazard, events []timeline.Event, key mediation.IdempotencyKey) (*Hazard, error)
+	Create(ctx context.Context, h *Hazard, events []timeline.Event, key work.IdempotencyKey) (*Hazard, error)
 	// Get returns the hazard id. Returns NotFound if there is none.
 	Get(ctx context.Context, id ID) (*Hazard, error)
 	// Update loads hazard id, and calls fn with a copy of it. If fn returns
@@ -51,17 +52,11 @@ type Filter struct {
 	Owner     string  // only the hazards this resident reported
 	States    []State // any of these states
 	Category  Category
-	Grade     mediation.Grade
+	Grade     work.Grade
 	OverdueAt time.Time // only hazards past a deadline at this time
 	Before    ID        // the cursor: only hazards older than this one
 	Limit     int       // 1 to MaxPage; 0 means DefaultPage
 }
-
-// Page sizes for List: the same as for cases.
-const (
-	DefaultPage = mediation.DefaultPage
-	MaxPage     = mediation.MaxPage
-)
 
 // Page is one page of a listing. Next is the cursor for the following page,
 // or "" when this is the last.
@@ -101,8 +96,8 @@ func (f *Filter) Validate() error {
 	switch {
 	case f.Township == "":
 		return invalid("township", "required")
-	case f.Limit < 0 || f.Limit > MaxPage:
-		return invalid("limit", "must be between 1 and %d", MaxPage)
+	case f.Limit < 0 || f.Limit > work.MaxPage:
+		return invalid("limit", "must be between 1 and %d", work.MaxPage)
 	case f.Grade != 0 && !f.Grade.Valid():
 		return invalid("grade", "unknown grade %d", f.Grade)
 	case len(f.Category) > maxKey:
@@ -119,7 +114,7 @@ func (f *Filter) Validate() error {
 // PageSize returns the number of hazards a page holds under f.
 func (f *Filter) PageSize() int {
 	if f.Limit == 0 {
-		return DefaultPage
+		return work.DefaultPage
 	}
 	return f.Limit
 }

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"testing"
 
+	"github.com/fourplusn/fourplusn/work"
+
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -80,7 +82,7 @@ func TestOnTheSpot(t *testing.T) {
 		assert.Equal(t, hazard.Closed, h.State)
 		require.NoError(t, f.svc.CheckTimeline(ctx, verifier, id))
 	}
-	page, err := f.svc.List(ctx, f.actor("gc-secretary"), hazard.Filter{States: []hazard.State{hazard.Closed}, Limit: hazard.MaxPage})
+	page, err := f.svc.List(ctx, f.actor("gc-secretary"), hazard.Filter{States: []hazard.State{hazard.Closed}, Limit: work.MaxPage})
 	require.NoError(t, err)
 	assert.Len(t, page.Hazards, 25)
 
@@ -105,10 +107,10 @@ func TestStory2Conversion(t *testing.T) {
 	h, err := f.svc.Report(ctx, liu, wallQuarrel())
 	require.NoError(t, err)
 	assert.Equal(t, hazard.Open, h.State)
-	assert.Equal(t, mediation.Simple, h.Grade)
+	assert.Equal(t, work.Simple, h.Grade)
 	assert.Equal(t, "/gucheng/gc-west/honggoumiao/honggoumiao-2", h.Handling.String())
 	assert.Equal(t, "honggoumiao-security", h.Accountable(), "he reported it through his group's post")
-	assert.Equal(t, mediation.ChannelScreening, h.Channel)
+	assert.Equal(t, work.ChannelScreening, h.Channel)
 
 	// The first attempt registers the case, but the hazard changed in the
 	// meantime: the update conflicts, the case exists and points at the
@@ -139,10 +141,10 @@ func TestStory2Conversion(t *testing.T) {
 	assert.Equal(t, "honggoumiao-police", h.ConvertedBy)
 	assert.Equal(t, string(h.ID), c.Hazard)
 	assert.True(t, c.Risks.Has(mediation.LikelyFight))
-	assert.Equal(t, mediation.ChannelScreening, c.Channel)
+	assert.Equal(t, work.ChannelScreening, c.Channel)
 	assert.Equal(t, h.Location, c.Location)
 	assert.Equal(t, mediation.Homestead, c.Category)
-	assert.Equal(t, mediation.Ordinary, c.Grade, "a homestead quarrel likely to end in a fight is yellow")
+	assert.Equal(t, work.Ordinary, c.Grade, "a homestead quarrel likely to end in a fight is yellow")
 	assert.Equal(t, "honggoumiao-police", c.FirstResponder)
 	assert.Equal(t, "仝家翻建院墙，赵家认为墙距不足、占用通道，双方多次争吵，扬言动手。", c.Facts)
 

@@ -3,6 +3,8 @@ package hazard
 import (
 	"context"
 
+	"github.com/fourplusn/fourplusn/work"
+
 	"github.com/fourplusn/fourplusn"
 	"github.com/fourplusn/fourplusn/grid"
 	"github.com/fourplusn/fourplusn/mediation"
@@ -16,7 +18,7 @@ var _ grid.Work = (*Service)(nil)
 // or the open ones q.Member answers for. It asks no policy: the grid's
 // Service has checked ManageGrid.
 func (s *Service) OpenWork(ctx context.Context, township grid.CellID, q grid.WorkQuery) ([]grid.WorkItem, error) {
-	f := Filter{Township: township, States: []State{Open, Rectified}, Limit: MaxPage}
+	f := Filter{Township: township, States: []State{Open, Rectified}, Limit: work.MaxPage}
 	if q.Member != "" {
 		f.Reporter, f.Within, f.States = string(q.Member), q.Scope, []State{Open}
 	} else {

@@ -135,7 +135,7 @@ func (s *Service) RecordSession(ctx context.Context, actor grid.Actor, id ID, ve
 		details := map[string]string{"session": strconv.Itoa(len(c.Sessions)), "place": sess.Place.String(), "outcome": strconv.Itoa(int(sess.Outcome))}
 		if reason, ok := s.Rules.stalled(c); ok {
 			c.submit(actor, c.Handling.Parent(), reason, now)
-			details["escalated_to"] = c.Escalation.To
+			details["escalated_to"] = c.Escalation.To.String()
 		}
 		return "session.recorded", details, nil
 	})
@@ -264,23 +264,14 @@ func (s *Service) Escalate(ctx context.Context, actor grid.Actor, id ID, version
 			return "", nil, invalid("handling", "level 1 has no level above: transfer the case out instead")
 		}
 		c.submit(actor, c.Handling.Parent(), reason, now)
-		return "escalation.submitted", map[string]string{"to": c.Escalation.To, "reason": reason}, nil
+		return "escalation.submitted", map[string]string{"to": c.Escalation.To.String(), "reason": reason}, nil
 	})
 }
 
 // submit puts an escalation of c to the cell at path to up for review.
 func (c *Case) submit(actor grid.Actor, to grid.Path, reason string, now time.Time) {
-	c.Escalation = &Escalation{From: c.Handling.String(), To: to.String(), Reason: reason, By: actor.ID, At: now}
+	c.Escalation = &Escalation{From: c.Handling, To: to, Reason: reason, By: actor.ID, At: now}
 	c.Escalations++
-}
-
-// escalationTarget returns the cell an escalation waits at.
-func escalationTarget(c *Case) grid.Path {
-	p, err := grid.ParsePath(c.Escalation.To)
-	if err != nil {
-		panic(fmt.Sprintf("mediation: case %s has a corrupt escalation target: %v", c.ID, err))
-	}
-	return p
 }
 
 // ApproveEscalation takes over a case submitted from below: the upper cell
@@ -290,7 +281,7 @@ func escalationTarget(c *Case) grid.Path {
 func (s *Service) ApproveEscalation(ctx context.Context, actor grid.Actor, id ID, version int64) (*Case, error) {
 	return s.review(ctx, actor, id, version, func(c *Case, now time.Time) (string, map[string]string, error) {
 		from := c.Handling.String()
-		c.Handling = escalationTarget(c)
+		c.Handling = c.Escalation.To
 		c.Escalation = nil
 		if c.State == Registered {
 			c.accept(actor, now, s.Rules)
@@ -322,7 +313,7 @@ func (s *Service) review(ctx context.Context, actor grid.Actor, id ID, version i
 		if c.Escalation == nil {
 			return "", nil, fourplusn.Errorf(fourplusn.Conflict, "case %s has no escalation waiting for review", c.ID)
 		}
-		if err := s.Policy.Can(actor, grid.ApproveEscalation, grid.Target{Cell: escalationTarget(c)}); err != nil {
+		if err := s.Policy.Can(actor, grid.ApproveEscalation, grid.Target{Cell: c.Escalation.To}); err != nil {
 			return "", nil, err
 		}
 		return fn(c, now)
@@ -432,7 +423,7 @@ func (s *Service) RaiseRisk(ctx context.Context, actor grid.Actor, id ID, versio
 		details := map[string]string{"risks": c.Risks.String(), "grade": c.Grade.String()}
 		if reason, ok := s.Rules.outgrown(c); ok && c.Escalation == nil {
 			c.submit(actor, c.Handling.Prefix(s.Rules.Grades[c.Grade].Level), reason, now)
-			details["escalated_to"] = c.Escalation.To
+			details["escalated_to"] = c.Escalation.To.String()
 		}
 		return "risk.raised", details, nil
 	})
@@ -496,7 +487,7 @@ func (s *Service) AutoEscalate(ctx context.Context, actor grid.Actor, id ID) (bo
 			to = c.Handling.Prefix(l)
 		}
 		c.submit(actor, to, reason, now)
-		return "escalation.submitted", map[string]string{"to": c.Escalation.To, "reason": reason, "automatic": "true"}, nil
+		return "escalation.submitted", map[string]string{"to": c.Escalation.To.String(), "reason": reason, "automatic": "true"}, nil
 	})
 	if errors.Is(err, errNothingDue) {
 		return false, nil

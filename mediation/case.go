@@ -4,6 +4,8 @@ import (
 	"slices"
 	"time"
 
+	"github.com/fourplusn/fourplusn/work"
+
 	"github.com/fourplusn/fourplusn/grid"
 	"github.com/fourplusn/fourplusn/timeline"
 )
@@ -17,7 +19,7 @@ type Case struct {
 	Version      int64  // raised by the store on every update
 	Township     grid.CellID
 
-	Channel     Channel
+	Channel     work.Channel
 	ReferredBy  string
 	Category    Category
 	Applicants  []Party
@@ -25,7 +27,7 @@ type Case struct {
 	Facts       string
 	Claims      []Claim
 	Risks       RiskFlags
-	Grade       Grade
+	Grade       work.Grade
 	Hazard      string // the hazard report it grew from, if any
 
 	Location grid.Path // where it arose; zero when outside the township

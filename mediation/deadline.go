@@ -4,51 +4,28 @@ import (
 	"fmt"
 	"slices"
 	"time"
-)
 
-// DeadlineKind is what a deadline is for.
-type DeadlineKind string
+	"github.com/fourplusn/fourplusn/grid"
+	"github.com/fourplusn/fourplusn/work"
+)
 
 // The deadlines a case runs against.
 const (
-	AcceptBy        DeadlineKind = "accept"             // to be accepted (受理)
-	ResolveBy       DeadlineKind = "resolve"            // to reach an outcome
-	FollowUpBy      DeadlineKind = "follow_up"          // to visit after the agreement
-	CourtConfirmBy  DeadlineKind = "court_confirmation" // the parties' window for 司法确认
-	ReviewEscalated DeadlineKind = "review_escalation"  // for the upper level to review a submission
+	AcceptBy        work.DeadlineKind = "accept"             // to be accepted (受理)
+	ResolveBy       work.DeadlineKind = "resolve"            // to reach an outcome
+	FollowUpBy      work.DeadlineKind = "follow_up"          // to visit after the agreement
+	CourtConfirmBy  work.DeadlineKind = "court_confirmation" // the parties' window for 司法确认
+	ReviewEscalated work.DeadlineKind = "review_escalation"  // for the upper level to review a submission
 )
-
-// Status is how a deadline stands at a given time.
-type Status string
-
-// The statuses of a deadline.
-const (
-	OnTime  Status = "on_time"
-	AtRisk  Status = "at_risk" // past the rules' AtRisk fraction of the time allowed
-	Overdue Status = "overdue"
-)
-
-// Deadline is one thing due on one case or hazard, and who answers for it.
-// Cases and hazards share it so that one tracking view lists both.
-type Deadline struct {
-	Subject     string // the case's or hazard's ID
-	Kind        DeadlineKind
-	Since       time.Time // when the time allowed began
-	Due         time.Time
-	Status      Status
-	Accountable string // the actor who answers for it; "" for the duty watch
-	Cell        string // the cell that must act, as a path
-	Grade       Grade
-}
 
 // Deadlines lists what is due on cases at now, most urgent first: what must
 // be accepted, resolved, followed up or reviewed, each on time, at risk or
 // overdue, with who is accountable. Reminders and the level 1–2 tracking
 // view (跟踪问效) are built on it. It is a pure function of its arguments.
-func (r Rules) Deadlines(now time.Time, cases ...*Case) []Deadline {
-	var out []Deadline
-	add := func(c *Case, kind DeadlineKind, since, due time.Time, who, cell string) {
-		out = append(out, Deadline{
+func (r Rules) Deadlines(now time.Time, cases ...*Case) []work.Deadline {
+	var out []work.Deadline
+	add := func(c *Case, kind work.DeadlineKind, since, due time.Time, who string, cell grid.Path) {
+		out = append(out, work.Deadline{
 			Subject: string(c.ID), Kind: kind, Since: since, Due: due, Status: r.status(now, since, due),
 			Accountable: who, Cell: cell, Grade: c.Grade,
 		})
@@ -56,22 +33,22 @@ func (r Rules) Deadlines(now time.Time, cases ...*Case) []Deadline {
 	for _, c := range cases {
 		switch c.State {
 		case Registered:
-			add(c, AcceptBy, c.RegisteredAt, c.AcceptDue, c.Accountable(), c.Handling.String())
+			add(c, AcceptBy, c.RegisteredAt, c.AcceptDue, c.Accountable(), c.Handling)
 		case Accepted, Mediating:
-			add(c, ResolveBy, c.AcceptedAt, c.ResolveDue, c.Accountable(), c.Handling.String())
+			add(c, ResolveBy, c.AcceptedAt, c.ResolveDue, c.Accountable(), c.Handling)
 		case Agreed:
 			if len(c.FollowUps) == 0 {
-				add(c, FollowUpBy, c.ResolvedAt, r.followUpDue(c), c.Accountable(), c.Handling.String())
+				add(c, FollowUpBy, c.ResolvedAt, r.followUpDue(c), c.Accountable(), c.Handling)
 			}
 			if due := c.Agreement.CourtConfirmationDeadline(); !due.IsZero() && now.Before(due) {
-				add(c, CourtConfirmBy, c.Agreement.EffectiveAt, due, c.Accountable(), c.Handling.String())
+				add(c, CourtConfirmBy, c.Agreement.EffectiveAt, due, c.Accountable(), c.Handling)
 			}
 		}
 		if e := c.Escalation; e != nil {
 			add(c, ReviewEscalated, e.At, e.At.Add(r.Grades[c.Grade].AcceptWithin), "", e.To)
 		}
 	}
-	slices.SortStableFunc(out, func(a, b Deadline) int { return a.Due.Compare(b.Due) })
+	slices.SortStableFunc(out, func(a, b work.Deadline) int { return a.Due.Compare(b.Due) })
 	return out
 }
 
@@ -84,19 +61,8 @@ func (r Rules) followUpDue(c *Case) time.Time {
 	return c.Agreement.EffectiveAt.Add(7 * 24 * time.Hour)
 }
 
-func (r Rules) status(now, since, due time.Time) Status { return StatusAt(now, since, due, r.AtRisk) }
-
-// StatusAt returns how a deadline that runs from since to due stands at
-// now: overdue after due, at risk once the fraction atRisk of the time
-// allowed has passed, on time before. Hazards' deadlines use it too.
-func StatusAt(now, since, due time.Time, atRisk float64) Status {
-	switch {
-	case now.After(due):
-		return Overdue
-	case now.Sub(since) >= time.Duration(atRisk*float64(due.Sub(since))):
-		return AtRisk
-	}
-	return OnTime
+func (r Rules) status(now, since, due time.Time) work.Status {
+	return work.StatusAt(now, since, due, r.AtRisk)
 }
 
 // escalationDue reports whether c must be submitted upward at now, and why:

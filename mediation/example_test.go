@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/fourplusn/fourplusn/work"
+
 	"github.com/fourplusn/fourplusn/adapters/memstore"
 	"github.com/fourplusn/fourplusn/grid"
 	"github.com/fourplusn/fourplusn/grid/gridtest"
@@ -26,7 +28,7 @@ func Example() {
 	svc.Now = func() time.Time { return now }
 	head := town.Member("mayuan-1-head").Actor()
 	c := exitOnError(svc.Register(ctx, head, mediation.Intake{
-		Channel: mediation.ChannelGridHead, Category: mediation.Neighbour, Location: "mayuan-1", Facts: "两家因排水沟堵塞多次争吵。",
+		Channel: work.ChannelGridHead, Category: mediation.Neighbour, Location: "mayuan-1", Facts: "两家因排水沟堵塞多次争吵。",
 		Applicants:  []mediation.Party{{Name: "王某某", Sex: mediation.Female, Age: 45, Phone: "13900001111", Address: "马园一组"}},
 		Respondents: []mediation.Party{{Name: "张某某", Sex: mediation.Female, Age: 47, Address: "马园一组"}},
 	}))

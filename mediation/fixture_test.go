@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/fourplusn/fourplusn/work"
+
 	"github.com/stretchr/testify/require"
 
 	"github.com/fourplusn/fourplusn/adapters/memstore"
@@ -87,7 +89,7 @@ func (f *fixture) stored(t testing.TB, id mediation.ID) *mediation.Case {
 // 马园 one group, registered by the group's head.
 func neighbourDispute() mediation.Intake {
 	return mediation.Intake{
-		Channel:     mediation.ChannelGridHead,
+		Channel:     work.ChannelGridHead,
 		Category:    mediation.Neighbour,
 		Applicants:  []mediation.Party{{Name: "王某某", Sex: mediation.Female, Age: 45, Phone: "13900001111", Address: "马园一组"}},
 		Respondents: []mediation.Party{{Name: "张某某", Sex: mediation.Female, Age: 47, Address: "马园一组"}},

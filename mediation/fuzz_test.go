@@ -4,6 +4,8 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	"github.com/fourplusn/fourplusn/work"
+
 	"github.com/stretchr/testify/require"
 
 	"github.com/fourplusn/fourplusn"
@@ -24,7 +26,7 @@ func FuzzRegister(f *testing.F) {
 	head := fx.actor("mayuan-head")
 	f.Fuzz(func(t *testing.T, name, phone, idCard, facts string, age int, amount int64, channel uint8, category, location, outside string) {
 		in := mediation.Intake{
-			Channel:     mediation.Channel(channel),
+			Channel:     work.Channel(channel),
 			Category:    mediation.Category(category),
 			Applicants:  []mediation.Party{{Name: name, Phone: phone, IDCard: idCard, Age: age}},
 			Respondents: []mediation.Party{{Name: "某某"}},

@@ -3,6 +3,8 @@ package mediation
 import (
 	"fmt"
 
+	"github.com/fourplusn/fourplusn/work"
+
 	"github.com/fourplusn/fourplusn"
 	"github.com/fourplusn/fourplusn/grid"
 )
@@ -29,7 +31,7 @@ const (
 // Intake is a dispute as first received: who, against whom, what happened,
 // what is asked, where, through which channel, and what risks were seen.
 type Intake struct {
-	Channel     Channel
+	Channel     work.Channel
 	ReferredBy  string // the referring court or police unit, for referrals
 	Category    Category
 	Applicants  []Party
@@ -60,7 +62,7 @@ func (in *Intake) Validate(r Rules) error {
 	switch {
 	case !in.Channel.Valid():
 		v.Fail("channel", "unknown channel %d", in.Channel)
-	case in.Channel == ChannelReferral:
+	case in.Channel == work.ChannelReferral:
 		in.ReferredBy = v.Keep(fourplusn.Text("referred_by", in.ReferredBy, maxShortText))
 	case in.ReferredBy != "":
 		v.Fail("referred_by", "only a referral names who referred it")

@@ -3,6 +3,8 @@ package mediation_test
 import (
 	"testing"
 
+	"github.com/fourplusn/fourplusn/work"
+
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -120,7 +122,7 @@ func TestResidentsSeeOnlyTheirOwn(t *testing.T) {
 	f := newFixture(t)
 	me := grid.ResidentActor("r-1", "gucheng")
 	in := neighbourDispute()
-	in.Channel = mediation.ChannelOnline
+	in.Channel = work.ChannelOnline
 	c, err := f.svc.Register(ctx, me, in)
 	require.NoError(t, err)
 	assert.Equal(t, "r-1", c.Applicant)
@@ -165,10 +167,10 @@ func TestResidentsSeeOnlyTheirOwn(t *testing.T) {
 	assert.Equal(t, mediation.Withdrawn, c.State)
 
 	// Residents apply only online, and members never do.
-	in.Channel = mediation.ChannelWalkIn
+	in.Channel = work.ChannelWalkIn
 	_, err = f.svc.Register(ctx, me, in)
 	assert.Equal(t, "channel", fourplusn.ErrorField(err))
-	in.Channel = mediation.ChannelOnline
+	in.Channel = work.ChannelOnline
 	_, err = f.svc.Register(ctx, duty, in)
 	assert.Equal(t, "channel", fourplusn.ErrorField(err))
 	_, err = f.svc.Register(ctx, grid.Actor{}, neighbourDispute())

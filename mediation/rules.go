@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/fourplusn/fourplusn/work"
+
 	"github.com/fourplusn/fourplusn/grid"
 )
 
@@ -19,7 +21,7 @@ type GradeRule struct {
 // AtLeast fen.
 type AmountRule struct {
 	AtLeast int64
-	Grade   Grade
+	Grade   work.Grade
 }
 
 // Rules are a township's grading and deadline tables. DefaultRules gives the
@@ -27,13 +29,13 @@ type AmountRule struct {
 // Validate checks the result.
 type Rules struct {
 	// Categories lists the dispute categories and the grade each starts at.
-	Categories map[Category]Grade
+	Categories map[Category]work.Grade
 	// Amounts raise the grade with the money claimed.
 	Amounts []AmountRule
 	// Risks raise the grade at once: each flag sets a minimum grade.
-	Risks map[RiskFlags]Grade
+	Risks map[RiskFlags]work.Grade
 	// Grades maps each grade to its handling level and deadlines.
-	Grades map[Grade]GradeRule
+	Grades map[work.Grade]GradeRule
 	// FailedSessions is how many sessions in a row without progress submit
 	// a case upward automatically.
 	FailedSessions int
@@ -54,21 +56,21 @@ type Rules struct {
 func DefaultRules() Rules {
 	const day = 24 * time.Hour
 	return Rules{
-		Categories: map[Category]Grade{
-			Neighbour: Simple, Family: Simple, Debt: Simple, Tenancy: Simple, OtherDispute: Simple,
-			Homestead: Ordinary, Labour: Ordinary, Injury: Ordinary,
+		Categories: map[Category]work.Grade{
+			Neighbour: work.Simple, Family: work.Simple, Debt: work.Simple, Tenancy: work.Simple, OtherDispute: work.Simple,
+			Homestead: work.Ordinary, Labour: work.Ordinary, Injury: work.Ordinary,
 		},
 		Amounts: []AmountRule{
-			{AtLeast: 1_000_000, Grade: Ordinary}, // 10,000 yuan
-			{AtLeast: 10_000_000, Grade: Major},   // 100,000 yuan
+			{AtLeast: 1_000_000, Grade: work.Ordinary}, // 10,000 yuan
+			{AtLeast: 10_000_000, Grade: work.Major},   // 100,000 yuan
 		},
-		Risks: map[RiskFlags]Grade{
-			PetitionThreat: Major, CivilToCriminal: Major, GroupDispute: Major, LikelyFight: Ordinary,
+		Risks: map[RiskFlags]work.Grade{
+			PetitionThreat: work.Major, CivilToCriminal: work.Major, GroupDispute: work.Major, LikelyFight: work.Ordinary,
 		},
-		Grades: map[Grade]GradeRule{
-			Simple:   {Level: 4, AcceptWithin: day, ResolveWithin: day},
-			Ordinary: {Level: 3, AcceptWithin: day, ResolveWithin: 7 * day},
-			Major:    {Level: 2, AcceptWithin: day, ResolveWithin: 20 * day},
+		Grades: map[work.Grade]GradeRule{
+			work.Simple:   {Level: 4, AcceptWithin: day, ResolveWithin: day},
+			work.Ordinary: {Level: 3, AcceptWithin: day, ResolveWithin: 7 * day},
+			work.Major:    {Level: 2, AcceptWithin: day, ResolveWithin: 20 * day},
 		},
 		FailedSessions: 3,
 		MaxExtension:   30,
@@ -99,7 +101,7 @@ func (r Rules) Validate() error {
 		}
 	}
 	prev := grid.Level(grid.MaxLevel)
-	for g := Simple; g < numGrades; g++ {
+	for _, g := range work.Grades() {
 		rule, ok := r.Grades[g]
 		field := "grades." + g.String()
 		switch {
@@ -127,8 +129,8 @@ func (r Rules) Validate() error {
 
 // Grade returns the grade of a dispute: the gravest of its category's grade,
 // the grade its largest money claim reaches, and the grades its risks demand.
-func (r Rules) Grade(category Category, claims []Claim, risks RiskFlags) Grade {
-	g := max(Simple, r.Categories[category])
+func (r Rules) Grade(category Category, claims []Claim, risks RiskFlags) work.Grade {
+	g := max(work.Simple, r.Categories[category])
 	var largest int64
 	for _, c := range claims {
 		largest = max(largest, c.Amount)
@@ -148,6 +150,6 @@ func (r Rules) Grade(category Category, claims []Claim, risks RiskFlags) Grade {
 
 // handling returns the cell that handles a case of grade g located at loc:
 // loc's ancestor at the grade's level, or loc itself when it lies higher.
-func (r Rules) handling(g Grade, loc grid.Path) grid.Path {
+func (r Rules) handling(g work.Grade, loc grid.Path) grid.Path {
 	return loc.Prefix(min(r.Grades[g].Level, loc.Level()))
 }

@@ -3,11 +3,11 @@ package mediation
 import (
 	"context"
 	"crypto/rand"
-	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"time"
+
+	"github.com/fourplusn/fourplusn/work"
 
 	"github.com/fourplusn/fourplusn"
 	"github.com/fourplusn/fourplusn/grid"
@@ -23,7 +23,7 @@ import (
 // gets Forbidden.
 type Service struct {
 	Store  Store
-	Cells  Cells
+	Cells  work.Cells
 	Policy *grid.Policy
 	Rules  Rules
 	// Now returns the current time; tests replace it with a fake clock.
@@ -38,7 +38,7 @@ type Service struct {
 // NewService returns a Service on store and cells with the given policy and
 // rules, the system clock, and random IDs and tracking codes. It returns an
 // error if the rules are invalid.
-func NewService(store Store, cells Cells, policy *grid.Policy, rules Rules) (*Service, error) {
+func NewService(store Store, cells work.Cells, policy *grid.Policy, rules Rules) (*Service, error) {
 	if err := rules.Validate(); err != nil {
 		return nil, fmt.Errorf("mediation rules: %w", err)
 	}
@@ -123,13 +123,13 @@ func (s *Service) Register(ctx context.Context, actor grid.Actor, in Intake) (*C
 		details["hazard"] = c.Hazard
 	}
 	first := c.record(actor, "registered", c.Channel.String(), now, details)
-	key := IdempotencyKey{Scope: actor.ID, Key: in.IdempotencyKey}
+	key := work.IdempotencyKey{Scope: actor.ID, Key: in.IdempotencyKey}
 	if in.Hazard != "" {
 		// A hazard turns into one case, whoever converts it.
 		key.Scope = "hazard"
 	}
 	if key.Key != "" {
-		key.Fingerprint = Fingerprint(in)
+		key.Fingerprint = work.Fingerprint(in)
 	}
 	return s.Store.Create(ctx, c, []timeline.Event{first}, key)
 }
@@ -144,7 +144,7 @@ func (s *Service) admit(actor grid.Actor, c *Case) error {
 		return invalid("location", "cell %q is in another township; register it as outside the township", c.Location.Cell())
 	}
 	if actor.Kind == grid.Resident {
-		if c.Channel != ChannelOnline {
+		if c.Channel != work.ChannelOnline {
 			return invalid("channel", "residents apply online")
 		}
 		c.Applicant = actor.ID
@@ -156,7 +156,7 @@ func (s *Service) admit(actor grid.Actor, c *Case) error {
 		}
 		return s.Policy.Can(actor, grid.Register, target)
 	}
-	if c.Channel == ChannelOnline {
+	if c.Channel == work.ChannelOnline {
 		return invalid("channel", "only residents apply online; record a member's intake by its channel")
 	}
 	var err error = grid.ErrNotGranted
@@ -169,8 +169,8 @@ func (s *Service) admit(actor grid.Actor, c *Case) error {
 			return nil
 		}
 	}
-	if err == grid.ErrNotGranted && (c.Channel == ChannelGridHead || c.Channel == ChannelPolice) {
-		return invalid("channel", "the %s channel needs a %s post", c.Channel, map[Channel]string{ChannelGridHead: "level 3–5 grid head", ChannelPolice: "police"}[c.Channel])
+	if err == grid.ErrNotGranted && (c.Channel == work.ChannelGridHead || c.Channel == work.ChannelPolice) {
+		return invalid("channel", "the %s channel needs a %s post", c.Channel, map[work.Channel]string{work.ChannelGridHead: "level 3–5 grid head", work.ChannelPolice: "police"}[c.Channel])
 	}
 	return err
 }
@@ -178,26 +178,14 @@ func (s *Service) admit(actor grid.Actor, c *Case) error {
 // channelFits reports whether a member may receive disputes through channel
 // in post: the grid-head channel is a level 3–5 head's, the police channel
 // an officer's.
-func channelFits(ch Channel, post grid.Post) bool {
+func channelFits(ch work.Channel, post grid.Post) bool {
 	switch ch {
-	case ChannelGridHead:
+	case work.ChannelGridHead:
 		return post.Role == grid.GridHead && post.Cell.Level() >= 3
-	case ChannelPolice:
+	case work.ChannelPolice:
 		return post.Role == grid.CommunityPolice || post.Role == grid.AuxiliaryPolice
 	}
 	return true
-}
-
-// Fingerprint digests a request so that a reused idempotency key can be
-// told from a retry of the same request. v must marshal to JSON, as the
-// services' plain input structs do.
-func Fingerprint(v any) string {
-	b, err := json.Marshal(v)
-	if err != nil {
-		panic(fmt.Sprintf("mediation: fingerprint of %T: %v", v, err))
-	}
-	sum := sha256.Sum256(b)
-	return hex.EncodeToString(sum[:])
 }
 
 // Get returns case id as actor may see it: with personal data masked unless

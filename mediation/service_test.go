@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/fourplusn/fourplusn/work"
+
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -44,7 +46,7 @@ func TestRegisterValidation(t *testing.T) {
 		{"both location and outside", func(in *mediation.Intake) { in.Outside = "确山县" }, "outside"},
 		{"unknown location", func(in *mediation.Intake) { in.Location = "zhulizhuang" }, "location"},
 		{"location in another township", func(in *mediation.Intake) { in.Location = "lz-qiaotou" }, "location"},
-		{"referral without referrer", func(in *mediation.Intake) { in.Channel = mediation.ChannelReferral }, "referred_by"},
+		{"referral without referrer", func(in *mediation.Intake) { in.Channel = work.ChannelReferral }, "referred_by"},
 		{"referrer without referral", func(in *mediation.Intake) { in.ReferredBy = "区法院" }, "referred_by"},
 		{"unknown risk", func(in *mediation.Intake) { in.Risks = 1 << 7 }, "risks"},
 		{"grid-head channel from a worker", func(in *mediation.Intake) {}, "channel"},
@@ -63,9 +65,9 @@ func TestRegisterValidation(t *testing.T) {
 		{"a claim described by spaces", func(in *mediation.Intake) { in.Claims = []mediation.Claim{{Description: "  ", Amount: 100}} }, "claims[0].description"},
 		{"a claim with an isolate", func(in *mediation.Intake) { in.Claims = []mediation.Claim{{Description: "赔偿\u2066"}} }, "claims[0].description"},
 		{"a place outside with a control", func(in *mediation.Intake) { in.Location, in.Outside = "", "确山县\x07" }, "outside"},
-		{"a referrer of spaces", func(in *mediation.Intake) { in.Channel, in.ReferredBy = mediation.ChannelReferral, "\u3000" }, "referred_by"},
+		{"a referrer of spaces", func(in *mediation.Intake) { in.Channel, in.ReferredBy = work.ChannelReferral, "\u3000" }, "referred_by"},
 		{"a referrer with a right-to-left mark", func(in *mediation.Intake) {
-			in.Channel, in.ReferredBy = mediation.ChannelReferral, "区法院\u200f"
+			in.Channel, in.ReferredBy = work.ChannelReferral, "区法院\u200f"
 		}, "referred_by"},
 		{"a long name after cleaning", func(in *mediation.Intake) { in.Applicants[0].Name = " " + strings.Repeat("王", 51) + " " }, "applicants[0].name"},
 	}
@@ -92,24 +94,24 @@ func TestRegisterNormalizesAndGrades(t *testing.T) {
 	tests := []struct {
 		name     string
 		edit     func(*mediation.Intake)
-		grade    mediation.Grade
+		grade    work.Grade
 		handling string
 	}{
-		{"simple stays in the group", func(in *mediation.Intake) {}, mediation.Simple, "/gucheng/gc-east/mayuan/mayuan-1"},
-		{"homestead goes to the community", func(in *mediation.Intake) { in.Category = mediation.Homestead }, mediation.Ordinary, "/gucheng/gc-east/mayuan"},
+		{"simple stays in the group", func(in *mediation.Intake) {}, work.Simple, "/gucheng/gc-east/mayuan/mayuan-1"},
+		{"homestead goes to the community", func(in *mediation.Intake) { in.Category = mediation.Homestead }, work.Ordinary, "/gucheng/gc-east/mayuan"},
 		{"10,000 yuan is yellow", func(in *mediation.Intake) {
 			in.Claims = []mediation.Claim{{Description: "欠款", Amount: 1_000_000}}
-		}, mediation.Ordinary, "/gucheng/gc-east/mayuan"},
+		}, work.Ordinary, "/gucheng/gc-east/mayuan"},
 		{"9,999.99 yuan stays green", func(in *mediation.Intake) {
 			in.Claims = []mediation.Claim{{Description: "欠款", Amount: 999_999}}
-		}, mediation.Simple, "/gucheng/gc-east/mayuan/mayuan-1"},
+		}, work.Simple, "/gucheng/gc-east/mayuan/mayuan-1"},
 		{"100,000 yuan is red", func(in *mediation.Intake) {
 			in.Claims = []mediation.Claim{{Description: "欠款", Amount: 10_000_000}}
-		}, mediation.Major, "/gucheng/gc-east"},
-		{"a likely fight is yellow", func(in *mediation.Intake) { in.Risks = mediation.LikelyFight }, mediation.Ordinary, "/gucheng/gc-east/mayuan"},
-		{"a petition threat is red", func(in *mediation.Intake) { in.Risks = mediation.PetitionThreat }, mediation.Major, "/gucheng/gc-east"},
-		{"a group dispute is red", func(in *mediation.Intake) { in.Risks = mediation.GroupDispute }, mediation.Major, "/gucheng/gc-east"},
-		{"a location above the grade's level handles it itself", func(in *mediation.Intake) { in.Location = "mayuan" }, mediation.Simple, "/gucheng/gc-east/mayuan"},
+		}, work.Major, "/gucheng/gc-east"},
+		{"a likely fight is yellow", func(in *mediation.Intake) { in.Risks = mediation.LikelyFight }, work.Ordinary, "/gucheng/gc-east/mayuan"},
+		{"a petition threat is red", func(in *mediation.Intake) { in.Risks = mediation.PetitionThreat }, work.Major, "/gucheng/gc-east"},
+		{"a group dispute is red", func(in *mediation.Intake) { in.Risks = mediation.GroupDispute }, work.Major, "/gucheng/gc-east"},
+		{"a location above the grade's level handles it itself", func(in *mediation.Intake) { in.Location = "mayuan" }, work.Simple, "/gucheng/gc-east/mayuan"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -172,7 +174,7 @@ func TestEscalation(t *testing.T) {
 	assert.Equal(t, "reason", fourplusn.ErrorField(err), "small disputes stay down: no escalation without a reason")
 
 	c = must(t)(f.svc.Escalate(ctx, head, c.ID, c.Version, "双方情绪激动"))
-	assert.Equal(t, "/gucheng/gc-east/mayuan", c.Escalation.To)
+	assert.Equal(t, "/gucheng/gc-east/mayuan", c.Escalation.To.String())
 	assert.Equal(t, 1, c.Escalations)
 	c = must(t)(f.svc.ReturnEscalation(ctx, f.actor("mayuan-head"), c.ID, c.Version, "请组长再做一次工作"))
 	assert.Nil(t, c.Escalation)
@@ -199,7 +201,7 @@ func TestTransferKeepsFirstResponderAccountable(t *testing.T) {
 	f := newFixture(t)
 	first := f.actor("mayuan-police")
 	in := neighbourDispute()
-	in.Channel = mediation.ChannelPolice
+	in.Channel = work.ChannelPolice
 	c := must(t)(f.svc.Register(ctx, first, in))
 	c = must(t)(f.svc.Accept(ctx, f.actor("mayuan-1-head"), c.ID, c.Version))
 	assert.Equal(t, "mayuan-1-head", c.Accountable())
@@ -236,7 +238,7 @@ func TestAutoEscalation(t *testing.T) {
 		require.NoError(t, err)
 		assert.True(t, escalated)
 		c = f.stored(t, c.ID)
-		assert.Equal(t, "/gucheng/gc-east/mayuan", c.Escalation.To)
+		assert.Equal(t, "/gucheng/gc-east/mayuan", c.Escalation.To.String())
 		assert.Contains(t, c.Escalation.Reason, "not accepted by")
 		escalated, err = f.svc.AutoEscalate(ctx, system, c.ID)
 		require.NoError(t, err)
@@ -254,7 +256,7 @@ func TestAutoEscalation(t *testing.T) {
 			}
 		}
 		require.NotNil(t, c.Escalation, "three sessions without progress submit it upward")
-		assert.Equal(t, "/gucheng/gc-east/mayuan", c.Escalation.To)
+		assert.Equal(t, "/gucheng/gc-east/mayuan", c.Escalation.To.String())
 	})
 	t.Run("not resolved in time", func(t *testing.T) {
 		f := newFixture(t)
@@ -299,25 +301,25 @@ func TestDeadlines(t *testing.T) {
 	start := time.Date(2022, 11, 1, 1, 0, 0, 0, time.UTC) // 9:00 in Shanghai
 	due := rules.Deadlines(start.Add(2*time.Hour), registered, accepted, agreed)
 	require.Len(t, due, 4)
-	assert.Equal(t, []mediation.DeadlineKind{mediation.AcceptBy, mediation.ResolveBy, mediation.FollowUpBy, mediation.CourtConfirmBy}, kinds(due), "most urgent first")
+	assert.Equal(t, []work.DeadlineKind{mediation.AcceptBy, mediation.ResolveBy, mediation.FollowUpBy, mediation.CourtConfirmBy}, kinds(due), "most urgent first")
 	for _, d := range due {
-		assert.Equal(t, mediation.OnTime, d.Status, "%s since %s due %s", d.Kind, d.Since, d.Due)
+		assert.Equal(t, work.OnTime, d.Status, "%s since %s due %s", d.Kind, d.Since, d.Due)
 	}
 	assert.Equal(t, "mayuan-1-head", due[0].Accountable)
 
 	// At 80% of the day allowed, acceptance is at risk; after it, overdue.
 	due = rules.Deadlines(start.Add(19*time.Hour), registered)
-	assert.Equal(t, mediation.OnTime, due[0].Status)
+	assert.Equal(t, work.OnTime, due[0].Status)
 	due = rules.Deadlines(start.Add(19*time.Hour+12*time.Minute), registered)
-	assert.Equal(t, mediation.AtRisk, due[0].Status)
+	assert.Equal(t, work.AtRisk, due[0].Status)
 	due = rules.Deadlines(start.Add(24*time.Hour+time.Second), registered)
-	assert.Equal(t, mediation.Overdue, due[0].Status)
+	assert.Equal(t, work.Overdue, due[0].Status)
 	assert.True(t, registered.Overdue(start.Add(24*time.Hour+time.Second)))
 	assert.Empty(t, rules.Deadlines(start), "no cases, nothing due")
 }
 
-func kinds(ds []mediation.Deadline) []mediation.DeadlineKind {
-	out := make([]mediation.DeadlineKind, len(ds))
+func kinds(ds []work.Deadline) []work.DeadlineKind {
+	out := make([]work.DeadlineKind, len(ds))
 	for i, d := range ds {
 		out[i] = d.Kind
 	}

@@ -4,6 +4,8 @@ import (
 	"context"
 	"time"
 
+	"github.com/fourplusn/fourplusn/work"
+
 	"github.com/fourplusn/fourplusn/grid"
 	"github.com/fourplusn/fourplusn/timeline"
 )
@@ -20,7 +22,7 @@ type Store interface {
 	// a second Create under the same key stores nothing: it returns the case
 	// the first created if the fingerprints match, and a Conflict error if
 	// they do not (the key was reused for another request).
-	Create(ctx context.Context, c *Case, events []timeline.Event, key IdempotencyKey) (*Case, error)
+	Create(ctx context.Context, c *Case, events []timeline.Event, key work.IdempotencyKey) (*Case, error)
 	// Get returns the case id. Returns NotFound if there is none.
 	Get(ctx context.Context, id ID) (*Case, error)
 	// GetByTrackingCode returns the case with the given tracking code.
@@ -42,15 +44,6 @@ type Store interface {
 	Events(ctx context.Context, id ID) ([]timeline.Event, error)
 }
 
-// IdempotencyKey makes a retried Create return the case the first created.
-// Keys are scoped to the actor that sent them, so two actors cannot collide;
-// the fingerprint tells a retry from a different request under a reused key.
-type IdempotencyKey struct {
-	Scope       string // the actor's ID
-	Key         string // chosen by the client; empty for none
-	Fingerprint string // a digest of the request
-}
-
 // Filter selects cases for List. A case matches when it lies in one of the
 // Within subtrees (by its handling cell or its location) or, when
 // FirstResponder is set, was first received by that actor, and it passes
@@ -61,18 +54,12 @@ type Filter struct {
 	FirstResponder string
 	Owner          string  // only the cases this resident applied for
 	States         []State // any of these states
-	Grade          Grade
-	Channel        Channel
+	Grade          work.Grade
+	Channel        work.Channel
 	OverdueAt      time.Time // only cases past a deadline at this time
 	Before         ID        // the cursor: only cases older than this one
 	Limit          int       // 1 to MaxPage; 0 means DefaultPage
 }
-
-// Page sizes for List.
-const (
-	DefaultPage = 50
-	MaxPage     = 200
-)
 
 // Page is one page of a listing. Next is the cursor for the following page,
 // or "" when this is the last.
@@ -121,8 +108,8 @@ func (f *Filter) Validate() error {
 	switch {
 	case f.Township == "":
 		return invalid("township", "required")
-	case f.Limit < 0 || f.Limit > MaxPage:
-		return invalid("limit", "must be between 1 and %d", MaxPage)
+	case f.Limit < 0 || f.Limit > work.MaxPage:
+		return invalid("limit", "must be between 1 and %d", work.MaxPage)
 	case f.Grade != 0 && !f.Grade.Valid():
 		return invalid("grade", "unknown grade %d", f.Grade)
 	case f.Channel != 0 && !f.Channel.Valid():
@@ -139,13 +126,7 @@ func (f *Filter) Validate() error {
 // PageSize returns the number of cases a page holds under f.
 func (f *Filter) PageSize() int {
 	if f.Limit == 0 {
-		return DefaultPage
+		return work.DefaultPage
 	}
 	return f.Limit
-}
-
-// Cells finds the grid's cells for the Service. The grid's store implements
-// it; a *grid.Tree can be wrapped to do so.
-type Cells interface {
-	Cell(ctx context.Context, id grid.CellID) (grid.Cell, error)
 }

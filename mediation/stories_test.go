@@ -4,6 +4,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/fourplusn/fourplusn/work"
+
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -26,7 +28,7 @@ func TestStory1InjuryClaim(t *testing.T) {
 	police := f.actor("mayuan-police")
 
 	c, err := f.svc.Register(ctx, police, mediation.Intake{
-		Channel:     mediation.ChannelPolice,
+		Channel:     work.ChannelPolice,
 		Category:    mediation.Injury,
 		Applicants:  []mediation.Party{{Name: "章某某", Sex: mediation.Female, Age: 81, Phone: "13800001234", Address: "马园一组"}},
 		Respondents: []mediation.Party{{Name: "李某某", Sex: mediation.Female, Age: 70, Phone: "13800005678", Address: "马园一组"}},
@@ -35,7 +37,7 @@ func TestStory1InjuryClaim(t *testing.T) {
 		Location:    "mayuan-1",
 	})
 	require.NoError(t, err)
-	assert.Equal(t, mediation.Ordinary, c.Grade, "an injury claim of 50,000 yuan starts yellow")
+	assert.Equal(t, work.Ordinary, c.Grade, "an injury claim of 50,000 yuan starts yellow")
 	assert.Equal(t, "/gucheng/gc-east/mayuan", c.Handling.String(), "yellow cases go to the community")
 	assert.Equal(t, "mayuan-police", c.FirstResponder)
 	assert.Equal(t, "mayuan-police", c.Accountable(), "the first responder answers for it until it is accepted")
@@ -53,9 +55,9 @@ func TestStory1InjuryClaim(t *testing.T) {
 	// submitted to the sector, where red cases are handled.
 	c, err = f.svc.RaiseRisk(ctx, police, c.ID, c.Version, mediation.PetitionThreat)
 	require.NoError(t, err)
-	assert.Equal(t, mediation.Major, c.Grade)
+	assert.Equal(t, work.Major, c.Grade)
 	require.NotNil(t, c.Escalation)
-	assert.Equal(t, "/gucheng/gc-east", c.Escalation.To)
+	assert.Equal(t, "/gucheng/gc-east", c.Escalation.To.String())
 
 	sector := f.actor("gc-east-head")
 	c, err = f.svc.ApproveEscalation(ctx, sector, c.ID, c.Version)
@@ -125,7 +127,7 @@ func TestStory2Whistle(t *testing.T) {
 	f := newFixture(t)
 	liu := f.actor("honggoumiao-security") // 刘保柱, head of 洪沟庙 two group
 	c, err := f.svc.Register(ctx, liu, mediation.Intake{
-		Channel:     mediation.ChannelGridHead,
+		Channel:     work.ChannelGridHead,
 		Category:    mediation.Homestead,
 		Applicants:  []mediation.Party{{Name: "仝某某", Sex: mediation.Male, Age: 52, Phone: "13700002222", Address: "洪沟庙二组"}},
 		Respondents: []mediation.Party{{Name: "赵某某", Sex: mediation.Male, Age: 49, Phone: "13700003333", Address: "洪沟庙二组"}},
@@ -134,8 +136,8 @@ func TestStory2Whistle(t *testing.T) {
 		Risks:       mediation.LikelyFight,
 	})
 	require.NoError(t, err)
-	assert.Equal(t, mediation.SourceOwn, c.Channel.Source(), "the grid's own whistle")
-	assert.Equal(t, mediation.Ordinary, c.Grade)
+	assert.Equal(t, work.SourceOwn, c.Channel.Source(), "the grid's own whistle")
+	assert.Equal(t, work.Ordinary, c.Grade)
 	assert.Equal(t, "/gucheng/gc-west/honggoumiao", c.Handling.String())
 	assert.Equal(t, "honggoumiao-security", c.Accountable())
 	assert.Equal(t, "/gucheng/gc-west/honggoumiao/honggoumiao-2", c.FirstResponderCell.String())
@@ -192,7 +194,7 @@ func TestStory3OutOfJurisdiction(t *testing.T) {
 	require.ErrorIs(t, err, fourplusn.NotFound, "朗陵村委朱里庄 is not in the township's grid")
 
 	c, err := f.svc.Register(ctx, officer, mediation.Intake{
-		Channel:     mediation.ChannelWalkIn,
+		Channel:     work.ChannelWalkIn,
 		Category:    mediation.Neighbour,
 		Applicants:  []mediation.Party{{Name: "朱某某", Sex: mediation.Male, Age: 56, Phone: "13600004444"}},
 		Respondents: []mediation.Party{{Name: "朱某", Sex: mediation.Female, Age: 54}},

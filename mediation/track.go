@@ -4,6 +4,8 @@ import (
 	"context"
 	"time"
 
+	"github.com/fourplusn/fourplusn/work"
+
 	"github.com/fourplusn/fourplusn"
 	"github.com/fourplusn/fourplusn/grid"
 )
@@ -14,7 +16,7 @@ import (
 type TrackRecord struct {
 	State        State
 	Category     Category
-	Grade        Grade
+	Grade        work.Grade
 	Handling     grid.Path
 	RegisteredAt time.Time
 	AcceptedAt   time.Time

@@ -4,71 +4,12 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/fourplusn/fourplusn/grid"
 )
 
 // ID identifies a case. IDs sort in the order cases were registered.
 type ID string
-
-// Channel is how a dispute reached the grid.
-type Channel uint8
-
-// The intake channels the seed names. Do not reorder: stored values are
-// these names.
-const (
-	ChannelGridHead  Channel = iota + 1 // through a level 3, 4 or 5 grid head
-	ChannelOnline                       // a resident's online self-service application
-	ChannelWeCom                        // a WeCom (企业微信) group
-	ChannelWeChat                       // a community or village WeChat group
-	ChannelPolice                       // the community police officer (一村一警)
-	ChannelWalkIn                       // a walk-in at the station or office
-	ChannelReferral                     // referred by a court or the police
-	ChannelScreening                    // the grid's own screening: the "whistle" (吹哨)
-	numChannels
-)
-
-var channelNames = [...]string{"", "grid_head", "online", "wecom", "wechat", "police", "walk_in", "referral", "screening"}
-
-// String returns the channel's stable name.
-func (c Channel) String() string {
-	if c.Valid() {
-		return channelNames[c]
-	}
-	return fmt.Sprintf("channel(%d)", c)
-}
-
-// Valid reports whether c is a known channel.
-func (c Channel) Valid() bool { return c >= ChannelGridHead && c < numChannels }
-
-// ParseChannel reads a channel's stable name.
-func ParseChannel(s string) (Channel, error) {
-	for c := ChannelGridHead; c < numChannels; c++ {
-		if channelNames[c] == s {
-			return c, nil
-		}
-	}
-	return 0, invalid("channel", "unknown channel %q", s)
-}
-
-// Source is where a case came from, as monthly reports count it.
-type Source string
-
-// The sources of a case.
-const (
-	SourceOwn         Source = "own"         // the grid's own initiative: screening, a grid head's report
-	SourceApplication Source = "application" // a party applied
-	SourceReferral    Source = "referral"    // a court or the police referred it
-)
-
-// Source returns the source a channel counts as.
-func (c Channel) Source() Source {
-	switch c {
-	case ChannelScreening, ChannelGridHead:
-		return SourceOwn
-	case ChannelReferral:
-		return SourceReferral
-	}
-	return SourceApplication
-}
 
 // Category is the kind of dispute. The set is the township's (see Rules);
 // these are the defaults.
@@ -136,41 +77,6 @@ func ParseRiskFlags(s string) (RiskFlags, error) {
 		}
 	}
 	return r, nil
-}
-
-// Grade is how serious a case is; it decides the level that handles it and
-// its deadlines (红黄绿 grading).
-type Grade uint8
-
-// The grades, from least to most serious. Do not reorder.
-const (
-	Simple   Grade = iota + 1 // green: settled where it arose
-	Ordinary                  // yellow
-	Major                     // red: handled high, watched closely
-	numGrades
-)
-
-var gradeNames = [...]string{"", "simple", "ordinary", "major"}
-
-// String returns the grade's stable name.
-func (g Grade) String() string {
-	if g.Valid() {
-		return gradeNames[g]
-	}
-	return fmt.Sprintf("grade(%d)", g)
-}
-
-// Valid reports whether g is a grade.
-func (g Grade) Valid() bool { return g >= Simple && g < numGrades }
-
-// ParseGrade reads a grade's stable name.
-func ParseGrade(s string) (Grade, error) {
-	for g := Simple; g < numGrades; g++ {
-		if gradeNames[g] == s {
-			return g, nil
-		}
-	}
-	return 0, invalid("grade", "unknown grade %q", s)
 }
 
 // State is where a case stands in its lifecycle.
@@ -347,8 +253,8 @@ type Rejection struct {
 // Escalation is a case submitted upward for review (呈报审核), waiting for
 // the upper head to take it over or return it.
 type Escalation struct {
-	From   string // the cell submitting, as a path
-	To     string // the cell asked to take over, as a path
+	From   grid.Path // the cell submitting
+	To     grid.Path // the cell asked to take over
 	Reason string
 	By     string // the actor who submitted, or the system
 	At     time.Time

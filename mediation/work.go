@@ -3,6 +3,8 @@ package mediation
 import (
 	"context"
 
+	"github.com/fourplusn/fourplusn/work"
+
 	"github.com/fourplusn/fourplusn"
 	"github.com/fourplusn/fourplusn/grid"
 	"github.com/fourplusn/fourplusn/timeline"
@@ -39,7 +41,7 @@ func unended() []State {
 // that could leave cases behind, and asks no policy: the grid's Service
 // has checked ManageGrid.
 func (s *Service) OpenWork(ctx context.Context, township grid.CellID, q grid.WorkQuery) ([]grid.WorkItem, error) {
-	f := Filter{Township: township, States: unended(), Limit: MaxPage}
+	f := Filter{Township: township, States: unended(), Limit: work.MaxPage}
 	if q.Member != "" {
 		f.FirstResponder, f.Within = string(q.Member), q.Scope
 	} else {
@@ -131,8 +133,8 @@ func handOver(c *Case, h grid.Handover) (string, map[string]string, error) {
 		}
 		from := c.Handling
 		c.Handling = h.Cell
-		if c.Escalation != nil && from.String() == c.Escalation.From {
-			c.Escalation.From = h.Cell.String()
+		if c.Escalation != nil && from == c.Escalation.From {
+			c.Escalation.From = h.Cell
 		}
 		return ActionReassigned, map[string]string{"from": from.String(), "to": h.Cell.String()}, nil
 	case !h.From.IsZero() && !h.Onto.IsZero():
@@ -140,18 +142,9 @@ func handOver(c *Case, h grid.Handover) (string, map[string]string, error) {
 		c.Handling = grid.Rebase(c.Handling, h.From, h.Onto)
 		c.FirstResponderCell = grid.Rebase(c.FirstResponderCell, h.From, h.Onto)
 		if e := c.Escalation; e != nil {
-			e.From, e.To = rebaseText(e.From, h), rebaseText(e.To, h)
+			e.From, e.To = grid.Rebase(e.From, h.From, h.Onto), grid.Rebase(e.To, h.From, h.Onto)
 		}
 		return ActionRelocated, map[string]string{"from": h.From.String(), "to": h.Onto.String()}, nil
 	}
 	return "", nil, fourplusn.FieldError("handover", "a handover names a successor, a cell, or a moved subtree")
-}
-
-// rebaseText rebases a path kept as text.
-func rebaseText(p string, h grid.Handover) string {
-	q, err := grid.ParsePath(p)
-	if err != nil {
-		return p
-	}
-	return grid.Rebase(q, h.From, h.Onto).String()
 }

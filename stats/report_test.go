@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/fourplusn/fourplusn/work"
+
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -93,7 +95,7 @@ func (tw *township) resolve(t *testing.T, group grid.CellID) *mediation.Case {
 func (tw *township) register(t *testing.T, group grid.CellID) *mediation.Case {
 	head := tw.demo.Member(grid.MemberID(string(group) + "-head")).Actor()
 	c, err := tw.cases.Register(ctx, head, mediation.Intake{
-		Channel:     mediation.ChannelScreening,
+		Channel:     work.ChannelScreening,
 		Category:    mediation.Neighbour,
 		Applicants:  []mediation.Party{{Name: "甲某", Phone: "13900000001"}},
 		Respondents: []mediation.Party{{Name: "乙某"}},
@@ -342,7 +344,7 @@ func TestTracking(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, due, 1)
 	assert.Equal(t, string(old.ID), due[0].Subject)
-	assert.Equal(t, mediation.AtRisk, due[0].Status)
+	assert.Equal(t, work.AtRisk, due[0].Status)
 	assert.Equal(t, "mayuan-1-head", due[0].Accountable)
 
 	now = at("2023-04-05 09:00")
@@ -352,7 +354,7 @@ func TestTracking(t *testing.T) {
 	assert.Equal(t, string(old.ID), due[0].Subject, "oldest first")
 	assert.Equal(t, string(recent.ID), due[1].Subject)
 	for _, d := range due {
-		assert.Equal(t, mediation.Overdue, d.Status)
+		assert.Equal(t, work.Overdue, d.Status)
 	}
 	_, err = tw.stats.Tracking(ctx, tw.demo.Member("mayuan-head").Actor(), "mayuan", now)
 	assert.Equal(t, fourplusn.Forbidden, fourplusn.ErrorCode(err), "tracking is for levels 1 and 2")

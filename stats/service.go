@@ -7,6 +7,8 @@ import (
 	"slices"
 	"time"
 
+	"github.com/fourplusn/fourplusn/work"
+
 	"github.com/fourplusn/fourplusn/grid"
 	"github.com/fourplusn/fourplusn/hazard"
 	"github.com/fourplusn/fourplusn/mediation"
@@ -24,7 +26,7 @@ type Service struct {
 type Config struct {
 	Source     Source     // the counts; required
 	Indicators Indicators // imported indicators; required
-	Cells      mediation.Cells
+	Cells      work.Cells
 	Policy     *grid.Policy
 	// Cases, Hazards and their rules feed the tracking view; Hazards may
 	// be nil where hazards are not kept.
@@ -137,7 +139,7 @@ func (s *Service) RecordIndicator(ctx context.Context, actor grid.Actor, v Indic
 // deadline of its open cases and hazards that is at risk or overdue, the
 // longest overdue first, with who answers for it. It reads only open work,
 // a page at a time. Needs Track at cell.
-func (s *Service) Tracking(ctx context.Context, actor grid.Actor, cell grid.CellID, now time.Time) ([]mediation.Deadline, error) {
+func (s *Service) Tracking(ctx context.Context, actor grid.Actor, cell grid.CellID, now time.Time) ([]work.Deadline, error) {
 	q, err := s.scope(ctx, actor, cell, grid.Track)
 	if err != nil {
 		return nil, err
@@ -147,7 +149,7 @@ func (s *Service) Tracking(ctx context.Context, actor grid.Actor, cell grid.Cell
 		return nil, err
 	}
 	if s.c.Hazards != nil {
-		f := hazard.Filter{Township: q.Township, Within: q.Within, Limit: hazard.MaxPage, States: []hazard.State{hazard.Open, hazard.Rectified}}
+		f := hazard.Filter{Township: q.Township, Within: q.Within, Limit: work.MaxPage, States: []hazard.State{hazard.Open, hazard.Rectified}}
 		for {
 			page, err := s.c.Hazards.List(ctx, f)
 			if err != nil {
@@ -164,12 +166,12 @@ func (s *Service) Tracking(ctx context.Context, actor grid.Actor, cell grid.Cell
 }
 
 // caseDeadlines lists the deadlines of the open cases q selects.
-func (s *Service) caseDeadlines(ctx context.Context, q Query, now time.Time) ([]mediation.Deadline, error) {
+func (s *Service) caseDeadlines(ctx context.Context, q Query, now time.Time) ([]work.Deadline, error) {
 	f := mediation.Filter{
-		Township: q.Township, Within: q.Within, Limit: mediation.MaxPage,
+		Township: q.Township, Within: q.Within, Limit: work.MaxPage,
 		States: []mediation.State{mediation.Registered, mediation.Accepted, mediation.Mediating, mediation.Agreed},
 	}
-	var due []mediation.Deadline
+	var due []work.Deadline
 	for {
 		page, err := s.c.Cases.List(ctx, f)
 		if err != nil {
@@ -186,8 +188,8 @@ func (s *Service) caseDeadlines(ctx context.Context, q Query, now time.Time) ([]
 
 // Tracking keeps the deadlines that are at risk or overdue, the earliest
 // due first.
-func Tracking(due []mediation.Deadline) []mediation.Deadline {
-	out := slices.DeleteFunc(slices.Clone(due), func(d mediation.Deadline) bool { return d.Status == mediation.OnTime })
-	slices.SortStableFunc(out, func(a, b mediation.Deadline) int { return a.Due.Compare(b.Due) })
+func Tracking(due []work.Deadline) []work.Deadline {
+	out := slices.DeleteFunc(slices.Clone(due), func(d work.Deadline) bool { return d.Status == work.OnTime })
+	slices.SortStableFunc(out, func(a, b work.Deadline) int { return a.Due.Compare(b.Due) })
 	return out
 }

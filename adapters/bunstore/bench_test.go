@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/fourplusn/fourplusn/work"
+
 	"github.com/stretchr/testify/require"
 
 	"github.com/fourplusn/fourplusn/adapters/memstore"
@@ -19,7 +21,7 @@ import (
 // The benchmarks register one kind of case: a neighbours' quarrel over a
 // drain, reported by the villager group's head.
 var benchIntake = mediation.Intake{
-	Channel: mediation.ChannelGridHead, Category: mediation.Neighbour, Location: "mayuan-1",
+	Channel: work.ChannelGridHead, Category: mediation.Neighbour, Location: "mayuan-1",
 	Applicants:  []mediation.Party{{Name: "王某某", Phone: "13900001111", Address: "马园一组"}},
 	Respondents: []mediation.Party{{Name: "张某某", Address: "马园一组"}},
 	Facts:       "两家因排水沟堵塞互相指责，多次争吵。",

@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/fourplusn/fourplusn/work"
+
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"github.com/uptrace/bun/driver/pgdriver"
@@ -239,7 +241,7 @@ func testCase(n int) (*mediation.Case, []timeline.Event) {
 	p := demo.Path("mayuan-1")
 	c := &mediation.Case{
 		ID: mediation.ID(fmt.Sprintf("C%04d", n)), TrackingCode: fmt.Sprintf("T%04d", n), Version: 1, Township: "gucheng",
-		Channel: mediation.ChannelGridHead, Category: mediation.Neighbour, Grade: mediation.Simple,
+		Channel: work.ChannelGridHead, Category: mediation.Neighbour, Grade: work.Simple,
 		Location: p, Handling: p, FirstResponder: "mayuan-1-head", State: mediation.Registered,
 		RegisteredAt: at, AcceptDue: at.Add(24 * time.Hour),
 		Team: []mediation.Participant{{Department: "police"}, {Department: "justice"}},
@@ -273,7 +275,7 @@ func TestReopen(t *testing.T) {
 	db, err := bunstore.Open(ctx, path)
 	require.NoError(t, err)
 	c, events := testCase(1)
-	_, err = db.Cases().Create(ctx, c, events, mediation.IdempotencyKey{})
+	_, err = db.Cases().Create(ctx, c, events, work.IdempotencyKey{})
 	require.NoError(t, err)
 	require.NoError(t, db.Close())
 	applied := migrations(t, path)
@@ -301,7 +303,7 @@ func TestMigrateFirstSchema(t *testing.T) {
 	require.NoError(t, err)
 	c, events := testCase(1)
 	c.AcceptDue = time.Time{} // never set: overdue at any time, by definition
-	_, err = db.Cases().Create(ctx, c, events, mediation.IdempotencyKey{})
+	_, err = db.Cases().Create(ctx, c, events, work.IdempotencyKey{})
 	require.NoError(t, err)
 	require.NoError(t, db.Close())
 	// Back to the first schema's form of the row.
@@ -350,7 +352,7 @@ func TestNoPartialWrite(t *testing.T) {
 			// A Create whose events clash with each other: the case, its
 			// team and its key were written before the events failed.
 			c, events := testCase(1)
-			key := mediation.IdempotencyKey{Scope: "mayuan-1-head", Key: "k1", Fingerprint: "f"}
+			key := work.IdempotencyKey{Scope: "mayuan-1-head", Key: "k1", Fingerprint: "f"}
 			_, err := cases.Create(ctx, c, append(events, events[0]), key)
 			require.Error(t, err)
 			_, err = cases.Get(ctx, c.ID)
@@ -385,7 +387,7 @@ func TestNoPartialWrite(t *testing.T) {
 			// A case whose tracking code is taken, with a team.
 			d, devents := testCase(2)
 			d.TrackingCode = c.TrackingCode
-			_, err = cases.Create(ctx, d, devents, mediation.IdempotencyKey{})
+			_, err = cases.Create(ctx, d, devents, work.IdempotencyKey{})
 			require.ErrorIs(t, err, fourplusn.Conflict)
 			assert.Equal(t, []stats.Count{{Key: "justice", N: 1}, {Key: "police", N: 1}}, participants(t))
 		})
@@ -421,7 +423,7 @@ func TestPostgresCollation(t *testing.T) {
 		c, events := testCase(i + 1)
 		c.ID = id
 		events[0].Subject = string(id)
-		_, err := cases.Create(ctx, c, events, mediation.IdempotencyKey{})
+		_, err := cases.Create(ctx, c, events, work.IdempotencyKey{})
 		require.NoError(t, err)
 	}
 	f := mediation.Filter{Township: "gucheng", Within: []grid.Path{demo.Path("mayuan")}, Limit: 1}
@@ -467,7 +469,7 @@ func TestConcurrentOpen(t *testing.T) {
 	require.NoError(t, err)
 	defer db.Close()
 	c, events := testCase(1)
-	_, err = db.Cases().Create(ctx, c, events, mediation.IdempotencyKey{})
+	_, err = db.Cases().Create(ctx, c, events, work.IdempotencyKey{})
 	require.NoError(t, err, "the schema is whole")
 }
 

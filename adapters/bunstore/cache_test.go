@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/fourplusn/fourplusn/work"
+
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -38,7 +40,7 @@ func TestReadsSeeOtherWriters(t *testing.T) {
 			here, there := open().Cases(), open().Cases()
 			c, events := testCase(1)
 			c.Applicants = []mediation.Party{{Name: "王某某", Phone: "13900001111"}}
-			_, err := here.Create(ctx, c, events, mediation.IdempotencyKey{})
+			_, err := here.Create(ctx, c, events, work.IdempotencyKey{})
 			require.NoError(t, err)
 			facts := c.Facts
 

@@ -3,6 +3,8 @@ package bunstore
 import (
 	"context"
 
+	"github.com/fourplusn/fourplusn/work"
+
 	"github.com/fourplusn/fourplusn/mediation"
 	"github.com/fourplusn/fourplusn/stats"
 	"github.com/fourplusn/fourplusn/timeline"
@@ -98,7 +100,7 @@ func participantRows(c *mediation.Case) [][]any {
 // Create stores a new case and its first events in one transaction; see
 // mediation.Store. Returns Conflict if the ID or the tracking code is
 // taken, or if key was used for another request.
-func (s *Cases) Create(ctx context.Context, c *mediation.Case, events []timeline.Event, key mediation.IdempotencyKey) (*mediation.Case, error) {
+func (s *Cases) Create(ctx context.Context, c *mediation.Case, events []timeline.Event, key work.IdempotencyKey) (*mediation.Case, error) {
 	return s.r.create(ctx, c.Clone(), events, key.Scope, key.Key, key.Fingerprint)
 }
 

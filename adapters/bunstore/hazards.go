@@ -3,8 +3,9 @@ package bunstore
 import (
 	"context"
 
+	"github.com/fourplusn/fourplusn/work"
+
 	"github.com/fourplusn/fourplusn/hazard"
-	"github.com/fourplusn/fourplusn/mediation"
 	"github.com/fourplusn/fourplusn/timeline"
 )
 
@@ -51,7 +52,7 @@ func hazardColumns(h *hazard.Hazard) []column {
 
 // Create stores a new hazard and its first events in one transaction; see
 // hazard.Store.
-func (s *Hazards) Create(ctx context.Context, h *hazard.Hazard, events []timeline.Event, key mediation.IdempotencyKey) (*hazard.Hazard, error) {
+func (s *Hazards) Create(ctx context.Context, h *hazard.Hazard, events []timeline.Event, key work.IdempotencyKey) (*hazard.Hazard, error) {
 	return s.r.create(ctx, h.Clone(), events, key.Scope, key.Key, key.Fingerprint)
 }
 

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"testing"
 
+	"github.com/fourplusn/fourplusn/work"
+
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -31,7 +33,7 @@ func madeElsewhere(t *testing.T, n int) []bunstore.Loaded[mediation.Case] {
 	var out []bunstore.Loaded[mediation.Case]
 	for i := range n {
 		c, err := svc.Register(ctx, head, mediation.Intake{
-			Channel: mediation.ChannelGridHead, Category: mediation.Neighbour, Location: "mayuan-1",
+			Channel: work.ChannelGridHead, Category: mediation.Neighbour, Location: "mayuan-1",
 			Applicants:  []mediation.Party{{Name: fmt.Sprintf("王某%d", i), Phone: "13900001111"}},
 			Respondents: []mediation.Party{{Name: "张某某"}},
 			Facts:       "排水沟堵塞",

@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/fourplusn/fourplusn/work"
+
 	"github.com/stretchr/testify/require"
 
 	"github.com/fourplusn/fourplusn/adapters/bunstore"
@@ -134,7 +136,7 @@ func BenchmarkLargeRegister(b *testing.B) {
 	svc, err := mediation.NewService(db.Cases(), memstore.Grid{Tree: tree}, grid.DefaultPolicy(), mediation.DefaultRules())
 	require.NoError(b, err)
 	in := mediation.Intake{
-		Channel: mediation.ChannelGridHead, Category: mediation.Neighbour, Location: cell.ID,
+		Channel: work.ChannelGridHead, Category: mediation.Neighbour, Location: cell.ID,
 		Applicants:  []mediation.Party{{Name: "王某某", Phone: "13900001111"}},
 		Respondents: []mediation.Party{{Name: "张某某"}},
 		Facts:       "两家因排水沟堵塞互相指责，多次争吵。",

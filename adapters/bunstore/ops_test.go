@@ -9,6 +9,8 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/fourplusn/fourplusn/work"
+
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -69,7 +71,7 @@ func TestFullDisk(t *testing.T) {
 			db.EnableOutbox()
 			cases := db.Cases()
 			first, events := testCase(1)
-			_, err := cases.Create(ctx, first, events, mediation.IdempotencyKey{})
+			_, err := cases.Create(ctx, first, events, work.IdempotencyKey{})
 			require.NoError(t, err)
 			fd.fill(t, db)
 
@@ -78,7 +80,7 @@ func TestFullDisk(t *testing.T) {
 			n := 2
 			for ; n < 500; n++ {
 				c, events := testCase(n)
-				if _, err = cases.Create(ctx, c, events, mediation.IdempotencyKey{}); err != nil {
+				if _, err = cases.Create(ctx, c, events, work.IdempotencyKey{}); err != nil {
 					break
 				}
 			}
@@ -99,7 +101,7 @@ func TestFullDisk(t *testing.T) {
 
 			fd.makeRoom(t, db)
 			c, events := testCase(n)
-			_, err = cases.Create(ctx, c, events, mediation.IdempotencyKey{})
+			_, err = cases.Create(ctx, c, events, work.IdempotencyKey{})
 			require.NoError(t, err, "with room again, the same case is stored")
 			got, err := cases.Get(ctx, c.ID)
 			require.NoError(t, err)
@@ -124,7 +126,7 @@ func TestBackup(t *testing.T) {
 	var before []mediation.ID
 	for i := range 20 {
 		c, events := testCase(i)
-		_, err := cases.Create(ctx, c, events, mediation.IdempotencyKey{})
+		_, err := cases.Create(ctx, c, events, work.IdempotencyKey{})
 		require.NoError(t, err)
 		before = append(before, c.ID)
 	}
@@ -140,7 +142,7 @@ func TestBackup(t *testing.T) {
 				default:
 				}
 				c, events := testCase(1000 + w*10000 + i)
-				if _, err := cases.Create(ctx, c, events, mediation.IdempotencyKey{}); err != nil {
+				if _, err := cases.Create(ctx, c, events, work.IdempotencyKey{}); err != nil {
 					errs <- err
 					return
 				}

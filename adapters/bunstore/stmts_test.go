@@ -5,9 +5,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/stretchr/testify/require"
+	"github.com/fourplusn/fourplusn/work"
 
-	"github.com/fourplusn/fourplusn/mediation"
+	"github.com/stretchr/testify/require"
 )
 
 // The writer's statements are prepared after the first transactions that
@@ -21,7 +21,7 @@ func TestFirstWritesConcurrently(t *testing.T) {
 		for i := range cap(done) {
 			go func() {
 				c, events := testCase(round*100 + i)
-				_, err := db.Cases().Create(ctx, c, events, mediation.IdempotencyKey{})
+				_, err := db.Cases().Create(ctx, c, events, work.IdempotencyKey{})
 				done <- err
 			}()
 		}

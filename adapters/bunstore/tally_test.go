@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/fourplusn/fourplusn/work"
+
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -62,7 +64,7 @@ func TestTallyMatchesRecords(t *testing.T) {
 				head := demo.Member(grid.MemberID(heads[k])).Actor()
 				now = near(time.Time{})
 				c, err := svc.Register(ctx, head, mediation.Intake{
-					Channel: mediation.ChannelGridHead, Category: mediation.Neighbour, Location: locations[k],
+					Channel: work.ChannelGridHead, Category: mediation.Neighbour, Location: locations[k],
 					Applicants:  []mediation.Party{{Name: fmt.Sprintf("甲%d", i), Phone: "13900001111"}},
 					Respondents: []mediation.Party{{Name: "乙某"}}, Facts: "排水沟",
 				})

@@ -33,6 +33,8 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/fourplusn/fourplusn/work"
+
 	"github.com/fourplusn/fourplusn/adapters/notify"
 	"github.com/fourplusn/fourplusn/grid"
 	"github.com/fourplusn/fourplusn/hazard"
@@ -132,7 +134,7 @@ func (r *Runner) Tick(ctx context.Context) (Report, error) {
 	for _, t := range r.Townships {
 		actor := grid.SystemActor(t)
 		errs = append(errs, pages(func(before string) (string, error) {
-			page, err := r.Cases.List(ctx, actor, mediation.Filter{States: caseStates, Limit: mediation.MaxPage, Before: mediation.ID(before)})
+			page, err := r.Cases.List(ctx, actor, mediation.Filter{States: caseStates, Limit: work.MaxPage, Before: mediation.ID(before)})
 			if err != nil {
 				return "", fmt.Errorf("deadlines: list cases of %s: %w", t, err)
 			}
@@ -147,7 +149,7 @@ func (r *Runner) Tick(ctx context.Context) (Report, error) {
 			continue
 		}
 		errs = append(errs, pages(func(before string) (string, error) {
-			page, err := r.Hazards.List(ctx, actor, hazard.Filter{States: []hazard.State{hazard.Open, hazard.Rectified}, Limit: hazard.MaxPage, Before: hazard.ID(before)})
+			page, err := r.Hazards.List(ctx, actor, hazard.Filter{States: []hazard.State{hazard.Open, hazard.Rectified}, Limit: work.MaxPage, Before: hazard.ID(before)})
 			if err != nil {
 				return "", fmt.Errorf("deadlines: list hazards of %s: %w", t, err)
 			}
@@ -178,7 +180,7 @@ func pages(page func(before string) (next string, err error)) error {
 type subject struct {
 	kind     string
 	township grid.CellID
-	grade    mediation.Grade
+	grade    work.Grade
 }
 
 // step is one thing to do for a deadline: a reminder, the deadline passed,
@@ -189,7 +191,7 @@ type step struct {
 }
 
 // act does what is due for deadlines and not yet done.
-func (r *Runner) act(ctx context.Context, now time.Time, actor grid.Actor, subjects map[string]subject, ds []mediation.Deadline, rep *Report) error {
+func (r *Runner) act(ctx context.Context, now time.Time, actor grid.Actor, subjects map[string]subject, ds []work.Deadline, rep *Report) error {
 	var keys []string
 	plans := make([][]step, len(ds))
 	for i, d := range ds {
@@ -242,7 +244,7 @@ func (r *Runner) act(ctx context.Context, now time.Time, actor grid.Actor, subje
 // the time allowed so that an extension does not repeat them, then the
 // deadline itself, keyed by its due time, so that an extended deadline that
 // passes again counts again.
-func (r *Runner) steps(kind string, d mediation.Deadline) []step {
+func (r *Runner) steps(kind string, d work.Deadline) []step {
 	base := fmt.Sprintf("%s/%s/%s/%d", kind, d.Subject, d.Kind, d.Since.UnixNano())
 	var out []step
 	for _, f := range r.Reminders {
@@ -254,18 +256,15 @@ func (r *Runner) steps(kind string, d mediation.Deadline) []step {
 }
 
 // moment is when the fraction f of d's time allowed has passed.
-func moment(d mediation.Deadline, f float64) time.Time {
+func moment(d work.Deadline, f float64) time.Time {
 	return d.Since.Add(time.Duration(f * float64(d.Due.Sub(d.Since))))
 }
 
 // take does step s of deadline d: a reminder, or for the deadline itself
 // the overdue notice, the duty alert and the escalation it calls for.
 // Notifications go out first and the escalation last; all are idempotent.
-func (r *Runner) take(ctx context.Context, now time.Time, actor grid.Actor, sub subject, d mediation.Deadline, s step, rep *Report) error {
-	cell, err := grid.ParsePath(d.Cell)
-	if err != nil {
-		return fmt.Errorf("deadlines: %s %s: %w", sub.kind, d.Subject, err)
-	}
+func (r *Runner) take(ctx context.Context, now time.Time, actor grid.Actor, sub subject, d work.Deadline, s step, rep *Report) error {
+	cell := d.Cell
 	n := notify.Notification{
 		Key: s.key, Township: sub.township, SubjectKind: sub.kind, Subject: d.Subject,
 		Action: string(d.Kind), At: now,
@@ -285,7 +284,7 @@ func (r *Runner) take(ctx context.Context, now time.Time, actor grid.Actor, sub 
 		n.To = append(n.To, posts)
 	}
 	ns := []notify.Notification{n}
-	if d.Kind == mediation.AcceptBy || sub.grade == mediation.Major {
+	if d.Kind == mediation.AcceptBy || sub.grade == work.Major {
 		alert := n
 		alert.Key, alert.Kind = s.key+"/duty", notify.Alert
 		alert.Title = fmt.Sprintf("【值班预警】%s %s 超期", what, d.Subject)
@@ -323,7 +322,7 @@ func (r *Runner) enqueue(ctx context.Context, now time.Time, ns ...notify.Notifi
 // answers is who answers for d: its accountable member; the duty watch for
 // an online application nobody has reviewed; otherwise the posts of the
 // cell that may act.
-func answers(d mediation.Deadline, sub subject, cell grid.Path) notify.Recipient {
+func answers(d work.Deadline, sub subject, cell grid.Path) notify.Recipient {
 	switch {
 	case d.Accountable != "":
 		return notify.ToMember(d.Accountable)
@@ -335,7 +334,7 @@ func answers(d mediation.Deadline, sub subject, cell grid.Path) notify.Recipient
 
 // action is what the posts of a deadline's cell must do to meet it, or 0
 // for a deadline no post meets.
-func action(k mediation.DeadlineKind) grid.Action {
+func action(k work.DeadlineKind) grid.Action {
 	switch k {
 	case mediation.AcceptBy:
 		return grid.Accept
@@ -351,7 +350,7 @@ func action(k mediation.DeadlineKind) grid.Action {
 	return 0
 }
 
-var deadlineNames = map[mediation.DeadlineKind]string{
+var deadlineNames = map[work.DeadlineKind]string{
 	mediation.AcceptBy: "受理", mediation.ResolveBy: "调处", mediation.FollowUpBy: "回访",
 	mediation.ReviewEscalated: "呈报审核", hazard.RectifyBy: "整改", hazard.VerifyBy: "验收",
 }

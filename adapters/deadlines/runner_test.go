@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/fourplusn/fourplusn/work"
+
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -34,7 +36,7 @@ func runner(env *notifytest.Env) *deadlines.Runner {
 func register(t *testing.T, env *notifytest.Env) *mediation.Case {
 	t.Helper()
 	c, err := env.Cases.Register(ctx, env.Demo.Member("mayuan-1-head").Actor(), mediation.Intake{
-		Channel: mediation.ChannelGridHead, Category: mediation.Neighbour, Location: "mayuan-1",
+		Channel: work.ChannelGridHead, Category: mediation.Neighbour, Location: "mayuan-1",
 		Applicants:  []mediation.Party{{Name: "章某", Phone: "13800138000"}},
 		Respondents: []mediation.Party{{Name: "李某"}}, Facts: "邻居占道",
 	})
@@ -171,7 +173,7 @@ func TestEscalationAcrossRestart(t *testing.T) {
 func TestDutyAlert(t *testing.T) {
 	notifytest.Run(t, func(t *testing.T, env *notifytest.Env) {
 		c, err := env.Cases.Register(ctx, grid.ResidentActor("r1", gridtest.GuchengID), mediation.Intake{
-			Channel: mediation.ChannelOnline, Category: mediation.Neighbour, Location: "mayuan-1",
+			Channel: work.ChannelOnline, Category: mediation.Neighbour, Location: "mayuan-1",
 			Applicants:  []mediation.Party{{Name: "章某", Phone: "13800138000"}},
 			Respondents: []mediation.Party{{Name: "李某"}}, Facts: "邻居占道",
 		})
@@ -238,7 +240,7 @@ func TestBacklog(t *testing.T) {
 func TestHazardReminders(t *testing.T) {
 	notifytest.Run(t, func(t *testing.T, env *notifytest.Env) {
 		h, err := env.Hazards.Report(ctx, env.Demo.Member("mayuan-police").Actor(), hazard.Report{
-			Category: hazard.Other, Grade: mediation.Simple, Location: "mayuan-1", Description: "路灯损坏",
+			Category: hazard.Other, Grade: work.Simple, Location: "mayuan-1", Description: "路灯损坏",
 		})
 		require.NoError(t, err)
 		env.Clock.Advance(h.RectifyDue.Sub(h.ReportedAt) / 2)

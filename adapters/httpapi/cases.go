@@ -5,6 +5,8 @@ import (
 	"context"
 	"net/http"
 
+	"github.com/fourplusn/fourplusn/work"
+
 	"github.com/uptrace/bunrouter"
 
 	"github.com/fourplusn/fourplusn"
@@ -279,10 +281,10 @@ func (s *server) listCases(w http.ResponseWriter, req bunrouter.Request) error {
 		f.States = append(f.States, state)
 	}
 	if ch := q.one("channel"); ch != "" {
-		f.Channel, err = mediation.ParseChannel(ch)
+		f.Channel, err = work.ParseChannel(ch)
 		q.fail(err)
 	}
-	common := q.listFilters(s.now(), mediation.DefaultPage, mediation.MaxPage)
+	common := q.listFilters(s.now(), work.DefaultPage, work.MaxPage)
 	f.Grade, f.OverdueAt, f.Before, f.Limit = common.grade, common.overdueAt, mediation.ID(common.before), common.limit
 	if q.err != nil {
 		return q.err

@@ -16,11 +16,12 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/fourplusn/fourplusn/work"
+
 	"github.com/go-json-experiment/json/jsontext"
 	"github.com/uptrace/bunrouter"
 
 	"github.com/fourplusn/fourplusn"
-	"github.com/fourplusn/fourplusn/mediation"
 )
 
 // maxBody is the largest request body read: 1 MiB.
@@ -380,9 +381,9 @@ func (q *query) boolean(k string) bool {
 
 // listFilters are the filters the case and hazard lists share.
 type listFilters struct {
-	grade     mediation.Grade // zero: any
-	overdueAt time.Time       // zero: overdue or not
-	before    string          // the cursor; "" for the first page
+	grade     work.Grade // zero: any
+	overdueAt time.Time  // zero: overdue or not
+	before    string     // the cursor; "" for the first page
 	limit     int
 }
 
@@ -393,7 +394,7 @@ func (q *query) listFilters(now time.Time, def, most int) listFilters {
 	var f listFilters
 	if g := q.one("grade"); g != "" {
 		var err error
-		f.grade, err = mediation.ParseGrade(g)
+		f.grade, err = work.ParseGrade(g)
 		q.fail(err)
 	}
 	if q.boolean("overdue") {

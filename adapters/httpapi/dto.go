@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/fourplusn/fourplusn/work"
+
 	"github.com/fourplusn/fourplusn"
 	"github.com/fourplusn/fourplusn/grid"
 	"github.com/fourplusn/fourplusn/mediation"
@@ -183,7 +185,7 @@ type applicationJSON struct {
 // intake returns the domain's intake of j.
 func (j *intakeJSON) intake() (mediation.Intake, error) {
 	var in mediation.Intake
-	ch, err := mediation.ParseChannel(j.Channel)
+	ch, err := work.ParseChannel(j.Channel)
 	if err != nil {
 		return in, err
 	}
@@ -214,7 +216,7 @@ func claimsIn(cs []claimJSON) []mediation.Claim {
 // intake returns the domain's intake of an online application.
 func (j *applicationJSON) intake() (mediation.Intake, error) {
 	full := intakeJSON{
-		Channel: mediation.ChannelOnline.String(), Category: j.Category, Applicants: j.Applicants, Respondents: j.Respondents,
+		Channel: work.ChannelOnline.String(), Category: j.Category, Applicants: j.Applicants, Respondents: j.Respondents,
 		Facts: j.Facts, Claims: j.Claims, Location: j.Location, Outside: j.Outside, Risks: j.Risks,
 	}
 	return full.intake()
@@ -479,7 +481,7 @@ func caseOut(c *mediation.Case, now time.Time) caseJSON {
 		out.Claims[i] = claimJSON{Description: cl.Description, AmountFen: cl.Amount}
 	}
 	if e := c.Escalation; e != nil {
-		out.Escalation = &escalationJSON{From: e.From, To: e.To, Reason: e.Reason, By: e.By, At: ts(e.At)}
+		out.Escalation = &escalationJSON{From: e.From.String(), To: e.To.String(), Reason: e.Reason, By: e.By, At: ts(e.At)}
 	}
 	for i, e := range c.Extensions {
 		out.Extensions[i] = extensionJSON{Days: e.Days, Reason: e.Reason, Consent: e.Consent, At: ts(e.At)}

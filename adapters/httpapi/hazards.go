@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/fourplusn/fourplusn/work"
+
 	"github.com/uptrace/bunrouter"
 
 	"github.com/fourplusn/fourplusn"
@@ -186,12 +188,12 @@ func (s *server) reportHazard(w http.ResponseWriter, req bunrouter.Request) erro
 		Photos: body.Photos, Contact: body.Contact,
 	}
 	if body.Grade != "" {
-		if in.Grade, err = mediation.ParseGrade(body.Grade); err != nil {
+		if in.Grade, err = work.ParseGrade(body.Grade); err != nil {
 			return err
 		}
 	}
 	if body.Channel != "" {
-		if in.Channel, err = mediation.ParseChannel(body.Channel); err != nil {
+		if in.Channel, err = work.ParseChannel(body.Channel); err != nil {
 			return err
 		}
 	}
@@ -230,7 +232,7 @@ func (s *server) listHazards(w http.ResponseWriter, req bunrouter.Request) error
 		f.States = append(f.States, state)
 	}
 	f.Category = hazard.Category(q.one("category"))
-	common := q.listFilters(s.now(), hazard.DefaultPage, hazard.MaxPage)
+	common := q.listFilters(s.now(), work.DefaultPage, work.MaxPage)
 	f.Grade, f.OverdueAt, f.Before, f.Limit = common.grade, common.overdueAt, hazard.ID(common.before), common.limit
 	if q.err != nil {
 		return q.err

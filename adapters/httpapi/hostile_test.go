@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/fourplusn/fourplusn/work"
+
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -22,7 +24,7 @@ func (e *env) snapshot(t testing.TB) string {
 	t.Helper()
 	var all []any
 	for _, township := range []grid.CellID{gridtest.GuchengID, gridtest.NeighbourID} {
-		f := mediation.Filter{Township: township, Within: []grid.Path{grid.RootPath(township)}, Limit: mediation.MaxPage}
+		f := mediation.Filter{Township: township, Within: []grid.Path{grid.RootPath(township)}, Limit: work.MaxPage}
 		for {
 			page, err := e.st.cases.List(ctx, f)
 			require.NoError(t, err)
@@ -36,7 +38,7 @@ func (e *env) snapshot(t testing.TB) string {
 			}
 			f.Before = page.Next
 		}
-		hf := hazard.Filter{Township: township, Within: []grid.Path{grid.RootPath(township)}, Limit: hazard.MaxPage}
+		hf := hazard.Filter{Township: township, Within: []grid.Path{grid.RootPath(township)}, Limit: work.MaxPage}
 		page, err := e.st.hazards.List(ctx, hf)
 		require.NoError(t, err)
 		for _, h := range page.Hazards {

@@ -5,6 +5,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/fourplusn/fourplusn/work"
+
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -14,7 +16,6 @@ import (
 	"github.com/fourplusn/fourplusn/adapters/wecom"
 	"github.com/fourplusn/fourplusn/grid"
 	"github.com/fourplusn/fourplusn/grid/gridtest"
-	"github.com/fourplusn/fourplusn/mediation"
 )
 
 // TestNotificationFailures: the township's watch sees the notifications
@@ -101,7 +102,7 @@ func TestInbox(t *testing.T) {
 			receive := func(source, body string, status wecom.Status, missing ...string) {
 				t.Helper()
 				m, fresh, err := st.inbox.Receive(ctx, wecom.Message{
-					ID: "in-" + source, Channel: mediation.ChannelWeCom, SourceID: source, Sender: "wx-" + source, Received: e.clock.Now(), Body: body, Status: wecom.Received,
+					ID: "in-" + source, Channel: work.ChannelWeCom, SourceID: source, Sender: "wx-" + source, Received: e.clock.Now(), Body: body, Status: wecom.Received,
 				})
 				require.NoError(t, err)
 				require.True(t, fresh)

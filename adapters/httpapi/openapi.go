@@ -10,6 +10,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/fourplusn/fourplusn/work"
+
 	"github.com/fourplusn/fourplusn/adapters/notify"
 	"github.com/fourplusn/fourplusn/adapters/wecom"
 	"github.com/fourplusn/fourplusn/grid"
@@ -137,7 +139,7 @@ func operations() []operation {
 			queryParam("channel", "only cases received through this channel", enumOf("channel")),
 			queryParam("overdue", "only cases past a deadline now", map[string]any{"type": "boolean"}),
 			queryParam("before", "the cursor: the next field of the previous page", str()),
-			queryParam("limit", "the page size", integer(1, mediation.MaxPage)),
+			queryParam("limit", "the page size", integer(1, work.MaxPage)),
 		}, status: 200, resp: pageJSON{}, errors: errListing},
 		{method: "GET", path: "/api/v1/cases/{id}", tag: "cases", summary: "A case, with personal data masked unless the actor may see it.", params: []param{caseID}, status: 200, resp: caseJSON{}, etag: true, errors: errRead},
 		{method: "GET", path: "/api/v1/cases/{id}/timeline", tag: "cases", summary: "The case's hash-chained timeline, oldest first.", params: []param{caseID}, status: 200, resp: timelineJSON{}, errors: errRead},
@@ -183,7 +185,7 @@ func operations() []operation {
 			queryParam("grade", "only hazards of this grade", enumOf("grade")),
 			queryParam("overdue", "only hazards past a deadline now", map[string]any{"type": "boolean"}),
 			queryParam("before", "the cursor: the next field of the previous page", str()),
-			queryParam("limit", "the page size", integer(1, hazard.MaxPage)),
+			queryParam("limit", "the page size", integer(1, work.MaxPage)),
 		}, status: 200, resp: hazardPageJSON{}, errors: errListing},
 		operation{method: "GET", path: "/api/v1/hazards/{id}", tag: "hazards", feature: "hazards", summary: "A hazard, with the reporter's contact masked unless the actor may see it.", params: []param{hazardID}, status: 200, resp: hazardJSON{}, etag: true, errors: errRead},
 		operation{method: "GET", path: "/api/v1/hazards/{id}/timeline", tag: "hazards", feature: "hazards", summary: "The hazard's hash-chained timeline, oldest first.", params: []param{hazardID}, status: 200, resp: timelineJSON{}, errors: errRead},
@@ -224,10 +226,10 @@ type openAPIDoc struct{}
 // own stable names wherever it has them.
 func enums() map[string][]string {
 	var channels, grades, states, departments, places, roles, periods, hazardStates, risks []string
-	for c := mediation.Channel(1); c.Valid(); c++ {
+	for c := work.Channel(1); c.Valid(); c++ {
 		channels = append(channels, c.String())
 	}
-	for g := mediation.Grade(1); g.Valid(); g++ {
+	for g := work.Grade(1); g.Valid(); g++ {
 		grades = append(grades, g.String())
 	}
 	for _, s := range mediation.States() {
@@ -279,7 +281,7 @@ func enums() map[string][]string {
 		"form":         formNames[1:],
 		"mark":         markNames[1:],
 		"channel":      channels,
-		"source":       {string(mediation.SourceOwn), string(mediation.SourceApplication), string(mediation.SourceReferral)},
+		"source":       {string(work.SourceOwn), string(work.SourceApplication), string(work.SourceReferral)},
 		"risk":         risks,
 		"grade":        grades,
 		"state":        states,
@@ -294,7 +296,7 @@ func enums() map[string][]string {
 			string(mediation.AcceptBy), string(mediation.ResolveBy), string(mediation.FollowUpBy), string(mediation.CourtConfirmBy),
 			string(mediation.ReviewEscalated), string(hazard.RectifyBy), string(hazard.VerifyBy),
 		},
-		"deadline_status":   {string(mediation.OnTime), string(mediation.AtRisk), string(mediation.Overdue)},
+		"deadline_status":   {string(work.OnTime), string(work.AtRisk), string(work.Overdue)},
 		"subject_kind":      {notify.SubjectCase, notify.SubjectHazard},
 		"notification_kind": {string(notify.Progress), string(notify.Task), string(notify.Reminder), string(notify.Overdue), string(notify.Alert)},
 		"delivery_state":    {string(notify.Pending), string(notify.Delivered), string(notify.Failed)},

@@ -4,6 +4,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/fourplusn/fourplusn/work"
+
 	"github.com/stretchr/testify/require"
 
 	"github.com/fourplusn/fourplusn/hazard"
@@ -20,7 +22,7 @@ const owner = "r-owner"
 // which is graded ordinary and handled by the 马园 community.
 func homestead() mediation.Intake {
 	return mediation.Intake{
-		Channel:     mediation.ChannelOnline,
+		Channel:     work.ChannelOnline,
 		Category:    mediation.Homestead,
 		Applicants:  []mediation.Party{{Name: "王某某", Sex: mediation.Female, Age: 45, Phone: "13900001111", IDCard: "11010519491231002X", Address: "驻马店市驿城区古城办事处马园一组"}},
 		Respondents: []mediation.Party{{Name: "张某某", Sex: mediation.Male, Age: 47, Phone: "13900002222", Address: "驻马店市驿城区古城办事处马园一组"}},
@@ -81,7 +83,7 @@ func (e *env) seedHazard(t testing.TB, state string) *hazard.Hazard {
 	t.Helper()
 	in := hazard.Report{Category: hazard.Electrical, Location: "mayuan-1", Description: "村委会门口电线裸露。", Contact: "13900003333"}
 	if state == "lead" {
-		in.Category, in.Grade, in.Description = hazard.DisputeLead, mediation.Ordinary, "两户因排水沟争吵，恐起冲突。"
+		in.Category, in.Grade, in.Description = hazard.DisputeLead, work.Ordinary, "两户因排水沟争吵，恐起冲突。"
 	}
 	h, err := e.hazards.Report(ctx, resident(owner), in)
 	require.NoError(t, err)

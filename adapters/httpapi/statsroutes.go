@@ -5,11 +5,12 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/fourplusn/fourplusn/work"
+
 	"github.com/uptrace/bunrouter"
 
 	"github.com/fourplusn/fourplusn"
 	"github.com/fourplusn/fourplusn/grid"
-	"github.com/fourplusn/fourplusn/mediation"
 	"github.com/fourplusn/fourplusn/stats"
 )
 
@@ -276,9 +277,9 @@ func (s *server) statsTracking(w http.ResponseWriter, req bunrouter.Request) err
 	return writeJSON(w, http.StatusOK, out)
 }
 
-func deadlineOut(d mediation.Deadline) deadlineJSON {
+func deadlineOut(d work.Deadline) deadlineJSON {
 	return deadlineJSON{
 		Subject: d.Subject, Kind: string(d.Kind), Since: ts(d.Since), Due: ts(d.Due), Status: string(d.Status),
-		Accountable: d.Accountable, Cell: d.Cell, Grade: d.Grade.String(),
+		Accountable: d.Accountable, Cell: d.Cell.String(), Grade: d.Grade.String(),
 	}
 }

@@ -3,6 +3,8 @@ package memstore
 import (
 	"context"
 
+	"github.com/fourplusn/fourplusn/work"
+
 	"github.com/fourplusn/fourplusn/grid"
 	"github.com/fourplusn/fourplusn/mediation"
 	"github.com/fourplusn/fourplusn/timeline"
@@ -27,7 +29,7 @@ func NewCases() *Cases {
 }
 
 // Create stores a new case and its first events; see mediation.Store.
-func (s *Cases) Create(ctx context.Context, c *mediation.Case, events []timeline.Event, key mediation.IdempotencyKey) (*mediation.Case, error) {
+func (s *Cases) Create(ctx context.Context, c *mediation.Case, events []timeline.Event, key work.IdempotencyKey) (*mediation.Case, error) {
 	return s.t.create(ctx, c, events, key.Scope, key.Key, key.Fingerprint)
 }
 

@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/fourplusn/fourplusn/work"
+
 	"github.com/stretchr/testify/require"
 
 	"github.com/fourplusn/fourplusn"
@@ -46,7 +48,7 @@ func event(c *mediation.Case, seq int64, action string) timeline.Event {
 
 func create(t *testing.T, s *memstore.Cases, c *mediation.Case) *mediation.Case {
 	t.Helper()
-	got, err := s.Create(context.Background(), c, []timeline.Event{event(c, 1, "register")}, mediation.IdempotencyKey{})
+	got, err := s.Create(context.Background(), c, []timeline.Event{event(c, 1, "register")}, work.IdempotencyKey{})
 	require.NoError(t, err)
 	return got
 }
@@ -88,7 +90,7 @@ func TestEventsIsolation(t *testing.T) {
 	s := memstore.NewCases()
 	c := newCase(1)
 	events := []timeline.Event{event(c, 1, "register")}
-	_, err := s.Create(ctx, c, events, mediation.IdempotencyKey{})
+	_, err := s.Create(ctx, c, events, work.IdempotencyKey{})
 	require.NoError(t, err)
 	events[0].Details["k"] = "changed in"
 	events[0].Action = "changed in"
@@ -140,12 +142,12 @@ func TestCreateDuplicate(t *testing.T) {
 
 	dupID := newCase(2)
 	dupID.ID = "C000001"
-	_, err := s.Create(ctx, dupID, nil, mediation.IdempotencyKey{})
+	_, err := s.Create(ctx, dupID, nil, work.IdempotencyKey{})
 	requireCode(t, err, fourplusn.Conflict)
 
 	dupCode := newCase(2)
 	dupCode.TrackingCode = "T000001"
-	_, err = s.Create(ctx, dupCode, nil, mediation.IdempotencyKey{})
+	_, err = s.Create(ctx, dupCode, nil, work.IdempotencyKey{})
 	requireCode(t, err, fourplusn.Conflict)
 
 	// Neither attempt stored anything.
@@ -162,7 +164,7 @@ func TestCreateDuplicate(t *testing.T) {
 func TestCreateIdempotency(t *testing.T) {
 	ctx := context.Background()
 	s := memstore.NewCases()
-	key := mediation.IdempotencyKey{Scope: "actor-1", Key: "k1", Fingerprint: "fp"}
+	key := work.IdempotencyKey{Scope: "actor-1", Key: "k1", Fingerprint: "fp"}
 	first, err := s.Create(ctx, newCase(1), nil, key)
 	require.NoError(t, err)
 
@@ -358,7 +360,7 @@ func TestContextCanceled(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 
-	_, err := s.Create(ctx, newCase(2), nil, mediation.IdempotencyKey{})
+	_, err := s.Create(ctx, newCase(2), nil, work.IdempotencyKey{})
 	require.ErrorIs(t, err, context.Canceled)
 	_, err = s.Get(ctx, c.ID)
 	require.ErrorIs(t, err, context.Canceled)
@@ -434,7 +436,7 @@ func TestListInvalidFilter(t *testing.T) {
 	for _, f := range []mediation.Filter{
 		{},
 		{Township: "t", Limit: -1},
-		{Township: "t", Limit: mediation.MaxPage + 1},
+		{Township: "t", Limit: work.MaxPage + 1},
 		{Township: "t", States: []mediation.State{99}},
 	} {
 		_, err := s.List(ctx, f)

@@ -4,15 +4,16 @@ import (
 	"context"
 	"testing"
 
+	"github.com/fourplusn/fourplusn/work"
+
 	"github.com/stretchr/testify/require"
 
 	"github.com/fourplusn/fourplusn"
 	"github.com/fourplusn/fourplusn/adapters/memstore"
 	"github.com/fourplusn/fourplusn/grid"
-	"github.com/fourplusn/fourplusn/mediation"
 )
 
-var _ mediation.Cells = memstore.Grid{}
+var _ work.Cells = memstore.Grid{}
 
 func TestGridCell(t *testing.T) {
 	tree, err := grid.Build(grid.DefaultTitles, []grid.Spec{

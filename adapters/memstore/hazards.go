@@ -3,8 +3,9 @@ package memstore
 import (
 	"context"
 
+	"github.com/fourplusn/fourplusn/work"
+
 	"github.com/fourplusn/fourplusn/hazard"
-	"github.com/fourplusn/fourplusn/mediation"
 	"github.com/fourplusn/fourplusn/timeline"
 )
 
@@ -27,7 +28,7 @@ func NewHazards() *Hazards {
 }
 
 // Create stores a new hazard and its first events; see hazard.Store.
-func (s *Hazards) Create(ctx context.Context, h *hazard.Hazard, events []timeline.Event, key mediation.IdempotencyKey) (*hazard.Hazard, error) {
+func (s *Hazards) Create(ctx context.Context, h *hazard.Hazard, events []timeline.Event, key work.IdempotencyKey) (*hazard.Hazard, error) {
 	return s.t.create(ctx, h, events, key.Scope, key.Key, key.Fingerprint)
 }
 

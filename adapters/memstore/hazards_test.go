@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/fourplusn/fourplusn/work"
+
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -15,7 +17,6 @@ import (
 	"github.com/fourplusn/fourplusn/adapters/memstore"
 	"github.com/fourplusn/fourplusn/grid"
 	"github.com/fourplusn/fourplusn/hazard"
-	"github.com/fourplusn/fourplusn/mediation"
 	"github.com/fourplusn/fourplusn/timeline"
 )
 
@@ -34,7 +35,7 @@ var (
 // first event sealed onto its chain.
 func newTestHazard(id string, loc grid.Path) (*hazard.Hazard, []timeline.Event) {
 	h := &hazard.Hazard{
-		ID: hazard.ID(id), Version: 1, Township: loc.Township(), Category: hazard.Other, Grade: mediation.Simple,
+		ID: hazard.ID(id), Version: 1, Township: loc.Township(), Category: hazard.Other, Grade: work.Simple,
 		Description: "排水沟堵塞", Photos: []string{"a.jpg"}, Location: loc, Handling: loc, Reporter: "mayuan-1-head",
 		State: hazard.Open, ReportedAt: hzT0, RectifyDue: hzT0.Add(72 * time.Hour),
 		Rectifications: []hazard.Rectification{{Evidence: "x", Photos: []string{"b.jpg"}}},
@@ -57,7 +58,7 @@ func TestHazardsIsolation(t *testing.T) {
 	s := memstore.NewHazards()
 	h, events := newTestHazard("H1", hzMayuan1)
 	want := h.Clone()
-	created, err := s.Create(ctx, h, events, mediation.IdempotencyKey{})
+	created, err := s.Create(ctx, h, events, work.IdempotencyKey{})
 	require.NoError(t, err)
 	assert.Equal(t, want, created)
 
@@ -113,7 +114,7 @@ func TestHazardsCreateConflicts(t *testing.T) {
 	ctx := t.Context()
 	s := memstore.NewHazards()
 	h, events := newTestHazard("H1", hzMayuan1)
-	key := mediation.IdempotencyKey{Scope: "mayuan-1-head", Key: "req-1", Fingerprint: "f1"}
+	key := work.IdempotencyKey{Scope: "mayuan-1-head", Key: "req-1", Fingerprint: "f1"}
 	first, err := s.Create(ctx, h, events, key)
 	require.NoError(t, err)
 
@@ -126,13 +127,13 @@ func TestHazardsCreateConflicts(t *testing.T) {
 	assert.ErrorIs(t, err, fourplusn.NotFound)
 
 	// The key reused for another request, or a duplicate ID, conflicts.
-	_, err = s.Create(ctx, retry, nil, mediation.IdempotencyKey{Scope: key.Scope, Key: key.Key, Fingerprint: "f2"})
+	_, err = s.Create(ctx, retry, nil, work.IdempotencyKey{Scope: key.Scope, Key: key.Key, Fingerprint: "f2"})
 	assert.ErrorIs(t, err, fourplusn.Conflict)
 	dup, _ := newTestHazard("H1", hzMayuan1)
-	_, err = s.Create(ctx, dup, nil, mediation.IdempotencyKey{})
+	_, err = s.Create(ctx, dup, nil, work.IdempotencyKey{})
 	assert.ErrorIs(t, err, fourplusn.Conflict)
 	// Another actor's key of the same name is another key.
-	_, err = s.Create(ctx, retry, nil, mediation.IdempotencyKey{Scope: "mayuan-2-head", Key: key.Key, Fingerprint: "f2"})
+	_, err = s.Create(ctx, retry, nil, work.IdempotencyKey{Scope: "mayuan-2-head", Key: key.Key, Fingerprint: "f2"})
 	require.NoError(t, err)
 }
 
@@ -140,7 +141,7 @@ func TestHazardsVersionConflict(t *testing.T) {
 	ctx := t.Context()
 	s := memstore.NewHazards()
 	h, events := newTestHazard("H1", hzMayuan1)
-	_, err := s.Create(ctx, h, events, mediation.IdempotencyKey{})
+	_, err := s.Create(ctx, h, events, work.IdempotencyKey{})
 	require.NoError(t, err)
 
 	got, err := s.Update(ctx, "H1", 1, touchHazard)
@@ -170,7 +171,7 @@ func TestHazardsConcurrentUpdates(t *testing.T) {
 	ctx := t.Context()
 	s := memstore.NewHazards()
 	h, events := newTestHazard("H1", hzMayuan1)
-	_, err := s.Create(ctx, h, events, mediation.IdempotencyKey{})
+	_, err := s.Create(ctx, h, events, work.IdempotencyKey{})
 	require.NoError(t, err)
 
 	const n = 50
@@ -206,18 +207,18 @@ func TestHazardsList(t *testing.T) {
 			h.VerifyDue = hzT0.Add(24 * time.Hour)
 		}
 		if i%2 == 0 {
-			h.Category, h.Grade = hazard.Fire, mediation.Major
+			h.Category, h.Grade = hazard.Fire, work.Major
 		}
 		if i == 7 {
 			h.Owner, h.Reporter = "r-1", "r-1"
 		}
-		_, err := s.Create(ctx, h, events, mediation.IdempotencyKey{})
+		_, err := s.Create(ctx, h, events, work.IdempotencyKey{})
 		require.NoError(t, err)
 		gc = append([]hazard.ID{h.ID}, gc...) // newest first
 	}
 	for i := range 3 {
 		h, events := newTestHazard(fmt.Sprintf("L%03d", i), hzLinzhen)
-		_, err := s.Create(ctx, h, events, mediation.IdempotencyKey{})
+		_, err := s.Create(ctx, h, events, work.IdempotencyKey{})
 		require.NoError(t, err)
 	}
 
@@ -249,7 +250,7 @@ func TestHazardsList(t *testing.T) {
 
 	count := func(f hazard.Filter) int {
 		t.Helper()
-		f.Township, f.Limit = "gucheng", hazard.MaxPage
+		f.Township, f.Limit = "gucheng", work.MaxPage
 		page, err := s.List(ctx, f)
 		require.NoError(t, err)
 		assert.Empty(t, page.Next)
@@ -263,7 +264,7 @@ func TestHazardsList(t *testing.T) {
 	assert.Equal(t, 1, count(hazard.Filter{Within: []grid.Path{hzGucheng}, Owner: "r-1"}))
 	assert.Equal(t, 5, count(hazard.Filter{Within: []grid.Path{hzGucheng}, States: []hazard.State{hazard.Rectified}}))
 	assert.Equal(t, 13, count(hazard.Filter{Within: []grid.Path{hzGucheng}, Category: hazard.Fire}))
-	assert.Equal(t, 13, count(hazard.Filter{Within: []grid.Path{hzGucheng}, Grade: mediation.Major}))
+	assert.Equal(t, 13, count(hazard.Filter{Within: []grid.Path{hzGucheng}, Grade: work.Major}))
 	assert.Equal(t, 5, count(hazard.Filter{Within: []grid.Path{hzGucheng}, OverdueAt: hzT0.Add(48 * time.Hour)}), "rectified ones past their verify due")
 	assert.Equal(t, 25, count(hazard.Filter{Within: []grid.Path{hzGucheng}, OverdueAt: hzT0.Add(100 * time.Hour)}))
 
@@ -273,7 +274,7 @@ func TestHazardsList(t *testing.T) {
 
 	for field, f := range map[string]hazard.Filter{
 		"township": {},
-		"limit":    {Township: "gucheng", Limit: hazard.MaxPage + 1},
+		"limit":    {Township: "gucheng", Limit: work.MaxPage + 1},
 		"grade":    {Township: "gucheng", Grade: 9},
 		"states":   {Township: "gucheng", States: []hazard.State{0}},
 	} {

@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/fourplusn/fourplusn/work"
+
 	"github.com/stretchr/testify/require"
 
 	"github.com/fourplusn/fourplusn/adapters/bunstore"
@@ -33,7 +35,7 @@ func BenchmarkRegister(b *testing.B) {
 			svc, err := mediation.NewService(db.Cases(), memstore.Grid{Tree: demo.Tree}, grid.DefaultPolicy(), mediation.DefaultRules())
 			require.NoError(b, err)
 			head := demo.Member("mayuan-1-head").Actor()
-			in := intake("mayuan-1", mediation.ChannelGridHead, mediation.PetitionThreat)
+			in := intake("mayuan-1", work.ChannelGridHead, mediation.PetitionThreat)
 			b.ReportAllocs()
 			b.ResetTimer()
 			for b.Loop() {

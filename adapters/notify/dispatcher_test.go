@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/fourplusn/fourplusn/work"
+
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -326,7 +328,7 @@ func TestOutboxWithChange(t *testing.T) {
 	notifytest.Run(t, func(t *testing.T, env *notifytest.Env) {
 		head := env.Demo.Member("mayuan-1-head").Actor()
 		c, err := env.Cases.Register(ctx, head, mediation.Intake{
-			Channel: mediation.ChannelGridHead, Category: mediation.Neighbour, Location: "mayuan-1",
+			Channel: work.ChannelGridHead, Category: mediation.Neighbour, Location: "mayuan-1",
 			Applicants:  []mediation.Party{{Name: "章某", Phone: "13800138000"}},
 			Respondents: []mediation.Party{{Name: "李某"}}, Facts: "邻居占道",
 		})

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/fourplusn/fourplusn/work"
+
 	"github.com/fourplusn/fourplusn/grid"
 	"github.com/fourplusn/fourplusn/hazard"
 	"github.com/fourplusn/fourplusn/mediation"
@@ -49,7 +51,7 @@ func CaseNotifications(c *mediation.Case, events []timeline.Event) []Notificatio
 					fmt.Sprintf("居民网上申请%s，尚无人审核，请于 %s 前审核受理。", name, ShowTime(c.AcceptDue)),
 					ToDuty(c.Township))
 			}
-			if c.Grade == mediation.Major || c.Risks != 0 {
+			if c.Grade == work.Major || c.Risks != 0 {
 				b.add(&out, "alert", Alert, "【红色预警】"+name,
 					fmt.Sprintf("%s已登记，等级%s%s，请值班员关注。", name, gradeName(c.Grade), riskNote(c.Risks)),
 					ToDuty(c.Township))
@@ -114,7 +116,7 @@ func HazardNotifications(h *hazard.Hazard, events []timeline.Event) []Notificati
 					fmt.Sprintf("%s已上报，由 %s 整改，请于 %s 前整改。", name, h.Handling, ShowTime(h.RectifyDue)),
 					ToPosts(h.Handling, grid.Rectify))
 			}
-			if h.Grade == mediation.Major {
+			if h.Grade == work.Major {
 				b.add(&out, "alert", Alert, "【红色隐患】"+name,
 					fmt.Sprintf("%s已上报，等级%s，请值班员关注。", name, gradeName(h.Grade)), ToDuty(h.Township))
 			}
@@ -241,13 +243,13 @@ func hazardName(h *hazard.Hazard) string {
 	return fmt.Sprintf("%s %s", n, h.ID)
 }
 
-func gradeName(g mediation.Grade) string {
+func gradeName(g work.Grade) string {
 	switch g {
-	case mediation.Simple:
+	case work.Simple:
 		return "绿色"
-	case mediation.Ordinary:
+	case work.Ordinary:
 		return "黄色"
-	case mediation.Major:
+	case work.Major:
 		return "红色"
 	}
 	return g.String()

@@ -16,6 +16,8 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	"github.com/fourplusn/fourplusn/work"
+
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -28,7 +30,7 @@ import (
 	"github.com/fourplusn/fourplusn/mediation"
 )
 
-func intake(location grid.CellID, ch mediation.Channel, risks mediation.RiskFlags) mediation.Intake {
+func intake(location grid.CellID, ch work.Channel, risks mediation.RiskFlags) mediation.Intake {
 	return mediation.Intake{
 		Channel: ch, Category: mediation.Neighbour, Location: location, Risks: risks,
 		Applicants:  []mediation.Party{{Name: "章某", Phone: "13800138000"}},
@@ -64,7 +66,7 @@ func TestCaseNotifications(t *testing.T) {
 		{
 			name: "a grid head registers: the handling cell must accept",
 			run: func(t *testing.T, env *notifytest.Env) (*mediation.Case, int) {
-				c, err := env.Cases.Register(ctx, env.Demo.Member("mayuan-1-head").Actor(), intake("mayuan-1", mediation.ChannelGridHead, 0))
+				c, err := env.Cases.Register(ctx, env.Demo.Member("mayuan-1-head").Actor(), intake("mayuan-1", work.ChannelGridHead, 0))
 				require.NoError(t, err)
 				return c, 1
 			},
@@ -76,7 +78,7 @@ func TestCaseNotifications(t *testing.T) {
 		{
 			name: "a resident applies online: the duty watch must review",
 			run: func(t *testing.T, env *notifytest.Env) (*mediation.Case, int) {
-				c, err := env.Cases.Register(ctx, grid.ResidentActor("r1", gridtest.GuchengID), intake("mayuan-1", mediation.ChannelOnline, 0))
+				c, err := env.Cases.Register(ctx, grid.ResidentActor("r1", gridtest.GuchengID), intake("mayuan-1", work.ChannelOnline, 0))
 				require.NoError(t, err)
 				return c, 1
 			},
@@ -85,7 +87,7 @@ func TestCaseNotifications(t *testing.T) {
 		{
 			name: "a threat to petition: the duty officers are alerted",
 			run: func(t *testing.T, env *notifytest.Env) (*mediation.Case, int) {
-				c, err := env.Cases.Register(ctx, env.Demo.Member("mayuan-police").Actor(), intake("mayuan-1", mediation.ChannelPolice, mediation.PetitionThreat))
+				c, err := env.Cases.Register(ctx, env.Demo.Member("mayuan-police").Actor(), intake("mayuan-1", work.ChannelPolice, mediation.PetitionThreat))
 				require.NoError(t, err)
 				return c, 1
 			},
@@ -94,7 +96,7 @@ func TestCaseNotifications(t *testing.T) {
 		{
 			name: "another member accepts: the first responder is told",
 			run: func(t *testing.T, env *notifytest.Env) (*mediation.Case, int) {
-				c, err := env.Cases.Register(ctx, env.Demo.Member("mayuan-1-head").Actor(), intake("mayuan-1", mediation.ChannelGridHead, 0))
+				c, err := env.Cases.Register(ctx, env.Demo.Member("mayuan-1-head").Actor(), intake("mayuan-1", work.ChannelGridHead, 0))
 				require.NoError(t, err)
 				c, err = env.Cases.Accept(ctx, env.Demo.Member("mayuan-police").Actor(), c.ID, 0)
 				require.NoError(t, err)
@@ -105,7 +107,7 @@ func TestCaseNotifications(t *testing.T) {
 		{
 			name: "after acceptance the first responder is no longer told",
 			run: func(t *testing.T, env *notifytest.Env) (*mediation.Case, int) {
-				c, err := env.Cases.Register(ctx, env.Demo.Member("mayuan-1-head").Actor(), intake("mayuan-1", mediation.ChannelGridHead, 0))
+				c, err := env.Cases.Register(ctx, env.Demo.Member("mayuan-1-head").Actor(), intake("mayuan-1", work.ChannelGridHead, 0))
 				require.NoError(t, err)
 				police := env.Demo.Member("mayuan-police").Actor()
 				c, err = env.Cases.Accept(ctx, police, c.ID, 0)
@@ -119,7 +121,7 @@ func TestCaseNotifications(t *testing.T) {
 		{
 			name: "a transfer undoes the acceptance: the first responder answers again and is told",
 			run: func(t *testing.T, env *notifytest.Env) (*mediation.Case, int) {
-				c, err := env.Cases.Register(ctx, env.Demo.Member("mayuan-1-head").Actor(), intake("mayuan-1", mediation.ChannelGridHead, 0))
+				c, err := env.Cases.Register(ctx, env.Demo.Member("mayuan-1-head").Actor(), intake("mayuan-1", work.ChannelGridHead, 0))
 				require.NoError(t, err)
 				police := env.Demo.Member("mayuan-police").Actor()
 				c, err = env.Cases.Accept(ctx, police, c.ID, 0)
@@ -138,7 +140,7 @@ func TestCaseNotifications(t *testing.T) {
 		{
 			name: "an escalation waits for the upper cell, and the first responder hears of it",
 			run: func(t *testing.T, env *notifytest.Env) (*mediation.Case, int) {
-				c, err := env.Cases.Register(ctx, env.Demo.Member("mayuan-1-head").Actor(), intake("mayuan-1", mediation.ChannelGridHead, 0))
+				c, err := env.Cases.Register(ctx, env.Demo.Member("mayuan-1-head").Actor(), intake("mayuan-1", work.ChannelGridHead, 0))
 				require.NoError(t, err)
 				c, err = env.Cases.Escalate(ctx, env.Demo.Member("mayuan-head").Actor(), c.ID, 0, "双方情绪激动")
 				require.NoError(t, err)
@@ -147,14 +149,14 @@ func TestCaseNotifications(t *testing.T) {
 			want: []want{
 				{"first-responder", notify.Progress, member("mayuan-1-head")},
 				{"task", notify.Task, func(_ *notifytest.Env, c *mediation.Case) []notify.Recipient {
-					return []notify.Recipient{{Cell: c.Escalation.To, Action: grid.ApproveEscalation.String()}}
+					return []notify.Recipient{{Cell: c.Escalation.To.String(), Action: grid.ApproveEscalation.String()}}
 				}},
 			},
 		},
 		{
 			name: "the first responder leaves his post: the successor is told, once",
 			run: func(t *testing.T, env *notifytest.Env) (*mediation.Case, int) {
-				c, err := env.Cases.Register(ctx, env.Demo.Member("mayuan-police").Actor(), intake("mayuan-1", mediation.ChannelPolice, 0))
+				c, err := env.Cases.Register(ctx, env.Demo.Member("mayuan-police").Actor(), intake("mayuan-1", work.ChannelPolice, 0))
 				require.NoError(t, err)
 				item := grid.WorkItem{Kind: "case", ID: string(c.ID), Accountable: "mayuan-police"}
 				require.NoError(t, env.Cases.HandOver(ctx, env.Demo.Member("gc-secretary").Actor(), grid.Handover{Item: item, To: "mayuan-aux", Reason: "岗位调整：由蒋某接手"}))
@@ -166,7 +168,7 @@ func TestCaseNotifications(t *testing.T) {
 		{
 			name: "a retired cell's case: the cell taking over must act",
 			run: func(t *testing.T, env *notifytest.Env) (*mediation.Case, int) {
-				c, err := env.Cases.Register(ctx, env.Demo.Member("mayuan-1-head").Actor(), intake("mayuan-1", mediation.ChannelGridHead, 0))
+				c, err := env.Cases.Register(ctx, env.Demo.Member("mayuan-1-head").Actor(), intake("mayuan-1", work.ChannelGridHead, 0))
 				require.NoError(t, err)
 				item := grid.WorkItem{Kind: "case", ID: string(c.ID)}
 				require.NoError(t, env.Cases.HandOver(ctx, env.Demo.Member("gc-secretary").Actor(), grid.Handover{Item: item, Cell: env.Demo.Path("mayuan"), Reason: "网格撤销"}))
@@ -212,7 +214,7 @@ func slogTo(w io.Writer) *slog.Logger { return slog.New(slog.NewTextHandler(w, n
 func TestHazardNotifications(t *testing.T) {
 	env := notifytest.Engines()[0].New(t)
 	head := env.Demo.Member("mayuan-1-head").Actor()
-	h, err := env.Hazards.Report(ctx, head, hazard.Report{Category: hazard.Electrical, Grade: mediation.Simple, Location: "mayuan-1", Description: "电线裸露"})
+	h, err := env.Hazards.Report(ctx, head, hazard.Report{Category: hazard.Electrical, Grade: work.Simple, Location: "mayuan-1", Description: "电线裸露"})
 	require.NoError(t, err)
 	find := func(seq int, role string) notify.Notification {
 		d, err := env.Outbox.Find(ctx, "hazard/"+string(h.ID)+"/"+itoa(seq)+"/"+role)

@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/fourplusn/fourplusn/work"
+
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -50,7 +52,7 @@ func casesCreateAndGet(t *testing.T, s mediation.Store) {
 	ctx := context.Background()
 	c, events := newCase(1, "mayuan-1", base)
 	want := c.Clone()
-	got, err := s.Create(ctx, c, events, mediation.IdempotencyKey{})
+	got, err := s.Create(ctx, c, events, work.IdempotencyKey{})
 	require.NoError(t, err)
 	same(t, want, got, "Create")
 	stored, err := s.Get(ctx, c.ID)
@@ -161,11 +163,11 @@ func casesDuplicates(t *testing.T, s mediation.Store) {
 	want := create(t, s, c, events)
 	dupID, events := newCase(2, "mayuan-2", base)
 	dupID.ID = c.ID
-	_, err := s.Create(ctx, dupID, events, mediation.IdempotencyKey{})
+	_, err := s.Create(ctx, dupID, events, work.IdempotencyKey{})
 	requireCode(t, err, fourplusn.Conflict, "a taken ID")
 	dupCode, events := newCase(3, "mayuan-2", base)
 	dupCode.TrackingCode = c.TrackingCode
-	_, err = s.Create(ctx, dupCode, events, mediation.IdempotencyKey{})
+	_, err = s.Create(ctx, dupCode, events, work.IdempotencyKey{})
 	requireCode(t, err, fourplusn.Conflict, "a taken tracking code")
 	_, err = s.Get(ctx, caseID(3))
 	requireCode(t, err, fourplusn.NotFound)
@@ -185,7 +187,7 @@ func casesDuplicates(t *testing.T, s mediation.Store) {
 // a key nothing is deduplicated.
 func casesIdempotency(t *testing.T, s mediation.Store) {
 	ctx := context.Background()
-	key := mediation.IdempotencyKey{Scope: "m-1", Key: "k", Fingerprint: "f1"}
+	key := work.IdempotencyKey{Scope: "m-1", Key: "k", Fingerprint: "f1"}
 	c1, e1 := newCase(1, "mayuan-1", base)
 	first, err := s.Create(ctx, c1, e1, key)
 	require.NoError(t, err)
@@ -233,7 +235,7 @@ func casesIdempotency(t *testing.T, s mediation.Store) {
 func casesConcurrentRetries(t *testing.T, s mediation.Store) {
 	ctx := context.Background()
 	const n = 20
-	key := mediation.IdempotencyKey{Scope: "m-1", Key: "k", Fingerprint: "f"}
+	key := work.IdempotencyKey{Scope: "m-1", Key: "k", Fingerprint: "f"}
 	got := make([]*mediation.Case, n)
 	errs := make([]error, n)
 	var wg sync.WaitGroup
@@ -460,7 +462,7 @@ func casesCanceledContext(t *testing.T, s mediation.Store) {
 	canceled, cancel := context.WithCancel(ctx)
 	cancel()
 	d, devents := newCase(2, "mayuan-1", base)
-	_, err := s.Create(canceled, d, devents, mediation.IdempotencyKey{})
+	_, err := s.Create(canceled, d, devents, work.IdempotencyKey{})
 	assert.ErrorIs(t, err, context.Canceled, "Create")
 	_, err = s.Get(canceled, c.ID)
 	assert.ErrorIs(t, err, context.Canceled, "Get")

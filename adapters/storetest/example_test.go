@@ -6,6 +6,8 @@ import (
 	"log"
 	"testing"
 
+	"github.com/fourplusn/fourplusn/work"
+
 	"github.com/fourplusn/fourplusn/adapters/memstore"
 	"github.com/fourplusn/fourplusn/grid"
 	"github.com/fourplusn/fourplusn/grid/gridtest"
@@ -43,7 +45,7 @@ func ExampleCases() {
 			log.Fatal(err)
 		}
 		if _, err := svc.Register(ctx, head, mediation.Intake{
-			Channel: mediation.ChannelGridHead, Category: mediation.Neighbour, Location: "mayuan-1", Facts: "两家因排水沟堵塞多次争吵。",
+			Channel: work.ChannelGridHead, Category: mediation.Neighbour, Location: "mayuan-1", Facts: "两家因排水沟堵塞多次争吵。",
 			Applicants:  []mediation.Party{{Name: "王某某", Phone: "13900001111"}},
 			Respondents: []mediation.Party{{Name: "张某某"}},
 		}); err != nil {

@@ -7,13 +7,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/fourplusn/fourplusn/work"
+
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/fourplusn/fourplusn"
 	"github.com/fourplusn/fourplusn/grid"
 	"github.com/fourplusn/fourplusn/hazard"
-	"github.com/fourplusn/fourplusn/mediation"
 	"github.com/fourplusn/fourplusn/timeline"
 )
 
@@ -48,9 +49,9 @@ func hazardsCreateGetUpdate(t *testing.T, s hazard.Store) {
 	h := randomHazard(rng, 0, demo.Path("mayuan-1"))
 	h.State, h.OnTheSpot, h.Rectifications = hazard.Open, false, nil
 	first := sealHazard(h, "reported")
-	_, err := s.Create(ctx, h, []timeline.Event{first}, mediation.IdempotencyKey{Scope: "m-1", Key: "k", Fingerprint: "f"})
+	_, err := s.Create(ctx, h, []timeline.Event{first}, work.IdempotencyKey{Scope: "m-1", Key: "k", Fingerprint: "f"})
 	require.NoError(t, err)
-	again, err := s.Create(ctx, randomHazard(rng, 1, demo.Path("mayuan-1")), nil, mediation.IdempotencyKey{Scope: "m-1", Key: "k", Fingerprint: "f"})
+	again, err := s.Create(ctx, randomHazard(rng, 1, demo.Path("mayuan-1")), nil, work.IdempotencyKey{Scope: "m-1", Key: "k", Fingerprint: "f"})
 	require.NoError(t, err)
 	assert.Equal(t, h.ID, again.ID, "a retry returns the first hazard")
 	_, err = s.Get(ctx, "H00000002")
@@ -93,7 +94,7 @@ func hazardsCopiesAreTheCallers(t *testing.T, s hazard.Store) {
 	h.Rectifications = []hazard.Rectification{{Evidence: "e", Photos: []string{"r1"}, At: base, By: "m-1"}}
 	first := sealHazard(h, "reported")
 	want := h.Clone()
-	got, err := s.Create(ctx, h, []timeline.Event{first}, mediation.IdempotencyKey{})
+	got, err := s.Create(ctx, h, []timeline.Event{first}, work.IdempotencyKey{})
 	require.NoError(t, err)
 	h.Contact, h.Photos[0], h.Rectifications[0].Photos[0] = "in", "in", "in"
 	got.Contact, got.Photos[0], got.Rectifications[0].Evidence = "out", "out", "out"
@@ -123,7 +124,7 @@ func hazardsList(t *testing.T, s hazard.Store) {
 	cells := []grid.CellID{"mayuan-1", "wuguiqiao-1", "lz-qiaotou-1"}
 	for i := range 60 {
 		h := randomHazard(rng, i, demo.Path(cells[i%3]))
-		_, err := s.Create(ctx, h, nil, mediation.IdempotencyKey{})
+		_, err := s.Create(ctx, h, nil, work.IdempotencyKey{})
 		require.NoError(t, err)
 	}
 	f := hazard.Filter{Township: "gucheng", Within: []grid.Path{demo.Path("gc-east")}, Limit: 15}

@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/fourplusn/fourplusn/work"
+
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -93,7 +95,7 @@ func listFilters(t *testing.T, s mediation.Store) {
 	responded := mk(func(c *mediation.Case) {
 		c.FirstResponder, c.Location, c.Handling = "m-9", demo.Path("dayuzhuang-1"), demo.Path("dayuzhuang-1")
 	})
-	graded := mk(func(c *mediation.Case) { c.Grade, c.Channel = mediation.Major, mediation.ChannelPolice })
+	graded := mk(func(c *mediation.Case) { c.Grade, c.Channel = work.Major, work.ChannelPolice })
 
 	desc := func(ids ...mediation.ID) []mediation.ID {
 		slices.Sort(ids)
@@ -129,12 +131,12 @@ func listFilters(t *testing.T, s mediation.Store) {
 	// The other criteria, alone and together.
 	assert.Equal(t, desc(plain, handledElsewhere, arrivedElsewhere, below), listIDs(t, s, mediation.Filter{
 		Township: "gucheng", Within: []grid.Path{mayuan1}, States: []mediation.State{mediation.Registered},
-		Grade: mediation.Simple, Channel: mediation.ChannelScreening, Before: lookalikes[0],
+		Grade: work.Simple, Channel: work.ChannelScreening, Before: lookalikes[0],
 	}))
 	assert.Equal(t, []mediation.ID{accepted}, listIDs(t, s, mediation.Filter{Township: "gucheng", Within: gucheng, States: []mediation.State{mediation.Accepted, mediation.Mediating}}))
 	assert.Equal(t, []mediation.ID{owned}, listIDs(t, s, mediation.Filter{Township: "gucheng", Within: gucheng, Owner: "r-1"}))
-	assert.Equal(t, []mediation.ID{graded}, listIDs(t, s, mediation.Filter{Township: "gucheng", Within: gucheng, Grade: mediation.Major}))
-	assert.Equal(t, []mediation.ID{graded}, listIDs(t, s, mediation.Filter{Township: "gucheng", Within: gucheng, Channel: mediation.ChannelPolice}))
+	assert.Equal(t, []mediation.ID{graded}, listIDs(t, s, mediation.Filter{Township: "gucheng", Within: gucheng, Grade: work.Major}))
+	assert.Equal(t, []mediation.ID{graded}, listIDs(t, s, mediation.Filter{Township: "gucheng", Within: gucheng, Channel: work.ChannelPolice}))
 	assert.Equal(t, desc(accepted, owned), listIDs(t, s, mediation.Filter{Township: "gucheng", Within: gucheng, OverdueAt: now}),
 		"overdue: past the acceptance deadline while registered, past the resolution deadline once accepted; not at the deadline itself")
 	assert.Equal(t, []mediation.ID{owned}, listIDs(t, s, mediation.Filter{Township: "gucheng", Within: gucheng, OverdueAt: now, States: []mediation.State{mediation.Registered}}))
@@ -186,8 +188,8 @@ func listMatches(t *testing.T, s mediation.Store) {
 		c.FirstResponder = responders[rng.IntN(len(responders))]
 		c.Applicant = owners[rng.IntN(len(owners))]
 		c.State = mediation.State(1 + rng.IntN(9))
-		c.Grade = mediation.Grade(1 + rng.IntN(3))
-		c.Channel = mediation.Channel(1 + rng.IntN(8))
+		c.Grade = work.Grade(1 + rng.IntN(3))
+		c.Channel = work.Channel(1 + rng.IntN(8))
 		c.AcceptDue, c.ResolveDue = at(), at()
 		create(t, s, c, events)
 		cases = append(cases, c)
@@ -216,10 +218,10 @@ func listMatches(t *testing.T, s mediation.Store) {
 			f.States = append(f.States, mediation.State(1+rng.IntN(9)))
 		}
 		if rng.IntN(4) == 0 {
-			f.Grade = mediation.Grade(1 + rng.IntN(3))
+			f.Grade = work.Grade(1 + rng.IntN(3))
 		}
 		if rng.IntN(4) == 0 {
-			f.Channel = mediation.Channel(1 + rng.IntN(8))
+			f.Channel = work.Channel(1 + rng.IntN(8))
 		}
 		if rng.IntN(3) == 0 {
 			// Often exactly a case's deadline, where "past it" begins.
@@ -232,7 +234,7 @@ func listMatches(t *testing.T, s mediation.Store) {
 				f.Before += "x" // a cursor need not be a stored ID
 			}
 		}
-		f.Limit = []int{0, 3, 17, mediation.MaxPage}[rng.IntN(4)]
+		f.Limit = []int{0, 3, 17, work.MaxPage}[rng.IntN(4)]
 		var want []*mediation.Case
 		for _, c := range cases {
 			if f.Matches(c) && (f.Before == "" || c.ID < f.Before) {
@@ -274,7 +276,7 @@ func listPaging(t *testing.T, s mediation.Store) {
 		}
 		f.Before = page.Next
 	}
-	assert.Equal(t, []int{mediation.DefaultPage, mediation.DefaultPage, n - 2*mediation.DefaultPage}, sizes)
+	assert.Equal(t, []int{work.DefaultPage, work.DefaultPage, n - 2*work.DefaultPage}, sizes)
 	assert.Equal(t, descending(n, 1), got)
 	// A page that ends exactly at the last match has no next page.
 	page, err := s.List(ctx, mediation.Filter{Township: "gucheng", Within: []grid.Path{demo.Path("mayuan")}, Limit: 20, Before: caseID(21)})
@@ -340,7 +342,7 @@ func listInvalidFilter(t *testing.T, s mediation.Store) {
 		{},
 		{Within: []grid.Path{grid.RootPath("gucheng")}},
 		{Township: "gucheng", Limit: -1},
-		{Township: "gucheng", Limit: mediation.MaxPage + 1},
+		{Township: "gucheng", Limit: work.MaxPage + 1},
 		{Township: "gucheng", States: []mediation.State{99}},
 		{Township: "gucheng", Grade: 99},
 		{Township: "gucheng", Channel: 99},

@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/fourplusn/fourplusn/work"
+
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -118,7 +120,7 @@ func fillStats(t *testing.T, s Stores) *statsFixture {
 	if s.Hazards != nil {
 		for i := range 150 {
 			h := randomHazard(rng, i, paths[rng.IntN(len(paths))])
-			_, err := s.Hazards.Create(ctx, h, nil, mediation.IdempotencyKey{})
+			_, err := s.Hazards.Create(ctx, h, nil, work.IdempotencyKey{})
 			require.NoError(t, err)
 			f.hazards = append(f.hazards, h)
 		}
@@ -311,7 +313,7 @@ func storeCase(t *testing.T, s mediation.Store, rng *rand.Rand, c *mediation.Cas
 		*first = *c.Clone()
 		first.Chain = timeline.Chain{}
 		events := []timeline.Event{seal(first, "registered", c.RegisteredAt)}
-		_, err := s.Create(ctx, first, events, mediation.IdempotencyKey{})
+		_, err := s.Create(ctx, first, events, work.IdempotencyKey{})
 		require.NoError(t, err)
 		*c = *first
 		return
@@ -321,7 +323,7 @@ func storeCase(t *testing.T, s mediation.Store, rng *rand.Rand, c *mediation.Cas
 	first.Chain = timeline.Chain{}
 	events := []timeline.Event{seal(first, "registered", c.RegisteredAt)}
 	first.Team = []mediation.Participant{{Department: "justice", Name: "先"}, {Department: "justice", Name: "后"}}
-	_, err := s.Create(ctx, first, events, mediation.IdempotencyKey{})
+	_, err := s.Create(ctx, first, events, work.IdempotencyKey{})
 	require.NoError(t, err)
 	final := c.Clone()
 	got, err := s.Update(ctx, c.ID, 1, func(stored *mediation.Case) ([]timeline.Event, error) {
@@ -368,8 +370,8 @@ func randomCase(rng *rand.Rand, n int, paths []grid.Path) *mediation.Case {
 	}
 	c, _ := newCaseAt(n, paths[rng.IntN(len(paths))], at)
 	c.Category = []mediation.Category{mediation.Neighbour, mediation.Injury, mediation.Homestead}[rng.IntN(3)]
-	c.Channel = mediation.Channel(1 + rng.IntN(8))
-	c.Grade = mediation.Grade(1 + rng.IntN(3))
+	c.Channel = work.Channel(1 + rng.IntN(8))
+	c.Grade = work.Grade(1 + rng.IntN(3))
 	c.Escalations = rng.IntN(3) / 2
 	if rng.IntN(8) == 0 {
 		// Arose outside the township: it counts in its handling cell.
@@ -418,7 +420,7 @@ func randomHazard(rng *rand.Rand, i int, at grid.Path) *hazard.Hazard {
 	h := &hazard.Hazard{
 		ID: hazard.ID(fmt.Sprintf("H%08d", i+1)), Version: 1, Township: at.Township(),
 		Category: []hazard.Category{hazard.Fire, hazard.Electrical, hazard.DisputeLead}[rng.IntN(3)],
-		Grade:    mediation.Grade(1 + rng.IntN(3)), Description: "隐患", Channel: mediation.Channel(1 + rng.IntN(8)),
+		Grade:    work.Grade(1 + rng.IntN(3)), Description: "隐患", Channel: work.Channel(1 + rng.IntN(8)),
 		Location: at, Handling: at, Reporter: "m-1", State: hazard.Open, ReportedAt: reported,
 		RectifyDue: reported.Add(72 * time.Hour),
 	}

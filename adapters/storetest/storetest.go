@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/fourplusn/fourplusn/work"
+
 	"github.com/stretchr/testify/require"
 
 	"github.com/fourplusn/fourplusn"
@@ -39,11 +41,11 @@ func newCase(n int, cell grid.CellID, at time.Time) (*mediation.Case, []timeline
 func newCaseAt(n int, path grid.Path, at time.Time) (*mediation.Case, []timeline.Event) {
 	c := &mediation.Case{
 		ID: caseID(n), TrackingCode: fmt.Sprintf("T%08d", n), Version: 1,
-		Township: path.Township(), Channel: mediation.ChannelScreening, Category: mediation.Neighbour,
+		Township: path.Township(), Channel: work.ChannelScreening, Category: mediation.Neighbour,
 		Applicants:  []mediation.Party{{Name: "甲某", Phone: "13900000001"}},
 		Respondents: []mediation.Party{{Name: "乙某"}},
 		Claims:      []mediation.Claim{{Description: "排水沟", Amount: 100}},
-		Facts:       "邻里纠纷", Grade: mediation.Simple, Location: path, Handling: path,
+		Facts:       "邻里纠纷", Grade: work.Simple, Location: path, Handling: path,
 		FirstResponder: "m-1", FirstResponderCell: path, State: mediation.Registered,
 		RegisteredAt: at, AcceptDue: at.Add(24 * time.Hour),
 	}
@@ -69,14 +71,14 @@ func fullCase(n int) (*mediation.Case, []timeline.Event) {
 	c.Respondents = []mediation.Party{{Name: "李某某", Address: "马园一组"}}
 	c.Claims = []mediation.Claim{{Description: "赔偿", Amount: 120_000}, {Description: "道歉"}}
 	c.Risks = mediation.PetitionThreat | mediation.LikelyFight
-	c.Grade = mediation.Major
+	c.Grade = work.Major
 	c.Hazard = "H00000009"
 	c.Handling = demo.Path("mayuan")
 	c.FirstResponder, c.FirstResponderCell, c.Applicant = "mayuan-1-head", demo.Path("mayuan-1"), "r-9"
 	c.State = mediation.Agreed
 	c.AcceptedAt, c.AcceptedBy, c.ResolvedAt, c.ClosedAt = at(2), "gc-mediator", at(50), at(90)
 	c.AcceptDue, c.ResolveDue = at(24), at(24*15)
-	c.Escalation = &mediation.Escalation{From: "/gucheng/gc-east/mayuan", To: "/gucheng", Reason: "重大", By: "system", At: at(30)}
+	c.Escalation = &mediation.Escalation{From: demo.Path("mayuan"), To: demo.Path(gridtest.GuchengID), Reason: "重大", By: "system", At: at(30)}
 	c.Escalations, c.Transfers = 2, 1
 	c.Extensions = []mediation.Extension{{Days: 7, Reason: "鉴定", Consent: true, At: at(40)}}
 	c.Team = []mediation.Participant{
@@ -107,7 +109,7 @@ func fullCase(n int) (*mediation.Case, []timeline.Event) {
 // create stores c and its events, failing the test if the store refuses.
 func create(t *testing.T, s mediation.Store, c *mediation.Case, events []timeline.Event) *mediation.Case {
 	t.Helper()
-	got, err := s.Create(context.Background(), c, events, mediation.IdempotencyKey{})
+	got, err := s.Create(context.Background(), c, events, work.IdempotencyKey{})
 	require.NoError(t, err)
 	return got
 }

@@ -13,6 +13,8 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/fourplusn/fourplusn/work"
+
 	"github.com/fourplusn/fourplusn"
 	"github.com/fourplusn/fourplusn/grid"
 	"github.com/fourplusn/fourplusn/mediation"
@@ -32,7 +34,7 @@ type Config struct {
 	// Channel is what applications count as: mediation.ChannelWeCom for a
 	// WeCom application, mediation.ChannelWeChat for one that relays a
 	// community or village WeChat group. Zero means ChannelWeCom.
-	Channel mediation.Channel
+	Channel work.Channel
 }
 
 // Handler is a WeCom application's callback URL; see the package comment.
@@ -41,7 +43,7 @@ type Handler struct {
 	Inbox   Inbox
 	Cases   Registrar
 	Places  Places
-	Channel mediation.Channel
+	Channel work.Channel
 	// Actor returns the member a message from sender is registered by,
 	// who becomes the case's first responder: one intake member for every
 	// sender, such as the watch's duty officer, or, in a deployment that
@@ -64,8 +66,8 @@ func New(cfg Config, inbox Inbox, cases Registrar, places Places, actor func(ctx
 	ch := cfg.Channel
 	switch ch {
 	case 0:
-		ch = mediation.ChannelWeCom
-	case mediation.ChannelWeCom, mediation.ChannelWeChat:
+		ch = work.ChannelWeCom
+	case work.ChannelWeCom, work.ChannelWeChat:
 	default:
 		return nil, fourplusn.FieldError("channel", "a WeCom callback takes WeCom or WeChat messages, not %s", ch)
 	}

@@ -13,6 +13,8 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/fourplusn/fourplusn/work"
+
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -136,7 +138,7 @@ func TestGroupMessageBecomesCase(t *testing.T) {
 		c, err := s.env.Cases.Store.GetByTrackingCode(ctx, m.Tracking)
 		require.NoError(t, err)
 		assert.Equal(t, m.Case, c.ID)
-		assert.Equal(t, mediation.ChannelWeCom, c.Channel)
+		assert.Equal(t, work.ChannelWeCom, c.Channel)
 		assert.Equal(t, "gc-duty-1", c.FirstResponder)
 		assert.Equal(t, s.env.Demo.Path("mayuan-1"), c.Location)
 		assert.Equal(t, mediation.Homestead, c.Category)

@@ -4,6 +4,8 @@ import (
 	"context"
 	"time"
 
+	"github.com/fourplusn/fourplusn/work"
+
 	"github.com/fourplusn/fourplusn/grid"
 	"github.com/fourplusn/fourplusn/mediation"
 )
@@ -28,10 +30,10 @@ func Statuses() []Status {
 // Message is one message as received on a channel, and what became of it.
 // Body is the message as it came, decrypted; it holds personal data.
 type Message struct {
-	ID       string            // the inbox's, time-ordered
-	Channel  mediation.Channel // ChannelWeCom or ChannelWeChat
-	SourceID string            // the channel's own ID (WeCom's MsgId), or a digest of Body when it has none
-	Sender   string            // the sender's user ID on the channel
+	ID       string       // the inbox's, time-ordered
+	Channel  work.Channel // ChannelWeCom or ChannelWeChat
+	SourceID string       // the channel's own ID (WeCom's MsgId), or a digest of Body when it has none
+	Sender   string       // the sender's user ID on the channel
 	Received time.Time
 	Body     string
 	Status   Status

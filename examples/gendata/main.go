@@ -17,6 +17,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/fourplusn/fourplusn/work"
+
 	"github.com/fourplusn/fourplusn/adapters/bunstore"
 	"github.com/fourplusn/fourplusn/grid"
 	"github.com/fourplusn/fourplusn/grid/gridtest"
@@ -126,11 +128,11 @@ func (g *Generator) Case(i, n int) (*mediation.Case, []timeline.Event) {
 	at := g.when(i, n)
 	c := &mediation.Case{
 		ID: mediation.ID(fmt.Sprintf("G%s%08d", at.Format("20060102"), i)), TrackingCode: fmt.Sprintf("GEN%09d", i), Version: 1,
-		Township: cell.Township(), Channel: mediation.Channel(1 + r.IntN(8)), Category: categories[r.IntN(len(categories))],
+		Township: cell.Township(), Channel: work.Channel(1 + r.IntN(8)), Category: categories[r.IntN(len(categories))],
 		Applicants:  []mediation.Party{{Name: "甲某某", Sex: mediation.Female, Age: 20 + r.IntN(60), Phone: fmt.Sprintf("139%08d", r.IntN(1e8)), Address: "某村某组"}},
 		Respondents: []mediation.Party{{Name: "乙某某", Sex: mediation.Male, Age: 20 + r.IntN(60), Address: "某村某组"}},
 		Facts:       strings.Repeat("双方因琐事发生争执，互不相让。", 1+r.IntN(4)),
-		Grade:       mediation.Grade(1 + r.IntN(3)), Location: cell, Handling: cell,
+		Grade:       work.Grade(1 + r.IntN(3)), Location: cell, Handling: cell,
 		FirstResponder: fmt.Sprintf("m-%d", r.IntN(500)), FirstResponderCell: cell,
 		State: mediation.Registered, RegisteredAt: at, AcceptDue: at.Add(24 * time.Hour),
 	}
@@ -191,7 +193,7 @@ func (g *Generator) Hazard(i, n int) (*hazard.Hazard, []timeline.Event) {
 	at := g.when(i, n)
 	h := &hazard.Hazard{
 		ID: hazard.ID(fmt.Sprintf("G%s%08d", at.Format("20060102"), i)), Version: 1, Township: cell.Township(),
-		Category: hazard.Electrical, Grade: mediation.Simple, Description: "私拉乱接电线", Channel: mediation.ChannelScreening,
+		Category: hazard.Electrical, Grade: work.Simple, Description: "私拉乱接电线", Channel: work.ChannelScreening,
 		Location: cell, Handling: cell, Reporter: "m-1", ReporterCell: cell, State: hazard.Open, ReportedAt: at, RectifyDue: at.Add(72 * time.Hour),
 	}
 	if r.IntN(4) > 0 {

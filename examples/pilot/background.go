@@ -9,12 +9,13 @@ import (
 	"sync"
 	"time"
 
+	"github.com/fourplusn/fourplusn/work"
+
 	"github.com/fourplusn/fourplusn/adapters/deadlines"
 	"github.com/fourplusn/fourplusn/adapters/notify"
 	"github.com/fourplusn/fourplusn/adapters/wecom"
 	"github.com/fourplusn/fourplusn/examples/pilot/internal/pilot"
 	"github.com/fourplusn/fourplusn/grid"
-	"github.com/fourplusn/fourplusn/mediation"
 )
 
 // watch is the pilot's 24-hour watch: what it runs beside the web server.
@@ -75,9 +76,9 @@ func (w watch) callback(app *pilot.App) (http.Handler, error) {
 	cfg := w.wecom
 	switch w.wecomChannel {
 	case "", "wecom":
-		cfg.Channel = mediation.ChannelWeCom
+		cfg.Channel = work.ChannelWeCom
 	case "wechat":
-		cfg.Channel = mediation.ChannelWeChat
+		cfg.Channel = work.ChannelWeChat
 	default:
 		return nil, fmt.Errorf("-wecom-channel: %q is neither wecom nor wechat", w.wecomChannel)
 	}

@@ -28,9 +28,7 @@ func (s *Server) allowed(actor grid.Actor, c *mediation.Case) allowed {
 	outcome := (c.State == mediation.Agreed && len(c.FollowUps) > 0) || c.State == mediation.Failed || c.State == mediation.Withdrawn || c.State == mediation.TransferredOut
 	var review bool
 	if c.Escalation != nil {
-		if to, err := grid.ParsePath(c.Escalation.To); err == nil {
-			review = can(grid.ApproveEscalation, to)
-		}
+		review = can(grid.ApproveEscalation, c.Escalation.To)
 	}
 	return allowed{
 		Accept:    c.State == mediation.Registered && can(grid.Accept, h),

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"net/http"
 
+	"github.com/fourplusn/fourplusn/work"
+
 	"github.com/fourplusn/fourplusn/grid"
 	"github.com/fourplusn/fourplusn/mediation"
 	"github.com/fourplusn/fourplusn/stats"
@@ -97,11 +99,10 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, m grid.Member
 	}
 	var late []map[string]any
 	for _, d := range due {
-		if d.Status != mediation.Overdue {
+		if d.Status != work.Overdue {
 			continue
 		}
-		path, _ := grid.ParsePath(d.Cell)
-		late = append(late, map[string]any{"D": d, "Cell": s.app.CellName(path), "Late": since(now, d.Due), "IsCase": isCase(d.Kind)})
+		late = append(late, map[string]any{"D": d, "Cell": s.app.CellName(d.Cell), "Late": since(now, d.Due), "IsCase": isCase(d.Kind)})
 	}
 	s.render(w, r, http.StatusOK, "dashboard", map[string]any{
 		"Title": cell.Name + " · 工作看板", "Cell": cell, "Report": rep, "Now": now,
@@ -129,7 +130,7 @@ func (s *Server) cellLabel(key string) string {
 
 // isCase reports whether a deadline of this kind is a case's (the others
 // are a hazard's), for linking the overdue list.
-func isCase(k mediation.DeadlineKind) bool {
+func isCase(k work.DeadlineKind) bool {
 	switch k {
 	case mediation.AcceptBy, mediation.ResolveBy, mediation.FollowUpBy, mediation.CourtConfirmBy, mediation.ReviewEscalated:
 		return true

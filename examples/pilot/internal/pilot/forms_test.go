@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/fourplusn/fourplusn/work"
+
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -51,7 +53,7 @@ func countCases(t *testing.T, app *pilot.App) int {
 	t.Helper()
 	m, ok := app.Member("gc-secretary")
 	require.True(t, ok)
-	page, err := app.Cases.List(context.Background(), m.Actor(), mediation.Filter{Limit: mediation.MaxPage})
+	page, err := app.Cases.List(context.Background(), m.Actor(), mediation.Filter{Limit: work.MaxPage})
 	require.NoError(t, err)
 	return len(page.Cases)
 }
@@ -159,7 +161,7 @@ func mediatingCase(t *testing.T, app *pilot.App) *mediation.Case {
 	require.True(t, ok)
 	head := m.Actor()
 	c, err := app.Cases.Register(ctx, head, mediation.Intake{
-		Channel: mediation.ChannelWalkIn, Category: mediation.Homestead, Location: grid.CellID("mayuan-1"),
+		Channel: work.ChannelWalkIn, Category: mediation.Homestead, Location: grid.CellID("mayuan-1"),
 		Applicants:  []mediation.Party{{Name: "测试甲", Phone: "13900001111"}},
 		Respondents: []mediation.Party{{Name: "测试乙"}},
 		Facts:       "两家因院墙位置争执。",

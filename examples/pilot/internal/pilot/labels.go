@@ -5,6 +5,8 @@ import (
 	"html/template"
 	"time"
 
+	"github.com/fourplusn/fourplusn/work"
+
 	"github.com/fourplusn/fourplusn/grid"
 	"github.com/fourplusn/fourplusn/hazard"
 	"github.com/fourplusn/fourplusn/mediation"
@@ -28,13 +30,13 @@ var (
 		mediation.Neighbour, mediation.Homestead, mediation.Family, mediation.Injury,
 		mediation.Debt, mediation.Labour, mediation.Tenancy, mediation.OtherDispute,
 	}
-	channelNames = map[mediation.Channel]string{
-		mediation.ChannelGridHead: "网格长上报", mediation.ChannelOnline: "在线申请", mediation.ChannelWeCom: "企业微信",
-		mediation.ChannelWeChat: "微信群", mediation.ChannelPolice: "社区民警", mediation.ChannelWalkIn: "来访",
-		mediation.ChannelReferral: "移送", mediation.ChannelScreening: "主动排查（吹哨）",
+	channelNames = map[work.Channel]string{
+		work.ChannelGridHead: "网格长上报", work.ChannelOnline: "在线申请", work.ChannelWeCom: "企业微信",
+		work.ChannelWeChat: "微信群", work.ChannelPolice: "社区民警", work.ChannelWalkIn: "来访",
+		work.ChannelReferral: "移送", work.ChannelScreening: "主动排查（吹哨）",
 	}
-	gradeNames   = map[mediation.Grade]string{mediation.Simple: "绿色·简易", mediation.Ordinary: "黄色·一般", mediation.Major: "红色·重大"}
-	gradeClasses = map[mediation.Grade]string{mediation.Simple: "green", mediation.Ordinary: "yellow", mediation.Major: "red"}
+	gradeNames   = map[work.Grade]string{work.Simple: "绿色·简易", work.Ordinary: "黄色·一般", work.Major: "红色·重大"}
+	gradeClasses = map[work.Grade]string{work.Simple: "green", work.Ordinary: "yellow", work.Major: "red"}
 	placeNames   = map[mediation.Place]string{
 		mediation.PlaceField: "田间地头", mediation.PlaceHome: "当事人家中", mediation.PlaceVillageCommittee: "村委会",
 		mediation.PlaceStation: "派出所·司法所", mediation.PlaceOnline: "线上",
@@ -55,8 +57,8 @@ var (
 		"reported": "上报隐患", "rectified": "整改", "verification.passed": "验收通过", "verification.failed": "验收未通过", "converted": "转为案件",
 	}
 	departmentNames = map[string]string{"police": "公安", "justice": "司法", "grid": "网格", "mediation_committee": "民调", "partner": "N方"}
-	statusNames     = map[mediation.Status]string{mediation.OnTime: "正常", mediation.AtRisk: "临期", mediation.Overdue: "逾期"}
-	kindNames       = map[mediation.DeadlineKind]string{
+	statusNames     = map[work.Status]string{work.OnTime: "正常", work.AtRisk: "临期", work.Overdue: "逾期"}
+	kindNames       = map[work.DeadlineKind]string{
 		mediation.AcceptBy: "受理", mediation.ResolveBy: "办结", mediation.FollowUpBy: "回访",
 		mediation.CourtConfirmBy: "司法确认", mediation.ReviewEscalated: "审核呈报", hazard.RectifyBy: "整改", hazard.VerifyBy: "验收",
 	}
@@ -75,17 +77,17 @@ func name[K comparable](names map[K]string, v K) string {
 var funcs = template.FuncMap{
 	"state":          func(s mediation.State) string { return name(stateNames, s) },
 	"category":       func(c mediation.Category) string { return name(categoryNames, c) },
-	"channel":        func(c mediation.Channel) string { return name(channelNames, c) },
-	"grade":          func(g mediation.Grade) string { return name(gradeNames, g) },
-	"gradeCls":       func(g mediation.Grade) string { return gradeClasses[g] },
+	"channel":        func(c work.Channel) string { return name(channelNames, c) },
+	"grade":          func(g work.Grade) string { return name(gradeNames, g) },
+	"gradeCls":       func(g work.Grade) string { return gradeClasses[g] },
 	"place":          func(p mediation.Place) string { return name(placeNames, p) },
 	"outcome":        func(o mediation.Outcome) string { return name(outcomeNames, o) },
 	"hazardCategory": func(c hazard.Category) string { return name(hazardNames, c) },
 	"hazardState":    func(s hazard.State) string { return name(hazardStates, s) },
 	"event":          func(a string) string { return name(eventNames, a) },
 	"department":     func(d string) string { return name(departmentNames, d) },
-	"status":         func(s mediation.Status) string { return name(statusNames, s) },
-	"kind":           func(k mediation.DeadlineKind) string { return name(kindNames, k) },
+	"status":         func(s work.Status) string { return name(statusNames, s) },
+	"kind":           func(k work.DeadlineKind) string { return name(kindNames, k) },
 	"when":           when,
 	"since":          since,
 	"yuan":           yuan,

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/fourplusn/fourplusn/work"
+
 	"github.com/fourplusn/fourplusn"
 	"github.com/fourplusn/fourplusn/adapters/wecom"
 	"github.com/fourplusn/fourplusn/grid"
@@ -98,7 +100,7 @@ func (s *Server) apply(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	in := mediation.Intake{
-		Channel:        mediation.ChannelOnline,
+		Channel:        work.ChannelOnline,
 		Category:       mediation.Category(f.Get("category")),
 		Applicants:     []mediation.Party{{Name: f.Get("name"), Phone: f.Get("phone"), Address: f.Get("address")}},
 		Facts:          f.Get("facts"),
@@ -197,7 +199,7 @@ type waiting struct {
 // messages from its chat channel that could not be registered.
 func (s *Server) consoleData(r *http.Request, m grid.Member) (map[string]any, error) {
 	actor, now := m.Actor(), s.app.Now()
-	page, err := s.app.Cases.List(r.Context(), actor, mediation.Filter{States: []mediation.State{mediation.Registered}, Limit: mediation.MaxPage})
+	page, err := s.app.Cases.List(r.Context(), actor, mediation.Filter{States: []mediation.State{mediation.Registered}, Limit: work.MaxPage})
 	if err != nil {
 		return nil, err
 	}
@@ -208,13 +210,13 @@ func (s *Server) consoleData(r *http.Request, m grid.Member) (map[string]any, er
 		w := waiting{
 			Case: c, Where: s.where(c), Waited: since(now, c.RegisteredAt), Due: c.AcceptDue,
 			Overdue: now.After(c.AcceptDue),
-			AtRisk:  mediation.StatusAt(now, c.RegisteredAt, c.AcceptDue, s.app.Cases.Rules.AtRisk) == mediation.AtRisk,
+			AtRisk:  work.StatusAt(now, c.RegisteredAt, c.AcceptDue, s.app.Cases.Rules.AtRisk) == work.AtRisk,
 			Accept:  s.app.Policy.Can(actor, grid.Accept, target) == nil,
 			Route:   s.app.Policy.Can(actor, grid.Transfer, target) == nil,
 		}
 		cases = append(cases, w)
 	}
-	hpage, err := s.app.Hazards.List(r.Context(), actor, hazard.Filter{States: []hazard.State{hazard.Open}, Limit: hazard.MaxPage})
+	hpage, err := s.app.Hazards.List(r.Context(), actor, hazard.Filter{States: []hazard.State{hazard.Open}, Limit: work.MaxPage})
 	if err != nil {
 		return nil, err
 	}
@@ -224,7 +226,7 @@ func (s *Server) consoleData(r *http.Request, m grid.Member) (map[string]any, er
 		hazards = append(hazards, waiting{
 			Hazard: h, Where: s.app.CellName(h.Location), Waited: since(now, h.ReportedAt), Due: h.RectifyDue,
 			Overdue: now.After(h.RectifyDue),
-			AtRisk:  mediation.StatusAt(now, h.ReportedAt, h.RectifyDue, s.app.Hazards.Rules.AtRisk) == mediation.AtRisk,
+			AtRisk:  work.StatusAt(now, h.ReportedAt, h.RectifyDue, s.app.Hazards.Rules.AtRisk) == work.AtRisk,
 		})
 	}
 	township := actor.Township

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/fourplusn/fourplusn/work"
+
 	"github.com/fourplusn/fourplusn/adapters/accounts"
 	"github.com/fourplusn/fourplusn/adapters/bunstore"
 	"github.com/fourplusn/fourplusn/grid"
@@ -214,7 +216,7 @@ func (s *seeder) stories(now time.Time) {
 	// Story 1: the injury claim; a threat to petition sends it to the sector.
 	s.at(start)
 	c := s.register("mayuan-police", mediation.Intake{
-		Channel:     mediation.ChannelPolice,
+		Channel:     work.ChannelPolice,
 		Category:    mediation.Injury,
 		Applicants:  []mediation.Party{{Name: "章某某", Sex: mediation.Female, Age: 81, Phone: "13800001234", Address: "马园一组"}},
 		Respondents: []mediation.Party{{Name: "李某某", Sex: mediation.Female, Age: 70, Phone: "13800005678", Address: "马园一组"}},
@@ -253,7 +255,7 @@ func (s *seeder) stories(now time.Time) {
 	// Story 2: the whistle on a homestead wall quarrel likely to end in a fight.
 	s.at(start.Add(3 * day))
 	c = s.register("honggoumiao-security", mediation.Intake{
-		Channel:     mediation.ChannelGridHead,
+		Channel:     work.ChannelGridHead,
 		Category:    mediation.Homestead,
 		Applicants:  []mediation.Party{{Name: "仝某某", Sex: mediation.Male, Age: 52, Phone: "13700002222", Address: "洪沟庙二组"}},
 		Respondents: []mediation.Party{{Name: "赵某某", Sex: mediation.Male, Age: 49, Phone: "13700003333", Address: "洪沟庙二组"}},
@@ -277,7 +279,7 @@ func (s *seeder) stories(now time.Time) {
 	// Story 3: first-inquiry responsibility for a village moved away.
 	s.at(start.Add(10 * day))
 	c = s.register("gc-duty-1", mediation.Intake{
-		Channel:     mediation.ChannelWalkIn,
+		Channel:     work.ChannelWalkIn,
 		Category:    mediation.Neighbour,
 		Applicants:  []mediation.Party{{Name: "朱某某", Sex: mediation.Male, Age: 56, Phone: "13600004444"}},
 		Respondents: []mediation.Party{{Name: "朱某", Sex: mediation.Female, Age: 54}},
@@ -330,9 +332,9 @@ func (s *seeder) history(now time.Time) {
 			s.at(now.Add(-time.Duration(len(everyday)-i) * 20 * time.Hour))
 		}
 
-		channel := mediation.ChannelGridHead
+		channel := work.ChannelGridHead
 		if strings.HasSuffix(string(e.by), "-police") {
-			channel = mediation.ChannelPolice
+			channel = work.ChannelPolice
 		}
 		c := s.register(e.by, mediation.Intake{
 			Channel: channel, Category: e.category,
@@ -365,7 +367,7 @@ func (s *seeder) history(now time.Time) {
 	resident := grid.ResidentActor("r-demo-1", gridtest.GuchengID)
 	if s.err == nil {
 		_, err := s.cases.Register(s.ctx, resident, mediation.Intake{
-			Channel: mediation.ChannelOnline, Category: mediation.Neighbour,
+			Channel: work.ChannelOnline, Category: mediation.Neighbour,
 			Applicants:  []mediation.Party{{Name: "钱某某", Sex: mediation.Female, Age: 63, Phone: "13500001111"}},
 			Respondents: []mediation.Party{{Name: "孔某某"}},
 			Facts:       "邻居家的狗夜里常吠，多次沟通无果。", Location: "nanguan-1",

@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/fourplusn/fourplusn/work"
+
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"golang.org/x/crypto/bcrypt"
@@ -20,7 +22,6 @@ import (
 	"github.com/fourplusn/fourplusn/adapters/wecom"
 	"github.com/fourplusn/fourplusn/examples/pilot/internal/pilot"
 	"github.com/fourplusn/fourplusn/grid/gridtest"
-	"github.com/fourplusn/fourplusn/mediation"
 )
 
 var csrfField = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
@@ -251,7 +252,7 @@ func TestApplyAndTrack(t *testing.T) {
 
 	got, err := app.DB.Cases().GetByTrackingCode(context.Background(), m[1])
 	require.NoError(t, err)
-	assert.Equal(t, mediation.ChannelOnline, got.Channel)
+	assert.Equal(t, work.ChannelOnline, got.Channel)
 	assert.Equal(t, int64(150050), got.Claims[0].Amount, "yuan to fen")
 	assert.Equal(t, "/gucheng/gc-south/nanguan/nanguan-1", got.Handling.String())
 
@@ -358,7 +359,7 @@ func TestConsoleShowsUnregisteredMessages(t *testing.T) {
 	ctx := context.Background()
 	inbox := app.DB.ChannelMessages()
 	m, _, err := inbox.Receive(ctx, wecom.Message{
-		ID: "in-1", Channel: mediation.ChannelWeCom, SourceID: "msg-1", Sender: "wx-wang", Received: time.Now(),
+		ID: "in-1", Channel: work.ChannelWeCom, SourceID: "msg-1", Sender: "wx-wang", Received: time.Now(),
 		Body: "王某 13900001111 马园一组 院墙被推倒", Status: wecom.Received,
 	})
 	require.NoError(t, err)

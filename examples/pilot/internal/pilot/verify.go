@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/fourplusn/fourplusn/work"
+
 	"github.com/fourplusn/fourplusn/grid"
 	"github.com/fourplusn/fourplusn/hazard"
 	"github.com/fourplusn/fourplusn/mediation"
@@ -28,7 +30,7 @@ func (a *App) VerifyAll(ctx context.Context) (checked int, broken []Broken, err 
 		sys := grid.SystemActor(root.ID)
 		var before mediation.ID
 		for {
-			page, err := a.Cases.List(ctx, sys, mediation.Filter{Before: before, Limit: mediation.MaxPage})
+			page, err := a.Cases.List(ctx, sys, mediation.Filter{Before: before, Limit: work.MaxPage})
 			if err != nil {
 				return checked, broken, fmt.Errorf("list cases of %s: %w", root.ID, err)
 			}
@@ -45,7 +47,7 @@ func (a *App) VerifyAll(ctx context.Context) (checked int, broken []Broken, err 
 		}
 		var hbefore hazard.ID
 		for {
-			page, err := a.Hazards.List(ctx, sys, hazard.Filter{Before: hbefore, Limit: hazard.MaxPage})
+			page, err := a.Hazards.List(ctx, sys, hazard.Filter{Before: hbefore, Limit: work.MaxPage})
 			if err != nil {
 				return checked, broken, fmt.Errorf("list hazards of %s: %w", root.ID, err)
 			}

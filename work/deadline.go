@@ -1,0 +1,47 @@
+package work
+
+import (
+	"time"
+
+	"github.com/fourplusn/fourplusn/grid"
+)
+
+// DeadlineKind is what a deadline is for: each kind of work names its
+// own (mediation.AcceptBy, hazard.RectifyBy, …).
+type DeadlineKind string
+
+// Status is how a deadline stands at a given time.
+type Status string
+
+// The statuses of a deadline.
+const (
+	OnTime  Status = "on_time"
+	AtRisk  Status = "at_risk" // past the rules' AtRisk fraction of the time allowed
+	Overdue Status = "overdue"
+)
+
+// Deadline is one thing due on one case or hazard, and who answers for it.
+// Cases and hazards share it so that one tracking view lists both.
+type Deadline struct {
+	Subject     string // the case's or hazard's ID
+	Kind        DeadlineKind
+	Since       time.Time // when the time allowed began
+	Due         time.Time
+	Status      Status
+	Accountable string    // the actor who answers for it; "" for the duty watch
+	Cell        grid.Path // the cell that must act
+	Grade       Grade
+}
+
+// StatusAt returns how a deadline that runs from since to due stands at
+// now: overdue after due, at risk once the fraction atRisk of the time
+// allowed has passed, on time before.
+func StatusAt(now, since, due time.Time, atRisk float64) Status {
+	switch {
+	case now.After(due):
+		return Overdue
+	case now.Sub(since) >= time.Duration(atRisk*float64(due.Sub(since))):
+		return AtRisk
+	}
+	return OnTime
+}
