@@ -56,7 +56,7 @@ func TestRetireCellWithOpenWork(t *testing.T) {
 	got := tw.stored(t, c.ID)
 	assert.Equal(t, "/gucheng/gc-east/mayuan", got.Handling.String())
 	e := tw.lastEvent(t, c.ID)
-	assert.Equal(t, mediation.ActionReassigned, e.Action)
+	assert.Equal(t, work.ActionReassigned, e.Action)
 	assert.Equal(t, map[string]string{"from": "/gucheng/gc-east/mayuan/mayuan-3", "to": "/gucheng/gc-east/mayuan", "reason": "网格撤销：马园三组的工作由马园村委接手"}, e.Details)
 	assert.Equal(t, "/gucheng/gc-east/mayuan", mustHazard(t, tw, h.ID).Handling.String())
 
@@ -133,7 +133,7 @@ func TestRevokeWithSuccessor(t *testing.T) {
 	assert.Equal(t, "mayuan-head", tw.stored(t, other.ID).FirstResponder)
 	for _, id := range []mediation.ID{waiting.ID, accepted.ID} {
 		e := tw.lastEvent(t, id)
-		assert.Equal(t, mediation.ActionHandedOver, e.Action)
+		assert.Equal(t, work.ActionHandedOver, e.Action)
 		assert.Equal(t, "mayuan-police", e.Details["from"])
 		assert.Equal(t, "mayuan-aux", e.Details["to"])
 		assert.Equal(t, "gc-secretary", e.Actor)
@@ -211,7 +211,7 @@ func TestMoveCellCarriesItsWork(t *testing.T) {
 	assert.Equal(t, "/gucheng/gc-east/xiaoyuzhuang/xiaoyuzhuang-1", got.Location.String())
 	assert.Equal(t, "/gucheng/gc-east/xiaoyuzhuang/xiaoyuzhuang-1", got.Handling.String())
 	assert.Equal(t, "/gucheng/gc-east/xiaoyuzhuang", got.FirstResponderCell.String())
-	assert.Equal(t, mediation.ActionRelocated, tw.lastEvent(t, open.ID).Action)
+	assert.Equal(t, work.ActionRelocated, tw.lastEvent(t, open.ID).Action)
 	assert.Equal(t, "/gucheng/gc-south/xiaoyuzhuang/xiaoyuzhuang-2", tw.stored(t, done.ID).Location.String(), "an ended case keeps its history")
 
 	_, err = tw.cases.Get(ctx, tw.actor(t, "gc-east-head"), open.ID)
@@ -275,7 +275,7 @@ func TestAddAndEditMembers(t *testing.T) {
 	assert.Equal(t, "phone", fourplusn.ErrorField(err))
 
 	log := tw.log(t)
-	assert.Equal(t, []string{grid.LogMemberAdded, grid.LogMemberEdited}, []string{log[len(log)-2].Action, log[len(log)-1].Action})
+	assert.Equal(t, []timeline.Action{grid.LogMemberAdded, grid.LogMemberEdited}, []timeline.Action{log[len(log)-2].Action, log[len(log)-1].Action})
 	assert.Contains(t, log[len(log)-1].Details["before"], "马调解")
 	assert.Contains(t, log[len(log)-1].Details["after"], "马某")
 }
@@ -456,7 +456,7 @@ func TestRosterPlan(t *testing.T) {
 	assert.ErrorIs(t, err, fourplusn.Conflict, "a plan shown before the grid changed is stale")
 
 	log := tw.log(t)
-	var actionsSince []string
+	var actionsSince []timeline.Action
 	for _, e := range log[base.Len:] {
 		actionsSince = append(actionsSince, e.Action)
 	}
@@ -521,12 +521,12 @@ func TestFound(t *testing.T) {
 	assert.Equal(t, grid.CellID("qiaobei"), m.Township)
 	events, err := tw.store.Log(ctx, "qiaobei", 0, 0)
 	require.NoError(t, err)
-	assert.Equal(t, []string{grid.LogFounded, grid.LogCellAdded, grid.LogCellAdded, grid.LogMemberAdded}, actionsOf(events))
+	assert.Equal(t, []timeline.Action{grid.LogFounded, grid.LogCellAdded, grid.LogCellAdded, grid.LogMemberAdded}, actionsOf(events))
 	assert.Equal(t, "operator", events[0].Actor)
 }
 
-func actionsOf(events []timeline.Event) []string {
-	out := make([]string, len(events))
+func actionsOf(events []timeline.Event) []timeline.Action {
+	out := make([]timeline.Action, len(events))
 	for i, e := range events {
 		out[i] = e.Action
 	}

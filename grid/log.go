@@ -13,17 +13,17 @@ import (
 // "after"; absent where there was nothing), so that the log alone tells
 // who changed what, when, from what to what.
 const (
-	LogFounded           = "township_founded"   // the township was set up (details: cells, members)
-	LogCellAdded         = "cell_added"         // after: the cell
-	LogCellRenamed       = "cell_renamed"       // before, after: the cell
-	LogCellMoved         = "cell_moved"         // before, after: the cell; its subtree moved with it
-	LogCellRetired       = "cell_retired"       // before, after: the cell; takeover: the cell given its open work
-	LogMemberAdded       = "member_added"       // after: the member
-	LogMemberEdited      = "member_edited"      // before, after: the member
-	LogMemberDeactivated = "member_deactivated" // before, after: the member; successor: who took over their work
-	LogPostGranted       = "post_granted"       // before, after: the member; role, post: the post
-	LogPostRevoked       = "post_revoked"       // before, after: the member; role, post: the post; successor
-	LogRosterImported    = "roster_imported"    // a roster was applied; the changes follow as events of their own
+	LogFounded           timeline.Action = "township_founded"   // the township was set up (details: cells, members)
+	LogCellAdded         timeline.Action = "cell_added"         // after: the cell
+	LogCellRenamed       timeline.Action = "cell_renamed"       // before, after: the cell
+	LogCellMoved         timeline.Action = "cell_moved"         // before, after: the cell; its subtree moved with it
+	LogCellRetired       timeline.Action = "cell_retired"       // before, after: the cell; takeover: the cell given its open work
+	LogMemberAdded       timeline.Action = "member_added"       // after: the member
+	LogMemberEdited      timeline.Action = "member_edited"      // before, after: the member
+	LogMemberDeactivated timeline.Action = "member_deactivated" // before, after: the member; successor: who took over their work
+	LogPostGranted       timeline.Action = "post_granted"       // before, after: the member; role, post: the post
+	LogPostRevoked       timeline.Action = "post_revoked"       // before, after: the member; role, post: the post; successor
+	LogRosterImported    timeline.Action = "roster_imported"    // a roster was applied; the changes follow as events of their own
 )
 
 // operatorID is the actor of the events of a township's founding: the

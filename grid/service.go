@@ -431,7 +431,7 @@ type draft struct {
 }
 
 // record appends an event to the township's log.
-func (d *draft) record(action string, details map[string]string) {
+func (d *draft) record(action timeline.Action, details map[string]string) {
 	actor := d.actor.ID
 	if d.actor.Kind == Anonymous {
 		actor = operatorID
@@ -532,7 +532,7 @@ func compareIDs(a, b MemberID) int {
 }
 
 // putMember records m's change from before to after with action.
-func (d *draft) putMember(before, after Member, action string, extra map[string]string) {
+func (d *draft) putMember(before, after Member, action timeline.Action, extra map[string]string) {
 	details := map[string]string{"member": string(after.ID), "after": snapshot(after)}
 	if before.ID != "" {
 		details["before"] = snapshot(before)

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/fourplusn/fourplusn/timeline"
 	"github.com/fourplusn/fourplusn/work"
 
 	"github.com/fourplusn/fourplusn"
@@ -26,7 +27,7 @@ func (s *Service) Rectify(ctx context.Context, actor grid.Actor, id ID, version 
 	if err := r.validate(); err != nil {
 		return nil, err
 	}
-	return s.act(ctx, actor, id, version, grid.Rectify, handlingCell, func(h *Hazard, now time.Time) (string, map[string]string, error) {
+	return s.act(ctx, actor, id, version, grid.Rectify, handlingCell, func(h *Hazard, now time.Time) (timeline.Action, map[string]string, error) {
 		if h.State != Open {
 			return "", nil, conflict(h, "rectified")
 		}
@@ -35,7 +36,7 @@ func (s *Service) Rectify(ctx context.Context, actor grid.Actor, id ID, version 
 		}
 		r.By, r.At = actor.ID, now
 		h.rectified(r, s.Rules)
-		return "rectified", map[string]string{"photos": strconv.Itoa(len(r.Photos)), "verify_due": h.VerifyDue.Format(time.RFC3339)}, nil
+		return ActionRectified, map[string]string{"photos": strconv.Itoa(len(r.Photos)), "verify_due": h.VerifyDue.Format(time.RFC3339)}, nil
 	})
 }
 
@@ -56,7 +57,7 @@ func (s *Service) Verify(ctx context.Context, actor grid.Actor, id ID, version i
 		return nil, err
 	}
 	v.Notes = notes
-	return s.act(ctx, actor, id, version, grid.Verify, verifyCell, func(h *Hazard, now time.Time) (string, map[string]string, error) {
+	return s.act(ctx, actor, id, version, grid.Verify, verifyCell, func(h *Hazard, now time.Time) (timeline.Action, map[string]string, error) {
 		if h.State != Rectified {
 			return "", nil, conflict(h, "verified")
 		}
@@ -68,12 +69,12 @@ func (s *Service) Verify(ctx context.Context, actor grid.Actor, id ID, version i
 		}
 		if v.Passed {
 			h.State, h.ClosedAt = Closed, now
-			return "verification.passed", details, nil
+			return ActionVerified, details, nil
 		}
 		h.State, h.ReopenedAt, h.Reopens = Open, now, h.Reopens+1
 		h.RectifyDue = now.Add(s.Rules.Grades[h.Grade].RectifyWithin)
 		details["rectify_due"] = h.RectifyDue.Format(time.RFC3339)
-		return "verification.failed", details, nil
+		return ActionVerificationFailed, details, nil
 	})
 }
 
@@ -147,12 +148,12 @@ func (s *Service) Convert(ctx context.Context, actor grid.Actor, id ID, version 
 	if err != nil {
 		return nil, nil, err
 	}
-	h, err = s.act(ctx, actor, id, version, grid.Register, handlingCell, func(h *Hazard, now time.Time) (string, map[string]string, error) {
+	h, err = s.act(ctx, actor, id, version, grid.Register, handlingCell, func(h *Hazard, now time.Time) (timeline.Action, map[string]string, error) {
 		if err := convertible(h); err != nil {
 			return "", nil, err
 		}
 		h.State, h.Case, h.ConvertedAt, h.ConvertedBy = Converted, mc.ID, now, actor.ID
-		return "converted", map[string]string{"case": string(mc.ID), "grade": mc.Grade.String()}, nil
+		return ActionConverted, map[string]string{"case": string(mc.ID), "grade": mc.Grade.String()}, nil
 	})
 	if err != nil {
 		return nil, nil, err

@@ -11,6 +11,7 @@ import (
 	"github.com/fourplusn/fourplusn"
 	"github.com/fourplusn/fourplusn/grid"
 	"github.com/fourplusn/fourplusn/hazard"
+	"github.com/fourplusn/fourplusn/timeline"
 )
 
 // situations are the states a hazard can be in, each reached through the
@@ -160,11 +161,11 @@ func TestReopenAndClose(t *testing.T) {
 
 	events, err := f.svc.Timeline(ctx, community, h.ID)
 	require.NoError(t, err)
-	var actions []string
+	var actions []timeline.Action
 	for _, e := range events {
 		actions = append(actions, e.Action)
 	}
-	assert.Equal(t, []string{"reported", "rectified", "verification.failed", "rectified", "verification.passed"}, actions)
+	assert.Equal(t, []timeline.Action{hazard.ActionReported, hazard.ActionRectified, hazard.ActionVerificationFailed, hazard.ActionRectified, hazard.ActionVerified}, actions)
 	assert.Equal(t, "screening", events[0].Channel, "a member's report defaults to the whistle")
 	assert.Equal(t, "排水沟下游仍堵", events[2].Details["notes"])
 	require.NoError(t, f.svc.CheckTimeline(ctx, community, h.ID))

@@ -116,12 +116,12 @@ func (s *Service) Report(ctx context.Context, actor grid.Actor, in Report) (*Haz
 		"location": h.Location.String(), "handling": h.Handling.String(),
 		"photos": strconv.Itoa(len(h.Photos)),
 	}
-	events := []timeline.Event{h.record(actor, "reported", h.Channel.String(), now, details)}
+	events := []timeline.Event{h.record(actor, ActionReported, h.Channel.String(), now, details)}
 	if spot := in.OnTheSpot; spot != nil {
 		r := Rectification{Evidence: spot.Evidence, Photos: spot.Photos, By: actor.ID, At: now}
 		h.rectified(r, s.Rules)
 		h.OnTheSpot = true
-		events = append(events, h.record(actor, "rectified", "", now, map[string]string{
+		events = append(events, h.record(actor, ActionRectified, "", now, map[string]string{
 			"on_the_spot": "true", "photos": strconv.Itoa(len(r.Photos)), "verify_due": h.VerifyDue.Format(time.RFC3339),
 		}))
 	}
@@ -269,7 +269,7 @@ func (s *Service) present(actor grid.Actor, h *Hazard) *Hazard {
 
 // change is a transition: it checks the hazard's state and input and
 // changes the hazard, returning the event's action and details.
-type change func(h *Hazard, now time.Time) (action string, details map[string]string, err error)
+type change func(h *Hazard, now time.Time) (action timeline.Action, details map[string]string, err error)
 
 // act runs a transition on hazard id at the given version (0 for whatever
 // is current) after checking that actor may see the hazard and may do need

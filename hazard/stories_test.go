@@ -65,8 +65,8 @@ func TestOnTheSpot(t *testing.T) {
 	assert.Len(t, seen, 8, "found across all eight communities")
 	events := f.events(t, ids[0])
 	require.Len(t, events, 2)
-	assert.Equal(t, "reported", events[0].Action)
-	assert.Equal(t, "rectified", events[1].Action)
+	assert.Equal(t, hazard.ActionReported, events[0].Action)
+	assert.Equal(t, hazard.ActionRectified, events[1].Action)
 	assert.Equal(t, "true", events[1].Details["on_the_spot"])
 
 	// The post above each handling cell verifies: the community for a
@@ -149,7 +149,7 @@ func TestStory2Conversion(t *testing.T) {
 	assert.Equal(t, "仝家翻建院墙，赵家认为墙距不足、占用通道，双方多次争吵，扬言动手。", c.Facts)
 
 	events := f.events(t, h.ID)
-	assert.Equal(t, "converted", events[len(events)-1].Action)
+	assert.Equal(t, hazard.ActionConverted, events[len(events)-1].Action)
 	assert.Equal(t, string(c.ID), events[len(events)-1].Details["case"])
 	caseEvents, err := f.cases.Events(ctx, c.ID)
 	require.NoError(t, err)

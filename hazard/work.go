@@ -7,7 +7,6 @@ import (
 
 	"github.com/fourplusn/fourplusn"
 	"github.com/fourplusn/fourplusn/grid"
-	"github.com/fourplusn/fourplusn/mediation"
 	"github.com/fourplusn/fourplusn/timeline"
 )
 
@@ -68,7 +67,7 @@ func (s *Service) HandOver(ctx context.Context, actor grid.Actor, h grid.Handove
 		if z.State != Open && z.State != Rectified {
 			return nil, fourplusn.Errorf(fourplusn.Conflict, "hazard %s is finished; it is nobody's to hand over", z.ID)
 		}
-		var action string
+		var action timeline.Action
 		var details map[string]string
 		switch {
 		case h.To != "":
@@ -77,18 +76,18 @@ func (s *Service) HandOver(ctx context.Context, actor grid.Actor, h grid.Handove
 				return nil, fourplusn.Errorf(fourplusn.Conflict, "hazard %s is answered for by %q now, not %q", z.ID, from, h.Item.Accountable)
 			}
 			z.Assignee = string(h.To)
-			action, details = mediation.ActionHandedOver, map[string]string{"from": from, "to": string(h.To)}
+			action, details = work.ActionHandedOver, map[string]string{"from": from, "to": string(h.To)}
 		case !h.Cell.IsZero():
 			if h.Cell.Township() != z.Township {
 				return nil, fourplusn.FieldError("cell", "cell %s is of another township", h.Cell)
 			}
-			action, details = mediation.ActionReassigned, map[string]string{"from": z.Handling.String(), "to": h.Cell.String()}
+			action, details = work.ActionReassigned, map[string]string{"from": z.Handling.String(), "to": h.Cell.String()}
 			z.Handling = h.Cell
 		case !h.From.IsZero() && !h.Onto.IsZero():
 			z.Location = grid.Rebase(z.Location, h.From, h.Onto)
 			z.Handling = grid.Rebase(z.Handling, h.From, h.Onto)
 			z.ReporterCell = grid.Rebase(z.ReporterCell, h.From, h.Onto)
-			action, details = mediation.ActionRelocated, map[string]string{"from": h.From.String(), "to": h.Onto.String()}
+			action, details = work.ActionRelocated, map[string]string{"from": h.From.String(), "to": h.Onto.String()}
 		default:
 			return nil, fourplusn.FieldError("handover", "a handover names a successor, a cell, or a moved subtree")
 		}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/fourplusn/fourplusn"
 	"github.com/fourplusn/fourplusn/grid"
+	"github.com/fourplusn/fourplusn/timeline"
 )
 
 // Every action below takes the case's ID and the version the actor last saw
@@ -22,12 +23,12 @@ import (
 // application, accepting is the favourable end of its review, and the
 // reviewer becomes its first responder. Needs Accept at the handling cell.
 func (s *Service) Accept(ctx context.Context, actor grid.Actor, id ID, version int64) (*Case, error) {
-	return s.act(ctx, actor, id, version, grid.Accept, func(c *Case, now time.Time) (string, map[string]string, error) {
+	return s.act(ctx, actor, id, version, grid.Accept, func(c *Case, now time.Time) (timeline.Action, map[string]string, error) {
 		if !in(c, Registered) {
 			return "", nil, conflict(c, "accepted")
 		}
 		c.accept(actor, now, s.Rules)
-		return "accepted", map[string]string{"handling": c.Handling.String()}, nil
+		return ActionAccepted, map[string]string{"handling": c.Handling.String()}, nil
 	})
 }
 
@@ -54,7 +55,7 @@ func (s *Service) Reject(ctx context.Context, actor grid.Actor, id ID, version i
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
-	return s.act(ctx, actor, id, version, grid.Review, func(c *Case, now time.Time) (string, map[string]string, error) {
+	return s.act(ctx, actor, id, version, grid.Review, func(c *Case, now time.Time) (timeline.Action, map[string]string, error) {
 		if !in(c, Registered) {
 			return "", nil, conflict(c, "rejected")
 		}
@@ -67,7 +68,7 @@ func (s *Service) Reject(ctx context.Context, actor grid.Actor, id ID, version i
 			c.FirstResponder = actor.ID
 		}
 		c.State, c.ResolvedAt, c.Rejection = Rejected, now, &r
-		return "rejected", map[string]string{"reason": r.Reason, "advice": r.Advice}, nil
+		return ActionRejected, map[string]string{"reason": r.Reason, "advice": r.Advice}, nil
 	})
 }
 
@@ -79,7 +80,7 @@ func (s *Service) Join(ctx context.Context, actor grid.Actor, id ID, version int
 	if err := p.validate(); err != nil {
 		return nil, err
 	}
-	return s.act(ctx, actor, id, version, grid.Mediate, func(c *Case, now time.Time) (string, map[string]string, error) {
+	return s.act(ctx, actor, id, version, grid.Mediate, func(c *Case, now time.Time) (timeline.Action, map[string]string, error) {
 		if !in(c, Accepted, Mediating) {
 			return "", nil, conflict(c, "given a team")
 		}
@@ -87,7 +88,7 @@ func (s *Service) Join(ctx context.Context, actor grid.Actor, id ID, version int
 			return "", nil, invalid("participant", "the team already has %d members", maxTeam)
 		}
 		c.Team = append(c.Team, p)
-		return "team.joined", map[string]string{"department": p.Department, "body": p.Body, "name": p.Name, "role": p.Role}, nil
+		return ActionJoined, map[string]string{"department": p.Department, "body": p.Body, "name": p.Name, "role": p.Role}, nil
 	})
 }
 
@@ -118,7 +119,7 @@ func (p *Participant) validate() error {
 // The session must be dated no earlier than a year before the case was
 // registered and no later than a year from now.
 func (s *Service) RecordSession(ctx context.Context, actor grid.Actor, id ID, version int64, sess Session) (*Case, error) {
-	return s.act(ctx, actor, id, version, grid.Mediate, func(c *Case, now time.Time) (string, map[string]string, error) {
+	return s.act(ctx, actor, id, version, grid.Mediate, func(c *Case, now time.Time) (timeline.Action, map[string]string, error) {
 		if err := sess.validate(c, now); err != nil {
 			return "", nil, err
 		}
@@ -137,7 +138,7 @@ func (s *Service) RecordSession(ctx context.Context, actor grid.Actor, id ID, ve
 			c.submit(actor, c.Handling.Parent(), reason, now)
 			details["escalated_to"] = c.Escalation.To.String()
 		}
-		return "session.recorded", details, nil
+		return ActionSession, details, nil
 	})
 }
 
@@ -187,7 +188,7 @@ func (s *Service) RecordAgreement(ctx context.Context, actor grid.Actor, id ID, 
 	if len(a.Payments) > maxPayments || len(a.Signatures) > maxSignatures {
 		return nil, invalid("agreement", "at most %d payments and %d signatures", maxPayments, maxSignatures)
 	}
-	return s.act(ctx, actor, id, version, grid.Mediate, func(c *Case, now time.Time) (string, map[string]string, error) {
+	return s.act(ctx, actor, id, version, grid.Mediate, func(c *Case, now time.Time) (timeline.Action, map[string]string, error) {
 		if !in(c, Mediating) {
 			return "", nil, conflict(c, "settled by agreement")
 		}
@@ -198,7 +199,7 @@ func (s *Service) RecordAgreement(ctx context.Context, actor grid.Actor, id ID, 
 		a.RecordedBy, a.EffectiveAt = actor.ID, now
 		c.Agreement = &a
 		c.State, c.ResolvedAt = Agreed, now
-		return "agreement.recorded", map[string]string{"form": strconv.Itoa(int(a.Form)), "total_fen": strconv.FormatInt(a.Total(), 10)}, nil
+		return ActionAgreement, map[string]string{"form": strconv.Itoa(int(a.Form)), "total_fen": strconv.FormatInt(a.Total(), 10)}, nil
 	})
 }
 
@@ -216,12 +217,12 @@ func (s *Service) Fail(ctx context.Context, actor grid.Actor, id ID, version int
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
-	return s.act(ctx, actor, id, version, grid.Mediate, func(c *Case, now time.Time) (string, map[string]string, error) {
+	return s.act(ctx, actor, id, version, grid.Mediate, func(c *Case, now time.Time) (timeline.Action, map[string]string, error) {
 		if !in(c, Accepted, Mediating) {
 			return "", nil, conflict(c, "failed")
 		}
 		c.State, c.ResolvedAt, c.Failure = Failed, now, &f
-		return "failed", map[string]string{"reason": f.Reason, "route": string(f.Route)}, nil
+		return ActionFailed, map[string]string{"reason": f.Reason, "route": string(f.Route)}, nil
 	})
 }
 
@@ -238,12 +239,12 @@ func (s *Service) Withdraw(ctx context.Context, actor grid.Actor, id ID, version
 	if actor.Kind == grid.Resident {
 		need = grid.View // a resident's own application: the policy checks ownership
 	}
-	return s.act(ctx, actor, id, version, need, func(c *Case, now time.Time) (string, map[string]string, error) {
+	return s.act(ctx, actor, id, version, need, func(c *Case, now time.Time) (timeline.Action, map[string]string, error) {
 		if !c.State.Open() {
 			return "", nil, conflict(c, "withdrawn")
 		}
 		c.State, c.ResolvedAt, c.Withdrawal, c.Escalation = Withdrawn, now, reason, nil
-		return "withdrawn", map[string]string{"reason": reason}, nil
+		return ActionWithdrawn, map[string]string{"reason": reason}, nil
 	})
 }
 
@@ -256,7 +257,7 @@ func (s *Service) Escalate(ctx context.Context, actor grid.Actor, id ID, version
 	if err != nil {
 		return nil, err
 	}
-	return s.act(ctx, actor, id, version, grid.Escalate, func(c *Case, now time.Time) (string, map[string]string, error) {
+	return s.act(ctx, actor, id, version, grid.Escalate, func(c *Case, now time.Time) (timeline.Action, map[string]string, error) {
 		if !in(c, Registered, Accepted, Mediating) {
 			return "", nil, conflict(c, "escalated")
 		}
@@ -264,7 +265,7 @@ func (s *Service) Escalate(ctx context.Context, actor grid.Actor, id ID, version
 			return "", nil, invalid("handling", "level 1 has no level above: transfer the case out instead")
 		}
 		c.submit(actor, c.Handling.Parent(), reason, now)
-		return "escalation.submitted", map[string]string{"to": c.Escalation.To.String(), "reason": reason}, nil
+		return ActionEscalated, map[string]string{"to": c.Escalation.To.String(), "reason": reason}, nil
 	})
 }
 
@@ -279,7 +280,7 @@ func (c *Case) submit(actor grid.Actor, to grid.Path, reason string, now time.Ti
 // yet accepted. Needs ApproveEscalation at the cell the case was submitted
 // to; the case must have an escalation waiting.
 func (s *Service) ApproveEscalation(ctx context.Context, actor grid.Actor, id ID, version int64) (*Case, error) {
-	return s.review(ctx, actor, id, version, func(c *Case, now time.Time) (string, map[string]string, error) {
+	return s.review(ctx, actor, id, version, func(c *Case, now time.Time) (timeline.Action, map[string]string, error) {
 		from := c.Handling.String()
 		c.Handling = c.Escalation.To
 		c.Escalation = nil
@@ -288,7 +289,7 @@ func (s *Service) ApproveEscalation(ctx context.Context, actor grid.Actor, id ID
 		} else {
 			c.AcceptedBy = actor.ID
 		}
-		return "escalation.approved", map[string]string{"from": from, "handling": c.Handling.String()}, nil
+		return ActionApproved, map[string]string{"from": from, "handling": c.Handling.String()}, nil
 	})
 }
 
@@ -300,16 +301,16 @@ func (s *Service) ReturnEscalation(ctx context.Context, actor grid.Actor, id ID,
 	if err != nil {
 		return nil, err
 	}
-	return s.review(ctx, actor, id, version, func(c *Case, now time.Time) (string, map[string]string, error) {
+	return s.review(ctx, actor, id, version, func(c *Case, now time.Time) (timeline.Action, map[string]string, error) {
 		c.Escalation = nil
-		return "escalation.returned", map[string]string{"instructions": instructions}, nil
+		return ActionReturned, map[string]string{"instructions": instructions}, nil
 	})
 }
 
 // review runs a decision on a waiting escalation, authorized at the cell
 // the case was submitted to rather than at its handling cell.
 func (s *Service) review(ctx context.Context, actor grid.Actor, id ID, version int64, fn change) (*Case, error) {
-	return s.act(ctx, actor, id, version, grid.View, func(c *Case, now time.Time) (string, map[string]string, error) {
+	return s.act(ctx, actor, id, version, grid.View, func(c *Case, now time.Time) (timeline.Action, map[string]string, error) {
 		if c.Escalation == nil {
 			return "", nil, fourplusn.Errorf(fourplusn.Conflict, "case %s has no escalation waiting for review", c.ID)
 		}
@@ -334,7 +335,7 @@ func (s *Service) Transfer(ctx context.Context, actor grid.Actor, id ID, version
 	if err != nil {
 		return nil, fourplusn.WithField("to", err)
 	}
-	return s.act(ctx, actor, id, version, grid.Transfer, func(c *Case, now time.Time) (string, map[string]string, error) {
+	return s.act(ctx, actor, id, version, grid.Transfer, func(c *Case, now time.Time) (timeline.Action, map[string]string, error) {
 		switch {
 		case !in(c, Registered, Accepted, Mediating):
 			return "", nil, conflict(c, "transferred")
@@ -348,7 +349,7 @@ func (s *Service) Transfer(ctx context.Context, actor grid.Actor, id ID, version
 		c.AcceptedAt, c.AcceptedBy = time.Time{}, ""
 		c.AcceptDue = now.Add(s.Rules.Grades[c.Grade].AcceptWithin)
 		c.Transfers++
-		return "transferred", map[string]string{"from": from, "to": c.Handling.String(), "reason": reason}, nil
+		return ActionTransferred, map[string]string{"from": from, "to": c.Handling.String(), "reason": reason}, nil
 	})
 }
 
@@ -364,12 +365,12 @@ func (s *Service) TransferOut(ctx context.Context, actor grid.Actor, id ID, vers
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
-	return s.act(ctx, actor, id, version, grid.Transfer, func(c *Case, now time.Time) (string, map[string]string, error) {
+	return s.act(ctx, actor, id, version, grid.Transfer, func(c *Case, now time.Time) (timeline.Action, map[string]string, error) {
 		if !in(c, Registered, Accepted, Mediating) {
 			return "", nil, conflict(c, "transferred out")
 		}
 		c.State, c.ResolvedAt, c.TransferOut = TransferredOut, now, &body
-		return "transferred_out", map[string]string{"body": body.Name, "contact": body.Contact, "reason": body.Reason}, nil
+		return ActionTransferredOut, map[string]string{"body": body.Name, "contact": body.Contact, "reason": body.Reason}, nil
 	})
 }
 
@@ -388,7 +389,7 @@ func (s *Service) Extend(ctx context.Context, actor grid.Actor, id ID, version i
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
-	return s.act(ctx, actor, id, version, grid.Mediate, func(c *Case, now time.Time) (string, map[string]string, error) {
+	return s.act(ctx, actor, id, version, grid.Mediate, func(c *Case, now time.Time) (timeline.Action, map[string]string, error) {
 		if !in(c, Accepted, Mediating) {
 			return "", nil, conflict(c, "extended")
 		}
@@ -398,7 +399,7 @@ func (s *Service) Extend(ctx context.Context, actor grid.Actor, id ID, version i
 		e.At = now
 		c.Extensions = append(c.Extensions, e)
 		c.ResolveDue = c.ResolveDue.Add(time.Duration(e.Days) * 24 * time.Hour)
-		return "extended", map[string]string{"days": strconv.Itoa(e.Days), "reason": e.Reason, "resolve_due": c.ResolveDue.Format(time.RFC3339)}, nil
+		return ActionExtended, map[string]string{"days": strconv.Itoa(e.Days), "reason": e.Reason, "resolve_due": c.ResolveDue.Format(time.RFC3339)}, nil
 	})
 }
 
@@ -411,7 +412,7 @@ func (s *Service) RaiseRisk(ctx context.Context, actor grid.Actor, id ID, versio
 	if risks == 0 || risks&^allRisks != 0 {
 		return nil, invalid("risks", "name at least one known risk")
 	}
-	return s.act(ctx, actor, id, version, grid.Mediate, func(c *Case, now time.Time) (string, map[string]string, error) {
+	return s.act(ctx, actor, id, version, grid.Mediate, func(c *Case, now time.Time) (timeline.Action, map[string]string, error) {
 		if !c.State.Open() {
 			return "", nil, conflict(c, "given new risks")
 		}
@@ -425,7 +426,7 @@ func (s *Service) RaiseRisk(ctx context.Context, actor grid.Actor, id ID, versio
 			c.submit(actor, c.Handling.Prefix(s.Rules.Grades[c.Grade].Level), reason, now)
 			details["escalated_to"] = c.Escalation.To.String()
 		}
-		return "risk.raised", details, nil
+		return ActionRiskRaised, details, nil
 	})
 }
 
@@ -438,7 +439,7 @@ func (s *Service) FollowUp(ctx context.Context, actor grid.Actor, id ID, version
 		return nil, err
 	}
 	f.Notes = notes
-	return s.act(ctx, actor, id, version, grid.Mediate, func(c *Case, now time.Time) (string, map[string]string, error) {
+	return s.act(ctx, actor, id, version, grid.Mediate, func(c *Case, now time.Time) (timeline.Action, map[string]string, error) {
 		if !in(c, Agreed) {
 			return "", nil, conflict(c, "followed up")
 		}
@@ -447,7 +448,7 @@ func (s *Service) FollowUp(ctx context.Context, actor grid.Actor, id ID, version
 		}
 		f.At, f.By = now, actor.ID
 		c.FollowUps = append(c.FollowUps, f)
-		return "followup.recorded", map[string]string{"performed": strconv.FormatBool(f.Performed)}, nil
+		return ActionFollowUp, map[string]string{"performed": strconv.FormatBool(f.Performed)}, nil
 	})
 }
 
@@ -459,7 +460,7 @@ func (s *Service) Close(ctx context.Context, actor grid.Actor, id ID, version in
 	if err != nil {
 		return nil, err
 	}
-	return s.act(ctx, actor, id, version, grid.Close, func(c *Case, now time.Time) (string, map[string]string, error) {
+	return s.act(ctx, actor, id, version, grid.Close, func(c *Case, now time.Time) (timeline.Action, map[string]string, error) {
 		if !in(c, Agreed, Failed, Withdrawn, TransferredOut) {
 			return "", nil, conflict(c, "closed")
 		}
@@ -467,7 +468,7 @@ func (s *Service) Close(ctx context.Context, actor grid.Actor, id ID, version in
 			return "", nil, fourplusn.Errorf(fourplusn.Conflict, "case %s has an agreement but no follow-up visit yet", c.ID)
 		}
 		c.State, c.ClosedAt = Closed, now
-		return "closed", map[string]string{"note": note}, nil
+		return ActionClosed, map[string]string{"note": note}, nil
 	})
 }
 
@@ -477,7 +478,7 @@ func (s *Service) Close(ctx context.Context, actor grid.Actor, id ID, version in
 // whether it escalated; when nothing is due it changes nothing. Needs
 // Escalate at the handling cell, which the system actor has.
 func (s *Service) AutoEscalate(ctx context.Context, actor grid.Actor, id ID) (bool, error) {
-	_, err := s.act(ctx, actor, id, 0, grid.Escalate, func(c *Case, now time.Time) (string, map[string]string, error) {
+	_, err := s.act(ctx, actor, id, 0, grid.Escalate, func(c *Case, now time.Time) (timeline.Action, map[string]string, error) {
 		reason, ok := s.Rules.escalationDue(c, now)
 		if !ok {
 			return "", nil, errNothingDue
@@ -487,7 +488,7 @@ func (s *Service) AutoEscalate(ctx context.Context, actor grid.Actor, id ID) (bo
 			to = c.Handling.Prefix(l)
 		}
 		c.submit(actor, to, reason, now)
-		return "escalation.submitted", map[string]string{"to": c.Escalation.To.String(), "reason": reason, "automatic": "true"}, nil
+		return ActionEscalated, map[string]string{"to": c.Escalation.To.String(), "reason": reason, "automatic": "true"}, nil
 	})
 	if errors.Is(err, errNothingDue) {
 		return false, nil

@@ -143,7 +143,7 @@ func (c *Case) target() grid.Target {
 
 // record appends an event to the case's timeline and returns it sealed. The
 // channel is the intake channel for the registration, "" for the platform.
-func (c *Case) record(actor grid.Actor, action, channel string, at time.Time, details map[string]string) timeline.Event {
+func (c *Case) record(actor grid.Actor, action timeline.Action, channel string, at time.Time, details map[string]string) timeline.Event {
 	var e timeline.Event
 	e, c.Chain = c.Chain.Append(timeline.Event{
 		Subject: string(c.ID),

@@ -122,7 +122,7 @@ func (s *Service) Register(ctx context.Context, actor grid.Actor, in Intake) (*C
 	if c.Hazard != "" {
 		details["hazard"] = c.Hazard
 	}
-	first := c.record(actor, "registered", c.Channel.String(), now, details)
+	first := c.record(actor, ActionRegistered, c.Channel.String(), now, details)
 	key := work.IdempotencyKey{Scope: actor.ID, Key: in.IdempotencyKey}
 	if in.Hazard != "" {
 		// A hazard turns into one case, whoever converts it.
@@ -297,7 +297,7 @@ func maskParties(ps []Party) {
 
 // change is a transition: it checks the case's state and input and changes
 // the case, returning the event's action and details.
-type change func(c *Case, now time.Time) (action string, details map[string]string, err error)
+type change func(c *Case, now time.Time) (action timeline.Action, details map[string]string, err error)
 
 // act runs a transition on case id at the given version (0 for whatever is
 // current) after checking that actor may do need to it. The transition and

@@ -115,8 +115,8 @@ func TestStory1InjuryClaim(t *testing.T) {
 	require.NoError(t, f.svc.Verify(ctx, sector, c.ID))
 	events, err := f.svc.Timeline(ctx, sector, c.ID)
 	require.NoError(t, err)
-	assert.Equal(t, []string{"registered", "accepted", "session.recorded", "session.recorded", "risk.raised", "escalation.approved"}, actions(events)[:6])
-	assert.Equal(t, "closed", actions(events)[len(events)-1])
+	assert.Equal(t, []timeline.Action{mediation.ActionRegistered, mediation.ActionAccepted, mediation.ActionSession, mediation.ActionSession, mediation.ActionRiskRaised, mediation.ActionApproved}, actions(events)[:6])
+	assert.Equal(t, mediation.ActionClosed, actions(events)[len(events)-1])
 }
 
 // Story 2: a level-4 grid head blows the whistle on a quarrel over the
@@ -240,8 +240,8 @@ func TestStory3OutOfJurisdiction(t *testing.T) {
 	assert.ErrorIs(t, err, fourplusn.NotFound)
 }
 
-func actions(events []timeline.Event) []string {
-	out := make([]string, len(events))
+func actions(events []timeline.Event) []timeline.Action {
+	out := make([]timeline.Action, len(events))
 	for i, e := range events {
 		out[i] = e.Action
 	}

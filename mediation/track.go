@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/fourplusn/fourplusn/timeline"
 	"github.com/fourplusn/fourplusn/work"
 
 	"github.com/fourplusn/fourplusn"
@@ -32,7 +33,7 @@ type TrackRecord struct {
 // it: what was done, and when.
 type Step struct {
 	At     time.Time
-	Action string
+	Action timeline.Action
 }
 
 // ValidTrackingCode reports whether code has a tracking code's form: 4 to

@@ -8,6 +8,7 @@ import (
 
 	"github.com/fourplusn/fourplusn"
 	"github.com/fourplusn/fourplusn/mediation"
+	"github.com/fourplusn/fourplusn/timeline"
 )
 
 // TestTrack: a tracking code shows where its case stands and its steps,
@@ -26,7 +27,7 @@ func TestTrack(t *testing.T) {
 	assert.False(t, rec.ResolveDue.IsZero(), "a case being mediated says by when")
 	assert.True(t, rec.AcceptDue.IsZero(), "and no longer by when it is to be accepted")
 	require.Len(t, rec.Steps, 2)
-	assert.Equal(t, []string{"registered", "accepted"}, []string{rec.Steps[0].Action, rec.Steps[1].Action})
+	assert.Equal(t, []timeline.Action{mediation.ActionRegistered, mediation.ActionAccepted}, []timeline.Action{rec.Steps[0].Action, rec.Steps[1].Action})
 
 	for _, code := range []string{"", "abc", "NOSUCHCODE", "A\x00B", "' OR 1=1", string(make([]byte, 65))} {
 		_, err := f.svc.Track(ctx, code)

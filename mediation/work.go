@@ -12,13 +12,6 @@ import (
 
 var _ grid.Work = (*Service)(nil)
 
-// The actions of the events a grid change records on a case's timeline.
-const (
-	ActionHandedOver = "handed_over" // details: from, to, reason
-	ActionReassigned = "reassigned"  // details: from, to (handling cells), reason
-	ActionRelocated  = "relocated"   // details: from, to (the moved subtree), reason
-)
-
 // Ended reports whether a case in state s needs nobody any more: closed,
 // or rejected at review. Every other case, waiting for its follow-up or
 // its closing included, is open work someone answers for.
@@ -114,7 +107,7 @@ func (s *Service) HandOver(ctx context.Context, actor grid.Actor, h grid.Handove
 }
 
 // handOver changes c as h says and returns the event's action and details.
-func handOver(c *Case, h grid.Handover) (string, map[string]string, error) {
+func handOver(c *Case, h grid.Handover) (timeline.Action, map[string]string, error) {
 	switch {
 	case h.To != "":
 		from := c.Accountable()
@@ -126,7 +119,7 @@ func handOver(c *Case, h grid.Handover) (string, map[string]string, error) {
 		} else {
 			c.FirstResponder = string(h.To)
 		}
-		return ActionHandedOver, map[string]string{"from": from, "to": string(h.To)}, nil
+		return work.ActionHandedOver, map[string]string{"from": from, "to": string(h.To)}, nil
 	case !h.Cell.IsZero():
 		if h.Cell.Township() != c.Township {
 			return "", nil, fourplusn.FieldError("cell", "cell %s is of another township", h.Cell)
@@ -136,7 +129,7 @@ func handOver(c *Case, h grid.Handover) (string, map[string]string, error) {
 		if c.Escalation != nil && from == c.Escalation.From {
 			c.Escalation.From = h.Cell
 		}
-		return ActionReassigned, map[string]string{"from": from.String(), "to": h.Cell.String()}, nil
+		return work.ActionReassigned, map[string]string{"from": from.String(), "to": h.Cell.String()}, nil
 	case !h.From.IsZero() && !h.Onto.IsZero():
 		c.Location = grid.Rebase(c.Location, h.From, h.Onto)
 		c.Handling = grid.Rebase(c.Handling, h.From, h.Onto)
@@ -144,7 +137,7 @@ func handOver(c *Case, h grid.Handover) (string, map[string]string, error) {
 		if e := c.Escalation; e != nil {
 			e.From, e.To = grid.Rebase(e.From, h.From, h.Onto), grid.Rebase(e.To, h.From, h.Onto)
 		}
-		return ActionRelocated, map[string]string{"from": h.From.String(), "to": h.Onto.String()}, nil
+		return work.ActionRelocated, map[string]string{"from": h.From.String(), "to": h.Onto.String()}, nil
 	}
 	return "", nil, fourplusn.FieldError("handover", "a handover names a successor, a cell, or a moved subtree")
 }

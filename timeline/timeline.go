@@ -8,6 +8,14 @@ import (
 	"time"
 )
 
+// Action names what an event of a timeline records: a case accepted, a
+// hazard rectified, a cell retired. Each kind of record defines its own
+// actions, once, as constants of this type (mediation.ActionAccepted,
+// hazard.ActionRectified, grid.LogCellRetired); everything that reads a
+// timeline — the statistics, the notifications, the pages — names them by
+// those constants.
+type Action string
+
 // Event is one entry of a timeline: who did what to a case or hazard, when.
 // Seq, Prev and Hash are set by [Chain.Append]; an Event is sealed once it
 // has them and must not be changed afterwards, or [Verify] reports it.
@@ -16,7 +24,7 @@ type Event struct {
 	Seq     int64             // the 1-based position in the timeline
 	At      time.Time         // when it happened, stored in UTC
 	Actor   string            // the ID of the actor who did it
-	Action  string            // what was done
+	Action  Action            // what was done
 	Channel string            // the intake channel, or ""
 	Details map[string]string // further facts; nil and empty are the same
 	Prev    Hash              // the Hash of the event before, zero for the first
@@ -74,7 +82,7 @@ func (e Event) AppendCanonical(dst []byte) []byte {
 	dst = binary.BigEndian.AppendUint64(dst, uint64(e.At.Unix()))
 	dst = binary.BigEndian.AppendUint64(dst, uint64(e.At.Nanosecond()))
 	dst = appendString(dst, e.Actor)
-	dst = appendString(dst, e.Action)
+	dst = appendString(dst, string(e.Action))
 	dst = appendString(dst, e.Channel)
 	dst = binary.BigEndian.AppendUint64(dst, uint64(len(e.Details)))
 	var small [16]string // keeps the keys of a typical event off the heap

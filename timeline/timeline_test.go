@@ -115,7 +115,7 @@ func TestAppendSeals(t *testing.T) {
 	for i := range 3 {
 		var e timeline.Event
 		// Whatever the caller puts in Seq, Prev and Hash is replaced.
-		e, c = c.Append(timeline.Event{Subject: "case-1", Seq: 99, Prev: junk, Hash: junk, Action: fmt.Sprint("step ", i)})
+		e, c = c.Append(timeline.Event{Subject: "case-1", Seq: 99, Prev: junk, Hash: junk, Action: timeline.Action(fmt.Sprint("step ", i))})
 		events = append(events, e)
 	}
 	for i, e := range events {
@@ -177,7 +177,7 @@ func Example() {
 	at := time.Date(2024, 3, 1, 8, 30, 0, 0, time.UTC)
 	var c timeline.Chain // kept with the case
 	var events []timeline.Event
-	for _, action := range []string{"register", "accept", "session"} {
+	for _, action := range []timeline.Action{"register", "accept", "session"} {
 		var e timeline.Event
 		e, c = c.Append(timeline.Event{Subject: "case-7", At: at, Actor: "gc-head-mayuan", Action: action})
 		events = append(events, e)

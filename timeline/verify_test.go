@@ -27,7 +27,7 @@ func build(subject string, n int) ([]timeline.Event, timeline.Chain) {
 			Subject: subject,
 			At:      base.Add(time.Duration(i) * time.Hour),
 			Actor:   fmt.Sprint("member-", i%3),
-			Action:  fmt.Sprint("action-", i),
+			Action:  timeline.Action(fmt.Sprint("action-", i)),
 			Channel: []string{"walk-in", "hotline", ""}[i%3],
 			Details: map[string]string{"step": fmt.Sprint(i), "note": "邻里纠纷"},
 		})
@@ -203,7 +203,7 @@ func randomChain(r *rand.Rand, subject string) ([]timeline.Event, timeline.Chain
 		at := time.Unix(r.Int64N(8e9)-4e9, r.Int64N(1e9)).In(zones[r.IntN(len(zones))]) // 1843 to 2096
 		var e timeline.Event
 		e, c = c.Append(timeline.Event{
-			Subject: subject, At: at, Actor: randomString(r), Action: randomString(r),
+			Subject: subject, At: at, Actor: randomString(r), Action: timeline.Action(randomString(r)),
 			Channel: randomString(r), Details: details,
 		})
 		events = append(events, e)
@@ -273,7 +273,7 @@ var mutations = []mutation{
 		return events
 	}},
 	{"append", 0, func(r *rand.Rand, events []timeline.Event, want *timeline.Chain) []timeline.Event {
-		extra, _ := want.Append(timeline.Event{Subject: "subject", Action: randomString(r)})
+		extra, _ := want.Append(timeline.Event{Subject: "subject", Action: timeline.Action(randomString(r))})
 		return append(events, extra)
 	}},
 	{"want len", 0, func(r *rand.Rand, events []timeline.Event, want *timeline.Chain) []timeline.Event {

@@ -544,7 +544,7 @@ func timelineOut(subject string, events []timeline.Event) timelineJSON {
 		if details == nil {
 			details = map[string]string{}
 		}
-		out.Events[i] = eventJSON{Seq: e.Seq, At: ts(e.At), Actor: e.Actor, Action: e.Action, Channel: e.Channel, Details: details, Prev: e.Prev.String(), Hash: e.Hash.String()}
+		out.Events[i] = eventJSON{Seq: e.Seq, At: ts(e.At), Actor: e.Actor, Action: string(e.Action), Channel: e.Channel, Details: details, Prev: e.Prev.String(), Hash: e.Hash.String()}
 	}
 	return out
 }

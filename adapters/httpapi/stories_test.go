@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/fourplusn/fourplusn/mediation"
+	"github.com/fourplusn/fourplusn/timeline"
 )
 
 // The seed's three stories, step by step, purely over HTTP, in the shape
@@ -131,17 +132,17 @@ func (s *story) written(amount int64) map[string]any {
 }
 
 // actions returns the actions of the case's timeline, as who sees it.
-func (s *story) actions(who string) []string {
+func (s *story) actions(who string) []timeline.Action {
 	s.t.Helper()
 	res := s.e.as(who).get("/api/v1/cases/" + s.c.ID + "/timeline")
 	require.Equal(s.t, http.StatusOK, res.Code, res)
 	var tl struct {
 		Events []struct {
-			Action string `json:"action"`
+			Action timeline.Action `json:"action"`
 		} `json:"events"`
 	}
 	res.decode(s.t, &tl)
-	out := make([]string, len(tl.Events))
+	out := make([]timeline.Action, len(tl.Events))
 	for i, ev := range tl.Events {
 		out[i] = ev.Action
 	}
@@ -233,8 +234,8 @@ func story1InjuryClaim(t *testing.T, e *env) {
 	}
 	assert.Equal(t, map[string]bool{"police": true, "justice": true, "grid": true, "partner": true}, departments, "4+N")
 	acts := s.actions("gc-east-head")
-	assert.Equal(t, []string{"registered", "accepted", "session.recorded", "session.recorded", "risk.raised", "escalation.approved"}, acts[:6])
-	assert.Equal(t, "closed", acts[len(acts)-1])
+	assert.Equal(t, []timeline.Action{mediation.ActionRegistered, mediation.ActionAccepted, mediation.ActionSession, mediation.ActionSession, mediation.ActionRiskRaised, mediation.ActionApproved}, acts[:6])
+	assert.Equal(t, mediation.ActionClosed, acts[len(acts)-1])
 	require.NoError(t, e.cases.Verify(ctx, e.member("gc-east-head"), mediation.ID(s.c.ID)), "the timeline's hash chain holds")
 }
 

@@ -42,8 +42,8 @@ func newCase(i int) *mediation.Case {
 	}
 }
 
-func event(c *mediation.Case, seq int64, action string) timeline.Event {
-	return timeline.Event{Subject: string(c.ID), Seq: seq, Action: action, Details: map[string]string{"k": action}}
+func event(c *mediation.Case, seq int64, action timeline.Action) timeline.Event {
+	return timeline.Event{Subject: string(c.ID), Seq: seq, Action: action, Details: map[string]string{"k": string(action)}}
 }
 
 func create(t *testing.T, s *memstore.Cases, c *mediation.Case) *mediation.Case {
@@ -237,7 +237,7 @@ func TestUpdate(t *testing.T) {
 
 	events, err := s.Events(ctx, c.ID)
 	require.NoError(t, err)
-	require.Equal(t, []string{"register", "accept", "session", "note"}, actions(events))
+	require.Equal(t, []timeline.Action{"register", "accept", "session", "note"}, actions(events))
 }
 
 func TestUpdateFnError(t *testing.T) {
@@ -260,7 +260,7 @@ func TestUpdateFnError(t *testing.T) {
 	require.Equal(t, newCase(1), stored)
 	events, err := s.Events(ctx, c.ID)
 	require.NoError(t, err)
-	require.Equal(t, []string{"register"}, actions(events))
+	require.Equal(t, []timeline.Action{"register"}, actions(events))
 }
 
 func TestUpdateStaleVersion(t *testing.T) {
@@ -321,7 +321,7 @@ func TestUpdateConcurrent(t *testing.T) {
 		wg.Go(func() {
 			_, errs[i] = s.Update(ctx, c.ID, 0, func(c *mediation.Case) ([]timeline.Event, error) {
 				c.Claims = append(c.Claims, mediation.Claim{Description: fmt.Sprint("claim ", i)})
-				return []timeline.Event{event(c, int64(len(c.Claims)), fmt.Sprint("add ", i))}, nil
+				return []timeline.Event{event(c, int64(len(c.Claims)), timeline.Action(fmt.Sprint("add ", i)))}, nil
 			})
 		})
 	}
@@ -536,8 +536,8 @@ func ids(cases []*mediation.Case) []mediation.ID {
 	return out
 }
 
-func actions(events []timeline.Event) []string {
-	out := make([]string, len(events))
+func actions(events []timeline.Event) []timeline.Action {
+	out := make([]timeline.Action, len(events))
 	for i, e := range events {
 		out[i] = e.Action
 	}

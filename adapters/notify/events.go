@@ -37,12 +37,12 @@ func CaseNotifications(c *mediation.Case, events []timeline.Event) []Notificatio
 	for _, e := range events {
 		b := builder{township: c.Township, kind: SubjectCase, subject: string(c.ID), e: e}
 		name := caseName(c)
-		if c.FirstResponder != "" && e.Actor != c.FirstResponder && e.Action != "registered" && e.Action != mediation.ActionHandedOver && tellsFirstResponder(c, e) {
+		if c.FirstResponder != "" && e.Actor != c.FirstResponder && e.Action != mediation.ActionRegistered && e.Action != work.ActionHandedOver && tellsFirstResponder(c, e) {
 			b.add(&out, "first-responder", Progress, "【进展】"+name,
 				fmt.Sprintf("您首问登记的%s：%s。", name, caseStep(c, e)), ToMember(c.FirstResponder))
 		}
 		switch e.Action {
-		case "registered":
+		case mediation.ActionRegistered:
 			b.add(&out, "task", Task, "【待受理】"+name,
 				fmt.Sprintf("%s已登记，由 %s 处理，请于 %s 前受理。", name, c.Handling, ShowTime(c.AcceptDue)),
 				ToPosts(c.Handling, grid.Accept))
@@ -56,7 +56,7 @@ func CaseNotifications(c *mediation.Case, events []timeline.Event) []Notificatio
 					fmt.Sprintf("%s已登记，等级%s%s，请值班员关注。", name, gradeName(c.Grade), riskNote(c.Risks)),
 					ToDuty(c.Township))
 			}
-		case "escalation.submitted":
+		case mediation.ActionEscalated:
 			to := e.Details["to"]
 			b.add(&out, "task", Task, "【待审核呈报】"+name,
 				fmt.Sprintf("%s由下级呈报审核，理由：%s。请接手或退回。", name, e.Details["reason"]),
@@ -65,25 +65,25 @@ func CaseNotifications(c *mediation.Case, events []timeline.Event) []Notificatio
 				b.add(&out, "alert", Alert, "【自动呈报】"+name,
 					fmt.Sprintf("%s因“%s”已自动呈报 %s。", name, e.Details["reason"], to), ToDuty(c.Township))
 			}
-		case "escalation.returned":
+		case mediation.ActionReturned:
 			b.add(&out, "task", Task, "【呈报退回】"+name,
 				fmt.Sprintf("%s的呈报被退回，请按指示办理：%s", name, e.Details["instructions"]),
 				answersFor(c.Accountable(), c.Handling, nextAction(c)))
-		case "escalation.approved":
+		case mediation.ActionApproved:
 			b.add(&out, "progress", Progress, "【上级接手】"+name,
 				fmt.Sprintf("%s已由上级 %s 接手。", name, c.Handling),
 				Recipient{Cell: e.Details["from"], Action: grid.Escalate.String()})
-		case "transferred":
+		case mediation.ActionTransferred:
 			b.add(&out, "task", Task, "【转来待受理】"+name,
 				fmt.Sprintf("%s已转至 %s，理由：%s。请受理。", name, c.Handling, e.Details["reason"]),
 				ToPosts(c.Handling, grid.Accept))
-		case mediation.ActionHandedOver:
+		case work.ActionHandedOver:
 			b.add(&out, "task", Task, "【工作交接】"+name,
 				fmt.Sprintf("%s已交接由您负责（%s），请接续办理。", name, e.Details["reason"]), ToMember(e.Details["to"]))
-		case mediation.ActionReassigned:
+		case work.ActionReassigned:
 			b.add(&out, "task", Task, "【转来待办】"+name,
 				fmt.Sprintf("%s已改由 %s 办理（%s），请接续办理。", name, c.Handling, e.Details["reason"]), ToPosts(c.Handling, nextAction(c)))
-		case "risk.raised":
+		case mediation.ActionRiskRaised:
 			b.add(&out, "alert", Alert, "【风险升级】"+name,
 				fmt.Sprintf("%s出现新风险%s，等级%s。", name, riskNote(c.Risks), gradeName(c.Grade)),
 				ToDuty(c.Township))
@@ -110,7 +110,7 @@ func HazardNotifications(h *hazard.Hazard, events []timeline.Event) []Notificati
 		b := builder{township: h.Township, kind: SubjectHazard, subject: string(h.ID), e: e}
 		name := hazardName(h)
 		switch e.Action {
-		case "reported":
+		case hazard.ActionReported:
 			if h.State == hazard.Open {
 				b.add(&out, "task", Task, "【待整改】"+name,
 					fmt.Sprintf("%s已上报，由 %s 整改，请于 %s 前整改。", name, h.Handling, ShowTime(h.RectifyDue)),
@@ -120,24 +120,24 @@ func HazardNotifications(h *hazard.Hazard, events []timeline.Event) []Notificati
 				b.add(&out, "alert", Alert, "【红色隐患】"+name,
 					fmt.Sprintf("%s已上报，等级%s，请值班员关注。", name, gradeName(h.Grade)), ToDuty(h.Township))
 			}
-		case "rectified":
+		case hazard.ActionRectified:
 			b.add(&out, "task", Task, "【待验收】"+name,
 				fmt.Sprintf("%s已整改，请于 %s 前验收。", name, ShowTime(h.VerifyDue)),
 				ToPosts(h.VerifyCell(), grid.Verify))
-		case "verification.failed":
+		case hazard.ActionVerificationFailed:
 			b.add(&out, "task", Task, "【验收未通过】"+name,
 				fmt.Sprintf("%s验收未通过，请于 %s 前重新整改。", name, ShowTime(h.RectifyDue)),
 				answersFor(h.Accountable(), h.Handling, grid.Rectify))
-		case mediation.ActionHandedOver:
+		case work.ActionHandedOver:
 			b.add(&out, "task", Task, "【工作交接】"+name,
 				fmt.Sprintf("%s已交接由您负责（%s），请按期整改。", name, e.Details["reason"]), ToMember(e.Details["to"]))
-		case mediation.ActionReassigned:
+		case work.ActionReassigned:
 			b.add(&out, "task", Task, "【转来待办】"+name,
 				fmt.Sprintf("%s已改由 %s 整改（%s）。", name, h.Handling, e.Details["reason"]), ToPosts(h.Handling, grid.Rectify))
-		case "verification.passed", "converted":
+		case hazard.ActionVerified, hazard.ActionConverted:
 			if h.Owner == "" && h.Reporter != "" && e.Actor != h.Reporter {
 				b.add(&out, "reporter", Progress, "【已办结】"+name,
-					fmt.Sprintf("您上报的%s已%s。", name, map[string]string{"verification.passed": "验收通过并销号", "converted": "转为矛盾纠纷调解"}[e.Action]),
+					fmt.Sprintf("您上报的%s已%s。", name, map[timeline.Action]string{hazard.ActionVerified: "验收通过并销号", hazard.ActionConverted: "转为矛盾纠纷调解"}[e.Action]),
 					ToMember(h.Reporter))
 			}
 		}
@@ -150,9 +150,9 @@ func HazardNotifications(h *hazard.Hazard, events []timeline.Event) []Notificati
 // itself, which relieves them.
 func tellsFirstResponder(c *mediation.Case, e timeline.Event) bool {
 	switch {
-	case c.AcceptedAt.IsZero(), e.Action == "accepted":
+	case c.AcceptedAt.IsZero(), e.Action == mediation.ActionAccepted:
 		return true
-	case e.Action == "escalation.approved":
+	case e.Action == mediation.ActionApproved:
 		return c.AcceptedAt.Equal(e.At) // the approval accepted it
 	}
 	return false
@@ -170,7 +170,7 @@ func (b builder) add(out *[]Notification, role string, kind Kind, title, text st
 	*out = append(*out, Notification{
 		Key:      fmt.Sprintf("%s/%s/%d/%s", b.kind, b.subject, b.e.Seq, role),
 		Township: b.township, SubjectKind: b.kind, Subject: b.subject,
-		Kind: kind, Action: b.e.Action, Title: title, Text: text, To: to, At: b.e.At,
+		Kind: kind, Action: string(b.e.Action), Title: title, Text: text, To: to, At: b.e.At,
 	})
 }
 
@@ -194,26 +194,26 @@ func nextAction(c *mediation.Case) grid.Action {
 // caseStep says in words what event e did to case c.
 func caseStep(c *mediation.Case, e timeline.Event) string {
 	switch e.Action {
-	case "accepted":
+	case mediation.ActionAccepted:
 		return "已受理，受理人接替您承担责任"
-	case "escalation.approved":
+	case mediation.ActionApproved:
 		return "已由上级接手受理"
-	case "escalation.submitted":
+	case mediation.ActionEscalated:
 		return "已呈报 " + e.Details["to"] + " 审核"
-	case "escalation.returned":
+	case mediation.ActionReturned:
 		return "呈报被退回：" + e.Details["instructions"]
-	case "transferred":
+	case mediation.ActionTransferred:
 		return "已转至 " + e.Details["to"] + "，待其受理"
-	case "transferred_out":
+	case mediation.ActionTransferredOut:
 		return "已移交 " + e.Details["body"]
-	case "rejected":
+	case mediation.ActionRejected:
 		return "不予受理：" + e.Details["reason"]
-	case "withdrawn":
+	case mediation.ActionWithdrawn:
 		return "申请人已撤回"
-	case "risk.raised":
+	case mediation.ActionRiskRaised:
 		return "出现新风险" + riskNote(c.Risks)
 	}
-	return e.Action
+	return "有新的办理进展"
 }
 
 var categoryNames = map[mediation.Category]string{

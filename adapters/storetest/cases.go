@@ -126,7 +126,7 @@ func casesCopiesAreTheCallers(t *testing.T, s mediation.Store) {
 	require.NoError(t, err)
 	require.Len(t, evs, 2)
 	assert.Equal(t, "registered", evs[0].Details["k"])
-	assert.Equal(t, "agreed", evs[1].Action)
+	assert.Equal(t, mediation.ActionAgreement, evs[1].Action)
 	assert.NoError(t, timeline.Verify(string(want.ID), evs, stored.Chain))
 }
 
@@ -268,7 +268,7 @@ func casesUpdate(t *testing.T, s mediation.Store) {
 		c.State, c.AcceptedAt, c.AcceptedBy = mediation.Accepted, base.Add(time.Hour), "m-2"
 		c.ResolveDue = c.AcceptedAt.Add(15 * 24 * time.Hour)
 		c.Team = append(c.Team, mediation.Participant{Department: "police", Name: "民警"})
-		return []timeline.Event{seal(c, "accepted", base.Add(time.Hour))}, nil
+		return []timeline.Event{seal(c, mediation.ActionAccepted, base.Add(time.Hour))}, nil
 	})
 	require.NoError(t, err)
 	same(t, want, seen, "fn sees the stored case")
@@ -280,7 +280,7 @@ func casesUpdate(t *testing.T, s mediation.Store) {
 	got, err = s.Update(ctx, c.ID, 0, func(c *mediation.Case) ([]timeline.Event, error) {
 		assert.Equal(t, int64(2), c.Version, "version 0 updates the latest")
 		c.State = mediation.Mediating
-		return []timeline.Event{seal(c, "session", base.Add(2*time.Hour)), seal(c, "note", base.Add(2*time.Hour))}, nil
+		return []timeline.Event{seal(c, mediation.ActionSession, base.Add(2*time.Hour)), seal(c, mediation.ActionJoined, base.Add(2*time.Hour))}, nil
 	})
 	require.NoError(t, err)
 	assert.Equal(t, int64(3), got.Version)
@@ -302,7 +302,7 @@ func casesUpdateThatFails(t *testing.T, s mediation.Store) {
 		c.Facts, c.State = "half-written", mediation.Closed
 		c.Claims[0].Amount = 1
 		c.Team = nil
-		return []timeline.Event{seal(c, "closed", base)}, boom
+		return []timeline.Event{seal(c, mediation.ActionClosed, base)}, boom
 	})
 	require.ErrorIs(t, err, boom, "fn's error is returned as it is")
 	assert.Nil(t, got)
@@ -348,13 +348,13 @@ func casesTimeline(t *testing.T, s mediation.Store) {
 	c, events := newCase(1, "mayuan-1", base)
 	want := cloneEvents(events)
 	create(t, s, c, events)
-	steps := [][]string{{"accepted"}, nil, {"session", "note", "photo"}, {"agreed"}}
+	steps := [][]timeline.Action{{mediation.ActionAccepted}, nil, {mediation.ActionSession, mediation.ActionJoined, mediation.ActionExtended}, {mediation.ActionAgreement}}
 	for i, actions := range steps {
 		_, err := s.Update(ctx, c.ID, 0, func(c *mediation.Case) ([]timeline.Event, error) {
 			var out []timeline.Event
 			for _, a := range actions {
 				at := base.Add(time.Duration(i+1) * time.Hour)
-				if a == "note" {
+				if a == mediation.ActionJoined {
 					// An event without details, which the timeline
 					// holds the same as one with empty details.
 					var e timeline.Event

@@ -173,7 +173,7 @@ func gridChangesReplace(t *testing.T, s grid.Store) {
 	log, err := s.Log(ctx, gridtest.GuchengID, 0, 0)
 	require.NoError(t, err)
 	require.NoError(t, grid.VerifyLog(gridtest.GuchengID, log, head))
-	assert.Equal(t, []string{grid.LogCellMoved, grid.LogMemberDeactivated, grid.LogCellRetired, grid.LogMemberEdited}, actions(log[len(log)-4:]))
+	assert.Equal(t, []timeline.Action{grid.LogCellMoved, grid.LogMemberDeactivated, grid.LogCellRetired, grid.LogMemberEdited}, actions(log[len(log)-4:]))
 	left, err := s.Member(ctx, "zhaiwan-2-head")
 	require.NoError(t, err)
 	assert.True(t, left.Inactive, "a deactivated member stays on record")
@@ -181,8 +181,8 @@ func gridChangesReplace(t *testing.T, s grid.Store) {
 }
 
 // actions returns the actions of events, in order.
-func actions(events []timeline.Event) []string {
-	out := make([]string, len(events))
+func actions(events []timeline.Event) []timeline.Action {
+	out := make([]timeline.Action, len(events))
 	for i, e := range events {
 		out[i] = e.Action
 	}

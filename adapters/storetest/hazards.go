@@ -32,7 +32,7 @@ func Hazards(t *testing.T, newStore func(t *testing.T) hazard.Store) {
 
 // sealHazard appends an event to h's chain, as the Service does when it
 // changes a hazard, and returns it.
-func sealHazard(h *hazard.Hazard, action string) timeline.Event {
+func sealHazard(h *hazard.Hazard, action timeline.Action) timeline.Event {
 	var e timeline.Event
 	e, h.Chain = h.Chain.Append(timeline.Event{Subject: string(h.ID), At: base, Actor: "m-1", Action: action})
 	return e
@@ -48,7 +48,7 @@ func hazardsCreateGetUpdate(t *testing.T, s hazard.Store) {
 	rng := rand.New(rand.NewPCG(3, 5))
 	h := randomHazard(rng, 0, demo.Path("mayuan-1"))
 	h.State, h.OnTheSpot, h.Rectifications = hazard.Open, false, nil
-	first := sealHazard(h, "reported")
+	first := sealHazard(h, hazard.ActionReported)
 	_, err := s.Create(ctx, h, []timeline.Event{first}, work.IdempotencyKey{Scope: "m-1", Key: "k", Fingerprint: "f"})
 	require.NoError(t, err)
 	again, err := s.Create(ctx, randomHazard(rng, 1, demo.Path("mayuan-1")), nil, work.IdempotencyKey{Scope: "m-1", Key: "k", Fingerprint: "f"})
@@ -92,7 +92,7 @@ func hazardsCopiesAreTheCallers(t *testing.T, s hazard.Store) {
 	h := randomHazard(rng, 0, demo.Path("mayuan-1"))
 	h.Contact, h.Photos = "13900003333", []string{"p1"}
 	h.Rectifications = []hazard.Rectification{{Evidence: "e", Photos: []string{"r1"}, At: base, By: "m-1"}}
-	first := sealHazard(h, "reported")
+	first := sealHazard(h, hazard.ActionReported)
 	want := h.Clone()
 	got, err := s.Create(ctx, h, []timeline.Event{first}, work.IdempotencyKey{})
 	require.NoError(t, err)

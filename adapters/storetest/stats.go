@@ -312,7 +312,7 @@ func storeCase(t *testing.T, s mediation.Store, rng *rand.Rand, c *mediation.Cas
 	if rng.IntN(3) == 0 {
 		*first = *c.Clone()
 		first.Chain = timeline.Chain{}
-		events := []timeline.Event{seal(first, "registered", c.RegisteredAt)}
+		events := []timeline.Event{seal(first, mediation.ActionRegistered, c.RegisteredAt)}
 		_, err := s.Create(ctx, first, events, work.IdempotencyKey{})
 		require.NoError(t, err)
 		*c = *first
@@ -321,7 +321,7 @@ func storeCase(t *testing.T, s mediation.Store, rng *rand.Rand, c *mediation.Cas
 	first.ID, first.TrackingCode, first.Township, first.Handling = c.ID, c.TrackingCode, c.Township, c.Handling
 	first.Location, first.Outside = c.Location, c.Outside
 	first.Chain = timeline.Chain{}
-	events := []timeline.Event{seal(first, "registered", c.RegisteredAt)}
+	events := []timeline.Event{seal(first, mediation.ActionRegistered, c.RegisteredAt)}
 	first.Team = []mediation.Participant{{Department: "justice", Name: "先"}, {Department: "justice", Name: "后"}}
 	_, err := s.Create(ctx, first, events, work.IdempotencyKey{})
 	require.NoError(t, err)

@@ -49,14 +49,14 @@ func newCaseAt(n int, path grid.Path, at time.Time) (*mediation.Case, []timeline
 		FirstResponder: "m-1", FirstResponderCell: path, State: mediation.Registered,
 		RegisteredAt: at, AcceptDue: at.Add(24 * time.Hour),
 	}
-	return c, []timeline.Event{seal(c, "registered", at)}
+	return c, []timeline.Event{seal(c, mediation.ActionRegistered, at)}
 }
 
 // seal appends an event to c's chain, as the Service does when it changes
 // a case, and returns it.
-func seal(c *mediation.Case, action string, at time.Time) timeline.Event {
+func seal(c *mediation.Case, action timeline.Action, at time.Time) timeline.Event {
 	var e timeline.Event
-	e, c.Chain = c.Chain.Append(timeline.Event{Subject: string(c.ID), At: at, Actor: "m-1", Action: action, Details: map[string]string{"k": action}})
+	e, c.Chain = c.Chain.Append(timeline.Event{Subject: string(c.ID), At: at, Actor: "m-1", Action: action, Details: map[string]string{"k": string(action)}})
 	return e
 }
 
@@ -102,7 +102,7 @@ func fullCase(n int) (*mediation.Case, []timeline.Event) {
 	c.TransferOut = &mediation.OutsideBody{Name: "法院", Contact: "c", Reason: "r"}
 	c.FollowUps = []mediation.FollowUp{{At: at(100), By: "mayuan-1-head", Performed: true, Notes: "ok"}}
 	c.Outside = ""
-	events = append(events, seal(c, "agreed", at(50)))
+	events = append(events, seal(c, mediation.ActionAgreement, at(50)))
 	return c, events
 }
 

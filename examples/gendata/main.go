@@ -137,13 +137,13 @@ func (g *Generator) Case(i, n int) (*mediation.Case, []timeline.Event) {
 		State: mediation.Registered, RegisteredAt: at, AcceptDue: at.Add(24 * time.Hour),
 	}
 	var events []timeline.Event
-	step := func(action string, at time.Time) {
+	step := func(action timeline.Action, at time.Time) {
 		var e timeline.Event
 		e, c.Chain = c.Chain.Append(timeline.Event{Subject: string(c.ID), At: at, Actor: c.FirstResponder, Action: action, Details: map[string]string{"cell": cell.String()}})
 		events = append(events, e)
 		c.Version = int64(len(events))
 	}
-	step("registered", at)
+	step(mediation.ActionRegistered, at)
 	h := func(n int) time.Duration { return time.Duration(1+r.IntN(n)) * time.Hour }
 	// Only cases of the last month are still open, as in a township that
 	// works its register; a few of them are already late.
@@ -153,29 +153,29 @@ func (g *Generator) Case(i, n int) (*mediation.Case, []timeline.Event) {
 	}
 	c.State, c.AcceptedAt, c.AcceptedBy = mediation.Accepted, at.Add(h(30)), c.FirstResponder
 	c.ResolveDue = c.AcceptedAt.Add(7 * 24 * time.Hour)
-	step("accepted", c.AcceptedAt)
+	step(mediation.ActionAccepted, c.AcceptedAt)
 	t := c.AcceptedAt
 	for range 1 + r.IntN(4) {
 		t = t.Add(h(48))
 		c.Sessions = append(c.Sessions, mediation.Session{At: t, Place: mediation.PlaceHome, Attendees: []string{"调解员"}, Notes: "调解", Outcome: mediation.Progress, By: c.FirstResponder})
 		c.State = mediation.Mediating
-		step("session.recorded", t)
+		step(mediation.ActionSession, t)
 	}
 	switch n := r.IntN(100); {
 	case recent && n < 40: // still in mediation
 		return c, events
 	case n < 12:
 		c.State, c.ResolvedAt, c.Failure = mediation.Failed, t.Add(h(24)), &mediation.Failure{Reason: "分歧较大", Route: mediation.RouteLitigation}
-		step("failed", c.ResolvedAt)
+		step(mediation.ActionFailed, c.ResolvedAt)
 	default:
 		c.State, c.ResolvedAt = mediation.Agreed, t.Add(h(24))
 		c.Agreement = &mediation.Agreement{Form: mediation.Oral, Facts: c.Facts, Disputes: "琐事", Terms: "和好", Mediator: "调解员", EffectiveAt: c.ResolvedAt}
-		step("agreement.recorded", c.ResolvedAt)
+		step(mediation.ActionAgreement, c.ResolvedAt)
 		c.FollowUps = []mediation.FollowUp{{At: c.ResolvedAt.Add(72 * time.Hour), By: c.FirstResponder, Performed: true, Notes: "已履行"}}
-		step("followup.recorded", c.FollowUps[0].At)
+		step(mediation.ActionFollowUp, c.FollowUps[0].At)
 	}
 	c.State, c.ClosedAt = mediation.Closed, c.ResolvedAt.Add(96*time.Hour)
-	step("closed", c.ClosedAt)
+	step(mediation.ActionClosed, c.ClosedAt)
 	return c, events
 }
 
@@ -201,7 +201,7 @@ func (g *Generator) Hazard(i, n int) (*hazard.Hazard, []timeline.Event) {
 		h.Rectifications = []hazard.Rectification{{Evidence: "当场整改", At: at, By: "m-1"}}
 	}
 	var e timeline.Event
-	e, h.Chain = h.Chain.Append(timeline.Event{Subject: string(h.ID), At: at, Actor: "m-1", Action: "reported"})
+	e, h.Chain = h.Chain.Append(timeline.Event{Subject: string(h.ID), At: at, Actor: "m-1", Action: hazard.ActionReported})
 	return h, []timeline.Event{e}
 }
 

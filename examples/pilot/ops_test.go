@@ -14,6 +14,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/fourplusn/fourplusn/mediation"
+	"github.com/fourplusn/fourplusn/timeline"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	_ "modernc.org/sqlite" // to read the backup as SQLite does
@@ -241,12 +243,12 @@ func checkCases(t *testing.T, c *http.Client, base, token string, want map[strin
 		assert.Equal(t, facts, got.Facts, id)
 		var tl struct {
 			Events []struct {
-				Action string `json:"action"`
+				Action timeline.Action `json:"action"`
 			} `json:"events"`
 		}
 		require.Equal(t, http.StatusOK, read("api/v1/cases/"+id+"/timeline", &tl), id)
 		if assert.NotEmpty(t, tl.Events, id) {
-			assert.Equal(t, "registered", tl.Events[0].Action, id)
+			assert.Equal(t, mediation.ActionRegistered, tl.Events[0].Action, id)
 		}
 	}
 }

@@ -596,7 +596,7 @@ type logRow struct {
 }
 
 // logActions name the administration log's actions in Chinese.
-var logActions = map[string]string{
+var logActions = map[timeline.Action]string{
 	grid.LogFounded: "建立办事处", grid.LogCellAdded: "新增网格", grid.LogCellRenamed: "网格改名", grid.LogCellMoved: "调整上级网格",
 	grid.LogCellRetired: "撤销网格", grid.LogMemberAdded: "新增人员", grid.LogMemberEdited: "修改人员信息",
 	grid.LogMemberDeactivated: "停用人员", grid.LogPostGranted: "增加岗位", grid.LogPostRevoked: "撤销岗位", grid.LogRosterImported: "导入花名册",

@@ -5,6 +5,7 @@ import (
 	"html/template"
 	"time"
 
+	"github.com/fourplusn/fourplusn/timeline"
 	"github.com/fourplusn/fourplusn/work"
 
 	"github.com/fourplusn/fourplusn/grid"
@@ -47,14 +48,14 @@ var (
 		hazard.Traffic: "交通", hazard.Flood: "防汛", hazard.DisputeLead: "矛盾纠纷线索", hazard.Other: "其他",
 	}
 	hazardStates = map[hazard.State]string{hazard.Open: "待整改", hazard.Rectified: "待验收", hazard.Closed: "已销号", hazard.Converted: "已转为案件"}
-	eventNames   = map[string]string{
-		"registered": "登记", "accepted": "受理", "rejected": "不予受理", "team.joined": "加入调解团队",
-		"session.recorded": "记录调解", "agreement.recorded": "达成调解协议", "failed": "调解未成", "withdrawn": "撤回",
-		"escalation.submitted": "呈报上级", "escalation.approved": "上级接手", "escalation.returned": "上级退回",
-		"transferred": "分派", "transferred_out": "移交外部", "extended": "延期", "risk.raised": "风险升级",
-		"followup.recorded": "回访", "closed": "结案",
-		mediation.ActionHandedOver: "工作交接", mediation.ActionReassigned: "改由他格办理", mediation.ActionRelocated: "随网格调整",
-		"reported": "上报隐患", "rectified": "整改", "verification.passed": "验收通过", "verification.failed": "验收未通过", "converted": "转为案件",
+	eventNames   = map[timeline.Action]string{
+		mediation.ActionRegistered: "登记", mediation.ActionAccepted: "受理", mediation.ActionRejected: "不予受理", mediation.ActionJoined: "加入调解团队",
+		mediation.ActionSession: "记录调解", mediation.ActionAgreement: "达成调解协议", mediation.ActionFailed: "调解未成", mediation.ActionWithdrawn: "撤回",
+		mediation.ActionEscalated: "呈报上级", mediation.ActionApproved: "上级接手", mediation.ActionReturned: "上级退回",
+		mediation.ActionTransferred: "分派", mediation.ActionTransferredOut: "移交外部", mediation.ActionExtended: "延期", mediation.ActionRiskRaised: "风险升级",
+		mediation.ActionFollowUp: "回访", mediation.ActionClosed: "结案",
+		work.ActionHandedOver: "工作交接", work.ActionReassigned: "改由他格办理", work.ActionRelocated: "随网格调整",
+		hazard.ActionReported: "上报隐患", hazard.ActionRectified: "整改", hazard.ActionVerified: "验收通过", hazard.ActionVerificationFailed: "验收未通过", hazard.ActionConverted: "转为案件",
 	}
 	departmentNames = map[string]string{"police": "公安", "justice": "司法", "grid": "网格", "mediation_committee": "民调", "partner": "N方"}
 	statusNames     = map[work.Status]string{work.OnTime: "正常", work.AtRisk: "临期", work.Overdue: "逾期"}
@@ -84,7 +85,7 @@ var funcs = template.FuncMap{
 	"outcome":        func(o mediation.Outcome) string { return name(outcomeNames, o) },
 	"hazardCategory": func(c hazard.Category) string { return name(hazardNames, c) },
 	"hazardState":    func(s hazard.State) string { return name(hazardStates, s) },
-	"event":          func(a string) string { return name(eventNames, a) },
+	"event":          func(a timeline.Action) string { return name(eventNames, a) },
 	"department":     func(d string) string { return name(departmentNames, d) },
 	"status":         func(s work.Status) string { return name(statusNames, s) },
 	"kind":           func(k work.DeadlineKind) string { return name(kindNames, k) },

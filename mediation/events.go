@@ -1,0 +1,25 @@
+package mediation
+
+import "github.com/fourplusn/fourplusn/timeline"
+
+// The actions of a case's timeline. Do not change the values: they are
+// stored, and hashed into the chain.
+const (
+	ActionRegistered     timeline.Action = "registered"         // first received; details: grade, handling, category, risks, outside, hazard
+	ActionAccepted       timeline.Action = "accepted"           // accepted for mediation (受理)
+	ActionRejected       timeline.Action = "rejected"           // not taken, with the reason and advice
+	ActionJoined         timeline.Action = "team.joined"        // a member of the 4+N team joined
+	ActionSession        timeline.Action = "session.recorded"   // a mediation session
+	ActionAgreement      timeline.Action = "agreement.recorded" // an agreement reached
+	ActionFailed         timeline.Action = "failed"             // mediation failed
+	ActionWithdrawn      timeline.Action = "withdrawn"          // the applicant withdrew
+	ActionEscalated      timeline.Action = "escalation.submitted"
+	ActionApproved       timeline.Action = "escalation.approved" // the upper cell took it over
+	ActionReturned       timeline.Action = "escalation.returned" // sent back with instructions
+	ActionTransferred    timeline.Action = "transferred"         // routed to another cell
+	ActionTransferredOut timeline.Action = "transferred_out"     // handed to a body outside the grid
+	ActionExtended       timeline.Action = "extended"            // the time to resolve extended
+	ActionRiskRaised     timeline.Action = "risk.raised"
+	ActionFollowUp       timeline.Action = "followup.recorded" // a follow-up visit
+	ActionClosed         timeline.Action = "closed"
+)
