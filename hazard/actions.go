@@ -123,7 +123,7 @@ func (s *Service) Convert(ctx context.Context, actor grid.Actor, id ID, version 
 	if version != 0 && version != h.Version {
 		return nil, nil, fourplusn.Errorf(fourplusn.Conflict, "hazard %s was changed (now version %d, not %d): reload it and try again", id, h.Version, version)
 	}
-	if err := s.authorize(actor, grid.Register, h.Handling, h); err != nil {
+	if err := s.records().Authorize(actor, grid.Register, handlingCell(h), h); err != nil {
 		return nil, nil, err
 	}
 	if err := convertible(h); err != nil {

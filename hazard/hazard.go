@@ -129,18 +129,3 @@ func (h *Hazard) Clone() *Hazard {
 	d.Verifications = slices.Clone(h.Verifications)
 	return &d
 }
-
-// record appends an event to the hazard's timeline and returns it sealed.
-// The channel is the report's channel for the report, "" for the platform.
-func (h *Hazard) record(actor grid.Actor, action timeline.Action, channel string, at time.Time, details map[string]string) timeline.Event {
-	var e timeline.Event
-	e, h.Chain = h.Chain.Append(timeline.Event{
-		Subject: string(h.ID),
-		At:      at,
-		Actor:   actor.ID,
-		Action:  action,
-		Channel: channel,
-		Details: details,
-	})
-	return e
-}

@@ -3,6 +3,7 @@ package hazard
 import (
 	"time"
 
+	"github.com/fourplusn/fourplusn/internal/kernel"
 	"github.com/fourplusn/fourplusn/work"
 
 	"github.com/fourplusn/fourplusn/grid"
@@ -31,9 +32,6 @@ type Rules struct {
 	// reported at risk.
 	AtRisk float64
 }
-
-// gradeList is every mediation grade, least serious first.
-var gradeList = []work.Grade{work.Simple, work.Ordinary, work.Major}
 
 // DefaultRules returns the seed's practice: a fire or gas hazard is red and
 // goes to the sector with fifteen days; electrical, structural and flood
@@ -70,29 +68,19 @@ func (r Rules) Validate() error {
 			return invalid("categories", "category %q has no valid grade", c)
 		}
 	}
-	prev := grid.Level(grid.MaxLevel)
-	for _, g := range gradeList {
-		rule, ok := r.Grades[g]
-		field := "grades." + g.String()
-		switch {
-		case !ok:
-			return invalid(field, "no rule for grade %s", g)
-		case !rule.Level.Valid():
-			return invalid(field+".level", "level %d is outside the grid", rule.Level)
-		case rule.Level > prev:
-			return invalid(field+".level", "a graver grade must not be handled lower than a lighter one")
-		case rule.RectifyWithin <= 0:
+	err := kernel.CheckGrades(r.Grades, func(g GradeRule) grid.Level { return g.Level }, func(field string, g GradeRule) error {
+		if g.RectifyWithin <= 0 {
 			return invalid(field+".rectify_within", "must be positive")
 		}
-		prev = rule.Level
+		return nil
+	})
+	if err != nil {
+		return err
 	}
-	switch {
-	case r.VerifyWithin <= 0:
+	if r.VerifyWithin <= 0 {
 		return invalid("verify_within", "must be positive")
-	case !(r.AtRisk > 0 && r.AtRisk < 1):
-		return invalid("at_risk", "must be a fraction between 0 and 1")
 	}
-	return nil
+	return kernel.CheckAtRisk(r.AtRisk)
 }
 
 // Grade returns the grade a hazard of category defaults to: the category's,
@@ -105,5 +93,5 @@ func (r Rules) Grade(category Category) work.Grade {
 // loc: loc's ancestor at the grade's level, or loc itself when it lies
 // higher.
 func (r Rules) handling(g work.Grade, loc grid.Path) grid.Path {
-	return loc.Prefix(min(r.Grades[g].Level, loc.Level()))
+	return kernel.Handling(r.Grades[g].Level, loc)
 }

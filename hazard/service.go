@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/fourplusn/fourplusn/internal/kernel"
 	"github.com/fourplusn/fourplusn/work"
 
 	"github.com/fourplusn/fourplusn"
@@ -116,12 +117,12 @@ func (s *Service) Report(ctx context.Context, actor grid.Actor, in Report) (*Haz
 		"location": h.Location.String(), "handling": h.Handling.String(),
 		"photos": strconv.Itoa(len(h.Photos)),
 	}
-	events := []timeline.Event{h.record(actor, ActionReported, h.Channel.String(), now, details)}
+	events := []timeline.Event{s.records().Record(h, actor, ActionReported, h.Channel.String(), now, details)}
 	if spot := in.OnTheSpot; spot != nil {
 		r := Rectification{Evidence: spot.Evidence, Photos: spot.Photos, By: actor.ID, At: now}
 		h.rectified(r, s.Rules)
 		h.OnTheSpot = true
-		events = append(events, h.record(actor, ActionRectified, "", now, map[string]string{
+		events = append(events, s.records().Record(h, actor, ActionRectified, "", now, map[string]string{
 			"on_the_spot": "true", "photos": strconv.Itoa(len(r.Photos)), "verify_due": h.VerifyDue.Format(time.RFC3339),
 		}))
 	}
@@ -177,42 +178,21 @@ func (h *Hazard) rectified(r Rectification, rules Rules) {
 // online. Returns Unauthorized without an actor and NotFound for a hazard
 // the actor may not see.
 func (s *Service) Get(ctx context.Context, actor grid.Actor, id ID) (*Hazard, error) {
-	h, err := s.Store.Get(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	if err := s.canView(actor, h); err != nil {
-		return nil, err
-	}
-	return s.present(actor, h), nil
+	return s.records().Get(ctx, actor, id)
 }
 
 // Timeline returns the events of hazard id, oldest first, after checking
 // that actor may see the hazard as Get does.
 func (s *Service) Timeline(ctx context.Context, actor grid.Actor, id ID) ([]timeline.Event, error) {
-	if _, err := s.Get(ctx, actor, id); err != nil {
-		return nil, err
-	}
-	return s.Store.Events(ctx, id)
+	return s.records().Timeline(ctx, actor, id)
 }
 
-// CheckTimeline checks the hash chain of hazard id's timeline against the
-// head the hazard keeps. Returns nil when intact, an error matching
+// CheckTimeline checks the hash chain of hazard id's timeline against the head
+// the hazard keeps. Returns nil when intact, an error matching
 // timeline.ErrBroken when not, and, as Get does, Unauthorized without an
 // actor and NotFound for a hazard the actor may not see.
 func (s *Service) CheckTimeline(ctx context.Context, actor grid.Actor, id ID) error {
-	h, err := s.Store.Get(ctx, id)
-	if err != nil {
-		return err
-	}
-	if err := s.canView(actor, h); err != nil {
-		return err
-	}
-	events, err := s.Store.Events(ctx, id)
-	if err != nil {
-		return err
-	}
-	return timeline.Verify(string(id), events, h.Chain)
+	return s.records().CheckTimeline(ctx, actor, id)
 }
 
 // List returns the hazards actor may see that match f, newest first. The
@@ -221,91 +201,31 @@ func (s *Service) CheckTimeline(ctx context.Context, actor grid.Actor, id ID) er
 // reports. Returns Invalid for a bad filter and Unauthorized without an
 // actor.
 func (s *Service) List(ctx context.Context, actor grid.Actor, f Filter) (Page, error) {
-	f.Township, f.Reporter = actor.Township, ""
-	switch actor.Kind {
-	case grid.Anonymous:
-		return Page{}, grid.ErrNoActor
-	case grid.Resident:
-		f.Owner = actor.ID
-	case grid.Staff:
-		f.Reporter = actor.ID
-	}
-	f.Within = s.Policy.Scope(actor, grid.View)
-	page, err := s.Store.List(ctx, f)
+	var page Page
+	err := s.records().List(ctx, actor, f.Owner, func(ctx context.Context, sc kernel.Scope) (_ []*Hazard, err error) {
+		f.Township, f.Within, f.Reporter, f.Owner = sc.Township, sc.Within, sc.Taker, sc.Owner
+		page, err = s.Store.List(ctx, f)
+		return page.Hazards, err
+	})
 	if err != nil {
 		return Page{}, err
-	}
-	for i, h := range page.Hazards {
-		page.Hazards[i] = s.present(actor, h)
 	}
 	return page, nil
 }
 
-// canView reports whether actor may see h, as NotFound when not.
-func (s *Service) canView(actor grid.Actor, h *Hazard) error {
-	if actor.Kind == grid.Anonymous {
-		return grid.ErrNoActor
-	}
-	if s.Policy.Can(actor, grid.View, grid.Target{Cell: h.Handling, Owner: h.Owner}) == nil ||
-		s.Policy.Can(actor, grid.View, grid.Target{Cell: h.Location}) == nil ||
-		actor.Kind == grid.Staff && actor.ID == h.Reporter && actor.Township == h.Township {
-		return nil
-	}
-	return fourplusn.Errorf(fourplusn.NotFound, "hazard %s not found", h.ID)
-}
-
-// present returns h, a hazard the store handed out, as actor may see it:
-// with the reporter's contact masked unless the actor may see personal
-// data at the handling cell. It masks h itself, which the store's contract
-// makes the service's own.
-func (s *Service) present(actor grid.Actor, h *Hazard) *Hazard {
-	if h.Contact == "" || actor.Kind == grid.Staff && s.Policy.Can(actor, grid.ViewPersonal, grid.Target{Cell: h.Handling}) == nil {
-		return h
-	}
-	h.Masked = true
-	h.Contact = fourplusn.MaskPhone(h.Contact)
-	return h
-}
-
-// change is a transition: it checks the hazard's state and input and
-// changes the hazard, returning the event's action and details.
-type change func(h *Hazard, now time.Time) (action timeline.Action, details map[string]string, err error)
-
 // act runs a transition on hazard id at the given version (0 for whatever
 // is current) after checking that actor may see the hazard and may do need
-// at the cell at returns. The transition and its event are stored together,
-// or not at all.
-func (s *Service) act(ctx context.Context, actor grid.Actor, id ID, version int64, need grid.Action, at func(*Hazard) grid.Path, fn change) (*Hazard, error) {
-	h, err := s.Store.Update(ctx, id, version, func(h *Hazard) ([]timeline.Event, error) {
-		if err := s.authorize(actor, need, at(h), h); err != nil {
-			return nil, err
-		}
-		now := s.now()
-		action, details, err := fn(h, now)
-		if err != nil {
-			return nil, err
-		}
-		return []timeline.Event{h.record(actor, action, "", now, details)}, nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	return s.present(actor, h), nil
+// at the cell at returns. The transition and its event are stored
+// together, or not at all.
+func (s *Service) act(ctx context.Context, actor grid.Actor, id ID, version int64, need grid.Action, at func(*Hazard) grid.Target, fn kernel.Change[*Hazard]) (*Hazard, error) {
+	return s.records().Act(ctx, actor, id, version, need, at, fn)
 }
 
-// authorize checks that actor may do need at cell to h: NotFound if they
-// may not even see h, the policy's refusal otherwise. Ownership lets a
-// resident see their report, never act on it.
-func (s *Service) authorize(actor grid.Actor, need grid.Action, cell grid.Path, h *Hazard) error {
-	if err := s.canView(actor, h); err != nil {
-		return err
-	}
-	return s.Policy.Can(actor, need, grid.Target{Cell: cell})
-}
-
-// handlingCell and verifyCell say where an action is authorized.
-func handlingCell(h *Hazard) grid.Path { return h.Handling }
-func verifyCell(h *Hazard) grid.Path   { return h.VerifyCell() }
+// handlingCell and verifyCell say where an action is authorized. Neither
+// names the hazard's owner: ownership lets a resident see their report,
+// never act on it.
+func handlingCell(h *Hazard) grid.Target { return grid.Target{Cell: h.Handling} }
+func verifyCell(h *Hazard) grid.Target   { return grid.Target{Cell: h.VerifyCell()} }
 
 // conflict is the error of an action the hazard's state does not allow.
 func conflict(h *Hazard, action string) error {

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/fourplusn/fourplusn/internal/kernel"
 	"github.com/fourplusn/fourplusn/work"
 
 	"github.com/fourplusn/fourplusn/grid"
@@ -69,19 +70,8 @@ type Page struct {
 // Stores that filter in memory use it; SQL stores express the same test in
 // their queries.
 func (f *Filter) Matches(h *Hazard) bool {
-	if h.Township != f.Township {
-		return false
-	}
-	in := f.Reporter != "" && h.Reporter == f.Reporter
-	for _, p := range f.Within {
-		if p.Contains(h.Handling) || p.Contains(h.Location) {
-			in = true
-			break
-		}
-	}
 	switch {
-	case !in,
-		f.Owner != "" && h.Owner != f.Owner,
+	case !f.scope().Holds(h.subject()),
 		len(f.States) > 0 && !slices.Contains(f.States, h.State),
 		f.Category != "" && h.Category != f.Category,
 		f.Grade != 0 && h.Grade != f.Grade,
@@ -91,30 +81,21 @@ func (f *Filter) Matches(h *Hazard) bool {
 	return true
 }
 
+// scope is the part of f that says whose hazards it holds.
+func (f *Filter) scope() kernel.Scope {
+	return kernel.Scope{Township: f.Township, Within: f.Within, Taker: f.Reporter, Owner: f.Owner}
+}
+
 // Validate checks the filter's fields, naming the one at fault.
 func (f *Filter) Validate() error {
-	switch {
-	case f.Township == "":
-		return invalid("township", "required")
-	case f.Limit < 0 || f.Limit > work.MaxPage:
-		return invalid("limit", "must be between 1 and %d", work.MaxPage)
-	case f.Grade != 0 && !f.Grade.Valid():
-		return invalid("grade", "unknown grade %d", f.Grade)
-	case len(f.Category) > maxKey:
-		return invalid("category", "longer than %d bytes", maxKey)
+	if err := kernel.CheckListing(f.Township, f.Grade, f.Limit, f.States); err != nil {
+		return err
 	}
-	for _, s := range f.States {
-		if !s.Valid() {
-			return invalid("states", "unknown state %d", s)
-		}
+	if len(f.Category) > maxKey {
+		return invalid("category", "longer than %d bytes", maxKey)
 	}
 	return nil
 }
 
 // PageSize returns the number of hazards a page holds under f.
-func (f *Filter) PageSize() int {
-	if f.Limit == 0 {
-		return work.DefaultPage
-	}
-	return f.Limit
-}
+func (f *Filter) PageSize() int { return kernel.PageSize(f.Limit) }

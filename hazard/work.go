@@ -3,11 +3,10 @@ package hazard
 import (
 	"context"
 
+	"github.com/fourplusn/fourplusn/internal/kernel"
 	"github.com/fourplusn/fourplusn/work"
 
-	"github.com/fourplusn/fourplusn"
 	"github.com/fourplusn/fourplusn/grid"
-	"github.com/fourplusn/fourplusn/timeline"
 )
 
 var _ grid.Work = (*Service)(nil)
@@ -23,27 +22,17 @@ func (s *Service) OpenWork(ctx context.Context, township grid.CellID, q grid.Wor
 	} else {
 		f.Within = []grid.Path{q.Within}
 	}
-	var out []grid.WorkItem
-	for {
+	return kernel.OpenWork(ctx, q, func(ctx context.Context, after ID) ([]*Hazard, ID, error) {
+		f.Before = after
 		page, err := s.Store.List(ctx, f)
-		if err != nil {
-			return nil, err
-		}
-		for _, h := range page.Hazards {
-			switch {
-			case q.Member != "" && h.Accountable() != string(q.Member),
-				q.Member == "" && !q.Within.Contains(h.Handling):
-				continue
-			}
-			out = append(out, grid.WorkItem{
-				Kind: "hazard", ID: string(h.ID), Category: string(h.Category), Since: h.ReportedAt,
-				Handling: h.Handling, Accountable: grid.MemberID(h.Accountable()), Via: h.Handling,
-			})
-		}
-		if page.Next == "" {
-			return out, nil
-		}
-		f.Before = page.Next
+		return page.Hazards, page.Next, err
+	}, workItem)
+}
+
+func workItem(h *Hazard) grid.WorkItem {
+	return grid.WorkItem{
+		Kind: "hazard", ID: string(h.ID), Category: string(h.Category), Since: h.ReportedAt,
+		Handling: h.Handling, Accountable: grid.MemberID(h.Accountable()), Via: h.Handling,
 	}
 }
 
@@ -52,47 +41,5 @@ func (s *Service) OpenWork(ctx context.Context, township grid.CellID, q grid.Wor
 // answers for it as its Assignee), to a cell taking over a retired one's
 // work, or with its moved subtree. Needs ManageGrid where it is handled.
 func (s *Service) HandOver(ctx context.Context, actor grid.Actor, h grid.Handover) error {
-	reason, err := fourplusn.MultilineText("reason", h.Reason, maxLongText)
-	if err != nil {
-		return err
-	}
-	h.Reason = reason
-	_, err = s.Store.Update(ctx, ID(h.Item.ID), 0, func(z *Hazard) ([]timeline.Event, error) {
-		if z.Township != actor.Township {
-			return nil, fourplusn.Errorf(fourplusn.NotFound, "hazard %s not found", z.ID)
-		}
-		if err := s.Policy.Can(actor, grid.ManageGrid, grid.Target{Cell: z.Handling}); err != nil {
-			return nil, err
-		}
-		if z.State != Open && z.State != Rectified {
-			return nil, fourplusn.Errorf(fourplusn.Conflict, "hazard %s is finished; it is nobody's to hand over", z.ID)
-		}
-		var action timeline.Action
-		var details map[string]string
-		switch {
-		case h.To != "":
-			from := z.Accountable()
-			if from != string(h.Item.Accountable) {
-				return nil, fourplusn.Errorf(fourplusn.Conflict, "hazard %s is answered for by %q now, not %q", z.ID, from, h.Item.Accountable)
-			}
-			z.Assignee = string(h.To)
-			action, details = work.ActionHandedOver, map[string]string{"from": from, "to": string(h.To)}
-		case !h.Cell.IsZero():
-			if h.Cell.Township() != z.Township {
-				return nil, fourplusn.FieldError("cell", "cell %s is of another township", h.Cell)
-			}
-			action, details = work.ActionReassigned, map[string]string{"from": z.Handling.String(), "to": h.Cell.String()}
-			z.Handling = h.Cell
-		case !h.From.IsZero() && !h.Onto.IsZero():
-			z.Location = grid.Rebase(z.Location, h.From, h.Onto)
-			z.Handling = grid.Rebase(z.Handling, h.From, h.Onto)
-			z.ReporterCell = grid.Rebase(z.ReporterCell, h.From, h.Onto)
-			action, details = work.ActionRelocated, map[string]string{"from": h.From.String(), "to": h.Onto.String()}
-		default:
-			return nil, fourplusn.FieldError("handover", "a handover names a successor, a cell, or a moved subtree")
-		}
-		details["reason"] = h.Reason
-		return []timeline.Event{z.record(actor, action, "", s.now(), details)}, nil
-	})
-	return err
+	return s.records().HandOver(ctx, actor, h)
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/fourplusn/fourplusn"
 	"github.com/fourplusn/fourplusn/grid"
+	"github.com/fourplusn/fourplusn/internal/kernel"
 	"github.com/fourplusn/fourplusn/timeline"
 )
 
@@ -309,7 +310,7 @@ func (s *Service) ReturnEscalation(ctx context.Context, actor grid.Actor, id ID,
 
 // review runs a decision on a waiting escalation, authorized at the cell
 // the case was submitted to rather than at its handling cell.
-func (s *Service) review(ctx context.Context, actor grid.Actor, id ID, version int64, fn change) (*Case, error) {
+func (s *Service) review(ctx context.Context, actor grid.Actor, id ID, version int64, fn kernel.Change[*Case]) (*Case, error) {
 	return s.act(ctx, actor, id, version, grid.View, func(c *Case, now time.Time) (timeline.Action, map[string]string, error) {
 		if c.Escalation == nil {
 			return "", nil, fourplusn.Errorf(fourplusn.Conflict, "case %s has no escalation waiting for review", c.ID)

@@ -140,18 +140,3 @@ func clonePtr[T any](p *T) *T {
 func (c *Case) target() grid.Target {
 	return grid.Target{Cell: c.Handling, Owner: c.Applicant}
 }
-
-// record appends an event to the case's timeline and returns it sealed. The
-// channel is the intake channel for the registration, "" for the platform.
-func (c *Case) record(actor grid.Actor, action timeline.Action, channel string, at time.Time, details map[string]string) timeline.Event {
-	var e timeline.Event
-	e, c.Chain = c.Chain.Append(timeline.Event{
-		Subject: string(c.ID),
-		At:      at,
-		Actor:   actor.ID,
-		Action:  action,
-		Channel: channel,
-		Details: details,
-	})
-	return e
-}

@@ -166,7 +166,7 @@ func TestLifecycleTable(t *testing.T) {
 					events, err := f.store.Events(ctx, c.ID)
 					require.NoError(t, err)
 					assert.Len(t, events, len(eventsBefore)+1, "one event per change")
-					require.NoError(t, f.svc.Verify(ctx, f.actor("gc-secretary"), c.ID))
+					require.NoError(t, f.svc.CheckTimeline(ctx, f.actor("gc-secretary"), c.ID))
 					return
 				}
 				require.Error(t, err)

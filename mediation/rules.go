@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/fourplusn/fourplusn/internal/kernel"
 	"github.com/fourplusn/fourplusn/work"
 
 	"github.com/fourplusn/fourplusn/grid"
@@ -100,31 +101,22 @@ func (r Rules) Validate() error {
 			return invalid("risks", "risk rule %d is not a known flag with a grade", f)
 		}
 	}
-	prev := grid.Level(grid.MaxLevel)
-	for _, g := range work.Grades() {
-		rule, ok := r.Grades[g]
-		field := "grades." + g.String()
-		switch {
-		case !ok:
-			return invalid(field, "no rule for grade %s", g)
-		case !rule.Level.Valid():
-			return invalid(field+".level", "level %d is outside the grid", rule.Level)
-		case rule.Level > prev:
-			return invalid(field+".level", "a graver grade must not be handled lower than a lighter one")
-		case rule.AcceptWithin <= 0 || rule.ResolveWithin <= 0:
+	err := kernel.CheckGrades(r.Grades, func(g GradeRule) grid.Level { return g.Level }, func(field string, g GradeRule) error {
+		if g.AcceptWithin <= 0 || g.ResolveWithin <= 0 {
 			return invalid(field, "deadlines must be positive")
 		}
-		prev = rule.Level
+		return nil
+	})
+	if err != nil {
+		return err
 	}
 	switch {
 	case r.FailedSessions < 1:
 		return invalid("failed_sessions", "must be at least 1")
 	case r.MaxExtension < 1:
 		return invalid("max_extension", "must be at least 1 day")
-	case r.AtRisk <= 0 || r.AtRisk >= 1:
-		return invalid("at_risk", "must be a fraction between 0 and 1")
 	}
-	return nil
+	return kernel.CheckAtRisk(r.AtRisk)
 }
 
 // Grade returns the grade of a dispute: the gravest of its category's grade,
@@ -151,5 +143,5 @@ func (r Rules) Grade(category Category, claims []Claim, risks RiskFlags) work.Gr
 // handling returns the cell that handles a case of grade g located at loc:
 // loc's ancestor at the grade's level, or loc itself when it lies higher.
 func (r Rules) handling(g work.Grade, loc grid.Path) grid.Path {
-	return loc.Prefix(min(r.Grades[g].Level, loc.Level()))
+	return kernel.Handling(r.Grades[g].Level, loc)
 }

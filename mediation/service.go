@@ -5,12 +5,14 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/fourplusn/fourplusn/work"
 
 	"github.com/fourplusn/fourplusn"
 	"github.com/fourplusn/fourplusn/grid"
+	"github.com/fourplusn/fourplusn/internal/kernel"
 	"github.com/fourplusn/fourplusn/timeline"
 )
 
@@ -122,7 +124,7 @@ func (s *Service) Register(ctx context.Context, actor grid.Actor, in Intake) (*C
 	if c.Hazard != "" {
 		details["hazard"] = c.Hazard
 	}
-	first := c.record(actor, ActionRegistered, c.Channel.String(), now, details)
+	first := s.records().Record(c, actor, ActionRegistered, c.Channel.String(), now, details)
 	key := work.IdempotencyKey{Scope: actor.ID, Key: in.IdempotencyKey}
 	if in.Hazard != "" {
 		// A hazard turns into one case, whoever converts it.
@@ -193,140 +195,45 @@ func channelFits(ch work.Channel, post grid.Post) bool {
 // or its location may see it, as may its first responder and the resident
 // who applied. Returns NotFound for a case the actor may not see.
 func (s *Service) Get(ctx context.Context, actor grid.Actor, id ID) (*Case, error) {
-	c, err := s.Store.Get(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	if err := s.canView(actor, c); err != nil {
-		return nil, err
-	}
-	return s.present(actor, c), nil
+	return s.records().Get(ctx, actor, id)
 }
 
 // Timeline returns the events of case id, oldest first, after checking that
 // actor may see the case as Get does.
 func (s *Service) Timeline(ctx context.Context, actor grid.Actor, id ID) ([]timeline.Event, error) {
-	if _, err := s.Get(ctx, actor, id); err != nil {
-		return nil, err
-	}
-	return s.Store.Events(ctx, id)
+	return s.records().Timeline(ctx, actor, id)
 }
 
-// Verify checks the hash chain of case id's timeline against the head the
+// CheckTimeline checks the hash chain of case id's timeline against the head the
 // case keeps. Returns nil when intact, an error matching timeline.ErrBroken
 // when not, and NotFound for a case the actor may not see.
-func (s *Service) Verify(ctx context.Context, actor grid.Actor, id ID) error {
-	c, err := s.Store.Get(ctx, id)
-	if err != nil {
-		return err
-	}
-	if err := s.canView(actor, c); err != nil {
-		return err
-	}
-	events, err := s.Store.Events(ctx, id)
-	if err != nil {
-		return err
-	}
-	return timeline.Verify(string(id), events, c.Chain)
+func (s *Service) CheckTimeline(ctx context.Context, actor grid.Actor, id ID) error {
+	return s.records().CheckTimeline(ctx, actor, id)
 }
 
 // List returns the cases actor may see that match f, newest first. The
 // actor's township and the subtrees they may view are set on f by List;
-// residents see only their own applications. Returns Invalid for a bad
-// filter and Unauthorized without an actor.
+// a member also sees the cases they first received, and residents see
+// only their own applications. Returns Invalid for a bad filter and
+// Unauthorized without an actor.
 func (s *Service) List(ctx context.Context, actor grid.Actor, f Filter) (Page, error) {
-	f.Township = actor.Township
-	switch actor.Kind {
-	case grid.Anonymous:
-		return Page{}, grid.ErrNoActor
-	case grid.Resident:
-		f.Owner = actor.ID
-	case grid.Staff:
-		f.FirstResponder = actor.ID
-	}
-	f.Within = s.Policy.Scope(actor, grid.View)
-	page, err := s.Store.List(ctx, f)
+	var page Page
+	err := s.records().List(ctx, actor, f.Owner, func(ctx context.Context, sc kernel.Scope) (_ []*Case, err error) {
+		f.Township, f.Within, f.FirstResponder, f.Owner = sc.Township, sc.Within, sc.Taker, sc.Owner
+		page, err = s.Store.List(ctx, f)
+		return page.Cases, err
+	})
 	if err != nil {
 		return Page{}, err
-	}
-	for i, c := range page.Cases {
-		page.Cases[i] = s.present(actor, c)
 	}
 	return page, nil
 }
 
-// canView reports whether actor may see c, as NotFound when not.
-func (s *Service) canView(actor grid.Actor, c *Case) error {
-	if actor.Kind == grid.Anonymous {
-		return grid.ErrNoActor
-	}
-	if s.Policy.Can(actor, grid.View, c.target()) == nil ||
-		!c.Location.IsZero() && s.Policy.Can(actor, grid.View, grid.Target{Cell: c.Location}) == nil ||
-		actor.Kind == grid.Staff && actor.ID == c.FirstResponder && actor.Township == c.Township {
-		return nil
-	}
-	return fourplusn.Errorf(fourplusn.NotFound, "case %s not found", c.ID)
-}
-
-// present returns c, a case the store handed out, as actor may see it:
-// with personal data masked unless the actor may see personal data at the
-// case's handling cell. It masks c itself, which the store's contract
-// makes the service's own.
-func (s *Service) present(actor grid.Actor, c *Case) *Case {
-	if actor.Kind == grid.Staff && s.Policy.Can(actor, grid.ViewPersonal, c.target()) == nil {
-		return c
-	}
-	c.Masked = true
-	for _, ps := range [][]Party{c.Applicants, c.Respondents} {
-		maskParties(ps)
-	}
-	if c.Agreement != nil {
-		maskParties(c.Agreement.Parties)
-	}
-	return c
-}
-
-func maskParties(ps []Party) {
-	for i := range ps {
-		ps[i].Name = fourplusn.MaskName(ps[i].Name)
-		ps[i].Phone = fourplusn.MaskPhone(ps[i].Phone)
-		ps[i].IDCard = fourplusn.MaskIDCard(ps[i].IDCard)
-		ps[i].Address = fourplusn.MaskAddress(ps[i].Address)
-	}
-}
-
-// change is a transition: it checks the case's state and input and changes
-// the case, returning the event's action and details.
-type change func(c *Case, now time.Time) (action timeline.Action, details map[string]string, err error)
-
 // act runs a transition on case id at the given version (0 for whatever is
 // current) after checking that actor may do need to it. The transition and
 // its event are stored together, or not at all.
-func (s *Service) act(ctx context.Context, actor grid.Actor, id ID, version int64, need grid.Action, fn change) (*Case, error) {
-	c, err := s.Store.Update(ctx, id, version, func(c *Case) ([]timeline.Event, error) {
-		if err := s.authorize(actor, need, c); err != nil {
-			return nil, err
-		}
-		now := s.now()
-		action, details, err := fn(c, now)
-		if err != nil {
-			return nil, err
-		}
-		return []timeline.Event{c.record(actor, action, "", now, details)}, nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	return s.present(actor, c), nil
-}
-
-// authorize checks that actor may do need to c: NotFound if they may not
-// even see it, the policy's refusal otherwise.
-func (s *Service) authorize(actor grid.Actor, need grid.Action, c *Case) error {
-	if err := s.canView(actor, c); err != nil {
-		return err
-	}
-	return s.Policy.Can(actor, need, c.target())
+func (s *Service) act(ctx context.Context, actor grid.Actor, id ID, version int64, need grid.Action, fn kernel.Change[*Case]) (*Case, error) {
+	return s.records().Act(ctx, actor, id, version, need, (*Case).target, fn)
 }
 
 // conflict is the error of an action the case's state does not allow.
@@ -339,5 +246,5 @@ func conflict(c *Case, action string) error {
 
 // in reports whether c is in one of states with no escalation waiting.
 func in(c *Case, states ...State) bool {
-	return c.Escalation == nil && containsState(states, c.State)
+	return c.Escalation == nil && slices.Contains(states, c.State)
 }

@@ -362,7 +362,7 @@ func TestConcurrentEdits(t *testing.T) {
 	c = f.stored(t, c.ID)
 	assert.Len(t, c.Sessions, 1+writers, "no update lost")
 	assert.Equal(t, int64(2+1+writers), c.Version)
-	require.NoError(t, f.svc.Verify(ctx, head, c.ID))
+	require.NoError(t, f.svc.CheckTimeline(ctx, head, c.ID))
 }
 
 func TestVerifyDetectsTampering(t *testing.T) {

@@ -2,11 +2,13 @@ package mediation
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"github.com/fourplusn/fourplusn/work"
 
 	"github.com/fourplusn/fourplusn/grid"
+	"github.com/fourplusn/fourplusn/internal/kernel"
 	"github.com/fourplusn/fourplusn/timeline"
 )
 
@@ -72,20 +74,9 @@ type Page struct {
 // Stores that filter in memory use it; SQL stores express the same test in
 // their queries.
 func (f *Filter) Matches(c *Case) bool {
-	if c.Township != f.Township {
-		return false
-	}
-	in := f.FirstResponder != "" && c.FirstResponder == f.FirstResponder
-	for _, p := range f.Within {
-		if p.Contains(c.Handling) || p.Contains(c.Location) {
-			in = true
-			break
-		}
-	}
 	switch {
-	case !in,
-		f.Owner != "" && c.Applicant != f.Owner,
-		len(f.States) > 0 && !containsState(f.States, c.State),
+	case !f.scope().Holds(c.subject()),
+		len(f.States) > 0 && !slices.Contains(f.States, c.State),
 		f.Grade != 0 && c.Grade != f.Grade,
 		f.Channel != 0 && c.Channel != f.Channel,
 		!f.OverdueAt.IsZero() && !c.Overdue(f.OverdueAt):
@@ -94,39 +85,21 @@ func (f *Filter) Matches(c *Case) bool {
 	return true
 }
 
-func containsState(states []State, s State) bool {
-	for _, x := range states {
-		if x == s {
-			return true
-		}
-	}
-	return false
+// scope is the part of f that says whose cases it holds.
+func (f *Filter) scope() kernel.Scope {
+	return kernel.Scope{Township: f.Township, Within: f.Within, Taker: f.FirstResponder, Owner: f.Owner}
 }
 
 // Validate checks the filter's fields, naming the one at fault.
 func (f *Filter) Validate() error {
-	switch {
-	case f.Township == "":
-		return invalid("township", "required")
-	case f.Limit < 0 || f.Limit > work.MaxPage:
-		return invalid("limit", "must be between 1 and %d", work.MaxPage)
-	case f.Grade != 0 && !f.Grade.Valid():
-		return invalid("grade", "unknown grade %d", f.Grade)
-	case f.Channel != 0 && !f.Channel.Valid():
-		return invalid("channel", "unknown channel %d", f.Channel)
+	if err := kernel.CheckListing(f.Township, f.Grade, f.Limit, f.States); err != nil {
+		return err
 	}
-	for _, s := range f.States {
-		if !s.Valid() {
-			return invalid("states", "unknown state %d", s)
-		}
+	if f.Channel != 0 && !f.Channel.Valid() {
+		return invalid("channel", "unknown channel %d", f.Channel)
 	}
 	return nil
 }
 
 // PageSize returns the number of cases a page holds under f.
-func (f *Filter) PageSize() int {
-	if f.Limit == 0 {
-		return work.DefaultPage
-	}
-	return f.Limit
-}
+func (f *Filter) PageSize() int { return kernel.PageSize(f.Limit) }

@@ -112,7 +112,7 @@ func TestStory1InjuryClaim(t *testing.T) {
 		departments[p.Department] = true
 	}
 	assert.Equal(t, map[string]bool{"police": true, "justice": true, "grid": true, "partner": true}, departments, "4+N")
-	require.NoError(t, f.svc.Verify(ctx, sector, c.ID))
+	require.NoError(t, f.svc.CheckTimeline(ctx, sector, c.ID))
 	events, err := f.svc.Timeline(ctx, sector, c.ID)
 	require.NoError(t, err)
 	assert.Equal(t, []timeline.Action{mediation.ActionRegistered, mediation.ActionAccepted, mediation.ActionSession, mediation.ActionSession, mediation.ActionRiskRaised, mediation.ActionApproved}, actions(events)[:6])
@@ -181,7 +181,7 @@ func TestStory2Whistle(t *testing.T) {
 	c, err = f.svc.Close(ctx, police, c.ID, c.Version, "")
 	require.NoError(t, err)
 	assert.Equal(t, mediation.Closed, c.State)
-	require.NoError(t, f.svc.Verify(ctx, police, c.ID))
+	require.NoError(t, f.svc.CheckTimeline(ctx, police, c.ID))
 }
 
 // Story 3: a resident of a village that was moved to another county years

@@ -236,7 +236,7 @@ func story1InjuryClaim(t *testing.T, e *env) {
 	acts := s.actions("gc-east-head")
 	assert.Equal(t, []timeline.Action{mediation.ActionRegistered, mediation.ActionAccepted, mediation.ActionSession, mediation.ActionSession, mediation.ActionRiskRaised, mediation.ActionApproved}, acts[:6])
 	assert.Equal(t, mediation.ActionClosed, acts[len(acts)-1])
-	require.NoError(t, e.cases.Verify(ctx, e.member("gc-east-head"), mediation.ID(s.c.ID)), "the timeline's hash chain holds")
+	require.NoError(t, e.cases.CheckTimeline(ctx, e.member("gc-east-head"), mediation.ID(s.c.ID)), "the timeline's hash chain holds")
 }
 
 // Story 2: a level-4 grid head blows the whistle on a homestead quarrel
@@ -289,7 +289,7 @@ func story2Whistle(t *testing.T, e *env) {
 	s.act("honggoumiao-police", "follow-ups", map[string]any{"performed": true, "notes": "通道已留出。"})
 	s.act("honggoumiao-police", "close", nil)
 	assert.Equal(t, "closed", s.c.State)
-	require.NoError(t, e.cases.Verify(ctx, e.member("honggoumiao-police"), mediation.ID(s.c.ID)))
+	require.NoError(t, e.cases.CheckTimeline(ctx, e.member("honggoumiao-police"), mediation.ID(s.c.ID)))
 }
 
 // Story 3: a resident of a village moved to another county walks in; the

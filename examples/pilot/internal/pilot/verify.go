@@ -36,7 +36,7 @@ func (a *App) VerifyAll(ctx context.Context) (checked int, broken []Broken, err 
 			}
 			for _, c := range page.Cases {
 				checked++
-				if err := a.Cases.Verify(ctx, sys, c.ID); err != nil {
+				if err := a.Cases.CheckTimeline(ctx, sys, c.ID); err != nil {
 					broken = append(broken, Broken{"case", string(c.ID), err})
 				}
 			}

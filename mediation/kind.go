@@ -1,0 +1,80 @@
+package mediation
+
+import (
+	"github.com/fourplusn/fourplusn"
+	"github.com/fourplusn/fourplusn/grid"
+	"github.com/fourplusn/fourplusn/internal/kernel"
+	"github.com/fourplusn/fourplusn/timeline"
+)
+
+// records are the stored cases as the kernel works on them.
+func (s *Service) records() kernel.Records[*Case, ID] {
+	return kernel.Records[*Case, ID]{Noun: "case", Store: s.Store, Policy: s.Policy, Kind: kind{s.Policy}, Now: s.Now}
+}
+
+// kind tells the kernel what it needs to know of a case.
+type kind struct{ policy *grid.Policy }
+
+func (kind) Subject(c *Case) kernel.Subject { return c.subject() }
+
+func (kind) Chain(c *Case) *timeline.Chain { return &c.Chain }
+
+// Present masks the parties' personal data unless the actor may see
+// personal data at the case's handling cell.
+func (k kind) Present(actor grid.Actor, c *Case) *Case {
+	if actor.Kind == grid.Staff && k.policy.Can(actor, grid.ViewPersonal, c.target()) == nil {
+		return c
+	}
+	c.Masked = true
+	for _, ps := range [][]Party{c.Applicants, c.Respondents} {
+		maskParties(ps)
+	}
+	if c.Agreement != nil {
+		maskParties(c.Agreement.Parties)
+	}
+	return c
+}
+
+func maskParties(ps []Party) {
+	for i := range ps {
+		ps[i].Name = fourplusn.MaskName(ps[i].Name)
+		ps[i].Phone = fourplusn.MaskPhone(ps[i].Phone)
+		ps[i].IDCard = fourplusn.MaskIDCard(ps[i].IDCard)
+		ps[i].Address = fourplusn.MaskAddress(ps[i].Address)
+	}
+}
+
+// HandTo makes member answer for c: its accepting handler once one has
+// accepted it, its first responder before.
+func (kind) HandTo(c *Case, member string) {
+	if c.AcceptedBy != "" {
+		c.AcceptedBy = member
+	} else {
+		c.FirstResponder = member
+	}
+}
+
+// Reassign moves c to cell, and its escalation's origin with it.
+func (kind) Reassign(c *Case, cell grid.Path) {
+	if c.Escalation != nil && c.Handling == c.Escalation.From {
+		c.Escalation.From = cell
+	}
+	c.Handling = cell
+}
+
+func (kind) Relocate(c *Case, from, onto grid.Path) {
+	c.Location = grid.Rebase(c.Location, from, onto)
+	c.Handling = grid.Rebase(c.Handling, from, onto)
+	c.FirstResponderCell = grid.Rebase(c.FirstResponderCell, from, onto)
+	if e := c.Escalation; e != nil {
+		e.From, e.To = grid.Rebase(e.From, from, onto), grid.Rebase(e.To, from, onto)
+	}
+}
+
+// subject is c as the grid sees it.
+func (c *Case) subject() kernel.Subject {
+	return kernel.Subject{
+		ID: string(c.ID), Township: c.Township, Handling: c.Handling, Location: c.Location,
+		Owner: c.Applicant, Taker: c.FirstResponder, Accountable: c.Accountable(), Open: !c.State.Ended(),
+	}
+}
