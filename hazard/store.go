@@ -9,37 +9,15 @@ import (
 	"github.com/fourplusn/fourplusn/work"
 
 	"github.com/fourplusn/fourplusn/grid"
-	"github.com/fourplusn/fourplusn/timeline"
 )
 
-// Store keeps hazards and their timelines. Implementations must be safe for
-// concurrent use, and must save a hazard and the events of the same change
-// in one atomic write: a hazard is never stored without its events, nor
-// events without their hazard. Every hazard and event a store returns is
-// the caller's to change. It is mediation.Store's contract, for hazards.
+// Store keeps hazards and their timelines under the contract of
+// work.Store, and lists them. adapters/storetest checks an implementation
+// against the contract.
 type Store interface {
-	// Create stores a new hazard and its first events. With a non-empty
-	// key, a second Create under the same key stores nothing: it returns
-	// the hazard the first created if the fingerprints match, and a
-	// Conflict error if they do not (the key was reused for another
-	// request).
-	Create(ctx context.Context, h *Hazard, events []timeline.Event, key work.IdempotencyKey) (*Hazard, error)
-	// Get returns the hazard id. Returns NotFound if there is none.
-	Get(ctx context.Context, id ID) (*Hazard, error)
-	// Update loads hazard id, and calls fn with a copy of it. If fn returns
-	// an error, nothing is stored and Update returns that error. Otherwise
-	// the store saves the changed hazard with its version raised by one,
-	// together with the events fn returned, and returns the saved hazard.
-	// A version other than 0 must equal the stored hazard's version, or
-	// Update returns a Conflict error without calling fn. Updates of one
-	// hazard are serialized: fn always sees the latest version, so no
-	// update is lost. Returns NotFound if there is no hazard id.
-	Update(ctx context.Context, id ID, version int64, fn func(*Hazard) ([]timeline.Event, error)) (*Hazard, error)
+	work.Store[*Hazard, ID]
 	// List returns the hazards matching f, newest first, a page at a time.
 	List(ctx context.Context, f Filter) (Page, error)
-	// Events returns the timeline of hazard id, in order. Returns NotFound
-	// if there is no hazard id.
-	Events(ctx context.Context, id ID) ([]timeline.Event, error)
 }
 
 // Filter selects hazards for List. A hazard matches when it lies in one of

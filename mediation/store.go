@@ -9,41 +9,18 @@ import (
 
 	"github.com/fourplusn/fourplusn/grid"
 	"github.com/fourplusn/fourplusn/internal/kernel"
-	"github.com/fourplusn/fourplusn/timeline"
 )
 
-// Store keeps cases and their timelines. Implementations must be safe for
-// concurrent use, and must save a case and the events of the same change in
-// one atomic write: a case is never stored without its events, nor events
-// without their case. Every case and event a store returns is the
-// caller's to change: the store keeps no part of it, as it keeps no part of
-// what it is given. adapters/storetest checks an implementation against
-// this contract.
+// Store keeps cases and their timelines under the contract of work.Store,
+// lists them, and finds them by tracking code. adapters/storetest checks
+// an implementation against the contract.
 type Store interface {
-	// Create stores a new case and its first events. With a non-empty key,
-	// a second Create under the same key stores nothing: it returns the case
-	// the first created if the fingerprints match, and a Conflict error if
-	// they do not (the key was reused for another request).
-	Create(ctx context.Context, c *Case, events []timeline.Event, key work.IdempotencyKey) (*Case, error)
-	// Get returns the case id. Returns NotFound if there is none.
-	Get(ctx context.Context, id ID) (*Case, error)
+	work.Store[*Case, ID]
 	// GetByTrackingCode returns the case with the given tracking code.
 	// Returns NotFound if there is none.
 	GetByTrackingCode(ctx context.Context, code string) (*Case, error)
-	// Update loads case id, and calls fn with a copy of it. If fn returns
-	// an error, nothing is stored and Update returns that error. Otherwise
-	// the store saves the changed case with its version raised by one,
-	// together with the events fn returned, and returns the saved case.
-	// A version other than 0 must equal the stored case's version, or
-	// Update returns a Conflict error without calling fn. Updates of one
-	// case are serialized: fn always sees the latest version, so no update
-	// is lost. Returns NotFound if there is no case id.
-	Update(ctx context.Context, id ID, version int64, fn func(*Case) ([]timeline.Event, error)) (*Case, error)
 	// List returns the cases matching f, newest first, a page at a time.
 	List(ctx context.Context, f Filter) (Page, error)
-	// Events returns the timeline of case id, in order. Returns NotFound if
-	// there is no case id.
-	Events(ctx context.Context, id ID) ([]timeline.Event, error)
 }
 
 // Filter selects cases for List. A case matches when it lies in one of the

@@ -139,19 +139,7 @@ func (s *Cases) List(ctx context.Context, f mediation.Filter) (mediation.Page, e
 		return mediation.Page{}, err
 	}
 	var w where
-	w.add("township = ?", string(f.Township))
-	handling, hargs := subtree("handling_path", f.Within)
-	location, largs := subtree("location_path", f.Within)
-	in := handling + " OR " + location
-	args := append(hargs, largs...)
-	if f.FirstResponder != "" {
-		in += " OR first_responder = ?"
-		args = append(args, f.FirstResponder)
-	}
-	w.add("("+in+")", args...)
-	if f.Owner != "" {
-		w.add("applicant = ?", f.Owner)
-	}
+	w.scope(f.Township, f.Within, "first_responder", f.FirstResponder, "applicant", f.Owner)
 	if f.Grade != 0 {
 		w.add("grade = ?", f.Grade.String())
 	}

@@ -80,19 +80,7 @@ func (s *Hazards) List(ctx context.Context, f hazard.Filter) (hazard.Page, error
 		return hazard.Page{}, err
 	}
 	var w where
-	w.add("township = ?", string(f.Township))
-	handling, hargs := subtree("handling_path", f.Within)
-	location, largs := subtree("location_path", f.Within)
-	in := handling + " OR " + location
-	args := append(hargs, largs...)
-	if f.Reporter != "" {
-		in += " OR reporter = ?"
-		args = append(args, f.Reporter)
-	}
-	w.add("("+in+")", args...)
-	if f.Owner != "" {
-		w.add("owner = ?", f.Owner)
-	}
+	w.scope(f.Township, f.Within, "reporter", f.Reporter, "owner", f.Owner)
 	if f.Category != "" {
 		w.add("category = ?", string(f.Category))
 	}

@@ -530,6 +530,28 @@ func subtree(col string, within []grid.Path) (string, []any) {
 	return "(" + strings.Join(conds, " OR ") + ")", args
 }
 
+// scope adds the condition of whose rows a listing holds, in the order of
+// the domain's filters: the rows of township whose handling or location
+// path lies in one of the subtrees or, when taker is set, that taker took
+// in; of those, when owner is set, only that resident's. takerCol and
+// ownerCol name their columns: first_responder and applicant for cases,
+// reporter and owner for hazards.
+func (w *where) scope(township grid.CellID, within []grid.Path, takerCol, taker, ownerCol, owner string) {
+	w.add("township = ?", string(township))
+	handling, hargs := subtree("handling_path", within)
+	location, largs := subtree("location_path", within)
+	in := handling + " OR " + location
+	args := append(hargs, largs...)
+	if taker != "" {
+		in += " OR " + takerCol + " = ?"
+		args = append(args, taker)
+	}
+	w.add("("+in+")", args...)
+	if owner != "" {
+		w.add(ownerCol+" = ?", owner)
+	}
+}
+
 // levels returns the IDs of p's cell and ancestors at levels 1 to 5, ""
 // where p has none, for grouping by cell at a level.
 func levels(p grid.Path) []column {

@@ -18,6 +18,7 @@ import (
 	"github.com/fourplusn/fourplusn"
 	"github.com/fourplusn/fourplusn/grid"
 	"github.com/fourplusn/fourplusn/timeline"
+	"github.com/fourplusn/fourplusn/work"
 )
 
 // Subject is a record as the grid sees it.
@@ -58,19 +59,11 @@ type Kind[R any] interface {
 	Relocate(r R, from, onto grid.Path)
 }
 
-// Store is the part of a service's store the kernel uses; the stores'
-// contracts are mediation.Store's and hazard.Store's.
-type Store[R any, ID ~string] interface {
-	Get(ctx context.Context, id ID) (R, error)
-	Update(ctx context.Context, id ID, version int64, fn func(R) ([]timeline.Event, error)) (R, error)
-	Events(ctx context.Context, id ID) ([]timeline.Event, error)
-}
-
 // Records are the stored records of one kind as a service works on them.
 type Records[R any, ID ~string] struct {
 	// Noun is what errors call a record: "case", "hazard".
 	Noun   string
-	Store  Store[R, ID]
+	Store  work.Store[R, ID]
 	Policy *grid.Policy
 	Kind   Kind[R]
 	// Now is the service's clock.
