@@ -7,7 +7,7 @@ import (
 	"github.com/fourplusn/fourplusn/work"
 )
 
-// The deadlines a hazard runs against. They are mediation.DeadlineKind
+// The deadlines a hazard runs against. They are work.DeadlineKind
 // values so that one tracking view lists cases' and hazards' deadlines
 // together.
 const (

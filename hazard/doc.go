@@ -29,7 +29,7 @@
 // hazard's hash-chained timeline (package timeline, shared with
 // cases) in the same write, through a [Store] whose updates are versioned so
 // that concurrent edits conflict rather than overwrite. Deadlines to rectify
-// and to verify are [mediation.Deadline] values, so one tracking view lists
+// and to verify are [work.Deadline] values, so one tracking view lists
 // cases and hazards together.
 //
 // The package is pure: no database, no HTTP. Time comes from Service.Now;

@@ -63,7 +63,7 @@ func (s *Cases) Events(ctx context.Context, id mediation.ID) ([]timeline.Event, 
 	return s.t.timeline(ctx, string(id))
 }
 
-// Grid serves the grid's cells from a tree, for mediation.Cells. The tree
+// Grid serves the grid's cells from a tree, for work.Cells. The tree
 // must not change while the Grid is in use.
 type Grid struct {
 	Tree *grid.Tree

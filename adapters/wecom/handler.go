@@ -31,8 +31,8 @@ type Config struct {
 	Token          string // Token
 	EncodingAESKey string // EncodingAESKey, 43 characters
 	CorpID         string // the enterprise's CorpID, which every message names as its receiver
-	// Channel is what applications count as: mediation.ChannelWeCom for a
-	// WeCom application, mediation.ChannelWeChat for one that relays a
+	// Channel is what applications count as: work.ChannelWeCom for a
+	// WeCom application, work.ChannelWeChat for one that relays a
 	// community or village WeChat group. Zero means ChannelWeCom.
 	Channel work.Channel
 }
