@@ -4,24 +4,43 @@
 // who find, register, mediate and escalate neighbourhood disputes and safety
 // hazards before they grow ("小事有人问，大事有人管").
 //
-// The library is pure domain code; storage and transport are adapters:
+// The library is pure domain code; storage and transport are adapters.
+// Each domain package imports only those drawn above it:
 //
-//	grid/        the five-level tree of cells, members and their posts, and
-//	             the permission policy every service asks before it acts
-//	mediation/   dispute cases from first inquiry to closed: intake, grading
-//	             and routing, review, acceptance, 4+N sessions, agreements,
-//	             escalation, transfer, follow-up, deadlines and a
-//	             hash-chained timeline
-//	hazard/      safety hazards: whistle reports, rectification, verification
-//	stats/       counts, rates, period-over-period figures, the tracking view
+//	fourplusn    errors, and the rule for text a person types (this package)
 //	timeline/    the hash-chained, append-only event log of every case,
 //	             hazard and township's administration
+//	grid/        the five-level tree of cells, members and their posts, the
+//	             permission policy every service asks before it acts, and
+//	             the grid's administration
+//	work/        the vocabulary cases and hazards share: grades, channels,
+//	             deadlines, idempotency keys, pages, the store contract, the
+//	             handovers' actions
+//	mediation/   dispute cases from first inquiry to closed: intake, grading
+//	             and routing, review, acceptance, 4+N sessions, agreements,
+//	             escalation, transfer, follow-up, deadlines
+//	hazard/      safety hazards: whistle reports, rectification,
+//	             verification; it imports mediation only to turn a dispute
+//	             lead into a case
+//	stats/       counts, rates, period-over-period figures, the tracking view
+//
+// Between work and the two services, internal/kernel holds the steps they
+// share, written once: get a record, ask whether the actor may see it,
+// present it as they may; act once authorized and record the event in the
+// same write; list within the actor's scope; hand open work over. The
+// rules stay in the two packages.
+//
 //	adapters/    storage (memstore; bunstore on SQLite or PostgreSQL, with
-//	             the conformance suite storetest), the JSON API (httpapi),
+//	             the conformance kit storetest), the JSON API (httpapi),
+//	             staff accounts (accounts), the roster workbook (roster),
 //	             notifications (notify), the deadline runner (deadlines) and
 //	             the WeCom channel (wecom)
 //	examples/    the pilot server a township runs as is (pilot), a data
-//	             generator (gendata) and a small embedding (quickstart)
+//	             generator (gendata), a load generator (loadgen) and a small
+//	             embedding (quickstart)
+//
+// No domain package imports an adapter, a database or HTTP; adapters import
+// the domain, and examples wire adapters together.
 //
 // # Errors
 //
