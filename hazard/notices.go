@@ -20,39 +20,36 @@ func Notices(h *Hazard, events []timeline.Event) []work.Notice {
 	var out []work.Notice
 	name := h.noticeName()
 	for _, e := range events {
-		at := work.Cause{Township: h.Township, SubjectKind: work.SubjectHazard, Subject: string(h.ID), Event: e}
-		add := func(role string, kind work.NoticeKind, title, text string, to ...work.Recipient) {
-			out = append(out, at.Notice(role, kind, title, text, to...))
-		}
+		cause := work.Cause{Township: h.Township, SubjectKind: work.SubjectHazard, Subject: string(h.ID), Event: e}
 		switch e.Action {
 		case ActionReported:
 			if h.State == Open {
-				add("task", work.NoticeTask, "【待整改】"+name,
+				out = append(out, cause.Notice("task", work.NoticeTask, "【待整改】"+name,
 					fmt.Sprintf("%s已上报，由 %s 整改，请于 %s 前整改。", name, h.Handling, work.ShowTime(h.RectifyDue)),
-					work.ToPosts(h.Handling, grid.Rectify))
+					work.ToPosts(h.Handling, grid.Rectify)))
 			}
 			if h.Grade == work.Major {
-				add("alert", work.NoticeAlert, "【红色隐患】"+name,
-					fmt.Sprintf("%s已上报，等级%s，请值班员关注。", name, h.Grade.Colour()), work.ToDuty(h.Township))
+				out = append(out, cause.Notice("alert", work.NoticeAlert, "【红色隐患】"+name,
+					fmt.Sprintf("%s已上报，等级%s，请值班员关注。", name, h.Grade.Colour()), work.ToDuty(h.Township)))
 			}
 		case ActionRectified:
-			add("task", work.NoticeTask, "【待验收】"+name,
+			out = append(out, cause.Notice("task", work.NoticeTask, "【待验收】"+name,
 				fmt.Sprintf("%s已整改，请于 %s 前验收。", name, work.ShowTime(h.VerifyDue)),
-				work.ToPosts(h.VerifyCell(), grid.Verify))
+				work.ToPosts(h.VerifyCell(), grid.Verify)))
 		case ActionVerificationFailed:
-			add("task", work.NoticeTask, "【验收未通过】"+name,
+			out = append(out, cause.Notice("task", work.NoticeTask, "【验收未通过】"+name,
 				fmt.Sprintf("%s验收未通过，请于 %s 前重新整改。", name, work.ShowTime(h.RectifyDue)),
-				work.AnswersFor(h.Accountable(), h.Handling, grid.Rectify))
+				work.AnswersFor(h.Accountable(), h.Handling, grid.Rectify)))
 		case work.ActionHandedOver:
-			add("task", work.NoticeTask, "【工作交接】"+name,
-				fmt.Sprintf("%s已交接由您负责（%s），请按期整改。", name, e.Details["reason"]), work.ToMember(e.Details["to"]))
+			out = append(out, cause.Notice("task", work.NoticeTask, "【工作交接】"+name,
+				fmt.Sprintf("%s已交接由您负责（%s），请按期整改。", name, e.Details["reason"]), work.ToMember(e.Details["to"])))
 		case work.ActionReassigned:
-			add("task", work.NoticeTask, "【转来待办】"+name,
-				fmt.Sprintf("%s已改由 %s 整改（%s）。", name, h.Handling, e.Details["reason"]), work.ToPosts(h.Handling, grid.Rectify))
+			out = append(out, cause.Notice("task", work.NoticeTask, "【转来待办】"+name,
+				fmt.Sprintf("%s已改由 %s 整改（%s）。", name, h.Handling, e.Details["reason"]), work.ToPosts(h.Handling, grid.Rectify)))
 		case ActionVerified, ActionConverted:
 			if h.Owner == "" && h.Reporter != "" && e.Actor != h.Reporter {
-				add("reporter", work.NoticeProgress, "【已办结】"+name,
-					fmt.Sprintf("您上报的%s已%s。", name, outcomeWords[e.Action]), work.ToMember(h.Reporter))
+				out = append(out, cause.Notice("reporter", work.NoticeProgress, "【已办结】"+name,
+					fmt.Sprintf("您上报的%s已%s。", name, outcomeWords[e.Action]), work.ToMember(h.Reporter)))
 			}
 		}
 	}

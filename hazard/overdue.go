@@ -7,10 +7,6 @@ import (
 	"github.com/fourplusn/fourplusn/work"
 )
 
-// defaultReminders are the fractions of the time allowed at which whoever
-// answers for a deadline is reminded: at half and at four fifths.
-var defaultReminders = []float64{0.5, 0.8}
-
 // Due returns what deadline d of a hazard, as Deadlines lists it, calls for
 // at now (see work.DeadlineRule.Due), and false when nothing is due yet:
 // at half and at four fifths of the time allowed, a reminder to whoever
@@ -19,20 +15,17 @@ var defaultReminders = []float64{0.5, 0.8}
 // passed, a notice to them and to those posts, and for a red hazard an
 // alert to the duty officers.
 func (r Rules) Due(d work.Deadline, now time.Time) (work.Step, bool) {
-	action, ok := deadlineActions[d.Kind]
+	rule, ok := deadlineRules.For(d)
 	if !ok {
 		return work.Step{}, false
 	}
-	return work.DeadlineRule{
-		SubjectKind: work.SubjectHazard, Noun: "隐患", What: deadlineWords[d.Kind],
-		Action: action, Answers: work.AnswersFor(d.Accountable, d.Cell, action), Reminders: defaultReminders,
-		Alert: d.Grade == work.Major,
-	}.Due(d, now)
+	rule.Alert = d.Grade == work.Major
+	return rule.Due(d, now)
 }
 
-// deadlineActions are what the posts of a deadline's cell must do to meet
-// it.
-var deadlineActions = map[work.DeadlineKind]grid.Action{RectifyBy: grid.Rectify, VerifyBy: grid.Verify}
-
-// deadlineWords name the deadlines in notices.
-var deadlineWords = map[work.DeadlineKind]string{RectifyBy: "整改", VerifyBy: "验收"}
+// deadlineRules are the rules of each deadline of a hazard, with the
+// default reminders.
+var deadlineRules = work.DeadlineRules{
+	RectifyBy: {SubjectKind: work.SubjectHazard, Noun: "隐患", What: "整改", Action: grid.Rectify, Reminders: work.DefaultReminders()},
+	VerifyBy:  {SubjectKind: work.SubjectHazard, Noun: "隐患", What: "验收", Action: grid.Verify, Reminders: work.DefaultReminders()},
+}

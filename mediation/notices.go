@@ -33,64 +33,61 @@ func Notices(c *Case, events []timeline.Event) []work.Notice {
 	var out []work.Notice
 	name := c.noticeName()
 	for _, e := range events {
-		at := work.Cause{Township: c.Township, SubjectKind: work.SubjectCase, Subject: string(c.ID), Event: e}
-		add := func(role string, kind work.NoticeKind, title, text string, to ...work.Recipient) {
-			out = append(out, at.Notice(role, kind, title, text, to...))
-		}
+		cause := work.Cause{Township: c.Township, SubjectKind: work.SubjectCase, Subject: string(c.ID), Event: e}
 		if c.FirstResponder != "" && e.Actor != c.FirstResponder && e.Action != ActionRegistered && e.Action != work.ActionHandedOver && c.tellsFirstResponder(e) {
-			add("first-responder", work.NoticeProgress, "【进展】"+name,
-				fmt.Sprintf("您首问登记的%s：%s。", name, c.step(e)), work.ToMember(c.FirstResponder))
+			out = append(out, cause.Notice("first-responder", work.NoticeProgress, "【进展】"+name,
+				fmt.Sprintf("您首问登记的%s：%s。", name, c.step(e)), work.ToMember(c.FirstResponder)))
 		}
 		switch e.Action {
 		case ActionRegistered:
-			add("task", work.NoticeTask, "【待受理】"+name,
+			out = append(out, cause.Notice("task", work.NoticeTask, "【待受理】"+name,
 				fmt.Sprintf("%s已登记，由 %s 处理，请于 %s 前受理。", name, c.Handling, work.ShowTime(c.AcceptDue)),
-				work.ToPosts(c.Handling, grid.Accept))
+				work.ToPosts(c.Handling, grid.Accept)))
 			if c.FirstResponder == "" {
-				add("review", work.NoticeTask, "【待审核】网上申请 "+string(c.ID),
+				out = append(out, cause.Notice("review", work.NoticeTask, "【待审核】网上申请 "+string(c.ID),
 					fmt.Sprintf("居民网上申请%s，尚无人审核，请于 %s 前审核受理。", name, work.ShowTime(c.AcceptDue)),
-					work.ToDuty(c.Township))
+					work.ToDuty(c.Township)))
 			}
 			if c.Grade == work.Major || c.Risks != 0 {
-				add("alert", work.NoticeAlert, "【红色预警】"+name,
+				out = append(out, cause.Notice("alert", work.NoticeAlert, "【红色预警】"+name,
 					fmt.Sprintf("%s已登记，等级%s%s，请值班员关注。", name, c.Grade.Colour(), riskNote(c.Risks)),
-					work.ToDuty(c.Township))
+					work.ToDuty(c.Township)))
 			}
 		case ActionEscalated:
 			to := e.Details["to"]
-			add("task", work.NoticeTask, "【待审核呈报】"+name,
+			out = append(out, cause.Notice("task", work.NoticeTask, "【待审核呈报】"+name,
 				fmt.Sprintf("%s由下级呈报审核，理由：%s。请接手或退回。", name, e.Details["reason"]),
-				work.Recipient{Cell: to, Action: grid.ApproveEscalation.String()})
+				work.Recipient{Cell: to, Action: grid.ApproveEscalation.String()}))
 			if e.Details["automatic"] == "true" {
-				add("alert", work.NoticeAlert, "【自动呈报】"+name,
-					fmt.Sprintf("%s因“%s”已自动呈报 %s。", name, e.Details["reason"], to), work.ToDuty(c.Township))
+				out = append(out, cause.Notice("alert", work.NoticeAlert, "【自动呈报】"+name,
+					fmt.Sprintf("%s因“%s”已自动呈报 %s。", name, e.Details["reason"], to), work.ToDuty(c.Township)))
 			}
 		case ActionReturned:
-			add("task", work.NoticeTask, "【呈报退回】"+name,
+			out = append(out, cause.Notice("task", work.NoticeTask, "【呈报退回】"+name,
 				fmt.Sprintf("%s的呈报被退回，请按指示办理：%s", name, e.Details["instructions"]),
-				work.AnswersFor(c.Accountable(), c.Handling, c.nextAction()))
+				work.AnswersFor(c.Accountable(), c.Handling, c.nextAction())))
 		case ActionApproved:
-			add("progress", work.NoticeProgress, "【上级接手】"+name,
+			out = append(out, cause.Notice("progress", work.NoticeProgress, "【上级接手】"+name,
 				fmt.Sprintf("%s已由上级 %s 接手。", name, c.Handling),
-				work.Recipient{Cell: e.Details["from"], Action: grid.Escalate.String()})
+				work.Recipient{Cell: e.Details["from"], Action: grid.Escalate.String()}))
 		case ActionTransferred:
-			add("task", work.NoticeTask, "【转来待受理】"+name,
+			out = append(out, cause.Notice("task", work.NoticeTask, "【转来待受理】"+name,
 				fmt.Sprintf("%s已转至 %s，理由：%s。请受理。", name, c.Handling, e.Details["reason"]),
-				work.ToPosts(c.Handling, grid.Accept))
+				work.ToPosts(c.Handling, grid.Accept)))
 		case work.ActionHandedOver:
-			add("task", work.NoticeTask, "【工作交接】"+name,
-				fmt.Sprintf("%s已交接由您负责（%s），请接续办理。", name, e.Details["reason"]), work.ToMember(e.Details["to"]))
+			out = append(out, cause.Notice("task", work.NoticeTask, "【工作交接】"+name,
+				fmt.Sprintf("%s已交接由您负责（%s），请接续办理。", name, e.Details["reason"]), work.ToMember(e.Details["to"])))
 		case work.ActionReassigned:
-			add("task", work.NoticeTask, "【转来待办】"+name,
-				fmt.Sprintf("%s已改由 %s 办理（%s），请接续办理。", name, c.Handling, e.Details["reason"]), work.ToPosts(c.Handling, c.nextAction()))
+			out = append(out, cause.Notice("task", work.NoticeTask, "【转来待办】"+name,
+				fmt.Sprintf("%s已改由 %s 办理（%s），请接续办理。", name, c.Handling, e.Details["reason"]), work.ToPosts(c.Handling, c.nextAction())))
 		case ActionRiskRaised:
-			add("alert", work.NoticeAlert, "【风险升级】"+name,
+			out = append(out, cause.Notice("alert", work.NoticeAlert, "【风险升级】"+name,
 				fmt.Sprintf("%s出现新风险%s，等级%s。", name, riskNote(c.Risks), c.Grade.Colour()),
-				work.ToDuty(c.Township))
+				work.ToDuty(c.Township)))
 			if to := e.Details["escalated_to"]; to != "" {
-				add("task", work.NoticeTask, "【待审核呈报】"+name,
+				out = append(out, cause.Notice("task", work.NoticeTask, "【待审核呈报】"+name,
 					fmt.Sprintf("%s因风险升级已呈报 %s，请接手。", name, to),
-					work.Recipient{Cell: to, Action: grid.ApproveEscalation.String()})
+					work.Recipient{Cell: to, Action: grid.ApproveEscalation.String()}))
 			}
 		}
 	}

@@ -8,10 +8,6 @@ import (
 	"github.com/fourplusn/fourplusn/work"
 )
 
-// defaultReminders are the fractions of the time allowed at which whoever
-// answers for a deadline is reminded: at half and at four fifths.
-var defaultReminders = []float64{0.5, 0.8}
-
 // Due returns what deadline d of a case, as Deadlines lists it, calls for
 // at now (see work.DeadlineRule.Due), and false when nothing is due yet or
 // the deadline is none the grid meets (the parties' window for court
@@ -26,34 +22,32 @@ var defaultReminders = []float64{0.5, 0.8}
 //     time, its submission upward (Service.AutoEscalate), which does
 //     nothing to a case already waiting for review.
 func (r Rules) Due(d work.Deadline, now time.Time) (work.Step, bool) {
-	action, ok := deadlineActions[d.Kind]
+	rule, ok := deadlineRules.For(d)
 	if !ok {
 		return work.Step{}, false
 	}
-	answers := work.AnswersFor(d.Accountable, d.Cell, action)
 	if d.Accountable == "" && d.Kind == AcceptBy {
-		answers = work.ToDuty(d.Cell.Township())
+		rule.Answers = work.ToDuty(d.Cell.Township())
 	}
-	rule := work.DeadlineRule{
-		SubjectKind: work.SubjectCase, Noun: "纠纷", What: deadlineWords[d.Kind],
-		Action: action, Answers: answers, Reminders: defaultReminders,
-		Alert:    d.Kind == AcceptBy || d.Grade == work.Major,
-		Escalate: d.Kind == AcceptBy || d.Kind == ResolveBy,
-	}
+	rule.Alert = d.Kind == AcceptBy || d.Grade == work.Major
+	rule.Escalate = d.Kind == AcceptBy || d.Kind == ResolveBy
 	if d.Kind == AcceptBy {
 		rule.AlertTitle = fmt.Sprintf("【值班预警】申请 %s 超期未受理", d.Subject)
 	}
 	return rule.Due(d, now)
 }
 
-// deadlineActions are what the posts of a deadline's cell must do to meet
-// it. The parties' window for court confirmation has none: no post meets
-// it.
-var deadlineActions = map[work.DeadlineKind]grid.Action{
-	AcceptBy: grid.Accept, ResolveBy: grid.Mediate, FollowUpBy: grid.Mediate, ReviewEscalated: grid.ApproveEscalation,
+// deadlineRules are the rules of each deadline a post meets: the parties'
+// window for court confirmation is none of them.
+var deadlineRules = work.DeadlineRules{
+	AcceptBy:        caseDeadline("受理", grid.Accept),
+	ResolveBy:       caseDeadline("调处", grid.Mediate),
+	FollowUpBy:      caseDeadline("回访", grid.Mediate),
+	ReviewEscalated: caseDeadline("呈报审核", grid.ApproveEscalation),
 }
 
-// deadlineWords name the deadlines in notices.
-var deadlineWords = map[work.DeadlineKind]string{
-	AcceptBy: "受理", ResolveBy: "调处", FollowUpBy: "回访", ReviewEscalated: "呈报审核",
+// caseDeadline is the rule of a case's deadline for what, which the posts
+// that may do action meet, with the default reminders.
+func caseDeadline(what string, action grid.Action) work.DeadlineRule {
+	return work.DeadlineRule{SubjectKind: work.SubjectCase, Noun: "纠纷", What: what, Action: action, Reminders: work.DefaultReminders()}
 }

@@ -55,6 +55,23 @@ type DeadlineRule struct {
 	Escalate   bool // whether its passing submits the case upward
 }
 
+// DeadlineRules are the rules of a kind of work's deadlines, by kind.
+type DeadlineRules map[DeadlineKind]DeadlineRule
+
+// For returns the rule of deadline d, with whoever answers for it: its
+// accountable member, or when nobody in particular does, the posts of its
+// cell that may meet it. It returns false for a deadline of a kind the
+// rules do not name: one no post meets.
+func (rs DeadlineRules) For(d Deadline) (DeadlineRule, bool) {
+	r, ok := rs[d.Kind]
+	r.Answers = AnswersFor(d.Accountable, d.Cell, r.Action)
+	return r, ok
+}
+
+// DefaultReminders returns the fractions of the time allowed at which
+// whoever answers for a deadline is reminded: at half and at four fifths.
+func DefaultReminders() []float64 { return []float64{0.5, 0.8} }
+
 // Due returns the step of deadline d to take at now — the latest whose
 // moment has come — and false when none has: before the first reminder.
 func (r DeadlineRule) Due(d Deadline, now time.Time) (Step, bool) {
