@@ -24,9 +24,9 @@ import (
 	"github.com/uptrace/bun/driver/pgdriver"
 
 	"github.com/fourplusn/fourplusn/adapters/bunstore"
+	"github.com/fourplusn/fourplusn/adapters/inbox"
 	"github.com/fourplusn/fourplusn/adapters/memstore"
 	"github.com/fourplusn/fourplusn/adapters/outbox"
-	"github.com/fourplusn/fourplusn/adapters/wecom"
 	"github.com/fourplusn/fourplusn/grid"
 	"github.com/fourplusn/fourplusn/grid/gridtest"
 	"github.com/fourplusn/fourplusn/hazard"
@@ -76,7 +76,7 @@ type Env struct {
 	Hazards *hazard.Service
 	Outbox  outbox.Store
 	Actions Actions
-	Inbox   wecom.Inbox
+	Inbox   inbox.Store
 	Members grid.Store
 	// Reopen returns the environment as a restarted process sees it: new
 	// services and stores on the same data and the same clock.
