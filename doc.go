@@ -18,8 +18,8 @@
 //	             hazard and township's administration
 //	adapters/    storage (memstore; bunstore on SQLite or PostgreSQL, with
 //	             the conformance suite storetest), the JSON API (httpapi),
-//	             notifications (notify), the deadline runner (deadlines) and
-//	             the WeCom channel (wecom)
+//	             the delivery of notices (outbox, notify), the deadline
+//	             runner (deadlines) and the WeCom channel (inbox, wecom)
 //	examples/    the pilot server a township runs as is (pilot), a data
 //	             generator (gendata) and a small embedding (quickstart)
 //
