@@ -125,3 +125,25 @@ func TestDueOfDeadlines(t *testing.T) {
 	assert.Equal(t, []string{fmt.Sprintf("case/%s/accept/%d/50%%", c.ID, c.RegisteredAt.UnixNano())}, s.Earlier)
 	assert.Equal(t, []work.Recipient{work.ToDuty(gridtest.GuchengID)}, s.Notices[0].To, "nobody has reviewed it: the watch answers")
 }
+
+// BenchmarkDue measures what the deadline runner's question costs it for
+// one deadline on each tick: one long before its first reminder, and one
+// past due, whose notices are built again each time.
+func BenchmarkDue(b *testing.B) {
+	since := time.Date(2022, 11, 1, 1, 0, 0, 0, time.UTC)
+	d := work.Deadline{Subject: "C1", Kind: mediation.ResolveBy, Since: since, Due: since.Add(24 * time.Hour),
+		Accountable: "mayuan-1-head", Cell: gridtest.Gucheng().Path("mayuan-1"), Grade: work.Major}
+	rules := mediation.DefaultRules()
+	for _, bb := range []struct {
+		name string
+		at   time.Duration
+	}{{"early", time.Hour}, {"overdue", 25 * time.Hour}} {
+		b.Run(bb.name, func(b *testing.B) {
+			now := since.Add(bb.at)
+			b.ReportAllocs()
+			for b.Loop() {
+				rules.Due(d, now)
+			}
+		})
+	}
+}

@@ -75,28 +75,31 @@ func DefaultReminders() []float64 { return []float64{0.5, 0.8} }
 // Due returns the step of deadline d to take at now — the latest whose
 // moment has come — and false when none has: before the first reminder.
 func (r DeadlineRule) Due(d Deadline, now time.Time) (Step, bool) {
-	base := fmt.Sprintf("%s/%s/%s/%d", r.SubjectKind, d.Subject, d.Kind, d.Since.UnixNano())
-	var reminders []string
-	latest, fraction := -1, 0.0
+	var fractions []float64
+	latest := -1
 	for _, f := range r.Reminders {
 		if f <= 0 || f >= 1 {
 			continue
 		}
 		if !now.Before(d.Since.Add(time.Duration(f * float64(d.Due.Sub(d.Since))))) {
-			latest, fraction = len(reminders), f
+			latest = len(fractions)
 		}
-		reminders = append(reminders, reminderKey(base, f))
+		fractions = append(fractions, f)
 	}
-	if now.After(d.Due) {
+	passed := now.After(d.Due)
+	if latest < 0 && !passed {
+		return Step{}, false // most deadlines on most ticks: no key is made
+	}
+	base := fmt.Sprintf("%s/%s/%s/%d", r.SubjectKind, d.Subject, d.Kind, d.Since.UnixNano())
+	reminders := make([]string, len(fractions))
+	for i, f := range fractions {
+		reminders[i] = fmt.Sprintf("%s/%d%%", base, percent(f))
+	}
+	if passed {
 		return r.passed(d, fmt.Sprintf("%s/due-%d", base, d.Due.UnixNano()), reminders, now), true
 	}
-	if latest < 0 {
-		return Step{}, false
-	}
-	return r.reminder(d, reminders[latest], reminders[:latest:latest], fraction, now), true
+	return r.reminder(d, reminders[latest], reminders[:latest:latest], fractions[latest], now), true
 }
-
-func reminderKey(base string, f float64) string { return fmt.Sprintf("%s/%d%%", base, percent(f)) }
 
 func percent(f float64) int { return int(f*100 + 0.5) }
 
