@@ -64,8 +64,11 @@ type DeadlineRules map[DeadlineKind]DeadlineRule
 // rules do not name: one no post meets.
 func (rs DeadlineRules) For(d Deadline) (DeadlineRule, bool) {
 	r, ok := rs[d.Kind]
+	if !ok {
+		return DeadlineRule{}, false
+	}
 	r.Answers = AnswersFor(d.Accountable, d.Cell, r.Action)
-	return r, ok
+	return r, true
 }
 
 // DefaultReminders returns the fractions of the time allowed at which
