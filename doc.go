@@ -14,8 +14,9 @@
 //	             permission policy every service asks before it acts, and
 //	             the grid's administration
 //	work/        the vocabulary cases and hazards share: grades, channels,
-//	             deadlines, idempotency keys, pages, the store contract, the
-//	             handovers' actions
+//	             deadlines and what they call for, notices and their
+//	             recipients, idempotency keys, pages, the store contract,
+//	             the handovers' actions
 //	mediation/   dispute cases from first inquiry to closed: intake, grading
 //	             and routing, review, acceptance, 4+N sessions, agreements,
 //	             escalation, transfer, follow-up, deadlines
@@ -33,8 +34,8 @@
 //	adapters/    storage (memstore; bunstore on SQLite or PostgreSQL, with
 //	             the conformance kit storetest), the JSON API (httpapi),
 //	             staff accounts (accounts), the roster workbook (roster),
-//	             notifications (notify), the deadline runner (deadlines) and
-//	             the WeCom channel (wecom)
+//	             the delivery of notices (outbox, notify), the deadline
+//	             runner (deadlines) and the WeCom channel (inbox, wecom)
 //	examples/    the pilot server a township runs as is (pilot), a data
 //	             generator (gendata), a load generator (loadgen) and a small
 //	             embedding (quickstart)

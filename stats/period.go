@@ -3,21 +3,15 @@ package stats
 import (
 	"fmt"
 	"time"
-	_ "time/tzdata" // the township's zone must load on machines without a zone database
+
+	"github.com/fourplusn/fourplusn/work"
 )
 
 // Zone is where the township's days, weeks, months and years begin: a
 // report for November counts what happened between midnight on 1 November
-// and midnight on 1 December in Beijing time, not in UTC.
-var Zone = mustLoad("Asia/Shanghai")
-
-func mustLoad(name string) *time.Location {
-	loc, err := time.LoadLocation(name)
-	if err != nil {
-		panic(err) // time/tzdata is linked in: this cannot fail
-	}
-	return loc
-}
+// and midnight on 1 December in Beijing time, not in UTC. It is the
+// township's zone, work.Zone.
+var Zone = work.Zone
 
 // Period is the length of a reporting period.
 type Period uint8

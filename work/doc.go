@@ -4,10 +4,16 @@
 // against deadlines (Deadline, with its Status), are kept by a Store under
 // one contract, are created once under an IdempotencyKey however often a
 // client retries, are listed a page at a time (DefaultPage, MaxPage), find
-// their cells through Cells, and are handed over with the same actions
-// (ActionHandedOver, ActionReassigned, ActionRelocated).
+// their cells through Cells, are handed over with the same actions
+// (ActionHandedOver, ActionReassigned, ActionRelocated), and tell people
+// what they must know, each in a Notice to its Recipients, in the
+// township's Zone.
 //
-// It holds no rules of its own: what a grade means for cases or for
-// hazards is each package's Rules. It sits below both, so that hazard
+// It decides nothing of its own: who is told what of a change, what a
+// grade means and what a deadline calls for are each package's rules
+// (mediation.Notices, Rules.Due, …). DeadlineRule is how those rules say
+// what a deadline calls for, and holds what both kinds share: when a
+// reminder comes, how each step is keyed so that it is taken once, and
+// how the notices of a step read. It sits below both, so that hazard
 // imports mediation only to turn a dispute lead into a case.
 package work

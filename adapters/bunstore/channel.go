@@ -8,29 +8,29 @@ import (
 	"fmt"
 
 	"github.com/fourplusn/fourplusn"
-	"github.com/fourplusn/fourplusn/adapters/wecom"
+	"github.com/fourplusn/fourplusn/adapters/inbox"
 )
 
 // ChannelMessages keeps the messages received on intake channels (table
 // channel_messages): each as it came, and what became of it. It implements
-// wecom.Inbox and is safe for concurrent use.
+// inbox.Store and is safe for concurrent use.
 type ChannelMessages struct {
 	db *DB
 }
 
-var _ wecom.Inbox = (*ChannelMessages)(nil)
+var _ inbox.Store = (*ChannelMessages)(nil)
 
 // ChannelMessages returns the database's inbox of channel messages.
 func (db *DB) ChannelMessages() *ChannelMessages { return &ChannelMessages{db: db} }
 
 // Receive stores m unless its channel's message ID is stored; see
-// wecom.Inbox.
-func (s *ChannelMessages) Receive(ctx context.Context, m wecom.Message) (wecom.Message, bool, error) {
+// inbox.Store.
+func (s *ChannelMessages) Receive(ctx context.Context, m inbox.Message) (inbox.Message, bool, error) {
 	data, err := json.Marshal(m)
 	if err != nil {
-		return wecom.Message{}, false, fmt.Errorf("bunstore: encode message: %w", err)
+		return inbox.Message{}, false, fmt.Errorf("bunstore: encode message: %w", err)
 	}
-	var stored wecom.Message
+	var stored inbox.Message
 	fresh := false
 	err = s.db.runInTx(ctx, func(ctx context.Context, tx writeTx) error {
 		res, err := tx.ExecContext(ctx, "INSERT INTO channel_messages (id, channel, source_id, status, received_at, data) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (channel, source_id) DO NOTHING",
@@ -49,16 +49,16 @@ func (s *ChannelMessages) Receive(ctx context.Context, m wecom.Message) (wecom.M
 		return json.Unmarshal([]byte(prior), &stored)
 	})
 	if isUniqueViolation(err) {
-		return wecom.Message{}, false, fourplusn.Errorf(fourplusn.Conflict, "message %s already exists", m.ID)
+		return inbox.Message{}, false, fourplusn.Errorf(fourplusn.Conflict, "message %s already exists", m.ID)
 	}
 	if err != nil {
-		return wecom.Message{}, false, fmt.Errorf("bunstore: receive message: %w", err)
+		return inbox.Message{}, false, fmt.Errorf("bunstore: receive message: %w", err)
 	}
 	return stored, fresh, nil
 }
 
-// Settle stores what became of m; see wecom.Inbox.
-func (s *ChannelMessages) Settle(ctx context.Context, m wecom.Message) error {
+// Settle stores what became of m; see inbox.Store.
+func (s *ChannelMessages) Settle(ctx context.Context, m inbox.Message) error {
 	err := s.db.runInTx(ctx, func(ctx context.Context, tx writeTx) error {
 		var data string
 		err := tx.QueryRowContext(ctx, "SELECT data FROM channel_messages WHERE id = ?", m.ID).Scan(&data)
@@ -68,11 +68,11 @@ func (s *ChannelMessages) Settle(ctx context.Context, m wecom.Message) error {
 		if err != nil {
 			return err
 		}
-		var cur wecom.Message
+		var cur inbox.Message
 		if err := json.Unmarshal([]byte(data), &cur); err != nil {
 			return err
 		}
-		next := wecom.Settled(cur, m)
+		next := inbox.Settled(cur, m)
 		b, err := json.Marshal(next)
 		if err != nil {
 			return err
@@ -89,17 +89,17 @@ func (s *ChannelMessages) Settle(ctx context.Context, m wecom.Message) error {
 	return nil
 }
 
-// List returns messages in status, newest first; see wecom.Inbox.
-func (s *ChannelMessages) List(ctx context.Context, status wecom.Status, limit int) ([]wecom.Message, error) {
+// List returns messages in status, newest first; see inbox.Store.
+func (s *ChannelMessages) List(ctx context.Context, status inbox.Status, limit int) ([]inbox.Message, error) {
 	rows, err := s.db.read.QueryContext(ctx, "SELECT data FROM channel_messages WHERE status = ? ORDER BY id DESC LIMIT ?", string(status), limit)
 	if err != nil {
 		return nil, fmt.Errorf("bunstore: list messages: %w", err)
 	}
 	defer rows.Close()
-	var out []wecom.Message
+	var out []inbox.Message
 	for rows.Next() {
 		var data string
-		var m wecom.Message
+		var m inbox.Message
 		if err := rows.Scan(&data); err != nil {
 			return nil, fmt.Errorf("bunstore: list messages: %w", err)
 		}

@@ -12,7 +12,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/fourplusn/fourplusn"
-	"github.com/fourplusn/fourplusn/adapters/notify"
+	"github.com/fourplusn/fourplusn/adapters/outbox"
 )
 
 // ErrBackupPostgres is Backup's answer on PostgreSQL, whose server has its
@@ -157,7 +157,7 @@ func (db *DB) pools() []pool {
 // Count returns how many deliveries are in state: the backlog (Pending)
 // or the given-up (Failed), for a program's metrics. The index on the
 // state answers it without reading the delivered ones.
-func (o *Outbox) Count(ctx context.Context, state notify.State) (int, error) {
+func (o *Outbox) Count(ctx context.Context, state outbox.State) (int, error) {
 	var n int
 	if err := o.db.read.QueryRowContext(ctx, "SELECT count(*) FROM notify_outbox WHERE state = ?", string(state)).Scan(&n); err != nil {
 		return 0, fmt.Errorf("bunstore: count %s deliveries: %w", state, err)

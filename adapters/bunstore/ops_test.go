@@ -16,7 +16,8 @@ import (
 
 	"github.com/fourplusn/fourplusn"
 	"github.com/fourplusn/fourplusn/adapters/bunstore"
-	"github.com/fourplusn/fourplusn/adapters/notify"
+	"github.com/fourplusn/fourplusn/adapters/outbox"
+	"github.com/fourplusn/fourplusn/hazard"
 	"github.com/fourplusn/fourplusn/mediation"
 )
 
@@ -68,7 +69,7 @@ func TestFullDisk(t *testing.T) {
 	for _, fd := range fullDisks {
 		t.Run(fd.name, func(t *testing.T) {
 			db := fd.open(t)
-			db.EnableOutbox()
+			db.EnableOutbox(mediation.Notices, hazard.Notices)
 			cases := db.Cases()
 			first, events := testCase(1)
 			_, err := cases.Create(ctx, first, events, work.IdempotencyKey{})
@@ -93,7 +94,7 @@ func TestFullDisk(t *testing.T) {
 			var logged int
 			require.NoError(t, db.Bun().QueryRow("SELECT count(*) FROM case_events WHERE subject = ?", string(refused.ID)).Scan(&logged))
 			assert.Zero(t, logged, "nor any event of its timeline")
-			pending, err := db.Outbox().Count(ctx, notify.Pending)
+			pending, err := db.Outbox().Count(ctx, outbox.Pending)
 			require.NoError(t, err)
 			var stored int
 			require.NoError(t, db.Bun().QueryRow("SELECT count(*) FROM cases").Scan(&stored))
@@ -106,7 +107,7 @@ func TestFullDisk(t *testing.T) {
 			got, err := cases.Get(ctx, c.ID)
 			require.NoError(t, err)
 			assert.Equal(t, c, got)
-			after, err := db.Outbox().Count(ctx, notify.Pending)
+			after, err := db.Outbox().Count(ctx, outbox.Pending)
 			require.NoError(t, err)
 			assert.Greater(t, after, pending, "and its notifications with it: the refused write had left none")
 		})

@@ -14,73 +14,84 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/fourplusn/fourplusn"
-	"github.com/fourplusn/fourplusn/adapters/notify"
+	"github.com/fourplusn/fourplusn/adapters/outbox"
 	"github.com/fourplusn/fourplusn/grid"
 	"github.com/fourplusn/fourplusn/hazard"
 	"github.com/fourplusn/fourplusn/mediation"
 	"github.com/fourplusn/fourplusn/timeline"
+	"github.com/fourplusn/fourplusn/work"
 )
 
-// Outbox is the SQL outbox of notifications (table notify_outbox). It
-// implements notify.Outbox and is safe for concurrent use, by dispatchers
-// in several processes too: a claim is a lease written to the row.
+// Outbox is the SQL outbox of notices (table notify_outbox). It implements
+// outbox.Store and is safe for concurrent use, by dispatchers in several
+// processes too: a claim is a lease written to the row.
 type Outbox struct {
 	db *DB
 }
 
-var _ notify.Outbox = (*Outbox)(nil)
+var _ outbox.Store = (*Outbox)(nil)
 
 // Outbox returns the database's outbox.
 func (db *DB) Outbox() *Outbox { return &Outbox{db: db} }
 
+// noticeRules are the rules of who is told what that EnableOutbox gives.
+type noticeRules struct {
+	cases   func(*mediation.Case, []timeline.Event) []work.Notice
+	hazards func(*hazard.Hazard, []timeline.Event) []work.Notice
+}
+
 // EnableOutbox makes every change to a case or hazard stored through db
-// write the notifications it causes (notify.CaseNotifications,
-// notify.HazardNotifications) into the outbox, in the change's own
-// transaction: a change commits with its notifications or not at all.
-// A program that delivers notifications calls it once after Open. It is
-// off by default so that loading history (Import, examples/gendata) does
-// not notify anyone of events long past; Import writes notifications too
-// while it is on.
-func (db *DB) EnableOutbox() { db.outbox.Store(true) }
+// write the notices it causes into the outbox, in the change's own
+// transaction: a change commits with its notices or not at all. cases and
+// hazards are the rules of who is told what (mediation.Notices,
+// hazard.Notices), called with the record as saved and the events just
+// appended; a nil one notifies nobody of that kind's changes. A program
+// that delivers notices calls it once after Open. It is off by default so
+// that loading history (Import, examples/gendata) does not notify anyone
+// of events long past; Import writes notices too while it is on.
+func (db *DB) EnableOutbox(cases func(*mediation.Case, []timeline.Event) []work.Notice, hazards func(*hazard.Hazard, []timeline.Event) []work.Notice) {
+	db.notices.Store(&noticeRules{cases: cases, hazards: hazards})
+}
 
-func (db *DB) outboxEnabled() bool { return db.outbox.Load() }
-
-// notifyChange writes into the outbox, in tx, the notifications caused by
-// events just appended to record id of kind ("case", "hazard"). The record
-// is read back in tx, as saved with them.
+// notifyChange writes into the outbox, in tx, the notices caused by events
+// just appended to record id of kind ("case", "hazard"). The record is read
+// back in tx, as saved with them.
 func (db *DB) notifyChange(ctx context.Context, tx bun.IDB, kind, id string, events []timeline.Event) error {
-	if len(events) == 0 || !db.outboxEnabled() {
+	rules := db.notices.Load()
+	if len(events) == 0 || rules == nil {
 		return nil
 	}
-	table := map[string]string{"case": "cases", "hazard": "hazards"}[kind]
-	if table == "" {
-		return nil
+	var ns []work.Notice
+	var err error
+	switch {
+	case kind == work.SubjectCase && rules.cases != nil:
+		ns, err = noticesOf(ctx, tx, "cases", id, events, rules.cases)
+	case kind == work.SubjectHazard && rules.hazards != nil:
+		ns, err = noticesOf(ctx, tx, "hazards", id, events, rules.hazards)
 	}
-	var data string
-	if err := tx.QueryRowContext(ctx, "SELECT data FROM "+table+" WHERE id = ?", id).Scan(&data); err != nil {
-		return fmt.Errorf("read %s %s for its notifications: %w", kind, id, err)
-	}
-	var ns []notify.Notification
-	switch kind {
-	case "case":
-		var c mediation.Case
-		if err := json.Unmarshal([]byte(data), &c); err != nil {
-			return fmt.Errorf("decode case %s: %w", id, err)
-		}
-		ns = notify.CaseNotifications(&c, events)
-	case "hazard":
-		var h hazard.Hazard
-		if err := json.Unmarshal([]byte(data), &h); err != nil {
-			return fmt.Errorf("decode hazard %s: %w", id, err)
-		}
-		ns = notify.HazardNotifications(&h, events)
+	if err != nil {
+		return fmt.Errorf("read %s %s for its notices: %w", kind, id, err)
 	}
 	return insertNotifications(ctx, tx, time.Time{}, ns)
 }
 
+// noticesOf reads record id of table in tx and returns the notices that
+// notices says events cause it.
+func noticesOf[T any](ctx context.Context, tx bun.IDB, table, id string, events []timeline.Event, notices func(*T, []timeline.Event) []work.Notice) ([]work.Notice, error) {
+	var data string
+	if err := tx.QueryRowContext(ctx, "SELECT data FROM "+table+" WHERE id = ?", id).Scan(&data); err != nil {
+		return nil, err
+	}
+	var r T
+	if err := json.Unmarshal([]byte(data), &r); err != nil {
+		return nil, err
+	}
+	return notices(&r, events), nil
+}
+
 // insertNotifications stores ns, due at next (the zero time: at once),
 // skipping keys already stored.
-func insertNotifications(ctx context.Context, tx bun.IDB, next time.Time, ns []notify.Notification) error {
+func insertNotifications(ctx context.Context, tx bun.IDB, next time.Time, ns []work.Notice) error {
 	if len(ns) == 0 {
 		return nil
 	}
@@ -89,10 +100,10 @@ func insertNotifications(ctx context.Context, tx bun.IDB, next time.Time, ns []n
 	for i, n := range ns {
 		data, err := json.Marshal(n)
 		if err != nil {
-			return fmt.Errorf("encode notification %s: %w", n.Key, err)
+			return fmt.Errorf("encode notice %s: %w", n.Key, err)
 		}
 		rows[i] = "(?, ?, ?, ?, ?, ?, ?, '', 0, '[]', '', ?)"
-		args = append(args, n.Key, string(n.Township), n.Subject, string(notify.Pending),
+		args = append(args, n.Key, string(n.Township), n.Subject, string(outbox.Pending),
 			timeColumn(n.At), timeColumn(next), zeroTime, string(data))
 	}
 	_, err := tx.ExecContext(ctx, "INSERT INTO notify_outbox (dedupe_key, township, subject, state, created_at, next_at, claimed_until, claim, attempts, delivered, last_error, data) VALUES "+
@@ -100,14 +111,14 @@ func insertNotifications(ctx context.Context, tx bun.IDB, next time.Time, ns []n
 	return err
 }
 
-// Enqueue stores notifications due at once, skipping keys already stored;
-// see notify.Outbox.
-func (o *Outbox) Enqueue(ctx context.Context, now time.Time, ns ...notify.Notification) error {
+// Enqueue stores notices due at once, skipping keys already stored;
+// see outbox.Store.
+func (o *Outbox) Enqueue(ctx context.Context, now time.Time, ns ...work.Notice) error {
 	err := o.db.runInTx(ctx, func(ctx context.Context, tx writeTx) error {
 		return insertNotifications(ctx, tx, now, ns)
 	})
 	if err != nil {
-		return fmt.Errorf("bunstore: enqueue notifications: %w", err)
+		return fmt.Errorf("bunstore: enqueue notices: %w", err)
 	}
 	return nil
 }
@@ -115,14 +126,14 @@ func (o *Outbox) Enqueue(ctx context.Context, now time.Time, ns ...notify.Notifi
 // outboxColumns are the columns scanDelivery reads, in its order.
 const outboxColumns = "id, state, attempts, delivered, next_at, last_error, created_at, claim, data"
 
-func scanDelivery(row interface{ Scan(...any) error }) (notify.Delivery, error) {
-	var d notify.Delivery
+func scanDelivery(row interface{ Scan(...any) error }) (outbox.Delivery, error) {
+	var d outbox.Delivery
 	var state, delivered, data string
 	var next, created int64
 	if err := row.Scan(&d.ID, &state, &d.Attempts, &delivered, &next, &d.LastError, &created, &d.Claim, &data); err != nil {
 		return d, err
 	}
-	d.State, d.NextAt, d.CreatedAt = notify.State(state), timeFromColumn(next), timeFromColumn(created)
+	d.State, d.NextAt, d.CreatedAt = outbox.State(state), timeFromColumn(next), timeFromColumn(created)
 	if err := json.Unmarshal([]byte(delivered), &d.Delivered); err != nil {
 		return d, fmt.Errorf("decode delivery %d: %w", d.ID, err)
 	}
@@ -133,10 +144,10 @@ func scanDelivery(row interface{ Scan(...any) error }) (notify.Delivery, error) 
 }
 
 // Claim returns and holds up to limit due deliveries, oldest first; see
-// notify.Outbox. On PostgreSQL rows another dispatcher is claiming are
+// outbox.Store. On PostgreSQL rows another dispatcher is claiming are
 // skipped, not waited for.
-func (o *Outbox) Claim(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]notify.Delivery, error) {
-	var out []notify.Delivery
+func (o *Outbox) Claim(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]outbox.Delivery, error) {
+	var out []outbox.Delivery
 	err := o.db.runInTx(ctx, func(ctx context.Context, tx writeTx) error {
 		out = out[:0]
 		lock := ""
@@ -145,7 +156,7 @@ func (o *Outbox) Claim(ctx context.Context, now time.Time, lease time.Duration, 
 		}
 		t := timeColumn(now)
 		rows, err := tx.QueryContext(ctx, "SELECT "+outboxColumns+" FROM notify_outbox WHERE state = ? AND next_at <= ? AND claimed_until <= ? ORDER BY id LIMIT ?"+lock,
-			string(notify.Pending), t, t, limit)
+			string(outbox.Pending), t, t, limit)
 		if err != nil {
 			return err
 		}
@@ -179,8 +190,8 @@ func (o *Outbox) Claim(ctx context.Context, now time.Time, lease time.Duration, 
 }
 
 // Record stores an attempt's result and releases the claim; see
-// notify.Outbox.
-func (o *Outbox) Record(ctx context.Context, id int64, claim string, r notify.Result) error {
+// outbox.Store.
+func (o *Outbox) Record(ctx context.Context, id int64, claim string, r outbox.Result) error {
 	delivered, err := json.Marshal(r.Delivered)
 	if err != nil {
 		return fmt.Errorf("bunstore: encode delivery %d: %w", id, err)
@@ -205,15 +216,15 @@ func (o *Outbox) Record(ctx context.Context, id int64, claim string, r notify.Re
 }
 
 // Failures returns the township's failed and failing deliveries, newest
-// first; see notify.Outbox.
-func (o *Outbox) Failures(ctx context.Context, township grid.CellID, limit int) ([]notify.Delivery, error) {
+// first; see outbox.Store.
+func (o *Outbox) Failures(ctx context.Context, township grid.CellID, limit int) ([]outbox.Delivery, error) {
 	rows, err := o.db.read.QueryContext(ctx, "SELECT "+outboxColumns+" FROM notify_outbox WHERE township = ? AND (state = ? OR (state = ? AND last_error <> '')) ORDER BY id DESC LIMIT ?",
-		string(township), string(notify.Failed), string(notify.Pending), limit)
+		string(township), string(outbox.Failed), string(outbox.Pending), limit)
 	if err != nil {
 		return nil, fmt.Errorf("bunstore: failed deliveries: %w", err)
 	}
 	defer rows.Close()
-	var out []notify.Delivery
+	var out []outbox.Delivery
 	for rows.Next() {
 		d, err := scanDelivery(rows)
 		if err != nil {
@@ -224,9 +235,9 @@ func (o *Outbox) Failures(ctx context.Context, township grid.CellID, limit int) 
 	return out, rows.Err()
 }
 
-// Find returns the delivery of the notification with key; see
-// notify.Outbox.
-func (o *Outbox) Find(ctx context.Context, key string) (notify.Delivery, error) {
+// Find returns the delivery of the notice with key; see
+// outbox.Store.
+func (o *Outbox) Find(ctx context.Context, key string) (outbox.Delivery, error) {
 	d, err := scanDelivery(o.db.read.QueryRowContext(ctx, "SELECT "+outboxColumns+" FROM notify_outbox WHERE dedupe_key = ?", key))
 	if errors.Is(err, sql.ErrNoRows) {
 		return d, fourplusn.Errorf(fourplusn.NotFound, "no notification has key %q", key)

@@ -15,7 +15,6 @@ import (
 
 	"github.com/fourplusn/fourplusn"
 	"github.com/fourplusn/fourplusn/adapters/deadlines"
-	"github.com/fourplusn/fourplusn/adapters/notify"
 	"github.com/fourplusn/fourplusn/adapters/notify/notifytest"
 	"github.com/fourplusn/fourplusn/grid"
 	"github.com/fourplusn/fourplusn/grid/gridtest"
@@ -65,11 +64,11 @@ func tick(t *testing.T, r *deadlines.Runner) deadlines.Report {
 	return rep
 }
 
-func found(t *testing.T, env *notifytest.Env, key string) (notify.Notification, bool) {
+func found(t *testing.T, env *notifytest.Env, key string) (work.Notice, bool) {
 	t.Helper()
 	d, err := env.Outbox.Find(ctx, key)
 	if fourplusn.ErrorCode(err) == fourplusn.NotFound {
-		return notify.Notification{}, false
+		return work.Notice{}, false
 	}
 	require.NoError(t, err)
 	return d.Notification, true
@@ -116,11 +115,11 @@ func TestReminders(t *testing.T) {
 			}
 			n, ok := found(t, env, key(c, s.key))
 			require.True(t, ok, s.key)
-			assert.Equal(t, []notify.Recipient{notify.ToMember("mayuan-1-head")}, n.To[:1], "whoever accepted answers for it")
+			assert.Equal(t, []work.Recipient{work.ToMember("mayuan-1-head")}, n.To[:1], "whoever accepted answers for it")
 		}
 		n, _ := found(t, env, key(c, fmt.Sprintf("due-%d", c.ResolveDue.UnixNano())))
-		assert.Equal(t, notify.Overdue, n.Kind)
-		assert.Contains(t, n.To, notify.ToPosts(c.Handling, grid.Mediate), "the cell's posts hear of a passed deadline too")
+		assert.Equal(t, work.NoticeOverdue, n.Kind)
+		assert.Contains(t, n.To, work.ToPosts(c.Handling, grid.Mediate), "the cell's posts hear of a passed deadline too")
 		assert.Equal(t, 1, escalations(t, env, c.ID))
 
 		env = env.Reopen(t)
@@ -185,11 +184,11 @@ func TestDutyAlert(t *testing.T) {
 		base := fmt.Sprintf("case/%s/accept/%d/due-%d", c.ID, c.RegisteredAt.UnixNano(), c.AcceptDue.UnixNano())
 		alert, ok := found(t, env, base+"/duty")
 		require.True(t, ok)
-		assert.Equal(t, notify.Alert, alert.Kind)
-		assert.Equal(t, []notify.Recipient{notify.ToDuty(gridtest.GuchengID)}, alert.To)
+		assert.Equal(t, work.NoticeAlert, alert.Kind)
+		assert.Equal(t, []work.Recipient{work.ToDuty(gridtest.GuchengID)}, alert.To)
 		overdue, ok := found(t, env, base)
 		require.True(t, ok)
-		assert.Equal(t, notify.ToDuty(gridtest.GuchengID), overdue.To[0], "nobody reviewed it: the watch answers")
+		assert.Equal(t, work.ToDuty(gridtest.GuchengID), overdue.To[0], "nobody reviewed it: the watch answers")
 		assert.Zero(t, tick(t, r).Alerts, "once")
 	})
 }
@@ -247,7 +246,7 @@ func TestHazardReminders(t *testing.T) {
 		assert.Equal(t, deadlines.Report{Reminders: 1}, tick(t, runner(env)))
 		n, ok := found(t, env, fmt.Sprintf("hazard/%s/rectify/%d/50%%", h.ID, h.ReportedAt.UnixNano()))
 		require.True(t, ok)
-		assert.Equal(t, []notify.Recipient{notify.ToPosts(h.Handling, grid.Rectify)}, n.To)
+		assert.Equal(t, []work.Recipient{work.ToPosts(h.Handling, grid.Rectify)}, n.To)
 	})
 }
 

@@ -6,30 +6,30 @@ import (
 	"sync"
 
 	"github.com/fourplusn/fourplusn"
-	"github.com/fourplusn/fourplusn/adapters/wecom"
+	"github.com/fourplusn/fourplusn/adapters/inbox"
 )
 
 // ChannelMessages keeps the messages received on intake channels in
-// memory. It implements wecom.Inbox and is safe for concurrent use.
+// memory. It implements inbox.Store and is safe for concurrent use.
 type ChannelMessages struct {
 	mu     sync.Mutex
-	byID   map[string]wecom.Message
+	byID   map[string]inbox.Message
 	source map[string]string // channel + "\x00" + source ID → message ID
 	order  []string          // IDs in the order received
 }
 
-var _ wecom.Inbox = (*ChannelMessages)(nil)
+var _ inbox.Store = (*ChannelMessages)(nil)
 
 // NewChannelMessages returns an empty inbox.
 func NewChannelMessages() *ChannelMessages {
-	return &ChannelMessages{byID: map[string]wecom.Message{}, source: map[string]string{}}
+	return &ChannelMessages{byID: map[string]inbox.Message{}, source: map[string]string{}}
 }
 
 // Receive stores m unless its channel's message ID is stored; see
-// wecom.Inbox.
-func (s *ChannelMessages) Receive(ctx context.Context, m wecom.Message) (wecom.Message, bool, error) {
+// inbox.Store.
+func (s *ChannelMessages) Receive(ctx context.Context, m inbox.Message) (inbox.Message, bool, error) {
 	if err := ctx.Err(); err != nil {
-		return wecom.Message{}, false, err
+		return inbox.Message{}, false, err
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -38,15 +38,15 @@ func (s *ChannelMessages) Receive(ctx context.Context, m wecom.Message) (wecom.M
 		return cloneMessage(s.byID[id]), false, nil
 	}
 	if _, dup := s.byID[m.ID]; dup {
-		return wecom.Message{}, false, fourplusn.Errorf(fourplusn.Conflict, "message %s already exists", m.ID)
+		return inbox.Message{}, false, fourplusn.Errorf(fourplusn.Conflict, "message %s already exists", m.ID)
 	}
 	s.byID[m.ID], s.source[k] = cloneMessage(m), m.ID
 	s.order = append(s.order, m.ID)
 	return cloneMessage(m), true, nil
 }
 
-// Settle stores what became of m; see wecom.Inbox.
-func (s *ChannelMessages) Settle(ctx context.Context, m wecom.Message) error {
+// Settle stores what became of m; see inbox.Store.
+func (s *ChannelMessages) Settle(ctx context.Context, m inbox.Message) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -56,18 +56,18 @@ func (s *ChannelMessages) Settle(ctx context.Context, m wecom.Message) error {
 	if !ok {
 		return fourplusn.Errorf(fourplusn.NotFound, "message %s not found", m.ID)
 	}
-	s.byID[m.ID] = cloneMessage(wecom.Settled(cur, m))
+	s.byID[m.ID] = cloneMessage(inbox.Settled(cur, m))
 	return nil
 }
 
-// List returns messages in status, newest first; see wecom.Inbox.
-func (s *ChannelMessages) List(ctx context.Context, status wecom.Status, limit int) ([]wecom.Message, error) {
+// List returns messages in status, newest first; see inbox.Store.
+func (s *ChannelMessages) List(ctx context.Context, status inbox.Status, limit int) ([]inbox.Message, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	var out []wecom.Message
+	var out []inbox.Message
 	for i := len(s.order) - 1; i >= 0 && len(out) < limit; i-- {
 		if m := s.byID[s.order[i]]; m.Status == status {
 			out = append(out, cloneMessage(m))
@@ -76,7 +76,7 @@ func (s *ChannelMessages) List(ctx context.Context, status wecom.Status, limit i
 	return out, nil
 }
 
-func cloneMessage(m wecom.Message) wecom.Message {
+func cloneMessage(m inbox.Message) inbox.Message {
 	m.Missing = slices.Clone(m.Missing)
 	return m
 }

@@ -9,17 +9,17 @@ import (
 	"time"
 
 	"github.com/fourplusn/fourplusn"
-	"github.com/fourplusn/fourplusn/adapters/notify"
+	"github.com/fourplusn/fourplusn/adapters/outbox"
 	"github.com/fourplusn/fourplusn/grid"
 	"github.com/fourplusn/fourplusn/hazard"
 	"github.com/fourplusn/fourplusn/mediation"
 	"github.com/fourplusn/fourplusn/timeline"
+	"github.com/fourplusn/fourplusn/work"
 )
 
-// Outbox keeps notifications in memory until they are delivered. It
-// implements notify.Outbox and is safe for concurrent use. Cases and
-// hazards write into it, with each change, once EnableOutbox is called on
-// their stores.
+// Outbox keeps notices in memory until they are delivered. It implements
+// outbox.Store and is safe for concurrent use. Cases and hazards write into
+// it, with each change, once EnableOutbox is called on their stores.
 type Outbox struct {
 	mu    sync.Mutex
 	items []*outboxItem // in the order written; an item's ID is its index + 1
@@ -27,31 +27,35 @@ type Outbox struct {
 }
 
 type outboxItem struct {
-	d     notify.Delivery
+	d     outbox.Delivery
 	until time.Time // the claim's lease
 }
 
-var _ notify.Outbox = (*Outbox)(nil)
+var _ outbox.Store = (*Outbox)(nil)
 
 // NewOutbox returns an empty outbox.
 func NewOutbox() *Outbox { return &Outbox{byKey: map[string]*outboxItem{}} }
 
-// EnableOutbox makes every change to a case write the notifications it
-// causes (notify.CaseNotifications) into o, as part of the change: a
-// change is kept with its notifications or not at all. Call it before the
-// store is used.
-func (s *Cases) EnableOutbox(o *Outbox) {
-	s.t.changed = func(c *mediation.Case, events []timeline.Event) error {
-		o.add(notify.CaseNotifications(c, events))
-		return nil
-	}
+// EnableOutbox makes every change to a case write the notices it causes
+// into o, as part of the change: a change is kept with its notices or not
+// at all. notices is the rule of who is told what (mediation.Notices).
+// Call it before the store is used.
+func (s *Cases) EnableOutbox(o *Outbox, notices func(*mediation.Case, []timeline.Event) []work.Notice) {
+	writeNotices(s.t, o, notices)
 }
 
-// EnableOutbox makes every change to a hazard write the notifications it
-// causes (notify.HazardNotifications) into o; see Cases.EnableOutbox.
-func (s *Hazards) EnableOutbox(o *Outbox) {
-	s.t.changed = func(h *hazard.Hazard, events []timeline.Event) error {
-		o.add(notify.HazardNotifications(h, events))
+// EnableOutbox makes every change to a hazard write the notices it causes
+// into o; notices is the rule of who is told what (hazard.Notices). See
+// Cases.EnableOutbox.
+func (s *Hazards) EnableOutbox(o *Outbox, notices func(*hazard.Hazard, []timeline.Event) []work.Notice) {
+	writeNotices(s.t, o, notices)
+}
+
+// writeNotices makes every change kept in t write the notices it causes
+// into o.
+func writeNotices[T any, P record[T]](t *table[T, P], o *Outbox, notices func(P, []timeline.Event) []work.Notice) {
+	t.changed = func(r P, events []timeline.Event) error {
+		o.add(notices(r, events))
 		return nil
 	}
 }
@@ -66,7 +70,7 @@ func (t *table[T, P]) change(r P, events []timeline.Event) error {
 }
 
 // add stores ns, due at once, skipping keys already stored.
-func (o *Outbox) add(ns []notify.Notification) {
+func (o *Outbox) add(ns []work.Notice) {
 	if len(ns) == 0 {
 		return
 	}
@@ -76,14 +80,14 @@ func (o *Outbox) add(ns []notify.Notification) {
 		if _, dup := o.byKey[n.Key]; dup {
 			continue
 		}
-		it := &outboxItem{d: notify.Delivery{ID: int64(len(o.items) + 1), Notification: n, State: notify.Pending, CreatedAt: n.At}}
+		it := &outboxItem{d: outbox.Delivery{ID: int64(len(o.items) + 1), Notification: n, State: outbox.Pending, CreatedAt: n.At}}
 		o.items = append(o.items, it)
 		o.byKey[n.Key] = it
 	}
 }
 
-// Enqueue stores notifications due at once; see notify.Outbox.
-func (o *Outbox) Enqueue(ctx context.Context, now time.Time, ns ...notify.Notification) error {
+// Enqueue stores notices due at once; see outbox.Store.
+func (o *Outbox) Enqueue(ctx context.Context, now time.Time, ns ...work.Notice) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -91,19 +95,19 @@ func (o *Outbox) Enqueue(ctx context.Context, now time.Time, ns ...notify.Notifi
 	return nil
 }
 
-// Claim returns and holds up to limit due deliveries; see notify.Outbox.
-func (o *Outbox) Claim(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]notify.Delivery, error) {
+// Claim returns and holds up to limit due deliveries; see outbox.Store.
+func (o *Outbox) Claim(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]outbox.Delivery, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	var out []notify.Delivery
+	var out []outbox.Delivery
 	for _, it := range o.items {
 		if len(out) == limit {
 			break
 		}
-		if it.d.State != notify.Pending || it.d.NextAt.After(now) || it.until.After(now) {
+		if it.d.State != outbox.Pending || it.d.NextAt.After(now) || it.until.After(now) {
 			continue
 		}
 		it.until = now.Add(lease)
@@ -113,8 +117,8 @@ func (o *Outbox) Claim(ctx context.Context, now time.Time, lease time.Duration, 
 	return out, nil
 }
 
-// Record stores an attempt's result; see notify.Outbox.
-func (o *Outbox) Record(ctx context.Context, id int64, claim string, r notify.Result) error {
+// Record stores an attempt's result; see outbox.Store.
+func (o *Outbox) Record(ctx context.Context, id int64, claim string, r outbox.Result) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -134,39 +138,39 @@ func (o *Outbox) Record(ctx context.Context, id int64, claim string, r notify.Re
 }
 
 // Failures returns the township's failed and failing deliveries, newest
-// first; see notify.Outbox.
-func (o *Outbox) Failures(ctx context.Context, township grid.CellID, limit int) ([]notify.Delivery, error) {
+// first; see outbox.Store.
+func (o *Outbox) Failures(ctx context.Context, township grid.CellID, limit int) ([]outbox.Delivery, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	var out []notify.Delivery
+	var out []outbox.Delivery
 	for i := len(o.items) - 1; i >= 0 && len(out) < limit; i-- {
 		d := o.items[i].d
-		if d.Notification.Township == township && (d.State == notify.Failed || d.State == notify.Pending && d.LastError != "") {
+		if d.Notification.Township == township && (d.State == outbox.Failed || d.State == outbox.Pending && d.LastError != "") {
 			out = append(out, cloneDelivery(d))
 		}
 	}
 	return out, nil
 }
 
-// Find returns the delivery of the notification with key; see
-// notify.Outbox.
-func (o *Outbox) Find(ctx context.Context, key string) (notify.Delivery, error) {
+// Find returns the delivery of the notice with key; see
+// outbox.Store.
+func (o *Outbox) Find(ctx context.Context, key string) (outbox.Delivery, error) {
 	if err := ctx.Err(); err != nil {
-		return notify.Delivery{}, err
+		return outbox.Delivery{}, err
 	}
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	it, ok := o.byKey[key]
 	if !ok {
-		return notify.Delivery{}, fourplusn.Errorf(fourplusn.NotFound, "no notification has key %q", key)
+		return outbox.Delivery{}, fourplusn.Errorf(fourplusn.NotFound, "no notification has key %q", key)
 	}
 	return cloneDelivery(it.d), nil
 }
 
-func cloneDelivery(d notify.Delivery) notify.Delivery {
+func cloneDelivery(d outbox.Delivery) outbox.Delivery {
 	d.Delivered = slices.Clone(d.Delivered)
 	d.Notification.To = slices.Clone(d.Notification.To)
 	return d

@@ -17,6 +17,7 @@ import (
 	"github.com/fourplusn/fourplusn/adapters/notify"
 	"github.com/fourplusn/fourplusn/grid"
 	"github.com/fourplusn/fourplusn/grid/gridtest"
+	"github.com/fourplusn/fourplusn/hazard"
 	"github.com/fourplusn/fourplusn/mediation"
 )
 
@@ -29,7 +30,7 @@ func BenchmarkRegister(b *testing.B) {
 			require.NoError(b, err)
 			defer db.Close()
 			if on {
-				db.EnableOutbox()
+				db.EnableOutbox(mediation.Notices, hazard.Notices)
 			}
 			demo := gridtest.Gucheng()
 			svc, err := mediation.NewService(db.Cases(), memstore.Grid{Tree: demo.Tree}, grid.DefaultPolicy(), mediation.DefaultRules())

@@ -10,7 +10,9 @@ import (
 	"time"
 
 	"github.com/fourplusn/fourplusn"
+	"github.com/fourplusn/fourplusn/adapters/outbox"
 	"github.com/fourplusn/fourplusn/grid"
+	"github.com/fourplusn/fourplusn/work"
 )
 
 // Notifier delivers messages somewhere: a webhook, a WeCom group, the log.
@@ -83,7 +85,7 @@ func (b Backoff) Delay(attempt int, r float64) time.Duration {
 // a failed notifier is retried with backoff, and a notifier that has a
 // notification is not asked again.
 type Dispatcher struct {
-	Outbox    Outbox
+	Outbox    outbox.Store
 	Notifiers []Notifier
 	// Directory resolves recipients to people, with Policy deciding which
 	// posts may do a recipient's action. Without a Directory messages go
@@ -108,7 +110,7 @@ type Dispatcher struct {
 // notifiers, resolving recipients through dir (nil for none) with policy,
 // with DefaultBackoff, a two-minute lease, batches of 50, a poll every five
 // seconds, the system clock and slog's default logger.
-func NewDispatcher(o Outbox, dir Directory, policy *grid.Policy, notifiers ...Notifier) *Dispatcher {
+func NewDispatcher(o outbox.Store, dir Directory, policy *grid.Policy, notifiers ...Notifier) *Dispatcher {
 	return &Dispatcher{
 		Outbox: o, Notifiers: notifiers, Directory: dir, Policy: policy,
 		Backoff: DefaultBackoff, Lease: 2 * time.Minute, Batch: 50, Poll: 5 * time.Second,
@@ -168,9 +170,9 @@ func (d *Dispatcher) Deliver(ctx context.Context) (int, error) {
 // attempt tries delivery dl at each notifier that lacks it and records the
 // outcome. Only an error recording it is returned: a notifier's failure is
 // the outcome.
-func (d *Dispatcher) attempt(ctx context.Context, dl Delivery, members map[grid.CellID][]grid.Member) error {
+func (d *Dispatcher) attempt(ctx context.Context, dl outbox.Delivery, members map[grid.CellID][]grid.Member) error {
 	n := dl.Notification
-	m := Message{Notification: n, Attempt: dl.Attempts + 1}
+	m := Message{Notice: n, Attempt: dl.Attempts + 1}
 	contacts, err := d.resolve(ctx, n, members)
 	if err != nil {
 		// The message still goes out, to the whole group: better unnamed
@@ -178,7 +180,7 @@ func (d *Dispatcher) attempt(ctx context.Context, dl Delivery, members map[grid.
 		d.Log.WarnContext(ctx, "notify: cannot resolve recipients", "key", n.Key, "err", err)
 	}
 	m.Contacts = contacts
-	res := Result{Delivered: slices.Clone(dl.Delivered), State: Delivered}
+	res := outbox.Result{Delivered: slices.Clone(dl.Delivered), State: outbox.Delivered}
 	var failures []error
 	final := false
 	for _, nf := range d.Notifiers {
@@ -196,10 +198,10 @@ func (d *Dispatcher) attempt(ctx context.Context, dl Delivery, members map[grid.
 		res.LastError = errors.Join(failures...).Error()
 		switch {
 		case final || m.Attempt >= d.Backoff.Attempts:
-			res.State = Failed
+			res.State = outbox.Failed
 			d.Log.ErrorContext(ctx, "notify: delivery failed for good", "key", n.Key, "township", n.Township, "attempts", m.Attempt, "err", res.LastError)
 		default:
-			res.State = Pending
+			res.State = outbox.Pending
 			res.NextAt = d.Now().UTC().Add(d.Backoff.Delay(m.Attempt, d.Rand()))
 			d.Log.WarnContext(ctx, "notify: delivery failed, will retry", "key", n.Key, "attempt", m.Attempt, "next", res.NextAt, "err", res.LastError)
 		}
@@ -212,7 +214,7 @@ func (d *Dispatcher) attempt(ctx context.Context, dl Delivery, members map[grid.
 
 // resolve returns the people n's recipients are now, each once, in the
 // order of the recipients.
-func (d *Dispatcher) resolve(ctx context.Context, n Notification, cache map[grid.CellID][]grid.Member) ([]Contact, error) {
+func (d *Dispatcher) resolve(ctx context.Context, n work.Notice, cache map[grid.CellID][]grid.Member) ([]Contact, error) {
 	if d.Directory == nil {
 		return nil, nil
 	}
@@ -232,7 +234,7 @@ func (d *Dispatcher) resolve(ctx context.Context, n Notification, cache map[grid
 // post in exactly a recipient's cell, of its role if it names one, that
 // may do its action there under policy if it names one. It returns an
 // Invalid error for a recipient with an unknown action or a bad cell.
-func Resolve(recipients []Recipient, ms []grid.Member, policy *grid.Policy) ([]Contact, error) {
+func Resolve(recipients []work.Recipient, ms []grid.Member, policy *grid.Policy) ([]Contact, error) {
 	var out []Contact
 	seen := map[grid.MemberID]bool{}
 	add := func(m grid.Member) {

@@ -20,8 +20,10 @@ import (
 	"github.com/fourplusn/fourplusn"
 	"github.com/fourplusn/fourplusn/adapters/notify"
 	"github.com/fourplusn/fourplusn/adapters/notify/notifytest"
+	"github.com/fourplusn/fourplusn/adapters/outbox"
 	"github.com/fourplusn/fourplusn/grid"
 	"github.com/fourplusn/fourplusn/grid/gridtest"
+	"github.com/fourplusn/fourplusn/hazard"
 	"github.com/fourplusn/fourplusn/mediation"
 )
 
@@ -73,7 +75,7 @@ func (r *receiver) serve(w http.ResponseWriter, req *http.Request) {
 		http.Error(w, "bad signature", http.StatusUnauthorized)
 		return
 	}
-	var n notify.Notification
+	var n work.Notice
 	if json.Unmarshal(body, &n) != nil || n.Key != key {
 		http.Error(w, "bad body", http.StatusBadRequest)
 		return
@@ -117,11 +119,11 @@ func dispatcher(t *testing.T, env *notifytest.Env, url string, extra ...notify.N
 	return d
 }
 
-func testNotification(key string) notify.Notification {
-	return notify.Notification{
-		Key: key, Township: gridtest.GuchengID, SubjectKind: notify.SubjectCase, Subject: "C1",
-		Kind: notify.Alert, Action: "registered", Title: "【测试】", Text: "测试", At: notifytest.Start,
-		To: []notify.Recipient{notify.ToDuty(gridtest.GuchengID)},
+func testNotification(key string) work.Notice {
+	return work.Notice{
+		Key: key, Township: gridtest.GuchengID, SubjectKind: work.SubjectCase, Subject: "C1",
+		Kind: work.NoticeAlert, Action: "registered", Title: "【测试】", Text: "测试", At: notifytest.Start,
+		To: []work.Recipient{work.ToDuty(gridtest.GuchengID)},
 	}
 }
 
@@ -150,7 +152,7 @@ func TestDeliveryFaults(t *testing.T) {
 			require.Equal(t, 1, claimed, mode)
 			dl, err := env.Outbox.Find(ctx, n.Key)
 			require.NoError(t, err)
-			assert.Equal(t, notify.Pending, dl.State, mode)
+			assert.Equal(t, outbox.Pending, dl.State, mode)
 			assert.Equal(t, i+1, dl.Attempts, mode)
 			assert.NotEmpty(t, dl.LastError, mode)
 			wait := dl.NextAt.Sub(env.Clock.Now())
@@ -176,7 +178,7 @@ func TestDeliveryFaults(t *testing.T) {
 		require.Equal(t, 1, claimed)
 		dl, err := env.Outbox.Find(ctx, n.Key)
 		require.NoError(t, err)
-		assert.Equal(t, notify.Delivered, dl.State)
+		assert.Equal(t, outbox.Delivered, dl.State)
 		assert.Equal(t, []string{"webhook"}, dl.Delivered)
 		env.Clock.Advance(24 * time.Hour)
 		claimed, err = d.Deliver(ctx)
@@ -192,9 +194,9 @@ func TestDeliveryFaults(t *testing.T) {
 
 // crashing is an outbox whose dispatcher dies after sending and before
 // recording: Record fails.
-type crashing struct{ notify.Outbox }
+type crashing struct{ outbox.Store }
 
-func (crashing) Record(context.Context, int64, string, notify.Result) error {
+func (crashing) Record(context.Context, int64, string, outbox.Result) error {
 	return errors.New("the process died")
 }
 
@@ -232,7 +234,7 @@ func TestRestartMidDelivery(t *testing.T) {
 		assert.Equal(t, map[string]int{n.Key: 1}, processed, "the receiver dropped the duplicate by its key")
 		dl, err := env.Outbox.Find(ctx, n.Key)
 		require.NoError(t, err)
-		assert.Equal(t, notify.Delivered, dl.State)
+		assert.Equal(t, outbox.Delivered, dl.State)
 	})
 }
 
@@ -278,7 +280,7 @@ func TestPartialDelivery(t *testing.T) {
 		assert.Equal(t, []string{n.Key, n.Key}, f.got)
 		dl, err = env.Outbox.Find(ctx, n.Key)
 		require.NoError(t, err)
-		assert.Equal(t, notify.Delivered, dl.State)
+		assert.Equal(t, outbox.Delivered, dl.State)
 	})
 }
 
@@ -296,7 +298,7 @@ func TestGivingUp(t *testing.T) {
 		require.NoError(t, err)
 		dl, err := env.Outbox.Find(ctx, refused.Key)
 		require.NoError(t, err)
-		assert.Equal(t, notify.Failed, dl.State)
+		assert.Equal(t, outbox.Failed, dl.State)
 		assert.Equal(t, 1, dl.Attempts)
 
 		rcv.set("500")
@@ -309,7 +311,7 @@ func TestGivingUp(t *testing.T) {
 		}
 		dl, err = env.Outbox.Find(ctx, tired.Key)
 		require.NoError(t, err)
-		assert.Equal(t, notify.Failed, dl.State)
+		assert.Equal(t, outbox.Failed, dl.State)
 		assert.Equal(t, 3, dl.Attempts)
 
 		failed, err := env.Outbox.Failures(ctx, gridtest.GuchengID, 10)
@@ -322,8 +324,8 @@ func TestGivingUp(t *testing.T) {
 	})
 }
 
-// TestOutboxWithChange: the notifications of a change are in the outbox as
-// soon as the change is, and a refused change leaves none.
+// TestOutboxWithChange: the notices of a change to a case or a hazard are
+// in the outbox as soon as the change is, and a refused change leaves none.
 func TestOutboxWithChange(t *testing.T) {
 	notifytest.Run(t, func(t *testing.T, env *notifytest.Env) {
 		head := env.Demo.Member("mayuan-1-head").Actor()
@@ -335,8 +337,8 @@ func TestOutboxWithChange(t *testing.T) {
 		require.NoError(t, err)
 		task, err := env.Outbox.Find(ctx, "case/"+string(c.ID)+"/1/task")
 		require.NoError(t, err)
-		assert.Equal(t, notify.Task, task.Notification.Kind)
-		assert.Equal(t, []notify.Recipient{notify.ToPosts(c.Handling, grid.Accept)}, task.Notification.To)
+		assert.Equal(t, work.NoticeTask, task.Notification.Kind)
+		assert.Equal(t, []work.Recipient{work.ToPosts(c.Handling, grid.Accept)}, task.Notification.To)
 
 		// A resident may not accept: nothing changes, nothing is written.
 		_, err = env.Cases.Accept(ctx, grid.ResidentActor("r1", gridtest.GuchengID), c.ID, 0)
@@ -349,7 +351,15 @@ func TestOutboxWithChange(t *testing.T) {
 		require.NoError(t, err)
 		told, err := env.Outbox.Find(ctx, "case/"+string(c.ID)+"/2/first-responder")
 		require.NoError(t, err)
-		assert.Equal(t, []notify.Recipient{notify.ToMember("mayuan-1-head")}, told.Notification.To)
+		assert.Equal(t, []work.Recipient{work.ToMember("mayuan-1-head")}, told.Notification.To)
+
+		// A hazard's change writes the notices hazard.Notices gives it.
+		h, err := env.Hazards.Report(ctx, head, hazard.Report{Category: hazard.Fire, Location: "mayuan-1", Description: "楼道堆放杂物"})
+		require.NoError(t, err)
+		alert, err := env.Outbox.Find(ctx, "hazard/"+string(h.ID)+"/1/alert")
+		require.NoError(t, err)
+		assert.Equal(t, work.NoticeAlert, alert.Notification.Kind)
+		assert.Equal(t, []work.Recipient{work.ToDuty(gridtest.GuchengID)}, alert.Notification.To, "a red hazard alerts the watch")
 	})
 }
 
@@ -367,7 +377,7 @@ func TestRun(t *testing.T) {
 	require.NoError(t, env.Outbox.Enqueue(ctx, env.Clock.Now(), n))
 	require.Eventually(t, func() bool {
 		dl, err := env.Outbox.Find(ctx, n.Key)
-		return err == nil && dl.State == notify.Delivered
+		return err == nil && dl.State == outbox.Delivered
 	}, 5*time.Second, 5*time.Millisecond)
 	cancel()
 	assert.ErrorIs(t, <-done, context.Canceled)

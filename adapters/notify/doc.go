@@ -1,17 +1,17 @@
-// Package notify tells people what they must know about cases and hazards,
-// and makes sure they are told: nothing waits unseen, nothing is lost.
+// Package notify makes sure people are told what they must know about
+// cases and hazards: nothing waits unseen, nothing is lost.
 //
-// A change to a case or hazard causes Notifications: the first responder
-// is told of the case's progress until a competent handler has accepted it
-// (first-inquiry responsibility, 首问负责制), the posts that must act next
-// are told what waits for them, and the duty officers are alerted to what
-// is grave. CaseNotifications and HazardNotifications derive them from the
-// change's timeline events; they are pure functions, so a store can call
-// them inside the transaction that saves the change and write the
-// notifications to its outbox in the same write (adapters/bunstore and
-// adapters/memstore do, once EnableOutbox is called). A notification is
-// never sent from inside a change: a change that rolls back leaves nothing
-// to send, and one that commits leaves its notifications behind for sure.
+// Who is told what is the domain's to decide: mediation.Notices and
+// hazard.Notices derive the notices a change causes from its timeline
+// events (the first responder is told of a case's progress until a
+// competent handler has accepted it, 首问负责制; the posts that must act
+// next are told what waits for them; the duty officers are alerted to what
+// is grave), and the Rules' Due say what a deadline calls for. A store
+// given those rules (bunstore.DB.EnableOutbox, memstore's EnableOutbox)
+// writes the notices of a change into its outbox (package adapters/outbox)
+// in the transaction that saves the change. A notification is never sent
+// from inside a change: a change that rolls back leaves nothing to send,
+// and one that commits leaves its notifications behind for sure.
 //
 // A Dispatcher then delivers what the Outbox holds to its Notifiers — a
 // signed JSON webhook, a WeCom group robot, the log — with retries and

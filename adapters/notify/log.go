@@ -5,6 +5,7 @@ import (
 	"log/slog"
 
 	"github.com/fourplusn/fourplusn"
+	"github.com/fourplusn/fourplusn/work"
 )
 
 // Log writes each message to a slog.Logger: a record that it went out,
@@ -25,7 +26,7 @@ func (l Log) Notify(ctx context.Context, m Message) error {
 		logger = slog.Default()
 	}
 	level := slog.LevelInfo
-	if m.Kind == Alert || m.Kind == Overdue {
+	if m.Kind == work.NoticeAlert || m.Kind == work.NoticeOverdue {
 		level = slog.LevelWarn
 	}
 	to := make([]string, len(m.Contacts))

@@ -10,7 +10,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -23,10 +22,8 @@ import (
 
 	"github.com/fourplusn/fourplusn"
 	"github.com/fourplusn/fourplusn/adapters/notify"
-	"github.com/fourplusn/fourplusn/adapters/notify/notifytest"
 	"github.com/fourplusn/fourplusn/grid"
 	"github.com/fourplusn/fourplusn/grid/gridtest"
-	"github.com/fourplusn/fourplusn/hazard"
 	"github.com/fourplusn/fourplusn/mediation"
 )
 
@@ -38,197 +35,7 @@ func intake(location grid.CellID, ch work.Channel, risks mediation.RiskFlags) me
 	}
 }
 
-// TestCaseNotifications runs the Service through each change and checks
-// who the outbox tells what: the first responder until acceptance, the
-// posts that must act, the duty officers for what is grave.
-func TestCaseNotifications(t *testing.T) {
-	type want struct {
-		role string // the key's last part
-		kind notify.Kind
-		to   func(env *notifytest.Env, c *mediation.Case) []notify.Recipient
-	}
-	member := func(id string) func(*notifytest.Env, *mediation.Case) []notify.Recipient {
-		return func(*notifytest.Env, *mediation.Case) []notify.Recipient {
-			return []notify.Recipient{notify.ToMember(id)}
-		}
-	}
-	duty := func(*notifytest.Env, *mediation.Case) []notify.Recipient {
-		return []notify.Recipient{notify.ToDuty(gridtest.GuchengID)}
-	}
-	tests := []struct {
-		name string
-		// run makes the change under test and returns the case and the
-		// sequence number of its event.
-		run  func(t *testing.T, env *notifytest.Env) (*mediation.Case, int)
-		want []want
-		none []string // roles that must not be written for that event
-	}{
-		{
-			name: "a grid head registers: the handling cell must accept",
-			run: func(t *testing.T, env *notifytest.Env) (*mediation.Case, int) {
-				c, err := env.Cases.Register(ctx, env.Demo.Member("mayuan-1-head").Actor(), intake("mayuan-1", work.ChannelGridHead, 0))
-				require.NoError(t, err)
-				return c, 1
-			},
-			want: []want{{"task", notify.Task, func(_ *notifytest.Env, c *mediation.Case) []notify.Recipient {
-				return []notify.Recipient{notify.ToPosts(c.Handling, grid.Accept)}
-			}}},
-			none: []string{"review", "alert", "first-responder"},
-		},
-		{
-			name: "a resident applies online: the duty watch must review",
-			run: func(t *testing.T, env *notifytest.Env) (*mediation.Case, int) {
-				c, err := env.Cases.Register(ctx, grid.ResidentActor("r1", gridtest.GuchengID), intake("mayuan-1", work.ChannelOnline, 0))
-				require.NoError(t, err)
-				return c, 1
-			},
-			want: []want{{"review", notify.Task, duty}},
-		},
-		{
-			name: "a threat to petition: the duty officers are alerted",
-			run: func(t *testing.T, env *notifytest.Env) (*mediation.Case, int) {
-				c, err := env.Cases.Register(ctx, env.Demo.Member("mayuan-police").Actor(), intake("mayuan-1", work.ChannelPolice, mediation.PetitionThreat))
-				require.NoError(t, err)
-				return c, 1
-			},
-			want: []want{{"alert", notify.Alert, duty}},
-		},
-		{
-			name: "another member accepts: the first responder is told",
-			run: func(t *testing.T, env *notifytest.Env) (*mediation.Case, int) {
-				c, err := env.Cases.Register(ctx, env.Demo.Member("mayuan-1-head").Actor(), intake("mayuan-1", work.ChannelGridHead, 0))
-				require.NoError(t, err)
-				c, err = env.Cases.Accept(ctx, env.Demo.Member("mayuan-police").Actor(), c.ID, 0)
-				require.NoError(t, err)
-				return c, 2
-			},
-			want: []want{{"first-responder", notify.Progress, member("mayuan-1-head")}},
-		},
-		{
-			name: "after acceptance the first responder is no longer told",
-			run: func(t *testing.T, env *notifytest.Env) (*mediation.Case, int) {
-				c, err := env.Cases.Register(ctx, env.Demo.Member("mayuan-1-head").Actor(), intake("mayuan-1", work.ChannelGridHead, 0))
-				require.NoError(t, err)
-				police := env.Demo.Member("mayuan-police").Actor()
-				c, err = env.Cases.Accept(ctx, police, c.ID, 0)
-				require.NoError(t, err)
-				c, err = env.Cases.Extend(ctx, police, c.ID, 0, mediation.Extension{Days: 3, Reason: "双方同意", Consent: true})
-				require.NoError(t, err)
-				return c, 3
-			},
-			none: []string{"first-responder", "task"},
-		},
-		{
-			name: "a transfer undoes the acceptance: the first responder answers again and is told",
-			run: func(t *testing.T, env *notifytest.Env) (*mediation.Case, int) {
-				c, err := env.Cases.Register(ctx, env.Demo.Member("mayuan-1-head").Actor(), intake("mayuan-1", work.ChannelGridHead, 0))
-				require.NoError(t, err)
-				police := env.Demo.Member("mayuan-police").Actor()
-				c, err = env.Cases.Accept(ctx, police, c.ID, 0)
-				require.NoError(t, err)
-				c, err = env.Cases.Transfer(ctx, police, c.ID, 0, "wuguiqiao", "当事人住吴桂桥")
-				require.NoError(t, err)
-				return c, 3
-			},
-			want: []want{
-				{"first-responder", notify.Progress, member("mayuan-1-head")},
-				{"task", notify.Task, func(_ *notifytest.Env, c *mediation.Case) []notify.Recipient {
-					return []notify.Recipient{notify.ToPosts(c.Handling, grid.Accept)}
-				}},
-			},
-		},
-		{
-			name: "an escalation waits for the upper cell, and the first responder hears of it",
-			run: func(t *testing.T, env *notifytest.Env) (*mediation.Case, int) {
-				c, err := env.Cases.Register(ctx, env.Demo.Member("mayuan-1-head").Actor(), intake("mayuan-1", work.ChannelGridHead, 0))
-				require.NoError(t, err)
-				c, err = env.Cases.Escalate(ctx, env.Demo.Member("mayuan-head").Actor(), c.ID, 0, "双方情绪激动")
-				require.NoError(t, err)
-				return c, 2
-			},
-			want: []want{
-				{"first-responder", notify.Progress, member("mayuan-1-head")},
-				{"task", notify.Task, func(_ *notifytest.Env, c *mediation.Case) []notify.Recipient {
-					return []notify.Recipient{{Cell: c.Escalation.To.String(), Action: grid.ApproveEscalation.String()}}
-				}},
-			},
-		},
-		{
-			name: "the first responder leaves his post: the successor is told, once",
-			run: func(t *testing.T, env *notifytest.Env) (*mediation.Case, int) {
-				c, err := env.Cases.Register(ctx, env.Demo.Member("mayuan-police").Actor(), intake("mayuan-1", work.ChannelPolice, 0))
-				require.NoError(t, err)
-				item := grid.WorkItem{Kind: "case", ID: string(c.ID), Accountable: "mayuan-police"}
-				require.NoError(t, env.Cases.HandOver(ctx, env.Demo.Member("gc-secretary").Actor(), grid.Handover{Item: item, To: "mayuan-aux", Reason: "岗位调整：由蒋某接手"}))
-				return c, 2
-			},
-			want: []want{{"task", notify.Task, member("mayuan-aux")}},
-			none: []string{"first-responder"},
-		},
-		{
-			name: "a retired cell's case: the cell taking over must act",
-			run: func(t *testing.T, env *notifytest.Env) (*mediation.Case, int) {
-				c, err := env.Cases.Register(ctx, env.Demo.Member("mayuan-1-head").Actor(), intake("mayuan-1", work.ChannelGridHead, 0))
-				require.NoError(t, err)
-				item := grid.WorkItem{Kind: "case", ID: string(c.ID)}
-				require.NoError(t, env.Cases.HandOver(ctx, env.Demo.Member("gc-secretary").Actor(), grid.Handover{Item: item, Cell: env.Demo.Path("mayuan"), Reason: "网格撤销"}))
-				return c, 2
-			},
-			want: []want{{"task", notify.Task, func(*notifytest.Env, *mediation.Case) []notify.Recipient {
-				return []notify.Recipient{notify.ToPosts(gridtest.Gucheng().Path("mayuan"), grid.Accept)}
-			}}},
-		},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			for _, e := range notifytest.Engines()[:2] {
-				t.Run(e.Name, func(t *testing.T) {
-					env := e.New(t)
-					c, seq := tt.run(t, env)
-					prefix := "case/" + string(c.ID) + "/" + itoa(seq) + "/"
-					for _, w := range tt.want {
-						d, err := env.Outbox.Find(ctx, prefix+w.role)
-						require.NoError(t, err, w.role)
-						assert.Equal(t, w.kind, d.Notification.Kind, w.role)
-						assert.Equal(t, w.to(env, c), d.Notification.To, w.role)
-						assert.Equal(t, gridtest.GuchengID, d.Notification.Township)
-						assert.NotContains(t, d.Notification.Text, "13800138000", "no personal data")
-						assert.NotContains(t, d.Notification.Text, "章某")
-					}
-					for _, role := range tt.none {
-						_, err := env.Outbox.Find(ctx, prefix+role)
-						assert.ErrorIs(t, err, fourplusn.NotFound, role)
-					}
-				})
-			}
-		})
-	}
-}
-
-func itoa(n int) string { return strconv.Itoa(n) }
-
 func slogTo(w io.Writer) *slog.Logger { return slog.New(slog.NewTextHandler(w, nil)) }
-
-// TestHazardNotifications follows a hazard from the whistle through a
-// failed verification.
-func TestHazardNotifications(t *testing.T) {
-	env := notifytest.Engines()[0].New(t)
-	head := env.Demo.Member("mayuan-1-head").Actor()
-	h, err := env.Hazards.Report(ctx, head, hazard.Report{Category: hazard.Electrical, Grade: work.Simple, Location: "mayuan-1", Description: "电线裸露"})
-	require.NoError(t, err)
-	find := func(seq int, role string) notify.Notification {
-		d, err := env.Outbox.Find(ctx, "hazard/"+string(h.ID)+"/"+itoa(seq)+"/"+role)
-		require.NoError(t, err, role)
-		return d.Notification
-	}
-	assert.Equal(t, []notify.Recipient{notify.ToPosts(h.Handling, grid.Rectify)}, find(1, "task").To)
-	h, err = env.Hazards.Rectify(ctx, head, h.ID, 0, hazard.Rectification{Evidence: "已更换电线"})
-	require.NoError(t, err)
-	assert.Equal(t, []notify.Recipient{notify.ToPosts(h.VerifyCell(), grid.Verify)}, find(2, "task").To)
-	h, err = env.Hazards.Verify(ctx, env.Demo.Member("mayuan-head").Actor(), h.ID, 0, hazard.Verification{Notes: "接头仍裸露"})
-	require.NoError(t, err)
-	assert.Equal(t, []notify.Recipient{notify.ToMember("mayuan-1-head")}, find(3, "task").To, "whoever rectified answers again")
-}
 
 // TestResolve resolves recipients to the people holding the posts now.
 func TestResolve(t *testing.T) {
@@ -243,13 +50,13 @@ func TestResolve(t *testing.T) {
 	}
 	tests := []struct {
 		name string
-		to   []notify.Recipient
+		to   []work.Recipient
 		want []string
 	}{
-		{"duty officers", []notify.Recipient{notify.ToDuty(gridtest.GuchengID)}, []string{"gc-duty-1", "gc-duty-2"}},
-		{"posts of a cell that may accept", []notify.Recipient{notify.ToPosts(demo.Path("mayuan"), grid.Accept)}, []string{"mayuan-head", "mayuan-police"}},
-		{"a member, once however often named", []notify.Recipient{notify.ToMember("mayuan-head"), notify.ToPosts(demo.Path("mayuan"), grid.Accept)}, []string{"mayuan-head", "mayuan-police"}},
-		{"nobody holds it", []notify.Recipient{notify.ToMember("nobody")}, nil},
+		{"duty officers", []work.Recipient{work.ToDuty(gridtest.GuchengID)}, []string{"gc-duty-1", "gc-duty-2"}},
+		{"posts of a cell that may accept", []work.Recipient{work.ToPosts(demo.Path("mayuan"), grid.Accept)}, []string{"mayuan-head", "mayuan-police"}},
+		{"a member, once however often named", []work.Recipient{work.ToMember("mayuan-head"), work.ToPosts(demo.Path("mayuan"), grid.Accept)}, []string{"mayuan-head", "mayuan-police"}},
+		{"nobody holds it", []work.Recipient{work.ToMember("nobody")}, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -258,7 +65,7 @@ func TestResolve(t *testing.T) {
 			assert.Equal(t, tt.want, ids(got))
 		})
 	}
-	_, err := notify.Resolve([]notify.Recipient{{Cell: "not a path"}}, demo.Members, policy)
+	_, err := notify.Resolve([]work.Recipient{{Cell: "not a path"}}, demo.Members, policy)
 	assert.Equal(t, "to[0].cell", fourplusn.ErrorField(err))
 }
 
@@ -313,7 +120,7 @@ func TestRobot(t *testing.T) {
 	require.NoError(t, err)
 	assert.Contains(t, r.URL, "key=a-key")
 	r.URL, r.Markdown = ts.URL+"/cgi-bin/webhook/send?key=a-key", true
-	m := notify.Message{Notification: testNotification("k/robot"), Contacts: []notify.Contact{{Member: "gc-duty-1", Phone: "13800000004"}}}
+	m := notify.Message{Notice: testNotification("k/robot"), Contacts: []notify.Contact{{Member: "gc-duty-1", Phone: "13800000004"}}}
 
 	err = r.Notify(ctx, m)
 	require.Error(t, err, "45009: the robot's limit; retried")
@@ -344,7 +151,7 @@ func TestRobotLimits(t *testing.T) {
 		field    string
 		limit    int
 	}{{false, "text", 2048}, {true, "markdown", 4096}} {
-		b, err := json.Marshal(notify.RobotBody(notify.Message{Notification: n}, tt.markdown))
+		b, err := json.Marshal(notify.RobotBody(notify.Message{Notice: n}, tt.markdown))
 		require.NoError(t, err)
 		var m map[string]any
 		require.NoError(t, json.Unmarshal(b, &m))
@@ -359,7 +166,7 @@ func TestRobotLimits(t *testing.T) {
 func TestLog(t *testing.T) {
 	var buf strings.Builder
 	l := notify.Log{Logger: slogTo(&buf)}
-	require.NoError(t, l.Notify(context.Background(), notify.Message{Notification: testNotification("k/log"), Contacts: []notify.Contact{{Member: "gc-duty-1", Phone: "13800000004"}}}))
+	require.NoError(t, l.Notify(context.Background(), notify.Message{Notice: testNotification("k/log"), Contacts: []notify.Contact{{Member: "gc-duty-1", Phone: "13800000004"}}}))
 	assert.Contains(t, buf.String(), "138****0004")
 	assert.NotContains(t, buf.String(), "13800000004")
 	assert.Contains(t, buf.String(), "k/log")

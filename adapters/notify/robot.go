@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/fourplusn/fourplusn"
+	"github.com/fourplusn/fourplusn/work"
 )
 
 // RobotURL is where WeCom's group robots take messages; a robot is chosen
@@ -116,7 +117,7 @@ func RobotBody(m Message, markdown bool) any {
 	}
 	if markdown && len(phones) == 0 {
 		content := "### " + m.Title + "\n" + m.Text
-		if m.Kind == Alert || m.Kind == Overdue {
+		if m.Kind == work.NoticeAlert || m.Kind == work.NoticeOverdue {
 			content = `### <font color="warning">` + m.Title + "</font>\n" + m.Text
 		}
 		return robotMessage{MsgType: "markdown", Markdown: &robotMarkdown{Content: cut(content, maxRobotMarkdown)}}

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/fourplusn/fourplusn"
+	"github.com/fourplusn/fourplusn/work"
 )
 
 // The headers of a webhook request.
@@ -65,7 +66,7 @@ func (w *Webhook) Name() string { return "webhook" }
 
 // webhookBody is what a Webhook posts.
 type webhookBody struct {
-	Notification
+	work.Notice
 	Contacts []Contact `json:"contacts"`
 	Attempt  int       `json:"attempt"`
 }
@@ -77,7 +78,7 @@ func (w *Webhook) Notify(ctx context.Context, m Message) error {
 	if !w.FullPhones {
 		contacts = maskContacts(contacts)
 	}
-	body, err := json.Marshal(webhookBody{Notification: m.Notification, Contacts: contacts, Attempt: m.Attempt})
+	body, err := json.Marshal(webhookBody{Notice: m.Notice, Contacts: contacts, Attempt: m.Attempt})
 	if err != nil {
 		return Permanent(fmt.Errorf("encode: %w", err))
 	}

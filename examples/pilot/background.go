@@ -16,6 +16,8 @@ import (
 	"github.com/fourplusn/fourplusn/adapters/wecom"
 	"github.com/fourplusn/fourplusn/examples/pilot/internal/pilot"
 	"github.com/fourplusn/fourplusn/grid"
+	"github.com/fourplusn/fourplusn/hazard"
+	"github.com/fourplusn/fourplusn/mediation"
 )
 
 // watch is the pilot's 24-hour watch: what it runs beside the web server.
@@ -43,7 +45,7 @@ func (w watch) start(ctx context.Context, app *pilot.App, logger *slog.Logger) (
 	}
 	// Every change from now on writes its notifications in its own
 	// transaction; the demo data loaded before this notifies nobody.
-	app.DB.EnableOutbox()
+	app.DB.EnableOutbox(mediation.Notices, hazard.Notices)
 	d := notify.NewDispatcher(app.DB.Outbox(), app.DB.Grid(), app.Policy, notifiers...)
 	d.Log = logger
 	var wg sync.WaitGroup

@@ -24,9 +24,9 @@ import (
 	"github.com/uptrace/bun/driver/pgdriver"
 
 	"github.com/fourplusn/fourplusn/adapters/bunstore"
+	"github.com/fourplusn/fourplusn/adapters/inbox"
 	"github.com/fourplusn/fourplusn/adapters/memstore"
-	"github.com/fourplusn/fourplusn/adapters/notify"
-	"github.com/fourplusn/fourplusn/adapters/wecom"
+	"github.com/fourplusn/fourplusn/adapters/outbox"
 	"github.com/fourplusn/fourplusn/grid"
 	"github.com/fourplusn/fourplusn/grid/gridtest"
 	"github.com/fourplusn/fourplusn/hazard"
@@ -74,9 +74,9 @@ type Env struct {
 	Clock   *Clock
 	Cases   *mediation.Service
 	Hazards *hazard.Service
-	Outbox  notify.Outbox
+	Outbox  outbox.Store
 	Actions Actions
-	Inbox   wecom.Inbox
+	Inbox   inbox.Store
 	Members grid.Store
 	// Reopen returns the environment as a restarted process sees it: new
 	// services and stores on the same data and the same clock.
@@ -123,16 +123,16 @@ func saveMembers(t *testing.T, s grid.Store, demo *gridtest.Demo) {
 
 func newMemory(t *testing.T) *Env {
 	demo, clk := gridtest.Gucheng(), &Clock{now: Start}
-	cases, hazards, outbox := memstore.NewCases(), memstore.NewHazards(), memstore.NewOutbox()
-	cases.EnableOutbox(outbox)
-	hazards.EnableOutbox(outbox)
+	cases, hazards, box := memstore.NewCases(), memstore.NewHazards(), memstore.NewOutbox()
+	cases.EnableOutbox(box, mediation.Notices)
+	hazards.EnableOutbox(box, hazard.Notices)
 	members := memstore.NewGridStore()
 	saveMembers(t, members, demo)
 	actions, inbox := memstore.NewDeadlineActions(), memstore.NewChannelMessages()
 	var open func(t *testing.T) *Env
 	open = func(t *testing.T) *Env {
 		ms, hs := services(t, demo, clk, cases, hazards)
-		return &Env{Demo: demo, Clock: clk, Cases: ms, Hazards: hs, Outbox: outbox, Actions: actions, Inbox: inbox, Members: members, Reopen: open}
+		return &Env{Demo: demo, Clock: clk, Cases: ms, Hazards: hs, Outbox: box, Actions: actions, Inbox: inbox, Members: members, Reopen: open}
 	}
 	return open(t)
 }
@@ -145,7 +145,7 @@ func onDB(t *testing.T, open func(t *testing.T) *bunstore.DB) *Env {
 	saveMembers(t, db.Grid(), demo)
 	var reopen func(t *testing.T) *Env
 	build := func(t *testing.T, db *bunstore.DB) *Env {
-		db.EnableOutbox()
+		db.EnableOutbox(mediation.Notices, hazard.Notices)
 		ms, hs := services(t, demo, clk, db.Cases(), db.Hazards())
 		return &Env{Demo: demo, Clock: clk, Cases: ms, Hazards: hs, Outbox: db.Outbox(), Actions: db.DeadlineActions(),
 			Inbox: db.ChannelMessages(), Members: db.Grid(), Reopen: reopen}

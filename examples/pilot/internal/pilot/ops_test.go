@@ -26,6 +26,8 @@ import (
 	"github.com/fourplusn/fourplusn/adapters/httpapi"
 	"github.com/fourplusn/fourplusn/examples/pilot/internal/pilot"
 	"github.com/fourplusn/fourplusn/grid"
+	"github.com/fourplusn/fourplusn/hazard"
+	"github.com/fourplusn/fourplusn/mediation"
 )
 
 // apiCall sends an API request with a bearer token and a JSON body (nil
@@ -105,7 +107,7 @@ func sample(families map[string]*dto.MetricFamily, name string, labels map[strin
 // backlog, the database pools and the deadline runner's lag.
 func TestMetrics(t *testing.T) {
 	app, ts := newPilot(t)
-	app.DB.EnableOutbox() // notifications are written, and nothing delivers them
+	app.DB.EnableOutbox(mediation.Notices, hazard.Notices) // notifications are written, and nothing delivers them
 	token := dutyToken(t, app)
 	c := newClient(t, ts.URL)
 	c.get("/login")

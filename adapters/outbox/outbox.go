@@ -1,26 +1,36 @@
-package notify
+// Package outbox is what stands between the stores that keep notices until
+// they are delivered and the dispatchers that deliver them: the Store a
+// store implements (bunstore.Outbox, memstore.Outbox), and the Delivery it
+// keeps of each notice. A store writes the notices a change causes into
+// its outbox in the transaction of the change, as the domain decides them
+// (mediation.Notices, hazard.Notices); a dispatcher (package
+// adapters/notify) claims what is due, delivers it and records how it
+// went; the deadline runner (package adapters/deadlines) enqueues what a
+// deadline calls for.
+package outbox
 
 import (
 	"context"
 	"time"
 
 	"github.com/fourplusn/fourplusn/grid"
+	"github.com/fourplusn/fourplusn/work"
 )
 
-// State is where a notification stands in the outbox.
+// State is where a notice stands in the outbox.
 type State string
 
-// The states of a delivery.
+// The states of a delivery. Do not change the values: they are stored.
 const (
 	Pending   State = "pending"   // waiting for its first or next attempt
 	Delivered State = "delivered" // every notifier has it
 	Failed    State = "failed"    // given up on: the duty officers must see to it
 )
 
-// Delivery is a notification in the outbox with the state of its delivery.
+// Delivery is a notice in the outbox with the state of its delivery.
 type Delivery struct {
-	ID           int64 // the outbox's own, in the order notifications were written
-	Notification Notification
+	ID           int64 // the outbox's own, in the order notices were written
+	Notification work.Notice
 	State        State
 	Attempts     int       // attempts made so far
 	Delivered    []string  // the names of the notifiers that have it
@@ -32,7 +42,7 @@ type Delivery struct {
 	Claim string
 }
 
-// Result is what an attempt at a delivery came to, for Outbox.Record.
+// Result is what an attempt at a delivery came to, for Store.Record.
 type Result struct {
 	State     State     // Pending to try again at NextAt, Delivered, or Failed
 	Delivered []string  // every notifier that has it now
@@ -40,15 +50,13 @@ type Result struct {
 	NextAt    time.Time // when to try again, for Pending
 }
 
-// Outbox keeps notifications until they are delivered. Stores implement
-// it (bunstore.Outbox, memstore.Outbox) and also write notifications into
-// it in the transaction of the change that causes them. Implementations
-// must be safe for concurrent use, by several dispatchers too.
-type Outbox interface {
-	// Enqueue stores notifications outside any change (the deadline
-	// runner's reminders), due at once. A notification whose Key is
-	// already stored is skipped, so enqueuing is idempotent.
-	Enqueue(ctx context.Context, now time.Time, ns ...Notification) error
+// Store keeps notices until they are delivered. Implementations must be
+// safe for concurrent use, by several dispatchers too.
+type Store interface {
+	// Enqueue stores notices outside any change (the deadline runner's),
+	// due at once. A notice whose Key is already stored is skipped, so
+	// enqueuing is idempotent.
+	Enqueue(ctx context.Context, now time.Time, ns ...work.Notice) error
 	// Claim returns up to limit pending deliveries due at now, oldest
 	// first, that no other dispatcher holds, and holds them until
 	// now+lease: until then no Claim returns them again. Each carries a
@@ -63,7 +71,7 @@ type Outbox interface {
 	// that failed for good or whose last attempt failed: what the duty
 	// officers must see.
 	Failures(ctx context.Context, township grid.CellID, limit int) ([]Delivery, error)
-	// Find returns the delivery of the notification with key, or a
-	// NotFound error.
+	// Find returns the delivery of the notice with key, or a NotFound
+	// error.
 	Find(ctx context.Context, key string) (Delivery, error)
 }
