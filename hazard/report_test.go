@@ -158,6 +158,8 @@ func TestRules(t *testing.T) {
 		{"grades.ordinary.rectify_within", func(r *hazard.Rules) { r.Grades[work.Ordinary] = hazard.GradeRule{Level: 3} }},
 		{"verify_within", func(r *hazard.Rules) { r.VerifyWithin = 0 }},
 		{"at_risk", func(r *hazard.Rules) { r.AtRisk = 1 }},
+		{"reminders[0]", func(r *hazard.Rules) { r.Reminders = []float64{0} }},
+		{"reminders[1]", func(r *hazard.Rules) { r.Reminders = []float64{0.8, 0.5} }},
 	} {
 		r := hazard.DefaultRules()
 		c.edit(&r)

@@ -31,6 +31,9 @@ type Rules struct {
 	// AtRisk is the fraction of the time allowed after which a deadline is
 	// reported at risk.
 	AtRisk float64
+	// Reminders are the fractions of the time allowed at which whoever
+	// answers for a deadline is reminded of it, ascending.
+	Reminders []float64
 }
 
 // DefaultRules returns the seed's practice: a fire or gas hazard is red and
@@ -53,6 +56,7 @@ func DefaultRules() Rules {
 		},
 		VerifyWithin: 3 * day,
 		AtRisk:       0.8,
+		Reminders:    work.DefaultReminders(),
 	}
 }
 
@@ -79,6 +83,9 @@ func (r Rules) Validate() error {
 	}
 	if r.VerifyWithin <= 0 {
 		return invalid("verify_within", "must be positive")
+	}
+	if err := kernel.CheckReminders(r.Reminders); err != nil {
+		return err
 	}
 	return kernel.CheckAtRisk(r.AtRisk)
 }

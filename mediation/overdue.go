@@ -12,10 +12,10 @@ import (
 // at now (see work.DeadlineRule.Due), and false when nothing is due yet or
 // the deadline is none the grid meets (the parties' window for court
 // confirmation):
-//   - at half and at four fifths of the time allowed, a reminder to whoever
-//     answers for it: its accountable member, or for an application no
-//     member has reviewed, the duty officers; otherwise the posts of the
-//     cell that may meet it;
+//   - at each of the Reminders' fractions of the time allowed (by default
+//     half and four fifths), a reminder to whoever answers for it: its
+//     accountable member, or for an application no member has reviewed,
+//     the duty officers; otherwise the posts of the cell that may meet it;
 //   - once it has passed, a notice to them and to those posts; an alert to
 //     the duty officers of an application nobody accepted in time and of a
 //     red case left overdue; and for a case not accepted or not resolved in
@@ -31,6 +31,7 @@ func (r Rules) Due(d work.Deadline, now time.Time) (work.Step, bool) {
 	}
 	rule.Alert = d.Kind == AcceptBy || d.Grade == work.Major
 	rule.Escalate = d.Kind == AcceptBy || d.Kind == ResolveBy
+	rule.Reminders = r.Reminders
 	if d.Kind == AcceptBy {
 		rule.AlertTitle = fmt.Sprintf("【值班预警】申请 %s 超期未受理", d.Subject)
 	}
@@ -47,7 +48,7 @@ var deadlineRules = work.DeadlineRules{
 }
 
 // caseDeadline is the rule of a case's deadline for what, which the posts
-// that may do action meet, with the default reminders.
+// that may do action meet; the reminders are the township's Rules'.
 func caseDeadline(what string, action grid.Action) work.DeadlineRule {
-	return work.DeadlineRule{SubjectKind: work.SubjectCase, Noun: "纠纷", What: what, Action: action, Reminders: work.DefaultReminders()}
+	return work.DeadlineRule{SubjectKind: work.SubjectCase, Noun: "纠纷", What: what, Action: action}
 }

@@ -124,6 +124,14 @@ func TestDueOfDeadlines(t *testing.T) {
 	assert.Equal(t, fmt.Sprintf("case/%s/accept/%d/80%%", c.ID, c.RegisteredAt.UnixNano()), s.Key)
 	assert.Equal(t, []string{fmt.Sprintf("case/%s/accept/%d/50%%", c.ID, c.RegisteredAt.UnixNano())}, s.Earlier)
 	assert.Equal(t, []work.Recipient{work.ToDuty(gridtest.GuchengID)}, s.Notices[0].To, "nobody has reviewed it: the watch answers")
+
+	rules.Reminders = []float64{0.25}
+	quarter := c.RegisteredAt.Add(c.AcceptDue.Sub(c.RegisteredAt) / 4)
+	s, ok = rules.Due(ds[0], quarter)
+	require.True(t, ok, "the township's own reminder, at a quarter of the time allowed")
+	assert.Equal(t, fmt.Sprintf("case/%s/accept/%d/25%%", c.ID, c.RegisteredAt.UnixNano()), s.Key)
+	_, ok = rules.Due(ds[0], quarter.Add(-time.Second))
+	assert.False(t, ok, "nothing before it")
 }
 
 // BenchmarkDue measures what the deadline runner's question costs it for

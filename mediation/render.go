@@ -6,24 +6,15 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	_ "time/tzdata" // dates print in the township's zone even without a zone database
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/fourplusn/fourplusn/work"
 )
 
 // renderColumns is the width of a printed line, in monospace columns: an
 // ASCII character takes one, a Chinese character two.
 const renderColumns = 80
-
-// renderZone is the zone the agreement's dates are printed in.
-var renderZone = loadRenderZone()
-
-func loadRenderZone() *time.Location {
-	if loc, err := time.LoadLocation("Asia/Shanghai"); err == nil {
-		return loc
-	}
-	return time.FixedZone("CST", 8*3600) // China has kept UTC+8 without DST since 1991
-}
 
 // Render writes the agreement as a printable people's mediation agreement
 // (人民调解协议书) in the customary layout of the Ministry of Justice's model
@@ -236,7 +227,7 @@ func signatureOf(name string, sigs []Signature) string {
 
 // chineseDate writes t's date in Asia/Shanghai as 2022年12月1日.
 func chineseDate(t time.Time) string {
-	y, m, d := t.In(renderZone).Date()
+	y, m, d := t.In(work.Zone).Date()
 	return fmt.Sprintf("%d年%d月%d日", y, m, d)
 }
 

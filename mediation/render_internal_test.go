@@ -71,7 +71,6 @@ func TestRenderChineseCount(t *testing.T) {
 func TestRenderDateInShanghai(t *testing.T) {
 	assert.Equal(t, "2022年12月1日", chineseDate(time.Date(2022, 11, 30, 16, 30, 0, 0, time.UTC)), "16:30 UTC is the next morning in Shanghai")
 	assert.Equal(t, "2022年11月30日", chineseDate(time.Date(2022, 11, 30, 15, 59, 0, 0, time.UTC)))
-	assert.Equal(t, "Asia/Shanghai", renderZone.String(), "time/tzdata is linked in")
 }
 
 func TestRenderWidth(t *testing.T) {

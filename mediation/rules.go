@@ -45,6 +45,9 @@ type Rules struct {
 	// AtRisk is the fraction of the time allowed after which a deadline is
 	// reported at risk.
 	AtRisk float64
+	// Reminders are the fractions of the time allowed at which whoever
+	// answers for a deadline is reminded of it, ascending.
+	Reminders []float64
 }
 
 // DefaultRules returns the seed's practice: green cases stay in the villager
@@ -76,6 +79,7 @@ func DefaultRules() Rules {
 		FailedSessions: 3,
 		MaxExtension:   30,
 		AtRisk:         0.8,
+		Reminders:      work.DefaultReminders(),
 	}
 }
 
@@ -115,6 +119,9 @@ func (r Rules) Validate() error {
 		return invalid("failed_sessions", "must be at least 1")
 	case r.MaxExtension < 1:
 		return invalid("max_extension", "must be at least 1 day")
+	}
+	if err := kernel.CheckReminders(r.Reminders); err != nil {
+		return err
 	}
 	return kernel.CheckAtRisk(r.AtRisk)
 }

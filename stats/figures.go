@@ -5,6 +5,8 @@ import (
 	"slices"
 	"sync"
 	"time"
+
+	"github.com/fourplusn/fourplusn/work"
 )
 
 // Quantiles summarises a set of durations.
@@ -92,7 +94,7 @@ func Compute(ctx context.Context, src Source, q Query) (Figures, error) {
 	// Since the start of 1970 in the deployment's zone: every record, and a
 	// range whose ends are local midnights, as every period's are.
 	sofar := q
-	sofar.Range.From = time.Date(1970, 1, 1, 0, 0, 0, 0, Zone)
+	sofar.Range.From = time.Date(1970, 1, 1, 0, 0, 0, 0, work.Zone)
 	f := Figures{Range: q.Range}
 	var routedOnTime, routingDue, agreedSoFar, failedSoFar, pendingSoFar int64
 	totals := []struct {

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/fourplusn/fourplusn/grid"
+	"github.com/fourplusn/fourplusn/work"
 )
 
 // Indicator is one recorded value of a series a township imports from
@@ -15,7 +16,7 @@ type Indicator struct {
 	Name   string    // e.g. rural_property_crime
 	Cell   grid.Path // the cell the count is for
 	Period Period
-	Start  time.Time // the start of the period, in Zone
+	Start  time.Time // the start of the period, in work.Zone
 	Value  int64
 }
 
@@ -38,7 +39,7 @@ func (in Indicator) Validate() error {
 	case in.Period < Day || in.Period > Year:
 		return fieldError("period", "unknown period %d", in.Period)
 	case !in.Period.Of(in.Start).From.Equal(in.Start):
-		return fieldError("start", "%s is not the start of a %s in %s", in.Start.In(Zone).Format(time.RFC3339), in.Period, Zone)
+		return fieldError("start", "%s is not the start of a %s in %s", in.Start.In(work.Zone).Format(time.RFC3339), in.Period, work.Zone)
 	case in.Value < 0:
 		return fieldError("value", "must not be negative")
 	}

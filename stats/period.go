@@ -7,12 +7,6 @@ import (
 	"github.com/fourplusn/fourplusn/work"
 )
 
-// Zone is where the township's days, weeks, months and years begin: a
-// report for November counts what happened between midnight on 1 November
-// and midnight on 1 December in Beijing time, not in UTC. It is the
-// township's zone, work.Zone.
-var Zone = work.Zone
-
 // Period is the length of a reporting period.
 type Period uint8
 
@@ -55,26 +49,26 @@ func (r Range) Contains(t time.Time) bool { return !t.Before(r.From) && t.Before
 
 // String shows the range in the township's zone.
 func (r Range) String() string {
-	return r.From.In(Zone).Format("2006-01-02 15:04") + " – " + r.To.In(Zone).Format("2006-01-02 15:04")
+	return r.From.In(work.Zone).Format("2006-01-02 15:04") + " – " + r.To.In(work.Zone).Format("2006-01-02 15:04")
 }
 
 // Of returns the period of kind p that holds t.
 func (p Period) Of(t time.Time) Range {
-	t = t.In(Zone)
+	t = t.In(work.Zone)
 	y, m, d := t.Date()
 	var from time.Time
 	switch p {
 	case Day:
-		from = time.Date(y, m, d, 0, 0, 0, 0, Zone)
+		from = time.Date(y, m, d, 0, 0, 0, 0, work.Zone)
 	case Week:
 		back := (int(t.Weekday()) + 6) % 7 // days since Monday
-		from = time.Date(y, m, d-back, 0, 0, 0, 0, Zone)
+		from = time.Date(y, m, d-back, 0, 0, 0, 0, work.Zone)
 	case Month:
-		from = time.Date(y, m, 1, 0, 0, 0, 0, Zone)
+		from = time.Date(y, m, 1, 0, 0, 0, 0, work.Zone)
 	case Quarter:
-		from = time.Date(y, m-(m-1)%3, 1, 0, 0, 0, 0, Zone)
+		from = time.Date(y, m-(m-1)%3, 1, 0, 0, 0, 0, work.Zone)
 	case Year:
-		from = time.Date(y, 1, 1, 0, 0, 0, 0, Zone)
+		from = time.Date(y, 1, 1, 0, 0, 0, 0, work.Zone)
 	default:
 		panic(fmt.Sprintf("stats: unknown period %d", p))
 	}
@@ -100,7 +94,7 @@ func (p Period) add(from time.Time, n int) time.Time {
 
 // Previous returns the period just before r's (环比's base).
 func (p Period) Previous(r Range) Range {
-	from := p.add(r.From.In(Zone), -1)
+	from := p.add(r.From.In(work.Zone), -1)
 	return Range{From: from, To: r.From}
 }
 
@@ -109,10 +103,10 @@ func (p Period) Previous(r Range) Range {
 // the week holding the day 52 weeks earlier, so weeks line up by weekday.
 func (p Period) YearEarlier(r Range) Range {
 	if p == Week {
-		from := r.From.In(Zone).AddDate(0, 0, -52*7)
+		from := r.From.In(work.Zone).AddDate(0, 0, -52*7)
 		return Range{From: from, To: from.AddDate(0, 0, 7)}
 	}
-	from := r.From.In(Zone).AddDate(-1, 0, 0)
+	from := r.From.In(work.Zone).AddDate(-1, 0, 0)
 	return Range{From: from, To: p.add(from, 1)}
 }
 

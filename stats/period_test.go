@@ -9,10 +9,11 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/fourplusn/fourplusn/stats"
+	"github.com/fourplusn/fourplusn/work"
 )
 
 func at(s string) time.Time {
-	t, err := time.ParseInLocation("2006-01-02 15:04", s, stats.Zone)
+	t, err := time.ParseInLocation("2006-01-02 15:04", s, work.Zone)
 	if err != nil {
 		panic(err)
 	}
@@ -43,8 +44,8 @@ func TestPeriodBoundaries(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			r := tc.p.Of(tc.t)
-			assert.True(t, r.From.Equal(at(tc.from)), "from %s", r.From.In(stats.Zone))
-			assert.True(t, r.To.Equal(at(tc.to)), "to %s", r.To.In(stats.Zone))
+			assert.True(t, r.From.Equal(at(tc.from)), "from %s", r.From.In(work.Zone))
+			assert.True(t, r.To.Equal(at(tc.to)), "to %s", r.To.In(work.Zone))
 			assert.True(t, r.Contains(tc.t))
 			assert.False(t, r.Contains(r.To))
 		})
@@ -65,7 +66,7 @@ func TestPreviousAndYearEarlier(t *testing.T) {
 	assert.True(t, stats.Quarter.Previous(q1).From.Equal(at("2022-10-01 00:00")))
 	w := stats.Week.Of(at("2023-03-22 00:00"))
 	wAgo := stats.Week.YearEarlier(w)
-	assert.Equal(t, time.Monday, wAgo.From.In(stats.Zone).Weekday())
+	assert.Equal(t, time.Monday, wAgo.From.In(work.Zone).Weekday())
 	assert.Equal(t, 7*24*time.Hour, wAgo.To.Sub(wAgo.From))
 
 	series := stats.Month.Series(at("2023-03-20 09:00"), 3)

@@ -3,7 +3,6 @@ package work
 import (
 	"fmt"
 	"time"
-	_ "time/tzdata" // notices show the township's time on machines without a zone database
 
 	"github.com/fourplusn/fourplusn/grid"
 	"github.com/fourplusn/fourplusn/timeline"
@@ -109,26 +108,6 @@ func (c Cause) Notice(role string, kind NoticeKind, title, text string, to ...Re
 		Township: c.Township, SubjectKind: c.SubjectKind, Subject: c.Subject,
 		Kind: kind, Action: string(c.Event.Action), Title: title, Text: text, To: to, At: c.Event.At,
 	}
-}
-
-// Zone is where the township lives: Asia/Shanghai, the zone its people read
-// times in.
-var Zone = mustLoad("Asia/Shanghai")
-
-func mustLoad(name string) *time.Location {
-	loc, err := time.LoadLocation(name)
-	if err != nil {
-		panic(err) // time/tzdata is linked in: this cannot fail
-	}
-	return loc
-}
-
-// ShowTime shows t as township staff read it: in Zone, to the minute.
-func ShowTime(t time.Time) string {
-	if t.IsZero() {
-		return "（无）"
-	}
-	return t.In(Zone).Format("2006-01-02 15:04")
 }
 
 // Colour names the grade as notices do: 绿色, 黄色, 红色 (红黄绿 grading).

@@ -89,7 +89,7 @@ func BenchmarkLargeMonthlyReport(b *testing.B) {
 	db, sector := openLarge(b)
 	ctx := context.Background()
 	q := stats.Query{Township: sector.Township(), Within: []grid.Path{grid.RootPath(sector.Township())}}
-	at := time.Date(2026, 6, 15, 0, 0, 0, 0, stats.Zone)
+	at := time.Date(2026, 6, 15, 0, 0, 0, 0, work.Zone)
 	timed(b, func() {
 		r, err := stats.NewReport(ctx, db.Stats(), q, stats.Month, at)
 		if err != nil || r.Current.Registered == 0 {
@@ -105,7 +105,7 @@ func BenchmarkLargeMonthlyReportInTurn(b *testing.B) {
 	db, sector := openLarge(b)
 	ctx := context.Background()
 	q := stats.Query{Township: sector.Township(), Within: []grid.Path{grid.RootPath(sector.Township())}}
-	cur := stats.Month.Of(time.Date(2026, 6, 15, 0, 0, 0, 0, stats.Zone))
+	cur := stats.Month.Of(time.Date(2026, 6, 15, 0, 0, 0, 0, work.Zone))
 	timed(b, func() {
 		for _, r := range []stats.Range{cur, stats.Month.Previous(cur), stats.Month.YearEarlier(cur)} {
 			q.Range = r

@@ -12,6 +12,7 @@ import (
 	"github.com/fourplusn/fourplusn/grid"
 	"github.com/fourplusn/fourplusn/mediation"
 	"github.com/fourplusn/fourplusn/stats"
+	"github.com/fourplusn/fourplusn/work"
 )
 
 // The tally keeps running counts of cases, so that the measures that look
@@ -170,14 +171,14 @@ const (
 )
 
 func dayOf(t time.Time) int64 {
-	y, m, d := t.In(stats.Zone).Date()
+	y, m, d := t.In(work.Zone).Date()
 	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC).Unix() / 86400
 }
 
-func yearOf(t time.Time) int64 { return int64(t.In(stats.Zone).Year()) }
+func yearOf(t time.Time) int64 { return int64(t.In(work.Zone).Year()) }
 
 func monthOf(t time.Time) int64 {
-	y, m, _ := t.In(stats.Zone).Date()
+	y, m, _ := t.In(work.Zone).Date()
 	return int64(y)*12 + int64(m) - 1
 }
 
@@ -187,7 +188,7 @@ func firstDayOf(month int64) int64 {
 
 // isMidnight reports whether t begins a day in Asia/Shanghai.
 func isMidnight(t time.Time) bool {
-	l := t.In(stats.Zone)
+	l := t.In(work.Zone)
 	return l.Hour() == 0 && l.Minute() == 0 && l.Second() == 0 && l.Nanosecond() == 0
 }
 

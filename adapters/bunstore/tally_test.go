@@ -34,7 +34,7 @@ func TestTallyMatchesRecords(t *testing.T) {
 			svc, err := mediation.NewService(db.Cases(), memstore.Grid{Tree: demo.Tree}, grid.DefaultPolicy(), mediation.DefaultRules())
 			require.NoError(t, err)
 			rng := rand.New(rand.NewPCG(7, 11))
-			day0 := time.Date(2025, 12, 20, 0, 0, 0, 0, stats.Zone)
+			day0 := time.Date(2025, 12, 20, 0, 0, 0, 0, work.Zone)
 			// near returns a time on or just around a midnight, the first
 			// within 50 days of day0, the next a few days after the last.
 			near := func(after time.Time) time.Time {
@@ -119,7 +119,7 @@ func TestTallyMatchesRecords(t *testing.T) {
 					}
 				}
 			}
-			zero := time.Date(1970, 1, 1, 0, 0, 0, 0, stats.Zone)
+			zero := time.Date(1970, 1, 1, 0, 0, 0, 0, work.Zone)
 			for d := -1; d <= 75; d++ {
 				end := day0.AddDate(0, 0, d)
 				compare(stats.Open, stats.Range{From: zero, To: end})
@@ -139,6 +139,6 @@ func TestTallyMatchesRecords(t *testing.T) {
 
 // dayIndex is the number of whole days in Shanghai from day0 to t's day.
 func dayIndex(day0, t time.Time) int {
-	y, m, d := t.In(stats.Zone).Date()
-	return int(time.Date(y, m, d, 0, 0, 0, 0, stats.Zone).Sub(day0).Hours() / 24)
+	y, m, d := t.In(work.Zone).Date()
+	return int(time.Date(y, m, d, 0, 0, 0, 0, work.Zone).Sub(day0).Hours() / 24)
 }

@@ -1,6 +1,8 @@
 package kernel
 
 import (
+	"fmt"
+
 	"github.com/fourplusn/fourplusn"
 	"github.com/fourplusn/fourplusn/grid"
 	"github.com/fourplusn/fourplusn/work"
@@ -38,6 +40,18 @@ func CheckGrades[Rule any](rules map[work.Grade]Rule, level func(Rule) grid.Leve
 // loc's ancestor at that level, or loc itself when it lies higher.
 func Handling(level grid.Level, loc grid.Path) grid.Path {
 	return loc.Prefix(min(level, loc.Level()))
+}
+
+// CheckReminders checks the fractions of the time allowed at which a
+// deadline is reminded of: ascending, each above 0 and below 1. None is
+// allowed: a township may remind nobody before a deadline passes.
+func CheckReminders(fs []float64) error {
+	for i, f := range fs {
+		if !(f > 0 && f < 1) || i > 0 && f <= fs[i-1] {
+			return fourplusn.FieldError(fmt.Sprintf("reminders[%d]", i), "reminders are fractions between 0 and 1, each later than the one before")
+		}
+	}
+	return nil
 }
 
 // CheckAtRisk checks the fraction of the time allowed after which a

@@ -21,8 +21,8 @@ import (
 	"github.com/fourplusn/fourplusn/grid"
 	"github.com/fourplusn/fourplusn/hazard"
 	"github.com/fourplusn/fourplusn/mediation"
-	"github.com/fourplusn/fourplusn/stats"
 	"github.com/fourplusn/fourplusn/timeline"
+	"github.com/fourplusn/fourplusn/work"
 )
 
 // The grid's administration pages: a township's tree, a cell with the
@@ -646,7 +646,7 @@ func (s *Server) exportRoster(w http.ResponseWriter, r *http.Request, m grid.Mem
 		return
 	}
 	root, _ := dir.Tree().Cell(m.Township)
-	serveWorkbook(w, root.Name+"花名册"+s.app.Now().In(stats.Zone).Format("20060102")+".xlsx", buf.Bytes())
+	serveWorkbook(w, root.Name+"花名册"+s.app.Now().In(work.Zone).Format("20060102")+".xlsx", buf.Bytes())
 }
 
 // pendingRosters keeps the rosters uploaded to the administration pages,

@@ -10,7 +10,7 @@ import (
 	"github.com/fourplusn/fourplusn/adapters/accounts"
 	"github.com/fourplusn/fourplusn/adapters/httpapi"
 	"github.com/fourplusn/fourplusn/grid"
-	"github.com/fourplusn/fourplusn/stats"
+	"github.com/fourplusn/fourplusn/work"
 )
 
 // apiAuth authenticates the API's bearer tokens against the accounts: a
@@ -99,5 +99,5 @@ func lockedText(err error) string {
 	if !errors.As(err, &le) {
 		return ""
 	}
-	return "密码错误次数过多，账号已暂时锁定至 " + le.Until.In(stats.Zone).Format("15:04") + "，请稍后再试，或请管理员解锁。"
+	return "密码错误次数过多，账号已暂时锁定至 " + le.Until.In(work.Zone).Format("15:04") + "，请稍后再试，或请管理员解锁。"
 }

@@ -48,7 +48,7 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, m grid.Member
 		}
 		months = months[:0]
 		for _, p := range pts {
-			months = append(months, fmt.Sprintf("%d月", p.Range.From.In(stats.Zone).Month()))
+			months = append(months, fmt.Sprintf("%d月", p.Range.From.In(work.Zone).Month()))
 			series[i] = append(series[i], p.N)
 		}
 	}
@@ -106,7 +106,7 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, m grid.Member
 	}
 	s.render(w, r, http.StatusOK, "dashboard", map[string]any{
 		"Title": cell.Name + " · 工作看板", "Cell": cell, "Report": rep, "Now": now,
-		"Month":      fmt.Sprintf("%d年%d月", rep.Current.Range.From.In(stats.Zone).Year(), rep.Current.Range.From.In(stats.Zone).Month()),
+		"Month":      fmt.Sprintf("%d年%d月", rep.Current.Range.From.In(work.Zone).Year(), rep.Current.Range.From.In(work.Zone).Month()),
 		"MoMReg":     rep.MoM(func(f stats.Figures) float64 { return float64(f.Registered) }),
 		"MoMAgreed":  rep.MoM(func(f stats.Figures) float64 { return float64(f.Agreed) }),
 		"MoMHazards": rep.MoM(func(f stats.Figures) float64 { return float64(f.HazardsFound) }),

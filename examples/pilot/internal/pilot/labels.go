@@ -104,7 +104,7 @@ func when(t time.Time) string {
 	if t.IsZero() {
 		return "—"
 	}
-	return t.In(stats.Zone).Format("2006-01-02 15:04")
+	return t.In(work.Zone).Format("2006-01-02 15:04")
 }
 
 // since shows how long ago t was, in the largest sensible unit.

@@ -1,0 +1,53 @@
+package mediation_test
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/fourplusn/fourplusn"
+	"github.com/fourplusn/fourplusn/adapters/memstore"
+	"github.com/fourplusn/fourplusn/grid"
+	"github.com/fourplusn/fourplusn/mediation"
+	"github.com/fourplusn/fourplusn/work"
+)
+
+// TestRulesValidate: each way a township's rules can be wrong is refused,
+// naming the rule at fault, and no service is built on them.
+func TestRulesValidate(t *testing.T) {
+	require.NoError(t, mediation.DefaultRules().Validate())
+	tests := []struct {
+		field string
+		edit  func(*mediation.Rules)
+	}{
+		{"categories", func(r *mediation.Rules) { r.Categories = nil }},
+		{"categories", func(r *mediation.Rules) { r.Categories[mediation.Debt] = 0 }},
+		{"amounts[1]", func(r *mediation.Rules) { r.Amounts[1].AtLeast = 0 }},
+		{"risks", func(r *mediation.Rules) { r.Risks[1<<7] = work.Major }},
+		{"grades.major", func(r *mediation.Rules) { delete(r.Grades, work.Major) }},
+		{"grades.simple.level", func(r *mediation.Rules) {
+			r.Grades[work.Simple] = mediation.GradeRule{Level: 6, AcceptWithin: 1, ResolveWithin: 1}
+		}},
+		{"grades.major.level", func(r *mediation.Rules) {
+			r.Grades[work.Major] = mediation.GradeRule{Level: 4, AcceptWithin: 1, ResolveWithin: 1}
+		}},
+		{"grades.ordinary", func(r *mediation.Rules) { r.Grades[work.Ordinary] = mediation.GradeRule{Level: 3, AcceptWithin: 1} }},
+		{"failed_sessions", func(r *mediation.Rules) { r.FailedSessions = 0 }},
+		{"max_extension", func(r *mediation.Rules) { r.MaxExtension = 0 }},
+		{"reminders[0]", func(r *mediation.Rules) { r.Reminders = []float64{1} }},
+		{"reminders[2]", func(r *mediation.Rules) { r.Reminders = []float64{0.5, 0.8, 0.8} }},
+		{"at_risk", func(r *mediation.Rules) { r.AtRisk = 0 }},
+	}
+	for _, tt := range tests {
+		r := mediation.DefaultRules()
+		tt.edit(&r)
+		err := r.Validate()
+		assert.Equal(t, tt.field, fourplusn.ErrorField(err), "%v", err)
+		_, err = mediation.NewService(memstore.NewCases(), nil, grid.DefaultPolicy(), r)
+		assert.Error(t, err, tt.field)
+	}
+	r := mediation.DefaultRules()
+	r.Reminders = nil
+	assert.NoError(t, r.Validate(), "a township may remind nobody")
+}
