@@ -74,7 +74,7 @@ func TestRetireCellWithOpenWork(t *testing.T) {
 
 func mustHazard(t *testing.T, tw *township, id hazard.ID) *hazard.Hazard {
 	t.Helper()
-	h, err := tw.hazards.Store.Get(ctx, id)
+	h, err := tw.hazardDB.Get(ctx, id)
 	require.NoError(t, err)
 	return h
 }

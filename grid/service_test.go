@@ -25,12 +25,13 @@ var ctx = context.Background()
 // township is a demo deployment kept by the grid's service, with its case
 // and hazard work on memory stores.
 type township struct {
-	demo    *gridtest.Demo
-	store   *memstore.GridStore
-	grid    *grid.Service
-	cases   *mediation.Service
-	hazards *hazard.Service
-	caseDB  *memstore.Cases
+	demo     *gridtest.Demo
+	store    *memstore.GridStore
+	grid     *grid.Service
+	cases    *mediation.Service
+	hazards  *hazard.Service
+	caseDB   *memstore.Cases
+	hazardDB *memstore.Hazards
 }
 
 func newTownship(t testing.TB, policy *grid.Policy) *township {
@@ -46,12 +47,13 @@ func newTownship(t testing.TB, policy *grid.Policy) *township {
 		require.NoError(t, err)
 	}
 	caseDB := memstore.NewCases()
-	cases, err := mediation.NewService(caseDB, gs, gs.Policy(), mediation.DefaultRules())
+	cases, err := mediation.NewService(mediation.Config{Store: caseDB, Cells: gs, Policy: gs.Policy(), Rules: mediation.DefaultRules()})
 	require.NoError(t, err)
-	hazards, err := hazard.NewService(memstore.NewHazards(), gs, gs.Policy(), hazard.DefaultRules(), cases)
+	hazardDB := memstore.NewHazards()
+	hazards, err := hazard.NewService(hazard.Config{Store: hazardDB, Cells: gs, Policy: gs.Policy(), Rules: hazard.DefaultRules(), Converter: cases})
 	require.NoError(t, err)
 	gs.Work = []grid.Work{cases, hazards}
-	return &township{demo: demo, store: store, grid: gs, cases: cases, hazards: hazards, caseDB: caseDB}
+	return &township{demo: demo, store: store, grid: gs, cases: cases, hazards: hazards, caseDB: caseDB, hazardDB: hazardDB}
 }
 
 // actor returns member id as the grid now has them.

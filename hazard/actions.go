@@ -35,7 +35,7 @@ func (s *Service) Rectify(ctx context.Context, actor grid.Actor, id ID, version 
 			return "", nil, invalid("evidence", "the hazard was already rectified %d times; escalate it instead", maxRounds)
 		}
 		r.By, r.At = actor.ID, now
-		h.rectified(r, s.Rules)
+		h.rectified(r, s.rules)
 		return ActionRectified, map[string]string{"photos": strconv.Itoa(len(r.Photos)), "verify_due": h.VerifyDue.Format(time.RFC3339)}, nil
 	})
 }
@@ -72,7 +72,7 @@ func (s *Service) Verify(ctx context.Context, actor grid.Actor, id ID, version i
 			return ActionVerified, details, nil
 		}
 		h.State, h.ReopenedAt, h.Reopens = Open, now, h.Reopens+1
-		h.RectifyDue = now.Add(s.Rules.Grades[h.Grade].RectifyWithin)
+		h.RectifyDue = now.Add(s.rules.Grades[h.Grade].RectifyWithin)
 		details["rectify_due"] = h.RectifyDue.Format(time.RFC3339)
 		return ActionVerificationFailed, details, nil
 	})
@@ -113,17 +113,17 @@ type Conversion struct {
 // conversion the Converter refuses, and Internal when the Service has no
 // Converter.
 func (s *Service) Convert(ctx context.Context, actor grid.Actor, id ID, version int64, c Conversion) (*Hazard, *mediation.Case, error) {
-	if s.Converter == nil {
+	if s.converter == nil {
 		return nil, nil, fourplusn.Errorf(fourplusn.Internal, "hazard service has no converter to mediation")
 	}
-	h, err := s.Store.Get(ctx, id)
+	h, err := s.store.Get(ctx, id)
 	if err != nil {
 		return nil, nil, err
 	}
 	if version != 0 && version != h.Version {
 		return nil, nil, fourplusn.Errorf(fourplusn.Conflict, "hazard %s was changed (now version %d, not %d): reload it and try again", id, h.Version, version)
 	}
-	if err := s.records().Authorize(actor, grid.Register, handlingCell(h), h); err != nil {
+	if err := s.records.Authorize(actor, grid.Register, handlingCell(h), h); err != nil {
 		return nil, nil, err
 	}
 	if err := convertible(h); err != nil {
@@ -133,7 +133,7 @@ func (s *Service) Convert(ctx context.Context, actor grid.Actor, id ID, version 
 	if facts == "" {
 		facts = h.Description
 	}
-	mc, err := s.Converter.Register(ctx, actor, mediation.Intake{
+	mc, err := s.converter.Register(ctx, actor, mediation.Intake{
 		Channel:        work.ChannelScreening,
 		Category:       c.Category,
 		Applicants:     c.Applicants,

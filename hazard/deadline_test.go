@@ -17,7 +17,7 @@ import (
 // the time allowed, overdue only after the due time.
 func TestDeadlines(t *testing.T) {
 	f := newFixture(t)
-	rules := f.svc.Rules
+	rules := f.svc.Rules()
 	head := f.actor("mayuan-1-head")
 	h := must(t)(f.svc.Report(ctx, head, blockedDrain()))
 	reported := f.clock.Now()
@@ -108,7 +108,7 @@ func TestDeadlinesOrder(t *testing.T) {
 		OnTheSpot: &hazard.Rectification{Evidence: "已扶正加固"},
 	})) // rectified: verify within 3 days, an hour later than the drain
 
-	ds := f.svc.Rules.Deadlines(f.clock.Now(), fire, wiring, spot, drain)
+	ds := f.svc.Rules().Deadlines(f.clock.Now(), fire, wiring, spot, drain)
 	require.Len(t, ds, 4)
 	var order []string
 	for _, d := range ds {

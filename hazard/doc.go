@@ -32,6 +32,7 @@
 // and to verify are [work.Deadline] values, so one tracking view lists
 // cases and hazards together.
 //
-// The package is pure: no database, no HTTP. Time comes from Service.Now;
-// storage from a Store (adapters/memstore in memory).
+// The package is pure: no database, no HTTP. A Service is built by
+// NewService from a Config: time comes from its clock, storage from a Store
+// (adapters/memstore in memory, adapters/bunstore in SQL).
 package hazard

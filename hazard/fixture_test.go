@@ -48,6 +48,7 @@ func (c *clock) Advance(d time.Duration) {
 // mediation Service over its own memstore.
 type fixture struct {
 	svc       *hazard.Service
+	config    hazard.Config // svc's
 	store     *memstore.Hazards
 	mediation *mediation.Service
 	cases     *memstore.Cases
@@ -62,34 +63,48 @@ func newFixture(t testing.TB) *fixture {
 	clk := &clock{now: time.Date(2023, 3, 20, 9, 0, 0, 0, shanghai)}
 
 	cases := memstore.NewCases()
-	med, err := mediation.NewService(cases, cells, grid.DefaultPolicy(), mediation.DefaultRules())
-	require.NoError(t, err)
 	var mu sync.Mutex
 	nc, nh := 0, 0
-	med.Now = clk.Now
-	med.NewID = func() mediation.ID {
-		mu.Lock()
-		defer mu.Unlock()
-		nc++
-		return mediation.ID(fmt.Sprintf("C%07d", nc))
-	}
-	med.NewTrackingCode = func() string {
-		mu.Lock()
-		defer mu.Unlock()
-		return fmt.Sprintf("TRK%07d", nc)
-	}
+	med, err := mediation.NewService(mediation.Config{
+		Store: cases, Cells: cells, Policy: grid.DefaultPolicy(), Rules: mediation.DefaultRules(), Now: clk.Now,
+		NewID: func() mediation.ID {
+			mu.Lock()
+			defer mu.Unlock()
+			nc++
+			return mediation.ID(fmt.Sprintf("C%07d", nc))
+		},
+		NewTrackingCode: func() string {
+			mu.Lock()
+			defer mu.Unlock()
+			return fmt.Sprintf("TRK%07d", nc)
+		},
+	})
+	require.NoError(t, err)
 
 	store := memstore.NewHazards()
-	svc, err := hazard.NewService(store, cells, grid.DefaultPolicy(), hazard.DefaultRules(), med)
-	require.NoError(t, err)
-	svc.Now = clk.Now
-	svc.NewID = func() hazard.ID {
-		mu.Lock()
-		defer mu.Unlock()
-		nh++
-		return hazard.ID(fmt.Sprintf("H%07d", nh))
+	config := hazard.Config{
+		Store: store, Cells: cells, Policy: grid.DefaultPolicy(), Rules: hazard.DefaultRules(), Converter: med, Now: clk.Now,
+		NewID: func() hazard.ID {
+			mu.Lock()
+			defer mu.Unlock()
+			nh++
+			return hazard.ID(fmt.Sprintf("H%07d", nh))
+		},
 	}
-	return &fixture{svc: svc, store: store, mediation: med, cases: cases, demo: demo, clock: clk}
+	svc, err := hazard.NewService(config)
+	require.NoError(t, err)
+	return &fixture{svc: svc, config: config, store: store, mediation: med, cases: cases, demo: demo, clock: clk}
+}
+
+// with returns a service as the fixture's, but for what change makes
+// different: another store, no converter.
+func (f *fixture) with(t testing.TB, change func(*hazard.Config)) *hazard.Service {
+	t.Helper()
+	c := f.config
+	change(&c)
+	svc, err := hazard.NewService(c)
+	require.NoError(t, err)
+	return svc
 }
 
 // actor returns the demo member id as an actor.

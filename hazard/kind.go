@@ -7,11 +7,6 @@ import (
 	"github.com/fourplusn/fourplusn/timeline"
 )
 
-// records are the stored hazards as the kernel works on them.
-func (s *Service) records() kernel.Records[*Hazard, ID] {
-	return kernel.Records[*Hazard, ID]{Noun: "hazard", Store: s.Store, Policy: s.Policy, Kind: kind{s.Policy}, Now: s.Now}
-}
-
 // kind tells the kernel what it needs to know of a hazard.
 type kind struct{ policy *grid.Policy }
 

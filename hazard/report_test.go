@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/fourplusn/fourplusn/grid/gridtest"
 	"github.com/fourplusn/fourplusn/work"
 
 	"github.com/stretchr/testify/assert"
@@ -165,8 +166,8 @@ func TestRules(t *testing.T) {
 		c.edit(&r)
 		err := r.Validate()
 		assert.Equal(t, c.field, fourplusn.ErrorField(err), "%v", err)
-		_, err = hazard.NewService(memstore.NewHazards(), nil, grid.DefaultPolicy(), r, nil)
-		assert.Error(t, err)
+		_, err = hazard.NewService(hazard.Config{Store: memstore.NewHazards(), Cells: memstore.Grid{Tree: gridtest.Gucheng().Tree}, Policy: grid.DefaultPolicy(), Rules: r})
+		assert.ErrorIs(t, err, fourplusn.Invalid, "the rules are at fault: %s", c.field)
 	}
 }
 
@@ -183,4 +184,27 @@ func TestStates(t *testing.T) {
 	_, err := hazard.ParseState("reopened")
 	assert.Equal(t, "state", fourplusn.ErrorField(err))
 	assert.Equal(t, "state(9)", hazard.State(9).String())
+}
+
+// TestNewService: a service is only built from what it needs, and keeps
+// rules of its own that the caller's later changes do not reach.
+func TestNewService(t *testing.T) {
+	demo := gridtest.Gucheng()
+	full := hazard.Config{Store: memstore.NewHazards(), Cells: memstore.Grid{Tree: demo.Tree}, Policy: grid.DefaultPolicy(), Rules: hazard.DefaultRules()}
+	for name, edit := range map[string]func(*hazard.Config){
+		"no store":  func(c *hazard.Config) { c.Store = nil },
+		"no cells":  func(c *hazard.Config) { c.Cells = nil },
+		"no policy": func(c *hazard.Config) { c.Policy = nil },
+		"no rules":  func(c *hazard.Config) { c.Rules = hazard.Rules{} },
+	} {
+		c := full
+		edit(&c)
+		_, err := hazard.NewService(c)
+		assert.Error(t, err, name)
+	}
+	svc, err := hazard.NewService(full)
+	require.NoError(t, err)
+	full.Rules.Categories[hazard.Traffic] = work.Major
+	full.Rules.Reminders[0] = 0.1
+	assert.Equal(t, hazard.DefaultRules(), svc.Rules(), "the service's rules are its own")
 }

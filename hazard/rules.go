@@ -1,6 +1,8 @@
 package hazard
 
 import (
+	"maps"
+	"slices"
 	"time"
 
 	"github.com/fourplusn/fourplusn/internal/kernel"
@@ -58,6 +60,12 @@ func DefaultRules() Rules {
 		AtRisk:       0.8,
 		Reminders:    work.DefaultReminders(),
 	}
+}
+
+// clone returns a copy of r that shares nothing with it.
+func (r Rules) clone() Rules {
+	r.Categories, r.Grades, r.Reminders = maps.Clone(r.Categories), maps.Clone(r.Grades), slices.Clone(r.Reminders)
+	return r
 }
 
 // Validate checks that the rules are complete and consistent: a grade for

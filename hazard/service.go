@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"strconv"
 	"time"
@@ -25,38 +26,73 @@ type Converter interface {
 
 // Service is the hazard work of one deployment: every method authorizes its
 // actor through the grid policy before it acts, and every change lands in
-// the store together with its timeline event.
+// the store together with its timeline event. NewService builds it.
 //
 // Refusals follow mediation's rule: an actor who may not see a hazard gets
 // NotFound, as if it did not exist; an actor who may see it but not do the
 // action gets Forbidden; no actor at all gets Unauthorized.
 type Service struct {
+	store     Store
+	cells     work.Cells
+	policy    *grid.Policy
+	rules     Rules
+	converter Converter
+	clock     func() time.Time
+	newID     func() ID
+	records   kernel.Records[*Hazard, ID]
+}
+
+// Config is what a Service works with. Store, Cells, Policy and Rules are
+// required; the rest have defaults.
+type Config struct {
 	Store  Store
 	Cells  work.Cells
 	Policy *grid.Policy
-	Rules  Rules
+	// Rules are the township's hazard categories, grading and deadlines,
+	// usually DefaultRules with the township's changes.
+	Rules Rules
 	// Converter registers the mediation cases dispute leads become; nil
 	// when the deployment does not convert them.
 	Converter Converter
-	// Now returns the current time; tests replace it with a fake clock.
+	// Now returns the current time: time.Now unless a test gives a clock.
 	Now func() time.Time
 	// NewID returns a new, unique hazard ID that sorts after every earlier
 	// one. The default is time-ordered with random bits.
 	NewID func() ID
 }
 
-// NewService returns a Service on store and cells with the given policy,
-// rules and converter (nil if dispute leads are not converted), the system
-// clock and random IDs. It returns an error if the rules are invalid.
-func NewService(store Store, cells work.Cells, policy *grid.Policy, rules Rules, converter Converter) (*Service, error) {
-	if err := rules.Validate(); err != nil {
+// NewService returns the Service of c. It returns an error naming what is
+// missing, or the rule at fault if the rules are invalid. The Service keeps
+// its own copy of the rules.
+func NewService(c Config) (*Service, error) {
+	switch {
+	case c.Store == nil:
+		return nil, errors.New("hazard: Config.Store is required")
+	case c.Cells == nil:
+		return nil, errors.New("hazard: Config.Cells is required")
+	case c.Policy == nil:
+		return nil, errors.New("hazard: Config.Policy is required")
+	}
+	if err := c.Rules.Validate(); err != nil {
 		return nil, fmt.Errorf("hazard rules: %w", err)
 	}
-	return &Service{
-		Store: store, Cells: cells, Policy: policy, Rules: rules, Converter: converter,
-		Now: time.Now, NewID: newID,
-	}, nil
+	s := &Service{
+		store: c.Store, cells: c.Cells, policy: c.Policy, rules: c.Rules.clone(), converter: c.Converter,
+		clock: c.Now, newID: c.NewID,
+	}
+	if s.clock == nil {
+		s.clock = time.Now
+	}
+	if s.newID == nil {
+		s.newID = newID
+	}
+	s.records = kernel.Records[*Hazard, ID]{Noun: "hazard", Store: s.store, Policy: s.policy, Kind: kind{s.policy}, Now: s.clock}
+	return s, nil
 }
+
+// Rules returns the rules the service works by. They are the service's
+// own: read them, do not change them.
+func (s *Service) Rules() Rules { return s.rules }
 
 // newID returns "H", the UTC time to the microsecond and 40 random bits.
 func newID() ID {
@@ -65,7 +101,7 @@ func newID() ID {
 	return ID("H" + time.Now().UTC().Format("20060102150405.000000") + hex.EncodeToString(b[:]))
 }
 
-func (s *Service) now() time.Time { return s.Now().UTC() }
+func (s *Service) now() time.Time { return s.clock().UTC() }
 
 // Report records a hazard as found (吹哨) and routes it. A member reports it
 // through any post that may report hazards, wherever in the township it was
@@ -87,10 +123,10 @@ func (s *Service) Report(ctx context.Context, actor grid.Actor, in Report) (*Haz
 	if actor.Kind == grid.Anonymous || actor.ID == "" {
 		return nil, grid.ErrNoActor
 	}
-	if err := in.validate(s.Rules, actor.Kind); err != nil {
+	if err := in.validate(s.rules, actor.Kind); err != nil {
 		return nil, err
 	}
-	cell, err := s.Cells.Cell(ctx, in.Location)
+	cell, err := s.cells.Cell(ctx, in.Location)
 	if err != nil {
 		return nil, fourplusn.WithField("location", err)
 	}
@@ -107,22 +143,22 @@ func (s *Service) Report(ctx context.Context, actor grid.Actor, in Report) (*Haz
 		return nil, err
 	}
 	if h.Grade == 0 {
-		h.Grade = s.Rules.Grade(in.Category)
+		h.Grade = s.rules.Grade(in.Category)
 	}
-	h.Handling = s.Rules.handling(h.Grade, h.Location)
-	h.RectifyDue = now.Add(s.Rules.Grades[h.Grade].RectifyWithin)
-	h.ID = s.NewID()
+	h.Handling = s.rules.handling(h.Grade, h.Location)
+	h.RectifyDue = now.Add(s.rules.Grades[h.Grade].RectifyWithin)
+	h.ID = s.newID()
 	details := map[string]string{
 		"category": string(h.Category), "grade": h.Grade.String(),
 		"location": h.Location.String(), "handling": h.Handling.String(),
 		"photos": strconv.Itoa(len(h.Photos)),
 	}
-	events := []timeline.Event{s.records().Record(h, actor, ActionReported, h.Channel.String(), now, details)}
+	events := []timeline.Event{s.records.Record(h, actor, ActionReported, h.Channel.String(), now, details)}
 	if spot := in.OnTheSpot; spot != nil {
 		r := Rectification{Evidence: spot.Evidence, Photos: spot.Photos, By: actor.ID, At: now}
-		h.rectified(r, s.Rules)
+		h.rectified(r, s.rules)
 		h.OnTheSpot = true
-		events = append(events, s.records().Record(h, actor, ActionRectified, "", now, map[string]string{
+		events = append(events, s.records.Record(h, actor, ActionRectified, "", now, map[string]string{
 			"on_the_spot": "true", "photos": strconv.Itoa(len(r.Photos)), "verify_due": h.VerifyDue.Format(time.RFC3339),
 		}))
 	}
@@ -130,7 +166,7 @@ func (s *Service) Report(ctx context.Context, actor grid.Actor, in Report) (*Haz
 	if key.Key != "" {
 		key.Fingerprint = work.Fingerprint(in)
 	}
-	return s.Store.Create(ctx, h, events, key)
+	return s.store.Create(ctx, h, events, key)
 }
 
 // admit checks that actor may report h, and rectify it on the spot if
@@ -139,7 +175,7 @@ func (s *Service) admit(actor grid.Actor, h *Hazard, onTheSpot bool) error {
 	switch actor.Kind {
 	case grid.Resident:
 		h.Owner = actor.ID
-		return s.Policy.Can(actor, grid.Register, grid.Target{Cell: grid.RootPath(actor.Township), Owner: actor.ID})
+		return s.policy.Can(actor, grid.Register, grid.Target{Cell: grid.RootPath(actor.Township), Owner: actor.ID})
 	case grid.Staff:
 	default:
 		return grid.ErrNotGranted
@@ -150,11 +186,11 @@ func (s *Service) admit(actor grid.Actor, h *Hazard, onTheSpot bool) error {
 			continue
 		}
 		target := grid.Target{Cell: post.Cell}
-		if err = s.Policy.Can(actor, grid.ReportHazard, target); err != nil {
+		if err = s.policy.Can(actor, grid.ReportHazard, target); err != nil {
 			continue
 		}
 		if onTheSpot {
-			if err = s.Policy.Can(actor, grid.Rectify, target); err != nil {
+			if err = s.policy.Can(actor, grid.Rectify, target); err != nil {
 				continue
 			}
 		}
@@ -178,13 +214,13 @@ func (h *Hazard) rectified(r Rectification, rules Rules) {
 // online. Returns Unauthorized without an actor and NotFound for a hazard
 // the actor may not see.
 func (s *Service) Get(ctx context.Context, actor grid.Actor, id ID) (*Hazard, error) {
-	return s.records().Get(ctx, actor, id)
+	return s.records.Get(ctx, actor, id)
 }
 
 // Timeline returns the events of hazard id, oldest first, after checking
 // that actor may see the hazard as Get does.
 func (s *Service) Timeline(ctx context.Context, actor grid.Actor, id ID) ([]timeline.Event, error) {
-	return s.records().Timeline(ctx, actor, id)
+	return s.records.Timeline(ctx, actor, id)
 }
 
 // CheckTimeline checks the hash chain of hazard id's timeline against the head
@@ -192,7 +228,7 @@ func (s *Service) Timeline(ctx context.Context, actor grid.Actor, id ID) ([]time
 // timeline.ErrBroken when not, and, as Get does, Unauthorized without an
 // actor and NotFound for a hazard the actor may not see.
 func (s *Service) CheckTimeline(ctx context.Context, actor grid.Actor, id ID) error {
-	return s.records().CheckTimeline(ctx, actor, id)
+	return s.records.CheckTimeline(ctx, actor, id)
 }
 
 // List returns the hazards actor may see that match f, newest first. The
@@ -202,9 +238,9 @@ func (s *Service) CheckTimeline(ctx context.Context, actor grid.Actor, id ID) er
 // actor.
 func (s *Service) List(ctx context.Context, actor grid.Actor, f Filter) (Page, error) {
 	var page Page
-	err := s.records().List(ctx, actor, f.Owner, func(ctx context.Context, sc kernel.Scope) (_ []*Hazard, err error) {
+	err := s.records.List(ctx, actor, f.Owner, func(ctx context.Context, sc kernel.Scope) (_ []*Hazard, err error) {
 		f.Township, f.Within, f.Reporter, f.Owner = sc.Township, sc.Within, sc.Taker, sc.Owner
-		page, err = s.Store.List(ctx, f)
+		page, err = s.store.List(ctx, f)
 		return page.Hazards, err
 	})
 	if err != nil {
@@ -218,7 +254,7 @@ func (s *Service) List(ctx context.Context, actor grid.Actor, f Filter) (Page, e
 // at the cell at returns. The transition and its event are stored
 // together, or not at all.
 func (s *Service) act(ctx context.Context, actor grid.Actor, id ID, version int64, need grid.Action, at func(*Hazard) grid.Target, fn kernel.Change[*Hazard]) (*Hazard, error) {
-	return s.records().Act(ctx, actor, id, version, need, at, fn)
+	return s.records.Act(ctx, actor, id, version, need, at, fn)
 }
 
 // handlingCell and verifyCell say where an action is authorized. Neither

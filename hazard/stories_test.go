@@ -115,15 +115,15 @@ func TestStory2Conversion(t *testing.T) {
 	// The first attempt registers the case, but the hazard changed in the
 	// meantime: the update conflicts, the case exists and points at the
 	// hazard, which is still open.
-	real := f.svc.Store
-	f.svc.Store = &racingStore{Store: real, before: func() {
-		_, err := real.Update(ctx, h.ID, 0, func(*hazard.Hazard) ([]timeline.Event, error) { return nil, nil })
-		require.NoError(t, err)
-	}}
+	racing := f.with(t, func(c *hazard.Config) {
+		c.Store = &racingStore{Store: f.store, before: func() {
+			_, err := f.store.Update(ctx, h.ID, 0, func(*hazard.Hazard) ([]timeline.Event, error) { return nil, nil })
+			require.NoError(t, err)
+		}}
+	})
 	police := f.actor("honggoumiao-police")
-	_, _, err = f.svc.Convert(ctx, police, h.ID, h.Version, wallConversion())
+	_, _, err = racing.Convert(ctx, police, h.ID, h.Version, wallConversion())
 	require.ErrorIs(t, err, fourplusn.Conflict)
-	f.svc.Store = real
 	cases := f.allCases(t)
 	require.Len(t, cases, 1)
 	assert.Equal(t, string(h.ID), cases[0].Hazard)
@@ -207,8 +207,8 @@ func (s *racingStore) Update(ctx context.Context, id hazard.ID, version int64, f
 // TestNoConverter: a Service without a Converter refuses conversions.
 func TestNoConverter(t *testing.T) {
 	f := newFixture(t)
-	f.svc.Converter = nil
-	h := must(t)(f.svc.Report(ctx, f.actor("honggoumiao-security"), wallQuarrel()))
-	_, _, err := f.svc.Convert(ctx, f.actor("honggoumiao-police"), h.ID, 0, wallConversion())
+	svc := f.with(t, func(c *hazard.Config) { c.Converter = nil })
+	h := must(t)(svc.Report(ctx, f.actor("honggoumiao-security"), wallQuarrel()))
+	_, _, err := svc.Convert(ctx, f.actor("honggoumiao-police"), h.ID, 0, wallConversion())
 	assert.Equal(t, fourplusn.Internal, fourplusn.ErrorCode(err))
 }

@@ -77,9 +77,8 @@ func TestTimelineTampering(t *testing.T) {
 			err := timeline.Verify(string(h.ID), tampered, h.Chain)
 			require.ErrorIs(t, err, timeline.ErrBroken)
 
-			defer func(s hazard.Store) { f.svc.Store = s }(f.svc.Store)
-			f.svc.Store = tamperedStore{Store: f.store, tamper: tamper}
-			err = f.svc.CheckTimeline(ctx, community, h.ID)
+			svc := f.with(t, func(c *hazard.Config) { c.Store = tamperedStore{Store: f.store, tamper: tamper} })
+			err = svc.CheckTimeline(ctx, community, h.ID)
 			require.ErrorIs(t, err, timeline.ErrBroken)
 			assert.Equal(t, fourplusn.Internal, fourplusn.ErrorCode(err))
 		})

@@ -24,7 +24,7 @@ func (s *Service) OpenWork(ctx context.Context, township grid.CellID, q grid.Wor
 	}
 	return kernel.OpenWork(ctx, q, func(ctx context.Context, after ID) ([]*Hazard, ID, error) {
 		f.Before = after
-		page, err := s.Store.List(ctx, f)
+		page, err := s.store.List(ctx, f)
 		return page.Hazards, page.Next, err
 	}, workItem)
 }
@@ -41,5 +41,5 @@ func workItem(h *Hazard) grid.WorkItem {
 // answers for it as its Assignee), to a cell taking over a retired one's
 // work, or with its moved subtree. Needs ManageGrid where it is handled.
 func (s *Service) HandOver(ctx context.Context, actor grid.Actor, h grid.Handover) error {
-	return s.records().HandOver(ctx, actor, h)
+	return s.records.HandOver(ctx, actor, h)
 }

@@ -28,7 +28,7 @@ func (s *Service) Accept(ctx context.Context, actor grid.Actor, id ID, version i
 		if !in(c, Registered) {
 			return "", nil, conflict(c, "accepted")
 		}
-		c.accept(actor, now, s.Rules)
+		c.accept(actor, now, s.rules)
 		return ActionAccepted, map[string]string{"handling": c.Handling.String()}, nil
 	})
 }
@@ -135,7 +135,7 @@ func (s *Service) RecordSession(ctx context.Context, actor grid.Actor, id ID, ve
 		c.Sessions = append(c.Sessions, sess)
 		c.State = Mediating
 		details := map[string]string{"session": strconv.Itoa(len(c.Sessions)), "place": sess.Place.String(), "outcome": strconv.Itoa(int(sess.Outcome))}
-		if reason, ok := s.Rules.stalled(c); ok {
+		if reason, ok := s.rules.stalled(c); ok {
 			c.submit(actor, c.Handling.Parent(), reason, now)
 			details["escalated_to"] = c.Escalation.To.String()
 		}
@@ -286,7 +286,7 @@ func (s *Service) ApproveEscalation(ctx context.Context, actor grid.Actor, id ID
 		c.Handling = c.Escalation.To
 		c.Escalation = nil
 		if c.State == Registered {
-			c.accept(actor, now, s.Rules)
+			c.accept(actor, now, s.rules)
 		} else {
 			c.AcceptedBy = actor.ID
 		}
@@ -315,7 +315,7 @@ func (s *Service) review(ctx context.Context, actor grid.Actor, id ID, version i
 		if c.Escalation == nil {
 			return "", nil, fourplusn.Errorf(fourplusn.Conflict, "case %s has no escalation waiting for review", c.ID)
 		}
-		if err := s.Policy.Can(actor, grid.ApproveEscalation, grid.Target{Cell: c.Escalation.To}); err != nil {
+		if err := s.policy.Can(actor, grid.ApproveEscalation, grid.Target{Cell: c.Escalation.To}); err != nil {
 			return "", nil, err
 		}
 		return fn(c, now)
@@ -332,7 +332,7 @@ func (s *Service) Transfer(ctx context.Context, actor grid.Actor, id ID, version
 	if err != nil {
 		return nil, err
 	}
-	cell, err := s.Cells.Cell(ctx, to)
+	cell, err := s.cells.Cell(ctx, to)
 	if err != nil {
 		return nil, fourplusn.WithField("to", err)
 	}
@@ -348,7 +348,7 @@ func (s *Service) Transfer(ctx context.Context, actor grid.Actor, id ID, version
 		from := c.Handling.String()
 		c.Handling, c.State = cell.Path, Registered
 		c.AcceptedAt, c.AcceptedBy = time.Time{}, ""
-		c.AcceptDue = now.Add(s.Rules.Grades[c.Grade].AcceptWithin)
+		c.AcceptDue = now.Add(s.rules.Grades[c.Grade].AcceptWithin)
 		c.Transfers++
 		return ActionTransferred, map[string]string{"from": from, "to": c.Handling.String(), "reason": reason}, nil
 	})
@@ -383,8 +383,8 @@ func (s *Service) Extend(ctx context.Context, actor grid.Actor, id ID, version i
 	if !e.Consent {
 		v.Fail("consent", "an extension needs both parties' consent")
 	}
-	if e.Days < 1 || e.Days > s.Rules.MaxExtension {
-		v.Fail("days", "an extension is 1 to %d days", s.Rules.MaxExtension)
+	if e.Days < 1 || e.Days > s.rules.MaxExtension {
+		v.Fail("days", "an extension is 1 to %d days", s.rules.MaxExtension)
 	}
 	e.Reason = v.Keep(fourplusn.Text("reason", e.Reason, maxShortText))
 	if err := v.Err(); err != nil {
@@ -421,10 +421,10 @@ func (s *Service) RaiseRisk(ctx context.Context, actor grid.Actor, id ID, versio
 			return "", nil, fourplusn.Errorf(fourplusn.Conflict, "case %s already has risks %s", c.ID, risks)
 		}
 		c.Risks |= risks
-		c.Grade = max(c.Grade, s.Rules.Grade(c.Category, c.Claims, c.Risks))
+		c.Grade = max(c.Grade, s.rules.Grade(c.Category, c.Claims, c.Risks))
 		details := map[string]string{"risks": c.Risks.String(), "grade": c.Grade.String()}
-		if reason, ok := s.Rules.outgrown(c); ok && c.Escalation == nil {
-			c.submit(actor, c.Handling.Prefix(s.Rules.Grades[c.Grade].Level), reason, now)
+		if reason, ok := s.rules.outgrown(c); ok && c.Escalation == nil {
+			c.submit(actor, c.Handling.Prefix(s.rules.Grades[c.Grade].Level), reason, now)
 			details["escalated_to"] = c.Escalation.To.String()
 		}
 		return ActionRiskRaised, details, nil
@@ -480,12 +480,12 @@ func (s *Service) Close(ctx context.Context, actor grid.Actor, id ID, version in
 // Escalate at the handling cell, which the system actor has.
 func (s *Service) AutoEscalate(ctx context.Context, actor grid.Actor, id ID) (bool, error) {
 	_, err := s.act(ctx, actor, id, 0, grid.Escalate, func(c *Case, now time.Time) (timeline.Action, map[string]string, error) {
-		reason, ok := s.Rules.escalationDue(c, now)
+		reason, ok := s.rules.escalationDue(c, now)
 		if !ok {
 			return "", nil, errNothingDue
 		}
 		to := c.Handling.Parent()
-		if l := s.Rules.Grades[c.Grade].Level; l < c.Handling.Level() {
+		if l := s.rules.Grades[c.Grade].Level; l < c.Handling.Level() {
 			to = c.Handling.Prefix(l)
 		}
 		c.submit(actor, to, reason, now)

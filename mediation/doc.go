@@ -26,7 +26,8 @@
 // timeline) in the same write, through a [Store] whose updates are
 // versioned so that concurrent edits conflict rather than overwrite.
 //
-// The package is pure: no database, no HTTP. Time comes from Service.Now;
-// storage from a Store (adapters/memstore in memory, or an adapter of the
-// integrator's own, checked by the conformance suite).
+// The package is pure: no database, no HTTP. A Service is built by
+// NewService from a Config: time comes from its clock, storage from a Store
+// (adapters/memstore in memory, adapters/bunstore in SQL, or an adapter of
+// the integrator's own, checked by the conformance kit storetest).
 package mediation

@@ -23,9 +23,11 @@ import (
 func Example() {
 	ctx := context.Background()
 	town := gridtest.Gucheng()
-	svc := exitOnError(mediation.NewService(memstore.NewCases(), memstore.Grid{Tree: town.Tree}, grid.DefaultPolicy(), mediation.DefaultRules()))
 	now := time.Date(2022, 11, 1, 9, 0, 0, 0, time.FixedZone("CST", 8*3600))
-	svc.Now = func() time.Time { return now }
+	svc := exitOnError(mediation.NewService(mediation.Config{
+		Store: memstore.NewCases(), Cells: memstore.Grid{Tree: town.Tree}, Policy: grid.DefaultPolicy(), Rules: mediation.DefaultRules(),
+		Now: func() time.Time { return now },
+	}))
 	head := town.Member("mayuan-1-head").Actor()
 	c := exitOnError(svc.Register(ctx, head, mediation.Intake{
 		Channel: work.ChannelGridHead, Category: mediation.Neighbour, Location: "mayuan-1", Facts: "两家因排水沟堵塞多次争吵。",

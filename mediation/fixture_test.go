@@ -54,23 +54,24 @@ func newFixture(t testing.TB) *fixture {
 	t.Helper()
 	demo := gridtest.Gucheng()
 	store := memstore.NewCases()
-	svc, err := mediation.NewService(store, memstore.Grid{Tree: demo.Tree}, grid.DefaultPolicy(), mediation.DefaultRules())
-	require.NoError(t, err)
 	clk := &clock{now: time.Date(2022, 11, 1, 9, 0, 0, 0, shanghai)}
 	var mu sync.Mutex
 	n := 0
-	svc.Now = clk.Now
-	svc.NewID = func() mediation.ID {
-		mu.Lock()
-		defer mu.Unlock()
-		n++
-		return mediation.ID(fmt.Sprintf("C%07d", n))
-	}
-	svc.NewTrackingCode = func() string {
-		mu.Lock()
-		defer mu.Unlock()
-		return fmt.Sprintf("TRK%07d", n)
-	}
+	svc, err := mediation.NewService(mediation.Config{
+		Store: store, Cells: memstore.Grid{Tree: demo.Tree}, Policy: grid.DefaultPolicy(), Rules: mediation.DefaultRules(), Now: clk.Now,
+		NewID: func() mediation.ID {
+			mu.Lock()
+			defer mu.Unlock()
+			n++
+			return mediation.ID(fmt.Sprintf("C%07d", n))
+		},
+		NewTrackingCode: func() string {
+			mu.Lock()
+			defer mu.Unlock()
+			return fmt.Sprintf("TRK%07d", n)
+		},
+	})
+	require.NoError(t, err)
 	return &fixture{svc: svc, store: store, demo: demo, clock: clk}
 }
 

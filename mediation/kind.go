@@ -7,11 +7,6 @@ import (
 	"github.com/fourplusn/fourplusn/timeline"
 )
 
-// records are the stored cases as the kernel works on them.
-func (s *Service) records() kernel.Records[*Case, ID] {
-	return kernel.Records[*Case, ID]{Noun: "case", Store: s.Store, Policy: s.Policy, Kind: kind{s.Policy}, Now: s.Now}
-}
-
 // kind tells the kernel what it needs to know of a case.
 type kind struct{ policy *grid.Policy }
 

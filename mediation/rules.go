@@ -2,6 +2,8 @@ package mediation
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"time"
 
 	"github.com/fourplusn/fourplusn/internal/kernel"
@@ -81,6 +83,13 @@ func DefaultRules() Rules {
 		AtRisk:         0.8,
 		Reminders:      work.DefaultReminders(),
 	}
+}
+
+// clone returns a copy of r that shares nothing with it.
+func (r Rules) clone() Rules {
+	r.Categories, r.Risks, r.Grades = maps.Clone(r.Categories), maps.Clone(r.Risks), maps.Clone(r.Grades)
+	r.Amounts, r.Reminders = slices.Clone(r.Amounts), slices.Clone(r.Reminders)
+	return r
 }
 
 // Validate checks that the rules are complete and consistent: a rule for

@@ -2,6 +2,7 @@ package mediation_test
 
 import (
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -9,6 +10,7 @@ import (
 	"github.com/fourplusn/fourplusn"
 	"github.com/fourplusn/fourplusn/adapters/memstore"
 	"github.com/fourplusn/fourplusn/grid"
+	"github.com/fourplusn/fourplusn/grid/gridtest"
 	"github.com/fourplusn/fourplusn/mediation"
 	"github.com/fourplusn/fourplusn/work"
 )
@@ -44,10 +46,33 @@ func TestRulesValidate(t *testing.T) {
 		tt.edit(&r)
 		err := r.Validate()
 		assert.Equal(t, tt.field, fourplusn.ErrorField(err), "%v", err)
-		_, err = mediation.NewService(memstore.NewCases(), nil, grid.DefaultPolicy(), r)
-		assert.Error(t, err, tt.field)
+		_, err = mediation.NewService(mediation.Config{Store: memstore.NewCases(), Cells: memstore.Grid{Tree: gridtest.Gucheng().Tree}, Policy: grid.DefaultPolicy(), Rules: r})
+		assert.ErrorIs(t, err, fourplusn.Invalid, "the rules are at fault: %s", tt.field)
 	}
 	r := mediation.DefaultRules()
 	r.Reminders = nil
 	assert.NoError(t, r.Validate(), "a township may remind nobody")
+}
+
+// TestNewService: a service is only built from what it needs, and keeps
+// rules of its own that the caller's later changes do not reach.
+func TestNewService(t *testing.T) {
+	demo := gridtest.Gucheng()
+	full := mediation.Config{Store: memstore.NewCases(), Cells: memstore.Grid{Tree: demo.Tree}, Policy: grid.DefaultPolicy(), Rules: mediation.DefaultRules()}
+	for name, edit := range map[string]func(*mediation.Config){
+		"no store":  func(c *mediation.Config) { c.Store = nil },
+		"no cells":  func(c *mediation.Config) { c.Cells = nil },
+		"no policy": func(c *mediation.Config) { c.Policy = nil },
+		"no rules":  func(c *mediation.Config) { c.Rules = mediation.Rules{} },
+	} {
+		c := full
+		edit(&c)
+		_, err := mediation.NewService(c)
+		assert.Error(t, err, name)
+	}
+	svc, err := mediation.NewService(full)
+	require.NoError(t, err)
+	full.Rules.Grades[work.Simple] = mediation.GradeRule{Level: 1, AcceptWithin: time.Hour, ResolveWithin: time.Hour}
+	full.Rules.Reminders[0] = 0.1
+	assert.Equal(t, mediation.DefaultRules(), svc.Rules(), "the service's rules are its own")
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -18,37 +19,76 @@ import (
 
 // Service is the mediation work of one deployment: every method authorizes
 // its actor through the grid policy before it acts, and every change lands
-// in the store together with its timeline event.
+// in the store together with its timeline event. NewService builds it.
 //
 // Refusals follow one rule: an actor who may not see a case gets NotFound,
 // as if it did not exist; an actor who may see it but not do the action
 // gets Forbidden.
 type Service struct {
+	store           Store
+	cells           work.Cells
+	policy          *grid.Policy
+	rules           Rules
+	clock           func() time.Time
+	newID           func() ID
+	newTrackingCode func() string
+	records         kernel.Records[*Case, ID]
+}
+
+// Config is what a Service works with. Store, Cells, Policy and Rules are
+// required; the rest have defaults.
+type Config struct {
 	Store  Store
 	Cells  work.Cells
 	Policy *grid.Policy
-	Rules  Rules
-	// Now returns the current time; tests replace it with a fake clock.
+	// Rules are the township's grading and deadline tables, usually
+	// DefaultRules with the township's changes.
+	Rules Rules
+	// Now returns the current time: time.Now unless a test gives a clock.
 	Now func() time.Time
 	// NewID returns a new, unique case ID that sorts after every earlier
 	// one. The default is time-ordered with random bits.
 	NewID func() ID
 	// NewTrackingCode returns a new code for residents to follow a case.
+	// The default is ten random characters that read aloud unmistakably.
 	NewTrackingCode func() string
 }
 
-// NewService returns a Service on store and cells with the given policy and
-// rules, the system clock, and random IDs and tracking codes. It returns an
-// error if the rules are invalid.
-func NewService(store Store, cells work.Cells, policy *grid.Policy, rules Rules) (*Service, error) {
-	if err := rules.Validate(); err != nil {
+// NewService returns the Service of c. It returns an error naming what is
+// missing, or the rule at fault if the rules are invalid. The Service keeps
+// its own copy of the rules.
+func NewService(c Config) (*Service, error) {
+	switch {
+	case c.Store == nil:
+		return nil, errors.New("mediation: Config.Store is required")
+	case c.Cells == nil:
+		return nil, errors.New("mediation: Config.Cells is required")
+	case c.Policy == nil:
+		return nil, errors.New("mediation: Config.Policy is required")
+	}
+	if err := c.Rules.Validate(); err != nil {
 		return nil, fmt.Errorf("mediation rules: %w", err)
 	}
-	return &Service{
-		Store: store, Cells: cells, Policy: policy, Rules: rules,
-		Now: time.Now, NewID: newID, NewTrackingCode: newTrackingCode,
-	}, nil
+	s := &Service{
+		store: c.Store, cells: c.Cells, policy: c.Policy, rules: c.Rules.clone(),
+		clock: c.Now, newID: c.NewID, newTrackingCode: c.NewTrackingCode,
+	}
+	if s.clock == nil {
+		s.clock = time.Now
+	}
+	if s.newID == nil {
+		s.newID = newID
+	}
+	if s.newTrackingCode == nil {
+		s.newTrackingCode = newTrackingCode
+	}
+	s.records = kernel.Records[*Case, ID]{Noun: "case", Store: s.store, Policy: s.policy, Kind: kind{s.policy}, Now: s.clock}
+	return s, nil
 }
+
+// Rules returns the rules the service works by. They are the service's
+// own: read them, do not change them.
+func (s *Service) Rules() Rules { return s.rules }
 
 func newID() ID {
 	var b [5]byte
@@ -69,7 +109,7 @@ func newTrackingCode() string {
 	return string(b[:])
 }
 
-func (s *Service) now() time.Time { return s.Now().UTC() }
+func (s *Service) now() time.Time { return s.clock().UTC() }
 
 // Register records a dispute as first received and routes it. A member
 // registers it through any post that may register (first-inquiry
@@ -85,7 +125,7 @@ func (s *Service) now() time.Time { return s.Now().UTC() }
 // unknown location, and Conflict for an idempotency key reused with another
 // request. A retry with the same key and input returns the first case.
 func (s *Service) Register(ctx context.Context, actor grid.Actor, in Intake) (*Case, error) {
-	if err := in.Validate(s.Rules); err != nil {
+	if err := in.Validate(s.rules); err != nil {
 		return nil, err
 	}
 	now := s.now()
@@ -94,9 +134,9 @@ func (s *Service) Register(ctx context.Context, actor grid.Actor, in Intake) (*C
 		Applicants: in.Applicants, Respondents: in.Respondents, Facts: in.Facts, Claims: in.Claims,
 		Risks: in.Risks, Outside: in.Outside, Hazard: in.Hazard, State: Registered, RegisteredAt: now, Version: 1,
 	}
-	c.Grade = s.Rules.Grade(in.Category, in.Claims, in.Risks)
+	c.Grade = s.rules.Grade(in.Category, in.Claims, in.Risks)
 	if in.Location != "" {
-		cell, err := s.Cells.Cell(ctx, in.Location)
+		cell, err := s.cells.Cell(ctx, in.Location)
 		if err != nil {
 			return nil, fourplusn.WithField("location", err)
 		}
@@ -108,10 +148,10 @@ func (s *Service) Register(ctx context.Context, actor grid.Actor, in Intake) (*C
 	if c.OutOfJurisdiction() {
 		c.Handling = c.FirstResponderCell
 	} else {
-		c.Handling = s.Rules.handling(c.Grade, c.Location)
+		c.Handling = s.rules.handling(c.Grade, c.Location)
 	}
-	c.AcceptDue = now.Add(s.Rules.Grades[c.Grade].AcceptWithin)
-	c.ID, c.TrackingCode = s.NewID(), s.NewTrackingCode()
+	c.AcceptDue = now.Add(s.rules.Grades[c.Grade].AcceptWithin)
+	c.ID, c.TrackingCode = s.newID(), s.newTrackingCode()
 	details := map[string]string{
 		"grade": c.Grade.String(), "handling": c.Handling.String(), "category": string(c.Category),
 	}
@@ -124,7 +164,7 @@ func (s *Service) Register(ctx context.Context, actor grid.Actor, in Intake) (*C
 	if c.Hazard != "" {
 		details["hazard"] = c.Hazard
 	}
-	first := s.records().Record(c, actor, ActionRegistered, c.Channel.String(), now, details)
+	first := s.records.Record(c, actor, ActionRegistered, c.Channel.String(), now, details)
 	key := work.IdempotencyKey{Scope: actor.ID, Key: in.IdempotencyKey}
 	if in.Hazard != "" {
 		// A hazard turns into one case, whoever converts it.
@@ -133,7 +173,7 @@ func (s *Service) Register(ctx context.Context, actor grid.Actor, in Intake) (*C
 	if key.Key != "" {
 		key.Fingerprint = work.Fingerprint(in)
 	}
-	return s.Store.Create(ctx, c, []timeline.Event{first}, key)
+	return s.store.Create(ctx, c, []timeline.Event{first}, key)
 }
 
 // admit checks that actor may register c through its channel, and fills in
@@ -156,7 +196,7 @@ func (s *Service) admit(actor grid.Actor, c *Case) error {
 			// the township's duty watch holds it.
 			c.FirstResponderCell = target.Cell
 		}
-		return s.Policy.Can(actor, grid.Register, target)
+		return s.policy.Can(actor, grid.Register, target)
 	}
 	if c.Channel == work.ChannelOnline {
 		return invalid("channel", "only residents apply online; record a member's intake by its channel")
@@ -166,7 +206,7 @@ func (s *Service) admit(actor grid.Actor, c *Case) error {
 		if !channelFits(c.Channel, post) {
 			continue
 		}
-		if err = s.Policy.Can(actor, grid.Register, grid.Target{Cell: post.Cell}); err == nil {
+		if err = s.policy.Can(actor, grid.Register, grid.Target{Cell: post.Cell}); err == nil {
 			c.FirstResponder, c.FirstResponderCell = actor.ID, post.Cell
 			return nil
 		}
@@ -195,20 +235,20 @@ func channelFits(ch work.Channel, post grid.Post) bool {
 // or its location may see it, as may its first responder and the resident
 // who applied. Returns NotFound for a case the actor may not see.
 func (s *Service) Get(ctx context.Context, actor grid.Actor, id ID) (*Case, error) {
-	return s.records().Get(ctx, actor, id)
+	return s.records.Get(ctx, actor, id)
 }
 
 // Timeline returns the events of case id, oldest first, after checking that
 // actor may see the case as Get does.
 func (s *Service) Timeline(ctx context.Context, actor grid.Actor, id ID) ([]timeline.Event, error) {
-	return s.records().Timeline(ctx, actor, id)
+	return s.records.Timeline(ctx, actor, id)
 }
 
 // CheckTimeline checks the hash chain of case id's timeline against the head the
 // case keeps. Returns nil when intact, an error matching timeline.ErrBroken
 // when not, and NotFound for a case the actor may not see.
 func (s *Service) CheckTimeline(ctx context.Context, actor grid.Actor, id ID) error {
-	return s.records().CheckTimeline(ctx, actor, id)
+	return s.records.CheckTimeline(ctx, actor, id)
 }
 
 // List returns the cases actor may see that match f, newest first. The
@@ -218,9 +258,9 @@ func (s *Service) CheckTimeline(ctx context.Context, actor grid.Actor, id ID) er
 // Unauthorized without an actor.
 func (s *Service) List(ctx context.Context, actor grid.Actor, f Filter) (Page, error) {
 	var page Page
-	err := s.records().List(ctx, actor, f.Owner, func(ctx context.Context, sc kernel.Scope) (_ []*Case, err error) {
+	err := s.records.List(ctx, actor, f.Owner, func(ctx context.Context, sc kernel.Scope) (_ []*Case, err error) {
 		f.Township, f.Within, f.FirstResponder, f.Owner = sc.Township, sc.Within, sc.Taker, sc.Owner
-		page, err = s.Store.List(ctx, f)
+		page, err = s.store.List(ctx, f)
 		return page.Cases, err
 	})
 	if err != nil {
@@ -233,7 +273,7 @@ func (s *Service) List(ctx context.Context, actor grid.Actor, f Filter) (Page, e
 // current) after checking that actor may do need to it. The transition and
 // its event are stored together, or not at all.
 func (s *Service) act(ctx context.Context, actor grid.Actor, id ID, version int64, need grid.Action, fn kernel.Change[*Case]) (*Case, error) {
-	return s.records().Act(ctx, actor, id, version, need, (*Case).target, fn)
+	return s.records.Act(ctx, actor, id, version, need, (*Case).target, fn)
 }
 
 // conflict is the error of an action the case's state does not allow.

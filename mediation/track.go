@@ -64,14 +64,14 @@ func (s *Service) Track(ctx context.Context, code string) (TrackRecord, error) {
 	if !ValidTrackingCode(code) {
 		return TrackRecord{}, errNoCode
 	}
-	c, err := s.Store.GetByTrackingCode(ctx, code)
+	c, err := s.store.GetByTrackingCode(ctx, code)
 	if fourplusn.ErrorCode(err) == fourplusn.NotFound {
 		return TrackRecord{}, errNoCode
 	}
 	if err != nil {
 		return TrackRecord{}, err
 	}
-	events, err := s.Store.Events(ctx, c.ID)
+	events, err := s.store.Events(ctx, c.ID)
 	if err != nil {
 		return TrackRecord{}, err
 	}

@@ -41,7 +41,7 @@ func (s *Service) OpenWork(ctx context.Context, township grid.CellID, q grid.Wor
 	}
 	return kernel.OpenWork(ctx, q, func(ctx context.Context, after ID) ([]*Case, ID, error) {
 		f.Before = after
-		page, err := s.Store.List(ctx, f)
+		page, err := s.store.List(ctx, f)
 		return page.Cases, page.Next, err
 	}, workItem)
 }
@@ -66,5 +66,5 @@ func workItem(c *Case) grid.WorkItem {
 // changed since it was listed, and Invalid for a handover that names
 // nothing to do.
 func (s *Service) HandOver(ctx context.Context, actor grid.Actor, h grid.Handover) error {
-	return s.records().HandOver(ctx, actor, h)
+	return s.records.HandOver(ctx, actor, h)
 }

@@ -42,28 +42,27 @@ func newTownship(t *testing.T) *township {
 	cells := memstore.Grid{Tree: demo.Tree}
 	policy := grid.DefaultPolicy()
 	tw := &township{demo: demo, store: store}
-	svc, err := mediation.NewService(store, cells, policy, mediation.DefaultRules())
-	require.NoError(t, err)
-	n := 0
-	svc.Now = func() time.Time { return tw.now }
-	svc.NewID = func() mediation.ID {
+	now := func() time.Time { return tw.now }
+	// next numbers IDs in the order they are made.
+	var n int
+	next := func(prefix string) string {
 		tw.mu.Lock()
 		defer tw.mu.Unlock()
 		n++
-		return mediation.ID(fmt.Sprintf("C%07d", n))
+		return fmt.Sprintf("%s%07d", prefix, n)
 	}
+	svc, err := mediation.NewService(mediation.Config{
+		Store: store, Cells: cells, Policy: policy, Rules: mediation.DefaultRules(), Now: now,
+		NewID: func() mediation.ID { return mediation.ID(next("C")) },
+	})
+	require.NoError(t, err)
 	tw.cases = svc
 	hazards := memstore.NewHazards()
-	tw.hazards, err = hazard.NewService(hazards, cells, policy, hazard.DefaultRules(), svc)
+	tw.hazards, err = hazard.NewService(hazard.Config{
+		Store: hazards, Cells: cells, Policy: policy, Rules: hazard.DefaultRules(), Converter: svc, Now: now,
+		NewID: func() hazard.ID { return hazard.ID(next("H")) },
+	})
 	require.NoError(t, err)
-	tw.hazards.Now = svc.Now
-	h := 0
-	tw.hazards.NewID = func() hazard.ID {
-		tw.mu.Lock()
-		defer tw.mu.Unlock()
-		h++
-		return hazard.ID(fmt.Sprintf("H%07d", h))
-	}
 	tw.source = memstore.Stats{Cases: store, Hazards: hazards}
 	tw.stats, err = stats.NewService(stats.Config{
 		Source: tw.source, Indicators: memstore.NewIndicators(), Cells: cells, Policy: policy,

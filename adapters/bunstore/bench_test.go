@@ -31,7 +31,7 @@ var benchIntake = mediation.Intake{
 // actor who registers the cases.
 func benchService(b *testing.B, store mediation.Store) (*mediation.Service, grid.Actor) {
 	demo := gridtest.Gucheng()
-	svc, err := mediation.NewService(store, memstore.Grid{Tree: demo.Tree}, grid.DefaultPolicy(), mediation.DefaultRules())
+	svc, err := mediation.NewService(mediation.Config{Store: store, Cells: memstore.Grid{Tree: demo.Tree}, Policy: grid.DefaultPolicy(), Rules: mediation.DefaultRules()})
 	require.NoError(b, err)
 	return svc, demo.Member("mayuan-1-head").Actor()
 }

@@ -27,7 +27,7 @@ func madeElsewhere(t *testing.T, n int) []bunstore.Loaded[mediation.Case] {
 	ctx := context.Background()
 	demo := gridtest.Gucheng()
 	mem := memstore.NewCases()
-	svc, err := mediation.NewService(mem, memstore.Grid{Tree: demo.Tree}, grid.DefaultPolicy(), mediation.DefaultRules())
+	svc, err := mediation.NewService(mediation.Config{Store: mem, Cells: memstore.Grid{Tree: demo.Tree}, Policy: grid.DefaultPolicy(), Rules: mediation.DefaultRules()})
 	require.NoError(t, err)
 	head := demo.Member("mayuan-1-head").Actor()
 	var out []bunstore.Loaded[mediation.Case]

@@ -133,7 +133,7 @@ func BenchmarkLargeRegister(b *testing.B) {
 	}
 	head := grid.Member{ID: "bench-head", Name: "王某", Phone: "13900000000", Department: grid.DeptGrid, Township: cell.Path.Township(),
 		Posts: []grid.Post{{Role: grid.GridHead, Cell: cell.Path}}}
-	svc, err := mediation.NewService(db.Cases(), memstore.Grid{Tree: tree}, grid.DefaultPolicy(), mediation.DefaultRules())
+	svc, err := mediation.NewService(mediation.Config{Store: db.Cases(), Cells: memstore.Grid{Tree: tree}, Policy: grid.DefaultPolicy(), Rules: mediation.DefaultRules()})
 	require.NoError(b, err)
 	in := mediation.Intake{
 		Channel: work.ChannelGridHead, Category: mediation.Neighbour, Location: cell.ID,

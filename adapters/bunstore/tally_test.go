@@ -31,7 +31,11 @@ func TestTallyMatchesRecords(t *testing.T) {
 		t.Run(e.name, func(t *testing.T) {
 			db := e.open(t)
 			demo := gridtest.Gucheng()
-			svc, err := mediation.NewService(db.Cases(), memstore.Grid{Tree: demo.Tree}, grid.DefaultPolicy(), mediation.DefaultRules())
+			var now time.Time
+			svc, err := mediation.NewService(mediation.Config{
+				Store: db.Cases(), Cells: memstore.Grid{Tree: demo.Tree}, Policy: grid.DefaultPolicy(), Rules: mediation.DefaultRules(),
+				Now: func() time.Time { return now },
+			})
 			require.NoError(t, err)
 			rng := rand.New(rand.NewPCG(7, 11))
 			day0 := time.Date(2025, 12, 20, 0, 0, 0, 0, work.Zone)
@@ -55,8 +59,6 @@ func TestTallyMatchesRecords(t *testing.T) {
 					}
 				}
 			}
-			var now time.Time
-			svc.Now = func() time.Time { return now }
 			heads := []string{"mayuan-1-head", "mayuan-head", "honggoumiao-security"}
 			locations := []grid.CellID{"mayuan-1", "mayuan", "honggoumiao-2"}
 			for i := range 120 {

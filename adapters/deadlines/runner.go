@@ -136,7 +136,7 @@ func (r *Runner) Tick(ctx context.Context) (Report, error) {
 			if err != nil {
 				return "", fmt.Errorf("deadlines: list cases of %s: %w", t, err)
 			}
-			errs = append(errs, r.act(ctx, now, actor, r.Cases.Rules.Due, r.escalate, r.Cases.Rules.Deadlines(now, page.Cases...), &rep))
+			errs = append(errs, r.act(ctx, now, actor, r.Cases.Rules().Due, r.escalate, r.Cases.Rules().Deadlines(now, page.Cases...), &rep))
 			return string(page.Next), nil
 		}))
 		if r.Hazards == nil {
@@ -147,7 +147,7 @@ func (r *Runner) Tick(ctx context.Context) (Report, error) {
 			if err != nil {
 				return "", fmt.Errorf("deadlines: list hazards of %s: %w", t, err)
 			}
-			errs = append(errs, r.act(ctx, now, actor, r.Hazards.Rules.Due, nil, r.Hazards.Rules.Deadlines(now, page.Hazards...), &rep))
+			errs = append(errs, r.act(ctx, now, actor, r.Hazards.Rules().Due, nil, r.Hazards.Rules().Deadlines(now, page.Hazards...), &rep))
 			return string(page.Next), nil
 		}))
 	}

@@ -76,7 +76,7 @@ func found(t *testing.T, env *notifytest.Env, key string) (work.Notice, bool) {
 
 func escalations(t *testing.T, env *notifytest.Env, id mediation.ID) int {
 	t.Helper()
-	events, err := env.Cases.Store.Events(ctx, id)
+	events, err := env.CaseStore.Events(ctx, id)
 	require.NoError(t, err)
 	n := 0
 	for _, e := range events {

@@ -220,7 +220,7 @@ func (s *server) applicant(req bunrouter.Request, in *mediation.Intake) (grid.Ac
 	if township == "" || !v.OK() {
 		// The intake's own rules report the rest, a missing location
 		// among them.
-		v.Add(in.Validate(s.cfg.Cases.Rules))
+		v.Add(in.Validate(s.cfg.Cases.Rules()))
 		return grid.Actor{}, v.Err()
 	}
 	return grid.ResidentActor("r-"+key, township), nil

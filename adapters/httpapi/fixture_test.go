@@ -153,20 +153,22 @@ func newEnvOn(t testing.TB, st stores, opts ...option) *env {
 	cells := gs
 	policy := grid.DefaultPolicy()
 	clk := &clock{now: time.Date(2022, 11, 1, 9, 0, 0, 0, shanghai)}
-	cases, err := mediation.NewService(st.cases, cells, policy, mediation.DefaultRules())
+	cases, err := mediation.NewService(mediation.Config{
+		Store: st.cases, Cells: cells, Policy: policy, Rules: mediation.DefaultRules(), Now: clk.Now,
+		NewID:           func() mediation.ID { return mediation.ID(fmt.Sprintf("C%09d", seq.Add(1))) },
+		NewTrackingCode: func() string { return fmt.Sprintf("TRK%09d", seq.Add(1)) },
+	})
 	require.NoError(t, err)
-	cases.Now = clk.Now
-	cases.NewID = func() mediation.ID { return mediation.ID(fmt.Sprintf("C%09d", seq.Add(1))) }
-	cases.NewTrackingCode = func() string { return fmt.Sprintf("TRK%09d", seq.Add(1)) }
-	hazards, err := hazard.NewService(st.hazards, cells, policy, hazard.DefaultRules(), cases)
+	hazards, err := hazard.NewService(hazard.Config{
+		Store: st.hazards, Cells: cells, Policy: policy, Rules: hazard.DefaultRules(), Converter: cases, Now: clk.Now,
+		NewID: func() hazard.ID { return hazard.ID(fmt.Sprintf("H%09d", seq.Add(1))) },
+	})
 	require.NoError(t, err)
-	hazards.Now = clk.Now
-	hazards.NewID = func() hazard.ID { return hazard.ID(fmt.Sprintf("H%09d", seq.Add(1))) }
 	gs.Work = []grid.Work{cases, hazards}
 	gs.Now = clk.Now
 	statistics, err := stats.NewService(stats.Config{
 		Source: st.source, Indicators: st.ind, Cells: cells, Policy: policy,
-		Cases: st.cases, CaseRules: cases.Rules, Hazards: st.hazards, HazardRules: hazards.Rules,
+		Cases: st.cases, CaseRules: cases.Rules(), Hazards: st.hazards, HazardRules: hazards.Rules(),
 	})
 	require.NoError(t, err)
 	auth := httpapi.NewTokenAuth(nil)
@@ -174,7 +176,7 @@ func newEnvOn(t testing.TB, st stores, opts ...option) *env {
 	logs := &syncBuffer{}
 	cfg := httpapi.Config{
 		Cases: cases, Stats: statistics, Hazards: hazards, Outbox: st.outbox, Inbox: st.inbox, InboxTownship: gridtest.GuchengID, Grid: gs,
-		Rosters: textRosters{}, Accounts: accounts, Auth: auth, Logger: slog.New(slog.NewJSONHandler(logs, nil)),
+		Rosters: textRosters{}, Accounts: accounts, Auth: auth, Logger: slog.New(slog.NewJSONHandler(logs, nil)), Now: clk.Now,
 	}
 	for _, o := range opts {
 		o(&cfg)

@@ -63,7 +63,7 @@ type Config struct {
 	// must be quick and safe for concurrent use.
 	Observe func(r *http.Request, route string, status int, took time.Duration)
 	// Now returns the current time, for overdue filters and the default
-	// time of statistics; nil means Cases.Now, or time.Now.
+	// time of statistics; nil means time.Now.
 	Now func() time.Time
 	// PublicRate and PublicBurst limit, per client address, the public
 	// progress lookup and the online applications: PublicRate requests a
@@ -96,8 +96,6 @@ func New(cfg Config) (http.Handler, error) {
 	switch {
 	case cfg.Cases == nil:
 		return nil, errors.New("httpapi: Config.Cases is required")
-	case cfg.Cases.Policy == nil || cfg.Cases.Store == nil:
-		return nil, errors.New("httpapi: Config.Cases needs its Policy and Store")
 	case cfg.Grid == nil:
 		return nil, errors.New("httpapi: Config.Grid is required")
 	case cfg.Auth == nil:
@@ -105,12 +103,9 @@ func New(cfg Config) (http.Handler, error) {
 	case cfg.Inbox != nil && cfg.InboxTownship == "":
 		return nil, errors.New("httpapi: Config.InboxTownship is required with Config.Inbox")
 	}
-	s := &server{cfg: cfg, policy: cfg.Cases.Policy, log: cfg.Logger, now: cfg.Now, answers: newAnswers()}
+	s := &server{cfg: cfg, policy: cfg.Grid.Policy(), log: cfg.Logger, now: cfg.Now, answers: newAnswers()}
 	if s.log == nil {
 		s.log = slog.Default()
-	}
-	if s.now == nil {
-		s.now = cfg.Cases.Now
 	}
 	if s.now == nil {
 		s.now = time.Now

@@ -33,7 +33,7 @@ func BenchmarkRegister(b *testing.B) {
 				db.EnableOutbox(mediation.Notices, hazard.Notices)
 			}
 			demo := gridtest.Gucheng()
-			svc, err := mediation.NewService(db.Cases(), memstore.Grid{Tree: demo.Tree}, grid.DefaultPolicy(), mediation.DefaultRules())
+			svc, err := mediation.NewService(mediation.Config{Store: db.Cases(), Cells: memstore.Grid{Tree: demo.Tree}, Policy: grid.DefaultPolicy(), Rules: mediation.DefaultRules()})
 			require.NoError(b, err)
 			head := demo.Member("mayuan-1-head").Actor()
 			in := intake("mayuan-1", work.ChannelGridHead, mediation.PetitionThreat)

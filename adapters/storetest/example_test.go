@@ -40,7 +40,7 @@ func ExampleCases() {
 		if err != nil {
 			log.Fatal(err)
 		}
-		svc, err := mediation.NewService(s, memstore.Grid{Tree: town.Tree}, grid.DefaultPolicy(), mediation.DefaultRules())
+		svc, err := mediation.NewService(mediation.Config{Store: s, Cells: memstore.Grid{Tree: town.Tree}, Policy: grid.DefaultPolicy(), Rules: mediation.DefaultRules()})
 		if err != nil {
 			log.Fatal(err)
 		}

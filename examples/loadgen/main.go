@@ -188,17 +188,17 @@ func api(ctx context.Context, db *bunstore.DB) (http.Handler, string, error) {
 		return nil, "", err
 	}
 	policy := grid.DefaultPolicy()
-	cases, err := mediation.NewService(db.Cases(), cells, policy, mediation.DefaultRules())
+	cases, err := mediation.NewService(mediation.Config{Store: db.Cases(), Cells: cells, Policy: policy, Rules: mediation.DefaultRules()})
 	if err != nil {
 		return nil, "", err
 	}
-	hazards, err := hazard.NewService(db.Hazards(), cells, policy, hazard.DefaultRules(), cases)
+	hazards, err := hazard.NewService(hazard.Config{Store: db.Hazards(), Cells: cells, Policy: policy, Rules: hazard.DefaultRules(), Converter: cases})
 	if err != nil {
 		return nil, "", err
 	}
 	statistics, err := stats.NewService(stats.Config{
 		Source: db.Stats(), Indicators: db.Indicators(), Cells: cells, Policy: policy,
-		Cases: db.Cases(), CaseRules: cases.Rules, Hazards: db.Hazards(), HazardRules: hazards.Rules,
+		Cases: db.Cases(), CaseRules: cases.Rules(), Hazards: db.Hazards(), HazardRules: hazards.Rules(),
 	})
 	if err != nil {
 		return nil, "", err

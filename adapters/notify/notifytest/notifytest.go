@@ -74,10 +74,14 @@ type Env struct {
 	Clock   *Clock
 	Cases   *mediation.Service
 	Hazards *hazard.Service
-	Outbox  outbox.Store
-	Actions Actions
-	Inbox   inbox.Store
-	Members grid.Store
+	// CaseStore and HazardStore are the services' stores, for tests that
+	// look behind the services.
+	CaseStore   mediation.Store
+	HazardStore hazard.Store
+	Outbox      outbox.Store
+	Actions     Actions
+	Inbox       inbox.Store
+	Members     grid.Store
 	// Reopen returns the environment as a restarted process sees it: new
 	// services and stores on the same data and the same clock.
 	Reopen func(t *testing.T) *Env
@@ -102,17 +106,20 @@ var serial atomic.Int64
 // services builds the services on stores with clk and sequential IDs.
 func services(t *testing.T, demo *gridtest.Demo, clk *Clock, cases mediation.Store, hazards hazard.Store) (*mediation.Service, *hazard.Service) {
 	cells := memstore.Grid{Tree: demo.Tree}
-	ms, err := mediation.NewService(cases, cells, grid.DefaultPolicy(), mediation.DefaultRules())
-	require.NoError(t, err)
-	hs, err := hazard.NewService(hazards, cells, grid.DefaultPolicy(), hazard.DefaultRules(), ms)
-	require.NoError(t, err)
-	ms.Now, hs.Now = clk.Now, clk.Now
 	next := func(prefix string) string {
 		return fmt.Sprintf("%s%s%06d", prefix, clk.Now().UTC().Format("20060102150405"), serial.Add(1))
 	}
-	ms.NewID = func() mediation.ID { return mediation.ID(next("C")) }
-	ms.NewTrackingCode = func() string { return next("T") }
-	hs.NewID = func() hazard.ID { return hazard.ID(next("H")) }
+	ms, err := mediation.NewService(mediation.Config{
+		Store: cases, Cells: cells, Policy: grid.DefaultPolicy(), Rules: mediation.DefaultRules(), Now: clk.Now,
+		NewID:           func() mediation.ID { return mediation.ID(next("C")) },
+		NewTrackingCode: func() string { return next("T") },
+	})
+	require.NoError(t, err)
+	hs, err := hazard.NewService(hazard.Config{
+		Store: hazards, Cells: cells, Policy: grid.DefaultPolicy(), Rules: hazard.DefaultRules(), Converter: ms, Now: clk.Now,
+		NewID: func() hazard.ID { return hazard.ID(next("H")) },
+	})
+	require.NoError(t, err)
 	return ms, hs
 }
 
@@ -132,7 +139,8 @@ func newMemory(t *testing.T) *Env {
 	var open func(t *testing.T) *Env
 	open = func(t *testing.T) *Env {
 		ms, hs := services(t, demo, clk, cases, hazards)
-		return &Env{Demo: demo, Clock: clk, Cases: ms, Hazards: hs, Outbox: box, Actions: actions, Inbox: inbox, Members: members, Reopen: open}
+		return &Env{Demo: demo, Clock: clk, Cases: ms, Hazards: hs, CaseStore: cases, HazardStore: hazards,
+			Outbox: box, Actions: actions, Inbox: inbox, Members: members, Reopen: open}
 	}
 	return open(t)
 }
@@ -147,8 +155,8 @@ func onDB(t *testing.T, open func(t *testing.T) *bunstore.DB) *Env {
 	build := func(t *testing.T, db *bunstore.DB) *Env {
 		db.EnableOutbox(mediation.Notices, hazard.Notices)
 		ms, hs := services(t, demo, clk, db.Cases(), db.Hazards())
-		return &Env{Demo: demo, Clock: clk, Cases: ms, Hazards: hs, Outbox: db.Outbox(), Actions: db.DeadlineActions(),
-			Inbox: db.ChannelMessages(), Members: db.Grid(), Reopen: reopen}
+		return &Env{Demo: demo, Clock: clk, Cases: ms, Hazards: hs, CaseStore: db.Cases(), HazardStore: db.Hazards(),
+			Outbox: db.Outbox(), Actions: db.DeadlineActions(), Inbox: db.ChannelMessages(), Members: db.Grid(), Reopen: reopen}
 	}
 	reopen = func(t *testing.T) *Env {
 		require.NoError(t, db.Close())

@@ -33,8 +33,8 @@ type App struct {
 	Stats    *stats.Service
 	Metrics  *Metrics // served at /metrics
 	Logger   *slog.Logger
-	// Now is the clock of the pages (waiting times, overdue marks); the
-	// services keep their own, which is the same by default.
+	// Now is the clock of the pages (waiting times, overdue marks), the
+	// API and the services.
 	Now func() time.Time
 
 	setupMu sync.Mutex
@@ -80,7 +80,7 @@ func Open(ctx context.Context, dsn string, logger *slog.Logger, opts Options) (a
 			return nil, false, err
 		}
 	}
-	if err := app.services(ctx); err != nil {
+	if err := app.services(ctx, app.Now, app.Now); err != nil {
 		return nil, false, err
 	}
 	if app.NeedsSetup() {
@@ -120,19 +120,20 @@ func (a *App) demoAccounts(ctx context.Context) error {
 // NeedsSetup reports whether no township is set up yet.
 func (a *App) NeedsSetup() bool { return len(a.Grid.Directory().Townships()) == 0 }
 
-// services builds the domain services on the app's database.
-func (a *App) services(ctx context.Context) error {
+// services builds the domain services on the app's database, cases on
+// the clock caseClock and hazards on hazardClock.
+func (a *App) services(ctx context.Context, caseClock, hazardClock func() time.Time) error {
 	gs, err := grid.NewService(ctx, a.DB.Grid(), a.Policy, grid.DefaultTitles)
 	if err != nil {
 		return fmt.Errorf("load the grid: %w", err)
 	}
 	a.Grid = gs
 	cells := gs
-	cases, err := mediation.NewService(a.DB.Cases(), cells, a.Policy, mediation.DefaultRules())
+	cases, err := mediation.NewService(mediation.Config{Store: a.DB.Cases(), Cells: cells, Policy: a.Policy, Rules: mediation.DefaultRules(), Now: caseClock})
 	if err != nil {
 		return fmt.Errorf("case service: %w", err)
 	}
-	hazards, err := hazard.NewService(a.DB.Hazards(), cells, a.Policy, hazard.DefaultRules(), cases)
+	hazards, err := hazard.NewService(hazard.Config{Store: a.DB.Hazards(), Cells: cells, Policy: a.Policy, Rules: hazard.DefaultRules(), Converter: cases, Now: hazardClock})
 	if err != nil {
 		return fmt.Errorf("hazard service: %w", err)
 	}
@@ -140,7 +141,7 @@ func (a *App) services(ctx context.Context) error {
 	gs.Work = []grid.Work{cases, hazards}
 	a.Stats, err = stats.NewService(stats.Config{
 		Source: a.DB.Stats(), Indicators: a.DB.Indicators(), Cells: cells, Policy: a.Policy,
-		Cases: a.DB.Cases(), CaseRules: cases.Rules, Hazards: a.DB.Hazards(), HazardRules: hazards.Rules,
+		Cases: a.DB.Cases(), CaseRules: cases.Rules(), Hazards: a.DB.Hazards(), HazardRules: hazards.Rules(),
 	})
 	if err != nil {
 		return fmt.Errorf("statistics: %w", err)

@@ -124,7 +124,7 @@ func (s *Server) apply(w http.ResponseWriter, r *http.Request) {
 		v.Fail("location", "no such cell")
 	}
 	if !v.OK() || err != nil {
-		v.Add(in.Validate(s.app.Cases.Rules))
+		v.Add(in.Validate(s.app.Cases.Rules()))
 		s.refuseApplication(w, r, f, v.Err())
 		return
 	}
@@ -210,7 +210,7 @@ func (s *Server) consoleData(r *http.Request, m grid.Member) (map[string]any, er
 		w := waiting{
 			Case: c, Where: s.where(c), Waited: since(now, c.RegisteredAt), Due: c.AcceptDue,
 			Overdue: now.After(c.AcceptDue),
-			AtRisk:  work.StatusAt(now, c.RegisteredAt, c.AcceptDue, s.app.Cases.Rules.AtRisk) == work.AtRisk,
+			AtRisk:  work.StatusAt(now, c.RegisteredAt, c.AcceptDue, s.app.Cases.Rules().AtRisk) == work.AtRisk,
 			Accept:  s.app.Policy.Can(actor, grid.Accept, target) == nil,
 			Route:   s.app.Policy.Can(actor, grid.Transfer, target) == nil,
 		}
@@ -226,7 +226,7 @@ func (s *Server) consoleData(r *http.Request, m grid.Member) (map[string]any, er
 		hazards = append(hazards, waiting{
 			Hazard: h, Where: s.app.CellName(h.Location), Waited: since(now, h.ReportedAt), Due: h.RectifyDue,
 			Overdue: now.After(h.RectifyDue),
-			AtRisk:  work.StatusAt(now, h.ReportedAt, h.RectifyDue, s.app.Hazards.Rules.AtRisk) == work.AtRisk,
+			AtRisk:  work.StatusAt(now, h.ReportedAt, h.RectifyDue, s.app.Hazards.Rules().AtRisk) == work.AtRisk,
 		})
 	}
 	township := actor.Township

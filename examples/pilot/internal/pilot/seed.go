@@ -72,12 +72,15 @@ func (c *clock) Now() time.Time { return c.t }
 // seeder writes the demo's records through the domain services, so that
 // every record has its timeline, exactly as if members had entered it.
 type seeder struct {
-	ctx     context.Context
-	demo    *gridtest.Demo
-	clock   *clock
-	cases   *mediation.Service
-	hazards *hazard.Service
-	err     error
+	ctx   context.Context
+	demo  *gridtest.Demo
+	clock *clock
+	// hazardClock is the hazards' own clock in their pass over the weeks;
+	// while it is zero they follow clock.
+	hazardClock *clock
+	cases       *mediation.Service
+	hazards     *hazard.Service
+	err         error
 }
 
 // Seed writes the demo township into db: the grid of gridtest.Gucheng with
@@ -97,13 +100,18 @@ func Seed(ctx context.Context, db *bunstore.DB, accts *accounts.Accounts, now ti
 	if err := accts.Demo(ctx, logins, DemoPassword); err != nil {
 		return fmt.Errorf("the demo accounts: %w", err)
 	}
-	clk := &clock{t: now.Add(-45 * 24 * time.Hour)}
+	clk, own := &clock{t: now.Add(-45 * 24 * time.Hour)}, &clock{}
+	hazardClock := func() time.Time {
+		if own.t.IsZero() {
+			return clk.t
+		}
+		return own.t
+	}
 	a := &App{DB: db, Policy: grid.DefaultPolicy()}
-	if err := a.services(ctx); err != nil {
+	if err := a.services(ctx, clk.Now, hazardClock); err != nil {
 		return err
 	}
-	a.Cases.Now, a.Hazards.Now = clk.Now, clk.Now
-	s := &seeder{ctx: ctx, demo: demo, clock: clk, cases: a.Cases, hazards: a.Hazards}
+	s := &seeder{ctx: ctx, demo: demo, clock: clk, hazardClock: own, cases: a.Cases, hazards: a.Hazards}
 	s.stories(now)
 	s.history(now)
 	if s.err != nil {
@@ -397,9 +405,9 @@ func (s *seeder) hazardHistory(now time.Time) {
 		}
 		// The seed's clock only moves forward, so the hazards are written
 		// after the cases, in their own pass over the same weeks: their
-		// times are set through a service clock of their own.
+		// times are set on a clock of their own.
 		at := now.Add(-span + time.Duration(i)*span/25)
-		s.hazards.Now = func() time.Time { return at }
+		s.hazardClock.t = at
 		c := communities[i%len(communities)]
 		h, err := s.hazards.Report(s.ctx, s.actor(grid.MemberID(string(c)+"-police")), hazard.Report{
 			Category: categories[i%len(categories)], Location: grid.CellID(fmt.Sprintf("%s-1", c)),
@@ -416,7 +424,7 @@ func (s *seeder) hazardHistory(now time.Time) {
 			continue
 		}
 		next := at.Add(day)
-		s.hazards.Now = func() time.Time { return next }
+		s.hazardClock.t = next
 		if _, err := s.hazards.Verify(s.ctx, s.actor("gc-secretary"), h.ID, h.Version, hazard.Verification{Passed: true, Notes: "整改到位，予以销号。"}); err != nil {
 			s.err = fmt.Errorf("verify hazard %d: %w", i+1, err)
 		}
@@ -432,7 +440,7 @@ func (s *seeder) hazardHistory(now time.Time) {
 		{"mayuan-1-head", "mayuan-1", hazard.Fire, "巷道内堆放大量秸秆，堵塞消防通道。", 3 * time.Hour},
 	} {
 		at := now.Add(-r.ago)
-		s.hazards.Now = func() time.Time { return at }
+		s.hazardClock.t = at
 		if _, err := s.hazards.Report(s.ctx, s.actor(r.by), hazard.Report{Category: r.category, Location: r.location, Description: r.text}); err != nil && s.err == nil {
 			s.err = fmt.Errorf("whistle %d: %w", i+1, err)
 		}

@@ -69,7 +69,7 @@ func NewServer(app *App, opts ServerOptions) (*Server, error) {
 	cfg := httpapi.Config{
 		Cases: app.Cases, Stats: app.Stats, Hazards: app.Hazards, Outbox: app.DB.Outbox(), Grid: app.Grid,
 		Auth: apiAuth{app}, Logger: app.Logger, Rosters: apiRosters{app}, Accounts: apiAccounts{app},
-		Observe: app.Metrics.observeAPI,
+		Observe: app.Metrics.observeAPI, Now: app.Now,
 	}
 	if intake, ok := app.Intake(); ok {
 		cfg.Inbox, cfg.InboxTownship = app.DB.ChannelMessages(), intake.Actor().Township
