@@ -5,13 +5,12 @@ import (
 	"context"
 	"net/http"
 
-	"github.com/fourplusn/fourplusn/work"
-
 	"github.com/uptrace/bunrouter"
 
 	"github.com/fourplusn/fourplusn"
 	"github.com/fourplusn/fourplusn/grid"
 	"github.com/fourplusn/fourplusn/mediation"
+	"github.com/fourplusn/fourplusn/work"
 )
 
 // maxIdempotencyKey bounds an Idempotency-Key header, as the domain does.

@@ -16,12 +16,11 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/fourplusn/fourplusn/work"
-
 	"github.com/go-json-experiment/json/jsontext"
 	"github.com/uptrace/bunrouter"
 
 	"github.com/fourplusn/fourplusn"
+	"github.com/fourplusn/fourplusn/work"
 )
 
 // maxBody is the largest request body read: 1 MiB.

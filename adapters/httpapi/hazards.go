@@ -5,14 +5,13 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/fourplusn/fourplusn/work"
-
 	"github.com/uptrace/bunrouter"
 
 	"github.com/fourplusn/fourplusn"
 	"github.com/fourplusn/fourplusn/grid"
 	"github.com/fourplusn/fourplusn/hazard"
 	"github.com/fourplusn/fourplusn/mediation"
+	"github.com/fourplusn/fourplusn/work"
 )
 
 func (s *server) routeHazards(g *bunrouter.Group) {

@@ -10,14 +10,13 @@ import (
 	"strings"
 	"time"
 
-	"github.com/fourplusn/fourplusn/work"
-
 	"github.com/fourplusn/fourplusn/adapters/notify"
 	"github.com/fourplusn/fourplusn/adapters/wecom"
 	"github.com/fourplusn/fourplusn/grid"
 	"github.com/fourplusn/fourplusn/hazard"
 	"github.com/fourplusn/fourplusn/mediation"
 	"github.com/fourplusn/fourplusn/stats"
+	"github.com/fourplusn/fourplusn/work"
 )
 
 // The OpenAPI 3 document is built here, from a list of operations kept by
