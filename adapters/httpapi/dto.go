@@ -70,6 +70,15 @@ var (
 	markNames    = []string{"", "signed", "sealed", "fingerprinted"}
 )
 
+// outs writes each of ts with out.
+func outs[T, J any](ts []T, out func(T) J) []J {
+	js := make([]J, len(ts))
+	for i, t := range ts {
+		js[i] = out(t)
+	}
+	return js
+}
+
 // name returns names[i], or "" when i is out of range.
 func name[I ~uint8](names []string, i I) string {
 	if int(i) < len(names) {

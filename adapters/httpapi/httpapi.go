@@ -145,10 +145,10 @@ func New(cfg Config) (http.Handler, error) {
 		s.routeStats(api)
 	}
 	if s.serves("notifications") {
-		s.routeNotifications(api)
+		s.handle(api, http.MethodGet, "/notifications/failures", s.notificationFailures)
 	}
 	if s.serves("inbox") {
-		s.routeInbox(api)
+		s.handle(api, http.MethodGet, "/inbox", s.inboxMessages)
 	}
 	// The public routes are rate-limited before anything else is done
 	// for them, credentials included.

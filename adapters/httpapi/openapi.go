@@ -200,10 +200,10 @@ func operations() []operation {
 		operation{method: "GET", path: "/api/v1/stats/tracking", tag: "statistics", feature: "stats", summary: "The tracking view (跟踪问效): deadlines at risk or overdue in a cell's subtree. Needs Track at the cell.", params: []param{cellQuery, atQuery}, status: 200, resp: trackingJSON{}, errors: errRead},
 
 		operation{method: "GET", path: "/api/v1/notifications/failures", tag: "watch", feature: "notifications", summary: "The notifications of the actor's township that did not get through — given up on, or failing and to be tried again — newest first. Needs Track at the township.", params: []param{
-			queryParam("limit", "how many at most", integer(1, maxFailures))}, status: 200, resp: failuresJSON{}, errors: []int{400, 401, 403, 500}},
+			queryParam("limit", "how many at most", integer(1, maxWatch))}, status: 200, resp: failuresJSON{}, errors: []int{400, 401, 403, 500}},
 		operation{method: "GET", path: "/api/v1/inbox", tag: "watch", feature: "inbox", summary: "The messages the township's chat channel (WeCom) received, in one status, newest first, as they came — personal data included. Needs Review and ViewPersonal at the township.", params: []param{
 			queryParam("status", "what became of them: failed (the default) for those to register by hand, incomplete for those whose sender was asked for what was missing", enumOf("inbox_status")),
-			queryParam("limit", "how many at most", integer(1, maxMessages))}, status: 200, resp: inboxJSON{}, errors: []int{400, 401, 403, 500}},
+			queryParam("limit", "how many at most", integer(1, maxWatch))}, status: 200, resp: inboxJSON{}, errors: []int{400, 401, 403, 500}},
 	)
 	return ops
 }
