@@ -351,6 +351,17 @@ func (q *query) list(k string) []string {
 	return out
 }
 
+// each reads every value of parameter k, as list splits them, with parse.
+func each[T any](q *query, k string, parse func(string) (T, error)) []T {
+	var out []T
+	for _, v := range q.list(k) {
+		t, err := parse(v)
+		q.fail(err)
+		out = append(out, t)
+	}
+	return out
+}
+
 // integer returns parameter k as an integer in [lo, hi], or def if absent.
 func (q *query) integer(k string, def, lo, hi int) int {
 	v := q.one(k)
@@ -384,6 +395,12 @@ type listFilters struct {
 	overdueAt time.Time  // zero: overdue or not
 	before    string     // the cursor; "" for the first page
 	limit     int
+}
+
+// listParams returns the query parameters of a listing: its own, then
+// those every listing takes, which listFilters reads.
+func listParams(own ...string) []string {
+	return append(own, "grade", "overdue", "before", "limit")
 }
 
 // listFilters reads grade, overdue, before and limit, the parameters both

@@ -468,16 +468,17 @@ func agreementOut(a *mediation.Agreement) *agreementOutJSON {
 	return out
 }
 
-// caseOut writes c, as the service presented it to the reader, at now.
-func caseOut(c *mediation.Case, now time.Time) caseJSON {
+// caseOut writes c, as the service presented it to the reader, shown as v
+// says.
+func caseOut(c *mediation.Case, v view) caseJSON {
 	out := caseJSON{
 		ID: string(c.ID), TrackingCode: c.TrackingCode, Version: c.Version, Township: string(c.Township),
 		Channel: c.Channel.String(), Source: string(c.Channel.Source()), ReferredBy: c.ReferredBy, Category: string(c.Category),
-		Masked: c.Masked, Applicants: partiesOut(c.Applicants), Respondents: partiesOut(c.Respondents), Facts: c.Facts,
+		Masked: v.masked, Applicants: partiesOut(c.Applicants), Respondents: partiesOut(c.Respondents), Facts: c.Facts,
 		Claims: make([]claimJSON, len(c.Claims)), Risks: riskNames(c.Risks), Grade: c.Grade.String(), Hazard: c.Hazard,
 		Location: path(c.Location), Outside: c.Outside, OutOfJurisdiction: c.OutOfJurisdiction(), Handling: path(c.Handling),
 		FirstResponder: c.FirstResponder, FirstResponderCell: path(c.FirstResponderCell), Applicant: c.Applicant,
-		Accountable: c.Accountable(), State: c.State.String(), Overdue: c.Overdue(now),
+		Accountable: c.Accountable(), State: c.State.String(), Overdue: v.overdue,
 		RegisteredAt: ts(c.RegisteredAt), AcceptedAt: ts(c.AcceptedAt), AcceptedBy: c.AcceptedBy, ResolvedAt: ts(c.ResolvedAt),
 		ClosedAt: ts(c.ClosedAt), AcceptDue: ts(c.AcceptDue), ResolveDue: ts(c.ResolveDue),
 		Escalations: c.Escalations, Transfers: c.Transfers, Extensions: make([]extensionJSON, len(c.Extensions)),

@@ -82,9 +82,12 @@ type server struct {
 	router  *bunrouter.Router
 	routes  []string // "METHOD /path/{param}", in registration order
 	openapi []byte   // the OpenAPI document, served as is
-	answers *answers // encoded answers about cases and hazards
-	track   *limiter // the public progress lookup's rate limits
-	apply   *limiter // the online applications' rate limits
+	api     string   // where the API's routes live, as a client names them
+	cases   *caseResource
+	hazards *hazardResource // with Config.Hazards
+	answers *answers        // encoded answers about cases and hazards
+	track   *limiter        // the public progress lookup's rate limits
+	apply   *limiter        // the online applications' rate limits
 }
 
 // apiPrefix is where the API's routes live.
@@ -103,7 +106,11 @@ func New(cfg Config) (http.Handler, error) {
 	case cfg.Inbox != nil && cfg.InboxTownship == "":
 		return nil, errors.New("httpapi: Config.InboxTownship is required with Config.Inbox")
 	}
-	s := &server{cfg: cfg, policy: cfg.Grid.Policy(), log: cfg.Logger, now: cfg.Now, answers: newAnswers()}
+	s := &server{cfg: cfg, policy: cfg.Grid.Policy(), log: cfg.Logger, now: cfg.Now, api: apiPrefix, answers: newAnswers()}
+	s.cases = newCaseResource(s)
+	if s.serves("hazards") {
+		s.hazards = newHazardResource(s)
+	}
 	if s.log == nil {
 		s.log = slog.Default()
 	}
