@@ -58,7 +58,7 @@ func (s *server) routeCases(g *bunrouter.Group) {
 	action(k, g, "accept", true, func(ctx context.Context, a grid.Actor, id mediation.ID, v int64, _ *noBodyJSON) (*mediation.Case, error) {
 		return svc.Accept(ctx, a, id, v)
 	})
-	action(k, g, "reject", false, func(ctx context.Context, a grid.Actor, id mediation.ID, v int64, b *rejectJSON) (*mediation.Case, error) {
+	action(k, g, "reject", false, func(ctx context.Context, a grid.Actor, id mediation.ID, v int64, b *rejectionJSON) (*mediation.Case, error) {
 		return svc.Reject(ctx, a, id, v, mediation.Rejection{Reason: b.Reason, Advice: b.Advice})
 	})
 	action(k, g, "review", false, func(ctx context.Context, a grid.Actor, id mediation.ID, v int64, b *reviewJSON) (*mediation.Case, error) {
@@ -183,7 +183,7 @@ func (s *server) applyOnline(w http.ResponseWriter, req bunrouter.Request) error
 	if err := decodeBody(w, req, &body, false); err != nil {
 		return err
 	}
-	in, err := body.intake()
+	in, err := body.intake(work.ChannelOnline)
 	if err != nil {
 		return err
 	}

@@ -9,7 +9,6 @@ import (
 
 	"github.com/fourplusn/fourplusn/grid"
 	"github.com/fourplusn/fourplusn/hazard"
-	"github.com/fourplusn/fourplusn/mediation"
 	"github.com/fourplusn/fourplusn/work"
 )
 
@@ -88,14 +87,11 @@ type reopenJSON struct {
 	Notes string `json:"notes"`
 }
 
-// conversionJSON turns a dispute lead into a mediation case.
+// conversionJSON turns a dispute lead into a mediation case: the dispute,
+// and facts beyond the lead's description if there are any.
 type conversionJSON struct {
-	Category    string      `json:"category"`
-	Applicants  []partyJSON `json:"applicants" oa:"require=phone"`
-	Respondents []partyJSON `json:"respondents"`
-	Facts       string      `json:"facts,omitempty"`
-	Claims      []claimJSON `json:"claims,omitempty"`
-	Risks       []string    `json:"risks,omitempty" oa:"enum=risk"`
+	disputeJSON
+	Facts string `json:"facts,omitempty"`
 }
 
 // hazardJSON is a hazard as its reader may see it.
@@ -226,17 +222,11 @@ func (s *server) reportHazard(w http.ResponseWriter, req bunrouter.Request) erro
 // mediation case, answered with the hazard, whose ETag it carries, and the
 // case.
 func (s *server) convert(ctx context.Context, w http.ResponseWriter, t sent[hazard.ID], b *conversionJSON) error {
-	conv := hazard.Conversion{Category: mediation.Category(b.Category), Facts: b.Facts, Claims: claimsIn(b.Claims)}
-	var err error
-	if conv.Applicants, err = partiesIn("applicants", b.Applicants); err != nil {
+	in, err := b.intake()
+	if err != nil {
 		return err
 	}
-	if conv.Respondents, err = partiesIn("respondents", b.Respondents); err != nil {
-		return err
-	}
-	if conv.Risks, err = parseRisks("risks", b.Risks); err != nil {
-		return err
-	}
+	conv := hazard.Conversion{Category: in.Category, Applicants: in.Applicants, Respondents: in.Respondents, Facts: b.Facts, Claims: in.Claims, Risks: in.Risks}
 	h, c, err := s.cfg.Hazards.Convert(ctx, t.actor, t.id, t.version, conv)
 	if err != nil {
 		return err

@@ -23,6 +23,7 @@ import (
 // hand beside the routes (a test checks that the two agree) and from the
 // request and response types themselves, so that a schema cannot drift
 // from the JSON it describes: each struct becomes a component, its fields
+// (with those of a struct it embeds, as encoding/json promotes them)
 // properties named by their json tags, required unless omitempty or
 // omitzero, and its `oa` tags add enumerations (oa:"enum=name") and bounds
 // (oa:"min=1,max=5"). Every object is closed (additionalProperties false),
@@ -150,7 +151,7 @@ func operations() []operation {
 		optional      bool
 	}{
 		{"accept", "Accepts the case for mediation (受理). Needs Accept at the handling cell.", noBodyJSON{}, true},
-		{"reject", "Declines a registered case, with the reason and referral advice. Needs Review.", rejectJSON{}, false},
+		{"reject", "Declines a registered case, with the reason and referral advice. Needs Review.", rejectionJSON{}, false},
 		{"review", "Reviews an online application (审查): decision \"accept\" accepts it, as /accept does; \"reject\" declines it with the reason and referral advice, as /reject does.", reviewJSON{}, false},
 		{"team", "Adds a participant to the 4+N team. Needs Mediate.", participantJSON{}, false},
 		{"sessions", "Records a mediation session. Needs Mediate.", sessionJSON{}, false},
@@ -482,12 +483,8 @@ func (sc *schemaSet) object(t reflect.Type) map[string]any {
 	var required []string
 	when := map[string][]string{}   // "member:value" → the members required when member has value
 	either := map[string][]string{} // group → its members, of which exactly one is given
-	for i := range t.NumField() {
-		f := t.Field(i)
-		name, req, ok := jsonMember(f)
-		if !ok {
-			continue
-		}
+	for _, f := range members(t) {
+		name, req, _ := jsonMember(f)
 		kinds[name] = f.Type.Kind()
 		schema := sc.of(f.Type)
 		var bounds []string
