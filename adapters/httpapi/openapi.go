@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"cmp"
 	"fmt"
 	"maps"
 	"net/http"
@@ -399,6 +400,8 @@ func (s *server) document() map[string]any {
 				"and a required member left out or a member given twice in one object is such a fault; the open work in the way (items) " +
 				"or a roster file's problems (problems) are listed where there are some. Money is in fen; times are RFC 3339 in UTC.",
 		},
+		// The paths are relative to the server, the handler's base path.
+		"servers":  []any{map[string]any{"url": cmp.Or(s.cfg.BasePath, "/")}},
 		"security": []any{map[string]any{"bearer": []string{}}},
 		"paths":    paths,
 		"components": map[string]any{
