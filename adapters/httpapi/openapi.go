@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"cmp"
 	"fmt"
 	"maps"
 	"net/http"
@@ -10,20 +11,20 @@ import (
 	"strings"
 	"time"
 
-	"github.com/fourplusn/fourplusn/work"
-
 	"github.com/fourplusn/fourplusn/adapters/notify"
 	"github.com/fourplusn/fourplusn/adapters/wecom"
 	"github.com/fourplusn/fourplusn/grid"
 	"github.com/fourplusn/fourplusn/hazard"
 	"github.com/fourplusn/fourplusn/mediation"
 	"github.com/fourplusn/fourplusn/stats"
+	"github.com/fourplusn/fourplusn/work"
 )
 
 // The OpenAPI 3 document is built here, from a list of operations kept by
 // hand beside the routes (a test checks that the two agree) and from the
 // request and response types themselves, so that a schema cannot drift
 // from the JSON it describes: each struct becomes a component, its fields
+// (with those of a struct it embeds, as encoding/json promotes them)
 // properties named by their json tags, required unless omitempty or
 // omitzero, and its `oa` tags add enumerations (oa:"enum=name") and bounds
 // (oa:"min=1,max=5"). Every object is closed (additionalProperties false),
@@ -151,7 +152,7 @@ func operations() []operation {
 		optional      bool
 	}{
 		{"accept", "Accepts the case for mediation (受理). Needs Accept at the handling cell.", noBodyJSON{}, true},
-		{"reject", "Declines a registered case, with the reason and referral advice. Needs Review.", rejectJSON{}, false},
+		{"reject", "Declines a registered case, with the reason and referral advice. Needs Review.", rejectionJSON{}, false},
 		{"review", "Reviews an online application (审查): decision \"accept\" accepts it, as /accept does; \"reject\" declines it with the reason and referral advice, as /reject does.", reviewJSON{}, false},
 		{"team", "Adds a participant to the 4+N team. Needs Mediate.", participantJSON{}, false},
 		{"sessions", "Records a mediation session. Needs Mediate.", sessionJSON{}, false},
@@ -201,10 +202,10 @@ func operations() []operation {
 		operation{method: "GET", path: "/api/v1/stats/tracking", tag: "statistics", feature: "stats", summary: "The tracking view (跟踪问效): deadlines at risk or overdue in a cell's subtree. Needs Track at the cell.", params: []param{cellQuery, atQuery}, status: 200, resp: trackingJSON{}, errors: errRead},
 
 		operation{method: "GET", path: "/api/v1/notifications/failures", tag: "watch", feature: "notifications", summary: "The notifications of the actor's township that did not get through — given up on, or failing and to be tried again — newest first. Needs Track at the township.", params: []param{
-			queryParam("limit", "how many at most", integer(1, maxFailures))}, status: 200, resp: failuresJSON{}, errors: []int{400, 401, 403, 500}},
+			queryParam("limit", "how many at most", integer(1, maxWatch))}, status: 200, resp: failuresJSON{}, errors: []int{400, 401, 403, 500}},
 		operation{method: "GET", path: "/api/v1/inbox", tag: "watch", feature: "inbox", summary: "The messages the township's chat channel (WeCom) received, in one status, newest first, as they came — personal data included. Needs Review and ViewPersonal at the township.", params: []param{
 			queryParam("status", "what became of them: failed (the default) for those to register by hand, incomplete for those whose sender was asked for what was missing", enumOf("inbox_status")),
-			queryParam("limit", "how many at most", integer(1, maxMessages))}, status: 200, resp: inboxJSON{}, errors: []int{400, 401, 403, 500}},
+			queryParam("limit", "how many at most", integer(1, maxWatch))}, status: 200, resp: inboxJSON{}, errors: []int{400, 401, 403, 500}},
 	)
 	return ops
 }
@@ -399,6 +400,8 @@ func (s *server) document() map[string]any {
 				"and a required member left out or a member given twice in one object is such a fault; the open work in the way (items) " +
 				"or a roster file's problems (problems) are listed where there are some. Money is in fen; times are RFC 3339 in UTC.",
 		},
+		// The paths are relative to the server, the handler's base path.
+		"servers":  []any{map[string]any{"url": cmp.Or(s.cfg.BasePath, "/")}},
 		"security": []any{map[string]any{"bearer": []string{}}},
 		"paths":    paths,
 		"components": map[string]any{
@@ -483,12 +486,8 @@ func (sc *schemaSet) object(t reflect.Type) map[string]any {
 	var required []string
 	when := map[string][]string{}   // "member:value" → the members required when member has value
 	either := map[string][]string{} // group → its members, of which exactly one is given
-	for i := range t.NumField() {
-		f := t.Field(i)
-		name, req, ok := jsonMember(f)
-		if !ok {
-			continue
-		}
+	for _, f := range members(t) {
+		name, req, _ := jsonMember(f)
 		kinds[name] = f.Type.Kind()
 		schema := sc.of(f.Type)
 		var bounds []string
