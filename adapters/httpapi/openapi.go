@@ -11,8 +11,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/fourplusn/fourplusn/adapters/notify"
-	"github.com/fourplusn/fourplusn/adapters/wecom"
+	"github.com/fourplusn/fourplusn/adapters/inbox"
+	"github.com/fourplusn/fourplusn/adapters/outbox"
 	"github.com/fourplusn/fourplusn/grid"
 	"github.com/fourplusn/fourplusn/hazard"
 	"github.com/fourplusn/fourplusn/mediation"
@@ -268,7 +268,7 @@ func enums() map[string][]string {
 		stats.HazardsFound, stats.HazardsRectified, stats.HazardsOnTheSpot, stats.HazardsClosed, stats.HazardsConverted,
 	}
 	var inboxStatusNames []string
-	for _, st := range wecom.Statuses() {
+	for _, st := range inbox.Statuses() {
 		inboxStatusNames = append(inboxStatusNames, string(st))
 	}
 	var measureNames []string
@@ -298,9 +298,9 @@ func enums() map[string][]string {
 			string(mediation.ReviewEscalated), string(hazard.RectifyBy), string(hazard.VerifyBy),
 		},
 		"deadline_status":   {string(work.OnTime), string(work.AtRisk), string(work.Overdue)},
-		"subject_kind":      {notify.SubjectCase, notify.SubjectHazard},
-		"notification_kind": {string(notify.Progress), string(notify.Task), string(notify.Reminder), string(notify.Overdue), string(notify.Alert)},
-		"delivery_state":    {string(notify.Pending), string(notify.Delivered), string(notify.Failed)},
+		"subject_kind":      {work.SubjectCase, work.SubjectHazard},
+		"notification_kind": {string(work.NoticeProgress), string(work.NoticeTask), string(work.NoticeReminder), string(work.NoticeOverdue), string(work.NoticeAlert)},
+		"delivery_state":    {string(outbox.Pending), string(outbox.Delivered), string(outbox.Failed)},
 		"inbox_status":      inboxStatusNames,
 	}
 }

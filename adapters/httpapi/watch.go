@@ -8,8 +8,8 @@ import (
 	"github.com/uptrace/bunrouter"
 
 	"github.com/fourplusn/fourplusn"
-	"github.com/fourplusn/fourplusn/adapters/notify"
-	"github.com/fourplusn/fourplusn/adapters/wecom"
+	"github.com/fourplusn/fourplusn/adapters/inbox"
+	"github.com/fourplusn/fourplusn/adapters/outbox"
 	"github.com/fourplusn/fourplusn/grid"
 )
 
@@ -18,16 +18,16 @@ import (
 
 // Failures lists a township's notifications that did not get through:
 // those given up on and those whose last attempt failed. Every
-// notify.Outbox (bunstore.Outbox, memstore.Outbox) is one.
+// outbox.Store (bunstore.Outbox, memstore.Outbox) is one.
 type Failures interface {
-	Failures(ctx context.Context, township grid.CellID, limit int) ([]notify.Delivery, error)
+	Failures(ctx context.Context, township grid.CellID, limit int) ([]outbox.Delivery, error)
 }
 
 // Messages lists the messages a chat channel received, newest first, by
-// what became of them. Every wecom.Inbox (bunstore.ChannelMessages,
+// what became of them. Every inbox.Store (bunstore.ChannelMessages,
 // memstore.ChannelMessages) is one.
 type Messages interface {
-	List(ctx context.Context, status wecom.Status, limit int) ([]wecom.Message, error)
+	List(ctx context.Context, status inbox.Status, limit int) ([]inbox.Message, error)
 }
 
 // A watch list answers defaultWatch items unless its limit asks for 1 to
@@ -78,21 +78,21 @@ func (s *server) notificationFailures(w http.ResponseWriter, req bunrouter.Reque
 // inboxMessages is GET /inbox: the messages the township's chat channel
 // received, in one status (failed by default: those the watch must
 // register by hand), newest first, each as it came, for those
-// wecom.MayRead lets read the inbox.
+// inbox.MayRead lets read the inbox.
 func (s *server) inboxMessages(w http.ResponseWriter, req bunrouter.Request) error {
-	_, q, err := s.watch(req, func(a grid.Actor) error { return wecom.MayRead(s.policy, a, s.cfg.InboxTownship) }, "status")
+	_, q, err := s.watch(req, func(a grid.Actor) error { return inbox.MayRead(s.policy, a, s.cfg.InboxTownship) }, "status")
 	if err != nil {
 		return err
 	}
-	status := wecom.Failed
+	status := inbox.Failed
 	if v := q.one("status"); v != "" {
-		status = wecom.Status(v)
+		status = inbox.Status(v)
 	}
 	limit := q.integer("limit", defaultWatch, 1, maxWatch)
 	if q.err != nil {
 		return q.err
 	}
-	if !slices.Contains(wecom.Statuses(), status) {
+	if !slices.Contains(inbox.Statuses(), status) {
 		return fourplusn.FieldError("status", "unknown status %q", status)
 	}
 	msgs, err := s.cfg.Inbox.List(req.Context(), status, limit)
@@ -135,7 +135,7 @@ type recipientJSON struct {
 	Action string `json:"action,omitempty"`
 }
 
-func deliveryOut(d notify.Delivery) deliveryJSON {
+func deliveryOut(d outbox.Delivery) deliveryJSON {
 	n := d.Notification
 	out := deliveryJSON{
 		Key: n.Key, SubjectKind: n.SubjectKind, Subject: n.Subject, Kind: string(n.Kind), Action: n.Action,
@@ -143,7 +143,7 @@ func deliveryOut(d notify.Delivery) deliveryJSON {
 		State: string(d.State), Attempts: d.Attempts, Delivered: append([]string{}, d.Delivered...),
 		LastError: d.LastError, CreatedAt: ts(d.CreatedAt),
 	}
-	if d.State == notify.Pending {
+	if d.State == outbox.Pending {
 		out.NextAt = ts(d.NextAt)
 	}
 	for i, r := range n.To {
@@ -177,7 +177,7 @@ type messageJSON struct {
 	Error    string    `json:"error,omitempty"`
 }
 
-func messageOut(m wecom.Message) messageJSON {
+func messageOut(m inbox.Message) messageJSON {
 	return messageJSON{
 		ID: m.ID, Channel: m.Channel.String(), SourceID: m.SourceID, Sender: m.Sender, Received: ts(m.Received),
 		Body: m.Body, Status: string(m.Status), Case: string(m.Case), Tracking: m.Tracking,

@@ -8,13 +8,12 @@ import (
 	"strings"
 	"time"
 
-	"github.com/fourplusn/fourplusn/work"
-
 	"github.com/fourplusn/fourplusn"
-	"github.com/fourplusn/fourplusn/adapters/wecom"
+	"github.com/fourplusn/fourplusn/adapters/inbox"
 	"github.com/fourplusn/fourplusn/grid"
 	"github.com/fourplusn/fourplusn/hazard"
 	"github.com/fourplusn/fourplusn/mediation"
+	"github.com/fourplusn/fourplusn/work"
 )
 
 // home is the landing page: the resident's two services and the staff login.
@@ -239,9 +238,9 @@ func (s *Server) consoleData(r *http.Request, m grid.Member) (map[string]any, er
 	// So are the messages from the chat channel that could not be
 	// registered: whoever sent them waits for a case that does not exist.
 	// They are shown as they came, so only to those who may read the inbox.
-	var unregistered []wecom.Message
-	if intake, ok := s.app.Intake(); ok && wecom.MayRead(s.app.Policy, actor, intake.Actor().Township) == nil {
-		if unregistered, err = s.app.DB.ChannelMessages().List(r.Context(), wecom.Failed, 20); err != nil {
+	var unregistered []inbox.Message
+	if intake, ok := s.app.Intake(); ok && inbox.MayRead(s.app.Policy, actor, intake.Actor().Township) == nil {
+		if unregistered, err = s.app.DB.ChannelMessages().List(r.Context(), inbox.Failed, 20); err != nil {
 			return nil, err
 		}
 	}
