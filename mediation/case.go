@@ -4,10 +4,9 @@ import (
 	"slices"
 	"time"
 
-	"github.com/fourplusn/fourplusn/work"
-
 	"github.com/fourplusn/fourplusn/grid"
 	"github.com/fourplusn/fourplusn/timeline"
+	"github.com/fourplusn/fourplusn/work"
 )
 
 // Case is a dispute case. Its fields are exported so that stores can save

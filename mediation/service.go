@@ -9,12 +9,11 @@ import (
 	"slices"
 	"time"
 
-	"github.com/fourplusn/fourplusn/work"
-
 	"github.com/fourplusn/fourplusn"
 	"github.com/fourplusn/fourplusn/grid"
 	"github.com/fourplusn/fourplusn/internal/kernel"
 	"github.com/fourplusn/fourplusn/timeline"
+	"github.com/fourplusn/fourplusn/work"
 )
 
 // Service is the mediation work of one deployment: every method authorizes

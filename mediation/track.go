@@ -4,11 +4,10 @@ import (
 	"context"
 	"time"
 
-	"github.com/fourplusn/fourplusn/timeline"
-	"github.com/fourplusn/fourplusn/work"
-
 	"github.com/fourplusn/fourplusn"
 	"github.com/fourplusn/fourplusn/grid"
+	"github.com/fourplusn/fourplusn/timeline"
+	"github.com/fourplusn/fourplusn/work"
 )
 
 // TrackRecord is what whoever holds a case's tracking code may see of it:

@@ -8,14 +8,13 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/fourplusn/fourplusn/work"
-
 	"github.com/stretchr/testify/require"
 
 	"github.com/fourplusn/fourplusn/adapters/memstore"
 	"github.com/fourplusn/fourplusn/grid"
 	"github.com/fourplusn/fourplusn/grid/gridtest"
 	"github.com/fourplusn/fourplusn/mediation"
+	"github.com/fourplusn/fourplusn/work"
 )
 
 // The benchmarks register one kind of case: a neighbours' quarrel over a

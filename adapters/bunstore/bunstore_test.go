@@ -13,8 +13,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/fourplusn/fourplusn/work"
-
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"github.com/uptrace/bun/driver/pgdriver"
@@ -28,6 +26,7 @@ import (
 	"github.com/fourplusn/fourplusn/mediation"
 	"github.com/fourplusn/fourplusn/stats"
 	"github.com/fourplusn/fourplusn/timeline"
+	"github.com/fourplusn/fourplusn/work"
 )
 
 // postgresEnv names the variable holding the DSN of a PostgreSQL server

@@ -3,11 +3,10 @@ package bunstore
 import (
 	"context"
 
-	"github.com/fourplusn/fourplusn/work"
-
 	"github.com/fourplusn/fourplusn/mediation"
 	"github.com/fourplusn/fourplusn/stats"
 	"github.com/fourplusn/fourplusn/timeline"
+	"github.com/fourplusn/fourplusn/work"
 )
 
 // Cases is the SQL store of dispute cases. It implements mediation.Store

@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"testing"
 
-	"github.com/fourplusn/fourplusn/work"
-
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -17,6 +15,7 @@ import (
 	"github.com/fourplusn/fourplusn/grid/gridtest"
 	"github.com/fourplusn/fourplusn/mediation"
 	"github.com/fourplusn/fourplusn/stats"
+	"github.com/fourplusn/fourplusn/work"
 )
 
 // madeElsewhere returns n cases registered and accepted through a Service

@@ -3,11 +3,10 @@ package memstore
 import (
 	"context"
 
-	"github.com/fourplusn/fourplusn/work"
-
 	"github.com/fourplusn/fourplusn/grid"
 	"github.com/fourplusn/fourplusn/mediation"
 	"github.com/fourplusn/fourplusn/timeline"
+	"github.com/fourplusn/fourplusn/work"
 )
 
 // Cases keeps dispute cases and their timelines in memory. It implements

@@ -8,8 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/fourplusn/fourplusn/work"
-
 	"github.com/stretchr/testify/require"
 
 	"github.com/fourplusn/fourplusn"
@@ -17,6 +15,7 @@ import (
 	"github.com/fourplusn/fourplusn/grid"
 	"github.com/fourplusn/fourplusn/mediation"
 	"github.com/fourplusn/fourplusn/timeline"
+	"github.com/fourplusn/fourplusn/work"
 )
 
 var (

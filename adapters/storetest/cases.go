@@ -8,8 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/fourplusn/fourplusn/work"
-
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -17,6 +15,7 @@ import (
 	"github.com/fourplusn/fourplusn/grid"
 	"github.com/fourplusn/fourplusn/mediation"
 	"github.com/fourplusn/fourplusn/timeline"
+	"github.com/fourplusn/fourplusn/work"
 )
 
 // Cases checks a mediation.Store: a case is kept whole and is the caller's

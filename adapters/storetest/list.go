@@ -8,14 +8,13 @@ import (
 	"testing"
 	"time"
 
-	"github.com/fourplusn/fourplusn/work"
-
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/fourplusn/fourplusn"
 	"github.com/fourplusn/fourplusn/grid"
 	"github.com/fourplusn/fourplusn/mediation"
+	"github.com/fourplusn/fourplusn/work"
 )
 
 // listAll walks every page of f and returns the cases in order, checking

@@ -9,8 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/fourplusn/fourplusn/work"
-
 	"github.com/stretchr/testify/require"
 
 	"github.com/fourplusn/fourplusn"
@@ -18,6 +16,7 @@ import (
 	"github.com/fourplusn/fourplusn/grid/gridtest"
 	"github.com/fourplusn/fourplusn/mediation"
 	"github.com/fourplusn/fourplusn/timeline"
+	"github.com/fourplusn/fourplusn/work"
 )
 
 // demo is the deployment the suite's records live in: the township of

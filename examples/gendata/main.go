@@ -17,14 +17,13 @@ import (
 	"strings"
 	"time"
 
-	"github.com/fourplusn/fourplusn/work"
-
 	"github.com/fourplusn/fourplusn/adapters/bunstore"
 	"github.com/fourplusn/fourplusn/grid"
 	"github.com/fourplusn/fourplusn/grid/gridtest"
 	"github.com/fourplusn/fourplusn/hazard"
 	"github.com/fourplusn/fourplusn/mediation"
 	"github.com/fourplusn/fourplusn/timeline"
+	"github.com/fourplusn/fourplusn/work"
 )
 
 func main() {

@@ -4,11 +4,10 @@ import (
 	"fmt"
 	"net/http"
 
-	"github.com/fourplusn/fourplusn/work"
-
 	"github.com/fourplusn/fourplusn/grid"
 	"github.com/fourplusn/fourplusn/mediation"
 	"github.com/fourplusn/fourplusn/stats"
+	"github.com/fourplusn/fourplusn/work"
 )
 
 // dashboard is the level 1–2 view (在线查看跟踪问效): the month's counts and

@@ -7,8 +7,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/fourplusn/fourplusn/work"
-
 	"github.com/chromedp/chromedp"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -18,6 +16,7 @@ import (
 	"github.com/fourplusn/fourplusn/examples/pilot/internal/pilot"
 	"github.com/fourplusn/fourplusn/grid"
 	"github.com/fourplusn/fourplusn/mediation"
+	"github.com/fourplusn/fourplusn/work"
 )
 
 // newEmptyPilot starts the pilot on a fresh SQLite file without the demo,
