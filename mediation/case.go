@@ -14,6 +14,7 @@ import (
 // Service, which keeps its state, its version and its timeline together.
 type Case struct {
 	ID           ID
+	Number       Number // what people call it and file it by: 古调〔2026〕58号
 	TrackingCode string // what a resident quotes to follow their case; secret-ish
 	Version      int64  // raised by the store on every update
 	Township     grid.CellID

@@ -190,8 +190,7 @@ func listMatches(t *testing.T, s mediation.Store) {
 		c.Grade = work.Grade(1 + rng.IntN(3))
 		c.Channel = work.Channel(1 + rng.IntN(8))
 		c.AcceptDue, c.ResolveDue = at(), at()
-		create(t, s, c, events)
-		cases = append(cases, c)
+		cases = append(cases, create(t, s, c, events))
 	}
 	slices.SortFunc(cases, func(a, b *mediation.Case) int { return -strings.Compare(string(a.ID), string(b.ID)) })
 
