@@ -1,9 +1,11 @@
 package pilot
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 
+	"github.com/fourplusn/fourplusn"
 	"github.com/fourplusn/fourplusn/grid"
 	"github.com/fourplusn/fourplusn/mediation"
 	"github.com/fourplusn/fourplusn/stats"
@@ -101,7 +103,16 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, m grid.Member
 		if d.Status != work.Overdue {
 			continue
 		}
-		late = append(late, map[string]any{"D": d, "Cell": s.app.CellName(d.Cell), "Late": since(now, d.Due), "IsCase": isCase(d.Kind)})
+		row := map[string]any{"D": d, "Cell": s.app.CellName(d.Cell), "Late": since(now, d.Due), "IsCase": isCase(d.Kind)}
+		if isCase(d.Kind) {
+			name, err := s.caseNamed(ctx, actor, mediation.ID(d.Subject))
+			if err != nil {
+				s.failErr(w, r, err)
+				return
+			}
+			row["Name"] = name
+		}
+		late = append(late, row)
 	}
 	s.render(w, r, http.StatusOK, "dashboard", map[string]any{
 		"Title": cell.Name + " · 工作看板", "Cell": cell, "Report": rep, "Now": now,
@@ -125,6 +136,19 @@ func (s *Server) cellLabel(key string) string {
 		return key
 	}
 	return s.app.CellName(p)
+}
+
+// caseNamed names case id as caseName does, or by its ID if actor may not
+// see it.
+func (s *Server) caseNamed(ctx context.Context, actor grid.Actor, id mediation.ID) (string, error) {
+	c, err := s.app.Cases.Get(ctx, actor, id)
+	switch {
+	case fourplusn.ErrorCode(err) == fourplusn.NotFound:
+		return string(id), nil
+	case err != nil:
+		return "", err
+	}
+	return caseName(c), nil
 }
 
 // isCase reports whether a deadline of this kind is a case's (the others
