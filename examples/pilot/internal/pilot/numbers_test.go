@@ -2,18 +2,25 @@ package pilot_test
 
 import (
 	"context"
+	"io"
+	"log/slog"
 	"net/http"
 	"net/url"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"golang.org/x/crypto/bcrypt"
 
 	"github.com/fourplusn/fourplusn/examples/pilot/internal/pilot"
+	"github.com/fourplusn/fourplusn/grid"
+	"github.com/fourplusn/fourplusn/grid/gridtest"
 	"github.com/fourplusn/fourplusn/hazard"
 	"github.com/fourplusn/fourplusn/mediation"
+	"github.com/fourplusn/fourplusn/work"
 )
 
 // numberLink is a link to a case named by its number.
@@ -129,4 +136,55 @@ func TestCaseListFindsNumber(t *testing.T) {
 		assert.Contains(t, body, `value="`+strings.TrimSpace(tt.q)+`"`, "%s: what was typed stays", tt.q)
 		assertChineseOnly(t, body)
 	}
+}
+
+func TestParseCasePrefixes(t *testing.T) {
+	for _, tt := range []struct {
+		flag string
+		want map[grid.CellID]string
+		err  string
+	}{
+		{"", map[grid.CellID]string{}, ""},
+		{"gucheng=古调", map[grid.CellID]string{"gucheng": "古调"}, ""},
+		{" gucheng = 古调 , linzhen=邻调,", map[grid.CellID]string{"gucheng": "古调", "linzhen": "邻调"}, ""},
+		{"古调", nil, "TOWNSHIP=PREFIX"},
+		{"=古调", nil, "cell ID"},
+		{"gucheng=", nil, "required"},
+		{"gucheng=古调1", nil, "only Chinese characters or letters"},
+		{"gucheng=古〔调〕", nil, "only Chinese characters or letters"},
+		{"gucheng=古调,gucheng=城调", nil, "twice"},
+	} {
+		t.Run(tt.flag, func(t *testing.T) {
+			got, err := pilot.ParseCasePrefixes(tt.flag)
+			if tt.err != "" {
+				require.Error(t, err)
+				assert.Contains(t, err.Error(), tt.err)
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, tt.want, got)
+		})
+	}
+}
+
+// TestCasePrefix: a township given a prefix numbers its new cases with
+// it; a prefix for a township the pilot does not serve stops the start.
+func TestCasePrefix(t *testing.T) {
+	ctx := context.Background()
+	dsn := filepath.Join(t.TempDir(), "pilot.db")
+	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
+	app, _, err := pilot.Open(ctx, dsn, logger, pilot.Options{Demo: true, PasswordCost: bcrypt.MinCost, CasePrefixes: map[grid.CellID]string{gridtest.GuchengID: "城调"}})
+	require.NoError(t, err)
+	head, _ := app.Member("mayuan-head")
+	c, err := app.Cases.Register(ctx, head.Actor(), mediation.Intake{
+		Channel: work.ChannelWalkIn, Category: mediation.Neighbour, Location: "mayuan-1", Facts: "两家因排水沟堵塞互相指责。",
+		Applicants: []mediation.Party{{Name: "王某某", Phone: "13900001111"}}, Respondents: []mediation.Party{{Name: "张某某"}},
+	})
+	require.NoError(t, err)
+	assert.Equal(t, "城调", c.Number.Prefix)
+	require.NoError(t, app.Close())
+
+	_, _, err = pilot.Open(ctx, dsn, logger, pilot.Options{CasePrefixes: map[grid.CellID]string{"nowhere": "城调"}})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "nowhere")
 }
