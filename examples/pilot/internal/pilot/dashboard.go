@@ -105,12 +105,15 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, m grid.Member
 		}
 		row := map[string]any{"D": d, "Cell": s.app.CellName(d.Cell), "Late": since(now, d.Due), "IsCase": isCase(d.Kind)}
 		if isCase(d.Kind) {
-			name, err := s.caseNamed(ctx, actor, mediation.ID(d.Subject))
+			c, err := s.visibleCase(ctx, actor, mediation.ID(d.Subject))
 			if err != nil {
 				s.failErr(w, r, err)
 				return
 			}
-			row["Name"] = name
+			row["Name"] = d.Subject
+			if c != nil {
+				row["Name"] = caseName(c)
+			}
 		}
 		late = append(late, row)
 	}
@@ -138,17 +141,14 @@ func (s *Server) cellLabel(key string) string {
 	return s.app.CellName(p)
 }
 
-// caseNamed names case id as caseName does, or by its ID if actor may not
-// see it.
-func (s *Server) caseNamed(ctx context.Context, actor grid.Actor, id mediation.ID) (string, error) {
+// visibleCase returns case id as actor may see it, for naming it by its
+// number beside something else of it, or nil if actor may not see it.
+func (s *Server) visibleCase(ctx context.Context, actor grid.Actor, id mediation.ID) (*mediation.Case, error) {
 	c, err := s.app.Cases.Get(ctx, actor, id)
-	switch {
-	case fourplusn.ErrorCode(err) == fourplusn.NotFound:
-		return string(id), nil
-	case err != nil:
-		return "", err
+	if fourplusn.ErrorCode(err) == fourplusn.NotFound {
+		return nil, nil
 	}
-	return caseName(c), nil
+	return c, err
 }
 
 // isCase reports whether a deadline of this kind is a case's (the others

@@ -372,13 +372,13 @@ func (s *Server) hazardBoard(w http.ResponseWriter, r *http.Request, m grid.Memb
 			}
 			// The case a lead became, named by its number, if the
 			// member may see it.
-			c, err := s.app.Cases.Get(r.Context(), m.Actor(), h.Case)
-			switch {
-			case err == nil:
-				rows[i]["Case"] = c
-			case fourplusn.ErrorCode(err) != fourplusn.NotFound:
+			c, err := s.visibleCase(r.Context(), m.Actor(), h.Case)
+			if err != nil {
 				s.failErr(w, r, err)
 				return
+			}
+			if c != nil {
+				rows[i]["Case"] = c
 			}
 		}
 		groups = append(groups, map[string]any{"State": st, "Rows": rows})
