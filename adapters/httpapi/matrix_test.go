@@ -60,9 +60,9 @@ const (
 // seeded anew for each actor, so that what one actor changes is not in
 // the way of the next.
 type matrixRow struct {
-	// route is "METHOD /path", with {id}, {code} or {number} for the seeded record
-	// and {base} for the query naming where Gucheng's administration log
-	// ends.
+	// route is "METHOD /path", with {id}, {code} or {number} for the
+	// seeded record and {base} for the query naming where Gucheng's
+	// administration log ends.
 	route string
 	// seed is "case:<state>", "hazard:<state>"; "cell", a new cell below
 	// 马园; "member", a new member holding two posts in 马园;
