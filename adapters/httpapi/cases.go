@@ -53,6 +53,7 @@ func (s *server) routeCases(g *bunrouter.Group) {
 	k := s.cases
 	s.handle(g, http.MethodPost, "/cases", s.registerCase)
 	k.route(g)
+	s.handle(g, http.MethodGet, "/cases/by-number/:number", s.caseByNumber)
 	s.handle(g, http.MethodGet, "/cases/:id/agreement", s.renderAgreement)
 	svc := s.cfg.Cases
 	action(k, g, "accept", true, func(ctx context.Context, a grid.Actor, id mediation.ID, v int64, _ *noBodyJSON) (*mediation.Case, error) {
@@ -256,6 +257,28 @@ func idempotencyKey(req bunrouter.Request) (string, error) {
 	return vs[0], nil
 }
 
+// caseByNumber is GET /cases/by-number/{number}: the case of the actor's
+// township with that number, as GET /cases/{id} answers it, for a number
+// read out on the phone or copied from paper. The number is read as
+// people type it (see mediation.ParseNumber); one that does not read is
+// 400 naming the field "number", and one given to no case is 404 as one
+// the actor may not see is.
+func (s *server) caseByNumber(w http.ResponseWriter, req bunrouter.Request) error {
+	actor, err := signedIn(req)
+	if err != nil {
+		return err
+	}
+	n, err := mediation.ParseNumber(req.Param("number"))
+	if err != nil {
+		return err
+	}
+	c, err := s.cfg.Cases.GetByNumber(req.Context(), actor, n)
+	if err != nil {
+		return err
+	}
+	return s.cases.answer(w, http.StatusOK, c)
+}
+
 // renderAgreement is GET /cases/{id}/agreement: the agreement as a
 // printable people's mediation agreement, in plain text. It is rendered
 // from the case as the actor may see it, so the parties' particulars are
@@ -296,7 +319,7 @@ func (s *server) trackCase(w http.ResponseWriter, req bunrouter.Request) error {
 		handling = cell.Name
 	}
 	return writeJSON(w, http.StatusOK, trackJSON{
-		State: rec.State.String(), Grade: rec.Grade.String(), Handling: handling,
+		Number: rec.Number.String(), State: rec.State.String(), Grade: rec.Grade.String(), Handling: handling,
 		RegisteredAt: ts(rec.RegisteredAt), AcceptedAt: ts(rec.AcceptedAt), ResolvedAt: ts(rec.ResolvedAt), ClosedAt: ts(rec.ClosedAt),
 		AcceptDue: ts(rec.AcceptDue), ResolveDue: ts(rec.ResolveDue),
 	})

@@ -63,7 +63,9 @@
 //     /applications, residents, with a resident's token or none: an
 //     anonymous applicant is the Idempotency-Key they must send, in the
 //     township of the location they must name), list with filters and cursor paging, get,
-//     the timeline, the printable agreement, and one POST route per action
+//     get by number (GET /cases/by-number/{number}: a case is known to
+//     people by its number, 古调〔2026〕58号, which every answer carries,
+//     and to URLs by its ID), the timeline, the printable agreement, and one POST route per action
 //     (review, accept, reject, team, sessions, agreement, fail, withdraw,
 //     escalate, approve, return, transfer, transfer-out, extend, risks,
 //     follow-ups, close);

@@ -238,6 +238,7 @@ func (j *applicationJSON) intake(channel work.Channel) (mediation.Intake, error)
 // caseJSON is a case as its reader may see it.
 type caseJSON struct {
 	ID                 string            `json:"id"`
+	Number             string            `json:"number" desc:"the case's number in the committee's register (案号), in the committee's form, e.g. 古调〔2026〕58号: what people say and file it by; GET /api/v1/cases/by-number/{number} finds it. The id stays its key in URLs."`
 	TrackingCode       string            `json:"tracking_code"`
 	Version            int64             `json:"version"`
 	Township           string            `json:"township"`
@@ -456,7 +457,7 @@ func agreementOut(a *mediation.Agreement) *agreementOutJSON {
 // says.
 func caseOut(c *mediation.Case, v view) caseJSON {
 	out := caseJSON{
-		ID: string(c.ID), TrackingCode: c.TrackingCode, Version: c.Version, Township: string(c.Township),
+		ID: string(c.ID), Number: c.Number.String(), TrackingCode: c.TrackingCode, Version: c.Version, Township: string(c.Township),
 		Channel: c.Channel.String(), Source: string(c.Channel.Source()), ReferredBy: c.ReferredBy, Category: string(c.Category),
 		Masked: v.masked, Applicants: partiesOut(c.Applicants), Respondents: partiesOut(c.Respondents), Facts: c.Facts,
 		Claims: make([]claimJSON, len(c.Claims)), Risks: riskNames(c.Risks), Grade: c.Grade.String(), Hazard: c.Hazard,
@@ -619,6 +620,7 @@ type noBodyJSON struct{}
 // trackJSON is what the public progress lookup shows: no personal data,
 // only where the case stands.
 type trackJSON struct {
+	Number       string    `json:"number" desc:"the case's number (案号), e.g. 古调〔2026〕58号"`
 	State        string    `json:"state" oa:"enum=state"`
 	Grade        string    `json:"grade" oa:"enum=grade"`
 	Handling     string    `json:"handling"`

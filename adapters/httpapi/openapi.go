@@ -27,8 +27,8 @@ import (
 // (with those of a struct it embeds, as encoding/json promotes them)
 // properties named by their json tags, required unless omitempty or
 // omitzero, and its `oa` tags add enumerations (oa:"enum=name") and bounds
-// (oa:"min=1,max=5"). Every object is closed (additionalProperties false),
-// as the decoder refuses unknown fields.
+// (oa:"min=1,max=5"), its desc tag a description. Every object is closed
+// (additionalProperties false), as the decoder refuses unknown fields.
 
 // operation describes one route for the document.
 type operation struct {
@@ -143,6 +143,7 @@ func operations() []operation {
 			queryParam("limit", "the page size", integer(1, work.MaxPage)),
 		}, status: 200, resp: pageJSON{}, errors: errListing},
 		{method: "GET", path: "/api/v1/cases/{id}", tag: "cases", summary: "A case, with personal data masked unless the actor may see it.", params: []param{caseID}, status: 200, resp: caseJSON{}, etag: true, errors: errRead},
+		{method: "GET", path: "/api/v1/cases/by-number/{number}", tag: "cases", summary: "The case of the actor's township with this number (案号), as GET /api/v1/cases/{id} answers it. The number is read as people type it: 古调〔2026〕58号, or with the year in () [] （） 【】, spaces, full-width digits, 第 before the sequence, or no 号. One that does not read is 400 naming the field number; one given to no case is 404, as one the actor may not see is.", params: []param{pathParam("number", "the case's number, e.g. 古调〔2026〕58号, percent-encoded")}, status: 200, resp: caseJSON{}, etag: true, errors: errRead},
 		{method: "GET", path: "/api/v1/cases/{id}/timeline", tag: "cases", summary: "The case's hash-chained timeline, oldest first.", params: []param{caseID}, status: 200, resp: timelineJSON{}, errors: errRead},
 		{method: "GET", path: "/api/v1/cases/{id}/agreement", tag: "cases", summary: "The case's agreement as a printable people's mediation agreement (人民调解协议书), in plain text; parties masked as in the case.", params: []param{caseID}, status: 200, resp: textBody{}, etag: true, errors: errRead},
 	}
@@ -490,6 +491,10 @@ func (sc *schemaSet) object(t reflect.Type) map[string]any {
 		name, req, _ := jsonMember(f)
 		kinds[name] = f.Type.Kind()
 		schema := sc.of(f.Type)
+		if d := f.Tag.Get("desc"); d != "" {
+			schema = maps.Clone(schema)
+			schema["description"] = d
+		}
 		var bounds []string
 		for kv := range strings.SplitSeq(f.Tag.Get("oa"), ",") {
 			switch k, v, _ := strings.Cut(kv, "="); k {
