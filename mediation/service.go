@@ -122,8 +122,12 @@ func (s *Service) now() time.Time { return s.clock().UTC() }
 // registered in (in work.Zone), with the township's prefix (see
 // Rules.NumberPrefixes); the store gives its place in the register.
 //
-// Returns Invalid for bad input (naming the field), Unauthorized without an
-// actor, Forbidden for an actor who may not register, NotFound for an
+// An online application records the resident's consent to the privacy
+// notice (Intake.Consent) on the case and in the registration's event.
+//
+// Returns Invalid for bad input (naming the field; "consent" for an online
+// application without consent to the current notice), Unauthorized
+// without an actor, Forbidden for an actor who may not register, NotFound for an
 // unknown location, and Conflict for an idempotency key reused with another
 // request. A retry with the same key and input returns the first case.
 func (s *Service) Register(ctx context.Context, actor grid.Actor, in Intake) (*Case, error) {
@@ -171,6 +175,12 @@ func (s *Service) Register(ctx context.Context, actor grid.Actor, in Intake) (*C
 	}
 	if c.Hazard != "" {
 		details["hazard"] = c.Hazard
+	}
+	if c.Channel == work.ChannelOnline {
+		c.Consent = &Consent{Version: in.Consent, At: now, Channel: c.Channel}
+		details["consent_version"] = c.Consent.Version
+		details["consent_at"] = now.Format(time.RFC3339)
+		details["consent_channel"] = c.Channel.String()
 	}
 	first := s.records.Record(c, actor, ActionRegistered, c.Channel.String(), now, details)
 	key := work.IdempotencyKey{Scope: actor.ID, Key: in.IdempotencyKey}
