@@ -32,6 +32,7 @@ type Service struct {
 	newID           func() ID
 	newTrackingCode func() string
 	records         kernel.Records[*Case, ID]
+	outbox          Outbox
 }
 
 // Config is what a Service works with. Store, Cells, Policy and Rules are
@@ -51,6 +52,9 @@ type Config struct {
 	// NewTrackingCode returns a new code for residents to follow a case.
 	// The default is ten random characters that read aloud unmistakably.
 	NewTrackingCode func() string
+	// Outbox, if set, takes the tracking codes ResendCodes sends again;
+	// without it ResendCodes fails.
+	Outbox Outbox
 }
 
 // NewService returns the Service of c. It returns an error naming what is
@@ -70,7 +74,7 @@ func NewService(c Config) (*Service, error) {
 	}
 	s := &Service{
 		store: c.Store, cells: c.Cells, policy: c.Policy, rules: c.Rules.clone(),
-		clock: c.Now, newID: c.NewID, newTrackingCode: c.NewTrackingCode,
+		clock: c.Now, newID: c.NewID, newTrackingCode: c.NewTrackingCode, outbox: c.Outbox,
 	}
 	if s.clock == nil {
 		s.clock = time.Now

@@ -172,7 +172,8 @@ const minApplicationKey = 16
 // resident's token or none. An anonymous applicant is identified as the
 // pilot's web form identifies one: by the Idempotency-Key they send,
 // which they must, in the township of the cell where the dispute arose,
-// which they must name. A retry with the same key and body is the same
+// which they must name. The application carries the resident's consent to
+// the current privacy notice (GET /privacy-notice). A retry with the same key and body is the same
 // resident and gets the same case; the public rate limit applies before
 // anything else (see New). Staff register through POST /cases.
 func (s *server) applyOnline(w http.ResponseWriter, req bunrouter.Request) error {
@@ -180,7 +181,7 @@ func (s *server) applyOnline(w http.ResponseWriter, req bunrouter.Request) error
 	if actor.Kind != grid.Anonymous && actor.Kind != grid.Resident {
 		return fourplusn.Errorf(fourplusn.Forbidden, "online applications are residents': staff register cases through POST %s/cases", s.api)
 	}
-	var body applicationJSON
+	var body onlineApplicationJSON
 	if err := decodeBody(w, req, &body, false); err != nil {
 		return err
 	}
@@ -188,6 +189,7 @@ func (s *server) applyOnline(w http.ResponseWriter, req bunrouter.Request) error
 	if err != nil {
 		return err
 	}
+	in.Consent = body.Consent.Version
 	if actor.Kind == grid.Anonymous {
 		if actor, err = s.applicant(req, &in); err != nil {
 			return err
