@@ -326,3 +326,25 @@ func (s *server) trackCase(w http.ResponseWriter, req bunrouter.Request) error {
 		AcceptDue: ts(rec.AcceptDue), ResolveDue: ts(rec.ResolveDue),
 	})
 }
+
+// privacyNotice is GET /privacy-notice: the notice an online application
+// consents to, which a client shows before the resident applies.
+func (s *server) privacyNotice(w http.ResponseWriter, req bunrouter.Request) error {
+	n := mediation.CurrentPrivacyNotice
+	return writeJSON(w, http.StatusOK, privacyNoticeJSON{Version: n.Version, Title: n.Title, Text: n.Text})
+}
+
+// resendCodes is POST /track/resend: a resident who lost their tracking
+// code asks for it to be sent to the phone they applied with. The answer
+// is 202 and mediation.ResendAnswer whether or not the phone applied for
+// anything; only a number that is not one is refused.
+func (s *server) resendCodes(w http.ResponseWriter, req bunrouter.Request) error {
+	var body resendJSON
+	if err := decodeBody(w, req, &body, false); err != nil {
+		return err
+	}
+	if err := s.cfg.Cases.ResendCodes(req.Context(), body.Phone); err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusAccepted, resendAnswerJSON{Message: mediation.ResendAnswer})
+}

@@ -217,6 +217,16 @@ type privacyNoticeJSON struct {
 	Text    string `json:"text"`
 }
 
+// resendJSON asks for lost tracking codes to be sent again.
+type resendJSON struct {
+	Phone string `json:"phone" desc:"the mobile number given in the application"`
+}
+
+// resendAnswerJSON is the one answer to a resendJSON.
+type resendAnswerJSON struct {
+	Message string `json:"message" desc:"如该手机号有正在办理的申请，查询码将发送到该手机 — the same whatever the phone"`
+}
+
 // intakeJSON is a dispute as a member registers it (POST /cases): an
 // application and the channel it came through.
 type intakeJSON struct {
