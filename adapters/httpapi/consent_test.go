@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/fourplusn/fourplusn/adapters/httpapi"
+	"github.com/fourplusn/fourplusn/adapters/outbox"
 	"github.com/fourplusn/fourplusn/mediation"
 	"github.com/fourplusn/fourplusn/work"
 )
@@ -135,4 +136,22 @@ func TestResendCodes(t *testing.T) {
 		require.Equal(t, http.StatusAccepted, client.post("/api/v1/track/resend", map[string]any{"phone": "13900009999"}).Code)
 	}
 	assert.Equal(t, http.StatusTooManyRequests, client.post("/api/v1/track/resend", map[string]any{"phone": "13900009999"}).Code)
+}
+
+// TestFailedResendHidesTheCodes checks that staff shown a failed delivery
+// of codes sent again see to whom, masked, but not the codes.
+func TestFailedResendHidesTheCodes(t *testing.T) {
+	e := newEnv(t)
+	c := e.seedCase(t, "accepted")
+	require.Equal(t, http.StatusAccepted, e.anonymous().post("/api/v1/track/resend", map[string]any{"phone": "13900001111"}).Code)
+	ds, err := e.st.outbox.Claim(ctx, e.clock.Now().Add(time.Hour), time.Hour, 100)
+	require.NoError(t, err)
+	for _, d := range ds {
+		require.NoError(t, e.st.outbox.Record(ctx, d.ID, d.Claim, outbox.Result{State: outbox.Failed, LastError: "gateway down"}))
+	}
+	res := e.as("gc-duty-1").get("/api/v1/notifications/failures")
+	require.Equal(t, http.StatusOK, res.Code, "%s", res)
+	assert.Contains(t, string(res.Body), "139****1111")
+	assert.NotContains(t, string(res.Body), c.TrackingCode)
+	assert.NotContains(t, string(res.Body), "13900001111")
 }
