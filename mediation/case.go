@@ -37,6 +37,7 @@ type Case struct {
 	FirstResponder     string    // the actor who first registered or reviewed it
 	FirstResponderCell grid.Path // the post through which they did
 	Applicant          string    // the resident who applied online, if any
+	Consent            *Consent  // the applicant's consent to the privacy notice, for an online application
 
 	State        State
 	RegisteredAt time.Time
@@ -117,6 +118,7 @@ func (c *Case) Clone() *Case {
 	d.Failure = clonePtr(c.Failure)
 	d.Rejection = clonePtr(c.Rejection)
 	d.TransferOut = clonePtr(c.TransferOut)
+	d.Consent = clonePtr(c.Consent)
 	if c.Agreement != nil {
 		a := *c.Agreement
 		a.Parties = slices.Clone(a.Parties)

@@ -5,7 +5,7 @@ import "github.com/fourplusn/fourplusn/timeline"
 // The actions of a case's timeline. Do not change the values: they are
 // stored, and hashed into the chain.
 const (
-	ActionRegistered     timeline.Action = "registered"         // first received; details: grade, handling, category, risks, outside, hazard
+	ActionRegistered     timeline.Action = "registered"         // first received; details: grade, handling, category, risks, outside, hazard, consent_version, consent_at, consent_channel
 	ActionAccepted       timeline.Action = "accepted"           // accepted for mediation (受理)
 	ActionRejected       timeline.Action = "rejected"           // not taken, with the reason and advice
 	ActionJoined         timeline.Action = "team.joined"        // a member of the 4+N team joined

@@ -43,21 +43,22 @@ func (c *clock) Advance(d time.Duration) {
 // fixture is a Service over memstore on the demo township, with a fake
 // clock and sequential IDs.
 type fixture struct {
-	svc   *mediation.Service
-	store *memstore.Cases
-	demo  *gridtest.Demo
-	clock *clock
+	svc    *mediation.Service
+	store  *memstore.Cases
+	outbox *outbox // what ResendCodes sends
+	demo   *gridtest.Demo
+	clock  *clock
 }
 
 func newFixture(t testing.TB) *fixture {
 	t.Helper()
 	demo := gridtest.Gucheng()
-	store := memstore.NewCases()
+	store, outbox := memstore.NewCases(), &outbox{keys: map[string]bool{}}
 	clk := &clock{now: time.Date(2022, 11, 1, 9, 0, 0, 0, shanghai)}
 	var mu sync.Mutex
 	n := 0
 	svc, err := mediation.NewService(mediation.Config{
-		Store: store, Cells: memstore.Grid{Tree: demo.Tree}, Policy: grid.DefaultPolicy(), Rules: mediation.DefaultRules(), Now: clk.Now,
+		Store: store, Cells: memstore.Grid{Tree: demo.Tree}, Policy: grid.DefaultPolicy(), Rules: mediation.DefaultRules(), Now: clk.Now, Outbox: outbox,
 		NewID: func() mediation.ID {
 			mu.Lock()
 			defer mu.Unlock()
@@ -71,7 +72,7 @@ func newFixture(t testing.TB) *fixture {
 		},
 	})
 	require.NoError(t, err)
-	return &fixture{svc: svc, store: store, demo: demo, clock: clk}
+	return &fixture{svc: svc, store: store, outbox: outbox, demo: demo, clock: clk}
 }
 
 // actor returns the demo member id as an actor.
@@ -130,4 +131,32 @@ func session(at time.Time, place mediation.Place, outcome mediation.Outcome, att
 		attendees = []string{"高敬"}
 	}
 	return mediation.Session{At: at, Place: place, Attendees: attendees, Notes: "听取双方意见，释法明理。", Outcome: outcome}
+}
+
+// outbox keeps the notices enqueued, each key once, as an outbox does.
+type outbox struct {
+	mu      sync.Mutex
+	keys    map[string]bool
+	notices []work.Notice
+}
+
+func (o *outbox) Enqueue(ctx context.Context, now time.Time, ns ...work.Notice) error {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	for _, n := range ns {
+		if !o.keys[n.Key] {
+			o.keys[n.Key] = true
+			o.notices = append(o.notices, n)
+		}
+	}
+	return nil
+}
+
+// take returns the notices enqueued since it was last called.
+func (o *outbox) take() []work.Notice {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	ns := o.notices
+	o.notices = nil
+	return ns
 }

@@ -45,6 +45,11 @@ type Intake struct {
 	// Hazard is the ID of the hazard report this dispute grew from (a
 	// dispute lead found by the grid's screening), if any.
 	Hazard string
+	// Consent is the version of the privacy notice the resident consented
+	// to: an online application must carry CurrentPrivacyNotice's.
+	// Members' registrations do not; what they record the committee
+	// gathered in person.
+	Consent string
 	// IdempotencyKey, if set, makes a retried submission return the case
 	// the first one created instead of creating another.
 	IdempotencyKey string
@@ -96,6 +101,9 @@ func (in *Intake) Validate(r Rules) error {
 	}
 	if in.Risks&^allRisks != 0 {
 		v.Fail("risks", "unknown risk flags %d", in.Risks&^allRisks)
+	}
+	if in.Channel == work.ChannelOnline {
+		v.Add(Consent{Version: in.Consent}.Check())
 	}
 	if len(in.Hazard) > maxKey {
 		v.Fail("hazard", "longer than %d bytes", maxKey)

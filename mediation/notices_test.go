@@ -24,6 +24,9 @@ func registerAs(t *testing.T, env *notifytest.Env, actor grid.Actor, ch work.Cha
 	t.Helper()
 	in := neighbourDispute()
 	in.Channel, in.Risks = ch, risks
+	if ch == work.ChannelOnline {
+		in.Consent = mediation.CurrentPrivacyNotice.Version
+	}
 	c, err := env.Cases.Register(ctx, actor, in)
 	require.NoError(t, err)
 	return c

@@ -113,7 +113,7 @@ func TestDue(t *testing.T) {
 func TestDueOfDeadlines(t *testing.T) {
 	f := newFixture(t)
 	in := neighbourDispute()
-	in.Channel = work.ChannelOnline
+	in.Channel, in.Consent = work.ChannelOnline, mediation.CurrentPrivacyNotice.Version
 	c, err := f.svc.Register(ctx, grid.ResidentActor("r1", gridtest.GuchengID), in)
 	require.NoError(t, err)
 	rules := mediation.DefaultRules()

@@ -121,7 +121,7 @@ func TestResidentsSeeOnlyTheirOwn(t *testing.T) {
 	f := newFixture(t)
 	me := grid.ResidentActor("r-1", "gucheng")
 	in := neighbourDispute()
-	in.Channel = work.ChannelOnline
+	in.Channel, in.Consent = work.ChannelOnline, mediation.CurrentPrivacyNotice.Version
 	c, err := f.svc.Register(ctx, me, in)
 	require.NoError(t, err)
 	assert.Equal(t, "r-1", c.Applicant)

@@ -32,6 +32,7 @@ type Service struct {
 	newID           func() ID
 	newTrackingCode func() string
 	records         kernel.Records[*Case, ID]
+	outbox          Outbox
 }
 
 // Config is what a Service works with. Store, Cells, Policy and Rules are
@@ -51,6 +52,9 @@ type Config struct {
 	// NewTrackingCode returns a new code for residents to follow a case.
 	// The default is ten random characters that read aloud unmistakably.
 	NewTrackingCode func() string
+	// Outbox, if set, takes the tracking codes ResendCodes sends again;
+	// without it ResendCodes fails.
+	Outbox Outbox
 }
 
 // NewService returns the Service of c. It returns an error naming what is
@@ -70,7 +74,7 @@ func NewService(c Config) (*Service, error) {
 	}
 	s := &Service{
 		store: c.Store, cells: c.Cells, policy: c.Policy, rules: c.Rules.clone(),
-		clock: c.Now, newID: c.NewID, newTrackingCode: c.NewTrackingCode,
+		clock: c.Now, newID: c.NewID, newTrackingCode: c.NewTrackingCode, outbox: c.Outbox,
 	}
 	if s.clock == nil {
 		s.clock = time.Now
@@ -122,8 +126,12 @@ func (s *Service) now() time.Time { return s.clock().UTC() }
 // registered in (in work.Zone), with the township's prefix (see
 // Rules.NumberPrefixes); the store gives its place in the register.
 //
-// Returns Invalid for bad input (naming the field), Unauthorized without an
-// actor, Forbidden for an actor who may not register, NotFound for an
+// An online application records the resident's consent to the privacy
+// notice (Intake.Consent) on the case and in the registration's event.
+//
+// Returns Invalid for bad input (naming the field; "consent" for an online
+// application without consent to the current notice), Unauthorized
+// without an actor, Forbidden for an actor who may not register, NotFound for an
 // unknown location, and Conflict for an idempotency key reused with another
 // request. A retry with the same key and input returns the first case.
 func (s *Service) Register(ctx context.Context, actor grid.Actor, in Intake) (*Case, error) {
@@ -171,6 +179,12 @@ func (s *Service) Register(ctx context.Context, actor grid.Actor, in Intake) (*C
 	}
 	if c.Hazard != "" {
 		details["hazard"] = c.Hazard
+	}
+	if c.Channel == work.ChannelOnline {
+		c.Consent = &Consent{Version: in.Consent, At: now, Channel: c.Channel}
+		details["consent_version"] = c.Consent.Version
+		details["consent_at"] = now.Format(time.RFC3339)
+		details["consent_channel"] = c.Channel.String()
 	}
 	first := s.records.Record(c, actor, ActionRegistered, c.Channel.String(), now, details)
 	key := work.IdempotencyKey{Scope: actor.ID, Key: in.IdempotencyKey}

@@ -31,6 +31,11 @@ type Store interface {
 	// GetByNumber returns township's case numbered n: its prefix, year
 	// and sequence all as given. Returns NotFound if there is none.
 	GetByNumber(ctx context.Context, township grid.CellID, n Number) (*Case, error)
+	// ByApplicantPhone returns, newest first, up to work.MaxPage cases one of
+	// whose applicants gave phone, a mobile number in normal form (see
+	// fourplusn.ParsePhone), in any township: what a lost tracking code
+	// is sent again by. None is not an error.
+	ByApplicantPhone(ctx context.Context, phone string) ([]*Case, error)
 	// List returns the cases matching f, newest first, a page at a time.
 	List(ctx context.Context, f Filter) (Page, error)
 }

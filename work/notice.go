@@ -42,7 +42,16 @@ type Recipient struct {
 	// Action, a grid.Action's name, keeps only the posts that may do it
 	// at Cell; "" for any. Names, not numbers, are what is stored.
 	Action string `json:"action,omitempty"`
+	// Phone, a mainland mobile number in full, is a resident reached at
+	// the number they gave, not a member: a notifier that can text it (a
+	// township's SMS gateway behind the webhook) sends it there, and the
+	// others must not show the message to anyone else. When it is set,
+	// and Member is not, the other fields are ignored.
+	Phone string `json:"phone,omitempty"`
 }
+
+// ToPhone returns the recipient that is whoever holds phone.
+func ToPhone(phone string) Recipient { return Recipient{Phone: phone} }
 
 // ToMember returns the recipient that is member id.
 func ToMember(id string) Recipient { return Recipient{Member: id} }
@@ -71,7 +80,9 @@ func AnswersFor(member string, cell grid.Path, action grid.Action) Recipient {
 // Notice is one message to one or more recipients about one case or
 // hazard: what the rules of the work say someone must be told of a change
 // (mediation.Notices, hazard.Notices) or of a deadline (Rules.Due of
-// each). It holds no personal data: the case is named by its ID.
+// each). It holds no personal data — the case is named by its ID — save
+// in a notice to a resident's own phone (Recipient.Phone), which holds
+// their number, and their tracking codes in its Text.
 type Notice struct {
 	// Key identifies the notice: the same cause always gives the same key,
 	// so an outbox stores it once however often it is written, and a

@@ -3,6 +3,7 @@ package bunstore
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/fourplusn/fourplusn"
 	"github.com/fourplusn/fourplusn/grid"
@@ -55,9 +56,13 @@ func caseColumns(c *mediation.Case) []column {
 }
 
 // saveCaseTables keeps what a case adds to the tables beside its row: its
-// team, and its share of the statistics' running counts.
+// team, its applicants' phone numbers, and its share of the statistics'
+// running counts.
 func saveCaseTables(ctx context.Context, tx writeTx, old, c *mediation.Case) error {
 	if err := saveParticipants(ctx, tx, old, c); err != nil {
+		return err
+	}
+	if err := savePhones(ctx, tx, old, c); err != nil {
 		return err
 	}
 	return saveTally(ctx, tx, old, c)
@@ -70,14 +75,18 @@ func saveCaseTables(ctx context.Context, tx writeTx, old, c *mediation.Case) err
 func importCaseTables(ctx context.Context, tx writeTx, cs []*mediation.Case) error {
 	rows := map[tallyKey]*[numKinds]int64{}
 	last := map[series]int{}
-	var team [][]any
+	var team, phones [][]any
 	for _, c := range cs {
 		team = append(team, participantRows(c)...)
+		phones = append(phones, phoneRows(c)...)
 		addTally(rows, talliedCase(c), 1)
 		k := series{c.Township, c.Number.Year}
 		last[k] = max(last[k], c.Number.Seq)
 	}
 	if err := tx.insertRows(ctx, insertParticipants, "", team); err != nil {
+		return err
+	}
+	if err := tx.insertRows(ctx, insertPhones, "", phones); err != nil {
 		return err
 	}
 	if err := raiseCounters(ctx, tx, last); err != nil {
@@ -104,6 +113,38 @@ func participantRows(c *mediation.Case) [][]any {
 	rows := make([][]any, len(c.Team))
 	for i, p := range c.Team {
 		rows[i] = []any{string(c.ID), i, p.Department}
+	}
+	return rows
+}
+
+// savePhones keeps the applicants' phone numbers in case_phones, which
+// ByApplicantPhone looks them up in. Applicants change rarely, so an
+// update rewrites the rows only when their numbers did.
+func savePhones(ctx context.Context, tx writeTx, old, c *mediation.Case) error {
+	rows := phoneRows(c)
+	if old != nil {
+		if slices.EqualFunc(rows, phoneRows(old), slices.Equal) {
+			return nil
+		}
+		if _, err := tx.exec(ctx, "DELETE FROM case_phones WHERE case_id = ?", string(c.ID)); err != nil {
+			return err
+		}
+	}
+	return tx.insertRows(ctx, insertPhones, "", rows)
+}
+
+const insertPhones = "INSERT INTO case_phones (case_id, phone)"
+
+// phoneRows are c's rows of case_phones: each applicant's phone number
+// once, in the order of the applicants.
+func phoneRows(c *mediation.Case) [][]any {
+	var rows [][]any
+	seen := map[string]bool{}
+	for _, p := range c.Applicants {
+		if p.Phone != "" && !seen[p.Phone] {
+			seen[p.Phone] = true
+			rows = append(rows, []any{string(c.ID), p.Phone})
+		}
 	}
 	return rows
 }
@@ -153,6 +194,15 @@ func (s *Cases) GetByNumber(ctx context.Context, township grid.CellID, n mediati
 	var w where
 	w.add("township = ? AND number_year = ? AND number_seq = ? AND number_prefix = ?", string(township), n.Year, n.Seq, n.Prefix)
 	return s.r.getBy(ctx, n.String(), w)
+}
+
+// ByApplicantPhone returns, newest first, up to work.MaxPage cases one of
+// whose applicants gave phone, through case_phones; see mediation.Store.
+func (s *Cases) ByApplicantPhone(ctx context.Context, phone string) ([]*mediation.Case, error) {
+	var w where
+	w.add("id IN (SELECT case_id FROM case_phones WHERE phone = ?)", phone)
+	cases, _, err := s.r.list(ctx, w, nil, "", work.MaxPage)
+	return cases, err
 }
 
 // Update changes case id through fn in one transaction; see

@@ -171,7 +171,7 @@ func TestEscalationAcrossRestart(t *testing.T) {
 func TestDutyAlert(t *testing.T) {
 	notifytest.Run(t, func(t *testing.T, env *notifytest.Env) {
 		c, err := env.Cases.Register(ctx, grid.ResidentActor("r1", gridtest.GuchengID), mediation.Intake{
-			Channel: work.ChannelOnline, Category: mediation.Neighbour, Location: "mayuan-1",
+			Channel: work.ChannelOnline, Consent: mediation.CurrentPrivacyNotice.Version, Category: mediation.Neighbour, Location: "mayuan-1",
 			Applicants:  []mediation.Party{{Name: "章某", Phone: "13800138000"}},
 			Respondents: []mediation.Party{{Name: "李某"}}, Facts: "邻居占道",
 		})

@@ -172,7 +172,8 @@ const minApplicationKey = 16
 // resident's token or none. An anonymous applicant is identified as the
 // pilot's web form identifies one: by the Idempotency-Key they send,
 // which they must, in the township of the cell where the dispute arose,
-// which they must name. A retry with the same key and body is the same
+// which they must name. The application carries the resident's consent to
+// the current privacy notice (GET /privacy-notice). A retry with the same key and body is the same
 // resident and gets the same case; the public rate limit applies before
 // anything else (see New). Staff register through POST /cases.
 func (s *server) applyOnline(w http.ResponseWriter, req bunrouter.Request) error {
@@ -180,7 +181,7 @@ func (s *server) applyOnline(w http.ResponseWriter, req bunrouter.Request) error
 	if actor.Kind != grid.Anonymous && actor.Kind != grid.Resident {
 		return fourplusn.Errorf(fourplusn.Forbidden, "online applications are residents': staff register cases through POST %s/cases", s.api)
 	}
-	var body applicationJSON
+	var body onlineApplicationJSON
 	if err := decodeBody(w, req, &body, false); err != nil {
 		return err
 	}
@@ -188,6 +189,7 @@ func (s *server) applyOnline(w http.ResponseWriter, req bunrouter.Request) error
 	if err != nil {
 		return err
 	}
+	in.Consent = body.Consent.Version
 	if actor.Kind == grid.Anonymous {
 		if actor, err = s.applicant(req, &in); err != nil {
 			return err
@@ -323,4 +325,26 @@ func (s *server) trackCase(w http.ResponseWriter, req bunrouter.Request) error {
 		RegisteredAt: ts(rec.RegisteredAt), AcceptedAt: ts(rec.AcceptedAt), ResolvedAt: ts(rec.ResolvedAt), ClosedAt: ts(rec.ClosedAt),
 		AcceptDue: ts(rec.AcceptDue), ResolveDue: ts(rec.ResolveDue),
 	})
+}
+
+// privacyNotice is GET /privacy-notice: the notice an online application
+// consents to, which a client shows before the resident applies.
+func (s *server) privacyNotice(w http.ResponseWriter, req bunrouter.Request) error {
+	n := mediation.CurrentPrivacyNotice
+	return writeJSON(w, http.StatusOK, privacyNoticeJSON{Version: n.Version, Title: n.Title, Text: n.Text})
+}
+
+// resendCodes is POST /track/resend: a resident who lost their tracking
+// code asks for it to be sent to the phone they applied with. The answer
+// is 202 and mediation.ResendAnswer whether or not the phone applied for
+// anything; only a number that is not one is refused.
+func (s *server) resendCodes(w http.ResponseWriter, req bunrouter.Request) error {
+	var body resendJSON
+	if err := decodeBody(w, req, &body, false); err != nil {
+		return err
+	}
+	if err := s.cfg.Cases.ResendCodes(req.Context(), body.Phone); err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusAccepted, resendAnswerJSON{Message: mediation.ResendAnswer})
 }

@@ -198,6 +198,35 @@ type applicationJSON struct {
 	Outside  string `json:"outside,omitempty" oa:"either=where"`
 }
 
+// onlineApplicationJSON is what POST /applications takes: an application
+// and the resident's consent to the privacy notice it was shown.
+type onlineApplicationJSON struct {
+	applicationJSON
+	Consent consentJSON `json:"consent"`
+}
+
+// consentJSON is a resident's consent to a privacy notice.
+type consentJSON struct {
+	Version string `json:"version" desc:"the version of the privacy notice (个人信息处理告知) consented to: the current one, which GET /api/v1/privacy-notice serves; any other is refused with 400 naming consent"`
+}
+
+// privacyNoticeJSON is a privacy notice as GET /privacy-notice serves it.
+type privacyNoticeJSON struct {
+	Version string `json:"version"`
+	Title   string `json:"title"`
+	Text    string `json:"text"`
+}
+
+// resendJSON asks for lost tracking codes to be sent again.
+type resendJSON struct {
+	Phone string `json:"phone" desc:"the mobile number given in the application"`
+}
+
+// resendAnswerJSON is the one answer to a resendJSON.
+type resendAnswerJSON struct {
+	Message string `json:"message" desc:"如该手机号有正在办理的申请，查询码将发送到该手机 — the same whatever the phone"`
+}
+
 // intakeJSON is a dispute as a member registers it (POST /cases): an
 // application and the channel it came through.
 type intakeJSON struct {

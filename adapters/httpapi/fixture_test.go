@@ -154,7 +154,7 @@ func newEnvOn(t testing.TB, st stores, opts ...option) *env {
 	policy := grid.DefaultPolicy()
 	clk := &clock{now: time.Date(2022, 11, 1, 9, 0, 0, 0, shanghai)}
 	cases, err := mediation.NewService(mediation.Config{
-		Store: st.cases, Cells: cells, Policy: policy, Rules: mediation.DefaultRules(), Now: clk.Now,
+		Store: st.cases, Cells: cells, Policy: policy, Rules: mediation.DefaultRules(), Now: clk.Now, Outbox: st.outbox,
 		NewID:           func() mediation.ID { return mediation.ID(fmt.Sprintf("C%09d", seq.Add(1))) },
 		NewTrackingCode: func() string { return fmt.Sprintf("TRK%09d", seq.Add(1)) },
 	})

@@ -78,7 +78,8 @@ type Config struct {
 	// The route that Observe is given, bunrouter's pattern, includes it.
 	BasePath string
 	// PublicRate and PublicBurst limit, per client address, the public
-	// progress lookup and the online applications: PublicRate requests a
+	// progress lookup, the online applications and the tracking codes
+	// sent again, each on its own: PublicRate requests a
 	// second on average, in bursts of up to PublicBurst. Zero values mean
 	// 1 a second in bursts of 20.
 	PublicRate  rate.Limit
@@ -101,6 +102,7 @@ type server struct {
 	answers *answers        // encoded answers about cases and hazards
 	track   *limiter        // the public progress lookup's rate limits
 	apply   *limiter        // the online applications' rate limits
+	resend  *limiter        // the rate limits of tracking codes sent again
 }
 
 // apiPrefix is where the API's routes live.
@@ -141,6 +143,7 @@ func New(cfg Config) (http.Handler, error) {
 	}
 	s.track = newLimiter(perSecond, burst)
 	s.apply = newLimiter(perSecond, burst)
+	s.resend = newLimiter(perSecond, burst)
 
 	s.router = bunrouter.New(
 		bunrouter.Use(s.logRequests, s.handleErrors),
@@ -179,7 +182,9 @@ func New(cfg Config) (http.Handler, error) {
 	// The public routes are rate-limited before anything else is done
 	// for them, credentials included.
 	s.handle(s.root.NewGroup(apiPrefix, bunrouter.Use(s.track.middleware, s.authenticate)), http.MethodGet, "/track/:code", s.trackCase)
+	s.handle(s.root.NewGroup(apiPrefix, bunrouter.Use(s.resend.middleware, s.authenticate)), http.MethodPost, "/track/resend", s.resendCodes)
 	s.handle(s.root.NewGroup(apiPrefix, bunrouter.Use(s.apply.middleware, s.authenticate)), http.MethodPost, "/applications", s.applyOnline)
+	s.handle(api, http.MethodGet, "/privacy-notice", s.privacyNotice)
 
 	doc, err := json.Marshal(s.document())
 	if err != nil {

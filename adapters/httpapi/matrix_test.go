@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/fourplusn/fourplusn/grid/gridtest"
+	"github.com/fourplusn/fourplusn/mediation"
 )
 
 // The authorization matrix: every route, asked by one actor of each role
@@ -47,6 +48,7 @@ var matrixActors = []struct{ name, id string }{
 const (
 	ok    = http.StatusOK
 	made  = http.StatusCreated
+	sent  = http.StatusAccepted
 	bad   = http.StatusBadRequest
 	who   = http.StatusUnauthorized
 	no    = http.StatusForbidden
@@ -112,6 +114,8 @@ var matrix = []matrixRow{
 	{"POST /api/v1/cases/{id}/follow-ups", "case:agreed", map[string]any{"performed": true, "notes": "已履行"}, [14]int{ok, none, ok, ok, ok, no, ok, ok, ok, none, none, none, who, no}},
 	{"POST /api/v1/cases/{id}/close", "case:failed", nil, [14]int{ok, none, ok, ok, no, no, ok, ok, no, none, none, none, who, no}},
 
+	{"POST /api/v1/track/resend", "case:accepted", map[string]any{"phone": "13900001111"}, [14]int{sent, sent, sent, sent, sent, sent, sent, sent, sent, sent, sent, sent, sent, sent}},
+	{"GET /api/v1/privacy-notice", "", nil, [14]int{ok, ok, ok, ok, ok, ok, ok, ok, ok, ok, ok, ok, ok, ok}},
 	{"GET /api/v1/track/{code}", "case:accepted", nil, [14]int{ok, ok, ok, ok, ok, ok, ok, ok, ok, ok, ok, ok, ok, ok}},
 
 	{"POST /api/v1/hazards", "", hazardReport(), [14]int{made, no, made, made, made, made, made, made, made, made, bad, made, who, made}},
@@ -165,6 +169,7 @@ func application() map[string]any {
 		"category": "neighbour", "facts": "邻居家狗夜里吠叫。", "location": "mayuan-1",
 		"applicants":  []map[string]any{{"name": "李某", "phone": "13900004444"}},
 		"respondents": []map[string]any{{"name": "赵某"}},
+		"consent":     map[string]any{"version": mediation.CurrentPrivacyNotice.Version},
 	}
 }
 

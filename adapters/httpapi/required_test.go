@@ -12,6 +12,8 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/fourplusn/fourplusn/mediation"
 )
 
 // bodyRoute is a route that takes a JSON body, with a complete valid body
@@ -48,7 +50,9 @@ var bodyRoutes = []bodyRoute{
 		"applicants":  []any{map[string]any{"name": "李某", "phone": "13900004444", "address": "马园一组"}},
 		"respondents": []any{map[string]any{"name": "赵某"}},
 		"claims":      []any{map[string]any{"description": "赔礼道歉"}},
+		"consent":     map[string]any{"version": mediation.CurrentPrivacyNotice.Version},
 	}},
+	{"resend", "POST /api/v1/track/resend", "", "anonymous", map[string]any{"phone": "13900001111"}},
 	{"reject", "POST /api/v1/cases/{id}/reject", "case:registered", "gc-secretary", map[string]any{"reason": "已起诉", "advice": "等待法院判决"}},
 	{"review, rejected", "POST /api/v1/cases/{id}/review", "case:registered", "gc-secretary", map[string]any{"decision": "reject", "reason": "已起诉", "advice": "等待法院判决"}},
 	{"review, accepted", "POST /api/v1/cases/{id}/review", "case:registered", "gc-secretary", map[string]any{"decision": "accept"}},

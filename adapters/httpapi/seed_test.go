@@ -22,6 +22,7 @@ const owner = "r-owner"
 func homestead() mediation.Intake {
 	return mediation.Intake{
 		Channel:     work.ChannelOnline,
+		Consent:     mediation.CurrentPrivacyNotice.Version,
 		Category:    mediation.Homestead,
 		Applicants:  []mediation.Party{{Name: "王某某", Sex: mediation.Female, Age: 45, Phone: "13900001111", IDCard: "11010519491231002X", Address: "驻马店市驿城区古城办事处马园一组"}},
 		Respondents: []mediation.Party{{Name: "张某某", Sex: mediation.Male, Age: 47, Phone: "13900002222", Address: "驻马店市驿城区古城办事处马园一组"}},

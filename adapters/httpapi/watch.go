@@ -133,6 +133,7 @@ type recipientJSON struct {
 	Cell   string `json:"cell,omitempty"`
 	Role   string `json:"role,omitempty" oa:"enum=role"`
 	Action string `json:"action,omitempty"`
+	Phone  string `json:"phone,omitempty" desc:"a resident's phone, masked (138****1234): the notification sends them their tracking codes, and its text is withheld"`
 }
 
 func deliveryOut(d outbox.Delivery) deliveryJSON {
@@ -150,6 +151,11 @@ func deliveryOut(d outbox.Delivery) deliveryJSON {
 		out.To[i] = recipientJSON{Member: r.Member, Cell: r.Cell, Action: r.Action}
 		if r.Role != 0 {
 			out.To[i].Role = r.Role.String()
+		}
+		if r.Phone != "" {
+			// A resident's own tracking codes are theirs: staff who
+			// see the delivery failed learn to whom, not what.
+			out.To[i].Phone, out.Text = fourplusn.MaskPhone(r.Phone), ""
 		}
 	}
 	return out

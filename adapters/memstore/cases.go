@@ -2,6 +2,7 @@ package memstore
 
 import (
 	"context"
+	"slices"
 	"strconv"
 
 	"github.com/fourplusn/fourplusn"
@@ -72,6 +73,15 @@ func (s *Cases) GetByNumber(ctx context.Context, township grid.CellID, n mediati
 		return nil, fourplusn.Errorf(fourplusn.NotFound, "no case of %s is numbered %s", township, n)
 	}
 	return c, nil
+}
+
+// ByApplicantPhone returns, newest first, up to work.MaxPage cases one
+// of whose applicants gave phone; see mediation.Store.
+func (s *Cases) ByApplicantPhone(ctx context.Context, phone string) ([]*mediation.Case, error) {
+	cases, _, err := s.t.list(ctx, "", work.MaxPage, func(c *mediation.Case) bool {
+		return slices.ContainsFunc(c.Applicants, func(p mediation.Party) bool { return p.Phone == phone })
+	})
+	return cases, err
 }
 
 // Update changes case id through fn; see mediation.Store.

@@ -230,7 +230,8 @@ func (d *Dispatcher) resolve(ctx context.Context, n work.Notice, cache map[grid.
 }
 
 // Resolve returns the members among ms that recipients name, each once,
-// in the order of the recipients: a member by ID, or the members holding a
+// in the order of the recipients: a member by ID, a resident by the phone
+// number a notice is for (a Contact with only its Phone), or the members holding a
 // post in exactly a recipient's cell, of its role if it names one, that
 // may do its action there under policy if it names one. It returns an
 // Invalid error for a recipient with an unknown action or a bad cell.
@@ -250,6 +251,10 @@ func Resolve(recipients []work.Recipient, ms []grid.Member, policy *grid.Policy)
 					add(m)
 				}
 			}
+			continue
+		}
+		if r.Phone != "" {
+			out = append(out, Contact{Phone: r.Phone})
 			continue
 		}
 		cell, err := grid.ParsePath(r.Cell)

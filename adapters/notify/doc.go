@@ -27,5 +27,8 @@
 // so a notification written before a post changed hands reaches whoever
 // holds it when it goes out. Texts carry no personal data: cases are named
 // by ID, and phone numbers appear only as mentions in a WeCom group or,
-// masked, in the log.
+// masked, in the log. The one exception is a notice to a resident's own
+// phone (work.Recipient.Phone: a lost tracking code sent again), which a
+// township's SMS gateway behind the Webhook texts; the Robot never posts
+// it to a group (see ToResident), and the Log masks the number.
 package notify

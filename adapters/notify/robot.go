@@ -77,11 +77,16 @@ type robotAnswer struct {
 	ErrMsg  string `json:"errmsg"`
 }
 
-// Notify posts m to the group. WeCom answers 200 with an error code;
+// Notify posts m to the group. A message to a resident's own phone
+// (work.Recipient.Phone) is not the group's to read — it holds their
+// tracking codes — so Notify drops it and reports it delivered. WeCom answers 200 with an error code;
 // code 93000 (invalid key, robot removed) is Permanent, any other non-zero
 // code — 45009 for the robot's limit of 20 messages a minute among them —
 // is retried.
 func (r *Robot) Notify(ctx context.Context, m Message) error {
+	if ToResident(m.Notice) {
+		return nil
+	}
 	body, err := json.Marshal(RobotBody(m, r.Markdown))
 	if err != nil {
 		return Permanent(fmt.Errorf("encode: %w", err))

@@ -12,6 +12,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"time"
 
@@ -37,8 +38,10 @@ const (
 // Webhook posts each message as JSON to a URL the township runs — its own
 // SMS gateway, a duty screen, a county system — signed with a shared
 // secret. The body is the notification's fields with "contacts", the
-// people it reaches, whose phone numbers are masked unless FullPhones is
-// set.
+// people it reaches, whose phone numbers — the contacts' and a resident's
+// in "to" (work.Recipient.Phone) — are masked unless FullPhones is set.
+// A township's SMS gateway behind it, with FullPhones, texts a notice to a
+// resident's phone: a lost tracking code sent again.
 type Webhook struct {
 	URL    string
 	Secret []byte // the HMAC-SHA256 key; required
@@ -74,11 +77,12 @@ type webhookBody struct {
 // Notify posts m. A 2xx answer is success; 408, 425, 429 and 5xx answers
 // and network errors are retried; any other answer is Permanent.
 func (w *Webhook) Notify(ctx context.Context, m Message) error {
-	contacts := m.Contacts
+	n, contacts := m.Notice, m.Contacts
 	if !w.FullPhones {
 		contacts = maskContacts(contacts)
+		n.To = maskRecipients(n.To)
 	}
-	body, err := json.Marshal(webhookBody{Notice: m.Notice, Contacts: contacts, Attempt: m.Attempt})
+	body, err := json.Marshal(webhookBody{Notice: n, Contacts: contacts, Attempt: m.Attempt})
 	if err != nil {
 		return Permanent(fmt.Errorf("encode: %w", err))
 	}
@@ -154,6 +158,17 @@ func redact(err error) error {
 		return fmt.Errorf("send: %w", ue.Err)
 	}
 	return fmt.Errorf("send: %w", err)
+}
+
+// maskRecipients returns to with residents' phone numbers masked.
+func maskRecipients(to []work.Recipient) []work.Recipient {
+	out := slices.Clone(to)
+	for i := range out {
+		if out[i].Phone != "" {
+			out[i].Phone = fourplusn.MaskPhone(out[i].Phone)
+		}
+	}
+	return out
 }
 
 // maskContacts returns contacts with their phone numbers masked.

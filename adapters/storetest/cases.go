@@ -23,7 +23,8 @@ import (
 // twice, updates are versioned, serialized and all or none, each case's
 // timeline stays one chain, a canceled context stops every method, cases
 // are numbered per township and year without gap or repeat, however many
-// are created at once, and found by number, and List selects, orders and
+// are created at once, and found by number and by an applicant's phone,
+// and List selects, orders and
 // pages by its Filter. newStore returns a fresh,
 // empty store each time it is called.
 func Cases(t *testing.T, newStore func(t *testing.T) mediation.Store) {
@@ -43,6 +44,7 @@ func Cases(t *testing.T, newStore func(t *testing.T) mediation.Store) {
 	t.Run("numbers", func(t *testing.T) { casesNumbers(t, newStore(t)) })
 	t.Run("concurrent numbers", func(t *testing.T) { casesConcurrentNumbers(t, newStore(t)) })
 	t.Run("numbers not used up", func(t *testing.T) { casesNumbersNotUsedUp(t, newStore(t)) })
+	t.Run("by applicant phone", func(t *testing.T) { casesByApplicantPhone(t, newStore(t)) })
 	t.Run("list", func(t *testing.T) { listFilters(t, newStore(t)) })
 	t.Run("list agrees with Filter.Matches", func(t *testing.T) { listMatches(t, newStore(t)) })
 	t.Run("list paging", func(t *testing.T) { listPaging(t, newStore(t)) })

@@ -111,6 +111,7 @@ func parseFlags(args []string, stderr io.Writer) (config, []string, error) {
 	fs.BoolVar(&w.deadlines, "deadlines", env("PILOT_DEADLINES", "true") == "true", "run the deadline runner: reminders, automatic escalation, duty alerts (PILOT_DEADLINES)")
 	fs.DurationVar(&w.tick, "deadline-tick", time.Minute, "how often the deadline runner looks for what is due")
 	fs.StringVar(&w.notify.WebhookURL, "webhook-url", env("PILOT_WEBHOOK_URL", ""), "`URL` to POST every notification to, signed with PILOT_WEBHOOK_SECRET (PILOT_WEBHOOK_URL)")
+	fs.BoolVar(&w.notify.WebhookFullPhones, "webhook-full-phones", env("PILOT_WEBHOOK_FULL_PHONES", "") == "true", "send phone numbers to -webhook-url in full, for a township's SMS gateway that texts them: staff, and residents sent their lost tracking codes (PILOT_WEBHOOK_FULL_PHONES)")
 	fs.StringVar(&w.wecom.CorpID, "wecom-corp-id", env("PILOT_WECOM_CORP_ID", ""), "the WeCom enterprise's `CorpID`, for the callback at /wecom/callback (PILOT_WECOM_CORP_ID)")
 	fs.StringVar(&w.wecomChannel, "wecom-channel", env("PILOT_WECOM_CHANNEL", "wecom"), "what applications from the callback count as: wecom, or wechat for a relayed WeChat group (PILOT_WECOM_CHANNEL)")
 	// Secrets come from the environment only, so that they never show in

@@ -28,6 +28,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/fourplusn/fourplusn/mediation"
 )
 
 // buildPilot builds the program once for the test, as "go run
@@ -239,7 +241,7 @@ func TestSIGTERMKeepsAcknowledgedWrites(t *testing.T) {
 			defer func() { answered <- struct{}{} }()
 			form := url.Values{
 				"csrf": {csrf[1]}, "key": {"sigterm-test-key-" + string(rune('a'+i))},
-				"name": {"申请人"}, "phone": {"13912345678"}, "respondent": {"对方"},
+				"name": {"申请人"}, "phone": {"13912345678"}, "respondent": {"对方"}, "consent": {mediation.CurrentPrivacyNotice.Version},
 				"category": {"neighbour"}, "location": {"mayuan-1"}, "facts": {"关机测试中的申请。"},
 			}
 			resp, err := c.PostForm(p.url+"apply", form)

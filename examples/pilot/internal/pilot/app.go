@@ -182,7 +182,7 @@ func (a *App) services(ctx context.Context, caseClock, hazardClock func() time.T
 	cells := gs
 	rules := mediation.DefaultRules()
 	rules.NumberPrefixes = a.prefixes
-	cases, err := mediation.NewService(mediation.Config{Store: a.DB.Cases(), Cells: cells, Policy: a.Policy, Rules: rules, Now: caseClock})
+	cases, err := mediation.NewService(mediation.Config{Store: a.DB.Cases(), Cells: cells, Policy: a.Policy, Rules: rules, Now: caseClock, Outbox: a.DB.Outbox()})
 	if err != nil {
 		return fmt.Errorf("case service: %w", err)
 	}

@@ -212,6 +212,22 @@ func TestBrowserFlow(t *testing.T) {
 		chromedp.SetValue(chromedp.CSS("#category"), "neighbour"),
 		chromedp.SetValue(chromedp.CSS("#location"), "mayuan-1"),
 		chromedp.SendKeys(chromedp.CSS("#facts"), "邻居在公共过道堆放柴草，多次协商未果。"),
+		// The privacy notice, folded on a phone, opened and read.
+		chromedp.Click(chromedp.CSS("#privacy-notice summary")),
+		chromedp.WaitVisible(chromedp.CSS("#privacy-notice p")),
+	)
+	shot(t, residentTab, dir, "02-resident-apply-notice")
+	// Without the box ticked the browser holds the form back; without
+	// the browser's check, the page refuses it in Chinese.
+	do(t, residentTab, "submit without consent",
+		chromedp.Evaluate[chromedp.Void](`document.querySelector("#consent").removeAttribute("required")`),
+		chromedp.Click(chromedp.CSS("#submit")),
+		chromedp.WaitVisible(chromedp.CSS("#consent-error")),
+	)
+	assert.Contains(t, text(t, residentTab, "#consent-error"), "个人信息处理告知")
+	do(t, residentTab, "consent",
+		chromedp.Evaluate[chromedp.Void](`document.querySelector("#privacy-notice").open = false`),
+		chromedp.Click(chromedp.CSS("#consent")),
 	)
 	shot(t, residentTab, dir, "02-resident-apply")
 	click(t, residentTab, "submit", "#submit")

@@ -34,6 +34,7 @@ var applyInputs = []input{
 	{"location", "纠纷发生地", "请从列表中选择纠纷发生地。", []string{"location", "outside"}},
 	{"claim", "请求金额", "请以元为单位填写金额，如 1500 或 1500.50，最多两位小数。", []string{"claims", "claims[].amount", "claims[].description"}},
 	{"facts", "纠纷经过", "请填写纠纷经过，不超过5000字，不含控制字符等特殊字符。", []string{"facts"}},
+	{"consent", "个人信息处理告知", "请阅读本页的《个人信息处理告知》，勾选同意后再提交。", []string{"consent"}},
 }
 
 // caseInputs are the inputs of the case page's action forms, by action.

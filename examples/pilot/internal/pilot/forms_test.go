@@ -43,7 +43,7 @@ func marked(body, id string) bool {
 func applyForm(c *client, key string) url.Values {
 	return url.Values{
 		"csrf": {c.csrf()}, "key": {key}, "name": {"测试申请人"}, "phone": {"13912345678"}, "address": {"南关一组"},
-		"respondent": {"测试对方"}, "category": {"debt"}, "location": {"nanguan-1"}, "facts": {"借款未还。"}, "claim": {"1500.5"},
+		"respondent": {"测试对方"}, "consent": {mediation.CurrentPrivacyNotice.Version}, "category": {"debt"}, "location": {"nanguan-1"}, "facts": {"借款未还。"}, "claim": {"1500.5"},
 	}
 }
 

@@ -289,7 +289,7 @@ func TestFullDisk(t *testing.T) {
 	c := newClient(t, ts.URL)
 	form := url.Values{
 		"csrf": {c.csrf()}, "key": {"full-disk-form-0001"}, "name": {"测试申请人"}, "phone": {"13912345678"},
-		"respondent": {"测试对方"}, "category": {"debt"}, "location": {"nanguan-1"}, "facts": {"借款未还。"},
+		"respondent": {"测试对方"}, "consent": {mediation.CurrentPrivacyNotice.Version}, "category": {"debt"}, "location": {"nanguan-1"}, "facts": {"借款未还。"},
 	}
 	resp, body := c.post("/apply", form)
 	assert.Equal(t, http.StatusServiceUnavailable, resp.StatusCode)

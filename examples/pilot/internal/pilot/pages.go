@@ -82,6 +82,7 @@ func (s *Server) renderApply(w http.ResponseWriter, r *http.Request, status int,
 	s.render(w, r, status, "apply", map[string]any{
 		"Title": "在线申请调解", "Form": st.Values, "Errors": st.Errors, "Key": key, "Message": cmp.Or(msg, st.Message),
 		"Categories": cats, "Places": s.places("", 3, 4),
+		"Notice": mediation.CurrentPrivacyNotice, "NoticeParagraphs": strings.Split(mediation.CurrentPrivacyNotice.Text, "\n\n"),
 	})
 }
 
@@ -105,6 +106,7 @@ func (s *Server) apply(w http.ResponseWriter, r *http.Request) {
 		Applicants:     []mediation.Party{{Name: f.Get("name"), Phone: f.Get("phone"), Address: f.Get("address")}},
 		Facts:          f.Get("facts"),
 		Location:       grid.CellID(f.Get("location")),
+		Consent:        f.Get("consent"), // the version of the notice the box was ticked under
 		IdempotencyKey: key,
 	}
 	if n := f.Get("respondent"); n != "" {
@@ -148,6 +150,30 @@ func (s *Server) refuseApplication(w http.ResponseWriter, r *http.Request, f url
 		return
 	}
 	s.renderApply(w, r, http.StatusBadRequest, refused("apply", applyInputs, f, err), "")
+}
+
+// resendCodes sends a resident who lost their tracking code the codes of
+// the open cases applied for with the phone they give, to that phone,
+// and answers the same sentence whether or not there are any.
+func (s *Server) resendCodes(w http.ResponseWriter, r *http.Request) {
+	data := map[string]any{"Title": "办理进度查询", "Phone": r.PostForm.Get("phone")}
+	if !s.public.allow(r) {
+		data["ResendMessage"] = "提交过于频繁，请稍后再试。"
+		s.render(w, r, http.StatusTooManyRequests, "track", data)
+		return
+	}
+	err := s.app.Cases.ResendCodes(r.Context(), r.PostForm.Get("phone"))
+	switch {
+	case fourplusn.ErrorCode(err) == fourplusn.Invalid:
+		data["ResendMessage"] = "请填写申请时留下的11位手机号码。"
+		s.render(w, r, http.StatusBadRequest, "track", data)
+		return
+	case err != nil:
+		s.failErr(w, r, err)
+		return
+	}
+	data["ResendSent"] = mediation.ResendAnswer + "。"
+	s.render(w, r, http.StatusOK, "track", data)
 }
 
 // track shows an application's progress by its tracking code, with no

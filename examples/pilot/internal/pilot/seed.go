@@ -374,7 +374,7 @@ func (s *seeder) history(now time.Time) {
 	resident := grid.ResidentActor("r-demo-1", gridtest.GuchengID)
 	if s.err == nil {
 		_, err := s.cases.Register(s.ctx, resident, mediation.Intake{
-			Channel: work.ChannelOnline, Category: mediation.Neighbour,
+			Channel: work.ChannelOnline, Consent: mediation.CurrentPrivacyNotice.Version, Category: mediation.Neighbour,
 			Applicants:  []mediation.Party{{Name: "钱某某", Sex: mediation.Female, Age: 63, Phone: "13500001111"}},
 			Respondents: []mediation.Party{{Name: "孔某某"}},
 			Facts:       "邻居家的狗夜里常吠，多次沟通无果。", Location: "nanguan-1",

@@ -102,6 +102,7 @@ func NewServer(app *App, opts ServerOptions) (*Server, error) {
 	mux.HandleFunc("GET /apply", s.applyForm)
 	mux.HandleFunc("POST /apply", s.apply)
 	mux.HandleFunc("GET /track", s.track)
+	mux.HandleFunc("POST /track/resend", s.resendCodes)
 	mux.HandleFunc("GET /login", s.loginForm)
 	mux.HandleFunc("POST /login", s.login)
 	mux.HandleFunc("POST /login/password", s.firstPassword)

@@ -20,6 +20,7 @@ import (
 	"github.com/fourplusn/fourplusn/adapters/outbox"
 	"github.com/fourplusn/fourplusn/examples/pilot/internal/pilot"
 	"github.com/fourplusn/fourplusn/grid/gridtest"
+	"github.com/fourplusn/fourplusn/mediation"
 	"github.com/fourplusn/fourplusn/work"
 )
 
@@ -240,7 +241,7 @@ func TestApplyAndTrack(t *testing.T) {
 	c := newClient(t, ts.URL)
 	form := url.Values{
 		"csrf": {c.csrf()}, "key": {"form-key-0123456789"}, "name": {"测试申请人"}, "phone": {"13912345678"},
-		"respondent": {"测试对方"}, "category": {"debt"}, "location": {"nanguan-1"}, "facts": {"借款未还。"}, "claim": {"1500.5"},
+		"respondent": {"测试对方"}, "consent": {mediation.CurrentPrivacyNotice.Version}, "category": {"debt"}, "location": {"nanguan-1"}, "facts": {"借款未还。"}, "claim": {"1500.5"},
 	}
 	resp, body := c.post("/apply", form)
 	require.Equal(t, http.StatusOK, resp.StatusCode, body)

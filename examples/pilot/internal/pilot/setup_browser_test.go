@@ -143,10 +143,10 @@ func TestBrowserSetup(t *testing.T) {
 
 	// Cases in both villages, for the heads to see.
 	resident := grid.ResidentActor("r-1", "qiaobei")
-	east, err := app.Cases.Register(context.Background(), resident, mediation.Intake{Channel: work.ChannelOnline, Category: mediation.Neighbour, Location: "dongzhuang-1",
+	east, err := app.Cases.Register(context.Background(), resident, mediation.Intake{Channel: work.ChannelOnline, Consent: mediation.CurrentPrivacyNotice.Version, Category: mediation.Neighbour, Location: "dongzhuang-1",
 		Applicants: []mediation.Party{{Name: "东庄甲", Phone: "13912345678"}}, Respondents: []mediation.Party{{Name: "东庄乙"}}, Facts: "东庄邻里因排水沟争吵。"})
 	require.NoError(t, err)
-	west, err := app.Cases.Register(context.Background(), resident, mediation.Intake{Channel: work.ChannelOnline, Category: mediation.Neighbour, Location: "xizhuang-1",
+	west, err := app.Cases.Register(context.Background(), resident, mediation.Intake{Channel: work.ChannelOnline, Consent: mediation.CurrentPrivacyNotice.Version, Category: mediation.Neighbour, Location: "xizhuang-1",
 		Applicants: []mediation.Party{{Name: "西庄甲", Phone: "13912345679"}}, Respondents: []mediation.Party{{Name: "西庄乙"}}, Facts: "西庄邻里因宅基地争吵。"})
 	require.NoError(t, err)
 
