@@ -82,9 +82,9 @@ func (c *Case) Accountable() string {
 	return c.FirstResponder
 }
 
-// Parties returns the applicants followed by the respondents.
+// Parties returns a copy of the applicants followed by the respondents.
 func (c *Case) Parties() []Party {
-	return append(slices.Clone(c.Applicants), c.Respondents...)
+	return ownAgents(slices.Concat(c.Applicants, c.Respondents))
 }
 
 // Overdue reports whether the case is past its deadline at t: not accepted
@@ -103,8 +103,8 @@ func (c *Case) Overdue(t time.Time) bool {
 // sharing memory with what it keeps.
 func (c *Case) Clone() *Case {
 	d := *c
-	d.Applicants = slices.Clone(c.Applicants)
-	d.Respondents = slices.Clone(c.Respondents)
+	d.Applicants = cloneParties(c.Applicants)
+	d.Respondents = cloneParties(c.Respondents)
 	d.Claims = slices.Clone(c.Claims)
 	d.Extensions = slices.Clone(c.Extensions)
 	d.Team = slices.Clone(c.Team)
@@ -119,12 +119,24 @@ func (c *Case) Clone() *Case {
 	d.TransferOut = clonePtr(c.TransferOut)
 	if c.Agreement != nil {
 		a := *c.Agreement
-		a.Parties = slices.Clone(a.Parties)
+		a.Parties = cloneParties(a.Parties)
 		a.Payments = slices.Clone(a.Payments)
 		a.Signatures = slices.Clone(a.Signatures)
 		d.Agreement = &a
 	}
 	return &d
+}
+
+// cloneParties returns a copy of ps sharing no memory with it.
+func cloneParties(ps []Party) []Party { return ownAgents(slices.Clone(ps)) }
+
+// ownAgents gives each of ps, a copy of parties, its own copy of their
+// agents, and returns ps.
+func ownAgents(ps []Party) []Party {
+	for i := range ps {
+		ps[i].Agents = slices.Clone(ps[i].Agents)
+	}
+	return ps
 }
 
 func clonePtr[T any](p *T) *T {

@@ -31,8 +31,10 @@ func Example() {
 	head := town.Member("mayuan-1-head").Actor()
 	c := exitOnError(svc.Register(ctx, head, mediation.Intake{
 		Channel: work.ChannelGridHead, Category: mediation.Neighbour, Location: "mayuan-1", Facts: "两家因排水沟堵塞多次争吵。",
-		Applicants:  []mediation.Party{{Name: "王某某", Sex: mediation.Female, Age: 45, Phone: "13900001111", Address: "马园一组"}},
-		Respondents: []mediation.Party{{Name: "张某某", Sex: mediation.Female, Age: 47, Address: "马园一组"}},
+		Applicants: []mediation.Party{{Name: "王某某", Sex: mediation.Female, Ethnicity: mediation.Han, Age: 45, Occupation: "农民",
+			Phone: "13900001111", Address: "马园一组"}},
+		Respondents: []mediation.Party{{Name: "张某某", Sex: mediation.Female, Ethnicity: mediation.Han, Age: 47, Occupation: "个体经营",
+			Phone: "13900002222", Address: "马园一组"}},
 	}))
 	c = exitOnError(svc.Accept(ctx, head, c.ID, c.Version))
 	c = exitOnError(svc.RecordSession(ctx, head, c.ID, c.Version, mediation.Session{
@@ -49,15 +51,17 @@ func Example() {
 	}
 	fmt.Println(c.State)
 	lines := strings.FieldsFunc(doc.String(), func(r rune) bool { return r == '\n' }) // the lines that are not blank
-	for _, line := range lines[:4] {
+	for _, line := range lines[:6] {
 		fmt.Println(strings.TrimSpace(line))
 	}
 	// Output:
 	// agreed
 	// 人民调解协议书
 	// 编号：古调字〔2022〕第1号
-	// 申请人：王某某，性别：女，年龄：45岁，联系电话：13900001111，住址：马园一组
-	// 被申请人：张某某，性别：女，年龄：47岁，联系电话：未填，住址：马园一组
+	// 申请人：王某某，性别：女，民族：汉族，年龄：45岁，职业或职务：农民，联系电话：
+	// 13900001111，住址：马园一组
+	// 被申请人：张某某，性别：女，民族：汉族，年龄：47岁，职业或职务：个体经营，联系电
+	// 话：13900002222，住址：马园一组
 }
 
 // exitOnError returns v, or ends the program with err.

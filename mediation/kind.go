@@ -1,7 +1,6 @@
 package mediation
 
 import (
-	"github.com/fourplusn/fourplusn"
 	"github.com/fourplusn/fourplusn/grid"
 	"github.com/fourplusn/fourplusn/internal/kernel"
 	"github.com/fourplusn/fourplusn/timeline"
@@ -21,22 +20,12 @@ func (k kind) Present(actor grid.Actor, c *Case) *Case {
 		return c
 	}
 	c.Masked = true
-	for _, ps := range [][]Party{c.Applicants, c.Respondents} {
-		maskParties(ps)
-	}
+	maskParties(c.Applicants, c.RegisteredAt)
+	maskParties(c.Respondents, c.RegisteredAt)
 	if c.Agreement != nil {
-		maskParties(c.Agreement.Parties)
+		maskParties(c.Agreement.Parties, c.Agreement.EffectiveAt)
 	}
 	return c
-}
-
-func maskParties(ps []Party) {
-	for i := range ps {
-		ps[i].Name = fourplusn.MaskName(ps[i].Name)
-		ps[i].Phone = fourplusn.MaskPhone(ps[i].Phone)
-		ps[i].IDCard = fourplusn.MaskIDCard(ps[i].IDCard)
-		ps[i].Address = fourplusn.MaskAddress(ps[i].Address)
-	}
 }
 
 // HandTo makes member answer for c: its accepting handler once one has

@@ -70,7 +70,10 @@ func (a *Agreement) Render(w io.Writer, c *Case) error {
 		default:
 			role = "被申请人"
 		}
-		p.field(role+"：", partyParticulars(party))
+		p.field(role+"：", partyParticulars(party, a.EffectiveAt))
+		for _, agent := range party.Agents {
+			p.field("委托代理人：", agentParticulars(agent))
+		}
 	}
 	p.blank()
 
@@ -162,8 +165,9 @@ func (a *Agreement) Render(w io.Writer, c *Case) error {
 	return p.err
 }
 
-// partyParticulars lists a party's particulars as the agreement states them.
-func partyParticulars(p Party) string {
+// partyParticulars lists a party's particulars as the agreement states
+// them, the age as it is at at (when known).
+func partyParticulars(p Party, at time.Time) string {
 	sex := "未填"
 	switch p.Sex {
 	case Male:
@@ -172,15 +176,44 @@ func partyParticulars(p Party) string {
 		sex = "女"
 	}
 	age := "不详"
-	if p.Age > 0 {
+	switch {
+	case !p.BirthDate.IsZero() && !at.IsZero():
+		age = strconv.Itoa(p.AgeAt(at)) + "岁"
+	case !p.BirthDate.IsZero():
+		age = chineseDate(p.BirthDate) + "生"
+	case p.Age > 0:
 		age = strconv.Itoa(p.Age) + "岁"
 	}
-	parts := []string{flatten(p.Name), "性别：" + sex, "年龄：" + age}
+	parts := []string{flatten(p.Name), "性别：" + sex, "民族：" + orUnstated(p.Ethnicity.String()), "年龄：" + age,
+		"职业或职务：" + orUnstated(p.Occupation)}
 	if p.IDCard != "" {
 		parts = append(parts, "身份证号："+flatten(p.IDCard))
 	}
-	parts = append(parts, "联系电话："+orUnstated(p.Phone), "住址："+orUnstated(p.Address))
+	parts = append(parts, "联系电话："+orUnstated(p.Phone))
+	if p.Workplace != "" {
+		parts = append(parts, "单位："+flatten(p.Workplace))
+	}
+	if p.Address != "" || p.Workplace == "" {
+		parts = append(parts, "住址："+orUnstated(p.Address))
+	}
 	return strings.Join(parts, "，")
+}
+
+// agentKindLabels and authorityLabels are how the agreement names an
+// agent's kind and the scope of their authorisation.
+var (
+	agentKindLabels = map[AgentKind]string{NearRelative: "近亲属", Lawyer: "律师", LegalWorker: "基层法律服务工作者", OtherAgent: "其他公民"}
+	authorityLabels = map[Authority]string{GeneralAuthority: "一般授权", SpecialAuthority: "特别授权"}
+)
+
+// agentParticulars states an agent as the agreement names them under the
+// party they act for.
+func agentParticulars(a Agent) string {
+	s := flatten(a.Name) + "，" + agentKindLabels[a.Kind] + "，" + authorityLabels[a.Authority]
+	if a.Powers != "" {
+		s += "：" + flatten(a.Powers)
+	}
+	return s
 }
 
 func orUnstated(s string) string {

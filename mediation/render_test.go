@@ -22,8 +22,8 @@ var update = flag.Bool("update", false, "rewrite golden files")
 // pays 章某某 30,000 yuan by the end of 2022. Times are in UTC, as the
 // Service records them; the agreement prints them in Shanghai.
 func story1Agreement() (*mediation.Agreement, *mediation.Case) {
-	zhang := mediation.Party{Name: "章某某", Sex: mediation.Female, Age: 81, Phone: "13800001234", Address: "古城办事处马园社区马园一组"}
-	li := mediation.Party{Name: "李某某", Sex: mediation.Female, Age: 70, Phone: "13800005678", Address: "古城办事处马园社区马园一组"}
+	zhang := mediation.Party{Name: "章某某", Sex: mediation.Female, Ethnicity: mediation.Han, Age: 81, Occupation: "农民", Phone: "13800001234", Address: "古城办事处马园社区马园一组"}
+	li := mediation.Party{Name: "李某某", Sex: mediation.Female, Ethnicity: mediation.Han, Age: 70, Occupation: "农民", Phone: "13800005678", Address: "古城办事处马园社区马园一组"}
 	c := &mediation.Case{
 		ID:          "c-story1",
 		Applicants:  []mediation.Party{zhang},
@@ -119,8 +119,8 @@ func TestRenderStory1Golden(t *testing.T) {
 	assert.True(t, strings.HasPrefix(strings.TrimSpace(got), "人民调解协议书\n"), "the title comes first")
 	for _, s := range []string{
 		"编号：古调字〔2022〕第12号",
-		"申请人：章某某，性别：女，年龄：81岁，联系电话：13800001234",
-		"被申请人：李某某，性别：女，年龄：70岁，联系电话：13800005678",
+		"申请人：章某某，性别：女，民族：汉族，年龄：81岁，职业或职务：农民",
+		"被申请人：李某某，性别：女，民族：汉族，年龄：70岁，职业或职务：农民",
 		"30000元（大写：叁万元整）",
 		"一式三份",
 		"当事人（签名/盖章/按指印）：章某某  按指印  2022年12月1日",
@@ -161,19 +161,22 @@ func TestRenderPartiesInFull(t *testing.T) {
 	a.Number = ""
 	a.Parties = nil // not yet recorded: the case's parties print
 	c.Applicants[0].IDCard = "11010519491231002X"
+	c.Applicants[0].BirthDate, c.Applicants[0].Age = time.Date(1949, 12, 31, 0, 0, 0, 0, time.UTC), 0
 	c.Respondents[0].Sex = mediation.SexUnstated
 	c.Respondents[0].Age = 0
 	c.Respondents[0].Phone = ""
-	c.Respondents = append(c.Respondents, mediation.Party{Name: "王某", Sex: mediation.Male, Age: 45, Address: "马园二组"})
+	c.Respondents[0].Agents = []mediation.Agent{{Name: "李某", Kind: mediation.NearRelative, Authority: mediation.SpecialAuthority, Powers: "代为签署调解协议"}}
+	c.Respondents = append(c.Respondents, mediation.Party{Name: "王某", Sex: mediation.Male, Age: 45, Workplace: "马园村委会"})
 	a.Signatures[1].Mark = mediation.Sealed
 	got := render(t, a, c)
 	assertPrintable(t, got)
 
 	flat := unwrap(got)
-	assert.Contains(t, flat, "申请人：章某某，性别：女，年龄：81岁，身份证号：11010519491231002X，联系电话：13800001234，住址：古城办事处马园社区马园一组",
-		"identity and phone numbers print unmasked")
-	assert.Contains(t, flat, "被申请人：李某某，性别：未填，年龄：不详，联系电话：未填，住址：古城办事处马园社区马园一组")
-	assert.Contains(t, got, "被申请人：王某，性别：男，年龄：45岁")
+	assert.Contains(t, flat, "申请人：章某某，性别：女，民族：汉族，年龄：72岁，职业或职务：农民，身份证号：11010519491231002X，联系电话：13800001234，住址：古城办事处马园社区马园一组",
+		"identity and phone numbers print unmasked; the age is counted from the date of birth to the day it takes effect")
+	assert.Contains(t, flat, "被申请人：李某某，性别：未填，民族：汉族，年龄：不详，职业或职务：农民，联系电话：未填，住址：古城办事处马园社区马园一组委托代理人：李某，近亲属，特别授权：代为签署调解协议",
+		"an agent under the party they act for")
+	assert.Contains(t, flat, "被申请人：王某，性别：男，民族：未填，年龄：45岁，职业或职务：未填，联系电话：未填，单位：马园村委会纠纷主要事实", "a workplace stands for the address")
 	assert.Contains(t, got, "一式四份", "a copy for each of three parties and one for the committee")
 	assert.Contains(t, got, "当事人（签名/盖章/按指印）：李某某  盖章  2022年12月1日\n")
 	assert.Contains(t, got, "当事人（签名/盖章/按指印）：王某\n", "room to sign by hand")

@@ -125,10 +125,10 @@ func (s *Service) now() time.Time { return s.clock().UTC() }
 // unknown location, and Conflict for an idempotency key reused with another
 // request. A retry with the same key and input returns the first case.
 func (s *Service) Register(ctx context.Context, actor grid.Actor, in Intake) (*Case, error) {
-	if err := in.Validate(s.rules); err != nil {
+	now := s.now()
+	if err := in.validate(s.rules, when{registered: now, now: now}); err != nil {
 		return nil, err
 	}
-	now := s.now()
 	c := &Case{
 		Township: actor.Township, Channel: in.Channel, ReferredBy: in.ReferredBy, Category: in.Category,
 		Applicants: in.Applicants, Respondents: in.Respondents, Facts: in.Facts, Claims: in.Claims,

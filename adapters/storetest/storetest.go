@@ -65,7 +65,14 @@ func seal(c *mediation.Case, action timeline.Action, at time.Time) timeline.Even
 func fullCase(n int) (*mediation.Case, []timeline.Event) {
 	c, events := newCase(n, "mayuan-1-zhang", base)
 	at := func(h int) time.Time { return base.Add(time.Duration(h)*time.Hour + time.Duration(n)) }
-	party := mediation.Party{Name: "章某某", Sex: mediation.Male, Age: 61, Phone: "13900000002", IDCard: "11010519491231002X", Address: "马园一组"}
+	party := mediation.Party{
+		Name: "章某某", Sex: mediation.Female, Ethnicity: mediation.Han, BirthDate: time.Date(1949, 12, 31, 0, 0, 0, 0, time.UTC), Age: 72,
+		Occupation: "农民", Phone: "13900000002", Workplace: "马园村委会", Address: "马园一组", IDCard: "11010519491231002X",
+		Agents: []mediation.Agent{{
+			Name: "章某", Kind: mediation.NearRelative, Phone: "13900000004", IDCard: "11010519491231002X",
+			Authority: mediation.SpecialAuthority, Powers: "代为签署调解协议", Date: time.Date(2022, 11, 2, 0, 0, 0, 0, time.UTC),
+		}},
+	}
 	c.ReferredBy = "法院"
 	c.Applicants = []mediation.Party{party, {Name: "章某", Sex: mediation.Female, Phone: "13900000003"}}
 	c.Respondents = []mediation.Party{{Name: "李某某", Address: "马园一组"}}
