@@ -183,8 +183,9 @@ func (sess *Session) validate(c *Case, now time.Time) error {
 // RecordAgreement records the agreement that ends mediation: a written
 // people's mediation agreement signed by every party and the mediator and
 // sealed by the committee, or an oral one recorded by the mediator. The
-// parties' particulars are copied from the case. Needs Mediate at the
-// handling cell; the case must be in mediation.
+// parties' particulars are copied from the case, which must hold every
+// one a written agreement states (see Agreement.Validate). Needs Mediate
+// at the handling cell; the case must be in mediation.
 func (s *Service) RecordAgreement(ctx context.Context, actor grid.Actor, id ID, version int64, a Agreement) (*Case, error) {
 	if len(a.Payments) > maxPayments || len(a.Signatures) > maxSignatures {
 		return nil, invalid("agreement", "at most %d payments and %d signatures", maxPayments, maxSignatures)

@@ -111,8 +111,11 @@ const (
 // at now and reports every field at fault at once, naming each. It cleans
 // the text people typed as the text rule says (see fourplusn.Text), in
 // place. The parties are c's: payments and signatures must name them, and
-// a written agreement must be signed by every one of them. RecordAgreement
-// calls it; a form that gathers problems of its own may call it too.
+// a written agreement must be signed by every one of them, and state of
+// each their sex, ethnic group, age, occupation, address or workplace and
+// phone, which the case must hold by then (each one missing is named, as
+// "respondents[0].ethnicity"). RecordAgreement calls
+// it; a form that gathers problems of its own may call it too.
 func (a *Agreement) Validate(c *Case, now time.Time) error {
 	var v fourplusn.Validation
 	if a.Form != Written && a.Form != Oral {
@@ -196,6 +199,7 @@ func (a *Agreement) Validate(c *Case, now time.Time) error {
 	if !a.Sealed {
 		v.Fail("agreement.sealed", "the committee has not sealed the agreement")
 	}
+	v.Add(c.checkParticulars())
 	return v.Err()
 }
 

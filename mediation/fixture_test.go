@@ -133,3 +133,12 @@ func session(at time.Time, place mediation.Place, outcome mediation.Outcome, att
 	}
 	return mediation.Session{At: at, Place: place, Attendees: attendees, Notes: "听取双方意见，释法明理。", Outcome: outcome}
 }
+
+// minimalDispute is the fixture's dispute with what intake requires and
+// no more: the parties' names and the applicant's phone.
+func minimalDispute() mediation.Intake {
+	in := neighbourDispute()
+	in.Applicants = []mediation.Party{{Name: "王某某", Phone: "13900001111"}}
+	in.Respondents = []mediation.Party{{Name: "张某某"}, {Name: "张某"}}
+	return in
+}

@@ -30,7 +30,7 @@ func (s Sex) String() string { return enumName(sexNames, s, "sex") }
 // address — the ID-card number the case file's proof of identity holds,
 // and the agents the party authorised. Only the name is required of
 // every party, and the phone of applicants; a written agreement needs
-// more.
+// more (see RecordAgreement).
 type Party struct {
 	Name       string
 	Sex        Sex
@@ -290,6 +290,44 @@ func normalPhone(field, s string, required bool) (string, error) {
 	}
 	phone, err := fourplusn.ParsePhone(s)
 	return phone, fourplusn.WithField(field, err)
+}
+
+// agreementParticulars are what a written agreement states of every party
+// (当事人基本情况 in the Ministry of Justice's model 协议书), so each must be
+// known before one is recorded; the name, which intake requires, is the
+// one more. The ID-card number is not among them: the agreement does not
+// state it, and the case file's proof of identity (当事人身份证明) holds
+// it. Nor are agents: a party may act alone.
+var agreementParticulars = []struct {
+	field, what string
+	has         func(p *Party) bool
+}{
+	{"sex", "the sex", func(p *Party) bool { return p.Sex != SexUnstated }},
+	{"ethnicity", "the ethnic group", func(p *Party) bool { return p.Ethnicity != 0 }},
+	{"age", "the date of birth or the age", func(p *Party) bool { return !p.BirthDate.IsZero() || p.Age > 0 }},
+	{"occupation", "the occupation or post", func(p *Party) bool { return p.Occupation != "" }},
+	{"address", "the address or the workplace", func(p *Party) bool { return p.Address != "" || p.Workplace != "" }},
+	{"phone", "the phone number", func(p *Party) bool { return p.Phone != "" }},
+}
+
+// checkParticulars reports every particular a written agreement states
+// that a party of c lacks, naming each as the intake names it
+// ("respondents[0].ethnicity").
+func (c *Case) checkParticulars() error {
+	var v fourplusn.Validation
+	for _, side := range []struct {
+		field   string
+		parties []Party
+	}{{"applicants", c.Applicants}, {"respondents", c.Respondents}} {
+		for i := range side.parties {
+			for _, need := range agreementParticulars {
+				if !need.has(&side.parties[i]) {
+					v.Fail(fmt.Sprintf("%s[%d].%s", side.field, i, need.field), "%s is required before a written agreement is recorded", need.what)
+				}
+			}
+		}
+	}
+	return v.Err()
 }
 
 // A particular is one of the particulars of a party or an agent (T) that

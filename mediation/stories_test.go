@@ -30,8 +30,8 @@ func TestStory1InjuryClaim(t *testing.T) {
 	c, err := f.svc.Register(ctx, police, mediation.Intake{
 		Channel:     work.ChannelPolice,
 		Category:    mediation.Injury,
-		Applicants:  []mediation.Party{{Name: "章某某", Sex: mediation.Female, Age: 81, Phone: "13800001234", Address: "马园一组"}},
-		Respondents: []mediation.Party{{Name: "李某某", Sex: mediation.Female, Age: 70, Phone: "13800005678", Address: "马园一组"}},
+		Applicants:  []mediation.Party{{Name: "章某某", Sex: mediation.Female, Ethnicity: mediation.Han, Age: 81, Occupation: "农民", Phone: "13800001234", Address: "马园一组"}},
+		Respondents: []mediation.Party{{Name: "李某某", Sex: mediation.Female, Ethnicity: mediation.Han, Age: 70, Occupation: "农民", Phone: "13800005678", Address: "马园一组"}},
 		Facts:       "章某某称被李某某推倒致左胯骨骨折，住院手术费用共计26000元；李某某否认推人。无证人，无视频监控。",
 		Claims:      []mediation.Claim{{Description: "医疗费及赔偿", Amount: 5_000_000}},
 		Location:    "mayuan-1",
@@ -129,8 +129,8 @@ func TestStory2Whistle(t *testing.T) {
 	c, err := f.svc.Register(ctx, liu, mediation.Intake{
 		Channel:     work.ChannelGridHead,
 		Category:    mediation.Homestead,
-		Applicants:  []mediation.Party{{Name: "仝某某", Sex: mediation.Male, Age: 52, Phone: "13700002222", Address: "洪沟庙二组"}},
-		Respondents: []mediation.Party{{Name: "赵某某", Sex: mediation.Male, Age: 49, Phone: "13700003333", Address: "洪沟庙二组"}},
+		Applicants:  []mediation.Party{{Name: "仝某某", Sex: mediation.Male, Ethnicity: mediation.Han, Age: 52, Occupation: "农民", Phone: "13700002222", Address: "洪沟庙二组"}},
+		Respondents: []mediation.Party{{Name: "赵某某", Sex: mediation.Male, Ethnicity: mediation.Han, Age: 49, Occupation: "农民", Phone: "13700003333", Address: "洪沟庙二组"}},
 		Facts:       "仝某某与邻居赵某某因宅基地墙与墙之间留出距离问题发生纠纷，矛盾僵持不下。",
 		Location:    "honggoumiao-2",
 		Risks:       mediation.LikelyFight,
