@@ -114,7 +114,7 @@ const (
 // a written agreement must be signed by every one of them, and state of
 // each their sex, ethnic group, age, occupation, address or workplace and
 // phone, which the case must hold by then (each one missing is named, as
-// "respondents[0].ethnicity"). RecordAgreement calls
+// "respondents[0].ethnicity"; Correct adds them). RecordAgreement calls
 // it; a form that gathers problems of its own may call it too.
 func (a *Agreement) Validate(c *Case, now time.Time) error {
 	var v fourplusn.Validation

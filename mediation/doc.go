@@ -19,8 +19,12 @@
 //	    ├─reject─▶ rejected  └──────withdraw────┴─withdraw──────▶ withdrawn ──────────▶ closed
 //	    └─transfer out─▶ transferred out ─────────────────────────────────────────────▶ closed
 //
-// Escalation (呈报审核), transfer to another cell, extension and new risks
-// happen along the way. Every change is a [Service] method that authorizes
+// Escalation (呈报审核), transfer to another cell, extension, new risks
+// and corrections of what was registered happen along the way. The
+// parties' particulars (name, sex, ethnic group, age, occupation,
+// contacts, agents) are optional at intake, where only names and the
+// applicant's phone are required, and complete before a written agreement
+// is recorded. Every change is a [Service] method that authorizes
 // the actor through the grid policy, checks the case's state, and appends
 // an event to the case's hash-chained timeline (package
 // timeline) in the same write, through a [Store] whose updates are

@@ -22,4 +22,10 @@ const (
 	ActionRiskRaised     timeline.Action = "risk.raised"
 	ActionFollowUp       timeline.Action = "followup.recorded" // a follow-up visit
 	ActionClosed         timeline.Action = "closed"
+	// ActionCorrected records a correction of the facts or the parties'
+	// particulars; details: reason, and <field>.before and <field>.after
+	// for each field changed ("facts", "respondents[0].phone",
+	// "applicants[0].agents[0].name"), "" for a field that was empty or
+	// is gone.
+	ActionCorrected timeline.Action = "corrected"
 )

@@ -28,6 +28,22 @@ func (k kind) Present(actor grid.Actor, c *Case) *Case {
 	return c
 }
 
+// PresentEvents masks the personal particulars a correction's details
+// hold, before and after, when the case was presented masked. No other
+// event of a case holds personal data. A masked event no longer hashes
+// to its seal: CheckTimeline checks the stored ones.
+func (kind) PresentEvents(c *Case, events []timeline.Event) []timeline.Event {
+	if !c.Masked {
+		return events
+	}
+	for i := range events {
+		if events[i].Action == ActionCorrected {
+			events[i].Details = maskCorrection(events[i].Details)
+		}
+	}
+	return events
+}
+
 // HandTo makes member answer for c: its accepting handler once one has
 // accepted it, its first responder before.
 func (kind) HandTo(c *Case, member string) {

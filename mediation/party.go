@@ -2,6 +2,7 @@ package mediation
 
 import (
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/fourplusn/fourplusn"
@@ -331,8 +332,9 @@ func (c *Case) checkParticulars() error {
 }
 
 // A particular is one of the particulars of a party or an agent (T) that
-// are text, by the name fields give it, with the mask shown for it to
-// those who may not see personal data; nil when it is not personal data.
+// are text, by the name fields and a correction's details give it, with
+// the mask shown for it to those who may not see personal data; nil when
+// it is not personal data.
 type particular[T any] struct {
 	name string
 	of   func(*T) *string
@@ -383,5 +385,64 @@ func (p *Party) mask(at time.Time) {
 func maskParties(ps []Party, at time.Time) {
 	for i := range ps {
 		ps[i].mask(at)
+	}
+}
+
+// detailMasks map the name of each personal particular to its mask, for
+// the details of a correction, which name a party's and an agent's
+// particulars alike: "applicants[0].phone", "applicants[0].agents[1].phone".
+var detailMasks = func() map[string]func(string) string {
+	m := map[string]func(string) string{"birth_date": maskDate}
+	for _, f := range partyTexts {
+		if f.mask != nil {
+			m[f.name] = f.mask
+		}
+	}
+	for _, f := range agentTexts {
+		if f.mask != nil {
+			m[f.name] = f.mask
+		}
+	}
+	return m
+}()
+
+// maskDate hides a date wholly.
+func maskDate(s string) string {
+	if s == "" {
+		return ""
+	}
+	return "****-**-**"
+}
+
+// texts writes each particular p has, as text, into out, keyed by its
+// field under field ("applicants[0].phone"): what a correction compares.
+func (p *Party) texts(field string, out map[string]string) {
+	put := func(name, s string) {
+		if s != "" {
+			out[field+"."+name] = s
+		}
+	}
+	for _, f := range partyTexts {
+		put(f.name, *f.of(p))
+	}
+	if p.Sex != SexUnstated {
+		put("sex", p.Sex.String())
+	}
+	put("ethnicity", p.Ethnicity.String())
+	if !p.BirthDate.IsZero() {
+		put("birth_date", p.BirthDate.Format(time.DateOnly))
+	}
+	if p.Age > 0 {
+		put("age", strconv.Itoa(p.Age))
+	}
+	for i := range p.Agents {
+		a := &p.Agents[i]
+		agent := fmt.Sprintf("agents[%d].", i)
+		for _, f := range agentTexts {
+			put(agent+f.name, *f.of(a))
+		}
+		put(agent+"kind", a.Kind.String())
+		put(agent+"authority", a.Authority.String())
+		put(agent+"date", a.Date.Format(time.DateOnly))
 	}
 }

@@ -65,6 +65,9 @@ func TestPermissions(t *testing.T) {
 		"raise_risk":   {ok, NF, ok, NF, NF, ok, NF, UA},
 		"follow_up":    {ok, NF, ok, NF, NF, ok, NF, UA},
 		"close":        {ok, NF, ok, NF, NF, FB, NF, UA},
+		"correct":      {ok, NF, ok, NF, NF, ok, NF, UA},
+		// Who sees the parties masked may not rewrite them.
+		"correct_parties": {ok, NF, ok, NF, NF, FB, NF, UA},
 	}
 	type action struct {
 		name string

@@ -239,7 +239,8 @@ func (s *Service) Get(ctx context.Context, actor grid.Actor, id ID) (*Case, erro
 }
 
 // Timeline returns the events of case id, oldest first, after checking that
-// actor may see the case as Get does.
+// actor may see the case as Get does. Where Get masks the parties, the
+// particulars a correction changed are masked in its event too.
 func (s *Service) Timeline(ctx context.Context, actor grid.Actor, id ID) ([]timeline.Event, error) {
 	return s.records.Timeline(ctx, actor, id)
 }
