@@ -53,7 +53,9 @@ type Case struct {
 	Extensions  []Extension
 	Team        []Participant
 	Sessions    []Session
-	Agreement   *Agreement
+	Agreement   *Agreement  // the agreement in effect: an oral one, or a written one signed in full
+	Draft       *Agreement  // a written agreement drafted and not yet in effect
+	Superseded  []Agreement // agreements once in effect that later ones replaced, oldest first
 	Failure     *Failure
 	Rejection   *Rejection
 	Withdrawal  string
@@ -117,14 +119,40 @@ func (c *Case) Clone() *Case {
 	d.Failure = clonePtr(c.Failure)
 	d.Rejection = clonePtr(c.Rejection)
 	d.TransferOut = clonePtr(c.TransferOut)
-	if c.Agreement != nil {
-		a := *c.Agreement
-		a.Parties = cloneParties(a.Parties)
-		a.Payments = slices.Clone(a.Payments)
-		a.Signatures = slices.Clone(a.Signatures)
-		d.Agreement = &a
+	d.Agreement = c.Agreement.clone()
+	d.Draft = c.Draft.clone()
+	if c.Superseded != nil {
+		d.Superseded = make([]Agreement, len(c.Superseded))
+		for i := range c.Superseded {
+			d.Superseded[i] = *c.Superseded[i].clone()
+		}
 	}
 	return &d
+}
+
+// lastRevision returns the revision of c's latest agreement text, draft
+// or not; 0 if it has none.
+func (c *Case) lastRevision() int {
+	n := 0
+	for _, a := range c.agreements() {
+		n = max(n, a.Revision)
+	}
+	return n
+}
+
+// agreements returns every agreement of c: the superseded ones, the one
+// in effect and the draft, each that there is, in that order.
+func (c *Case) agreements() []*Agreement {
+	var out []*Agreement
+	for i := range c.Superseded {
+		out = append(out, &c.Superseded[i])
+	}
+	for _, a := range []*Agreement{c.Agreement, c.Draft} {
+		if a != nil {
+			out = append(out, a)
+		}
+	}
+	return out
 }
 
 // cloneParties returns a copy of ps sharing no memory with it.

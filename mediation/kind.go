@@ -22,8 +22,8 @@ func (k kind) Present(actor grid.Actor, c *Case) *Case {
 	c.Masked = true
 	maskParties(c.Applicants, c.RegisteredAt)
 	maskParties(c.Respondents, c.RegisteredAt)
-	if c.Agreement != nil {
-		maskParties(c.Agreement.Parties, c.Agreement.EffectiveAt)
+	for _, a := range c.agreements() {
+		a.mask()
 	}
 	return c
 }
