@@ -149,11 +149,63 @@ func TestRenderOralAgreement(t *testing.T) {
 	assert.NotContains(t, got, "盖章）")
 	assert.NotContains(t, got, "一式", "there are no copies to hand out")
 	assert.NotContains(t, got, "司法确认", "an oral agreement cannot be confirmed by a court")
-	assert.Contains(t, got, "本口头调解协议自各方当事人达成协议之日起生效。")
+	assert.Contains(t, unwrap(got), "本口头调解协议自各方当事人达成协议之日起生效，具有法律约束力，当事人应当按照约定履行。")
 	assert.Contains(t, got, "\n记录人（人民调解员）：高敬\n")
 	assert.Contains(t, got, "申请人：章某某", "the parties are still named")
 	assert.Contains(t, got, "1. 李某某于2022年12月31日前向章某某支付人民币30000元（大写：叁万元整）。")
 	assert.Contains(t, got, " 编号：\n", "a blank number, to fill in by hand")
+}
+
+// story1Draft is story 1's agreement as drafted, before anyone signed:
+// its second revision, the mediator named with his post.
+func story1Draft() (*mediation.Agreement, *mediation.Case) {
+	a, c := story1Agreement()
+	a.Revision, a.MediatorPost = 2, "古城司法所所长"
+	a.DraftedAt, a.EffectiveAt = a.EffectiveAt.Add(-24*time.Hour), time.Time{}
+	a.Signatures, a.MediatorSignedAt, a.Sealed = nil, time.Time{}, false
+	return a, c
+}
+
+// TestRenderDraftLeavesMarksBlank checks the bug of the first printed
+// agreements: a draft printed for signing shows no mark, no seal and no
+// date before they are recorded, only the names and room to sign by hand.
+func TestRenderDraftLeavesMarksBlank(t *testing.T) {
+	a, c := story1Draft()
+	got := render(t, a, c)
+	assertPrintable(t, got)
+
+	for _, line := range []string{
+		"当事人（签名/盖章/按指印）：章某某",
+		"当事人（签名/盖章/按指印）：李某某",
+		"人民调解员（签名）：高敬（古城司法所所长）",
+		"人民调解委员会（盖章）：古城办事处人民调解委员会",
+	} {
+		assert.Contains(t, lines(got), line)
+	}
+	var flushRight []string
+	for _, l := range lines(got) {
+		if strings.HasPrefix(l, strings.Repeat(" ", 50)) {
+			flushRight = append(flushRight, strings.TrimSpace(l))
+			assert.Equal(t, 76, columns(l), "%q ends where the date line of a signed one does", l)
+		}
+	}
+	assert.Equal(t, []string{"年    月    日", "协议文本第2稿"}, flushRight, "a blank date to fill in by hand, and the revision")
+	for _, s := range []string{"签名  ", "按指印  ", "已盖章", "截止", "2022年12月1日"} {
+		assert.NotContains(t, got, s, "nothing is signed yet")
+	}
+	assert.Contains(t, got, "年龄：81岁", "ages as given, the draft being dated")
+
+	// Marks recorded on a draft still print blank: the paper holds them
+	// until the agreement takes effect.
+	a.Signatures = []mediation.Signature{{Party: "章某某", Mark: mediation.Fingerprinted, At: a.DraftedAt}}
+	assert.Equal(t, got, render(t, a, c))
+
+	// In effect, the same agreement prints signed.
+	signed, _ := story1Agreement()
+	signed.Revision, signed.MediatorPost = 2, "古城司法所所长"
+	got = render(t, signed, c)
+	assert.Contains(t, lines(got), "当事人（签名/盖章/按指印）：章某某  按指印  2022年12月1日")
+	assert.Contains(t, lines(got), "人民调解员（签名）：高敬（古城司法所所长）  2022年12月1日")
 }
 
 func TestRenderPartiesInFull(t *testing.T) {

@@ -51,7 +51,7 @@ type Signing struct {
 
 // DraftAgreement drafts the written agreement of case id, or revises the
 // draft the case has: a's text becomes the draft's next revision, which
-// is printed for the parties to sign (see Agreement.Render) and has
+// is printed for the parties to sign (see Agreement.RenderHTML) and has
 // no marks yet; RecordSigning records them. The parties' particulars are
 // copied from the case, which must hold every one the agreement states,
 // since the printed draft states them (see Agreement.Validate); a

@@ -1,7 +1,9 @@
 package mediation_test
 
 import (
+	"bytes"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -289,8 +291,9 @@ func TestAgreementTransitions(t *testing.T) {
 }
 
 // TestAgreementLife follows a written agreement from its first draft to
-// its supersession: each revision an event, the marks recorded as they are made; in effect as of the last of them,
-// with the 30 days for 司法确认 counting from then; then
+// its supersession: each revision an event, printed with blank lines;
+// the marks recorded as they are made; in effect as of the last of them,
+// with the 30 days for 司法确认 counting from then; printed signed; then
 // replaced by a new agreement that takes effect only when it is signed.
 func TestAgreementLife(t *testing.T) {
 	f := newFixture(t)
@@ -304,6 +307,11 @@ func TestAgreementLife(t *testing.T) {
 	assert.Equal(t, mediation.Mediating, c.State, "a draft settles nothing yet")
 	assert.Nil(t, c.Agreement)
 	assert.True(t, c.Draft.CourtConfirmationDeadline().IsZero(), "a draft binds nobody")
+
+	var page bytes.Buffer
+	require.NoError(t, c.Draft.RenderHTML(&page, c))
+	assert.Contains(t, page.String(), `<td>王某某</td><td><span class="blank"></span></td>`, "printed to sign by hand")
+	assert.Contains(t, page.String(), "协议文本第2稿")
 
 	// The parties sign that afternoon, the mediator and the seal the next
 	// morning; it is all recorded a day later.
@@ -322,6 +330,11 @@ func TestAgreementLife(t *testing.T) {
 	assert.Equal(t, sealed.UTC(), c.Agreement.EffectiveAt, "in effect as of the last mark")
 	assert.Equal(t, sealed.UTC().Add(30*24*time.Hour), c.Agreement.CourtConfirmationDeadline())
 	assert.Equal(t, recorded, c.ResolvedAt, "resolved when recorded")
+
+	page.Reset()
+	require.NoError(t, c.Agreement.RenderHTML(&page, c))
+	assert.Contains(t, page.String(), "<td>王某某</td><td>按指印</td><td>2022年11月1日</td>", "a copy printed now shows it signed")
+	assert.Equal(t, 1, strings.Count(page.String(), `class="blank`), "no blank but the number, which the case has not got")
 
 	events, err := f.store.Events(ctx, c.ID)
 	require.NoError(t, err)
