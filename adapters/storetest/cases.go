@@ -107,6 +107,7 @@ func casesCopiesAreTheCallers(t *testing.T, s mediation.Store) {
 	read, err := s.Get(ctx, want.ID)
 	require.NoError(t, err)
 	read.Team[0].Name, read.Agreement.Signatures[0].Party = "get", "get"
+	read.Draft.Parties[0].Agents[0].Name, read.Superseded[0].Payments[0].Amount = "get", 2
 	read.Respondents = append(read.Respondents[:0], mediation.Party{Name: "get"})
 	read.Applicants[0].Agents[0].Powers = "get"
 	byCode, err := s.GetByTrackingCode(ctx, want.TrackingCode)
