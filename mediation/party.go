@@ -31,7 +31,7 @@ func (s Sex) String() string { return enumName(sexNames, s, "sex") }
 // address — the ID-card number the case file's proof of identity holds,
 // and the agents the party authorised. Only the name is required of
 // every party, and the phone of applicants; a written agreement needs
-// more (see RecordAgreement).
+// more, from its draft on (see DraftAgreement).
 type Party struct {
 	Name       string
 	Sex        Sex
@@ -295,10 +295,10 @@ func normalPhone(field, s string, required bool) (string, error) {
 
 // agreementParticulars are what a written agreement states of every party
 // (当事人基本情况 in the Ministry of Justice's model 协议书), so each must be
-// known before one is recorded; the name, which intake requires, is the
-// one more. The ID-card number is not among them: the agreement does not
-// state it, and the case file's proof of identity (当事人身份证明) holds
-// it. Nor are agents: a party may act alone.
+// known before one is drafted or recorded; the name, which intake
+// requires, is the one more. The ID-card number is not among them: the
+// agreement does not state it, and the case file's proof of identity
+// (当事人身份证明) holds it. Nor are agents: a party may act alone.
 var agreementParticulars = []struct {
 	field, what string
 	has         func(p *Party) bool
@@ -323,7 +323,7 @@ func (c *Case) checkParticulars() error {
 		for i := range side.parties {
 			for _, need := range agreementParticulars {
 				if !need.has(&side.parties[i]) {
-					v.Fail(fmt.Sprintf("%s[%d].%s", side.field, i, need.field), "%s is required before a written agreement is recorded", need.what)
+					v.Fail(fmt.Sprintf("%s[%d].%s", side.field, i, need.field), "%s is required before a written agreement is drafted or recorded", need.what)
 				}
 			}
 		}
