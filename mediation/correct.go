@@ -31,7 +31,9 @@ type Correction struct {
 // ActionCorrected). The corrected parties pass the intake's checks at
 // now: an applicant keeps a phone number, an ID card agrees with the date
 // of birth and the sex, an age is the age at registration. An agreement
-// already recorded keeps the particulars it was signed with.
+// already in effect keeps the particulars it was signed with; a draft
+// states the parties as they were when it was drafted, and its marks are
+// refused until a revision states them as corrected (see RecordSigning).
 //
 // Needs Mediate at the handling cell, as the other work on a case does,
 // and to correct the parties ViewPersonal there too: whoever sees the
