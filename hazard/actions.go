@@ -5,12 +5,11 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/fourplusn/fourplusn/timeline"
-	"github.com/fourplusn/fourplusn/work"
-
 	"github.com/fourplusn/fourplusn"
 	"github.com/fourplusn/fourplusn/grid"
 	"github.com/fourplusn/fourplusn/mediation"
+	"github.com/fourplusn/fourplusn/timeline"
+	"github.com/fourplusn/fourplusn/work"
 )
 
 // Every action below takes the hazard's ID and the version the actor last

@@ -4,12 +4,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/fourplusn/fourplusn/work"
-
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/fourplusn/fourplusn/hazard"
+	"github.com/fourplusn/fourplusn/work"
 )
 
 // TestDeadlines checks the rectify and verify deadlines of a green hazard

@@ -3,10 +3,9 @@ package hazard
 import (
 	"fmt"
 
-	"github.com/fourplusn/fourplusn/work"
-
 	"github.com/fourplusn/fourplusn"
 	"github.com/fourplusn/fourplusn/grid"
+	"github.com/fourplusn/fourplusn/work"
 )
 
 // Limits on what a report accepts. They match mediation's intake and keep

@@ -4,16 +4,15 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/fourplusn/fourplusn/grid/gridtest"
-	"github.com/fourplusn/fourplusn/work"
-
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/fourplusn/fourplusn"
 	"github.com/fourplusn/fourplusn/adapters/memstore"
 	"github.com/fourplusn/fourplusn/grid"
+	"github.com/fourplusn/fourplusn/grid/gridtest"
 	"github.com/fourplusn/fourplusn/hazard"
+	"github.com/fourplusn/fourplusn/work"
 )
 
 // TestReportValidation refuses bad reports, each naming its field, and

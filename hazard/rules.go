@@ -5,10 +5,9 @@ import (
 	"slices"
 	"time"
 
+	"github.com/fourplusn/fourplusn/grid"
 	"github.com/fourplusn/fourplusn/internal/kernel"
 	"github.com/fourplusn/fourplusn/work"
-
-	"github.com/fourplusn/fourplusn/grid"
 )
 
 // GradeRule is what a grade means for a hazard: the level of the grid that

@@ -9,13 +9,12 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/fourplusn/fourplusn/internal/kernel"
-	"github.com/fourplusn/fourplusn/work"
-
 	"github.com/fourplusn/fourplusn"
 	"github.com/fourplusn/fourplusn/grid"
+	"github.com/fourplusn/fourplusn/internal/kernel"
 	"github.com/fourplusn/fourplusn/mediation"
 	"github.com/fourplusn/fourplusn/timeline"
+	"github.com/fourplusn/fourplusn/work"
 )
 
 // Converter registers the mediation case a dispute lead becomes.

@@ -5,10 +5,9 @@ import (
 	"slices"
 	"time"
 
+	"github.com/fourplusn/fourplusn/grid"
 	"github.com/fourplusn/fourplusn/internal/kernel"
 	"github.com/fourplusn/fourplusn/work"
-
-	"github.com/fourplusn/fourplusn/grid"
 )
 
 // Store keeps hazards and their timelines under the contract of

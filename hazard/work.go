@@ -3,10 +3,9 @@ package hazard
 import (
 	"context"
 
+	"github.com/fourplusn/fourplusn/grid"
 	"github.com/fourplusn/fourplusn/internal/kernel"
 	"github.com/fourplusn/fourplusn/work"
-
-	"github.com/fourplusn/fourplusn/grid"
 )
 
 var _ grid.Work = (*Service)(nil)

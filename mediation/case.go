@@ -4,10 +4,9 @@ import (
 	"slices"
 	"time"
 
-	"github.com/fourplusn/fourplusn/work"
-
 	"github.com/fourplusn/fourplusn/grid"
 	"github.com/fourplusn/fourplusn/timeline"
+	"github.com/fourplusn/fourplusn/work"
 )
 
 // Case is a dispute case. Its fields are exported so that stores can save
@@ -15,6 +14,7 @@ import (
 // Service, which keeps its state, its version and its timeline together.
 type Case struct {
 	ID           ID
+	Number       Number // what people call it and file it by: 古调〔2026〕58号
 	TrackingCode string // what a resident quotes to follow their case; secret-ish
 	Version      int64  // raised by the store on every update
 	Township     grid.CellID

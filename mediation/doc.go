@@ -10,7 +10,9 @@
 // that handles it; the handling cell is the location's ancestor at that
 // level. A case that arose outside the township is handled by the first
 // responder's own cell and flagged, or transferred out with a record; it is
-// never dropped.
+// never dropped. Every case is numbered as it is registered, in its
+// township's register of the year ([Number], 古调〔2026〕58号): the number
+// people say and file it by, while its ID stays the key of its records.
 //
 // The lifecycle:
 //

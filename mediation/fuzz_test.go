@@ -4,13 +4,12 @@ import (
 	"testing"
 	"unicode/utf8"
 
-	"github.com/fourplusn/fourplusn/work"
-
 	"github.com/stretchr/testify/require"
 
 	"github.com/fourplusn/fourplusn"
 	"github.com/fourplusn/fourplusn/grid"
 	"github.com/fourplusn/fourplusn/mediation"
+	"github.com/fourplusn/fourplusn/work"
 )
 
 // FuzzRegister feeds arbitrary intake to Register: it must either store a

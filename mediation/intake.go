@@ -3,10 +3,9 @@ package mediation
 import (
 	"fmt"
 
-	"github.com/fourplusn/fourplusn/work"
-
 	"github.com/fourplusn/fourplusn"
 	"github.com/fourplusn/fourplusn/grid"
+	"github.com/fourplusn/fourplusn/work"
 )
 
 // Limits on what intake accepts. They are generous for real disputes and

@@ -44,7 +44,7 @@ func Notices(c *Case, events []timeline.Event) []work.Notice {
 				fmt.Sprintf("%s已登记，由 %s 处理，请于 %s 前受理。", name, c.Handling, work.ShowTime(c.AcceptDue)),
 				work.ToPosts(c.Handling, grid.Accept)))
 			if c.FirstResponder == "" {
-				out = append(out, cause.Notice("review", work.NoticeTask, "【待审核】网上申请 "+string(c.ID),
+				out = append(out, cause.Notice("review", work.NoticeTask, "【待审核】网上申请 "+c.label(),
 					fmt.Sprintf("居民网上申请%s，尚无人审核，请于 %s 前审核受理。", name, work.ShowTime(c.AcceptDue)),
 					work.ToDuty(c.Township)))
 			}
@@ -147,13 +147,23 @@ var categoryWords = map[Category]string{
 	Tenancy: "租赁物业纠纷", OtherDispute: "其他纠纷",
 }
 
-// noticeName names c in notices: its category in words and its ID.
+// noticeName names c in notices: its category in words and its number
+// (see label).
 func (c *Case) noticeName() string {
 	n, ok := categoryWords[c.Category]
 	if !ok {
 		n = "纠纷"
 	}
-	return fmt.Sprintf("%s %s", n, c.ID)
+	return n + " " + c.label()
+}
+
+// label names c to staff: by its number, which they can say and file by,
+// or by its ID while it has none — a case the store has not numbered.
+func (c *Case) label() string {
+	if c.Number.IsZero() {
+		return string(c.ID)
+	}
+	return c.Number.String()
 }
 
 // riskWords name the risks in notices.

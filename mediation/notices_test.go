@@ -171,6 +171,10 @@ func TestNotices(t *testing.T) {
 						assert.Equal(t, w.kind, d.Notification.Kind, w.role)
 						assert.Equal(t, w.to(env, c), d.Notification.To, w.role)
 						assert.Equal(t, gridtest.GuchengID, d.Notification.Township)
+						require.False(t, c.Number.IsZero())
+						assert.Contains(t, d.Notification.Title, c.Number.String(), "staff know a case by its number")
+						assert.Contains(t, d.Notification.Text, c.Number.String())
+						assert.NotContains(t, d.Notification.Title+d.Notification.Text, string(c.ID))
 						applicant := neighbourDispute().Applicants[0]
 						assert.NotContains(t, d.Notification.Text, applicant.Phone, "no personal data")
 						assert.NotContains(t, d.Notification.Text, applicant.Name)

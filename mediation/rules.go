@@ -6,10 +6,9 @@ import (
 	"slices"
 	"time"
 
+	"github.com/fourplusn/fourplusn/grid"
 	"github.com/fourplusn/fourplusn/internal/kernel"
 	"github.com/fourplusn/fourplusn/work"
-
-	"github.com/fourplusn/fourplusn/grid"
 )
 
 // GradeRule is what a grade means: the level of the grid that handles cases
@@ -50,6 +49,12 @@ type Rules struct {
 	// Reminders are the fractions of the time allowed at which whoever
 	// answers for a deadline is reminded of it, ascending.
 	Reminders []float64
+	// NumberPrefixes gives a township's case numbers their prefix, by the
+	// township's cell: 古调 makes 古调〔2026〕58号. A township not named here
+	// numbers its cases with DefaultNumberPrefix of its name. A prefix
+	// changed later numbers the cases registered after the change; those
+	// before keep the number they were given, as it was printed.
+	NumberPrefixes map[grid.CellID]string
 }
 
 // DefaultRules returns the seed's practice: green cases stay in the villager
@@ -88,13 +93,15 @@ func DefaultRules() Rules {
 // clone returns a copy of r that shares nothing with it.
 func (r Rules) clone() Rules {
 	r.Categories, r.Risks, r.Grades = maps.Clone(r.Categories), maps.Clone(r.Risks), maps.Clone(r.Grades)
+	r.NumberPrefixes = maps.Clone(r.NumberPrefixes)
 	r.Amounts, r.Reminders = slices.Clone(r.Amounts), slices.Clone(r.Reminders)
 	return r
 }
 
 // Validate checks that the rules are complete and consistent: a rule for
 // every grade, levels inside the grid, positive durations, grades that only
-// move up the grid as they grow.
+// move up the grid as they grow, prefixes of case numbers that read
+// unambiguously (see ValidatePrefix).
 func (r Rules) Validate() error {
 	if len(r.Categories) == 0 {
 		return invalid("categories", "at least one category is required")
@@ -131,6 +138,15 @@ func (r Rules) Validate() error {
 	}
 	if err := kernel.CheckReminders(r.Reminders); err != nil {
 		return err
+	}
+	for _, township := range slices.Sorted(maps.Keys(r.NumberPrefixes)) {
+		prefix, field := r.NumberPrefixes[township], fmt.Sprintf("number_prefixes[%s]", township)
+		if township == "" {
+			return invalid(field, "a prefix of case numbers is given for a township by its cell ID")
+		}
+		if err := validatePrefix(field, prefix); err != nil {
+			return err
+		}
 	}
 	return kernel.CheckAtRisk(r.AtRisk)
 }

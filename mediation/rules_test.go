@@ -40,6 +40,16 @@ func TestRulesValidate(t *testing.T) {
 		{"reminders[0]", func(r *mediation.Rules) { r.Reminders = []float64{1} }},
 		{"reminders[2]", func(r *mediation.Rules) { r.Reminders = []float64{0.5, 0.8, 0.8} }},
 		{"at_risk", func(r *mediation.Rules) { r.AtRisk = 0 }},
+		{"number_prefixes[gucheng]", func(r *mediation.Rules) { r.NumberPrefixes = map[grid.CellID]string{"gucheng": ""} }},
+		{"number_prefixes[gucheng]", func(r *mediation.Rules) { r.NumberPrefixes = map[grid.CellID]string{"gucheng": "古调2"} }},
+		{"number_prefixes[gucheng]", func(r *mediation.Rules) { r.NumberPrefixes = map[grid.CellID]string{"gucheng": "古〔调"} }},
+		{"number_prefixes[gucheng]", func(r *mediation.Rules) { r.NumberPrefixes = map[grid.CellID]string{"gucheng": "古 调"} }},
+		{"number_prefixes[gucheng]", func(r *mediation.Rules) {
+			r.NumberPrefixes = map[grid.CellID]string{"gucheng": "古城办事处人民调解"}
+		}},
+		{"number_prefixes[gucheng]", func(r *mediation.Rules) { r.NumberPrefixes = map[grid.CellID]string{"gucheng": "ＧＣ"} }},
+		{"number_prefixes[]", func(r *mediation.Rules) { r.NumberPrefixes = map[grid.CellID]string{"": "古调"} }},
+		{"number_prefixes[a]", func(r *mediation.Rules) { r.NumberPrefixes = map[grid.CellID]string{"a": "1", "b": "2"} }},
 	}
 	for _, tt := range tests {
 		r := mediation.DefaultRules()
@@ -52,6 +62,8 @@ func TestRulesValidate(t *testing.T) {
 	r := mediation.DefaultRules()
 	r.Reminders = nil
 	assert.NoError(t, r.Validate(), "a township may remind nobody")
+	r.NumberPrefixes = map[grid.CellID]string{"gucheng": "古城调字", "linzhen": "LZ"}
+	assert.NoError(t, r.Validate(), "a prefix of Chinese characters or Latin letters")
 }
 
 // TestNewService: a service is only built from what it needs, and keeps

@@ -9,12 +9,11 @@ import (
 	"slices"
 	"time"
 
-	"github.com/fourplusn/fourplusn/work"
-
 	"github.com/fourplusn/fourplusn"
 	"github.com/fourplusn/fourplusn/grid"
 	"github.com/fourplusn/fourplusn/internal/kernel"
 	"github.com/fourplusn/fourplusn/timeline"
+	"github.com/fourplusn/fourplusn/work"
 )
 
 // Service is the mediation work of one deployment: every method authorizes
@@ -118,7 +117,10 @@ func (s *Service) now() time.Time { return s.clock().UTC() }
 // themselves. The case is graded, and handled by the location's ancestor at
 // the grade's level; one that arose outside the township is handled by the
 // first responder's own cell. Through the grid-head channel the member must
-// head a level 3–5 cell; through the police channel, be an officer.
+// head a level 3–5 cell; through the police channel, be an officer. The
+// case is numbered in its township's register of the year it is
+// registered in (in work.Zone), with the township's prefix (see
+// Rules.NumberPrefixes); the store gives its place in the register.
 //
 // Returns Invalid for bad input (naming the field), Unauthorized without an
 // actor, Forbidden for an actor who may not register, NotFound for an
@@ -152,6 +154,12 @@ func (s *Service) Register(ctx context.Context, actor grid.Actor, in Intake) (*C
 	}
 	c.AcceptDue = now.Add(s.rules.Grades[c.Grade].AcceptWithin)
 	c.ID, c.TrackingCode = s.newID(), s.newTrackingCode()
+	prefix, err := s.numberPrefix(ctx, c.Township)
+	if err != nil {
+		return nil, err
+	}
+	// The store gives the sequence, in the write that creates the case.
+	c.Number = Number{Prefix: prefix, Year: now.In(work.Zone).Year()}
 	details := map[string]string{
 		"grade": c.Grade.String(), "handling": c.Handling.String(), "category": string(c.Category),
 	}
@@ -174,6 +182,19 @@ func (s *Service) Register(ctx context.Context, actor grid.Actor, in Intake) (*C
 		key.Fingerprint = work.Fingerprint(in)
 	}
 	return s.store.Create(ctx, c, []timeline.Event{first}, key)
+}
+
+// numberPrefix returns the prefix of township's case numbers: the rules'
+// own, or the default of the township's name.
+func (s *Service) numberPrefix(ctx context.Context, township grid.CellID) (string, error) {
+	if prefix, ok := s.rules.NumberPrefixes[township]; ok {
+		return prefix, nil
+	}
+	cell, err := s.cells.Cell(ctx, township)
+	if err != nil {
+		return "", fmt.Errorf("the township %s of a case's number: %w", township, err)
+	}
+	return DefaultNumberPrefix(cell.Name), nil
 }
 
 // admit checks that actor may register c through its channel, and fills in
@@ -236,6 +257,31 @@ func channelFits(ch work.Channel, post grid.Post) bool {
 // who applied. Returns NotFound for a case the actor may not see.
 func (s *Service) Get(ctx context.Context, actor grid.Actor, id ID) (*Case, error) {
 	return s.records.Get(ctx, actor, id)
+}
+
+// GetByNumber returns the case of actor's township numbered n, as Get
+// returns it, to those who may see it as Get says. Returns Invalid for a
+// number that is not whole (see Number.Validate), Unauthorized without an
+// actor, and NotFound — the same for a number not given as for a case the
+// actor may not see — otherwise.
+func (s *Service) GetByNumber(ctx context.Context, actor grid.Actor, n Number) (*Case, error) {
+	if err := n.Validate(); err != nil {
+		return nil, err
+	}
+	if actor.Kind == grid.Anonymous {
+		return nil, grid.ErrNoActor
+	}
+	c, err := s.store.GetByNumber(ctx, actor.Township, n)
+	if err == nil {
+		err = s.records.CanView(actor, c)
+	}
+	if fourplusn.ErrorCode(err) == fourplusn.NotFound {
+		return nil, fourplusn.Errorf(fourplusn.NotFound, "no case is numbered %s", n)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return s.records.Kind.Present(actor, c), nil
 }
 
 // Timeline returns the events of case id, oldest first, after checking that

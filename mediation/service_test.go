@@ -7,8 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/fourplusn/fourplusn/work"
-
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -16,6 +14,7 @@ import (
 	"github.com/fourplusn/fourplusn/grid"
 	"github.com/fourplusn/fourplusn/mediation"
 	"github.com/fourplusn/fourplusn/timeline"
+	"github.com/fourplusn/fourplusn/work"
 )
 
 func TestRegisterValidation(t *testing.T) {
@@ -143,6 +142,7 @@ func TestRegisterIsIdempotent(t *testing.T) {
 	again, err := f.svc.Register(ctx, head, in)
 	require.NoError(t, err)
 	assert.Equal(t, first.ID, again.ID, "a retried submission creates one case")
+	assert.Equal(t, first.Number, again.Number, "and has the one number")
 
 	in.Facts = "另一件事"
 	_, err = f.svc.Register(ctx, head, in)
@@ -151,6 +151,7 @@ func TestRegisterIsIdempotent(t *testing.T) {
 	other, err := f.svc.Register(ctx, f.actor("mayuan-head"), neighbourDispute())
 	require.NoError(t, err)
 	assert.NotEqual(t, first.ID, other.ID)
+	assert.Equal(t, first.Number.Seq+1, other.Number.Seq, "neither the retry nor the refusal took a number")
 
 	// A case converted from a hazard is one case, whoever retries.
 	lead := neighbourDispute()

@@ -5,20 +5,32 @@ import (
 	"slices"
 	"time"
 
-	"github.com/fourplusn/fourplusn/work"
-
 	"github.com/fourplusn/fourplusn/grid"
 	"github.com/fourplusn/fourplusn/internal/kernel"
+	"github.com/fourplusn/fourplusn/work"
 )
 
 // Store keeps cases and their timelines under the contract of work.Store,
-// lists them, and finds them by tracking code. adapters/storetest checks
-// an implementation against the contract.
+// numbers them, lists them, and finds them by tracking code and by number.
+// adapters/storetest checks an implementation against the contract.
+//
+// Create numbers the case it stores: it keeps the Prefix and Year of its
+// Number as given and sets Seq, whatever it was, to the next of the
+// case's township and that year — 1 for the first — in the same atomic
+// write that stores the case, so that a township's numbers of a year are
+// unique and gapless however many Creates run at once. A Create that
+// stores nothing, refused or returning the case an idempotency key
+// created, uses up no number. A case whose Number, once given its Seq, is
+// not whole (Number.Validate) is refused as Invalid. Update keeps the
+// number Create gave, whatever fn does to it.
 type Store interface {
 	work.Store[*Case, ID]
 	// GetByTrackingCode returns the case with the given tracking code.
 	// Returns NotFound if there is none.
 	GetByTrackingCode(ctx context.Context, code string) (*Case, error)
+	// GetByNumber returns township's case numbered n: its prefix, year
+	// and sequence all as given. Returns NotFound if there is none.
+	GetByNumber(ctx context.Context, township grid.CellID, n Number) (*Case, error)
 	// List returns the cases matching f, newest first, a page at a time.
 	List(ctx context.Context, f Filter) (Page, error)
 }

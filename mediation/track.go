@@ -4,17 +4,18 @@ import (
 	"context"
 	"time"
 
-	"github.com/fourplusn/fourplusn/timeline"
-	"github.com/fourplusn/fourplusn/work"
-
 	"github.com/fourplusn/fourplusn"
 	"github.com/fourplusn/fourplusn/grid"
+	"github.com/fourplusn/fourplusn/timeline"
+	"github.com/fourplusn/fourplusn/work"
 )
 
 // TrackRecord is what whoever holds a case's tracking code may see of it:
 // where it stands and when each step was taken, and nothing personal — no
-// names, no facts, no one who acted.
+// names, no facts, no one who acted — and its number, so that the
+// resident can name the case to the committee, on the phone or on paper.
 type TrackRecord struct {
+	Number       Number
 	State        State
 	Category     Category
 	Grade        work.Grade
@@ -76,7 +77,7 @@ func (s *Service) Track(ctx context.Context, code string) (TrackRecord, error) {
 		return TrackRecord{}, err
 	}
 	p := TrackRecord{
-		State: c.State, Category: c.Category, Grade: c.Grade, Handling: c.Handling,
+		Number: c.Number, State: c.State, Category: c.Category, Grade: c.Grade, Handling: c.Handling,
 		RegisteredAt: c.RegisteredAt, AcceptedAt: c.AcceptedAt, ResolvedAt: c.ResolvedAt, ClosedAt: c.ClosedAt,
 		Sessions: len(c.Sessions), Steps: make([]Step, len(events)),
 	}

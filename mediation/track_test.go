@@ -23,6 +23,8 @@ func TestTrack(t *testing.T) {
 	rec, err := f.svc.Track(ctx, c.TrackingCode)
 	require.NoError(t, err)
 	assert.Equal(t, mediation.Accepted, rec.State)
+	assert.Equal(t, c.Number, rec.Number, "the resident can name the case by its number")
+	assert.False(t, rec.Number.IsZero())
 	assert.Equal(t, c.Handling, rec.Handling)
 	assert.False(t, rec.ResolveDue.IsZero(), "a case being mediated says by when")
 	assert.True(t, rec.AcceptDue.IsZero(), "and no longer by when it is to be accepted")

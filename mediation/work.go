@@ -3,10 +3,9 @@ package mediation
 import (
 	"context"
 
-	"github.com/fourplusn/fourplusn/work"
-
 	"github.com/fourplusn/fourplusn/grid"
 	"github.com/fourplusn/fourplusn/internal/kernel"
+	"github.com/fourplusn/fourplusn/work"
 )
 
 var _ grid.Work = (*Service)(nil)

@@ -21,7 +21,8 @@ type Store[R any, ID ~string] interface {
 	// key, a second Create under the same key stores nothing: it returns
 	// the record the first created if the fingerprints match, and a
 	// Conflict error if they do not (the key was reused for another
-	// request).
+	// request). What a kind of record is given by the store, it is given
+	// in that same write: a case its number (see mediation.Store).
 	Create(ctx context.Context, r R, events []timeline.Event, key IdempotencyKey) (R, error)
 	// Get returns record id. Returns NotFound if there is none.
 	Get(ctx context.Context, id ID) (R, error)

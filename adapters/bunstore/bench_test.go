@@ -8,14 +8,13 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/fourplusn/fourplusn/work"
-
 	"github.com/stretchr/testify/require"
 
 	"github.com/fourplusn/fourplusn/adapters/memstore"
 	"github.com/fourplusn/fourplusn/grid"
 	"github.com/fourplusn/fourplusn/grid/gridtest"
 	"github.com/fourplusn/fourplusn/mediation"
+	"github.com/fourplusn/fourplusn/work"
 )
 
 // The benchmarks register one kind of case: a neighbours' quarrel over a
@@ -57,7 +56,8 @@ func BenchmarkRegister(b *testing.B) {
 // BenchmarkRawInsert is BenchmarkRegister's floor: a single-row INSERT of
 // the same columns, values and JSON, through database/sql and a prepared
 // statement on the same database and writer connection, with nothing else
-// done. Each INSERT commits on its own, as each Register does.
+// done — no number taken from the counter, the sequence only counted up.
+// Each INSERT commits on its own, as each Register does.
 func BenchmarkRawInsert(b *testing.B) {
 	ctx := context.Background()
 	db, err := Open(ctx, filepath.Join(b.TempDir(), "bench.db"))
@@ -80,6 +80,7 @@ func BenchmarkRawInsert(b *testing.B) {
 	names, args = append(names, "data"), append(args, string(data))
 	require.Equal(b, "id", names[0])
 	require.Equal(b, "tracking_code", names[2])
+	require.Equal(b, "number_seq", names[6])
 	stmt, err := db.write.DB.PrepareContext(ctx, "INSERT INTO cases ("+strings.Join(names, ", ")+") VALUES ("+
 		strings.TrimSuffix(strings.Repeat("?, ", len(names)), ", ")+")")
 	require.NoError(b, err)
@@ -87,7 +88,7 @@ func BenchmarkRawInsert(b *testing.B) {
 	i := 0
 	for b.Loop() {
 		i++
-		args[0], args[2] = fmt.Sprintf("R%012d", i), fmt.Sprintf("RT%012d", i)
+		args[0], args[2], args[6] = fmt.Sprintf("R%012d", i), fmt.Sprintf("RT%012d", i), c.Number.Seq+i
 		if _, err := stmt.ExecContext(ctx, args...); err != nil {
 			b.Fatal(err)
 		}

@@ -13,8 +13,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/fourplusn/fourplusn/work"
-
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"github.com/uptrace/bun/driver/pgdriver"
@@ -28,6 +26,7 @@ import (
 	"github.com/fourplusn/fourplusn/mediation"
 	"github.com/fourplusn/fourplusn/stats"
 	"github.com/fourplusn/fourplusn/timeline"
+	"github.com/fourplusn/fourplusn/work"
 )
 
 // postgresEnv names the variable holding the DSN of a PostgreSQL server
@@ -235,12 +234,15 @@ func migrations(t *testing.T, path string) []string {
 
 var demo = gridtest.Gucheng()
 
-// testCase returns a registered case n in mayuan-1 with its first event.
+// testCase returns a registered case n in mayuan-1 with its first event,
+// numbered n: the number Create gives the n-th case of 2026, and one
+// Import keeps.
 func testCase(n int) (*mediation.Case, []timeline.Event) {
 	at := time.Date(2026, 5, 1, 8, 0, 0, 0, time.UTC).Add(time.Duration(n) * time.Hour)
 	p := demo.Path("mayuan-1")
 	c := &mediation.Case{
 		ID: mediation.ID(fmt.Sprintf("C%04d", n)), TrackingCode: fmt.Sprintf("T%04d", n), Version: 1, Township: "gucheng",
+		Number:  mediation.Number{Prefix: "古调", Year: 2026, Seq: n},
 		Channel: work.ChannelGridHead, Category: mediation.Neighbour, Grade: work.Simple,
 		Location: p, Handling: p, FirstResponder: "mayuan-1-head", State: mediation.Registered,
 		RegisteredAt: at, AcceptDue: at.Add(24 * time.Hour),

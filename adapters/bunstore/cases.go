@@ -2,12 +2,14 @@ package bunstore
 
 import (
 	"context"
+	"fmt"
 
-	"github.com/fourplusn/fourplusn/work"
-
+	"github.com/fourplusn/fourplusn"
+	"github.com/fourplusn/fourplusn/grid"
 	"github.com/fourplusn/fourplusn/mediation"
 	"github.com/fourplusn/fourplusn/stats"
 	"github.com/fourplusn/fourplusn/timeline"
+	"github.com/fourplusn/fourplusn/work"
 )
 
 // Cases is the SQL store of dispute cases. It implements mediation.Store
@@ -27,6 +29,7 @@ func (db *DB) Cases() *Cases {
 		chain:    func(c *mediation.Case) timeline.Chain { return c.Chain },
 		columns:  caseColumns,
 		saveMore: saveCaseTables, importMore: importCaseTables,
+		number: numberCase, keep: func(from, to *mediation.Case) { to.Number = from.Number },
 	}}
 }
 
@@ -38,6 +41,7 @@ func caseColumns(c *mediation.Case) []column {
 	cell := stats.CaseCell(c)
 	cols := []column{
 		{"id", string(c.ID)}, {"township", string(c.Township)}, {"tracking_code", c.TrackingCode}, {"version", c.Version},
+		{"number_prefix", c.Number.Prefix}, {"number_year", c.Number.Year}, {"number_seq", c.Number.Seq},
 		{"state", c.State.String()}, {"grade", c.Grade.String()}, {"channel", c.Channel.String()},
 		{"source", string(c.Channel.Source())}, {"category", string(c.Category)},
 		{"handling_path", c.Handling.String()}, {"location_path", c.Location.String()}, {"stats_path", cell.String()},
@@ -61,15 +65,22 @@ func saveCaseTables(ctx context.Context, tx writeTx, old, c *mediation.Case) err
 
 // importCaseTables is saveCaseTables for a batch of new cases: their
 // tally rows are summed first, so that cases of one cell and day share a
-// row's write.
+// row's write. It also raises the counters of case numbers past the
+// numbers the cases bring.
 func importCaseTables(ctx context.Context, tx writeTx, cs []*mediation.Case) error {
 	rows := map[tallyKey]*[numKinds]int64{}
+	last := map[series]int{}
 	var team [][]any
 	for _, c := range cs {
 		team = append(team, participantRows(c)...)
 		addTally(rows, talliedCase(c), 1)
+		k := series{c.Township, c.Number.Year}
+		last[k] = max(last[k], c.Number.Seq)
 	}
 	if err := tx.insertRows(ctx, insertParticipants, "", team); err != nil {
+		return err
+	}
+	if err := raiseCounters(ctx, tx, last); err != nil {
 		return err
 	}
 	return writeTally(ctx, tx, rows)
@@ -97,9 +108,11 @@ func participantRows(c *mediation.Case) [][]any {
 	return rows
 }
 
-// Create stores a new case and its first events in one transaction; see
-// mediation.Store. Returns Conflict if the ID or the tracking code is
-// taken, or if key was used for another request.
+// Create stores a new case and its first events in one transaction, in
+// which it gives the case its number; see mediation.Store. Returns
+// Conflict if the ID or the tracking code is taken, or if key was used
+// for another request, and Invalid for a case whose number cannot be
+// whole.
 func (s *Cases) Create(ctx context.Context, c *mediation.Case, events []timeline.Event, key work.IdempotencyKey) (*mediation.Case, error) {
 	return s.r.create(ctx, c.Clone(), events, key.Scope, key.Key, key.Fingerprint)
 }
@@ -108,9 +121,16 @@ func (s *Cases) Create(ctx context.Context, c *mediation.Case, events []timeline
 // generated data — with their whole timelines, in one transaction: all or
 // none. It is for loading, many cases at a time, not for intake: there are
 // no idempotency keys, and a case whose timeline does not verify against
-// its chain is refused with an Invalid error naming it. An ID or tracking
-// code already stored is a Conflict.
+// its chain, or whose number is not whole, is refused with an Invalid
+// error naming it. The cases keep the numbers they bring, and the next
+// case Create numbers in their township and year comes after the highest
+// of them. An ID, tracking code or number already stored is a Conflict.
 func (s *Cases) Import(ctx context.Context, batch []Loaded[mediation.Case]) error {
+	for i, l := range batch {
+		if err := l.Record.Number.Validate(); err != nil {
+			return fourplusn.WithField(fmt.Sprintf("[%d]", i), err)
+		}
+	}
 	return s.r.importAll(ctx, batch)
 }
 
@@ -122,7 +142,17 @@ func (s *Cases) Get(ctx context.Context, id mediation.ID) (*mediation.Case, erro
 // GetByTrackingCode returns the case with the tracking code. Returns
 // NotFound if there is none.
 func (s *Cases) GetByTrackingCode(ctx context.Context, code string) (*mediation.Case, error) {
-	return s.r.getBy(ctx, "tracking_code", code)
+	var w where
+	w.add("tracking_code = ?", code)
+	return s.r.getBy(ctx, code, w)
+}
+
+// GetByNumber returns township's case numbered n, through the unique
+// index of numbers. Returns NotFound if there is none.
+func (s *Cases) GetByNumber(ctx context.Context, township grid.CellID, n mediation.Number) (*mediation.Case, error) {
+	var w where
+	w.add("township = ? AND number_year = ? AND number_seq = ? AND number_prefix = ?", string(township), n.Year, n.Seq, n.Prefix)
+	return s.r.getBy(ctx, n.String(), w)
 }
 
 // Update changes case id through fn in one transaction; see

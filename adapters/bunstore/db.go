@@ -274,6 +274,20 @@ func (db *DB) migrate(ctx context.Context) error {
 	if err := migrations.Discover(sub); err != nil {
 		return fmt.Errorf("bunstore: migrations: %w", err)
 	}
+	// One migration is written in Go, as SQL could not do it safely on
+	// both engines: see migrateNumbers. migrations/ notes its place.
+	migrations.Add(migrate.Migration{
+		Name: "20261201000008", Comment: "numbers",
+		Up: func(ctx context.Context, _ *migrate.Migrator, _ *migrate.Migration) error {
+			return db.migrateNumbers(ctx)
+		},
+	})
+	known := migrations.Sorted()
+	for i := 1; i < len(known); i++ {
+		if known[i].Name == known[i-1].Name {
+			return fmt.Errorf("bunstore: two migrations are numbered %s", known[i].Name)
+		}
+	}
 	m := migrate.NewMigrator(db.write, migrations,
 		migrate.WithTemplateData(migrationData{Postgres: db.postgres, Zero: zeroTime}),
 		// Recorded only once it succeeded, so that a migration that failed
@@ -288,7 +302,6 @@ func (db *DB) migrate(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("bunstore: read applied migrations: %w", err)
 	}
-	known := migrations.Sorted()
 	latest := known[len(known)-1].Name
 	isKnown := map[string]bool{}
 	for _, k := range known {

@@ -3,10 +3,9 @@ package bunstore
 import (
 	"context"
 
-	"github.com/fourplusn/fourplusn/work"
-
 	"github.com/fourplusn/fourplusn/hazard"
 	"github.com/fourplusn/fourplusn/timeline"
+	"github.com/fourplusn/fourplusn/work"
 )
 
 // Hazards is the SQL store of safety hazards. It implements hazard.Store

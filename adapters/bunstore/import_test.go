@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"testing"
 
-	"github.com/fourplusn/fourplusn/work"
-
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -17,6 +15,7 @@ import (
 	"github.com/fourplusn/fourplusn/grid/gridtest"
 	"github.com/fourplusn/fourplusn/mediation"
 	"github.com/fourplusn/fourplusn/stats"
+	"github.com/fourplusn/fourplusn/work"
 )
 
 // madeElsewhere returns n cases registered and accepted through a Service
@@ -76,6 +75,42 @@ func TestImport(t *testing.T) {
 				tally, _, err := db.Stats().CountWays(ctx, stats.Registered, q)
 				require.NoError(t, err)
 				assert.Equal(t, []stats.Count{{Key: "", N: int64(len(batch))}}, tally)
+			})
+			t.Run("NumbersKept", func(t *testing.T) {
+				db := e.open(t)
+				batch := madeElsewhere(t, 3)
+				// An earlier register with gaps of its own.
+				for i, seq := range []int{5, 9, 12} {
+					batch[i].Record.Number.Seq = seq
+				}
+				require.NoError(t, db.Cases().Import(ctx, batch))
+				for _, l := range batch {
+					got, err := db.Cases().GetByNumber(ctx, l.Record.Township, l.Record.Number)
+					require.NoError(t, err)
+					assert.Equal(t, l.Record.ID, got.ID, "%s", l.Record.Number)
+				}
+				c, events := testCase(100)
+				c.Number.Year = batch[0].Record.Number.Year
+				got, err := db.Cases().Create(ctx, c, events, work.IdempotencyKey{})
+				require.NoError(t, err)
+				assert.Equal(t, 13, got.Number.Seq, "the next case Create numbers comes after the highest imported")
+			})
+			t.Run("UnnumberedRefused", func(t *testing.T) {
+				db := e.open(t)
+				batch := madeElsewhere(t, 3)
+				batch[1].Record.Number = mediation.Number{}
+				err := db.Cases().Import(ctx, batch)
+				require.ErrorIs(t, err, fourplusn.Invalid)
+				assert.Equal(t, "[1].number", fourplusn.ErrorField(err))
+				assertNoCases(t, db, batch)
+			})
+			t.Run("TakenNumberRefused", func(t *testing.T) {
+				db := e.open(t)
+				require.NoError(t, db.Cases().Import(ctx, madeElsewhere(t, 1)))
+				again := madeElsewhere(t, 1) // another case, numbered 1 all the same
+				err := db.Cases().Import(ctx, again)
+				require.ErrorIs(t, err, fourplusn.Conflict)
+				assertNoCases(t, db, again)
 			})
 			t.Run("BrokenTimelineRefused", func(t *testing.T) {
 				db := e.open(t)

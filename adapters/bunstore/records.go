@@ -44,6 +44,11 @@ type records[T any] struct {
 	// may write less than saveMore record by record; nil means saveMore
 	// for each.
 	importMore func(ctx context.Context, tx writeTx, rs []*T) error
+	// number, if set, gives a new record its number in the transaction
+	// that inserts it, before the insert; keep, if set, copies the
+	// number of the stored record onto its update, which keeps it.
+	number func(ctx context.Context, tx writeTx, r *T) error
+	keep   func(from, to *T)
 }
 
 // errKeyRace reports that a concurrent Create under the same idempotency
@@ -68,6 +73,13 @@ func (s *records[T]) create(ctx context.Context, r *T, events []timeline.Event, 
 				prior = kid
 				return nil
 			case !errors.Is(err, sql.ErrNoRows):
+				return err
+			}
+		}
+		// A number taken here is given back with everything else if the
+		// transaction rolls back: a refused Create leaves no gap.
+		if s.number != nil {
+			if err := s.number(ctx, tx, r); err != nil {
 				return err
 			}
 		}
@@ -216,7 +228,7 @@ func (s *records[T]) wrap(err error, id string) error {
 	case errors.As(err, &coded):
 		return err
 	case isUniqueViolation(err):
-		return &fourplusn.Error{Code: fourplusn.Conflict, Message: fmt.Sprintf("%s %s already exists, or its tracking code or an event of it does", s.kind, id), Err: err}
+		return &fourplusn.Error{Code: fourplusn.Conflict, Message: fmt.Sprintf("%s %s already exists, or its tracking code, its number or an event of it does", s.kind, id), Err: err}
 	}
 	return fmt.Errorf("bunstore: %s %s: %w", s.kind, id, err)
 }
@@ -257,14 +269,15 @@ func (s *records[T]) get(ctx context.Context, id string) (*T, error) {
 	return r, nil
 }
 
-func (s *records[T]) getBy(ctx context.Context, col, value string) (*T, error) {
+// getBy reads the one record matching w, which what names in errors.
+func (s *records[T]) getBy(ctx context.Context, what string, w where) (*T, error) {
 	var data string
-	err := s.db.read.QueryRowContext(ctx, "SELECT data FROM "+s.table+" WHERE "+col+" = ?", value).Scan(&data)
+	err := s.db.read.QueryRowContext(ctx, "SELECT data FROM "+s.table+w.sql(), w.args...).Scan(&data)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, fourplusn.Errorf(fourplusn.NotFound, "%s %s not found", s.kind, value)
+		return nil, fourplusn.Errorf(fourplusn.NotFound, "%s %s not found", s.kind, what)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("bunstore: get %s %s: %w", s.kind, value, err)
+		return nil, fmt.Errorf("bunstore: get %s %s: %w", s.kind, what, err)
 	}
 	return s.decode(data)
 }
@@ -302,8 +315,8 @@ func (s *records[T]) update(ctx context.Context, id string, version int64, fn fu
 		if err != nil {
 			return err
 		}
-		var old *T // r as it was, for saveMore: fn changes r
-		if s.saveMore != nil {
+		var old *T // r as it was, for saveMore and keep: fn changes r
+		if s.saveMore != nil || s.keep != nil {
 			if old, err = s.decode(data); err != nil {
 				return err
 			}
@@ -315,6 +328,9 @@ func (s *records[T]) update(ctx context.Context, id string, version int64, fn fu
 		events, err := fn(r)
 		if err != nil {
 			return err
+		}
+		if s.keep != nil {
+			s.keep(old, r)
 		}
 		*s.version(r) = current + 1
 		if err := s.save(ctx, tx, r, id, current); err != nil {

@@ -117,6 +117,15 @@ func (tx writeTx) exec(ctx context.Context, query string, args ...any) (sql.Resu
 	return tx.Tx.Tx.ExecContext(ctx, tx.db.placeholders(query), args...)
 }
 
+// queryRow runs query, a statement of fixed text that returns one row,
+// with args.
+func (tx writeTx) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	if stmt := tx.db.statements.lookup(query); stmt != nil {
+		return tx.Tx.Tx.StmtContext(ctx, stmt).QueryRowContext(ctx, args...)
+	}
+	return tx.Tx.Tx.QueryRowContext(ctx, tx.db.placeholders(query), args...)
+}
+
 // rowsPerInsert is the most rows one statement of insertRows writes.
 const rowsPerInsert = 64
 

@@ -5,9 +5,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/fourplusn/fourplusn/work"
-
 	"github.com/stretchr/testify/require"
+
+	"github.com/fourplusn/fourplusn/work"
 )
 
 // The writer's statements are prepared after the first transactions that

@@ -91,7 +91,7 @@ func (s *server) addCell(w http.ResponseWriter, req bunrouter.Request) error {
 	if err != nil {
 		return err
 	}
-	w.Header().Set("Location", apiPrefix+"/grid/cells/"+string(c.ID))
+	w.Header().Set("Location", s.api+"/grid/cells/"+string(c.ID))
 	return s.writeCell(w, http.StatusCreated, c.ID)
 }
 

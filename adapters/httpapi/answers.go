@@ -12,10 +12,9 @@ import (
 // often than it changes; an answer is reused while the record keeps its
 // version.
 //
-// An answer is kept for each way a record is shown at once: masked or not,
-// overdue or not. Those are everything in an answer that is not the stored
-// record itself, so an answer is reused only for a viewer who would be
-// shown the same bytes.
+// An answer is kept for each view of a record (see view), which is
+// everything in an answer that is not the stored record itself, so an
+// answer is reused only for a reader who would be shown the same bytes.
 type answers struct {
 	mu      sync.Mutex
 	entries map[answerKey]answer
@@ -29,12 +28,24 @@ const (
 	maxAnswerSize = 16 << 10
 )
 
-// answerKey names one way of showing one record.
-type answerKey struct {
-	kind    byte // 'c' for a case, 'h' for a hazard
-	id      string
-	masked  bool // personal data masked for the viewer
+// view is how a record is shown to one reader at one time: all that an
+// answer about it holds besides the record as stored at its version. A
+// service presents a record to a reader by masking its personal data or
+// not, and marks the copy it masked; whether the record is past a
+// deadline depends on when it is shown. The view is part of the key
+// of a kept answer, and answers.write hands the writer of a record the
+// view from that key, so an answer is never written for one view and kept
+// for another.
+type view struct {
+	masked  bool // personal data masked for the reader
 	overdue bool // past a deadline when shown
+}
+
+// answerKey names one view of one record.
+type answerKey struct {
+	kind string // the path of the record's routes: "/cases", "/hazards"
+	id   string
+	view view
 }
 
 // answer is the answer about a record at one version.
@@ -48,15 +59,16 @@ func newAnswers() *answers {
 	return &answers{entries: make(map[answerKey]answer)}
 }
 
-// write answers with status and the record at version shown as key names:
-// the kept answer if there is one for that version, else the encoding of
-// the value render returns, which is then kept.
-func (a *answers) write(w http.ResponseWriter, status int, key answerKey, version int64, render func() any) error {
+// write answers with status and the record at version in the view key
+// names: the kept answer if there is one for that version, else the
+// encoding of what render returns for that view, which is then kept.
+// render is given the view from the key, and nothing else decides it.
+func (a *answers) write(w http.ResponseWriter, status int, key answerKey, version int64, render func(view) any) error {
 	a.mu.Lock()
 	ans, ok := a.entries[key]
 	a.mu.Unlock()
 	if !ok || ans.version != version {
-		body, err := json.Marshal(render())
+		body, err := json.Marshal(render(key.view))
 		if err != nil {
 			return err
 		}

@@ -20,7 +20,7 @@ func TestAnswersBounds(t *testing.T) {
 	write := func(id string, version int64, body string) string {
 		t.Helper()
 		w := httptest.NewRecorder()
-		err := a.write(w, http.StatusOK, answerKey{kind: 'c', id: id}, version, func() any { renders++; return body })
+		err := a.write(w, http.StatusOK, answerKey{kind: "/cases", id: id}, version, func(view) any { renders++; return body })
 		require.NoError(t, err)
 		assert.Equal(t, fmt.Sprintf(`"%d"`, version), w.Header().Get("ETag"))
 		return w.Body.String()

@@ -4,33 +4,65 @@ import (
 	"bytes"
 	"context"
 	"net/http"
-
-	"github.com/fourplusn/fourplusn/work"
+	"time"
 
 	"github.com/uptrace/bunrouter"
 
 	"github.com/fourplusn/fourplusn"
 	"github.com/fourplusn/fourplusn/grid"
 	"github.com/fourplusn/fourplusn/mediation"
+	"github.com/fourplusn/fourplusn/work"
 )
 
 // maxIdempotencyKey bounds an Idempotency-Key header, as the domain does.
 const maxIdempotencyKey = 128
 
+// caseResource is how the API serves cases.
+type caseResource = resource[mediation.ID, mediation.Case, caseJSON, mediation.Filter]
+
+func newCaseResource(s *server) *caseResource {
+	svc := s.cfg.Cases
+	return &caseResource{
+		s: s, noun: "case", path: "/cases", svc: svc,
+		key:     func(c *mediation.Case) (mediation.ID, int64) { return c.ID, c.Version },
+		view:    func(c *mediation.Case, now time.Time) view { return view{masked: c.Masked, overdue: c.Overdue(now)} },
+		out:     caseOut,
+		filters: listParams("state", "channel"), filter: caseFilter,
+		list: func(ctx context.Context, a grid.Actor, f mediation.Filter) ([]*mediation.Case, mediation.ID, error) {
+			p, err := svc.List(ctx, a, f)
+			return p.Cases, p.Next, err
+		},
+		page: func(cs []caseJSON, next string) any { return pageJSON{Cases: cs, Next: next} },
+	}
+}
+
+// caseFilter reads the query of GET /cases.
+func caseFilter(q *query, now time.Time) mediation.Filter {
+	f := mediation.Filter{States: each(q, "state", mediation.ParseState)}
+	if ch := q.one("channel"); ch != "" {
+		var err error
+		f.Channel, err = work.ParseChannel(ch)
+		q.fail(err)
+	}
+	common := q.listFilters(now, work.DefaultPage, work.MaxPage)
+	f.Grade, f.OverdueAt, f.Before, f.Limit = common.grade, common.overdueAt, mediation.ID(common.before), common.limit
+	return f
+}
+
 func (s *server) routeCases(g *bunrouter.Group) {
+	k := s.cases
 	s.handle(g, http.MethodPost, "/cases", s.registerCase)
-	s.handle(g, http.MethodGet, "/cases", s.listCases)
-	s.handle(g, http.MethodGet, "/cases/:id", s.getCase)
-	s.handle(g, http.MethodGet, "/cases/:id/timeline", s.caseTimeline)
+	k.route(g)
+	s.handle(g, http.MethodGet, "/cases/by-number/:number", s.caseByNumber)
 	s.handle(g, http.MethodGet, "/cases/:id/agreement", s.renderAgreement)
 	svc := s.cfg.Cases
-	caseAction(s, g, "accept", func(ctx context.Context, a grid.Actor, id mediation.ID, v int64, _ *noBodyJSON) (*mediation.Case, error) {
+	action(k, g, "accept", true, func(ctx context.Context, a grid.Actor, id mediation.ID, v int64, _ *noBodyJSON) (*mediation.Case, error) {
 		return svc.Accept(ctx, a, id, v)
-	}, true)
-	caseAction(s, g, "reject", func(ctx context.Context, a grid.Actor, id mediation.ID, v int64, b *rejectJSON) (*mediation.Case, error) {
+	})
+	action(k, g, "reject", false, func(ctx context.Context, a grid.Actor, id mediation.ID, v int64, b *rejectionJSON) (*mediation.Case, error) {
 		return svc.Reject(ctx, a, id, v, mediation.Rejection{Reason: b.Reason, Advice: b.Advice})
-	}, false)
-	caseAction(s, g, "review", func(ctx context.Context, a grid.Actor, id mediation.ID, v int64, b *reviewJSON) (*mediation.Case, error) {
+	})
+	action(k, g, "review", false, func(ctx context.Context, a grid.Actor, id mediation.ID, v int64, b *reviewJSON) (*mediation.Case, error) {
 		switch b.Decision {
 		case "accept":
 			return svc.Accept(ctx, a, id, v)
@@ -38,64 +70,64 @@ func (s *server) routeCases(g *bunrouter.Group) {
 			return svc.Reject(ctx, a, id, v, mediation.Rejection{Reason: b.Reason, Advice: b.Advice})
 		}
 		return nil, fourplusn.FieldError("decision", "decision must be accept or reject, not %q", b.Decision)
-	}, false)
-	caseAction(s, g, "team", func(ctx context.Context, a grid.Actor, id mediation.ID, v int64, b *participantJSON) (*mediation.Case, error) {
+	})
+	action(k, g, "team", false, func(ctx context.Context, a grid.Actor, id mediation.ID, v int64, b *participantJSON) (*mediation.Case, error) {
 		return svc.Join(ctx, a, id, v, mediation.Participant{Department: b.Department, Body: b.Body, MemberID: b.MemberID, Name: b.Name, Role: b.Role})
-	}, false)
-	caseAction(s, g, "sessions", func(ctx context.Context, a grid.Actor, id mediation.ID, v int64, b *sessionJSON) (*mediation.Case, error) {
+	})
+	action(k, g, "sessions", false, func(ctx context.Context, a grid.Actor, id mediation.ID, v int64, b *sessionJSON) (*mediation.Case, error) {
 		sess, err := b.session()
 		if err != nil {
 			return nil, err
 		}
 		return svc.RecordSession(ctx, a, id, v, sess)
-	}, false)
-	caseAction(s, g, "agreement", func(ctx context.Context, a grid.Actor, id mediation.ID, v int64, b *agreementJSON) (*mediation.Case, error) {
+	})
+	action(k, g, "agreement", false, func(ctx context.Context, a grid.Actor, id mediation.ID, v int64, b *agreementJSON) (*mediation.Case, error) {
 		ag, err := b.agreement()
 		if err != nil {
 			return nil, err
 		}
 		return svc.RecordAgreement(ctx, a, id, v, ag)
-	}, false)
-	caseAction(s, g, "fail", func(ctx context.Context, a grid.Actor, id mediation.ID, v int64, b *failureJSON) (*mediation.Case, error) {
+	})
+	action(k, g, "fail", false, func(ctx context.Context, a grid.Actor, id mediation.ID, v int64, b *failureJSON) (*mediation.Case, error) {
 		return svc.Fail(ctx, a, id, v, mediation.Failure{Reason: b.Reason, Route: mediation.Route(b.Route)})
-	}, false)
-	caseAction(s, g, "withdraw", func(ctx context.Context, a grid.Actor, id mediation.ID, v int64, b *reasonJSON) (*mediation.Case, error) {
+	})
+	action(k, g, "withdraw", false, func(ctx context.Context, a grid.Actor, id mediation.ID, v int64, b *reasonJSON) (*mediation.Case, error) {
 		return svc.Withdraw(ctx, a, id, v, b.Reason)
-	}, false)
-	caseAction(s, g, "escalate", func(ctx context.Context, a grid.Actor, id mediation.ID, v int64, b *reasonJSON) (*mediation.Case, error) {
+	})
+	action(k, g, "escalate", false, func(ctx context.Context, a grid.Actor, id mediation.ID, v int64, b *reasonJSON) (*mediation.Case, error) {
 		return svc.Escalate(ctx, a, id, v, b.Reason)
-	}, false)
-	caseAction(s, g, "approve", func(ctx context.Context, a grid.Actor, id mediation.ID, v int64, _ *noBodyJSON) (*mediation.Case, error) {
+	})
+	action(k, g, "approve", true, func(ctx context.Context, a grid.Actor, id mediation.ID, v int64, _ *noBodyJSON) (*mediation.Case, error) {
 		return svc.ApproveEscalation(ctx, a, id, v)
-	}, true)
-	caseAction(s, g, "return", func(ctx context.Context, a grid.Actor, id mediation.ID, v int64, b *returnJSON) (*mediation.Case, error) {
+	})
+	action(k, g, "return", false, func(ctx context.Context, a grid.Actor, id mediation.ID, v int64, b *returnJSON) (*mediation.Case, error) {
 		return svc.ReturnEscalation(ctx, a, id, v, b.Instructions)
-	}, false)
-	caseAction(s, g, "transfer", func(ctx context.Context, a grid.Actor, id mediation.ID, v int64, b *transferJSON) (*mediation.Case, error) {
+	})
+	action(k, g, "transfer", false, func(ctx context.Context, a grid.Actor, id mediation.ID, v int64, b *transferJSON) (*mediation.Case, error) {
 		if err := grid.ValidateCellID(grid.CellID(b.To)); err != nil {
 			return nil, fourplusn.WithField("to", stripField(err))
 		}
 		return svc.Transfer(ctx, a, id, v, grid.CellID(b.To), b.Reason)
-	}, false)
-	caseAction(s, g, "transfer-out", func(ctx context.Context, a grid.Actor, id mediation.ID, v int64, b *outsideBodyJSON) (*mediation.Case, error) {
+	})
+	action(k, g, "transfer-out", false, func(ctx context.Context, a grid.Actor, id mediation.ID, v int64, b *outsideBodyJSON) (*mediation.Case, error) {
 		return svc.TransferOut(ctx, a, id, v, mediation.OutsideBody{Name: b.Name, Contact: b.Contact, Reason: b.Reason})
-	}, false)
-	caseAction(s, g, "extend", func(ctx context.Context, a grid.Actor, id mediation.ID, v int64, b *extendJSON) (*mediation.Case, error) {
+	})
+	action(k, g, "extend", false, func(ctx context.Context, a grid.Actor, id mediation.ID, v int64, b *extendJSON) (*mediation.Case, error) {
 		return svc.Extend(ctx, a, id, v, mediation.Extension{Days: b.Days, Reason: b.Reason, Consent: b.Consent})
-	}, false)
-	caseAction(s, g, "risks", func(ctx context.Context, a grid.Actor, id mediation.ID, v int64, b *risksJSON) (*mediation.Case, error) {
+	})
+	action(k, g, "risks", false, func(ctx context.Context, a grid.Actor, id mediation.ID, v int64, b *risksJSON) (*mediation.Case, error) {
 		risks, err := parseRisks("risks", b.Risks)
 		if err != nil {
 			return nil, err
 		}
 		return svc.RaiseRisk(ctx, a, id, v, risks)
-	}, false)
-	caseAction(s, g, "follow-ups", func(ctx context.Context, a grid.Actor, id mediation.ID, v int64, b *followUpJSON) (*mediation.Case, error) {
+	})
+	action(k, g, "follow-ups", false, func(ctx context.Context, a grid.Actor, id mediation.ID, v int64, b *followUpJSON) (*mediation.Case, error) {
 		return svc.FollowUp(ctx, a, id, v, mediation.FollowUp{Performed: b.Performed, Notes: b.Notes})
-	}, false)
-	caseAction(s, g, "close", func(ctx context.Context, a grid.Actor, id mediation.ID, v int64, b *closeJSON) (*mediation.Case, error) {
+	})
+	action(k, g, "close", true, func(ctx context.Context, a grid.Actor, id mediation.ID, v int64, b *closeJSON) (*mediation.Case, error) {
 		return svc.Close(ctx, a, id, v, b.Note)
-	}, true)
+	})
 }
 
 // stripField returns err without the field it names, for a caller that
@@ -109,45 +141,13 @@ func stripField(err error) error {
 	return err
 }
 
-// caseAction registers POST /cases/{id}/{name}: it reads the body into a
-// B (which may be empty when optional), takes the version from If-Match,
-// runs do as the request's actor, and answers with the case and its ETag.
-func caseAction[B any](s *server, g *bunrouter.Group, name string, do func(context.Context, grid.Actor, mediation.ID, int64, *B) (*mediation.Case, error), optional bool) {
-	recordAction(s, g, "/cases/:id/"+name, s.cases(), do, optional)
-}
-
-// cases is how the API acts on cases.
-func (s *server) cases() versioned[mediation.ID, mediation.Case] {
-	return versioned[mediation.ID, mediation.Case]{
-		id: caseID, get: s.cfg.Cases.Get, write: s.writeCase,
-		version: func(c *mediation.Case) int64 { return c.Version },
-	}
-}
-
-// caseID reads the case ID from the path; one that cannot be an ID names
-// no case.
-func caseID(req bunrouter.Request) (mediation.ID, error) {
-	id := req.Param("id")
-	if !validID(id) {
-		return "", fourplusn.Errorf(fourplusn.NotFound, "case not found")
-	}
-	return mediation.ID(id), nil
-}
-
-// writeCase answers with c and its ETag.
-func (s *server) writeCase(w http.ResponseWriter, status int, c *mediation.Case) error {
-	now := s.now()
-	key := answerKey{kind: 'c', id: string(c.ID), masked: c.Masked, overdue: c.Overdue(now)}
-	return s.answers.write(w, status, key, c.Version, func() any { return caseOut(c, now) })
-}
-
 // registerCase is POST /cases: a member registers a dispute as first
 // received (首问负责制).
 func (s *server) registerCase(w http.ResponseWriter, req bunrouter.Request) error {
 	actor, err := staffOf(req)
 	if err != nil {
 		if actor.Kind == grid.Resident {
-			return fourplusn.Errorf(fourplusn.Forbidden, "residents apply online: POST %s/applications", apiPrefix)
+			return fourplusn.Errorf(fourplusn.Forbidden, "residents apply online: POST %s/applications", s.api)
 		}
 		return err
 	}
@@ -178,13 +178,13 @@ const minApplicationKey = 16
 func (s *server) applyOnline(w http.ResponseWriter, req bunrouter.Request) error {
 	actor := actorOf(req)
 	if actor.Kind != grid.Anonymous && actor.Kind != grid.Resident {
-		return fourplusn.Errorf(fourplusn.Forbidden, "online applications are residents': staff register cases through POST %s/cases", apiPrefix)
+		return fourplusn.Errorf(fourplusn.Forbidden, "online applications are residents': staff register cases through POST %s/cases", s.api)
 	}
 	var body applicationJSON
 	if err := decodeBody(w, req, &body, false); err != nil {
 		return err
 	}
-	in, err := body.intake()
+	in, err := body.intake(work.ChannelOnline)
 	if err != nil {
 		return err
 	}
@@ -239,13 +239,7 @@ func (s *server) register(w http.ResponseWriter, req bunrouter.Request, actor gr
 	if err != nil {
 		return err
 	}
-	// Register returns the case as stored; read it back through Get so that
-	// the answer is masked for the actor like every other.
-	if c, err = s.cfg.Cases.Get(ctx, actor, c.ID); err != nil {
-		return err
-	}
-	w.Header().Set("Location", apiPrefix+"/cases/"+string(c.ID))
-	return s.writeCase(w, http.StatusCreated, c)
+	return s.cases.created(ctx, w, actor, c.ID)
 }
 
 // idempotencyKey reads the Idempotency-Key header: at most 128 printable
@@ -263,81 +257,26 @@ func idempotencyKey(req bunrouter.Request) (string, error) {
 	return vs[0], nil
 }
 
-// listCases is GET /cases: the cases the actor may see, newest first, a
-// page at a time.
-func (s *server) listCases(w http.ResponseWriter, req bunrouter.Request) error {
+// caseByNumber is GET /cases/by-number/{number}: the case of the actor's
+// township with that number, as GET /cases/{id} answers it, for a number
+// read out on the phone or copied from paper. The number is read as
+// people type it (see mediation.ParseNumber); one that does not read is
+// 400 naming the field "number", and one given to no case is 404 as one
+// the actor may not see is.
+func (s *server) caseByNumber(w http.ResponseWriter, req bunrouter.Request) error {
 	actor, err := signedIn(req)
 	if err != nil {
 		return err
 	}
-	q, err := parseQuery(req, "state", "grade", "channel", "overdue", "before", "limit")
+	n, err := mediation.ParseNumber(req.Param("number"))
 	if err != nil {
 		return err
 	}
-	var f mediation.Filter
-	for _, st := range q.list("state") {
-		state, err := mediation.ParseState(st)
-		q.fail(err)
-		f.States = append(f.States, state)
-	}
-	if ch := q.one("channel"); ch != "" {
-		f.Channel, err = work.ParseChannel(ch)
-		q.fail(err)
-	}
-	common := q.listFilters(s.now(), work.DefaultPage, work.MaxPage)
-	f.Grade, f.OverdueAt, f.Before, f.Limit = common.grade, common.overdueAt, mediation.ID(common.before), common.limit
-	if q.err != nil {
-		return q.err
-	}
-	page, err := s.cfg.Cases.List(req.Context(), actor, f)
+	c, err := s.cfg.Cases.GetByNumber(req.Context(), actor, n)
 	if err != nil {
 		return err
 	}
-	now := s.now()
-	out := pageJSON{Cases: make([]caseJSON, len(page.Cases)), Next: string(page.Next)}
-	for i, c := range page.Cases {
-		out.Cases[i] = caseOut(c, now)
-	}
-	return writeJSON(w, http.StatusOK, out)
-}
-
-// getCase is GET /cases/{id}.
-func (s *server) getCase(w http.ResponseWriter, req bunrouter.Request) error {
-	c, err := s.readCase(req)
-	if err != nil {
-		return err
-	}
-	return s.writeCase(w, http.StatusOK, c)
-}
-
-// readCase returns the case of the request's path as its actor may see it.
-func (s *server) readCase(req bunrouter.Request) (*mediation.Case, error) {
-	actor, err := signedIn(req)
-	if err != nil {
-		return nil, err
-	}
-	id, err := caseID(req)
-	if err != nil {
-		return nil, err
-	}
-	return s.cfg.Cases.Get(req.Context(), actor, id)
-}
-
-// caseTimeline is GET /cases/{id}/timeline.
-func (s *server) caseTimeline(w http.ResponseWriter, req bunrouter.Request) error {
-	actor, err := signedIn(req)
-	if err != nil {
-		return err
-	}
-	id, err := caseID(req)
-	if err != nil {
-		return err
-	}
-	events, err := s.cfg.Cases.Timeline(req.Context(), actor, id)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, timelineOut(string(id), events))
+	return s.cases.answer(w, http.StatusOK, c)
 }
 
 // renderAgreement is GET /cases/{id}/agreement: the agreement as a
@@ -345,7 +284,7 @@ func (s *server) caseTimeline(w http.ResponseWriter, req bunrouter.Request) erro
 // from the case as the actor may see it, so the parties' particulars are
 // masked for those who may not see them in full.
 func (s *server) renderAgreement(w http.ResponseWriter, req bunrouter.Request) error {
-	c, err := s.readCase(req)
+	c, err := s.cases.read(req)
 	if err != nil {
 		return err
 	}
@@ -380,7 +319,7 @@ func (s *server) trackCase(w http.ResponseWriter, req bunrouter.Request) error {
 		handling = cell.Name
 	}
 	return writeJSON(w, http.StatusOK, trackJSON{
-		State: rec.State.String(), Grade: rec.Grade.String(), Handling: handling,
+		Number: rec.Number.String(), State: rec.State.String(), Grade: rec.Grade.String(), Handling: handling,
 		RegisteredAt: ts(rec.RegisteredAt), AcceptedAt: ts(rec.AcceptedAt), ResolvedAt: ts(rec.ResolvedAt), ClosedAt: ts(rec.ClosedAt),
 		AcceptDue: ts(rec.AcceptDue), ResolveDue: ts(rec.ResolveDue),
 	})

@@ -16,12 +16,11 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/fourplusn/fourplusn/work"
-
 	"github.com/go-json-experiment/json/jsontext"
 	"github.com/uptrace/bunrouter"
 
 	"github.com/fourplusn/fourplusn"
+	"github.com/fourplusn/fourplusn/work"
 )
 
 // maxBody is the largest request body read: 1 MiB.
@@ -57,7 +56,7 @@ func decodeBody(w http.ResponseWriter, req bunrouter.Request, dst any, optional 
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(dst); err != nil {
-		return jsonError(err)
+		return jsonError(err, reflect.TypeOf(dst))
 	}
 	if _, err := dec.Token(); err != io.EOF {
 		return fourplusn.Errorf(fourplusn.Invalid, "the body holds more than one JSON value")
@@ -180,11 +179,30 @@ func memberPath(path, name string) string {
 	return path + "." + name
 }
 
+// members returns the fields of struct type t that are JSON members, in
+// order, those of an embedded struct without a json tag in its place, as
+// encoding/json promotes them. The decoder and the OpenAPI document read
+// a type's members through it and their tags through jsonMember alone, so
+// that what the document says is required is what the decoder refuses
+// when missing.
+func members(t reflect.Type) []reflect.StructField {
+	var out []reflect.StructField
+	for i := range t.NumField() {
+		f := t.Field(i)
+		if f.Anonymous && f.Tag.Get("json") == "" && f.Type.Kind() == reflect.Struct {
+			out = append(out, members(f.Type)...)
+			continue
+		}
+		if _, _, ok := jsonMember(f); ok {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
 // jsonMember reads a struct field's json tag: the member's name, whether
 // it is required (neither omitempty nor omitzero), and false for a field
-// that is no member. The decoder and the OpenAPI document read tags
-// through it alone, so that what the document says is required is what
-// the decoder refuses when missing.
+// that is no member.
 func jsonMember(f reflect.StructField) (name string, required, ok bool) {
 	name, opts, _ := strings.Cut(f.Tag.Get("json"), ",")
 	if name == "" || name == "-" {
@@ -209,13 +227,11 @@ func shapeOf(t reflect.Type) *shape {
 		return sh.(*shape)
 	}
 	sh := &shape{types: map[string]reflect.Type{}}
-	for i := range t.NumField() {
-		f := t.Field(i)
-		if name, required, ok := jsonMember(f); ok {
-			sh.types[name] = f.Type
-			if required {
-				sh.required = append(sh.required, name)
-			}
+	for _, f := range members(t) {
+		name, required, _ := jsonMember(f)
+		sh.types[name] = f.Type
+		if required {
+			sh.required = append(sh.required, name)
 		}
 	}
 	shapes.Store(t, sh)
@@ -237,8 +253,9 @@ func isJSON(contentType string) bool {
 	return true
 }
 
-// jsonError explains a decoding error, naming the field where it can.
-func jsonError(err error) error {
+// jsonError explains an error decoding into a value of type t, naming the
+// field where it can.
+func jsonError(err error, t reflect.Type) error {
 	if se, ok := errors.AsType[*json.SyntaxError](err); ok {
 		return fourplusn.Errorf(fourplusn.Invalid, "malformed JSON at byte %d: %s", se.Offset, strings.TrimPrefix(se.Error(), "json: "))
 	}
@@ -247,9 +264,9 @@ func jsonError(err error) error {
 			return fourplusn.Errorf(fourplusn.Invalid, "the body must be a JSON object")
 		}
 		if te.Type == timeType {
-			return fourplusn.FieldError(fieldPath(te.Field), "must be a time in RFC 3339 form, such as 2023-03-01T09:00:00+08:00")
+			return fourplusn.FieldError(fieldPath(t, te.Field), "must be a time in RFC 3339 form, such as 2023-03-01T09:00:00+08:00")
 		}
-		return fourplusn.FieldError(fieldPath(te.Field), "must be %s, not %s", jsonType(te.Type.Kind().String()), te.Value)
+		return fourplusn.FieldError(fieldPath(t, te.Field), "must be %s, not %s", jsonType(te.Type.Kind().String()), te.Value)
 	}
 	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
 		return fourplusn.Errorf(fourplusn.Invalid, "malformed JSON: the body ends too soon")
@@ -263,17 +280,32 @@ func jsonError(err error) error {
 	return fourplusn.Errorf(fourplusn.Invalid, "malformed JSON: %s", strings.TrimPrefix(err.Error(), "json: "))
 }
 
-// fieldPath writes encoding/json's path of a field ("applicants.0.age") the
-// way the domain names fields ("applicants[0].age").
-func fieldPath(p string) string {
-	parts := strings.Split(p, ".")
+// fieldPath writes encoding/json's path of a field of a t
+// ("applicationJSON.disputeJSON.applicants.0.age", which names the
+// embedded structs on the way) the way the domain names fields
+// ("applicants[0].age"), which are the JSON members alone.
+func fieldPath(t reflect.Type, p string) string {
 	var b strings.Builder
-	for i, part := range parts {
-		if _, err := strconv.Atoi(part); err == nil && i > 0 {
+	for part := range strings.SplitSeq(p, ".") {
+		for t != nil && t.Kind() == reflect.Pointer {
+			t = t.Elem()
+		}
+		switch {
+		case t == nil:
+		case t.Kind() == reflect.Struct:
+			if f, ok := t.FieldByName(part); ok && f.Anonymous {
+				t = f.Type
+				continue
+			}
+			t = shapeOf(t).types[part]
+		case t.Kind() == reflect.Slice || t.Kind() == reflect.Array || t.Kind() == reflect.Map:
+			t = t.Elem()
+		}
+		if _, err := strconv.Atoi(part); err == nil && b.Len() > 0 {
 			b.WriteString("[" + part + "]")
 			continue
 		}
-		if i > 0 {
+		if b.Len() > 0 {
 			b.WriteByte('.')
 		}
 		b.WriteString(part)
@@ -352,6 +384,17 @@ func (q *query) list(k string) []string {
 	return out
 }
 
+// each reads every value of parameter k, as list splits them, with parse.
+func each[T any](q *query, k string, parse func(string) (T, error)) []T {
+	var out []T
+	for _, v := range q.list(k) {
+		t, err := parse(v)
+		q.fail(err)
+		out = append(out, t)
+	}
+	return out
+}
+
 // integer returns parameter k as an integer in [lo, hi], or def if absent.
 func (q *query) integer(k string, def, lo, hi int) int {
 	v := q.one(k)
@@ -385,6 +428,12 @@ type listFilters struct {
 	overdueAt time.Time  // zero: overdue or not
 	before    string     // the cursor; "" for the first page
 	limit     int
+}
+
+// listParams returns the query parameters of a listing: its own, then
+// those every listing takes, which listFilters reads.
+func listParams(own ...string) []string {
+	return append(own, "grade", "overdue", "before", "limit")
 }
 
 // listFilters reads grade, overdue, before and limit, the parameters both

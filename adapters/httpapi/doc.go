@@ -10,11 +10,32 @@
 //	})
 //	http.ListenAndServe(addr, h)
 //
+// # Mounting under a prefix
+//
+// A server of the integrator's own, with pages and routes of its own,
+// mounts the API below a path of its choosing: Config.BasePath
+// ("/township/api") is where the handler serves every route, and the
+// integrator's http.ServeMux hands it what lies below:
+//
+//	h, err := httpapi.New(httpapi.Config{..., Auth: mySignIn, BasePath: "/township/api"})
+//	mux.Handle("/township/api/", h)
+//
+// The answers' Location headers and the errors that point to another
+// route name the full path; the OpenAPI document gives the base path as
+// its server ("servers": [{"url": "/township/api"}], "/" without one), and
+// its paths, relative to it, stay as below. The Authenticator is the
+// integrator's too when they sign people in themselves: anything that
+// turns a request into a grid.Actor (see Authentication, and
+// Example_prefix). http.StripPrefix in front of a handler without a
+// BasePath would serve the same routes, but its answers' locations and its
+// document would not know the prefix.
+//
 // # Routes
 //
-// Everything lives under /api/v1, except GET /healthz. The OpenAPI 3
-// document at GET /api/v1/openapi.json lists every route with its
-// parameters, bodies and responses; in short:
+// Everything lives under /api/v1, except GET /healthz, both below
+// Config.BasePath if it is set. The OpenAPI 3 document at GET
+// /api/v1/openapi.json lists every route with its parameters, bodies and
+// responses; in short:
 //
 //   - the grid, for staff: the township's tree of cells, one cell, and the
 //     members holding posts in a cell;
@@ -42,7 +63,9 @@
 //     /applications, residents, with a resident's token or none: an
 //     anonymous applicant is the Idempotency-Key they must send, in the
 //     township of the location they must name), list with filters and cursor paging, get,
-//     the timeline, the printable agreement, and one POST route per action
+//     get by number (GET /cases/by-number/{number}: a case is known to
+//     people by its number, 古调〔2026〕58号, which every answer carries,
+//     and to URLs by its ID), the timeline, the printable agreement, and one POST route per action
 //     (review, accept, reject, team, sessions, agreement, fail, withdraw,
 //     escalate, approve, return, transfer, transfer-out, extend, risks,
 //     follow-ups, close);

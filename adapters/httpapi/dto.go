@@ -7,12 +7,11 @@ import (
 	"strings"
 	"time"
 
-	"github.com/fourplusn/fourplusn/work"
-
 	"github.com/fourplusn/fourplusn"
 	"github.com/fourplusn/fourplusn/grid"
 	"github.com/fourplusn/fourplusn/mediation"
 	"github.com/fourplusn/fourplusn/timeline"
+	"github.com/fourplusn/fourplusn/work"
 )
 
 // The JSON the API reads and writes. Domain values are never marshalled
@@ -70,6 +69,15 @@ var (
 	formNames    = []string{"", "written", "oral"}
 	markNames    = []string{"", "signed", "sealed", "fingerprinted"}
 )
+
+// outs writes each of ts with out.
+func outs[T, J any](ts []T, out func(T) J) []J {
+	js := make([]J, len(ts))
+	for i, t := range ts {
+		js[i] = out(t)
+	}
+	return js
+}
 
 // name returns names[i], or "" when i is out of range.
 func name[I ~uint8](names []string, i I) string {
@@ -155,50 +163,57 @@ type claimJSON struct {
 	AmountFen   int64  `json:"amount_fen,omitempty" oa:"min=0"`
 }
 
-// intakeJSON is a dispute as a member registers it (POST /cases).
-type intakeJSON struct {
-	Channel     string      `json:"channel" oa:"enum=channel"`
-	ReferredBy  string      `json:"referred_by,omitempty" oa:"when=channel:referral"`
+// disputeJSON is what every way of bringing a dispute in gives: who
+// applies, against whom, for what, and the risks seen. The bodies that
+// bring one in embed it.
+type disputeJSON struct {
 	Category    string      `json:"category"`
 	Applicants  []partyJSON `json:"applicants" oa:"require=phone"`
 	Respondents []partyJSON `json:"respondents"`
-	Facts       string      `json:"facts"`
 	Claims      []claimJSON `json:"claims,omitempty"`
-	Location    string      `json:"location,omitempty" oa:"either=where"`
-	Outside     string      `json:"outside,omitempty" oa:"either=where"`
 	Risks       []string    `json:"risks,omitempty" oa:"enum=risk"`
 }
 
-// applicationJSON is a resident's online application (POST
-// /applications): an intake without a channel, which is online.
-type applicationJSON struct {
-	Category    string      `json:"category"`
-	Applicants  []partyJSON `json:"applicants" oa:"require=phone"`
-	Respondents []partyJSON `json:"respondents"`
-	Facts       string      `json:"facts"`
-	Claims      []claimJSON `json:"claims,omitempty"`
-	Location    string      `json:"location,omitempty" oa:"either=where"`
-	Outside     string      `json:"outside,omitempty" oa:"either=where"`
-	Risks       []string    `json:"risks,omitempty" oa:"enum=risk"`
-}
-
-// intake returns the domain's intake of j.
-func (j *intakeJSON) intake() (mediation.Intake, error) {
-	var in mediation.Intake
-	ch, err := work.ParseChannel(j.Channel)
-	if err != nil {
-		return in, err
-	}
-	in.Channel, in.ReferredBy, in.Category = ch, j.ReferredBy, mediation.Category(j.Category)
+// intake returns the domain's intake of the dispute j, with only its
+// category, parties, claims and risks.
+func (j *disputeJSON) intake() (mediation.Intake, error) {
+	in := mediation.Intake{Category: mediation.Category(j.Category), Claims: claimsIn(j.Claims)}
+	var err error
 	if in.Applicants, err = partiesIn("applicants", j.Applicants); err != nil {
 		return in, err
 	}
 	if in.Respondents, err = partiesIn("respondents", j.Respondents); err != nil {
 		return in, err
 	}
-	in.Facts, in.Location, in.Outside = j.Facts, grid.CellID(j.Location), j.Outside
-	in.Claims = claimsIn(j.Claims)
 	in.Risks, err = parseRisks("risks", j.Risks)
+	return in, err
+}
+
+// applicationJSON is a resident's online application (POST
+// /applications): a dispute, its facts and where it arose.
+type applicationJSON struct {
+	disputeJSON
+	Facts    string `json:"facts"`
+	Location string `json:"location,omitempty" oa:"either=where"`
+	Outside  string `json:"outside,omitempty" oa:"either=where"`
+}
+
+// intakeJSON is a dispute as a member registers it (POST /cases): an
+// application and the channel it came through.
+type intakeJSON struct {
+	Channel    string `json:"channel" oa:"enum=channel"`
+	ReferredBy string `json:"referred_by,omitempty" oa:"when=channel:referral"`
+	applicationJSON
+}
+
+// intake returns the domain's intake of j.
+func (j *intakeJSON) intake() (mediation.Intake, error) {
+	ch, err := work.ParseChannel(j.Channel)
+	if err != nil {
+		return mediation.Intake{}, err
+	}
+	in, err := j.applicationJSON.intake(ch)
+	in.ReferredBy = j.ReferredBy
 	return in, err
 }
 
@@ -213,18 +228,17 @@ func claimsIn(cs []claimJSON) []mediation.Claim {
 	return out
 }
 
-// intake returns the domain's intake of an online application.
-func (j *applicationJSON) intake() (mediation.Intake, error) {
-	full := intakeJSON{
-		Channel: work.ChannelOnline.String(), Category: j.Category, Applicants: j.Applicants, Respondents: j.Respondents,
-		Facts: j.Facts, Claims: j.Claims, Location: j.Location, Outside: j.Outside, Risks: j.Risks,
-	}
-	return full.intake()
+// intake returns the domain's intake of j, received through channel.
+func (j *applicationJSON) intake(channel work.Channel) (mediation.Intake, error) {
+	in, err := j.disputeJSON.intake()
+	in.Channel, in.Facts, in.Location, in.Outside = channel, j.Facts, grid.CellID(j.Location), j.Outside
+	return in, err
 }
 
 // caseJSON is a case as its reader may see it.
 type caseJSON struct {
 	ID                 string            `json:"id"`
+	Number             string            `json:"number" desc:"the case's number in the committee's register (案号), in the committee's form, e.g. 古调〔2026〕58号: what people say and file it by; GET /api/v1/cases/by-number/{number} finds it. The id stays its key in URLs."`
 	TrackingCode       string            `json:"tracking_code"`
 	Version            int64             `json:"version"`
 	Township           string            `json:"township"`
@@ -281,12 +295,10 @@ type escalationJSON struct {
 	At     timestamp `json:"at"`
 }
 
-// extensionJSON is more time to resolve a case.
+// extensionJSON is more time given to resolve a case.
 type extensionJSON struct {
-	Days    int       `json:"days"`
-	Reason  string    `json:"reason"`
-	Consent bool      `json:"consent"`
-	At      timestamp `json:"at,omitempty"`
+	extendJSON
+	At timestamp `json:"at,omitempty"`
 }
 
 // participantJSON is a member of a case's 4+N team.
@@ -298,15 +310,11 @@ type participantJSON struct {
 	Role       string `json:"role,omitempty"`
 }
 
-// sessionOutJSON is a recorded mediation session.
+// sessionOutJSON is a recorded mediation session: the session as
+// recorded, and by whom.
 type sessionOutJSON struct {
-	At        timestamp `json:"at"`
-	Place     string    `json:"place" oa:"enum=place"`
-	PlaceNote string    `json:"place_note,omitempty"`
-	Attendees []string  `json:"attendees"`
-	Notes     string    `json:"notes"`
-	Outcome   string    `json:"outcome" oa:"enum=outcome"`
-	By        string    `json:"by"`
+	sessionJSON
+	By string `json:"by"`
 }
 
 // failureJSON records a failed mediation.
@@ -315,7 +323,8 @@ type failureJSON struct {
 	Route  string `json:"route" oa:"enum=route"`
 }
 
-// rejectionJSON records why a case was not taken.
+// rejectionJSON is why a case is not taken, and where the applicant is
+// pointed (POST /cases/{id}/reject, and the case's record of it).
 type rejectionJSON struct {
 	Reason string `json:"reason"`
 	Advice string `json:"advice"`
@@ -328,12 +337,11 @@ type outsideBodyJSON struct {
 	Reason  string `json:"reason"`
 }
 
-// followUpOutJSON is a visit after an agreement.
+// followUpOutJSON is a recorded visit after an agreement.
 type followUpOutJSON struct {
-	At        timestamp `json:"at"`
-	By        string    `json:"by"`
-	Performed bool      `json:"performed"`
-	Notes     string    `json:"notes"`
+	At timestamp `json:"at"`
+	By string    `json:"by"`
+	followUpJSON
 }
 
 // chainJSON is the end of a timeline: its length and last hash.
@@ -342,7 +350,8 @@ type chainJSON struct {
 	Head   string `json:"head"`
 }
 
-// paymentJSON is a structured term of an agreement.
+// paymentJSON is a structured term of an agreement, as recorded and as
+// written out.
 type paymentJSON struct {
 	Payer     string  `json:"payer"`
 	Payee     string  `json:"payee"`
@@ -350,46 +359,39 @@ type paymentJSON struct {
 	Due       instant `json:"due,omitzero"`
 }
 
-// paymentOutJSON is a payment as written out.
-type paymentOutJSON struct {
-	Payer     string    `json:"payer"`
-	Payee     string    `json:"payee"`
-	AmountFen int64     `json:"amount_fen"`
-	Due       timestamp `json:"due,omitempty"`
-}
-
-// signatureJSON is a party's mark on a written agreement.
+// signatureJSON is a party's mark on a written agreement, as recorded and
+// as written out.
 type signatureJSON struct {
 	Party string  `json:"party"`
 	Mark  string  `json:"mark" oa:"enum=mark"`
 	At    instant `json:"at,omitzero"`
 }
 
-// signatureOutJSON is a signature as written out.
-type signatureOutJSON struct {
-	Party string    `json:"party"`
-	Mark  string    `json:"mark" oa:"enum=mark"`
-	At    timestamp `json:"at,omitempty"`
+// agreementTextJSON is what an agreement says and who mediated it, as it
+// is recorded and as it is written out. A written agreement (人民调解协议书)
+// says how, where and by when it is performed, and names the committee.
+type agreementTextJSON struct {
+	Form             string  `json:"form" oa:"enum=form"`
+	Number           string  `json:"number,omitempty"`
+	Facts            string  `json:"facts"`
+	Disputes         string  `json:"disputes"`
+	Responsibilities string  `json:"responsibilities,omitempty"`
+	Terms            string  `json:"terms"`
+	Manner           string  `json:"manner,omitempty" oa:"when=form:written"`
+	Place            string  `json:"place,omitempty"`
+	PerformBy        instant `json:"perform_by,omitzero" oa:"when=form:written"`
+	Mediator         string  `json:"mediator"`
+	MediatorSignedAt instant `json:"mediator_signed_at,omitzero" oa:"when=form:written"`
+	Committee        string  `json:"committee,omitempty" oa:"when=form:written"`
 }
 
 // agreementJSON is an agreement as recorded (POST /cases/{id}/agreement);
 // the parties are copied from the case.
 type agreementJSON struct {
-	Form             string          `json:"form" oa:"enum=form"`
-	Number           string          `json:"number,omitempty"`
-	Facts            string          `json:"facts"`
-	Disputes         string          `json:"disputes"`
-	Responsibilities string          `json:"responsibilities,omitempty"`
-	Payments         []paymentJSON   `json:"payments,omitempty"`
-	Terms            string          `json:"terms"`
-	Manner           string          `json:"manner,omitempty" oa:"when=form:written"`
-	Place            string          `json:"place,omitempty"`
-	PerformBy        instant         `json:"perform_by,omitzero" oa:"when=form:written"`
-	Signatures       []signatureJSON `json:"signatures,omitempty" oa:"when=form:written"`
-	Mediator         string          `json:"mediator"`
-	MediatorSignedAt instant         `json:"mediator_signed_at,omitzero" oa:"when=form:written"`
-	Committee        string          `json:"committee,omitempty" oa:"when=form:written"`
-	Sealed           bool            `json:"sealed,omitempty" oa:"when=form:written"`
+	agreementTextJSON
+	Payments   []paymentJSON   `json:"payments,omitempty"`
+	Signatures []signatureJSON `json:"signatures,omitempty" oa:"when=form:written"`
+	Sealed     bool            `json:"sealed,omitempty" oa:"when=form:written"`
 }
 
 func (j *agreementJSON) agreement() (mediation.Agreement, error) {
@@ -417,26 +419,15 @@ func (j *agreementJSON) agreement() (mediation.Agreement, error) {
 
 // agreementOutJSON is a recorded agreement.
 type agreementOutJSON struct {
-	Form                      string             `json:"form" oa:"enum=form"`
-	Number                    string             `json:"number,omitempty"`
-	Parties                   []partyJSON        `json:"parties"`
-	Facts                     string             `json:"facts"`
-	Disputes                  string             `json:"disputes"`
-	Responsibilities          string             `json:"responsibilities,omitempty"`
-	Payments                  []paymentOutJSON   `json:"payments"`
-	TotalFen                  int64              `json:"total_fen"`
-	Terms                     string             `json:"terms"`
-	Manner                    string             `json:"manner,omitempty"`
-	Place                     string             `json:"place,omitempty"`
-	PerformBy                 timestamp          `json:"perform_by,omitempty"`
-	Signatures                []signatureOutJSON `json:"signatures"`
-	Mediator                  string             `json:"mediator"`
-	MediatorSignedAt          timestamp          `json:"mediator_signed_at,omitempty"`
-	Committee                 string             `json:"committee,omitempty"`
-	Sealed                    bool               `json:"sealed"`
-	RecordedBy                string             `json:"recorded_by"`
-	EffectiveAt               timestamp          `json:"effective_at"`
-	CourtConfirmationDeadline timestamp          `json:"court_confirmation_deadline,omitempty"`
+	agreementTextJSON
+	Parties                   []partyJSON     `json:"parties"`
+	Payments                  []paymentJSON   `json:"payments"`
+	TotalFen                  int64           `json:"total_fen"`
+	Signatures                []signatureJSON `json:"signatures"`
+	Sealed                    bool            `json:"sealed"`
+	RecordedBy                string          `json:"recorded_by"`
+	EffectiveAt               timestamp       `json:"effective_at"`
+	CourtConfirmationDeadline timestamp       `json:"court_confirmation_deadline,omitempty"`
 }
 
 func agreementOut(a *mediation.Agreement) *agreementOutJSON {
@@ -444,32 +435,35 @@ func agreementOut(a *mediation.Agreement) *agreementOutJSON {
 		return nil
 	}
 	out := &agreementOutJSON{
-		Form: name(formNames, a.Form), Number: a.Number, Parties: partiesOut(a.Parties), Facts: a.Facts, Disputes: a.Disputes,
-		Responsibilities: a.Responsibilities, Payments: make([]paymentOutJSON, len(a.Payments)), TotalFen: a.Total(),
-		Terms: a.Terms, Manner: a.Manner, Place: a.Place, PerformBy: ts(a.PerformBy),
-		Signatures: make([]signatureOutJSON, len(a.Signatures)), Mediator: a.Mediator, MediatorSignedAt: ts(a.MediatorSignedAt),
-		Committee: a.Committee, Sealed: a.Sealed, RecordedBy: a.RecordedBy, EffectiveAt: ts(a.EffectiveAt),
-		CourtConfirmationDeadline: ts(a.CourtConfirmationDeadline()),
+		agreementTextJSON: agreementTextJSON{
+			Form: name(formNames, a.Form), Number: a.Number, Facts: a.Facts, Disputes: a.Disputes, Responsibilities: a.Responsibilities,
+			Terms: a.Terms, Manner: a.Manner, Place: a.Place, PerformBy: instant{a.PerformBy}, Mediator: a.Mediator,
+			MediatorSignedAt: instant{a.MediatorSignedAt}, Committee: a.Committee,
+		},
+		Parties: partiesOut(a.Parties), Payments: make([]paymentJSON, len(a.Payments)), TotalFen: a.Total(),
+		Signatures: make([]signatureJSON, len(a.Signatures)), Sealed: a.Sealed, RecordedBy: a.RecordedBy,
+		EffectiveAt: ts(a.EffectiveAt), CourtConfirmationDeadline: ts(a.CourtConfirmationDeadline()),
 	}
 	for i, p := range a.Payments {
-		out.Payments[i] = paymentOutJSON{Payer: p.Payer, Payee: p.Payee, AmountFen: p.Amount, Due: ts(p.Due)}
+		out.Payments[i] = paymentJSON{Payer: p.Payer, Payee: p.Payee, AmountFen: p.Amount, Due: instant{p.Due}}
 	}
 	for i, s := range a.Signatures {
-		out.Signatures[i] = signatureOutJSON{Party: s.Party, Mark: name(markNames, s.Mark), At: ts(s.At)}
+		out.Signatures[i] = signatureJSON{Party: s.Party, Mark: name(markNames, s.Mark), At: instant{s.At}}
 	}
 	return out
 }
 
-// caseOut writes c, as the service presented it to the reader, at now.
-func caseOut(c *mediation.Case, now time.Time) caseJSON {
+// caseOut writes c, as the service presented it to the reader, shown as v
+// says.
+func caseOut(c *mediation.Case, v view) caseJSON {
 	out := caseJSON{
-		ID: string(c.ID), TrackingCode: c.TrackingCode, Version: c.Version, Township: string(c.Township),
+		ID: string(c.ID), Number: c.Number.String(), TrackingCode: c.TrackingCode, Version: c.Version, Township: string(c.Township),
 		Channel: c.Channel.String(), Source: string(c.Channel.Source()), ReferredBy: c.ReferredBy, Category: string(c.Category),
-		Masked: c.Masked, Applicants: partiesOut(c.Applicants), Respondents: partiesOut(c.Respondents), Facts: c.Facts,
+		Masked: v.masked, Applicants: partiesOut(c.Applicants), Respondents: partiesOut(c.Respondents), Facts: c.Facts,
 		Claims: make([]claimJSON, len(c.Claims)), Risks: riskNames(c.Risks), Grade: c.Grade.String(), Hazard: c.Hazard,
 		Location: path(c.Location), Outside: c.Outside, OutOfJurisdiction: c.OutOfJurisdiction(), Handling: path(c.Handling),
 		FirstResponder: c.FirstResponder, FirstResponderCell: path(c.FirstResponderCell), Applicant: c.Applicant,
-		Accountable: c.Accountable(), State: c.State.String(), Overdue: c.Overdue(now),
+		Accountable: c.Accountable(), State: c.State.String(), Overdue: v.overdue,
 		RegisteredAt: ts(c.RegisteredAt), AcceptedAt: ts(c.AcceptedAt), AcceptedBy: c.AcceptedBy, ResolvedAt: ts(c.ResolvedAt),
 		ClosedAt: ts(c.ClosedAt), AcceptDue: ts(c.AcceptDue), ResolveDue: ts(c.ResolveDue),
 		Escalations: c.Escalations, Transfers: c.Transfers, Extensions: make([]extensionJSON, len(c.Extensions)),
@@ -484,14 +478,14 @@ func caseOut(c *mediation.Case, now time.Time) caseJSON {
 		out.Escalation = &escalationJSON{From: e.From.String(), To: e.To.String(), Reason: e.Reason, By: e.By, At: ts(e.At)}
 	}
 	for i, e := range c.Extensions {
-		out.Extensions[i] = extensionJSON{Days: e.Days, Reason: e.Reason, Consent: e.Consent, At: ts(e.At)}
+		out.Extensions[i] = extensionJSON{extendJSON{Days: e.Days, Reason: e.Reason, Consent: e.Consent}, ts(e.At)}
 	}
 	for i, p := range c.Team {
 		out.Team[i] = participantJSON{Department: p.Department, Body: p.Body, MemberID: p.MemberID, Name: p.Name, Role: p.Role}
 	}
 	for i, s := range c.Sessions {
 		attendees := append([]string{}, s.Attendees...)
-		out.Sessions[i] = sessionOutJSON{At: ts(s.At), Place: s.Place.String(), PlaceNote: s.PlaceNote, Attendees: attendees, Notes: s.Notes, Outcome: name(outcomeNames, s.Outcome), By: s.By}
+		out.Sessions[i] = sessionOutJSON{sessionJSON{At: instant{s.At}, Place: s.Place.String(), PlaceNote: s.PlaceNote, Attendees: attendees, Notes: s.Notes, Outcome: name(outcomeNames, s.Outcome)}, s.By}
 	}
 	if f := c.Failure; f != nil {
 		out.Failure = &failureJSON{Reason: f.Reason, Route: string(f.Route)}
@@ -503,7 +497,7 @@ func caseOut(c *mediation.Case, now time.Time) caseJSON {
 		out.TransferOut = &outsideBodyJSON{Name: b.Name, Contact: b.Contact, Reason: b.Reason}
 	}
 	for i, f := range c.FollowUps {
-		out.FollowUps[i] = followUpOutJSON{At: ts(f.At), By: f.By, Performed: f.Performed, Notes: f.Notes}
+		out.FollowUps[i] = followUpOutJSON{ts(f.At), f.By, followUpJSON{Performed: f.Performed, Notes: f.Notes}}
 	}
 	return out
 }
@@ -550,12 +544,6 @@ func timelineOut(subject string, events []timeline.Event) timelineJSON {
 }
 
 // The bodies of the case actions.
-
-// rejectJSON declines a registered case.
-type rejectJSON struct {
-	Reason string `json:"reason"`
-	Advice string `json:"advice"`
-}
 
 // reviewJSON is the review of an online application: accept it, or
 // reject it with the reason and the referral advice.
@@ -632,6 +620,7 @@ type noBodyJSON struct{}
 // trackJSON is what the public progress lookup shows: no personal data,
 // only where the case stands.
 type trackJSON struct {
+	Number       string    `json:"number" desc:"the case's number (案号), e.g. 古调〔2026〕58号"`
 	State        string    `json:"state" oa:"enum=state"`
 	Grade        string    `json:"grade" oa:"enum=grade"`
 	Handling     string    `json:"handling"`

@@ -24,9 +24,9 @@ import (
 
 	"github.com/fourplusn/fourplusn/adapters/bunstore"
 	"github.com/fourplusn/fourplusn/adapters/httpapi"
+	"github.com/fourplusn/fourplusn/adapters/inbox"
 	"github.com/fourplusn/fourplusn/adapters/memstore"
-	"github.com/fourplusn/fourplusn/adapters/notify"
-	"github.com/fourplusn/fourplusn/adapters/wecom"
+	"github.com/fourplusn/fourplusn/adapters/outbox"
 	"github.com/fourplusn/fourplusn/grid"
 	"github.com/fourplusn/fourplusn/grid/gridtest"
 	"github.com/fourplusn/fourplusn/hazard"
@@ -70,8 +70,8 @@ type stores struct {
 	hazards hazard.Store
 	source  stats.Source
 	ind     stats.Indicators
-	outbox  notify.Outbox
-	inbox   wecom.Inbox
+	outbox  outbox.Store
+	inbox   inbox.Store
 }
 
 // memStores returns fresh in-memory stores.

@@ -5,34 +5,57 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/fourplusn/fourplusn/work"
-
 	"github.com/uptrace/bunrouter"
 
-	"github.com/fourplusn/fourplusn"
 	"github.com/fourplusn/fourplusn/grid"
 	"github.com/fourplusn/fourplusn/hazard"
-	"github.com/fourplusn/fourplusn/mediation"
+	"github.com/fourplusn/fourplusn/work"
 )
 
-func (s *server) routeHazards(g *bunrouter.Group) {
-	s.handle(g, http.MethodPost, "/hazards", s.reportHazard)
-	s.handle(g, http.MethodGet, "/hazards", s.listHazards)
-	s.handle(g, http.MethodGet, "/hazards/:id", s.getHazard)
-	s.handle(g, http.MethodGet, "/hazards/:id/timeline", s.hazardTimeline)
+// hazardResource is how the API serves hazards.
+type hazardResource = resource[hazard.ID, hazard.Hazard, hazardJSON, hazard.Filter]
+
+func newHazardResource(s *server) *hazardResource {
 	svc := s.cfg.Hazards
-	hazardAction(s, g, "rectify", func(ctx context.Context, a grid.Actor, id hazard.ID, v int64, b *rectificationJSON) (*hazard.Hazard, error) {
+	return &hazardResource{
+		s: s, noun: "hazard", path: "/hazards", svc: svc,
+		key:     func(h *hazard.Hazard) (hazard.ID, int64) { return h.ID, h.Version },
+		view:    func(h *hazard.Hazard, now time.Time) view { return view{masked: h.Masked, overdue: h.Overdue(now)} },
+		out:     hazardOut,
+		filters: listParams("state", "category"), filter: hazardFilter,
+		list: func(ctx context.Context, a grid.Actor, f hazard.Filter) ([]*hazard.Hazard, hazard.ID, error) {
+			p, err := svc.List(ctx, a, f)
+			return p.Hazards, p.Next, err
+		},
+		page: func(hs []hazardJSON, next string) any { return hazardPageJSON{Hazards: hs, Next: next} },
+	}
+}
+
+// hazardFilter reads the query of GET /hazards.
+func hazardFilter(q *query, now time.Time) hazard.Filter {
+	f := hazard.Filter{States: each(q, "state", hazard.ParseState), Category: hazard.Category(q.one("category"))}
+	common := q.listFilters(now, work.DefaultPage, work.MaxPage)
+	f.Grade, f.OverdueAt, f.Before, f.Limit = common.grade, common.overdueAt, hazard.ID(common.before), common.limit
+	return f
+}
+
+func (s *server) routeHazards(g *bunrouter.Group) {
+	k := s.hazards
+	s.handle(g, http.MethodPost, "/hazards", s.reportHazard)
+	k.route(g)
+	svc := s.cfg.Hazards
+	action(k, g, "rectify", false, func(ctx context.Context, a grid.Actor, id hazard.ID, v int64, b *rectificationJSON) (*hazard.Hazard, error) {
 		return svc.Rectify(ctx, a, id, v, hazard.Rectification{Evidence: b.Evidence, Photos: b.Photos})
 	})
-	hazardAction(s, g, "verify", func(ctx context.Context, a grid.Actor, id hazard.ID, v int64, b *verificationJSON) (*hazard.Hazard, error) {
+	action(k, g, "verify", false, func(ctx context.Context, a grid.Actor, id hazard.ID, v int64, b *verificationJSON) (*hazard.Hazard, error) {
 		return svc.Verify(ctx, a, id, v, hazard.Verification{Passed: b.Passed, Notes: b.Notes})
 	})
 	// Reopening is a verification that failed: the hazard goes back to
 	// rectification with the verifier's notes.
-	hazardAction(s, g, "reopen", func(ctx context.Context, a grid.Actor, id hazard.ID, v int64, b *reopenJSON) (*hazard.Hazard, error) {
+	action(k, g, "reopen", false, func(ctx context.Context, a grid.Actor, id hazard.ID, v int64, b *reopenJSON) (*hazard.Hazard, error) {
 		return svc.Verify(ctx, a, id, v, hazard.Verification{Passed: false, Notes: b.Notes})
 	})
-	s.handle(g, http.MethodPost, "/hazards/:id/convert", s.convertHazard)
+	act(k, g, "convert", false, s.convert)
 }
 
 // hazardReportJSON is a hazard as first reported (POST /hazards).
@@ -64,14 +87,11 @@ type reopenJSON struct {
 	Notes string `json:"notes"`
 }
 
-// conversionJSON turns a dispute lead into a mediation case.
+// conversionJSON turns a dispute lead into a mediation case: the dispute,
+// and facts beyond the lead's description if there are any.
 type conversionJSON struct {
-	Category    string      `json:"category"`
-	Applicants  []partyJSON `json:"applicants" oa:"require=phone"`
-	Respondents []partyJSON `json:"respondents"`
-	Facts       string      `json:"facts,omitempty"`
-	Claims      []claimJSON `json:"claims,omitempty"`
-	Risks       []string    `json:"risks,omitempty" oa:"enum=risk"`
+	disputeJSON
+	Facts string `json:"facts,omitempty"`
 }
 
 // hazardJSON is a hazard as its reader may see it.
@@ -137,12 +157,14 @@ type conversionOutJSON struct {
 	Case   caseJSON   `json:"case"`
 }
 
-func hazardOut(h *hazard.Hazard, now time.Time) hazardJSON {
+// hazardOut writes h, as the service presented it to the reader, shown
+// as v says.
+func hazardOut(h *hazard.Hazard, v view) hazardJSON {
 	out := hazardJSON{
 		ID: string(h.ID), Version: h.Version, Township: string(h.Township), Category: string(h.Category), Grade: h.Grade.String(),
 		Description: h.Description, Photos: append([]string{}, h.Photos...), Channel: h.Channel.String(),
 		Location: path(h.Location), Handling: path(h.Handling), Reporter: h.Reporter, ReporterCell: path(h.ReporterCell),
-		Owner: h.Owner, Contact: h.Contact, Masked: h.Masked, State: h.State.String(), OnTheSpot: h.OnTheSpot, Overdue: h.Overdue(now),
+		Owner: h.Owner, Contact: h.Contact, Masked: v.masked, State: h.State.String(), OnTheSpot: h.OnTheSpot, Overdue: v.overdue,
 		ReportedAt: ts(h.ReportedAt), RectifyDue: ts(h.RectifyDue), ReopenedAt: ts(h.ReopenedAt), Reopens: h.Reopens,
 		RectifiedAt: ts(h.RectifiedAt), VerifyDue: ts(h.VerifyDue), ClosedAt: ts(h.ClosedAt),
 		Rectifications: make([]rectificationOutJSON, len(h.Rectifications)), Verifications: make([]verificationOutJSON, len(h.Verifications)),
@@ -155,21 +177,6 @@ func hazardOut(h *hazard.Hazard, now time.Time) hazardJSON {
 		out.Verifications[i] = verificationOutJSON{Passed: v.Passed, Notes: v.Notes, By: v.By, At: ts(v.At)}
 	}
 	return out
-}
-
-func (s *server) writeHazard(w http.ResponseWriter, status int, h *hazard.Hazard) error {
-	now := s.now()
-	key := answerKey{kind: 'h', id: string(h.ID), masked: h.Masked, overdue: h.Overdue(now)}
-	return s.answers.write(w, status, key, h.Version, func() any { return hazardOut(h, now) })
-}
-
-// hazardID reads the hazard ID from the path.
-func hazardID(req bunrouter.Request) (hazard.ID, error) {
-	id := req.Param("id")
-	if !validID(id) {
-		return "", fourplusn.Errorf(fourplusn.NotFound, "hazard not found")
-	}
-	return hazard.ID(id), nil
 }
 
 // reportHazard is POST /hazards: a member blows the whistle, or a resident
@@ -208,133 +215,26 @@ func (s *server) reportHazard(w http.ResponseWriter, req bunrouter.Request) erro
 	if err != nil {
 		return err
 	}
-	if h, err = s.cfg.Hazards.Get(ctx, actor, h.ID); err != nil {
-		return err
-	}
-	w.Header().Set("Location", apiPrefix+"/hazards/"+string(h.ID))
-	return s.writeHazard(w, http.StatusCreated, h)
+	return s.hazards.created(ctx, w, actor, h.ID)
 }
 
-// listHazards is GET /hazards.
-func (s *server) listHazards(w http.ResponseWriter, req bunrouter.Request) error {
-	actor, err := signedIn(req)
+// convert is POST /hazards/{id}/convert: a dispute lead becomes a
+// mediation case, answered with the hazard, whose ETag it carries, and the
+// case.
+func (s *server) convert(ctx context.Context, w http.ResponseWriter, t sent[hazard.ID], b *conversionJSON) error {
+	in, err := b.intake()
 	if err != nil {
 		return err
 	}
-	q, err := parseQuery(req, "state", "category", "grade", "overdue", "before", "limit")
+	conv := hazard.Conversion{Category: in.Category, Applicants: in.Applicants, Respondents: in.Respondents, Facts: b.Facts, Claims: in.Claims, Risks: in.Risks}
+	h, c, err := s.cfg.Hazards.Convert(ctx, t.actor, t.id, t.version, conv)
 	if err != nil {
 		return err
 	}
-	var f hazard.Filter
-	for _, st := range q.list("state") {
-		state, err := hazard.ParseState(st)
-		q.fail(err)
-		f.States = append(f.States, state)
-	}
-	f.Category = hazard.Category(q.one("category"))
-	common := q.listFilters(s.now(), work.DefaultPage, work.MaxPage)
-	f.Grade, f.OverdueAt, f.Before, f.Limit = common.grade, common.overdueAt, hazard.ID(common.before), common.limit
-	if q.err != nil {
-		return q.err
-	}
-	page, err := s.cfg.Hazards.List(req.Context(), actor, f)
-	if err != nil {
-		return err
-	}
-	out := hazardPageJSON{Hazards: make([]hazardJSON, len(page.Hazards)), Next: string(page.Next)}
-	now := s.now()
-	for i, h := range page.Hazards {
-		out.Hazards[i] = hazardOut(h, now)
-	}
-	return writeJSON(w, http.StatusOK, out)
-}
-
-// getHazard is GET /hazards/{id}.
-func (s *server) getHazard(w http.ResponseWriter, req bunrouter.Request) error {
-	actor, err := signedIn(req)
-	if err != nil {
-		return err
-	}
-	id, err := hazardID(req)
-	if err != nil {
-		return err
-	}
-	h, err := s.cfg.Hazards.Get(req.Context(), actor, id)
-	if err != nil {
-		return err
-	}
-	return s.writeHazard(w, http.StatusOK, h)
-}
-
-// hazardTimeline is GET /hazards/{id}/timeline.
-func (s *server) hazardTimeline(w http.ResponseWriter, req bunrouter.Request) error {
-	actor, err := signedIn(req)
-	if err != nil {
-		return err
-	}
-	id, err := hazardID(req)
-	if err != nil {
-		return err
-	}
-	events, err := s.cfg.Hazards.Timeline(req.Context(), actor, id)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, timelineOut(string(id), events))
-}
-
-// hazardAction registers POST /hazards/{id}/{name}, as caseAction does for
-// cases.
-func hazardAction[B any](s *server, g *bunrouter.Group, name string, do func(context.Context, grid.Actor, hazard.ID, int64, *B) (*hazard.Hazard, error)) {
-	recordAction(s, g, "/hazards/:id/"+name, s.hazards(), do, false)
-}
-
-// hazards is how the API acts on hazards.
-func (s *server) hazards() versioned[hazard.ID, hazard.Hazard] {
-	return versioned[hazard.ID, hazard.Hazard]{
-		id: hazardID, get: s.cfg.Hazards.Get, write: s.writeHazard,
-		version: func(h *hazard.Hazard) int64 { return h.Version },
-	}
-}
-
-// convertHazard is POST /hazards/{id}/convert: a dispute lead becomes a
-// mediation case.
-func (s *server) convertHazard(w http.ResponseWriter, req bunrouter.Request) error {
-	actor, err := signedIn(req)
-	if err != nil {
-		return err
-	}
-	id, err := hazardID(req)
-	if err != nil {
-		return err
-	}
-	version, matched, err := ifMatch(req)
-	if err != nil {
-		return err
-	}
-	var body conversionJSON
-	if err := decodeBody(w, req, &body, false); err != nil {
-		return err
-	}
-	conv := hazard.Conversion{Category: mediation.Category(body.Category), Facts: body.Facts, Claims: claimsIn(body.Claims)}
-	if conv.Applicants, err = partiesIn("applicants", body.Applicants); err != nil {
-		return err
-	}
-	if conv.Respondents, err = partiesIn("respondents", body.Respondents); err != nil {
-		return err
-	}
-	if conv.Risks, err = parseRisks("risks", body.Risks); err != nil {
-		return err
-	}
-	ctx := req.Context()
-	h, c, err := s.cfg.Hazards.Convert(ctx, actor, id, version, conv)
-	if err != nil {
-		return s.hazards().stale(ctx, actor, id, version, matched, err)
-	}
-	if c, err = s.cfg.Cases.Get(ctx, actor, c.ID); err != nil {
+	if c, err = s.cfg.Cases.Get(ctx, t.actor, c.ID); err != nil {
 		return err
 	}
 	w.Header().Set("ETag", etag(h.Version))
 	now := s.now()
-	return writeJSON(w, http.StatusOK, conversionOutJSON{Hazard: hazardOut(h, now), Case: caseOut(c, now)})
+	return writeJSON(w, http.StatusOK, conversionOutJSON{Hazard: s.hazards.render(h, now), Case: s.cases.render(c, now)})
 }

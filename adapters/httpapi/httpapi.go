@@ -5,8 +5,10 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 
@@ -65,6 +67,16 @@ type Config struct {
 	// Now returns the current time, for overdue filters and the default
 	// time of statistics; nil means time.Now.
 	Now func() time.Time
+	// BasePath, if set, is the path below which the handler serves every
+	// route, for an integrator who mounts the API in a server of their
+	// own: with "/township/api", a case is at
+	// /township/api/api/v1/cases/{id} and the health check at
+	// /township/api/healthz. It starts with "/", does not end with one,
+	// is clean (path.Clean leaves it as it is), and holds only letters,
+	// digits and "-._~/". The OpenAPI document names it as its server;
+	// its paths stay relative to it. Locations in answers include it.
+	// The route that Observe is given, bunrouter's pattern, includes it.
+	BasePath string
 	// PublicRate and PublicBurst limit, per client address, the public
 	// progress lookup and the online applications: PublicRate requests a
 	// second on average, in bursts of up to PublicBurst. Zero values mean
@@ -80,18 +92,22 @@ type server struct {
 	log     *slog.Logger
 	now     func() time.Time
 	router  *bunrouter.Router
-	routes  []string // "METHOD /path/{param}", in registration order
-	openapi []byte   // the OpenAPI document, served as is
-	answers *answers // encoded answers about cases and hazards
-	track   *limiter // the public progress lookup's rate limits
-	apply   *limiter // the online applications' rate limits
+	routes  []string         // "METHOD /path/{param}", in registration order
+	openapi []byte           // the OpenAPI document, served as is
+	root    *bunrouter.Group // the group of Config.BasePath
+	api     string           // where the API's routes live, as a client names them
+	cases   *caseResource
+	hazards *hazardResource // with Config.Hazards
+	answers *answers        // encoded answers about cases and hazards
+	track   *limiter        // the public progress lookup's rate limits
+	apply   *limiter        // the online applications' rate limits
 }
 
 // apiPrefix is where the API's routes live.
 const apiPrefix = "/api/v1"
 
 // New returns the API as an http.Handler. It returns an error when a
-// required part of cfg is missing.
+// required part of cfg is missing or its BasePath is not one.
 func New(cfg Config) (http.Handler, error) {
 	switch {
 	case cfg.Cases == nil:
@@ -102,8 +118,14 @@ func New(cfg Config) (http.Handler, error) {
 		return nil, errors.New("httpapi: Config.Auth is required")
 	case cfg.Inbox != nil && cfg.InboxTownship == "":
 		return nil, errors.New("httpapi: Config.InboxTownship is required with Config.Inbox")
+	case !validBasePath(cfg.BasePath):
+		return nil, fmt.Errorf("httpapi: Config.BasePath %q is not a clean path that starts with / and does not end with one, of letters, digits and -._~", cfg.BasePath)
 	}
-	s := &server{cfg: cfg, policy: cfg.Grid.Policy(), log: cfg.Logger, now: cfg.Now, answers: newAnswers()}
+	s := &server{cfg: cfg, policy: cfg.Grid.Policy(), log: cfg.Logger, now: cfg.Now, api: cfg.BasePath + apiPrefix, answers: newAnswers()}
+	s.cases = newCaseResource(s)
+	if s.serves("hazards") {
+		s.hazards = newHazardResource(s)
+	}
 	if s.log == nil {
 		s.log = slog.Default()
 	}
@@ -125,8 +147,12 @@ func New(cfg Config) (http.Handler, error) {
 		bunrouter.WithNotFoundHandler(func(http.ResponseWriter, bunrouter.Request) error { return errNoRoute }),
 		bunrouter.WithMethodNotAllowedHandler(func(http.ResponseWriter, bunrouter.Request) error { return errNoMethod }),
 	)
-	s.handle(&s.router.Group, http.MethodGet, "/healthz", s.healthz)
-	api := s.router.NewGroup(apiPrefix, bunrouter.Use(s.authenticate))
+	s.root = &s.router.Group
+	if cfg.BasePath != "" {
+		s.root = s.router.NewGroup(cfg.BasePath)
+	}
+	s.handle(s.root, http.MethodGet, "/healthz", s.healthz)
+	api := s.root.NewGroup(apiPrefix, bunrouter.Use(s.authenticate))
 	s.routeAPI(api)
 	s.routeGrid(api)
 	s.routeAdmin(api)
@@ -145,15 +171,15 @@ func New(cfg Config) (http.Handler, error) {
 		s.routeStats(api)
 	}
 	if s.serves("notifications") {
-		s.routeNotifications(api)
+		s.handle(api, http.MethodGet, "/notifications/failures", s.notificationFailures)
 	}
 	if s.serves("inbox") {
-		s.routeInbox(api)
+		s.handle(api, http.MethodGet, "/inbox", s.inboxMessages)
 	}
 	// The public routes are rate-limited before anything else is done
 	// for them, credentials included.
-	s.handle(s.router.NewGroup(apiPrefix, bunrouter.Use(s.track.middleware, s.authenticate)), http.MethodGet, "/track/:code", s.trackCase)
-	s.handle(s.router.NewGroup(apiPrefix, bunrouter.Use(s.apply.middleware, s.authenticate)), http.MethodPost, "/applications", s.applyOnline)
+	s.handle(s.root.NewGroup(apiPrefix, bunrouter.Use(s.track.middleware, s.authenticate)), http.MethodGet, "/track/:code", s.trackCase)
+	s.handle(s.root.NewGroup(apiPrefix, bunrouter.Use(s.apply.middleware, s.authenticate)), http.MethodPost, "/applications", s.applyOnline)
 
 	doc, err := json.Marshal(s.document())
 	if err != nil {
@@ -161,6 +187,31 @@ func New(cfg Config) (http.Handler, error) {
 	}
 	s.openapi = doc
 	return s, nil
+}
+
+// validBasePath reports whether p may be Config.BasePath: empty, or "/"
+// and segments separated by "/", each of them neither empty, "." nor ".."
+// (so that the path is clean and does not end with "/"), and holding only
+// unreserved characters, none of which bunrouter reads as a parameter.
+func validBasePath(p string) bool {
+	if p == "" {
+		return true
+	}
+	rest, ok := strings.CutPrefix(p, "/")
+	if !ok {
+		return false
+	}
+	for seg := range strings.SplitSeq(rest, "/") {
+		if seg == "" || seg == "." || seg == ".." {
+			return false
+		}
+		for _, r := range seg {
+			if !('a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9' || strings.ContainsRune("-._~", r)) {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // serves reports whether the API serves an optional part: each is served
@@ -189,11 +240,13 @@ func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.router.ServeHTTP(w, r)
 }
 
-// handle registers a route on g and records it for the route list.
+// handle registers a route on g, which is s.root or one of the groups of
+// apiPrefix below it, and records it for the route list, relative to the
+// base path.
 func (s *server) handle(g *bunrouter.Group, method, path string, h bunrouter.HandlerFunc) {
 	g.Handle(method, path, h)
 	full := path
-	if g != &s.router.Group {
+	if g != s.root {
 		full = apiPrefix + path
 	}
 	s.routes = append(s.routes, method+" "+openAPIPath(full))

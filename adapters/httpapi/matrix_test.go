@@ -3,6 +3,7 @@ package httpapi_test
 import (
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -59,9 +60,9 @@ const (
 // seeded anew for each actor, so that what one actor changes is not in
 // the way of the next.
 type matrixRow struct {
-	// route is "METHOD /path", with {id} or {code} for the seeded record
-	// and {base} for the query naming where Gucheng's administration log
-	// ends.
+	// route is "METHOD /path", with {id}, {code} or {number} for the
+	// seeded record and {base} for the query naming where Gucheng's
+	// administration log ends.
 	route string
 	// seed is "case:<state>", "hazard:<state>"; "cell", a new cell below
 	// 马园; "member", a new member holding two posts in 马园;
@@ -89,6 +90,7 @@ var matrix = []matrixRow{
 	{"POST /api/v1/applications", "", application(), [14]int{no, no, no, no, no, no, no, no, no, no, no, made, bad, made}},
 	{"GET /api/v1/cases", "case:registered", nil, [14]int{ok, ok, ok, ok, ok, ok, ok, ok, ok, ok, ok, ok, who, ok}},
 	{"GET /api/v1/cases/{id}", "case:registered", nil, [14]int{ok, none, ok, ok, ok, ok, ok, ok, ok, none, none, none, who, ok}},
+	{"GET /api/v1/cases/by-number/{number}", "case:registered", nil, [14]int{ok, none, ok, ok, ok, ok, ok, ok, ok, none, none, none, who, ok}},
 	{"GET /api/v1/cases/{id}/timeline", "case:registered", nil, [14]int{ok, none, ok, ok, ok, ok, ok, ok, ok, none, none, none, who, ok}},
 	{"GET /api/v1/cases/{id}/agreement", "case:agreed", nil, [14]int{ok, none, ok, ok, ok, ok, ok, ok, ok, none, none, none, who, ok}},
 
@@ -234,7 +236,7 @@ func (e *env) seed(t *testing.T, seed, actor string) []string {
 	case "":
 	case "case":
 		c := e.seedCase(t, state)
-		r = append(r, "{id}", string(c.ID), "{code}", c.TrackingCode)
+		r = append(r, "{id}", string(c.ID), "{code}", c.TrackingCode, "{number}", url.PathEscape(c.Number.String()))
 	case "hazard":
 		r = append(r, "{id}", string(e.seedHazard(t, state).ID))
 	case "cell":

@@ -245,7 +245,7 @@ func (s *server) addMember(w http.ResponseWriter, req bunrouter.Request) error {
 			return fmt.Errorf("member %s was added, but no account was made for them: %w", m.ID, err)
 		}
 	}
-	w.Header().Set("Location", apiPrefix+"/members/"+string(m.ID))
+	w.Header().Set("Location", s.api+"/members/"+string(m.ID))
 	return writeJSON(w, http.StatusCreated, out)
 }
 

@@ -5,17 +5,16 @@ import (
 	"testing"
 	"time"
 
-	"github.com/fourplusn/fourplusn/work"
-
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/fourplusn/fourplusn/adapters/httpapi"
+	"github.com/fourplusn/fourplusn/adapters/inbox"
 	"github.com/fourplusn/fourplusn/adapters/memstore"
-	"github.com/fourplusn/fourplusn/adapters/notify"
-	"github.com/fourplusn/fourplusn/adapters/wecom"
+	"github.com/fourplusn/fourplusn/adapters/outbox"
 	"github.com/fourplusn/fourplusn/grid"
 	"github.com/fourplusn/fourplusn/grid/gridtest"
+	"github.com/fourplusn/fourplusn/work"
 )
 
 // TestNotificationFailures: the township's watch sees the notifications
@@ -27,10 +26,10 @@ func TestNotificationFailures(t *testing.T) {
 		t.Run(st.name, func(t *testing.T) {
 			e := newEnvOn(t, st)
 			now := e.clock.Now()
-			note := func(key string, township grid.CellID) notify.Notification {
-				return notify.Notification{
-					Key: key, Township: township, SubjectKind: notify.SubjectCase, Subject: "C1", Kind: notify.Alert,
-					Action: "registered", Title: "【待受理】邻里纠纷", Text: "请值班员关注。", To: []notify.Recipient{notify.ToDuty(township)}, At: now,
+			note := func(key string, township grid.CellID) work.Notice {
+				return work.Notice{
+					Key: key, Township: township, SubjectKind: work.SubjectCase, Subject: "C1", Kind: work.NoticeAlert,
+					Action: "registered", Title: "【待受理】邻里纠纷", Text: "请值班员关注。", To: []work.Recipient{work.ToDuty(township)}, At: now,
 				}
 			}
 			require.NoError(t, st.outbox.Enqueue(ctx, now,
@@ -38,13 +37,13 @@ func TestNotificationFailures(t *testing.T) {
 			held, err := st.outbox.Claim(ctx, now, time.Minute, 10)
 			require.NoError(t, err)
 			require.Len(t, held, 4)
-			results := map[string]notify.Result{
+			results := map[string]outbox.Result{
 				// A store may keep the time of a next attempt on a delivery
 				// given up on; the answer shows none.
-				"given-up":  {State: notify.Failed, LastError: "receiver refused the message: 400 Bad Request", NextAt: now.Add(time.Hour)},
-				"failing":   {State: notify.Pending, LastError: "receiver answered 502 Bad Gateway", NextAt: now.Add(time.Minute)},
-				"delivered": {State: notify.Delivered, Delivered: []string{"webhook"}},
-				"neighbour": {State: notify.Failed, LastError: "send: connection refused"},
+				"given-up":  {State: outbox.Failed, LastError: "receiver refused the message: 400 Bad Request", NextAt: now.Add(time.Hour)},
+				"failing":   {State: outbox.Pending, LastError: "receiver answered 502 Bad Gateway", NextAt: now.Add(time.Minute)},
+				"delivered": {State: outbox.Delivered, Delivered: []string{"webhook"}},
+				"neighbour": {State: outbox.Failed, LastError: "send: connection refused"},
 			}
 			for _, d := range held {
 				require.NoError(t, st.outbox.Record(ctx, d.ID, d.Claim, results[d.Notification.Key]))
@@ -99,23 +98,23 @@ func TestInbox(t *testing.T) {
 	for _, st := range []stores{memStores(), sqliteStores(t)} {
 		t.Run(st.name, func(t *testing.T) {
 			e := newEnvOn(t, st)
-			receive := func(source, body string, status wecom.Status, missing ...string) {
+			receive := func(source, body string, status inbox.Status, missing ...string) {
 				t.Helper()
-				m, fresh, err := st.inbox.Receive(ctx, wecom.Message{
-					ID: "in-" + source, Channel: work.ChannelWeCom, SourceID: source, Sender: "wx-" + source, Received: e.clock.Now(), Body: body, Status: wecom.Received,
+				m, fresh, err := st.inbox.Receive(ctx, inbox.Message{
+					ID: "in-" + source, Channel: work.ChannelWeCom, SourceID: source, Sender: "wx-" + source, Received: e.clock.Now(), Body: body, Status: inbox.Received,
 				})
 				require.NoError(t, err)
 				require.True(t, fresh)
 				m.Status, m.Missing = status, missing
-				if status == wecom.Failed {
+				if status == inbox.Failed {
 					m.Error = "registering failed"
 				}
 				require.NoError(t, st.inbox.Settle(ctx, m))
 				e.clock.Advance(time.Minute)
 			}
-			receive("m1", "王某 13900001111 马园一组 院墙纠纷", wecom.Failed)
-			receive("m2", "院墙又被推倒了", wecom.Incomplete, "name", "phone")
-			receive("m3", "李某 13900002222 马园二组 排水沟", wecom.Failed)
+			receive("m1", "王某 13900001111 马园一组 院墙纠纷", inbox.Failed)
+			receive("m2", "院墙又被推倒了", inbox.Incomplete, "name", "phone")
+			receive("m3", "李某 13900002222 马园二组 排水沟", inbox.Failed)
 
 			type message struct {
 				SourceID string `json:"source_id"`

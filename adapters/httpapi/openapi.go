@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"cmp"
 	"fmt"
 	"maps"
 	"net/http"
@@ -10,24 +11,24 @@ import (
 	"strings"
 	"time"
 
-	"github.com/fourplusn/fourplusn/work"
-
-	"github.com/fourplusn/fourplusn/adapters/notify"
-	"github.com/fourplusn/fourplusn/adapters/wecom"
+	"github.com/fourplusn/fourplusn/adapters/inbox"
+	"github.com/fourplusn/fourplusn/adapters/outbox"
 	"github.com/fourplusn/fourplusn/grid"
 	"github.com/fourplusn/fourplusn/hazard"
 	"github.com/fourplusn/fourplusn/mediation"
 	"github.com/fourplusn/fourplusn/stats"
+	"github.com/fourplusn/fourplusn/work"
 )
 
 // The OpenAPI 3 document is built here, from a list of operations kept by
 // hand beside the routes (a test checks that the two agree) and from the
 // request and response types themselves, so that a schema cannot drift
 // from the JSON it describes: each struct becomes a component, its fields
+// (with those of a struct it embeds, as encoding/json promotes them)
 // properties named by their json tags, required unless omitempty or
 // omitzero, and its `oa` tags add enumerations (oa:"enum=name") and bounds
-// (oa:"min=1,max=5"). Every object is closed (additionalProperties false),
-// as the decoder refuses unknown fields.
+// (oa:"min=1,max=5"), its desc tag a description. Every object is closed
+// (additionalProperties false), as the decoder refuses unknown fields.
 
 // operation describes one route for the document.
 type operation struct {
@@ -142,6 +143,7 @@ func operations() []operation {
 			queryParam("limit", "the page size", integer(1, work.MaxPage)),
 		}, status: 200, resp: pageJSON{}, errors: errListing},
 		{method: "GET", path: "/api/v1/cases/{id}", tag: "cases", summary: "A case, with personal data masked unless the actor may see it.", params: []param{caseID}, status: 200, resp: caseJSON{}, etag: true, errors: errRead},
+		{method: "GET", path: "/api/v1/cases/by-number/{number}", tag: "cases", summary: "The case of the actor's township with this number (案号), as GET /api/v1/cases/{id} answers it. The number is read as people type it: 古调〔2026〕58号, or with the year in () [] （） 【】, spaces, full-width digits, 第 before the sequence, or no 号. One that does not read is 400 naming the field number; one given to no case is 404, as one the actor may not see is.", params: []param{pathParam("number", "the case's number, e.g. 古调〔2026〕58号, percent-encoded")}, status: 200, resp: caseJSON{}, etag: true, errors: errRead},
 		{method: "GET", path: "/api/v1/cases/{id}/timeline", tag: "cases", summary: "The case's hash-chained timeline, oldest first.", params: []param{caseID}, status: 200, resp: timelineJSON{}, errors: errRead},
 		{method: "GET", path: "/api/v1/cases/{id}/agreement", tag: "cases", summary: "The case's agreement as a printable people's mediation agreement (人民调解协议书), in plain text; parties masked as in the case.", params: []param{caseID}, status: 200, resp: textBody{}, etag: true, errors: errRead},
 	}
@@ -151,7 +153,7 @@ func operations() []operation {
 		optional      bool
 	}{
 		{"accept", "Accepts the case for mediation (受理). Needs Accept at the handling cell.", noBodyJSON{}, true},
-		{"reject", "Declines a registered case, with the reason and referral advice. Needs Review.", rejectJSON{}, false},
+		{"reject", "Declines a registered case, with the reason and referral advice. Needs Review.", rejectionJSON{}, false},
 		{"review", "Reviews an online application (审查): decision \"accept\" accepts it, as /accept does; \"reject\" declines it with the reason and referral advice, as /reject does.", reviewJSON{}, false},
 		{"team", "Adds a participant to the 4+N team. Needs Mediate.", participantJSON{}, false},
 		{"sessions", "Records a mediation session. Needs Mediate.", sessionJSON{}, false},
@@ -201,10 +203,10 @@ func operations() []operation {
 		operation{method: "GET", path: "/api/v1/stats/tracking", tag: "statistics", feature: "stats", summary: "The tracking view (跟踪问效): deadlines at risk or overdue in a cell's subtree. Needs Track at the cell.", params: []param{cellQuery, atQuery}, status: 200, resp: trackingJSON{}, errors: errRead},
 
 		operation{method: "GET", path: "/api/v1/notifications/failures", tag: "watch", feature: "notifications", summary: "The notifications of the actor's township that did not get through — given up on, or failing and to be tried again — newest first. Needs Track at the township.", params: []param{
-			queryParam("limit", "how many at most", integer(1, maxFailures))}, status: 200, resp: failuresJSON{}, errors: []int{400, 401, 403, 500}},
+			queryParam("limit", "how many at most", integer(1, maxWatch))}, status: 200, resp: failuresJSON{}, errors: []int{400, 401, 403, 500}},
 		operation{method: "GET", path: "/api/v1/inbox", tag: "watch", feature: "inbox", summary: "The messages the township's chat channel (WeCom) received, in one status, newest first, as they came — personal data included. Needs Review and ViewPersonal at the township.", params: []param{
 			queryParam("status", "what became of them: failed (the default) for those to register by hand, incomplete for those whose sender was asked for what was missing", enumOf("inbox_status")),
-			queryParam("limit", "how many at most", integer(1, maxMessages))}, status: 200, resp: inboxJSON{}, errors: []int{400, 401, 403, 500}},
+			queryParam("limit", "how many at most", integer(1, maxWatch))}, status: 200, resp: inboxJSON{}, errors: []int{400, 401, 403, 500}},
 	)
 	return ops
 }
@@ -267,7 +269,7 @@ func enums() map[string][]string {
 		stats.HazardsFound, stats.HazardsRectified, stats.HazardsOnTheSpot, stats.HazardsClosed, stats.HazardsConverted,
 	}
 	var inboxStatusNames []string
-	for _, st := range wecom.Statuses() {
+	for _, st := range inbox.Statuses() {
 		inboxStatusNames = append(inboxStatusNames, string(st))
 	}
 	var measureNames []string
@@ -297,9 +299,9 @@ func enums() map[string][]string {
 			string(mediation.ReviewEscalated), string(hazard.RectifyBy), string(hazard.VerifyBy),
 		},
 		"deadline_status":   {string(work.OnTime), string(work.AtRisk), string(work.Overdue)},
-		"subject_kind":      {notify.SubjectCase, notify.SubjectHazard},
-		"notification_kind": {string(notify.Progress), string(notify.Task), string(notify.Reminder), string(notify.Overdue), string(notify.Alert)},
-		"delivery_state":    {string(notify.Pending), string(notify.Delivered), string(notify.Failed)},
+		"subject_kind":      {work.SubjectCase, work.SubjectHazard},
+		"notification_kind": {string(work.NoticeProgress), string(work.NoticeTask), string(work.NoticeReminder), string(work.NoticeOverdue), string(work.NoticeAlert)},
+		"delivery_state":    {string(outbox.Pending), string(outbox.Delivered), string(outbox.Failed)},
 		"inbox_status":      inboxStatusNames,
 	}
 }
@@ -399,6 +401,8 @@ func (s *server) document() map[string]any {
 				"and a required member left out or a member given twice in one object is such a fault; the open work in the way (items) " +
 				"or a roster file's problems (problems) are listed where there are some. Money is in fen; times are RFC 3339 in UTC.",
 		},
+		// The paths are relative to the server, the handler's base path.
+		"servers":  []any{map[string]any{"url": cmp.Or(s.cfg.BasePath, "/")}},
 		"security": []any{map[string]any{"bearer": []string{}}},
 		"paths":    paths,
 		"components": map[string]any{
@@ -483,14 +487,14 @@ func (sc *schemaSet) object(t reflect.Type) map[string]any {
 	var required []string
 	when := map[string][]string{}   // "member:value" → the members required when member has value
 	either := map[string][]string{} // group → its members, of which exactly one is given
-	for i := range t.NumField() {
-		f := t.Field(i)
-		name, req, ok := jsonMember(f)
-		if !ok {
-			continue
-		}
+	for _, f := range members(t) {
+		name, req, _ := jsonMember(f)
 		kinds[name] = f.Type.Kind()
 		schema := sc.of(f.Type)
+		if d := f.Tag.Get("desc"); d != "" {
+			schema = maps.Clone(schema)
+			schema["description"] = d
+		}
 		var bounds []string
 		for kv := range strings.SplitSeq(f.Tag.Get("oa"), ",") {
 			switch k, v, _ := strings.Cut(kv, "="); k {

@@ -5,13 +5,12 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/fourplusn/fourplusn/work"
-
 	"github.com/uptrace/bunrouter"
 
 	"github.com/fourplusn/fourplusn"
 	"github.com/fourplusn/fourplusn/grid"
 	"github.com/fourplusn/fourplusn/stats"
+	"github.com/fourplusn/fourplusn/work"
 )
 
 func (s *server) routeStats(g *bunrouter.Group) {

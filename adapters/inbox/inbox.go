@@ -9,6 +9,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/fourplusn/fourplusn/grid"
 	"github.com/fourplusn/fourplusn/mediation"
 	"github.com/fourplusn/fourplusn/work"
 )
@@ -71,4 +72,16 @@ func Settled(stored, m Message) Message {
 	stored.Status, stored.Case, stored.Tracking = m.Status, m.Case, m.Tracking
 	stored.Missing, stored.Reply, stored.Error = m.Missing, m.Reply, m.Error
 	return stored
+}
+
+// MayRead returns nil if actor may read the inbox of township, and the
+// policy's refusal if not. A message is kept as it came, personal data and
+// all, and those to act on it register applications by hand, so reading
+// an inbox needs both Review and ViewPersonal for the whole township.
+func MayRead(policy *grid.Policy, actor grid.Actor, township grid.CellID) error {
+	top := grid.Target{Cell: grid.RootPath(township)}
+	if err := policy.Can(actor, grid.Review, top); err != nil {
+		return err
+	}
+	return policy.Can(actor, grid.ViewPersonal, top)
 }

@@ -2,12 +2,13 @@ package memstore
 
 import (
 	"context"
+	"strconv"
 
-	"github.com/fourplusn/fourplusn/work"
-
+	"github.com/fourplusn/fourplusn"
 	"github.com/fourplusn/fourplusn/grid"
 	"github.com/fourplusn/fourplusn/mediation"
 	"github.com/fourplusn/fourplusn/timeline"
+	"github.com/fourplusn/fourplusn/work"
 )
 
 // Cases keeps dispute cases and their timelines in memory. It implements
@@ -21,14 +22,30 @@ var _ mediation.Store = (*Cases)(nil)
 
 // NewCases returns an empty case store.
 func NewCases() *Cases {
-	return &Cases{t: newTable("case",
+	t := newTable("case",
 		func(c *mediation.Case) string { return string(c.ID) },
 		func(c *mediation.Case) *int64 { return &c.Version },
 		func(c *mediation.Case) string { return c.TrackingCode },
-	)}
+	)
+	t.numbering = &numbering[*mediation.Case]{
+		series: func(c *mediation.Case) string { return numberSeries(c.Township, c.Number.Year) },
+		give: func(c *mediation.Case, seq int) (err error) {
+			c.Number, err = c.Number.WithSeq(seq)
+			return err
+		},
+		keep: func(from, to *mediation.Case) { to.Number = from.Number },
+		last: map[string]int{}, ids: map[string]string{},
+	}
+	return &Cases{t: t}
 }
 
-// Create stores a new case and its first events; see mediation.Store.
+// numberSeries names the series of a township's case numbers of a year.
+func numberSeries(township grid.CellID, year int) string {
+	return string(township) + "\x00" + strconv.Itoa(year)
+}
+
+// Create stores a new case and its first events, and gives it its number
+// under the store's lock; see mediation.Store.
 func (s *Cases) Create(ctx context.Context, c *mediation.Case, events []timeline.Event, key work.IdempotencyKey) (*mediation.Case, error) {
 	return s.t.create(ctx, c, events, key.Scope, key.Key, key.Fingerprint)
 }
@@ -42,6 +59,19 @@ func (s *Cases) Get(ctx context.Context, id mediation.ID) (*mediation.Case, erro
 // NotFound if there is none.
 func (s *Cases) GetByTrackingCode(ctx context.Context, code string) (*mediation.Case, error) {
 	return s.t.getByCode(ctx, code)
+}
+
+// GetByNumber returns township's case numbered n. Returns NotFound if
+// there is none.
+func (s *Cases) GetByNumber(ctx context.Context, township grid.CellID, n mediation.Number) (*mediation.Case, error) {
+	c, err := s.t.getByNumber(ctx, numberSeries(township, n.Year), n.Seq)
+	if err != nil && fourplusn.ErrorCode(err) != fourplusn.NotFound {
+		return nil, err
+	}
+	if err != nil || c.Number != n { // a number is its prefix too
+		return nil, fourplusn.Errorf(fourplusn.NotFound, "no case of %s is numbered %s", township, n)
+	}
+	return c, nil
 }
 
 // Update changes case id through fn; see mediation.Store.

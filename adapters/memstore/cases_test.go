@@ -8,8 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/fourplusn/fourplusn/work"
-
 	"github.com/stretchr/testify/require"
 
 	"github.com/fourplusn/fourplusn"
@@ -17,6 +15,7 @@ import (
 	"github.com/fourplusn/fourplusn/grid"
 	"github.com/fourplusn/fourplusn/mediation"
 	"github.com/fourplusn/fourplusn/timeline"
+	"github.com/fourplusn/fourplusn/work"
 )
 
 var (
@@ -27,11 +26,12 @@ var (
 )
 
 // newCase returns a registered case in sector s1 of township t whose ID sorts
-// by i.
+// by i, numbered i, as the store numbers the i-th case it is given.
 func newCase(i int) *mediation.Case {
 	return &mediation.Case{
 		ID:           mediation.ID(fmt.Sprintf("C%06d", i)),
 		TrackingCode: fmt.Sprintf("T%06d", i),
+		Number:       mediation.Number{Prefix: "t调", Year: 2026, Seq: i},
 		Version:      1,
 		Township:     "t",
 		Location:     sector1,

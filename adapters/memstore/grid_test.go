@@ -4,13 +4,12 @@ import (
 	"context"
 	"testing"
 
-	"github.com/fourplusn/fourplusn/work"
-
 	"github.com/stretchr/testify/require"
 
 	"github.com/fourplusn/fourplusn"
 	"github.com/fourplusn/fourplusn/adapters/memstore"
 	"github.com/fourplusn/fourplusn/grid"
+	"github.com/fourplusn/fourplusn/work"
 )
 
 var _ work.Cells = memstore.Grid{}

@@ -3,10 +3,9 @@ package memstore
 import (
 	"context"
 
-	"github.com/fourplusn/fourplusn/work"
-
 	"github.com/fourplusn/fourplusn/hazard"
 	"github.com/fourplusn/fourplusn/timeline"
+	"github.com/fourplusn/fourplusn/work"
 )
 
 // Hazards keeps safety hazards and their timelines in memory. It implements

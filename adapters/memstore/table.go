@@ -4,6 +4,7 @@ import (
 	"context"
 	"maps"
 	"slices"
+	"strconv"
 	"sync"
 
 	"github.com/fourplusn/fourplusn"
@@ -36,6 +37,27 @@ type table[T any, P record[T]] struct {
 	// changed, if set, is called under the lock with each change before it
 	// is kept, and its error refuses the change: the outbox hook.
 	changed func(P, []timeline.Event) error
+	// numbering, if set, numbers the records of a kind that has numbers.
+	numbering *numbering[P]
+}
+
+// numbering is how a kind of record is numbered: in series, each from 1
+// and gapless. A table gives a new record its series' next number when it
+// stores it, under its lock, and no number to a record it refuses.
+type numbering[P any] struct {
+	series func(P) string           // the series r is numbered in
+	give   func(r P, seq int) error // sets r's number, or refuses it
+	// keep copies the number of a stored record onto its update: a
+	// record keeps the number it was given.
+	keep func(from, to P)
+
+	last map[string]int    // series → the last number given
+	ids  map[string]string // series + "\x00" + number → ID
+}
+
+// key is where number seq of series is indexed.
+func (n *numbering[P]) key(series string, seq int) string {
+	return series + "\x00" + strconv.Itoa(seq)
 }
 
 type keyed struct {
@@ -74,10 +96,22 @@ func (t *table[T, P]) create(ctx context.Context, r P, events []timeline.Event, 
 	if _, dup := t.codes[code]; dup && code != "" {
 		return nil, fourplusn.Errorf(fourplusn.Conflict, "tracking code %s is already in use", code)
 	}
+	r = P(r.Clone()) // numbered here, not in the caller's hands
+	var series string
+	if n := t.numbering; n != nil {
+		series = n.series(r)
+		if err := n.give(r, n.last[series]+1); err != nil {
+			return nil, err
+		}
+	}
 	if err := t.change(r, events); err != nil {
 		return nil, err
 	}
-	t.records[id] = P(r.Clone())
+	if n := t.numbering; n != nil {
+		n.last[series]++
+		n.ids[n.key(series, n.last[series])] = id
+	}
+	t.records[id] = r
 	i, _ := slices.BinarySearch(t.order, id)
 	t.order = slices.Insert(t.order, i, id)
 	t.events[id] = cloneEvents(events)
@@ -116,6 +150,20 @@ func (t *table[T, P]) getByCode(ctx context.Context, code string) (P, error) {
 	return t.get(ctx, id)
 }
 
+// getByNumber returns the record numbered seq in series.
+func (t *table[T, P]) getByNumber(ctx context.Context, series string, seq int) (P, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	t.mu.RLock()
+	id, ok := t.numbering.ids[t.numbering.key(series, seq)]
+	t.mu.RUnlock()
+	if !ok {
+		return nil, fourplusn.Errorf(fourplusn.NotFound, "no %s has number %d of its series", t.kind, seq)
+	}
+	return t.get(ctx, id)
+}
+
 // update runs fn on a copy of record id under the table's lock, and stores
 // the result with its events unless fn fails. A non-zero version must match.
 func (t *table[T, P]) update(ctx context.Context, id string, version int64, fn func(P) ([]timeline.Event, error)) (P, error) {
@@ -135,6 +183,9 @@ func (t *table[T, P]) update(ctx context.Context, id string, version int64, fn f
 	events, err := fn(next)
 	if err != nil {
 		return nil, err
+	}
+	if n := t.numbering; n != nil {
+		n.keep(cur, next)
 	}
 	*t.version(next) = *t.version(cur) + 1
 	if err := t.change(next, events); err != nil {

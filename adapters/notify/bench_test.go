@@ -8,8 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/fourplusn/fourplusn/work"
-
 	"github.com/stretchr/testify/require"
 
 	"github.com/fourplusn/fourplusn/adapters/bunstore"
@@ -19,6 +17,7 @@ import (
 	"github.com/fourplusn/fourplusn/grid/gridtest"
 	"github.com/fourplusn/fourplusn/hazard"
 	"github.com/fourplusn/fourplusn/mediation"
+	"github.com/fourplusn/fourplusn/work"
 )
 
 // BenchmarkRegister measures what writing the outbox in a change's

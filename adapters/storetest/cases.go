@@ -8,8 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/fourplusn/fourplusn/work"
-
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -17,13 +15,16 @@ import (
 	"github.com/fourplusn/fourplusn/grid"
 	"github.com/fourplusn/fourplusn/mediation"
 	"github.com/fourplusn/fourplusn/timeline"
+	"github.com/fourplusn/fourplusn/work"
 )
 
 // Cases checks a mediation.Store: a case is kept whole and is the caller's
 // to change once handed over or out, a duplicate or a retry stores nothing
 // twice, updates are versioned, serialized and all or none, each case's
-// timeline stays one chain, a canceled context stops every method, and
-// List selects, orders and pages by its Filter. newStore returns a fresh,
+// timeline stays one chain, a canceled context stops every method, cases
+// are numbered per township and year without gap or repeat, however many
+// are created at once, and found by number, and List selects, orders and
+// pages by its Filter. newStore returns a fresh,
 // empty store each time it is called.
 func Cases(t *testing.T, newStore func(t *testing.T) mediation.Store) {
 	t.Run("create and get", func(t *testing.T) { casesCreateAndGet(t, newStore(t)) })
@@ -39,6 +40,9 @@ func Cases(t *testing.T, newStore func(t *testing.T) mediation.Store) {
 	t.Run("timeline", func(t *testing.T) { casesTimeline(t, newStore(t)) })
 	t.Run("concurrent writers", func(t *testing.T) { casesConcurrentWriters(t, newStore(t)) })
 	t.Run("canceled context", func(t *testing.T) { casesCanceledContext(t, newStore(t)) })
+	t.Run("numbers", func(t *testing.T) { casesNumbers(t, newStore(t)) })
+	t.Run("concurrent numbers", func(t *testing.T) { casesConcurrentNumbers(t, newStore(t)) })
+	t.Run("numbers not used up", func(t *testing.T) { casesNumbersNotUsedUp(t, newStore(t)) })
 	t.Run("list", func(t *testing.T) { listFilters(t, newStore(t)) })
 	t.Run("list agrees with Filter.Matches", func(t *testing.T) { listMatches(t, newStore(t)) })
 	t.Run("list paging", func(t *testing.T) { listPaging(t, newStore(t)) })
@@ -52,6 +56,7 @@ func casesCreateAndGet(t *testing.T, s mediation.Store) {
 	ctx := context.Background()
 	c, events := newCase(1, "mayuan-1", base)
 	want := c.Clone()
+	want.Number.Seq = 1 // the store's to give
 	got, err := s.Create(ctx, c, events, work.IdempotencyKey{})
 	require.NoError(t, err)
 	same(t, want, got, "Create")
@@ -71,6 +76,7 @@ func casesEveryFieldSurvives(t *testing.T, s mediation.Store) {
 	ctx := context.Background()
 	c, events := fullCase(1)
 	want := c.Clone()
+	want.Number.Seq = 1
 	create(t, s, c, events)
 	got, err := s.Get(ctx, c.ID)
 	require.NoError(t, err)
@@ -96,6 +102,7 @@ func casesCopiesAreTheCallers(t *testing.T, s mediation.Store) {
 	ctx := context.Background()
 	c, events := fullCase(1)
 	want, _ := fullCase(1) // made anew, so that it shares nothing even with a Clone that shares too much
+	want.Number.Seq = 1
 	got := create(t, s, c, events)
 	c.Facts, c.Claims[0].Amount, c.Sessions[0].Attendees[0] = "in", 1, "in"
 	c.Respondents[0].Agents = append(c.Respondents[0].Agents, mediation.Agent{Name: "in"})
@@ -237,7 +244,8 @@ func casesIdempotency(t *testing.T, s mediation.Store) {
 }
 
 // casesConcurrentRetries: of many Creates at once under one key, every one
-// succeeds and returns the one case stored.
+// succeeds and returns the one case stored, which is numbered 1: the
+// retries that lost the race took no number.
 func casesConcurrentRetries(t *testing.T, s mediation.Store) {
 	ctx := context.Background()
 	const n = 20
@@ -256,9 +264,12 @@ func casesConcurrentRetries(t *testing.T, s mediation.Store) {
 	for i := range n {
 		assert.Equal(t, got[0].ID, got[i].ID, "every retry returns the one case created")
 	}
+	assert.Equal(t, 1, got[0].Number.Seq, "no retry took a number")
+	c, events := newCase(n+1, "mayuan-1", base)
+	assert.Equal(t, 2, create(t, s, c, events).Number.Seq, "the next case takes the next number")
 	page, err := s.List(ctx, mediation.Filter{Township: "gucheng", Within: []grid.Path{grid.RootPath("gucheng")}})
 	require.NoError(t, err)
-	assert.Equal(t, []mediation.ID{got[0].ID}, ids(page.Cases), "one case stored")
+	assert.Equal(t, []mediation.ID{c.ID, got[0].ID}, ids(page.Cases), "one case stored by the retries")
 }
 
 // casesUpdate: Update gives its function the stored case, stores what the

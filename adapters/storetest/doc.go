@@ -45,7 +45,10 @@
 //     version as a Conflict, stores nothing when the function fails, and
 //     serializes concurrent writers without losing one; each case's
 //     timeline is its events in order, verified against its chain; a
-//     canceled context stops every method and stores nothing; and List
+//     canceled context stops every method and stores nothing; Create
+//     numbers a township's cases of a year 1, 2, 3, … — 50 at once get 1
+//     to 50 — a Create that stores nothing takes no number, Update keeps
+//     the number and GetByNumber finds a case by it; and List
 //     selects by every criterion of a Filter exactly as Filter.Matches
 //     does, newest first, in pages whose cursors skip and repeat nothing
 //     while newer cases arrive, and refuses an invalid Filter as Invalid.

@@ -8,14 +8,13 @@ import (
 	"testing"
 	"time"
 
-	"github.com/fourplusn/fourplusn/work"
-
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/fourplusn/fourplusn"
 	"github.com/fourplusn/fourplusn/grid"
 	"github.com/fourplusn/fourplusn/mediation"
+	"github.com/fourplusn/fourplusn/work"
 )
 
 // listAll walks every page of f and returns the cases in order, checking
@@ -191,8 +190,7 @@ func listMatches(t *testing.T, s mediation.Store) {
 		c.Grade = work.Grade(1 + rng.IntN(3))
 		c.Channel = work.Channel(1 + rng.IntN(8))
 		c.AcceptDue, c.ResolveDue = at(), at()
-		create(t, s, c, events)
-		cases = append(cases, c)
+		cases = append(cases, create(t, s, c, events))
 	}
 	slices.SortFunc(cases, func(a, b *mediation.Case) int { return -strings.Compare(string(a.ID), string(b.ID)) })
 

@@ -9,8 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/fourplusn/fourplusn/work"
-
 	"github.com/stretchr/testify/require"
 
 	"github.com/fourplusn/fourplusn"
@@ -18,6 +16,7 @@ import (
 	"github.com/fourplusn/fourplusn/grid/gridtest"
 	"github.com/fourplusn/fourplusn/mediation"
 	"github.com/fourplusn/fourplusn/timeline"
+	"github.com/fourplusn/fourplusn/work"
 )
 
 // demo is the deployment the suite's records live in: the township of
@@ -49,7 +48,18 @@ func newCaseAt(n int, path grid.Path, at time.Time) (*mediation.Case, []timeline
 		FirstResponder: "m-1", FirstResponderCell: path, State: mediation.Registered,
 		RegisteredAt: at, AcceptDue: at.Add(24 * time.Hour),
 	}
+	c.Number = unnumbered(c.Township, at)
 	return c, []timeline.Event{seal(c, mediation.ActionRegistered, at)}
+}
+
+// unnumbered returns the number a case of township registered at at is
+// given by the Service, without its sequence, which the store gives.
+func unnumbered(township grid.CellID, at time.Time) mediation.Number {
+	var name string
+	if cell, err := demo.Tree.Cell(township); err == nil {
+		name = cell.Name
+	}
+	return mediation.Number{Prefix: mediation.DefaultNumberPrefix(name), Year: at.In(work.Zone).Year()}
 }
 
 // seal appends an event to c's chain, as the Service does when it changes

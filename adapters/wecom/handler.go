@@ -13,11 +13,11 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/fourplusn/fourplusn/work"
-
 	"github.com/fourplusn/fourplusn"
+	"github.com/fourplusn/fourplusn/adapters/inbox"
 	"github.com/fourplusn/fourplusn/grid"
 	"github.com/fourplusn/fourplusn/mediation"
+	"github.com/fourplusn/fourplusn/work"
 )
 
 // Registrar registers cases; *mediation.Service is one.
@@ -40,7 +40,7 @@ type Config struct {
 // Handler is a WeCom application's callback URL; see the package comment.
 type Handler struct {
 	Crypto  *Crypto
-	Inbox   Inbox
+	Inbox   inbox.Store
 	Cases   Registrar
 	Places  Places
 	Channel work.Channel
@@ -54,11 +54,11 @@ type Handler struct {
 	Log *slog.Logger
 }
 
-// New returns a Handler for cfg that stores every message in inbox,
+// New returns a Handler for cfg that stores every message in box,
 // registers cases through cases as the member actor names for the message's
 // sender (see Handler.Actor), and finds places through places. Returns
 // Invalid, naming the setting, for a bad token, key or channel.
-func New(cfg Config, inbox Inbox, cases Registrar, places Places, actor func(ctx context.Context, sender string) (grid.Actor, error)) (*Handler, error) {
+func New(cfg Config, box inbox.Store, cases Registrar, places Places, actor func(ctx context.Context, sender string) (grid.Actor, error)) (*Handler, error) {
 	c, err := NewCrypto(cfg.Token, cfg.EncodingAESKey, cfg.CorpID)
 	if err != nil {
 		return nil, err
@@ -75,7 +75,7 @@ func New(cfg Config, inbox Inbox, cases Registrar, places Places, actor func(ctx
 		return nil, fourplusn.FieldError("intake", "messages are registered by a member")
 	}
 	return &Handler{
-		Crypto: c, Inbox: inbox, Cases: cases, Places: places, Channel: ch, Actor: actor,
+		Crypto: c, Inbox: box, Cases: cases, Places: places, Channel: ch, Actor: actor,
 		Now: time.Now, Log: slog.Default(),
 	}, nil
 }
@@ -165,9 +165,9 @@ func (h *Handler) receive(w http.ResponseWriter, r *http.Request, sig, ts, nonce
 	}
 	var in incoming
 	readable := xml.Unmarshal(plain, &in) == nil
-	m := Message{
+	m := inbox.Message{
 		ID: newID(h.Now()), Channel: h.Channel, SourceID: in.MsgID, Sender: in.FromUserName,
-		Received: h.Now().UTC(), Body: string(plain), Status: Received,
+		Received: h.Now().UTC(), Body: string(plain), Status: inbox.Received,
 	}
 	if m.SourceID == "" {
 		// Events and unreadable messages have no MsgId: the same bytes
@@ -182,7 +182,7 @@ func (h *Handler) receive(w http.ResponseWriter, r *http.Request, sig, ts, nonce
 		http.Error(w, "cannot store the message", http.StatusServiceUnavailable)
 		return
 	}
-	if !fresh && stored.Status != Received {
+	if !fresh && stored.Status != inbox.Received {
 		h.reply(w, r, in, stored.Reply, ts, nonce) // WeCom sent it again: answer as before
 		return
 	}
@@ -195,9 +195,9 @@ func (h *Handler) receive(w http.ResponseWriter, r *http.Request, sig, ts, nonce
 
 // handle turns a stored message into a case if it can, and returns it with
 // what became of it and the reply to send.
-func (h *Handler) handle(ctx context.Context, m Message, in incoming, readable bool) Message {
+func (h *Handler) handle(ctx context.Context, m inbox.Message, in incoming, readable bool) inbox.Message {
 	if !readable || in.MsgType != "text" {
-		m.Status = Unsupported
+		m.Status = inbox.Unsupported
 		if readable && in.MsgType != "event" {
 			m.Reply = "您的消息已收到。请用文字发送：姓名、电话、地点和事情经过，以便登记。"
 		}
@@ -227,27 +227,27 @@ func (h *Handler) handle(ctx context.Context, m Message, in incoming, readable b
 		intake.Outside = app.Place
 	}
 	if len(missing) > 0 {
-		m.Status, m.Missing, m.Reply = Incomplete, missing, askFor(missing)
+		m.Status, m.Missing, m.Reply = inbox.Incomplete, missing, askFor(missing)
 		return m
 	}
 	c, err := h.Cases.Register(ctx, actor, intake)
 	if fourplusn.ErrorCode(err) == fourplusn.Invalid {
-		m.Status, m.Error = Incomplete, err.Error()
+		m.Status, m.Error = inbox.Incomplete, err.Error()
 		m.Reply = "您的消息已收到，但还不能登记：" + fieldProblem(fourplusn.ErrorField(err)) + "请核对后重新发送。"
 		return m
 	}
 	if err != nil {
 		return h.failed(ctx, m, err)
 	}
-	m.Status, m.Case, m.Tracking = Registered, c.ID, c.TrackingCode
+	m.Status, m.Case, m.Tracking = inbox.Registered, c.ID, c.TrackingCode
 	m.Reply = fmt.Sprintf("您的纠纷申请已登记，跟踪码：%s。请保存跟踪码，凭它查询办理进度；工作人员会尽快与您联系。", c.TrackingCode)
 	return m
 }
 
 // failed records that registering m failed through no fault of its text.
-func (h *Handler) failed(ctx context.Context, m Message, err error) Message {
+func (h *Handler) failed(ctx context.Context, m inbox.Message, err error) inbox.Message {
 	h.Log.ErrorContext(ctx, "wecom: cannot register a message", "id", m.ID, "err", err)
-	m.Status, m.Error = Failed, err.Error()
+	m.Status, m.Error = inbox.Failed, err.Error()
 	m.Reply = "您的消息已收到并保存，值班人员将为您人工登记，请稍候。"
 	return m
 }

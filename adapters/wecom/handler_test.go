@@ -13,15 +13,15 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/fourplusn/fourplusn/work"
-
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/fourplusn/fourplusn/adapters/inbox"
 	"github.com/fourplusn/fourplusn/adapters/notify/notifytest"
 	"github.com/fourplusn/fourplusn/adapters/wecom"
 	"github.com/fourplusn/fourplusn/grid"
 	"github.com/fourplusn/fourplusn/mediation"
+	"github.com/fourplusn/fourplusn/work"
 )
 
 var ctx = context.Background()
@@ -126,7 +126,7 @@ func TestGroupMessageBecomesCase(t *testing.T) {
 	forEngine(t, func(t *testing.T, s setup) {
 		status, reply := s.wc.post(textMessage("zhangsan", good, 7001), nil)
 		require.Equal(t, http.StatusOK, status)
-		msgs, err := s.env.Inbox.List(ctx, wecom.Registered, 10)
+		msgs, err := s.env.Inbox.List(ctx, inbox.Registered, 10)
 		require.NoError(t, err)
 		require.Len(t, msgs, 1)
 		m := msgs[0]
@@ -164,7 +164,7 @@ func TestMalformedMessage(t *testing.T) {
 		assert.Contains(t, reply, "对方姓名")
 		assert.Contains(t, reply, "事发地点")
 		assert.NotContains(t, reply, "手机号码、", "the number was given")
-		msgs, err := s.env.Inbox.List(ctx, wecom.Incomplete, 10)
+		msgs, err := s.env.Inbox.List(ctx, inbox.Incomplete, 10)
 		require.NoError(t, err)
 		require.Len(t, msgs, 1)
 		assert.Equal(t, []string{wecom.FieldName, wecom.FieldRespondent, wecom.FieldPlace}, msgs[0].Missing)
@@ -176,7 +176,7 @@ func TestMalformedMessage(t *testing.T) {
 		status, reply = s.wc.post(image, nil)
 		require.Equal(t, http.StatusOK, status)
 		assert.Contains(t, reply, "请用文字")
-		msgs, err = s.env.Inbox.List(ctx, wecom.Unsupported, 10)
+		msgs, err = s.env.Inbox.List(ctx, inbox.Unsupported, 10)
 		require.NoError(t, err)
 		require.Len(t, msgs, 1)
 		assert.Contains(t, msgs[0].Body, "m1")
@@ -191,7 +191,7 @@ func TestOutsidePlace(t *testing.T) {
 		status, reply := s.wc.post(textMessage("wangwu", text, 7004), nil)
 		require.Equal(t, http.StatusOK, status)
 		require.Contains(t, reply, "跟踪码")
-		msgs, err := s.env.Inbox.List(ctx, wecom.Registered, 10)
+		msgs, err := s.env.Inbox.List(ctx, inbox.Registered, 10)
 		require.NoError(t, err)
 		require.Len(t, msgs, 1)
 		c, err := s.env.CaseStore.Get(ctx, msgs[0].Case)
@@ -211,7 +211,7 @@ func TestRefused(t *testing.T) {
 		require.NoError(t, err)
 		resp.Body.Close()
 		assert.Equal(t, http.StatusBadRequest, resp.StatusCode)
-		for _, st := range []wecom.Status{wecom.Received, wecom.Registered, wecom.Incomplete, wecom.Unsupported, wecom.Failed} {
+		for _, st := range []inbox.Status{inbox.Received, inbox.Registered, inbox.Incomplete, inbox.Unsupported, inbox.Failed} {
 			msgs, err := s.env.Inbox.List(ctx, st, 10)
 			require.NoError(t, err)
 			assert.Empty(t, msgs, st)

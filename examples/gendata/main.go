@@ -17,14 +17,13 @@ import (
 	"strings"
 	"time"
 
-	"github.com/fourplusn/fourplusn/work"
-
 	"github.com/fourplusn/fourplusn/adapters/bunstore"
 	"github.com/fourplusn/fourplusn/grid"
 	"github.com/fourplusn/fourplusn/grid/gridtest"
 	"github.com/fourplusn/fourplusn/hazard"
 	"github.com/fourplusn/fourplusn/mediation"
 	"github.com/fourplusn/fourplusn/timeline"
+	"github.com/fourplusn/fourplusn/work"
 )
 
 func main() {
@@ -99,6 +98,8 @@ type Generator struct {
 	Cells  []grid.Cell // every cell of it
 	Start  time.Time   // the first day records fall on
 	Period time.Duration
+	prefix string      // of the township's case numbers
+	last   map[int]int // the last sequence numbered in each year
 }
 
 // NewGenerator returns a generator over a random township of about cells
@@ -113,6 +114,8 @@ func NewGenerator(seed uint64, cells int) *Generator {
 		Cells:  append([]grid.Cell{root}, sub...),
 		Start:  time.Date(2024, 11, 1, 0, 0, 0, 0, time.UTC),
 		Period: 2 * 365 * 24 * time.Hour,
+		prefix: mediation.DefaultNumberPrefix(root.Name),
+		last:   map[int]int{},
 	}
 }
 
@@ -121,13 +124,18 @@ var categories = []mediation.Category{mediation.Neighbour, mediation.Neighbour, 
 // Case returns case i of n in a random state with the timeline that led
 // there. Cases arrive in order over the period, as they do in a township,
 // and a case's ID starts with its registration date, so that IDs sort as
-// registrations do, as the Service's do.
+// registrations do, as the Service's do. They are numbered as the Service
+// numbers them, each year's from 1 in the order they arrive: call Case
+// for i = 0, 1, 2, … in turn.
 func (g *Generator) Case(i, n int) (*mediation.Case, []timeline.Event) {
 	r := g.rng
 	cell := g.Cells[r.IntN(len(g.Cells))].Path
 	at := g.when(i, n)
+	year := at.In(work.Zone).Year()
+	g.last[year]++
 	c := &mediation.Case{
 		ID: mediation.ID(fmt.Sprintf("G%s%08d", at.Format("20060102"), i)), TrackingCode: fmt.Sprintf("GEN%09d", i), Version: 1,
+		Number:   mediation.Number{Prefix: g.prefix, Year: year, Seq: g.last[year]},
 		Township: cell.Township(), Channel: work.Channel(1 + r.IntN(8)), Category: categories[r.IntN(len(categories))],
 		Applicants:  []mediation.Party{{Name: "甲某某", Sex: mediation.Female, Age: 20 + r.IntN(60), Phone: fmt.Sprintf("139%08d", r.IntN(1e8)), Address: "某村某组"}},
 		Respondents: []mediation.Party{{Name: "乙某某", Sex: mediation.Male, Age: 20 + r.IntN(60), Address: "某村某组"}},

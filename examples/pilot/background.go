@@ -9,8 +9,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/fourplusn/fourplusn/work"
-
 	"github.com/fourplusn/fourplusn/adapters/deadlines"
 	"github.com/fourplusn/fourplusn/adapters/notify"
 	"github.com/fourplusn/fourplusn/adapters/wecom"
@@ -18,6 +16,7 @@ import (
 	"github.com/fourplusn/fourplusn/grid"
 	"github.com/fourplusn/fourplusn/hazard"
 	"github.com/fourplusn/fourplusn/mediation"
+	"github.com/fourplusn/fourplusn/work"
 )
 
 // watch is the pilot's 24-hour watch: what it runs beside the web server.

@@ -31,6 +31,7 @@ import (
 	"time"
 
 	"github.com/fourplusn/fourplusn/examples/pilot/internal/pilot"
+	"github.com/fourplusn/fourplusn/grid"
 )
 
 func main() {
@@ -47,6 +48,7 @@ type config struct {
 	demo            bool
 	tlsCert, tlsKey string // a certificate and its key: serve HTTPS directly
 	trustedProxies  pilot.Proxies
+	casePrefixes    map[grid.CellID]string
 	logLevel        slog.Level
 	watch           watch
 }
@@ -103,6 +105,7 @@ func parseFlags(args []string, stderr io.Writer) (config, []string, error) {
 	fs.StringVar(&cfg.tlsCert, "tls-cert", env("PILOT_TLS_CERT", ""), "serve HTTPS with the certificate (chain) in this PEM `file`, with -tls-key (PILOT_TLS_CERT)")
 	fs.StringVar(&cfg.tlsKey, "tls-key", env("PILOT_TLS_KEY", ""), "the private key of -tls-cert, a PEM `file` (PILOT_TLS_KEY)")
 	proxies := fs.String("trusted-proxies", env("PILOT_TRUSTED_PROXIES", ""), "the reverse proxies whose X-Forwarded-For and X-Forwarded-Proto are believed, as comma-separated addresses or `CIDR`s, e.g. 127.0.0.1,10.0.0.0/8 (PILOT_TRUSTED_PROXIES)")
+	prefixes := fs.String("case-prefix", env("PILOT_CASE_PREFIX", ""), "the prefix of a township's case numbers, as `TOWNSHIP=PREFIX` with the township's cell ID, e.g. gucheng=古调 numbers its cases 古调〔2026〕1号, 2号, …; comma-separated for several; a township not named takes its name's first character and 调 (PILOT_CASE_PREFIX)")
 	level := fs.String("log-level", env("PILOT_LOG_LEVEL", "info"), "log `level`: debug, info, warn or error (PILOT_LOG_LEVEL)")
 	w := &cfg.watch
 	fs.BoolVar(&w.deadlines, "deadlines", env("PILOT_DEADLINES", "true") == "true", "run the deadline runner: reminders, automatic escalation, duty alerts (PILOT_DEADLINES)")
@@ -132,6 +135,9 @@ func parseFlags(args []string, stderr io.Writer) (config, []string, error) {
 	var err error
 	if cfg.trustedProxies, err = pilot.ParseProxies(*proxies); err != nil {
 		return cfg, nil, fmt.Errorf("-trusted-proxies: %w", err)
+	}
+	if cfg.casePrefixes, err = pilot.ParseCasePrefixes(*prefixes); err != nil {
+		return cfg, nil, fmt.Errorf("-case-prefix: %w", err)
 	}
 	return cfg, fs.Args(), nil
 }
@@ -175,7 +181,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if c.offline != nil {
 		return c.offline(cmdArgs, stdout)
 	}
-	app, seeded, err := pilot.Open(ctx, cfg.dsn, logger, pilot.Options{Demo: cfg.demo || cmd == "seed"})
+	app, seeded, err := pilot.Open(ctx, cfg.dsn, logger, pilot.Options{Demo: cfg.demo || cmd == "seed", CasePrefixes: cfg.casePrefixes})
 	if err != nil {
 		return err
 	}

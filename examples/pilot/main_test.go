@@ -393,3 +393,20 @@ func selfSigned(t *testing.T, dir string) (certFile, keyFile string) {
 	require.NoError(t, os.WriteFile(keyFile, pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: kder}), 0o600))
 	return certFile, keyFile
 }
+
+// TestCasePrefixFlag: -case-prefix is read and checked before anything
+// starts, and PILOT_CASE_PREFIX stands for it.
+func TestCasePrefixFlag(t *testing.T) {
+	cfg, _, err := parseFlags([]string{"-case-prefix", "gucheng=古调"}, io.Discard)
+	require.NoError(t, err)
+	assert.Equal(t, "古调", cfg.casePrefixes["gucheng"])
+
+	_, _, err = parseFlags([]string{"-case-prefix", "gucheng=古调2026"}, io.Discard)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "-case-prefix")
+
+	t.Setenv("PILOT_CASE_PREFIX", "gucheng=城调")
+	cfg, _, err = parseFlags(nil, io.Discard)
+	require.NoError(t, err)
+	assert.Equal(t, "城调", cfg.casePrefixes["gucheng"])
+}

@@ -14,11 +14,12 @@ import (
 	"testing"
 	"time"
 
-	"github.com/fourplusn/fourplusn/mediation"
-	"github.com/fourplusn/fourplusn/timeline"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	_ "modernc.org/sqlite" // to read the backup as SQLite does
+
+	"github.com/fourplusn/fourplusn/mediation"
+	"github.com/fourplusn/fourplusn/timeline"
 )
 
 // writers is how many clients register cases at once in the load.

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"log/slog"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -40,6 +41,9 @@ type App struct {
 	setupMu sync.Mutex
 	setup   *setup // the first start's setup, while no township is set up
 	demo    bool   // the demo township is loaded
+	// prefixes are the prefixes of the townships' case numbers the pilot
+	// was started with (Options.CasePrefixes).
+	prefixes map[grid.CellID]string
 }
 
 // Options are how the pilot starts.
@@ -51,6 +55,42 @@ type Options struct {
 	// PasswordCost is bcrypt's cost for the passwords members choose;
 	// zero is bcrypt's default. Tests lower it.
 	PasswordCost int
+	// CasePrefixes gives townships, by cell ID, the prefix of their case
+	// numbers (古调 in 古调〔2026〕58号); a township not named numbers its
+	// cases with mediation.DefaultNumberPrefix of its name. See
+	// ParseCasePrefixes.
+	CasePrefixes map[grid.CellID]string
+}
+
+// ParseCasePrefixes reads the prefixes of townships' case numbers as the
+// -case-prefix flag gives them: TOWNSHIP=PREFIX, the township by its cell
+// ID as in its roster, comma-separated for several, such as
+// "gucheng=古调". Each prefix is checked as mediation.ValidatePrefix
+// checks it; a township named twice is refused.
+func ParseCasePrefixes(s string) (map[grid.CellID]string, error) {
+	out := map[grid.CellID]string{}
+	for part := range strings.SplitSeq(s, ",") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		township, prefix, ok := strings.Cut(part, "=")
+		township, prefix = strings.TrimSpace(township), strings.TrimSpace(prefix)
+		if !ok {
+			return nil, fmt.Errorf("%q: write TOWNSHIP=PREFIX, such as gucheng=古调", part)
+		}
+		if err := grid.ValidateCellID(grid.CellID(township)); err != nil {
+			return nil, fmt.Errorf("%q: the township's cell ID: %w", part, err)
+		}
+		if err := mediation.ValidatePrefix(prefix); err != nil {
+			return nil, fmt.Errorf("%q: %w", part, err)
+		}
+		if _, dup := out[grid.CellID(township)]; dup {
+			return nil, fmt.Errorf("township %s is given a prefix twice", township)
+		}
+		out[grid.CellID(township)] = prefix
+	}
+	return out, nil
 }
 
 // Open opens the database dsn names, creates the pilot's own tables, and
@@ -71,7 +111,7 @@ func Open(ctx context.Context, dsn string, logger *slog.Logger, opts Options) (a
 	if err := createTables(ctx, db.Bun()); err != nil {
 		return nil, false, err
 	}
-	app = &App{DB: db, Policy: grid.DefaultPolicy(), Metrics: NewMetrics(db, logger), Logger: logger, Now: time.Now}
+	app = &App{DB: db, Policy: grid.DefaultPolicy(), Metrics: NewMetrics(db, logger), Logger: logger, Now: time.Now, prefixes: opts.CasePrefixes}
 	if app.Accounts, err = accounts.Open(ctx, db.Bun(), accounts.Options{Logger: logger, Cost: opts.PasswordCost}); err != nil {
 		return nil, false, fmt.Errorf("open the accounts: %w", err)
 	}
@@ -86,6 +126,17 @@ func Open(ctx context.Context, dsn string, logger *slog.Logger, opts Options) (a
 	if app.NeedsSetup() {
 		if app.setup, err = newSetup(); err != nil {
 			return nil, false, err
+		}
+	}
+	// A prefix for a township the pilot does not serve is a mistake that
+	// would number the township's cases with another prefix unnoticed.
+	// Before the first setup there is no township to check against.
+	for township := range opts.CasePrefixes {
+		if app.NeedsSetup() {
+			break
+		}
+		if c, err := app.Grid.Directory().Tree().Cell(township); err != nil || c.Level() != 1 {
+			return nil, false, fourplusn.Errorf(fourplusn.Invalid, "the prefix of case numbers given for %s: the pilot serves no township of that ID", township)
 		}
 	}
 	mark, err := setting(ctx, db.Bun(), seedKey)
@@ -129,7 +180,9 @@ func (a *App) services(ctx context.Context, caseClock, hazardClock func() time.T
 	}
 	a.Grid = gs
 	cells := gs
-	cases, err := mediation.NewService(mediation.Config{Store: a.DB.Cases(), Cells: cells, Policy: a.Policy, Rules: mediation.DefaultRules(), Now: caseClock})
+	rules := mediation.DefaultRules()
+	rules.NumberPrefixes = a.prefixes
+	cases, err := mediation.NewService(mediation.Config{Store: a.DB.Cases(), Cells: cells, Policy: a.Policy, Rules: rules, Now: caseClock})
 	if err != nil {
 		return fmt.Errorf("case service: %w", err)
 	}

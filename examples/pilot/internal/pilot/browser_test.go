@@ -22,6 +22,7 @@ import (
 
 	"github.com/fourplusn/fourplusn/examples/pilot/internal/pilot"
 	"github.com/fourplusn/fourplusn/grid/gridtest"
+	"github.com/fourplusn/fourplusn/mediation"
 	"github.com/fourplusn/fourplusn/stats"
 )
 
@@ -216,9 +217,13 @@ func TestBrowserFlow(t *testing.T) {
 	click(t, residentTab, "submit", "#submit")
 	code := text(t, residentTab, "#code")
 	require.NotEmpty(t, code, "a tracking code")
+	number, err := mediation.ParseNumber(text(t, residentTab, "#number"))
+	require.NoError(t, err, "the receipt gives the case's number")
+	assert.Equal(t, "古调", number.Prefix, "古城办事处's")
 	shot(t, residentTab, dir, "03-resident-code")
 	click(t, residentTab, "track", "#track")
 	assert.Equal(t, "待受理", text(t, residentTab, "#state"))
+	assert.Equal(t, number.String(), text(t, residentTab, "#number"), "the tracking page names the case by its number")
 
 	// It arrives at the console without a reload: the page's own list
 	// is replaced by the live update.
@@ -231,6 +236,7 @@ func TestBrowserFlow(t *testing.T) {
 	id, err := chromedp.Run(staffTab, chromedp.AttributeValue(chromedp.CSS(item), "id"))
 	require.NoError(t, err)
 	caseID := strings.TrimPrefix(id.Value, "case-")
+	assert.Equal(t, number.String(), text(t, staffTab, item+" a.number"), "the console names the case by its number")
 
 	// Accept at the console, then route to the village committee.
 	click(t, staffTab, "accept", item+" button.accept")
@@ -239,14 +245,26 @@ func TestBrowserFlow(t *testing.T) {
 		chromedp.Navigate(base+"/cases/"+caseID),
 		chromedp.SetValue(chromedp.CSS(`form[action$="/transfer"] select[name=to]`), "mayuan"),
 	)
+	assert.Equal(t, number.String(), text(t, staffTab, "h1"), "the case page is titled by its number")
 	click(t, staffTab, "route", `form[action$="/transfer"] button`)
 	assert.Equal(t, "待受理", text(t, staffTab, "#case-state"), "routed: waiting for the committee to accept")
 	shot(t, staffTab, dir, "05-routed")
 
-	// The committee's head accepts, records a session and an agreement.
+	// The committee's head, on a phone, finds it in the case list by its
+	// number, then accepts, records a session and an agreement.
 	click(t, staffTab, "logout", `form[action="/logout"] button`)
 	login(t, staffTab, base, "mayuan-head")
-	do(t, staffTab, "open the case", chromedp.Navigate(base+"/cases/"+caseID))
+	do(t, staffTab, "phone viewport", chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2), chromedp.EmulateMobile), chromedp.Navigate(base+"/cases"))
+	row := fmt.Sprintf(`a.number[href="/cases/%s"]`, caseID)
+	assert.Equal(t, number.String(), text(t, staffTab, row), "the case list names the case by its number")
+	shot(t, staffTab, dir, "05b-case-list-phone")
+	do(t, staffTab, "find by number", chromedp.SendKeys(chromedp.CSS("#q"), number.String()))
+	click(t, staffTab, "find", "#find-number button")
+	url, err = chromedp.Run(staffTab, chromedp.Location())
+	require.NoError(t, err)
+	assert.Equal(t, base+"/cases/"+caseID, url, "the number goes straight to its case")
+	shot(t, staffTab, dir, "05c-case-phone")
+	do(t, staffTab, "desk viewport", chromedp.EmulateViewport(1280, 900))
 	click(t, staffTab, "head accepts", "#do-accept")
 	do(t, staffTab, "session",
 		chromedp.SetValue(chromedp.CSS("#session-place"), "village_committee"),

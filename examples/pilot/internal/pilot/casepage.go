@@ -43,6 +43,15 @@ func (s *Server) allowed(actor grid.Actor, c *mediation.Case) allowed {
 	}
 }
 
+// caseName names c where people read it: by its number, or by its ID
+// while it has none.
+func caseName(c *mediation.Case) string {
+	if c.Number.IsZero() {
+		return "案件 " + string(c.ID)
+	}
+	return c.Number.String()
+}
+
 func (s *Server) casePage(w http.ResponseWriter, r *http.Request, m grid.Member) {
 	s.renderCase(w, r, m, http.StatusOK, formState{})
 }
@@ -71,7 +80,7 @@ func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, m grid.Membe
 		places = append(places, map[string]string{"ID": p.String(), "Label": placeNames[p]})
 	}
 	s.render(w, r, status, "case", map[string]any{
-		"Title": "案件 " + string(c.ID), "Case": c, "Events": events, "Can": s.allowed(actor, c),
+		"Title": caseName(c), "Case": c, "Events": events, "Can": s.allowed(actor, c),
 		"Where": s.where(c), "Handling": s.app.CellName(c.Handling), "Now": s.app.Now(),
 		"Overdue": c.State.Open() && c.Overdue(s.app.Now()), "Places": places,
 		"Targets": s.places(actor.Township, 2, 3, 4), "Tree": s.app.Grid.Directory().Tree(), "Posted": st, "Departments": departments,

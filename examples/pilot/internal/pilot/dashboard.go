@@ -1,14 +1,15 @@
 package pilot
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 
-	"github.com/fourplusn/fourplusn/work"
-
+	"github.com/fourplusn/fourplusn"
 	"github.com/fourplusn/fourplusn/grid"
 	"github.com/fourplusn/fourplusn/mediation"
 	"github.com/fourplusn/fourplusn/stats"
+	"github.com/fourplusn/fourplusn/work"
 )
 
 // dashboard is the level 1–2 view (在线查看跟踪问效): the month's counts and
@@ -102,7 +103,19 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, m grid.Member
 		if d.Status != work.Overdue {
 			continue
 		}
-		late = append(late, map[string]any{"D": d, "Cell": s.app.CellName(d.Cell), "Late": since(now, d.Due), "IsCase": isCase(d.Kind)})
+		row := map[string]any{"D": d, "Cell": s.app.CellName(d.Cell), "Late": since(now, d.Due), "IsCase": isCase(d.Kind)}
+		if isCase(d.Kind) {
+			c, err := s.visibleCase(ctx, actor, mediation.ID(d.Subject))
+			if err != nil {
+				s.failErr(w, r, err)
+				return
+			}
+			row["Name"] = d.Subject
+			if c != nil {
+				row["Name"] = caseName(c)
+			}
+		}
+		late = append(late, row)
 	}
 	s.render(w, r, http.StatusOK, "dashboard", map[string]any{
 		"Title": cell.Name + " · 工作看板", "Cell": cell, "Report": rep, "Now": now,
@@ -126,6 +139,16 @@ func (s *Server) cellLabel(key string) string {
 		return key
 	}
 	return s.app.CellName(p)
+}
+
+// visibleCase returns case id as actor may see it, for naming it by its
+// number beside something else of it, or nil if actor may not see it.
+func (s *Server) visibleCase(ctx context.Context, actor grid.Actor, id mediation.ID) (*mediation.Case, error) {
+	c, err := s.app.Cases.Get(ctx, actor, id)
+	if fourplusn.ErrorCode(err) == fourplusn.NotFound {
+		return nil, nil
+	}
+	return c, err
 }
 
 // isCase reports whether a deadline of this kind is a case's (the others

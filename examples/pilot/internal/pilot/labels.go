@@ -5,13 +5,12 @@ import (
 	"html/template"
 	"time"
 
-	"github.com/fourplusn/fourplusn/timeline"
-	"github.com/fourplusn/fourplusn/work"
-
 	"github.com/fourplusn/fourplusn/grid"
 	"github.com/fourplusn/fourplusn/hazard"
 	"github.com/fourplusn/fourplusn/mediation"
 	"github.com/fourplusn/fourplusn/stats"
+	"github.com/fourplusn/fourplusn/timeline"
+	"github.com/fourplusn/fourplusn/work"
 )
 
 // The Chinese names the pages show for the domain's stable names.

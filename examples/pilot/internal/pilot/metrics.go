@@ -13,7 +13,7 @@ import (
 
 	"github.com/fourplusn/fourplusn/adapters/bunstore"
 	"github.com/fourplusn/fourplusn/adapters/deadlines"
-	"github.com/fourplusn/fourplusn/adapters/notify"
+	"github.com/fourplusn/fourplusn/adapters/outbox"
 )
 
 // Metrics are the pilot's measurements, served at /metrics in the
@@ -180,9 +180,9 @@ func (c storeCollector) Collect(ch chan<- prometheus.Metric) {
 	ctx, cancel := context.WithTimeout(context.Background(), scrapeTimeout)
 	defer cancel()
 	for _, s := range []struct {
-		state notify.State
+		state outbox.State
 		desc  *prometheus.Desc
-	}{{notify.Pending, pendingDesc}, {notify.Failed, failedDesc}} {
+	}{{outbox.Pending, pendingDesc}, {outbox.Failed, failedDesc}} {
 		n, err := c.db.Outbox().Count(ctx, s.state)
 		if err != nil {
 			ch <- prometheus.NewInvalidMetric(s.desc, err)

@@ -3,18 +3,18 @@ package pilot
 import (
 	"bytes"
 	"cmp"
+	"context"
 	"net/http"
 	"net/url"
 	"strings"
 	"time"
 
-	"github.com/fourplusn/fourplusn/work"
-
 	"github.com/fourplusn/fourplusn"
-	"github.com/fourplusn/fourplusn/adapters/wecom"
+	"github.com/fourplusn/fourplusn/adapters/inbox"
 	"github.com/fourplusn/fourplusn/grid"
 	"github.com/fourplusn/fourplusn/hazard"
 	"github.com/fourplusn/fourplusn/mediation"
+	"github.com/fourplusn/fourplusn/work"
 )
 
 // home is the landing page: the resident's two services and the staff login.
@@ -239,9 +239,9 @@ func (s *Server) consoleData(r *http.Request, m grid.Member) (map[string]any, er
 	// So are the messages from the chat channel that could not be
 	// registered: whoever sent them waits for a case that does not exist.
 	// They are shown as they came, so only to those who may read the inbox.
-	var unregistered []wecom.Message
-	if intake, ok := s.app.Intake(); ok && wecom.MayRead(s.app.Policy, actor, intake.Actor().Township) == nil {
-		if unregistered, err = s.app.DB.ChannelMessages().List(r.Context(), wecom.Failed, 20); err != nil {
+	var unregistered []inbox.Message
+	if intake, ok := s.app.Intake(); ok && inbox.MayRead(s.app.Policy, actor, intake.Actor().Township) == nil {
+		if unregistered, err = s.app.DB.ChannelMessages().List(r.Context(), inbox.Failed, 20); err != nil {
 			return nil, err
 		}
 	}
@@ -288,9 +288,21 @@ func (s *Server) consoleList(w http.ResponseWriter, r *http.Request, m grid.Memb
 }
 
 // caseList lists the cases in the member's subtree, newest first, a page
-// at a time.
+// at a time. A number searched for (q) goes straight to its case.
 func (s *Server) caseList(w http.ResponseWriter, r *http.Request, m grid.Member) {
 	q := r.URL.Query()
+	status, query, msg := http.StatusOK, strings.TrimSpace(q.Get("q")), ""
+	if query != "" {
+		c, err := s.findNumber(r.Context(), m.Actor(), query)
+		if err == nil {
+			http.Redirect(w, r, "/cases/"+string(c.ID), http.StatusSeeOther)
+			return
+		}
+		if status, msg = numberProblem(err); status == 0 {
+			s.failErr(w, r, err)
+			return
+		}
+	}
 	f := mediation.Filter{Before: mediation.ID(q.Get("before")), Limit: 50}
 	if st := q.Get("state"); st != "" {
 		state, err := mediation.ParseState(st)
@@ -316,7 +328,30 @@ func (s *Server) caseList(w http.ResponseWriter, r *http.Request, m grid.Member)
 	for _, st := range mediation.States() {
 		states = append(states, map[string]string{"ID": st.String(), "Label": stateNames[st]})
 	}
-	s.render(w, r, http.StatusOK, "cases", map[string]any{"Title": "案件列表", "Rows": rows, "Next": page.Next, "State": q.Get("state"), "States": states})
+	s.render(w, r, status, "cases", map[string]any{
+		"Title": "案件列表", "Rows": rows, "Next": page.Next, "State": q.Get("state"), "States": states, "Query": query, "Message": msg,
+	})
+}
+
+// findNumber returns the case of actor's township numbered as typed.
+func (s *Server) findNumber(ctx context.Context, actor grid.Actor, typed string) (*mediation.Case, error) {
+	n, err := mediation.ParseNumber(typed)
+	if err != nil {
+		return nil, err
+	}
+	return s.app.Cases.GetByNumber(ctx, actor, n)
+}
+
+// numberProblem says in Chinese why a number searched for found no case,
+// with the status to answer; 0 for an error that is not the number's.
+func numberProblem(err error) (int, string) {
+	switch fourplusn.ErrorCode(err) {
+	case fourplusn.Invalid:
+		return http.StatusBadRequest, "请输入完整的案号，如 古调〔2026〕58号。"
+	case fourplusn.NotFound:
+		return http.StatusNotFound, "未找到该案号的案件，或您无权查看。"
+	}
+	return 0, ""
 }
 
 // hazardBoard lists the hazards in the member's subtree, open ones first.
@@ -332,6 +367,19 @@ func (s *Server) hazardBoard(w http.ResponseWriter, r *http.Request, m grid.Memb
 		rows := make([]map[string]any, len(page.Hazards))
 		for i, h := range page.Hazards {
 			rows[i] = map[string]any{"H": h, "Where": s.app.CellName(h.Location), "Handling": s.app.CellName(h.Handling), "Overdue": (st == hazard.Open || st == hazard.Rectified) && h.Overdue(now)}
+			if h.Case == "" {
+				continue
+			}
+			// The case a lead became, named by its number, if the
+			// member may see it.
+			c, err := s.visibleCase(r.Context(), m.Actor(), h.Case)
+			if err != nil {
+				s.failErr(w, r, err)
+				return
+			}
+			if c != nil {
+				rows[i]["Case"] = c
+			}
 		}
 		groups = append(groups, map[string]any{"State": st, "Rows": rows})
 	}

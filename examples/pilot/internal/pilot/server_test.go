@@ -12,16 +12,15 @@ import (
 	"testing"
 	"time"
 
-	"github.com/fourplusn/fourplusn/work"
-
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"golang.org/x/crypto/bcrypt"
 
-	"github.com/fourplusn/fourplusn/adapters/notify"
-	"github.com/fourplusn/fourplusn/adapters/wecom"
+	"github.com/fourplusn/fourplusn/adapters/inbox"
+	"github.com/fourplusn/fourplusn/adapters/outbox"
 	"github.com/fourplusn/fourplusn/examples/pilot/internal/pilot"
 	"github.com/fourplusn/fourplusn/grid/gridtest"
+	"github.com/fourplusn/fourplusn/work"
 )
 
 var csrfField = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
@@ -330,16 +329,16 @@ func TestConsoleShowsFailedNotifications(t *testing.T) {
 	app, ts := newPilot(t)
 	ctx := context.Background()
 	now := time.Now()
-	outbox := app.DB.Outbox()
-	require.NoError(t, outbox.Enqueue(ctx, now, notify.Notification{
-		Key: "test-failure", Township: gridtest.GuchengID, SubjectKind: notify.SubjectCase, Subject: "C1",
-		Kind: notify.Alert, Action: "accept", Title: "【超时未受理】测试通知", Text: "测试", At: now,
-		To: []notify.Recipient{notify.ToDuty(gridtest.GuchengID)},
+	box := app.DB.Outbox()
+	require.NoError(t, box.Enqueue(ctx, now, work.Notice{
+		Key: "test-failure", Township: gridtest.GuchengID, SubjectKind: work.SubjectCase, Subject: "C1",
+		Kind: work.NoticeAlert, Action: "accept", Title: "【超时未受理】测试通知", Text: "测试", At: now,
+		To: []work.Recipient{work.ToDuty(gridtest.GuchengID)},
 	}))
-	claimed, err := outbox.Claim(ctx, now, time.Minute, 10)
+	claimed, err := box.Claim(ctx, now, time.Minute, 10)
 	require.NoError(t, err)
 	require.Len(t, claimed, 1)
-	require.NoError(t, outbox.Record(ctx, claimed[0].ID, claimed[0].Claim, notify.Result{State: notify.Failed, LastError: "webhook answered 410"}))
+	require.NoError(t, box.Record(ctx, claimed[0].ID, claimed[0].Claim, outbox.Result{State: outbox.Failed, LastError: "webhook answered 410"}))
 
 	c := newClient(t, ts.URL)
 	c.login("gc-duty-1", pilot.DemoPassword)
@@ -357,14 +356,14 @@ func TestConsoleShowsFailedNotifications(t *testing.T) {
 func TestConsoleShowsUnregisteredMessages(t *testing.T) {
 	app, ts := newPilot(t)
 	ctx := context.Background()
-	inbox := app.DB.ChannelMessages()
-	m, _, err := inbox.Receive(ctx, wecom.Message{
+	box := app.DB.ChannelMessages()
+	m, _, err := box.Receive(ctx, inbox.Message{
 		ID: "in-1", Channel: work.ChannelWeCom, SourceID: "msg-1", Sender: "wx-wang", Received: time.Now(),
-		Body: "王某 13900001111 马园一组 院墙被推倒", Status: wecom.Received,
+		Body: "王某 13900001111 马园一组 院墙被推倒", Status: inbox.Received,
 	})
 	require.NoError(t, err)
-	m.Status, m.Error = wecom.Failed, "database is locked"
-	require.NoError(t, inbox.Settle(ctx, m))
+	m.Status, m.Error = inbox.Failed, "database is locked"
+	require.NoError(t, box.Settle(ctx, m))
 
 	duty := newClient(t, ts.URL)
 	duty.login("gc-duty-1", pilot.DemoPassword)

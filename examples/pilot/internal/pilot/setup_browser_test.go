@@ -2,12 +2,11 @@ package pilot_test
 
 import (
 	"context"
+	"fmt"
 	"net/http/httptest"
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/fourplusn/fourplusn/work"
 
 	"github.com/chromedp/chromedp"
 	"github.com/stretchr/testify/assert"
@@ -18,6 +17,7 @@ import (
 	"github.com/fourplusn/fourplusn/examples/pilot/internal/pilot"
 	"github.com/fourplusn/fourplusn/grid"
 	"github.com/fourplusn/fourplusn/mediation"
+	"github.com/fourplusn/fourplusn/work"
 )
 
 // newEmptyPilot starts the pilot on a fresh SQLite file without the demo,
@@ -165,10 +165,17 @@ func TestBrowserSetup(t *testing.T) {
 	click(t, phone, "choose it", "#password-submit")
 	do(t, phone, "cases", chromedp.Navigate(base+"/cases"))
 	list := text(t, phone, "main")
-	assert.Contains(t, list, string(east.ID), "their village's case")
-	assert.NotContains(t, list, string(west.ID), "not another village's")
+	assert.Contains(t, list, east.Number.String(), "their village's case, by its number")
+	assert.NotContains(t, list, string(east.ID), "not by its ID")
+	assert.NotContains(t, list, west.Number.String(), "not another village's")
+	assert.Equal(t, "桥调", east.Number.Prefix, "桥北街道's default prefix")
 	assert.NotContains(t, text(t, phone, "header"), "网格管理", "no administration for a village head")
 	shot(t, phone, dir, "setup-05-village-cases")
+	// The number said on the phone, typed as it comes, finds the case.
+	do(t, phone, "find by number", chromedp.SendKeys(chromedp.CSS("#q"), fmt.Sprintf("桥调(%d)%d", east.Number.Year, east.Number.Seq)))
+	click(t, phone, "find", "#find-number button")
+	assert.Equal(t, east.Number.String(), text(t, phone, "h1"), "the case's page, titled by its number")
+	shot(t, phone, dir, "setup-05b-case-by-number")
 
 	// The township's head signs in and adds a member to 东庄.
 	firstLogin(t, desk, base, "qb-secretary", secretaryOTP, "桥北街道程书记的密码")

@@ -1,4 +1,4 @@
-package wecom_test
+package inbox_test
 
 import (
 	"testing"
@@ -6,7 +6,7 @@ import (
 	"github.com/stretchr/testify/assert"
 
 	"github.com/fourplusn/fourplusn"
-	"github.com/fourplusn/fourplusn/adapters/wecom"
+	"github.com/fourplusn/fourplusn/adapters/inbox"
 	"github.com/fourplusn/fourplusn/grid"
 	"github.com/fourplusn/fourplusn/grid/gridtest"
 )
@@ -31,7 +31,7 @@ func TestMayRead(t *testing.T) {
 		{grid.SystemActor(gridtest.GuchengID), fourplusn.Forbidden},
 		{grid.Actor{}, fourplusn.Unauthorized},
 	} {
-		err := wecom.MayRead(policy, tc.actor, gridtest.GuchengID)
+		err := inbox.MayRead(policy, tc.actor, gridtest.GuchengID)
 		if tc.want == "" {
 			assert.NoError(t, err, tc.actor.ID)
 		} else {
