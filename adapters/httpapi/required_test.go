@@ -34,7 +34,7 @@ const applicant, respondent = "王某某", "张某某"
 var bodyRoutes = []bodyRoute{
 	{"intake in a cell", "POST /api/v1/cases", "", "gc-secretary", map[string]any{
 		"channel": "walk_in", "category": "neighbour", "facts": "两家因排水沟堵塞互相指责。", "location": "mayuan-1", "risks": []any{"likely_fight"},
-		"applicants":  []any{map[string]any{"name": "李某", "sex": "female", "age": 45, "phone": "13900004444", "id_card": "11010519491231002X", "address": "马园一组"}},
+		"applicants":  []any{map[string]any{"name": "李某", "sex": "female", "age": 72, "phone": "13900004444", "id_card": "11010519491231002X", "address": "马园一组"}},
 		"respondents": []any{map[string]any{"name": "赵某", "phone": "13900005555", "address": "马园一组"}},
 		"claims":      []any{map[string]any{"description": "赔偿损失", "amount_fen": 50000}},
 	}},

@@ -21,12 +21,18 @@ const owner = "r-owner"
 // which is graded ordinary and handled by the 马园 community.
 func homestead() mediation.Intake {
 	return mediation.Intake{
-		Channel:     work.ChannelOnline,
-		Category:    mediation.Homestead,
-		Applicants:  []mediation.Party{{Name: "王某某", Sex: mediation.Female, Age: 45, Phone: "13900001111", IDCard: "11010519491231002X", Address: "驻马店市驿城区古城办事处马园一组"}},
-		Respondents: []mediation.Party{{Name: "张某某", Sex: mediation.Male, Age: 47, Phone: "13900002222", Address: "驻马店市驿城区古城办事处马园一组"}},
-		Facts:       "两家因宅基地边界的院墙位置发生争执。",
-		Location:    "mayuan-1",
+		Channel:  work.ChannelOnline,
+		Category: mediation.Homestead,
+		Applicants: []mediation.Party{{
+			Name: "王某某", Sex: mediation.Female, Ethnicity: mediation.Han, Occupation: "农民", Phone: "13900001111",
+			IDCard: "11010519491231002X", Address: "驻马店市驿城区古城办事处马园一组",
+		}},
+		Respondents: []mediation.Party{{
+			Name: "张某某", Sex: mediation.Male, Ethnicity: mediation.Han, Age: 47, Occupation: "农民", Phone: "13900002222",
+			Address: "驻马店市驿城区古城办事处马园一组",
+		}},
+		Facts:    "两家因宅基地边界的院墙位置发生争执。",
+		Location: "mayuan-1",
 	}
 }
 
