@@ -122,7 +122,7 @@ func draft(c *Case, actor grid.Actor, now time.Time, a Agreement) (timeline.Acti
 	if err := a.validateDraft(c, now); err != nil {
 		return "", nil, err
 	}
-	a.Revision, a.Parties = c.lastRevision()+1, c.Parties()
+	a.Revision, a.Parties, a.Number = c.lastRevision()+1, c.Parties(), c.agreementNumber(a.Number)
 	a.RecordedBy, a.DraftedAt = actor.ID, now
 	a.EffectiveAt, a.SupersededAt = time.Time{}, time.Time{}
 	c.Draft = &a
@@ -291,7 +291,7 @@ func (s *Service) RecordAgreement(ctx context.Context, actor grid.Actor, id ID, 
 		if err := a.Validate(c, now); err != nil {
 			return "", nil, err
 		}
-		a.Revision, a.Parties = c.lastRevision()+1, c.Parties()
+		a.Revision, a.Parties, a.Number = c.lastRevision()+1, c.Parties(), c.agreementNumber(a.Number)
 		a.RecordedBy, a.DraftedAt, a.EffectiveAt = actor.ID, now, now
 		a.Supersedes, a.SupersedeReason, a.SupersededAt = 0, "", time.Time{}
 		if a.Form == Written {
@@ -305,6 +305,16 @@ func (s *Service) RecordAgreement(ctx context.Context, actor grid.Actor, id ID, 
 		c.State, c.ResolvedAt = Agreed, now
 		return ActionAgreement, map[string]string{"form": strconv.Itoa(int(a.Form)), "total_fen": strconv.FormatInt(a.Total(), 10), "revision": strconv.Itoa(a.Revision)}, nil
 	})
+}
+
+// agreementNumber returns the number of an agreement of c: the case's
+// own, which the committee files the agreement by, or typed, the number
+// given, for a case registered before cases were numbered.
+func (c *Case) agreementNumber(typed string) string {
+	if c.Number.IsZero() {
+		return typed
+	}
+	return c.Number.String()
 }
 
 // checkCounts bounds the payments and the marks of one agreement.

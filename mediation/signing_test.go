@@ -334,7 +334,7 @@ func TestAgreementLife(t *testing.T) {
 	page.Reset()
 	require.NoError(t, c.Agreement.RenderHTML(&page, c))
 	assert.Contains(t, page.String(), "<td>王某某</td><td>按指印</td><td>2022年11月1日</td>", "a copy printed now shows it signed")
-	assert.Equal(t, 1, strings.Count(page.String(), `class="blank`), "no blank but the number, which the case has not got")
+	assert.Zero(t, strings.Count(page.String(), `class="blank`), "no blank: the number is the case's")
 
 	events, err := f.store.Events(ctx, c.ID)
 	require.NoError(t, err)
@@ -369,6 +369,33 @@ func TestAgreementLife(t *testing.T) {
 	c = must(t)(f.svc.Close(ctx, head, c.ID, c.Version, ""))
 	assert.Equal(t, mediation.Closed, c.State)
 	require.NoError(t, f.svc.CheckTimeline(ctx, head, c.ID))
+}
+
+// TestAgreementNumberIsTheCase checks that an agreement is numbered as
+// its case is, whatever number was typed, drafted or recorded at once.
+func TestAgreementNumberIsTheCase(t *testing.T) {
+	f := newFixture(t)
+	head := f.actor("mayuan-1-head")
+	for _, tc := range []struct {
+		name string
+		make func(c *mediation.Case, a mediation.Agreement) *mediation.Agreement
+	}{
+		{"drafted", func(c *mediation.Case, a mediation.Agreement) *mediation.Agreement {
+			a.Signatures, a.MediatorSignedAt, a.Sealed = nil, time.Time{}, false
+			return must(t)(f.svc.DraftAgreement(ctx, head, c.ID, c.Version, a)).Draft
+		}},
+		{"recorded at once", func(c *mediation.Case, a mediation.Agreement) *mediation.Agreement {
+			return must(t)(f.svc.RecordAgreement(ctx, head, c.ID, c.Version, a)).Agreement
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := mediating(t, f, must(t)(f.svc.Register(ctx, head, neighbourDispute())))
+			require.False(t, c.Number.IsZero())
+			a := writtenAgreement(c, 0, f.clock.Now())
+			a.Number = "古调字〔2023〕第12号"
+			assert.Equal(t, c.Number.String(), tc.make(c, a).Number, "the typed number gives way to the case's")
+		})
+	}
 }
 
 // TestSigningRules checks the marks a signing may record, each wrong one
