@@ -25,6 +25,10 @@ func (k kind) Present(actor grid.Actor, h *Hazard) *Hazard {
 	return h
 }
 
+// PresentEvents returns the events as they are: a hazard's events hold no
+// personal data, its reporter's contact included.
+func (kind) PresentEvents(_ *Hazard, events []timeline.Event) []timeline.Event { return events }
+
 // HandTo makes member the hazard's Assignee.
 func (kind) HandTo(h *Hazard, member string) { h.Assignee = member }
 

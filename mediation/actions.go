@@ -180,30 +180,6 @@ func (sess *Session) validate(c *Case, now time.Time) error {
 	return v.Err()
 }
 
-// RecordAgreement records the agreement that ends mediation: a written
-// people's mediation agreement signed by every party and the mediator and
-// sealed by the committee, or an oral one recorded by the mediator. The
-// parties' particulars are copied from the case. Needs Mediate at the
-// handling cell; the case must be in mediation.
-func (s *Service) RecordAgreement(ctx context.Context, actor grid.Actor, id ID, version int64, a Agreement) (*Case, error) {
-	if len(a.Payments) > maxPayments || len(a.Signatures) > maxSignatures {
-		return nil, invalid("agreement", "at most %d payments and %d signatures", maxPayments, maxSignatures)
-	}
-	return s.act(ctx, actor, id, version, grid.Mediate, func(c *Case, now time.Time) (timeline.Action, map[string]string, error) {
-		if !in(c, Mediating) {
-			return "", nil, conflict(c, "settled by agreement")
-		}
-		if err := a.Validate(c, now); err != nil {
-			return "", nil, err
-		}
-		a.Parties = c.Parties()
-		a.RecordedBy, a.EffectiveAt = actor.ID, now
-		c.Agreement = &a
-		c.State, c.ResolvedAt = Agreed, now
-		return ActionAgreement, map[string]string{"form": strconv.Itoa(int(a.Form)), "total_fen": strconv.FormatInt(a.Total(), 10)}, nil
-	})
-}
-
 // Fail records that mediation failed and where the parties were pointed:
 // litigation, arbitration, the police or an administrative body. Needs
 // Mediate at the handling cell; the case must be accepted or in mediation.

@@ -54,7 +54,9 @@ type Case struct {
 	Extensions  []Extension
 	Team        []Participant
 	Sessions    []Session
-	Agreement   *Agreement
+	Agreement   *Agreement  // the agreement in effect: an oral one, or a written one signed in full
+	Draft       *Agreement  // a written agreement drafted and not yet in effect
+	Superseded  []Agreement // agreements once in effect that later ones replaced, oldest first
 	Failure     *Failure
 	Rejection   *Rejection
 	Withdrawal  string
@@ -83,9 +85,9 @@ func (c *Case) Accountable() string {
 	return c.FirstResponder
 }
 
-// Parties returns the applicants followed by the respondents.
+// Parties returns a copy of the applicants followed by the respondents.
 func (c *Case) Parties() []Party {
-	return append(slices.Clone(c.Applicants), c.Respondents...)
+	return ownAgents(slices.Concat(c.Applicants, c.Respondents))
 }
 
 // Overdue reports whether the case is past its deadline at t: not accepted
@@ -104,8 +106,8 @@ func (c *Case) Overdue(t time.Time) bool {
 // sharing memory with what it keeps.
 func (c *Case) Clone() *Case {
 	d := *c
-	d.Applicants = slices.Clone(c.Applicants)
-	d.Respondents = slices.Clone(c.Respondents)
+	d.Applicants = cloneParties(c.Applicants)
+	d.Respondents = cloneParties(c.Respondents)
 	d.Claims = slices.Clone(c.Claims)
 	d.Extensions = slices.Clone(c.Extensions)
 	d.Team = slices.Clone(c.Team)
@@ -119,14 +121,52 @@ func (c *Case) Clone() *Case {
 	d.Rejection = clonePtr(c.Rejection)
 	d.TransferOut = clonePtr(c.TransferOut)
 	d.Consent = clonePtr(c.Consent)
-	if c.Agreement != nil {
-		a := *c.Agreement
-		a.Parties = slices.Clone(a.Parties)
-		a.Payments = slices.Clone(a.Payments)
-		a.Signatures = slices.Clone(a.Signatures)
-		d.Agreement = &a
+	d.Agreement = c.Agreement.clone()
+	d.Draft = c.Draft.clone()
+	if c.Superseded != nil {
+		d.Superseded = make([]Agreement, len(c.Superseded))
+		for i := range c.Superseded {
+			d.Superseded[i] = *c.Superseded[i].clone()
+		}
 	}
 	return &d
+}
+
+// lastRevision returns the revision of c's latest agreement text, draft
+// or not; 0 if it has none.
+func (c *Case) lastRevision() int {
+	n := 0
+	for _, a := range c.agreements() {
+		n = max(n, a.Revision)
+	}
+	return n
+}
+
+// agreements returns every agreement of c: the superseded ones, the one
+// in effect and the draft, each that there is, in that order.
+func (c *Case) agreements() []*Agreement {
+	var out []*Agreement
+	for i := range c.Superseded {
+		out = append(out, &c.Superseded[i])
+	}
+	for _, a := range []*Agreement{c.Agreement, c.Draft} {
+		if a != nil {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// cloneParties returns a copy of ps sharing no memory with it.
+func cloneParties(ps []Party) []Party { return ownAgents(slices.Clone(ps)) }
+
+// ownAgents gives each of ps, a copy of parties, its own copy of their
+// agents, and returns ps.
+func ownAgents(ps []Party) []Party {
+	for i := range ps {
+		ps[i].Agents = slices.Clone(ps[i].Agents)
+	}
+	return ps
 }
 
 func clonePtr[T any](p *T) *T {

@@ -21,8 +21,26 @@
 //	    ├─reject─▶ rejected  └──────withdraw────┴─withdraw──────▶ withdrawn ──────────▶ closed
 //	    └─transfer out─▶ transferred out ─────────────────────────────────────────────▶ closed
 //
-// Escalation (呈报审核), transfer to another cell, extension and new risks
-// happen along the way. Every change is a [Service] method that authorizes
+// A case is agreed when its agreement takes effect. A written agreement
+// (人民调解协议书) is drafted (DraftAgreement) and revised as often as
+// needed, each revision numbered; printed (Agreement.RenderHTML) with
+// blank lines for the marks; and its marks recorded as they are made
+// (RecordSigning): each party's signature, seal or fingerprint, the
+// mediator's signature, the committee's seal. With the last of them it is
+// in effect, and the 30 days for 司法确认 run. Once in effect it is never
+// revised: a new agreement, with the reason, supersedes it when that one
+// takes effect (SupersedeAgreement). An oral agreement is in effect when
+// the mediator records it (RecordAgreement), as is a written one recorded
+// already signed:
+//
+//	draft ─revise…─▶ draft ─marks…─▶ in effect ─new agreement signed─▶ superseded
+//
+// Escalation (呈报审核), transfer to another cell, extension, new risks
+// and corrections of what was registered happen along the way. The
+// parties' particulars (name, sex, ethnic group, age, occupation,
+// contacts, agents) are optional at intake, where only names and the
+// applicant's phone are required, and complete before a written agreement
+// is drafted. Every change is a [Service] method that authorizes
 // the actor through the grid policy, checks the case's state, and appends
 // an event to the case's hash-chained timeline (package
 // timeline) in the same write, through a [Store] whose updates are

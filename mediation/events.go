@@ -10,7 +10,7 @@ const (
 	ActionRejected       timeline.Action = "rejected"           // not taken, with the reason and advice
 	ActionJoined         timeline.Action = "team.joined"        // a member of the 4+N team joined
 	ActionSession        timeline.Action = "session.recorded"   // a mediation session
-	ActionAgreement      timeline.Action = "agreement.recorded" // an agreement reached
+	ActionAgreement      timeline.Action = "agreement.recorded" // an agreement reached at once, oral or signed already
 	ActionFailed         timeline.Action = "failed"             // mediation failed
 	ActionWithdrawn      timeline.Action = "withdrawn"          // the applicant withdrew
 	ActionEscalated      timeline.Action = "escalation.submitted"
@@ -22,4 +22,21 @@ const (
 	ActionRiskRaised     timeline.Action = "risk.raised"
 	ActionFollowUp       timeline.Action = "followup.recorded" // a follow-up visit
 	ActionClosed         timeline.Action = "closed"
+	// ActionCorrected records a correction of the facts or the parties'
+	// particulars; details: reason, and <field>.before and <field>.after
+	// for each field changed ("facts", "respondents[0].phone",
+	// "applicants[0].agents[0].name"), "" for a field that was empty or
+	// is gone.
+	ActionCorrected timeline.Action = "corrected"
+	// ActionDrafted records a written agreement drafted or revised;
+	// details: revision, total_fen, and supersedes (a revision) and
+	// reason for one that is to replace the agreement in effect.
+	ActionDrafted timeline.Action = "agreement.drafted"
+	// ActionSigning records marks made on the printed draft; details:
+	// revision; for each party that marked it, parties[i].mark (signed,
+	// sealed, fingerprinted) and parties[i].by ("agent" when an agent
+	// signed); mediator ("signed"); sealed ("true"); and, when the last
+	// mark put it in effect, in_effect (when, RFC 3339) and supersedes
+	// (the revision it replaced, if any).
+	ActionSigning timeline.Action = "agreement.signing"
 )

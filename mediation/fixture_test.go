@@ -87,13 +87,14 @@ func (f *fixture) stored(t testing.TB, id mediation.ID) *mediation.Case {
 }
 
 // neighbourDispute is a valid intake of a simple neighbours' quarrel in
-// 马园 one group, registered by the group's head.
+// 马园 one group, registered by the group's head, with every particular a
+// written agreement states of its parties.
 func neighbourDispute() mediation.Intake {
 	return mediation.Intake{
 		Channel:     work.ChannelGridHead,
 		Category:    mediation.Neighbour,
-		Applicants:  []mediation.Party{{Name: "王某某", Sex: mediation.Female, Age: 45, Phone: "13900001111", Address: "马园一组"}},
-		Respondents: []mediation.Party{{Name: "张某某", Sex: mediation.Female, Age: 47, Address: "马园一组"}},
+		Applicants:  []mediation.Party{{Name: "王某某", Sex: mediation.Female, Ethnicity: mediation.Han, Age: 45, Occupation: "农民", Phone: "13900001111", Address: "马园一组"}},
+		Respondents: []mediation.Party{{Name: "张某某", Sex: mediation.Female, Ethnicity: mediation.Han, Age: 47, Occupation: "农民", Phone: "13900002222", Address: "马园一组"}},
 		Facts:       "两家因排水沟堵塞互相指责，多次争吵。",
 		Location:    "mayuan-1",
 	}
@@ -159,4 +160,13 @@ func (o *outbox) take() []work.Notice {
 	ns := o.notices
 	o.notices = nil
 	return ns
+}
+
+// minimalDispute is the fixture's dispute with what intake requires and
+// no more: the parties' names and the applicant's phone.
+func minimalDispute() mediation.Intake {
+	in := neighbourDispute()
+	in.Applicants = []mediation.Party{{Name: "王某某", Phone: "13900001111"}}
+	in.Respondents = []mediation.Party{{Name: "张某某"}, {Name: "张某"}}
+	return in
 }

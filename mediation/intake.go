@@ -57,11 +57,19 @@ type Intake struct {
 
 // Validate checks the intake's fields and reports every one at fault at
 // once, naming each. It cleans the text people typed as the text rule says
-// (see fourplusn.Text) and puts the parties' phone and ID-card numbers in
-// normal form, in place, so that what is registered is the cleaned intake.
-// Register calls it; a form that gathers problems of its own (an amount
-// that does not parse) may call it too, to report them all together.
-func (in *Intake) Validate(r Rules) error {
+// (see fourplusn.Text), puts the parties' phone and ID-card numbers in
+// normal form and fills in a party's date of birth and sex from their ID
+// card, in place, so that what is registered is the cleaned intake. A form
+// that gathers problems of its own (an amount that does not parse) may
+// call it to report them all together. Validate reads no clock: Register
+// checks the intake again with its own, and refuses besides a date of
+// birth in the future, an age that does not agree with the date of birth,
+// and an agent's authorisation dated more than a year before or more than
+// a day after now.
+func (in *Intake) Validate(r Rules) error { return in.validate(r, when{}) }
+
+// validate is Validate with the checks that need the time at.
+func (in *Intake) validate(r Rules, at when) error {
 	var v fourplusn.Validation
 	switch {
 	case !in.Channel.Valid():
@@ -74,8 +82,8 @@ func (in *Intake) Validate(r Rules) error {
 	if _, ok := r.Categories[in.Category]; !ok {
 		v.Fail("category", "unknown category %q", in.Category)
 	}
-	v.Add(validateParties("applicants", in.Applicants, true))
-	v.Add(validateParties("respondents", in.Respondents, false))
+	v.Add(validateParties("applicants", in.Applicants, true, at))
+	v.Add(validateParties("respondents", in.Respondents, false, at))
 	in.Facts = v.Keep(fourplusn.MultilineText("facts", in.Facts, maxLongText))
 	if len(in.Claims) > maxClaims {
 		v.Fail("claims", "at most %d claims", maxClaims)
@@ -114,9 +122,9 @@ func (in *Intake) Validate(r Rules) error {
 	return v.Err()
 }
 
-// validateParties validates and normalizes the parties of one side,
-// naming each field at fault by its place in the list.
-func validateParties(field string, parties []Party, applicants bool) error {
+// validateParties validates and normalizes the parties of one side at
+// at, naming each field at fault by its place in the list.
+func validateParties(field string, parties []Party, applicants bool, at when) error {
 	if len(parties) == 0 {
 		return invalid(field, "at least one is required")
 	}
@@ -125,34 +133,8 @@ func validateParties(field string, parties []Party, applicants bool) error {
 	}
 	var v fourplusn.Validation
 	for i := range parties {
-		v.Under(fmt.Sprintf("%s[%d]", field, i), parties[i].normalize(applicants))
+		v.Under(fmt.Sprintf("%s[%d]", field, i), parties[i].normalize(applicants, at))
 	}
-	return v.Err()
-}
-
-// normalize validates p, cleans its text and puts its phone and ID-card
-// numbers in normal form. An applicant must leave a phone number; a
-// respondent's may be unknown.
-func (p *Party) normalize(phoneRequired bool) error {
-	var v fourplusn.Validation
-	p.Name = v.Keep(fourplusn.Text("name", p.Name, maxName))
-	if p.Sex > Female {
-		v.Fail("sex", "sex must be unstated, male or female")
-	}
-	if p.Age < 0 || p.Age > maxAge {
-		v.Fail("age", "age must be between 0 (unknown) and %d", maxAge)
-	}
-	if p.Phone != "" || phoneRequired {
-		phone, err := fourplusn.ParsePhone(p.Phone)
-		v.Under("phone", err)
-		p.Phone = phone
-	}
-	if p.IDCard != "" {
-		id, err := fourplusn.ParseIDCard(p.IDCard)
-		v.Under("id_card", err)
-		p.IDCard = id.Number
-	}
-	p.Address = v.Keep(fourplusn.OptionalText("address", p.Address, maxShortText))
 	return v.Err()
 }
 

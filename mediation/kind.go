@@ -1,7 +1,6 @@
 package mediation
 
 import (
-	"github.com/fourplusn/fourplusn"
 	"github.com/fourplusn/fourplusn/grid"
 	"github.com/fourplusn/fourplusn/internal/kernel"
 	"github.com/fourplusn/fourplusn/timeline"
@@ -21,22 +20,28 @@ func (k kind) Present(actor grid.Actor, c *Case) *Case {
 		return c
 	}
 	c.Masked = true
-	for _, ps := range [][]Party{c.Applicants, c.Respondents} {
-		maskParties(ps)
-	}
-	if c.Agreement != nil {
-		maskParties(c.Agreement.Parties)
+	maskParties(c.Applicants, c.RegisteredAt)
+	maskParties(c.Respondents, c.RegisteredAt)
+	for _, a := range c.agreements() {
+		a.mask()
 	}
 	return c
 }
 
-func maskParties(ps []Party) {
-	for i := range ps {
-		ps[i].Name = fourplusn.MaskName(ps[i].Name)
-		ps[i].Phone = fourplusn.MaskPhone(ps[i].Phone)
-		ps[i].IDCard = fourplusn.MaskIDCard(ps[i].IDCard)
-		ps[i].Address = fourplusn.MaskAddress(ps[i].Address)
+// PresentEvents masks the personal particulars a correction's details
+// hold, before and after, when the case was presented masked. No other
+// event of a case holds personal data. A masked event no longer hashes
+// to its seal: CheckTimeline checks the stored ones.
+func (kind) PresentEvents(c *Case, events []timeline.Event) []timeline.Event {
+	if !c.Masked {
+		return events
 	}
+	for i := range events {
+		if events[i].Action == ActionCorrected {
+			events[i].Details = maskCorrection(events[i].Details)
+		}
+	}
+	return events
 }
 
 // HandTo makes member answer for c: its accepting handler once one has

@@ -25,6 +25,7 @@ var situations = []struct {
 	}},
 	{"accepted", accepted},
 	{"mediating", mediating},
+	{"drafted", drafted},
 	{"agreed", agreed},
 	{"followed_up", func(t *testing.T, f *fixture, c *mediation.Case) *mediation.Case {
 		c = agreed(t, f, c)
@@ -91,6 +92,15 @@ var transitions = []struct {
 	{"agreement", func(f *fixture, a grid.Actor, c *mediation.Case) (*mediation.Case, error) {
 		return f.svc.RecordAgreement(ctx, a, c.ID, c.Version, writtenAgreement(c, 100_00, f.clock.Now()))
 	}},
+	{"draft", func(f *fixture, a grid.Actor, c *mediation.Case) (*mediation.Case, error) {
+		return f.svc.DraftAgreement(ctx, a, c.ID, c.Version, draftOf(c, "张某某三日内疏通排水沟。", f.clock.Now()))
+	}},
+	{"sign", func(f *fixture, a grid.Actor, c *mediation.Case) (*mediation.Case, error) {
+		return f.svc.RecordSigning(ctx, a, c.ID, c.Version, mediation.Signing{Revision: 1, Marks: []mediation.Signature{{Party: "王某某", Mark: mediation.Signed}}})
+	}},
+	{"supersede", func(f *fixture, a grid.Actor, c *mediation.Case) (*mediation.Case, error) {
+		return f.svc.SupersedeAgreement(ctx, a, c.ID, c.Version, "双方协商变更", draftOf(c, "张某某出资疏通排水沟。", f.clock.Now()))
+	}},
 	{"fail", func(f *fixture, a grid.Actor, c *mediation.Case) (*mediation.Case, error) {
 		return f.svc.Fail(ctx, a, c.ID, c.Version, mediation.Failure{Reason: "无法达成一致", Route: mediation.RouteArbitration})
 	}},
@@ -124,21 +134,30 @@ var transitions = []struct {
 	{"close", func(f *fixture, a grid.Actor, c *mediation.Case) (*mediation.Case, error) {
 		return f.svc.Close(ctx, a, c.ID, c.Version, "")
 	}},
+	{"correct", func(f *fixture, a grid.Actor, c *mediation.Case) (*mediation.Case, error) {
+		return f.svc.Correct(ctx, a, c.ID, c.Version, mediation.Correction{Reason: "登记时笔误", Facts: "两家因排水沟堵塞互相指责，争吵三次。"})
+	}},
+	{"correct_parties", func(f *fixture, a grid.Actor, c *mediation.Case) (*mediation.Case, error) {
+		respondents := c.Parties()[len(c.Applicants):]
+		respondents[0].Phone = "13900003333"
+		return f.svc.Correct(ctx, a, c.ID, c.Version, mediation.Correction{Reason: "对方更换了手机号码", Respondents: respondents})
+	}},
 }
 
 // allowedIn lists, for each situation, the actions it allows, in the order
 // of transitions.
 var allowedIn = map[string]string{
-	"registered":      "accept reject withdraw escalate transfer transfer_out raise_risk",
-	"escalated":       "withdraw approve return raise_risk",
-	"accepted":        "join session fail withdraw escalate transfer transfer_out extend raise_risk",
-	"mediating":       "join session agreement fail withdraw escalate transfer transfer_out extend raise_risk",
-	"agreed":          "follow_up",
-	"followed_up":     "follow_up close",
-	"failed":          "close",
-	"withdrawn":       "close",
+	"registered":      "accept reject withdraw escalate transfer transfer_out raise_risk correct correct_parties",
+	"escalated":       "withdraw approve return raise_risk correct correct_parties",
+	"accepted":        "join session fail withdraw escalate transfer transfer_out extend raise_risk correct correct_parties",
+	"mediating":       "join session agreement draft fail withdraw escalate transfer transfer_out extend raise_risk correct correct_parties",
+	"drafted":         "join session draft sign fail withdraw escalate transfer transfer_out extend raise_risk correct correct_parties",
+	"agreed":          "supersede follow_up correct correct_parties",
+	"followed_up":     "supersede follow_up close correct correct_parties",
+	"failed":          "close correct correct_parties",
+	"withdrawn":       "close correct correct_parties",
 	"rejected":        "",
-	"transferred_out": "close",
+	"transferred_out": "close correct correct_parties",
 	"closed":          "",
 }
 

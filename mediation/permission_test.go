@@ -53,6 +53,9 @@ func TestPermissions(t *testing.T) {
 		"join":         {ok, NF, ok, NF, NF, ok, NF, UA},
 		"session":      {ok, NF, ok, NF, NF, ok, NF, UA},
 		"agreement":    {ok, NF, ok, NF, NF, ok, NF, UA},
+		"draft":        {ok, NF, ok, NF, NF, ok, NF, UA},
+		"sign":         {ok, NF, ok, NF, NF, ok, NF, UA},
+		"supersede":    {ok, NF, ok, NF, NF, ok, NF, UA},
 		"fail":         {ok, NF, ok, NF, NF, ok, NF, UA},
 		"withdraw":     {ok, NF, ok, NF, NF, ok, NF, UA},
 		"escalate":     {ok, NF, ok, NF, NF, FB, NF, UA},
@@ -64,6 +67,9 @@ func TestPermissions(t *testing.T) {
 		"raise_risk":   {ok, NF, ok, NF, NF, ok, NF, UA},
 		"follow_up":    {ok, NF, ok, NF, NF, ok, NF, UA},
 		"close":        {ok, NF, ok, NF, NF, FB, NF, UA},
+		"correct":      {ok, NF, ok, NF, NF, ok, NF, UA},
+		// Who sees the parties masked may not rewrite them.
+		"correct_parties": {ok, NF, ok, NF, NF, FB, NF, UA},
 	}
 	type action struct {
 		name string

@@ -21,11 +21,16 @@ const renderColumns = 80
 // form: the title and number; the parties' particulars; the main facts and
 // the points in dispute; the parties' responsibilities; the agreed terms,
 // each payment first with its amount in words (大写); how, where and by when
-// they are performed; the statutory sentence on when it takes effect and how
-// many copies there are; the signature block and the date; and the note on
-// judicial confirmation (司法确认). An oral agreement prints as a record
-// (口头调解协议记录) signed by the mediator who kept it, without the
-// parties' signature lines or the note, since it cannot be confirmed.
+// they are performed; the statutory sentence on when it takes effect, that
+// it binds, and how many copies there are; the signature block and the
+// date; the note on judicial confirmation (司法确认); and the revision of
+// the text. A draft's signature block has each party's name, the
+// mediator's and the committee's, with room to sign and seal by hand and
+// a blank date: no mark prints before it is recorded. An agreement in
+// effect prints with the marks recorded and the day it took effect. An
+// oral agreement prints as a record (口头调解协议记录) signed by the
+// mediator who kept it, without the parties' signature lines or the note,
+// since it cannot be confirmed. RenderHTML prints the same as a page.
 //
 // The text is UTF-8 for monospace print, wrapped to 80 columns, a Chinese
 // character counting as two; dates are in Asia/Shanghai. c is the case the
@@ -39,131 +44,105 @@ const renderColumns = 80
 //
 // Render returns the first error from w, and writes nothing after it.
 func (a *Agreement) Render(w io.Writer, c *Case) error {
+	d := a.document(c)
 	p := &pageWriter{w: w}
-	written := a.Form != Oral
-
-	parties := a.Parties
-	applicants := -1 // unknown: every party is 当事人
-	if c != nil {
-		if len(parties) == 0 {
-			parties = c.Parties()
-		}
-		applicants = min(len(c.Applicants), len(parties))
-	}
-
-	title := "人民调解协议书"
-	if !written {
-		title = "口头调解协议记录"
-	}
-	p.line(strings.Repeat(" ", max(0, (renderColumns-textWidth(title))/2)) + title)
+	p.line(strings.Repeat(" ", max(0, (renderColumns-textWidth(d.Title))/2)) + d.Title)
 	p.blank()
-	number := "编号：" + flatten(a.Number)
+	number := "编号：" + d.Number
 	p.line(strings.Repeat(" ", max(0, min(48, renderColumns-textWidth(number)))) + number)
 	p.blank()
+	if d.Superseded != "" {
+		p.paragraphs("本协议已于" + d.Superseded + "由变更后的调解协议取代。")
+		p.blank()
+	}
 
-	for i, party := range parties {
-		role := "当事人"
-		switch {
-		case applicants < 0:
-		case i < applicants:
-			role = "申请人"
-		default:
-			role = "被申请人"
+	for _, party := range d.Parties {
+		p.field(party.Role+"：", party.Particulars)
+		for _, agent := range party.Agents {
+			p.field("委托代理人：", agent)
 		}
-		p.field(role+"：", partyParticulars(party))
 	}
 	p.blank()
 
 	p.line("纠纷主要事实、争议事项：")
-	p.paragraphs(a.Facts)
-	if strings.TrimSpace(a.Disputes) != "" {
-		p.paragraphs("争议事项：" + a.Disputes)
+	p.paragraphs(d.Facts)
+	if d.Disputes != "" {
+		p.paragraphs("争议事项：" + d.Disputes)
 	}
 	p.blank()
 
 	p.line("各方当事人责任：")
-	if strings.TrimSpace(a.Responsibilities) == "" {
-		p.paragraphs("无")
-	} else {
-		p.paragraphs(a.Responsibilities)
-	}
+	p.paragraphs(d.Responsibilities)
 	p.blank()
 
 	p.line("经调解，自愿达成如下协议：")
-	n := 0
-	for _, pay := range a.Payments {
-		n++
-		p.term(n, paymentTerm(pay))
+	for i, term := range d.Terms {
+		p.term(i+1, term)
 	}
-	if terms := strings.TrimSpace(a.Terms); terms != "" {
-		n++
-		p.term(n, terms)
-	}
-	if n == 0 {
+	if len(d.Terms) == 0 {
 		p.paragraphs("无")
 	}
 	p.blank()
 
-	if written || a.Manner != "" || a.Place != "" || !a.PerformBy.IsZero() {
+	if d.Performance {
 		p.line("履行方式、时限：")
-		if a.Manner != "" {
-			p.field("    履行方式：", flatten(a.Manner))
+		if d.Manner != "" {
+			p.field("    履行方式：", d.Manner)
 		}
-		if a.Place != "" {
-			p.field("    履行地点：", flatten(a.Place))
+		if d.Place != "" {
+			p.field("    履行地点：", d.Place)
 		}
-		if !a.PerformBy.IsZero() {
-			p.field("    履行期限：", chineseDate(a.PerformBy)+"前履行完毕")
+		if d.PerformBy != "" {
+			p.field("    履行期限：", d.PerformBy)
 		}
 		p.blank()
 	}
 
-	if !written {
-		// People's Mediation Law art. 30.
-		p.paragraphs("本口头调解协议自各方当事人达成协议之日起生效。")
-		p.blank()
-		p.field("记录人（人民调解员）：", flatten(a.Mediator))
-		if a.Committee != "" {
-			p.field("人民调解委员会：", flatten(a.Committee))
+	p.paragraphs(d.Effect)
+	p.blank()
+	if !d.Written {
+		p.field("记录人（人民调解员）：", d.Mediator)
+		if d.Committee != "" {
+			p.field("人民调解委员会：", d.Committee)
 		}
 		p.blank()
-		p.dateLine(a.EffectiveAt)
+		p.dateLine(d.Date)
+		p.revision(d.Revision)
 		return p.err
 	}
 
-	// People's Mediation Law art. 29.
-	p.paragraphs("本协议书自各方当事人签名（盖章或按指印）、人民调解员签名并加盖人民调解委员会印章之日起生效。本协议书一式" +
-		chineseCount(len(parties)+1) + "份，当事人、人民调解委员会各持一份。")
-	p.blank()
-
-	for _, party := range parties {
-		p.field("当事人（签名/盖章/按指印）：", signatureOf(party.Name, a.Signatures))
+	for _, m := range d.Marks {
+		p.field("当事人（签名/盖章/按指印）：", joinSpaced(m.Name, m.How, m.Date))
 	}
-	mediator := flatten(a.Mediator)
-	if !a.MediatorSignedAt.IsZero() {
-		mediator += "  " + chineseDate(a.MediatorSignedAt)
-	}
-	p.field("人民调解员（签名）：", mediator)
-	committee := flatten(a.Committee)
-	if a.Sealed {
+	p.field("人民调解员（签名）：", joinSpaced(d.Mediator, d.MediatorSigned))
+	committee := d.Committee
+	if d.Sealed {
 		committee += "（已盖章）"
 	}
 	p.field("人民调解委员会（盖章）：", committee)
 	p.blank()
-	p.dateLine(a.EffectiveAt)
+	p.dateLine(d.Date)
 	p.blank()
-
-	// People's Mediation Law art. 33.
-	note := "双方当事人可以自本协议生效之日起三十日内共同向人民法院申请司法确认"
-	if !a.EffectiveAt.IsZero() {
-		note += "（截止" + chineseDate(a.CourtConfirmationDeadline()) + "）"
-	}
-	p.paragraphs(note + "。")
+	p.paragraphs(d.CourtNote)
+	p.revision(d.Revision)
 	return p.err
 }
 
-// partyParticulars lists a party's particulars as the agreement states them.
-func partyParticulars(p Party) string {
+// joinSpaced joins the parts of a line that are not empty, two spaces
+// apart.
+func joinSpaced(parts ...string) string {
+	var out []string
+	for _, s := range parts {
+		if s != "" {
+			out = append(out, s)
+		}
+	}
+	return strings.Join(out, "  ")
+}
+
+// partyParticulars lists a party's particulars as the agreement states
+// them, the age as it is at at (when known).
+func partyParticulars(p Party, at time.Time) string {
 	sex := "未填"
 	switch p.Sex {
 	case Male:
@@ -172,15 +151,44 @@ func partyParticulars(p Party) string {
 		sex = "女"
 	}
 	age := "不详"
-	if p.Age > 0 {
+	switch {
+	case !p.BirthDate.IsZero() && !at.IsZero():
+		age = strconv.Itoa(p.AgeAt(at)) + "岁"
+	case !p.BirthDate.IsZero():
+		age = chineseDate(p.BirthDate) + "生"
+	case p.Age > 0:
 		age = strconv.Itoa(p.Age) + "岁"
 	}
-	parts := []string{flatten(p.Name), "性别：" + sex, "年龄：" + age}
+	parts := []string{flatten(p.Name), "性别：" + sex, "民族：" + orUnstated(p.Ethnicity.String()), "年龄：" + age,
+		"职业或职务：" + orUnstated(p.Occupation)}
 	if p.IDCard != "" {
 		parts = append(parts, "身份证号："+flatten(p.IDCard))
 	}
-	parts = append(parts, "联系电话："+orUnstated(p.Phone), "住址："+orUnstated(p.Address))
+	parts = append(parts, "联系电话："+orUnstated(p.Phone))
+	if p.Workplace != "" {
+		parts = append(parts, "单位："+flatten(p.Workplace))
+	}
+	if p.Address != "" || p.Workplace == "" {
+		parts = append(parts, "住址："+orUnstated(p.Address))
+	}
 	return strings.Join(parts, "，")
+}
+
+// agentKindLabels and authorityLabels are how the agreement names an
+// agent's kind and the scope of their authorisation.
+var (
+	agentKindLabels = map[AgentKind]string{NearRelative: "近亲属", Lawyer: "律师", LegalWorker: "基层法律服务工作者", OtherAgent: "其他公民"}
+	authorityLabels = map[Authority]string{GeneralAuthority: "一般授权", SpecialAuthority: "特别授权"}
+)
+
+// agentParticulars states an agent as the agreement names them under the
+// party they act for.
+func agentParticulars(a Agent) string {
+	s := flatten(a.Name) + "，" + agentKindLabels[a.Kind] + "，" + authorityLabels[a.Authority]
+	if a.Powers != "" {
+		s += "：" + flatten(a.Powers)
+	}
+	return s
 }
 
 func orUnstated(s string) string {
@@ -199,30 +207,6 @@ func paymentTerm(p Payment) string {
 	}
 	b.WriteString("向" + flatten(p.Payee) + "支付人民币" + formatYuan(p.Amount) + "元（大写：" + capitalYuan(p.Amount) + "）。")
 	return b.String()
-}
-
-// signatureOf is what follows a party's name on its signature line: how it
-// signed and when, or nothing when it has not, leaving room to sign by hand.
-func signatureOf(name string, sigs []Signature) string {
-	s := flatten(name)
-	for _, sig := range sigs {
-		if sig.Party != name {
-			continue
-		}
-		switch sig.Mark {
-		case Signed:
-			s += "  签名"
-		case Sealed:
-			s += "  盖章"
-		case Fingerprinted:
-			s += "  按指印"
-		}
-		if !sig.At.IsZero() {
-			s += "  " + chineseDate(sig.At)
-		}
-		break
-	}
-	return s
 }
 
 // chineseDate writes t's date in Asia/Shanghai as 2022年12月1日.
@@ -354,10 +338,7 @@ func (p *pageWriter) blank() { p.line("") }
 // paragraphs writes text a paragraph a line of it, each indented two
 // characters on its first line, as Chinese prose is.
 func (p *pageWriter) paragraphs(text string) {
-	for para := range strings.SplitSeq(strings.ReplaceAll(text, "\r\n", "\n"), "\n") {
-		if para = strings.TrimSpace(clean(para)); para == "" {
-			continue
-		}
+	for _, para := range paragraphs(text) {
 		for _, l := range wrapText(para, "    ", "", renderColumns) {
 			p.line(l)
 		}
@@ -379,14 +360,24 @@ func (p *pageWriter) term(n int, text string) {
 	p.field(label, flatten(text))
 }
 
-// dateLine writes t's date flush right, or a blank date to fill in by hand
-// when t is zero.
-func (p *pageWriter) dateLine(t time.Time) {
-	d := "    年    月    日"
-	if !t.IsZero() {
-		d = chineseDate(t)
+// dateLine writes the date d flush right, or a blank date to fill in by
+// hand when d is "".
+func (p *pageWriter) dateLine(d string) {
+	if d == "" {
+		d = "    年    月    日"
 	}
 	p.line(strings.Repeat(" ", max(0, renderColumns-4-textWidth(d))) + d)
+}
+
+// revision writes, flush right, which revision of the agreement's text
+// the page is, when that is known: what ties a signed paper to its
+// record.
+func (p *pageWriter) revision(n int) {
+	if n > 0 {
+		p.blank()
+		r := "协议文本第" + strconv.Itoa(n) + "稿"
+		p.line(strings.Repeat(" ", max(0, renderColumns-4-textWidth(r))) + r)
+	}
 }
 
 // clean drops control and format characters (escape sequences, bidi

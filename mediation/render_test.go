@@ -22,8 +22,8 @@ var update = flag.Bool("update", false, "rewrite golden files")
 // pays 章某某 30,000 yuan by the end of 2022. Times are in UTC, as the
 // Service records them; the agreement prints them in Shanghai.
 func story1Agreement() (*mediation.Agreement, *mediation.Case) {
-	zhang := mediation.Party{Name: "章某某", Sex: mediation.Female, Age: 81, Phone: "13800001234", Address: "古城办事处马园社区马园一组"}
-	li := mediation.Party{Name: "李某某", Sex: mediation.Female, Age: 70, Phone: "13800005678", Address: "古城办事处马园社区马园一组"}
+	zhang := mediation.Party{Name: "章某某", Sex: mediation.Female, Ethnicity: mediation.Han, Age: 81, Occupation: "农民", Phone: "13800001234", Address: "古城办事处马园社区马园一组"}
+	li := mediation.Party{Name: "李某某", Sex: mediation.Female, Ethnicity: mediation.Han, Age: 70, Occupation: "农民", Phone: "13800005678", Address: "古城办事处马园社区马园一组"}
 	c := &mediation.Case{
 		ID:          "c-story1",
 		Applicants:  []mediation.Party{zhang},
@@ -119,8 +119,8 @@ func TestRenderStory1Golden(t *testing.T) {
 	assert.True(t, strings.HasPrefix(strings.TrimSpace(got), "人民调解协议书\n"), "the title comes first")
 	for _, s := range []string{
 		"编号：古调字〔2022〕第12号",
-		"申请人：章某某，性别：女，年龄：81岁，联系电话：13800001234",
-		"被申请人：李某某，性别：女，年龄：70岁，联系电话：13800005678",
+		"申请人：章某某，性别：女，民族：汉族，年龄：81岁，职业或职务：农民",
+		"被申请人：李某某，性别：女，民族：汉族，年龄：70岁，职业或职务：农民",
 		"30000元（大写：叁万元整）",
 		"一式三份",
 		"当事人（签名/盖章/按指印）：章某某  按指印  2022年12月1日",
@@ -149,11 +149,63 @@ func TestRenderOralAgreement(t *testing.T) {
 	assert.NotContains(t, got, "盖章）")
 	assert.NotContains(t, got, "一式", "there are no copies to hand out")
 	assert.NotContains(t, got, "司法确认", "an oral agreement cannot be confirmed by a court")
-	assert.Contains(t, got, "本口头调解协议自各方当事人达成协议之日起生效。")
+	assert.Contains(t, unwrap(got), "本口头调解协议自各方当事人达成协议之日起生效，具有法律约束力，当事人应当按照约定履行。")
 	assert.Contains(t, got, "\n记录人（人民调解员）：高敬\n")
 	assert.Contains(t, got, "申请人：章某某", "the parties are still named")
 	assert.Contains(t, got, "1. 李某某于2022年12月31日前向章某某支付人民币30000元（大写：叁万元整）。")
 	assert.Contains(t, got, " 编号：\n", "a blank number, to fill in by hand")
+}
+
+// story1Draft is story 1's agreement as drafted, before anyone signed:
+// its second revision, the mediator named with his post.
+func story1Draft() (*mediation.Agreement, *mediation.Case) {
+	a, c := story1Agreement()
+	a.Revision, a.MediatorPost = 2, "古城司法所所长"
+	a.DraftedAt, a.EffectiveAt = a.EffectiveAt.Add(-24*time.Hour), time.Time{}
+	a.Signatures, a.MediatorSignedAt, a.Sealed = nil, time.Time{}, false
+	return a, c
+}
+
+// TestRenderDraftLeavesMarksBlank checks the bug of the first printed
+// agreements: a draft printed for signing shows no mark, no seal and no
+// date before they are recorded, only the names and room to sign by hand.
+func TestRenderDraftLeavesMarksBlank(t *testing.T) {
+	a, c := story1Draft()
+	got := render(t, a, c)
+	assertPrintable(t, got)
+
+	for _, line := range []string{
+		"当事人（签名/盖章/按指印）：章某某",
+		"当事人（签名/盖章/按指印）：李某某",
+		"人民调解员（签名）：高敬（古城司法所所长）",
+		"人民调解委员会（盖章）：古城办事处人民调解委员会",
+	} {
+		assert.Contains(t, lines(got), line)
+	}
+	var flushRight []string
+	for _, l := range lines(got) {
+		if strings.HasPrefix(l, strings.Repeat(" ", 50)) {
+			flushRight = append(flushRight, strings.TrimSpace(l))
+			assert.Equal(t, 76, columns(l), "%q ends where the date line of a signed one does", l)
+		}
+	}
+	assert.Equal(t, []string{"年    月    日", "协议文本第2稿"}, flushRight, "a blank date to fill in by hand, and the revision")
+	for _, s := range []string{"签名  ", "按指印  ", "已盖章", "截止", "2022年12月1日"} {
+		assert.NotContains(t, got, s, "nothing is signed yet")
+	}
+	assert.Contains(t, got, "年龄：81岁", "ages as given, the draft being dated")
+
+	// Marks recorded on a draft still print blank: the paper holds them
+	// until the agreement takes effect.
+	a.Signatures = []mediation.Signature{{Party: "章某某", Mark: mediation.Fingerprinted, At: a.DraftedAt}}
+	assert.Equal(t, got, render(t, a, c))
+
+	// In effect, the same agreement prints signed.
+	signed, _ := story1Agreement()
+	signed.Revision, signed.MediatorPost = 2, "古城司法所所长"
+	got = render(t, signed, c)
+	assert.Contains(t, lines(got), "当事人（签名/盖章/按指印）：章某某  按指印  2022年12月1日")
+	assert.Contains(t, lines(got), "人民调解员（签名）：高敬（古城司法所所长）  2022年12月1日")
 }
 
 func TestRenderPartiesInFull(t *testing.T) {
@@ -161,19 +213,22 @@ func TestRenderPartiesInFull(t *testing.T) {
 	a.Number = ""
 	a.Parties = nil // not yet recorded: the case's parties print
 	c.Applicants[0].IDCard = "11010519491231002X"
+	c.Applicants[0].BirthDate, c.Applicants[0].Age = time.Date(1949, 12, 31, 0, 0, 0, 0, time.UTC), 0
 	c.Respondents[0].Sex = mediation.SexUnstated
 	c.Respondents[0].Age = 0
 	c.Respondents[0].Phone = ""
-	c.Respondents = append(c.Respondents, mediation.Party{Name: "王某", Sex: mediation.Male, Age: 45, Address: "马园二组"})
+	c.Respondents[0].Agents = []mediation.Agent{{Name: "李某", Kind: mediation.NearRelative, Authority: mediation.SpecialAuthority, Powers: "代为签署调解协议"}}
+	c.Respondents = append(c.Respondents, mediation.Party{Name: "王某", Sex: mediation.Male, Age: 45, Workplace: "马园村委会"})
 	a.Signatures[1].Mark = mediation.Sealed
 	got := render(t, a, c)
 	assertPrintable(t, got)
 
 	flat := unwrap(got)
-	assert.Contains(t, flat, "申请人：章某某，性别：女，年龄：81岁，身份证号：11010519491231002X，联系电话：13800001234，住址：古城办事处马园社区马园一组",
-		"identity and phone numbers print unmasked")
-	assert.Contains(t, flat, "被申请人：李某某，性别：未填，年龄：不详，联系电话：未填，住址：古城办事处马园社区马园一组")
-	assert.Contains(t, got, "被申请人：王某，性别：男，年龄：45岁")
+	assert.Contains(t, flat, "申请人：章某某，性别：女，民族：汉族，年龄：72岁，职业或职务：农民，身份证号：11010519491231002X，联系电话：13800001234，住址：古城办事处马园社区马园一组",
+		"identity and phone numbers print unmasked; the age is counted from the date of birth to the day it takes effect")
+	assert.Contains(t, flat, "被申请人：李某某，性别：未填，民族：汉族，年龄：不详，职业或职务：农民，联系电话：未填，住址：古城办事处马园社区马园一组委托代理人：李某，近亲属，特别授权：代为签署调解协议",
+		"an agent under the party they act for")
+	assert.Contains(t, flat, "被申请人：王某，性别：男，民族：未填，年龄：45岁，职业或职务：未填，联系电话：未填，单位：马园村委会纠纷主要事实", "a workplace stands for the address")
 	assert.Contains(t, got, "一式四份", "a copy for each of three parties and one for the committee")
 	assert.Contains(t, got, "当事人（签名/盖章/按指印）：李某某  盖章  2022年12月1日\n")
 	assert.Contains(t, got, "当事人（签名/盖章/按指印）：王某\n", "room to sign by hand")

@@ -135,10 +135,10 @@ func (s *Service) now() time.Time { return s.clock().UTC() }
 // unknown location, and Conflict for an idempotency key reused with another
 // request. A retry with the same key and input returns the first case.
 func (s *Service) Register(ctx context.Context, actor grid.Actor, in Intake) (*Case, error) {
-	if err := in.Validate(s.rules); err != nil {
+	now := s.now()
+	if err := in.validate(s.rules, when{registered: now, now: now}); err != nil {
 		return nil, err
 	}
-	now := s.now()
 	c := &Case{
 		Township: actor.Township, Channel: in.Channel, ReferredBy: in.ReferredBy, Category: in.Category,
 		Applicants: in.Applicants, Respondents: in.Respondents, Facts: in.Facts, Claims: in.Claims,
@@ -299,7 +299,8 @@ func (s *Service) GetByNumber(ctx context.Context, actor grid.Actor, n Number) (
 }
 
 // Timeline returns the events of case id, oldest first, after checking that
-// actor may see the case as Get does.
+// actor may see the case as Get does. Where Get masks the parties, the
+// particulars a correction changed are masked in its event too.
 func (s *Service) Timeline(ctx context.Context, actor grid.Actor, id ID) ([]timeline.Event, error) {
 	return s.records.Timeline(ctx, actor, id)
 }

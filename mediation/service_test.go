@@ -118,6 +118,7 @@ func TestRegisterNormalizesAndGrades(t *testing.T) {
 			in := neighbourDispute()
 			in.Applicants[0].Phone = "+86 139-0000-1111"
 			in.Applicants[0].IDCard = "11010519491231002x"
+			in.Applicants[0].Age = 0 // the card gives the date of birth
 			tc.edit(&in)
 			c, err := f.svc.Register(ctx, f.actor("mayuan-head"), in)
 			require.NoError(t, err)
@@ -125,6 +126,7 @@ func TestRegisterNormalizesAndGrades(t *testing.T) {
 			assert.Equal(t, tc.handling, c.Handling.String())
 			assert.Equal(t, "13900001111", c.Applicants[0].Phone)
 			assert.Equal(t, "11010519491231002X", c.Applicants[0].IDCard)
+			assert.Equal(t, time.Date(1949, 12, 31, 0, 0, 0, 0, time.UTC), c.Applicants[0].BirthDate, "taken from the ID card")
 			assert.Equal(t, f.clock.Now().UTC().Add(24*time.Hour), c.AcceptDue)
 		})
 	}

@@ -1,6 +1,7 @@
 package mediation_test
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -29,8 +30,8 @@ func TestStory1InjuryClaim(t *testing.T) {
 	c, err := f.svc.Register(ctx, police, mediation.Intake{
 		Channel:     work.ChannelPolice,
 		Category:    mediation.Injury,
-		Applicants:  []mediation.Party{{Name: "章某某", Sex: mediation.Female, Age: 81, Phone: "13800001234", Address: "马园一组"}},
-		Respondents: []mediation.Party{{Name: "李某某", Sex: mediation.Female, Age: 70, Phone: "13800005678", Address: "马园一组"}},
+		Applicants:  []mediation.Party{{Name: "章某某", Sex: mediation.Female, Ethnicity: mediation.Han, Age: 81, Occupation: "农民", Phone: "13800001234", Address: "马园一组"}},
+		Respondents: []mediation.Party{{Name: "李某某", Sex: mediation.Female, Ethnicity: mediation.Han, Age: 70, Occupation: "农民", Phone: "13800005678", Address: "马园一组"}},
 		Facts:       "章某某称被李某某推倒致左胯骨骨折，住院手术费用共计26000元；李某某否认推人。无证人，无视频监控。",
 		Claims:      []mediation.Claim{{Description: "医疗费及赔偿", Amount: 5_000_000}},
 		Location:    "mayuan-1",
@@ -93,11 +94,31 @@ func TestStory1InjuryClaim(t *testing.T) {
 	}
 	assert.Len(t, c.Sessions, 13, "more than ten sessions")
 
-	c, err = f.svc.RecordAgreement(ctx, justice, c.ID, c.Version, writtenAgreement(c, 3_000_000, f.clock.Now()))
+	// The justice office head drafts the agreement and prints it; the
+	// parties sign it on paper — she with her fingerprint — then he and
+	// the committee's seal; the marks are recorded, and it takes effect.
+	a := draftOf(c, "上述款项付清后，双方就本纠纷再无其他争议，今后和睦相处。", f.clock.Now())
+	a.Payments = []mediation.Payment{{Payer: "李某某", Payee: "章某某", Amount: 3_000_000, Due: f.clock.Now().AddDate(0, 1, 0)}}
+	c, err = f.svc.DraftAgreement(ctx, justice, c.ID, c.Version, a)
+	require.NoError(t, err)
+	assert.Equal(t, mediation.Mediating, c.State, "not agreed before it is signed")
+	printed := printHTML(t, c.Draft, c)
+	assert.Contains(t, printed, "<td>章某某</td><td><span class=\"blank\"></span></td>", "printed with blank lines to sign on")
+	assert.Contains(t, printed, "叁万元整")
+	assert.NotContains(t, printed, "按指印</td>")
+
+	c, err = f.svc.RecordSigning(ctx, justice, c.ID, c.Version, mediation.Signing{Revision: 1, Marks: []mediation.Signature{
+		{Party: "章某某", Mark: mediation.Fingerprinted}, {Party: "李某某", Mark: mediation.Signed},
+	}, MediatorSigned: true, Sealed: true})
 	require.NoError(t, err)
 	assert.Equal(t, mediation.Agreed, c.State)
+	assert.Equal(t, mediation.InEffect, c.Agreement.State())
 	assert.Equal(t, int64(3_000_000), c.Agreement.Total(), "30,000 yuan")
 	assert.Equal(t, f.clock.Now().UTC().Add(mediation.CourtConfirmationWindow), c.Agreement.CourtConfirmationDeadline())
+	printed = printHTML(t, c.Agreement, c)
+	assert.Contains(t, printed, "<td>章某某</td><td>按指印</td>", "a copy printed now shows who signed, and how")
+	assert.Contains(t, printed, "<td>高敬（司法所长）</td><td>签名</td>")
+	assert.Contains(t, printed, "古城办事处人民调解委员会（盖章）")
 
 	f.clock.Advance(30 * 24 * time.Hour)
 	c, err = f.svc.FollowUp(ctx, sector, c.ID, c.Version, mediation.FollowUp{Performed: true, Notes: "赔偿款已付清，双方满意，相约送锦旗。"})
@@ -128,8 +149,8 @@ func TestStory2Whistle(t *testing.T) {
 	c, err := f.svc.Register(ctx, liu, mediation.Intake{
 		Channel:     work.ChannelGridHead,
 		Category:    mediation.Homestead,
-		Applicants:  []mediation.Party{{Name: "仝某某", Sex: mediation.Male, Age: 52, Phone: "13700002222", Address: "洪沟庙二组"}},
-		Respondents: []mediation.Party{{Name: "赵某某", Sex: mediation.Male, Age: 49, Phone: "13700003333", Address: "洪沟庙二组"}},
+		Applicants:  []mediation.Party{{Name: "仝某某", Sex: mediation.Male, Ethnicity: mediation.Han, Age: 52, Occupation: "农民", Phone: "13700002222", Address: "洪沟庙二组"}},
+		Respondents: []mediation.Party{{Name: "赵某某", Sex: mediation.Male, Ethnicity: mediation.Han, Age: 49, Occupation: "农民", Phone: "13700003333", Address: "洪沟庙二组"}},
 		Facts:       "仝某某与邻居赵某某因宅基地墙与墙之间留出距离问题发生纠纷，矛盾僵持不下。",
 		Location:    "honggoumiao-2",
 		Risks:       mediation.LikelyFight,
@@ -169,12 +190,14 @@ func TestStory2Whistle(t *testing.T) {
 		require.NoError(t, err)
 		f.clock.Advance(12 * time.Hour)
 	}
-	a := writtenAgreement(c, 0, f.clock.Now())
-	a.Terms = "两家院墙之间各退让0.5米，留出1米通道，共同出资硬化。"
-	c, err = f.svc.RecordAgreement(ctx, police, c.ID, c.Version, a)
+	c, err = f.svc.DraftAgreement(ctx, police, c.ID, c.Version, draftOf(c, "两家院墙之间各退让0.5米，留出1米通道，共同出资硬化。", f.clock.Now()))
+	require.NoError(t, err)
+	assert.NotContains(t, printHTML(t, c.Draft, c), "签名</td>", "nobody has signed the printed draft")
+	c, err = f.svc.RecordSigning(ctx, police, c.ID, c.Version, everyMark(c, f.clock.Now()))
 	require.NoError(t, err)
 	assert.Equal(t, mediation.Written, c.Agreement.Form)
 	assert.Len(t, c.Agreement.Signatures, 2, "both parties signed")
+	assert.Contains(t, printHTML(t, c.Agreement, c), "<td>仝某某</td><td>签名</td>")
 	c, err = f.svc.FollowUp(ctx, police, c.ID, c.Version, mediation.FollowUp{Performed: true, Notes: "通道已留出。"})
 	require.NoError(t, err)
 	c, err = f.svc.Close(ctx, police, c.ID, c.Version, "")
@@ -237,6 +260,14 @@ func TestStory3OutOfJurisdiction(t *testing.T) {
 	// The neighbouring township never sees it.
 	_, err = f.svc.Get(ctx, f.actor("lz-secretary"), c.ID)
 	assert.ErrorIs(t, err, fourplusn.NotFound)
+}
+
+// printHTML returns agreement a of case c as printed.
+func printHTML(t *testing.T, a *mediation.Agreement, c *mediation.Case) string {
+	t.Helper()
+	var b strings.Builder
+	require.NoError(t, a.RenderHTML(&b, c))
+	return b.String()
 }
 
 func actions(events []timeline.Event) []timeline.Action {

@@ -132,26 +132,6 @@ func States() []State {
 // ended (rejected, closed) nor waiting only for closing.
 func (s State) Open() bool { return s == Registered || s == Accepted || s == Mediating }
 
-// Sex of a party, as the agreement records it.
-type Sex uint8
-
-// The sexes; the zero value is unstated.
-const (
-	SexUnstated Sex = iota
-	Male
-	Female
-)
-
-// Party is an applicant or respondent.
-type Party struct {
-	Name    string
-	Sex     Sex
-	Age     int    // in years; 0 if unknown
-	Phone   string // a mainland mobile number; required of applicants
-	IDCard  string // optional resident ID number (GB 11643)
-	Address string
-}
-
 // Claim is something an applicant asks for, with an amount where money is
 // claimed.
 type Claim struct {

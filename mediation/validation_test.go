@@ -270,3 +270,94 @@ func TestAgreementReportsEveryField(t *testing.T) {
 	assert.Equal(t, []string{"agreement.manner", "agreement.perform_by", "agreement.mediator_signed_at", "agreement.committee", "agreement.sealed"}, fieldsOf(err))
 	assert.Nil(t, f.stored(t, c.ID).Agreement, "nothing stored")
 }
+
+// TestWrittenAgreementNeedsParticulars checks the particulars a written
+// agreement states of every party: each one missing is named, all at
+// once, before anything is stored; an oral agreement needs none of them.
+func TestWrittenAgreementNeedsParticulars(t *testing.T) {
+	every := []string{"sex", "ethnicity", "age", "occupation", "address", "phone"}
+	full := func() mediation.Party {
+		return mediation.Party{Name: "张某", Sex: mediation.Male, Ethnicity: mediation.Han, Age: 50, Occupation: "农民", Phone: "13900003333", Address: "马园一组"}
+	}
+	tests := []struct {
+		name    string
+		edit    func(in *mediation.Intake)
+		missing []string
+	}{
+		{"nothing but what intake requires", func(*mediation.Intake) {}, func() []string {
+			var out []string
+			for _, f := range every[:5] {
+				out = append(out, "applicants[0]."+f)
+			}
+			for _, p := range []string{"respondents[0].", "respondents[1]."} {
+				for _, f := range every {
+					out = append(out, p+f)
+				}
+			}
+			return out
+		}()},
+		{"every particular", func(in *mediation.Intake) {
+			in.Applicants[0] = full()
+			in.Applicants[0].Name, in.Applicants[0].Phone = "王某某", "13900001111"
+			in.Respondents = []mediation.Party{full()}
+		}, nil},
+		{"a workplace instead of an address, a date of birth instead of an age", func(in *mediation.Intake) {
+			in.Applicants[0] = full()
+			in.Applicants[0].Name, in.Applicants[0].Phone = "王某某", "13900001111"
+			p := full()
+			p.Address, p.Workplace, p.Age, p.BirthDate = "", "马园村委会", 0, day("1970-01-01")
+			in.Respondents = []mediation.Party{p}
+		}, nil},
+	}
+	for _, field := range every {
+		tests = append(tests, struct {
+			name    string
+			edit    func(in *mediation.Intake)
+			missing []string
+		}{"without " + field, func(in *mediation.Intake) {
+			in.Applicants[0] = full()
+			in.Applicants[0].Name, in.Applicants[0].Phone = "王某某", "13900001111"
+			p := full()
+			switch field {
+			case "sex":
+				p.Sex = mediation.SexUnstated
+			case "ethnicity":
+				p.Ethnicity = 0
+			case "age":
+				p.Age = 0
+			case "occupation":
+				p.Occupation = ""
+			case "address":
+				p.Address = ""
+			case "phone":
+				p.Phone = ""
+			}
+			in.Respondents = []mediation.Party{full(), p}
+		}, []string{"respondents[1]." + field}})
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newFixture(t)
+			in := minimalDispute()
+			tc.edit(&in)
+			c := mediating(t, f, must(t)(f.svc.Register(ctx, f.actor("mayuan-1-head"), in)))
+			_, err := f.svc.RecordAgreement(ctx, f.actor("mayuan-1-head"), c.ID, 0, writtenAgreement(c, 0, f.clock.Now()))
+			if tc.missing == nil {
+				require.NoError(t, err)
+				return
+			}
+			require.ErrorIs(t, err, fourplusn.Invalid)
+			assert.Equal(t, tc.missing, fieldsOf(err))
+			assert.Nil(t, f.stored(t, c.ID).Agreement, "nothing stored")
+		})
+	}
+
+	t.Run("an oral agreement needs none", func(t *testing.T) {
+		f := newFixture(t)
+		c := mediating(t, f, must(t)(f.svc.Register(ctx, f.actor("mayuan-1-head"), minimalDispute())))
+		_, err := f.svc.RecordAgreement(ctx, f.actor("mayuan-1-head"), c.ID, 0, mediation.Agreement{
+			Form: mediation.Oral, Facts: c.Facts, Disputes: "排水沟", Terms: "张某某疏通排水沟。", Mediator: "高敬",
+		})
+		require.NoError(t, err)
+	})
+}

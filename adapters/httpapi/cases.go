@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/uptrace/bunrouter"
@@ -87,6 +88,26 @@ func (s *server) routeCases(g *bunrouter.Group) {
 			return nil, err
 		}
 		return svc.RecordAgreement(ctx, a, id, v, ag)
+	})
+	action(k, g, "agreement/draft", false, func(ctx context.Context, a grid.Actor, id mediation.ID, v int64, b *draftJSON) (*mediation.Case, error) {
+		return svc.DraftAgreement(ctx, a, id, v, b.agreement())
+	})
+	action(k, g, "agreement/signing", false, func(ctx context.Context, a grid.Actor, id mediation.ID, v int64, b *signingJSON) (*mediation.Case, error) {
+		sg, err := b.signing()
+		if err != nil {
+			return nil, err
+		}
+		return svc.RecordSigning(ctx, a, id, v, sg)
+	})
+	action(k, g, "agreement/supersede", false, func(ctx context.Context, a grid.Actor, id mediation.ID, v int64, b *supersedeJSON) (*mediation.Case, error) {
+		return svc.SupersedeAgreement(ctx, a, id, v, b.Reason, b.Draft.agreement())
+	})
+	action(k, g, "corrections", false, func(ctx context.Context, a grid.Actor, id mediation.ID, v int64, b *correctionJSON) (*mediation.Case, error) {
+		cr, err := b.correction()
+		if err != nil {
+			return nil, err
+		}
+		return svc.Correct(ctx, a, id, v, cr)
 	})
 	action(k, g, "fail", false, func(ctx context.Context, a grid.Actor, id mediation.ID, v int64, b *failureJSON) (*mediation.Case, error) {
 		return svc.Fail(ctx, a, id, v, mediation.Failure{Reason: b.Reason, Route: mediation.Route(b.Route)})
@@ -281,30 +302,72 @@ func (s *server) caseByNumber(w http.ResponseWriter, req bunrouter.Request) erro
 	return s.cases.answer(w, http.StatusOK, c)
 }
 
-// renderAgreement is GET /cases/{id}/agreement: the agreement as a
-// printable people's mediation agreement, in plain text. It is rendered
-// from the case as the actor may see it, so the parties' particulars are
+// renderAgreement is GET /cases/{id}/agreement: the written agreement as
+// a printable people's mediation agreement (人民调解协议书) — the draft
+// when there is one, to be printed and signed, with blank lines for the
+// marks, else the agreement in effect — as an HTML page with a print
+// stylesheet, or in plain text to a client that asks for it with
+// ?format=text or an Accept that prefers text/plain. It is rendered from
+// the case as the actor may see it, so the parties' particulars are
 // masked for those who may not see them in full.
 func (s *server) renderAgreement(w http.ResponseWriter, req bunrouter.Request) error {
 	c, err := s.cases.read(req)
 	if err != nil {
 		return err
 	}
-	if c.Agreement == nil {
+	a := c.Draft
+	if a == nil {
+		a = c.Agreement
+	}
+	if a == nil {
 		return fourplusn.Errorf(fourplusn.NotFound, "case %s has no agreement yet", c.ID)
 	}
+	text, err := wantsText(req)
+	if err != nil {
+		return err
+	}
+	render, contentType := a.RenderHTML, "text/html; charset=utf-8"
+	if text {
+		render, contentType = a.Render, "text/plain; charset=utf-8"
+	}
 	var buf bytes.Buffer
-	if err := c.Agreement.Render(&buf, c); err != nil {
+	if err := render(&buf, c); err != nil {
 		return err
 	}
 	h := w.Header()
-	h.Set("Content-Type", "text/plain; charset=utf-8")
+	h.Set("Content-Type", contentType)
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Cache-Control", "no-store")
+	h.Set("Vary", "Accept")
 	h.Set("ETag", etag(c.Version))
 	w.WriteHeader(http.StatusOK)
 	_, err = w.Write(buf.Bytes())
 	return err
+}
+
+// wantsText reports whether a request for a document asks for plain
+// text: with ?format=text, or with an Accept that names text/plain before
+// text/html. Any other format is refused.
+func wantsText(req bunrouter.Request) (bool, error) {
+	switch req.URL.Query().Get("format") {
+	case "text":
+		return true, nil
+	case "html":
+		return false, nil
+	case "":
+	default:
+		return false, fourplusn.FieldError("format", "format is html or text")
+	}
+	for part := range strings.SplitSeq(req.Header.Get("Accept"), ",") {
+		mt, _, _ := strings.Cut(strings.TrimSpace(part), ";")
+		switch strings.ToLower(strings.TrimSpace(mt)) {
+		case "text/html", "application/xhtml+xml", "text/*", "*/*":
+			return false, nil
+		case "text/plain":
+			return true, nil
+		}
+	}
+	return false, nil
 }
 
 // trackCase is GET /track/{code}: the public progress lookup. Anyone with

@@ -124,37 +124,116 @@ func parseRisks(field string, names []string) (mediation.RiskFlags, error) {
 
 func fieldIndex(field string, i int) string { return field + "[" + strconv.Itoa(i) + "]" }
 
-// partyJSON is an applicant or respondent.
+// day is a calendar date read from a request and written out, as
+// YYYY-MM-DD: a date of birth, the date of an authorisation. A date that
+// does not parse is reported as a type error, so that the decoder names
+// the field.
+type day struct{ time.Time }
+
+// UnmarshalJSON reads a YYYY-MM-DD string; null leaves the zero date.
+func (d *day) UnmarshalJSON(b []byte) error {
+	if string(b) == "null" {
+		return nil
+	}
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil {
+		return &json.UnmarshalTypeError{Value: "non-string", Type: dayType}
+	}
+	v, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		return &json.UnmarshalTypeError{Value: "string", Type: dayType}
+	}
+	d.Time = v
+	return nil
+}
+
+// MarshalJSON writes the date as YYYY-MM-DD.
+func (d day) MarshalJSON() ([]byte, error) {
+	return json.Marshal(d.Format(time.DateOnly))
+}
+
+var dayType = reflect.TypeFor[day]()
+
+// partyJSON is an applicant or respondent, with the particulars the
+// application and the agreement state (see mediation.Party), masked in
+// an answer as the case is.
 type partyJSON struct {
-	Name    string `json:"name"`
-	Sex     string `json:"sex,omitempty" oa:"enum=sex"`
-	Age     int    `json:"age,omitempty" oa:"min=0"`
-	Phone   string `json:"phone,omitempty"`
-	IDCard  string `json:"id_card,omitempty"`
-	Address string `json:"address,omitempty"`
+	Name       string      `json:"name"`
+	Sex        string      `json:"sex,omitempty" oa:"enum=sex"`
+	Ethnicity  string      `json:"ethnicity,omitempty" desc:"the ethnic group (民族) as GB 3304 names it, e.g. 汉族; read also without its closing 族"`
+	BirthDate  day         `json:"birth_date,omitzero" desc:"the date of birth; taken from the ID card when one is given. Hidden behind the age when masked."`
+	Age        int         `json:"age,omitempty" oa:"min=0" desc:"in full years (周岁) at registration; with a date of birth, the age it gives"`
+	Occupation string      `json:"occupation,omitempty" desc:"occupation or post (职业或职务)"`
+	Workplace  string      `json:"workplace,omitempty"`
+	Address    string      `json:"address,omitempty"`
+	Phone      string      `json:"phone,omitempty"`
+	IDCard     string      `json:"id_card,omitempty"`
+	Agents     []agentJSON `json:"agents,omitempty"`
+}
+
+// agentJSON is someone a party authorised to act for them (委托代理人),
+// with the authorisation (授权委托书).
+type agentJSON struct {
+	Name         string `json:"name"`
+	Kind         string `json:"kind" oa:"enum=agent_kind"`
+	Phone        string `json:"phone,omitempty"`
+	IDCard       string `json:"id_card,omitempty"`
+	Authority    string `json:"authority" oa:"enum=authority" desc:"general (一般授权), or special (特别授权), which signing the agreement for the party needs"`
+	Powers       string `json:"powers,omitempty" oa:"when=authority:special" desc:"what the authorisation covers (委托事项和权限)"`
+	AuthorisedOn day    `json:"authorised_on" desc:"the date of the authorisation"`
 }
 
 func partiesOut(ps []mediation.Party) []partyJSON {
 	out := make([]partyJSON, len(ps))
 	for i, p := range ps {
-		out[i] = partyJSON{Name: p.Name, Sex: name(sexNames, p.Sex), Age: p.Age, Phone: p.Phone, IDCard: p.IDCard, Address: p.Address}
-		if p.Sex == mediation.SexUnstated {
-			out[i].Sex = ""
+		out[i] = partyJSON{
+			Name: p.Name, Ethnicity: p.Ethnicity.String(), BirthDate: day{p.BirthDate}, Age: p.Age, Occupation: p.Occupation,
+			Workplace: p.Workplace, Address: p.Address, Phone: p.Phone, IDCard: p.IDCard,
+		}
+		if p.Sex != mediation.SexUnstated {
+			out[i].Sex = name(sexNames, p.Sex)
+		}
+		for _, a := range p.Agents {
+			out[i].Agents = append(out[i].Agents, agentJSON{
+				Name: a.Name, Kind: a.Kind.String(), Phone: a.Phone, IDCard: a.IDCard,
+				Authority: a.Authority.String(), Powers: a.Powers, AuthorisedOn: day{a.Date},
+			})
 		}
 	}
 	return out
 }
 
+// partiesIn reads the parties given under field, naming every
+// enumeration that does not read, all at once; the domain checks the
+// rest.
 func partiesIn(field string, ps []partyJSON) ([]mediation.Party, error) {
+	if ps == nil {
+		return nil, nil
+	}
+	var v fourplusn.Validation
 	out := make([]mediation.Party, len(ps))
 	for i, p := range ps {
-		sex, err := parseName[mediation.Sex](fieldIndex(field, i)+".sex", sexNames, p.Sex)
-		if err != nil {
-			return nil, err
+		at := fieldIndex(field, i)
+		sex, err := parseName[mediation.Sex](at+".sex", sexNames, p.Sex)
+		v.Add(err)
+		ethnicity, err := mediation.ParseEthnicity(p.Ethnicity)
+		v.Under(at, err)
+		out[i] = mediation.Party{
+			Name: p.Name, Sex: sex, Ethnicity: ethnicity, BirthDate: p.BirthDate.Time, Age: p.Age, Occupation: p.Occupation,
+			Phone: p.Phone, Workplace: p.Workplace, Address: p.Address, IDCard: p.IDCard,
 		}
-		out[i] = mediation.Party{Name: p.Name, Sex: sex, Age: p.Age, Phone: p.Phone, IDCard: p.IDCard, Address: p.Address}
+		for j, a := range p.Agents {
+			agent := fieldIndex(at+".agents", j)
+			kind, err := mediation.ParseAgentKind(a.Kind)
+			v.Under(agent, err)
+			authority, err := mediation.ParseAuthority(a.Authority)
+			v.Under(agent, err)
+			out[i].Agents = append(out[i].Agents, mediation.Agent{
+				Name: a.Name, Kind: kind, Phone: a.Phone, IDCard: a.IDCard, Authority: authority, Powers: a.Powers, Date: a.AuthorisedOn.Time,
+			})
+		}
 	}
-	return out, nil
+	return out, v.Err()
 }
 
 // claimJSON is something an applicant asks for.
@@ -178,15 +257,15 @@ type disputeJSON struct {
 // category, parties, claims and risks.
 func (j *disputeJSON) intake() (mediation.Intake, error) {
 	in := mediation.Intake{Category: mediation.Category(j.Category), Claims: claimsIn(j.Claims)}
+	var v fourplusn.Validation
 	var err error
-	if in.Applicants, err = partiesIn("applicants", j.Applicants); err != nil {
-		return in, err
-	}
-	if in.Respondents, err = partiesIn("respondents", j.Respondents); err != nil {
-		return in, err
-	}
+	in.Applicants, err = partiesIn("applicants", j.Applicants)
+	v.Add(err)
+	in.Respondents, err = partiesIn("respondents", j.Respondents)
+	v.Add(err)
 	in.Risks, err = parseRisks("risks", j.Risks)
-	return in, err
+	v.Add(err)
+	return in, v.Err()
 }
 
 // applicationJSON is a resident's online application (POST
@@ -266,53 +345,55 @@ func (j *applicationJSON) intake(channel work.Channel) (mediation.Intake, error)
 
 // caseJSON is a case as its reader may see it.
 type caseJSON struct {
-	ID                 string            `json:"id"`
-	Number             string            `json:"number" desc:"the case's number in the committee's register (案号), in the committee's form, e.g. 古调〔2026〕58号: what people say and file it by; GET /api/v1/cases/by-number/{number} finds it. The id stays its key in URLs."`
-	TrackingCode       string            `json:"tracking_code"`
-	Version            int64             `json:"version"`
-	Township           string            `json:"township"`
-	Channel            string            `json:"channel" oa:"enum=channel"`
-	Source             string            `json:"source" oa:"enum=source"`
-	ReferredBy         string            `json:"referred_by,omitempty"`
-	Category           string            `json:"category"`
-	Masked             bool              `json:"masked"`
-	Applicants         []partyJSON       `json:"applicants"`
-	Respondents        []partyJSON       `json:"respondents"`
-	Facts              string            `json:"facts"`
-	Claims             []claimJSON       `json:"claims"`
-	Risks              []string          `json:"risks" oa:"enum=risk"`
-	Grade              string            `json:"grade" oa:"enum=grade"`
-	Hazard             string            `json:"hazard,omitempty"`
-	Location           string            `json:"location,omitempty"`
-	Outside            string            `json:"outside,omitempty"`
-	OutOfJurisdiction  bool              `json:"out_of_jurisdiction"`
-	Handling           string            `json:"handling"`
-	FirstResponder     string            `json:"first_responder,omitempty"`
-	FirstResponderCell string            `json:"first_responder_cell,omitempty"`
-	Applicant          string            `json:"applicant,omitempty"`
-	Accountable        string            `json:"accountable,omitempty"`
-	State              string            `json:"state" oa:"enum=state"`
-	Overdue            bool              `json:"overdue"`
-	RegisteredAt       timestamp         `json:"registered_at"`
-	AcceptedAt         timestamp         `json:"accepted_at,omitempty"`
-	AcceptedBy         string            `json:"accepted_by,omitempty"`
-	ResolvedAt         timestamp         `json:"resolved_at,omitempty"`
-	ClosedAt           timestamp         `json:"closed_at,omitempty"`
-	AcceptDue          timestamp         `json:"accept_due,omitempty"`
-	ResolveDue         timestamp         `json:"resolve_due,omitempty"`
-	Escalation         *escalationJSON   `json:"escalation,omitempty"`
-	Escalations        int               `json:"escalations"`
-	Transfers          int               `json:"transfers"`
-	Extensions         []extensionJSON   `json:"extensions"`
-	Team               []participantJSON `json:"team"`
-	Sessions           []sessionOutJSON  `json:"sessions"`
-	Agreement          *agreementOutJSON `json:"agreement,omitempty"`
-	Failure            *failureJSON      `json:"failure,omitempty"`
-	Rejection          *rejectionJSON    `json:"rejection,omitempty"`
-	Withdrawal         string            `json:"withdrawal,omitempty"`
-	TransferOut        *outsideBodyJSON  `json:"transfer_out,omitempty"`
-	FollowUps          []followUpOutJSON `json:"follow_ups"`
-	Timeline           chainJSON         `json:"timeline"`
+	ID                 string             `json:"id"`
+	Number             string             `json:"number" desc:"the case's number in the committee's register (案号), in the committee's form, e.g. 古调〔2026〕58号: what people say and file it by; GET /api/v1/cases/by-number/{number} finds it. The id stays its key in URLs."`
+	TrackingCode       string             `json:"tracking_code"`
+	Version            int64              `json:"version"`
+	Township           string             `json:"township"`
+	Channel            string             `json:"channel" oa:"enum=channel"`
+	Source             string             `json:"source" oa:"enum=source"`
+	ReferredBy         string             `json:"referred_by,omitempty"`
+	Category           string             `json:"category"`
+	Masked             bool               `json:"masked"`
+	Applicants         []partyJSON        `json:"applicants"`
+	Respondents        []partyJSON        `json:"respondents"`
+	Facts              string             `json:"facts"`
+	Claims             []claimJSON        `json:"claims"`
+	Risks              []string           `json:"risks" oa:"enum=risk"`
+	Grade              string             `json:"grade" oa:"enum=grade"`
+	Hazard             string             `json:"hazard,omitempty"`
+	Location           string             `json:"location,omitempty"`
+	Outside            string             `json:"outside,omitempty"`
+	OutOfJurisdiction  bool               `json:"out_of_jurisdiction"`
+	Handling           string             `json:"handling"`
+	FirstResponder     string             `json:"first_responder,omitempty"`
+	FirstResponderCell string             `json:"first_responder_cell,omitempty"`
+	Applicant          string             `json:"applicant,omitempty"`
+	Accountable        string             `json:"accountable,omitempty"`
+	State              string             `json:"state" oa:"enum=state"`
+	Overdue            bool               `json:"overdue"`
+	RegisteredAt       timestamp          `json:"registered_at"`
+	AcceptedAt         timestamp          `json:"accepted_at,omitempty"`
+	AcceptedBy         string             `json:"accepted_by,omitempty"`
+	ResolvedAt         timestamp          `json:"resolved_at,omitempty"`
+	ClosedAt           timestamp          `json:"closed_at,omitempty"`
+	AcceptDue          timestamp          `json:"accept_due,omitempty"`
+	ResolveDue         timestamp          `json:"resolve_due,omitempty"`
+	Escalation         *escalationJSON    `json:"escalation,omitempty"`
+	Escalations        int                `json:"escalations"`
+	Transfers          int                `json:"transfers"`
+	Extensions         []extensionJSON    `json:"extensions"`
+	Team               []participantJSON  `json:"team"`
+	Sessions           []sessionOutJSON   `json:"sessions"`
+	Agreement          *agreementOutJSON  `json:"agreement,omitempty" desc:"the agreement in effect"`
+	Draft              *agreementOutJSON  `json:"draft,omitempty" desc:"a written agreement drafted and not yet signed in full: what GET /api/v1/cases/{id}/agreement prints"`
+	Superseded         []agreementOutJSON `json:"superseded" desc:"agreements once in effect that later ones replaced, oldest first"`
+	Failure            *failureJSON       `json:"failure,omitempty"`
+	Rejection          *rejectionJSON     `json:"rejection,omitempty"`
+	Withdrawal         string             `json:"withdrawal,omitempty"`
+	TransferOut        *outsideBodyJSON   `json:"transfer_out,omitempty"`
+	FollowUps          []followUpOutJSON  `json:"follow_ups"`
+	Timeline           chainJSON          `json:"timeline"`
 }
 
 // escalationJSON is a submission upward waiting for review.
@@ -389,9 +470,11 @@ type paymentJSON struct {
 }
 
 // signatureJSON is a party's mark on a written agreement, as recorded and
-// as written out.
+// as written out: made by the party, or by an agent the party authorised
+// specially (特别授权).
 type signatureJSON struct {
 	Party string  `json:"party"`
+	Agent string  `json:"agent,omitempty" desc:"the agent who signed for the party; absent when the party did"`
 	Mark  string  `json:"mark" oa:"enum=mark"`
 	At    instant `json:"at,omitzero"`
 }
@@ -401,7 +484,7 @@ type signatureJSON struct {
 // says how, where and by when it is performed, and names the committee.
 type agreementTextJSON struct {
 	Form             string  `json:"form" oa:"enum=form"`
-	Number           string  `json:"number,omitempty"`
+	Number           string  `json:"number,omitempty" desc:"the agreement's number: the case's number when the case has one, else the number given"`
 	Facts            string  `json:"facts"`
 	Disputes         string  `json:"disputes"`
 	Responsibilities string  `json:"responsibilities,omitempty"`
@@ -409,54 +492,153 @@ type agreementTextJSON struct {
 	Manner           string  `json:"manner,omitempty" oa:"when=form:written"`
 	Place            string  `json:"place,omitempty"`
 	PerformBy        instant `json:"perform_by,omitzero" oa:"when=form:written"`
-	Mediator         string  `json:"mediator"`
-	MediatorSignedAt instant `json:"mediator_signed_at,omitzero" oa:"when=form:written"`
+	Mediator         string  `json:"mediator" desc:"the mediator's name: a person, not a post"`
+	MediatorPost     string  `json:"mediator_post,omitempty" desc:"the mediator's post, e.g. 司法所长"`
 	Committee        string  `json:"committee,omitempty" oa:"when=form:written"`
 }
 
-// agreementJSON is an agreement as recorded (POST /cases/{id}/agreement);
+// agreementJSON is an agreement as recorded at once (POST
+// /cases/{id}/agreement): an oral one, or a written one signed in full;
 // the parties are copied from the case.
 type agreementJSON struct {
 	agreementTextJSON
-	Payments   []paymentJSON   `json:"payments,omitempty"`
-	Signatures []signatureJSON `json:"signatures,omitempty" oa:"when=form:written"`
-	Sealed     bool            `json:"sealed,omitempty" oa:"when=form:written"`
+	MediatorSignedAt instant         `json:"mediator_signed_at,omitzero" oa:"when=form:written"`
+	Payments         []paymentJSON   `json:"payments,omitempty"`
+	Signatures       []signatureJSON `json:"signatures,omitempty" oa:"when=form:written"`
+	Sealed           bool            `json:"sealed,omitempty" oa:"when=form:written"`
 }
 
 func (j *agreementJSON) agreement() (mediation.Agreement, error) {
+	var v fourplusn.Validation
 	form, err := parseName[mediation.Form]("agreement.form", formNames, j.Form)
-	if err != nil {
-		return mediation.Agreement{}, err
-	}
+	v.Add(err)
+	marks, err := marksIn("agreement.signatures", j.Signatures)
+	v.Add(err)
 	a := mediation.Agreement{
 		Form: form, Number: j.Number, Facts: j.Facts, Disputes: j.Disputes, Responsibilities: j.Responsibilities,
-		Terms: j.Terms, Manner: j.Manner, Place: j.Place, PerformBy: j.PerformBy.Time, Mediator: j.Mediator,
-		MediatorSignedAt: j.MediatorSignedAt.Time, Committee: j.Committee, Sealed: j.Sealed,
+		Payments: paymentsIn(j.Payments), Terms: j.Terms, Manner: j.Manner, Place: j.Place, PerformBy: j.PerformBy.Time,
+		Signatures: marks, Mediator: j.Mediator, MediatorPost: j.MediatorPost, MediatorSignedAt: j.MediatorSignedAt.Time,
+		Committee: j.Committee, Sealed: j.Sealed,
 	}
-	for _, p := range j.Payments {
-		a.Payments = append(a.Payments, mediation.Payment{Payer: p.Payer, Payee: p.Payee, Amount: p.AmountFen, Due: p.Due.Time})
-	}
-	for i, s := range j.Signatures {
-		mark, err := parseName[mediation.Mark](fieldIndex("agreement.signatures", i)+".mark", markNames, s.Mark)
-		if err != nil {
-			return mediation.Agreement{}, err
-		}
-		a.Signatures = append(a.Signatures, mediation.Signature{Party: s.Party, Mark: mark, At: s.At.Time})
-	}
-	return a, nil
+	return a, v.Err()
 }
 
-// agreementOutJSON is a recorded agreement.
+// draftJSON is the text of a written agreement to be printed and signed
+// (POST /cases/{id}/agreement/draft, and the new agreement of
+// /agreement/supersede); the parties are copied from the case.
+type draftJSON struct {
+	Number           string        `json:"number,omitempty" desc:"used only when the case has no number of its own"`
+	Facts            string        `json:"facts"`
+	Disputes         string        `json:"disputes"`
+	Responsibilities string        `json:"responsibilities,omitempty"`
+	Payments         []paymentJSON `json:"payments,omitempty"`
+	Terms            string        `json:"terms"`
+	Manner           string        `json:"manner"`
+	Place            string        `json:"place,omitempty"`
+	PerformBy        instant       `json:"perform_by"`
+	Mediator         string        `json:"mediator" desc:"the mediator's name: a person, not a post"`
+	MediatorPost     string        `json:"mediator_post,omitempty" desc:"the mediator's post, e.g. 司法所长"`
+	Committee        string        `json:"committee"`
+}
+
+func (j *draftJSON) agreement() mediation.Agreement {
+	return mediation.Agreement{
+		Form: mediation.Written, Number: j.Number, Facts: j.Facts, Disputes: j.Disputes, Responsibilities: j.Responsibilities,
+		Payments: paymentsIn(j.Payments), Terms: j.Terms, Manner: j.Manner, Place: j.Place, PerformBy: j.PerformBy.Time,
+		Mediator: j.Mediator, MediatorPost: j.MediatorPost, Committee: j.Committee,
+	}
+}
+
+// supersedeJSON begins a new written agreement to replace the one in
+// effect, with the reason (POST /cases/{id}/agreement/supersede).
+type supersedeJSON struct {
+	Reason string    `json:"reason"`
+	Draft  draftJSON `json:"draft"`
+}
+
+// signingJSON is what was marked on the printed draft (POST
+// /cases/{id}/agreement/signing): parties' marks, the mediator's
+// signature, the committee's seal, each dated when it was made (absent:
+// when it is recorded).
+type signingJSON struct {
+	Revision         int             `json:"revision" oa:"min=1" desc:"the revision printed on the draft that was signed"`
+	Marks            []signatureJSON `json:"marks,omitempty"`
+	MediatorSigned   bool            `json:"mediator_signed,omitempty"`
+	MediatorSignedAt instant         `json:"mediator_signed_at,omitzero"`
+	Sealed           bool            `json:"sealed,omitempty"`
+	SealedAt         instant         `json:"sealed_at,omitzero"`
+}
+
+func (j *signingJSON) signing() (mediation.Signing, error) {
+	marks, err := marksIn("signing.marks", j.Marks)
+	return mediation.Signing{
+		Revision: j.Revision, Marks: marks, MediatorSigned: j.MediatorSigned, MediatorAt: j.MediatorSignedAt.Time,
+		Sealed: j.Sealed, SealedAt: j.SealedAt.Time,
+	}, err
+}
+
+// correctionJSON corrects what was registered of a case (POST
+// /cases/{id}/corrections): the facts, or every party of a side, in
+// their order, as corrected.
+type correctionJSON struct {
+	Reason      string      `json:"reason"`
+	Facts       string      `json:"facts,omitempty"`
+	Applicants  []partyJSON `json:"applicants,omitempty" oa:"require=phone"`
+	Respondents []partyJSON `json:"respondents,omitempty"`
+}
+
+func (j *correctionJSON) correction() (mediation.Correction, error) {
+	var v fourplusn.Validation
+	cr := mediation.Correction{Reason: j.Reason, Facts: j.Facts}
+	var err error
+	cr.Applicants, err = partiesIn("applicants", j.Applicants)
+	v.Add(err)
+	cr.Respondents, err = partiesIn("respondents", j.Respondents)
+	v.Add(err)
+	return cr, v.Err()
+}
+
+func paymentsIn(ps []paymentJSON) []mediation.Payment {
+	var out []mediation.Payment
+	for _, p := range ps {
+		out = append(out, mediation.Payment{Payer: p.Payer, Payee: p.Payee, Amount: p.AmountFen, Due: p.Due.Time})
+	}
+	return out
+}
+
+// marksIn reads the marks given under field, naming every mark that does
+// not read.
+func marksIn(field string, ss []signatureJSON) ([]mediation.Signature, error) {
+	var v fourplusn.Validation
+	var out []mediation.Signature
+	for i, s := range ss {
+		mark, err := parseName[mediation.Mark](fieldIndex(field, i)+".mark", markNames, s.Mark)
+		v.Add(err)
+		out = append(out, mediation.Signature{Party: s.Party, Agent: s.Agent, Mark: mark, At: s.At.Time})
+	}
+	return out, v.Err()
+}
+
+// agreementOutJSON is an agreement as recorded: a draft, the one in
+// effect, or one superseded.
 type agreementOutJSON struct {
 	agreementTextJSON
+	State                     string          `json:"state" oa:"enum=agreement_state"`
+	Revision                  int             `json:"revision" desc:"its text's number on the case: one more for each revision and each later agreement"`
 	Parties                   []partyJSON     `json:"parties"`
 	Payments                  []paymentJSON   `json:"payments"`
 	TotalFen                  int64           `json:"total_fen"`
 	Signatures                []signatureJSON `json:"signatures"`
+	MediatorSignedAt          timestamp       `json:"mediator_signed_at,omitempty" desc:"when the mediator signed; absent until then"`
 	Sealed                    bool            `json:"sealed"`
+	SealedAt                  timestamp       `json:"sealed_at,omitempty"`
 	RecordedBy                string          `json:"recorded_by"`
-	EffectiveAt               timestamp       `json:"effective_at"`
+	DraftedAt                 timestamp       `json:"drafted_at" desc:"when this revision was drafted, or the agreement recorded at once"`
+	EffectiveAt               timestamp       `json:"effective_at,omitempty" desc:"when it took effect; absent for a draft"`
 	CourtConfirmationDeadline timestamp       `json:"court_confirmation_deadline,omitempty"`
+	Supersedes                int             `json:"supersedes,omitempty" desc:"the revision of the agreement this one replaces when it takes effect"`
+	SupersedeReason           string          `json:"supersede_reason,omitempty"`
+	SupersededAt              timestamp       `json:"superseded_at,omitempty"`
 }
 
 func agreementOut(a *mediation.Agreement) *agreementOutJSON {
@@ -467,17 +649,19 @@ func agreementOut(a *mediation.Agreement) *agreementOutJSON {
 		agreementTextJSON: agreementTextJSON{
 			Form: name(formNames, a.Form), Number: a.Number, Facts: a.Facts, Disputes: a.Disputes, Responsibilities: a.Responsibilities,
 			Terms: a.Terms, Manner: a.Manner, Place: a.Place, PerformBy: instant{a.PerformBy}, Mediator: a.Mediator,
-			MediatorSignedAt: instant{a.MediatorSignedAt}, Committee: a.Committee,
+			MediatorPost: a.MediatorPost, Committee: a.Committee,
 		},
+		State: a.State().String(), Revision: a.Revision,
 		Parties: partiesOut(a.Parties), Payments: make([]paymentJSON, len(a.Payments)), TotalFen: a.Total(),
-		Signatures: make([]signatureJSON, len(a.Signatures)), Sealed: a.Sealed, RecordedBy: a.RecordedBy,
-		EffectiveAt: ts(a.EffectiveAt), CourtConfirmationDeadline: ts(a.CourtConfirmationDeadline()),
+		Signatures: make([]signatureJSON, len(a.Signatures)), MediatorSignedAt: ts(a.MediatorSignedAt), Sealed: a.Sealed, SealedAt: ts(a.SealedAt), RecordedBy: a.RecordedBy,
+		DraftedAt: ts(a.DraftedAt), EffectiveAt: ts(a.EffectiveAt), CourtConfirmationDeadline: ts(a.CourtConfirmationDeadline()),
+		Supersedes: a.Supersedes, SupersedeReason: a.SupersedeReason, SupersededAt: ts(a.SupersededAt),
 	}
 	for i, p := range a.Payments {
 		out.Payments[i] = paymentJSON{Payer: p.Payer, Payee: p.Payee, AmountFen: p.Amount, Due: instant{p.Due}}
 	}
 	for i, s := range a.Signatures {
-		out.Signatures[i] = signatureJSON{Party: s.Party, Mark: name(markNames, s.Mark), At: instant{s.At}}
+		out.Signatures[i] = signatureJSON{Party: s.Party, Agent: s.Agent, Mark: name(markNames, s.Mark), At: instant{s.At}}
 	}
 	return out
 }
@@ -497,8 +681,12 @@ func caseOut(c *mediation.Case, v view) caseJSON {
 		ClosedAt: ts(c.ClosedAt), AcceptDue: ts(c.AcceptDue), ResolveDue: ts(c.ResolveDue),
 		Escalations: c.Escalations, Transfers: c.Transfers, Extensions: make([]extensionJSON, len(c.Extensions)),
 		Team: make([]participantJSON, len(c.Team)), Sessions: make([]sessionOutJSON, len(c.Sessions)),
-		Agreement: agreementOut(c.Agreement), Withdrawal: c.Withdrawal, FollowUps: make([]followUpOutJSON, len(c.FollowUps)),
+		Agreement: agreementOut(c.Agreement), Draft: agreementOut(c.Draft), Superseded: make([]agreementOutJSON, len(c.Superseded)),
+		Withdrawal: c.Withdrawal, FollowUps: make([]followUpOutJSON, len(c.FollowUps)),
 		Timeline: chainOut(c.Chain),
+	}
+	for i := range c.Superseded {
+		out.Superseded[i] = *agreementOut(&c.Superseded[i])
 	}
 	for i, cl := range c.Claims {
 		out.Claims[i] = claimJSON{Description: cl.Description, AmountFen: cl.Amount}

@@ -102,6 +102,13 @@ var matrix = []matrixRow{
 	{"POST /api/v1/cases/{id}/team", "case:accepted", map[string]any{"department": "partner", "body": "有威望的亲戚", "name": "王家长辈"}, [14]int{ok, none, ok, ok, ok, no, ok, ok, ok, none, none, none, who, no}},
 	{"POST /api/v1/cases/{id}/sessions", "case:accepted", sessionBody("progress"), [14]int{ok, none, ok, ok, ok, no, ok, ok, ok, none, none, none, who, no}},
 	{"POST /api/v1/cases/{id}/agreement", "case:mediating", oralAgreement(), [14]int{ok, none, ok, ok, ok, no, ok, ok, ok, none, none, none, who, no}},
+	{"POST /api/v1/cases/{id}/agreement/draft", "case:mediating", draftBody(), [14]int{ok, none, ok, ok, ok, no, ok, ok, ok, none, none, none, who, no}},
+	{"POST /api/v1/cases/{id}/agreement/signing", "case:drafted", signingBody(), [14]int{ok, none, ok, ok, ok, no, ok, ok, ok, none, none, none, who, no}},
+	{"POST /api/v1/cases/{id}/agreement/supersede", "case:agreed", map[string]any{"reason": "院墙改为栅栏", "draft": draftBody()}, [14]int{ok, none, ok, ok, ok, no, ok, ok, ok, none, none, none, who, no}},
+	// Correcting the facts needs Mediate; correcting the parties needs
+	// ViewPersonal too, which the grid worker and the partner have not got.
+	{"POST /api/v1/cases/{id}/corrections", "case:accepted", map[string]any{"reason": "笔误", "facts": "两家因宅基地边界的院墙位置发生争执，已持续两年。"}, [14]int{ok, none, ok, ok, ok, no, ok, ok, ok, none, none, none, who, no}},
+	{"POST /api/v1/cases/{id}/corrections", "case:accepted", correctionBody(), [14]int{ok, none, ok, ok, no, no, ok, ok, no, none, none, none, who, no}},
 	{"POST /api/v1/cases/{id}/fail", "case:accepted", map[string]any{"reason": "一方拒绝", "route": "litigation"}, [14]int{ok, none, ok, ok, ok, no, ok, ok, ok, none, none, none, who, no}},
 	{"POST /api/v1/cases/{id}/withdraw", "case:accepted", map[string]any{"reason": "已私下和解"}, [14]int{ok, none, ok, ok, ok, no, ok, ok, ok, none, none, none, who, ok}},
 	{"POST /api/v1/cases/{id}/escalate", "case:accepted", map[string]any{"reason": "分歧大"}, [14]int{ok, none, ok, ok, no, no, ok, ok, no, none, none, none, who, no}},
@@ -179,6 +186,50 @@ func sessionBody(outcome string) map[string]any {
 
 func oralAgreement() map[string]any {
 	return map[string]any{"form": "oral", "facts": "院墙位置争执。", "disputes": "院墙位置", "terms": "院墙后退0.3米。", "mediator": "高敬"}
+}
+
+// draftBody is a draft of a written agreement of the seeded case.
+func draftBody() map[string]any {
+	return map[string]any{
+		"number": "古调字〔2022〕第1号", "facts": "院墙位置争执。", "disputes": "院墙位置", "responsibilities": "双方各负其责",
+		"payments": []any{map[string]any{"payer": respondent, "payee": applicant, "amount_fen": 300000, "due": "2022-12-01T00:00:00Z"}},
+		"terms":    "院墙后退0.3米。", "manner": "当面履行", "place": "村委会", "perform_by": "2022-12-01T00:00:00Z",
+		"mediator": "高敬", "mediator_post": "司法所长", "committee": "古城办事处人民调解委员会",
+	}
+}
+
+// signingBody is every mark on the seeded draft, the respondent's by his
+// agent.
+func signingBody() map[string]any {
+	return map[string]any{
+		"revision": 1,
+		"marks": []any{
+			map[string]any{"party": applicant, "mark": "fingerprinted", "at": "2022-11-01T01:00:00Z"},
+			map[string]any{"party": respondent, "agent": agent, "mark": "signed", "at": "2022-11-01T01:00:00Z"},
+		},
+		"mediator_signed": true, "mediator_signed_at": "2022-11-01T01:00:00Z", "sealed": true, "sealed_at": "2022-11-01T01:00:00Z",
+	}
+}
+
+// correctionBody corrects the seeded case's facts and every particular of
+// its parties: the applicant as registered, the respondent's phone and
+// workplace, and his agent's authorisation.
+func correctionBody() map[string]any {
+	return map[string]any{
+		"reason": "当事人提供身份证件后核对更正", "facts": "两家因宅基地边界的院墙位置发生争执，已持续两年。",
+		"applicants": []any{map[string]any{
+			"name": applicant, "sex": "female", "ethnicity": "汉族", "birth_date": "1949-12-31", "age": 72, "occupation": "农民",
+			"phone": "13900001111", "id_card": "11010519491231002X", "address": "驿城区古城办事处马园一组", "workplace": "马园村",
+		}},
+		"respondents": []any{map[string]any{
+			"name": respondent, "sex": "male", "ethnicity": "汉", "age": 47, "occupation": "个体经营者", "phone": "13900002223",
+			"address": "驻马店市驿城区古城办事处马园一组", "workplace": "马园建材店",
+			"agents": []any{map[string]any{
+				"name": agent, "kind": "near_relative", "phone": "13900003333", "id_card": "110105197001010011",
+				"authority": "special", "powers": "代为参加调解、签署调解协议", "authorised_on": "2022-10-31",
+			}},
+		}},
+	}
 }
 
 func hazardReport() map[string]any {

@@ -49,6 +49,10 @@ type operation struct {
 // textBody marks a plain-text response.
 type textBody struct{}
 
+// documentBody marks a printable document: an HTML page, or plain text to
+// a client that asks for it.
+type documentBody struct{}
+
 // fileBody marks a file sent or answered as it is, in one of its media
 // types.
 type fileBody struct{ types []string }
@@ -145,7 +149,9 @@ func operations() []operation {
 		{method: "GET", path: "/api/v1/cases/{id}", tag: "cases", summary: "A case, with personal data masked unless the actor may see it.", params: []param{caseID}, status: 200, resp: caseJSON{}, etag: true, errors: errRead},
 		{method: "GET", path: "/api/v1/cases/by-number/{number}", tag: "cases", summary: "The case of the actor's township with this number (案号), as GET /api/v1/cases/{id} answers it. The number is read as people type it: 古调〔2026〕58号, or with the year in () [] （） 【】, spaces, full-width digits, 第 before the sequence, or no 号. One that does not read is 400 naming the field number; one given to no case is 404, as one the actor may not see is.", params: []param{pathParam("number", "the case's number, e.g. 古调〔2026〕58号, percent-encoded")}, status: 200, resp: caseJSON{}, etag: true, errors: errRead},
 		{method: "GET", path: "/api/v1/cases/{id}/timeline", tag: "cases", summary: "The case's hash-chained timeline, oldest first.", params: []param{caseID}, status: 200, resp: timelineJSON{}, errors: errRead},
-		{method: "GET", path: "/api/v1/cases/{id}/agreement", tag: "cases", summary: "The case's agreement as a printable people's mediation agreement (人民调解协议书), in plain text; parties masked as in the case.", params: []param{caseID}, status: 200, resp: textBody{}, etag: true, errors: errRead},
+		{method: "GET", path: "/api/v1/cases/{id}/agreement", tag: "cases", summary: "The case's written agreement as a printable people's mediation agreement (人民调解协议书): the draft when there is one, with blank lines for the marks, else the agreement in effect; 404 when there is neither. An A4 HTML page with a print stylesheet, or plain text with ?format=text or an Accept that prefers text/plain. Parties masked as in the case.", params: []param{caseID,
+			queryParam("format", "text for plain text; html, the default, for the page", map[string]any{"type": "string", "enum": []string{"html", "text"}}),
+		}, status: 200, resp: documentBody{}, etag: true, errors: errRead},
 	}
 	for _, a := range []struct {
 		name, summary string
@@ -157,7 +163,11 @@ func operations() []operation {
 		{"review", "Reviews an online application (审查): decision \"accept\" accepts it, as /accept does; \"reject\" declines it with the reason and referral advice, as /reject does.", reviewJSON{}, false},
 		{"team", "Adds a participant to the 4+N team. Needs Mediate.", participantJSON{}, false},
 		{"sessions", "Records a mediation session. Needs Mediate.", sessionJSON{}, false},
-		{"agreement", "Records the agreement that ends mediation. Needs Mediate.", agreementJSON{}, false},
+		{"agreement", "Records at once the agreement that ends mediation: an oral one as reached (art. 30), or a written one already signed by every party and the mediator and sealed. Needs Mediate.", agreementJSON{}, false},
+		{"agreement/draft", "Drafts the written agreement, or revises the draft: its next revision, printed from GET /api/v1/cases/{id}/agreement and signed on paper. The parties' particulars are copied from the case, which must hold every one the agreement states (each missing one named). An agreement in effect is not revised (409): supersede it. Needs Mediate.", draftJSON{}, false},
+		{"agreement/signing", "Records marks made on the printed draft: parties' marks (by the party, or an agent with special authorisation), the mediator's signature, the committee's seal, as they are made or all at once. With the last of them the draft takes effect, and an agreement it supersedes is superseded. Marks on an earlier revision, or on a draft whose parties were corrected since, are 409. Needs Mediate.", signingJSON{}, false},
+		{"agreement/supersede", "Begins a new written agreement to replace the one in effect, for the reason given: a draft that supersedes it when signed in full. Needs Mediate.", supersedeJSON{}, false},
+		{"corrections", "Corrects the facts and the parties' particulars registered (every party of a side, in order; none added or removed), with the reason; the timeline records each field before and after, masked for those who may not see personal data. Needs Mediate, and ViewPersonal to correct parties.", correctionJSON{}, false},
 		{"fail", "Records that mediation failed and where the parties were pointed. Needs Mediate.", failureJSON{}, false},
 		{"withdraw", "Records that the applicant withdrew. Needs Mediate, or the applicant.", reasonJSON{}, false},
 		{"escalate", "Submits the case to the level above for review (呈报审核). Needs Escalate.", reasonJSON{}, false},
@@ -251,6 +261,22 @@ func enums() map[string][]string {
 		}
 		places = append(places, p.String())
 	}
+	var agentKinds, authorities, agreementStates []string
+	for st := mediation.Draft; st <= mediation.Superseded; st++ {
+		agreementStates = append(agreementStates, st.String())
+	}
+	for k := mediation.AgentKind(1); ; k++ {
+		if _, err := mediation.ParseAgentKind(k.String()); err != nil {
+			break
+		}
+		agentKinds = append(agentKinds, k.String())
+	}
+	for a := mediation.Authority(1); ; a++ {
+		if _, err := mediation.ParseAuthority(a.String()); err != nil {
+			break
+		}
+		authorities = append(authorities, a.String())
+	}
 	for _, r := range grid.Roles() {
 		roles = append(roles, r.String())
 	}
@@ -279,23 +305,26 @@ func enums() map[string][]string {
 		measureNames = append(measureNames, string(m))
 	}
 	return map[string][]string{
-		"error_code":   errorCodes,
-		"sex":          sexNames,
-		"outcome":      outcomeNames[1:],
-		"form":         formNames[1:],
-		"mark":         markNames[1:],
-		"channel":      channels,
-		"source":       {string(work.SourceOwn), string(work.SourceApplication), string(work.SourceReferral)},
-		"risk":         risks,
-		"grade":        grades,
-		"state":        states,
-		"department":   departments,
-		"place":        places,
-		"route":        {string(mediation.RouteLitigation), string(mediation.RouteArbitration), string(mediation.RoutePolice), string(mediation.RouteAdministration)},
-		"role":         roles,
-		"period":       periods,
-		"measure":      measureNames,
-		"hazard_state": hazardStates,
+		"error_code":      errorCodes,
+		"sex":             sexNames,
+		"outcome":         outcomeNames[1:],
+		"form":            formNames[1:],
+		"mark":            markNames[1:],
+		"agent_kind":      agentKinds,
+		"authority":       authorities,
+		"agreement_state": agreementStates,
+		"channel":         channels,
+		"source":          {string(work.SourceOwn), string(work.SourceApplication), string(work.SourceReferral)},
+		"risk":            risks,
+		"grade":           grades,
+		"state":           states,
+		"department":      departments,
+		"place":           places,
+		"route":           {string(mediation.RouteLitigation), string(mediation.RouteArbitration), string(mediation.RoutePolice), string(mediation.RouteAdministration)},
+		"role":            roles,
+		"period":          periods,
+		"measure":         measureNames,
+		"hazard_state":    hazardStates,
 		"deadline_kind": {
 			string(mediation.AcceptBy), string(mediation.ResolveBy), string(mediation.FollowUpBy), string(mediation.CourtConfirmBy),
 			string(mediation.ReviewEscalated), string(hazard.RectifyBy), string(hazard.VerifyBy),
@@ -356,6 +385,8 @@ func (s *server) document() map[string]any {
 			headers["Content-Disposition"] = map[string]any{"description": "the file's name", "schema": str()}
 		case textBody:
 			ok["content"] = map[string]any{"text/plain": map[string]any{"schema": str()}}
+		case documentBody:
+			ok["content"] = map[string]any{"text/html": map[string]any{"schema": str()}, "text/plain": map[string]any{"schema": str()}}
 		case openAPIDoc:
 			ok["content"] = map[string]any{"application/json": map[string]any{"schema": map[string]any{"type": "object"}}}
 		default:
@@ -449,6 +480,8 @@ func (sc *schemaSet) of(t reflect.Type) map[string]any {
 	switch t {
 	case reflect.TypeFor[timestamp](), reflect.TypeFor[time.Time](), reflect.TypeFor[instant]():
 		return map[string]any{"type": "string", "format": "date-time"}
+	case reflect.TypeFor[day]():
+		return map[string]any{"type": "string", "format": "date"}
 	}
 	switch t.Kind() {
 	case reflect.Pointer:

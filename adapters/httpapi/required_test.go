@@ -36,7 +36,14 @@ const applicant, respondent = "王某某", "张某某"
 var bodyRoutes = []bodyRoute{
 	{"intake in a cell", "POST /api/v1/cases", "", "gc-secretary", map[string]any{
 		"channel": "walk_in", "category": "neighbour", "facts": "两家因排水沟堵塞互相指责。", "location": "mayuan-1", "risks": []any{"likely_fight"},
-		"applicants":  []any{map[string]any{"name": "李某", "sex": "female", "age": 45, "phone": "13900004444", "id_card": "11010519491231002X", "address": "马园一组"}},
+		"applicants": []any{map[string]any{
+			"name": "李某", "sex": "female", "ethnicity": "汉族", "birth_date": "1949-12-31", "age": 72, "occupation": "农民", "workplace": "马园村",
+			"phone": "13900004444", "id_card": "11010519491231002X", "address": "马园一组",
+			"agents": []any{map[string]any{
+				"name": "李小某", "kind": "near_relative", "phone": "13900006666", "id_card": "110105197001010011",
+				"authority": "special", "powers": "代为参加调解、签署调解协议", "authorised_on": "2022-10-31",
+			}},
+		}},
 		"respondents": []any{map[string]any{"name": "赵某", "phone": "13900005555", "address": "马园一组"}},
 		"claims":      []any{map[string]any{"description": "赔偿损失", "amount_fen": 50000}},
 	}},
@@ -73,6 +80,10 @@ var bodyRoutes = []bodyRoute{
 	{"oral agreement", "POST /api/v1/cases/{id}/agreement", "case:mediating", "gc-secretary", map[string]any{
 		"form": "oral", "facts": "院墙位置争执。", "disputes": "院墙位置", "responsibilities": "双方各负其责", "terms": "院墙后退0.3米。", "place": "村委会", "mediator": "高敬",
 	}},
+	{"draft", "POST /api/v1/cases/{id}/agreement/draft", "case:mediating", "gc-secretary", draftBody()},
+	{"signing", "POST /api/v1/cases/{id}/agreement/signing", "case:drafted", "gc-secretary", signingBody()},
+	{"supersede", "POST /api/v1/cases/{id}/agreement/supersede", "case:agreed", "gc-secretary", map[string]any{"reason": "院墙改为栅栏", "draft": draftBody()}},
+	{"corrections", "POST /api/v1/cases/{id}/corrections", "case:accepted", "gc-secretary", correctionBody()},
 	{"fail", "POST /api/v1/cases/{id}/fail", "case:accepted", "gc-secretary", map[string]any{"reason": "一方拒绝", "route": "litigation"}},
 	{"withdraw", "POST /api/v1/cases/{id}/withdraw", "case:accepted", "gc-secretary", map[string]any{"reason": "已私下和解"}},
 	{"escalate", "POST /api/v1/cases/{id}/escalate", "case:accepted", "gc-secretary", map[string]any{"reason": "分歧大"}},

@@ -21,18 +21,33 @@ const owner = "r-owner"
 // which is graded ordinary and handled by the 马园 community.
 func homestead() mediation.Intake {
 	return mediation.Intake{
-		Channel:     work.ChannelOnline,
-		Consent:     mediation.CurrentPrivacyNotice.Version,
-		Category:    mediation.Homestead,
-		Applicants:  []mediation.Party{{Name: "王某某", Sex: mediation.Female, Age: 45, Phone: "13900001111", IDCard: "11010519491231002X", Address: "驻马店市驿城区古城办事处马园一组"}},
-		Respondents: []mediation.Party{{Name: "张某某", Sex: mediation.Male, Age: 47, Phone: "13900002222", Address: "驻马店市驿城区古城办事处马园一组"}},
-		Facts:       "两家因宅基地边界的院墙位置发生争执。",
-		Location:    "mayuan-1",
+		Channel:  work.ChannelOnline,
+		Category: mediation.Homestead,
+		Consent:  mediation.CurrentPrivacyNotice.Version,
+		Applicants: []mediation.Party{{
+			Name: "王某某", Sex: mediation.Female, Ethnicity: mediation.Han, Occupation: "农民", Phone: "13900001111",
+			IDCard: "11010519491231002X", Address: "驻马店市驿城区古城办事处马园一组",
+		}},
+		Respondents: []mediation.Party{{
+			Name: "张某某", Sex: mediation.Male, Ethnicity: mediation.Han, Age: 47, Occupation: "农民", Phone: "13900002222",
+			Address: "驻马店市驿城区古城办事处马园一组",
+			Agents: []mediation.Agent{{
+				Name: agent, Kind: mediation.NearRelative, Phone: "13900003333", Authority: mediation.SpecialAuthority,
+				Powers: "代为参加调解、签署调解协议", Date: time.Date(2022, 10, 30, 0, 0, 0, 0, time.UTC),
+			}},
+		}},
+		Facts:    "两家因宅基地边界的院墙位置发生争执。",
+		Location: "mayuan-1",
 	}
 }
 
+// agent is the respondent's son, whom he authorised specially: to sign
+// the agreement for him.
+const agent = "张小某"
+
 // seedCase returns a new case in state: registered, accepted, mediating,
-// agreed, failed or escalated (accepted and submitted to 东片区).
+// drafted (mediating, with a written agreement drafted), agreed (by an
+// oral agreement), failed or escalated (accepted and submitted to 东片区).
 func (e *env) seedCase(t testing.TB, state string) *mediation.Case {
 	t.Helper()
 	c, err := e.cases.Register(ctx, resident(owner), homestead())
@@ -57,12 +72,20 @@ func (e *env) seedCase(t testing.TB, state string) *mediation.Case {
 		step(func() (*mediation.Case, error) {
 			return e.cases.Fail(ctx, justice, c.ID, 0, mediation.Failure{Reason: "一方拒绝调解", Route: mediation.RouteLitigation})
 		})
-	case "mediating", "agreed":
+	case "mediating", "drafted", "agreed":
 		step(func() (*mediation.Case, error) {
 			return e.cases.RecordSession(ctx, justice, c.ID, 0, mediation.Session{
 				At: e.clock.Now(), Place: mediation.PlaceVillageCommittee, Attendees: []string{"高敬"}, Notes: "听取双方意见。", Outcome: mediation.Settled,
 			})
 		})
+		if state == "drafted" {
+			step(func() (*mediation.Case, error) {
+				return e.cases.DraftAgreement(ctx, justice, c.ID, 0, mediation.Agreement{
+					Form: mediation.Written, Facts: c.Facts, Disputes: "院墙位置", Terms: "院墙后退0.3米。", Manner: "张某某自行拆除重砌",
+					PerformBy: e.clock.Now().AddDate(0, 1, 0), Mediator: "高敬", MediatorPost: "司法所长", Committee: "古城办事处人民调解委员会",
+				})
+			})
+		}
 		if state == "agreed" {
 			step(func() (*mediation.Case, error) {
 				return e.cases.RecordAgreement(ctx, justice, c.ID, 0, mediation.Agreement{

@@ -155,8 +155,8 @@ func (s *story) actions(who string) []timeline.Action {
 func story1InjuryClaim(t *testing.T, e *env) {
 	s := e.story(t, "mayuan-police", map[string]any{
 		"channel": "police", "category": "injury",
-		"applicants":  []map[string]any{{"name": "章某某", "sex": "female", "age": 81, "phone": "13800001234", "address": "马园一组"}},
-		"respondents": []map[string]any{{"name": "李某某", "sex": "female", "age": 70, "phone": "13800005678", "address": "马园一组"}},
+		"applicants":  []map[string]any{{"name": "章某某", "sex": "female", "ethnicity": "汉族", "age": 81, "occupation": "农民", "phone": "13800001234", "address": "马园一组"}},
+		"respondents": []map[string]any{{"name": "李某某", "sex": "female", "ethnicity": "汉族", "age": 70, "occupation": "农民", "phone": "13800005678", "address": "马园一组"}},
 		"facts":       "章某某称被李某某推倒致左胯骨骨折，住院手术费用共计26000元；李某某否认推人。无证人，无视频监控。",
 		"claims":      []map[string]any{{"description": "医疗费及赔偿", "amount_fen": 5_000_000}},
 		"location":    "mayuan-1",
@@ -211,14 +211,14 @@ func story1InjuryClaim(t *testing.T, e *env) {
 	assert.Equal(t, int64(3_000_000), s.c.Agreement.TotalFen, "30,000 yuan")
 	assert.Equal(t, e.clock.Now().UTC().Add(30*day).Format(time.RFC3339), s.c.Agreement.CourtConfirmationDeadline)
 
-	res = e.as("gc-justice").get("/api/v1/cases/" + s.c.ID + "/agreement")
+	res = e.as("gc-justice").get("/api/v1/cases/" + s.c.ID + "/agreement?format=text")
 	require.Equal(t, http.StatusOK, res.Code, res)
 	assert.Equal(t, "text/plain; charset=utf-8", res.Header.Get("Content-Type"))
 	text := string(res.Body)
 	assert.Contains(t, text, "人民调解协议书")
 	assert.Contains(t, text, "叁万元整")
 	assert.Contains(t, text, "13800001234", "the justice office prints the parties' particulars in full")
-	res = e.as("gc-land").get("/api/v1/cases/" + s.c.ID + "/agreement")
+	res = e.as("gc-land").get("/api/v1/cases/"+s.c.ID+"/agreement", "Accept", "text/plain")
 	require.Equal(t, http.StatusOK, res.Code, res)
 	assert.NotContains(t, string(res.Body), "13800001234", "a partner's copy is masked")
 	assert.Contains(t, string(res.Body), "138****1234")
@@ -245,8 +245,8 @@ func story1InjuryClaim(t *testing.T, e *env) {
 func story2Whistle(t *testing.T, e *env) {
 	s := e.story(t, "honggoumiao-security", map[string]any{
 		"channel": "grid_head", "category": "homestead",
-		"applicants":  []map[string]any{{"name": "仝某某", "sex": "male", "age": 52, "phone": "13700002222", "address": "洪沟庙二组"}},
-		"respondents": []map[string]any{{"name": "赵某某", "sex": "male", "age": 49, "phone": "13700003333", "address": "洪沟庙二组"}},
+		"applicants":  []map[string]any{{"name": "仝某某", "sex": "male", "ethnicity": "汉族", "age": 52, "occupation": "农民", "phone": "13700002222", "address": "洪沟庙二组"}},
+		"respondents": []map[string]any{{"name": "赵某某", "sex": "male", "ethnicity": "回族", "age": 49, "occupation": "个体经营者", "phone": "13700003333", "address": "洪沟庙二组"}},
 		"facts":       "仝某某与邻居赵某某因宅基地墙与墙之间留出距离问题发生纠纷，矛盾僵持不下。",
 		"location":    "honggoumiao-2",
 		"risks":       []string{"likely_fight"},
@@ -300,8 +300,8 @@ func story3OutOfJurisdiction(t *testing.T, e *env) {
 
 	s := e.story(t, "gc-duty-1", map[string]any{
 		"channel": "walk_in", "category": "neighbour",
-		"applicants":  []map[string]any{{"name": "朱某某", "sex": "male", "age": 56, "phone": "13600004444"}},
-		"respondents": []map[string]any{{"name": "朱某", "sex": "female", "age": 54}},
+		"applicants":  []map[string]any{{"name": "朱某某", "sex": "male", "ethnicity": "汉族", "age": 56, "occupation": "农民", "phone": "13600004444", "address": "马园二组"}},
+		"respondents": []map[string]any{{"name": "朱某", "sex": "female", "ethnicity": "汉族", "age": 54, "occupation": "农民", "phone": "13600005555", "address": "马园二组"}},
 		"facts":       "申请人之妻与邻居之妻多年争吵，两家积怨。",
 		"outside":     "确山县朗陵村委朱里庄",
 	})

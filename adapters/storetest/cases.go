@@ -103,16 +103,22 @@ func casesEveryFieldSurvives(t *testing.T, s mediation.Store) {
 func casesCopiesAreTheCallers(t *testing.T, s mediation.Store) {
 	ctx := context.Background()
 	c, events := fullCase(1)
-	want := c.Clone()
+	want, _ := fullCase(1) // made anew, so that it shares nothing even with a Clone that shares too much
 	want.Number.Seq = 1
 	got := create(t, s, c, events)
 	c.Facts, c.Claims[0].Amount, c.Sessions[0].Attendees[0] = "in", 1, "in"
+	c.Respondents[0].Agents = append(c.Respondents[0].Agents, mediation.Agent{Name: "in"})
+	c.Applicants[0].Agents[0].Name = "in"
 	got.Facts, got.Applicants[0].Name, got.Agreement.Payments[0].Amount = "out", "out", 1
+	got.Applicants[0].Agents[0].Phone, got.Agreement.Parties[0].Agents[0].Name = "out", "out"
 	got.Claims = append(got.Claims, mediation.Claim{Description: "more"})
 	events[0].Details["k"], events[0].Action = "in", "in"
 	read, err := s.Get(ctx, want.ID)
 	require.NoError(t, err)
 	read.Team[0].Name, read.Agreement.Signatures[0].Party = "get", "get"
+	read.Draft.Parties[0].Agents[0].Name, read.Superseded[0].Payments[0].Amount = "get", 2
+	read.Respondents = append(read.Respondents[:0], mediation.Party{Name: "get"})
+	read.Applicants[0].Agents[0].Powers = "get"
 	byCode, err := s.GetByTrackingCode(ctx, want.TrackingCode)
 	require.NoError(t, err)
 	byCode.Escalation.Reason = "code"

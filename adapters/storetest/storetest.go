@@ -75,7 +75,14 @@ func seal(c *mediation.Case, action timeline.Action, at time.Time) timeline.Even
 func fullCase(n int) (*mediation.Case, []timeline.Event) {
 	c, events := newCase(n, "mayuan-1-zhang", base)
 	at := func(h int) time.Time { return base.Add(time.Duration(h)*time.Hour + time.Duration(n)) }
-	party := mediation.Party{Name: "章某某", Sex: mediation.Male, Age: 61, Phone: "13900000002", IDCard: "11010519491231002X", Address: "马园一组"}
+	party := mediation.Party{
+		Name: "章某某", Sex: mediation.Female, Ethnicity: mediation.Han, BirthDate: time.Date(1949, 12, 31, 0, 0, 0, 0, time.UTC), Age: 72,
+		Occupation: "农民", Phone: "13900000002", Workplace: "马园村委会", Address: "马园一组", IDCard: "11010519491231002X",
+		Agents: []mediation.Agent{{
+			Name: "章某", Kind: mediation.NearRelative, Phone: "13900000004", IDCard: "11010519491231002X",
+			Authority: mediation.SpecialAuthority, Powers: "代为签署调解协议", Date: time.Date(2022, 11, 2, 0, 0, 0, 0, time.UTC),
+		}},
+	}
 	c.ReferredBy = "法院"
 	c.Applicants = []mediation.Party{party, {Name: "章某", Sex: mediation.Female, Phone: "13900000003"}}
 	c.Respondents = []mediation.Party{{Name: "李某某", Address: "马园一组"}}
@@ -99,13 +106,22 @@ func fullCase(n int) (*mediation.Case, []timeline.Event) {
 		{At: at(10), Place: mediation.PlaceField, PlaceNote: "田间", Attendees: []string{"章某某", "李某某"}, Notes: "n", Outcome: mediation.Progress, By: "gc-mediator"},
 		{At: at(20), Place: mediation.PlaceVillageCommittee, Outcome: mediation.Settled, By: "gc-mediator"},
 	}
-	c.Agreement = &mediation.Agreement{
-		Form: mediation.Written, Number: "古调字〔2023〕第12号", Parties: []mediation.Party{party}, Facts: "f", Disputes: "d",
-		Responsibilities: "r", Payments: []mediation.Payment{{Payer: "李某某", Payee: "章某某", Amount: 50_000, Due: at(200)}},
-		Terms: "t", Manner: "m", Place: "p", PerformBy: at(300),
-		Signatures: []mediation.Signature{{Party: "章某某", Mark: mediation.Signed, At: at(50)}},
-		Mediator:   "孙某", MediatorSignedAt: at(50), Committee: "古城调委会", Sealed: true, RecordedBy: "gc-mediator", EffectiveAt: at(50),
+	agreement := func(revision int, from time.Time) mediation.Agreement {
+		return mediation.Agreement{
+			Form: mediation.Written, Number: "古调字〔2023〕第12号", Revision: revision, Parties: []mediation.Party{party}, Facts: "f", Disputes: "d",
+			Responsibilities: "r", Payments: []mediation.Payment{{Payer: "李某某", Payee: "章某某", Amount: 50_000, Due: at(200)}},
+			Terms: "t", Manner: "m", Place: "p", PerformBy: at(300),
+			Signatures: []mediation.Signature{{Party: "章某某", Agent: "章某", Mark: mediation.Signed, At: from.Add(time.Hour)}},
+			Mediator:   "孙某", MediatorPost: "人民调解员", MediatorSignedAt: from.Add(time.Hour), Committee: "古城调委会",
+			Sealed: true, SealedAt: from.Add(2 * time.Hour), RecordedBy: "gc-mediator", DraftedAt: from, EffectiveAt: from.Add(2 * time.Hour),
+		}
 	}
+	first, effective, draft := agreement(1, at(40)), agreement(2, at(48)), agreement(3, at(60))
+	first.SupersededAt = effective.EffectiveAt
+	effective.Supersedes, effective.SupersedeReason = 1, "变更履行方式"
+	draft.Supersedes, draft.SupersedeReason = 2, "再次变更"
+	draft.MediatorSignedAt, draft.Sealed, draft.SealedAt, draft.EffectiveAt = time.Time{}, false, time.Time{}, time.Time{}
+	c.Superseded, c.Agreement, c.Draft = []mediation.Agreement{first}, &effective, &draft
 	c.Failure = &mediation.Failure{Reason: "x", Route: mediation.RouteLitigation}
 	c.Rejection = &mediation.Rejection{Reason: "r", Advice: "a"}
 	c.Withdrawal = "w"

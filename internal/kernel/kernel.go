@@ -51,6 +51,10 @@ type Kind[R any] interface {
 	// Present returns r, which the store handed out and so is the
 	// caller's to change, as actor may see it.
 	Present(actor grid.Actor, r R) R
+	// PresentEvents returns the events of r's timeline, which the store
+	// handed out, as the viewer r was presented to may see them: r is as
+	// Present returned it.
+	PresentEvents(r R, events []timeline.Event) []timeline.Event
 	// HandTo makes member answer for r in place of whoever does.
 	HandTo(r R, member string)
 	// Reassign makes cell handle r.
@@ -89,12 +93,17 @@ func (rs Records[R, ID]) Get(ctx context.Context, actor grid.Actor, id ID) (R, e
 }
 
 // Timeline returns the events of record id, oldest first, after checking
-// that actor may see it as Get does.
+// that actor may see it as Get does, and as they may see them.
 func (rs Records[R, ID]) Timeline(ctx context.Context, actor grid.Actor, id ID) ([]timeline.Event, error) {
-	if _, err := rs.Get(ctx, actor, id); err != nil {
+	r, err := rs.Get(ctx, actor, id)
+	if err != nil {
 		return nil, err
 	}
-	return rs.Store.Events(ctx, id)
+	events, err := rs.Store.Events(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return rs.Kind.PresentEvents(r, events), nil
 }
 
 // CheckTimeline checks the hash chain of record id's timeline against the head

@@ -161,9 +161,11 @@ func mediatingCase(t *testing.T, app *pilot.App) *mediation.Case {
 	head := m.Actor()
 	c, err := app.Cases.Register(ctx, head, mediation.Intake{
 		Channel: work.ChannelWalkIn, Category: mediation.Homestead, Location: grid.CellID("mayuan-1"),
-		Applicants:  []mediation.Party{{Name: "测试甲", Phone: "13900001111"}},
-		Respondents: []mediation.Party{{Name: "测试乙"}},
-		Facts:       "两家因院墙位置争执。",
+		Applicants: []mediation.Party{{Name: "测试甲", Sex: mediation.Male, Ethnicity: mediation.Han, Age: 50, Occupation: "农民",
+			Phone: "13900001111", Address: "马园一组"}},
+		Respondents: []mediation.Party{{Name: "测试乙", Sex: mediation.Male, Ethnicity: mediation.Han, Age: 48, Occupation: "农民",
+			Phone: "13900002222", Address: "马园一组"}},
+		Facts: "两家因院墙位置争执。",
 	})
 	require.NoError(t, err)
 	c, err = app.Cases.Accept(ctx, head, c.ID, 0)

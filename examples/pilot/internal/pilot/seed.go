@@ -183,20 +183,36 @@ func (s *seeder) accept(c **mediation.Case, by grid.MemberID) {
 	})
 }
 
-// written is a written agreement signed by every party of c.
-func written(c *mediation.Case, mediator, disputes, terms string, pay int64, at time.Time) mediation.Agreement {
+// written is the draft of c's written agreement, mediated by member
+// mediator, who holds post.
+func (s *seeder) written(c *mediation.Case, mediator grid.MemberID, post, disputes, terms string, pay int64) mediation.Agreement {
+	at := s.clock.t
 	a := mediation.Agreement{
 		Form: mediation.Written, Facts: c.Facts, Disputes: disputes, Responsibilities: "双方各负其责",
 		Terms: terms, Manner: "当面履行", Place: "村委会", PerformBy: at.AddDate(0, 1, 0),
-		Mediator: mediator, MediatorSignedAt: at, Committee: "古城办事处人民调解委员会", Sealed: true,
-	}
-	for _, p := range c.Parties() {
-		a.Signatures = append(a.Signatures, mediation.Signature{Party: p.Name, Mark: mediation.Signed, At: at})
+		Mediator: s.demo.Member(mediator).Name, MediatorPost: post, Committee: "古城办事处人民调解委员会",
 	}
 	if pay > 0 && len(c.Respondents) > 0 && len(c.Applicants) > 0 {
 		a.Payments = []mediation.Payment{{Payer: c.Respondents[0].Name, Payee: c.Applicants[0].Name, Amount: pay, Due: at.AddDate(0, 1, 0)}}
 	}
 	return a
+}
+
+// sign drafts c's written agreement a, and records, two hours later,
+// that every party, the mediator and the committee marked the printed
+// draft, which puts it in effect.
+func (s *seeder) sign(c **mediation.Case, by grid.MemberID, a mediation.Agreement) {
+	s.do(c, "draft the agreement", func(c *mediation.Case) (*mediation.Case, error) {
+		return s.cases.DraftAgreement(s.ctx, s.actor(by), c.ID, c.Version, a)
+	})
+	s.at(s.clock.t.Add(2 * time.Hour))
+	s.do(c, "record the signing", func(c *mediation.Case) (*mediation.Case, error) {
+		sg := mediation.Signing{Revision: c.Draft.Revision, MediatorSigned: true, Sealed: true}
+		for _, p := range c.Parties() {
+			sg.Marks = append(sg.Marks, mediation.Signature{Party: p.Name, Mark: mediation.Signed})
+		}
+		return s.cases.RecordSigning(s.ctx, s.actor(by), c.ID, c.Version, sg)
+	})
 }
 
 func (s *seeder) agree(c **mediation.Case, by grid.MemberID, a mediation.Agreement) {
@@ -225,8 +241,8 @@ func (s *seeder) stories(now time.Time) {
 	c := s.register("mayuan-police", mediation.Intake{
 		Channel:     work.ChannelPolice,
 		Category:    mediation.Injury,
-		Applicants:  []mediation.Party{{Name: "章某某", Sex: mediation.Female, Age: 81, Phone: "13800001234", Address: "马园一组"}},
-		Respondents: []mediation.Party{{Name: "李某某", Sex: mediation.Female, Age: 70, Phone: "13800005678", Address: "马园一组"}},
+		Applicants:  []mediation.Party{{Name: "章某某", Sex: mediation.Female, Ethnicity: mediation.Han, Age: 81, Occupation: "农民", Phone: "13800001234", Address: "马园一组"}},
+		Respondents: []mediation.Party{{Name: "李某某", Sex: mediation.Female, Ethnicity: mediation.Han, Age: 70, Occupation: "农民", Phone: "13800005678", Address: "马园一组"}},
 		Facts:       "章某某称被李某某推倒致左胯骨骨折，住院手术费用共计26000元；李某某否认推人。无证人，无视频监控。",
 		Claims:      []mediation.Claim{{Description: "医疗费及赔偿", Amount: 5_000_000}},
 		Location:    "mayuan-1",
@@ -254,7 +270,7 @@ func (s *seeder) stories(now time.Time) {
 	places := []mediation.Place{mediation.PlaceVillageCommittee, mediation.PlaceHome, mediation.PlaceStation, mediation.PlaceField}
 	s.sessions(&c, "gc-justice", 11, day, places, "高敬", "马园民警", "章家亲戚", "李家亲戚")
 	if c != nil {
-		s.agree(&c, "gc-justice", written(c, "高敬", "赔偿数额", "双方今后和睦相处，不再因此事发生争执。", 3_000_000, s.clock.t))
+		s.sign(&c, "gc-justice", s.written(c, "gc-justice", "司法所长", "赔偿数额", "双方今后和睦相处，不再因此事发生争执。", 3_000_000))
 	}
 	s.at(s.clock.t.Add(7 * day))
 	s.followUpAndClose(&c, "gc-east-head", "赔偿款已付清，双方满意。")
@@ -264,8 +280,8 @@ func (s *seeder) stories(now time.Time) {
 	c = s.register("honggoumiao-security", mediation.Intake{
 		Channel:     work.ChannelGridHead,
 		Category:    mediation.Homestead,
-		Applicants:  []mediation.Party{{Name: "仝某某", Sex: mediation.Male, Age: 52, Phone: "13700002222", Address: "洪沟庙二组"}},
-		Respondents: []mediation.Party{{Name: "赵某某", Sex: mediation.Male, Age: 49, Phone: "13700003333", Address: "洪沟庙二组"}},
+		Applicants:  []mediation.Party{{Name: "仝某某", Sex: mediation.Male, Ethnicity: mediation.Han, Age: 52, Occupation: "农民", Phone: "13700002222", Address: "洪沟庙二组"}},
+		Respondents: []mediation.Party{{Name: "赵某某", Sex: mediation.Male, Ethnicity: mediation.Han, Age: 49, Occupation: "农民", Phone: "13700003333", Address: "洪沟庙二组"}},
 		Facts:       "仝某某与邻居赵某某因宅基地墙与墙之间留出距离问题发生纠纷，矛盾僵持不下。",
 		Location:    "honggoumiao-2",
 		Risks:       mediation.LikelyFight,
@@ -280,7 +296,7 @@ func (s *seeder) stories(now time.Time) {
 	})
 	s.sessions(&c, "honggoumiao-head", 11, 12*time.Hour, places, "洪沟庙村委书记", "刘保柱", "郑某")
 	if c != nil {
-		s.agree(&c, "honggoumiao-head", written(c, "孙某", "两家院墙之间的间距", "两家院墙之间各退让0.5米，留出1米通道，共同出资硬化。", 0, s.clock.t))
+		s.sign(&c, "honggoumiao-head", s.written(c, "gc-mediator", "人民调解员", "两家院墙之间的间距", "两家院墙之间各退让0.5米，留出1米通道，共同出资硬化。", 0))
 	}
 
 	// Story 3: first-inquiry responsibility for a village moved away.
@@ -288,8 +304,8 @@ func (s *seeder) stories(now time.Time) {
 	c = s.register("gc-duty-1", mediation.Intake{
 		Channel:     work.ChannelWalkIn,
 		Category:    mediation.Neighbour,
-		Applicants:  []mediation.Party{{Name: "朱某某", Sex: mediation.Male, Age: 56, Phone: "13600004444"}},
-		Respondents: []mediation.Party{{Name: "朱某", Sex: mediation.Female, Age: 54}},
+		Applicants:  []mediation.Party{{Name: "朱某某", Sex: mediation.Male, Ethnicity: mediation.Han, Age: 56, Occupation: "农民", Phone: "13600004444", Address: "确山县朗陵村委朱里庄"}},
+		Respondents: []mediation.Party{{Name: "朱某", Sex: mediation.Female, Ethnicity: mediation.Han, Age: 54, Occupation: "农民", Phone: "13600005555", Address: "确山县朗陵村委朱里庄"}},
 		Facts:       "申请人之妻与邻居之妻多年争吵，两家积怨。",
 		Outside:     "确山县朗陵村委朱里庄",
 	})
