@@ -239,6 +239,21 @@ func (a *App) MemberName(id string) string {
 	return id
 }
 
+// ActorName names in Chinese the actor of an event, as a case's timeline
+// shows it: a member by name, the township's scheduled work as the
+// system, and anyone else as the applicant, since only residents act
+// on a case without being members. A resident's ID, made of a form's
+// key, is not shown.
+func (a *App) ActorName(id string) string {
+	if m, ok := a.Grid.Directory().Member(grid.MemberID(id)); ok {
+		return m.Name
+	}
+	if strings.HasPrefix(id, "system:") {
+		return "系统"
+	}
+	return "申请人本人"
+}
+
 // CellNameByID returns the name of cell id, or id itself if the tree has
 // no such cell.
 func (a *App) CellNameByID(id grid.CellID) string {

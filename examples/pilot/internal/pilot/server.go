@@ -78,7 +78,7 @@ func NewServer(app *App, opts ServerOptions) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	pages, err := parsePages(template.FuncMap{"cellName": app.CellName, "memberName": app.MemberName})
+	pages, err := parsePages(template.FuncMap{"cellName": app.CellName, "memberName": app.MemberName, "actorName": app.ActorName})
 	if err != nil {
 		return nil, err
 	}
@@ -151,8 +151,9 @@ func (s *Server) Hub() *Hub { return s.hub }
 // ServeHTTP serves a request.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
 
-// parsePages parses each page with the layout, the shared helpers and the
-// app's own (which need its grid).
+// parsePages parses each page with the layout, the parts forms share
+// (parts.html), the shared helpers and the app's own (which need its
+// grid).
 func parsePages(own template.FuncMap) (map[string]*template.Template, error) {
 	names, err := fs.Glob(templateFS, "templates/*.html")
 	if err != nil {
@@ -161,10 +162,10 @@ func parsePages(own template.FuncMap) (map[string]*template.Template, error) {
 	pages := map[string]*template.Template{}
 	for _, n := range names {
 		base := strings.TrimSuffix(strings.TrimPrefix(n, "templates/"), ".html")
-		if base == "layout" {
+		if base == "layout" || base == "parts" {
 			continue
 		}
-		t, err := template.New(base).Funcs(funcs).Funcs(own).ParseFS(templateFS, "templates/layout.html", n)
+		t, err := template.New(base).Funcs(funcs).Funcs(own).ParseFS(templateFS, "templates/layout.html", "templates/parts.html", n)
 		if err != nil {
 			return nil, err
 		}
