@@ -175,14 +175,11 @@ func (s *Server) correct(r *http.Request, actor grid.Actor, id mediation.ID, ver
 	if !ok || i >= len(parties) {
 		return action, nil, fourplusn.Errorf(fourplusn.NotFound, "no party %s", prefix)
 	}
-	var v fourplusn.Validation
-	if strings.TrimSpace(cr.Reason) == "" {
-		// Named now, with the particulars' own mistakes.
-		v.Fail("reason", "the reason is required")
-	}
+	// The service checks the reason before the particulars, so a
+	// correction with no reason shows their mistakes once it has one.
 	p, err := readParty(f, prefix, s.app.Now())
-	if !v.Add(err) || !v.OK() {
-		return action, nil, v.Err()
+	if err != nil {
+		return action, nil, err
 	}
 	parties = slices.Clone(parties)
 	parties[i] = p

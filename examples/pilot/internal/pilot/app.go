@@ -241,17 +241,20 @@ func (a *App) MemberName(id string) string {
 
 // ActorName names in Chinese the actor of an event, as a case's timeline
 // shows it: a member by name, the township's scheduled work as the
-// system, and anyone else as the applicant, since only residents act
-// on a case without being members. A resident's ID, made of a form's
-// key, is not shown.
+// system, a resident (whose ID the pages and the API make of a form's
+// key, "r-…", never shown) as the applicant, and any other actor the
+// directory does not know as such.
 func (a *App) ActorName(id string) string {
 	if m, ok := a.Grid.Directory().Member(grid.MemberID(id)); ok {
 		return m.Name
 	}
-	if strings.HasPrefix(id, "system:") {
+	switch {
+	case strings.HasPrefix(id, "system:"):
 		return "系统"
+	case strings.HasPrefix(id, "r-"):
+		return "申请人本人"
 	}
-	return "申请人本人"
+	return "其他人员"
 }
 
 // CellNameByID returns the name of cell id, or id itself if the tree has

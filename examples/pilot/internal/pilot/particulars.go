@@ -200,6 +200,11 @@ func readParty(f url.Values, prefix string, now time.Time) (mediation.Party, err
 		if aget("name") == "" && aget("powers") == "" && aget("phone") == "" && aget("id_card") == "" {
 			continue
 		}
+		if n := len(p.Agents); n < i {
+			// A row typed below an empty one is the party's agent n, as
+			// the domain numbers it: so it is shown and marked again.
+			ap = renumber(f, ap, fmt.Sprintf("%s.agents[%d]", prefix, n))
+		}
 		a := mediation.Agent{Name: f.Get(ap + ".name"), Powers: aget("powers"), Phone: aget("phone"), IDCard: aget("id_card")}
 		kind, err := mediation.ParseAgentKind(aget("kind"))
 		v.Under(ap, err)
@@ -212,6 +217,18 @@ func readParty(f url.Values, prefix string, now time.Time) (mediation.Party, err
 		p.Agents = append(p.Agents, a)
 	}
 	return p, v.Err()
+}
+
+// renumber moves the values of the inputs under prefix from to the same
+// inputs under to, and returns to.
+func renumber(f url.Values, from, to string) string {
+	for k, v := range f {
+		if rest, ok := strings.CutPrefix(k, from+"."); ok {
+			f[to+"."+rest] = v
+			delete(f, k)
+		}
+	}
+	return to
 }
 
 // readDate reads a date typed as a date input sends it (2026-12-01), or
