@@ -146,6 +146,7 @@ func TestAgreementPage(t *testing.T) {
 	}
 	resp, body = c.post(page+"/signing", sign)
 	require.Equal(t, http.StatusConflict, resp.StatusCode, "revision 2 was never drafted")
+	assert.Contains(t, body, "请打印最新一稿协议书重新签署", "what to do, in Chinese")
 	assertChineseOnly(t, body)
 	sign.Set("revision", "1")
 	resp, body = c.post(page+"/signing", sign)
