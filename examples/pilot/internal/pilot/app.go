@@ -239,6 +239,24 @@ func (a *App) MemberName(id string) string {
 	return id
 }
 
+// ActorName names in Chinese the actor of an event, as a case's timeline
+// shows it: a member by name, the township's scheduled work as the
+// system, a resident (whose ID the pages and the API make of a form's
+// key, "r-…", never shown) as the applicant, and any other actor the
+// directory does not know as such.
+func (a *App) ActorName(id string) string {
+	if m, ok := a.Grid.Directory().Member(grid.MemberID(id)); ok {
+		return m.Name
+	}
+	switch {
+	case strings.HasPrefix(id, "system:"):
+		return "系统"
+	case strings.HasPrefix(id, "r-"):
+		return "申请人本人"
+	}
+	return "其他人员"
+}
+
 // CellNameByID returns the name of cell id, or id itself if the tree has
 // no such cell.
 func (a *App) CellNameByID(id grid.CellID) string {

@@ -1,6 +1,7 @@
 package pilot_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -9,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -98,6 +100,7 @@ func browser(t *testing.T, exe string) (resident, staff context.Context) {
 		chromedp.Flag("disable-component-update", true),
 		chromedp.NoFirstRun,
 		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("hide-scrollbars", true),
 		chromedp.UserDataDir(profile),
 	}
 	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
@@ -123,6 +126,52 @@ func browser(t *testing.T, exe string) (resident, staff context.Context) {
 		}
 	})
 	return resident, staff
+}
+
+// printAgreement prints the agreement page the tab shows through
+// Chromium to a PDF, which must start as one does and hold a page at
+// least, and keeps it and the first page as seen at A4 width (794 CSS
+// pixels) as name.pdf and name.png. It returns the page's text.
+func printAgreement(t *testing.T, ctx context.Context, dir, name string) string {
+	t.Helper()
+	do(t, ctx, "A4 viewport", chromedp.EmulateViewport(794, 1123), chromedp.WaitVisible(chromedp.CSS(".sheet")))
+	png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+	require.NoError(t, err, "screenshot %s", name)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, name+".png"), png, 0o644))
+	pdf, err := chromedp.Run(ctx, chromedp.Action[[]byte](func(ctx context.Context, _ *chromedp.Target) ([]byte, error) {
+		res, err := chromedp.Call(ctx, page.PrintToPDF, page.PrintToPDFParams{})
+		if err != nil {
+			return nil, err
+		}
+		return res.Data, nil
+	}))
+	require.NoError(t, err, "print %s to PDF", name)
+	require.True(t, bytes.HasPrefix(pdf, []byte("%PDF")), "a PDF")
+	assert.GreaterOrEqual(t, len(pdfPage.FindAll(pdf, -1)), 1, "a page at least")
+	require.NoError(t, os.WriteFile(filepath.Join(dir, name+".pdf"), pdf, 0o644))
+	body, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("body")))
+	require.NoError(t, err)
+	do(t, ctx, "phone viewport", chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2), chromedp.EmulateMobile))
+	return body
+}
+
+// blanks counts the blank lines to sign on of the agreement the tab shows.
+func blanks(t *testing.T, ctx context.Context) int {
+	t.Helper()
+	n, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll(".signatures .blank").length`))
+	require.NoError(t, err)
+	return n
+}
+
+// pdfPage matches a page object of a PDF, not the page tree's.
+var pdfPage = regexp.MustCompile(`/Type\s*/Page[^s]`)
+
+// shotOf writes a PNG screenshot of the element sel of the tab.
+func shotOf(t *testing.T, ctx context.Context, dir, name, sel string) {
+	t.Helper()
+	png, err := chromedp.Run(ctx, chromedp.Screenshot(chromedp.CSS(sel)))
+	require.NoError(t, err, "screenshot %s", name)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, name+".png"), png, 0o644))
 }
 
 // shot writes a full-page PNG screenshot of the tab.
@@ -182,8 +231,10 @@ func login(t *testing.T, ctx context.Context, base, id string) {
 // a resident applies on a phone and gets a tracking code; the duty officer,
 // whose console is open, sees it arrive without reloading, accepts it and
 // routes it to the village committee; the committee's head accepts it,
-// records a session and a written agreement; the agreement prints; and
-// the level-1 head's dashboard counts the new case and its agreement.
+// records a session, corrects the respondent's particulars, drafts a
+// written agreement, prints it with blank lines to sign on, records the
+// marks made on the paper and prints it signed; and the level-1 head's
+// dashboard counts the new case and its agreement.
 func TestBrowserFlow(t *testing.T) {
 	exe := chromium(t)
 	app, ts := newPilot(t)
@@ -208,6 +259,11 @@ func TestBrowserFlow(t *testing.T) {
 		chromedp.Navigate(base+"/apply"),
 		chromedp.SendKeys(chromedp.CSS("#name"), "试点申请人"),
 		chromedp.SendKeys(chromedp.CSS("#phone"), "13912345678"),
+		chromedp.SetValue(chromedp.CSS("#applicant-sex"), "female"),
+		chromedp.SetValue(chromedp.CSS("#applicant-ethnicity"), "回族"),
+		chromedp.SendKeys(chromedp.CSS("#applicant-age"), "46"),
+		chromedp.SendKeys(chromedp.CSS("#applicant-occupation"), "农民"),
+		chromedp.SendKeys(chromedp.CSS("#address"), "马园一组"),
 		chromedp.SendKeys(chromedp.CSS("#respondent"), "试点被申请人"),
 		chromedp.SetValue(chromedp.CSS("#category"), "neighbour"),
 		chromedp.SetValue(chromedp.CSS("#location"), "mayuan-1"),
@@ -291,32 +347,71 @@ func TestBrowserFlow(t *testing.T) {
 	assert.Equal(t, "调解中", text(t, staffTab, "#case-state"))
 	assert.Contains(t, text(t, staffTab, "#sessions"), "约定清理过道")
 	shot(t, staffTab, dir, "06-session")
-	do(t, staffTab, "agreement",
-		chromedp.SendKeys(chromedp.CSS("#agreement-disputes"), "公共过道堆放柴草"),
-		chromedp.SendKeys(chromedp.CSS("#agreement-terms"), "被申请人三日内清理过道，今后不再堆放。"),
-		chromedp.SendKeys(chromedp.CSS("#agreement-amount"), "200"),
+	// The respondent's particulars, which a written agreement states,
+	// are added by a correction, on the phone.
+	do(t, staffTab, "phone viewport", chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2), chromedp.EmulateMobile))
+	do(t, staffTab, "correct the respondent",
+		chromedp.Click(chromedp.CSS("details:has(#correct-respondent0) > summary")),
+		chromedp.SetValue(chromedp.CSS("#correct-respondent0-sex"), "male"),
+		chromedp.SetValue(chromedp.CSS("#correct-respondent0-ethnicity"), "汉族"),
+		chromedp.SendKeys(chromedp.CSS("#correct-respondent0-age"), "52"),
+		chromedp.SendKeys(chromedp.CSS("#correct-respondent0-occupation"), "个体经营"),
+		chromedp.SendKeys(chromedp.CSS("#correct-respondent0-phone"), "13987654321"),
+		chromedp.SendKeys(chromedp.CSS("#correct-respondent0-address"), "马园一组"),
+		chromedp.SendKeys(chromedp.CSS("#correct-respondent0-reason"), "调解时当面核实被申请人身份"),
 	)
-	click(t, staffTab, "save the agreement", "#do-agreement")
-	assert.Equal(t, "已达成协议", text(t, staffTab, "#case-state"))
-	shot(t, staffTab, dir, "07-agreed")
+	shotOf(t, staffTab, dir, "07a-correct-phone", "details:has(#correct-respondent0)")
+	click(t, staffTab, "save the correction", "#correct-respondent0-save")
+	timeline := text(t, staffTab, "#timeline")
+	assert.Contains(t, timeline, "更正", "the correction is on the timeline")
+	assert.Contains(t, timeline, "被申请人民族：（空） → 汉族", "with the field before and after")
+	assert.Contains(t, timeline, "理由：调解时当面核实被申请人身份")
 
-	// The agreement prints.
-	click(t, staffTab, "open the agreement", "#print-agreement")
-	doc := text(t, staffTab, "#agreement-text")
-	assert.Contains(t, doc, "人民调解协议书")
-	assert.Contains(t, doc, "试点申请人")
-	assert.Contains(t, doc, "贰佰元", "the amount in words")
-	shot(t, staffTab, dir, "08-agreement")
-	pdf, err := chromedp.Run(staffTab, chromedp.Action[[]byte](func(ctx context.Context, _ *chromedp.Target) ([]byte, error) {
-		res, err := chromedp.Call(ctx, page.PrintToPDF, page.PrintToPDFParams{})
-		if err != nil {
-			return nil, err
-		}
-		return res.Data, nil
-	}))
-	require.NoError(t, err, "print to PDF")
-	require.True(t, strings.HasPrefix(string(pdf), "%PDF"), "a PDF")
-	require.NoError(t, os.WriteFile(filepath.Join(dir, "09-agreement.pdf"), pdf, 0o644))
+	// The head drafts the written agreement; nobody has signed it yet.
+	do(t, staffTab, "draft",
+		chromedp.SendKeys(chromedp.CSS("#draft-disputes"), "公共过道堆放柴草"),
+		chromedp.SendKeys(chromedp.CSS("#draft-terms"), "被申请人三日内清理过道，今后不再堆放。"),
+		chromedp.SendKeys(chromedp.CSS("#draft-amount"), "200"),
+	)
+	shotOf(t, staffTab, dir, "07b-draft-phone", "#draft-form")
+	click(t, staffTab, "save the draft", "#do-draft")
+	assert.Equal(t, "调解中", text(t, staffTab, "#case-state"), "a draft binds nobody")
+	assert.Contains(t, text(t, staffTab, "#draft-summary"), "第1稿")
+
+	// The draft prints on A4 with blank lines to sign on.
+	click(t, staffTab, "print the draft", "#print-agreement")
+	draft := printAgreement(t, staffTab, dir, "agreement-draft")
+	assert.Contains(t, draft, "人民调解协议书")
+	assert.Contains(t, draft, "试点申请人")
+	assert.Contains(t, draft, "回族", "the applicant's particulars as applied")
+	assert.Contains(t, draft, "贰佰元", "the amount in words")
+	assert.Contains(t, draft, "马园村委书记", "the mediator")
+	assert.Positive(t, blanks(t, staffTab), "blank lines to sign on")
+
+	// The parties sign the paper; the head records the marks, and the
+	// agreement takes effect.
+	do(t, staffTab, "back to the case", chromedp.Navigate(base+"/cases/"+caseID))
+	do(t, staffTab, "signing",
+		chromedp.WaitVisible(chromedp.CSS("#signing-form")),
+		chromedp.SetValue(chromedp.CSS("#sign-mark-0"), "signed"),
+		chromedp.SetValue(chromedp.CSS("#sign-mark-1"), "fingerprinted"),
+		chromedp.Click(chromedp.CSS("#sign-mediator")),
+		chromedp.Click(chromedp.CSS("#sign-sealed")),
+	)
+	shotOf(t, staffTab, dir, "07c-signing-phone", "#signing-form")
+	click(t, staffTab, "save the signing", "#do-signing")
+	assert.Equal(t, "已达成协议", text(t, staffTab, "#case-state"))
+	assert.Contains(t, text(t, staffTab, "#timeline"), "协议生效")
+	assert.NotRegexp(t, `[A-Za-z]`, text(t, staffTab, "#timeline"), "no English word on the timeline")
+	shotOf(t, staffTab, dir, "07d-timeline-phone", "#timeline")
+
+	// Printed now, it shows the marks.
+	click(t, staffTab, "print the signed agreement", "#print-agreement")
+	assert.Zero(t, blanks(t, staffTab), "no blank line to sign on")
+	signed := printAgreement(t, staffTab, dir, "agreement-signed")
+	assert.Regexp(t, `试点被申请人\s*按指印`, signed, "the respondent's mark")
+	assert.Regexp(t, `委员会（盖章）　?\d{4}年`, signed, "the committee's seal, dated")
+	do(t, staffTab, "desk viewport", chromedp.EmulateViewport(1280, 900), chromedp.Navigate(base+"/cases/"+caseID))
 
 	// The level-1 head's dashboard counts the new case and its agreement.
 	click(t, staffTab, "logout", `form[action="/logout"] button`)

@@ -2,6 +2,7 @@ package pilot
 
 import (
 	"bytes"
+	"cmp"
 	"net/http"
 	"strconv"
 	"strings"
@@ -9,13 +10,20 @@ import (
 	"github.com/fourplusn/fourplusn"
 	"github.com/fourplusn/fourplusn/grid"
 	"github.com/fourplusn/fourplusn/mediation"
+	"github.com/fourplusn/fourplusn/work"
 )
 
 // allowed are the actions a member may take on a case now: the policy
 // must grant them at the right cell and the case's state must admit them.
 // The service checks both again; this only decides which forms to show.
 type allowed struct {
-	Accept, Transfer, Join, Session, Agreement, FollowUp, Close, Escalate, Review bool
+	Accept, Transfer, Join, Session, FollowUp, Close, Escalate, Review bool
+	Draft                                                              bool // draft a written agreement, or revise the draft
+	Sign                                                               bool // record marks made on the printed draft
+	Supersede                                                          bool // draft an agreement to replace the one in effect
+	Oral                                                               bool // record an oral agreement (art. 30)
+	Correct                                                            bool // correct the facts
+	Parties                                                            bool // correct the parties' particulars too
 }
 
 func (s *Server) allowed(actor grid.Actor, c *mediation.Case) allowed {
@@ -35,7 +43,12 @@ func (s *Server) allowed(actor grid.Actor, c *mediation.Case) allowed {
 		Transfer:  open && can(grid.Transfer, h),
 		Join:      working && can(grid.Mediate, h),
 		Session:   working && can(grid.Mediate, h),
-		Agreement: c.State == mediation.Mediating && can(grid.Mediate, h),
+		Draft:     (c.State == mediation.Mediating || c.Draft != nil) && can(grid.Mediate, h),
+		Sign:      c.Draft != nil && can(grid.Mediate, h),
+		Supersede: c.State == mediation.Agreed && c.Agreement != nil && c.Draft == nil && can(grid.Mediate, h),
+		Oral:      c.State == mediation.Mediating && c.Draft == nil && can(grid.Mediate, h),
+		Correct:   !c.State.Ended() && can(grid.Mediate, h),
+		Parties:   !c.State.Ended() && can(grid.Mediate, h) && can(grid.ViewPersonal, h),
 		FollowUp:  c.State == mediation.Agreed && can(grid.Mediate, h),
 		Close:     outcome && can(grid.Close, h),
 		Escalate:  open && c.Escalation == nil && h.Level() > 1 && can(grid.Escalate, h),
@@ -79,11 +92,17 @@ func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, m grid.Membe
 	for _, p := range []mediation.Place{mediation.PlaceVillageCommittee, mediation.PlaceHome, mediation.PlaceField, mediation.PlaceStation, mediation.PlaceOnline} {
 		places = append(places, map[string]string{"ID": p.String(), "Label": placeNames[p]})
 	}
+	var signing []signingRow
+	if c.Draft != nil {
+		signing = signingRows(c.Draft)
+	}
 	s.render(w, r, status, "case", map[string]any{
 		"Title": caseName(c), "Case": c, "Events": events, "Can": s.allowed(actor, c),
 		"Where": s.where(c), "Handling": s.app.CellName(c.Handling), "Now": s.app.Now(),
 		"Overdue": c.State.Open() && c.Overdue(s.app.Now()), "Places": places,
 		"Targets": s.places(actor.Township, 2, 3, 4), "Tree": s.app.Grid.Directory().Tree(), "Posted": st, "Departments": departments,
+		"DraftForm": s.draftValues(c, m, s.app.Now()), "Signing": signing, "NowInput": s.app.Now().In(work.Zone).Format(dateTimeInput),
+		"Corrections": correctionForms(c, st),
 	})
 }
 
@@ -126,8 +145,14 @@ func (s *Server) caseAction(w http.ResponseWriter, r *http.Request, m grid.Membe
 		c, err = svc.RecordSession(ctx, actor, id, version, mediation.Session{
 			At: now, Place: place, PlaceNote: text("place_note"), Attendees: splitNames(text("attendees")), Notes: text("notes"), Outcome: outcome,
 		})
-	case "agreement":
-		c, err = s.recordAgreement(r, actor, m, id, version)
+	case "draft", "supersede":
+		c, err = s.draftAgreement(r, actor, id, version, action == "supersede")
+	case "signing":
+		c, err = s.recordSigning(r, actor, id, version)
+	case "oral":
+		c, err = s.recordOral(r, actor, id, version)
+	case "correct":
+		action, c, err = s.correct(r, actor, id, version)
 	case "followup":
 		c, err = svc.FollowUp(ctx, actor, id, version, mediation.FollowUp{Performed: f.Get("performed") != "", Notes: text("notes")})
 	case "close":
@@ -143,7 +168,7 @@ func (s *Server) caseAction(w http.ResponseWriter, r *http.Request, m grid.Membe
 		return
 	}
 	if fourplusn.ErrorCode(err) == fourplusn.Invalid {
-		s.renderCase(w, r, m, http.StatusBadRequest, refused(action, caseInputs[action], f, err))
+		s.renderCase(w, r, m, http.StatusBadRequest, refused(action, caseInputs[formOf(action)], f, err))
 		return
 	}
 	if err != nil {
@@ -158,44 +183,6 @@ func (s *Server) caseAction(w http.ResponseWriter, r *http.Request, m grid.Membe
 	http.Redirect(w, r, back, http.StatusSeeOther)
 }
 
-// recordAgreement records the agreement of the form: a written one signed
-// by every party on the spot, with the member as mediator and the
-// committee's seal, or an oral one the member records.
-func (s *Server) recordAgreement(r *http.Request, actor grid.Actor, m grid.Member, id mediation.ID, version int64) (*mediation.Case, error) {
-	ctx, f, now := r.Context(), r.PostForm, s.app.Now()
-	c, err := s.app.Cases.Get(ctx, actor, id)
-	if err != nil {
-		return nil, err
-	}
-	a := mediation.Agreement{
-		Form: mediation.Written, Number: f.Get("number"), Facts: c.Facts,
-		Disputes: f.Get("disputes"), Responsibilities: f.Get("responsibilities"),
-		Terms: f.Get("terms"), Manner: f.Get("manner"), Place: f.Get("place"),
-		Mediator: m.Name, MediatorSignedAt: now, Committee: s.committee(c), Sealed: true,
-	}
-	if f.Get("form") == "oral" {
-		a = mediation.Agreement{Form: mediation.Oral, Facts: c.Facts, Disputes: a.Disputes, Terms: a.Terms, Mediator: m.Name}
-	} else {
-		a.PerformBy = now.AddDate(0, 0, 30)
-		for _, p := range c.Parties() {
-			a.Signatures = append(a.Signatures, mediation.Signature{Party: p.Name, Mark: mediation.Signed, At: now})
-		}
-	}
-	if v := f.Get("amount"); strings.TrimSpace(v) != "" && len(c.Applicants) > 0 && len(c.Respondents) > 0 {
-		fen, err := fourplusn.ParseYuan("agreement.payments[0].amount", v)
-		if err != nil {
-			// The rest of the agreement is checked too, so that every
-			// mistake is shown at once; nothing is recorded.
-			var v fourplusn.Validation
-			v.Add(err)
-			v.Add(a.Validate(c, now))
-			return nil, v.Err()
-		}
-		a.Payments = []mediation.Payment{{Payer: c.Respondents[0].Name, Payee: c.Applicants[0].Name, Amount: fen, Due: now.AddDate(0, 0, 30)}}
-	}
-	return s.app.Cases.RecordAgreement(ctx, actor, id, version, a)
-}
-
 // committee names the people's mediation committee of the case's township.
 func (s *Server) committee(c *mediation.Case) string {
 	if t, err := s.app.Grid.Directory().Tree().Cell(c.Township); err == nil {
@@ -204,23 +191,30 @@ func (s *Server) committee(c *mediation.Case) string {
 	return "人民调解委员会"
 }
 
-// agreement shows the case's agreement as the printable 人民调解协议书.
+// agreement serves the case's agreement as the 人民调解协议书 to print on
+// A4 paper: the draft waiting to be signed, with blank lines for the
+// marks, or else the agreement in effect, with the marks recorded. The
+// document is a page of its own, with its own inline print stylesheet and
+// no script, so its policy allows inline styles and nothing else.
 func (s *Server) agreement(w http.ResponseWriter, r *http.Request, m grid.Member) {
 	c, err := s.app.Cases.Get(r.Context(), m.Actor(), mediation.ID(r.PathValue("id")))
 	if err != nil {
 		s.failErr(w, r, err)
 		return
 	}
-	if c.Agreement == nil {
-		s.fail(w, r, http.StatusNotFound, "该案件尚未达成调解协议。")
+	a := cmp.Or(c.Draft, c.Agreement)
+	if a == nil {
+		s.fail(w, r, http.StatusNotFound, "该案件尚无调解协议。")
 		return
 	}
 	var buf bytes.Buffer
-	if err := c.Agreement.Render(&buf, c); err != nil {
+	if err := a.RenderHTML(&buf, c); err != nil {
 		s.failErr(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "agreement", map[string]any{"Title": "人民调解协议书", "Case": c, "Text": buf.String(), "Print": true})
+	w.Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'; form-action 'none'")
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Write(buf.Bytes())
 }
 
 func orDefault(v, d string) string {

@@ -24,8 +24,9 @@ type input struct {
 	fields            []string
 }
 
-// applyInputs are the inputs of the resident's application form.
-var applyInputs = []input{
+// applyInputs are the inputs of the resident's application form: the
+// applicant's name, phone and address, then their other particulars.
+var applyInputs = append([]input{
 	{"name", "申请人姓名", "请填写申请人姓名，不超过50个字，不含控制字符等特殊字符。", []string{"applicants", "applicants[].name"}},
 	{"phone", "手机号码", "请填写11位手机号码。", []string{"applicants[].phone"}},
 	{"address", "住址", "住址不超过200个字，不含特殊字符。", []string{"applicants[].address"}},
@@ -35,7 +36,7 @@ var applyInputs = []input{
 	{"claim", "请求金额", "请以元为单位填写金额，如 1500 或 1500.50，最多两位小数。", []string{"claims", "claims[].amount", "claims[].description"}},
 	{"facts", "纠纷经过", "请填写纠纷经过，不超过5000字，不含控制字符等特殊字符。", []string{"facts"}},
 	{"consent", "个人信息处理告知", "请阅读本页的《个人信息处理告知》，勾选同意后再提交。", []string{"consent"}},
-}
+}, particularInputs("applicants")...)
 
 // caseInputs are the inputs of the case page's action forms, by action.
 var caseInputs = map[string][]input{
@@ -56,28 +57,50 @@ var caseInputs = map[string][]input{
 		{"notes", "调解情况", "请填写调解情况，不超过5000字，不含控制字符等特殊字符。", []string{"session.notes"}},
 		{"outcome", "结果", "请从列表中选择结果。", []string{"session.outcome"}},
 	},
-	"agreement": {
-		{"number", "协议编号", "协议编号不超过200个字。", []string{"agreement.number"}},
+	"draft":     draftInputs,
+	"supersede": append([]input{{"reason", "变更理由", "请填写变更协议的理由，不超过200个字。", []string{"reason"}}}, draftInputs...),
+	"oral": {
 		{"disputes", "争议事项", "请填写争议事项，不超过5000字。", []string{"agreement.disputes"}},
-		{"responsibilities", "责任承担", "责任承担不超过5000字。", []string{"agreement.responsibilities"}},
 		{"terms", "协议内容", "请填写协议内容，不超过5000字。", []string{"agreement.terms"}},
 		{"amount", "赔偿金额", "请以元为单位填写大于零的金额，如 30000 或 30000.50，最多两位小数。", []string{"agreement.payments", "agreement.payments[].amount"}},
-		{"manner", "履行方式", "书面协议须写明履行方式，不超过5000字。", []string{"agreement.manner"}},
-		{"place", "履行地点", "履行地点不超过200个字。", []string{"agreement.place"}},
 	},
+	"signing": {
+		{"revision", "协议稿次", "协议已修订，请按最新一稿重新签署。", []string{"signing.revision"}},
+		{"marks", "当事人签署", "请为尚未签署的当事人选择签署方式；代签的须是特别授权的代理人，签署时间不晚于明天。", []string{"signing", "signing.marks", "signing.marks[].party", "signing.marks[].agent", "signing.marks[].mark", "signing.marks[].at"}},
+		{"mediator_at", "调解员签名时间", "调解员签名时间不晚于明天，且不早于登记前一年。", []string{"signing.mediator_signed", "signing.mediator_at"}},
+		{"sealed_at", "盖章时间", "盖章时间不晚于明天，且不早于登记前一年。", []string{"signing.sealed", "signing.sealed_at"}},
+	},
+	"correct": append([]input{
+		{"reason", "更正理由", "请填写更正理由，不超过200个字。", []string{"reason"}},
+		{"facts", "纠纷经过", "请填写更正后的纠纷经过，不超过5000字。", []string{"facts", "correction"}},
+	}, particularInputs("applicants", "respondents")...),
 	"followup": {{"notes", "回访情况", "请填写回访情况，不超过5000字。", []string{"notes"}}},
 	"close":    {{"note", "结案说明", "结案说明不超过5000字。", []string{"note"}}},
 	"escalate": {{"reason", "呈报理由", "请填写呈报理由，不超过200个字。", []string{"reason"}}},
 	"return":   {{"instructions", "指导意见", "请填写指导意见，不超过5000字。", []string{"instructions"}}},
 }
 
+// draftInputs are the inputs of the form that drafts or revises a
+// written agreement.
+var draftInputs = []input{
+	{"number", "协议编号", "协议编号不超过200个字。", []string{"agreement.number"}},
+	{"facts", "纠纷主要事实", "请填写纠纷主要事实，不超过5000字。", []string{"agreement.facts"}},
+	{"disputes", "争议事项", "请填写争议事项，不超过5000字。", []string{"agreement.disputes"}},
+	{"responsibilities", "责任承担", "责任承担不超过5000字。", []string{"agreement.responsibilities"}},
+	{"terms", "协议内容", "请填写协议内容，不超过5000字。", []string{"agreement.terms"}},
+	{"amount", "赔偿金额", "请以元为单位填写大于零的金额，如 30000 或 30000.50，最多两位小数。", []string{"agreement.payments", "agreement.payments[].amount", "agreement.payments[].due"}},
+	{"manner", "履行方式", "请写明履行方式，不超过5000字。", []string{"agreement.manner"}},
+	{"place", "履行地点", "履行地点不超过200个字。", []string{"agreement.place"}},
+	{"perform_by", "履行期限", "请填写履行期限，不早于登记前一年，不晚于十年后。", []string{"agreement.perform_by"}},
+	{"mediator", "调解员姓名", "请填写调解员本人的姓名，不超过50个字。", []string{"agreement.mediator"}},
+	{"mediator_post", "调解员职务", "调解员职务不超过200个字。", []string{"agreement.mediator_post"}},
+}
+
 // fieldLabels name in Chinese the domain's fields that no input answers
 // for, or that pages other than the forms above may meet.
 var fieldLabels = map[string]string{
 	"channel": "受理渠道", "idempotency_key": "表单编号", "referred_by": "移送单位", "risks": "风险", "hazard": "隐患",
-	"respondents[].phone": "对方手机号码", "respondents[].address": "对方住址", "applicants[].id_card": "身份证号码",
-	"applicants[].age": "年龄", "applicants[].sex": "性别",
-	"session": "调解记录", "session.at": "调解时间",
+	"session": "调解记录", "session.at": "调解时间", "correction": "更正内容",
 	"agreement": "调解协议", "agreement.form": "协议形式", "agreement.facts": "纠纷事实", "agreement.mediator": "调解员",
 	"agreement.committee": "人民调解委员会", "agreement.perform_by": "履行期限", "agreement.signatures": "当事人签字",
 	"agreement.signatures[].party": "签字当事人", "agreement.signatures[].at": "签字时间", "agreement.mediator_signed_at": "调解员签名",
@@ -119,6 +142,9 @@ func fieldLabel(field string) string {
 		return l
 	}
 	if in, ok := formInput(applyInputs, key); ok {
+		return in.label
+	}
+	if in, ok := formInput(particularInputs("applicants", "respondents"), key); ok {
 		return in.label
 	}
 	// The forms in the order of their names, so that a field found in
@@ -164,7 +190,7 @@ func refused(action string, inputs []input, values url.Values, err error) formSt
 	st := formState{Action: action, Values: values, Errors: map[string]string{}}
 	for _, f := range fourplusn.ErrorFields(err) {
 		if in, ok := formInput(inputs, f.Field); ok {
-			st.Errors[in.name] = in.hint
+			st.Errors[errorKey(in, f.Field)] = in.hint
 		}
 	}
 	st.Message = "填写有误，请修改后重新提交。"
@@ -184,6 +210,16 @@ func refused(action string, inputs []input, values url.Values, err error) formSt
 		st.Message = "填写有误，请修改以下各项后重新提交：" + labels + "。"
 	}
 	return st
+}
+
+// errorKey is the name of the input in that answers for field: its own,
+// or, for an input of a list, which a form names with the indexes in
+// ("applicants[0].sex"), the field itself.
+func errorKey(in input, field string) string {
+	if strings.Contains(in.name, "[]") {
+		return field
+	}
+	return in.name
 }
 
 // Value returns what was typed into input name of the form of action, or

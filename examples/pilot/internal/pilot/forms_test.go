@@ -218,9 +218,10 @@ func TestCaseFormsMarkEveryField(t *testing.T) {
 		labels string   // the message's list of the fields at fault
 		kept   []string // what was typed, as the page must show it
 	}{
-		{"an agreement with three mistakes", "agreement", url.Values{
-			"form": {"written"}, "disputes": {"   "}, "terms": {"院墙\u202e后退"}, "amount": {"1_000"}, "manner": {"分期支付"}, "place": {"村委会"},
-		}, []string{"agreement-disputes", "agreement-terms", "agreement-amount"}, "争议事项、协议内容、赔偿金额", []string{`value="1_000"`, `value="分期支付"`}},
+		{"a draft agreement with three mistakes", "draft", url.Values{
+			"facts": {"两家因院墙位置争执。"}, "disputes": {"   "}, "terms": {"院墙\u202e后退"}, "amount": {"1_000"}, "manner": {"分期支付"}, "place": {"村委会"},
+			"perform_by": {time.Now().AddDate(0, 1, 0).Format(time.DateOnly)}, "mediator": {"马书记"},
+		}, []string{"draft-disputes", "draft-terms", "draft-amount"}, "争议事项、协议内容、赔偿金额", []string{`value="1_000"`, `value="分期支付"`}},
 		{"a session without notes or attendees", "session", url.Values{
 			"place": {"field"}, "place_note": {"东地头"}, "attendees": {"  "}, "notes": {"\u3000"}, "outcome": {"no_progress"},
 		}, []string{"session-attendees", "session-notes"}, "参加人员、调解情况", []string{`value="东地头"`, `<option value="no_progress" selected>`, `<option value="field" selected>`}},
@@ -264,22 +265,23 @@ func TestAgreementFormMoney(t *testing.T) {
 		t.Run(tc.amount, func(t *testing.T) {
 			c.t = t
 			kase, page, token := openCase(t, app, c)
-			resp, body := c.post(page+"/agreement", url.Values{
-				"csrf": {token}, "version": {strconv.FormatInt(kase.Version, 10)}, "form": {"written"}, "disputes": {"院墙位置"},
+			resp, body := c.post(page+"/draft", url.Values{
+				"csrf": {token}, "version": {strconv.FormatInt(kase.Version, 10)}, "facts": {"两家因院墙位置争执。"}, "disputes": {"院墙位置"},
 				"terms": {"院墙后退0.3米。"}, "amount": {tc.amount}, "manner": {"当面履行"}, "place": {"村委会"},
+				"perform_by": {time.Now().AddDate(0, 1, 0).Format(time.DateOnly)}, "mediator": {"马书记"},
 			})
 			stored, err := app.DB.Cases().Get(context.Background(), kase.ID)
 			require.NoError(t, err)
 			if tc.fen < 0 {
 				require.Equal(t, http.StatusBadRequest, resp.StatusCode, body)
-				assert.True(t, marked(body, "agreement-amount"), "the amount is marked")
+				assert.True(t, marked(body, "draft-amount"), "the amount is marked")
 				assertChineseOnly(t, body)
-				assert.Nil(t, stored.Agreement, "nothing stored")
+				assert.Nil(t, stored.Draft, "nothing stored")
 				return
 			}
 			require.Equal(t, http.StatusSeeOther, resp.StatusCode, body)
-			require.NotNil(t, stored.Agreement)
-			assert.Equal(t, tc.fen, stored.Agreement.Total())
+			require.NotNil(t, stored.Draft)
+			assert.Equal(t, tc.fen, stored.Draft.Total())
 		})
 	}
 }

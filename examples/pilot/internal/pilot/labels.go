@@ -53,9 +53,19 @@ var (
 		mediation.ActionEscalated: "呈报上级", mediation.ActionApproved: "上级接手", mediation.ActionReturned: "上级退回",
 		mediation.ActionTransferred: "分派", mediation.ActionTransferredOut: "移交外部", mediation.ActionExtended: "延期", mediation.ActionRiskRaised: "风险升级",
 		mediation.ActionFollowUp: "回访", mediation.ActionClosed: "结案",
+		mediation.ActionCorrected: "更正", mediation.ActionDrafted: "起草调解协议", mediation.ActionSigning: "登记协议签署",
 		work.ActionHandedOver: "工作交接", work.ActionReassigned: "改由他格办理", work.ActionRelocated: "随网格调整",
 		hazard.ActionReported: "上报隐患", hazard.ActionRectified: "整改", hazard.ActionVerified: "验收通过", hazard.ActionVerificationFailed: "验收未通过", hazard.ActionConverted: "转为案件",
 	}
+	// sexNames, agentKindNames and authorityNames are by the stable
+	// names, which forms send and a correction's details keep.
+	sexNames       = map[string]string{mediation.Male.String(): "男", mediation.Female.String(): "女", mediation.SexUnstated.String(): "未填"}
+	agentKindNames = map[string]string{
+		mediation.NearRelative.String(): "近亲属", mediation.Lawyer.String(): "律师",
+		mediation.LegalWorker.String(): "基层法律服务工作者", mediation.OtherAgent.String(): "其他公民",
+	}
+	authorityNames  = map[string]string{mediation.GeneralAuthority.String(): "一般授权", mediation.SpecialAuthority.String(): "特别授权"}
+	markNames       = map[mediation.Mark]string{mediation.Signed: "签名", mediation.Sealed: "盖章", mediation.Fingerprinted: "按指印"}
 	departmentNames = map[string]string{"police": "公安", "justice": "司法", "grid": "网格", "mediation_committee": "民调", "partner": "N方"}
 	statusNames     = map[work.Status]string{work.OnTime: "正常", work.AtRisk: "临期", work.Overdue: "逾期"}
 	kindNames       = map[work.DeadlineKind]string{
@@ -85,6 +95,9 @@ var funcs = template.FuncMap{
 	"hazardCategory": func(c hazard.Category) string { return name(hazardNames, c) },
 	"hazardState":    func(s hazard.State) string { return name(hazardStates, s) },
 	"event":          func(a timeline.Action) string { return name(eventNames, a) },
+	"eventNote":      eventNote,
+	"changes":        changes,
+	"mark":           func(m mediation.Mark) string { return name(markNames, m) },
 	"department":     func(d string) string { return name(departmentNames, d) },
 	"status":         func(s work.Status) string { return name(statusNames, s) },
 	"kind":           func(k work.DeadlineKind) string { return name(kindNames, k) },

@@ -83,6 +83,7 @@ func (s *Server) renderApply(w http.ResponseWriter, r *http.Request, status int,
 		"Title": "在线申请调解", "Form": st.Values, "Errors": st.Errors, "Key": key, "Message": cmp.Or(msg, st.Message),
 		"Categories": cats, "Places": s.places("", 3, 4),
 		"Notice": mediation.CurrentPrivacyNotice, "NoticeParagraphs": strings.Split(mediation.CurrentPrivacyNotice.Text, "\n\n"),
+		"Applicant": particularsForm{ID: "applicant", Prefix: "applicants[0]", values: st.Values, errors: st.Errors},
 	})
 }
 
@@ -100,10 +101,17 @@ func (s *Server) apply(w http.ResponseWriter, r *http.Request) {
 		s.renderApply(w, r, http.StatusBadRequest, formState{Values: url.Values{}}, "表单已过期，请重新填写。")
 		return
 	}
+	// What the form itself reads — the particulars' choices and dates,
+	// the amount, the place — is checked with the intake, so that every
+	// mistake is shown at once.
+	var v fourplusn.Validation
+	applicant, err := readParty(f, "applicants[0]", s.app.Now())
+	v.Add(err)
+	applicant.Name, applicant.Phone, applicant.Address = f.Get("name"), f.Get("phone"), f.Get("address")
 	in := mediation.Intake{
 		Channel:        work.ChannelOnline,
 		Category:       mediation.Category(f.Get("category")),
-		Applicants:     []mediation.Party{{Name: f.Get("name"), Phone: f.Get("phone"), Address: f.Get("address")}},
+		Applicants:     []mediation.Party{applicant},
 		Facts:          f.Get("facts"),
 		Location:       grid.CellID(f.Get("location")),
 		Consent:        f.Get("consent"), // the version of the notice the box was ticked under
@@ -112,9 +120,6 @@ func (s *Server) apply(w http.ResponseWriter, r *http.Request) {
 	if n := f.Get("respondent"); n != "" {
 		in.Respondents = []mediation.Party{{Name: n}}
 	}
-	// What the form itself reads — the amount, the place — is checked
-	// with the intake, so that every mistake is shown at once.
-	var v fourplusn.Validation
 	if claim := f.Get("claim"); strings.TrimSpace(claim) != "" {
 		fen, err := fourplusn.ParseYuan("claims[0].amount", claim)
 		if v.Add(err) {

@@ -20,6 +20,7 @@ import (
 	"github.com/fourplusn/fourplusn"
 	"github.com/fourplusn/fourplusn/adapters/httpapi"
 	"github.com/fourplusn/fourplusn/grid"
+	"github.com/fourplusn/fourplusn/mediation"
 )
 
 //go:embed templates/*.html
@@ -78,7 +79,7 @@ func NewServer(app *App, opts ServerOptions) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	pages, err := parsePages(template.FuncMap{"cellName": app.CellName, "memberName": app.MemberName})
+	pages, err := parsePages(template.FuncMap{"cellName": app.CellName, "memberName": app.MemberName, "actorName": app.ActorName})
 	if err != nil {
 		return nil, err
 	}
@@ -152,8 +153,9 @@ func (s *Server) Hub() *Hub { return s.hub }
 // ServeHTTP serves a request.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
 
-// parsePages parses each page with the layout, the shared helpers and the
-// app's own (which need its grid).
+// parsePages parses each page with the layout, the parts forms share
+// (parts.html), the shared helpers and the app's own (which need its
+// grid).
 func parsePages(own template.FuncMap) (map[string]*template.Template, error) {
 	names, err := fs.Glob(templateFS, "templates/*.html")
 	if err != nil {
@@ -162,10 +164,10 @@ func parsePages(own template.FuncMap) (map[string]*template.Template, error) {
 	pages := map[string]*template.Template{}
 	for _, n := range names {
 		base := strings.TrimSuffix(strings.TrimPrefix(n, "templates/"), ".html")
-		if base == "layout" {
+		if base == "layout" || base == "parts" {
 			continue
 		}
-		t, err := template.New(base).Funcs(funcs).Funcs(own).ParseFS(templateFS, "templates/layout.html", n)
+		t, err := template.New(base).Funcs(funcs).Funcs(own).ParseFS(templateFS, "templates/layout.html", "templates/parts.html", n)
 		if err != nil {
 			return nil, err
 		}
@@ -352,6 +354,11 @@ func (s *Server) failErr(w http.ResponseWriter, r *http.Request, err error) {
 		msg = "未找到。"
 	case fourplusn.Conflict:
 		msg = "记录已被他人更新或当前状态不允许此操作，请刷新后重试。"
+		for _, c := range agreementConflicts {
+			if errors.Is(err, c.err) {
+				msg = c.msg
+			}
+		}
 	case fourplusn.Unavailable:
 		msg = "系统暂时无法保存，请稍后再试。"
 		s.logUnavailable(r, err)
@@ -359,6 +366,20 @@ func (s *Server) failErr(w http.ResponseWriter, r *http.Request, err error) {
 		s.app.Logger.Error("request failed", "path", r.URL.Path, "err", err)
 	}
 	s.fail(w, r, errorStatus(err), msg)
+}
+
+// agreementConflicts say in Chinese why a step of an agreement's life
+// cannot be taken now, and what to do instead.
+var agreementConflicts = []struct {
+	err error
+	msg string
+}{
+	{mediation.ErrNoDraft, "尚无协议草稿，请先起草书面调解协议。"},
+	{mediation.ErrDraftPending, "已有待签署的协议草稿，请修订草稿或登记签署。"},
+	{mediation.ErrAgreementInEffect, "协议已生效，不能修订；如需变更，请填写理由另行起草变更协议。"},
+	{mediation.ErrNothingInEffect, "尚无已生效的协议可以变更。"},
+	{mediation.ErrStaleRevision, "签署的不是最新一稿，请打印最新一稿协议书重新签署。"},
+	{mediation.ErrParticularsChanged, "起草后当事人基本情况已更正，请先保存修订稿、重新打印后再登记签署。"},
 }
 
 // errorStatus is the status of a page showing err, by its code.

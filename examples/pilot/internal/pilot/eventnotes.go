@@ -1,0 +1,127 @@
+package pilot
+
+import (
+	"fmt"
+	"maps"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/fourplusn/fourplusn/mediation"
+	"github.com/fourplusn/fourplusn/timeline"
+)
+
+// What the timeline says of an event beyond its name: the revision of an
+// agreement drafted or signed, and what a correction changed. Every word
+// is Chinese; the details' stable names and values are not shown.
+
+// eventNote sums up, in Chinese, the details of an event of an
+// agreement's life or a correction: "" for the other events.
+func eventNote(e timeline.Event) string {
+	d := e.Details
+	switch e.Action {
+	case mediation.ActionDrafted:
+		note := "第" + d["revision"] + "稿"
+		if d["supersedes"] != "" {
+			note += "，拟变更第" + d["supersedes"] + "稿协议，理由：" + d["reason"]
+		}
+		return note
+	case mediation.ActionSigning:
+		var parts []string
+		// Each party's mark is a detail, so no index reaches their number.
+		for i := range len(d) {
+			m, ok := d[fmt.Sprintf("parties[%d].mark", i)]
+			if !ok {
+				continue
+			}
+			by := ""
+			if d[fmt.Sprintf("parties[%d].by", i)] == "agent" {
+				by = "（代理人代签）"
+			}
+			parts = append(parts, "第"+strconv.Itoa(i+1)+"位当事人"+markLabel(m)+by)
+		}
+		if d["mediator"] == "signed" {
+			parts = append(parts, "调解员签名")
+		}
+		if d["sealed"] == "true" {
+			parts = append(parts, "委员会盖章")
+		}
+		note := "第" + d["revision"] + "稿：" + strings.Join(parts, "、")
+		if d["in_effect"] != "" {
+			note += "；协议生效"
+		}
+		return note
+	case mediation.ActionCorrected:
+		return "理由：" + d["reason"]
+	}
+	return ""
+}
+
+// markLabel names a mark by its stable name in Chinese.
+func markLabel(stable string) string {
+	for m, label := range markNames {
+		if m.String() == stable {
+			return label
+		}
+	}
+	return "签署"
+}
+
+// corrected is one field a correction changed, named and shown in Chinese.
+type corrected struct{ Field, Before, After string }
+
+// changes lists what a correction changed, each field before and after as
+// the timeline holds it (masked for those who may not see the parties'
+// personal data), in the order of the fields' names; nil for any other
+// event.
+func changes(e timeline.Event) []corrected {
+	if e.Action != mediation.ActionCorrected {
+		return nil
+	}
+	var out []corrected
+	for _, k := range slices.Sorted(maps.Keys(e.Details)) {
+		field, ok := strings.CutSuffix(k, ".before")
+		if !ok {
+			continue
+		}
+		out = append(out, corrected{
+			Field:  changeLabel(field),
+			Before: detailValue(field, e.Details[k]),
+			After:  detailValue(field, e.Details[field+".after"]),
+		})
+	}
+	return out
+}
+
+// changeLabel names a corrected field in Chinese, with the party's place
+// on its side when there are several: 被申请人2 手机号码.
+func changeLabel(field string) string {
+	if field == "facts" {
+		return "纠纷经过"
+	}
+	side, rest, _ := strings.Cut(field, "[")
+	n, rest, _ := strings.Cut(rest, "]")
+	label := sideNames[side]
+	if i, err := strconv.Atoi(n); err == nil && i > 0 {
+		label += strconv.Itoa(i + 1)
+	}
+	return label + strings.TrimPrefix(fieldLabel(side+"[]"+unindexed(rest)), sideNames[side])
+}
+
+// detailValue shows a corrected value in Chinese where the timeline keeps
+// a stable name: a sex, an agent's kind or authorisation.
+func detailValue(field, v string) string {
+	var labels map[string]string
+	switch field[strings.LastIndexByte(field, '.')+1:] {
+	case "sex":
+		labels = sexNames
+	case "kind":
+		labels = agentKindNames
+	case "authority":
+		labels = authorityNames
+	}
+	if l, ok := labels[v]; ok {
+		return l
+	}
+	return v
+}
