@@ -25,6 +25,14 @@ var sexNames = []string{"unstated", "male", "female"}
 // String returns the sex's stable name.
 func (s Sex) String() string { return enumName(sexNames, s, "sex") }
 
+// ParseSex reads a sex's stable name; "" reads as unstated.
+func ParseSex(s string) (Sex, error) {
+	if s == "" {
+		return SexUnstated, nil
+	}
+	return parseEnum[Sex]("sex", sexNames, s)
+}
+
 // Party is an applicant or respondent, with the particulars the
 // application (申请书) and the agreement (协议书) state of each party —
 // name, sex, ethnicity, age, occupation or post, phone, workplace or

@@ -64,7 +64,6 @@ func path(p grid.Path) string { return p.String() }
 
 // Names of the enumerations that have no stable names in the domain.
 var (
-	sexNames     = []string{"unstated", "male", "female"}
 	outcomeNames = []string{"", "progress", "no_progress", "settled"}
 	formNames    = []string{"", "written", "oral"}
 	markNames    = []string{"", "signed", "sealed", "fingerprinted"}
@@ -191,7 +190,7 @@ func partiesOut(ps []mediation.Party) []partyJSON {
 			Workplace: p.Workplace, Address: p.Address, Phone: p.Phone, IDCard: p.IDCard,
 		}
 		if p.Sex != mediation.SexUnstated {
-			out[i].Sex = name(sexNames, p.Sex)
+			out[i].Sex = p.Sex.String()
 		}
 		for _, a := range p.Agents {
 			out[i].Agents = append(out[i].Agents, agentJSON{
@@ -214,8 +213,8 @@ func partiesIn(field string, ps []partyJSON) ([]mediation.Party, error) {
 	out := make([]mediation.Party, len(ps))
 	for i, p := range ps {
 		at := fieldIndex(field, i)
-		sex, err := parseName[mediation.Sex](at+".sex", sexNames, p.Sex)
-		v.Add(err)
+		sex, err := mediation.ParseSex(p.Sex)
+		v.Under(at, err)
 		ethnicity, err := mediation.ParseEthnicity(p.Ethnicity)
 		v.Under(at, err)
 		out[i] = mediation.Party{

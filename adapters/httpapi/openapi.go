@@ -261,7 +261,13 @@ func enums() map[string][]string {
 		}
 		places = append(places, p.String())
 	}
-	var agentKinds, authorities, agreementStates []string
+	var sexes, agentKinds, authorities, agreementStates []string
+	for x := mediation.SexUnstated; ; x++ {
+		if _, err := mediation.ParseSex(x.String()); err != nil {
+			break
+		}
+		sexes = append(sexes, x.String())
+	}
 	for st := mediation.Draft; st <= mediation.Superseded; st++ {
 		agreementStates = append(agreementStates, st.String())
 	}
@@ -306,7 +312,7 @@ func enums() map[string][]string {
 	}
 	return map[string][]string{
 		"error_code":      errorCodes,
-		"sex":             sexNames,
+		"sex":             sexes,
 		"outcome":         outcomeNames[1:],
 		"form":            formNames[1:],
 		"mark":            markNames[1:],
