@@ -50,8 +50,11 @@ type CaseFile struct {
 //
 // The platform records no notice of rights and duties (权利义务告知书),
 // no investigation, no evidence and no court confirmation: those items
-// are missing until it does.
+// are missing until it does. Events after the case's own end of its
+// timeline, recorded since the case was read, are left out, so that the
+// file speaks of one version of the case.
 func (c *Case) File(events []timeline.Event) CaseFile {
+	events = events[:min(int64(len(events)), c.Chain.Len)]
 	// ended is a case that finished without an agreement, which has no
 	// use for what follows one.
 	ended := c.Agreement == nil && !c.State.Open()
@@ -250,8 +253,5 @@ func (s *Service) CaseFile(ctx context.Context, actor grid.Actor, id ID) (CaseFi
 	if err != nil {
 		return CaseFile{}, err
 	}
-	// The timeline is read after the case: leave out what happened since,
-	// so that the file speaks of one version of the case.
-	events = events[:min(int64(len(events)), c.Chain.Len)]
 	return c.File(events), nil
 }
