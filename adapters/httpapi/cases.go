@@ -56,6 +56,7 @@ func (s *server) routeCases(g *bunrouter.Group) {
 	k.route(g)
 	s.handle(g, http.MethodGet, "/cases/by-number/:number", s.caseByNumber)
 	s.handle(g, http.MethodGet, "/cases/:id/agreement", s.renderAgreement)
+	s.handle(g, http.MethodGet, "/cases/:id/file", s.caseFile)
 	svc := s.cfg.Cases
 	action(k, g, "accept", true, func(ctx context.Context, a grid.Actor, id mediation.ID, v int64, _ *noBodyJSON) (*mediation.Case, error) {
 		return svc.Accept(ctx, a, id, v)
@@ -300,6 +301,20 @@ func (s *server) caseByNumber(w http.ResponseWriter, req bunrouter.Request) erro
 		return err
 	}
 	return s.cases.answer(w, http.StatusOK, c)
+}
+
+// caseFile is GET /cases/{id}/file: the case's file (卷宗), as the actor
+// may see the case and its timeline.
+func (s *server) caseFile(w http.ResponseWriter, req bunrouter.Request) error {
+	actor, id, err := s.cases.named(req)
+	if err != nil {
+		return err
+	}
+	f, err := s.cfg.Cases.CaseFile(req.Context(), actor, id)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, caseFileOut(f))
 }
 
 // renderAgreement is GET /cases/{id}/agreement: the written agreement as

@@ -747,6 +747,33 @@ type timelineJSON struct {
 	Events  []eventJSON `json:"events"`
 }
 
+// caseFileJSON is a case's file (卷宗): the Ministry's items, in its order.
+type caseFileJSON struct {
+	Items []fileItemJSON `json:"items"`
+}
+
+// fileItemJSON is one item of a case file.
+type fileItemJSON struct {
+	Order    int     `json:"order" oa:"min=1" desc:"its place in the Ministry of Justice's order, from 1"`
+	Name     string  `json:"name" desc:"its name in the Ministry's formats, e.g. 调解记录"`
+	Required bool    `json:"required" desc:"the Ministry requires it of this case (its * items)"`
+	Status   string  `json:"status" oa:"enum=file_status"`
+	Summary  string  `json:"summary" desc:"what it is made from, or what is missing, in Chinese"`
+	Events   []int64 `json:"events" desc:"the seq of each timeline event it is made from"`
+}
+
+func caseFileOut(f mediation.CaseFile) caseFileJSON {
+	out := caseFileJSON{Items: make([]fileItemJSON, len(f.Items))}
+	for i, it := range f.Items {
+		events := it.Events
+		if events == nil {
+			events = []int64{}
+		}
+		out.Items[i] = fileItemJSON{Order: it.Order, Name: it.Name, Required: it.Required, Status: it.Status.String(), Summary: it.Summary, Events: events}
+	}
+	return out
+}
+
 func timelineOut(subject string, events []timeline.Event) timelineJSON {
 	out := timelineJSON{Subject: subject, Events: make([]eventJSON, len(events))}
 	for i, e := range events {

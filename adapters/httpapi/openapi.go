@@ -149,6 +149,7 @@ func operations() []operation {
 		{method: "GET", path: "/api/v1/cases/{id}", tag: "cases", summary: "A case, with personal data masked unless the actor may see it.", params: []param{caseID}, status: 200, resp: caseJSON{}, etag: true, errors: errRead},
 		{method: "GET", path: "/api/v1/cases/by-number/{number}", tag: "cases", summary: "The case of the actor's township with this number (案号), as GET /api/v1/cases/{id} answers it. The number is read as people type it: 古调〔2026〕58号, or with the year in () [] （） 【】, spaces, full-width digits, 第 before the sequence, or no 号. One that does not read is 400 naming the field number; one given to no case is 404, as one the actor may not see is.", params: []param{pathParam("number", "the case's number, e.g. 古调〔2026〕58号, percent-encoded")}, status: 200, resp: caseJSON{}, etag: true, errors: errRead},
 		{method: "GET", path: "/api/v1/cases/{id}/timeline", tag: "cases", summary: "The case's hash-chained timeline, oldest first.", params: []param{caseID}, status: 200, resp: timelineJSON{}, errors: errRead},
+		{method: "GET", path: "/api/v1/cases/{id}/file", tag: "cases", summary: "The case's file (卷宗): the items the Ministry of Justice's formats set, in their order, each present (made from the case and the timeline events named), missing, or not applicable, and whether the Ministry requires it of this case. Parties masked as in the case.", params: []param{caseID}, status: 200, resp: caseFileJSON{}, errors: errRead},
 		{method: "GET", path: "/api/v1/cases/{id}/agreement", tag: "cases", summary: "The case's written agreement as a printable people's mediation agreement (人民调解协议书): the draft when there is one, with blank lines for the marks, else the agreement in effect; 404 when there is neither. An A4 HTML page with a print stylesheet, or plain text with ?format=text or an Accept that prefers text/plain. Parties masked as in the case.", params: []param{caseID,
 			queryParam("format", "text for plain text; html, the default, for the page", map[string]any{"type": "string", "enum": []string{"html", "text"}}),
 		}, status: 200, resp: documentBody{}, etag: true, errors: errRead},
@@ -261,12 +262,15 @@ func enums() map[string][]string {
 		}
 		places = append(places, p.String())
 	}
-	var sexes, agentKinds, authorities, agreementStates []string
+	var sexes, agentKinds, authorities, agreementStates, fileStatuses []string
 	for x := mediation.SexUnstated; ; x++ {
 		if _, err := mediation.ParseSex(x.String()); err != nil {
 			break
 		}
 		sexes = append(sexes, x.String())
+	}
+	for st := mediation.FilePresent; st <= mediation.FileNotApplicable; st++ {
+		fileStatuses = append(fileStatuses, st.String())
 	}
 	for st := mediation.Draft; st <= mediation.Superseded; st++ {
 		agreementStates = append(agreementStates, st.String())
@@ -319,6 +323,7 @@ func enums() map[string][]string {
 		"agent_kind":      agentKinds,
 		"authority":       authorities,
 		"agreement_state": agreementStates,
+		"file_status":     fileStatuses,
 		"channel":         channels,
 		"source":          {string(work.SourceOwn), string(work.SourceApplication), string(work.SourceReferral)},
 		"risk":            risks,

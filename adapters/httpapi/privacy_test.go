@@ -71,6 +71,7 @@ func TestPrivacyEverywhere(t *testing.T) {
 		"/api/v1/cases?state=agreed",
 		"/api/v1/cases/" + string(c.ID) + "/timeline",
 		"/api/v1/cases/" + string(c.ID) + "/agreement",
+		"/api/v1/cases/" + string(c.ID) + "/file",
 		"/api/v1/hazards/" + string(h.ID),
 		"/api/v1/hazards",
 		"/api/v1/hazards/" + string(h.ID) + "/timeline",

@@ -102,7 +102,7 @@ func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, m grid.Membe
 		"Overdue": c.State.Open() && c.Overdue(s.app.Now()), "Places": places,
 		"Targets": s.places(actor.Township, 2, 3, 4), "Tree": s.app.Grid.Directory().Tree(), "Posted": st, "Departments": departments,
 		"DraftForm": s.draftValues(c, m, s.app.Now()), "Signing": signing, "NowInput": s.app.Now().In(work.Zone).Format(dateTimeInput),
-		"Corrections": correctionForms(c, st),
+		"Corrections": correctionForms(c, st), "File": c.File(events),
 	})
 }
 

@@ -41,8 +41,9 @@ var (
 		mediation.PlaceField: "田间地头", mediation.PlaceHome: "当事人家中", mediation.PlaceVillageCommittee: "村委会",
 		mediation.PlaceStation: "派出所·司法所", mediation.PlaceOnline: "线上",
 	}
-	outcomeNames = map[mediation.Outcome]string{mediation.Progress: "有进展", mediation.NoProgress: "无进展", mediation.Settled: "达成一致"}
-	hazardNames  = map[hazard.Category]string{
+	fileStatusNames = map[mediation.FileStatus]string{mediation.FilePresent: "存档", mediation.FileMissing: "缺失", mediation.FileNotApplicable: "不适用"}
+	outcomeNames    = map[mediation.Outcome]string{mediation.Progress: "有进展", mediation.NoProgress: "无进展", mediation.Settled: "达成一致"}
+	hazardNames     = map[hazard.Category]string{
 		hazard.Fire: "消防", hazard.Electrical: "用电", hazard.Structural: "房屋·建筑结构", hazard.Gas: "燃气",
 		hazard.Traffic: "交通", hazard.Flood: "防汛", hazard.DisputeLead: "矛盾纠纷线索", hazard.Other: "其他",
 	}
@@ -92,6 +93,7 @@ var funcs = template.FuncMap{
 	"gradeCls":       func(g work.Grade) string { return gradeClasses[g] },
 	"place":          func(p mediation.Place) string { return name(placeNames, p) },
 	"outcome":        func(o mediation.Outcome) string { return name(outcomeNames, o) },
+	"fileStatus":     func(s mediation.FileStatus) string { return name(fileStatusNames, s) },
 	"hazardCategory": func(c hazard.Category) string { return name(hazardNames, c) },
 	"hazardState":    func(s hazard.State) string { return name(hazardStates, s) },
 	"event":          func(a timeline.Action) string { return name(eventNames, a) },

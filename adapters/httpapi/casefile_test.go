@@ -1,0 +1,57 @@
+package httpapi_test
+
+import (
+	"net/http"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/fourplusn/fourplusn/work"
+)
+
+// TestCaseFileOverHTTP checks GET /cases/{id}/file: the thirteen items in
+// the Ministry's order, each with its status, whether it is required and
+// what it is made from; the parties masked for those who may not see them.
+func TestCaseFileOverHTTP(t *testing.T) {
+	e := newEnv(t)
+	c := e.seedCase(t, "agreed") // an online application, agreed orally
+	type item struct {
+		Order    int     `json:"order"`
+		Name     string  `json:"name"`
+		Required bool    `json:"required"`
+		Status   string  `json:"status"`
+		Summary  string  `json:"summary"`
+		Events   []int64 `json:"events"`
+	}
+	file := func(who string) map[string]item {
+		t.Helper()
+		res := e.as(who).get("/api/v1/cases/" + string(c.ID) + "/file")
+		require.Equal(t, http.StatusOK, res.Code, res)
+		var body struct {
+			Items []item `json:"items"`
+		}
+		res.decode(t, &body)
+		require.Len(t, body.Items, 13)
+		out := map[string]item{}
+		for i, it := range body.Items {
+			require.Equal(t, i+1, it.Order)
+			out[it.Name] = it
+		}
+		return out
+	}
+
+	items := file("gc-justice")
+	assert.Equal(t, item{Order: 1, Name: "申请书", Required: true, Status: "present",
+		Summary: "申请人：王某某；被申请人：张某某；登记于" + c.RegisteredAt.In(work.Zone).Format("2006年1月2日"), Events: []int64{1}}, items["申请书"])
+	assert.Equal(t, "missing", items["权利义务告知书"].Status)
+	assert.Equal(t, item{Order: 3, Name: "当事人身份证明", Required: true, Status: "missing", Summary: "未登记身份证号：张某某", Events: []int64{}}, items["当事人身份证明"])
+	assert.Equal(t, "present", items["授权委托书"].Status)
+	assert.Equal(t, "present", items["调解记录"].Status)
+	assert.Equal(t, item{Order: 8, Name: "调解协议书", Status: "not_applicable", Summary: "口头协议，不制作协议书", Events: []int64{}}, items["调解协议书"])
+	assert.Equal(t, "missing", items["封底"].Status, "not closed yet")
+
+	masked := file("mayuan-security")
+	assert.NotContains(t, masked["当事人身份证明"].Summary, "张某某")
+	assert.Contains(t, masked["当事人身份证明"].Summary, "张**")
+}
