@@ -33,7 +33,7 @@ func (r Rules) Due(d work.Deadline, now time.Time) (work.Step, bool) {
 	rule.Escalate = d.Kind == AcceptBy || d.Kind == ResolveBy
 	rule.Reminders = r.Reminders
 	if d.Kind == AcceptBy {
-		rule.AlertTitle = fmt.Sprintf("【值班预警】申请 %s 超期未受理", d.Subject)
+		rule.AlertTitle = fmt.Sprintf("【值班预警】申请 %s 超期未受理", d.Named())
 	}
 	return rule.Due(d, now)
 }

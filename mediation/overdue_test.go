@@ -155,3 +155,36 @@ func BenchmarkDue(b *testing.B) {
 		})
 	}
 }
+
+// TestDueNamesTheCaseByItsNumber: a case's deadlines carry its number, and
+// the notices of a passed deadline name the case by it, as people know
+// it; a case without a number yet is named by its ID.
+func TestDueNamesTheCaseByItsNumber(t *testing.T) {
+	demo := gridtest.Gucheng()
+	registered := time.Date(2026, 11, 1, 1, 0, 0, 0, time.UTC)
+	rules := mediation.DefaultRules()
+	for _, tc := range []struct {
+		number mediation.Number
+		want   string
+	}{
+		{mediation.Number{Prefix: "古调", Year: 2026, Seq: 58}, "古调〔2026〕58号"},
+		{mediation.Number{}, "C1"},
+	} {
+		c := &mediation.Case{
+			ID: "C1", Number: tc.number, Township: gridtest.GuchengID, State: mediation.Registered, Grade: work.Simple,
+			Handling: demo.Path("mayuan-1"), RegisteredAt: registered, AcceptDue: registered.Add(24 * time.Hour),
+		}
+		now := registered.Add(48 * time.Hour)
+		due := rules.Deadlines(now, c)
+		require.Len(t, due, 1)
+		assert.Equal(t, "C1", due[0].Subject, "the subject stays the ID, which keys the notices")
+		assert.Equal(t, tc.want, due[0].Named())
+		step, ok := rules.Due(due[0], now)
+		require.True(t, ok)
+		require.NotEmpty(t, step.Notices)
+		for _, n := range step.Notices {
+			assert.Contains(t, n.Title, tc.want)
+			assert.Equal(t, "C1", n.Subject)
+		}
+	}
+}

@@ -24,6 +24,7 @@ const (
 // Cases and hazards share it so that one tracking view lists both.
 type Deadline struct {
 	Subject     string // the case's or hazard's ID
+	Name        string // what people call the subject, a case's number; "" when it is known by its ID
 	Kind        DeadlineKind
 	Since       time.Time // when the time allowed began
 	Due         time.Time
@@ -31,6 +32,15 @@ type Deadline struct {
 	Accountable string    // the actor who answers for it; "" for the duty watch
 	Cell        grid.Path // the cell that must act
 	Grade       Grade
+}
+
+// Named returns what people call the deadline's subject: its Name, or
+// its ID when it has none.
+func (d Deadline) Named() string {
+	if d.Name != "" {
+		return d.Name
+	}
+	return d.Subject
 }
 
 // StatusAt returns how a deadline that runs from since to due stands at

@@ -108,8 +108,8 @@ func percent(f float64) int { return int(f*100 + 0.5) }
 
 // reminder is the step of d at fraction f of its time allowed.
 func (r DeadlineRule) reminder(d Deadline, key string, earlier []string, f float64, now time.Time) Step {
-	n := r.notice(d, key, NoticeReminder, fmt.Sprintf("【提醒】%s %s", r.What, d.Subject),
-		fmt.Sprintf("%s %s 的%s期限已过%d%%，请于 %s 前办理。", r.Noun, d.Subject, r.What, percent(f), ShowTime(d.Due)), now, r.Answers)
+	n := r.notice(d, key, NoticeReminder, fmt.Sprintf("【提醒】%s %s", r.What, d.Named()),
+		fmt.Sprintf("%s %s 的%s期限已过%d%%，请于 %s 前办理。", r.Noun, d.Named(), r.What, percent(f), ShowTime(d.Due)), now, r.Answers)
 	return Step{Key: key, Earlier: earlier, Notices: []Notice{n}}
 }
 
@@ -119,13 +119,13 @@ func (r DeadlineRule) passed(d Deadline, key string, earlier []string, now time.
 	if posts := ToPosts(d.Cell, r.Action); posts != r.Answers {
 		to = append(to, posts)
 	}
-	overdue := r.notice(d, key, NoticeOverdue, fmt.Sprintf("【超期】%s %s", r.What, d.Subject),
-		fmt.Sprintf("%s %s 的%s期限 %s 已过，请立即办理。", r.Noun, d.Subject, r.What, ShowTime(d.Due)), now, to...)
+	overdue := r.notice(d, key, NoticeOverdue, fmt.Sprintf("【超期】%s %s", r.What, d.Named()),
+		fmt.Sprintf("%s %s 的%s期限 %s 已过，请立即办理。", r.Noun, d.Named(), r.What, ShowTime(d.Due)), now, to...)
 	s := Step{Key: key, Earlier: earlier, Notices: []Notice{overdue}, Escalate: r.Escalate}
 	if r.Alert {
 		title := r.AlertTitle
 		if title == "" {
-			title = fmt.Sprintf("【值班预警】%s %s 超期", r.What, d.Subject)
+			title = fmt.Sprintf("【值班预警】%s %s 超期", r.What, d.Named())
 		}
 		alert := r.notice(d, key+"/duty", NoticeAlert, title, overdue.Text, now, ToDuty(d.Cell.Township()))
 		s.Notices = append(s.Notices, alert)

@@ -105,15 +105,7 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, m grid.Member
 		}
 		row := map[string]any{"D": d, "Cell": s.app.CellName(d.Cell), "Late": since(now, d.Due), "IsCase": isCase(d.Kind)}
 		if isCase(d.Kind) {
-			c, err := s.visibleCase(ctx, actor, mediation.ID(d.Subject))
-			if err != nil {
-				s.failErr(w, r, err)
-				return
-			}
-			row["Name"] = d.Subject
-			if c != nil {
-				row["Name"] = caseName(c)
-			}
+			row["Name"] = d.Named()
 		}
 		late = append(late, row)
 	}
