@@ -79,6 +79,21 @@ func openPostgresAt(t *testing.T, dsn string) *bunstore.DB {
 // schemaDSN creates a schema of its own in dsn's database, dropped when
 // the test ends, and returns dsn with search_path set to it, which makes
 // every connection of a pool use it.
+// onEachEngine runs test as a subtest on a new, empty database of each
+// engine: a SQLite file, and a schema of its own on PostgreSQL (skipped
+// when no server is configured).
+func onEachEngine(t *testing.T, test func(t *testing.T, dsn string)) {
+	for _, e := range []struct {
+		name string
+		dsn  func(t *testing.T) string
+	}{
+		{"SQLite", func(t *testing.T) string { return filepath.Join(t.TempDir(), "test.db") }},
+		{"PostgreSQL", func(t *testing.T) string { return schemaDSN(t, postgresDSN(t)) }},
+	} {
+		t.Run(e.name, func(t *testing.T) { test(t, e.dsn(t)) })
+	}
+}
+
 func schemaDSN(t *testing.T, dsn string) string {
 	t.Helper()
 	ctx := context.Background()

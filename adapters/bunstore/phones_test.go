@@ -2,7 +2,6 @@ package bunstore_test
 
 import (
 	"context"
-	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -18,35 +17,26 @@ import (
 // JSON, on both engines.
 func TestMigratePhones(t *testing.T) {
 	ctx := context.Background()
-	for _, e := range []struct {
-		name string
-		dsn  func(t *testing.T) string
-	}{
-		{"SQLite", func(t *testing.T) string { return filepath.Join(t.TempDir(), "old.db") }},
-		{"PostgreSQL", func(t *testing.T) string { return schemaDSN(t, postgresDSN(t)) }},
-	} {
-		t.Run(e.name, func(t *testing.T) {
-			dsn := e.dsn(t)
-			db, err := bunstore.Open(ctx, dsn)
-			require.NoError(t, err)
-			c, events := testCase(1)
-			c.Applicants = append(c.Applicants, mediation.Party{Name: "丙某", Phone: "13700001111"}, mediation.Party{Name: "丁某"})
-			_, err = db.Cases().Create(ctx, c, events, work.IdempotencyKey{})
-			require.NoError(t, err)
-			for _, q := range []string{"DROP TABLE case_phones", "DELETE FROM bun_migrations WHERE name = '20261201000009'"} {
-				_, err := db.Bun().ExecContext(ctx, q)
-				require.NoError(t, err, q)
-			}
-			require.NoError(t, db.Close())
+	onEachEngine(t, func(t *testing.T, dsn string) {
+		db, err := bunstore.Open(ctx, dsn)
+		require.NoError(t, err)
+		c, events := testCase(1)
+		c.Applicants = append(c.Applicants, mediation.Party{Name: "丙某", Phone: "13700001111"}, mediation.Party{Name: "丁某"})
+		_, err = db.Cases().Create(ctx, c, events, work.IdempotencyKey{})
+		require.NoError(t, err)
+		for _, q := range []string{"DROP TABLE case_phones", "DELETE FROM bun_migrations WHERE name = '20261201000009'"} {
+			_, err := db.Bun().ExecContext(ctx, q)
+			require.NoError(t, err, q)
+		}
+		require.NoError(t, db.Close())
 
-			db, err = bunstore.Open(ctx, dsn)
-			require.NoError(t, err)
-			defer db.Close()
-			found, err := db.Cases().ByApplicantPhone(ctx, "13700001111")
-			require.NoError(t, err)
-			if assert.Len(t, found, 1) {
-				assert.Equal(t, c.ID, found[0].ID)
-			}
-		})
-	}
+		db, err = bunstore.Open(ctx, dsn)
+		require.NoError(t, err)
+		defer db.Close()
+		found, err := db.Cases().ByApplicantPhone(ctx, "13700001111")
+		require.NoError(t, err)
+		if assert.Len(t, found, 1) {
+			assert.Equal(t, c.ID, found[0].ID)
+		}
+	})
 }
