@@ -429,9 +429,12 @@ func (s *Service) FollowUp(ctx context.Context, actor grid.Actor, id ID, version
 	})
 }
 
-// Close closes a case that has an outcome: an agreement followed up at least
-// once, a failure, a withdrawal, or a transfer out. Needs Close at the
-// handling cell.
+// Close closes a case that has an outcome: an agreement, a failure, a
+// withdrawal, or a transfer out; and whose file (see Case.File) holds
+// every item it requires — for an agreement, a follow-up visit among
+// them. A file that lacks one is refused with a *FileIncompleteError
+// naming every item missing (errors.Is ErrFileIncomplete). Needs Close at
+// the handling cell.
 func (s *Service) Close(ctx context.Context, actor grid.Actor, id ID, version int64, note string) (*Case, error) {
 	note, err := fourplusn.OptionalMultilineText("note", note, maxLongText)
 	if err != nil {
@@ -441,8 +444,12 @@ func (s *Service) Close(ctx context.Context, actor grid.Actor, id ID, version in
 		if !in(c, Agreed, Failed, Withdrawn, TransferredOut) {
 			return "", nil, conflict(c, "closed")
 		}
-		if c.State == Agreed && len(c.FollowUps) == 0 {
-			return "", nil, fourplusn.Errorf(fourplusn.Conflict, "case %s has an agreement but no follow-up visit yet", c.ID)
+		if lacking := c.File(nil).Lacking(); len(lacking) > 0 {
+			e := &FileIncompleteError{Case: c.ID}
+			for _, it := range lacking {
+				e.Missing = append(e.Missing, it.Name)
+			}
+			return "", nil, &fourplusn.Error{Code: fourplusn.Conflict, Message: e.Error(), Err: e}
 		}
 		c.State, c.ClosedAt = Closed, now
 		return ActionClosed, map[string]string{"note": note}, nil

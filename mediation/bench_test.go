@@ -9,7 +9,7 @@ import (
 
 // BenchmarkFullCase runs one case through its whole life on memstore:
 // register, accept, three sessions, a written agreement, a follow-up visit,
-// close — eight changes, each authorized, versioned and hash-chained.
+// the notice of rights recorded, close — nine changes, each authorized, versioned and hash-chained.
 func BenchmarkFullCase(b *testing.B) {
 	f := newFixture(b)
 	head := f.actor("mayuan-1-head")
@@ -33,6 +33,11 @@ func BenchmarkFullCase(b *testing.B) {
 			b.Fatal(err)
 		}
 		if c, err = f.svc.FollowUp(ctx, head, c.ID, c.Version, mediation.FollowUp{Performed: true, Notes: "已履行"}); err != nil {
+			b.Fatal(err)
+		}
+		if c, err = f.svc.GiveRights(ctx, head, c.ID, c.Version, mediation.RightsGiving{
+			Parties: []string{in.Applicants[0].Name, in.Respondents[0].Name}, Manner: mediation.RightsWritten,
+		}); err != nil {
 			b.Fatal(err)
 		}
 		if _, err = f.svc.Close(ctx, head, c.ID, c.Version, ""); err != nil {

@@ -62,6 +62,7 @@ type Case struct {
 	Withdrawal  string
 	TransferOut *OutsideBody
 	FollowUps   []FollowUp
+	Rights      []RightsGiven // the notice of rights and duties given to each party, in the order given
 
 	Chain timeline.Chain // the end of the case's timeline
 

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/fourplusn/fourplusn"
 	"github.com/fourplusn/fourplusn/grid"
 	"github.com/fourplusn/fourplusn/timeline"
 	"github.com/fourplusn/fourplusn/work"
@@ -46,48 +47,93 @@ type CaseFile struct {
 // File assembles c's case file from c and events, its timeline, oldest
 // first. An item is present when the records it is made from exist; the
 // summaries name the parties as c names them, so a masked case gives a
-// masked file.
+// masked file. Events only say what an item is made from: c alone
+// decides where each stands, so c.File(nil) does too.
 //
-// The platform records no notice of rights and duties (权利义务告知书),
-// no investigation, no evidence and no court confirmation: those items
-// are missing until it does. Events after the case's own end of its
-// timeline, recorded since the case was read, are left out, so that the
-// file speaks of one version of the case.
+// Which items are required follows the Ministry's starred items and what
+// became of the case: the intake record always; once the case was
+// accepted for mediation, the notice of rights and duties given to every
+// party and their proof of identity; the record of the sessions once
+// there were any; for an agreement its follow-up visit, and for a written
+// one the agreement in effect; the back cover (封底), made at closing.
+//
+// The platform records no investigation, no evidence and no court
+// confirmation: those items are missing until it does. Events after the
+// case's own end of its timeline, recorded since the case was read, are
+// left out, so that the file speaks of one version of the case.
 func (c *Case) File(events []timeline.Event) CaseFile {
 	events = events[:min(int64(len(events)), c.Chain.Len)]
+	accepted := !c.AcceptedAt.IsZero()
 	// ended is a case that finished without an agreement, which has no
 	// use for what follows one.
 	ended := c.Agreement == nil && !c.State.Open()
+	agreed := c.Agreement != nil
 	items := []FileItem{
 		c.intakeItem(events),
-		{Name: "权利义务告知书", Required: true, Status: FileMissing, Summary: "尚无向当事人告知权利义务的记录"},
-		c.identityItem(),
+		c.rightsItem(events, accepted),
+		c.identityItem(accepted),
 		c.agentsItem(),
 		{Name: "调查记录", Status: FileMissing, Summary: "尚无调查记录"},
 		{Name: "证据材料", Status: FileMissing, Summary: "尚无证据材料"},
-		made(FileItem{Name: "调解记录", Required: true}, seqs(events, ActionSession),
-			fmt.Sprintf("调解%d次", len(c.Sessions)), "尚无调解记录"),
+		made(FileItem{Name: "调解记录", Required: len(c.Sessions) > 0 || agreed}, len(c.Sessions) > 0,
+			seqs(events, ActionSession), fmt.Sprintf("调解%d次", len(c.Sessions)), "尚无调解记录"),
 		c.agreementItem(events, ended),
-		after(ended, made(FileItem{Name: "履行凭证"}, performed(events), "回访确认已按协议履行", "尚无履行记录")),
-		after(ended, made(FileItem{Name: "回访记录"}, seqs(events, ActionFollowUp),
+		after(ended, made(FileItem{Name: "履行凭证"}, c.performed(), performed(events), "回访确认已按协议履行", "尚无履行记录")),
+		after(ended, made(FileItem{Name: "回访记录", Required: agreed}, len(c.FollowUps) > 0, seqs(events, ActionFollowUp),
 			fmt.Sprintf("回访%d次", len(c.FollowUps)), "尚无回访记录")),
 		c.confirmationItem(),
 	}
 	closing := seqs(events, ActionClosed)
 	closed := "结案于" + chineseDate(c.ClosedAt)
 	items = append(items,
-		made(FileItem{Name: "卷宗情况说明"}, closing, closed, "结案时制作"),
-		made(FileItem{Name: "封底", Required: true}, closing, closed, "结案时制作"))
+		made(FileItem{Name: "卷宗情况说明"}, c.State == Closed, closing, closed, "结案时制作"),
+		made(FileItem{Name: madeAtClosing, Required: true}, c.State == Closed, closing, closed, "结案时制作"))
 	for i := range items {
 		items[i].Order = i + 1
 	}
 	return CaseFile{Items: items}
 }
 
-// made returns it present with events and summary when there are events,
-// or missing with why otherwise.
-func made(it FileItem, events []int64, summary, why string) FileItem {
-	if len(events) == 0 {
+// madeAtClosing is the item closing makes, so the closing check leaves it
+// out.
+const madeAtClosing = "封底"
+
+// Lacking returns the required items of the file that are missing: what
+// keeps its case from being closed.
+func (f CaseFile) Lacking() []FileItem {
+	var out []FileItem
+	for _, it := range f.Items {
+		if it.Required && it.Status == FileMissing && it.Name != madeAtClosing {
+			out = append(out, it)
+		}
+	}
+	return out
+}
+
+// ErrFileIncomplete refuses to close a case whose file lacks a required
+// item. The error Close returns wraps it in a *FileIncompleteError that
+// names the items.
+var ErrFileIncomplete = &fourplusn.Error{Code: fourplusn.Conflict, Message: "the case file lacks required items"}
+
+// FileIncompleteError names the required items of a case file that are
+// missing, by their names in the Ministry's formats.
+type FileIncompleteError struct {
+	Case    ID
+	Missing []string
+}
+
+// Error names the case and the items it lacks.
+func (e *FileIncompleteError) Error() string {
+	return fmt.Sprintf("case %s cannot be closed: its file lacks %s", e.Case, strings.Join(e.Missing, ", "))
+}
+
+// Is reports that e is ErrFileIncomplete.
+func (e *FileIncompleteError) Is(target error) bool { return target == ErrFileIncomplete }
+
+// made returns it present with events and summary when present, or
+// missing with why otherwise.
+func made(it FileItem, present bool, events []int64, summary, why string) FileItem {
+	if !present {
 		it.Status, it.Summary = FileMissing, why
 		return it
 	}
@@ -99,7 +145,7 @@ func made(it FileItem, events []int64, summary, why string) FileItem {
 // when the case ended without one.
 func after(ended bool, it FileItem) FileItem {
 	if ended {
-		it.Status, it.Summary, it.Events = FileNotApplicable, "未达成调解协议", nil
+		it.Status, it.Summary, it.Events, it.Required = FileNotApplicable, "未达成调解协议", nil, false
 	}
 	return it
 }
@@ -114,7 +160,7 @@ func (c *Case) intakeItem(events []timeline.Event) FileItem {
 	}
 	summary += "申请人：" + namesOf(c.Applicants) + "；被申请人：" + namesOf(c.Respondents) +
 		"；登记于" + chineseDate(c.RegisteredAt)
-	return made(it, seqs(events, ActionRegistered, ActionCorrected), summary, "尚无登记记录")
+	return made(it, true, seqs(events, ActionRegistered, ActionCorrected), summary, "")
 }
 
 // sourceWords name the sources of a case as the 受理登记表 does.
@@ -122,23 +168,35 @@ var sourceWords = map[work.Source]string{
 	work.SourceApplication: "当事人申请", work.SourceOwn: "调委会主动调解", work.SourceReferral: "有关部门移交",
 }
 
+// rightsItem is the notice of rights and duties: present when every party
+// has been given it, and required once the case was accepted.
+func (c *Case) rightsItem(events []timeline.Event, accepted bool) FileItem {
+	it := FileItem{Name: "权利义务告知书", Required: accepted}
+	var lacking []string
+	parties := c.Parties()
+	for i, p := range parties {
+		if c.rightsGiven(i) == nil {
+			lacking = append(lacking, flatten(p.Name))
+		}
+	}
+	summary := fmt.Sprintf("已向%d名当事人告知", len(parties))
+	why := "尚未告知：" + strings.Join(lacking, "、")
+	return made(it, len(lacking) == 0, seqs(events, ActionRightsGiven), summary, why)
+}
+
 // identityItem is the parties' proof of identity: present when every party
-// has an ID-card number.
-func (c *Case) identityItem() FileItem {
-	it := FileItem{Name: "当事人身份证明", Required: true}
+// has an ID-card number, and required once the case was accepted.
+func (c *Case) identityItem(accepted bool) FileItem {
+	it := FileItem{Name: "当事人身份证明", Required: accepted}
 	var lacking []string
 	parties := c.Parties()
 	for _, p := range parties {
 		if p.IDCard == "" {
-			lacking = append(lacking, p.Name)
+			lacking = append(lacking, flatten(p.Name))
 		}
 	}
-	if len(lacking) > 0 {
-		it.Status, it.Summary = FileMissing, "未登记身份证号："+strings.Join(lacking, "、")
-		return it
-	}
-	it.Status, it.Summary = FilePresent, fmt.Sprintf("%d名当事人的身份证号已登记", len(parties))
-	return it
+	summary := fmt.Sprintf("%d名当事人的身份证号已登记", len(parties))
+	return made(it, len(lacking) == 0, nil, summary, "未登记身份证号："+strings.Join(lacking, "、"))
 }
 
 // agentsItem is the authorisations of the parties' agents, if they have
@@ -166,10 +224,14 @@ func (c *Case) agreementItem(events []timeline.Event, ended bool) FileItem {
 	switch a := c.Agreement; {
 	case a != nil && a.Form == Oral:
 		it.Status, it.Summary = FileNotApplicable, "口头协议，不制作协议书"
+	case a != nil && c.Draft != nil:
+		it.Required, it.Status = true, FileMissing
+		it.Summary = fmt.Sprintf("变更协议第%d稿尚未签署生效", c.Draft.Revision)
+		it.Events = revisionEvents(events, c.Draft.Revision)
 	case a != nil:
 		it.Required = true
 		summary := fmt.Sprintf("第%d稿，%s生效", a.Revision, chineseDate(a.EffectiveAt))
-		return made(it, revisionEvents(events, a.Revision), summary, "尚无协议记录")
+		return made(it, true, revisionEvents(events, a.Revision), summary, "")
 	case c.Draft != nil && !ended:
 		it.Required, it.Status = true, FileMissing
 		it.Summary = fmt.Sprintf("第%d稿尚未签署生效", c.Draft.Revision)
@@ -193,6 +255,12 @@ func (c *Case) confirmationItem() FileItem {
 	it.Status = FileMissing
 	it.Summary = "尚无司法确认记录；双方可于" + chineseDate(c.Agreement.CourtConfirmationDeadline()) + "前共同申请"
 	return it
+}
+
+// performed reports whether a follow-up visit found c's agreement
+// performed.
+func (c *Case) performed() bool {
+	return slices.ContainsFunc(c.FollowUps, func(f FollowUp) bool { return f.Performed })
 }
 
 // namesOf lists the names of ps, as 甲、乙.

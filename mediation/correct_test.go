@@ -34,7 +34,7 @@ func TestCorrectionRules(t *testing.T) {
 		}, []string{"respondents"}},
 		{"an applicant's phone removed, an ID card of the other sex", func(c *mediation.Case) mediation.Correction {
 			ps := c.Parties()
-			ps[0].Phone, ps[1].IDCard = "", idCard("1975-01-01", false)
+			ps[0].Phone, ps[1].IDCard = "", idCard("1975-06-01", false)
 			return mediation.Correction{Reason: "更正", Applicants: ps[:1], Respondents: ps[1:]}
 		}, []string{"applicants[0].phone", "respondents[0].sex"}},
 		{"facts with a bidi override", func(*mediation.Case) mediation.Correction {

@@ -39,4 +39,9 @@ const (
 	// mark put it in effect, in_effect (when, RFC 3339) and supersedes
 	// (the revision it replaced, if any).
 	ActionSigning timeline.Action = "agreement.signing"
+	// ActionRightsGiven records the notice of rights and duties given to
+	// parties; details: manner (written, oral), at (RFC 3339), count, and
+	// parties[i] ("given") for each party given it, by its place in the
+	// case's parties.
+	ActionRightsGiven timeline.Action = "rights.given"
 )

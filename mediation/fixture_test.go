@@ -3,6 +3,7 @@ package mediation_test
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -88,16 +89,32 @@ func (f *fixture) stored(t testing.TB, id mediation.ID) *mediation.Case {
 
 // neighbourDispute is a valid intake of a simple neighbours' quarrel in
 // 马园 one group, registered by the group's head, with every particular a
-// written agreement states of its parties.
+// written agreement states of its parties, and their ID cards.
 func neighbourDispute() mediation.Intake {
 	return mediation.Intake{
 		Channel:     work.ChannelGridHead,
 		Category:    mediation.Neighbour,
-		Applicants:  []mediation.Party{{Name: "王某某", Sex: mediation.Female, Ethnicity: mediation.Han, Age: 45, Occupation: "农民", Phone: "13900001111", Address: "马园一组"}},
-		Respondents: []mediation.Party{{Name: "张某某", Sex: mediation.Female, Ethnicity: mediation.Han, Age: 47, Occupation: "农民", Phone: "13900002222", Address: "马园一组"}},
+		Applicants:  []mediation.Party{{Name: "王某某", Sex: mediation.Female, Ethnicity: mediation.Han, Age: 45, Occupation: "农民", Phone: "13900001111", Address: "马园一组", IDCard: idCard("1977-05-20", true)}},
+		Respondents: []mediation.Party{{Name: "张某某", Sex: mediation.Female, Ethnicity: mediation.Han, Age: 47, Occupation: "农民", Phone: "13900002222", Address: "马园一组", IDCard: idCard("1975-06-01", true)}},
 		Facts:       "两家因排水沟堵塞互相指责，多次争吵。",
 		Location:    "mayuan-1",
 	}
+}
+
+// informed records the notice of rights and duties given in writing, now,
+// to every party of c not given it yet, as the case file requires before
+// an accepted case is closed.
+func (f *fixture) informed(t *testing.T, actor grid.Actor, c *mediation.Case) *mediation.Case {
+	t.Helper()
+	var names []string
+	for i, p := range c.Parties() {
+		if !slices.ContainsFunc(c.Rights, func(g mediation.RightsGiven) bool { return g.Party == i }) {
+			names = append(names, p.Name)
+		}
+	}
+	c, err := f.svc.GiveRights(ctx, actor, c.ID, c.Version, mediation.RightsGiving{Parties: names, Manner: mediation.RightsWritten})
+	require.NoError(t, err)
+	return c
 }
 
 // writtenAgreement is a valid written agreement for a case with the given

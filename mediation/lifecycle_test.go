@@ -28,11 +28,11 @@ var situations = []struct {
 	{"drafted", drafted},
 	{"agreed", agreed},
 	{"followed_up", func(t *testing.T, f *fixture, c *mediation.Case) *mediation.Case {
-		c = agreed(t, f, c)
+		c = f.informed(t, f.actor("mayuan-1-head"), agreed(t, f, c))
 		return must(t)(f.svc.FollowUp(ctx, f.actor("mayuan-1-head"), c.ID, 0, mediation.FollowUp{Performed: true, Notes: "已履行"}))
 	}},
 	{"failed", func(t *testing.T, f *fixture, c *mediation.Case) *mediation.Case {
-		c = mediating(t, f, c)
+		c = f.informed(t, f.actor("mayuan-1-head"), mediating(t, f, c))
 		return must(t)(f.svc.Fail(ctx, f.actor("mayuan-1-head"), c.ID, 0, mediation.Failure{Reason: "分歧过大", Route: mediation.RouteLitigation}))
 	}},
 	{"withdrawn", func(t *testing.T, f *fixture, c *mediation.Case) *mediation.Case {
@@ -137,6 +137,9 @@ var transitions = []struct {
 	{"correct", func(f *fixture, a grid.Actor, c *mediation.Case) (*mediation.Case, error) {
 		return f.svc.Correct(ctx, a, c.ID, c.Version, mediation.Correction{Reason: "登记时笔误", Facts: "两家因排水沟堵塞互相指责，争吵三次。"})
 	}},
+	{"rights", func(f *fixture, a grid.Actor, c *mediation.Case) (*mediation.Case, error) {
+		return f.svc.GiveRights(ctx, a, c.ID, c.Version, mediation.RightsGiving{Parties: []string{"张某某"}, Manner: mediation.RightsOral})
+	}},
 	{"correct_parties", func(f *fixture, a grid.Actor, c *mediation.Case) (*mediation.Case, error) {
 		respondents := c.Parties()[len(c.Applicants):]
 		respondents[0].Phone = "13900003333"
@@ -147,17 +150,17 @@ var transitions = []struct {
 // allowedIn lists, for each situation, the actions it allows, in the order
 // of transitions.
 var allowedIn = map[string]string{
-	"registered":      "accept reject withdraw escalate transfer transfer_out raise_risk correct correct_parties",
-	"escalated":       "withdraw approve return raise_risk correct correct_parties",
-	"accepted":        "join session fail withdraw escalate transfer transfer_out extend raise_risk correct correct_parties",
-	"mediating":       "join session agreement draft fail withdraw escalate transfer transfer_out extend raise_risk correct correct_parties",
-	"drafted":         "join session draft sign fail withdraw escalate transfer transfer_out extend raise_risk correct correct_parties",
-	"agreed":          "supersede follow_up correct correct_parties",
-	"followed_up":     "supersede follow_up close correct correct_parties",
-	"failed":          "close correct correct_parties",
-	"withdrawn":       "close correct correct_parties",
+	"registered":      "accept reject withdraw escalate transfer transfer_out raise_risk correct rights correct_parties",
+	"escalated":       "withdraw approve return raise_risk correct rights correct_parties",
+	"accepted":        "join session fail withdraw escalate transfer transfer_out extend raise_risk correct rights correct_parties",
+	"mediating":       "join session agreement draft fail withdraw escalate transfer transfer_out extend raise_risk correct rights correct_parties",
+	"drafted":         "join session draft sign fail withdraw escalate transfer transfer_out extend raise_risk correct rights correct_parties",
+	"agreed":          "supersede follow_up correct rights correct_parties",
+	"followed_up":     "supersede follow_up close correct rights correct_parties",
+	"failed":          "close correct rights correct_parties",
+	"withdrawn":       "close correct rights correct_parties",
 	"rejected":        "",
-	"transferred_out": "close correct correct_parties",
+	"transferred_out": "close correct rights correct_parties",
 	"closed":          "",
 }
 

@@ -101,6 +101,7 @@ func TestParticularsAtRegistration(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			f := newFixture(t)
 			in := neighbourDispute()
+			in.Applicants[0].IDCard = "" // each case gives the ID card it checks
 			tc.edit(&in.Applicants[0])
 			c, err := f.svc.Register(ctx, f.actor("mayuan-1-head"), in)
 			if tc.fields == nil {
@@ -126,7 +127,7 @@ func TestParticularsAtRegistration(t *testing.T) {
 func TestValidateReadsNoClock(t *testing.T) {
 	f := newFixture(t)
 	in := neighbourDispute()
-	in.Applicants[0].BirthDate, in.Applicants[0].Age = day("2030-01-01"), 0
+	in.Applicants[0].BirthDate, in.Applicants[0].Age, in.Applicants[0].IDCard = day("2030-01-01"), 0, ""
 	require.NoError(t, in.Validate(f.svc.Rules()))
 	_, err := f.svc.Register(ctx, f.actor("mayuan-1-head"), in)
 	require.ErrorIs(t, err, fourplusn.Invalid)

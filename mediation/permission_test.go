@@ -68,6 +68,7 @@ func TestPermissions(t *testing.T) {
 		"follow_up":    {ok, NF, ok, NF, NF, ok, NF, UA},
 		"close":        {ok, NF, ok, NF, NF, FB, NF, UA},
 		"correct":      {ok, NF, ok, NF, NF, ok, NF, UA},
+		"rights":       {ok, NF, ok, NF, NF, ok, NF, UA},
 		// Who sees the parties masked may not rewrite them.
 		"correct_parties": {ok, NF, ok, NF, NF, FB, NF, UA},
 	}

@@ -72,6 +72,7 @@ var agreementSituations = []struct {
 	{"closed", func(t *testing.T, f *fixture, c *mediation.Case) *mediation.Case {
 		c = inEffect(t, f, c)
 		c = must(t)(f.svc.FollowUp(ctx, f.actor("mayuan-1-head"), c.ID, 0, mediation.FollowUp{Performed: true, Notes: "已疏通"}))
+		c = f.informed(t, f.actor("mayuan-1-head"), c)
 		return must(t)(f.svc.Close(ctx, f.actor("mayuan-1-head"), c.ID, 0, ""))
 	}},
 }
@@ -366,7 +367,7 @@ func TestAgreementLife(t *testing.T) {
 
 	// Follow-ups and closing work as before.
 	c = must(t)(f.svc.FollowUp(ctx, head, c.ID, c.Version, mediation.FollowUp{Performed: true, Notes: "新沟已挖通。"}))
-	c = must(t)(f.svc.Close(ctx, head, c.ID, c.Version, ""))
+	c = must(t)(f.svc.Close(ctx, head, c.ID, f.informed(t, head, c).Version, ""))
 	assert.Equal(t, mediation.Closed, c.State)
 	require.NoError(t, f.svc.CheckTimeline(ctx, head, c.ID))
 }

@@ -30,8 +30,8 @@ func TestStory1InjuryClaim(t *testing.T) {
 	c, err := f.svc.Register(ctx, police, mediation.Intake{
 		Channel:     work.ChannelPolice,
 		Category:    mediation.Injury,
-		Applicants:  []mediation.Party{{Name: "章某某", Sex: mediation.Female, Ethnicity: mediation.Han, Age: 81, Occupation: "农民", Phone: "13800001234", Address: "马园一组"}},
-		Respondents: []mediation.Party{{Name: "李某某", Sex: mediation.Female, Ethnicity: mediation.Han, Age: 70, Occupation: "农民", Phone: "13800005678", Address: "马园一组"}},
+		Applicants:  []mediation.Party{{Name: "章某某", Sex: mediation.Female, Ethnicity: mediation.Han, Age: 81, Occupation: "农民", Phone: "13800001234", Address: "马园一组", IDCard: idCard("1941-03-15", true)}},
+		Respondents: []mediation.Party{{Name: "李某某", Sex: mediation.Female, Ethnicity: mediation.Han, Age: 70, Occupation: "农民", Phone: "13800005678", Address: "马园一组", IDCard: idCard("1952-08-08", true)}},
 		Facts:       "章某某称被李某某推倒致左胯骨骨折，住院手术费用共计26000元；李某某否认推人。无证人，无视频监控。",
 		Claims:      []mediation.Claim{{Description: "医疗费及赔偿", Amount: 5_000_000}},
 		Location:    "mayuan-1",
@@ -43,6 +43,12 @@ func TestStory1InjuryClaim(t *testing.T) {
 	assert.Equal(t, "mayuan-police", c.Accountable(), "the first responder answers for it until it is accepted")
 
 	c, err = f.svc.Accept(ctx, police, c.ID, c.Version)
+	require.NoError(t, err)
+	// He tells both of their rights and duties: she cannot read, so the
+	// notice is read out to her; the other signs for her copy.
+	c, err = f.svc.GiveRights(ctx, police, c.ID, c.Version, mediation.RightsGiving{Parties: []string{"章某某"}, Manner: mediation.RightsOral})
+	require.NoError(t, err)
+	c, err = f.svc.GiveRights(ctx, police, c.ID, c.Version, mediation.RightsGiving{Parties: []string{"李某某"}, Manner: mediation.RightsWritten})
 	require.NoError(t, err)
 	f.clock.Advance(24 * time.Hour)
 	for range 2 { // the officer's visits find no witness
@@ -120,12 +126,19 @@ func TestStory1InjuryClaim(t *testing.T) {
 	assert.Contains(t, printed, "<td>高敬（司法所长）</td><td>签名</td>")
 	assert.Contains(t, printed, "古城办事处人民调解委员会（盖章）")
 
+	_, err = f.svc.Close(ctx, sector, c.ID, c.Version, "调解成功")
+	require.ErrorIs(t, err, mediation.ErrFileIncomplete, "not closed before the follow-up visit")
+	var incomplete *mediation.FileIncompleteError
+	require.ErrorAs(t, err, &incomplete)
+	assert.Equal(t, []string{"回访记录"}, incomplete.Missing)
+
 	f.clock.Advance(30 * 24 * time.Hour)
 	c, err = f.svc.FollowUp(ctx, sector, c.ID, c.Version, mediation.FollowUp{Performed: true, Notes: "赔偿款已付清，双方满意，相约送锦旗。"})
 	require.NoError(t, err)
 	c, err = f.svc.Close(ctx, sector, c.ID, c.Version, "调解成功")
 	require.NoError(t, err)
 	assert.Equal(t, mediation.Closed, c.State)
+	fileComplete(t, f, sector, c.ID, "受理登记表", "权利义务告知书", "当事人身份证明", "调解记录", "调解协议书", "履行凭证", "回访记录", "卷宗情况说明", "封底")
 
 	departments := map[string]bool{}
 	for _, p := range c.Team {
@@ -135,7 +148,8 @@ func TestStory1InjuryClaim(t *testing.T) {
 	require.NoError(t, f.svc.CheckTimeline(ctx, sector, c.ID))
 	events, err := f.svc.Timeline(ctx, sector, c.ID)
 	require.NoError(t, err)
-	assert.Equal(t, []timeline.Action{mediation.ActionRegistered, mediation.ActionAccepted, mediation.ActionSession, mediation.ActionSession, mediation.ActionRiskRaised, mediation.ActionApproved}, actions(events)[:6])
+	assert.Equal(t, []timeline.Action{mediation.ActionRegistered, mediation.ActionAccepted, mediation.ActionRightsGiven, mediation.ActionRightsGiven,
+		mediation.ActionSession, mediation.ActionSession, mediation.ActionRiskRaised, mediation.ActionApproved}, actions(events)[:8])
 	assert.Equal(t, mediation.ActionClosed, actions(events)[len(events)-1])
 }
 
@@ -149,8 +163,8 @@ func TestStory2Whistle(t *testing.T) {
 	c, err := f.svc.Register(ctx, liu, mediation.Intake{
 		Channel:     work.ChannelGridHead,
 		Category:    mediation.Homestead,
-		Applicants:  []mediation.Party{{Name: "仝某某", Sex: mediation.Male, Ethnicity: mediation.Han, Age: 52, Occupation: "农民", Phone: "13700002222", Address: "洪沟庙二组"}},
-		Respondents: []mediation.Party{{Name: "赵某某", Sex: mediation.Male, Ethnicity: mediation.Han, Age: 49, Occupation: "农民", Phone: "13700003333", Address: "洪沟庙二组"}},
+		Applicants:  []mediation.Party{{Name: "仝某某", Sex: mediation.Male, Ethnicity: mediation.Han, Age: 52, Occupation: "农民", Phone: "13700002222", Address: "洪沟庙二组", IDCard: idCard("1970-04-02", false)}},
+		Respondents: []mediation.Party{{Name: "赵某某", Sex: mediation.Male, Ethnicity: mediation.Han, Age: 49, Occupation: "农民", Phone: "13700003333", Address: "洪沟庙二组", IDCard: idCard("1973-09-30", false)}},
 		Facts:       "仝某某与邻居赵某某因宅基地墙与墙之间留出距离问题发生纠纷，矛盾僵持不下。",
 		Location:    "honggoumiao-2",
 		Risks:       mediation.LikelyFight,
@@ -170,6 +184,8 @@ func TestStory2Whistle(t *testing.T) {
 	c, err = f.svc.Accept(ctx, police, c.ID, c.Version)
 	require.NoError(t, err)
 	assert.Equal(t, "honggoumiao-police", c.Accountable())
+	c, err = f.svc.GiveRights(ctx, police, c.ID, c.Version, mediation.RightsGiving{Parties: []string{"仝某某", "赵某某"}, Manner: mediation.RightsWritten})
+	require.NoError(t, err)
 	for _, p := range []mediation.Participant{
 		{Department: "police", MemberID: "honggoumiao-police", Name: "洪沟庙民警", Role: "社区民警"},
 		{Department: "grid", MemberID: "honggoumiao-head", Name: "洪沟庙村委书记", Role: "村支书"},
@@ -204,6 +220,7 @@ func TestStory2Whistle(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, mediation.Closed, c.State)
 	require.NoError(t, f.svc.CheckTimeline(ctx, police, c.ID))
+	fileComplete(t, f, police, c.ID, "受理登记表", "权利义务告知书", "当事人身份证明", "调解记录", "调解协议书", "履行凭证", "回访记录", "卷宗情况说明", "封底")
 }
 
 // Story 3: a resident of a village that was moved to another county years
@@ -218,7 +235,7 @@ func TestStory3OutOfJurisdiction(t *testing.T) {
 	c, err := f.svc.Register(ctx, officer, mediation.Intake{
 		Channel:     work.ChannelWalkIn,
 		Category:    mediation.Neighbour,
-		Applicants:  []mediation.Party{{Name: "朱某某", Sex: mediation.Male, Age: 56, Phone: "13600004444"}},
+		Applicants:  []mediation.Party{{Name: "朱某某", Sex: mediation.Male, Age: 56, Phone: "13600004444", IDCard: idCard("1966-02-14", false)}},
 		Respondents: []mediation.Party{{Name: "朱某", Sex: mediation.Female, Age: 54}},
 		Facts:       "申请人之妻与邻居之妻多年争吵，两家积怨。",
 		Outside:     "确山县朗陵村委朱里庄",
@@ -253,13 +270,50 @@ func TestStory3OutOfJurisdiction(t *testing.T) {
 	assert.True(t, c.Agreement.CourtConfirmationDeadline().IsZero(), "an oral agreement is not confirmed by a court")
 	c, err = f.svc.FollowUp(ctx, mediator, c.ID, c.Version, mediation.FollowUp{Performed: true, Notes: "两家和好。"})
 	require.NoError(t, err)
+
+	// The walk-in was registered in haste: closing names what the file
+	// lacks, the notice of rights and the other party's ID card, and the
+	// mediator records both.
+	_, err = f.svc.Close(ctx, mediator, c.ID, c.Version, "")
+	var incomplete *mediation.FileIncompleteError
+	require.ErrorAs(t, err, &incomplete)
+	assert.Equal(t, []string{"权利义务告知书", "当事人身份证明"}, incomplete.Missing)
+	assert.Equal(t, fourplusn.Conflict, fourplusn.ErrorCode(err))
+	respondents := c.Parties()[1:]
+	respondents[0].IDCard = idCard("1968-07-01", true)
+	c, err = f.svc.Correct(ctx, mediator, c.ID, c.Version, mediation.Correction{Reason: "补录身份证号", Respondents: respondents})
+	require.NoError(t, err)
+	c, err = f.svc.GiveRights(ctx, mediator, c.ID, c.Version, mediation.RightsGiving{
+		Parties: []string{"朱某某", "朱某"}, Manner: mediation.RightsWritten, At: c.AcceptedAt,
+	})
+	require.NoError(t, err)
 	c, err = f.svc.Close(ctx, mediator, c.ID, c.Version, "")
 	require.NoError(t, err)
 	assert.Equal(t, mediation.Closed, c.State)
+	fileComplete(t, f, mediator, c.ID, "受理登记表", "权利义务告知书", "当事人身份证明", "调解记录", "履行凭证", "回访记录", "卷宗情况说明", "封底")
 
 	// The neighbouring township never sees it.
 	_, err = f.svc.Get(ctx, f.actor("lz-secretary"), c.ID)
 	assert.ErrorIs(t, err, fourplusn.NotFound)
+}
+
+// fileComplete checks that case id's file holds every item it requires,
+// and that present are the items present, in order.
+func fileComplete(t *testing.T, f *fixture, actor grid.Actor, id mediation.ID, present ...string) {
+	t.Helper()
+	file, err := f.svc.CaseFile(ctx, actor, id)
+	require.NoError(t, err)
+	assert.Empty(t, file.Lacking(), "every required item is present")
+	var got []string
+	for _, it := range file.Items {
+		if it.Status == mediation.FilePresent {
+			got = append(got, it.Name)
+		}
+		if it.Required {
+			assert.Equal(t, mediation.FilePresent, it.Status, it.Name)
+		}
+	}
+	assert.Equal(t, present, got)
 }
 
 // printHTML returns agreement a of case c as printed.
@@ -277,5 +331,3 @@ func actions(events []timeline.Event) []timeline.Action {
 	}
 	return out
 }
-
-var _ = grid.View
