@@ -41,9 +41,10 @@ const ThumbnailSize = 320
 type Clean struct {
 	Type          string // JPEG, PNG or PDF
 	Bytes         []byte
-	SHA256        [sha256.Size]byte // of Bytes, as the timeline records it
-	Width, Height int               // of an image, upright; 0 for a PDF
-	Thumbnail     []byte            // a JPEG no larger than ThumbnailSize; nil for a PDF
+	SHA256        Sum    // of Bytes, as the timeline records it
+	Width, Height int    // of an image, upright; 0 for a PDF
+	Thumbnail     []byte // a JPEG no larger than ThumbnailSize; nil for a PDF
+	ThumbnailSum  Sum    // of Thumbnail; zero for a PDF
 }
 
 // Sanitize reads an upload from r and returns it made fit to keep, or an
@@ -82,6 +83,9 @@ func Sanitize(r io.Reader, l Limits) (Clean, error) {
 		return Clean{}, err
 	}
 	c.SHA256 = sha256.Sum256(c.Bytes)
+	if c.Thumbnail != nil {
+		c.ThumbnailSum = sha256.Sum256(c.Thumbnail)
+	}
 	return c, nil
 }
 

@@ -62,6 +62,7 @@ type Case struct {
 	Withdrawal  string
 	TransferOut *OutsideBody
 	FollowUps   []FollowUp
+	Attachments []Attachment  // files attached, in the order attached
 	Rights      []RightsGiven // the notice of rights and duties given to each party, in the order given
 
 	Chain timeline.Chain // the end of the case's timeline
@@ -117,6 +118,7 @@ func (c *Case) Clone() *Case {
 		d.Sessions[i].Attendees = slices.Clone(c.Sessions[i].Attendees)
 	}
 	d.FollowUps = slices.Clone(c.FollowUps)
+	d.Attachments = slices.Clone(c.Attachments)
 	d.Escalation = clonePtr(c.Escalation)
 	d.Failure = clonePtr(c.Failure)
 	d.Rejection = clonePtr(c.Rejection)
