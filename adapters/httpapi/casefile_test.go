@@ -29,9 +29,11 @@ func TestCaseFileOverHTTP(t *testing.T) {
 		res := e.as(who).get("/api/v1/cases/" + string(c.ID) + "/file")
 		require.Equal(t, http.StatusOK, res.Code, res)
 		var body struct {
-			Items []item `json:"items"`
+			Items   []item   `json:"items"`
+			Lacking []string `json:"lacking"`
 		}
 		res.decode(t, &body)
+		assert.Equal(t, []string{"权利义务告知书", "当事人身份证明", "回访记录"}, body.Lacking, "what keeps it from being closed; not the back cover, which closing makes")
 		require.Len(t, body.Items, 13)
 		out := map[string]item{}
 		for i, it := range body.Items {

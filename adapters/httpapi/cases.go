@@ -147,6 +147,13 @@ func (s *server) routeCases(g *bunrouter.Group) {
 	action(k, g, "follow-ups", false, func(ctx context.Context, a grid.Actor, id mediation.ID, v int64, b *followUpJSON) (*mediation.Case, error) {
 		return svc.FollowUp(ctx, a, id, v, mediation.FollowUp{Performed: b.Performed, Notes: b.Notes})
 	})
+	action(k, g, "rights", false, func(ctx context.Context, a grid.Actor, id mediation.ID, v int64, b *rightsJSON) (*mediation.Case, error) {
+		rg, err := b.giving()
+		if err != nil {
+			return nil, err
+		}
+		return svc.GiveRights(ctx, a, id, v, rg)
+	})
 	action(k, g, "close", true, func(ctx context.Context, a grid.Actor, id mediation.ID, v int64, b *closeJSON) (*mediation.Case, error) {
 		return svc.Close(ctx, a, id, v, b.Note)
 	})

@@ -179,7 +179,8 @@ func operations() []operation {
 		{"extend", "Gives the case more time, with both parties' consent. Needs Mediate.", extendJSON{}, false},
 		{"risks", "Records new risks, which raise the grade at once. Needs Mediate.", risksJSON{}, false},
 		{"follow-ups", "Records a visit after the agreement (回访). Needs Mediate.", followUpJSON{}, false},
-		{"close", "Closes a case that has an outcome. Needs Close.", closeJSON{}, true},
+		{"rights", "Records that the notice of rights and duties (人民调解权利义务告知书, GET /api/v1/cases/{id}/rights-notice) was given to the parties named, as they are named on the case, in writing or orally, at the time given or now. A party may be given it again; each giving is kept. A name that is not a party's, or is named twice, is 400 naming it (parties[i]); a closed or rejected case is 409. Needs Mediate.", rightsJSON{}, false},
+		{"close", "Closes a case that has an outcome and a complete file. A file that lacks a required item (GET /api/v1/cases/{id}/file) is 409 with code conflict, listing the names of the items missing in error.missing, e.g. [\"权利义务告知书\", \"当事人身份证明\"]. Needs Close.", closeJSON{}, true},
 	} {
 		ops = append(ops, operation{
 			method: "POST", path: "/api/v1/cases/{id}/" + a.name, tag: "case actions",
@@ -324,6 +325,7 @@ func enums() map[string][]string {
 		"authority":       authorities,
 		"agreement_state": agreementStates,
 		"file_status":     fileStatuses,
+		"rights_manner":   rightsMannerNames(),
 		"channel":         channels,
 		"source":          {string(work.SourceOwn), string(work.SourceApplication), string(work.SourceReferral)},
 		"risk":            risks,
@@ -346,6 +348,16 @@ func enums() map[string][]string {
 		"delivery_state":    {string(outbox.Pending), string(outbox.Delivered), string(outbox.Failed)},
 		"inbox_status":      inboxStatusNames,
 	}
+}
+
+// rightsMannerNames are the stable names of the manners of giving the
+// notice of rights.
+func rightsMannerNames() []string {
+	names := make([]string, len(rightsManners))
+	for i, m := range rightsManners {
+		names[i] = m.String()
+	}
+	return names
 }
 
 // document returns the OpenAPI document of the routes s serves.
@@ -443,7 +455,7 @@ func (s *server) document() map[string]any {
 				"safety hazards, statistics and the grid's administration. Errors are {\"error\": {\"code\", \"message\", \"field\", \"fields\"}}: " +
 				"invalid input lists every field at fault at once in fields ([{\"field\", \"message\"}], the first also as field), " +
 				"and a required member left out or a member given twice in one object is such a fault; the open work in the way (items) " +
-				"or a roster file's problems (problems) are listed where there are some. Money is in fen; times are RFC 3339 in UTC.",
+				"or a roster file's problems (problems) are listed where there are some, and a case not closed for an incomplete file lists the items it lacks (missing). Money is in fen; times are RFC 3339 in UTC.",
 		},
 		// The paths are relative to the server, the handler's base path.
 		"servers":  []any{map[string]any{"url": cmp.Or(s.cfg.BasePath, "/")}},
