@@ -65,8 +65,10 @@
 //     township of the location they must name), list with filters and cursor paging, get,
 //     get by number (GET /cases/by-number/{number}: a case is known to
 //     people by its number, 古调〔2026〕58号, which every answer carries,
-//     and to URLs by its ID), the timeline, the case file (卷宗), the
-//     printable agreement, and one POST route per action (review, accept,
+//     and to URLs by its ID), the timeline, the case file (卷宗, in JSON
+//     or, with ?format=html, printed whole), the printable notice of
+//     rights and duties (GET /cases/{id}/rights-notice) and agreement,
+//     and one POST route per action (review, accept,
 //     reject, team, sessions, agreement, rights — the notice of rights and
 //     duties given to parties — fail, withdraw, escalate, approve, return,
 //     transfer, transfer-out, extend, risks, follow-ups, close);

@@ -95,6 +95,8 @@ var matrix = []matrixRow{
 	{"GET /api/v1/cases/by-number/{number}", "case:registered", nil, [14]int{ok, none, ok, ok, ok, ok, ok, ok, ok, none, none, none, who, ok}},
 	{"GET /api/v1/cases/{id}/timeline", "case:registered", nil, [14]int{ok, none, ok, ok, ok, ok, ok, ok, ok, none, none, none, who, ok}},
 	{"GET /api/v1/cases/{id}/file", "case:registered", nil, [14]int{ok, none, ok, ok, ok, ok, ok, ok, ok, none, none, none, who, ok}},
+	{"GET /api/v1/cases/{id}/file?format=html", "case:agreed", nil, [14]int{ok, none, ok, ok, ok, ok, ok, ok, ok, none, none, none, who, ok}},
+	{"GET /api/v1/cases/{id}/rights-notice", "case:accepted", nil, [14]int{ok, none, ok, ok, ok, ok, ok, ok, ok, none, none, none, who, ok}},
 	{"GET /api/v1/cases/{id}/agreement", "case:agreed", nil, [14]int{ok, none, ok, ok, ok, ok, ok, ok, ok, none, none, none, who, ok}},
 
 	{"POST /api/v1/cases/{id}/accept", "case:registered", nil, [14]int{ok, none, ok, ok, no, no, ok, ok, no, none, none, none, who, no}},
