@@ -94,6 +94,7 @@ func TestPrintedFileOverHTTP(t *testing.T) {
 			}
 			assert.Contains(t, full, applicant, "the justice office prints the parties in full")
 			assert.Contains(t, full, respondent)
+			assert.NotContains(t, full, "gc-justice", "members print by name")
 
 			masked := page("mayuan-security", tc.target)
 			for _, s := range tc.holds {
