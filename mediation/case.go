@@ -117,6 +117,7 @@ func (c *Case) Clone() *Case {
 		d.Sessions[i].Attendees = slices.Clone(c.Sessions[i].Attendees)
 	}
 	d.FollowUps = slices.Clone(c.FollowUps)
+	d.Rights = slices.Clone(c.Rights)
 	d.Escalation = clonePtr(c.Escalation)
 	d.Failure = clonePtr(c.Failure)
 	d.Rejection = clonePtr(c.Rejection)
