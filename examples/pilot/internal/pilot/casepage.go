@@ -24,6 +24,7 @@ type allowed struct {
 	Oral                                                               bool // record an oral agreement (art. 30)
 	Correct                                                            bool // correct the facts
 	Parties                                                            bool // correct the parties' particulars too
+	Rights                                                             bool // record the notice of rights and duties given
 }
 
 func (s *Server) allowed(actor grid.Actor, c *mediation.Case) allowed {
@@ -49,10 +50,14 @@ func (s *Server) allowed(actor grid.Actor, c *mediation.Case) allowed {
 		Oral:      c.State == mediation.Mediating && c.Draft == nil && can(grid.Mediate, h),
 		Correct:   !c.State.Ended() && can(grid.Mediate, h),
 		Parties:   !c.State.Ended() && can(grid.Mediate, h) && can(grid.ViewPersonal, h),
-		FollowUp:  c.State == mediation.Agreed && can(grid.Mediate, h),
-		Close:     outcome && can(grid.Close, h),
-		Escalate:  open && c.Escalation == nil && h.Level() > 1 && can(grid.Escalate, h),
-		Review:    review,
+		// The form names the parties as the member sees them, and the
+		// service takes the names as the case holds them: masked names
+		// would name no one.
+		Rights:   !c.State.Ended() && can(grid.Mediate, h) && can(grid.ViewPersonal, h),
+		FollowUp: c.State == mediation.Agreed && can(grid.Mediate, h),
+		Close:    outcome && can(grid.Close, h),
+		Escalate: open && c.Escalation == nil && h.Level() > 1 && can(grid.Escalate, h),
+		Review:   review,
 	}
 }
 
@@ -102,7 +107,7 @@ func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, m grid.Membe
 		"Overdue": c.State.Open() && c.Overdue(s.app.Now()), "Places": places,
 		"Targets": s.places(actor.Township, 2, 3, 4), "Tree": s.app.Grid.Directory().Tree(), "Posted": st, "Departments": departments,
 		"DraftForm": s.draftValues(c, m, s.app.Now()), "Signing": signing, "NowInput": s.app.Now().In(work.Zone).Format(dateTimeInput),
-		"Corrections": correctionForms(c, st), "File": c.File(events),
+		"Corrections": correctionForms(c, st), "File": c.File(events), "Rights": rightsRows(c, st),
 	})
 }
 
@@ -153,6 +158,8 @@ func (s *Server) caseAction(w http.ResponseWriter, r *http.Request, m grid.Membe
 		c, err = s.recordOral(r, actor, id, version)
 	case "correct":
 		action, c, err = s.correct(r, actor, id, version)
+	case "rights":
+		c, err = s.giveRights(r, actor, id, version)
 	case "followup":
 		c, err = svc.FollowUp(ctx, actor, id, version, mediation.FollowUp{Performed: f.Get("performed") != "", Notes: text("notes")})
 	case "close":
@@ -169,6 +176,12 @@ func (s *Server) caseAction(w http.ResponseWriter, r *http.Request, m grid.Membe
 	}
 	if fourplusn.ErrorCode(err) == fourplusn.Invalid {
 		s.renderCase(w, r, m, http.StatusBadRequest, refused(action, caseInputs[formOf(action)], f, err))
+		return
+	}
+	if msg := incompleteMessage(err); msg != "" {
+		// Shown where the member closes, beside the 卷宗 that lists the
+		// items; what was typed is kept.
+		s.renderCase(w, r, m, http.StatusConflict, formState{Action: action, Values: f, Message: msg})
 		return
 	}
 	if err != nil {

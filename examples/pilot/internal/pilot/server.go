@@ -359,6 +359,9 @@ func (s *Server) failErr(w http.ResponseWriter, r *http.Request, err error) {
 				msg = c.msg
 			}
 		}
+		if m := incompleteMessage(err); m != "" {
+			msg = m
+		}
 	case fourplusn.Unavailable:
 		msg = "系统暂时无法保存，请稍后再试。"
 		s.logUnavailable(r, err)
@@ -380,6 +383,16 @@ var agreementConflicts = []struct {
 	{mediation.ErrNothingInEffect, "尚无已生效的协议可以变更。"},
 	{mediation.ErrStaleRevision, "签署的不是最新一稿，请打印最新一稿协议书重新签署。"},
 	{mediation.ErrParticularsChanged, "起草后当事人基本情况已更正，请先保存修订稿、重新打印后再登记签署。"},
+}
+
+// incompleteMessage says in Chinese which required items of the case file
+// keep the case from being closed, when err is that refusal, or "".
+func incompleteMessage(err error) string {
+	var incomplete *mediation.FileIncompleteError
+	if !errors.As(err, &incomplete) {
+		return ""
+	}
+	return "卷宗缺少必备材料：" + strings.Join(incomplete.Missing, "、") + "。请补齐后再结案。"
 }
 
 // errorStatus is the status of a page showing err, by its code.
