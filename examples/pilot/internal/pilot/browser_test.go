@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"os/exec"
@@ -200,11 +201,19 @@ func do(t *testing.T, ctx context.Context, step string, actions ...chromedp.Acti
 // to load: a query started before the new page would look at the old one.
 func click(t *testing.T, ctx context.Context, step, sel string) {
 	t.Helper()
+	status := submit(t, ctx, step, sel)
+	require.Less(t, status, int64(400), "%s: status %d", step, status)
+}
+
+// submit clicks what navigates to another page, waits for that page to
+// load, and returns its status, which may be a refusal's.
+func submit(t *testing.T, ctx context.Context, step, sel string) int64 {
+	t.Helper()
 	tctx, cancel := context.WithTimeout(ctx, 20*time.Second)
 	defer cancel()
 	resp, err := chromedp.RunResponse(tctx, chromedp.Click(chromedp.CSS(sel)))
 	require.NoError(t, err, step)
-	require.Less(t, resp.Status, int64(400), "%s: status %d", step, resp.Status)
+	return resp.Status
 }
 
 func text(t *testing.T, ctx context.Context, sel string) string {
@@ -338,6 +347,22 @@ func TestBrowserFlow(t *testing.T) {
 	shot(t, staffTab, dir, "05c-case-phone")
 	do(t, staffTab, "desk viewport", chromedp.EmulateViewport(1280, 900))
 	click(t, staffTab, "head accepts", "#do-accept")
+	// Before mediating, the head tells both parties their rights and
+	// duties, in writing, and records it: both are ticked, never told.
+	do(t, staffTab, "phone viewport", chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2), chromedp.EmulateMobile))
+	manner, err := chromedp.Run(staffTab, chromedp.Evaluate[string](`document.querySelector("#rights-manner").selectedOptions[0].textContent`))
+	require.NoError(t, err)
+	assert.Equal(t, "书面告知并签收", manner, "in writing unless told otherwise")
+	checked, err := chromedp.Run(staffTab, chromedp.Evaluate[int](`document.querySelectorAll("#rights-form input[name=party]:checked").length`))
+	require.NoError(t, err)
+	assert.Equal(t, 2, checked, "both parties ticked")
+	shotOf(t, staffTab, dir, "05d-rights-phone", "#rights-form")
+	click(t, staffTab, "give the notice of rights", "#do-rights")
+	rights := text(t, staffTab, "#rights-form")
+	assert.Regexp(t, `(^|\n)申请人 试点申请人\s+已告知（书面，\d+月\d+日）`, rights)
+	assert.Regexp(t, `被申请人 试点被申请人\s+已告知（书面，\d+月\d+日）`, rights)
+	assert.Contains(t, text(t, staffTab, "#timeline"), "书面告知申请人试点申请人、被申请人试点被申请人")
+	do(t, staffTab, "desk viewport", chromedp.EmulateViewport(1280, 900))
 	do(t, staffTab, "session",
 		chromedp.SetValue(chromedp.CSS("#session-place"), "village_committee"),
 		chromedp.SendKeys(chromedp.CSS("#session-notes"), "在村委会听取双方意见，约定清理过道。"),
@@ -411,6 +436,41 @@ func TestBrowserFlow(t *testing.T) {
 	signed := printAgreement(t, staffTab, dir, "agreement-signed")
 	assert.Regexp(t, `试点被申请人\s*按指印`, signed, "the respondent's mark")
 	assert.Regexp(t, `委员会（盖章）　?\d{4}年`, signed, "the committee's seal, dated")
+	do(t, staffTab, "back to the case", chromedp.Navigate(base+"/cases/"+caseID))
+
+	// A week on, the head visits and records the follow-up, then closes
+	// the case: refused while the parties' ID cards are not registered,
+	// closed once they are. The ages typed give way to the dates of
+	// birth the numbers hold.
+	do(t, staffTab, "follow-up", chromedp.SendKeys(chromedp.CSS("#followup-notes"), "过道已清理，双方满意。"))
+	click(t, staffTab, "record the follow-up", "#do-followup")
+	do(t, staffTab, "close", chromedp.SendKeys(chromedp.CSS("#close-note"), "调解成功，协议已履行。"))
+	assert.EqualValues(t, http.StatusConflict, submit(t, staffTab, "close, refused", "#do-close"))
+	assert.Equal(t, "卷宗缺少必备材料：当事人身份证明。请补齐后再结案。", text(t, staffTab, "#close-message"))
+	assert.Equal(t, "已达成协议", text(t, staffTab, "#case-state"), "not closed")
+	assert.Equal(t, "结案前须补齐：当事人身份证明", text(t, staffTab, "#casefile-lacking"))
+	shotOf(t, staffTab, dir, "08a-close-refused-phone", "#close-message")
+	shotOf(t, staffTab, dir, "08a-casefile-lacking-phone", "#casefile")
+	for _, p := range []struct{ form, id string }{
+		{"correct-applicant0", "411725197903050020"},
+		{"correct-respondent0", "411725197308120039"},
+	} {
+		do(t, staffTab, "register the ID card of "+p.form,
+			chromedp.Click(chromedp.CSS("details:has(#"+p.form+") > summary")),
+			chromedp.Clear(chromedp.CSS("#"+p.form+"-age")),
+			chromedp.SendKeys(chromedp.CSS("#"+p.form+"-id-card"), p.id),
+			chromedp.SendKeys(chromedp.CSS("#"+p.form+"-reason"), "补登身份证号"),
+		)
+		click(t, staffTab, "save the ID card of "+p.form, "#"+p.form+"-save")
+	}
+	do(t, staffTab, "close again", chromedp.SendKeys(chromedp.CSS("#close-note"), "调解成功，协议已履行。"))
+	click(t, staffTab, "close", "#do-close")
+	assert.Equal(t, "已结案", text(t, staffTab, "#case-state"))
+	file := text(t, staffTab, "#casefile")
+	for _, item := range []string{"存档 申请书*", "存档 权利义务告知书*", "存档 当事人身份证明*", "存档 调解记录*", "存档 调解协议书*", "存档 回访记录*", "存档 封底*"} {
+		assert.Contains(t, file, item)
+	}
+	shotOf(t, staffTab, dir, "08b-casefile-phone", "#casefile")
 	do(t, staffTab, "desk viewport", chromedp.EmulateViewport(1280, 900), chromedp.Navigate(base+"/cases/"+caseID))
 
 	// The level-1 head's dashboard counts the new case and its agreement.
