@@ -42,6 +42,9 @@ type FileItem struct {
 // formats for people's mediation (人民调解文书格式) set, in their order.
 type CaseFile struct {
 	Items []FileItem
+
+	c      *Case            // the case it was made from, for RenderHTML
+	events []timeline.Event // and its timeline
 }
 
 // File assembles c's case file from c and events, its timeline, oldest
@@ -91,7 +94,7 @@ func (c *Case) File(events []timeline.Event) CaseFile {
 	for i := range items {
 		items[i].Order = i + 1
 	}
-	return CaseFile{Items: items}
+	return CaseFile{Items: items, c: c, events: events}
 }
 
 // madeAtClosing is the item closing makes, so the closing check leaves it

@@ -1,6 +1,8 @@
 package mediation_test
 
 import (
+	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -125,4 +127,64 @@ func TestCaseFileParticulars(t *testing.T) {
 
 	_, err = f.svc.CaseFile(ctx, f.actor("lz-secretary"), c.ID)
 	assert.ErrorIs(t, err, fourplusn.NotFound, "another township's case")
+}
+
+// TestCaseFilePrint prints the file of the fixture's quarrel, closed with
+// a written agreement: a cover, the contents listing every item, then a
+// section for each item present, in the file's order; masked for a viewer
+// who may not see the parties.
+func TestCaseFilePrint(t *testing.T) {
+	f := newFixture(t)
+	head := f.actor("mayuan-1-head")
+	c := must(t)(f.svc.Register(ctx, head, neighbourDispute()))
+	c = inEffect(t, f, c)
+	c = must(t)(f.svc.FollowUp(ctx, head, c.ID, 0, mediation.FollowUp{Performed: true, Notes: "排水沟已疏通。"}))
+	c = f.informed(t, head, c)
+	c = must(t)(f.svc.Close(ctx, head, c.ID, c.Version, "双方已和好，协议履行完毕。"))
+
+	names := map[string]string{"mayuan-1-head": "马园一组组长"}
+	print := func(actor grid.Actor) string {
+		file, err := f.svc.CaseFile(ctx, actor, c.ID)
+		require.NoError(t, err)
+		var b strings.Builder
+		require.NoError(t, file.RenderHTML(&b, mediation.PrintOptions{Committee: "古城办事处人民调解委员会", Names: func(id string) string { return names[id] }}))
+		return b.String()
+	}
+	page := print(head)
+
+	contents := regexp.MustCompile(`<td class="name">([^<＊]+)＊?</td><td class="status">([^<]+)</td>`).FindAllStringSubmatch(page, -1)
+	require.Len(t, contents, len(fileNames), "the contents list every item")
+	for i, m := range contents {
+		assert.Equal(t, fileNames[i], m[1])
+	}
+	assert.Equal(t, "存档", contents[0][2])
+	assert.Equal(t, "不适用", contents[3][2], "no agents")
+	assert.Equal(t, "缺", contents[4][2], "no investigation recorded")
+
+	// The sections follow in the file's order, each item present once.
+	var at []int
+	for _, title := range []string{"<h1>人民调解卷宗</h1>", "<h1>卷内目录</h1>", "<h1>人民调解受理登记表</h1>", "<h1>人民调解权利义务告知书</h1>",
+		"<h1>当事人身份证明</h1>", "<h1>人民调解记录</h1>", "<h1>人民调解协议书</h1>", "<h1>履行凭证</h1>", "<h1>人民调解回访记录</h1>",
+		"<h1>卷宗情况说明</h1>", "<h1>卷内备考表</h1>"} {
+		assert.Equal(t, 1, strings.Count(page, title), title)
+		at = append(at, strings.Index(page, title))
+	}
+	assert.IsIncreasing(t, at, "in the Ministry's order")
+	assert.NotContains(t, page, "<h1>授权委托书</h1>", "an item not applicable has no section")
+	for _, want := range []string{
+		"卷号</th><td>" + c.Number.String(), "<td>王某某</td><td>" + idCard("1977-05-20", true) + "</td>",
+		"<tr><th>记录人</th><td>马园一组组长</td></tr>", "双方已和好，协议履行完毕。", "<td>张某某</td><td>已书面告知并签收</td>",
+		"<tr><th>缺少的材料</th><td>调查记录、证据材料、司法确认材料</td></tr>", "本卷共有存档材料9件",
+	} {
+		assert.Contains(t, page, want)
+	}
+
+	masked := print(f.actor("gc-land"))
+	// The particulars are masked; the agreement's terms, free text that
+	// names 张某某, print as written.
+	for _, secret := range []string{"王某某", idCard("1977-05-20", true), idCard("1975-06-01", true), "13900001111", "13900002222"} {
+		assert.NotContains(t, masked, secret, "masked for the land office")
+	}
+	assert.Contains(t, masked, "<td>被申请人</td><td>张**</td>")
+	assert.Contains(t, masked, "<h1>卷内目录</h1>")
 }

@@ -40,7 +40,17 @@
 // parties' particulars (name, sex, ethnic group, age, occupation,
 // contacts, agents) are optional at intake, where only names and the
 // applicant's phone are required, and complete before a written agreement
-// is drafted. Every change is a [Service] method that authorizes
+// is drafted.
+//
+// Each case keeps a file (卷宗, [Case.File]) of the items the Ministry of
+// Justice's formats set, in their order, each present, missing or not
+// applicable, made from its records and timeline and printed as one
+// document ([CaseFile.RenderHTML]). Closing checks it: once a case was
+// accepted, every party must have been given the notice of rights and
+// duties (GiveRights, printed by [Case.RenderRightsNotice]) and have an
+// ID-card number on the case; an agreement needs a follow-up visit, and a
+// written one must be in effect. A closing refused names every item
+// missing ([FileIncompleteError]). Every change is a [Service] method that authorizes
 // the actor through the grid policy, checks the case's state, and appends
 // an event to the case's hash-chained timeline (package
 // timeline) in the same write, through a [Store] whose updates are

@@ -1,7 +1,7 @@
 package mediation
 
 import (
-	_ "embed"
+	"embed"
 	"html/template"
 	"io"
 	"strings"
@@ -176,13 +176,16 @@ func paragraphs(text string) []string {
 	return out
 }
 
-//go:embed document.html
-var documentHTML string
+// printFiles are the printed documents' templates: each file's top level
+// is one page, and the parts they share are defined in them.
+//
+//go:embed document.html rights.html casefile.html
+var printFiles embed.FS
 
-// documentPage lays the document out as one A4 page.
-var documentPage = template.Must(template.New("agreement").Funcs(template.FuncMap{
+// printPages lays out the printed documents, each as A4 pages.
+var printPages = template.Must(template.New("").Funcs(template.FuncMap{
 	"paragraphs": paragraphs,
-}).Parse(documentHTML))
+}).ParseFS(printFiles, "*.html"))
 
 // RenderHTML writes the agreement as one self-contained HTML page to print
 // on A4 paper, in the layout Render uses (the same parts in the same
@@ -198,5 +201,5 @@ var documentPage = template.Must(template.New("agreement").Funcs(template.FuncMa
 // decides who may print the agreement. RenderHTML returns the first error
 // from w.
 func (a *Agreement) RenderHTML(w io.Writer, c *Case) error {
-	return documentPage.Execute(w, a.document(c))
+	return printPages.ExecuteTemplate(w, "document.html", a.document(c))
 }

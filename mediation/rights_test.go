@@ -11,6 +11,7 @@ import (
 	"github.com/fourplusn/fourplusn"
 	"github.com/fourplusn/fourplusn/grid"
 	"github.com/fourplusn/fourplusn/mediation"
+	"github.com/fourplusn/fourplusn/work"
 )
 
 // TestClosingCheck closes the fixture's neighbours' quarrel after each
@@ -159,4 +160,60 @@ func TestGiveRights(t *testing.T) {
 	c = must(t)(f.svc.Close(ctx, head, c.ID, c.Version, ""))
 	_, err = f.svc.GiveRights(ctx, head, c.ID, c.Version, mediation.RightsGiving{Parties: []string{"王某某"}, Manner: mediation.RightsWritten})
 	assert.ErrorIs(t, err, fourplusn.Conflict)
+}
+
+// TestRightsNoticeGolden prints the notice of story 2's case before it is
+// given, with blank lines to sign on, and after, with how and when each
+// party was given it; and masked, for a viewer who may not see the
+// parties.
+func TestRightsNoticeGolden(t *testing.T) {
+	f := newFixture(t)
+	police := f.actor("honggoumiao-police")
+	c := must(t)(f.svc.Register(ctx, f.actor("honggoumiao-security"), story2Intake()))
+	c = must(t)(f.svc.Accept(ctx, police, c.ID, c.Version))
+	before := printRights(t, c, "古城办事处人民调解委员会")
+	golden(t, "rights_notice_blank.html", before)
+	assert.Equal(t, 2, strings.Count(before, `<td><span class="blank"></span></td>`), "a line to sign on for each party")
+	for _, law := range []string{
+		"（一）选择或者接受人民调解员；", "（二）接受调解、拒绝调解或者要求终止调解；", "（三）要求调解公开进行或者不公开进行；",
+		"（四）自主表达意愿、自愿达成调解协议。", "（一）如实陈述纠纷事实；", "（二）遵守调解现场秩序，尊重人民调解员；",
+		"（三）尊重对方当事人行使权利。", "不收取任何费用", "三十日内共同向人民法院申请司法确认",
+	} {
+		assert.Contains(t, before, law, "the law's text")
+	}
+
+	c = must(t)(f.svc.GiveRights(ctx, police, c.ID, c.Version, mediation.RightsGiving{Parties: []string{"仝某某"}, Manner: mediation.RightsWritten}))
+	f.clock.Advance(24 * time.Hour)
+	c = must(t)(f.svc.GiveRights(ctx, police, c.ID, c.Version, mediation.RightsGiving{Parties: []string{"赵某某"}, Manner: mediation.RightsOral}))
+	after := printRights(t, c, "古城办事处人民调解委员会")
+	golden(t, "rights_notice_given.html", after)
+	assert.Contains(t, after, "<td>仝某某</td><td>已书面告知并签收</td><td>2022年11月1日</td>")
+	assert.Contains(t, after, "<td>赵某某</td><td>已口头告知</td><td>2022年11月2日</td>")
+
+	masked, err := f.svc.Get(ctx, f.actor("gc-land"), c.ID)
+	require.NoError(t, err)
+	page := printRights(t, masked, "")
+	assert.NotContains(t, page, "仝某某")
+	assert.Contains(t, page, `<span class="blank long"></span>`, "a blank line for the committee not named")
+}
+
+// story2Intake is the seed's second story as registered by the group's
+// head, with the parties' ID cards.
+func story2Intake() mediation.Intake {
+	return mediation.Intake{
+		Channel:     work.ChannelGridHead,
+		Category:    mediation.Homestead,
+		Applicants:  []mediation.Party{{Name: "仝某某", Sex: mediation.Male, Ethnicity: mediation.Han, Age: 52, Occupation: "农民", Phone: "13700002222", Address: "洪沟庙二组", IDCard: idCard("1970-04-02", false)}},
+		Respondents: []mediation.Party{{Name: "赵某某", Sex: mediation.Male, Ethnicity: mediation.Han, Age: 49, Occupation: "农民", Phone: "13700003333", Address: "洪沟庙二组", IDCard: idCard("1973-09-30", false)}},
+		Facts:       "仝某某与邻居赵某某因宅基地墙与墙之间留出距离问题发生纠纷，矛盾僵持不下。",
+		Location:    "honggoumiao-2",
+		Risks:       mediation.LikelyFight,
+	}
+}
+
+func printRights(t *testing.T, c *mediation.Case, committee string) string {
+	t.Helper()
+	var b strings.Builder
+	require.NoError(t, c.RenderRightsNotice(&b, committee))
+	return b.String()
 }

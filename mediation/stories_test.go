@@ -160,15 +160,7 @@ func TestStory1InjuryClaim(t *testing.T) {
 func TestStory2Whistle(t *testing.T) {
 	f := newFixture(t)
 	liu := f.actor("honggoumiao-security") // 刘保柱, head of 洪沟庙 two group
-	c, err := f.svc.Register(ctx, liu, mediation.Intake{
-		Channel:     work.ChannelGridHead,
-		Category:    mediation.Homestead,
-		Applicants:  []mediation.Party{{Name: "仝某某", Sex: mediation.Male, Ethnicity: mediation.Han, Age: 52, Occupation: "农民", Phone: "13700002222", Address: "洪沟庙二组", IDCard: idCard("1970-04-02", false)}},
-		Respondents: []mediation.Party{{Name: "赵某某", Sex: mediation.Male, Ethnicity: mediation.Han, Age: 49, Occupation: "农民", Phone: "13700003333", Address: "洪沟庙二组", IDCard: idCard("1973-09-30", false)}},
-		Facts:       "仝某某与邻居赵某某因宅基地墙与墙之间留出距离问题发生纠纷，矛盾僵持不下。",
-		Location:    "honggoumiao-2",
-		Risks:       mediation.LikelyFight,
-	})
+	c, err := f.svc.Register(ctx, liu, story2Intake())
 	require.NoError(t, err)
 	assert.Equal(t, work.SourceOwn, c.Channel.Source(), "the grid's own whistle")
 	assert.Equal(t, work.Ordinary, c.Grade)
