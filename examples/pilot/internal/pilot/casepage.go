@@ -3,6 +3,7 @@ package pilot
 import (
 	"bytes"
 	"cmp"
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -206,9 +207,7 @@ func (s *Server) committee(c *mediation.Case) string {
 
 // agreement serves the case's agreement as the 人民调解协议书 to print on
 // A4 paper: the draft waiting to be signed, with blank lines for the
-// marks, or else the agreement in effect, with the marks recorded. The
-// document is a page of its own, with its own inline print stylesheet and
-// no script, so its policy allows inline styles and nothing else.
+// marks, or else the agreement in effect, with the marks recorded.
 func (s *Server) agreement(w http.ResponseWriter, r *http.Request, m grid.Member) {
 	c, err := s.app.Cases.Get(r.Context(), m.Actor(), mediation.ID(r.PathValue("id")))
 	if err != nil {
@@ -220,8 +219,51 @@ func (s *Server) agreement(w http.ResponseWriter, r *http.Request, m grid.Member
 		s.fail(w, r, http.StatusNotFound, "该案件尚无调解协议。")
 		return
 	}
+	s.printed(w, r, func(w io.Writer) error { return a.RenderHTML(w, c) })
+}
+
+// rightsNotice serves the case's 人民调解权利义务告知书 to print on A4
+// paper, with a line for each party to sign for it: blank until the notice
+// given to them is recorded, then how and when it was given. The parties
+// print as the member sees them.
+func (s *Server) rightsNotice(w http.ResponseWriter, r *http.Request, m grid.Member) {
+	c, err := s.app.Cases.Get(r.Context(), m.Actor(), mediation.ID(r.PathValue("id")))
+	if err != nil {
+		s.failErr(w, r, err)
+		return
+	}
+	s.printed(w, r, func(w io.Writer) error { return c.RenderRightsNotice(w, s.committee(c)) })
+}
+
+// filePrint serves the case's whole file (卷宗) to print on A4 paper: its
+// cover, contents and every item present, made for the member as the case
+// page's 卷宗 is, so masked for those who see the parties masked; members
+// print by name.
+func (s *Server) filePrint(w http.ResponseWriter, r *http.Request, m grid.Member) {
+	ctx, actor, id := r.Context(), m.Actor(), mediation.ID(r.PathValue("id"))
+	// The case names the committee; its township is never changed.
+	c, err := s.app.Cases.Get(ctx, actor, id)
+	if err != nil {
+		s.failErr(w, r, err)
+		return
+	}
+	f, err := s.app.Cases.CaseFile(ctx, actor, id)
+	if err != nil {
+		s.failErr(w, r, err)
+		return
+	}
+	s.printed(w, r, func(w io.Writer) error {
+		return f.RenderHTML(w, mediation.PrintOptions{Committee: s.committee(c), Names: s.app.ActorName})
+	})
+}
+
+// printed serves a document to print that render writes whole: a page of
+// its own, with its own inline print stylesheet and no script, so its
+// policy allows inline styles and nothing else. Nothing is sent if render
+// fails.
+func (s *Server) printed(w http.ResponseWriter, r *http.Request, render func(io.Writer) error) {
 	var buf bytes.Buffer
-	if err := a.RenderHTML(&buf, c); err != nil {
+	if err := render(&buf); err != nil {
 		s.failErr(w, r, err)
 		return
 	}

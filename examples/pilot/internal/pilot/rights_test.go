@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/fourplusn/fourplusn/examples/pilot/internal/pilot"
 	"github.com/fourplusn/fourplusn/mediation"
 	"github.com/fourplusn/fourplusn/work"
 )
@@ -92,4 +93,49 @@ func TestRightsFormAndClosing(t *testing.T) {
 	assert.Contains(t, body, `<strong id="case-state">已结案</strong>`)
 	assert.NotContains(t, body, "结案前须补齐")
 	assert.NotContains(t, body, `id="rights-form"`, "a closed case is given no notice")
+}
+
+// TestPrintedNoticeAndFile checks the two documents the case page prints
+// besides the agreement: the notice of rights, with a blank line for the
+// party not yet told and how the other was, and the whole case file with
+// its contents page, members named; each under the policy of a page that
+// runs no script, and each shown only to those who may see the case.
+func TestPrintedNoticeAndFile(t *testing.T) {
+	app, ts := newPilot(t)
+	c := headClient(t, ts.URL)
+	kase, page, token := openCase(t, app, c)
+	resp, body := c.post(page+"/rights", url.Values{"csrf": {token}, "version": {strconv.FormatInt(kase.Version, 10)}, "party": {"测试甲"}, "manner": {"written"}})
+	require.Equal(t, http.StatusSeeOther, resp.StatusCode, body)
+
+	_, body = c.get(page)
+	assert.Contains(t, body, `<a href="`+page+`/rights-notice" id="print-rights-notice" class="button">打印告知书</a>`)
+	assert.Contains(t, body, `<a href="`+page+`/file/print" id="print-casefile" class="button">打印卷宗</a>`)
+
+	resp, notice := c.get(page + "/rights-notice")
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	assert.Equal(t, "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'; form-action 'none'", resp.Header.Get("Content-Security-Policy"))
+	assert.Contains(t, notice, "人民调解权利义务告知书")
+	assert.Contains(t, notice, "古城办事处人民调解委员会", "the committee named")
+	assert.Regexp(t, `<tr><td>申请人</td><td>测试甲</td><td>[^<]+</td><td>\d{4}年`, notice, "told: how and when")
+	assert.Contains(t, notice, `<tr><td>被申请人</td><td>测试乙</td><td><span class="blank"></span></td>`, "not told: a blank line")
+	assert.NotContains(t, notice, "<script")
+
+	resp, file := c.get(page + "/file/print")
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	assert.Equal(t, "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'; form-action 'none'", resp.Header.Get("Content-Security-Policy"))
+	assert.Contains(t, file, "卷内目录")
+	assert.Contains(t, file, "古城办事处人民调解委员会")
+	assert.Contains(t, file, "马园村委书记", "who recorded what, by name")
+	assert.NotContains(t, file, "mayuan-head", "no member's ID")
+	assert.NotContains(t, file, "<script")
+
+	other := newClient(t, ts.URL)
+	require.Equal(t, http.StatusSeeOther, other.login("wuguiqiao-head", pilot.DemoPassword).StatusCode)
+	for _, path := range []string{page, page + "/rights-notice", page + "/file/print"} {
+		resp, _ := other.get(path)
+		assert.Equal(t, http.StatusNotFound, resp.StatusCode, "%s for another village", path)
+	}
+	anonymous := newClient(t, ts.URL)
+	resp, _ = anonymous.get(page + "/file/print")
+	assert.Equal(t, http.StatusSeeOther, resp.StatusCode, "to the login page")
 }
