@@ -129,11 +129,11 @@ func browser(t *testing.T, exe string) (resident, staff context.Context) {
 	return resident, staff
 }
 
-// printAgreement prints the agreement page the tab shows through
-// Chromium to a PDF, which must start as one does and hold a page at
+// printDocument prints the document the tab shows — the agreement, the
+// notice of rights, the case file — through Chromium to a PDF, which must start as one does and hold a page at
 // least, and keeps it and the first page as seen at A4 width (794 CSS
 // pixels) as name.pdf and name.png. It returns the page's text.
-func printAgreement(t *testing.T, ctx context.Context, dir, name string) string {
+func printDocument(t *testing.T, ctx context.Context, dir, name string) string {
 	t.Helper()
 	do(t, ctx, "A4 viewport", chromedp.EmulateViewport(794, 1123), chromedp.WaitVisible(chromedp.CSS(".sheet")))
 	png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
@@ -156,7 +156,7 @@ func printAgreement(t *testing.T, ctx context.Context, dir, name string) string 
 	return body
 }
 
-// blanks counts the blank lines to sign on of the agreement the tab shows.
+// blanks counts the blank lines to sign on of the document the tab shows.
 func blanks(t *testing.T, ctx context.Context) int {
 	t.Helper()
 	n, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll(".signatures .blank").length`))
@@ -357,11 +357,24 @@ func TestBrowserFlow(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, 2, checked, "both parties ticked")
 	shotOf(t, staffTab, dir, "05d-rights-phone", "#rights-form")
+	// The notice prints first, with a blank line for each to sign for it.
+	click(t, staffTab, "print the notice of rights", "#print-rights-notice")
+	assert.Positive(t, blanks(t, staffTab), "lines to sign on")
+	blank := printDocument(t, staffTab, dir, "rights-notice-blank")
+	assert.Contains(t, blank, "人民调解权利义务告知书")
+	assert.Contains(t, blank, "古城办事处人民调解委员会")
+	do(t, staffTab, "back to the case", chromedp.Navigate(base+"/cases/"+caseID))
 	click(t, staffTab, "give the notice of rights", "#do-rights")
 	rights := text(t, staffTab, "#rights-form")
 	assert.Regexp(t, `(^|\n)申请人 试点申请人\s+已告知（书面，\d+月\d+日）`, rights)
 	assert.Regexp(t, `被申请人 试点被申请人\s+已告知（书面，\d+月\d+日）`, rights)
 	assert.Contains(t, text(t, staffTab, "#timeline"), "书面告知申请人试点申请人、被申请人试点被申请人")
+	// Printed now, it says how and when each was told.
+	click(t, staffTab, "print the notice given", "#print-rights-notice")
+	assert.Zero(t, blanks(t, staffTab), "no blank line once told")
+	given := printDocument(t, staffTab, dir, "rights-notice")
+	assert.Regexp(t, `试点被申请人\s*已书面告知并签收\s*\d{4}年`, given, "how and when the respondent was told")
+	do(t, staffTab, "back to the case", chromedp.Navigate(base+"/cases/"+caseID))
 	do(t, staffTab, "desk viewport", chromedp.EmulateViewport(1280, 900))
 	do(t, staffTab, "session",
 		chromedp.SetValue(chromedp.CSS("#session-place"), "village_committee"),
@@ -405,7 +418,7 @@ func TestBrowserFlow(t *testing.T) {
 
 	// The draft prints on A4 with blank lines to sign on.
 	click(t, staffTab, "print the draft", "#print-agreement")
-	draft := printAgreement(t, staffTab, dir, "agreement-draft")
+	draft := printDocument(t, staffTab, dir, "agreement-draft")
 	assert.Contains(t, draft, "人民调解协议书")
 	assert.Contains(t, draft, "试点申请人")
 	assert.Contains(t, draft, "回族", "the applicant's particulars as applied")
@@ -433,7 +446,7 @@ func TestBrowserFlow(t *testing.T) {
 	// Printed now, it shows the marks.
 	click(t, staffTab, "print the signed agreement", "#print-agreement")
 	assert.Zero(t, blanks(t, staffTab), "no blank line to sign on")
-	signed := printAgreement(t, staffTab, dir, "agreement-signed")
+	signed := printDocument(t, staffTab, dir, "agreement-signed")
 	assert.Regexp(t, `试点被申请人\s*按指印`, signed, "the respondent's mark")
 	assert.Regexp(t, `委员会（盖章）　?\d{4}年`, signed, "the committee's seal, dated")
 	do(t, staffTab, "back to the case", chromedp.Navigate(base+"/cases/"+caseID))
@@ -471,6 +484,15 @@ func TestBrowserFlow(t *testing.T) {
 		assert.Contains(t, file, item)
 	}
 	shotOf(t, staffTab, dir, "08b-casefile-phone", "#casefile")
+	// The whole file prints: its cover, its contents, each item present.
+	click(t, staffTab, "print the case file", "#print-casefile")
+	printed := printDocument(t, staffTab, dir, "casefile-cover")
+	for _, want := range []string{"卷内目录", "人民调解权利义务告知书", "调解记录", "人民调解协议书", "回访记录", "马园村委书记"} {
+		assert.Contains(t, printed, want)
+	}
+	do(t, staffTab, "A4 viewport", chromedp.EmulateViewport(794, 1123))
+	shotOf(t, staffTab, dir, "casefile", "section.contents")
+	do(t, staffTab, "phone viewport", chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2), chromedp.EmulateMobile))
 	do(t, staffTab, "desk viewport", chromedp.EmulateViewport(1280, 900), chromedp.Navigate(base+"/cases/"+caseID))
 
 	// The level-1 head's dashboard counts the new case and its agreement.

@@ -102,13 +102,19 @@ func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, m grid.Membe
 	if c.Draft != nil {
 		signing = signingRows(c.Draft)
 	}
+	file := c.File(events)
+	// The items that keep the case from being closed stand out.
+	lacking := map[int]bool{}
+	for _, it := range file.Lacking() {
+		lacking[it.Order] = true
+	}
 	s.render(w, r, status, "case", map[string]any{
 		"Title": caseName(c), "Case": c, "Events": events, "Can": s.allowed(actor, c),
 		"Where": s.where(c), "Handling": s.app.CellName(c.Handling), "Now": s.app.Now(),
 		"Overdue": c.State.Open() && c.Overdue(s.app.Now()), "Places": places,
 		"Targets": s.places(actor.Township, 2, 3, 4), "Tree": s.app.Grid.Directory().Tree(), "Posted": st, "Departments": departments,
 		"DraftForm": s.draftValues(c, m, s.app.Now()), "Signing": signing, "NowInput": s.app.Now().In(work.Zone).Format(dateTimeInput),
-		"Corrections": correctionForms(c, st), "File": c.File(events), "Rights": rightsRows(c, st),
+		"Corrections": correctionForms(c, st), "File": file, "Lacking": lacking, "Rights": rightsRows(c, st),
 	})
 }
 
