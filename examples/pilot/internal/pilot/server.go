@@ -361,9 +361,6 @@ func (s *Server) failErr(w http.ResponseWriter, r *http.Request, err error) {
 				msg = c.msg
 			}
 		}
-		if m := incompleteMessage(err); m != "" {
-			msg = m
-		}
 	case fourplusn.Unavailable:
 		msg = "系统暂时无法保存，请稍后再试。"
 		s.logUnavailable(r, err)
@@ -388,7 +385,8 @@ var agreementConflicts = []struct {
 }
 
 // incompleteMessage says in Chinese which required items of the case file
-// keep the case from being closed, when err is that refusal, or "".
+// keep the case from being closed, when err is that refusal, or "". The
+// case page shows it at its 结案 form (see caseAction).
 func incompleteMessage(err error) string {
 	var incomplete *mediation.FileIncompleteError
 	if !errors.As(err, &incomplete) {
