@@ -68,7 +68,7 @@ func TestRightsFormAndClosing(t *testing.T) {
 		Form: mediation.Oral, Facts: kase.Facts, Disputes: "院墙位置", Terms: "院墙后退半米。", Mediator: m.Name,
 	})
 	require.NoError(t, err)
-	done, err = app.Cases.FollowUp(ctx, head, kase.ID, done.Version, mediation.FollowUp{Performed: true, Notes: "已后退。"})
+	_, err = app.Cases.FollowUp(ctx, head, kase.ID, done.Version, mediation.FollowUp{Performed: true, Notes: "已后退。"})
 	require.NoError(t, err)
 
 	resp, body = post("close", url.Values{"note": {"调解成功"}})

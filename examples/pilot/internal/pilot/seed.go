@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/fourplusn/fourplusn"
 	"github.com/fourplusn/fourplusn/adapters/accounts"
 	"github.com/fourplusn/fourplusn/adapters/bunstore"
 	"github.com/fourplusn/fourplusn/grid"
@@ -190,12 +191,7 @@ func (s *seeder) idCard(age int, sex mediation.Sex, seq int) string {
 		order++
 	}
 	body := "411725" + birth.Format("20060102") + fmt.Sprintf("%03d", order%1000)
-	weights := []int{7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2}
-	sum := 0
-	for i, w := range weights {
-		sum += int(body[i]-'0') * w
-	}
-	return body + string("10X98765432"[sum%11])
+	return body + string(fourplusn.IDCardCheck(body))
 }
 
 // identified returns parties with an ID number each, as the case file's
