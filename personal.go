@@ -54,6 +54,17 @@ var idWeights = [17]int{7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2}
 
 const idCheck = "10X98765432"
 
+// IDCardCheck returns the check character (the 18th) of a resident ID
+// number whose first 17 characters are body, which must be 17 digits:
+// what a program that makes numbers — a demo, a test — appends to them.
+func IDCardCheck(body string) byte {
+	sum := 0
+	for i, w := range idWeights {
+		sum += int(body[i]-'0') * w
+	}
+	return idCheck[sum%11]
+}
+
 // ParseIDCard parses an 18-character resident identity number: a 6-digit
 // administrative region code whose first digit is 1–9, a birth date YYYYMMDD
 // that is a real calendar date from 1900-01-01 on, a 3-digit sequence whose
@@ -88,12 +99,8 @@ func ParseIDCard(s string) (IDCard, error) {
 	if y < 1900 || birth.Year() != y || int(birth.Month()) != m || birth.Day() != d {
 		return IDCard{}, invalid("must hold a real birth date from 1900-01-01 on in digits 7–14 (YYYYMMDD)")
 	}
-	sum := 0
-	for i, w := range idWeights {
-		sum += int(s[i]-'0') * w
-	}
 	number := s[:17] + strings.ToUpper(s[17:])
-	if number[17] != idCheck[sum%11] {
+	if number[17] != IDCardCheck(s[:17]) {
 		return IDCard{}, invalid("has a wrong check character (the 18th); check the number for a typo")
 	}
 	return IDCard{Number: number, Birth: birth, Female: (s[16]-'0')%2 == 0}, nil

@@ -1,6 +1,7 @@
 package fourplusn_test
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"strings"
 	"testing"
@@ -451,4 +452,15 @@ func FuzzMask(f *testing.F) {
 		requireMasked(t, s, fourplusn.MaskPhone(s), 11, 3, 7)
 		requireMasked(t, s, fourplusn.MaskIDCard(s), 18, 3, 14)
 	})
+}
+
+// TestIDCardCheck checks the check character against numbers issued, and
+// that every number made with it parses.
+func TestIDCardCheck(t *testing.T) {
+	assert.Equal(t, byte('X'), fourplusn.IDCardCheck("11010519491231002"), "the standard's example, 11010519491231002X")
+	for seq := range 1000 {
+		body := fmt.Sprintf("41172519800229%03d", seq)
+		_, err := fourplusn.ParseIDCard(body + string(fourplusn.IDCardCheck(body)))
+		require.NoError(t, err, body)
+	}
 }

@@ -119,6 +119,7 @@ func (c *Case) Clone() *Case {
 	}
 	d.FollowUps = slices.Clone(c.FollowUps)
 	d.Attachments = slices.Clone(c.Attachments)
+	d.Rights = slices.Clone(c.Rights)
 	d.Escalation = clonePtr(c.Escalation)
 	d.Failure = clonePtr(c.Failure)
 	d.Rejection = clonePtr(c.Rejection)

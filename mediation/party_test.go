@@ -20,12 +20,7 @@ func idCard(birth string, female bool) string {
 		seq = "002"
 	}
 	body := "110105" + strings.ReplaceAll(birth, "-", "") + seq
-	weights := []int{7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2}
-	sum := 0
-	for i, w := range weights {
-		sum += int(body[i]-'0') * w
-	}
-	return body + string("10X98765432"[sum%11])
+	return body + string(fourplusn.IDCardCheck(body))
 }
 
 // day is a date at midnight UTC, as particulars keep dates.

@@ -41,8 +41,9 @@ func (s *statements) lookup(query string) *sql.Stmt {
 }
 
 // prepareWanted prepares the statements wanted so far. It waits for the
-// writer to be free, and holds no lock meanwhile: a transaction holding
-// the writer must be able to look its statements up. One that fails to
+// writer to be free, and holds no lock meanwhile, nor while it closes a
+// statement: a transaction holding the writer must be able to look its
+// statements up. One that fails to
 // prepare is left to run unprepared, and wanted again.
 func (s *statements) prepareWanted(ctx context.Context, db *DB) {
 	s.mu.Lock()
@@ -52,21 +53,27 @@ func (s *statements) prepareWanted(ctx context.Context, db *DB) {
 	for query := range wanted {
 		stmt, err := db.write.DB.PrepareContext(ctx, db.placeholders(query))
 		s.mu.Lock()
+		duplicate := err == nil && s.prepared[query] != nil // prepared meanwhile by another
 		switch {
 		case err != nil:
 			if s.wanted == nil {
 				s.wanted = map[string]bool{}
 			}
 			s.wanted[query] = true
-		case s.prepared[query] != nil: // prepared meanwhile by another
-			stmt.Close()
-		default:
+		case !duplicate:
 			if s.prepared == nil {
 				s.prepared = map[string]*sql.Stmt{}
 			}
 			s.prepared[query] = stmt
 		}
 		s.mu.Unlock()
+		// Closed without the lock: closing waits for each connection the
+		// statement was prepared on to be free, and one may be in a
+		// transaction waiting for a row another holds — whose holder needs
+		// the lock to look its statements up.
+		if duplicate {
+			stmt.Close()
+		}
 	}
 }
 

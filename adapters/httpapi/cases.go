@@ -57,6 +57,7 @@ func (s *server) routeCases(g *bunrouter.Group) {
 	s.handle(g, http.MethodGet, "/cases/by-number/:number", s.caseByNumber)
 	s.handle(g, http.MethodGet, "/cases/:id/agreement", s.renderAgreement)
 	s.handle(g, http.MethodGet, "/cases/:id/file", s.caseFile)
+	s.handle(g, http.MethodGet, "/cases/:id/rights-notice", s.renderRightsNotice)
 	svc := s.cfg.Cases
 	action(k, g, "accept", true, func(ctx context.Context, a grid.Actor, id mediation.ID, v int64, _ *noBodyJSON) (*mediation.Case, error) {
 		return svc.Accept(ctx, a, id, v)
@@ -146,6 +147,13 @@ func (s *server) routeCases(g *bunrouter.Group) {
 	})
 	action(k, g, "follow-ups", false, func(ctx context.Context, a grid.Actor, id mediation.ID, v int64, b *followUpJSON) (*mediation.Case, error) {
 		return svc.FollowUp(ctx, a, id, v, mediation.FollowUp{Performed: b.Performed, Notes: b.Notes})
+	})
+	action(k, g, "rights", false, func(ctx context.Context, a grid.Actor, id mediation.ID, v int64, b *rightsJSON) (*mediation.Case, error) {
+		rg, err := b.giving()
+		if err != nil {
+			return nil, err
+		}
+		return svc.GiveRights(ctx, a, id, v, rg)
 	})
 	action(k, g, "close", true, func(ctx context.Context, a grid.Actor, id mediation.ID, v int64, b *closeJSON) (*mediation.Case, error) {
 		return svc.Close(ctx, a, id, v, b.Note)
@@ -304,17 +312,101 @@ func (s *server) caseByNumber(w http.ResponseWriter, req bunrouter.Request) erro
 }
 
 // caseFile is GET /cases/{id}/file: the case's file (卷宗), as the actor
-// may see the case and its timeline.
+// may see the case and its timeline — in JSON, or with ?format=html as
+// the whole file printed as one HTML document, masked as the case is.
 func (s *server) caseFile(w http.ResponseWriter, req bunrouter.Request) error {
 	actor, id, err := s.cases.named(req)
 	if err != nil {
 		return err
 	}
-	f, err := s.cfg.Cases.CaseFile(req.Context(), actor, id)
+	q, err := parseQuery(req, "format")
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, caseFileOut(f))
+	format := q.one("format")
+	if q.err != nil {
+		return q.err
+	}
+	if format != "" && format != "json" && format != "html" {
+		return fourplusn.FieldError("format", "format is json or html")
+	}
+	ctx := req.Context()
+	f, err := s.cfg.Cases.CaseFile(ctx, actor, id)
+	if err != nil {
+		return err
+	}
+	if format != "html" {
+		return writeJSON(w, http.StatusOK, caseFileOut(f))
+	}
+	// The file keeps its case to itself; the case, read as the actor
+	// reads it, names the township whose committee keeps the file.
+	c, err := s.cfg.Cases.Get(ctx, actor, id)
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	if err := f.RenderHTML(&buf, mediation.PrintOptions{Committee: s.committee(c.Township), Names: s.memberName}); err != nil {
+		return err
+	}
+	// No ETag: the file is made from the timeline as well, which may
+	// have grown between the two reads.
+	return writeDocument(w, "text/html; charset=utf-8", "", buf.Bytes())
+}
+
+// renderRightsNotice is GET /cases/{id}/rights-notice: the notice of
+// rights and duties (人民调解权利义务告知书) of the case as an A4 HTML page
+// to print and hand to the parties, each party's receipt line blank to
+// sign on, or saying how and when it was given; masked as the case is.
+func (s *server) renderRightsNotice(w http.ResponseWriter, req bunrouter.Request) error {
+	if _, err := parseQuery(req); err != nil {
+		return err
+	}
+	c, err := s.cases.read(req)
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	if err := c.RenderRightsNotice(&buf, s.committee(c.Township)); err != nil {
+		return err
+	}
+	return writeDocument(w, "text/html; charset=utf-8", etag(c.Version), buf.Bytes())
+}
+
+// committee names the people's mediation committee of township, as the
+// documents it prints name it: the township's name and 人民调解委员会, or
+// "" — a blank line to fill in — when the grid no longer knows it.
+func (s *server) committee(township grid.CellID) string {
+	if t, err := s.cfg.Grid.Directory().Tree().Cell(township); err == nil {
+		return t.Name + "人民调解委员会"
+	}
+	return ""
+}
+
+// memberName names a member of the grid in a printed document, or gives
+// their ID when the grid does not know them (a member since removed).
+func (s *server) memberName(id string) string {
+	if m, ok := s.cfg.Grid.Directory().Member(grid.MemberID(id)); ok {
+		return m.Name
+	}
+	return id
+}
+
+// writeDocument answers 200 with a printable document, with the ETag of
+// the version of the record it prints ("" for none): never cached, as it
+// holds personal data, and under a policy that lets it style itself and
+// nothing else.
+func writeDocument(w http.ResponseWriter, contentType, tag string, body []byte) error {
+	h := w.Header()
+	h.Set("Content-Type", contentType)
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'; form-action 'none'")
+	h.Set("Cache-Control", "no-store")
+	if tag != "" {
+		h.Set("ETag", tag)
+	}
+	w.WriteHeader(http.StatusOK)
+	_, err := w.Write(body)
+	return err
 }
 
 // renderAgreement is GET /cases/{id}/agreement: the written agreement as
@@ -349,15 +441,8 @@ func (s *server) renderAgreement(w http.ResponseWriter, req bunrouter.Request) e
 	if err := render(&buf, c); err != nil {
 		return err
 	}
-	h := w.Header()
-	h.Set("Content-Type", contentType)
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Cache-Control", "no-store")
-	h.Set("Vary", "Accept")
-	h.Set("ETag", etag(c.Version))
-	w.WriteHeader(http.StatusOK)
-	_, err = w.Write(buf.Bytes())
-	return err
+	w.Header().Set("Vary", "Accept")
+	return writeDocument(w, contentType, etag(c.Version), buf.Bytes())
 }
 
 // wantsText reports whether a request for a document asks for plain

@@ -65,10 +65,13 @@
 //     township of the location they must name), list with filters and cursor paging, get,
 //     get by number (GET /cases/by-number/{number}: a case is known to
 //     people by its number, 古调〔2026〕58号, which every answer carries,
-//     and to URLs by its ID), the timeline, the printable agreement, and one POST route per action
-//     (review, accept, reject, team, sessions, agreement, fail, withdraw,
-//     escalate, approve, return, transfer, transfer-out, extend, risks,
-//     follow-ups, close);
+//     and to URLs by its ID), the timeline, the case file (卷宗, in JSON
+//     or, with ?format=html, printed whole), the printable notice of
+//     rights and duties (GET /cases/{id}/rights-notice) and agreement,
+//     and one POST route per action (review, accept,
+//     reject, team, sessions, agreement, rights — the notice of rights and
+//     duties given to parties — fail, withdraw, escalate, approve, return,
+//     transfer, transfer-out, extend, risks, follow-ups, close);
 //   - hazards, when Config.Hazards is set: report, list, get, timeline,
 //     rectify, verify, reopen, convert;
 //   - statistics: a period's summary (GET /stats/summary), a series, each
@@ -101,7 +104,9 @@
 // 409 whose error lists them as "items" (kind, id, category, since,
 // handling, accountable); a roster file that holds no valid roster is a
 // 400 whose error lists every problem found as "problems" (sheet, row,
-// column, message).
+// column, message). A case whose file lacks a required item is not
+// closed: a 409 (conflict) whose error lists the items' names as
+// "missing" ("missing": ["权利义务告知书", "当事人身份证明"]).
 //
 // Request bodies are JSON objects of at most 1 MiB, sent as
 // application/json, in valid UTF-8, with no unknown fields, no member

@@ -3,6 +3,7 @@ package httpapi
 import (
 	"encoding/json"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -392,6 +393,7 @@ type caseJSON struct {
 	Withdrawal         string             `json:"withdrawal,omitempty"`
 	TransferOut        *outsideBodyJSON   `json:"transfer_out,omitempty"`
 	FollowUps          []followUpOutJSON  `json:"follow_ups"`
+	Rights             []rightsOutJSON    `json:"rights" desc:"each giving of the notice of rights and duties (权利义务告知书) to a party, in the order recorded; the file needs one for every party"`
 	Timeline           chainJSON          `json:"timeline"`
 }
 
@@ -451,6 +453,14 @@ type followUpOutJSON struct {
 	At timestamp `json:"at"`
 	By string    `json:"by"`
 	followUpJSON
+}
+
+// rightsOutJSON is the notice of rights and duties as given to one party.
+type rightsOutJSON struct {
+	Party  string    `json:"party" desc:"the party's name, as the case presents it"`
+	Manner string    `json:"manner" oa:"enum=rights_manner"`
+	At     timestamp `json:"at"`
+	By     string    `json:"by" desc:"the member who recorded it"`
 }
 
 // chainJSON is the end of a timeline: its length and last hash.
@@ -681,7 +691,7 @@ func caseOut(c *mediation.Case, v view) caseJSON {
 		Escalations: c.Escalations, Transfers: c.Transfers, Extensions: make([]extensionJSON, len(c.Extensions)),
 		Team: make([]participantJSON, len(c.Team)), Sessions: make([]sessionOutJSON, len(c.Sessions)),
 		Agreement: agreementOut(c.Agreement), Draft: agreementOut(c.Draft), Superseded: make([]agreementOutJSON, len(c.Superseded)),
-		Withdrawal: c.Withdrawal, FollowUps: make([]followUpOutJSON, len(c.FollowUps)),
+		Withdrawal: c.Withdrawal, FollowUps: make([]followUpOutJSON, len(c.FollowUps)), Rights: make([]rightsOutJSON, len(c.Rights)),
 		Timeline: chainOut(c.Chain),
 	}
 	for i := range c.Superseded {
@@ -714,6 +724,13 @@ func caseOut(c *mediation.Case, v view) caseJSON {
 	}
 	for i, f := range c.FollowUps {
 		out.FollowUps[i] = followUpOutJSON{ts(f.At), f.By, followUpJSON{Performed: f.Performed, Notes: f.Notes}}
+	}
+	parties := c.Parties()
+	for i, r := range c.Rights {
+		out.Rights[i] = rightsOutJSON{Manner: r.Manner.String(), At: ts(r.At), By: r.By}
+		if r.Party < len(parties) {
+			out.Rights[i].Party = parties[r.Party].Name
+		}
 	}
 	return out
 }
@@ -749,7 +766,8 @@ type timelineJSON struct {
 
 // caseFileJSON is a case's file (卷宗): the Ministry's items, in its order.
 type caseFileJSON struct {
-	Items []fileItemJSON `json:"items"`
+	Items   []fileItemJSON `json:"items"`
+	Lacking []string       `json:"lacking" desc:"the required items missing that keep the case from being closed, by name: what POST /api/v1/cases/{id}/close would refuse with in error.missing (the back cover, 封底, which closing makes, is not among them)"`
 }
 
 // fileItemJSON is one item of a case file.
@@ -763,7 +781,10 @@ type fileItemJSON struct {
 }
 
 func caseFileOut(f mediation.CaseFile) caseFileJSON {
-	out := caseFileJSON{Items: make([]fileItemJSON, len(f.Items))}
+	out := caseFileJSON{Items: make([]fileItemJSON, len(f.Items)), Lacking: []string{}}
+	for _, it := range f.Lacking() {
+		out.Lacking = append(out.Lacking, it.Name)
+	}
 	for i, it := range f.Items {
 		events := it.Events
 		if events == nil {
@@ -850,6 +871,33 @@ type risksJSON struct {
 type followUpJSON struct {
 	Performed bool   `json:"performed"`
 	Notes     string `json:"notes"`
+}
+
+// rightsJSON records that the notice of rights and duties was given
+// (POST /cases/{id}/rights): to the parties named as on the case, in one
+// manner, at one time (absent: when it is recorded).
+type rightsJSON struct {
+	Parties []string `json:"parties" desc:"the parties given the notice, by their names on the case"`
+	Manner  string   `json:"manner" oa:"enum=rights_manner" desc:"written: handed over, the party signing for it; oral: read out to a party who could not sign"`
+	At      instant  `json:"at,omitzero"`
+}
+
+// rightsManners are the manners of giving the notice, whose stable names
+// the API reads.
+var rightsManners = []mediation.RightsManner{mediation.RightsWritten, mediation.RightsOral}
+
+func (j *rightsJSON) giving() (mediation.RightsGiving, error) {
+	g := mediation.RightsGiving{Parties: j.Parties, At: j.At.Time}
+	if j.Manner == "" {
+		// The domain names the manner missing.
+		return g, nil
+	}
+	i := slices.IndexFunc(rightsManners, func(m mediation.RightsManner) bool { return m.String() == j.Manner })
+	if i < 0 {
+		return g, fourplusn.FieldError("manner", "unknown manner %q", j.Manner)
+	}
+	g.Manner = rightsManners[i]
+	return g, nil
 }
 
 // closeJSON closes a case, with an optional note.

@@ -11,6 +11,7 @@ import (
 
 	"github.com/fourplusn/fourplusn"
 	"github.com/fourplusn/fourplusn/grid"
+	"github.com/fourplusn/fourplusn/mediation"
 )
 
 // statusOf is the one table from fourplusn's error codes to HTTP statuses.
@@ -66,7 +67,8 @@ type errorJSON struct {
 // also as field, so that a form can mark them all at once. A change of
 // the grid refused for the open work it would leave behind lists that
 // work (items); a roster file that cannot be read lists every problem
-// found in it, placed in the file (problems).
+// found in it, placed in the file (problems). A case refused closing for
+// an incomplete file lists the items its file lacks (missing).
 type errorDetailJSON struct {
 	Code     string              `json:"code" oa:"enum=error_code"`
 	Message  string              `json:"message"`
@@ -74,6 +76,7 @@ type errorDetailJSON struct {
 	Fields   []fieldErrorJSON    `json:"fields,omitempty"`
 	Items    []workItemJSON      `json:"items,omitempty"`
 	Problems []rosterProblemJSON `json:"problems,omitempty"`
+	Missing  []string            `json:"missing,omitempty" desc:"the required items of the case file (卷宗) that are missing, by their names in the Ministry's formats, e.g. 权利义务告知书: why a case is not closed"`
 }
 
 // fieldErrorJSON is one field at fault and what is wrong with it.
@@ -200,6 +203,10 @@ func (s *server) writeError(w http.ResponseWriter, req bunrouter.Request, err er
 			}
 			if p, ok := errors.AsType[problemLister](err); ok {
 				body.Error.Problems = rosterProblemsOut(p.Problems())
+			}
+			var fi *mediation.FileIncompleteError
+			if errors.As(err, &fi) {
+				body.Error.Missing = fi.Missing
 			}
 		}
 	}

@@ -95,6 +95,8 @@ var matrix = []matrixRow{
 	{"GET /api/v1/cases/by-number/{number}", "case:registered", nil, [14]int{ok, none, ok, ok, ok, ok, ok, ok, ok, none, none, none, who, ok}},
 	{"GET /api/v1/cases/{id}/timeline", "case:registered", nil, [14]int{ok, none, ok, ok, ok, ok, ok, ok, ok, none, none, none, who, ok}},
 	{"GET /api/v1/cases/{id}/file", "case:registered", nil, [14]int{ok, none, ok, ok, ok, ok, ok, ok, ok, none, none, none, who, ok}},
+	{"GET /api/v1/cases/{id}/file?format=html", "case:agreed", nil, [14]int{ok, none, ok, ok, ok, ok, ok, ok, ok, none, none, none, who, ok}},
+	{"GET /api/v1/cases/{id}/rights-notice", "case:accepted", nil, [14]int{ok, none, ok, ok, ok, ok, ok, ok, ok, none, none, none, who, ok}},
 	{"GET /api/v1/cases/{id}/agreement", "case:agreed", nil, [14]int{ok, none, ok, ok, ok, ok, ok, ok, ok, none, none, none, who, ok}},
 
 	{"POST /api/v1/cases/{id}/accept", "case:registered", nil, [14]int{ok, none, ok, ok, no, no, ok, ok, no, none, none, none, who, no}},
@@ -120,7 +122,8 @@ var matrix = []matrixRow{
 	{"POST /api/v1/cases/{id}/extend", "case:accepted", map[string]any{"days": 7, "reason": "双方同意延期", "consent": true}, [14]int{ok, none, ok, ok, ok, no, ok, ok, ok, none, none, none, who, no}},
 	{"POST /api/v1/cases/{id}/risks", "case:accepted", map[string]any{"risks": []string{"likely_fight"}}, [14]int{ok, none, ok, ok, ok, no, ok, ok, ok, none, none, none, who, no}},
 	{"POST /api/v1/cases/{id}/follow-ups", "case:agreed", map[string]any{"performed": true, "notes": "已履行"}, [14]int{ok, none, ok, ok, ok, no, ok, ok, ok, none, none, none, who, no}},
-	{"POST /api/v1/cases/{id}/close", "case:failed", nil, [14]int{ok, none, ok, ok, no, no, ok, ok, no, none, none, none, who, no}},
+	{"POST /api/v1/cases/{id}/rights", "case:accepted", map[string]any{"parties": []string{applicant, respondent}, "manner": "written"}, [14]int{ok, none, ok, ok, ok, no, ok, ok, ok, none, none, none, who, no}},
+	{"POST /api/v1/cases/{id}/close", "case:closable", nil, [14]int{ok, none, ok, ok, no, no, ok, ok, no, none, none, none, who, no}},
 
 	{"POST /api/v1/track/resend", "case:accepted", map[string]any{"phone": "13900001111"}, [14]int{sent, sent, sent, sent, sent, sent, sent, sent, sent, sent, sent, sent, sent, sent}},
 	{"GET /api/v1/privacy-notice", "", nil, [14]int{ok, ok, ok, ok, ok, ok, ok, ok, ok, ok, ok, ok, ok, ok}},

@@ -53,6 +53,13 @@ type textBody struct{}
 // a client that asks for it.
 type documentBody struct{}
 
+// htmlBody marks a printable HTML page.
+type htmlBody struct{}
+
+// withHTML marks a JSON answer that is also served, with ?format=html, as
+// a printable HTML document.
+type withHTML struct{ json any }
+
 // fileBody marks a file sent or answered as it is, in one of its media
 // types.
 type fileBody struct{ types []string }
@@ -149,7 +156,10 @@ func operations() []operation {
 		{method: "GET", path: "/api/v1/cases/{id}", tag: "cases", summary: "A case, with personal data masked unless the actor may see it.", params: []param{caseID}, status: 200, resp: caseJSON{}, etag: true, errors: errRead},
 		{method: "GET", path: "/api/v1/cases/by-number/{number}", tag: "cases", summary: "The case of the actor's township with this number (案号), as GET /api/v1/cases/{id} answers it. The number is read as people type it: 古调〔2026〕58号, or with the year in () [] （） 【】, spaces, full-width digits, 第 before the sequence, or no 号. One that does not read is 400 naming the field number; one given to no case is 404, as one the actor may not see is.", params: []param{pathParam("number", "the case's number, e.g. 古调〔2026〕58号, percent-encoded")}, status: 200, resp: caseJSON{}, etag: true, errors: errRead},
 		{method: "GET", path: "/api/v1/cases/{id}/timeline", tag: "cases", summary: "The case's hash-chained timeline, oldest first.", params: []param{caseID}, status: 200, resp: timelineJSON{}, errors: errRead},
-		{method: "GET", path: "/api/v1/cases/{id}/file", tag: "cases", summary: "The case's file (卷宗): the items the Ministry of Justice's formats set, in their order, each present (made from the case and the timeline events named), missing, or not applicable, and whether the Ministry requires it of this case. Parties masked as in the case.", params: []param{caseID}, status: 200, resp: caseFileJSON{}, errors: errRead},
+		{method: "GET", path: "/api/v1/cases/{id}/file", tag: "cases", summary: "The case's file (卷宗): the items the Ministry of Justice's formats set, in their order, each present (made from the case and the timeline events named), missing, or not applicable, and whether the Ministry requires it of this case, with those missing that keep it from being closed (lacking). With ?format=html, the whole file as one printable A4 HTML document: a cover, the contents (卷内目录) with each item's status, then each item present, and the back cover. Parties masked as in the case.", params: []param{caseID,
+			queryParam("format", "json, the default, for the items; html for the printable file", map[string]any{"type": "string", "enum": []string{"json", "html"}}),
+		}, status: 200, resp: withHTML{caseFileJSON{}}, errors: errRead},
+		{method: "GET", path: "/api/v1/cases/{id}/rights-notice", tag: "cases", summary: "The case's notice of rights and duties (人民调解权利义务告知书), from the People's Mediation Law, as a printable A4 HTML page naming the township's mediation committee: each party's receipt line is blank to sign on until the notice is recorded as given (POST /api/v1/cases/{id}/rights), then says how and when. Parties masked as in the case.", params: []param{caseID}, status: 200, resp: htmlBody{}, etag: true, errors: errRead},
 		{method: "GET", path: "/api/v1/cases/{id}/agreement", tag: "cases", summary: "The case's written agreement as a printable people's mediation agreement (人民调解协议书): the draft when there is one, with blank lines for the marks, else the agreement in effect; 404 when there is neither. An A4 HTML page with a print stylesheet, or plain text with ?format=text or an Accept that prefers text/plain. Parties masked as in the case.", params: []param{caseID,
 			queryParam("format", "text for plain text; html, the default, for the page", map[string]any{"type": "string", "enum": []string{"html", "text"}}),
 		}, status: 200, resp: documentBody{}, etag: true, errors: errRead},
@@ -179,7 +189,8 @@ func operations() []operation {
 		{"extend", "Gives the case more time, with both parties' consent. Needs Mediate.", extendJSON{}, false},
 		{"risks", "Records new risks, which raise the grade at once. Needs Mediate.", risksJSON{}, false},
 		{"follow-ups", "Records a visit after the agreement (回访). Needs Mediate.", followUpJSON{}, false},
-		{"close", "Closes a case that has an outcome. Needs Close.", closeJSON{}, true},
+		{"rights", "Records that the notice of rights and duties (人民调解权利义务告知书, GET /api/v1/cases/{id}/rights-notice) was given to the parties named, as they are named on the case, in writing or orally, at the time given or now. A party may be given it again; each giving is kept. A name that is not a party's, or is named twice, is 400 naming it (parties[i]); a closed or rejected case is 409. Needs Mediate.", rightsJSON{}, false},
+		{"close", "Closes a case that has an outcome and a complete file. A file that lacks a required item (GET /api/v1/cases/{id}/file) is 409 with code conflict, listing the names of the items missing in error.missing, e.g. [\"权利义务告知书\", \"当事人身份证明\"]. Needs Close.", closeJSON{}, true},
 	} {
 		ops = append(ops, operation{
 			method: "POST", path: "/api/v1/cases/{id}/" + a.name, tag: "case actions",
@@ -324,6 +335,7 @@ func enums() map[string][]string {
 		"authority":       authorities,
 		"agreement_state": agreementStates,
 		"file_status":     fileStatuses,
+		"rights_manner":   rightsMannerNames(),
 		"channel":         channels,
 		"source":          {string(work.SourceOwn), string(work.SourceApplication), string(work.SourceReferral)},
 		"risk":            risks,
@@ -346,6 +358,16 @@ func enums() map[string][]string {
 		"delivery_state":    {string(outbox.Pending), string(outbox.Delivered), string(outbox.Failed)},
 		"inbox_status":      inboxStatusNames,
 	}
+}
+
+// rightsMannerNames are the stable names of the manners of giving the
+// notice of rights.
+func rightsMannerNames() []string {
+	names := make([]string, len(rightsManners))
+	for i, m := range rightsManners {
+		names[i] = m.String()
+	}
+	return names
 }
 
 // document returns the OpenAPI document of the routes s serves.
@@ -398,6 +420,10 @@ func (s *server) document() map[string]any {
 			ok["content"] = map[string]any{"text/plain": map[string]any{"schema": str()}}
 		case documentBody:
 			ok["content"] = map[string]any{"text/html": map[string]any{"schema": str()}, "text/plain": map[string]any{"schema": str()}}
+		case htmlBody:
+			ok["content"] = map[string]any{"text/html": map[string]any{"schema": str()}}
+		case withHTML:
+			ok["content"] = map[string]any{"application/json": map[string]any{"schema": sc.of(reflect.TypeOf(r.json))}, "text/html": map[string]any{"schema": str()}}
 		case openAPIDoc:
 			ok["content"] = map[string]any{"application/json": map[string]any{"schema": map[string]any{"type": "object"}}}
 		default:
@@ -443,7 +469,7 @@ func (s *server) document() map[string]any {
 				"safety hazards, statistics and the grid's administration. Errors are {\"error\": {\"code\", \"message\", \"field\", \"fields\"}}: " +
 				"invalid input lists every field at fault at once in fields ([{\"field\", \"message\"}], the first also as field), " +
 				"and a required member left out or a member given twice in one object is such a fault; the open work in the way (items) " +
-				"or a roster file's problems (problems) are listed where there are some. Money is in fen; times are RFC 3339 in UTC.",
+				"or a roster file's problems (problems) are listed where there are some, and a case not closed for an incomplete file lists the items it lacks (missing). Money is in fen; times are RFC 3339 in UTC.",
 		},
 		// The paths are relative to the server, the handler's base path.
 		"servers":  []any{map[string]any{"url": cmp.Or(s.cfg.BasePath, "/")}},

@@ -93,7 +93,8 @@ var bodyRoutes = []bodyRoute{
 	{"extend", "POST /api/v1/cases/{id}/extend", "case:accepted", "gc-secretary", map[string]any{"days": 7, "reason": "双方同意延期", "consent": true}},
 	{"risks", "POST /api/v1/cases/{id}/risks", "case:accepted", "gc-secretary", map[string]any{"risks": []any{"likely_fight"}}},
 	{"follow-ups", "POST /api/v1/cases/{id}/follow-ups", "case:agreed", "gc-secretary", map[string]any{"performed": true, "notes": "已履行"}},
-	{"close", "POST /api/v1/cases/{id}/close", "case:failed", "gc-secretary", map[string]any{"note": "已引导诉讼"}},
+	{"rights", "POST /api/v1/cases/{id}/rights", "case:accepted", "gc-secretary", map[string]any{"parties": []any{applicant, respondent}, "manner": "oral", "at": "2022-11-01T01:30:00Z"}},
+	{"close", "POST /api/v1/cases/{id}/close", "case:closable", "gc-secretary", map[string]any{"note": "已引导诉讼"}},
 
 	{"hazard report", "POST /api/v1/hazards", "", "gc-secretary", map[string]any{
 		"category": "electrical", "grade": "ordinary", "location": "mayuan-1", "description": "路口电线裸露。", "photos": []any{"a.jpg"},

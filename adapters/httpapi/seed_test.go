@@ -41,13 +41,19 @@ func homestead() mediation.Intake {
 	}
 }
 
+// respondentIDCard is the respondent's ID card: a man born on 1 January
+// 1975, 47 when the case was registered, as homestead gives his age.
+const respondentIDCard = "110105197501010018"
+
 // agent is the respondent's son, whom he authorised specially: to sign
 // the agreement for him.
 const agent = "张小某"
 
 // seedCase returns a new case in state: registered, accepted, mediating,
 // drafted (mediating, with a written agreement drafted), agreed (by an
-// oral agreement), failed or escalated (accepted and submitted to 东片区).
+// oral agreement), failed, closable (failed, with the file complete: the
+// respondent's ID card registered and the notice of rights given to both
+// parties) or escalated (accepted and submitted to 东片区).
 func (e *env) seedCase(t testing.TB, state string) *mediation.Case {
 	t.Helper()
 	c, err := e.cases.Register(ctx, resident(owner), homestead())
@@ -68,10 +74,20 @@ func (e *env) seedCase(t testing.TB, state string) *mediation.Case {
 	case "accepted":
 	case "escalated":
 		step(func() (*mediation.Case, error) { return e.cases.Escalate(ctx, justice, c.ID, 0, "双方分歧大") })
-	case "failed":
+	case "failed", "closable":
 		step(func() (*mediation.Case, error) {
 			return e.cases.Fail(ctx, justice, c.ID, 0, mediation.Failure{Reason: "一方拒绝调解", Route: mediation.RouteLitigation})
 		})
+		if state == "closable" {
+			step(func() (*mediation.Case, error) {
+				respondents := homestead().Respondents
+				respondents[0].IDCard = respondentIDCard
+				return e.cases.Correct(ctx, justice, c.ID, 0, mediation.Correction{Reason: "补登身份证号", Respondents: respondents})
+			})
+			step(func() (*mediation.Case, error) {
+				return e.cases.GiveRights(ctx, justice, c.ID, 0, mediation.RightsGiving{Parties: []string{applicant, respondent}, Manner: mediation.RightsWritten})
+			})
+		}
 	case "mediating", "drafted", "agreed":
 		step(func() (*mediation.Case, error) {
 			return e.cases.RecordSession(ctx, justice, c.ID, 0, mediation.Session{

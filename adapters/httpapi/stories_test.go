@@ -52,6 +52,12 @@ type caseView struct {
 		EffectiveAt               string `json:"effective_at"`
 		CourtConfirmationDeadline string `json:"court_confirmation_deadline"`
 	} `json:"agreement"`
+	Rights []struct {
+		Party  string `json:"party"`
+		Manner string `json:"manner"`
+		At     string `json:"at"`
+		By     string `json:"by"`
+	} `json:"rights"`
 }
 
 // story follows one case over HTTP, keeping the ETag of the last answer.
@@ -131,6 +137,48 @@ func (s *story) written(amount int64) map[string]any {
 	return a
 }
 
+// rights records, as member who, that the notice of rights and duties was
+// given to the parties named, in manner, now.
+func (s *story) rights(who, manner string, parties ...string) {
+	s.t.Helper()
+	s.act(who, "rights", map[string]any{"parties": parties, "manner": manner})
+}
+
+// missing returns the names of the required items of the case's file
+// that are missing, as who sees the file, and those of them that keep the
+// case from being closed.
+func (s *story) missing(who string) (missing, lacking []string) {
+	s.t.Helper()
+	res := s.e.as(who).get("/api/v1/cases/" + s.c.ID + "/file")
+	require.Equal(s.t, http.StatusOK, res.Code, res)
+	var file struct {
+		Items []struct {
+			Name     string `json:"name"`
+			Required bool   `json:"required"`
+			Status   string `json:"status"`
+		} `json:"items"`
+		Lacking []string `json:"lacking"`
+	}
+	res.decode(s.t, &file)
+	require.Len(s.t, file.Items, 13)
+	missing = []string{}
+	for _, it := range file.Items {
+		if it.Required && it.Status == "missing" {
+			missing = append(missing, it.Name)
+		}
+	}
+	return missing, file.Lacking
+}
+
+// complete checks that the case's file, as who sees it, misses no
+// required item.
+func (s *story) complete(who string) {
+	s.t.Helper()
+	missing, lacking := s.missing(who)
+	assert.Empty(s.t, missing, "the file is complete")
+	assert.Empty(s.t, lacking)
+}
+
 // actions returns the actions of the case's timeline, as who sees it.
 func (s *story) actions(who string) []timeline.Action {
 	s.t.Helper()
@@ -155,8 +203,8 @@ func (s *story) actions(who string) []timeline.Action {
 func story1InjuryClaim(t *testing.T, e *env) {
 	s := e.story(t, "mayuan-police", map[string]any{
 		"channel": "police", "category": "injury",
-		"applicants":  []map[string]any{{"name": "章某某", "sex": "female", "ethnicity": "汉族", "age": 81, "occupation": "农民", "phone": "13800001234", "address": "马园一组"}},
-		"respondents": []map[string]any{{"name": "李某某", "sex": "female", "ethnicity": "汉族", "age": 70, "occupation": "农民", "phone": "13800005678", "address": "马园一组"}},
+		"applicants":  []map[string]any{{"name": "章某某", "sex": "female", "ethnicity": "汉族", "age": 81, "occupation": "农民", "phone": "13800001234", "id_card": "110105194101010023", "address": "马园一组"}},
+		"respondents": []map[string]any{{"name": "李某某", "sex": "female", "ethnicity": "汉族", "age": 70, "occupation": "农民", "phone": "13800005678", "id_card": "110105195201010025", "address": "马园一组"}},
 		"facts":       "章某某称被李某某推倒致左胯骨骨折，住院手术费用共计26000元；李某某否认推人。无证人，无视频监控。",
 		"claims":      []map[string]any{{"description": "医疗费及赔偿", "amount_fen": 5_000_000}},
 		"location":    "mayuan-1",
@@ -166,6 +214,11 @@ func story1InjuryClaim(t *testing.T, e *env) {
 	assert.Equal(t, "mayuan-police", s.c.Accountable)
 
 	s.act("mayuan-police", "accept", nil)
+	s.rights("mayuan-police", "written", "章某某", "李某某")
+	require.Len(t, s.c.Rights, 2)
+	assert.Equal(t, "章某某", s.c.Rights[0].Party)
+	assert.Equal(t, "written", s.c.Rights[0].Manner)
+	assert.Equal(t, "mayuan-police", s.c.Rights[1].By)
 	e.clock.Advance(day)
 	for range 2 {
 		s.session("mayuan-police", "home", "progress", "马园民警")
@@ -227,6 +280,7 @@ func story1InjuryClaim(t *testing.T, e *env) {
 	s.act("gc-east-head", "follow-ups", map[string]any{"performed": true, "notes": "赔偿款已付清，双方满意，相约送锦旗。"})
 	s.act("gc-east-head", "close", map[string]any{"note": "调解成功"})
 	assert.Equal(t, "closed", s.c.State)
+	s.complete("gc-east-head")
 
 	departments := map[string]bool{}
 	for _, p := range s.c.Team {
@@ -234,7 +288,7 @@ func story1InjuryClaim(t *testing.T, e *env) {
 	}
 	assert.Equal(t, map[string]bool{"police": true, "justice": true, "grid": true, "partner": true}, departments, "4+N")
 	acts := s.actions("gc-east-head")
-	assert.Equal(t, []timeline.Action{mediation.ActionRegistered, mediation.ActionAccepted, mediation.ActionSession, mediation.ActionSession, mediation.ActionRiskRaised, mediation.ActionApproved}, acts[:6])
+	assert.Equal(t, []timeline.Action{mediation.ActionRegistered, mediation.ActionAccepted, mediation.ActionRightsGiven, mediation.ActionSession, mediation.ActionSession, mediation.ActionRiskRaised, mediation.ActionApproved}, acts[:7])
 	assert.Equal(t, mediation.ActionClosed, acts[len(acts)-1])
 	require.NoError(t, e.cases.CheckTimeline(ctx, e.member("gc-east-head"), mediation.ID(s.c.ID)), "the timeline's hash chain holds")
 }
@@ -245,8 +299,8 @@ func story1InjuryClaim(t *testing.T, e *env) {
 func story2Whistle(t *testing.T, e *env) {
 	s := e.story(t, "honggoumiao-security", map[string]any{
 		"channel": "grid_head", "category": "homestead",
-		"applicants":  []map[string]any{{"name": "仝某某", "sex": "male", "ethnicity": "汉族", "age": 52, "occupation": "农民", "phone": "13700002222", "address": "洪沟庙二组"}},
-		"respondents": []map[string]any{{"name": "赵某某", "sex": "male", "ethnicity": "回族", "age": 49, "occupation": "个体经营者", "phone": "13700003333", "address": "洪沟庙二组"}},
+		"applicants":  []map[string]any{{"name": "仝某某", "sex": "male", "ethnicity": "汉族", "age": 52, "occupation": "农民", "phone": "13700002222", "id_card": "110105197001010118", "address": "洪沟庙二组"}},
+		"respondents": []map[string]any{{"name": "赵某某", "sex": "male", "ethnicity": "回族", "age": 49, "occupation": "个体经营者", "phone": "13700003333", "id_card": "110105197301010136", "address": "洪沟庙二组"}},
 		"facts":       "仝某某与邻居赵某某因宅基地墙与墙之间留出距离问题发生纠纷，矛盾僵持不下。",
 		"location":    "honggoumiao-2",
 		"risks":       []string{"likely_fight"},
@@ -262,6 +316,10 @@ func story2Whistle(t *testing.T, e *env) {
 
 	s.act("honggoumiao-police", "accept", nil)
 	assert.Equal(t, "honggoumiao-police", s.c.Accountable)
+	s.rights("honggoumiao-police", "written", "仝某某")
+	s.rights("honggoumiao-police", "oral", "赵某某")
+	s.rights("honggoumiao-police", "written", "赵某某")
+	assert.Len(t, s.c.Rights, 3, "a party given the notice again keeps both")
 	for _, p := range []map[string]any{
 		{"department": "police", "member_id": "honggoumiao-police", "name": "洪沟庙民警", "role": "社区民警"},
 		{"department": "grid", "member_id": "honggoumiao-head", "name": "洪沟庙村委书记", "role": "村支书"},
@@ -289,6 +347,7 @@ func story2Whistle(t *testing.T, e *env) {
 	s.act("honggoumiao-police", "follow-ups", map[string]any{"performed": true, "notes": "通道已留出。"})
 	s.act("honggoumiao-police", "close", nil)
 	assert.Equal(t, "closed", s.c.State)
+	s.complete("honggoumiao-police")
 	require.NoError(t, e.cases.CheckTimeline(ctx, e.member("honggoumiao-police"), mediation.ID(s.c.ID)))
 }
 
@@ -314,6 +373,7 @@ func story3OutOfJurisdiction(t *testing.T, e *env) {
 	assert.Equal(t, "conflict", res.errorCode())
 
 	s.act("gc-duty-1", "accept", nil)
+	accepted := e.clock.Now().UTC().Format(time.RFC3339)
 	for i := range 3 {
 		outcome := "progress"
 		if i == 2 {
@@ -328,8 +388,37 @@ func story3OutOfJurisdiction(t *testing.T, e *env) {
 	require.NotNil(t, s.c.Agreement)
 	assert.Empty(t, s.c.Agreement.CourtConfirmationDeadline, "an oral agreement is not confirmed by a court")
 	s.act("gc-mediator", "follow-ups", map[string]any{"performed": true, "notes": "两家和好。"})
+
+	// Closed in haste: nobody registered the parties' ID cards or gave
+	// them the notice of rights, and the file says so.
+	res = s.try("gc-mediator", "close", nil)
+	require.Equal(t, http.StatusConflict, res.Code, res)
+	var refusal struct {
+		Error struct {
+			Code    string   `json:"code"`
+			Missing []string `json:"missing"`
+		} `json:"error"`
+	}
+	res.decode(t, &refusal)
+	assert.Equal(t, "conflict", refusal.Error.Code)
+	assert.Equal(t, []string{"权利义务告知书", "当事人身份证明"}, refusal.Error.Missing)
+	missing, lacking := s.missing("gc-mediator")
+	assert.Equal(t, refusal.Error.Missing, lacking, "the refusal lists what the file lacks")
+	assert.Equal(t, []string{"权利义务告知书", "当事人身份证明", "封底"}, missing, "and the back cover, which closing makes")
+
+	s.act("gc-mediator", "corrections", map[string]any{
+		"reason":      "补登当事人身份证号",
+		"applicants":  []map[string]any{{"name": "朱某某", "sex": "male", "ethnicity": "汉族", "age": 56, "occupation": "农民", "phone": "13600004444", "id_card": "11010519660101015X", "address": "马园二组"}},
+		"respondents": []map[string]any{{"name": "朱某", "sex": "female", "ethnicity": "汉族", "age": 54, "occupation": "农民", "phone": "13600005555", "id_card": "110105196801010242", "address": "马园二组"}},
+	})
+	_, lacking = s.missing("gc-mediator")
+	assert.Equal(t, []string{"权利义务告知书"}, lacking, "the ID cards are in the file now")
+	// The notice was read out at the first session; it is recorded now,
+	// dated then.
+	s.act("gc-mediator", "rights", map[string]any{"parties": []string{"朱某", "朱某某"}, "manner": "oral", "at": accepted})
 	s.act("gc-mediator", "close", nil)
 	assert.Equal(t, "closed", s.c.State)
+	s.complete("gc-mediator")
 
 	res = e.as("lz-secretary").get("/api/v1/cases/" + s.c.ID)
 	assert.Equal(t, http.StatusNotFound, res.Code, "the neighbouring township never sees it")

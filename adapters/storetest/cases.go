@@ -124,7 +124,7 @@ func casesCopiesAreTheCallers(t *testing.T, s mediation.Store) {
 	byCode.Escalation.Reason = "code"
 	updated, err := s.Update(ctx, want.ID, 0, noop)
 	require.NoError(t, err)
-	updated.Sessions[1].Notes, updated.FollowUps[0].Notes = "update", "update"
+	updated.Sessions[1].Notes, updated.FollowUps[0].Notes, updated.Rights[0].By = "update", "update", "update"
 	page, err := s.List(ctx, mediation.Filter{Township: "gucheng", Within: []grid.Path{grid.RootPath("gucheng")}})
 	require.NoError(t, err)
 	require.Len(t, page.Cases, 1)

@@ -127,6 +127,7 @@ func fullCase(n int) (*mediation.Case, []timeline.Event) {
 	c.Withdrawal = "w"
 	c.TransferOut = &mediation.OutsideBody{Name: "法院", Contact: "c", Reason: "r"}
 	c.FollowUps = []mediation.FollowUp{{At: at(100), By: "mayuan-1-head", Performed: true, Notes: "ok"}}
+	c.Rights = []mediation.RightsGiven{{Party: 0, Manner: mediation.RightsWritten, At: at(3), By: "mayuan-1-head"}, {Party: 1, Manner: mediation.RightsOral, At: at(4), By: "mayuan-1-head"}}
 	c.Outside = ""
 	events = append(events, seal(c, mediation.ActionAgreement, at(50)))
 	return c, events

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"os/exec"
@@ -128,11 +129,11 @@ func browser(t *testing.T, exe string) (resident, staff context.Context) {
 	return resident, staff
 }
 
-// printAgreement prints the agreement page the tab shows through
-// Chromium to a PDF, which must start as one does and hold a page at
+// printDocument prints the document the tab shows — the agreement, the
+// notice of rights, the case file — through Chromium to a PDF, which must start as one does and hold a page at
 // least, and keeps it and the first page as seen at A4 width (794 CSS
 // pixels) as name.pdf and name.png. It returns the page's text.
-func printAgreement(t *testing.T, ctx context.Context, dir, name string) string {
+func printDocument(t *testing.T, ctx context.Context, dir, name string) string {
 	t.Helper()
 	do(t, ctx, "A4 viewport", chromedp.EmulateViewport(794, 1123), chromedp.WaitVisible(chromedp.CSS(".sheet")))
 	png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
@@ -155,7 +156,7 @@ func printAgreement(t *testing.T, ctx context.Context, dir, name string) string 
 	return body
 }
 
-// blanks counts the blank lines to sign on of the agreement the tab shows.
+// blanks counts the blank lines to sign on of the document the tab shows.
 func blanks(t *testing.T, ctx context.Context) int {
 	t.Helper()
 	n, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll(".signatures .blank").length`))
@@ -200,11 +201,19 @@ func do(t *testing.T, ctx context.Context, step string, actions ...chromedp.Acti
 // to load: a query started before the new page would look at the old one.
 func click(t *testing.T, ctx context.Context, step, sel string) {
 	t.Helper()
+	status := submit(t, ctx, step, sel)
+	require.Less(t, status, int64(400), "%s: status %d", step, status)
+}
+
+// submit clicks what navigates to another page, waits for that page to
+// load, and returns its status, which may be a refusal's.
+func submit(t *testing.T, ctx context.Context, step, sel string) int64 {
+	t.Helper()
 	tctx, cancel := context.WithTimeout(ctx, 20*time.Second)
 	defer cancel()
 	resp, err := chromedp.RunResponse(tctx, chromedp.Click(chromedp.CSS(sel)))
 	require.NoError(t, err, step)
-	require.Less(t, resp.Status, int64(400), "%s: status %d", step, resp.Status)
+	return resp.Status
 }
 
 func text(t *testing.T, ctx context.Context, sel string) string {
@@ -338,6 +347,35 @@ func TestBrowserFlow(t *testing.T) {
 	shot(t, staffTab, dir, "05c-case-phone")
 	do(t, staffTab, "desk viewport", chromedp.EmulateViewport(1280, 900))
 	click(t, staffTab, "head accepts", "#do-accept")
+	// Before mediating, the head tells both parties their rights and
+	// duties, in writing, and records it: both are ticked, never told.
+	do(t, staffTab, "phone viewport", chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2), chromedp.EmulateMobile))
+	manner, err := chromedp.Run(staffTab, chromedp.Evaluate[string](`document.querySelector("#rights-manner").selectedOptions[0].textContent`))
+	require.NoError(t, err)
+	assert.Equal(t, "书面告知并签收", manner, "in writing unless told otherwise")
+	checked, err := chromedp.Run(staffTab, chromedp.Evaluate[int](`document.querySelectorAll("#rights-form input[name=party]:checked").length`))
+	require.NoError(t, err)
+	assert.Equal(t, 2, checked, "both parties ticked")
+	shotOf(t, staffTab, dir, "05d-rights-phone", "#rights-form")
+	// The notice prints first, with a blank line for each to sign for it.
+	click(t, staffTab, "print the notice of rights", "#print-rights-notice")
+	assert.Positive(t, blanks(t, staffTab), "lines to sign on")
+	blank := printDocument(t, staffTab, dir, "rights-notice-blank")
+	assert.Contains(t, blank, "人民调解权利义务告知书")
+	assert.Contains(t, blank, "古城办事处人民调解委员会")
+	do(t, staffTab, "back to the case", chromedp.Navigate(base+"/cases/"+caseID))
+	click(t, staffTab, "give the notice of rights", "#do-rights")
+	rights := text(t, staffTab, "#rights-form")
+	assert.Regexp(t, `(^|\n)申请人 试点申请人\s+已告知（书面，\d+月\d+日）`, rights)
+	assert.Regexp(t, `被申请人 试点被申请人\s+已告知（书面，\d+月\d+日）`, rights)
+	assert.Contains(t, text(t, staffTab, "#timeline"), "书面告知申请人试点申请人、被申请人试点被申请人")
+	// Printed now, it says how and when each was told.
+	click(t, staffTab, "print the notice given", "#print-rights-notice")
+	assert.Zero(t, blanks(t, staffTab), "no blank line once told")
+	given := printDocument(t, staffTab, dir, "rights-notice")
+	assert.Regexp(t, `试点被申请人\s*已书面告知并签收\s*\d{4}年`, given, "how and when the respondent was told")
+	do(t, staffTab, "back to the case", chromedp.Navigate(base+"/cases/"+caseID))
+	do(t, staffTab, "desk viewport", chromedp.EmulateViewport(1280, 900))
 	do(t, staffTab, "session",
 		chromedp.SetValue(chromedp.CSS("#session-place"), "village_committee"),
 		chromedp.SendKeys(chromedp.CSS("#session-notes"), "在村委会听取双方意见，约定清理过道。"),
@@ -380,7 +418,7 @@ func TestBrowserFlow(t *testing.T) {
 
 	// The draft prints on A4 with blank lines to sign on.
 	click(t, staffTab, "print the draft", "#print-agreement")
-	draft := printAgreement(t, staffTab, dir, "agreement-draft")
+	draft := printDocument(t, staffTab, dir, "agreement-draft")
 	assert.Contains(t, draft, "人民调解协议书")
 	assert.Contains(t, draft, "试点申请人")
 	assert.Contains(t, draft, "回族", "the applicant's particulars as applied")
@@ -408,9 +446,53 @@ func TestBrowserFlow(t *testing.T) {
 	// Printed now, it shows the marks.
 	click(t, staffTab, "print the signed agreement", "#print-agreement")
 	assert.Zero(t, blanks(t, staffTab), "no blank line to sign on")
-	signed := printAgreement(t, staffTab, dir, "agreement-signed")
+	signed := printDocument(t, staffTab, dir, "agreement-signed")
 	assert.Regexp(t, `试点被申请人\s*按指印`, signed, "the respondent's mark")
 	assert.Regexp(t, `委员会（盖章）　?\d{4}年`, signed, "the committee's seal, dated")
+	do(t, staffTab, "back to the case", chromedp.Navigate(base+"/cases/"+caseID))
+
+	// A week on, the head visits and records the follow-up, then closes
+	// the case: refused while the parties' ID cards are not registered,
+	// closed once they are. The ages typed give way to the dates of
+	// birth the numbers hold.
+	do(t, staffTab, "follow-up", chromedp.SendKeys(chromedp.CSS("#followup-notes"), "过道已清理，双方满意。"))
+	click(t, staffTab, "record the follow-up", "#do-followup")
+	do(t, staffTab, "close", chromedp.SendKeys(chromedp.CSS("#close-note"), "调解成功，协议已履行。"))
+	assert.EqualValues(t, http.StatusConflict, submit(t, staffTab, "close, refused", "#do-close"))
+	assert.Equal(t, "卷宗缺少必备材料：当事人身份证明。请补齐后再结案。", text(t, staffTab, "#close-message"))
+	assert.Equal(t, "已达成协议", text(t, staffTab, "#case-state"), "not closed")
+	assert.Equal(t, "结案前须补齐：当事人身份证明", text(t, staffTab, "#casefile-lacking"))
+	shotOf(t, staffTab, dir, "08a-close-refused-phone", "#close-message")
+	shotOf(t, staffTab, dir, "08a-casefile-lacking-phone", "#casefile")
+	for _, p := range []struct{ form, id string }{
+		{"correct-applicant0", "411725197903050020"},
+		{"correct-respondent0", "411725197308120039"},
+	} {
+		do(t, staffTab, "register the ID card of "+p.form,
+			chromedp.Click(chromedp.CSS("details:has(#"+p.form+") > summary")),
+			chromedp.Clear(chromedp.CSS("#"+p.form+"-age")),
+			chromedp.SendKeys(chromedp.CSS("#"+p.form+"-id-card"), p.id),
+			chromedp.SendKeys(chromedp.CSS("#"+p.form+"-reason"), "补登身份证号"),
+		)
+		click(t, staffTab, "save the ID card of "+p.form, "#"+p.form+"-save")
+	}
+	do(t, staffTab, "close again", chromedp.SendKeys(chromedp.CSS("#close-note"), "调解成功，协议已履行。"))
+	click(t, staffTab, "close", "#do-close")
+	assert.Equal(t, "已结案", text(t, staffTab, "#case-state"))
+	file := text(t, staffTab, "#casefile")
+	for _, item := range []string{"存档 申请书*", "存档 权利义务告知书*", "存档 当事人身份证明*", "存档 调解记录*", "存档 调解协议书*", "存档 回访记录*", "存档 封底*"} {
+		assert.Contains(t, file, item)
+	}
+	shotOf(t, staffTab, dir, "08b-casefile-phone", "#casefile")
+	// The whole file prints: its cover, its contents, each item present.
+	click(t, staffTab, "print the case file", "#print-casefile")
+	printed := printDocument(t, staffTab, dir, "casefile-cover")
+	for _, want := range []string{"卷内目录", "人民调解权利义务告知书", "调解记录", "人民调解协议书", "回访记录", "马园村委书记"} {
+		assert.Contains(t, printed, want)
+	}
+	do(t, staffTab, "A4 viewport", chromedp.EmulateViewport(794, 1123))
+	shotOf(t, staffTab, dir, "casefile", "section.contents")
+	do(t, staffTab, "phone viewport", chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2), chromedp.EmulateMobile))
 	do(t, staffTab, "desk viewport", chromedp.EmulateViewport(1280, 900), chromedp.Navigate(base+"/cases/"+caseID))
 
 	// The level-1 head's dashboard counts the new case and its agreement.

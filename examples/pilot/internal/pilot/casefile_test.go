@@ -2,6 +2,7 @@ package pilot_test
 
 import (
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -18,7 +19,7 @@ func TestCasePageShowsCaseFile(t *testing.T) {
 	_, body := c.get(page)
 	file := regexp.MustCompile(`(?s)<ol class="casefile" id="casefile">.*?</ol>`).FindString(body)
 	require.NotEmpty(t, file, "the page has a 卷宗")
-	items := regexp.MustCompile(`<li class="(\w+)"><span class="file-status">(\p{Han}+)</span> (\p{Han}+)(<abbr title="必备材料">\*</abbr>)?<br>`).FindAllStringSubmatch(file, -1)
+	items := regexp.MustCompile(`<li class="(\w+)(?: required)?(?: lacking)?"><span class="file-status">(\p{Han}+)</span> (\p{Han}+)(<abbr title="必备材料">\*</abbr>)?<br>`).FindAllStringSubmatch(file, -1)
 	var got []string
 	for _, it := range items {
 		got = append(got, it[3]+it[4]+" "+it[1]+" "+it[2])
@@ -31,4 +32,7 @@ func TestCasePageShowsCaseFile(t *testing.T) {
 		"卷宗情况说明 missing 缺失", "封底" + star + " missing 缺失",
 	}, got)
 	assert.Contains(t, file, "未登记身份证号：测试甲、测试乙")
+	assert.Equal(t, 2, strings.Count(file, `<li class="missing required lacking">`), "the items that keep it from closing stand out")
+	assert.Contains(t, file, `<li class="missing required">`, "the back cover, made at closing, does not")
+	assert.Contains(t, body, `<p class="error" id="casefile-lacking">结案前须补齐：权利义务告知书、当事人身份证明</p>`)
 }

@@ -3,6 +3,7 @@ package pilot
 import (
 	"bytes"
 	"cmp"
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -24,6 +25,7 @@ type allowed struct {
 	Oral                                                               bool // record an oral agreement (art. 30)
 	Correct                                                            bool // correct the facts
 	Parties                                                            bool // correct the parties' particulars too
+	Rights                                                             bool // record the notice of rights and duties given
 }
 
 func (s *Server) allowed(actor grid.Actor, c *mediation.Case) allowed {
@@ -49,10 +51,14 @@ func (s *Server) allowed(actor grid.Actor, c *mediation.Case) allowed {
 		Oral:      c.State == mediation.Mediating && c.Draft == nil && can(grid.Mediate, h),
 		Correct:   !c.State.Ended() && can(grid.Mediate, h),
 		Parties:   !c.State.Ended() && can(grid.Mediate, h) && can(grid.ViewPersonal, h),
-		FollowUp:  c.State == mediation.Agreed && can(grid.Mediate, h),
-		Close:     outcome && can(grid.Close, h),
-		Escalate:  open && c.Escalation == nil && h.Level() > 1 && can(grid.Escalate, h),
-		Review:    review,
+		// The form names the parties as the member sees them, and the
+		// service takes the names as the case holds them: masked names
+		// would name no one.
+		Rights:   !c.State.Ended() && can(grid.Mediate, h) && can(grid.ViewPersonal, h),
+		FollowUp: c.State == mediation.Agreed && can(grid.Mediate, h),
+		Close:    outcome && can(grid.Close, h),
+		Escalate: open && c.Escalation == nil && h.Level() > 1 && can(grid.Escalate, h),
+		Review:   review,
 	}
 }
 
@@ -96,13 +102,19 @@ func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, m grid.Membe
 	if c.Draft != nil {
 		signing = signingRows(c.Draft)
 	}
+	file := c.File(events)
+	// The items that keep the case from being closed stand out.
+	lacking := map[int]bool{}
+	for _, it := range file.Lacking() {
+		lacking[it.Order] = true
+	}
 	s.render(w, r, status, "case", map[string]any{
 		"Title": caseName(c), "Case": c, "Events": events, "Can": s.allowed(actor, c),
 		"Where": s.where(c), "Handling": s.app.CellName(c.Handling), "Now": s.app.Now(),
 		"Overdue": c.State.Open() && c.Overdue(s.app.Now()), "Places": places,
 		"Targets": s.places(actor.Township, 2, 3, 4), "Tree": s.app.Grid.Directory().Tree(), "Posted": st, "Departments": departments,
 		"DraftForm": s.draftValues(c, m, s.app.Now()), "Signing": signing, "NowInput": s.app.Now().In(work.Zone).Format(dateTimeInput),
-		"Corrections": correctionForms(c, st), "File": c.File(events),
+		"Corrections": correctionForms(c, st), "File": file, "Lacking": lacking, "Rights": rightsRows(c, st),
 	})
 }
 
@@ -153,6 +165,8 @@ func (s *Server) caseAction(w http.ResponseWriter, r *http.Request, m grid.Membe
 		c, err = s.recordOral(r, actor, id, version)
 	case "correct":
 		action, c, err = s.correct(r, actor, id, version)
+	case "rights":
+		c, err = s.giveRights(r, actor, id, version)
 	case "followup":
 		c, err = svc.FollowUp(ctx, actor, id, version, mediation.FollowUp{Performed: f.Get("performed") != "", Notes: text("notes")})
 	case "close":
@@ -169,6 +183,12 @@ func (s *Server) caseAction(w http.ResponseWriter, r *http.Request, m grid.Membe
 	}
 	if fourplusn.ErrorCode(err) == fourplusn.Invalid {
 		s.renderCase(w, r, m, http.StatusBadRequest, refused(action, caseInputs[formOf(action)], f, err))
+		return
+	}
+	if msg := incompleteMessage(err); msg != "" {
+		// Shown where the member closes, beside the 卷宗 that lists the
+		// items; what was typed is kept.
+		s.renderCase(w, r, m, http.StatusConflict, formState{Action: action, Values: f, Message: msg})
 		return
 	}
 	if err != nil {
@@ -193,9 +213,7 @@ func (s *Server) committee(c *mediation.Case) string {
 
 // agreement serves the case's agreement as the 人民调解协议书 to print on
 // A4 paper: the draft waiting to be signed, with blank lines for the
-// marks, or else the agreement in effect, with the marks recorded. The
-// document is a page of its own, with its own inline print stylesheet and
-// no script, so its policy allows inline styles and nothing else.
+// marks, or else the agreement in effect, with the marks recorded.
 func (s *Server) agreement(w http.ResponseWriter, r *http.Request, m grid.Member) {
 	c, err := s.app.Cases.Get(r.Context(), m.Actor(), mediation.ID(r.PathValue("id")))
 	if err != nil {
@@ -207,8 +225,51 @@ func (s *Server) agreement(w http.ResponseWriter, r *http.Request, m grid.Member
 		s.fail(w, r, http.StatusNotFound, "该案件尚无调解协议。")
 		return
 	}
+	s.printed(w, r, func(w io.Writer) error { return a.RenderHTML(w, c) })
+}
+
+// rightsNotice serves the case's 人民调解权利义务告知书 to print on A4
+// paper, with a line for each party to sign for it: blank until the notice
+// given to them is recorded, then how and when it was given. The parties
+// print as the member sees them.
+func (s *Server) rightsNotice(w http.ResponseWriter, r *http.Request, m grid.Member) {
+	c, err := s.app.Cases.Get(r.Context(), m.Actor(), mediation.ID(r.PathValue("id")))
+	if err != nil {
+		s.failErr(w, r, err)
+		return
+	}
+	s.printed(w, r, func(w io.Writer) error { return c.RenderRightsNotice(w, s.committee(c)) })
+}
+
+// filePrint serves the case's whole file (卷宗) to print on A4 paper: its
+// cover, contents and every item present, made for the member as the case
+// page's 卷宗 is, so masked for those who see the parties masked; members
+// print by name.
+func (s *Server) filePrint(w http.ResponseWriter, r *http.Request, m grid.Member) {
+	ctx, actor, id := r.Context(), m.Actor(), mediation.ID(r.PathValue("id"))
+	// The case names the committee; its township is never changed.
+	c, err := s.app.Cases.Get(ctx, actor, id)
+	if err != nil {
+		s.failErr(w, r, err)
+		return
+	}
+	f, err := s.app.Cases.CaseFile(ctx, actor, id)
+	if err != nil {
+		s.failErr(w, r, err)
+		return
+	}
+	s.printed(w, r, func(w io.Writer) error {
+		return f.RenderHTML(w, mediation.PrintOptions{Committee: s.committee(c), Names: s.app.ActorName})
+	})
+}
+
+// printed serves a document to print that render writes whole: a page of
+// its own, with its own inline print stylesheet and no script, so its
+// policy allows inline styles and nothing else. Nothing is sent if render
+// fails.
+func (s *Server) printed(w http.ResponseWriter, r *http.Request, render func(io.Writer) error) {
 	var buf bytes.Buffer
-	if err := a.RenderHTML(&buf, c); err != nil {
+	if err := render(&buf); err != nil {
 		s.failErr(w, r, err)
 		return
 	}

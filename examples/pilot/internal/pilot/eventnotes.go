@@ -16,10 +16,13 @@ import (
 // is Chinese; the details' stable names and values are not shown.
 
 // eventNote sums up, in Chinese, the details of an event of an
-// agreement's life or a correction: "" for the other events.
-func eventNote(e timeline.Event) string {
+// agreement's life, a correction or the notice of rights given, naming the
+// parties as c, the event's case, presents them: "" for the other events.
+func eventNote(e timeline.Event, c *mediation.Case) string {
 	d := e.Details
 	switch e.Action {
+	case mediation.ActionRightsGiven:
+		return rightsNote(d, c)
 	case mediation.ActionDrafted:
 		note := "第" + d["revision"] + "稿"
 		if d["supersedes"] != "" {

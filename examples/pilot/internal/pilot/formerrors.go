@@ -74,6 +74,11 @@ var caseInputs = map[string][]input{
 		{"reason", "更正理由", "请填写更正理由，不超过200个字。", []string{"reason"}},
 		{"facts", "纠纷经过", "请填写更正后的纠纷经过，不超过5000字。", []string{"facts", "correction"}},
 	}, particularInputs("applicants", "respondents")...),
+	"rights": {
+		{"party", "告知对象", "请勾选已告知的当事人，每人只勾一次。", []string{"parties", "parties[]"}},
+		{"manner", "告知方式", "请选择书面告知并签收或口头告知。", []string{"manner"}},
+		{"at", "告知时间", "告知时间不早于登记前一年，不晚于明天。", []string{"at"}},
+	},
 	"followup": {{"notes", "回访情况", "请填写回访情况，不超过5000字。", []string{"notes"}}},
 	"close":    {{"note", "结案说明", "结案说明不超过5000字。", []string{"note"}}},
 	"escalate": {{"reason", "呈报理由", "请填写呈报理由，不超过200个字。", []string{"reason"}}},

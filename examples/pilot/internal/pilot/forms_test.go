@@ -228,6 +228,14 @@ func TestCaseFormsMarkEveryField(t *testing.T) {
 		{"an escalation for no reason", "escalate", url.Values{"reason": {"   "}}, []string{"escalate-reason"}, "呈报理由", nil},
 		{"a team member named by spaces", "join", url.Values{"department": {"partner"}, "name": {"  "}, "body": {"土地所\a"}, "role": {"所长"}},
 			[]string{"join-name", "join-body"}, "姓名、N方单位或关系", []string{`value="所长"`, `<option value="partner" selected>`}},
+		{"a notice of rights given to no one", "rights", url.Values{"manner": {"written"}}, []string{"rights-party"}, "告知对象",
+			[]string{`id="rights-party-0">`, `id="rights-party-1">`}},
+		{"a notice of rights given to someone else", "rights", url.Values{"party": {"测试甲", "某某"}, "manner": {"oral"}}, []string{"rights-party"}, "告知对象",
+			[]string{`id="rights-party-0" checked>`, `id="rights-party-1">`, `<option value="oral" selected>`}},
+		{"a notice of rights given somehow", "rights", url.Values{"party": {"测试乙"}, "manner": {"by pigeon"}}, []string{"rights-manner"}, "告知方式",
+			[]string{`id="rights-party-0">`, `id="rights-party-1" checked>`}},
+		{"a notice of rights given at no time", "rights", url.Values{"party": {"测试甲"}, "manner": {"written"}, "at": {"昨天下午"}}, []string{"rights-at"}, "告知时间",
+			[]string{`value="昨天下午"`}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c.t = t

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/fourplusn/fourplusn"
 	"github.com/fourplusn/fourplusn/adapters/accounts"
 	"github.com/fourplusn/fourplusn/adapters/bunstore"
 	"github.com/fourplusn/fourplusn/grid"
@@ -177,6 +178,43 @@ func (s *seeder) sessions(c **mediation.Case, by grid.MemberID, n int, step time
 	}
 }
 
+// idCard returns a valid resident ID number (GB 11643) for a demo party
+// of the age given at the seed's clock, who had their birthday a hundred
+// days before, and of the sex given: a number of this township's county
+// (确山县, 411725), the party's seq telling the demo's people apart.
+func (s *seeder) idCard(age int, sex mediation.Sex, seq int) string {
+	y, m, d := s.clock.t.In(work.Zone).Date()
+	birth := time.Date(y-age, m, d, 0, 0, 0, 0, time.UTC).AddDate(0, 0, -100)
+	// The 17th digit is odd for men, even for women.
+	order := 2*seq + 1
+	if sex == mediation.Female {
+		order++
+	}
+	body := "411725" + birth.Format("20060102") + fmt.Sprintf("%03d", order%1000)
+	return body + string(fourplusn.IDCardCheck(body))
+}
+
+// identified returns parties with an ID number each, as the case file's
+// proof of identity (当事人身份证明) needs, numbered from seq on.
+func (s *seeder) identified(seq int, parties ...mediation.Party) []mediation.Party {
+	for i := range parties {
+		parties[i].IDCard = s.idCard(parties[i].Age, parties[i].Sex, seq+i)
+	}
+	return parties
+}
+
+// rights records that by gave every party of c the notice of rights and
+// duties, in the manner given, as mediators do before they mediate.
+func (s *seeder) rights(c **mediation.Case, by grid.MemberID, manner mediation.RightsManner) {
+	s.do(c, "give the notice of rights", func(c *mediation.Case) (*mediation.Case, error) {
+		var names []string
+		for _, p := range c.Parties() {
+			names = append(names, p.Name)
+		}
+		return s.cases.GiveRights(s.ctx, s.actor(by), c.ID, c.Version, mediation.RightsGiving{Parties: names, Manner: manner})
+	})
+}
+
 func (s *seeder) accept(c **mediation.Case, by grid.MemberID) {
 	s.do(c, "accept", func(c *mediation.Case) (*mediation.Case, error) {
 		return s.cases.Accept(s.ctx, s.actor(by), c.ID, c.Version)
@@ -241,13 +279,14 @@ func (s *seeder) stories(now time.Time) {
 	c := s.register("mayuan-police", mediation.Intake{
 		Channel:     work.ChannelPolice,
 		Category:    mediation.Injury,
-		Applicants:  []mediation.Party{{Name: "章某某", Sex: mediation.Female, Ethnicity: mediation.Han, Age: 81, Occupation: "农民", Phone: "13800001234", Address: "马园一组"}},
-		Respondents: []mediation.Party{{Name: "李某某", Sex: mediation.Female, Ethnicity: mediation.Han, Age: 70, Occupation: "农民", Phone: "13800005678", Address: "马园一组"}},
+		Applicants:  s.identified(1, mediation.Party{Name: "章某某", Sex: mediation.Female, Ethnicity: mediation.Han, Age: 81, Occupation: "农民", Phone: "13800001234", Address: "马园一组"}),
+		Respondents: s.identified(2, mediation.Party{Name: "李某某", Sex: mediation.Female, Ethnicity: mediation.Han, Age: 70, Occupation: "农民", Phone: "13800005678", Address: "马园一组"}),
 		Facts:       "章某某称被李某某推倒致左胯骨骨折，住院手术费用共计26000元；李某某否认推人。无证人，无视频监控。",
 		Claims:      []mediation.Claim{{Description: "医疗费及赔偿", Amount: 5_000_000}},
 		Location:    "mayuan-1",
 	})
 	s.accept(&c, "mayuan-police")
+	s.rights(&c, "mayuan-police", mediation.RightsWritten)
 	for range 2 {
 		s.at(s.clock.t.Add(day))
 		s.session(&c, "mayuan-police", mediation.PlaceHome, mediation.Progress, "马园民警")
@@ -280,13 +319,14 @@ func (s *seeder) stories(now time.Time) {
 	c = s.register("honggoumiao-security", mediation.Intake{
 		Channel:     work.ChannelGridHead,
 		Category:    mediation.Homestead,
-		Applicants:  []mediation.Party{{Name: "仝某某", Sex: mediation.Male, Ethnicity: mediation.Han, Age: 52, Occupation: "农民", Phone: "13700002222", Address: "洪沟庙二组"}},
-		Respondents: []mediation.Party{{Name: "赵某某", Sex: mediation.Male, Ethnicity: mediation.Han, Age: 49, Occupation: "农民", Phone: "13700003333", Address: "洪沟庙二组"}},
+		Applicants:  s.identified(3, mediation.Party{Name: "仝某某", Sex: mediation.Male, Ethnicity: mediation.Han, Age: 52, Occupation: "农民", Phone: "13700002222", Address: "洪沟庙二组"}),
+		Respondents: s.identified(4, mediation.Party{Name: "赵某某", Sex: mediation.Male, Ethnicity: mediation.Han, Age: 49, Occupation: "农民", Phone: "13700003333", Address: "洪沟庙二组"}),
 		Facts:       "仝某某与邻居赵某某因宅基地墙与墙之间留出距离问题发生纠纷，矛盾僵持不下。",
 		Location:    "honggoumiao-2",
 		Risks:       mediation.LikelyFight,
 	})
 	s.accept(&c, "honggoumiao-head")
+	s.rights(&c, "honggoumiao-head", mediation.RightsWritten)
 	s.team(&c, "honggoumiao-head", []mediation.Participant{
 		{Department: "police", MemberID: "honggoumiao-police", Name: "洪沟庙民警", Role: "社区民警"},
 		{Department: "justice", MemberID: "gc-justice", Name: "高敬", Role: "司法所长"},
@@ -304,12 +344,15 @@ func (s *seeder) stories(now time.Time) {
 	c = s.register("gc-duty-1", mediation.Intake{
 		Channel:     work.ChannelWalkIn,
 		Category:    mediation.Neighbour,
-		Applicants:  []mediation.Party{{Name: "朱某某", Sex: mediation.Male, Ethnicity: mediation.Han, Age: 56, Occupation: "农民", Phone: "13600004444", Address: "确山县朗陵村委朱里庄"}},
-		Respondents: []mediation.Party{{Name: "朱某", Sex: mediation.Female, Ethnicity: mediation.Han, Age: 54, Occupation: "农民", Phone: "13600005555", Address: "确山县朗陵村委朱里庄"}},
+		Applicants:  s.identified(5, mediation.Party{Name: "朱某某", Sex: mediation.Male, Ethnicity: mediation.Han, Age: 56, Occupation: "农民", Phone: "13600004444", Address: "确山县朗陵村委朱里庄"}),
+		Respondents: s.identified(6, mediation.Party{Name: "朱某", Sex: mediation.Female, Ethnicity: mediation.Han, Age: 54, Occupation: "农民", Phone: "13600005555", Address: "确山县朗陵村委朱里庄"}),
 		Facts:       "申请人之妻与邻居之妻多年争吵，两家积怨。",
 		Outside:     "确山县朗陵村委朱里庄",
 	})
 	s.accept(&c, "gc-duty-1")
+	// Told by word of mouth at the first visit home, which neither party
+	// signs for.
+	s.rights(&c, "gc-mediator", mediation.RightsOral)
 	s.sessions(&c, "gc-mediator", 3, 6*time.Hour, []mediation.Place{mediation.PlaceHome}, "孙某")
 	if c != nil {
 		s.agree(&c, "gc-mediator", mediation.Agreement{

@@ -49,3 +49,27 @@ func TestSeedWrittenAgreements(t *testing.T) {
 	}
 	assert.Equal(t, map[string]string{"高敬": "司法所长", "孙某": "人民调解员"}, mediators, "the stories' two written agreements")
 }
+
+// TestSeedClosedCasesHaveCompleteFiles checks that the demo's stories that
+// end closed were closed with a complete 卷宗: every party identified and
+// given the notice of rights and duties, nothing required missing.
+func TestSeedClosedCasesHaveCompleteFiles(t *testing.T) {
+	app, _ := newPilot(t)
+	ctx := context.Background()
+	secretary, ok := app.Member("gc-secretary")
+	require.True(t, ok)
+	page, err := app.Cases.List(ctx, secretary.Actor(), mediation.Filter{Limit: 100})
+	require.NoError(t, err)
+	closed := 0
+	for _, c := range page.Cases {
+		if c.State != mediation.Closed {
+			continue
+		}
+		closed++
+		f, err := app.Cases.CaseFile(ctx, secretary.Actor(), c.ID)
+		require.NoError(t, err)
+		assert.Empty(t, f.Lacking(), "case %s", c.ID)
+		assert.Len(t, c.Rights, len(c.Parties()), "every party given the notice once")
+	}
+	assert.Equal(t, 2, closed, "the injury claim and the walk-in are closed")
+}

@@ -124,6 +124,8 @@ func NewServer(app *App, opts ServerOptions) (*Server, error) {
 	mux.HandleFunc("GET /cases", s.staff(s.caseList))
 	mux.HandleFunc("GET /cases/{id}", s.staff(s.casePage))
 	mux.HandleFunc("GET /cases/{id}/agreement", s.staff(s.agreement))
+	mux.HandleFunc("GET /cases/{id}/rights-notice", s.staff(s.rightsNotice))
+	mux.HandleFunc("GET /cases/{id}/file/print", s.staff(s.filePrint))
 	mux.HandleFunc("POST /cases/{id}/{action}", s.staff(s.caseAction))
 	mux.HandleFunc("GET /hazards", s.staff(s.hazardBoard))
 	mux.HandleFunc("GET /dashboard", s.staff(s.dashboard))
@@ -380,6 +382,17 @@ var agreementConflicts = []struct {
 	{mediation.ErrNothingInEffect, "尚无已生效的协议可以变更。"},
 	{mediation.ErrStaleRevision, "签署的不是最新一稿，请打印最新一稿协议书重新签署。"},
 	{mediation.ErrParticularsChanged, "起草后当事人基本情况已更正，请先保存修订稿、重新打印后再登记签署。"},
+}
+
+// incompleteMessage says in Chinese which required items of the case file
+// keep the case from being closed, when err is that refusal, or "". The
+// case page shows it at its 结案 form (see caseAction).
+func incompleteMessage(err error) string {
+	var incomplete *mediation.FileIncompleteError
+	if !errors.As(err, &incomplete) {
+		return ""
+	}
+	return "卷宗缺少必备材料：" + strings.Join(incomplete.Missing, "、") + "。请补齐后再结案。"
 }
 
 // errorStatus is the status of a page showing err, by its code.
