@@ -16,6 +16,26 @@ type Sum [sha256.Size]byte
 // String returns the sum in lower-case hex, as the timeline writes it.
 func (s Sum) String() string { return hex.EncodeToString(s[:]) }
 
+// MarshalText writes the sum as String does, and the zero sum — no file —
+// as nothing, so that records store it as a string.
+func (s Sum) MarshalText() ([]byte, error) {
+	if s == (Sum{}) {
+		return nil, nil
+	}
+	return []byte(s.String()), nil
+}
+
+// UnmarshalText reads a sum MarshalText wrote.
+func (s *Sum) UnmarshalText(b []byte) error {
+	if len(b) == 0 {
+		*s = Sum{}
+		return nil
+	}
+	sum, err := ParseSum(string(b))
+	*s = sum
+	return err
+}
+
 // ParseSum reads a sum written in hex, as String writes it.
 func ParseSum(s string) (Sum, error) {
 	var sum Sum

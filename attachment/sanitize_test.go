@@ -5,11 +5,13 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/binary"
+	"encoding/json"
 	"hash/crc32"
 	"image"
 	"image/color"
 	"image/jpeg"
 	"image/png"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -226,4 +228,18 @@ func FuzzSanitize(f *testing.F) {
 		require.Equal(t, c.Type, again.Type)
 		require.Equal(t, [2]int{c.Width, c.Height}, [2]int{again.Width, again.Height})
 	})
+}
+
+func TestSumText(t *testing.T) {
+	sum := attachment.Sum(sha256.Sum256([]byte("a photo")))
+	b, err := json.Marshal(struct{ A, B attachment.Sum }{A: sum})
+	require.NoError(t, err)
+	assert.Equal(t, `{"A":"`+sum.String()+`","B":""}`, string(b), "a sum is its hex, no file is nothing")
+	var back struct{ A, B attachment.Sum }
+	require.NoError(t, json.Unmarshal(b, &back))
+	assert.Equal(t, sum, back.A)
+	assert.Zero(t, back.B)
+	for _, bad := range []string{`{"A":"00"}`, `{"A":"` + strings.Repeat("g", 64) + `"}`} {
+		assert.Error(t, json.Unmarshal([]byte(bad), &back), bad)
+	}
 }
