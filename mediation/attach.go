@@ -16,31 +16,6 @@ import (
 	"github.com/fourplusn/fourplusn/timeline"
 )
 
-// Attachment is a file attached to a case: a photo, a scan, a document,
-// kept by its sum in the Service's Files.
-type Attachment struct {
-	ID            string // its place on the case: "1" for the first attached
-	Kind          attachment.Kind
-	Of            string // what of the case it belongs to: "" the case itself, "session:2", "agreement:3", "followup:1"
-	Type          string // attachment.JPEG, PNG or PDF
-	Size          int64
-	Sum           attachment.Sum
-	Thumbnail     attachment.Sum // of its thumbnail; zero for a PDF
-	Width, Height int
-	AddedAt       time.Time
-	AddedBy       string
-}
-
-// HasThumbnail reports whether the attachment has a thumbnail.
-func (a Attachment) HasThumbnail() bool { return a.Thumbnail != attachment.Sum{} }
-
-// Upload is a file to attach, made fit to keep by attachment.Sanitize.
-type Upload struct {
-	Kind attachment.Kind
-	Of   string
-	File attachment.Clean
-}
-
 // maxAttachments bounds the files of one case: enough for every photo
 // and scan of a long mediation, and a bound on what one case can fill.
 const maxAttachments = 200
@@ -60,7 +35,7 @@ var ofPattern = regexp.MustCompile(`^(|session:[1-9][0-9]{0,3}|agreement:[1-9][0
 // identity document. Allowed until the case is closed. Returns Invalid
 // for an unknown kind or what it belongs to, and for a case with
 // maxAttachments files already.
-func (s *Service) Attach(ctx context.Context, actor grid.Actor, id ID, version int64, u Upload) (*Case, error) {
+func (s *Service) Attach(ctx context.Context, actor grid.Actor, id ID, version int64, u attachment.Upload) (*Case, error) {
 	if s.files == nil {
 		return nil, errors.New("mediation: Config.Files is not set: attachments are off")
 	}
@@ -108,7 +83,7 @@ func (s *Service) Attach(ctx context.Context, actor grid.Actor, id ID, version i
 		if err := c.checkOf(u.Of); err != nil {
 			return "", nil, err
 		}
-		a := Attachment{
+		a := attachment.Attachment{
 			ID: strconv.Itoa(len(c.Attachments) + 1), Kind: u.Kind, Of: u.Of, Type: u.File.Type, Size: int64(len(u.File.Bytes)),
 			Sum: u.File.SHA256, Thumbnail: thumb, Width: u.File.Width, Height: u.File.Height, AddedAt: now, AddedBy: actor.ID,
 		}
@@ -161,13 +136,13 @@ func (c *Case) checkOf(of string) error {
 // by those who may see the parties unmasked: to others they do not exist
 // (NotFound), as on the case they are given. The caller closes the
 // reader.
-func (s *Service) OpenAttachment(ctx context.Context, actor grid.Actor, id ID, aid string, thumbnail bool) (Attachment, io.ReadCloser, error) {
+func (s *Service) OpenAttachment(ctx context.Context, actor grid.Actor, id ID, aid string, thumbnail bool) (attachment.Attachment, io.ReadCloser, error) {
 	if s.files == nil {
-		return Attachment{}, nil, errors.New("mediation: Config.Files is not set: attachments are off")
+		return attachment.Attachment{}, nil, errors.New("mediation: Config.Files is not set: attachments are off")
 	}
 	c, err := s.Get(ctx, actor, id)
 	if err != nil {
-		return Attachment{}, nil, err
+		return attachment.Attachment{}, nil, err
 	}
 	for _, a := range c.Attachments {
 		if a.ID != aid {
@@ -176,15 +151,15 @@ func (s *Service) OpenAttachment(ctx context.Context, actor grid.Actor, id ID, a
 		sum := a.Sum
 		if thumbnail {
 			if !a.HasThumbnail() {
-				return Attachment{}, nil, fourplusn.Errorf(fourplusn.NotFound, "attachment %s of case %s has no thumbnail", aid, id)
+				return attachment.Attachment{}, nil, fourplusn.Errorf(fourplusn.NotFound, "attachment %s of case %s has no thumbnail", aid, id)
 			}
 			sum = a.Thumbnail
 		}
 		r, _, err := s.files.Open(ctx, sum)
 		if err != nil {
-			return Attachment{}, nil, err
+			return attachment.Attachment{}, nil, err
 		}
 		return a, r, nil
 	}
-	return Attachment{}, nil, fourplusn.Errorf(fourplusn.NotFound, "case %s has no attachment %s", id, aid)
+	return attachment.Attachment{}, nil, fourplusn.Errorf(fourplusn.NotFound, "case %s has no attachment %s", id, aid)
 }

@@ -57,10 +57,10 @@ func TestAttach(t *testing.T) {
 	head := f.actor("mayuan-1-head")
 	c := mediating(t, f, must(t)(f.svc.Register(ctx, head, neighbourDispute())))
 	pic := photo(t, 64, 48, 0x80)
-	c = must(t)(f.svc.Attach(ctx, head, c.ID, c.Version, mediation.Upload{Kind: attachment.Photo, Of: "session:1", File: pic}))
+	c = must(t)(f.svc.Attach(ctx, head, c.ID, c.Version, attachment.Upload{Kind: attachment.Photo, Of: "session:1", File: pic}))
 	require.Len(t, c.Attachments, 1)
 	a := c.Attachments[0]
-	assert.Equal(t, mediation.Attachment{ID: "1", Kind: attachment.Photo, Of: "session:1", Type: attachment.JPEG, Size: int64(len(pic.Bytes)),
+	assert.Equal(t, attachment.Attachment{ID: "1", Kind: attachment.Photo, Of: "session:1", Type: attachment.JPEG, Size: int64(len(pic.Bytes)),
 		Sum: pic.SHA256, Thumbnail: pic.ThumbnailSum, Width: 64, Height: 48, AddedAt: f.clock.Now().UTC(), AddedBy: "mayuan-1-head"}, a)
 
 	events, err := f.svc.Timeline(ctx, head, c.ID)
@@ -90,14 +90,14 @@ func TestAttach(t *testing.T) {
 
 	for _, tc := range []struct {
 		name  string
-		u     mediation.Upload
+		u     attachment.Upload
 		field string
 	}{
-		{"an unknown kind", mediation.Upload{Kind: 99, File: pic}, "kind"},
-		{"a session the case does not have", mediation.Upload{Kind: attachment.Photo, Of: "session:2", File: pic}, "of"},
-		{"a follow-up the case does not have", mediation.Upload{Kind: attachment.Photo, Of: "followup:1", File: pic}, "of"},
-		{"something else", mediation.Upload{Kind: attachment.Photo, Of: "party:1", File: pic}, "of"},
-		{"no file", mediation.Upload{Kind: attachment.Photo}, "file"},
+		{"an unknown kind", attachment.Upload{Kind: 99, File: pic}, "kind"},
+		{"a session the case does not have", attachment.Upload{Kind: attachment.Photo, Of: "session:2", File: pic}, "of"},
+		{"a follow-up the case does not have", attachment.Upload{Kind: attachment.Photo, Of: "followup:1", File: pic}, "of"},
+		{"something else", attachment.Upload{Kind: attachment.Photo, Of: "party:1", File: pic}, "of"},
+		{"no file", attachment.Upload{Kind: attachment.Photo}, "file"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			before := f.stored(t, c.ID)
@@ -176,8 +176,8 @@ func TestAttachPermissions(t *testing.T) {
 			f, _ := withFiles(t)
 			head := f.actor("mayuan-1-head")
 			c := must(t)(f.svc.Register(ctx, head, neighbourDispute()))
-			c = must(t)(f.svc.Attach(ctx, head, c.ID, c.Version, mediation.Upload{Kind: attachment.Photo, File: photo(t, 8, 8, 1)}))
-			c = must(t)(f.svc.Attach(ctx, head, c.ID, c.Version, mediation.Upload{Kind: attachment.IdentityDocument, File: photo(t, 8, 8, 2)}))
+			c = must(t)(f.svc.Attach(ctx, head, c.ID, c.Version, attachment.Upload{Kind: attachment.Photo, File: photo(t, 8, 8, 1)}))
+			c = must(t)(f.svc.Attach(ctx, head, c.ID, c.Version, attachment.Upload{Kind: attachment.IdentityDocument, File: photo(t, 8, 8, 2)}))
 			a := tc.actor(f)
 			code := func(err error) fourplusn.Code {
 				if err == nil {
@@ -185,9 +185,9 @@ func TestAttachPermissions(t *testing.T) {
 				}
 				return fourplusn.ErrorCode(err)
 			}
-			_, err := f.svc.Attach(ctx, a, c.ID, 0, mediation.Upload{Kind: attachment.Photo, File: photo(t, 8, 8, 3)})
+			_, err := f.svc.Attach(ctx, a, c.ID, 0, attachment.Upload{Kind: attachment.Photo, File: photo(t, 8, 8, 3)})
 			assert.Equal(t, tc.photo, code(err), "attach a photo: %v", err)
-			_, err = f.svc.Attach(ctx, a, c.ID, 0, mediation.Upload{Kind: attachment.IdentityDocument, File: photo(t, 8, 8, 4)})
+			_, err = f.svc.Attach(ctx, a, c.ID, 0, attachment.Upload{Kind: attachment.IdentityDocument, File: photo(t, 8, 8, 4)})
 			assert.Equal(t, tc.identity, code(err), "attach an identity document: %v", err)
 			_, _, err = f.svc.OpenAttachment(ctx, a, c.ID, "1", false)
 			assert.Equal(t, tc.open, code(err), "open the photo: %v", err)

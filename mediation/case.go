@@ -4,6 +4,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/fourplusn/fourplusn/attachment"
 	"github.com/fourplusn/fourplusn/grid"
 	"github.com/fourplusn/fourplusn/timeline"
 	"github.com/fourplusn/fourplusn/work"
@@ -62,8 +63,8 @@ type Case struct {
 	Withdrawal  string
 	TransferOut *OutsideBody
 	FollowUps   []FollowUp
-	Attachments []Attachment  // files attached, in the order attached
-	Rights      []RightsGiven // the notice of rights and duties given to each party, in the order given
+	Attachments []attachment.Attachment // files attached, in the order attached
+	Rights      []RightsGiven           // the notice of rights and duties given to each party, in the order given
 
 	Chain timeline.Chain // the end of the case's timeline
 
