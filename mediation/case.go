@@ -4,6 +4,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/fourplusn/fourplusn/attachment"
 	"github.com/fourplusn/fourplusn/grid"
 	"github.com/fourplusn/fourplusn/timeline"
 	"github.com/fourplusn/fourplusn/work"
@@ -62,7 +63,8 @@ type Case struct {
 	Withdrawal  string
 	TransferOut *OutsideBody
 	FollowUps   []FollowUp
-	Rights      []RightsGiven // the notice of rights and duties given to each party, in the order given
+	Attachments []attachment.Attachment // files attached, in the order attached
+	Rights      []RightsGiven           // the notice of rights and duties given to each party, in the order given
 
 	Chain timeline.Chain // the end of the case's timeline
 
@@ -117,6 +119,7 @@ func (c *Case) Clone() *Case {
 		d.Sessions[i].Attendees = slices.Clone(c.Sessions[i].Attendees)
 	}
 	d.FollowUps = slices.Clone(c.FollowUps)
+	d.Attachments = slices.Clone(c.Attachments)
 	d.Rights = slices.Clone(c.Rights)
 	d.Escalation = clonePtr(c.Escalation)
 	d.Failure = clonePtr(c.Failure)

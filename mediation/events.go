@@ -39,6 +39,10 @@ const (
 	// mark put it in effect, in_effect (when, RFC 3339) and supersedes
 	// (the revision it replaced, if any).
 	ActionSigning timeline.Action = "agreement.signing"
+	// ActionAttached records a file attached; details: attachment (its
+	// ID), kind, of, type, size, sha256 and, for an image,
+	// thumbnail_sha256 (see attachment.Check).
+	ActionAttached timeline.Action = "attachment.added"
 	// ActionRightsGiven records the notice of rights and duties given to
 	// parties; details: manner (written, oral), at (RFC 3339), count, and
 	// parties[i] ("given") for each party given it, by its place in the

@@ -1,6 +1,9 @@
 package mediation
 
 import (
+	"slices"
+
+	"github.com/fourplusn/fourplusn/attachment"
 	"github.com/fourplusn/fourplusn/grid"
 	"github.com/fourplusn/fourplusn/internal/kernel"
 	"github.com/fourplusn/fourplusn/timeline"
@@ -20,6 +23,9 @@ func (k kind) Present(actor grid.Actor, c *Case) *Case {
 		return c
 	}
 	c.Masked = true
+	// Identity documents are personal data: to a masked viewer they are
+	// not there.
+	c.Attachments = slices.DeleteFunc(slices.Clone(c.Attachments), func(a attachment.Attachment) bool { return a.Kind.Personal() })
 	maskParties(c.Applicants, c.RegisteredAt)
 	maskParties(c.Respondents, c.RegisteredAt)
 	for _, a := range c.agreements() {

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/fourplusn/fourplusn"
+	"github.com/fourplusn/fourplusn/attachment"
 	"github.com/fourplusn/fourplusn/grid"
 	"github.com/fourplusn/fourplusn/internal/kernel"
 	"github.com/fourplusn/fourplusn/timeline"
@@ -33,6 +34,7 @@ type Service struct {
 	newTrackingCode func() string
 	records         kernel.Records[*Case, ID]
 	outbox          Outbox
+	files           attachment.Files
 }
 
 // Config is what a Service works with. Store, Cells, Policy and Rules are
@@ -55,6 +57,9 @@ type Config struct {
 	// Outbox, if set, takes the tracking codes ResendCodes sends again;
 	// without it ResendCodes fails.
 	Outbox Outbox
+	// Files, if set, keeps the files attached to cases, which
+	// CheckTimeline then checks too; without it Attach fails.
+	Files attachment.Files
 }
 
 // NewService returns the Service of c. It returns an error naming what is
@@ -74,7 +79,7 @@ func NewService(c Config) (*Service, error) {
 	}
 	s := &Service{
 		store: c.Store, cells: c.Cells, policy: c.Policy, rules: c.Rules.clone(),
-		clock: c.Now, newID: c.NewID, newTrackingCode: c.NewTrackingCode, outbox: c.Outbox,
+		clock: c.Now, newID: c.NewID, newTrackingCode: c.NewTrackingCode, outbox: c.Outbox, files: c.Files,
 	}
 	if s.clock == nil {
 		s.clock = time.Now
@@ -85,7 +90,7 @@ func NewService(c Config) (*Service, error) {
 	if s.newTrackingCode == nil {
 		s.newTrackingCode = newTrackingCode
 	}
-	s.records = kernel.Records[*Case, ID]{Noun: "case", Store: s.store, Policy: s.policy, Kind: kind{s.policy}, Now: s.clock}
+	s.records = kernel.Records[*Case, ID]{Noun: "case", Store: s.store, Policy: s.policy, Kind: kind{s.policy}, Now: s.clock, Files: s.files}
 	return s, nil
 }
 

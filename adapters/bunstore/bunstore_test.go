@@ -20,6 +20,7 @@ import (
 	"github.com/fourplusn/fourplusn"
 	"github.com/fourplusn/fourplusn/adapters/bunstore"
 	"github.com/fourplusn/fourplusn/adapters/storetest"
+	"github.com/fourplusn/fourplusn/attachment"
 	"github.com/fourplusn/fourplusn/grid"
 	"github.com/fourplusn/fourplusn/grid/gridtest"
 	"github.com/fourplusn/fourplusn/hazard"
@@ -119,6 +120,7 @@ func conformance(t *testing.T, open func(t *testing.T) *bunstore.DB) {
 	storetest.Hazards(t, func(t *testing.T) hazard.Store { return open(t).Hazards() })
 	storetest.Indicators(t, func(t *testing.T) stats.Indicators { return open(t).Indicators() })
 	storetest.Grid(t, func(t *testing.T) grid.Store { return open(t).Grid() })
+	storetest.Files(t, func(t *testing.T) attachment.Files { return open(t).Files() })
 	storetest.Stats(t, func(t *testing.T) storetest.Stores {
 		db := open(t)
 		return storetest.Stores{Cases: db.Cases(), Hazards: db.Hazards(), Source: db.Stats()}

@@ -125,6 +125,7 @@ func casesCopiesAreTheCallers(t *testing.T, s mediation.Store) {
 	updated, err := s.Update(ctx, want.ID, 0, noop)
 	require.NoError(t, err)
 	updated.Sessions[1].Notes, updated.FollowUps[0].Notes, updated.Rights[0].By = "update", "update", "update"
+	updated.Attachments[0].AddedBy = "update"
 	page, err := s.List(ctx, mediation.Filter{Township: "gucheng", Within: []grid.Path{grid.RootPath("gucheng")}})
 	require.NoError(t, err)
 	require.Len(t, page.Cases, 1)

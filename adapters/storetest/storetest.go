@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/fourplusn/fourplusn"
+	"github.com/fourplusn/fourplusn/attachment"
 	"github.com/fourplusn/fourplusn/grid"
 	"github.com/fourplusn/fourplusn/grid/gridtest"
 	"github.com/fourplusn/fourplusn/mediation"
@@ -128,6 +129,8 @@ func fullCase(n int) (*mediation.Case, []timeline.Event) {
 	c.TransferOut = &mediation.OutsideBody{Name: "法院", Contact: "c", Reason: "r"}
 	c.FollowUps = []mediation.FollowUp{{At: at(100), By: "mayuan-1-head", Performed: true, Notes: "ok"}}
 	c.Rights = []mediation.RightsGiven{{Party: 0, Manner: mediation.RightsWritten, At: at(3), By: "mayuan-1-head"}, {Party: 1, Manner: mediation.RightsOral, At: at(4), By: "mayuan-1-head"}}
+	c.Attachments = []attachment.Attachment{{ID: "1", Kind: attachment.Photo, Of: "session:1", Type: attachment.JPEG, Size: 123456,
+		Sum: attachment.Sum{1, 2, 3}, Thumbnail: attachment.Sum{4, 5, 6}, Width: 4000, Height: 3000, AddedAt: at(6), AddedBy: "mayuan-1-head"}}
 	c.Outside = ""
 	events = append(events, seal(c, mediation.ActionAgreement, at(50)))
 	return c, events

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/fourplusn/fourplusn"
+	"github.com/fourplusn/fourplusn/attachment"
 	"github.com/fourplusn/fourplusn/grid"
 	"github.com/fourplusn/fourplusn/timeline"
 	"github.com/fourplusn/fourplusn/work"
@@ -72,6 +73,9 @@ type Records[R any, ID ~string] struct {
 	Kind   Kind[R]
 	// Now is the service's clock.
 	Now func() time.Time
+	// Files, if set, holds the files the records' events add, which
+	// CheckTimeline checks too.
+	Files attachment.Files
 }
 
 // Change is a transition: it checks the record's state and input and
@@ -107,9 +111,10 @@ func (rs Records[R, ID]) Timeline(ctx context.Context, actor grid.Actor, id ID) 
 }
 
 // CheckTimeline checks the hash chain of record id's timeline against the head
-// the record keeps, after checking that actor may see it as Get does.
-// Returns nil when intact and an error matching timeline.ErrBroken when
-// not.
+// the record keeps, after checking that actor may see it as Get does, and
+// with Files set, that every file its events add is there and hashes to
+// the sum they record. Returns nil when intact and an error matching
+// timeline.ErrBroken when not.
 func (rs Records[R, ID]) CheckTimeline(ctx context.Context, actor grid.Actor, id ID) error {
 	r, err := rs.Store.Get(ctx, id)
 	if err != nil {
@@ -122,7 +127,10 @@ func (rs Records[R, ID]) CheckTimeline(ctx context.Context, actor grid.Actor, id
 	if err != nil {
 		return err
 	}
-	return timeline.Verify(string(id), events, *rs.Kind.Chain(r))
+	if err := timeline.Verify(string(id), events, *rs.Kind.Chain(r)); err != nil || rs.Files == nil {
+		return err
+	}
+	return attachment.Check(ctx, rs.Files, string(id), events)
 }
 
 // CanView reports whether actor may see r, as NotFound when not. Anyone

@@ -1,0 +1,73 @@
+package attachment
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"io"
+
+	"github.com/fourplusn/fourplusn"
+)
+
+// Sum is the SHA-256 of a file's bytes, by which it is stored and which
+// the timeline records.
+type Sum [sha256.Size]byte
+
+// String returns the sum in lower-case hex, as the timeline writes it.
+func (s Sum) String() string { return hex.EncodeToString(s[:]) }
+
+// MarshalText writes the sum as String does, and the zero sum — no file —
+// as nothing, so that records store it as a string.
+func (s Sum) MarshalText() ([]byte, error) {
+	if s == (Sum{}) {
+		return nil, nil
+	}
+	return []byte(s.String()), nil
+}
+
+// UnmarshalText reads a sum MarshalText wrote.
+func (s *Sum) UnmarshalText(b []byte) error {
+	if len(b) == 0 {
+		*s = Sum{}
+		return nil
+	}
+	sum, err := ParseSum(string(b))
+	*s = sum
+	return err
+}
+
+// ParseSum reads a sum written in hex, as String writes it.
+func ParseSum(s string) (Sum, error) {
+	var sum Sum
+	if len(s) != 2*len(sum) {
+		return Sum{}, fourplusn.FieldError("sha256", "must be %d hex digits", 2*len(sum))
+	}
+	if _, err := hex.Decode(sum[:], []byte(s)); err != nil {
+		return Sum{}, fourplusn.FieldError("sha256", "must be %d hex digits", 2*len(sum))
+	}
+	return sum, nil
+}
+
+// Files keeps the bytes of attachments by their sum (content-addressed):
+// what is stored under a sum always hashes to it, so the same photo
+// attached twice is kept once. Implementations must be safe for
+// concurrent use; storetest.Files checks one.
+type Files interface {
+	// Put stores the bytes r yields under sum, reading r to its end, and
+	// returns once they would survive the machine stopping. Bytes that do
+	// not hash to sum are refused (Invalid) and nothing is stored; bytes
+	// stored already are not stored again.
+	Put(ctx context.Context, sum Sum, r io.Reader) error
+	// Open returns a reader of the bytes stored under sum and their size,
+	// or NotFound. The caller closes it.
+	Open(ctx context.Context, sum Sum) (io.ReadCloser, int64, error)
+	// Delete removes the bytes stored under sum; removing bytes not
+	// stored is no error.
+	Delete(ctx context.Context, sum Sum) error
+}
+
+// Mismatch is the error Put returns for bytes that do not hash to the sum
+// they were given with.
+func Mismatch(want, got Sum) error {
+	return fourplusn.Errorf(fourplusn.Invalid, "the bytes hash to %s, not %s", got, want)
+}
