@@ -16,6 +16,9 @@ import (
 	"github.com/fourplusn/fourplusn/timeline"
 )
 
+// residentKinds are what an applicant may attach to their application.
+var residentKinds = map[attachment.Kind]bool{attachment.Photo: true, attachment.Evidence: true}
+
 // maxAttachments bounds the files of one case: enough for every photo
 // and scan of a long mediation, and a bound on what one case can fill.
 const maxAttachments = 200
@@ -32,7 +35,9 @@ var ofPattern = regexp.MustCompile(`^(|session:[1-9][0-9]{0,3}|agreement:[1-9][0
 // in Files unreferenced; it is the same bytes the next attempt puts.
 //
 // Needs Mediate at the handling cell, and ViewPersonal there for an
-// identity document. Allowed until the case is closed. Returns Invalid
+// identity document; the resident who applied online may add photos and
+// evidence to the application itself until it is accepted. Allowed until
+// the case is closed. Returns Invalid
 // for an unknown kind or what it belongs to, and for a case with
 // maxAttachments files already.
 func (s *Service) Attach(ctx context.Context, actor grid.Actor, id ID, version int64, u attachment.Upload) (*Case, error) {
@@ -70,9 +75,16 @@ func (s *Service) Attach(ctx context.Context, actor grid.Actor, id ID, version i
 			return nil, err
 		}
 	}
-	return s.act(ctx, actor, id, version, grid.Mediate, func(c *Case, now time.Time) (timeline.Action, map[string]string, error) {
+	need := grid.Mediate
+	if actor.Kind == grid.Resident {
+		need = grid.View // a resident's own application: the policy checks ownership
+	}
+	return s.act(ctx, actor, id, version, need, func(c *Case, now time.Time) (timeline.Action, map[string]string, error) {
 		if c.State == Closed || c.State == Rejected {
 			return "", nil, fourplusn.Errorf(fourplusn.Conflict, "a %s case takes no more files", c.State)
+		}
+		if actor.Kind == grid.Resident && (c.State != Registered || !residentKinds[u.Kind] || u.Of != "") {
+			return "", nil, fourplusn.Errorf(fourplusn.Forbidden, "an applicant adds photos and evidence to their application until it is accepted")
 		}
 		if err := s.mayAttach(actor, c, u.Kind); err != nil {
 			return "", nil, err

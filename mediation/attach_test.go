@@ -19,6 +19,7 @@ import (
 	"github.com/fourplusn/fourplusn/grid"
 	"github.com/fourplusn/fourplusn/mediation"
 	"github.com/fourplusn/fourplusn/timeline"
+	"github.com/fourplusn/fourplusn/work"
 )
 
 // withFiles is the fixture with its files kept in a directory, which the
@@ -204,4 +205,37 @@ func TestAttachPermissions(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestApplicantAttaches checks that the resident who applied online adds
+// photos and evidence to the application until it is accepted, and
+// nothing else.
+func TestApplicantAttaches(t *testing.T) {
+	f, _ := withFiles(t)
+	resident := grid.ResidentActor("r-1", "gucheng")
+	in := neighbourDispute()
+	in.Channel, in.Consent = work.ChannelOnline, mediation.CurrentPrivacyNotice.Version
+	c := must(t)(f.svc.Register(ctx, resident, in))
+	c = must(t)(f.svc.Attach(ctx, resident, c.ID, c.Version, attachment.Upload{Kind: attachment.Photo, File: photo(t, 8, 8, 1)}))
+	c = must(t)(f.svc.Attach(ctx, resident, c.ID, c.Version, attachment.Upload{Kind: attachment.Evidence, File: photo(t, 8, 8, 2)}))
+	assert.Len(t, c.Attachments, 2)
+	for _, tc := range []struct {
+		name string
+		u    attachment.Upload
+	}{
+		{"an identity document", attachment.Upload{Kind: attachment.IdentityDocument, File: photo(t, 8, 8, 3)}},
+		{"a signed agreement", attachment.Upload{Kind: attachment.SignedAgreement, File: photo(t, 8, 8, 3)}},
+	} {
+		_, err := f.svc.Attach(ctx, resident, c.ID, 0, tc.u)
+		assert.ErrorIs(t, err, fourplusn.Forbidden, tc.name)
+	}
+	_, err := f.svc.Attach(ctx, grid.ResidentActor("r-2", "gucheng"), c.ID, 0, attachment.Upload{Kind: attachment.Photo, File: photo(t, 8, 8, 4)})
+	assert.ErrorIs(t, err, fourplusn.NotFound, "another resident's application")
+	_, r, err := f.svc.OpenAttachment(ctx, resident, c.ID, "1", false)
+	require.NoError(t, err, "the applicant sees their photos")
+	r.Close()
+
+	c = must(t)(f.svc.Accept(ctx, f.actor("gc-duty-1"), c.ID, 0))
+	_, err = f.svc.Attach(ctx, resident, c.ID, 0, attachment.Upload{Kind: attachment.Photo, File: photo(t, 8, 8, 5)})
+	assert.ErrorIs(t, err, fourplusn.Forbidden, "not once the case is accepted")
 }
