@@ -26,4 +26,3 @@ type Upload struct {
 	Of   string
 	File Clean
 }
-

@@ -10,4 +10,7 @@ const (
 	ActionVerified           timeline.Action = "verification.passed" // the upper post verified it: closed
 	ActionVerificationFailed timeline.Action = "verification.failed" // open again
 	ActionConverted          timeline.Action = "converted"           // a dispute lead turned into a case
+	// ActionAttached records a file attached; details as mediation's:
+	// attachment, kind, of, type, size, sha256 and thumbnail_sha256.
+	ActionAttached timeline.Action = "attachment.added"
 )

@@ -9,6 +9,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/fourplusn/fourplusn/adapters/files"
 	"github.com/fourplusn/fourplusn/adapters/memstore"
 	"github.com/fourplusn/fourplusn/grid"
 	"github.com/fourplusn/fourplusn/grid/gridtest"
@@ -81,7 +82,10 @@ func newFixture(t testing.TB) *fixture {
 	require.NoError(t, err)
 
 	store := memstore.NewHazards()
+	dir, err := files.Open(t.TempDir())
+	require.NoError(t, err)
 	config := hazard.Config{
+		Files: dir,
 		Store: store, Cells: cells, Policy: grid.DefaultPolicy(), Rules: hazard.DefaultRules(), Converter: med, Now: clk.Now,
 		NewID: func() hazard.ID {
 			mu.Lock()

@@ -4,6 +4,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/fourplusn/fourplusn/attachment"
 	"github.com/fourplusn/fourplusn/grid"
 	"github.com/fourplusn/fourplusn/mediation"
 	"github.com/fourplusn/fourplusn/timeline"
@@ -48,8 +49,9 @@ type Hazard struct {
 	RectifiedAt    time.Time
 	VerifyDue      time.Time
 	ClosedAt       time.Time
-	Rectifications []Rectification // oldest first
-	Verifications  []Verification  // oldest first
+	Rectifications []Rectification         // oldest first
+	Verifications  []Verification          // oldest first
+	Attachments    []attachment.Attachment // files attached, in the order attached
 
 	Case        mediation.ID // the mediation case a dispute lead became
 	ConvertedAt time.Time
@@ -121,6 +123,7 @@ func (h *Hazard) Overdue(t time.Time) bool {
 func (h *Hazard) Clone() *Hazard {
 	d := *h
 	d.Photos = slices.Clone(h.Photos)
+	d.Attachments = slices.Clone(h.Attachments)
 	d.Rectifications = slices.Clone(h.Rectifications)
 	for i := range d.Rectifications {
 		d.Rectifications[i].Photos = slices.Clone(h.Rectifications[i].Photos)

@@ -7,6 +7,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/fourplusn/fourplusn"
+	"github.com/fourplusn/fourplusn/attachment"
 	"github.com/fourplusn/fourplusn/grid"
 	"github.com/fourplusn/fourplusn/hazard"
 )
@@ -73,6 +74,10 @@ func TestPermissions(t *testing.T) {
 		"rectify":        {ok, NF, ok, NF, NF, FB, FB, NF, FB, UA},
 		"verify":         {FB, NF, ok, NF, NF, FB, FB, NF, FB, UA}, // verified one level up, at 马园
 		"convert":        {ok, NF, ok, NF, NF, FB, FB, NF, FB, UA},
+		// A photo of the hazard; the resident who reported it adds theirs.
+		"attach": {ok, NF, ok, NF, NF, FB, ok, NF, FB, UA},
+		// The after-photo of a rectification.
+		"attach_rectification": {ok, NF, ok, NF, NF, FB, FB, NF, FB, UA},
 	}
 	actions := []struct {
 		name      string
@@ -108,6 +113,14 @@ func TestPermissions(t *testing.T) {
 		}},
 		{"convert", false, func(f *fixture, a grid.Actor, h *hazard.Hazard) error {
 			_, _, err := f.svc.Convert(ctx, a, h.ID, h.Version, wallConversion())
+			return err
+		}},
+		{"attach", false, func(f *fixture, a grid.Actor, h *hazard.Hazard) error {
+			_, err := f.svc.Attach(ctx, a, h.ID, h.Version, attachment.Upload{Kind: attachment.Photo, File: photo(1)})
+			return err
+		}},
+		{"attach_rectification", true, func(f *fixture, a grid.Actor, h *hazard.Hazard) error {
+			_, err := f.svc.Attach(ctx, a, h.ID, h.Version, attachment.Upload{Kind: attachment.ProofOfPerformance, Of: "rectification:1", File: photo(2)})
 			return err
 		}},
 	}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/fourplusn/fourplusn"
+	"github.com/fourplusn/fourplusn/attachment"
 	"github.com/fourplusn/fourplusn/grid"
 	"github.com/fourplusn/fourplusn/internal/kernel"
 	"github.com/fourplusn/fourplusn/mediation"
@@ -58,6 +59,9 @@ type Config struct {
 	// NewID returns a new, unique hazard ID that sorts after every earlier
 	// one. The default is time-ordered with random bits.
 	NewID func() ID
+	// Files, if set, keeps the files attached to hazards, which
+	// CheckTimeline then checks too; without it Attach fails.
+	Files attachment.Files
 }
 
 // NewService returns the Service of c. It returns an error naming what is
@@ -85,7 +89,7 @@ func NewService(c Config) (*Service, error) {
 	if s.newID == nil {
 		s.newID = newID
 	}
-	s.records = kernel.Records[*Hazard, ID]{Noun: "hazard", Store: s.store, Policy: s.policy, Kind: kind{s.policy}, Now: s.clock}
+	s.records = kernel.Records[*Hazard, ID]{Noun: "hazard", Store: s.store, Policy: s.policy, Kind: kind{s.policy}, Now: s.clock, Files: c.Files}
 	return s, nil
 }
 

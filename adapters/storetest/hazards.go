@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/fourplusn/fourplusn"
+	"github.com/fourplusn/fourplusn/attachment"
 	"github.com/fourplusn/fourplusn/grid"
 	"github.com/fourplusn/fourplusn/hazard"
 	"github.com/fourplusn/fourplusn/timeline"
@@ -91,6 +92,7 @@ func hazardsCopiesAreTheCallers(t *testing.T, s hazard.Store) {
 	h := randomHazard(rng, 0, demo.Path("mayuan-1"))
 	h.Contact, h.Photos = "13900003333", []string{"p1"}
 	h.Rectifications = []hazard.Rectification{{Evidence: "e", Photos: []string{"r1"}, At: base, By: "m-1"}}
+	h.Attachments = []attachment.Attachment{{ID: "1", Kind: attachment.Photo, Type: attachment.JPEG, Size: 10, Sum: attachment.Sum{7}, AddedAt: base, AddedBy: "m-1"}}
 	first := sealHazard(h, hazard.ActionReported)
 	want := h.Clone()
 	got, err := s.Create(ctx, h, []timeline.Event{first}, work.IdempotencyKey{})
@@ -99,7 +101,7 @@ func hazardsCopiesAreTheCallers(t *testing.T, s hazard.Store) {
 	got.Contact, got.Photos[0], got.Rectifications[0].Evidence = "out", "out", "out"
 	read, err := s.Get(ctx, want.ID)
 	require.NoError(t, err)
-	read.Contact, read.Rectifications[0].Photos[0] = "get", "get"
+	read.Contact, read.Rectifications[0].Photos[0], read.Attachments[0].AddedBy = "get", "get", "get"
 	updated, err := s.Update(ctx, want.ID, 0, func(*hazard.Hazard) ([]timeline.Event, error) { return nil, nil })
 	require.NoError(t, err)
 	updated.Contact, updated.Photos = "update", append(updated.Photos, "update")
