@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"io"
 
 	"github.com/fourplusn/fourplusn"
@@ -65,6 +66,10 @@ type Files interface {
 	// stored is no error.
 	Delete(ctx context.Context, sum Sum) error
 }
+
+// ErrNoFiles is what attaching and opening files return in a deployment
+// that keeps no files: its services were given no Files.
+var ErrNoFiles = errors.New("no store of files is configured: attachments are off")
 
 // Mismatch is the error Put returns for bytes that do not hash to the sum
 // they were given with.

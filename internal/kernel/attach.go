@@ -3,7 +3,6 @@ package kernel
 import (
 	"bytes"
 	"context"
-	"errors"
 	"io"
 	"strconv"
 	"time"
@@ -13,10 +12,6 @@ import (
 	"github.com/fourplusn/fourplusn/grid"
 	"github.com/fourplusn/fourplusn/timeline"
 )
-
-// ErrNoFiles is what Attach and OpenAttachment return when the service
-// keeps no files.
-var ErrNoFiles = errors.New("no store of files is configured: attachments are off")
 
 // maxAttachments bounds the files of one record: enough for every photo
 // and scan of a long mediation, and a bound on what one record can fill.
@@ -47,7 +42,7 @@ type Attaching[R any] struct {
 func (rs Records[R, ID]) Attach(ctx context.Context, actor grid.Actor, id ID, version int64, a Attaching[R], u attachment.Upload) (R, error) {
 	var zero R
 	if rs.Files == nil {
-		return zero, ErrNoFiles
+		return zero, attachment.ErrNoFiles
 	}
 	var v fourplusn.Validation
 	if !u.Kind.Valid() {
@@ -124,7 +119,7 @@ func (rs Records[R, ID]) mayAttach(actor grid.Actor, r R, a Attaching[R], u atta
 // caller closes the reader.
 func (rs Records[R, ID]) OpenAttachment(ctx context.Context, actor grid.Actor, id ID, aid string, thumbnail bool, list func(r R) []attachment.Attachment) (attachment.Attachment, io.ReadCloser, error) {
 	if rs.Files == nil {
-		return attachment.Attachment{}, nil, ErrNoFiles
+		return attachment.Attachment{}, nil, attachment.ErrNoFiles
 	}
 	r, err := rs.Get(ctx, actor, id)
 	if err != nil {
