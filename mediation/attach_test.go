@@ -239,3 +239,14 @@ func TestApplicantAttaches(t *testing.T) {
 	_, err = f.svc.Attach(ctx, resident, c.ID, 0, attachment.Upload{Kind: attachment.Photo, File: photo(t, 8, 8, 5)})
 	assert.ErrorIs(t, err, fourplusn.Forbidden, "not once the case is accepted")
 }
+
+func TestAttachWithoutFiles(t *testing.T) {
+	f := newFixture(t) // its service keeps no files
+	head := f.actor("mayuan-1-head")
+	c := must(t)(f.svc.Register(ctx, head, neighbourDispute()))
+	_, err := f.svc.Attach(ctx, head, c.ID, c.Version, attachment.Upload{Kind: attachment.Photo, File: photo(t, 8, 8, 1)})
+	assert.ErrorIs(t, err, attachment.ErrNoFiles)
+	_, _, err = f.svc.OpenAttachment(ctx, head, c.ID, "1", false)
+	assert.ErrorIs(t, err, attachment.ErrNoFiles)
+	assert.Equal(t, c, f.stored(t, c.ID), "nothing is recorded")
+}
