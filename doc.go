@@ -10,6 +10,9 @@
 //	fourplusn    errors, and the rule for text a person types (this package)
 //	timeline/    the hash-chained, append-only event log of every case,
 //	             hazard and township's administration
+//	attachment/  photos and documents as evidence: taken for what their
+//	             content is, photos kept without EXIF, files kept by their
+//	             SHA-256, which the timelines record
 //	grid/        the five-level tree of cells, members and their posts, the
 //	             permission policy every service asks before it acts, and
 //	             the grid's administration
@@ -28,11 +31,13 @@
 // Between work and the two services, internal/kernel holds the steps they
 // share, written once: get a record, ask whether the actor may see it,
 // present it as they may; act once authorized and record the event in the
-// same write; list within the actor's scope; hand open work over. The
+// same write; list within the actor's scope; hand open work over; attach
+// a file and serve it. The
 // rules stay in the two packages.
 //
 //	adapters/    storage (memstore; bunstore on SQLite or PostgreSQL, with
-//	             the conformance kit storetest), the JSON API (httpapi),
+//	             the conformance kit storetest; files in a directory), the
+//	             JSON API (httpapi),
 //	             staff accounts (accounts), the roster workbook (roster),
 //	             the delivery of notices (outbox, notify), the deadline
 //	             runner (deadlines) and the WeCom channel (inbox, wecom)
