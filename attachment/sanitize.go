@@ -137,7 +137,10 @@ func cleanImage(data []byte, l Limits) (Clean, error) {
 	}
 	c.Bytes = b.Bytes()
 	var t bytes.Buffer
-	thumb := imaging.Fit(img, ThumbnailSize, ThumbnailSize, imaging.Lanczos)
+	// Box filtering averages the pixels each thumbnail pixel covers: for
+	// a reduction of ten times and more, as good as Lanczos, and several
+	// times faster.
+	thumb := imaging.Fit(img, ThumbnailSize, ThumbnailSize, imaging.Box)
 	if err := imaging.Encode(&t, thumb, imaging.JPEG, imaging.JPEGQuality(80)); err != nil {
 		return Clean{}, fmt.Errorf("encode the thumbnail: %w", err)
 	}
