@@ -98,7 +98,6 @@ func agreementsOf(c *mediation.Case) []*mediation.Agreement {
 type attachmentRow struct {
 	ID, Name, Of, Size, Added string
 	Href, ThumbHref           string // ThumbHref is "" for a PDF
-	Width, Height             int
 	PDF                       bool
 }
 
@@ -111,7 +110,7 @@ func (s *Server) attachmentRows(c *mediation.Case) []attachmentRow {
 		row := attachmentRow{
 			ID: a.ID, Name: attachmentName(a), Of: ofLabel(a.Of), Size: fileSize(a.Size),
 			Added: when(a.AddedAt) + " · " + s.app.ActorName(a.AddedBy), Href: href,
-			Width: a.Width, Height: a.Height, PDF: a.Type == attachment.PDF,
+			PDF: a.Type == attachment.PDF,
 		}
 		if a.HasThumbnail() {
 			row.ThumbHref = href + "/thumbnail"
