@@ -301,6 +301,14 @@ func TestApplyWithPhotos(t *testing.T) {
 	require.NoError(t, err)
 	assert.Len(t, again.Attachments, 2)
 	assert.Equal(t, before+1, countCases(t, app))
+
+	// Photos make a form larger, not what it says.
+	long := applyForm(c, "photos-key-0002")
+	long.Set("facts", strings.Repeat("事", 64<<10/3+1))
+	resp, body = c.postFiles("/apply", "/apply", "photos", []upload{{"地头1.jpg", photo(t, 40, 30, color.Black)}}, long)
+	assert.Equal(t, http.StatusRequestEntityTooLarge, resp.StatusCode, "a form's text over 64 KiB")
+	assert.Contains(t, body, "提交的内容过多")
+	assert.Equal(t, before+1, countCases(t, app))
 }
 
 // TestVerifyFindsFilesChanged checks that pilot verify finds a file

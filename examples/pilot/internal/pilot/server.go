@@ -254,19 +254,31 @@ func (s *Server) csrf(next http.Handler) http.Handler {
 		}
 		if r.Method == http.MethodPost {
 			// The pages' forms are small; a larger body is refused before
-			// it is parsed. Only a roster's upload is larger.
+			// it is parsed. Only a roster's upload and files are larger.
 			limit := int64(maxForm)
 			switch {
 			case uploads[r.URL.Path]:
 				limit = maxUpload
-			case takesFiles(r.URL.Path):
+			case takesFiles(r.URL.Path) && isMultipart(r):
 				limit = maxFiles
 				// A writer that cannot move its deadline (none the pilot
 				// is served through) keeps the server's.
 				_ = http.NewResponseController(w).SetReadDeadline(time.Now().Add(uploadTime))
 			}
 			r.Body = http.MaxBytesReader(w, r.Body, limit)
-			if err := parseForm(r); err != nil {
+			err := parseForm(r)
+			if r.MultipartForm != nil {
+				// The files kept on disk while the request is served; the
+				// server removes only those of the request it made, not of
+				// the copy a middleware passed on.
+				defer r.MultipartForm.RemoveAll()
+			}
+			if err == nil && formText(r) > maxForm {
+				// What a form says beside its files is as small as any
+				// other form's.
+				err = &http.MaxBytesError{Limit: maxForm}
+			}
+			if err != nil {
 				var tooLarge *http.MaxBytesError
 				if errors.As(err, &tooLarge) {
 					s.fail(w, r, http.StatusRequestEntityTooLarge, "提交的内容过多，请删减后重试。")
@@ -496,10 +508,30 @@ func (l *limiters) allow(r *http.Request) bool {
 // parseForm reads a POST's form: a multipart one (a roster's or files'
 // upload, kept on disk beyond maxForm) or a urlencoded one.
 func parseForm(r *http.Request) error {
-	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
+	if isMultipart(r) {
 		return r.ParseMultipartForm(maxForm)
 	}
 	return r.ParseForm()
+}
+
+// isMultipart reports whether r's body is a multipart form.
+func isMultipart(r *http.Request) bool {
+	return strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data")
+}
+
+// formText returns the size of what a multipart form r says beside its
+// files: its fields' names and values.
+func formText(r *http.Request) int {
+	if r.MultipartForm == nil {
+		return 0
+	}
+	n := 0
+	for k, vs := range r.MultipartForm.Value {
+		for _, v := range vs {
+			n += len(k) + len(v)
+		}
+	}
+	return n
 }
 
 // plainInput refuses a request whose query holds control characters —
