@@ -49,6 +49,7 @@ type config struct {
 	tlsCert, tlsKey string // a certificate and its key: serve HTTPS directly
 	trustedProxies  pilot.Proxies
 	casePrefixes    map[grid.CellID]string
+	files           string // the directory of the files attached to cases
 	logLevel        slog.Level
 	watch           watch
 }
@@ -70,7 +71,8 @@ Commands:
                  write the empty roster a township fills in
   seed           load the demo township now, if it was never loaded
   verify         check the hash chain of every case's, hazard's and
-                 township's administration log
+                 township's administration log, and that every file
+                 attached to a case is there, unchanged
   backup FILE    copy the SQLite database, consistent as of the moment the
                  copy begins, to the new FILE, while the pilot serves (on
                  PostgreSQL: says what to run instead)
@@ -106,6 +108,7 @@ func parseFlags(args []string, stderr io.Writer) (config, []string, error) {
 	fs.StringVar(&cfg.tlsKey, "tls-key", env("PILOT_TLS_KEY", ""), "the private key of -tls-cert, a PEM `file` (PILOT_TLS_KEY)")
 	proxies := fs.String("trusted-proxies", env("PILOT_TRUSTED_PROXIES", ""), "the reverse proxies whose X-Forwarded-For and X-Forwarded-Proto are believed, as comma-separated addresses or `CIDR`s, e.g. 127.0.0.1,10.0.0.0/8 (PILOT_TRUSTED_PROXIES)")
 	prefixes := fs.String("case-prefix", env("PILOT_CASE_PREFIX", ""), "the prefix of a township's case numbers, as `TOWNSHIP=PREFIX` with the township's cell ID, e.g. gucheng=古调 numbers its cases 古调〔2026〕1号, 2号, …; comma-separated for several; a township not named takes its name's first character and 调 (PILOT_CASE_PREFIX)")
+	fs.StringVar(&cfg.files, "files", env("PILOT_FILES", ""), "the `directory` that keeps the files attached to cases, created if missing; by default \"files\" beside the SQLite file, or the PostgreSQL database itself (PILOT_FILES)")
 	level := fs.String("log-level", env("PILOT_LOG_LEVEL", "info"), "log `level`: debug, info, warn or error (PILOT_LOG_LEVEL)")
 	w := &cfg.watch
 	fs.BoolVar(&w.deadlines, "deadlines", env("PILOT_DEADLINES", "true") == "true", "run the deadline runner: reminders, automatic escalation, duty alerts (PILOT_DEADLINES)")
@@ -182,7 +185,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if c.offline != nil {
 		return c.offline(cmdArgs, stdout)
 	}
-	app, seeded, err := pilot.Open(ctx, cfg.dsn, logger, pilot.Options{Demo: cfg.demo || cmd == "seed", CasePrefixes: cfg.casePrefixes})
+	app, seeded, err := pilot.Open(ctx, cfg.dsn, logger, pilot.Options{Demo: cfg.demo || cmd == "seed", CasePrefixes: cfg.casePrefixes, Files: cfg.files})
 	if err != nil {
 		return err
 	}

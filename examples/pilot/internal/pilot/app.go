@@ -8,6 +8,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -16,6 +17,8 @@ import (
 	"github.com/fourplusn/fourplusn"
 	"github.com/fourplusn/fourplusn/adapters/accounts"
 	"github.com/fourplusn/fourplusn/adapters/bunstore"
+	"github.com/fourplusn/fourplusn/adapters/files"
+	"github.com/fourplusn/fourplusn/attachment"
 	"github.com/fourplusn/fourplusn/grid"
 	"github.com/fourplusn/fourplusn/hazard"
 	"github.com/fourplusn/fourplusn/mediation"
@@ -33,7 +36,10 @@ type App struct {
 	Hazards  *hazard.Service
 	Stats    *stats.Service
 	Metrics  *Metrics // served at /metrics
-	Logger   *slog.Logger
+	// Files keeps the files attached to cases: a directory, or the
+	// database itself on PostgreSQL (see Options.Files).
+	Files  attachment.Files
+	Logger *slog.Logger
 	// Now is the clock of the pages (waiting times, overdue marks), the
 	// API and the services.
 	Now func() time.Time
@@ -60,6 +66,11 @@ type Options struct {
 	// cases with mediation.DefaultNumberPrefix of its name. See
 	// ParseCasePrefixes.
 	CasePrefixes map[grid.CellID]string
+	// Files is the directory that keeps the files attached to cases.
+	// Empty, a SQLite database keeps them in "files" beside its file, and
+	// a PostgreSQL database in itself, so that a deployment with no disk
+	// of its own loses none.
+	Files string
 }
 
 // ParseCasePrefixes reads the prefixes of townships' case numbers as the
@@ -112,6 +123,9 @@ func Open(ctx context.Context, dsn string, logger *slog.Logger, opts Options) (a
 		return nil, false, err
 	}
 	app = &App{DB: db, Policy: grid.DefaultPolicy(), Metrics: NewMetrics(db, logger), Logger: logger, Now: time.Now, prefixes: opts.CasePrefixes}
+	if app.Files, err = openFiles(db, dsn, opts.Files); err != nil {
+		return nil, false, err
+	}
 	if app.Accounts, err = accounts.Open(ctx, db.Bun(), accounts.Options{Logger: logger, Cost: opts.PasswordCost}); err != nil {
 		return nil, false, fmt.Errorf("open the accounts: %w", err)
 	}
@@ -152,6 +166,29 @@ func Open(ctx context.Context, dsn string, logger *slog.Logger, opts Options) (a
 	return app, seeded, nil
 }
 
+// openFiles opens where the files attached to cases are kept: dir if
+// given, else the database itself on PostgreSQL, else the directory
+// "files" beside the SQLite file dsn names, so that copying the database's
+// directory copies its files.
+func openFiles(db *bunstore.DB, dsn, dir string) (attachment.Files, error) {
+	if dir == "" && (strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")) {
+		return db.Files(), nil
+	}
+	if dir == "" {
+		// A path, or a "file:" URI whose query holds the pragmas.
+		path, _, _ := strings.Cut(strings.TrimPrefix(dsn, "file:"), "?")
+		if path == "" || strings.HasPrefix(path, ":memory:") {
+			return nil, fmt.Errorf("an in-memory database %q keeps no files beside it: give the directory of the attached files", dsn)
+		}
+		dir = filepath.Join(filepath.Dir(path), "files")
+	}
+	f, err := files.Open(dir)
+	if err != nil {
+		return nil, fmt.Errorf("open the attached files: %w", err)
+	}
+	return f, nil
+}
+
 // demoAccounts gives the demo members their accounts if the demo was
 // loaded by a pilot that kept accounts in tables of its own.
 func (a *App) demoAccounts(ctx context.Context) error {
@@ -182,7 +219,7 @@ func (a *App) services(ctx context.Context, caseClock, hazardClock func() time.T
 	cells := gs
 	rules := mediation.DefaultRules()
 	rules.NumberPrefixes = a.prefixes
-	cases, err := mediation.NewService(mediation.Config{Store: a.DB.Cases(), Cells: cells, Policy: a.Policy, Rules: rules, Now: caseClock, Outbox: a.DB.Outbox()})
+	cases, err := mediation.NewService(mediation.Config{Store: a.DB.Cases(), Cells: cells, Policy: a.Policy, Rules: rules, Now: caseClock, Outbox: a.DB.Outbox(), Files: a.Files})
 	if err != nil {
 		return fmt.Errorf("case service: %w", err)
 	}

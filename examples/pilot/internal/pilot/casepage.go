@@ -26,6 +26,7 @@ type allowed struct {
 	Correct                                                            bool // correct the facts
 	Parties                                                            bool // correct the parties' particulars too
 	Rights                                                             bool // record the notice of rights and duties given
+	Attach                                                             bool // attach files
 }
 
 func (s *Server) allowed(actor grid.Actor, c *mediation.Case) allowed {
@@ -55,6 +56,7 @@ func (s *Server) allowed(actor grid.Actor, c *mediation.Case) allowed {
 		// service takes the names as the case holds them: masked names
 		// would name no one.
 		Rights:   !c.State.Ended() && can(grid.Mediate, h) && can(grid.ViewPersonal, h),
+		Attach:   c.State != mediation.Closed && c.State != mediation.Rejected && can(grid.Mediate, h),
 		FollowUp: c.State == mediation.Agreed && can(grid.Mediate, h),
 		Close:    outcome && can(grid.Close, h),
 		Escalate: open && c.Escalation == nil && h.Level() > 1 && can(grid.Escalate, h),
@@ -108,6 +110,7 @@ func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, m grid.Membe
 	for _, it := range file.Lacking() {
 		lacking[it.Order] = true
 	}
+	kinds, parts := s.attachChoices(actor, c)
 	s.render(w, r, status, "case", map[string]any{
 		"Title": caseName(c), "Case": c, "Events": events, "Can": s.allowed(actor, c),
 		"Where": s.where(c), "Handling": s.app.CellName(c.Handling), "Now": s.app.Now(),
@@ -115,6 +118,7 @@ func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, m grid.Membe
 		"Targets": s.places(actor.Township, 2, 3, 4), "Tree": s.app.Grid.Directory().Tree(), "Posted": st, "Departments": departments,
 		"DraftForm": s.draftValues(c, m, s.app.Now()), "Signing": signing, "NowInput": s.app.Now().In(work.Zone).Format(dateTimeInput),
 		"Corrections": correctionForms(c, st), "File": file, "Lacking": lacking, "Rights": rightsRows(c, st),
+		"Attachments": s.attachmentRows(c), "AttachKinds": kinds, "AttachParts": parts,
 	})
 }
 

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/fourplusn/fourplusn/attachment"
 	"github.com/fourplusn/fourplusn/mediation"
 	"github.com/fourplusn/fourplusn/timeline"
 )
@@ -56,6 +57,13 @@ func eventNote(e timeline.Event, c *mediation.Case) string {
 		return note
 	case mediation.ActionCorrected:
 		return "理由：" + d["reason"]
+	case mediation.ActionAttached:
+		k, _ := attachment.ParseKind(d["kind"])
+		if k.Personal() && c.Masked {
+			// As the case's list of files leaves it out.
+			return "附件" + d["attachment"] + "，仅对可查看当事人信息的人员显示"
+		}
+		return kindLabel(k) + d["attachment"] + "，属" + ofLabel(d["of"])
 	}
 	return ""
 }

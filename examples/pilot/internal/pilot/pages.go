@@ -11,6 +11,7 @@ import (
 
 	"github.com/fourplusn/fourplusn"
 	"github.com/fourplusn/fourplusn/adapters/inbox"
+	"github.com/fourplusn/fourplusn/attachment"
 	"github.com/fourplusn/fourplusn/grid"
 	"github.com/fourplusn/fourplusn/hazard"
 	"github.com/fourplusn/fourplusn/mediation"
@@ -143,8 +144,26 @@ func (s *Server) apply(w http.ResponseWriter, r *http.Request) {
 		s.refuseApplication(w, r, f, err)
 		return
 	}
+	data := map[string]any{"Title": "申请已提交", "Code": c.TrackingCode, "Case": c, "Handling": s.app.CellName(c.Handling)}
+	// The photos are the resident's own, attached while the application
+	// is theirs to add to: a photo refused, or all of them, never loses
+	// the application registered.
+	if photos := uploaded(r, "photos"); len(photos) > 0 {
+		last, refused, err := s.attachFiles(r.Context(), resident, c.ID, c.Version, attachment.Photo, "", photos)
+		if err != nil {
+			s.app.Logger.Warn("attach an application's photos", "case", c.ID, "err", err)
+			refused = append(refused, refusedFile{"其余照片", "暂时无法保存"})
+		}
+		if last != nil {
+			c = last
+		}
+		data["Photos"] = len(c.Attachments)
+		if len(refused) > 0 {
+			data["Refused"] = refusedMessage(refused)
+		}
+	}
 	s.hub.Publish()
-	s.render(w, r, http.StatusOK, "applied", map[string]any{"Title": "申请已提交", "Code": c.TrackingCode, "Case": c, "Handling": s.app.CellName(c.Handling)})
+	s.render(w, r, http.StatusOK, "applied", data)
 }
 
 // refuseApplication shows the application form again for err: marked

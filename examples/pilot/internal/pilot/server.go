@@ -19,6 +19,7 @@ import (
 
 	"github.com/fourplusn/fourplusn"
 	"github.com/fourplusn/fourplusn/adapters/httpapi"
+	"github.com/fourplusn/fourplusn/attachment"
 	"github.com/fourplusn/fourplusn/grid"
 	"github.com/fourplusn/fourplusn/mediation"
 )
@@ -127,6 +128,9 @@ func NewServer(app *App, opts ServerOptions) (*Server, error) {
 	mux.HandleFunc("GET /cases/{id}/rights-notice", s.staff(s.rightsNotice))
 	mux.HandleFunc("GET /cases/{id}/file/print", s.staff(s.filePrint))
 	mux.HandleFunc("POST /cases/{id}/{action}", s.staff(s.caseAction))
+	mux.HandleFunc("POST /cases/{id}/attach", s.staff(s.attach))
+	mux.HandleFunc("GET /cases/{id}/attachments/{aid}", s.staff(s.attachment))
+	mux.HandleFunc("GET /cases/{id}/attachments/{aid}/thumbnail", s.staff(s.thumbnail))
 	mux.HandleFunc("GET /hazards", s.staff(s.hazardBoard))
 	mux.HandleFunc("GET /dashboard", s.staff(s.dashboard))
 	mux.HandleFunc("GET /admin", s.admin(s.adminHome))
@@ -199,8 +203,23 @@ func securityHeaders(next http.Handler) http.Handler {
 // maxForm is the largest form body the pages accept.
 const maxForm = 64 << 10
 
-// uploads are the pages that take a file: a roster.
+// uploads are the pages that take a roster's file.
 var uploads = map[string]bool{"/setup/roster": true, "/admin/roster": true}
+
+// maxFiles bounds the body of a form that attaches files: a resident's
+// application with its photos, a case page's upload. Several photos at
+// once, each as large as attachment.Sanitize takes one, and the form.
+var maxFiles = 10*attachment.DefaultLimits.MaxBytes + 1<<20
+
+// uploadTime is how long a form that attaches files may take to arrive:
+// a phone's photos over a village's slow mobile connection take longer
+// than the server's read timeout allows any other request.
+const uploadTime = 10 * time.Minute
+
+// takesFiles reports whether path is a form that attaches files.
+func takesFiles(path string) bool {
+	return path == "/apply" || strings.HasPrefix(path, "/cases/") && strings.HasSuffix(path, "/attach")
+}
 
 type ctxKey int
 
@@ -235,13 +254,31 @@ func (s *Server) csrf(next http.Handler) http.Handler {
 		}
 		if r.Method == http.MethodPost {
 			// The pages' forms are small; a larger body is refused before
-			// it is parsed. Only a roster's upload is larger.
+			// it is parsed. Only a roster's upload and files are larger.
 			limit := int64(maxForm)
-			if uploads[r.URL.Path] {
+			switch {
+			case uploads[r.URL.Path]:
 				limit = maxUpload
+			case takesFiles(r.URL.Path) && isMultipart(r):
+				limit = maxFiles
+				// A writer that cannot move its deadline (none the pilot
+				// is served through) keeps the server's.
+				_ = http.NewResponseController(w).SetReadDeadline(time.Now().Add(uploadTime))
 			}
 			r.Body = http.MaxBytesReader(w, r.Body, limit)
-			if err := parseForm(r); err != nil {
+			err := parseForm(r)
+			if r.MultipartForm != nil {
+				// The files kept on disk while the request is served; the
+				// server removes only those of the request it made, not of
+				// the copy a middleware passed on.
+				defer r.MultipartForm.RemoveAll()
+			}
+			if err == nil && formText(r) > maxForm {
+				// What a form says beside its files is as small as any
+				// other form's.
+				err = &http.MaxBytesError{Limit: maxForm}
+			}
+			if err != nil {
 				var tooLarge *http.MaxBytesError
 				if errors.As(err, &tooLarge) {
 					s.fail(w, r, http.StatusRequestEntityTooLarge, "提交的内容过多，请删减后重试。")
@@ -468,13 +505,33 @@ func (l *limiters) allow(r *http.Request) bool {
 	return lim.Allow()
 }
 
-// parseForm reads a POST's form: a multipart one (a roster's upload) or a
-// urlencoded one.
+// parseForm reads a POST's form: a multipart one (a roster's or files'
+// upload, kept on disk beyond maxForm) or a urlencoded one.
 func parseForm(r *http.Request) error {
-	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
+	if isMultipart(r) {
 		return r.ParseMultipartForm(maxForm)
 	}
 	return r.ParseForm()
+}
+
+// isMultipart reports whether r's body is a multipart form.
+func isMultipart(r *http.Request) bool {
+	return strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data")
+}
+
+// formText returns the size of what a multipart form r says beside its
+// files: its fields' names and values.
+func formText(r *http.Request) int {
+	if r.MultipartForm == nil {
+		return 0
+	}
+	n := 0
+	for k, vs := range r.MultipartForm.Value {
+		for _, v := range vs {
+			n += len(k) + len(v)
+		}
+	}
+	return n
 }
 
 // plainInput refuses a request whose query holds control characters —

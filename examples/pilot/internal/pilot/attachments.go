@@ -1,0 +1,346 @@
+package pilot
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/fourplusn/fourplusn"
+	"github.com/fourplusn/fourplusn/attachment"
+	"github.com/fourplusn/fourplusn/grid"
+	"github.com/fourplusn/fourplusn/mediation"
+)
+
+// kindLabels name in Chinese the kinds of attachment, in the order the
+// upload form offers them.
+var kindLabels = []struct {
+	kind  attachment.Kind
+	label string
+}{
+	{attachment.Photo, "照片"},
+	{attachment.Evidence, "证据材料"},
+	{attachment.IdentityDocument, "身份证明"},
+	{attachment.SignedAgreement, "签字协议扫描件"},
+	{attachment.ProofOfPerformance, "履行凭证"},
+	{attachment.Other, "其他"},
+}
+
+// kindLabel names kind k in Chinese.
+func kindLabel(k attachment.Kind) string {
+	for _, kl := range kindLabels {
+		if kl.kind == k {
+			return kl.label
+		}
+	}
+	return "其他"
+}
+
+// ofLabel names in Chinese what part of a case an attachment belongs to:
+// "" is the case itself, "session:2" its second session.
+func ofLabel(of string) string {
+	part, n, _ := strings.Cut(of, ":")
+	switch part {
+	case "session":
+		return "第" + n + "次调解"
+	case "agreement":
+		return "第" + n + "稿协议"
+	case "followup":
+		return "第" + n + "次回访"
+	}
+	return "本案"
+}
+
+// attachChoices are the kinds the upload form offers actor — identity
+// documents only to those who see the parties unmasked, as the domain
+// allows — and the parts of c that exist for a file to belong to.
+func (s *Server) attachChoices(actor grid.Actor, c *mediation.Case) (kinds, parts []choice) {
+	personal := s.app.Policy.Can(actor, grid.ViewPersonal, grid.Target{Cell: c.Handling, Owner: c.Applicant}) == nil
+	for _, kl := range kindLabels {
+		if kl.kind.Personal() && !personal {
+			continue
+		}
+		kinds = append(kinds, choice{kl.kind.String(), kl.label})
+	}
+	parts = []choice{{"", ofLabel("")}}
+	add := func(part string, n int) {
+		for i := 1; i <= n; i++ {
+			of := part + ":" + strconv.Itoa(i)
+			parts = append(parts, choice{of, ofLabel(of)})
+		}
+	}
+	add("session", len(c.Sessions))
+	revisions := 0
+	for _, a := range append(agreementsOf(c), c.Agreement, c.Draft) {
+		if a != nil {
+			revisions = max(revisions, a.Revision)
+		}
+	}
+	add("agreement", revisions)
+	add("followup", len(c.FollowUps))
+	return kinds, parts
+}
+
+// agreementsOf returns the agreements c's agreements in effect replaced.
+func agreementsOf(c *mediation.Case) []*mediation.Agreement {
+	out := make([]*mediation.Agreement, len(c.Superseded))
+	for i := range c.Superseded {
+		out[i] = &c.Superseded[i]
+	}
+	return out
+}
+
+// attachmentRow is an attachment as the case page lists it.
+type attachmentRow struct {
+	ID, Name, Of, Size, Added string
+	Href, ThumbHref           string // ThumbHref is "" for a PDF
+	PDF                       bool
+}
+
+// attachmentRows lists c's attachments, as c gives them to the member
+// (no identity documents to a masked viewer).
+func (s *Server) attachmentRows(c *mediation.Case) []attachmentRow {
+	rows := make([]attachmentRow, 0, len(c.Attachments))
+	for _, a := range c.Attachments {
+		href := "/cases/" + url.PathEscape(string(c.ID)) + "/attachments/" + url.PathEscape(a.ID)
+		row := attachmentRow{
+			ID: a.ID, Name: attachmentName(a), Of: ofLabel(a.Of), Size: fileSize(a.Size),
+			Added: when(a.AddedAt) + " · " + s.app.ActorName(a.AddedBy), Href: href,
+			PDF: a.Type == attachment.PDF,
+		}
+		if a.HasThumbnail() {
+			row.ThumbHref = href + "/thumbnail"
+		}
+		rows = append(rows, row)
+	}
+	return rows
+}
+
+// attachmentName names an attachment, which keeps no name of its own
+// (an upload's name is the uploader's, and may say anything): by its
+// kind and place on the case, such as 证据材料3.
+func attachmentName(a attachment.Attachment) string { return kindLabel(a.Kind) + a.ID }
+
+// fileSize writes a file's size as people read it.
+func fileSize(n int64) string {
+	switch {
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%d KB", (n+1<<10-1)>>10)
+	}
+	return fmt.Sprintf("%d 字节", n)
+}
+
+// fileRefusals say in Chinese why an upload was refused, by what the
+// refusal's English message (attachment.Sanitize's, or Attach's) says, in
+// the order they are tried: the pixels' message also says "at most".
+// TestFileRefusals feeds real refused files through, so a change of the
+// domain's wording is found there.
+var fileRefusals = []struct{ says, reason string }{
+	{"HEIC", "不接受HEIC格式的照片，请将相机设为拍摄JPEG照片，或上传截图"},
+	{"pixels", "图片像素过多"},
+	{" MB", fmt.Sprintf("文件超过%dMB", attachment.DefaultLimits.MaxBytes>>20)},
+	{"damaged", "文件已损坏"},
+	{"incomplete PDF", "PDF文件不完整或已损坏"},
+	{"must be a JPEG", "只接受JPEG、PNG、WebP照片或PDF文件"},
+	{"files already", "本案附件已达上限"},
+}
+
+// fileRefusal says in Chinese why err, an Invalid error, refused a file.
+func fileRefusal(err error) string {
+	for _, f := range fourplusn.ErrorFields(err) {
+		switch f.Field {
+		case "kind":
+			return "请选择附件类别"
+		case "of":
+			return "所属部分不存在，请刷新页面后重新选择"
+		}
+		for _, r := range fileRefusals {
+			if strings.Contains(f.Message, r.says) {
+				return r.reason
+			}
+		}
+	}
+	return "文件无法接收"
+}
+
+// refusedFile is an uploaded file not attached, and why, in Chinese.
+type refusedFile struct{ Name, Reason string }
+
+// refusedMessage says in Chinese which files were not attached and why.
+func refusedMessage(refused []refusedFile) string {
+	parts := make([]string, len(refused))
+	for i, r := range refused {
+		parts[i] = "“" + r.Name + "”：" + r.Reason
+	}
+	return "以下文件未能上传：" + strings.Join(parts, "；") + "。"
+}
+
+// attachFiles makes each of uploads fit to keep and attaches it in turn
+// to case id, as actor, with kind and of, starting at version. A file the
+// case holds already, as a retried form sends it, is not attached again.
+// It returns the case as it stands after the last file attached, or nil
+// if none was, and the files refused for what they are, named in
+// Chinese; any other error — the actor may not attach, the case moved on
+// — ends it.
+func (s *Server) attachFiles(ctx context.Context, actor grid.Actor, id mediation.ID, version int64, kind attachment.Kind, of string, uploads []*multipart.FileHeader) (*mediation.Case, []refusedFile, error) {
+	var last *mediation.Case
+	var refused []refusedFile
+	var held map[attachment.Sum]bool // the files of the case, once read
+	for _, fh := range uploads {
+		clean, err := sanitizeUpload(fh)
+		if fourplusn.ErrorCode(err) == fourplusn.Invalid {
+			refused = append(refused, refusedFile{fh.Filename, fileRefusal(err)})
+			continue
+		}
+		if err != nil {
+			return last, refused, err
+		}
+		if held == nil {
+			c, err := s.app.Cases.Get(ctx, actor, id)
+			if err != nil {
+				return nil, refused, err
+			}
+			held = map[attachment.Sum]bool{}
+			for _, a := range c.Attachments {
+				if a.Of == of {
+					held[a.Sum] = true
+				}
+			}
+		}
+		if held[clean.SHA256] {
+			continue
+		}
+		// The form's version first, so that a case changed since the page
+		// was shown is a conflict rather than files attached to what the
+		// member did not see; then each attachment's own.
+		next, err := s.app.Cases.Attach(ctx, actor, id, version, attachment.Upload{Kind: kind, Of: of, File: clean})
+		if fourplusn.ErrorCode(err) == fourplusn.Invalid {
+			refused = append(refused, refusedFile{fh.Filename, fileRefusal(err)})
+			continue
+		}
+		if err != nil {
+			return last, refused, err
+		}
+		last, version, held[clean.SHA256] = next, next.Version, true
+	}
+	return last, refused, nil
+}
+
+// sanitizeUpload reads an uploaded file and makes it fit to keep.
+func sanitizeUpload(fh *multipart.FileHeader) (attachment.Clean, error) {
+	f, err := fh.Open()
+	if err != nil {
+		return attachment.Clean{}, fmt.Errorf("open the upload %q: %w", fh.Filename, err)
+	}
+	defer f.Close()
+	return attachment.Sanitize(f, attachment.DefaultLimits)
+}
+
+// uploaded returns the files of the form's input name.
+func uploaded(r *http.Request, name string) []*multipart.FileHeader {
+	if r.MultipartForm == nil {
+		return nil
+	}
+	var out []*multipart.FileHeader
+	for _, fh := range r.MultipartForm.File[name] {
+		// A form sent with no file chosen holds one part with no name
+		// and no bytes.
+		if fh.Filename != "" || fh.Size > 0 {
+			out = append(out, fh)
+		}
+	}
+	return out
+}
+
+// attach attaches the files of the case page's upload form, each in
+// turn, then shows the case: with the files refused named in Chinese, or,
+// all attached, by post/redirect/get.
+func (s *Server) attach(w http.ResponseWriter, r *http.Request, m grid.Member) {
+	f := r.PostForm
+	id := mediation.ID(r.PathValue("id"))
+	version, err := strconv.ParseInt(f.Get("version"), 10, 64)
+	if err != nil {
+		s.failErr(w, r, fourplusn.FieldError("version", "the form has no version of the case"))
+		return
+	}
+	kind, err := attachment.ParseKind(f.Get("kind"))
+	if err != nil {
+		s.renderCase(w, r, m, http.StatusBadRequest, formState{Action: "attach", Values: f, Message: "请选择附件类别。"})
+		return
+	}
+	files := uploaded(r, "file")
+	if len(files) == 0 {
+		s.renderCase(w, r, m, http.StatusBadRequest, formState{Action: "attach", Values: f, Message: "请选择要上传的文件。"})
+		return
+	}
+	c, refused, err := s.attachFiles(r.Context(), m.Actor(), id, version, kind, f.Get("of"), files)
+	if c != nil {
+		s.hub.Publish()
+	}
+	if err != nil {
+		s.failErr(w, r, err)
+		return
+	}
+	if len(refused) == 0 {
+		http.Redirect(w, r, "/cases/"+string(id)+"#attachments", http.StatusSeeOther)
+		return
+	}
+	status := http.StatusOK // some were attached: the page shows them
+	if c == nil {
+		status = http.StatusBadRequest
+	}
+	s.renderCase(w, r, m, status, formState{Action: "attach", Values: f, Message: refusedMessage(refused)})
+}
+
+// attachment serves an attachment's bytes to those who may see the case,
+// as the browser shows it; thumbnail serves its thumbnail instead.
+func (s *Server) attachment(w http.ResponseWriter, r *http.Request, m grid.Member) {
+	s.serveAttachment(w, r, m, false)
+}
+
+// thumbnail serves an attachment's thumbnail, as attachment does.
+func (s *Server) thumbnail(w http.ResponseWriter, r *http.Request, m grid.Member) {
+	s.serveAttachment(w, r, m, true)
+}
+
+// serveAttachment serves attachment aid of the case of the request's
+// path, or its thumbnail. Its type is the one its content was found to
+// be, and the browser is told not to sniff another; no cache keeps it.
+// An image is sandboxed, so that nothing in it could run as the pilot's;
+// a PDF is not, since Chromium refuses to show a sandboxed PDF at all —
+// it is served as application/pdf only, which no browser takes for a
+// page of the pilot's.
+func (s *Server) serveAttachment(w http.ResponseWriter, r *http.Request, m grid.Member, thumbnail bool) {
+	a, rc, err := s.app.Cases.OpenAttachment(r.Context(), m.Actor(), mediation.ID(r.PathValue("id")), r.PathValue("aid"), thumbnail)
+	if err != nil {
+		s.failErr(w, r, err)
+		return
+	}
+	defer rc.Close()
+	typ, ext := a.Type, map[string]string{attachment.JPEG: ".jpg", attachment.PNG: ".png", attachment.PDF: ".pdf"}[a.Type]
+	if thumbnail {
+		typ, ext = attachment.JPEG, ".jpg"
+	}
+	h := w.Header()
+	h.Set("Content-Type", typ)
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Cache-Control", "private, no-store")
+	h.Set("Content-Disposition", "inline; filename*=UTF-8''"+url.PathEscape(attachmentName(a)+ext))
+	if typ == attachment.PDF {
+		h.Set("Content-Security-Policy", "frame-ancestors 'none'")
+	} else {
+		h.Set("Content-Security-Policy", "sandbox; default-src 'none'; frame-ancestors 'none'")
+	}
+	if !thumbnail {
+		h.Set("Content-Length", strconv.FormatInt(a.Size, 10))
+	}
+	if _, err := io.Copy(w, rc); err != nil {
+		s.app.Logger.Warn("serve an attachment", "case", r.PathValue("id"), "attachment", a.ID, "err", err)
+	}
+}
