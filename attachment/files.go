@@ -71,6 +71,10 @@ type Files interface {
 // that keeps no files: its services were given no Files.
 var ErrNoFiles = errors.New("no store of files is configured: attachments are off")
 
+// ErrTooManyFiles is what attaching a file to a record that has the most
+// files it may have wraps.
+var ErrTooManyFiles = errors.New("too many files")
+
 // Mismatch is the error Put returns for bytes that do not hash to the sum
 // they were given with.
 func Mismatch(want, got Sum) error {

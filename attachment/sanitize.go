@@ -3,6 +3,7 @@ package attachment
 import (
 	"bytes"
 	"crypto/sha256"
+	"errors"
 	"fmt"
 	"image"
 	_ "image/jpeg" // the formats an upload may be in
@@ -66,7 +67,7 @@ func Sanitize(r io.Reader, l Limits) (Clean, error) {
 		return Clean{}, fmt.Errorf("read the upload: %w", err)
 	}
 	if int64(len(data)) > l.MaxBytes {
-		return Clean{}, refuse("must be at most %d MB", l.MaxBytes>>20)
+		return Clean{}, refuse(ErrTooLarge, "must be at most %d MB", l.MaxBytes>>20)
 	}
 	var c Clean
 	switch sniff(data) {
@@ -75,9 +76,9 @@ func Sanitize(r io.Reader, l Limits) (Clean, error) {
 	case JPEG, PNG, webP:
 		c, err = cleanImage(data, l)
 	case heic:
-		return Clean{}, refuse("is a HEIC photo, which is not taken: set the camera to take JPEG photos, or send a screenshot")
+		return Clean{}, refuse(ErrHEIC, "is a HEIC photo, which is not taken: set the camera to take JPEG photos, or send a screenshot")
 	default:
-		return Clean{}, refuse("must be a JPEG, PNG or WebP photo or a PDF document, whatever its name")
+		return Clean{}, refuse(ErrUnsupported, "must be a JPEG, PNG or WebP photo or a PDF document, whatever its name")
 	}
 	if err != nil {
 		return Clean{}, err
@@ -117,14 +118,14 @@ func sniff(data []byte) string {
 func cleanImage(data []byte, l Limits) (Clean, error) {
 	cfg, format, err := image.DecodeConfig(bytes.NewReader(data))
 	if err != nil {
-		return Clean{}, refuse("is a damaged or incomplete image")
+		return Clean{}, refuse(ErrDamaged, "is a damaged or incomplete image")
 	}
 	if cfg.Width <= 0 || cfg.Height <= 0 || cfg.Width > l.MaxPixels/max(cfg.Height, 1) {
-		return Clean{}, refuse("declares %d × %d pixels: at most %d million are taken", cfg.Width, cfg.Height, l.MaxPixels/1_000_000)
+		return Clean{}, refuse(ErrTooManyPixels, "declares %d × %d pixels: at most %d million are taken", cfg.Width, cfg.Height, l.MaxPixels/1_000_000)
 	}
 	img, err := imaging.Decode(bytes.NewReader(data), imaging.AutoOrientation(true))
 	if err != nil {
-		return Clean{}, refuse("is a damaged or incomplete image")
+		return Clean{}, refuse(ErrDamaged, "is a damaged or incomplete image")
 	}
 	c := Clean{Type: JPEG, Width: img.Bounds().Dx(), Height: img.Bounds().Dy()}
 	out := imaging.JPEG
@@ -153,12 +154,24 @@ func cleanImage(data []byte, l Limits) (Clean, error) {
 func cleanPDF(data []byte) (Clean, error) {
 	tail := data[max(0, len(data)-1024):]
 	if !bytes.Contains(tail, []byte("%%EOF")) {
-		return Clean{}, refuse("is an incomplete PDF document")
+		return Clean{}, refuse(ErrIncompletePDF, "is an incomplete PDF document")
 	}
 	return Clean{Type: PDF, Bytes: data}, nil
 }
 
-// refuse returns an Invalid error naming the field "file".
-func refuse(format string, args ...any) error {
-	return fourplusn.FieldError("file", format, args...)
+// Why an upload is refused: each refusal Sanitize returns, an Invalid
+// error naming "file", wraps one of these, so that a page can say why in
+// its own words (errors.Is).
+var (
+	ErrTooLarge      = errors.New("file too large")
+	ErrUnsupported   = errors.New("file of a type not taken")
+	ErrHEIC          = errors.New("HEIC photo")
+	ErrTooManyPixels = errors.New("image of too many pixels")
+	ErrDamaged       = errors.New("damaged or incomplete image")
+	ErrIncompletePDF = errors.New("incomplete PDF")
+)
+
+// refuse returns an Invalid error naming the field "file", for reason.
+func refuse(reason error, format string, args ...any) error {
+	return &fourplusn.Error{Code: fourplusn.Invalid, Field: "file", Message: fmt.Sprintf(format, args...), Err: reason}
 }

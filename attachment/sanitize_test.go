@@ -116,18 +116,19 @@ func TestSanitize(t *testing.T) {
 		typ       string // "" when refused
 		w, h      int
 		refusedAs string // what the error says
+		why       error  // the reason it wraps
 	}{
-		{"a JPEG photo", jpg, attachment.JPEG, 40, 30, ""},
-		{"a PNG named photo.jpg: taken as the PNG it is", pngOf(t, picture(16, 16)), attachment.PNG, 16, 16, ""},
-		{"a WebP photo, kept as a JPEG", webp1x1, attachment.JPEG, 1, 1, ""},
-		{"a PDF named scan.jpg: taken as the PDF it is", []byte(minimalPDF), attachment.PDF, 0, 0, ""},
-		{"an HTML page named photo.png", []byte("<!DOCTYPE html><html><script>alert(1)</script></html>"), "", 0, 0, "must be a JPEG, PNG or WebP photo or a PDF document"},
-		{"a PNG declaring 30,000 × 30,000 pixels in a few bytes", bomb(t, 30000, 30000), "", 0, 0, "declares 30000 × 30000 pixels"},
-		{"a truncated JPEG", jpg[:len(jpg)/2], "", 0, 0, "damaged or incomplete image"},
-		{"a JPEG header and nothing else", jpg[:3], "", 0, 0, "damaged or incomplete image"},
-		{"a PDF cut short", []byte(minimalPDF[:60]), "", 0, 0, "incomplete PDF"},
-		{"a HEIC photo", []byte("\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic"), "", 0, 0, "HEIC"},
-		{"nothing", nil, "", 0, 0, "must be a JPEG"},
+		{"a JPEG photo", jpg, attachment.JPEG, 40, 30, "", nil},
+		{"a PNG named photo.jpg: taken as the PNG it is", pngOf(t, picture(16, 16)), attachment.PNG, 16, 16, "", nil},
+		{"a WebP photo, kept as a JPEG", webp1x1, attachment.JPEG, 1, 1, "", nil},
+		{"a PDF named scan.jpg: taken as the PDF it is", []byte(minimalPDF), attachment.PDF, 0, 0, "", nil},
+		{"an HTML page named photo.png", []byte("<!DOCTYPE html><html><script>alert(1)</script></html>"), "", 0, 0, "must be a JPEG, PNG or WebP photo or a PDF document", attachment.ErrUnsupported},
+		{"a PNG declaring 30,000 × 30,000 pixels in a few bytes", bomb(t, 30000, 30000), "", 0, 0, "declares 30000 × 30000 pixels", attachment.ErrTooManyPixels},
+		{"a truncated JPEG", jpg[:len(jpg)/2], "", 0, 0, "damaged or incomplete image", attachment.ErrDamaged},
+		{"a JPEG header and nothing else", jpg[:3], "", 0, 0, "damaged or incomplete image", attachment.ErrDamaged},
+		{"a PDF cut short", []byte(minimalPDF[:60]), "", 0, 0, "incomplete PDF", attachment.ErrIncompletePDF},
+		{"a HEIC photo", []byte("\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic"), "", 0, 0, "HEIC", attachment.ErrHEIC},
+		{"nothing", nil, "", 0, 0, "must be a JPEG", attachment.ErrUnsupported},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c, err := attachment.Sanitize(bytes.NewReader(tc.upload), attachment.DefaultLimits)
@@ -135,6 +136,7 @@ func TestSanitize(t *testing.T) {
 				require.ErrorIs(t, err, fourplusn.Invalid)
 				assert.Equal(t, "file", fourplusn.ErrorField(err))
 				assert.Contains(t, err.Error(), tc.refusedAs)
+				assert.ErrorIs(t, err, tc.why)
 				return
 			}
 			require.NoError(t, err)
@@ -199,6 +201,7 @@ func TestSanitizeLimits(t *testing.T) {
 	_, err := attachment.Sanitize(bytes.NewReader(jpg), attachment.Limits{MaxBytes: int64(len(jpg)) - 1, MaxPixels: 1 << 20})
 	require.ErrorIs(t, err, fourplusn.Invalid)
 	assert.Contains(t, err.Error(), "file: must be at most")
+	assert.ErrorIs(t, err, attachment.ErrTooLarge)
 	_, err = attachment.Sanitize(bytes.NewReader(jpg), attachment.Limits{MaxBytes: 1 << 20, MaxPixels: 9_999})
 	require.ErrorIs(t, err, fourplusn.Invalid, "10,000 pixels, one more than allowed")
 	_, err = attachment.Sanitize(bytes.NewReader(jpg), attachment.Limits{MaxBytes: int64(len(jpg)), MaxPixels: 10_000})

@@ -3,6 +3,7 @@ package kernel
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"strconv"
 	"time"
@@ -81,7 +82,8 @@ func (rs Records[R, ID]) Attach(ctx context.Context, actor grid.Actor, id ID, ve
 		}
 		list := a.List(r)
 		if len(*list) >= maxAttachments {
-			return "", nil, fourplusn.FieldError("file", "the %s has %d files already, the most it may have", rs.Noun, maxAttachments)
+			return "", nil, &fourplusn.Error{Code: fourplusn.Invalid, Field: "file", Err: attachment.ErrTooManyFiles,
+				Message: fmt.Sprintf("the %s has %d files already, the most it may have", rs.Noun, maxAttachments)}
 		}
 		at := attachment.Attachment{
 			ID: strconv.Itoa(len(*list) + 1), Kind: u.Kind, Of: u.Of, Type: u.File.Type, Size: int64(len(u.File.Bytes)),

@@ -2,6 +2,7 @@ package pilot
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"mime/multipart"
@@ -136,34 +137,34 @@ func fileSize(n int64) string {
 	return fmt.Sprintf("%d 字节", n)
 }
 
-// fileRefusals say in Chinese why an upload was refused, by what the
-// refusal's English message (attachment.Sanitize's, or Attach's) says, in
-// the order they are tried: the pixels' message also says "at most".
-// TestFileRefusals feeds real refused files through, so a change of the
-// domain's wording is found there.
-var fileRefusals = []struct{ says, reason string }{
-	{"HEIC", "不接受HEIC格式的照片，请将相机设为拍摄JPEG照片，或上传截图"},
-	{"pixels", "图片像素过多"},
-	{" MB", fmt.Sprintf("文件超过%dMB", attachment.DefaultLimits.MaxBytes>>20)},
-	{"damaged", "文件已损坏"},
-	{"incomplete PDF", "PDF文件不完整或已损坏"},
-	{"must be a JPEG", "只接受JPEG、PNG、WebP照片或PDF文件"},
-	{"files already", "本案附件已达上限"},
+// fileRefusals say in Chinese why an upload was refused, by the reason
+// the refusal wraps.
+var fileRefusals = []struct {
+	why    error
+	reason string
+}{
+	{attachment.ErrHEIC, "不接受HEIC格式的照片，请将相机设为拍摄JPEG照片，或上传截图"},
+	{attachment.ErrTooManyPixels, "图片像素过多"},
+	{attachment.ErrTooLarge, fmt.Sprintf("文件超过%dMB", attachment.DefaultLimits.MaxBytes>>20)},
+	{attachment.ErrDamaged, "文件已损坏"},
+	{attachment.ErrIncompletePDF, "PDF文件不完整或已损坏"},
+	{attachment.ErrUnsupported, "只接受JPEG、PNG、WebP照片或PDF文件"},
+	{attachment.ErrTooManyFiles, "本案附件已达上限"},
 }
 
 // fileRefusal says in Chinese why err, an Invalid error, refused a file.
 func fileRefusal(err error) string {
+	for _, r := range fileRefusals {
+		if errors.Is(err, r.why) {
+			return r.reason
+		}
+	}
 	for _, f := range fourplusn.ErrorFields(err) {
 		switch f.Field {
 		case "kind":
 			return "请选择附件类别"
 		case "of":
 			return "所属部分不存在，请刷新页面后重新选择"
-		}
-		for _, r := range fileRefusals {
-			if strings.Contains(f.Message, r.says) {
-				return r.reason
-			}
 		}
 	}
 	return "文件无法接收"
