@@ -1,10 +1,17 @@
 package httpapi_test
 
 import (
+	"bytes"
+	"encoding/json"
+	"image"
+	"image/jpeg"
 	"io"
 	"log/slog"
+	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
+	"runtime/debug"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -125,4 +132,123 @@ func loopback(b *testing.B, h http.Handler, path, token string) {
 			b.Fatal(err, resp.StatusCode)
 		}
 	}
+}
+
+// phonePhoto returns a 4000 × 3000 JPEG of about 3 MB, as a phone takes:
+// a gradient under noise, which the encoder cannot make much smaller.
+func phonePhoto(b *testing.B) []byte {
+	const w, h = 4000, 3000
+	img := image.NewRGBA(image.Rect(0, 0, w, h))
+	rng := rand.New(rand.NewPCG(1, 2))
+	for y := range h {
+		for x := range w {
+			n := rng.IntN(24)
+			i := img.PixOffset(x, y)
+			img.Pix[i], img.Pix[i+1], img.Pix[i+2], img.Pix[i+3] = uint8(x*200/w+n), uint8(y*200/h+n), uint8((x+y)*100/(w+h)+n), 0xff
+		}
+	}
+	var buf bytes.Buffer
+	require.NoError(b, jpeg.Encode(&buf, img, &jpeg.Options{Quality: 88}))
+	b.Logf("the photo: %d × %d, %.1f MB", w, h, float64(buf.Len())/1e6)
+	return buf.Bytes()
+}
+
+// uploadRequest is the POST of photo to case id as its mediator.
+func uploadRequest(e *env, id string, form raw) *http.Request {
+	req := httptest.NewRequest(http.MethodPost, "/api/v1/cases/"+id+"/attachments", bytes.NewReader(form.body))
+	req.Header.Set("Content-Type", form.contentType)
+	req.Header.Set("Authorization", "Bearer "+e.tokens["mayuan-head"])
+	return req
+}
+
+// BenchmarkUploadPhoto is POST /api/v1/cases/{id}/attachments of a 3 MB
+// phone photo, in process on the in-memory store with the files in a
+// directory: the multipart form read, the photo decoded, turned upright,
+// encoded anew with its thumbnail, both put durably (the same bytes each
+// time, which the directory keeps once), and the case and its timeline
+// written. Before the loop, one upload with the collector off gives the
+// heap it takes (peak-heap-MB): all it allocates, an upper bound of what
+// it holds at once.
+func BenchmarkUploadPhoto(b *testing.B) {
+	e := newEnv(b, func(c *httpapi.Config) { c.Logger = slog.New(slog.NewJSONHandler(io.Discard, nil)) })
+	e.validate = false
+	photo := phonePhoto(b)
+	form := photoForm(b, "photo", photo)
+	id := string(e.seedCase(b, "accepted").ID)
+	upload := func() {
+		w := httptest.NewRecorder()
+		e.handler.ServeHTTP(w, uploadRequest(e, id, form))
+		if w.Code != http.StatusCreated {
+			b.Fatal(w.Code, w.Body.String())
+		}
+	}
+	runtime.GC()
+	gc := debug.SetGCPercent(-1)
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	upload()
+	runtime.ReadMemStats(&after)
+	debug.SetGCPercent(gc)
+	peak := float64(after.HeapInuse-before.HeapInuse) / 1e6
+	b.SetBytes(int64(len(photo)))
+	b.ReportAllocs()
+	n := 1
+	for b.Loop() {
+		if n++; n%150 == 0 { // a case takes 200 files at most
+			b.StopTimer()
+			id = string(e.seedCase(b, "accepted").ID)
+			b.StartTimer()
+		}
+		upload()
+	}
+	b.ReportMetric(peak, "peak-heap-MB")
+}
+
+// BenchmarkServePhoto is GET /api/v1/cases/{id}/attachments/{aid} of the
+// photo BenchmarkUploadPhoto stores, as stored, in process, to a writer
+// that discards it: the case read and authorized, the file opened and
+// streamed.
+func BenchmarkServePhoto(b *testing.B) {
+	e := newEnv(b, func(c *httpapi.Config) { c.Logger = slog.New(slog.NewJSONHandler(io.Discard, nil)) })
+	e.validate = false
+	id := string(e.seedCase(b, "accepted").ID)
+	w := httptest.NewRecorder()
+	e.handler.ServeHTTP(w, uploadRequest(e, id, photoForm(b, "photo", phonePhoto(b))))
+	require.Equal(b, http.StatusCreated, w.Code, w.Body.String())
+	var a struct {
+		URL  string `json:"url"`
+		Size int64  `json:"size"`
+	}
+	require.NoError(b, json.Unmarshal(w.Body.Bytes(), &a))
+	b.Logf("as stored: %.1f MB", float64(a.Size)/1e6)
+	req := httptest.NewRequest(http.MethodGet, a.URL, nil)
+	req.Header.Set("Authorization", "Bearer "+e.tokens["mayuan-head"])
+	b.SetBytes(a.Size)
+	b.ReportAllocs()
+	for b.Loop() {
+		d := &discard{header: http.Header{}}
+		e.handler.ServeHTTP(d, req)
+		if d.status != http.StatusOK || d.n != a.Size {
+			b.Fatal(d.status, d.n)
+		}
+	}
+}
+
+// discard is a response writer that counts the body and keeps none of it.
+type discard struct {
+	header http.Header
+	status int
+	n      int64
+}
+
+func (d *discard) Header() http.Header { return d.header }
+
+func (d *discard) WriteHeader(status int) { d.status = status }
+
+func (d *discard) Write(p []byte) (int, error) {
+	if d.status == 0 {
+		d.status = http.StatusOK
+	}
+	d.n += int64(len(p))
+	return len(p), nil
 }

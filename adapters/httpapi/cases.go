@@ -27,7 +27,7 @@ func newCaseResource(s *server) *caseResource {
 		s: s, noun: "case", path: "/cases", svc: svc,
 		key:     func(c *mediation.Case) (mediation.ID, int64) { return c.ID, c.Version },
 		view:    func(c *mediation.Case, now time.Time) view { return view{masked: c.Masked, overdue: c.Overdue(now)} },
-		out:     caseOut,
+		out:     func(c *mediation.Case, v view) caseJSON { return caseOut(s.api, c, v) },
 		filters: listParams("state", "channel"), filter: caseFilter,
 		list: func(ctx context.Context, a grid.Actor, f mediation.Filter) ([]*mediation.Case, mediation.ID, error) {
 			p, err := svc.List(ctx, a, f)

@@ -72,6 +72,14 @@
 //     reject, team, sessions, agreement, rights — the notice of rights and
 //     duties given to parties — fail, withdraw, escalate, approve, return,
 //     transfer, transfer-out, extend, risks, follow-ups, close);
+//   - files attached to cases, when Config.Attachments is set (501
+//     otherwise): POST /cases/{id}/attachments takes a photo or a PDF as
+//     multipart/form-data (file, kind, of), read part by part and taken
+//     for what its content is by attachment.Sanitize; GET
+//     /cases/{id}/attachments/{aid} and …/thumbnail serve the bytes as
+//     stored, with their SHA-256 as ETag (If-None-Match answers 304),
+//     inline, sandboxed and never cached; the case lists its attachments,
+//     identity documents only to those who see the parties unmasked;
 //   - hazards, when Config.Hazards is set: report, list, get, timeline,
 //     rectify, verify, reopen, convert;
 //   - statistics: a period's summary (GET /stats/summary), a series, each
@@ -98,7 +106,8 @@
 // Retry-After. Internal errors are logged and shown only as "internal
 // error". The transport adds its own codes for what only HTTP knows:
 // precondition_failed 412, too_large 413, unsupported_media_type 415,
-// too_many_requests 429, method_not_allowed 405. A change of the grid
+// too_many_requests 429, method_not_allowed 405, not_implemented 501 (a
+// part of the API the deployment does not offer). A change of the grid
 // refused because it would leave open cases or hazards behind (a cell
 // retired without a takeover, a post revoked without a successor) is a
 // 409 whose error lists them as "items" (kind, id, category, since,
@@ -108,7 +117,7 @@
 // closed: a 409 (conflict) whose error lists the items' names as
 // "missing" ("missing": ["权利义务告知书", "当事人身份证明"]).
 //
-// Request bodies are JSON objects of at most 1 MiB, sent as
+// Request bodies, but for files sent (a roster, an attachment), are JSON objects of at most 1 MiB, sent as
 // application/json, in valid UTF-8, with no unknown fields, no member
 // given twice in one object and nothing after the value; every required
 // member left out is named at once. The OpenAPI document marks required

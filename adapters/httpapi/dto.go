@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/fourplusn/fourplusn"
+	"github.com/fourplusn/fourplusn/attachment"
 	"github.com/fourplusn/fourplusn/grid"
 	"github.com/fourplusn/fourplusn/mediation"
 	"github.com/fourplusn/fourplusn/timeline"
@@ -394,6 +395,7 @@ type caseJSON struct {
 	TransferOut        *outsideBodyJSON   `json:"transfer_out,omitempty"`
 	FollowUps          []followUpOutJSON  `json:"follow_ups"`
 	Rights             []rightsOutJSON    `json:"rights" desc:"each giving of the notice of rights and duties (权利义务告知书) to a party, in the order recorded; the file needs one for every party"`
+	Attachments        []attachmentJSON   `json:"attachments" desc:"the files attached to the case or its parts, in the order added; identity documents only to those who see the parties unmasked"`
 	Timeline           chainJSON          `json:"timeline"`
 }
 
@@ -461,6 +463,40 @@ type rightsOutJSON struct {
 	Manner string    `json:"manner" oa:"enum=rights_manner"`
 	At     timestamp `json:"at"`
 	By     string    `json:"by" desc:"the member who recorded it"`
+}
+
+// attachmentJSON is a file attached to a case, as POST
+// /cases/{id}/attachments answers it and the case lists it.
+type attachmentJSON struct {
+	ID           string    `json:"id" desc:"its place on the case: 1 for the first attached"`
+	SHA256       string    `json:"sha256" desc:"the SHA-256 of its bytes as stored, in hex, as the timeline records it"`
+	URL          string    `json:"url" desc:"where its bytes are served"`
+	ThumbnailURL string    `json:"thumbnail_url,omitempty" desc:"where its thumbnail, a JPEG of at most 320 px, is served; none for a PDF"`
+	Kind         string    `json:"kind" oa:"enum=attachment_kind"`
+	Of           string    `json:"of,omitempty" desc:"the part of the case it belongs to: session:N, agreement:N (a revision) or followup:N; none for the case itself"`
+	Type         string    `json:"type" oa:"enum=attachment_type" desc:"what its content is, whatever the name it was sent with"`
+	Size         int64     `json:"size" desc:"in bytes, as stored"`
+	Width        int       `json:"width,omitempty" desc:"of an image, upright, in pixels"`
+	Height       int       `json:"height,omitempty" desc:"of an image, upright, in pixels"`
+	AddedAt      timestamp `json:"added_at"`
+	AddedBy      string    `json:"added_by"`
+}
+
+// attachmentTypes are the types a file is kept in.
+var attachmentTypes = []string{attachment.JPEG, attachment.PNG, attachment.PDF}
+
+// attachmentOut writes a, attached to case id, with the URLs below api,
+// where the API's routes live.
+func attachmentOut(api string, id mediation.ID, a attachment.Attachment) attachmentJSON {
+	url := api + "/cases/" + string(id) + "/attachments/" + a.ID
+	out := attachmentJSON{
+		ID: a.ID, SHA256: a.Sum.String(), URL: url, Kind: a.Kind.String(), Of: a.Of, Type: a.Type, Size: a.Size,
+		Width: a.Width, Height: a.Height, AddedAt: ts(a.AddedAt), AddedBy: a.AddedBy,
+	}
+	if a.HasThumbnail() {
+		out.ThumbnailURL = url + "/thumbnail"
+	}
+	return out
 }
 
 // chainJSON is the end of a timeline: its length and last hash.
@@ -677,7 +713,7 @@ func agreementOut(a *mediation.Agreement) *agreementOutJSON {
 
 // caseOut writes c, as the service presented it to the reader, shown as v
 // says.
-func caseOut(c *mediation.Case, v view) caseJSON {
+func caseOut(api string, c *mediation.Case, v view) caseJSON {
 	out := caseJSON{
 		ID: string(c.ID), Number: c.Number.String(), TrackingCode: c.TrackingCode, Version: c.Version, Township: string(c.Township),
 		Channel: c.Channel.String(), Source: string(c.Channel.Source()), ReferredBy: c.ReferredBy, Category: string(c.Category),
@@ -692,7 +728,10 @@ func caseOut(c *mediation.Case, v view) caseJSON {
 		Team: make([]participantJSON, len(c.Team)), Sessions: make([]sessionOutJSON, len(c.Sessions)),
 		Agreement: agreementOut(c.Agreement), Draft: agreementOut(c.Draft), Superseded: make([]agreementOutJSON, len(c.Superseded)),
 		Withdrawal: c.Withdrawal, FollowUps: make([]followUpOutJSON, len(c.FollowUps)), Rights: make([]rightsOutJSON, len(c.Rights)),
-		Timeline: chainOut(c.Chain),
+		Attachments: make([]attachmentJSON, len(c.Attachments)), Timeline: chainOut(c.Chain),
+	}
+	for i, a := range c.Attachments {
+		out.Attachments[i] = attachmentOut(api, c.ID, a)
 	}
 	for i := range c.Superseded {
 		out.Superseded[i] = *agreementOut(&c.Superseded[i])

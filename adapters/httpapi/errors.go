@@ -10,6 +10,7 @@ import (
 	"github.com/uptrace/bunrouter"
 
 	"github.com/fourplusn/fourplusn"
+	"github.com/fourplusn/fourplusn/attachment"
 	"github.com/fourplusn/fourplusn/grid"
 	"github.com/fourplusn/fourplusn/mediation"
 )
@@ -54,6 +55,12 @@ var (
 	errNoMethod        = &httpError{status: http.StatusMethodNotAllowed, code: "method_not_allowed", message: "the route does not take this method"}
 	errRosterTooLarge  = &httpError{status: http.StatusRequestEntityTooLarge, code: errTooLarge.code, message: fmt.Sprintf("the roster file is larger than %d MiB", maxRoster>>20)}
 	errRosterType      = &httpError{status: http.StatusUnsupportedMediaType, code: errMediaType.code, message: "send the roster as an .xlsx workbook (" + xlsxType + ") or a CSV file (" + csvType + ")"}
+	errUploadTooLarge  = &httpError{status: http.StatusRequestEntityTooLarge, code: errTooLarge.code, field: "file", message: fmt.Sprintf("the upload is larger than %d MB", attachment.DefaultLimits.MaxBytes>>20)}
+	// errNoAttachments answers the routes of attachments when the
+	// deployment keeps no files (Config.Attachments unset): 501, for a
+	// part of the API this server does not offer, where 503 would tell
+	// the client to try again later.
+	errNoAttachments = &httpError{status: http.StatusNotImplemented, code: "not_implemented", message: "this deployment keeps no attached files"}
 )
 
 // errorJSON is the one shape of every error response.
@@ -127,6 +134,7 @@ var errorCodes = []string{
 	string(fourplusn.Invalid), string(fourplusn.Unauthorized), string(fourplusn.Forbidden),
 	string(fourplusn.NotFound), string(fourplusn.Conflict), string(fourplusn.Unavailable), string(fourplusn.Internal),
 	errPrecondition.code, errTooLarge.code, errMediaType.code, errTooManyRequests.code, errNoMethod.code,
+	errNoAttachments.code,
 }
 
 // handleErrors is the one middleware that turns a handler's error into the

@@ -23,6 +23,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/fourplusn/fourplusn/adapters/bunstore"
+	"github.com/fourplusn/fourplusn/adapters/files"
 	"github.com/fourplusn/fourplusn/adapters/httpapi"
 	"github.com/fourplusn/fourplusn/adapters/inbox"
 	"github.com/fourplusn/fourplusn/adapters/memstore"
@@ -153,8 +154,10 @@ func newEnvOn(t testing.TB, st stores, opts ...option) *env {
 	cells := gs
 	policy := grid.DefaultPolicy()
 	clk := &clock{now: time.Date(2022, 11, 1, 9, 0, 0, 0, shanghai)}
+	dir, err := files.Open(t.TempDir())
+	require.NoError(t, err)
 	cases, err := mediation.NewService(mediation.Config{
-		Store: st.cases, Cells: cells, Policy: policy, Rules: mediation.DefaultRules(), Now: clk.Now, Outbox: st.outbox,
+		Store: st.cases, Cells: cells, Policy: policy, Rules: mediation.DefaultRules(), Now: clk.Now, Outbox: st.outbox, Files: dir,
 		NewID:           func() mediation.ID { return mediation.ID(fmt.Sprintf("C%09d", seq.Add(1))) },
 		NewTrackingCode: func() string { return fmt.Sprintf("TRK%09d", seq.Add(1)) },
 	})
@@ -177,6 +180,7 @@ func newEnvOn(t testing.TB, st stores, opts ...option) *env {
 	cfg := httpapi.Config{
 		Cases: cases, Stats: statistics, Hazards: hazards, Outbox: st.outbox, Inbox: st.inbox, InboxTownship: gridtest.GuchengID, Grid: gs,
 		Rosters: textRosters{}, Accounts: accounts, Auth: auth, Logger: slog.New(slog.NewJSONHandler(logs, nil)), Now: clk.Now,
+		Attachments: true,
 	}
 	for _, o := range opts {
 		o(&cfg)

@@ -27,6 +27,11 @@ type Config struct {
 	// Cases serves the case routes and, through its Store, the public
 	// progress lookup. Required.
 	Cases *mediation.Service
+	// Attachments says that Cases keeps the files attached to cases
+	// (mediation.Config.Files is set), and so that the API takes and
+	// serves them; without it, the routes of attachments answer 501 Not
+	// Implemented before reading anything sent.
+	Attachments bool
 	// Stats serves the statistics routes; nil leaves them out.
 	Stats *stats.Service
 	// Hazards serves the hazard routes; nil leaves them out.
@@ -167,6 +172,7 @@ func New(cfg Config) (http.Handler, error) {
 		s.routeAccounts(api)
 	}
 	s.routeCases(api)
+	s.routeAttachments(api)
 	if s.serves("hazards") {
 		s.routeHazards(api)
 	}

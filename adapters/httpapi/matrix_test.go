@@ -1,6 +1,7 @@
 package httpapi_test
 
 import (
+	"bytes"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -10,6 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/fourplusn/fourplusn/attachment"
 	"github.com/fourplusn/fourplusn/grid/gridtest"
 	"github.com/fourplusn/fourplusn/mediation"
 )
@@ -66,7 +68,8 @@ type matrixRow struct {
 	// seeded record and {base} for the query naming where Gucheng's
 	// administration log ends.
 	route string
-	// seed is "case:<state>", "hazard:<state>"; "cell", a new cell below
+	// seed is "case:<state>", "hazard:<state>"; "attachment:<kind>", an
+	// accepted case with a file of that kind attached, {aid}; "cell", a new cell below
 	// 马园; "member", a new member holding two posts in 马园;
 	// "token:own", an API token of the actor's; "token:head", one of the
 	// township head's; or "" for none.
@@ -124,6 +127,19 @@ var matrix = []matrixRow{
 	{"POST /api/v1/cases/{id}/follow-ups", "case:agreed", map[string]any{"performed": true, "notes": "已履行"}, [14]int{ok, none, ok, ok, ok, no, ok, ok, ok, none, none, none, who, no}},
 	{"POST /api/v1/cases/{id}/rights", "case:accepted", map[string]any{"parties": []string{applicant, respondent}, "manner": "written"}, [14]int{ok, none, ok, ok, ok, no, ok, ok, ok, none, none, none, who, no}},
 	{"POST /api/v1/cases/{id}/close", "case:closable", nil, [14]int{ok, none, ok, ok, no, no, ok, ok, no, none, none, none, who, no}},
+
+	// Attaching needs Mediate, and ViewPersonal for an identity document;
+	// the applicant adds photos to their application until it is accepted.
+	{"POST /api/v1/cases/{id}/attachments", "case:registered", photoUpload, [14]int{made, none, made, made, made, no, made, made, made, none, none, none, who, made}},
+	{"POST /api/v1/cases/{id}/attachments", "case:accepted", photoUpload, [14]int{made, none, made, made, made, no, made, made, made, none, none, none, who, no}},
+	{"POST /api/v1/cases/{id}/attachments", "case:accepted", identityUpload, [14]int{made, none, made, made, no, no, made, made, no, none, none, none, who, no}},
+	{"GET /api/v1/cases/{id}/attachments/{aid}", "attachment:photo", nil, [14]int{ok, none, ok, ok, ok, ok, ok, ok, ok, none, none, none, who, ok}},
+	{"GET /api/v1/cases/{id}/attachments/{aid}/thumbnail", "attachment:photo", nil, [14]int{ok, none, ok, ok, ok, ok, ok, ok, ok, none, none, none, who, ok}},
+	// An identity document does not exist for those who see the parties
+	// masked: the grid worker, the partner, the head of the village the
+	// dispute arose in, and the applicant, who sees their case as filed.
+	{"GET /api/v1/cases/{id}/attachments/{aid}", "attachment:identity_document", nil, [14]int{ok, none, ok, ok, none, none, ok, ok, none, none, none, none, who, none}},
+	{"GET /api/v1/cases/{id}/attachments/{aid}/thumbnail", "attachment:identity_document", nil, [14]int{ok, none, ok, ok, none, none, ok, ok, none, none, none, none, who, none}},
 
 	{"POST /api/v1/track/resend", "case:accepted", map[string]any{"phone": "13900001111"}, [14]int{sent, sent, sent, sent, sent, sent, sent, sent, sent, sent, sent, sent, sent, sent}},
 	{"GET /api/v1/privacy-notice", "", nil, [14]int{ok, ok, ok, ok, ok, ok, ok, ok, ok, ok, ok, ok, ok, ok}},
@@ -297,6 +313,8 @@ func (e *env) seed(t *testing.T, seed, actor string) []string {
 	case "case":
 		c := e.seedCase(t, state)
 		r = append(r, "{id}", string(c.ID), "{code}", c.TrackingCode, "{number}", url.PathEscape(c.Number.String()))
+	case "attachment":
+		r = append(r, "{id}", string(e.seedAttachment(t, state)), "{aid}", "1")
 	case "hazard":
 		r = append(r, "{id}", string(e.seedHazard(t, state).ID))
 	case "cell":
@@ -312,6 +330,27 @@ func (e *env) seed(t *testing.T, seed, actor string) []string {
 		t.Fatalf("no seed %q", seed)
 	}
 	return r
+}
+
+// photoUpload and identityUpload are the forms of a photo of the dispute
+// and of a party's ID card.
+func photoUpload(e *env) any    { return photoForm(e.t, "photo", matrixPhoto(e.t)) }
+func identityUpload(e *env) any { return photoForm(e.t, "identity_document", matrixPhoto(e.t)) }
+
+// matrixPhoto is a small photo.
+func matrixPhoto(t testing.TB) []byte { return jpegOf(t, picture(16, 12)) }
+
+// seedAttachment seeds an accepted case with one file of the named kind
+// attached by its mediator.
+func (e *env) seedAttachment(t *testing.T, kind string) mediation.ID {
+	c := e.seedCase(t, "accepted")
+	k, err := attachment.ParseKind(kind)
+	require.NoError(t, err)
+	clean, err := attachment.Sanitize(bytes.NewReader(matrixPhoto(t)), attachment.DefaultLimits)
+	require.NoError(t, err)
+	_, err = e.cases.Attach(ctx, e.member("gc-justice"), c.ID, 0, attachment.Upload{Kind: k, File: clean})
+	require.NoError(t, err)
+	return c.ID
 }
 
 // rosterBody is Gucheng's roster as it stands, exported by its head.

@@ -13,6 +13,7 @@ import (
 
 	"github.com/fourplusn/fourplusn/adapters/inbox"
 	"github.com/fourplusn/fourplusn/adapters/outbox"
+	"github.com/fourplusn/fourplusn/attachment"
 	"github.com/fourplusn/fourplusn/grid"
 	"github.com/fourplusn/fourplusn/hazard"
 	"github.com/fourplusn/fourplusn/mediation"
@@ -43,7 +44,10 @@ type operation struct {
 	status       int  // the status of success
 	resp         any  // a zero response value, or textBody
 	etag         bool // the response carries an ETag
-	errors       []int
+	// served is set for a file served by its sum: its ETag is the sum,
+	// and an If-None-Match naming it is 304.
+	served bool
+	errors []int
 }
 
 // textBody marks a plain-text response.
@@ -63,6 +67,10 @@ type withHTML struct{ json any }
 // fileBody marks a file sent or answered as it is, in one of its media
 // types.
 type fileBody struct{ types []string }
+
+// uploadBody marks a request body of multipart/form-data that attaches
+// a file (see readUpload).
+type uploadBody struct{}
 
 // noContent marks a success answered with no body.
 type noContent struct{}
@@ -107,6 +115,7 @@ var (
 func operations() []operation {
 	caseID := pathParam("id", "the case's ID")
 	hazardID := pathParam("id", "the hazard's ID")
+	attachmentID := pathParam("aid", "the attachment's ID, as the case lists it")
 	cellID := pathParam("id", "the cell's ID")
 	memberID := pathParam("id", "the member's ID, their login")
 	ops := []operation{
@@ -200,6 +209,10 @@ func operations() []operation {
 		})
 	}
 	ops = append(ops,
+		operation{method: "POST", path: "/api/v1/cases/{id}/attachments", tag: "attachments", summary: "Attaches a file to the case, or to one of its sessions, agreement revisions or follow-up visits (of), as multipart/form-data: the parts file, kind and of, read as they arrive. The file is taken for what its content is: one that is none of the types taken, names itself what it is not, is damaged or incomplete, or declares more pixels than a photo has (an image bomb) is 400 naming file, as a body that is not multipart/form-data, holds no file or two, or breaks off is; a body past the limit is cut off, 413. The timeline records the file's SHA-256. Needs Mediate at the handling cell, and ViewPersonal there for an identity document; the applicant may add photos and evidence to their online application until it is accepted. A deployment that keeps no files answers 501. Applies to the version named by If-Match, if any.", params: []param{caseID, ifMatchParam}, body: uploadBody{}, status: 201, resp: attachmentJSON{}, errors: []int{400, 401, 403, 404, 409, 412, 413, 500, 501, 503}},
+		operation{method: "GET", path: "/api/v1/cases/{id}/attachments/{aid}", tag: "attachments", summary: "The bytes of a file attached to the case, as stored, in their type, shown in the browser (inline) under a policy that runs nothing in them, never cached (Cache-Control: private, no-store). An identity document is not found for those who may not see the parties unmasked, as it is not listed on the case for them. The ETag is the SHA-256; an If-None-Match naming it is 304. A deployment that keeps no files answers 501.", params: []param{caseID, attachmentID}, status: 200, resp: fileBody{attachmentTypes}, served: true, errors: []int{401, 404, 500, 501}},
+		operation{method: "GET", path: "/api/v1/cases/{id}/attachments/{aid}/thumbnail", tag: "attachments", summary: "The thumbnail of a photo attached to the case: a JPEG of at most 320 px, served as the file is. A PDF has none: 404.", params: []param{caseID, attachmentID}, status: 200, resp: fileBody{[]string{attachment.JPEG}}, served: true, errors: []int{401, 404, 500, 501}},
+
 		operation{method: "GET", path: "/api/v1/privacy-notice", tag: "public", summary: "The privacy notice (个人信息处理告知) an online application consents to, in Chinese, with its version. Anonymous.", public: true, status: 200, resp: privacyNoticeJSON{}, errors: []int{401, 500}},
 		operation{method: "POST", path: "/api/v1/track/resend", tag: "public", summary: "Sends a resident who lost their tracking code the codes and numbers of the open cases applied for with this phone, to that phone (through the notifiers: a township's SMS gateway behind the webhook), at most a few times a day. Always 202 with the same message, whether or not any case was applied for with it; 400 naming phone for what is not a mainland mobile number. Anonymous; rate-limited per client address.", public: true, body: resendJSON{}, status: 202, resp: resendAnswerJSON{}, errors: []int{400, 401, 429, 500}},
 		operation{method: "GET", path: "/api/v1/track/{code}", tag: "public", summary: "Where a case stands, by its tracking code: state, grade, the handling cell's name and dates — no personal data. Anonymous; rate-limited per client address.", public: true, params: []param{pathParam("code", "the case's tracking code")}, status: 200, resp: trackJSON{}, errors: []int{401, 404, 429, 500}},
@@ -357,7 +370,18 @@ func enums() map[string][]string {
 		"notification_kind": {string(work.NoticeProgress), string(work.NoticeTask), string(work.NoticeReminder), string(work.NoticeOverdue), string(work.NoticeAlert)},
 		"delivery_state":    {string(outbox.Pending), string(outbox.Delivered), string(outbox.Failed)},
 		"inbox_status":      inboxStatusNames,
+		"attachment_kind":   attachmentKindNames(),
+		"attachment_type":   attachmentTypes,
 	}
+}
+
+// attachmentKindNames are the stable names of the kinds of attachment.
+func attachmentKindNames() []string {
+	var names []string
+	for k := attachment.Photo; k.Valid(); k++ {
+		names = append(names, k.String())
+	}
+	return names
 }
 
 // rightsMannerNames are the stable names of the manners of giving the
@@ -402,6 +426,15 @@ func (s *server) document() map[string]any {
 		case nil:
 		case fileBody:
 			o["requestBody"] = map[string]any{"required": true, "content": files(b)}
+		case uploadBody:
+			o["requestBody"] = map[string]any{"required": true, "content": map[string]any{"multipart/form-data": map[string]any{"schema": map[string]any{
+				"type": "object", "required": []string{"file", "kind"},
+				"properties": map[string]any{
+					"file": map[string]any{"type": "string", "format": "binary", "description": fmt.Sprintf("one JPEG, PNG or WebP photo or PDF document of at most %d MB, taken for what its content is, whatever its name or type says; a photo is kept upright without its EXIF (a WebP one as a JPEG), a HEIC one refused", attachment.DefaultLimits.MaxBytes>>20)},
+					"kind": enumOf("attachment_kind"),
+					"of":   map[string]any{"type": "string", "pattern": `^((session|agreement|followup):[1-9][0-9]{0,3})?$`, "description": "the part of the case it belongs to: session:N, agreement:N (a revision) or followup:N; none for the case itself"},
+				},
+			}}}}
 		default:
 			o["requestBody"] = map[string]any{
 				"required": !op.bodyOptional,
@@ -428,6 +461,13 @@ func (s *server) document() map[string]any {
 			ok["content"] = map[string]any{"application/json": map[string]any{"schema": map[string]any{"type": "object"}}}
 		default:
 			ok["content"] = map[string]any{"application/json": map[string]any{"schema": sc.of(reflect.TypeOf(op.resp))}}
+		}
+		if op.served {
+			headers["ETag"] = map[string]any{"description": "the SHA-256 of the bytes, in hex, quoted", "schema": map[string]any{"type": "string", "pattern": `^"[0-9a-f]{64}"$`}}
+			for _, h := range []string{"Cache-Control", "Content-Security-Policy", "X-Content-Type-Options"} {
+				headers[h] = map[string]any{"schema": str()}
+			}
+			responses["304"] = map[string]any{"description": "the If-None-Match named the ETag: the client holds these bytes"}
 		}
 		if op.etag {
 			headers["ETag"] = map[string]any{"description": "the record's version, quoted", "schema": map[string]any{"type": "string", "pattern": `^"[0-9]+"$`}}
