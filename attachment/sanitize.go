@@ -60,7 +60,8 @@ type Clean struct {
 // bytes hold the pixels and nothing else, no EXIF (the GPS position, the
 // device, the time), no comment, and nothing hidden after the image. A
 // WebP photo is kept as a JPEG. A PDF is kept as uploaded once its header
-// and its end are found; it is served as a download of its type only.
+// and its end are found: what it may hold besides is the PDF reader's to
+// judge, and adapters serve it as application/pdf only, never sniffed.
 func Sanitize(r io.Reader, l Limits) (Clean, error) {
 	data, err := io.ReadAll(io.LimitReader(r, l.MaxBytes+1))
 	if err != nil {

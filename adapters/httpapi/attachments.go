@@ -48,7 +48,7 @@ func (s *server) attach(w http.ResponseWriter, req bunrouter.Request) error {
 	if err != nil {
 		return err
 	}
-	if !s.cfg.Attachments {
+	if !s.cfg.Cases.KeepsFiles() {
 		return errNoAttachments
 	}
 	t := sent[mediation.ID]{actor: actor, id: id}
@@ -188,7 +188,7 @@ func (s *server) serveAttachment(w http.ResponseWriter, req bunrouter.Request, t
 	if err != nil {
 		return err
 	}
-	if !s.cfg.Attachments {
+	if !s.cfg.Cases.KeepsFiles() {
 		return errNoAttachments
 	}
 	aid := req.Param("aid")

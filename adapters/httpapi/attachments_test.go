@@ -21,6 +21,7 @@ import (
 
 	"github.com/fourplusn/fourplusn/adapters/httpapi"
 	"github.com/fourplusn/fourplusn/attachment"
+	"github.com/fourplusn/fourplusn/grid"
 	"github.com/fourplusn/fourplusn/mediation"
 )
 
@@ -360,8 +361,18 @@ func TestHostileUploads(t *testing.T) {
 // TestAttachmentsOff checks that a deployment that keeps no files answers
 // the routes of attachments 501, before reading the upload.
 func TestAttachmentsOff(t *testing.T) {
-	e := newEnv(t, func(c *httpapi.Config) { c.Attachments = false })
+	e := newEnv(t)
 	id := attachedCase(t, e)
+	// The same deployment, its cases served by a service that keeps no
+	// files.
+	off, err := mediation.NewService(mediation.Config{
+		Store: e.st.cases, Cells: e.grid, Policy: grid.DefaultPolicy(), Rules: mediation.DefaultRules(), Now: e.clock.Now,
+	})
+	require.NoError(t, err)
+	cfg := e.cfg
+	cfg.Cases = off
+	e.handler, err = httpapi.New(cfg)
+	require.NoError(t, err)
 	head := e.as("mayuan-head")
 	for _, res := range []*response{
 		head.post("/api/v1/cases/"+string(id)+"/attachments", photoForm(t, "photo", pngOf(t, picture(8, 8)))),

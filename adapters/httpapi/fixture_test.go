@@ -101,6 +101,7 @@ func bunStores(db *bunstore.DB) stores {
 // member and for the residents the tests name.
 type env struct {
 	t       testing.TB
+	cfg     httpapi.Config // the handler's
 	demo    *gridtest.Demo
 	grid    *grid.Service
 	clock   *clock
@@ -180,14 +181,13 @@ func newEnvOn(t testing.TB, st stores, opts ...option) *env {
 	cfg := httpapi.Config{
 		Cases: cases, Stats: statistics, Hazards: hazards, Outbox: st.outbox, Inbox: st.inbox, InboxTownship: gridtest.GuchengID, Grid: gs,
 		Rosters: textRosters{}, Accounts: accounts, Auth: auth, Logger: slog.New(slog.NewJSONHandler(logs, nil)), Now: clk.Now,
-		Attachments: true,
 	}
 	for _, o := range opts {
 		o(&cfg)
 	}
 	h, err := httpapi.New(cfg)
 	require.NoError(t, err)
-	e := &env{t: t, demo: demo, grid: gs, clock: clk, st: st, cases: cases, hazards: hazards, stats: statistics, auth: auth, accounts: accounts, handler: h, logs: logs, tokens: map[string]string{}, validate: true}
+	e := &env{t: t, cfg: cfg, demo: demo, grid: gs, clock: clk, st: st, cases: cases, hazards: hazards, stats: statistics, auth: auth, accounts: accounts, handler: h, logs: logs, tokens: map[string]string{}, validate: true}
 	for _, m := range demo.Members {
 		e.tokens[string(m.ID)] = e.issue(m.Actor())
 	}

@@ -25,13 +25,10 @@ import (
 // Config is what New needs to serve the API.
 type Config struct {
 	// Cases serves the case routes and, through its Store, the public
-	// progress lookup. Required.
+	// progress lookup. Required. When it keeps no files
+	// (mediation.Service.KeepsFiles), the routes of attachments answer
+	// 501 Not Implemented before reading anything sent.
 	Cases *mediation.Service
-	// Attachments says that Cases keeps the files attached to cases
-	// (mediation.Config.Files is set), and so that the API takes and
-	// serves them; without it, the routes of attachments answer 501 Not
-	// Implemented before reading anything sent.
-	Attachments bool
 	// Stats serves the statistics routes; nil leaves them out.
 	Stats *stats.Service
 	// Hazards serves the hazard routes; nil leaves them out.
