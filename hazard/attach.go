@@ -25,15 +25,15 @@ var ofPattern = regexp.MustCompile(`^(|rectification:[1-9][0-9]{0,3}|verificatio
 // attaching is how a hazard takes files.
 var attaching = kernel.Attaching[*Hazard]{
 	Action: ActionAttached,
-	Permission: func(actor grid.Actor, u attachment.Upload) (grid.Action, func(*Hazard) grid.Target) {
+	Permission: func(actor grid.Actor, h *Hazard, u attachment.Upload) ([]grid.Action, grid.Target) {
 		switch {
 		case actor.Kind == grid.Resident:
 			// The resident's own report: the policy checks ownership.
-			return grid.View, func(h *Hazard) grid.Target { return grid.Target{Cell: h.Handling, Owner: h.Owner} }
+			return []grid.Action{grid.View}, grid.Target{Cell: h.Handling, Owner: h.Owner}
 		case strings.HasPrefix(u.Of, "verification:"):
-			return grid.Verify, verifyCell
+			return []grid.Action{grid.Verify}, verifyCell(h)
 		}
-		return grid.Rectify, handlingCell
+		return []grid.Action{grid.Rectify}, handlingCell(h)
 	},
 	List: func(h *Hazard) *[]attachment.Attachment { return &h.Attachments },
 	Check: func(actor grid.Actor, h *Hazard, u attachment.Upload) error {

@@ -22,11 +22,16 @@ var ofPattern = regexp.MustCompile(`^(|session:[1-9][0-9]{0,3}|agreement:[1-9][0
 // attaching is how a case takes files.
 var attaching = kernel.Attaching[*Case]{
 	Action: ActionAttached,
-	Permission: func(actor grid.Actor, _ attachment.Upload) (grid.Action, func(*Case) grid.Target) {
-		if actor.Kind == grid.Resident {
-			return grid.View, (*Case).target // a resident's own application: the policy checks ownership
+	Permission: func(actor grid.Actor, c *Case, u attachment.Upload) ([]grid.Action, grid.Target) {
+		switch {
+		case actor.Kind == grid.Resident:
+			return []grid.Action{grid.View}, c.target() // a resident's own application: the policy checks ownership
+		case c.State == Registered && residentKinds[u.Kind] && u.Of == "":
+			// What the applicant brought, added by whoever may take
+			// cases in there too, until the case is accepted.
+			return []grid.Action{grid.Mediate, grid.Register}, c.target()
 		}
-		return grid.Mediate, (*Case).target
+		return []grid.Action{grid.Mediate}, c.target()
 	},
 	List: func(c *Case) *[]attachment.Attachment { return &c.Attachments },
 	Check: func(actor grid.Actor, c *Case, u attachment.Upload) error {
@@ -47,8 +52,10 @@ var attaching = kernel.Attaching[*Case]{
 // (ActionAttached) with the file's SHA-256, which CheckTimeline checks.
 //
 // Needs Mediate at the handling cell, and ViewPersonal there for an
-// identity document; the resident who applied online may add photos and
-// evidence to the application itself until it is accepted. Allowed until
+// identity document. Until the case is accepted, photos and evidence of
+// the case itself — what the applicant brought — need only Register
+// there, as the member who takes in an application through a channel
+// has; and the resident who applied online may add them too. Allowed until
 // the case is closed. Returns Invalid for an unknown kind or part of the
 // case, and for a case with the most files it may have.
 func (s *Service) Attach(ctx context.Context, actor grid.Actor, id ID, version int64, u attachment.Upload) (*Case, error) {

@@ -250,3 +250,21 @@ func TestAttachWithoutFiles(t *testing.T) {
 	assert.ErrorIs(t, err, attachment.ErrNoFiles)
 	assert.Equal(t, c, f.stored(t, c.ID), "nothing is recorded")
 }
+
+// TestIntakeAttaches checks that the member who takes applications in —
+// the duty watch, which registers but does not mediate — adds what the
+// applicant brought until the case is accepted, and nothing else.
+func TestIntakeAttaches(t *testing.T) {
+	f, _ := withFiles(t)
+	duty := f.actor("gc-duty-1")
+	in := neighbourDispute()
+	in.Channel = work.ChannelWalkIn
+	c := must(t)(f.svc.Register(ctx, duty, in))
+	c = must(t)(f.svc.Attach(ctx, duty, c.ID, c.Version, attachment.Upload{Kind: attachment.Photo, File: photo(t, 8, 8, 1)}))
+	assert.Len(t, c.Attachments, 1)
+	_, err := f.svc.Attach(ctx, duty, c.ID, 0, attachment.Upload{Kind: attachment.SignedAgreement, File: photo(t, 8, 8, 2)})
+	assert.ErrorIs(t, err, fourplusn.Forbidden, "only what an applicant brings")
+	c = must(t)(f.svc.Accept(ctx, f.actor("mayuan-1-head"), c.ID, 0))
+	_, err = f.svc.Attach(ctx, duty, c.ID, 0, attachment.Upload{Kind: attachment.Photo, File: photo(t, 8, 8, 3)})
+	assert.ErrorIs(t, err, fourplusn.Forbidden, "not once the case is accepted")
+}

@@ -9,6 +9,8 @@ import (
 
 	"github.com/fourplusn/fourplusn"
 	"github.com/fourplusn/fourplusn/adapters/inbox"
+	"github.com/fourplusn/fourplusn/mediation"
+	"github.com/fourplusn/fourplusn/work"
 )
 
 // ChannelMessages keeps the messages received on intake channels (table
@@ -77,7 +79,14 @@ func (s *ChannelMessages) Settle(ctx context.Context, m inbox.Message) error {
 		if err != nil {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, "UPDATE channel_messages SET status = ?, data = ? WHERE id = ?", string(next.Status), string(b), m.ID)
+		if _, err = tx.ExecContext(ctx, "UPDATE channel_messages SET status = ?, data = ? WHERE id = ?", string(next.Status), string(b), m.ID); err != nil {
+			return err
+		}
+		if next.Status != inbox.Registered || next.Case == "" {
+			return nil
+		}
+		_, err = tx.ExecContext(ctx, "INSERT INTO channel_senders (channel, sender, message_id, case_id) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+			next.Channel.String(), next.Sender, next.ID, string(next.Case))
 		return err
 	})
 	if fourplusn.ErrorCode(err) == fourplusn.NotFound {
@@ -109,4 +118,20 @@ func (s *ChannelMessages) List(ctx context.Context, status inbox.Status, limit i
 		out = append(out, m)
 	}
 	return out, rows.Err()
+}
+
+// LastCase returns the case sender's messages on channel last became; see
+// inbox.Store. The channel_senders table, which Settle writes, answers it
+// from its key.
+func (s *ChannelMessages) LastCase(ctx context.Context, channel work.Channel, sender string) (mediation.ID, error) {
+	var id string
+	err := s.db.read.QueryRowContext(ctx, "SELECT case_id FROM channel_senders WHERE channel = ? AND sender = ? ORDER BY message_id DESC LIMIT 1",
+		channel.String(), sender).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", fourplusn.Errorf(fourplusn.NotFound, "no case from %s", sender)
+	}
+	if err != nil {
+		return "", fmt.Errorf("bunstore: the last case from %s: %w", sender, err)
+	}
+	return mediation.ID(id), nil
 }

@@ -24,11 +24,12 @@ const (
 	Incomplete  Status = "incomplete"  // it lacked something; the sender was asked for it
 	Unsupported Status = "unsupported" // not a text message: an image, a voice message, an event
 	Failed      Status = "failed"      // registering failed; the duty officers must register it by hand
+	Attached    Status = "attached"    // a photo, attached to the case the sender applied with
 )
 
 // Statuses lists every status, in the order declared.
 func Statuses() []Status {
-	return []Status{Received, Registered, Incomplete, Unsupported, Failed}
+	return []Status{Received, Registered, Incomplete, Unsupported, Failed, Attached}
 }
 
 // Message is one message as received on a channel, and what became of it.
@@ -41,7 +42,7 @@ type Message struct {
 	Received time.Time
 	Body     string
 	Status   Status
-	Case     mediation.ID // the case it became
+	Case     mediation.ID // the case it became, or the one it was attached to
 	Tracking string       // the case's tracking code, which the reply carried
 	Missing  []string     // what it lacked: name, phone, place, facts
 	Reply    string       // what the sender was answered
@@ -62,6 +63,10 @@ type Store interface {
 	// List returns up to limit messages in status, newest first: the
 	// duty officers look at the incomplete and failed ones.
 	List(ctx context.Context, status Status, limit int) ([]Message, error)
+	// LastCase returns the case that sender's messages on channel last
+	// became (Registered), the one a photo the sender sends next belongs
+	// to. Returns NotFound when none became a case.
+	LastCase(ctx context.Context, channel work.Channel, sender string) (mediation.ID, error)
 }
 
 // Settled returns stored with the outcome fields of m — Status, Case,

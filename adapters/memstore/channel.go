@@ -7,6 +7,8 @@ import (
 
 	"github.com/fourplusn/fourplusn"
 	"github.com/fourplusn/fourplusn/adapters/inbox"
+	"github.com/fourplusn/fourplusn/mediation"
+	"github.com/fourplusn/fourplusn/work"
 )
 
 // ChannelMessages keeps the messages received on intake channels in
@@ -74,6 +76,22 @@ func (s *ChannelMessages) List(ctx context.Context, status inbox.Status, limit i
 		}
 	}
 	return out, nil
+}
+
+// LastCase returns the case sender's messages on channel last became; see
+// inbox.Store.
+func (s *ChannelMessages) LastCase(ctx context.Context, channel work.Channel, sender string) (mediation.ID, error) {
+	if err := ctx.Err(); err != nil {
+		return "", err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for i := len(s.order) - 1; i >= 0; i-- {
+		if m := s.byID[s.order[i]]; m.Channel == channel && m.Sender == sender && m.Status == inbox.Registered {
+			return m.Case, nil
+		}
+	}
+	return "", fourplusn.Errorf(fourplusn.NotFound, "no case from %s", sender)
 }
 
 func cloneMessage(m inbox.Message) inbox.Message {

@@ -19,4 +19,11 @@
 // first responder. The reply carries the case's tracking code; a message
 // that lacks something is answered with what is missing and an example,
 // and stays in the inbox for the duty officers to see.
+//
+// An image message, when the Handler has Attach and Images, is the photo of
+// a dispute its sender applied for: its picture is fetched (PicURLs, from
+// the WeCom hosts the deployment names), made fit to keep — no EXIF, so no
+// GPS position of where the sender lives — and attached to the case the
+// sender's messages last became. A sender with no case yet is asked to
+// apply in text first.
 package wecom

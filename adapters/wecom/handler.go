@@ -49,6 +49,13 @@ type Handler struct {
 	// sender, such as the watch's duty officer, or, in a deployment that
 	// knows its members' WeCom user IDs, the sender's own.
 	Actor func(ctx context.Context, sender string) (grid.Actor, error)
+	// Attach and Images, when both are set, take image messages: the
+	// picture is fetched, made fit to keep (attachment.Sanitize) and
+	// attached to the case its sender last applied with, by the member
+	// Actor names. Without them an image is answered with a request for
+	// text, as any other message that is not text.
+	Attach Attacher
+	Images Images
 	// Now returns the current time; tests replace it with a fake clock.
 	Now func() time.Time
 	Log *slog.Logger
@@ -135,6 +142,8 @@ type incoming struct {
 	CreateTime   int64  `xml:"CreateTime"`
 	MsgType      string `xml:"MsgType"`
 	Content      string `xml:"Content"`
+	PicURL       string `xml:"PicUrl"`
+	MediaID      string `xml:"MediaId"`
 	MsgID        string `xml:"MsgId"`
 	AgentID      string `xml:"AgentID"`
 }
@@ -196,6 +205,9 @@ func (h *Handler) receive(w http.ResponseWriter, r *http.Request, sig, ts, nonce
 // handle turns a stored message into a case if it can, and returns it with
 // what became of it and the reply to send.
 func (h *Handler) handle(ctx context.Context, m inbox.Message, in incoming, readable bool) inbox.Message {
+	if readable && in.MsgType == "image" && h.Attach != nil && h.Images != nil {
+		return h.attachImage(ctx, m, in)
+	}
 	if !readable || in.MsgType != "text" {
 		m.Status = inbox.Unsupported
 		if readable && in.MsgType != "event" {

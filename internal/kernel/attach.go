@@ -22,9 +22,10 @@ const maxAttachments = 200
 type Attaching[R any] struct {
 	// Action is the event of a file attached.
 	Action timeline.Action
-	// Permission is what actor needs to attach u, and where: a personal
-	// file (an identity document) needs ViewPersonal there too.
-	Permission func(actor grid.Actor, u attachment.Upload) (grid.Action, func(r R) grid.Target)
+	// Permission is what actor needs to attach u to r as it is — any one
+	// of the actions — and where: a personal file (an identity document)
+	// needs ViewPersonal there too.
+	Permission func(actor grid.Actor, r R, u attachment.Upload) ([]grid.Action, grid.Target)
 	// List returns the record's attachments, to append to.
 	List func(r R) *[]attachment.Attachment
 	// Check refuses u on r as it is now, by actor: a state that takes no
@@ -75,8 +76,9 @@ func (rs Records[R, ID]) Attach(ctx context.Context, actor grid.Actor, id ID, ve
 			return zero, err
 		}
 	}
-	need, target := a.Permission(actor, u)
-	return rs.Act(ctx, actor, id, version, need, target, func(r R, now time.Time) (timeline.Action, map[string]string, error) {
+	// What attaching needs depends on the record as it is when written:
+	// Act checks that actor may see it, and mayAttach the rest.
+	return rs.Act(ctx, actor, id, version, grid.View, rs.viewTarget, func(r R, now time.Time) (timeline.Action, map[string]string, error) {
 		if err := rs.mayAttach(actor, r, a, u); err != nil {
 			return "", nil, err
 		}
@@ -101,16 +103,33 @@ func (rs Records[R, ID]) Attach(ctx context.Context, actor grid.Actor, id ID, ve
 	})
 }
 
-// mayAttach checks that actor may attach u to r now: the kind's own
-// checks, and ViewPersonal for a personal file.
+// mayAttach checks that actor may attach u to r now: the permission the
+// kind asks for, ViewPersonal for a personal file, and the kind's own
+// checks.
 func (rs Records[R, ID]) mayAttach(actor grid.Actor, r R, a Attaching[R], u attachment.Upload) error {
+	needs, target := a.Permission(actor, r, u)
+	var err error
+	for _, need := range needs {
+		if err = rs.Policy.Can(actor, need, target); err == nil {
+			break
+		}
+	}
+	if err != nil {
+		return err
+	}
 	if u.Kind.Personal() {
-		_, target := a.Permission(actor, u)
-		if err := rs.Policy.Can(actor, grid.ViewPersonal, target(r)); err != nil {
+		if err := rs.Policy.Can(actor, grid.ViewPersonal, target); err != nil {
 			return err
 		}
 	}
 	return a.Check(actor, r, u)
+}
+
+// viewTarget is where seeing r is checked: its handling cell, for its
+// owner too.
+func (rs Records[R, ID]) viewTarget(r R) grid.Target {
+	s := rs.Kind.Subject(r)
+	return grid.Target{Cell: s.Handling, Owner: s.Owner}
 }
 
 // OpenAttachment returns attachment aid of record id as actor may see it,

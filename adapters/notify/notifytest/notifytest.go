@@ -24,9 +24,11 @@ import (
 	"github.com/uptrace/bun/driver/pgdriver"
 
 	"github.com/fourplusn/fourplusn/adapters/bunstore"
+	"github.com/fourplusn/fourplusn/adapters/files"
 	"github.com/fourplusn/fourplusn/adapters/inbox"
 	"github.com/fourplusn/fourplusn/adapters/memstore"
 	"github.com/fourplusn/fourplusn/adapters/outbox"
+	"github.com/fourplusn/fourplusn/attachment"
 	"github.com/fourplusn/fourplusn/grid"
 	"github.com/fourplusn/fourplusn/grid/gridtest"
 	"github.com/fourplusn/fourplusn/hazard"
@@ -104,19 +106,19 @@ func Engines() []Engine {
 var serial atomic.Int64
 
 // services builds the services on stores with clk and sequential IDs.
-func services(t *testing.T, demo *gridtest.Demo, clk *Clock, cases mediation.Store, hazards hazard.Store) (*mediation.Service, *hazard.Service) {
+func services(t *testing.T, demo *gridtest.Demo, clk *Clock, cases mediation.Store, hazards hazard.Store, files attachment.Files) (*mediation.Service, *hazard.Service) {
 	cells := memstore.Grid{Tree: demo.Tree}
 	next := func(prefix string) string {
 		return fmt.Sprintf("%s%s%06d", prefix, clk.Now().UTC().Format("20060102150405"), serial.Add(1))
 	}
 	ms, err := mediation.NewService(mediation.Config{
-		Store: cases, Cells: cells, Policy: grid.DefaultPolicy(), Rules: mediation.DefaultRules(), Now: clk.Now,
+		Store: cases, Cells: cells, Policy: grid.DefaultPolicy(), Rules: mediation.DefaultRules(), Now: clk.Now, Files: files,
 		NewID:           func() mediation.ID { return mediation.ID(next("C")) },
 		NewTrackingCode: func() string { return next("T") },
 	})
 	require.NoError(t, err)
 	hs, err := hazard.NewService(hazard.Config{
-		Store: hazards, Cells: cells, Policy: grid.DefaultPolicy(), Rules: hazard.DefaultRules(), Converter: ms, Now: clk.Now,
+		Store: hazards, Cells: cells, Policy: grid.DefaultPolicy(), Rules: hazard.DefaultRules(), Converter: ms, Now: clk.Now, Files: files,
 		NewID: func() hazard.ID { return hazard.ID(next("H")) },
 	})
 	require.NoError(t, err)
@@ -136,9 +138,11 @@ func newMemory(t *testing.T) *Env {
 	members := memstore.NewGridStore()
 	saveMembers(t, members, demo)
 	actions, inbox := memstore.NewDeadlineActions(), memstore.NewChannelMessages()
+	dir, err := files.Open(t.TempDir())
+	require.NoError(t, err)
 	var open func(t *testing.T) *Env
 	open = func(t *testing.T) *Env {
-		ms, hs := services(t, demo, clk, cases, hazards)
+		ms, hs := services(t, demo, clk, cases, hazards, dir)
 		return &Env{Demo: demo, Clock: clk, Cases: ms, Hazards: hs, CaseStore: cases, HazardStore: hazards,
 			Outbox: box, Actions: actions, Inbox: inbox, Members: members, Reopen: open}
 	}
@@ -154,7 +158,7 @@ func onDB(t *testing.T, open func(t *testing.T) *bunstore.DB) *Env {
 	var reopen func(t *testing.T) *Env
 	build := func(t *testing.T, db *bunstore.DB) *Env {
 		db.EnableOutbox(mediation.Notices, hazard.Notices)
-		ms, hs := services(t, demo, clk, db.Cases(), db.Hazards())
+		ms, hs := services(t, demo, clk, db.Cases(), db.Hazards(), db.Files())
 		return &Env{Demo: demo, Clock: clk, Cases: ms, Hazards: hs, CaseStore: db.Cases(), HazardStore: db.Hazards(),
 			Outbox: db.Outbox(), Actions: db.DeadlineActions(), Inbox: db.ChannelMessages(), Members: db.Grid(), Reopen: reopen}
 	}
