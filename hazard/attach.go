@@ -69,6 +69,12 @@ func (s *Service) Attach(ctx context.Context, actor grid.Actor, id ID, version i
 	return s.records.Attach(ctx, actor, id, version, attaching, u)
 }
 
+// KeepsFiles reports whether the service keeps attached files
+// (Config.Files is set): without them Attach and OpenAttachment return
+// attachment.ErrNoFiles, and an adapter may refuse an upload before it
+// reads it.
+func (s *Service) KeepsFiles() bool { return s.records.Files != nil }
+
 // checkOf checks that the part of h an attachment belongs to exists.
 func (h *Hazard) checkOf(of string) error {
 	if !ofPattern.MatchString(of) {

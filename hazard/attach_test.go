@@ -105,3 +105,16 @@ func TestAttach(t *testing.T) {
 	require.ErrorAs(t, err, &broken)
 	assert.Contains(t, broken.Reason, after.SHA256.String()+" is missing")
 }
+
+// TestKeepsFiles checks that a service tells whether it keeps files, as
+// Attach finds: one without refuses with attachment.ErrNoFiles.
+func TestKeepsFiles(t *testing.T) {
+	f := newFixture(t)
+	none := f.with(t, func(c *hazard.Config) { c.Files = nil })
+	assert.True(t, f.svc.KeepsFiles())
+	assert.False(t, none.KeepsFiles())
+	head := f.actor("mayuan-1-head")
+	h := must(t)(none.Report(ctx, head, residentLead()))
+	_, err := none.Attach(ctx, head, h.ID, h.Version, attachment.Upload{Kind: attachment.Photo, File: photo(10)})
+	assert.ErrorIs(t, err, attachment.ErrNoFiles)
+}

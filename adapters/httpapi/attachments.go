@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -14,10 +15,10 @@ import (
 
 	"github.com/fourplusn/fourplusn"
 	"github.com/fourplusn/fourplusn/attachment"
-	"github.com/fourplusn/fourplusn/mediation"
+	"github.com/fourplusn/fourplusn/grid"
 )
 
-// maxUpload is the largest body POST /cases/{id}/attachments reads: the
+// maxUpload is the largest body POST …/{id}/attachments reads: the
 // largest file attachment.Sanitize takes, and room for the form's other
 // fields and the multipart framing. A body past it is cut off, so that a
 // client cannot keep the server reading.
@@ -27,31 +28,55 @@ var maxUpload = attachment.DefaultLimits.MaxBytes + 64<<10
 // name, what it belongs to.
 const maxFormField = 64
 
-func (s *server) routeAttachments(g *bunrouter.Group) {
-	s.handle(g, http.MethodPost, "/cases/:id/attachments", s.attach)
-	s.handle(g, http.MethodGet, "/cases/:id/attachments/:aid", func(w http.ResponseWriter, req bunrouter.Request) error {
-		return s.serveAttachment(w, req, false)
+// attacher is what the routes of attachments ask of a kind's domain
+// service; mediation.Service and hazard.Service are each one.
+type attacher[ID ~string, R any] interface {
+	// KeepsFiles reports whether the service keeps files at all, so that
+	// an upload is refused before it is read.
+	KeepsFiles() bool
+	Attach(ctx context.Context, actor grid.Actor, id ID, version int64, u attachment.Upload) (*R, error)
+	OpenAttachment(ctx context.Context, actor grid.Actor, id ID, aid string, thumbnail bool) (attachment.Attachment, io.ReadCloser, error)
+}
+
+// attachments are the routes of the files attached to the records of k,
+// written once for cases and hazards: svc keeps them, and list returns a
+// record's attachments in the order added.
+type attachments[ID ~string, R, J, F any] struct {
+	k    *resource[ID, R, J, F]
+	svc  attacher[ID, R]
+	list func(*R) []attachment.Attachment
+}
+
+// routeAttachments registers POST path/{id}/attachments, GET
+// path/{id}/attachments/{aid} and GET …/{aid}/thumbnail for the records of
+// k.
+func routeAttachments[ID ~string, R, J, F any](k *resource[ID, R, J, F], g *bunrouter.Group, svc attacher[ID, R], list func(*R) []attachment.Attachment) {
+	at := &attachments[ID, R, J, F]{k: k, svc: svc, list: list}
+	s := k.s
+	s.handle(g, http.MethodPost, k.path+"/:id/attachments", at.attach)
+	s.handle(g, http.MethodGet, k.path+"/:id/attachments/:aid", func(w http.ResponseWriter, req bunrouter.Request) error {
+		return at.serve(w, req, false)
 	})
-	s.handle(g, http.MethodGet, "/cases/:id/attachments/:aid/thumbnail", func(w http.ResponseWriter, req bunrouter.Request) error {
-		return s.serveAttachment(w, req, true)
+	s.handle(g, http.MethodGet, k.path+"/:id/attachments/:aid/thumbnail", func(w http.ResponseWriter, req bunrouter.Request) error {
+		return at.serve(w, req, true)
 	})
 }
 
-// attach is POST /cases/{id}/attachments: a file attached to the case, or
+// attach is POST path/{id}/attachments: a file attached to the record, or
 // to one of its parts, sent as multipart/form-data with the parts file,
 // kind and of. The body is read part by part as it arrives, and the file
 // handed to attachment.Sanitize, which takes it for what its content is;
 // nothing holds the body whole besides Sanitize's one copy of the file.
 // The answer is 201 with the attachment and its Location.
-func (s *server) attach(w http.ResponseWriter, req bunrouter.Request) error {
-	actor, id, err := s.cases.named(req)
+func (at *attachments[ID, R, J, F]) attach(w http.ResponseWriter, req bunrouter.Request) error {
+	actor, id, err := at.k.named(req)
 	if err != nil {
 		return err
 	}
-	if !s.cfg.Cases.KeepsFiles() {
+	if !at.svc.KeepsFiles() {
 		return errNoAttachments
 	}
-	t := sent[mediation.ID]{actor: actor, id: id}
+	t := sent[ID]{actor: actor, id: id}
 	if t.version, t.matched, err = ifMatch(req); err != nil {
 		return err
 	}
@@ -60,14 +85,14 @@ func (s *server) attach(w http.ResponseWriter, req bunrouter.Request) error {
 		return err
 	}
 	ctx := req.Context()
-	c, err := s.cfg.Cases.Attach(ctx, actor, id, t.version, u)
+	r, err := at.svc.Attach(ctx, actor, id, t.version, u)
 	if err != nil {
-		return s.cases.stale(ctx, t, err)
+		return at.k.stale(ctx, t, err)
 	}
-	// The case comes back from the write that appended the attachment,
+	// The record comes back from the write that appended the attachment,
 	// so the last is the one just added.
-	a := c.Attachments[len(c.Attachments)-1]
-	out := attachmentOut(s.api, c.ID, a)
+	list := at.list(r)
+	out := attachmentOut(at.k.url(id), list[len(list)-1])
 	w.Header().Set("Location", out.URL)
 	return writeJSON(w, http.StatusCreated, out)
 }
@@ -79,7 +104,7 @@ func (s *server) attach(w http.ResponseWriter, req bunrouter.Request) error {
 func readUpload(w http.ResponseWriter, req bunrouter.Request) (attachment.Upload, error) {
 	mt, params, err := mime.ParseMediaType(req.Header.Get("Content-Type"))
 	if err != nil || mt != "multipart/form-data" || params["boundary"] == "" {
-		return attachment.Upload{}, fourplusn.FieldError("file", "send the file as multipart/form-data, with the parts file, kind and, if it belongs to a part of the case, of")
+		return attachment.Upload{}, fourplusn.FieldError("file", "send the file as multipart/form-data, with the parts file, kind and, if it belongs to a part of the record, of")
 	}
 	mr := multipart.NewReader(http.MaxBytesReader(w, req.Body, maxUpload), params["boundary"])
 	var u attachment.Upload
@@ -176,26 +201,26 @@ func broken(readErr, err error) error {
 	return err
 }
 
-// serveAttachment is GET /cases/{id}/attachments/{aid} and, with
-// thumbnail, …/{aid}/thumbnail: the file's bytes as stored, streamed,
-// with its type, to those who may see it (an identity document only to
-// those who see the parties unmasked, to others it is not found). The
-// ETag is the SHA-256 of the bytes, which never change under it, so an
-// If-None-Match naming it is 304. The file is personal data: never kept
-// by a cache, and shown under a policy that runs nothing in it.
-func (s *server) serveAttachment(w http.ResponseWriter, req bunrouter.Request, thumbnail bool) error {
-	actor, id, err := s.cases.named(req)
+// serve is GET path/{id}/attachments/{aid} and, with thumbnail,
+// …/{aid}/thumbnail: the file's bytes as stored, streamed, with its type,
+// to those who may see it (a case's identity document only to those who
+// see the parties unmasked, to others it is not found). The ETag is the
+// SHA-256 of the bytes, which never change under it, so an If-None-Match
+// naming it is 304. The file may be personal data: never kept by a cache,
+// and shown under a policy that runs nothing in it.
+func (at *attachments[ID, R, J, F]) serve(w http.ResponseWriter, req bunrouter.Request, thumbnail bool) error {
+	actor, id, err := at.k.named(req)
 	if err != nil {
 		return err
 	}
-	if !s.cfg.Cases.KeepsFiles() {
+	if !at.svc.KeepsFiles() {
 		return errNoAttachments
 	}
 	aid := req.Param("aid")
 	if !validID(aid) {
 		return fourplusn.Errorf(fourplusn.NotFound, "attachment not found")
 	}
-	a, rc, err := s.cfg.Cases.OpenAttachment(req.Context(), actor, id, aid, thumbnail)
+	a, rc, err := at.svc.OpenAttachment(req.Context(), actor, id, aid, thumbnail)
 	if err != nil {
 		return err
 	}
@@ -221,7 +246,7 @@ func (s *server) serveAttachment(w http.ResponseWriter, req bunrouter.Request, t
 	}
 	w.WriteHeader(http.StatusOK)
 	if _, err := io.Copy(w, rc); err != nil {
-		return fmt.Errorf("serve attachment %s of case %s: %w", aid, id, err)
+		return fmt.Errorf("serve attachment %s of %s %s: %w", aid, at.k.noun, id, err)
 	}
 	return nil
 }

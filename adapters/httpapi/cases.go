@@ -10,6 +10,7 @@ import (
 	"github.com/uptrace/bunrouter"
 
 	"github.com/fourplusn/fourplusn"
+	"github.com/fourplusn/fourplusn/attachment"
 	"github.com/fourplusn/fourplusn/grid"
 	"github.com/fourplusn/fourplusn/mediation"
 	"github.com/fourplusn/fourplusn/work"
@@ -59,6 +60,7 @@ func (s *server) routeCases(g *bunrouter.Group) {
 	s.handle(g, http.MethodGet, "/cases/:id/file", s.caseFile)
 	s.handle(g, http.MethodGet, "/cases/:id/rights-notice", s.renderRightsNotice)
 	svc := s.cfg.Cases
+	routeAttachments(k, g, svc, func(c *mediation.Case) []attachment.Attachment { return c.Attachments })
 	action(k, g, "accept", true, func(ctx context.Context, a grid.Actor, id mediation.ID, v int64, _ *noBodyJSON) (*mediation.Case, error) {
 		return svc.Accept(ctx, a, id, v)
 	})

@@ -72,16 +72,18 @@
 //     reject, team, sessions, agreement, rights — the notice of rights and
 //     duties given to parties — fail, withdraw, escalate, approve, return,
 //     transfer, transfer-out, extend, risks, follow-ups, close);
-//   - files attached to cases, when Config.Attachments is set (501
-//     otherwise): POST /cases/{id}/attachments takes a photo or a PDF as
-//     multipart/form-data (file, kind, of), read part by part and taken
-//     for what its content is by attachment.Sanitize; GET
-//     /cases/{id}/attachments/{aid} and …/thumbnail serve the bytes as
+//   - files attached to cases and to hazards, 501 when the service keeps
+//     none (mediation.Service.KeepsFiles, hazard.Service.KeepsFiles):
+//     POST /cases/{id}/attachments and /hazards/{id}/attachments take a
+//     photo or a PDF as multipart/form-data (file, kind, of), read part by
+//     part and taken for what its content is by attachment.Sanitize; GET
+//     …/{id}/attachments/{aid} and …/thumbnail serve the bytes as
 //     stored, with their SHA-256 as ETag (If-None-Match answers 304),
-//     inline, sandboxed and never cached; the case lists its attachments,
-//     identity documents only to those who see the parties unmasked;
+//     inline, sandboxed and never cached; the case and the hazard list
+//     their attachments, a case's identity documents only to those who see
+//     the parties unmasked;
 //   - hazards, when Config.Hazards is set: report, list, get, timeline,
-//     rectify, verify, reopen, convert;
+//     rectify, verify, reopen, convert, attachments;
 //   - statistics: a period's summary (GET /stats/summary), a series, each
 //     with 环比 and 同比, and the tracking view;
 //   - the watch's lists: the township's notifications that did not get

@@ -465,15 +465,15 @@ type rightsOutJSON struct {
 	By     string    `json:"by" desc:"the member who recorded it"`
 }
 
-// attachmentJSON is a file attached to a case, as POST
-// /cases/{id}/attachments answers it and the case lists it.
+// attachmentJSON is a file attached to a case or a hazard, as POST
+// …/{id}/attachments answers it and the record lists it.
 type attachmentJSON struct {
-	ID           string    `json:"id" desc:"its place on the case: 1 for the first attached"`
+	ID           string    `json:"id" desc:"its place on the case or hazard: 1 for the first attached"`
 	SHA256       string    `json:"sha256" desc:"the SHA-256 of its bytes as stored, in hex, as the timeline records it"`
 	URL          string    `json:"url" desc:"where its bytes are served"`
 	ThumbnailURL string    `json:"thumbnail_url,omitempty" desc:"where its thumbnail, a JPEG of at most 320 px, is served; none for a PDF"`
 	Kind         string    `json:"kind" oa:"enum=attachment_kind"`
-	Of           string    `json:"of,omitempty" desc:"the part of the case it belongs to: session:N, agreement:N (a revision) or followup:N; none for the case itself"`
+	Of           string    `json:"of,omitempty" desc:"the part of the record it belongs to: of a case, session:N, agreement:N (a revision) or followup:N; of a hazard, rectification:N (its after-photos) or verification:N; none for the record itself"`
 	Type         string    `json:"type" oa:"enum=attachment_type" desc:"what its content is, whatever the name it was sent with"`
 	Size         int64     `json:"size" desc:"in bytes, as stored"`
 	Width        int       `json:"width,omitempty" desc:"of an image, upright, in pixels"`
@@ -485,16 +485,25 @@ type attachmentJSON struct {
 // attachmentTypes are the types a file is kept in.
 var attachmentTypes = []string{attachment.JPEG, attachment.PNG, attachment.PDF}
 
-// attachmentOut writes a, attached to case id, with the URLs below api,
-// where the API's routes live.
-func attachmentOut(api string, id mediation.ID, a attachment.Attachment) attachmentJSON {
-	url := api + "/cases/" + string(id) + "/attachments/" + a.ID
+// attachmentOut writes a, attached to the record served at record, with
+// the URLs of its bytes below it.
+func attachmentOut(record string, a attachment.Attachment) attachmentJSON {
+	url := record + "/attachments/" + a.ID
 	out := attachmentJSON{
 		ID: a.ID, SHA256: a.Sum.String(), URL: url, Kind: a.Kind.String(), Of: a.Of, Type: a.Type, Size: a.Size,
 		Width: a.Width, Height: a.Height, AddedAt: ts(a.AddedAt), AddedBy: a.AddedBy,
 	}
 	if a.HasThumbnail() {
 		out.ThumbnailURL = url + "/thumbnail"
+	}
+	return out
+}
+
+// attachmentsOut writes the attachments of the record served at record.
+func attachmentsOut(record string, as []attachment.Attachment) []attachmentJSON {
+	out := make([]attachmentJSON, len(as))
+	for i, a := range as {
+		out[i] = attachmentOut(record, a)
 	}
 	return out
 }
@@ -728,10 +737,7 @@ func caseOut(api string, c *mediation.Case, v view) caseJSON {
 		Team: make([]participantJSON, len(c.Team)), Sessions: make([]sessionOutJSON, len(c.Sessions)),
 		Agreement: agreementOut(c.Agreement), Draft: agreementOut(c.Draft), Superseded: make([]agreementOutJSON, len(c.Superseded)),
 		Withdrawal: c.Withdrawal, FollowUps: make([]followUpOutJSON, len(c.FollowUps)), Rights: make([]rightsOutJSON, len(c.Rights)),
-		Attachments: make([]attachmentJSON, len(c.Attachments)), Timeline: chainOut(c.Chain),
-	}
-	for i, a := range c.Attachments {
-		out.Attachments[i] = attachmentOut(api, c.ID, a)
+		Attachments: attachmentsOut(api+"/cases/"+string(c.ID), c.Attachments), Timeline: chainOut(c.Chain),
 	}
 	for i := range c.Superseded {
 		out.Superseded[i] = *agreementOut(&c.Superseded[i])

@@ -164,7 +164,7 @@ func newEnvOn(t testing.TB, st stores, opts ...option) *env {
 	})
 	require.NoError(t, err)
 	hazards, err := hazard.NewService(hazard.Config{
-		Store: st.hazards, Cells: cells, Policy: policy, Rules: hazard.DefaultRules(), Converter: cases, Now: clk.Now,
+		Store: st.hazards, Cells: cells, Policy: policy, Rules: hazard.DefaultRules(), Converter: cases, Now: clk.Now, Files: dir,
 		NewID: func() hazard.ID { return hazard.ID(fmt.Sprintf("H%09d", seq.Add(1))) },
 	})
 	require.NoError(t, err)

@@ -7,6 +7,7 @@ import (
 
 	"github.com/uptrace/bunrouter"
 
+	"github.com/fourplusn/fourplusn/attachment"
 	"github.com/fourplusn/fourplusn/grid"
 	"github.com/fourplusn/fourplusn/hazard"
 	"github.com/fourplusn/fourplusn/work"
@@ -21,7 +22,7 @@ func newHazardResource(s *server) *hazardResource {
 		s: s, noun: "hazard", path: "/hazards", svc: svc,
 		key:     func(h *hazard.Hazard) (hazard.ID, int64) { return h.ID, h.Version },
 		view:    func(h *hazard.Hazard, now time.Time) view { return view{masked: h.Masked, overdue: h.Overdue(now)} },
-		out:     hazardOut,
+		out:     func(h *hazard.Hazard, v view) hazardJSON { return hazardOut(s.api, h, v) },
 		filters: listParams("state", "category"), filter: hazardFilter,
 		list: func(ctx context.Context, a grid.Actor, f hazard.Filter) ([]*hazard.Hazard, hazard.ID, error) {
 			p, err := svc.List(ctx, a, f)
@@ -44,6 +45,7 @@ func (s *server) routeHazards(g *bunrouter.Group) {
 	s.handle(g, http.MethodPost, "/hazards", s.reportHazard)
 	k.route(g)
 	svc := s.cfg.Hazards
+	routeAttachments(k, g, svc, func(h *hazard.Hazard) []attachment.Attachment { return h.Attachments })
 	action(k, g, "rectify", false, func(ctx context.Context, a grid.Actor, id hazard.ID, v int64, b *rectificationJSON) (*hazard.Hazard, error) {
 		return svc.Rectify(ctx, a, id, v, hazard.Rectification{Evidence: b.Evidence, Photos: b.Photos})
 	})
@@ -126,6 +128,7 @@ type hazardJSON struct {
 	Case           string                 `json:"case,omitempty"`
 	ConvertedAt    timestamp              `json:"converted_at,omitempty"`
 	ConvertedBy    string                 `json:"converted_by,omitempty"`
+	Attachments    []attachmentJSON       `json:"attachments" desc:"the files attached to the hazard as found, to its rectifications (after-photos) and to its verifications, in the order added"`
 	Timeline       chainJSON              `json:"timeline"`
 }
 
@@ -158,8 +161,8 @@ type conversionOutJSON struct {
 }
 
 // hazardOut writes h, as the service presented it to the reader, shown
-// as v says.
-func hazardOut(h *hazard.Hazard, v view) hazardJSON {
+// as v says, with the URLs of its files below api.
+func hazardOut(api string, h *hazard.Hazard, v view) hazardJSON {
 	out := hazardJSON{
 		ID: string(h.ID), Version: h.Version, Township: string(h.Township), Category: string(h.Category), Grade: h.Grade.String(),
 		Description: h.Description, Photos: append([]string{}, h.Photos...), Channel: h.Channel.String(),
@@ -168,7 +171,8 @@ func hazardOut(h *hazard.Hazard, v view) hazardJSON {
 		ReportedAt: ts(h.ReportedAt), RectifyDue: ts(h.RectifyDue), ReopenedAt: ts(h.ReopenedAt), Reopens: h.Reopens,
 		RectifiedAt: ts(h.RectifiedAt), VerifyDue: ts(h.VerifyDue), ClosedAt: ts(h.ClosedAt),
 		Rectifications: make([]rectificationOutJSON, len(h.Rectifications)), Verifications: make([]verificationOutJSON, len(h.Verifications)),
-		Case: string(h.Case), ConvertedAt: ts(h.ConvertedAt), ConvertedBy: h.ConvertedBy, Timeline: chainOut(h.Chain),
+		Case: string(h.Case), ConvertedAt: ts(h.ConvertedAt), ConvertedBy: h.ConvertedBy,
+		Attachments: attachmentsOut(api+"/hazards/"+string(h.ID), h.Attachments), Timeline: chainOut(h.Chain),
 	}
 	for i, r := range h.Rectifications {
 		out.Rectifications[i] = rectificationOutJSON{Evidence: r.Evidence, Photos: append([]string{}, r.Photos...), By: r.By, At: ts(r.At)}

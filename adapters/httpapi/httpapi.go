@@ -31,7 +31,9 @@ type Config struct {
 	Cases *mediation.Service
 	// Stats serves the statistics routes; nil leaves them out.
 	Stats *stats.Service
-	// Hazards serves the hazard routes; nil leaves them out.
+	// Hazards serves the hazard routes; nil leaves them out. When it keeps
+	// no files (hazard.Service.KeepsFiles), the routes of a hazard's
+	// attachments answer 501 Not Implemented before reading anything sent.
 	Hazards *hazard.Service
 	// Outbox serves the route of the notifications that did not get
 	// through; nil leaves it out.
@@ -169,7 +171,6 @@ func New(cfg Config) (http.Handler, error) {
 		s.routeAccounts(api)
 	}
 	s.routeCases(api)
-	s.routeAttachments(api)
 	if s.serves("hazards") {
 		s.routeHazards(api)
 	}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/fourplusn/fourplusn/attachment"
 	"github.com/fourplusn/fourplusn/grid/gridtest"
+	"github.com/fourplusn/fourplusn/hazard"
 	"github.com/fourplusn/fourplusn/mediation"
 )
 
@@ -69,7 +70,9 @@ type matrixRow struct {
 	// administration log ends.
 	route string
 	// seed is "case:<state>", "hazard:<state>"; "attachment:<kind>", an
-	// accepted case with a file of that kind attached, {aid}; "cell", a new cell below
+	// accepted case with a file of that kind attached, {aid};
+	// "hazard-attachment:<state>", a hazard in that state with a photo its
+	// reporter attached, {aid}; "cell", a new cell below
 	// 马园; "member", a new member holding two posts in 马园;
 	// "token:own", an API token of the actor's; "token:head", one of the
 	// township head's; or "" for none.
@@ -152,6 +155,15 @@ var matrix = []matrixRow{
 	{"POST /api/v1/hazards/{id}/rectify", "hazard:open", map[string]any{"evidence": "已更换电线"}, [14]int{ok, none, ok, ok, ok, no, ok, no, no, none, none, none, who, no}},
 	{"POST /api/v1/hazards/{id}/verify", "hazard:rectified", map[string]any{"passed": true}, [14]int{ok, none, no, no, no, no, ok, ok, no, none, none, none, who, no}},
 	{"POST /api/v1/hazards/{id}/reopen", "hazard:rectified", map[string]any{"notes": "电线仍外露"}, [14]int{ok, none, no, no, no, no, ok, ok, no, none, none, none, who, no}},
+	// Attaching to a hazard needs Rectify at the handling cell, or Verify
+	// at its parent for a verification's file; the reporter adds photos
+	// to their report until it is rectified; a closed hazard takes only
+	// the files of the verification that closed it.
+	{"POST /api/v1/hazards/{id}/attachments", "hazard:open", photoUpload, [14]int{made, none, made, made, made, no, made, no, no, none, none, none, who, made}},
+	{"POST /api/v1/hazards/{id}/attachments", "hazard:rectified", ofUpload("proof_of_performance", "rectification:1"), [14]int{made, none, made, made, made, no, made, no, no, none, none, none, who, no}},
+	{"POST /api/v1/hazards/{id}/attachments", "hazard:closed", ofUpload("photo", "verification:1"), [14]int{made, none, no, no, no, no, made, made, no, none, none, none, who, no}},
+	{"GET /api/v1/hazards/{id}/attachments/{aid}", "hazard-attachment:open", nil, [14]int{ok, none, ok, ok, ok, ok, ok, ok, ok, none, none, none, who, ok}},
+	{"GET /api/v1/hazards/{id}/attachments/{aid}/thumbnail", "hazard-attachment:open", nil, [14]int{ok, none, ok, ok, ok, ok, ok, ok, ok, none, none, none, who, ok}},
 	{"POST /api/v1/hazards/{id}/convert", "hazard:lead", conversion(), [14]int{ok, none, ok, ok, ok, no, ok, ok, no, none, none, none, who, no}},
 
 	{"GET /api/v1/stats/summary?cell=mayuan&period=month", "case:accepted", nil, [14]int{ok, no, ok, ok, no, no, ok, ok, no, no, no, no, who, no}},
@@ -317,6 +329,8 @@ func (e *env) seed(t *testing.T, seed, actor string) []string {
 		r = append(r, "{id}", string(e.seedAttachment(t, state)), "{aid}", "1")
 	case "hazard":
 		r = append(r, "{id}", string(e.seedHazard(t, state).ID))
+	case "hazard-attachment":
+		r = append(r, "{id}", string(e.seedHazardAttachment(t, state)), "{aid}", "1")
 	case "cell":
 		r = append(r, "{id}", string(e.seedCell(t)))
 	case "member":
@@ -351,6 +365,26 @@ func (e *env) seedAttachment(t *testing.T, kind string) mediation.ID {
 	_, err = e.cases.Attach(ctx, e.member("gc-justice"), c.ID, 0, attachment.Upload{Kind: k, File: clean})
 	require.NoError(t, err)
 	return c.ID
+}
+
+// ofUpload is the form of a photo of kind belonging to the part of, of
+// a case or a hazard.
+func ofUpload(kind, of string) func(*env) any {
+	return func(e *env) any {
+		return form(e.t, part{name: "kind", body: []byte(kind)}, part{name: "of", body: []byte(of)},
+			part{name: "file", filename: "photo.jpg", contentType: "image/jpeg", body: matrixPhoto(e.t)})
+	}
+}
+
+// seedHazardAttachment seeds a hazard in state with a photo of it as
+// found, attached by the resident who reported it.
+func (e *env) seedHazardAttachment(t *testing.T, state string) hazard.ID {
+	h := e.seedHazard(t, state)
+	clean, err := attachment.Sanitize(bytes.NewReader(matrixPhoto(t)), attachment.DefaultLimits)
+	require.NoError(t, err)
+	_, err = e.hazards.Attach(ctx, resident(owner), h.ID, 0, attachment.Upload{Kind: attachment.Photo, File: clean})
+	require.NoError(t, err)
+	return h.ID
 }
 
 // rosterBody is Gucheng's roster as it stands, exported by its head.

@@ -98,9 +98,12 @@ func (k *resource[ID, R, J, F]) created(ctx context.Context, w http.ResponseWrit
 	if err != nil {
 		return err
 	}
-	w.Header().Set("Location", k.s.api+k.path+"/"+string(id))
+	w.Header().Set("Location", k.url(id))
 	return k.answer(w, http.StatusCreated, r)
 }
+
+// url is where record id is served, below the API's prefix.
+func (k *resource[ID, R, J, F]) url(id ID) string { return k.s.api + k.path + "/" + string(id) }
 
 // serveOne is GET path/{id}.
 func (k *resource[ID, R, J, F]) serveOne(w http.ResponseWriter, req bunrouter.Request) error {

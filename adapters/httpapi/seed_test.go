@@ -127,8 +127,12 @@ func (e *env) seedHazard(t testing.TB, state string) *hazard.Hazard {
 	h, err := e.hazards.Report(ctx, resident(owner), in)
 	require.NoError(t, err)
 	require.Equal(t, "/gucheng/gc-east/mayuan", h.Handling.String())
-	if state == "rectified" {
+	if state == "rectified" || state == "closed" {
 		h, err = e.hazards.Rectify(ctx, e.member("mayuan-head"), h.ID, 0, hazard.Rectification{Evidence: "已更换电线。"})
+		require.NoError(t, err)
+	}
+	if state == "closed" {
+		h, err = e.hazards.Verify(ctx, e.member("gc-east-head"), h.ID, 0, hazard.Verification{Passed: true})
 		require.NoError(t, err)
 	}
 	return h
