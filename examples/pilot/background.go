@@ -26,6 +26,10 @@ type watch struct {
 	notify       notify.Config // where notifications go besides the log
 	wecom        wecom.Config  // the WeCom application's callback; off without a token
 	wecomChannel string        // "wecom" or "wechat": what its applications count as
+	// pictureHosts are the hosts of the PicUrls of WeCom's image
+	// messages the callback fetches and attaches to the sender's case;
+	// none leaves images answered with a request for text.
+	pictureHosts []string
 }
 
 // start turns on the outbox, and starts the dispatcher and, if asked, the
@@ -91,5 +95,10 @@ func (w watch) callback(app *pilot.App) (http.Handler, error) {
 		return m.Actor(), nil
 	}
 	places := wecom.TreePlaces{Tree: func() *grid.Tree { return app.Grid.Directory().Tree() }}
-	return wecom.New(cfg, app.DB.ChannelMessages(), app.Cases, places, intake)
+	h, err := wecom.New(cfg, app.DB.ChannelMessages(), app.Cases, places, intake)
+	if err != nil || len(w.pictureHosts) == 0 {
+		return h, err
+	}
+	h.Attach, h.Images = app.Cases, wecom.PicURLs{Hosts: w.pictureHosts}
+	return h, nil
 }

@@ -117,6 +117,7 @@ func parseFlags(args []string, stderr io.Writer) (config, []string, error) {
 	fs.BoolVar(&w.notify.WebhookFullPhones, "webhook-full-phones", env("PILOT_WEBHOOK_FULL_PHONES", "") == "true", "send phone numbers to -webhook-url in full, for a township's SMS gateway that texts them: staff, and residents sent their lost tracking codes (PILOT_WEBHOOK_FULL_PHONES)")
 	fs.StringVar(&w.wecom.CorpID, "wecom-corp-id", env("PILOT_WECOM_CORP_ID", ""), "the WeCom enterprise's `CorpID`, for the callback at /wecom/callback (PILOT_WECOM_CORP_ID)")
 	fs.StringVar(&w.wecomChannel, "wecom-channel", env("PILOT_WECOM_CHANNEL", "wecom"), "what applications from the callback count as: wecom, or wechat for a relayed WeChat group (PILOT_WECOM_CHANNEL)")
+	pictureHosts := fs.String("wecom-picture-hosts", env("PILOT_WECOM_PICTURE_HOSTS", ""), "the `hosts` (comma-separated; a domain covers its subdomains) WeCom serves image messages' pictures from: the callback fetches those and attaches them to the sender's case; none answers images with a request for text (PILOT_WECOM_PICTURE_HOSTS)")
 	// Secrets come from the environment only, so that they never show in
 	// a process list.
 	w.notify.WebhookSecret = os.Getenv("PILOT_WEBHOOK_SECRET")
@@ -142,6 +143,11 @@ func parseFlags(args []string, stderr io.Writer) (config, []string, error) {
 	}
 	if cfg.casePrefixes, err = pilot.ParseCasePrefixes(*prefixes); err != nil {
 		return cfg, nil, fmt.Errorf("-case-prefix: %w", err)
+	}
+	for h := range strings.SplitSeq(*pictureHosts, ",") {
+		if h = strings.TrimSpace(h); h != "" {
+			w.pictureHosts = append(w.pictureHosts, h)
+		}
 	}
 	return cfg, fs.Args(), nil
 }

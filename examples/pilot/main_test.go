@@ -412,3 +412,12 @@ func TestCasePrefixFlag(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "城调", cfg.casePrefixes["gucheng"])
 }
+
+func TestPictureHostsFlag(t *testing.T) {
+	cfg, _, err := parseFlags([]string{"-wecom-picture-hosts", " qpic.cn, , wework.qpic.cn "}, io.Discard)
+	require.NoError(t, err)
+	assert.Equal(t, []string{"qpic.cn", "wework.qpic.cn"}, cfg.watch.pictureHosts)
+	cfg, _, err = parseFlags(nil, io.Discard)
+	require.NoError(t, err)
+	assert.Empty(t, cfg.watch.pictureHosts, "none by default: images are answered with a request for text")
+}
