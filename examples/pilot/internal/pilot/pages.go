@@ -149,7 +149,7 @@ func (s *Server) apply(w http.ResponseWriter, r *http.Request) {
 	// is theirs to add to: a photo refused, or all of them, never loses
 	// the application registered.
 	if photos := uploaded(r, "photos"); len(photos) > 0 {
-		last, refused, err := s.attachFiles(r.Context(), resident, c.ID, c.Version, attachment.Photo, "", photos)
+		last, refused, err := attachFiles(r.Context(), s.caseFiled(resident, c.ID), c.Version, attachment.Photo, "", photos)
 		if err != nil {
 			s.app.Logger.Warn("attach an application's photos", "case", c.ID, "err", err)
 			refused = append(refused, refusedFile{"其余照片", "暂时无法保存"})
