@@ -263,7 +263,8 @@ func (s *Server) hazardPhotosAttached(ctx context.Context, actor grid.Actor, h *
 	switch code := fourplusn.ErrorCode(err); {
 	case err == nil:
 	case code == fourplusn.Forbidden || code == fourplusn.NotFound:
-		refused = append(refused, refusedFile{"其余照片", "您的岗位无权为该隐患添加照片，请由承办网格补充"})
+		// The first attach is refused, so none of the photos went in.
+		refused = append(refused, refusedFile{"照片", "您的岗位无权为该隐患添加照片，请由承办网格补充"})
 	default:
 		s.app.Logger.Warn("attach a hazard's photos", "hazard", h.ID, "err", err)
 		refused = append(refused, refusedFile{"其余照片", "暂时无法保存"})

@@ -251,3 +251,21 @@ func TestRectifyAndVerifyForms(t *testing.T) {
 	assert.NotContains(t, body, `id="verify-form"`, "a closed hazard takes no verification")
 	assertChineseOnly(t, body)
 }
+
+// TestReportFromBelowKeepsReport checks that a member who reports from a
+// post that may not rectify at the handling cell, and so may not attach,
+// keeps the report and is told in Chinese why the photos are missing.
+func TestReportFromBelowKeepsReport(t *testing.T) {
+	app, ts := newPilot(t)
+	group := memberClient(t, ts.URL, "mayuan-1-head")
+	before := newestHazard(t, app).ID
+	resp, body := group.postFiles("/hazards/new", "/hazards/new", "photos",
+		[]upload{{"电线.jpg", photo(t, 640, 480, color.RGBA{0x90, 0x50, 0x30, 0xff})}},
+		url.Values{"key": {"below-form-1"}, "category": {"electrical"}, "location": {"mayuan-1"}, "description": {"电线裸露。"}})
+	require.Equal(t, http.StatusOK, resp.StatusCode, body)
+	h := newestHazard(t, app)
+	require.NotEqual(t, before, h.ID, "the report is recorded")
+	assert.Empty(t, h.Attachments)
+	assert.Contains(t, body, "以下文件未能上传：“照片”：您的岗位无权为该隐患添加照片，请由承办网格补充。")
+	assertChineseOnly(t, body)
+}
