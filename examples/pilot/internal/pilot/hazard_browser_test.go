@@ -15,7 +15,8 @@ import (
 
 // TestBrowserHazard follows a hazard through the pilot in a real browser,
 // on a phone's screen (390 × 844): 马园's grid worker blows the whistle on
-// bare wires with a photo; the village committee's head rectifies it with
+// bare wires with a photo, which the duty console shows; the village
+// committee's head rectifies it with
 // an after-photo; the east sector's head, the upper post, verifies it; the
 // hazard's page then shows each photo where it belongs.
 func TestBrowserHazard(t *testing.T) {
@@ -64,6 +65,15 @@ func TestBrowserHazard(t *testing.T) {
 	assert.Equal(t, 1, thumbnails("#photos-found"), "the photo as found")
 	h := newestHazard(t, app)
 	page := base + "/hazards/" + string(h.ID)
+	click(t, tab, "logout", `form[action="/logout"] button`)
+
+	// The duty console lists the new report with its photo.
+	login(t, tab, base, "gc-duty-1")
+	do(t, tab, "the duty console", phone, chromedp.Navigate(base+"/console"))
+	item := `[id='hazard-` + string(h.ID) + `']` // the ID holds a dot
+	assert.Equal(t, 1, thumbnails(item), "the report's photo on the console")
+	narrow("the console")
+	shotOf(t, tab, dir, "hazard-01b-console-phone", item)
 	click(t, tab, "logout", `form[action="/logout"] button`)
 
 	login(t, tab, base, "mayuan-head")
