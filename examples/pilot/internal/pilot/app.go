@@ -36,7 +36,7 @@ type App struct {
 	Hazards  *hazard.Service
 	Stats    *stats.Service
 	Metrics  *Metrics // served at /metrics
-	// Files keeps the files attached to cases: a directory, or the
+	// Files keeps the files attached to cases and hazards: a directory, or the
 	// database itself on PostgreSQL (see Options.Files).
 	Files  attachment.Files
 	Logger *slog.Logger
@@ -223,7 +223,7 @@ func (a *App) services(ctx context.Context, caseClock, hazardClock func() time.T
 	if err != nil {
 		return fmt.Errorf("case service: %w", err)
 	}
-	hazards, err := hazard.NewService(hazard.Config{Store: a.DB.Hazards(), Cells: cells, Policy: a.Policy, Rules: hazard.DefaultRules(), Converter: cases, Now: hazardClock})
+	hazards, err := hazard.NewService(hazard.Config{Store: a.DB.Hazards(), Cells: cells, Policy: a.Policy, Rules: hazard.DefaultRules(), Converter: cases, Now: hazardClock, Files: a.Files})
 	if err != nil {
 		return fmt.Errorf("hazard service: %w", err)
 	}

@@ -95,21 +95,23 @@ func agreementsOf(c *mediation.Case) []*mediation.Agreement {
 	return out
 }
 
-// attachmentRow is an attachment as the case page lists it.
+// attachmentRow is an attachment as a case's or a hazard's page lists it.
 type attachmentRow struct {
 	ID, Name, Of, Size, Added string
 	Href, ThumbHref           string // ThumbHref is "" for a PDF
 	PDF                       bool
 }
 
-// attachmentRows lists c's attachments, as c gives them to the member
-// (no identity documents to a masked viewer).
-func (s *Server) attachmentRows(c *mediation.Case) []attachmentRow {
-	rows := make([]attachmentRow, 0, len(c.Attachments))
-	for _, a := range c.Attachments {
-		href := "/cases/" + url.PathEscape(string(c.ID)) + "/attachments/" + url.PathEscape(a.ID)
+// attachmentRows lists the attachments list of the record whose page is
+// at base, as the record gives them to the member (no identity documents
+// to a masked viewer), each with what of the record it belongs to as of
+// names it.
+func (s *Server) attachmentRows(base string, list []attachment.Attachment, of func(string) string) []attachmentRow {
+	rows := make([]attachmentRow, 0, len(list))
+	for _, a := range list {
+		href := base + "/attachments/" + url.PathEscape(a.ID)
 		row := attachmentRow{
-			ID: a.ID, Name: attachmentName(a), Of: ofLabel(a.Of), Size: fileSize(a.Size),
+			ID: a.ID, Name: attachmentName(a), Of: of(a.Of), Size: fileSize(a.Size),
 			Added: when(a.AddedAt) + " · " + s.app.ActorName(a.AddedBy), Href: href,
 			PDF: a.Type == attachment.PDF,
 		}
@@ -149,7 +151,7 @@ var fileRefusals = []struct {
 	{attachment.ErrDamaged, "文件已损坏"},
 	{attachment.ErrIncompletePDF, "PDF文件不完整或已损坏"},
 	{attachment.ErrUnsupported, "只接受JPEG、PNG、WebP照片或PDF文件"},
-	{attachment.ErrTooManyFiles, "本案附件已达上限"},
+	{attachment.ErrTooManyFiles, "附件数量已达上限"},
 }
 
 // fileRefusal says in Chinese why err, an Invalid error, refused a file.
@@ -182,17 +184,39 @@ func refusedMessage(refused []refusedFile) string {
 	return "以下文件未能上传：" + strings.Join(parts, "；") + "。"
 }
 
+// filed is what a case or a hazard gives attachFiles: the record's
+// attachments and version, and how to attach one more to it. T is
+// *mediation.Case or *hazard.Hazard.
+type filed[T comparable] struct {
+	get     func(context.Context) (T, error)
+	attach  func(ctx context.Context, version int64, u attachment.Upload) (T, error)
+	files   func(T) []attachment.Attachment
+	version func(T) int64
+}
+
+// caseFiled is case id as actor attaches files to it.
+func (s *Server) caseFiled(actor grid.Actor, id mediation.ID) filed[*mediation.Case] {
+	return filed[*mediation.Case]{
+		get: func(ctx context.Context) (*mediation.Case, error) { return s.app.Cases.Get(ctx, actor, id) },
+		attach: func(ctx context.Context, version int64, u attachment.Upload) (*mediation.Case, error) {
+			return s.app.Cases.Attach(ctx, actor, id, version, u)
+		},
+		files:   func(c *mediation.Case) []attachment.Attachment { return c.Attachments },
+		version: func(c *mediation.Case) int64 { return c.Version },
+	}
+}
+
 // attachFiles makes each of uploads fit to keep and attaches it in turn
-// to case id, as actor, with kind and of, starting at version. A file the
-// case holds already, as a retried form sends it, is not attached again.
-// It returns the case as it stands after the last file attached, or nil
-// if none was, and the files refused for what they are, named in
-// Chinese; any other error — the actor may not attach, the case moved on
-// — ends it.
-func (s *Server) attachFiles(ctx context.Context, actor grid.Actor, id mediation.ID, version int64, kind attachment.Kind, of string, uploads []*multipart.FileHeader) (*mediation.Case, []refusedFile, error) {
-	var last *mediation.Case
+// to the record r, with kind and of, starting at version. A file the
+// record holds already, as a retried form sends it, is not attached
+// again. It returns the record as it stands after the last file
+// attached, or the zero T if none was, and the files refused for what
+// they are, named in Chinese; any other error — the actor may not
+// attach, the record moved on — ends it.
+func attachFiles[T comparable](ctx context.Context, r filed[T], version int64, kind attachment.Kind, of string, uploads []*multipart.FileHeader) (T, []refusedFile, error) {
+	var last, none T
 	var refused []refusedFile
-	var held map[attachment.Sum]bool // the files of the case, once read
+	var held map[attachment.Sum]bool // the files of the record, once read
 	for _, fh := range uploads {
 		clean, err := sanitizeUpload(fh)
 		if fourplusn.ErrorCode(err) == fourplusn.Invalid {
@@ -203,12 +227,12 @@ func (s *Server) attachFiles(ctx context.Context, actor grid.Actor, id mediation
 			return last, refused, err
 		}
 		if held == nil {
-			c, err := s.app.Cases.Get(ctx, actor, id)
+			rec, err := r.get(ctx)
 			if err != nil {
-				return nil, refused, err
+				return none, refused, err
 			}
 			held = map[attachment.Sum]bool{}
-			for _, a := range c.Attachments {
+			for _, a := range r.files(rec) {
 				if a.Of == of {
 					held[a.Sum] = true
 				}
@@ -217,10 +241,10 @@ func (s *Server) attachFiles(ctx context.Context, actor grid.Actor, id mediation
 		if held[clean.SHA256] {
 			continue
 		}
-		// The form's version first, so that a case changed since the page
-		// was shown is a conflict rather than files attached to what the
-		// member did not see; then each attachment's own.
-		next, err := s.app.Cases.Attach(ctx, actor, id, version, attachment.Upload{Kind: kind, Of: of, File: clean})
+		// The form's version first, so that a record changed since the
+		// page was shown is a conflict rather than files attached to what
+		// the member did not see; then each attachment's own.
+		next, err := r.attach(ctx, version, attachment.Upload{Kind: kind, Of: of, File: clean})
 		if fourplusn.ErrorCode(err) == fourplusn.Invalid {
 			refused = append(refused, refusedFile{fh.Filename, fileRefusal(err)})
 			continue
@@ -228,7 +252,7 @@ func (s *Server) attachFiles(ctx context.Context, actor grid.Actor, id mediation
 		if err != nil {
 			return last, refused, err
 		}
-		last, version, held[clean.SHA256] = next, next.Version, true
+		last, version, held[clean.SHA256] = next, r.version(next), true
 	}
 	return last, refused, nil
 }
@@ -280,7 +304,7 @@ func (s *Server) attach(w http.ResponseWriter, r *http.Request, m grid.Member) {
 		s.renderCase(w, r, m, http.StatusBadRequest, formState{Action: "attach", Values: f, Message: "请选择要上传的文件。"})
 		return
 	}
-	c, refused, err := s.attachFiles(r.Context(), m.Actor(), id, version, kind, f.Get("of"), files)
+	c, refused, err := attachFiles(r.Context(), s.caseFiled(m.Actor(), id), version, kind, f.Get("of"), files)
 	if c != nil {
 		s.hub.Publish()
 	}
@@ -311,14 +335,20 @@ func (s *Server) thumbnail(w http.ResponseWriter, r *http.Request, m grid.Member
 }
 
 // serveAttachment serves attachment aid of the case of the request's
-// path, or its thumbnail. Its type is the one its content was found to
-// be, and the browser is told not to sniff another; no cache keeps it.
-// An image is sandboxed, so that nothing in it could run as the pilot's;
-// a PDF is not, since Chromium refuses to show a sandboxed PDF at all —
-// it is served as application/pdf only, which no browser takes for a
-// page of the pilot's.
+// path, or its thumbnail.
 func (s *Server) serveAttachment(w http.ResponseWriter, r *http.Request, m grid.Member, thumbnail bool) {
 	a, rc, err := s.app.Cases.OpenAttachment(r.Context(), m.Actor(), mediation.ID(r.PathValue("id")), r.PathValue("aid"), thumbnail)
+	s.serveFile(w, r, a, rc, err, thumbnail)
+}
+
+// serveFile serves the file rc of attachment a, or its thumbnail, as
+// opened with err, and closes it. Its type is the one its content was
+// found to be, and the browser is told not to sniff another; no cache
+// keeps it. An image is sandboxed, so that nothing in it could run as the
+// pilot's; a PDF is not, since Chromium refuses to show a sandboxed PDF at
+// all — it is served as application/pdf only, which no browser takes for
+// a page of the pilot's.
+func (s *Server) serveFile(w http.ResponseWriter, r *http.Request, a attachment.Attachment, rc io.ReadCloser, err error, thumbnail bool) {
 	if err != nil {
 		s.failErr(w, r, err)
 		return
@@ -342,6 +372,6 @@ func (s *Server) serveAttachment(w http.ResponseWriter, r *http.Request, m grid.
 		h.Set("Content-Length", strconv.FormatInt(a.Size, 10))
 	}
 	if _, err := io.Copy(w, rc); err != nil {
-		s.app.Logger.Warn("serve an attachment", "case", r.PathValue("id"), "attachment", a.ID, "err", err)
+		s.app.Logger.Warn("serve an attachment", "path", r.URL.Path, "attachment", a.ID, "err", err)
 	}
 }

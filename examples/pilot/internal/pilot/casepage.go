@@ -5,6 +5,7 @@ import (
 	"cmp"
 	"io"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -118,7 +119,7 @@ func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, m grid.Membe
 		"Targets": s.places(actor.Township, 2, 3, 4), "Tree": s.app.Grid.Directory().Tree(), "Posted": st, "Departments": departments,
 		"DraftForm": s.draftValues(c, m, s.app.Now()), "Signing": signing, "NowInput": s.app.Now().In(work.Zone).Format(dateTimeInput),
 		"Corrections": correctionForms(c, st), "File": file, "Lacking": lacking, "Rights": rightsRows(c, st),
-		"Attachments": s.attachmentRows(c), "AttachKinds": kinds, "AttachParts": parts,
+		"Attachments": s.attachmentRows("/cases/"+url.PathEscape(string(c.ID)), c.Attachments, ofLabel), "AttachKinds": kinds, "AttachParts": parts,
 	})
 }
 

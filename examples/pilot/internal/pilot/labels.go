@@ -99,6 +99,7 @@ var funcs = template.FuncMap{
 	"hazardState":    func(s hazard.State) string { return name(hazardStates, s) },
 	"event":          func(a timeline.Action) string { return name(eventNames, a) },
 	"eventNote":      eventNote,
+	"hazardNote":     hazardNote,
 	"changes":        changes,
 	"mark":           func(m mediation.Mark) string { return name(markNames, m) },
 	"department":     func(d string) string { return name(departmentNames, d) },

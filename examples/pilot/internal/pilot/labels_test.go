@@ -7,7 +7,10 @@ import (
 
 	"github.com/stretchr/testify/assert"
 
+	"github.com/fourplusn/fourplusn/hazard"
 	"github.com/fourplusn/fourplusn/stats"
+	"github.com/fourplusn/fourplusn/timeline"
+	"github.com/fourplusn/fourplusn/work"
 )
 
 func TestSince(t *testing.T) {
@@ -58,4 +61,30 @@ func TestCharts(t *testing.T) {
 	assert.Equal(t, 2, strings.Count(h, "<rect"))
 	assert.Contains(t, h, `width="0.0"`)
 	assert.Contains(t, string(hbarChart(nil, nil)), "暂无数据")
+}
+
+// TestHazardLabels checks that every action of a hazard's timeline and
+// every part of a hazard a photo belongs to is named in Chinese.
+func TestHazardLabels(t *testing.T) {
+	for _, a := range []timeline.Action{hazard.ActionReported, hazard.ActionRectified, hazard.ActionVerified,
+		hazard.ActionVerificationFailed, hazard.ActionConverted, hazard.ActionAttached, work.ActionHandedOver,
+		work.ActionReassigned, work.ActionRelocated} {
+		assert.NotEqual(t, string(a), name(eventNames, a), "%s has no label", a)
+	}
+	for _, tc := range []struct{ of, want string }{
+		{"", "发现时"}, {"rectification:1", "第1次整改"}, {"verification:2", "第2次验收"},
+	} {
+		assert.Equal(t, tc.want, hazardOfLabel(tc.of), tc.of)
+	}
+	for _, tc := range []struct {
+		e    timeline.Event
+		want string
+	}{
+		{timeline.Event{Action: hazard.ActionRectified, Details: map[string]string{"on_the_spot": "true"}}, "当场整改"},
+		{timeline.Event{Action: hazard.ActionRectified}, ""},
+		{timeline.Event{Action: hazard.ActionVerificationFailed, Details: map[string]string{"notes": "电线仍裸露"}}, "电线仍裸露"},
+		{timeline.Event{Action: hazard.ActionAttached, Details: map[string]string{"kind": "photo", "of": "rectification:1"}}, "照片，第1次整改"},
+	} {
+		assert.Equal(t, tc.want, hazardNote(tc.e), "%s", tc.e.Action)
+	}
 }

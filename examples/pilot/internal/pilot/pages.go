@@ -149,7 +149,7 @@ func (s *Server) apply(w http.ResponseWriter, r *http.Request) {
 	// is theirs to add to: a photo refused, or all of them, never loses
 	// the application registered.
 	if photos := uploaded(r, "photos"); len(photos) > 0 {
-		last, refused, err := s.attachFiles(r.Context(), resident, c.ID, c.Version, attachment.Photo, "", photos)
+		last, refused, err := attachFiles(r.Context(), s.caseFiled(resident, c.ID), c.Version, attachment.Photo, "", photos)
 		if err != nil {
 			s.app.Logger.Warn("attach an application's photos", "case", c.ID, "err", err)
 			refused = append(refused, refusedFile{"其余照片", "暂时无法保存"})
@@ -237,6 +237,7 @@ type waiting struct {
 	Where   string
 	Waited  string
 	Due     time.Time
+	Photo   string // the thumbnail of a hazard's first photo as found, if any
 	Overdue bool
 	AtRisk  bool
 	Accept  bool // the member may accept it
@@ -274,6 +275,7 @@ func (s *Server) consoleData(r *http.Request, m grid.Member) (map[string]any, er
 	for i := len(hpage.Hazards) - 1; i >= 0; i-- {
 		h := hpage.Hazards[i]
 		hazards = append(hazards, waiting{
+			Photo:  firstPhoto(h),
 			Hazard: h, Where: s.app.CellName(h.Location), Waited: since(now, h.ReportedAt), Due: h.RectifyDue,
 			Overdue: now.After(h.RectifyDue),
 			AtRisk:  work.StatusAt(now, h.ReportedAt, h.RectifyDue, s.app.Hazards.Rules().AtRisk) == work.AtRisk,
@@ -299,6 +301,17 @@ func (s *Server) consoleData(r *http.Request, m grid.Member) (map[string]any, er
 		"Title": "24小时值班台", "Cases": cases, "Hazards": hazards, "Failed": failed, "Unregistered": unregistered, "Now": now,
 		"Targets": s.places(township, 2, 3, 4),
 	}, nil
+}
+
+// firstPhoto returns the address of the thumbnail of h's first photo as
+// found, or "" if it has none.
+func firstPhoto(h *hazard.Hazard) string {
+	for _, a := range h.Attachments {
+		if a.Of == "" && a.HasThumbnail() {
+			return "/hazards/" + url.PathEscape(string(h.ID)) + "/attachments/" + url.PathEscape(a.ID) + "/thumbnail"
+		}
+	}
+	return ""
 }
 
 // where names the place a case arose, or says it arose outside.
@@ -433,5 +446,6 @@ func (s *Server) hazardBoard(w http.ResponseWriter, r *http.Request, m grid.Memb
 		}
 		groups = append(groups, map[string]any{"State": st, "Rows": rows})
 	}
-	s.render(w, r, http.StatusOK, "hazards", map[string]any{"Title": "隐患看板", "Groups": groups})
+	mayReport := len(s.app.Policy.Scope(m.Actor(), grid.ReportHazard)) > 0
+	s.render(w, r, http.StatusOK, "hazards", map[string]any{"Title": "隐患看板", "Groups": groups, "MayReport": mayReport})
 }

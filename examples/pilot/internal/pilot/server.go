@@ -103,6 +103,8 @@ func NewServer(app *App, opts ServerOptions) (*Server, error) {
 	mux.HandleFunc("GET /{$}", s.home)
 	mux.HandleFunc("GET /apply", s.applyForm)
 	mux.HandleFunc("POST /apply", s.apply)
+	mux.HandleFunc("GET /report", s.residentReportForm)
+	mux.HandleFunc("POST /report", s.residentReport)
 	mux.HandleFunc("GET /track", s.track)
 	mux.HandleFunc("POST /track/resend", s.resendCodes)
 	mux.HandleFunc("GET /login", s.loginForm)
@@ -132,6 +134,12 @@ func NewServer(app *App, opts ServerOptions) (*Server, error) {
 	mux.HandleFunc("GET /cases/{id}/attachments/{aid}", s.staff(s.attachment))
 	mux.HandleFunc("GET /cases/{id}/attachments/{aid}/thumbnail", s.staff(s.thumbnail))
 	mux.HandleFunc("GET /hazards", s.staff(s.hazardBoard))
+	mux.HandleFunc("GET /hazards/new", s.staff(s.reportForm))
+	mux.HandleFunc("POST /hazards/new", s.staff(s.report))
+	mux.HandleFunc("GET /hazards/{id}", s.staff(s.hazardPage))
+	mux.HandleFunc("POST /hazards/{id}/{action}", s.staff(s.hazardAction))
+	mux.HandleFunc("GET /hazards/{id}/attachments/{aid}", s.staff(s.hazardAttachment))
+	mux.HandleFunc("GET /hazards/{id}/attachments/{aid}/thumbnail", s.staff(s.hazardThumbnail))
 	mux.HandleFunc("GET /dashboard", s.staff(s.dashboard))
 	mux.HandleFunc("GET /admin", s.admin(s.adminHome))
 	mux.HandleFunc("GET /admin/cells/{id}", s.admin(s.adminCell))
@@ -207,7 +215,8 @@ const maxForm = 64 << 10
 var uploads = map[string]bool{"/setup/roster": true, "/admin/roster": true}
 
 // maxFiles bounds the body of a form that attaches files: a resident's
-// application with its photos, a case page's upload. Several photos at
+// application or hazard report with its photos, a case page's upload, a
+// hazard's report, rectification or verification with theirs. Several photos at
 // once, each as large as attachment.Sanitize takes one, and the form.
 var maxFiles = 10*attachment.DefaultLimits.MaxBytes + 1<<20
 
@@ -218,7 +227,15 @@ const uploadTime = 10 * time.Minute
 
 // takesFiles reports whether path is a form that attaches files.
 func takesFiles(path string) bool {
-	return path == "/apply" || strings.HasPrefix(path, "/cases/") && strings.HasSuffix(path, "/attach")
+	switch {
+	case path == "/apply" || path == "/report" || path == "/hazards/new":
+		return true
+	case strings.HasPrefix(path, "/cases/"):
+		return strings.HasSuffix(path, "/attach")
+	case strings.HasPrefix(path, "/hazards/"):
+		return strings.HasSuffix(path, "/rectify") || strings.HasSuffix(path, "/verify")
+	}
+	return false
 }
 
 type ctxKey int
