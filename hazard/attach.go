@@ -32,6 +32,11 @@ var attaching = kernel.Attaching[*Hazard]{
 			return []grid.Action{grid.View}, grid.Target{Cell: h.Handling, Owner: h.Owner}
 		case strings.HasPrefix(u.Of, "verification:"):
 			return []grid.Action{grid.Verify}, verifyCell(h)
+		case actor.ID == h.Reporter && !h.ReporterCell.IsZero() && u.Of == "" && h.State == Open && h.Reopens == 0:
+			// The member who blew the whistle adds their photos of it,
+			// through the post they reported through, until it is
+			// rectified.
+			return []grid.Action{grid.ReportHazard}, grid.Target{Cell: h.ReporterCell}
 		}
 		return []grid.Action{grid.Rectify}, handlingCell(h)
 	},
@@ -59,8 +64,9 @@ var attaching = kernel.Attaching[*Hazard]{
 // checks.
 //
 // Needs Rectify at the handling cell, or Verify at the verifying cell for
-// a verification's file; the resident who reported it online may add
-// photos and evidence to the report until it is rectified. Allowed until
+// a verification's file; whoever reported it — the member through the
+// post they reported through, the resident online — may add photos and
+// evidence of it as found until it is rectified. Allowed until
 // the hazard is closed — but for the files of the verification that
 // closed it — or converted. Returns Invalid for a kind a hazard
 // does not take, a part it does not have, and a hazard with the most

@@ -118,3 +118,22 @@ func TestKeepsFiles(t *testing.T) {
 	_, err := none.Attach(ctx, head, h.ID, h.Version, attachment.Upload{Kind: attachment.Photo, File: photo(10)})
 	assert.ErrorIs(t, err, attachment.ErrNoFiles)
 }
+
+// TestReporterAttaches checks that the member who blew the whistle adds
+// photos of what they reported, through their post, until it is rectified,
+// though another cell rectifies it.
+func TestReporterAttaches(t *testing.T) {
+	f := newFixture(t)
+	group := f.actor("mayuan-1-zhang-elder")
+	h, err := f.svc.Report(ctx, group, blockedDrain())
+	require.NoError(t, err)
+	_, err = f.svc.Rectify(ctx, group, h.ID, 0, hazard.Rectification{Evidence: "x"})
+	require.ErrorIs(t, err, fourplusn.Forbidden, "the reporter's post does not rectify it")
+	h = must(t)(f.svc.Attach(ctx, group, h.ID, h.Version, attachment.Upload{Kind: attachment.Photo, File: photo(60)}))
+	require.Len(t, h.Attachments, 1)
+	_, err = f.svc.Attach(ctx, group, h.ID, 0, attachment.Upload{Kind: attachment.Photo, Of: "rectification:1", File: photo(61)})
+	assert.Error(t, err, "nor its rectification's")
+	h = must(t)(f.svc.Rectify(ctx, f.actor("mayuan-head"), h.ID, 0, hazard.Rectification{Evidence: "已疏通"}))
+	_, err = f.svc.Attach(ctx, group, h.ID, 0, attachment.Upload{Kind: attachment.Photo, File: photo(62)})
+	assert.ErrorIs(t, err, fourplusn.Forbidden, "not once it is rectified")
+}

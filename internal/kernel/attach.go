@@ -76,12 +76,14 @@ func (rs Records[R, ID]) Attach(ctx context.Context, actor grid.Actor, id ID, ve
 			return zero, err
 		}
 	}
-	// What attaching needs depends on the record as it is when written:
-	// Act checks that actor may see it, and mayAttach the rest.
-	return rs.Act(ctx, actor, id, version, grid.View, rs.viewTarget, func(r R, now time.Time) (timeline.Action, map[string]string, error) {
-		if err := rs.mayAttach(actor, r, a, u); err != nil {
-			return "", nil, err
+	// What attaching needs depends on the record as it is when written.
+	authorize := func(r R) error {
+		if err := rs.CanView(actor, r); err != nil {
+			return err
 		}
+		return rs.mayAttach(actor, r, a, u)
+	}
+	return rs.act(ctx, actor, id, version, authorize, func(r R, now time.Time) (timeline.Action, map[string]string, error) {
 		list := a.List(r)
 		if len(*list) >= maxAttachments {
 			return "", nil, &fourplusn.Error{Code: fourplusn.Invalid, Field: "file", Err: attachment.ErrTooManyFiles,
@@ -123,13 +125,6 @@ func (rs Records[R, ID]) mayAttach(actor grid.Actor, r R, a Attaching[R], u atta
 		}
 	}
 	return a.Check(actor, r, u)
-}
-
-// viewTarget is where seeing r is checked: its handling cell, for its
-// owner too.
-func (rs Records[R, ID]) viewTarget(r R) grid.Target {
-	s := rs.Kind.Subject(r)
-	return grid.Target{Cell: s.Handling, Owner: s.Owner}
 }
 
 // OpenAttachment returns attachment aid of record id as actor may see it,
