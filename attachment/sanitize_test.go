@@ -246,3 +246,21 @@ func TestSumText(t *testing.T) {
 		assert.Error(t, json.Unmarshal([]byte(bad), &back), bad)
 	}
 }
+
+func TestCheckPart(t *testing.T) {
+	parts := map[string]int{"session": 2, "followup": 0}
+	for of, ok := range map[string]bool{
+		"": true, "session:1": true, "session:2": true, "session:3": false, "session:0": false, "session:01": false,
+		"session:+1": false, "session:": false, "session": false, "followup:1": false, "party:1": false, "session:1:2": false,
+	} {
+		err := attachment.CheckPart(of, parts)
+		if ok {
+			assert.NoError(t, err, of)
+			continue
+		}
+		require.ErrorIs(t, err, fourplusn.Invalid, of)
+		assert.Equal(t, "of", fourplusn.ErrorField(err), of)
+	}
+	assert.EqualError(t, attachment.CheckPart("party:1", parts), "of: must be empty, or followup:N, session:N")
+	assert.EqualError(t, attachment.CheckPart("session:3", parts), "of: the record has no session:3")
+}

@@ -3,7 +3,6 @@ package hazard
 import (
 	"context"
 	"io"
-	"regexp"
 	"strconv"
 	"strings"
 
@@ -18,9 +17,6 @@ import (
 var hazardKinds = map[attachment.Kind]bool{
 	attachment.Photo: true, attachment.Evidence: true, attachment.ProofOfPerformance: true, attachment.Other: true,
 }
-
-// ofPattern is what of a hazard an attachment may belong to.
-var ofPattern = regexp.MustCompile(`^(|rectification:[1-9][0-9]{0,3}|verification:[1-9][0-9]{0,3})$`)
 
 // attaching is how a hazard takes files.
 var attaching = kernel.Attaching[*Hazard]{
@@ -83,18 +79,7 @@ func (s *Service) KeepsFiles() bool { return s.records.Files != nil }
 
 // checkOf checks that the part of h an attachment belongs to exists.
 func (h *Hazard) checkOf(of string) error {
-	if !ofPattern.MatchString(of) {
-		return fourplusn.FieldError("of", "must be empty, or rectification:N or verification:N")
-	}
-	if of == "" {
-		return nil
-	}
-	part, num, _ := strings.Cut(of, ":")
-	n, _ := strconv.Atoi(num) // ofPattern let only digits through
-	if part == "rectification" && n <= len(h.Rectifications) || part == "verification" && n <= len(h.Verifications) {
-		return nil
-	}
-	return fourplusn.FieldError("of", "the hazard has no %s", of)
+	return attachment.CheckPart(of, map[string]int{"rectification": len(h.Rectifications), "verification": len(h.Verifications)})
 }
 
 // OpenAttachment returns attachment aid of hazard id as actor may see it,

@@ -3,9 +3,6 @@ package mediation
 import (
 	"context"
 	"io"
-	"regexp"
-	"strconv"
-	"strings"
 
 	"github.com/fourplusn/fourplusn"
 	"github.com/fourplusn/fourplusn/attachment"
@@ -15,9 +12,6 @@ import (
 
 // residentKinds are what an applicant may attach to their application.
 var residentKinds = map[attachment.Kind]bool{attachment.Photo: true, attachment.Evidence: true}
-
-// ofPattern is what of a case an attachment may belong to.
-var ofPattern = regexp.MustCompile(`^(|session:[1-9][0-9]{0,3}|agreement:[1-9][0-9]{0,3}|followup:[1-9][0-9]{0,3})$`)
 
 // attaching is how a case takes files.
 var attaching = kernel.Attaching[*Case]{
@@ -70,27 +64,7 @@ func (s *Service) KeepsFiles() bool { return s.files != nil }
 
 // checkOf checks that the part of c an attachment belongs to exists.
 func (c *Case) checkOf(of string) error {
-	if !ofPattern.MatchString(of) {
-		return invalid("of", "must be empty, or session:N, agreement:N or followup:N")
-	}
-	if of == "" {
-		return nil
-	}
-	part, num, _ := strings.Cut(of, ":")
-	n, _ := strconv.Atoi(num) // ofPattern let only digits through
-	var ok bool
-	switch part {
-	case "session":
-		ok = n <= len(c.Sessions)
-	case "followup":
-		ok = n <= len(c.FollowUps)
-	case "agreement":
-		ok = n <= c.lastRevision()
-	}
-	if !ok {
-		return invalid("of", "the case has no %s", of)
-	}
-	return nil
+	return attachment.CheckPart(of, map[string]int{"session": len(c.Sessions), "agreement": c.lastRevision(), "followup": len(c.FollowUps)})
 }
 
 // OpenAttachment returns attachment aid of case id as actor may see it,

@@ -47,6 +47,11 @@ type CaseFile struct {
 	events []timeline.Event // and its timeline
 }
 
+// Case returns the case the file was made from, as the file presents it:
+// masked for a viewer who may not see the parties. The file speaks of
+// this version of the case only, its timeline cut where the case's ends.
+func (f CaseFile) Case() *Case { return f.c }
+
 // File assembles c's case file from c and events, its timeline, oldest
 // first. An item is present when the records it is made from exist; the
 // summaries name the parties as c names them, so a masked case gives a

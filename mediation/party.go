@@ -422,6 +422,15 @@ func maskDate(s string) string {
 	return "****-**-**"
 }
 
+// Particulars returns each particular p has, as text, keyed by its field
+// under field ("applicants[0].phone", "applicants[0].agents[0].name"), as
+// the intake names the fields: what a form is filled in with again.
+func (p *Party) Particulars(field string) map[string]string {
+	out := map[string]string{}
+	p.texts(field, out)
+	return out
+}
+
 // texts writes each particular p has, as text, into out, keyed by its
 // field under field ("applicants[0].phone"): what a correction compares.
 func (p *Party) texts(field string, out map[string]string) {

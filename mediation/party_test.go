@@ -251,3 +251,17 @@ func TestMaskedParticulars(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, f.stored(t, c.ID).Applicants, full.Applicants, "who may see personal data sees it all")
 }
+
+// TestParticulars checks the particulars a form is filled in with again:
+// each one the party has, as text, under the intake's field names.
+func TestParticulars(t *testing.T) {
+	p := mediation.Party{Name: "王某某", Sex: mediation.Female, Ethnicity: mediation.Han, BirthDate: day("1977-05-20"), Phone: "13900001111",
+		Agents: []mediation.Agent{{Name: "王小某", Kind: mediation.NearRelative, Authority: mediation.SpecialAuthority, Powers: "代为签署", Date: day("2022-11-01")}}}
+	assert.Equal(t, map[string]string{
+		"applicants[0].name": "王某某", "applicants[0].sex": "female", "applicants[0].ethnicity": "汉族",
+		"applicants[0].birth_date": "1977-05-20", "applicants[0].phone": "13900001111",
+		"applicants[0].agents[0].name": "王小某", "applicants[0].agents[0].kind": "near_relative",
+		"applicants[0].agents[0].authority": "special", "applicants[0].agents[0].powers": "代为签署",
+		"applicants[0].agents[0].date": "2022-11-01",
+	}, p.Particulars("applicants[0]"))
+}

@@ -189,10 +189,7 @@ func (c *Case) rightsNotice(committee string) rightsDoc {
 		d.Number = c.Number.String()
 	}
 	for i, p := range c.Parties() {
-		r := rightsReceipt{Role: "被申请人", Name: flatten(p.Name)}
-		if i < len(c.Applicants) {
-			r.Role = "申请人"
-		}
+		r := rightsReceipt{Role: roleOf(c, i), Name: flatten(p.Name)}
 		if g := c.rightsGiven(i); g != nil {
 			r.How, r.Date = rightsMannerLabels[g.Manner], chineseDate(g.At)
 		}

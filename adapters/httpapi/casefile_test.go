@@ -1,6 +1,8 @@
 package httpapi_test
 
 import (
+	"context"
+	"fmt"
 	"net/http"
 	"testing"
 
@@ -77,6 +79,9 @@ func TestPrintedFileOverHTTP(t *testing.T) {
 		assert.Equal(t, "text/html; charset=utf-8", res.Header.Get("Content-Type"))
 		assert.Equal(t, "no-store", res.Header.Get("Cache-Control"), "it holds personal data")
 		assert.Contains(t, res.Header.Get("Content-Security-Policy"), "default-src 'none'")
+		stored, err := e.st.cases.Get(context.Background(), c.ID)
+		require.NoError(t, err)
+		assert.Equal(t, fmt.Sprintf(`"%d"`, stored.Version), res.Header.Get("ETag"), "the version of the case it prints")
 		return string(res.Body)
 	}
 	for _, tc := range []struct {

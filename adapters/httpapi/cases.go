@@ -340,19 +340,14 @@ func (s *server) caseFile(w http.ResponseWriter, req bunrouter.Request) error {
 	if format != "html" {
 		return writeJSON(w, http.StatusOK, caseFileOut(f))
 	}
-	// The file keeps its case to itself; the case, read as the actor
-	// reads it, names the township whose committee keeps the file.
-	c, err := s.cfg.Cases.Get(ctx, actor, id)
-	if err != nil {
-		return err
-	}
+	// The file is of one version of the case, whose township names the
+	// committee that keeps it.
+	c := f.Case()
 	var buf bytes.Buffer
 	if err := f.RenderHTML(&buf, mediation.PrintOptions{Committee: s.committee(c.Township), Names: s.memberName}); err != nil {
 		return err
 	}
-	// No ETag: the file is made from the timeline as well, which may
-	// have grown between the two reads.
-	return writeDocument(w, "text/html; charset=utf-8", "", buf.Bytes())
+	return writeDocument(w, "text/html; charset=utf-8", etag(c.Version), buf.Bytes())
 }
 
 // renderRightsNotice is GET /cases/{id}/rights-notice: the notice of

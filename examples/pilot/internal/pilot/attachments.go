@@ -14,6 +14,7 @@ import (
 	"github.com/fourplusn/fourplusn"
 	"github.com/fourplusn/fourplusn/attachment"
 	"github.com/fourplusn/fourplusn/grid"
+	"github.com/fourplusn/fourplusn/hazard"
 	"github.com/fourplusn/fourplusn/mediation"
 )
 
@@ -323,22 +324,27 @@ func (s *Server) attach(w http.ResponseWriter, r *http.Request, m grid.Member) {
 	s.renderCase(w, r, m, status, formState{Action: "attach", Values: f, Message: refusedMessage(refused)})
 }
 
-// attachment serves an attachment's bytes to those who may see the case,
-// as the browser shows it; thumbnail serves its thumbnail instead.
-func (s *Server) attachment(w http.ResponseWriter, r *http.Request, m grid.Member) {
-	s.serveAttachment(w, r, m, false)
+// opener opens attachment aid of record id, or its thumbnail, as actor
+// may see it: a service's OpenAttachment.
+type opener func(ctx context.Context, actor grid.Actor, id, aid string, thumbnail bool) (attachment.Attachment, io.ReadCloser, error)
+
+// openCaseFile and openHazardFile open the files of cases and hazards.
+func (s *Server) openCaseFile(ctx context.Context, actor grid.Actor, id, aid string, thumbnail bool) (attachment.Attachment, io.ReadCloser, error) {
+	return s.app.Cases.OpenAttachment(ctx, actor, mediation.ID(id), aid, thumbnail)
 }
 
-// thumbnail serves an attachment's thumbnail, as attachment does.
-func (s *Server) thumbnail(w http.ResponseWriter, r *http.Request, m grid.Member) {
-	s.serveAttachment(w, r, m, true)
+func (s *Server) openHazardFile(ctx context.Context, actor grid.Actor, id, aid string, thumbnail bool) (attachment.Attachment, io.ReadCloser, error) {
+	return s.app.Hazards.OpenAttachment(ctx, actor, hazard.ID(id), aid, thumbnail)
 }
 
-// serveAttachment serves attachment aid of the case of the request's
-// path, or its thumbnail.
-func (s *Server) serveAttachment(w http.ResponseWriter, r *http.Request, m grid.Member, thumbnail bool) {
-	a, rc, err := s.app.Cases.OpenAttachment(r.Context(), m.Actor(), mediation.ID(r.PathValue("id")), r.PathValue("aid"), thumbnail)
-	s.serveFile(w, r, a, rc, err, thumbnail)
+// serveAttachment returns the handler that serves attachment aid of the
+// record of the request's path, or its thumbnail, to those who may see
+// the record, as the browser shows it.
+func (s *Server) serveAttachment(open opener, thumbnail bool) func(http.ResponseWriter, *http.Request, grid.Member) {
+	return func(w http.ResponseWriter, r *http.Request, m grid.Member) {
+		a, rc, err := open(r.Context(), m.Actor(), r.PathValue("id"), r.PathValue("aid"), thumbnail)
+		s.serveFile(w, r, a, rc, err, thumbnail)
+	}
 }
 
 // serveFile serves the file rc of attachment a, or its thumbnail, as

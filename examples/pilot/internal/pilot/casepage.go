@@ -251,20 +251,13 @@ func (s *Server) rightsNotice(w http.ResponseWriter, r *http.Request, m grid.Mem
 // page's 卷宗 is, so masked for those who see the parties masked; members
 // print by name.
 func (s *Server) filePrint(w http.ResponseWriter, r *http.Request, m grid.Member) {
-	ctx, actor, id := r.Context(), m.Actor(), mediation.ID(r.PathValue("id"))
-	// The case names the committee; its township is never changed.
-	c, err := s.app.Cases.Get(ctx, actor, id)
-	if err != nil {
-		s.failErr(w, r, err)
-		return
-	}
-	f, err := s.app.Cases.CaseFile(ctx, actor, id)
+	f, err := s.app.Cases.CaseFile(r.Context(), m.Actor(), mediation.ID(r.PathValue("id")))
 	if err != nil {
 		s.failErr(w, r, err)
 		return
 	}
 	s.printed(w, r, func(w io.Writer) error {
-		return f.RenderHTML(w, mediation.PrintOptions{Committee: s.committee(c), Names: s.app.ActorName})
+		return f.RenderHTML(w, mediation.PrintOptions{Committee: s.committee(f.Case()), Names: s.app.ActorName})
 	})
 }
 

@@ -275,24 +275,6 @@ func (s *Server) hazardPhotosAttached(ctx context.Context, actor grid.Actor, h *
 	return refusedMessage(refused)
 }
 
-// hazardAttachment serves a file attached to a hazard to those who may
-// see the hazard, as the case's attachments are served.
-func (s *Server) hazardAttachment(w http.ResponseWriter, r *http.Request, m grid.Member) {
-	s.serveHazardFile(w, r, m, false)
-}
-
-// hazardThumbnail serves a hazard's attachment's thumbnail.
-func (s *Server) hazardThumbnail(w http.ResponseWriter, r *http.Request, m grid.Member) {
-	s.serveHazardFile(w, r, m, true)
-}
-
-// serveHazardFile serves attachment aid of the hazard of the request's
-// path, or its thumbnail.
-func (s *Server) serveHazardFile(w http.ResponseWriter, r *http.Request, m grid.Member, thumbnail bool) {
-	a, rc, err := s.app.Hazards.OpenAttachment(r.Context(), m.Actor(), hazard.ID(r.PathValue("id")), r.PathValue("aid"), thumbnail)
-	s.serveFile(w, r, a, rc, err, thumbnail)
-}
-
 // reportForm shows the whistle report form (吹哨报告) to a member.
 func (s *Server) reportForm(w http.ResponseWriter, r *http.Request, m grid.Member) {
 	s.renderReport(w, r, http.StatusOK, formState{Values: url.Values{}}, "")
@@ -308,15 +290,10 @@ func (s *Server) residentReportForm(w http.ResponseWriter, r *http.Request) {
 // rectification on the spot; else to a resident, who reports online with
 // a phone number.
 func (s *Server) renderReport(w http.ResponseWriter, r *http.Request, status int, st formState, msg string) {
-	key := st.Values.Get("key")
-	if key == "" {
-		// The form's key makes a double submission one report.
-		k, err := newSecret()
-		if err != nil {
-			s.failErr(w, r, err)
-			return
-		}
-		key = k[:20]
+	key, err := formKey(st.Values)
+	if err != nil {
+		s.failErr(w, r, err)
+		return
 	}
 	cats := make([]choice, len(hazardCategoryOrder))
 	for i, c := range hazardCategoryOrder {

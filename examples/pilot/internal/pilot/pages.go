@@ -58,6 +58,20 @@ func (s *Server) places(township grid.CellID, levels ...grid.Level) []place {
 	return out
 }
 
+// formKey returns the key of a form that creates a record, which makes a
+// double submission one record: the key the form was sent with, or a new
+// one for a form shown afresh.
+func formKey(sent url.Values) (string, error) {
+	if key := sent.Get("key"); key != "" {
+		return key, nil
+	}
+	k, err := newSecret()
+	if err != nil {
+		return "", err
+	}
+	return k[:20], nil
+}
+
 func (s *Server) applyForm(w http.ResponseWriter, r *http.Request) {
 	s.renderApply(w, r, http.StatusOK, formState{Values: url.Values{}}, "")
 }
@@ -66,15 +80,10 @@ func (s *Server) applyForm(w http.ResponseWriter, r *http.Request) {
 // and each input at fault marked with what it takes; msg, if any, says
 // what went wrong as a whole.
 func (s *Server) renderApply(w http.ResponseWriter, r *http.Request, status int, st formState, msg string) {
-	key := st.Values.Get("key")
-	if key == "" {
-		// The form's key makes a double submission one application.
-		k, err := newSecret()
-		if err != nil {
-			s.failErr(w, r, err)
-			return
-		}
-		key = k[:20]
+	key, err := formKey(st.Values)
+	if err != nil {
+		s.failErr(w, r, err)
+		return
 	}
 	cats := make([]map[string]string, len(categoryOrder))
 	for i, c := range categoryOrder {

@@ -126,38 +126,8 @@ func (particularsForm) AgentKinds() []choice {
 // p holds them: what a correction form starts from.
 func partyValues(prefix string, p mediation.Party) url.Values {
 	v := url.Values{}
-	set := func(f, s string) {
-		if s != "" {
-			v.Set(prefix+"."+f, s)
-		}
-	}
-	set("name", p.Name)
-	if p.Sex != mediation.SexUnstated {
-		set("sex", p.Sex.String())
-	}
-	set("ethnicity", p.Ethnicity.String())
-	if !p.BirthDate.IsZero() {
-		set("birth_date", p.BirthDate.Format(time.DateOnly))
-	}
-	if p.Age > 0 {
-		set("age", strconv.Itoa(p.Age))
-	}
-	set("occupation", p.Occupation)
-	set("phone", p.Phone)
-	set("workplace", p.Workplace)
-	set("address", p.Address)
-	set("id_card", p.IDCard)
-	for i, a := range p.Agents {
-		ap := fmt.Sprintf("agents[%d].", i)
-		set(ap+"name", a.Name)
-		set(ap+"kind", a.Kind.String())
-		set(ap+"authority", a.Authority.String())
-		set(ap+"powers", a.Powers)
-		set(ap+"phone", a.Phone)
-		set(ap+"id_card", a.IDCard)
-		if !a.Date.IsZero() {
-			set(ap+"date", a.Date.Format(time.DateOnly))
-		}
+	for field, text := range p.Particulars(prefix) {
+		v.Set(field, text)
 	}
 	return v
 }
