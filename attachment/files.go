@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"io"
 
 	"github.com/fourplusn/fourplusn"
@@ -72,8 +73,45 @@ type Files interface {
 var ErrNoFiles = errors.New("no store of files is configured: attachments are off")
 
 // ErrTooManyFiles is what attaching a file to a record that has the most
-// files it may have wraps.
+// files its Quota allows wraps.
 var ErrTooManyFiles = errors.New("too many files")
+
+// ErrQuotaFull is what attaching a file that would take a record's files
+// past the bytes its Quota allows wraps.
+var ErrQuotaFull = errors.New("the record's files would be too large")
+
+// Quota bounds the files of one record, so that no record — nor whoever
+// may attach to it — can fill the store.
+type Quota struct {
+	Files int   // the most files a record may have
+	Bytes int64 // the most bytes its files may hold together, thumbnails not counted
+}
+
+// DefaultQuota takes every photo and scan of a long mediation: two hundred
+// files, a gigabyte in all (phone photos are stored at 1–5 MB).
+var DefaultQuota = Quota{Files: 200, Bytes: 1 << 30}
+
+// Admit returns nil if a file of size bytes may join the files of a
+// record, or an Invalid error naming "file" that wraps ErrTooManyFiles or
+// ErrQuotaFull. A zero Quota admits as DefaultQuota does.
+func (q Quota) Admit(files []Attachment, size int64) error {
+	if q == (Quota{}) {
+		q = DefaultQuota
+	}
+	if len(files) >= q.Files {
+		return &fourplusn.Error{Code: fourplusn.Invalid, Field: "file", Err: ErrTooManyFiles,
+			Message: fmt.Sprintf("%d files are attached already, the most allowed", len(files))}
+	}
+	total := size
+	for _, f := range files {
+		total += f.Size
+	}
+	if total > q.Bytes {
+		return &fourplusn.Error{Code: fourplusn.Invalid, Field: "file", Err: ErrQuotaFull,
+			Message: fmt.Sprintf("would bring the attached files to %d MB, more than the %d MB allowed", (total+1<<20-1)>>20, q.Bytes>>20)}
+	}
+	return nil
+}
 
 // Mismatch is the error Put returns for bytes that do not hash to the sum
 // they were given with.

@@ -62,6 +62,9 @@ type Config struct {
 	// Files, if set, keeps the files attached to hazards, which
 	// CheckTimeline then checks too; without it Attach fails.
 	Files attachment.Files
+	// FileQuota bounds the files of each of the hazards; the default is
+	// attachment.DefaultQuota.
+	FileQuota attachment.Quota
 }
 
 // NewService returns the Service of c. It returns an error naming what is
@@ -89,7 +92,7 @@ func NewService(c Config) (*Service, error) {
 	if s.newID == nil {
 		s.newID = newID
 	}
-	s.records = kernel.Records[*Hazard, ID]{Noun: "hazard", Store: s.store, Policy: s.policy, Kind: kind{s.policy}, Now: s.clock, Files: c.Files}
+	s.records = kernel.Records[*Hazard, ID]{Noun: "hazard", Store: s.store, Policy: s.policy, Kind: kind{s.policy}, Now: s.clock, Files: c.Files, Quota: c.FileQuota}
 	return s, nil
 }
 

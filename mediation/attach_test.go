@@ -26,13 +26,19 @@ import (
 // tests may tamper with.
 func withFiles(t *testing.T) (*fixture, string) {
 	t.Helper()
+	return withQuota(t, attachment.Quota{})
+}
+
+// withQuota is withFiles with each case's files bounded by q.
+func withQuota(t *testing.T, q attachment.Quota) (*fixture, string) {
+	t.Helper()
 	f := newFixture(t)
 	dir := t.TempDir()
 	d, err := files.Open(dir)
 	require.NoError(t, err)
 	svc, err := mediation.NewService(mediation.Config{
 		Store: f.store, Cells: memstore.Grid{Tree: f.demo.Tree}, Policy: grid.DefaultPolicy(), Rules: mediation.DefaultRules(),
-		Now: f.clock.Now, Files: d,
+		Now: f.clock.Now, Files: d, FileQuota: q,
 	})
 	require.NoError(t, err)
 	f.svc = svc
@@ -238,6 +244,35 @@ func TestApplicantAttaches(t *testing.T) {
 	c = must(t)(f.svc.Accept(ctx, f.actor("gc-duty-1"), c.ID, 0))
 	_, err = f.svc.Attach(ctx, resident, c.ID, 0, attachment.Upload{Kind: attachment.Photo, File: photo(t, 8, 8, 5)})
 	assert.ErrorIs(t, err, fourplusn.Forbidden, "not once the case is accepted")
+}
+
+// TestAttachQuota checks that a case takes files up to its quota — so
+// many files, so many bytes — and refuses the next one before storing it.
+func TestAttachQuota(t *testing.T) {
+	small, other, big := photo(t, 64, 48, 0x80), photo(t, 48, 64, 0x40), photo(t, 640, 480, 0x60)
+	for _, tc := range []struct {
+		name  string
+		quota attachment.Quota
+		full  error
+	}{
+		{"two files", attachment.Quota{Files: 2, Bytes: 1 << 20}, attachment.ErrTooManyFiles},
+		{"a few bytes more than two small photos", attachment.Quota{Files: 10, Bytes: int64(len(small.Bytes) + len(other.Bytes) + 10)}, attachment.ErrQuotaFull},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f, dir := withQuota(t, tc.quota)
+			head := f.actor("mayuan-1-head")
+			c := mediating(t, f, must(t)(f.svc.Register(ctx, head, neighbourDispute())))
+			c = must(t)(f.svc.Attach(ctx, head, c.ID, c.Version, attachment.Upload{Kind: attachment.Photo, File: small}))
+			c = must(t)(f.svc.Attach(ctx, head, c.ID, c.Version, attachment.Upload{Kind: attachment.Photo, File: other}))
+			_, err := f.svc.Attach(ctx, head, c.ID, c.Version, attachment.Upload{Kind: attachment.Photo, File: big})
+			require.ErrorIs(t, err, fourplusn.Invalid)
+			assert.ErrorIs(t, err, tc.full)
+			assert.Equal(t, "file", fourplusn.ErrorField(err))
+			assert.Equal(t, c, f.stored(t, c.ID), "nothing is recorded")
+			_, err = os.Stat(filepath.Join(dir, big.SHA256.String()[:2], big.SHA256.String()[2:]))
+			assert.ErrorIs(t, err, os.ErrNotExist, "nor stored")
+		})
+	}
 }
 
 func TestAttachWithoutFiles(t *testing.T) {

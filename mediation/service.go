@@ -60,6 +60,9 @@ type Config struct {
 	// Files, if set, keeps the files attached to cases, which
 	// CheckTimeline then checks too; without it Attach fails.
 	Files attachment.Files
+	// FileQuota bounds the files of each of the cases; the default is
+	// attachment.DefaultQuota.
+	FileQuota attachment.Quota
 }
 
 // NewService returns the Service of c. It returns an error naming what is
@@ -90,7 +93,7 @@ func NewService(c Config) (*Service, error) {
 	if s.newTrackingCode == nil {
 		s.newTrackingCode = newTrackingCode
 	}
-	s.records = kernel.Records[*Case, ID]{Noun: "case", Store: s.store, Policy: s.policy, Kind: kind{s.policy}, Now: s.clock, Files: s.files}
+	s.records = kernel.Records[*Case, ID]{Noun: "case", Store: s.store, Policy: s.policy, Kind: kind{s.policy}, Now: s.clock, Files: s.files, Quota: c.FileQuota}
 	return s, nil
 }
 

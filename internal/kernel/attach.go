@@ -3,7 +3,6 @@ package kernel
 import (
 	"bytes"
 	"context"
-	"fmt"
 	"io"
 	"strconv"
 	"time"
@@ -13,10 +12,6 @@ import (
 	"github.com/fourplusn/fourplusn/grid"
 	"github.com/fourplusn/fourplusn/timeline"
 )
-
-// maxAttachments bounds the files of one record: enough for every photo
-// and scan of a long mediation, and a bound on what one record can fill.
-const maxAttachments = 200
 
 // Attaching is how a kind of record takes files.
 type Attaching[R any] struct {
@@ -65,6 +60,11 @@ func (rs Records[R, ID]) Attach(ctx context.Context, actor grid.Actor, id ID, ve
 	if err == nil {
 		err = rs.mayAttach(actor, r, a, u)
 	}
+	if err == nil {
+		// Refuse what the record cannot take before storing it; the
+		// write below checks again.
+		err = rs.Quota.Admit(*a.List(r), int64(len(u.File.Bytes)))
+	}
 	if err != nil {
 		return zero, err
 	}
@@ -85,9 +85,8 @@ func (rs Records[R, ID]) Attach(ctx context.Context, actor grid.Actor, id ID, ve
 	}
 	return rs.act(ctx, actor, id, version, authorize, func(r R, now time.Time) (timeline.Action, map[string]string, error) {
 		list := a.List(r)
-		if len(*list) >= maxAttachments {
-			return "", nil, &fourplusn.Error{Code: fourplusn.Invalid, Field: "file", Err: attachment.ErrTooManyFiles,
-				Message: fmt.Sprintf("the %s has %d files already, the most it may have", rs.Noun, maxAttachments)}
+		if err := rs.Quota.Admit(*list, int64(len(u.File.Bytes))); err != nil {
+			return "", nil, err
 		}
 		at := attachment.Attachment{
 			ID: strconv.Itoa(len(*list) + 1), Kind: u.Kind, Of: u.Of, Type: u.File.Type, Size: int64(len(u.File.Bytes)),

@@ -76,6 +76,8 @@ type Records[R any, ID ~string] struct {
 	// Files, if set, holds the files the records' events add, which
 	// CheckTimeline checks too.
 	Files attachment.Files
+	// Quota bounds each record's files; zero is attachment.DefaultQuota.
+	Quota attachment.Quota
 }
 
 // Change is a transition: it checks the record's state and input and

@@ -152,7 +152,8 @@ var fileRefusals = []struct {
 	{attachment.ErrDamaged, "文件已损坏"},
 	{attachment.ErrIncompletePDF, "PDF文件不完整或已损坏"},
 	{attachment.ErrUnsupported, "只接受JPEG、PNG、WebP照片或PDF文件"},
-	{attachment.ErrTooManyFiles, "附件数量已达上限"},
+	{attachment.ErrTooManyFiles, fmt.Sprintf("附件数量已达上限（%d个）", attachment.DefaultQuota.Files)},
+	{attachment.ErrQuotaFull, fmt.Sprintf("附件总大小将超过上限（%dMB）", attachment.DefaultQuota.Bytes>>20)},
 }
 
 // fileRefusal says in Chinese why err, an Invalid error, refused a file.
