@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/fourplusn/fourplusn"
 	"github.com/fourplusn/fourplusn/adapters/inbox"
@@ -33,26 +34,35 @@ type Images interface {
 // is signed and encrypted by WeCom, but the address in it is fetched by
 // this server, and must not be one of the deployment's own.
 type PicURLs struct {
-	Client *http.Client // http.DefaultClient if nil
+	// Client fetches (http.DefaultClient if nil), never let follow a
+	// redirect to a host not in Hosts.
+	Client *http.Client
 	// Hosts are the names PicUrls may have, each the host itself or a
 	// domain it lies under, as WeCom's admin documents them for the
 	// deployment.
 	Hosts []string
 }
 
-// Fetch GETs picURL if its host is one of p.Hosts.
+// Fetch GETs picURL if its host is one of p.Hosts, following redirects
+// only to those hosts too.
 func (p PicURLs) Fetch(ctx context.Context, picURL, _ string) (io.ReadCloser, error) {
 	u, err := url.Parse(picURL)
-	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || !p.allowed(u.Hostname()) {
+	if err != nil || !p.allowedURL(u) {
 		return nil, fmt.Errorf("wecom: a picture at %q is not fetched: not a host of WeCom's configured", picURL)
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 	if err != nil {
 		return nil, fmt.Errorf("wecom: fetch picture: %w", err)
 	}
-	client := p.Client
-	if client == nil {
-		client = http.DefaultClient
+	client := *http.DefaultClient
+	if p.Client != nil {
+		client = *p.Client
+	}
+	client.CheckRedirect = func(req *http.Request, via []*http.Request) error {
+		if len(via) >= 5 || !p.allowedURL(req.URL) {
+			return fmt.Errorf("a picture is not fetched from %q: not a host of WeCom's configured", req.URL)
+		}
+		return nil
 	}
 	resp, err := client.Do(req)
 	if err != nil {
@@ -65,13 +75,22 @@ func (p PicURLs) Fetch(ctx context.Context, picURL, _ string) (io.ReadCloser, er
 	return resp.Body, nil
 }
 
-func (p PicURLs) allowed(host string) bool {
-	host = strings.ToLower(host)
+// allowedURL reports whether u is a web address on one of p.Hosts.
+func (p PicURLs) allowedURL(u *url.URL) bool {
+	if u.Scheme != "https" && u.Scheme != "http" {
+		return false
+	}
+	host := strings.ToLower(u.Hostname())
 	return slices.ContainsFunc(p.Hosts, func(h string) bool {
 		h = strings.ToLower(h)
 		return host == h || strings.HasSuffix(host, "."+h)
 	})
 }
+
+// fetchTimeout bounds fetching and reading a picture: WeCom waits five
+// seconds for the answer to a message, and the picture is cleaned and
+// stored in that time too.
+const fetchTimeout = 3 * time.Second
 
 // attachImage attaches the picture of image message m to the case its
 // sender last applied with, as the member the handler registers as.
@@ -89,12 +108,7 @@ func (h *Handler) attachImage(ctx context.Context, m inbox.Message, in incoming)
 	if err != nil {
 		return h.failedImage(ctx, m, fmt.Errorf("no member registers messages from %q: %w", in.FromUserName, err))
 	}
-	pic, err := h.Images.Fetch(ctx, in.PicURL, in.MediaID)
-	if err != nil {
-		return h.failedImage(ctx, m, err)
-	}
-	clean, err := attachment.Sanitize(pic, attachment.DefaultLimits)
-	pic.Close()
+	clean, err := h.fetchImage(ctx, in)
 	if fourplusn.ErrorCode(err) == fourplusn.Invalid {
 		m.Status, m.Case, m.Error = inbox.Incomplete, id, err.Error()
 		m.Reply = "照片已收到，但无法附入您的申请：" + imageProblem(err) + "请重新拍照后发送。"
@@ -109,6 +123,19 @@ func (h *Handler) attachImage(ctx context.Context, m inbox.Message, in incoming)
 	m.Status, m.Case = inbox.Attached, id
 	m.Reply = "照片已收到，已附在您的纠纷申请中。"
 	return m
+}
+
+// fetchImage fetches the picture of in and makes it fit to keep, within
+// fetchTimeout.
+func (h *Handler) fetchImage(ctx context.Context, in incoming) (attachment.Clean, error) {
+	ctx, cancel := context.WithTimeout(ctx, fetchTimeout)
+	defer cancel()
+	pic, err := h.Images.Fetch(ctx, in.PicURL, in.MediaID)
+	if err != nil {
+		return attachment.Clean{}, err
+	}
+	defer pic.Close()
+	return attachment.Sanitize(pic, attachment.DefaultLimits)
 }
 
 // failedImage records that attaching m's picture failed through no fault

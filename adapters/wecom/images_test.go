@@ -14,6 +14,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -139,4 +140,47 @@ func TestPicURLsHosts(t *testing.T) {
 		_, err := p.Fetch(context.Background(), bad, "")
 		assert.Error(t, err, bad)
 	}
+}
+
+// TestPicURLsRedirect: a picture host that redirects elsewhere is not
+// followed there: WeCom's address must not lead the server to one of the
+// deployment's own.
+func TestPicURLsRedirect(t *testing.T) {
+	inside, reached := pictures(t, []byte("secret"))
+	hop := httptest.NewServer(http.RedirectHandler(strings.Replace(inside.URL, "127.0.0.1", "localhost", 1)+"/admin", http.StatusFound))
+	t.Cleanup(hop.Close)
+	u, _ := url.Parse(hop.URL)
+	p := wecom.PicURLs{Hosts: []string{u.Hostname()}}
+	_, err := p.Fetch(context.Background(), hop.URL+"/pic.jpg", "")
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "not a host of WeCom's configured")
+	assert.Zero(t, reached.Load())
+}
+
+// TestImageSlowHost: a picture host that does not answer in time fails
+// the picture, not the message: WeCom is answered before it gives up.
+func TestImageSlowHost(t *testing.T) {
+	forEngine(t, func(t *testing.T, s setup) {
+		stall := make(chan struct{})
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Write(phonePhoto(t)[:100])
+			w.(http.Flusher).Flush()
+			select {
+			case <-stall:
+			case <-r.Context().Done():
+			}
+		}))
+		t.Cleanup(func() { close(stall); srv.Close() })
+		withImages(s, srv)
+		_, _ = s.wc.post(textMessage("wangwu", good, 9001), nil)
+		start := time.Now()
+		status, reply := s.wc.post(imageMessage("wangwu", srv.URL+"/pic/9.jpg", 9002), nil)
+		assert.Less(t, time.Since(start), 5*time.Second, "answered before WeCom gives up")
+		assert.Equal(t, http.StatusOK, status)
+		assert.Contains(t, reply, "值班人员将为您附入申请")
+		failed, err := s.env.Inbox.List(ctx, inbox.Failed, 10)
+		require.NoError(t, err)
+		require.Len(t, failed, 1)
+		assert.Contains(t, failed[0].Error, "deadline")
+	})
 }
