@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"iter"
 	"os"
 	"path/filepath"
 	"strings"
@@ -150,4 +151,34 @@ func (d *Dir) Delete(ctx context.Context, sum attachment.Sum) error {
 		return fmt.Errorf("files: %w", err)
 	}
 	return nil
+}
+
+// All yields the sum of every file stored, in no particular order, and
+// stops at the first error reading the directory, which it yields. A file
+// whose name is not a sum is not the store's and is passed over.
+func (d *Dir) All(ctx context.Context) iter.Seq2[attachment.Sum, error] {
+	return func(yield func(attachment.Sum, error) bool) {
+		err := filepath.WalkDir(d.path, func(p string, e fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			if e.IsDir() {
+				return nil
+			}
+			sum, err := attachment.ParseSum(filepath.Base(filepath.Dir(p)) + e.Name())
+			if err != nil {
+				return nil
+			}
+			if !yield(sum, nil) {
+				return fs.SkipAll
+			}
+			return nil
+		})
+		if err != nil {
+			yield(attachment.Sum{}, fmt.Errorf("files: %w", err))
+		}
+	}
 }

@@ -31,6 +31,35 @@ func TestConformance(t *testing.T) {
 	})
 }
 
+// TestAll checks that All yields every file stored, and only those.
+func TestAll(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	d, err := files.Open(dir)
+	require.NoError(t, err)
+	want := map[attachment.Sum]bool{}
+	for i := range 5 {
+		data := []byte(fmt.Sprintf("photo %d", i))
+		sum := attachment.Sum(sha256.Sum256(data))
+		require.NoError(t, d.Put(ctx, sum, bytes.NewReader(data)))
+		want[sum] = true
+	}
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "README"), []byte("not a file of the store"), 0o600))
+	got := map[attachment.Sum]bool{}
+	for sum, err := range d.All(ctx) {
+		require.NoError(t, err)
+		got[sum] = true
+	}
+	assert.Equal(t, want, got)
+
+	n := 0
+	for range d.All(ctx) {
+		n++
+		break
+	}
+	assert.Equal(t, 1, n, "stops when told")
+}
+
 // TestUnfinishedWritesCleared checks that what a Put cut short left
 // behind is cleared when the store is opened again, and the files put
 // stay.

@@ -31,7 +31,7 @@ var commands = map[string]command{
 	"serve":  {parse: noArgs},
 	"seed":   {parse: noArgs, run: seed},
 	"verify": {parse: noArgs, run: verify},
-	"backup": {parse: exactly(1, "the new file to copy the database to, e.g. pilot-20261201.db"), run: backup},
+	"backup": {parse: backupArgs, run: backup},
 	"init":   {parse: initArgs, run: initRoster},
 	"roster-template": {parse: exactly(1, "the file to write, e.g. 花名册模板.xlsx"), offline: func(args []string, stdout io.Writer) error {
 		return writeTemplate(args[0], stdout)
@@ -85,19 +85,39 @@ func verify(ctx context.Context, app *pilot.App, _ []string, stdout io.Writer) e
 }
 
 // backup copies the database, as it stands when the copy begins, to a new
-// file, while the pilot may go on serving.
+// file, and then the attached files to a directory, while the pilot may go
+// on serving.
 func backup(ctx context.Context, app *pilot.App, args []string, stdout io.Writer) error {
-	start := time.Now()
-	if err := app.DB.Backup(ctx, args[0]); err != nil {
+	start, out, filesDir := time.Now(), args[0], args[1]
+	if err := app.DB.Backup(ctx, out); err != nil {
 		return err
 	}
-	info, err := os.Stat(args[0])
+	info, err := os.Stat(out)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "backed up to %s (%d bytes in %.1f s), readable by you alone; check it with: pilot -db %s verify\n",
-		args[0], info.Size(), time.Since(start).Seconds(), args[0])
+	fmt.Fprintf(stdout, "backed up the database to %s (%d bytes in %.1f s)\n", out, info.Size(), time.Since(start).Seconds())
+	start = time.Now()
+	n, size, err := app.BackupFiles(ctx, filesDir)
+	if err != nil {
+		return fmt.Errorf("back up the attached files: %w", err)
+	}
+	fmt.Fprintf(stdout, "backed up %d attached files to %s (%d bytes in %.1f s)\n", n, filesDir, size, time.Since(start).Seconds())
+	fmt.Fprintf(stdout, "both are readable by you alone; check them with: pilot -db %s -files %s verify\n", out, filesDir)
 	return nil
+}
+
+// backupArgs reads backup's arguments: the new file to copy the database
+// to, and the directory to copy the attached files to, by default the
+// file's name with ".files" after it.
+func backupArgs(args []string, _ io.Writer) ([]string, error) {
+	switch len(args) {
+	case 1:
+		return []string{args[0], args[0] + ".files"}, nil
+	case 2:
+		return args, nil
+	}
+	return nil, errors.New("takes 1 or 2 arguments: the new file to copy the database to, e.g. pilot-20261201.db, and the directory to copy the attached files to (by default that file's name and .files)")
 }
 
 // initArgs reads init's flags: the roster, and where the one-time

@@ -73,9 +73,12 @@ Commands:
   verify         check the hash chain of every case's, hazard's and
                  township's administration log, and that every file
                  attached to a case is there, unchanged
-  backup FILE    copy the SQLite database, consistent as of the moment the
-                 copy begins, to the new FILE, while the pilot serves (on
-                 PostgreSQL: says what to run instead)
+  backup FILE [DIR]
+                 copy the SQLite database, consistent as of the moment the
+                 copy begins, to the new FILE, while the pilot serves, and
+                 then the attached files to DIR (default FILE.files), which
+                 gets only the files it lacks (on PostgreSQL: says what to
+                 run instead)
   password MEMBER
                  give member MEMBER a new one-time password (their
                  sessions and tokens end)

@@ -5,8 +5,12 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"image"
+	"image/jpeg"
 	"io"
+	"mime/multipart"
 	"net/http"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -154,10 +158,17 @@ func TestBackupWhileWriting(t *testing.T) {
 	l := startLoad(p.url, token, 0)
 	l.waitFor(t, 40)
 	before := l.acknowledged()
+	var withPhoto string
+	for id := range before {
+		withPhoto = id
+		break
+	}
+	attachPhoto(t, p.url, token, withPhoto)
 	out := runCmd(t, bin, dir, "backup", "backup.db")
 	during := len(l.acknowledged()) - len(before)
 	l.end(t)
-	assert.Contains(t, out, "backed up to backup.db")
+	assert.Contains(t, out, "backed up the database to backup.db")
+	assert.Contains(t, out, "backed up 2 attached files to backup.db.files", "the photo and its thumbnail")
 	t.Logf("%d cases acknowledged before the backup, %d more while it ran", len(before), during)
 
 	again := exec.Command(bin, "backup", "backup.db")
@@ -165,6 +176,8 @@ func TestBackupWhileWriting(t *testing.T) {
 	refused, err := again.CombinedOutput()
 	require.Error(t, err, "a backup never replaces a file")
 	assert.Contains(t, string(refused), "exists")
+	assert.Contains(t, runCmd(t, bin, dir, "backup", "backup2.db", "backup.db.files"), "backed up 0 attached files to backup.db.files",
+		"a directory earlier backups filled is given only what it lacks")
 	p.stop(t)
 
 	db, err := sql.Open("sqlite", "file:"+filepath.Join(dir, "backup.db")+"?mode=ro")
@@ -185,7 +198,41 @@ func TestBackupWhileWriting(t *testing.T) {
 	for id := range before {
 		assert.True(t, inCopy[id], "case %s, acknowledged before the backup began, is in it", id)
 	}
-	assert.Regexp(t, checked, runCmd(t, bin, dir, "-db", "backup.db", "verify"))
+	// Restored elsewhere, the copy is whole: its case's photo is there.
+	restored := t.TempDir()
+	require.NoError(t, os.Rename(filepath.Join(dir, "backup.db"), filepath.Join(restored, "backup.db")))
+	require.NoError(t, os.Rename(filepath.Join(dir, "backup.db.files"), filepath.Join(restored, "backup.db.files")))
+	assert.Regexp(t, checked, runCmd(t, bin, restored, "-db", "backup.db", "-files", "backup.db.files", "verify"))
+	require.NoError(t, os.RemoveAll(filepath.Join(restored, "backup.db.files")))
+	broken := exec.Command(bin, "-db", "backup.db", "-files", "backup.db.files", "verify")
+	broken.Dir = restored
+	missing, err := broken.CombinedOutput()
+	require.Error(t, err, "without its files the copy is not whole")
+	assert.Contains(t, string(missing), "BROKEN case "+withPhoto)
+}
+
+// attachPhoto attaches a small photo to case id through the API.
+func attachPhoto(t *testing.T, base, token, id string) {
+	t.Helper()
+	var img bytes.Buffer
+	require.NoError(t, jpeg.Encode(&img, image.NewGray(image.Rect(0, 0, 64, 48)), nil))
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	require.NoError(t, mw.WriteField("kind", "photo"))
+	fw, err := mw.CreateFormFile("file", "现场.jpg")
+	require.NoError(t, err)
+	_, err = fw.Write(img.Bytes())
+	require.NoError(t, err)
+	require.NoError(t, mw.Close())
+	req, err := http.NewRequest(http.MethodPost, base+"api/v1/cases/"+id+"/attachments", &body)
+	require.NoError(t, err)
+	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	require.Equal(t, http.StatusCreated, resp.StatusCode, "%s", b)
 }
 
 // TestCrash kills the pilot with SIGKILL while eight writers register
