@@ -49,9 +49,9 @@ func TestBrowserAttachments(t *testing.T) {
 		chromedp.SetUploadFiles(chromedp.CSS("#photos"), photos),
 		chromedp.Click(chromedp.CSS("#consent")),
 	)
-	assert.Equal(t, "过道1.jpg，过道2.jpg", text(t, residentTab, `.file-name[data-for="photos"]`), "the photos chosen are named")
+	assert.Equal(t, "过道1.jpg，过道2.jpg", text(t, residentTab, `.file-name[data-for~="photos"]`), "the photos chosen are named")
 	shotOf(t, residentTab, dir, "att-01-apply-photos-phone", "#apply .file")
-	click(t, residentTab, "submit", "#submit")
+	assert.EqualValues(t, 200, send(t, residentTab, "submit", "#submit", "#code"), "the receipt")
 	assert.Equal(t, "已随申请上传照片 2 张。", text(t, residentTab, "#photos-added"))
 	code := text(t, residentTab, "#code")
 
@@ -110,7 +110,10 @@ func TestBrowserAttachments(t *testing.T) {
 	shotOf(t, staffTab, dir, "att-02-case-attachments-phone", "#attachments")
 
 	do(t, staffTab, "a text file", chromedp.SetUploadFiles(chromedp.CSS("#attach-file"), []string{write("说明.txt", []byte("不是照片"))}))
-	assert.EqualValues(t, 400, submit(t, staffTab, "upload, refused", "#do-attach"))
+	assert.EqualValues(t, 400, send(t, staffTab, "upload, refused", "#do-attach", "#attach-message"))
 	assert.Equal(t, "以下文件未能上传：“说明.txt”：只接受JPEG、PNG、WebP照片或PDF文件。", text(t, staffTab, "#attach-message"))
 	shotOf(t, staffTab, dir, "att-03-refused-phone", "#attach-form")
+	// The refusal, written in place of the page, runs its scripts again.
+	do(t, staffTab, "choose again", chromedp.SetUploadFiles(chromedp.CSS("#attach-file"), []string{write("欠条扫描件2.pdf", scan)}))
+	assert.Equal(t, "欠条扫描件2.pdf", text(t, staffTab, `.file-name[data-for~="attach-file"]`))
 }

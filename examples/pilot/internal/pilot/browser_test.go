@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 	"github.com/stretchr/testify/assert"
@@ -214,6 +215,35 @@ func submit(t *testing.T, ctx context.Context, step, sel string) int64 {
 	resp, err := chromedp.RunResponse(tctx, chromedp.Click(chromedp.CSS(sel)))
 	require.NoError(t, err, step)
 	return resp.Status
+}
+
+// send clicks what sends a form with files chosen, which upload.js posts
+// itself to show its progress, and waits until the element seen, on the
+// page that answers, is visible. It returns the answer's status. A
+// redirect is followed as a navigation, but a page answered in place (a
+// refusal, a receipt) is written over the form without one, so
+// RunResponse would wait for it in vain.
+func send(t *testing.T, ctx context.Context, step, sel, seen string) int64 {
+	t.Helper()
+	lctx, cancel := context.WithTimeout(ctx, 60*time.Second)
+	defer cancel()
+	answers := make(chan int64, 1)
+	require.NoError(t, chromedp.Listen(lctx, func(ev any) {
+		if ev, ok := ev.(*network.EventResponseReceived); ok && ev.Type == network.ResourceTypeXHR && ev.Response.Status != 0 {
+			select {
+			case answers <- ev.Response.Status:
+			default:
+			}
+		}
+	}))
+	do(t, ctx, step, chromedp.Click(chromedp.CSS(sel)), chromedp.WaitVisible(chromedp.CSS(seen)))
+	select {
+	case status := <-answers:
+		return status
+	default:
+		t.Fatalf("%s: the form was not sent by upload.js", step)
+		return 0
+	}
 }
 
 func text(t *testing.T, ctx context.Context, sel string) string {

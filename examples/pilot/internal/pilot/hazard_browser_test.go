@@ -57,7 +57,7 @@ func TestBrowserHazard(t *testing.T) {
 		chromedp.SendKeys(chromedp.CSS("#description"), "马园一组仓库私拉电线，线头裸露，雨天易漏电。"),
 		chromedp.SetUploadFiles(chromedp.CSS("#photos"), []string{write("线头.jpg", photo(t, 1200, 900, color.RGBA{0x9a, 0x5a, 0x2a, 0xff}))}),
 	)
-	assert.Equal(t, "线头.jpg", text(t, tab, `.file-name[data-for="photos"]`))
+	assert.Equal(t, "线头.jpg", text(t, tab, `.file-name[data-for~="photos"]`))
 	narrow("the report form")
 	shot(t, tab, dir, "hazard-01-report-phone")
 	click(t, tab, "blow the whistle", "#submit")

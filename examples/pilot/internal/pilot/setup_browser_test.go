@@ -130,7 +130,7 @@ func TestBrowserSetup(t *testing.T) {
 
 	// The roster, made in Excel, uploaded and checked.
 	do(t, desk, "choose the roster", chromedp.SetUploadFiles(chromedp.CSS("#roster-file"), []string{qiaobeiRoster(t)}))
-	click(t, desk, "check the roster", "#roster-submit")
+	assert.EqualValues(t, 200, send(t, desk, "check the roster", "#roster-submit", "#preview"), "the roster checked")
 	preview := text(t, desk, "#preview")
 	assert.Contains(t, preview, "桥北街道")
 	assert.Contains(t, preview, "程书记（qb-secretary）", "who will manage the grid")
