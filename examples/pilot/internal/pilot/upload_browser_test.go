@@ -9,6 +9,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -120,6 +121,9 @@ func TestBrowserUploadProgress(t *testing.T) {
 	}
 	require.True(t, landed, "the thumbnail of the photo sent")
 	assert.Contains(t, text(t, tab, "#attachment-photos"), "照片1", "the photo sent")
+	at, err := chromedp.Run(tab, chromedp.Location())
+	require.NoError(t, err)
+	assert.True(t, strings.HasSuffix(at, "#attachments"), "back at the attachments, as a form sent without the script is: %s", at)
 	width, err := chromedp.Run(tab, chromedp.Evaluate[int](`document.documentElement.scrollWidth`))
 	require.NoError(t, err)
 	assert.LessOrEqual(t, width, 390, "nothing wider than the phone")

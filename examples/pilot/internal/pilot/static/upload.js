@@ -37,6 +37,18 @@
     });
   }
 
+  // The part of the page an upload's redirect named, gone to once the
+  // page is loaded.
+  var anchor = window.sessionStorage && sessionStorage.getItem("upload-anchor");
+  if (anchor) {
+    sessionStorage.removeItem("upload-anchor");
+    var part = document.getElementById(anchor);
+    if (part) {
+      history.replaceState(null, "", "#" + anchor);
+      part.scrollIntoView();
+    }
+  }
+
   // On a slow connection a form with photos takes a while to send and the
   // browser shows nothing meanwhile; so such a form is sent from here,
   // with a bar of how much has gone. Without this script, or with no file
@@ -85,11 +97,17 @@
       // A redirect (post/redirect/get) is followed by the browser itself,
       // so that the result is a page of its own; any other answer (a
       // refusal in Chinese, a receipt) is shown in place of this page.
+      // The part of the page the redirect named is not seen by a
+      // request: the form says it (data-anchor), and the page it leads
+      // to goes there once loaded (see below). Only the address is
+      // followed here: were a part named in it, the page this one is
+      // would not be loaded again.
       if (xhr.responseURL && xhr.responseURL !== url) {
+        if (form.dataset.anchor) sessionStorage.setItem("upload-anchor", form.dataset.anchor);
         location.replace(xhr.responseURL);
         return;
       }
-      replaceDocument(xhr.responseText, url);
+      replaceDocument(xhr.responseText);
     };
     xhr.onerror = failed;
     xhr.ontimeout = failed;
@@ -127,12 +145,12 @@
     return (n / 1048576).toFixed(1) + " MB";
   }
 
-  // replaceDocument shows html, the answer to a post to url, as the page,
-  // its scripts (this one too) run again, at url as a normal post would.
-  function replaceDocument(html, url) {
+  // replaceDocument shows html, the answer to a post, as the page, its
+  // scripts (this one too) run again. The address stays the form's page,
+  // which reloading shows afresh; the address posted to takes no GET.
+  function replaceDocument(html) {
     document.open();
     document.write(html);
     document.close();
-    history.replaceState(null, "", url);
   }
 })();
