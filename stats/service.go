@@ -33,6 +33,10 @@ type Config struct {
 	CaseRules   mediation.Rules
 	Hazards     hazard.Store
 	HazardRules hazard.Rules
+	// Tracker, if set, answers TrackingPage from an index of open
+	// deadlines kept by the same rules; without it TrackingPage reads
+	// every open case and hazard of the scope.
+	Tracker Tracker
 }
 
 // NewService returns the statistics of c. It returns an error naming what
@@ -136,13 +140,24 @@ func (s *Service) RecordIndicator(ctx context.Context, actor grid.Actor, v Indic
 
 // Tracking is the tracking view (跟踪问效) of cell's subtree at now: every
 // deadline of its open cases and hazards that is at risk or overdue, the
-// longest overdue first, with who answers for it. It reads only open work,
-// a page at a time. Needs Track at cell.
+// longest overdue first, with who answers for it. It reads every open case
+// and hazard of the subtree; TrackingPage reads a page. Needs Track at
+// cell.
 func (s *Service) Tracking(ctx context.Context, actor grid.Actor, cell grid.CellID, now time.Time) ([]work.Deadline, error) {
 	q, err := s.scope(ctx, actor, cell, grid.Track)
 	if err != nil {
 		return nil, err
 	}
+	due, err := s.openDeadlines(ctx, q, now)
+	if err != nil {
+		return nil, err
+	}
+	return Tracking(due), nil
+}
+
+// openDeadlines lists the deadlines of the open cases and hazards q
+// selects, as they stand at now, reading them a page at a time.
+func (s *Service) openDeadlines(ctx context.Context, q Query, now time.Time) ([]work.Deadline, error) {
 	due, err := s.caseDeadlines(ctx, q, now)
 	if err != nil {
 		return nil, err
@@ -161,7 +176,7 @@ func (s *Service) Tracking(ctx context.Context, actor grid.Actor, cell grid.Cell
 			f.Before = page.Next
 		}
 	}
-	return Tracking(due), nil
+	return due, nil
 }
 
 // caseDeadlines lists the deadlines of the open cases q selects.
