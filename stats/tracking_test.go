@@ -21,12 +21,12 @@ func deadline(subject string, kind work.DeadlineKind, since, risk, due string) w
 func TestTrackDeadlines(t *testing.T) {
 	now := at("2026-12-10 12:00")
 	due := []work.Deadline{
-		deadline("C3", "resolve", "2026-11-01 09:00", "2026-11-25 09:00", "2026-12-01 09:00"), // overdue
-		deadline("C1", "accept", "2026-12-09 09:00", "2026-12-10 09:00", "2026-12-11 09:00"),  // at risk
-		deadline("C2", "accept", "2026-12-10 09:00", "2026-12-10 12:00", "2026-12-11 09:00"),  // at risk from now
-		deadline("C4", "accept", "2026-12-10 10:00", "2026-12-10 12:01", "2026-12-11 10:00"),  // on time, a minute from risk
-		deadline("C5", "resolve", "2026-11-05 09:00", "2026-11-29 09:00", "2026-12-10 12:00"), // due now: at risk, not yet overdue
-		deadline("C1", "resolve", "2026-11-01 09:00", "2026-11-25 09:00", "2026-12-01 09:00"), // overdue, the same time as C3's
+		deadline("C3", "resolve", "2026-11-01 09:00", "2026-11-25 09:00", "2026-12-01 09:00"),                                                                 // overdue
+		deadline("C1", "accept", "2026-12-09 09:00", "2026-12-10 09:00", "2026-12-11 09:00"),                                                                  // at risk
+		deadline("C2", "accept", "2026-12-10 09:00", "2026-12-10 12:00", "2026-12-11 09:00"),                                                                  // at risk from now
+		deadline("C4", "accept", "2026-12-10 10:00", "2026-12-10 12:01", "2026-12-11 10:00"),                                                                  // on time, a minute from risk
+		deadline("C5", "resolve", "2026-11-05 09:00", "2026-11-29 09:00", "2026-12-10 12:00"),                                                                 // due now: at risk, not yet overdue
+		deadline("C1", "resolve", "2026-11-01 09:00", "2026-11-25 09:00", "2026-12-01 09:00"),                                                                 // overdue, the same time as C3's
 		{Subject: "C6", Kind: "court_confirmation", Since: at("2026-11-01 09:00"), RiskAt: at("2026-11-25 09:00"), Due: at("2026-12-01 09:00"), Lapses: true}, // gone
 		{Subject: "C7", Kind: "court_confirmation", Since: at("2026-11-12 09:00"), RiskAt: at("2026-12-06 09:00"), Due: at("2026-12-12 09:00"), Lapses: true}, // at risk
 	}
