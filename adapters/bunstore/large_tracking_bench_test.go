@@ -74,4 +74,3 @@ func BenchmarkLargeSeries(b *testing.B) {
 		}
 	})
 }
-
