@@ -22,7 +22,8 @@ type Basis struct {
 	// Whole is the period or range reported on.
 	Whole Range
 	// Partial is true while Whole is in progress: Current is then its
-	// elapsed part and the bases the same span of theirs.
+	// elapsed part, up to and including now, and the bases the same span
+	// of theirs.
 	Partial bool
 	// Current is the span the figures are of, Previous and YearEarlier the
 	// spans they are compared with.
@@ -45,7 +46,7 @@ func (p Period) Basis(t, now time.Time) Basis {
 	if !whole.Contains(now) {
 		return b
 	}
-	cut := elapsed(whole, now)
+	cut := elapsed(now)
 	b.Partial = true
 	b.Current.To = cut
 	b.Previous.To = p.sameOffset(whole, b.Previous, cut)
@@ -82,7 +83,7 @@ func RangeBasis(r Range, now time.Time) (Basis, error) {
 	if !whole.Contains(now) {
 		return b, nil
 	}
-	cut := elapsed(whole, now)
+	cut := elapsed(now)
 	b.Partial = true
 	b.Current.To = cut
 	b.Previous.To = Day.sameOffset(whole, b.Previous, cut)
@@ -91,14 +92,9 @@ func RangeBasis(r Range, now time.Time) (Basis, error) {
 }
 
 // elapsed returns the end of the elapsed part of r at now, which r holds:
-// now itself, or, at the very instant r begins, that instant, so that the
-// span is never empty.
-func elapsed(r Range, now time.Time) time.Time {
-	if now.Equal(r.From) {
-		return now.Add(time.Nanosecond)
-	}
-	return now
-}
+// just after now, so that what happened at now itself counts and the span
+// is never empty.
+func elapsed(now time.Time) time.Time { return now.Add(time.Nanosecond) }
 
 // sameOffset returns the time in base as far into it as t is into cur (see
 // Basis), clamped to base's end.
