@@ -206,6 +206,9 @@ func (s *server) statsQuery(q *query, withPeriod bool) (grid.CellID, stats.Perio
 func (s *server) reportBasis(q *query) (grid.CellID, stats.Basis) {
 	cell, period, at := s.statsQuery(q, true)
 	from, to := q.one("from"), q.one("to")
+	if q.err != nil {
+		return cell, stats.Basis{}
+	}
 	if from == "" && to == "" {
 		return cell, period.Basis(at, s.now())
 	}
