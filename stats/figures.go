@@ -166,10 +166,15 @@ func Compute(ctx context.Context, src Source, q Query) (Figures, error) {
 	return f, nil
 }
 
-// Report is a period's figures with those of the period before (for 环比)
-// and of the same period a year earlier (for 同比).
+// Report is a period's figures compared like for like (see Basis) with
+// those of the period before (for 环比) and of the same period a year
+// earlier (for 同比). Each Figures' Range is the span it counts.
 type Report struct {
-	Period                         Period
+	Period Period // the kind of period, or 0 for a range of days
+	Whole  Range  // the period or range reported on
+	// Partial is true while Whole is in progress: Current counts its
+	// elapsed part, the others the same span of theirs.
+	Partial                        bool
 	Current, Previous, YearEarlier Figures
 }
 
@@ -183,19 +188,18 @@ func (r Report) YoY(pick func(Figures) float64) Change {
 	return Compare(pick(r.Current), pick(r.YearEarlier))
 }
 
-// NewReport computes the report of the period of kind p that holds t, for
-// q's subtrees. The three periods are computed at once, each on its own
-// goroutine: a SQL store answers them on separate connections.
-func NewReport(ctx context.Context, src Source, q Query, p Period, t time.Time) (Report, error) {
-	cur := p.Of(t)
-	r := Report{Period: p}
-	periods := []struct {
+// NewReport computes the report b describes for q's subtrees. The three
+// spans are computed at once, each on its own goroutine: a SQL store
+// answers them on separate connections.
+func NewReport(ctx context.Context, src Source, q Query, b Basis) (Report, error) {
+	r := Report{Period: b.Period, Whole: b.Whole, Partial: b.Partial}
+	spans := []struct {
 		rng Range
 		out *Figures
-	}{{cur, &r.Current}, {p.Previous(cur), &r.Previous}, {p.YearEarlier(cur), &r.YearEarlier}}
-	errs := make([]error, len(periods))
+	}{{b.Current, &r.Current}, {b.Previous, &r.Previous}, {b.YearEarlier, &r.YearEarlier}}
+	errs := make([]error, len(spans))
 	var wg sync.WaitGroup
-	for i, x := range periods {
+	for i, x := range spans {
 		q := q
 		q.Range = x.rng
 		wg.Go(func() { *x.out, errs[i] = Compute(ctx, src, q) })

@@ -54,6 +54,10 @@ type Indicators interface {
 	// Sum adds up the values of name recorded for q's subtrees with
 	// periods of kind p starting in q.Range.
 	Sum(ctx context.Context, name string, p Period, q Query) (int64, error)
+	// Recorded counts the values of name recorded for q's subtrees with
+	// periods of kind p starting in q.Range, telling a sum of zeros from
+	// a sum of nothing.
+	Recorded(ctx context.Context, name string, p Period, q Query) (int64, error)
 }
 
 // IndicatorCounter counts indicator name over q's subtrees, for Series.

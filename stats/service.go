@@ -37,6 +37,9 @@ type Config struct {
 	// deadlines kept by the same rules; without it TrackingPage reads
 	// every open case and hazard of the scope.
 	Tracker Tracker
+	// Now is the clock that tells a period in progress from one that has
+	// ended (see Basis); nil means time.Now.
+	Now func() time.Time
 }
 
 // NewService returns the statistics of c. It returns an error naming what
@@ -62,6 +65,9 @@ func NewService(c Config) (*Service, error) {
 			return nil, fmt.Errorf("stats: hazard rules: %w", err)
 		}
 	}
+	if c.Now == nil {
+		c.Now = time.Now
+	}
 	return &Service{c: c}, nil
 }
 
@@ -79,14 +85,22 @@ func (s *Service) scope(ctx context.Context, actor grid.Actor, cell grid.CellID,
 }
 
 // Report returns the figures of cell's subtree for the period of kind p
-// holding t, with the period before and the same period a year earlier.
-// Needs ViewStats at cell.
+// holding t, with the period before and the same period a year earlier,
+// like for like as of the service's clock (see Period.Basis). Needs
+// ViewStats at cell.
 func (s *Service) Report(ctx context.Context, actor grid.Actor, cell grid.CellID, p Period, t time.Time) (Report, error) {
+	return s.ReportOn(ctx, actor, cell, p.Basis(t, s.c.Now()))
+}
+
+// ReportOn returns the figures of cell's subtree that b compares: a
+// period's (Period.Basis) or a range of days' (RangeBasis). Needs
+// ViewStats at cell.
+func (s *Service) ReportOn(ctx context.Context, actor grid.Actor, cell grid.CellID, b Basis) (Report, error) {
 	q, err := s.scope(ctx, actor, cell, grid.ViewStats)
 	if err != nil {
 		return Report{}, err
 	}
-	return NewReport(ctx, s.c.Source, q, p, t)
+	return NewReport(ctx, s.c.Source, q, b)
 }
 
 // Breakdown returns measure m over r in cell's subtree, grouped by a
@@ -123,6 +137,49 @@ func (s *Service) IndicatorSeries(ctx context.Context, actor grid.Actor, cell gr
 		return nil, err
 	}
 	return Series(ctx, IndicatorCounter(s.c.Indicators, name, p, q), p, t, n)
+}
+
+// IndicatorReport is an indicator's values summed over the spans of a
+// report's Basis, for 环比 and 同比 beside the grid's own figures.
+type IndicatorReport struct {
+	Name                           string
+	Current, Previous, YearEarlier int64
+	// Recorded counts the values recorded for the subtree over the three
+	// spans. None means the indicator is not kept there — a township-wide
+	// count has no share in a sector — rather than that it was zero.
+	Recorded int64
+}
+
+// MoM returns the indicator's period-over-period change (环比).
+func (r IndicatorReport) MoM() Change { return Compare(float64(r.Current), float64(r.Previous)) }
+
+// YoY returns the indicator's year-over-year change (同比).
+func (r IndicatorReport) YoY() Change { return Compare(float64(r.Current), float64(r.YearEarlier)) }
+
+// IndicatorReport sums indicator name's values of kind kind (the period
+// they are recorded for: monthly police counts, say) recorded for cell's
+// subtree and starting in each span of b. Needs ViewStats at cell.
+func (s *Service) IndicatorReport(ctx context.Context, actor grid.Actor, cell grid.CellID, name string, kind Period, b Basis) (IndicatorReport, error) {
+	q, err := s.scope(ctx, actor, cell, grid.ViewStats)
+	if err != nil {
+		return IndicatorReport{}, err
+	}
+	out := IndicatorReport{Name: name}
+	for _, x := range []struct {
+		rng Range
+		out *int64
+	}{{b.Current, &out.Current}, {b.Previous, &out.Previous}, {b.YearEarlier, &out.YearEarlier}} {
+		q.Range = x.rng
+		if *x.out, err = s.c.Indicators.Sum(ctx, name, kind, q); err != nil {
+			return IndicatorReport{}, err
+		}
+		n, err := s.c.Indicators.Recorded(ctx, name, kind, q)
+		if err != nil {
+			return IndicatorReport{}, err
+		}
+		out.Recorded += n
+	}
+	return out, nil
 }
 
 // RecordIndicator records an imported value for a cell. Needs Track at the

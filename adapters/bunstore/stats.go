@@ -375,15 +375,28 @@ func (s Indicators) Put(ctx context.Context, v stats.Indicator) error {
 // kind p starting in q.Range; see stats.Indicators. Returns Invalid for a
 // bad query.
 func (s Indicators) Sum(ctx context.Context, name string, p stats.Period, q stats.Query) (int64, error) {
+	return s.aggregate(ctx, "COALESCE(SUM(value), 0)", name, p, q)
+}
+
+// Recorded counts the values of name recorded for q's subtrees with
+// periods of kind p starting in q.Range; see stats.Indicators. Returns
+// Invalid for a bad query.
+func (s Indicators) Recorded(ctx context.Context, name string, p stats.Period, q stats.Query) (int64, error) {
+	return s.aggregate(ctx, "COUNT(*)", name, p, q)
+}
+
+// aggregate answers the aggregate expression agg over the values Sum and
+// Recorded select.
+func (s Indicators) aggregate(ctx context.Context, agg, name string, p stats.Period, q stats.Query) (int64, error) {
 	if err := q.Validate(); err != nil {
 		return 0, err
 	}
 	in, args := subtree("cell_path", q.Within)
 	args = append([]any{name, int(p), timeColumn(q.Range.From), timeColumn(q.Range.To), string(q.Township)}, args...)
-	var sum int64
-	err := s.db.read.QueryRowContext(ctx, "SELECT COALESCE(SUM(value), 0) FROM indicators WHERE name = ? AND period = ? AND start >= ? AND start < ? AND township = ? AND "+in, args...).Scan(&sum)
+	var n int64
+	err := s.db.read.QueryRowContext(ctx, "SELECT "+agg+" FROM indicators WHERE name = ? AND period = ? AND start >= ? AND start < ? AND township = ? AND "+in, args...).Scan(&n)
 	if err != nil {
-		return 0, fmt.Errorf("bunstore: sum indicator %s: %w", name, err)
+		return 0, fmt.Errorf("bunstore: indicator %s: %w", name, err)
 	}
-	return sum, nil
+	return n, nil
 }

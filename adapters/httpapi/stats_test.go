@@ -28,9 +28,11 @@ func TestStatsOverHTTP(t *testing.T) {
 			register()
 			secretary := e.as("gc-secretary")
 
+			type count struct{ Registered int64 }
 			var summary struct {
-				Period                         string
-				Current, Previous, YearEarlier struct{ Registered int64 }
+				Period            string
+				Current, Previous count
+				YearEarlier       count `json:"year_earlier"`
 			}
 			res := secretary.get("/api/v1/stats/summary?cell=gucheng&period=month")
 			require.Equal(t, http.StatusOK, res.Code, res)
@@ -77,3 +79,82 @@ func TestStatsOverHTTP(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// TestStatsSummaryLikeForLike: on 1 December the month in progress is
+// compared with the same part of November, not all of it; November read
+// afterwards is whole; a range of days is compared with as many days
+// before it; a rate without a denominator has no value; and a range half
+// given or not of dates is refused naming the field.
+func TestStatsSummaryLikeForLike(t *testing.T) {
+	e := newEnv(t)
+	duty := e.as("gc-duty-1")
+	register := func() {
+		res := duty.post("/api/v1/cases", walkIn())
+		require.Equal(t, http.StatusCreated, res.Code, res)
+	}
+	register() // 1 November, 09:00
+	e.clock.Advance(10 * day)
+	register() // 11 November
+	e.clock.Advance(20 * day)
+	register() // 1 December, 09:00
+	secretary := e.as("gc-secretary")
+
+	type rate struct {
+		Num, Den int64
+		Value    *float64
+	}
+	type figures struct {
+		Range      struct{ From, To string }
+		Registered int64
+		Resolution rate
+	}
+	var r struct {
+		Period            *string
+		Partial           bool
+		Range             struct{ From, To string }
+		Current, Previous figures
+		YearEarlier       figures `json:"year_earlier"`
+	}
+	get := func(query string) {
+		t.Helper()
+		r.Period = nil
+		res := secretary.get("/api/v1/stats/summary?cell=gucheng&" + query)
+		require.Equal(t, http.StatusOK, res.Code, res)
+		res.decode(t, &r)
+	}
+	get("period=month") // times are in UTC: 16:00Z is midnight in Shanghai
+	assert.True(t, r.Partial, "December is in progress")
+	assert.Equal(t, "2022-11-30T16:00:00Z", r.Range.From)
+	assert.Equal(t, "2022-12-31T16:00:00Z", r.Range.To)
+	assert.EqualValues(t, 1, r.Current.Registered)
+	assert.EqualValues(t, 1, r.Previous.Registered, "1 November up to 09:00, not the month's 2")
+	assert.Equal(t, "2022-10-31T16:00:00Z", r.Previous.Range.From)
+	assert.Equal(t, "2022-11-01T01:00:00.000000001Z", r.Previous.Range.To)
+	assert.Equal(t, rate{}, r.Current.Resolution, "nothing concluded: no value, neither 0 nor 1")
+
+	get("period=month&at=2022-11-15T00:00:00%2B08:00")
+	assert.False(t, r.Partial, "November has ended")
+	assert.EqualValues(t, 2, r.Current.Registered)
+	assert.Equal(t, "2022-11-30T16:00:00Z", r.Current.Range.To)
+	assert.Equal(t, "2022-09-30T16:00:00Z", r.Previous.Range.From)
+
+	get("from=2022-11-01&to=2022-11-10")
+	assert.Nil(t, r.Period, "a range of days has no period")
+	assert.False(t, r.Partial)
+	assert.EqualValues(t, 1, r.Current.Registered)
+	assert.Equal(t, "2022-11-10T16:00:00Z", r.Current.Range.To, "to is inclusive")
+	assert.Equal(t, "2022-10-21T16:00:00Z", r.Previous.Range.From, "as many days before")
+	assert.Equal(t, "2021-10-31T16:00:00Z", r.YearEarlier.Range.From)
+
+	for query, field := range map[string]string{
+		"from=2022-11-01":                            "to",
+		"to=2022-11-01":                              "from",
+		"from=2022-11-01&to=11-30":                   "to",
+		"from=2022-11-10&to=2022-11-01":              "to",
+		"from=2022-11-01&to=2022-11-30&period=month": "from",
+	} {
+		res := secretary.get("/api/v1/stats/summary?cell=gucheng&" + query)
+		assert.Equal(t, http.StatusBadRequest, res.Code, query)
+		assert.Equal(t, field, res.errorField(), query)
+	}
+}

@@ -123,10 +123,15 @@ func figuresOut(f stats.Figures) figuresJSON {
 }
 
 // reportJSON is a period's figures with those of the period before (环比)
-// and of the same period a year earlier (同比).
+// and of the same period a year earlier (同比), like for like: while the
+// period is in progress (partial), current counts its elapsed part and the
+// others the same span of theirs; each figures' range says what it counts.
 type reportJSON struct {
-	Cell        string      `json:"cell"`
-	Period      string      `json:"period" oa:"enum=period"`
+	Cell string `json:"cell"`
+	// Period is absent for a range of days (from, to).
+	Period      string      `json:"period,omitempty" oa:"enum=period"`
+	Range       rangeJSON   `json:"range"`
+	Partial     bool        `json:"partial"`
 	Current     figuresJSON `json:"current"`
 	Previous    figuresJSON `json:"previous"`
 	YearEarlier figuresJSON `json:"year_earlier"`
@@ -195,28 +200,68 @@ func (s *server) statsQuery(q *query, withPeriod bool) (grid.CellID, stats.Perio
 	return cell, period, at
 }
 
+// reportBasis reads what /stats/summary compares: the period holding at,
+// or, given from and to (dates, to inclusive), that range of days; either
+// like for like as of now.
+func (s *server) reportBasis(q *query) (grid.CellID, stats.Basis) {
+	cell, period, at := s.statsQuery(q, true)
+	from, to := q.one("from"), q.one("to")
+	if q.err != nil {
+		return cell, stats.Basis{}
+	}
+	if from == "" && to == "" {
+		return cell, period.Basis(at, s.now())
+	}
+	date := func(k, v string) time.Time {
+		d, err := time.ParseInLocation(time.DateOnly, v, work.Zone)
+		if err != nil {
+			q.fail(fourplusn.FieldError(k, "must be a date such as 2023-03-01"))
+		}
+		return d
+	}
+	switch {
+	case from == "":
+		q.fail(fourplusn.FieldError("from", "required with to"))
+	case to == "":
+		q.fail(fourplusn.FieldError("to", "required with from"))
+	case q.one("period") != "" || q.one("at") != "":
+		q.fail(fourplusn.FieldError("from", "give either a period and at or a range from and to"))
+	}
+	r := stats.Range{From: date("from", from), To: date("to", to).AddDate(0, 0, 1)}
+	if q.err != nil {
+		return cell, stats.Basis{}
+	}
+	b, err := stats.RangeBasis(r, s.now())
+	q.fail(err)
+	return cell, b
+}
+
 // statsReport is GET /stats/summary. Needs ViewStats at the cell.
 func (s *server) statsReport(w http.ResponseWriter, req bunrouter.Request) error {
 	actor, err := signedIn(req)
 	if err != nil {
 		return err
 	}
-	q, err := parseQuery(req, "cell", "period", "at")
+	q, err := parseQuery(req, "cell", "period", "at", "from", "to")
 	if err != nil {
 		return err
 	}
-	cell, period, at := s.statsQuery(q, true)
+	cell, b := s.reportBasis(q)
 	if q.err != nil {
 		return q.err
 	}
-	r, err := s.cfg.Stats.Report(req.Context(), actor, cell, period, at)
+	r, err := s.cfg.Stats.ReportOn(req.Context(), actor, cell, b)
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, reportJSON{
-		Cell: string(cell), Period: period.String(),
+	out := reportJSON{
+		Cell: string(cell), Range: rangeOut(r.Whole), Partial: r.Partial,
 		Current: figuresOut(r.Current), Previous: figuresOut(r.Previous), YearEarlier: figuresOut(r.YearEarlier),
-	})
+	}
+	if r.Period != 0 {
+		out.Period = r.Period.String()
+	}
+	return writeJSON(w, http.StatusOK, out)
 }
 
 // statsSeries is GET /stats/series. Needs ViewStats at the cell.

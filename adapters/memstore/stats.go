@@ -146,19 +146,32 @@ func (s *Indicators) Put(ctx context.Context, v stats.Indicator) error {
 
 // Sum adds up the values of name for q's subtrees; see stats.Indicators.
 func (s *Indicators) Sum(ctx context.Context, name string, p stats.Period, q stats.Query) (int64, error) {
+	sum, _, err := s.sum(ctx, name, p, q)
+	return sum, err
+}
+
+// Recorded counts the values of name for q's subtrees; see
+// stats.Indicators.
+func (s *Indicators) Recorded(ctx context.Context, name string, p stats.Period, q stats.Query) (int64, error) {
+	_, n, err := s.sum(ctx, name, p, q)
+	return n, err
+}
+
+// sum adds up and counts the values of name for q's subtrees.
+func (s *Indicators) sum(ctx context.Context, name string, p stats.Period, q stats.Query) (sum, n int64, err error) {
 	if err := ctx.Err(); err != nil {
-		return 0, err
+		return 0, 0, err
 	}
 	if err := q.Validate(); err != nil {
-		return 0, err
+		return 0, 0, err
 	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	var sum int64
 	for _, v := range s.values {
 		if v.Name == name && v.Period == p && q.Range.Contains(v.Start) && q.Selects(v.Cell.Township(), v.Cell) {
 			sum += v.Value
+			n++
 		}
 	}
-	return sum, nil
+	return sum, n, nil
 }

@@ -22,13 +22,15 @@ var (
 // Indicators checks a stats.Indicators: Put replaces the value of a name,
 // cell, period and start, whatever the start's zone; Sum adds the values
 // recorded in a township's subtrees, each once, and keeps names,
-// townships and kinds of period apart; a range holds its start and not
+// townships and kinds of period apart; Recorded counts the values Sum
+// adds, zeros among them; a range holds its start and not
 // its end; and an invalid value or query is refused as Invalid and stores
 // nothing. newStore returns a fresh, empty store each time it is called.
 func Indicators(t *testing.T, newStore func(t *testing.T) stats.Indicators) {
 	t.Run("put replaces", func(t *testing.T) { indicatorsPutReplaces(t, newStore(t)) })
 	t.Run("sum over subtrees", func(t *testing.T) { indicatorsSumOverSubtrees(t, newStore(t)) })
 	t.Run("periods and ranges", func(t *testing.T) { indicatorsPeriodsAndRanges(t, newStore(t)) })
+	t.Run("recorded", func(t *testing.T) { indicatorsRecorded(t, newStore(t)) })
 	t.Run("invalid", func(t *testing.T) { indicatorsInvalid(t, newStore(t)) })
 }
 
@@ -101,6 +103,28 @@ func indicatorsPeriodsAndRanges(t *testing.T, s stats.Indicators) {
 	assert.Equal(t, int64(31), sum(t, s, stats.TelecomFraud, stats.Month, "gucheng", gucheng, stats.Range{From: march.From, To: april.To.Add(time.Second)}))
 	assert.Equal(t, int64(1000), sum(t, s, stats.TelecomFraud, stats.Day, "gucheng", gucheng, april), "periods of one kind only")
 	assert.Equal(t, int64(2000), sum(t, s, stats.TelecomFraud, stats.Quarter, "gucheng", gucheng, stats.Quarter.Of(april.From)))
+}
+
+// indicatorsRecorded: Recorded counts the values Sum would add, a zero
+// among them, so that a township-wide value recorded at the root counts
+// for the township and not for a sector below it.
+func indicatorsRecorded(t *testing.T, s stats.Indicators) {
+	recorded := func(within grid.Path, r stats.Range) int64 {
+		t.Helper()
+		n, err := s.Recorded(context.Background(), stats.TelecomFraud, stats.Month, stats.Query{Township: "gucheng", Within: []grid.Path{within}, Range: r})
+		require.NoError(t, err)
+		return n
+	}
+	root := grid.RootPath("gucheng")
+	assert.Equal(t, int64(0), recorded(root, april), "nothing recorded")
+	put(t, s, stats.TelecomFraud, root, stats.Month, april.From, 0)
+	put(t, s, stats.TelecomFraud, root, stats.Month, march.From, 4)
+	put(t, s, stats.TelecomFraud, root, stats.Day, april.From, 9)
+	assert.Equal(t, int64(1), recorded(root, april), "a recorded zero counts; other kinds of period do not")
+	assert.Equal(t, int64(2), recorded(root, stats.Range{From: march.From, To: april.To}))
+	assert.Equal(t, int64(0), recorded(demo.Path("gc-east"), april), "a township-wide value is not a sector's")
+	_, err := s.Recorded(context.Background(), stats.TelecomFraud, stats.Month, stats.Query{Township: "gucheng", Range: april})
+	requireCode(t, err, fourplusn.Invalid, "a query without subtrees")
 }
 
 // indicatorsInvalid: Put refuses as Invalid a value without a name or a

@@ -232,6 +232,7 @@ func (a *App) services(ctx context.Context, caseClock, hazardClock func() time.T
 	a.Stats, err = stats.NewService(stats.Config{
 		Source: a.DB.Stats(), Indicators: a.DB.Indicators(), Cells: cells, Policy: a.Policy,
 		Cases: a.DB.Cases(), CaseRules: cases.Rules(), Hazards: a.DB.Hazards(), HazardRules: hazards.Rules(),
+		Now: func() time.Time { return a.Now() },
 	})
 	if err != nil {
 		return fmt.Errorf("statistics: %w", err)

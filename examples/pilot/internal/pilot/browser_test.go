@@ -536,4 +536,18 @@ func TestBrowserFlow(t *testing.T) {
 	assert.Equal(t, before.Current.Registered+1, registered, "the new application is counted")
 	assert.Equal(t, before.Current.Agreed+1, agreed, "its agreement is counted")
 	shot(t, staffTab, dir, "10-dashboard")
+
+	// On a phone the dashboard fits the screen's width, says what 环比 and
+	// 同比 compare and unfolds a rate's definition.
+	do(t, staffTab, "dashboard on a phone",
+		chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2), chromedp.EmulateMobile),
+		chromedp.Navigate(base+"/dashboard"), chromedp.WaitVisible(chromedp.CSS("#compare")),
+		chromedp.Click(chromedp.CSS("#rate-resolution summary")), chromedp.WaitVisible(chromedp.CSS("#rate-resolution p")))
+	assert.Contains(t, text(t, staffTab, "#compare"), "环比（")
+	assert.Contains(t, text(t, staffTab, "#compare"), "同比（")
+	assert.Contains(t, text(t, staffTab, "#rate-resolution"), "化解件数 ÷（化解件数 + 调解不成件数）")
+	wide, err := chromedp.Run(staffTab, chromedp.Evaluate[int](`document.documentElement.scrollWidth`))
+	require.NoError(t, err)
+	assert.LessOrEqual(t, wide, 390, "nothing wider than the phone")
+	shot(t, staffTab, dir, "11-dashboard-phone")
 }

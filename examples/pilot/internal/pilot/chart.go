@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"html"
 	"html/template"
+	"math"
 	"strings"
 )
 
@@ -21,19 +22,21 @@ var palette = []string{"#c0392b", "#2e86c1", "#d68910", "#27ae60"}
 // legend naming the series.
 func barChart(labels []string, series [][]int64, names []string) template.HTML {
 	const width, height, top, bottom, left = 640, 260, 30, 30, 36
-	max := int64(1)
+	var most int64
 	for _, s := range series {
 		for _, v := range s {
-			max = maxOf(max, v)
+			most = maxOf(most, v)
 		}
 	}
+	ticks := niceTicks(most)
+	max := ticks[len(ticks)-1]
 	var b strings.Builder
 	fmt.Fprintf(&b, `<svg class="chart" viewBox="0 0 %d %d" role="img" aria-label="%s" xmlns="http://www.w3.org/2000/svg">`, width, height, html.EscapeString(strings.Join(names, "、")))
 	plotH := float64(height - top - bottom)
-	for i := 0; i <= 4; i++ {
-		y := float64(top) + plotH*float64(i)/4
+	for _, tick := range ticks {
+		y := float64(top) + plotH*float64(max-tick)/float64(max)
 		fmt.Fprintf(&b, `<line x1="%d" y1="%.1f" x2="%d" y2="%.1f" class="grid"/>`, left, y, width, y)
-		fmt.Fprintf(&b, `<text x="%d" y="%.1f" class="axis" text-anchor="end">%d</text>`, left-4, y+4, max*int64(4-i)/4)
+		fmt.Fprintf(&b, `<text x="%d" y="%.1f" class="axis" text-anchor="end">%d</text>`, left-4, y+4, tick)
 	}
 	group := float64(width-left) / float64(maxOf(int64(len(labels)), 1))
 	bar := group * 0.8 / float64(maxOf(int64(len(series)), 1))
@@ -56,6 +59,41 @@ func barChart(labels []string, series [][]int64, names []string) template.HTML {
 	}
 	b.WriteString(`</svg>`)
 	return template.HTML(b.String())
+}
+
+// niceTicks returns the ticks of a count axis from 0 to at least most, by
+// Heckbert's nice numbers: about five ticks a step of 1, 2 or 5 × 10^k
+// apart, so that the labels read 0, 2, 4, 6, 8 at even spacing rather
+// than 0, 1, 3, 5, 7. Counts are whole, so the step is at least 1.
+func niceTicks(most int64) []int64 {
+	most = maxOf(most, 1)
+	const ticks = 5
+	step := int64(math.Max(1, niceNumber(niceNumber(float64(most), false)/(ticks-1), true)))
+	top := (most + step - 1) / step * step
+	out := make([]int64, 0, top/step+1)
+	for v := int64(0); v <= top; v += step {
+		out = append(out, v)
+	}
+	return out
+}
+
+// niceNumber returns a number of 1, 2, 5 or 10 × 10^k near x: the nearest
+// when round, else the smallest at least x.
+func niceNumber(x float64, round bool) float64 {
+	exp := math.Floor(math.Log10(x))
+	f := x / math.Pow(10, exp)
+	var nice float64
+	switch {
+	case round && f < 1.5, !round && f <= 1:
+		nice = 1
+	case round && f < 3, !round && f <= 2:
+		nice = 2
+	case round && f < 7, !round && f <= 5:
+		nice = 5
+	default:
+		nice = 10
+	}
+	return nice * math.Pow(10, exp)
 }
 
 // hbarChart draws one horizontal bar per label, longest scale first as

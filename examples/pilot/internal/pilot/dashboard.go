@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/url"
+	"time"
 
 	"github.com/fourplusn/fourplusn"
 	"github.com/fourplusn/fourplusn/grid"
@@ -12,10 +14,12 @@ import (
 	"github.com/fourplusn/fourplusn/work"
 )
 
-// dashboard is the level 1–2 view (在线查看跟踪问效): the month's counts and
-// rates with 环比, the last six months, the communities side by side,
-// the crime indicators and the overdue list, for the member's highest cell
-// or the one chosen.
+// dashboard is the level 1–2 view (在线查看跟踪问效): a period's counts and
+// rates — each rate with its numerator, denominator and definition — with
+// 环比 and 同比 like for like, the periods before it, the communities side
+// by side, the crime indicators where they are recorded and the overdue
+// list, for the member's highest cell or the one chosen, and the month in
+// progress or the period picked. It prints on A4.
 func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, m grid.Member) {
 	ctx, actor, now := r.Context(), m.Actor(), s.app.Now()
 	scope := s.app.Policy.Scope(actor, grid.ViewStats)
@@ -32,36 +36,44 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, m grid.Member
 		s.failErr(w, r, err)
 		return
 	}
-	rep, err := s.app.Stats.Report(ctx, actor, cellID, stats.Month, now)
+	pick, msg := pickPeriod(r.URL.Query(), now)
+	if msg != "" {
+		s.fail(w, r, http.StatusBadRequest, msg)
+		return
+	}
+	b := pick.basis
+	rep, err := s.app.Stats.ReportOn(ctx, actor, cellID, b)
 	if err != nil {
 		s.failErr(w, r, err)
 		return
 	}
-	// The last six months of three measures, side by side.
+	// The periods up to this one of three measures, side by side.
+	kind, n, last := stats.Month, 6, b.Whole.To.Add(-time.Nanosecond)
+	switch b.Period {
+	case stats.Quarter:
+		kind, n = stats.Quarter, 4
+	case stats.Year:
+		kind, n = stats.Year, 3
+	}
 	measures := []stats.Measure{stats.Registered, stats.Agreed, stats.HazardsFound}
 	series := make([][]int64, len(measures))
-	var months []string
+	var periods []string
 	for i, m := range measures {
-		pts, err := s.app.Stats.Series(ctx, actor, cellID, m, stats.Month, now, 6)
+		pts, err := s.app.Stats.Series(ctx, actor, cellID, m, kind, last, n)
 		if err != nil {
 			s.failErr(w, r, err)
 			return
 		}
-		months = months[:0]
+		periods = periods[:0]
 		for _, p := range pts {
-			months = append(months, fmt.Sprintf("%d月", p.Range.From.In(work.Zone).Month()))
+			periods = append(periods, periodLabel(kind, p.Range, false))
 			series[i] = append(series[i], p.N)
 		}
 	}
-	// The communities (or, below a sector, the groups) over the last
-	// three months.
-	level := cell.Level() + 1
-	if level < 3 {
-		level = 3
-	}
-	ranges := stats.Month.Series(now, 3)
-	span := stats.Range{From: ranges[0].From, To: ranges[len(ranges)-1].To}
-	byCell, err := s.app.Stats.Breakdown(ctx, actor, cellID, stats.Registered, stats.ByCell, level, span)
+	// The communities (or, below a sector, the groups) over the span
+	// reported on.
+	level := max(cell.Level()+1, 3)
+	byCell, err := s.app.Stats.Breakdown(ctx, actor, cellID, stats.Registered, stats.ByCell, level, rep.Current.Range)
 	if err != nil {
 		s.failErr(w, r, err)
 		return
@@ -78,20 +90,25 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, m grid.Member
 		labels = append(labels, label)
 		counts = append(counts, c.N)
 	}
+	// The police's counts are recorded by month for the cells they are
+	// kept for — the township, as a rule — so a sector shows none rather
+	// than zeros.
 	type indicator struct {
-		Label  string
-		Points []stats.Point
+		Label string
+		stats.IndicatorReport
 	}
 	var indicators []indicator
 	for _, in := range []struct{ name, label string }{
 		{stats.RuralPropertyCrime, "农村侵财类案件"}, {stats.ThreeVehicleTheft, "盗窃“三车”案件"}, {stats.TelecomFraud, "电信网络诈骗"},
 	} {
-		pts, err := s.app.Stats.IndicatorSeries(ctx, actor, cellID, in.name, stats.Month, now, 2)
+		ir, err := s.app.Stats.IndicatorReport(ctx, actor, cellID, in.name, stats.Month, b)
 		if err != nil {
 			s.failErr(w, r, err)
 			return
 		}
-		indicators = append(indicators, indicator{in.label, pts})
+		if ir.Recorded > 0 {
+			indicators = append(indicators, indicator{in.label, ir})
+		}
 	}
 	due, err := s.app.Stats.Tracking(ctx, actor, cellID, now)
 	if err != nil {
@@ -109,16 +126,182 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, m grid.Member
 		}
 		late = append(late, row)
 	}
+	f := rep.Current
+	count := func(pick func(stats.Figures) int64) func(stats.Figures) float64 {
+		return func(f stats.Figures) float64 { return float64(pick(f)) }
+	}
+	kpi := func(id, label string, pick func(stats.Figures) int64) map[string]any {
+		return map[string]any{"ID": id, "Label": label, "N": pick(f), "MoM": rep.MoM(count(pick)), "YoY": rep.YoY(count(pick))}
+	}
+	name := periodLabel(b.Period, b.Whole, true)
 	s.render(w, r, http.StatusOK, "dashboard", map[string]any{
-		"Title": cell.Name + " · 工作看板", "Cell": cell, "Report": rep, "Now": now,
-		"Month":      fmt.Sprintf("%d年%d月", rep.Current.Range.From.In(work.Zone).Year(), rep.Current.Range.From.In(work.Zone).Month()),
-		"MoMReg":     rep.MoM(func(f stats.Figures) float64 { return float64(f.Registered) }),
-		"MoMAgreed":  rep.MoM(func(f stats.Figures) float64 { return float64(f.Agreed) }),
-		"MoMHazards": rep.MoM(func(f stats.Figures) float64 { return float64(f.HazardsFound) }),
-		"Trend":      barChart(months, series, []string{"排查纠纷", "化解", "排查隐患"}),
+		"Title": cell.Name + " · 工作看板", "Cell": cell, "Report": rep, "Now": now, "Pick": pick,
+		"Period": name, "MoMLabel": momLabel(rep), "YoYLabel": yoyLabel(rep),
+		"KPIs": []map[string]any{
+			kpi("registered", "排查纠纷", func(f stats.Figures) int64 { return f.Registered }),
+			kpi("agreed", "化解", func(f stats.Figures) int64 { return f.Agreed }),
+			kpi("failed", "调解不成", func(f stats.Figures) int64 { return f.Failed }),
+			kpi("hazards", "排查隐患", func(f stats.Figures) int64 { return f.HazardsFound }),
+		},
+		"Rates":      dashboardRates(f),
+		"Trend":      barChart(periods, series, []string{"排查纠纷", "化解", "排查隐患"}),
 		"ByCell":     hbarChart(labels, counts),
 		"Indicators": indicators, "Late": late,
 	})
+}
+
+// rateRow is a rate as the dashboard shows it: its value with the counts
+// it divides, and its definition.
+type rateRow struct {
+	ID, Label, Text, Definition string
+}
+
+// dashboardRates lists the rates of f, each defined as stats.Figures
+// computes it.
+func dashboardRates(f stats.Figures) []rateRow {
+	return []rateRow{
+		{"resolution", "化解率", rateText(f.Resolution, "化解", "调解终结", "案件"),
+			"本期调解终结的纠纷中达成调解协议的比例：化解件数 ÷（化解件数 + 调解不成件数）。撤回、不予受理和移交处理的案件未经调解终结，不计入。"},
+		{"dynamic", "化解率动态保持", rateText(f.Dynamic, "累计化解", "累计调解终结及逾期未结", "案件"),
+			"截至本期末，历来登记的纠纷中已调解终结或已超过办理时限的案件里，达成调解协议的比例。仍在时限内办理的案件不计入，纠纷都按时化解时保持100%。与本期化解率不同，它不限于本期。"},
+		{"first-inquiry", "首问负责按时率", rateText(f.FirstInquiry, "按时受理", "应受理", "案件"),
+			"本期登记、已分派或应当分派的案件中，在受理时限内受理、不予受理或移交的比例。"},
+		{"escalation", "上报率", rateText(f.Escalation, "提请上级", "排查纠纷", "案件"),
+			"本期登记的纠纷中，至少一次提请上级网格处理的比例。"},
+		{"rectification", "隐患整改率", rateText(f.Rectification, "已整改", "排查隐患", "隐患"),
+			"本期排查的安全隐患中，截至本期末已整改的比例。"},
+		{"on-the-spot", "当场整改率", rateText(f.OnTheSpot, "当场整改", "排查隐患", "隐患"),
+			"本期排查的安全隐患中，发现时当场整改的比例。"},
+	}
+}
+
+// rateText shows a rate with what it divides: 化解率 50.0%（化解1件 /
+// 调解终结2件）; a rate without a denominator is a dash, not 0% or 100%.
+func rateText(r stats.Rate, num, den, what string) string {
+	if !r.Defined() {
+		return "—（无可计算的" + what + "）"
+	}
+	return fmt.Sprintf("%s（%s%d件 / %s%d件）", percent(r), num, r.Num, den, r.Den)
+}
+
+// periodPick is the period the dashboard's picker chose, as its form
+// shows it again.
+type periodPick struct {
+	Kind         string // month, quarter, year or range
+	At, From, To string // dates, 2006-01-02
+	basis        stats.Basis
+}
+
+// pickPeriod reads the dashboard's period picker: period (month, quarter,
+// year or range, month by default) and at, a day in it (today by
+// default), or from and to, the first and last days of a range. It
+// returns a Chinese message for what it cannot read.
+func pickPeriod(v url.Values, now time.Time) (periodPick, string) {
+	today := now.In(work.Zone).Format(time.DateOnly)
+	p := periodPick{Kind: v.Get("period"), At: v.Get("at"), From: v.Get("from"), To: v.Get("to")}
+	date := func(s, what string) (time.Time, string) {
+		t, err := time.ParseInLocation(time.DateOnly, s, work.Zone)
+		if err != nil {
+			return time.Time{}, what + "应为日期，如 2023-03-01。"
+		}
+		return t, ""
+	}
+	if p.Kind == "" {
+		p.Kind = "month"
+	}
+	if p.Kind == "range" {
+		if p.From == "" || p.To == "" {
+			return p, "自定义时段须填写起始日期和截止日期。"
+		}
+		from, msg := date(p.From, "起始日期")
+		if msg != "" {
+			return p, msg
+		}
+		to, msg := date(p.To, "截止日期")
+		if msg != "" {
+			return p, msg
+		}
+		b, err := stats.RangeBasis(stats.Range{From: from, To: to.AddDate(0, 0, 1)}, now)
+		if err != nil {
+			return p, fmt.Sprintf("截止日期须不早于起始日期，时段最长%d天。", stats.MaxRangeDays)
+		}
+		p.basis = b
+		return p, ""
+	}
+	kind, err := stats.ParsePeriod(p.Kind)
+	if err != nil || kind < stats.Month {
+		return p, "统计周期应为月、季度、年或自定义时段。"
+	}
+	if p.At == "" {
+		p.At = today
+	}
+	at, msg := date(p.At, "所在日期")
+	if msg != "" {
+		return p, msg
+	}
+	if p.From == "" {
+		p.From = today
+	}
+	if p.To == "" {
+		p.To = today
+	}
+	p.basis = kind.Basis(at, now)
+	return p, ""
+}
+
+// periodLabel names a period in Chinese: 2026年12月, 2026年第4季度, 2026年, or
+// the days of a range. Without the year (for a chart's axis) a month is
+// 12月 and a quarter 2026年4季.
+func periodLabel(p stats.Period, r stats.Range, withYear bool) string {
+	from := r.From.In(work.Zone)
+	switch {
+	case p == stats.Month && withYear:
+		return fmt.Sprintf("%d年%d月", from.Year(), from.Month())
+	case p == stats.Month:
+		return fmt.Sprintf("%d月", from.Month())
+	case p == stats.Quarter && withYear:
+		return fmt.Sprintf("%d年第%d季度", from.Year(), (from.Month()+2)/3)
+	case p == stats.Quarter:
+		return fmt.Sprintf("%d年%d季", from.Year(), (from.Month()+2)/3)
+	case p == stats.Year:
+		return fmt.Sprintf("%d年", from.Year())
+	}
+	return days(r, true)
+}
+
+// days names the days r covers: 12月1日—3日, 11月28日—12月3日, with the
+// year when withYear or when r spans two years.
+func days(r stats.Range, withYear bool) string {
+	first, last := r.From.In(work.Zone), r.To.Add(-time.Nanosecond).In(work.Zone)
+	year := func(t time.Time) string {
+		if withYear || first.Year() != last.Year() {
+			return fmt.Sprintf("%d年", t.Year())
+		}
+		return ""
+	}
+	start := fmt.Sprintf("%s%d月%d日", year(first), first.Month(), first.Day())
+	switch {
+	case first.Year() == last.Year() && first.YearDay() == last.YearDay():
+		return start
+	case first.Year() == last.Year() && first.Month() == last.Month():
+		return fmt.Sprintf("%s—%d日", start, last.Day())
+	case first.Year() == last.Year():
+		return fmt.Sprintf("%s—%d月%d日", start, last.Month(), last.Day())
+	}
+	return fmt.Sprintf("%s—%s%d月%d日", start, year(last), last.Month(), last.Day())
+}
+
+// momLabel says what 环比 compares: 环比（12月1日—3日 对比 11月1日—3日）,
+// with the years when the two spans lie in different years.
+func momLabel(r stats.Report) string {
+	cur, prev := r.Current.Range, r.Previous.Range
+	years := cur.From.In(work.Zone).Year() != prev.From.In(work.Zone).Year()
+	return "环比（" + days(cur, years) + " 对比 " + days(prev, years) + "）"
+}
+
+// yoyLabel says what 同比 compares, with the years.
+func yoyLabel(r stats.Report) string {
+	return "同比（" + days(r.Current.Range, true) + " 对比 " + days(r.YearEarlier.Range, true) + "）"
 }
 
 // cellLabel names the cell of a ByCell key: its ID, or a path ending in it.

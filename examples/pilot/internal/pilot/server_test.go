@@ -19,8 +19,10 @@ import (
 	"github.com/fourplusn/fourplusn/adapters/inbox"
 	"github.com/fourplusn/fourplusn/adapters/outbox"
 	"github.com/fourplusn/fourplusn/examples/pilot/internal/pilot"
+	"github.com/fourplusn/fourplusn/grid"
 	"github.com/fourplusn/fourplusn/grid/gridtest"
 	"github.com/fourplusn/fourplusn/mediation"
+	"github.com/fourplusn/fourplusn/stats"
 	"github.com/fourplusn/fourplusn/work"
 )
 
@@ -306,22 +308,78 @@ func TestCaseListScope(t *testing.T) {
 }
 
 // TestDashboard shows the level-1 head's dashboard with its charts drawn
-// on the server, and refuses it to a village head.
+// on the server, every rate with its numerator and denominator, 环比 and
+// 同比 labelled with the days they compare, the crime indicators only
+// where they are recorded, a picked range of days, and refuses it to a
+// village head.
 func TestDashboard(t *testing.T) {
-	_, ts := newPilot(t)
+	app, ts := newPilot(t)
 	c := newClient(t, ts.URL)
 	require.Equal(t, http.StatusSeeOther, c.login("gc-secretary", pilot.DemoPassword).StatusCode)
 	resp, body := c.get("/dashboard")
 	require.Equal(t, http.StatusOK, resp.StatusCode)
 	assert.Equal(t, 2, strings.Count(body, "<svg"), "two charts, drawn on the server")
-	assert.Contains(t, body, "马园村委", "by community")
 	assert.Contains(t, body, "−35%", "the seed's fall in rural property crime")
 	assert.Contains(t, body, `class="overdue"`, "the overdue list")
+
+	// The month in progress against the same days of the month before and
+	// of the same month a year earlier, so labelled.
+	now := app.Now().In(work.Zone)
+	prev := now.AddDate(0, 0, -now.Day()+1).AddDate(0, -1, 0)
+	lastDay := min(now.Day(), prev.AddDate(0, 1, -1).Day())
+	assert.Contains(t, body, fmt.Sprintf("环比（%d月1日", now.Month()), body)
+	assert.Regexp(t, fmt.Sprintf(`对比 (%d年)?%d月1日(—%d日)?）`, prev.Year(), prev.Month(), lastDay), body)
+	assert.Contains(t, body, fmt.Sprintf("同比（%d年%d月1日", now.Year(), now.Month()))
+	assert.Contains(t, body, fmt.Sprintf("对比 %d年%d月1日", now.Year()-1, now.Month()))
+	// Rates with what they divide, or a dash when there is nothing to.
+	report, err := app.Stats.Report(context.Background(), mustMember(t, app, "gc-secretary").Actor(), gridtest.GuchengID, stats.Month, now)
+	require.NoError(t, err)
+	res := report.Current.Resolution
+	if res.Defined() {
+		assert.Contains(t, body, fmt.Sprintf("%.1f%%（化解%d件 / 调解终结%d件）", res.Value()*100, res.Num, res.Den))
+	} else {
+		assert.Contains(t, body, "化解率</span> <span class=\"value\">—（无可计算的案件）")
+	}
+	dyn := report.Current.Dynamic
+	require.True(t, dyn.Defined(), "the demo has concluded cases")
+	assert.Contains(t, body, fmt.Sprintf("化解率动态保持</span> <span class=\"value\">%.1f%%（累计化解%d件 / 累计调解终结及逾期未结%d件）", dyn.Value()*100, dyn.Num, dyn.Den))
+	assert.Contains(t, body, "化解件数 ÷（化解件数 &#43; 调解不成件数）", "the definition at hand")
+	assert.NotContains(t, body, "100.0%（化解0件", "never 100% of nothing")
+
+	// A range of days reaching back over the demo's six weeks shows the
+	// communities, named in the period line.
+	from, to := now.AddDate(0, 0, -60).Format(time.DateOnly), now.Format(time.DateOnly)
+	resp, body = c.get("/dashboard?period=range&from=" + from + "&to=" + to)
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	assert.Contains(t, body, "马园村委", "by community")
+	assert.Contains(t, body, "（进行中，截至", "the range ends today")
+	resp, body = c.get("/dashboard?period=quarter")
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	assert.Contains(t, body, fmt.Sprintf("%d年第%d季度", now.Year(), (now.Month()+2)/3))
+	resp, body = c.get("/dashboard?period=range&from=" + to + "&to=" + from)
+	assert.Equal(t, http.StatusBadRequest, resp.StatusCode)
+	assert.Contains(t, body, "截止日期须不早于起始日期")
+
+	// The police's counts are the township's: the sector shows none, not
+	// zeros that have not changed.
+	e := newClient(t, ts.URL)
+	require.Equal(t, http.StatusSeeOther, e.login("gc-east-head", pilot.DemoPassword).StatusCode)
+	resp, body = e.get("/dashboard")
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	assert.Contains(t, body, "本级没有录入治安指标")
+	assert.NotContains(t, body, "农村侵财类案件")
 
 	v := newClient(t, ts.URL)
 	require.Equal(t, http.StatusSeeOther, v.login("mayuan-1-head", pilot.DemoPassword).StatusCode)
 	resp, _ = v.get("/dashboard")
 	assert.Equal(t, http.StatusForbidden, resp.StatusCode)
+}
+
+func mustMember(t *testing.T, app *pilot.App, id string) grid.Member {
+	t.Helper()
+	m, ok := app.Member(id)
+	require.True(t, ok, id)
+	return m
 }
 
 // TestConsoleShowsFailedNotifications: a notification that failed for good
