@@ -32,7 +32,7 @@ func (r Rules) Deadlines(now time.Time, hazards ...*Hazard) []work.Deadline {
 		default:
 			continue
 		}
-		d.Status = work.StatusAt(now, d.Since, d.Due, r.AtRisk)
+		d.RiskAt, d.Status = work.RiskAt(d.Since, d.Due, r.AtRisk), work.StatusAt(now, d.Since, d.Due, r.AtRisk)
 		out = append(out, d)
 	}
 	slices.SortStableFunc(out, func(a, b work.Deadline) int { return a.Due.Compare(b.Due) })

@@ -31,7 +31,7 @@ func TestDeadlines(t *testing.T) {
 	d := one(reported, h)
 	assert.Equal(t, work.Deadline{
 		Subject: string(h.ID), Kind: hazard.RectifyBy, Since: reported.UTC(), Due: reported.Add(72 * time.Hour).UTC(),
-		Status: work.OnTime, Accountable: "mayuan-1-head", Cell: f.demo.Path("mayuan-1"), Grade: work.Simple,
+		RiskAt: reported.Add(atRisk).UTC(), Status: work.OnTime, Accountable: "mayuan-1-head", Cell: f.demo.Path("mayuan-1"), Grade: work.Simple,
 	}, d)
 	for _, c := range []struct {
 		after time.Duration

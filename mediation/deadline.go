@@ -26,7 +26,8 @@ func (r Rules) Deadlines(now time.Time, cases ...*Case) []work.Deadline {
 	var out []work.Deadline
 	add := func(c *Case, kind work.DeadlineKind, since, due time.Time, who string, cell grid.Path) {
 		out = append(out, work.Deadline{
-			Subject: string(c.ID), Name: c.Number.String(), Kind: kind, Since: since, Due: due, Status: r.status(now, since, due),
+			Subject: string(c.ID), Name: c.Number.String(), Kind: kind, Since: since, Due: due,
+			RiskAt: work.RiskAt(since, due, r.AtRisk), Lapses: kind == CourtConfirmBy, Status: r.status(now, since, due),
 			Accountable: who, Cell: cell, Grade: c.Grade,
 		})
 	}

@@ -341,7 +341,12 @@ func TestTracking(t *testing.T) {
 	west := tw.register(t, "honggoumiao-1") // another sector
 
 	now := at("2023-04-04 08:00") // old is 23 h in (at risk), recent 13 h
-	due, err := tw.stats.Tracking(ctx, tw.demo.Member("gc-east-head").Actor(), "gc-east", now)
+	// tracking is the whole view, in one page.
+	tracking := func(member string, cell grid.CellID, now time.Time) ([]work.Deadline, error) {
+		p, err := tw.stats.TrackingPage(ctx, tw.demo.Member(grid.MemberID(member)).Actor(), cell, now, stats.TrackOptions{Limit: work.MaxPage})
+		return p.Deadlines, err
+	}
+	due, err := tracking("gc-east-head", "gc-east", now)
 	require.NoError(t, err)
 	require.Len(t, due, 1)
 	assert.Equal(t, string(old.ID), due[0].Subject)
@@ -349,7 +354,7 @@ func TestTracking(t *testing.T) {
 	assert.Equal(t, "mayuan-1-head", due[0].Accountable)
 
 	now = at("2023-04-05 09:00")
-	due, err = tw.stats.Tracking(ctx, tw.demo.Member("gc-secretary").Actor(), "gucheng", now)
+	due, err = tracking("gc-secretary", "gucheng", now)
 	require.NoError(t, err)
 	require.Len(t, due, 4, "every open case is overdue by now")
 	assert.Equal(t, string(old.ID), due[0].Subject, "oldest first")
@@ -357,7 +362,7 @@ func TestTracking(t *testing.T) {
 	for _, d := range due {
 		assert.Equal(t, work.Overdue, d.Status)
 	}
-	_, err = tw.stats.Tracking(ctx, tw.demo.Member("mayuan-head").Actor(), "mayuan", now)
+	_, err = tracking("mayuan-head", "mayuan", now)
 	assert.Equal(t, fourplusn.Forbidden, fourplusn.ErrorCode(err), "tracking is for levels 1 and 2")
 
 	// A hazard left unrectified past its three days joins the view.
@@ -366,7 +371,7 @@ func TestTracking(t *testing.T) {
 		Category: hazard.Other, Location: "mayuan-1", Description: "路边井盖缺失",
 	})
 	require.NoError(t, err)
-	due, err = tw.stats.Tracking(ctx, tw.demo.Member("gc-east-head").Actor(), "gc-east", at("2023-04-06 10:00"))
+	due, err = tracking("gc-east-head", "gc-east", at("2023-04-06 10:00"))
 	require.NoError(t, err)
 	var subjects []string
 	for _, d := range due {

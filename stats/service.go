@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"time"
 
 	"github.com/fourplusn/fourplusn/grid"
@@ -33,6 +32,10 @@ type Config struct {
 	CaseRules   mediation.Rules
 	Hazards     hazard.Store
 	HazardRules hazard.Rules
+	// Tracker, if set, answers TrackingPage from an index of open
+	// deadlines kept by the same rules; without it TrackingPage reads
+	// every open case and hazard of the scope.
+	Tracker Tracker
 	// Now is the clock that tells a period in progress from one that has
 	// ended (see Basis); nil means time.Now.
 	Now func() time.Time
@@ -191,15 +194,9 @@ func (s *Service) RecordIndicator(ctx context.Context, actor grid.Actor, v Indic
 	return s.c.Indicators.Put(ctx, v)
 }
 
-// Tracking is the tracking view (跟踪问效) of cell's subtree at now: every
-// deadline of its open cases and hazards that is at risk or overdue, the
-// longest overdue first, with who answers for it. It reads only open work,
-// a page at a time. Needs Track at cell.
-func (s *Service) Tracking(ctx context.Context, actor grid.Actor, cell grid.CellID, now time.Time) ([]work.Deadline, error) {
-	q, err := s.scope(ctx, actor, cell, grid.Track)
-	if err != nil {
-		return nil, err
-	}
+// openDeadlines lists the deadlines of the open cases and hazards q
+// selects, as they stand at now, reading them a page at a time.
+func (s *Service) openDeadlines(ctx context.Context, q Query, now time.Time) ([]work.Deadline, error) {
 	due, err := s.caseDeadlines(ctx, q, now)
 	if err != nil {
 		return nil, err
@@ -218,7 +215,7 @@ func (s *Service) Tracking(ctx context.Context, actor grid.Actor, cell grid.Cell
 			f.Before = page.Next
 		}
 	}
-	return Tracking(due), nil
+	return due, nil
 }
 
 // caseDeadlines lists the deadlines of the open cases q selects.
@@ -240,12 +237,4 @@ func (s *Service) caseDeadlines(ctx context.Context, q Query, now time.Time) ([]
 		f.Before = page.Next
 	}
 	return due, nil
-}
-
-// Tracking keeps the deadlines that are at risk or overdue, the earliest
-// due first.
-func Tracking(due []work.Deadline) []work.Deadline {
-	out := slices.DeleteFunc(slices.Clone(due), func(d work.Deadline) bool { return d.Status == work.OnTime })
-	slices.SortStableFunc(out, func(a, b work.Deadline) int { return a.Due.Compare(b.Due) })
-	return out
 }

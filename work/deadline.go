@@ -23,11 +23,16 @@ const (
 // Deadline is one thing due on one case or hazard, and who answers for it.
 // Cases and hazards share it so that one tracking view lists both.
 type Deadline struct {
-	Subject     string // the case's or hazard's ID
-	Name        string // what people call the subject, a case's number; "" when it is known by its ID
-	Kind        DeadlineKind
-	Since       time.Time // when the time allowed began
-	Due         time.Time
+	Subject string // the case's or hazard's ID
+	Name    string // what people call the subject, a case's number; "" when it is known by its ID
+	Kind    DeadlineKind
+	Since   time.Time // when the time allowed began
+	Due     time.Time
+	RiskAt  time.Time // when it comes to be at risk: see RiskAt
+	// Lapses is set for a deadline that is a window rather than a duty —
+	// the parties' time to ask a court to confirm their agreement: past
+	// due it is gone, not overdue.
+	Lapses      bool
 	Status      Status
 	Accountable string    // the actor who answers for it; "" for the duty watch
 	Cell        grid.Path // the cell that must act
@@ -50,8 +55,16 @@ func StatusAt(now, since, due time.Time, atRisk float64) Status {
 	switch {
 	case now.After(due):
 		return Overdue
-	case now.Sub(since) >= time.Duration(atRisk*float64(due.Sub(since))):
+	case !now.Before(RiskAt(since, due, atRisk)):
 		return AtRisk
 	}
 	return OnTime
+}
+
+// RiskAt returns when a deadline that runs from since to due comes to be
+// at risk: once the fraction atRisk of the time allowed has passed. Stores
+// index deadlines by it, so that what is at risk or overdue is found
+// without reading what is not.
+func RiskAt(since, due time.Time, atRisk float64) time.Time {
+	return since.Add(time.Duration(atRisk * float64(due.Sub(since))))
 }

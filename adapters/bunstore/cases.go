@@ -56,13 +56,16 @@ func caseColumns(c *mediation.Case) []column {
 }
 
 // saveCaseTables keeps what a case adds to the tables beside its row: its
-// team, its applicants' phone numbers, and its share of the statistics'
-// running counts.
+// team, its applicants' phone numbers, its open deadlines, and its share
+// of the statistics' running counts.
 func saveCaseTables(ctx context.Context, tx writeTx, old, c *mediation.Case) error {
 	if err := saveParticipants(ctx, tx, old, c); err != nil {
 		return err
 	}
 	if err := savePhones(ctx, tx, old, c); err != nil {
+		return err
+	}
+	if err := saveDeadlines(ctx, tx, work.SubjectCase, string(c.ID), c.Township, old, c, caseDeadlineRows); err != nil {
 		return err
 	}
 	return saveTally(ctx, tx, old, c)
@@ -90,6 +93,9 @@ func importCaseTables(ctx context.Context, tx writeTx, cs []*mediation.Case) err
 		return err
 	}
 	if err := raiseCounters(ctx, tx, last); err != nil {
+		return err
+	}
+	if err := importDeadlines(ctx, tx, cs, caseDeadlineRows); err != nil {
 		return err
 	}
 	return writeTally(ctx, tx, rows)

@@ -42,8 +42,9 @@ const pingTimeout = 5 * time.Second
 type DB struct {
 	write, read *bun.DB
 	postgres    bool
-	sqliteURI   string                      // the SQLite file's URI, for Backup's connection of its own
-	notices     atomic.Pointer[noticeRules] // see EnableOutbox; nil while it is off
+	sqliteURI   string                        // the SQLite file's URI, for Backup's connection of its own
+	notices     atomic.Pointer[noticeRules]   // see EnableOutbox; nil while it is off
+	tracking    atomic.Pointer[trackingRules] // see EnableTracking; nil while it is off
 	caseCache   *cache[mediation.Case]
 	hazardCache *cache[hazard.Hazard]
 	statements  statements

@@ -24,6 +24,9 @@ func (db *DB) Hazards() *Hazards {
 		version: func(h *hazard.Hazard) *int64 { return &h.Version },
 		chain:   func(h *hazard.Hazard) timeline.Chain { return h.Chain },
 		columns: hazardColumns,
+		saveMore: func(ctx context.Context, tx writeTx, old, h *hazard.Hazard) error {
+			return saveDeadlines(ctx, tx, work.SubjectHazard, string(h.ID), h.Township, old, h, hazardDeadlineRows)
+		},
 	}}
 }
 

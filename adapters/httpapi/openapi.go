@@ -243,7 +243,10 @@ func operations() []operation {
 		operation{method: "GET", path: "/api/v1/stats/series", tag: "statistics", feature: "stats", summary: "A measure over n periods ending with the one holding at, each with 环比 and 同比. Needs ViewStats at the cell.", params: []param{cellQuery,
 			{name: "measure", in: "query", desc: "what to count", schema: enumOf("measure"), required: true},
 			periodQuery, atQuery, queryParam("n", "how many periods", integer(1, 400))}, status: 200, resp: seriesJSON{}, errors: errRead},
-		operation{method: "GET", path: "/api/v1/stats/tracking", tag: "statistics", feature: "stats", summary: "The tracking view (跟踪问效): deadlines at risk or overdue in a cell's subtree. Needs Track at the cell.", params: []param{cellQuery, atQuery}, status: 200, resp: trackingJSON{}, errors: errRead},
+		operation{method: "GET", path: "/api/v1/stats/tracking", tag: "statistics", feature: "stats", summary: "The tracking view (跟踪问效): the deadlines at risk or overdue in a cell's subtree, a page at a time, the earliest due first, with how many of each kind are at risk and overdue in the whole view. Needs Track at the cell.", params: []param{cellQuery, atQuery,
+			queryParam("overdue", "true leaves the deadlines only at risk out of the page (not out of the counts)", map[string]any{"type": "boolean"}),
+			queryParam("after", "the cursor of the page: next of the page before", str()),
+			queryParam("limit", "the page's length", integer(1, work.MaxPage))}, status: 200, resp: trackingJSON{}, errors: errRead},
 
 		operation{method: "GET", path: "/api/v1/notifications/failures", tag: "watch", feature: "notifications", summary: "The notifications of the actor's township that did not get through — given up on, or failing and to be tried again — newest first. Needs Track at the township.", params: []param{
 			queryParam("limit", "how many at most", integer(1, maxWatch))}, status: 200, resp: failuresJSON{}, errors: []int{400, 401, 403, 500}},

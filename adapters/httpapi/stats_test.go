@@ -64,8 +64,16 @@ func TestStatsOverHTTP(t *testing.T) {
 			assert.False(t, dec.YoY.Defined, "同比 from nothing is undefined")
 			assert.Nil(t, dec.YoY.Percent)
 
+			type tally struct {
+				Kind    string
+				AtRisk  int64 `json:"at_risk"`
+				Overdue int64
+			}
 			var tracking struct {
+				Total     tally
+				Counts    []tally
 				Deadlines []struct{ Subject, Kind, Status string }
+				Next      string
 			}
 			res = secretary.get("/api/v1/stats/tracking?cell=gucheng")
 			require.Equal(t, http.StatusOK, res.Code, res)
@@ -74,6 +82,14 @@ func TestStatsOverHTTP(t *testing.T) {
 			assert.Equal(t, november, tracking.Deadlines[0].Subject)
 			assert.Equal(t, "accept", tracking.Deadlines[0].Kind)
 			assert.Equal(t, "overdue", tracking.Deadlines[0].Status)
+			assert.Equal(t, tally{Overdue: 1}, tracking.Total)
+			assert.Equal(t, []tally{{Kind: "accept", Overdue: 1}}, tracking.Counts)
+			assert.Empty(t, tracking.Next, "one page")
+			for _, bad := range []struct{ query, field string }{{"&after=nonsense", "after"}, {"&limit=0", "limit"}, {"&overdue=maybe", "overdue"}} {
+				res = secretary.get("/api/v1/stats/tracking?cell=gucheng" + bad.query)
+				assert.Equal(t, http.StatusBadRequest, res.Code, bad.query)
+				assert.Contains(t, string(res.Body), `"`+bad.field+`"`, bad.query)
+			}
 		})
 	}
 }

@@ -166,11 +166,23 @@ type deadlineJSON struct {
 	Grade       string    `json:"grade" oa:"enum=grade"`
 }
 
-// trackingJSON is the tracking view (跟踪问效) of a subtree.
+// trackingJSON is a page of the tracking view (跟踪问效) of a subtree,
+// with the counts of the whole view.
 type trackingJSON struct {
-	Cell      string         `json:"cell"`
-	At        timestamp      `json:"at"`
-	Deadlines []deadlineJSON `json:"deadlines"`
+	Cell      string              `json:"cell"`
+	At        timestamp           `json:"at"`
+	Total     trackingCountJSON   `json:"total"`
+	Counts    []trackingCountJSON `json:"counts"`
+	Deadlines []deadlineJSON      `json:"deadlines"`
+	Next      string              `json:"next,omitempty"` // the cursor of the next page, given as after; absent on the last
+}
+
+// trackingCountJSON is how many deadlines of a kind, or of every kind,
+// are at risk and overdue.
+type trackingCountJSON struct {
+	Kind    string `json:"kind,omitempty" oa:"enum=deadline_kind"`
+	AtRisk  int64  `json:"at_risk"`
+	Overdue int64  `json:"overdue"`
 }
 
 // statsQuery reads the parameters the statistics routes share: the cell
@@ -302,20 +314,31 @@ func (s *server) statsTracking(w http.ResponseWriter, req bunrouter.Request) err
 	if err != nil {
 		return err
 	}
-	q, err := parseQuery(req, "cell", "at")
+	q, err := parseQuery(req, "cell", "at", "overdue", "after", "limit")
 	if err != nil {
 		return err
 	}
 	cell, _, at := s.statsQuery(q, false)
+	o := stats.TrackOptions{OverdueOnly: q.boolean("overdue"), Limit: q.integer("limit", work.DefaultPage, 1, work.MaxPage)}
+	if o.After, err = stats.ParseTrackCursor(q.one("after")); err != nil {
+		q.fail(err)
+	}
 	if q.err != nil {
 		return q.err
 	}
-	due, err := s.cfg.Stats.Tracking(req.Context(), actor, cell, at)
+	p, err := s.cfg.Stats.TrackingPage(req.Context(), actor, cell, at, o)
 	if err != nil {
 		return err
 	}
-	out := trackingJSON{Cell: string(cell), At: ts(at), Deadlines: make([]deadlineJSON, len(due))}
-	for i, d := range due {
+	total := p.Total()
+	out := trackingJSON{
+		Cell: string(cell), At: ts(at), Total: trackingCountJSON{AtRisk: total.AtRisk, Overdue: total.Overdue},
+		Counts: make([]trackingCountJSON, len(p.Counts)), Deadlines: make([]deadlineJSON, len(p.Deadlines)), Next: p.Next.String(),
+	}
+	for i, c := range p.Counts {
+		out.Counts[i] = trackingCountJSON{Kind: string(c.Kind), AtRisk: c.AtRisk, Overdue: c.Overdue}
+	}
+	for i, d := range p.Deadlines {
 		out.Deadlines[i] = deadlineOut(d)
 	}
 	return writeJSON(w, http.StatusOK, out)

@@ -194,7 +194,8 @@ func (g *Generator) when(i, n int) time.Time {
 	return g.Start.Add(time.Duration(i)*share + time.Duration(g.rng.Int64N(int64(max(share, 1)))))
 }
 
-// Hazard returns hazard i of n, most of them rectified on the spot.
+// Hazard returns hazard i of n, most of them rectified on the spot, with
+// the timeline that led to its state.
 func (g *Generator) Hazard(i, n int) (*hazard.Hazard, []timeline.Event) {
 	r := g.rng
 	cell := g.Cells[r.IntN(len(g.Cells))].Path
@@ -204,13 +205,35 @@ func (g *Generator) Hazard(i, n int) (*hazard.Hazard, []timeline.Event) {
 		Category: hazard.Electrical, Grade: work.Simple, Description: "私拉乱接电线", Channel: work.ChannelScreening,
 		Location: cell, Handling: cell, Reporter: "m-1", ReporterCell: cell, State: hazard.Open, ReportedAt: at, RectifyDue: at.Add(72 * time.Hour),
 	}
-	if r.IntN(4) > 0 {
-		h.State, h.OnTheSpot, h.RectifiedAt = hazard.Rectified, true, at
-		h.Rectifications = []hazard.Rectification{{Evidence: "当场整改", At: at, By: "m-1"}}
+	var events []timeline.Event
+	step := func(action timeline.Action, at time.Time, details map[string]string) {
+		var e timeline.Event
+		e, h.Chain = h.Chain.Append(timeline.Event{Subject: string(h.ID), At: at, Actor: "m-1", Action: action, Details: details})
+		events = append(events, e)
+		h.Version = int64(len(events))
 	}
-	var e timeline.Event
-	e, h.Chain = h.Chain.Append(timeline.Event{Subject: string(h.ID), At: at, Actor: "m-1", Action: hazard.ActionReported})
-	return h, []timeline.Event{e}
+	step(hazard.ActionReported, at, nil)
+	// As with cases, only the last month's hazards are still open — waiting
+	// to be rectified or verified; the others were verified and closed.
+	recent := g.Start.Add(g.Period).Sub(at) < 30*24*time.Hour
+	if recent && r.IntN(4) == 0 {
+		return h, events
+	}
+	// Most are rectified on the spot, the others within the time allowed.
+	h.State, h.RectifiedAt, h.OnTheSpot = hazard.Rectified, at, true
+	if r.IntN(4) == 0 {
+		h.RectifiedAt, h.OnTheSpot = at.Add(time.Duration(1+r.IntN(60))*time.Hour), false
+	}
+	h.VerifyDue = h.RectifiedAt.Add(3 * 24 * time.Hour)
+	h.Rectifications = []hazard.Rectification{{Evidence: "已整改", At: h.RectifiedAt, By: "m-1"}}
+	step(hazard.ActionRectified, h.RectifiedAt, map[string]string{"photos": "0", "verify_due": h.VerifyDue.Format(time.RFC3339)})
+	if recent && r.IntN(2) == 0 {
+		return h, events
+	}
+	h.ClosedAt = h.RectifiedAt.Add(time.Duration(1+r.IntN(60)) * time.Hour)
+	h.State, h.Verifications = hazard.Closed, []hazard.Verification{{Passed: true, By: "m-2", At: h.ClosedAt}}
+	step(hazard.ActionVerified, h.ClosedAt, nil)
+	return h, events
 }
 
 // progress draws a bar on a terminal line, at most a few times a second.

@@ -229,9 +229,12 @@ func (a *App) services(ctx context.Context, caseClock, hazardClock func() time.T
 	}
 	a.Cases, a.Hazards = cases, hazards
 	gs.Work = []grid.Work{cases, hazards}
+	if err := a.DB.EnableTracking(ctx, cases.Rules(), hazards.Rules()); err != nil {
+		return err
+	}
 	a.Stats, err = stats.NewService(stats.Config{
 		Source: a.DB.Stats(), Indicators: a.DB.Indicators(), Cells: cells, Policy: a.Policy,
-		Cases: a.DB.Cases(), CaseRules: cases.Rules(), Hazards: a.DB.Hazards(), HazardRules: hazards.Rules(),
+		Cases: a.DB.Cases(), CaseRules: cases.Rules(), Hazards: a.DB.Hazards(), HazardRules: hazards.Rules(), Tracker: a.DB.Tracker(),
 		Now: func() time.Time { return a.Now() },
 	})
 	if err != nil {

@@ -14,6 +14,10 @@ import (
 	"github.com/fourplusn/fourplusn/work"
 )
 
+// lateShown is how many overdue deadlines the dashboard lists, the
+// longest overdue first; it counts them all.
+const lateShown = 20
+
 // dashboard is the level 1–2 view (在线查看跟踪问效): a period's counts and
 // rates — each rate with its numerator, denominator and definition — with
 // 环比 and 同比 like for like, the periods before it, the communities side
@@ -110,16 +114,14 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, m grid.Member
 			indicators = append(indicators, indicator{in.label, ir})
 		}
 	}
-	due, err := s.app.Stats.Tracking(ctx, actor, cellID, now)
+	// The tracking view's counts, and its first page of what is overdue.
+	due, err := s.app.Stats.TrackingPage(ctx, actor, cellID, now, stats.TrackOptions{OverdueOnly: true, Limit: lateShown})
 	if err != nil {
 		s.failErr(w, r, err)
 		return
 	}
 	var late []map[string]any
-	for _, d := range due {
-		if d.Status != work.Overdue {
-			continue
-		}
+	for _, d := range due.Deadlines {
 		row := map[string]any{"D": d, "Cell": s.app.CellName(d.Cell), "Late": since(now, d.Due), "IsCase": isCase(d.Kind)}
 		if isCase(d.Kind) {
 			row["Name"] = d.Named()
@@ -146,7 +148,8 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, m grid.Member
 		"Rates":      dashboardRates(f),
 		"Trend":      barChart(periods, series, []string{"排查纠纷", "化解", "排查隐患"}),
 		"ByCell":     hbarChart(labels, counts),
-		"Indicators": indicators, "Late": late,
+		"Indicators": indicators, "Late": late, "Due": due.Total(),
+		"AtRisk": fmt.Sprintf("%.0f%%", 100*s.app.Cases.Rules().AtRisk),
 	})
 }
 

@@ -321,6 +321,14 @@ func TestDashboard(t *testing.T) {
 	assert.Equal(t, 2, strings.Count(body, "<svg"), "two charts, drawn on the server")
 	assert.Contains(t, body, "−35%", "the seed's fall in rural property crime")
 	assert.Contains(t, body, `class="overdue"`, "the overdue list")
+	secretary, _ := app.Member("gc-secretary")
+	due, err := app.Stats.TrackingPage(context.Background(), secretary.Actor(), "gucheng", app.Now(), stats.TrackOptions{Limit: work.MaxPage})
+	require.NoError(t, err)
+	total := due.Total()
+	require.Positive(t, total.Overdue, "the seed has work overdue")
+	assert.Contains(t, body, fmt.Sprintf(`<span class="count" id="overdue-count">%d</span>`, total.Overdue), "the count of the whole view")
+	assert.Contains(t, body, fmt.Sprintf("逾期%d项，临期%d项", total.Overdue, total.AtRisk))
+	assert.Equal(t, min(int(total.Overdue), 20), strings.Count(body, `<tr class="overdue">`), "the longest overdue, a page of them")
 
 	// The month in progress against the same days of the month before and
 	// of the same month a year earlier, so labelled.
