@@ -195,3 +195,7 @@ func (s *Service) Ministry(ctx context.Context, actor grid.Actor, cell grid.Cell
 	q.Range = r
 	return Ministry(ctx, s.c.Source, q, s.c.Ministry)
 }
+
+// MinistryMap returns a copy of the map by which the service's Ministry
+// counts, for a table that shows it.
+func (s *Service) MinistryMap() MinistryMap { return maps.Clone(s.c.Ministry) }
