@@ -14,12 +14,14 @@ import (
 	"github.com/fourplusn/fourplusn/work"
 )
 
-// Number formats of Excel's built-in table.
+// Number formats: of Excel's built-in table, and the dates written out,
+// since the built-in date formats follow the reader's locale (14 reads
+// 12-01-22 in some).
 const (
 	formatPercent  = 10 // 0.00%
-	formatDate     = 14 // yyyy-mm-dd in a Chinese Excel
-	formatDateTime = 22 // yyyy-mm-dd hh:mm
 	formatDecimal  = 2  // 0.00
+	formatDate     = "yyyy-mm-dd"
+	formatDateTime = "yyyy-mm-dd hh:mm"
 )
 
 // none stands in a cell for a figure that is undefined — a rate of
@@ -42,8 +44,9 @@ func newBook() *book {
 	b.head = b.style(&excelize.Style{Font: &excelize.Font{Bold: true}, Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"DDEBF7"}},
 		Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "center", WrapText: true}})
 	b.percent = b.style(&excelize.Style{NumFmt: formatPercent})
-	b.date = b.style(&excelize.Style{NumFmt: formatDate})
-	b.datetime = b.style(&excelize.Style{NumFmt: formatDateTime})
+	date, datetime := formatDate, formatDateTime
+	b.date = b.style(&excelize.Style{CustomNumFmt: &date})
+	b.datetime = b.style(&excelize.Style{CustomNumFmt: &datetime})
 	b.decimal = b.style(&excelize.Style{NumFmt: formatDecimal})
 	b.title = b.style(&excelize.Style{Font: &excelize.Font{Bold: true, Size: 14}})
 	return b
@@ -111,12 +114,20 @@ func (s *sheet) heading(names ...string) {
 	s.add(row...)
 }
 
-// caption writes the sheet's title and, below it, the period it covers as
-// dates: its first day and its last.
+// caption writes the sheet's title and, below it, the period it covers.
 func (s *sheet) caption(title string, r stats.Range) {
 	s.add(excelize.Cell{StyleID: s.b.title, Value: title})
-	s.add("统计期间", s.b.day(r.From), "至", s.b.day(r.To.Add(-time.Nanosecond)))
+	s.add(append([]any{"统计期间"}, s.b.span(r)...)...)
 }
+
+// span is a range as dates: its first day, 至, and its last.
+func (b *book) span(r stats.Range) []any {
+	return []any{b.day(r.From), "至", b.day(lastDay(r))}
+}
+
+// lastDay is the day a range ends on: the day before its end, which is a
+// midnight in the deployment's zone.
+func lastDay(r stats.Range) time.Time { return r.To.In(work.Zone).AddDate(0, 0, -1) }
 
 func (s *sheet) end() {
 	if s.sw != nil {

@@ -142,8 +142,7 @@ func periodTitle(p stats.Period, r stats.Range) string {
 	case stats.Year:
 		return fmt.Sprintf("%d年", from.Year())
 	}
-	last := r.To.Add(-time.Nanosecond).In(work.Zone)
-	return fmt.Sprintf("%s至%s", from.Format("2006年1月2日"), last.Format("2006年1月2日"))
+	return fmt.Sprintf("%s至%s", from.Format("2006年1月2日"), lastDay(r).Format("2006年1月2日"))
 }
 
 // WriteReport writes r as a workbook of four sheets: 主要指标 (each figure
@@ -159,7 +158,7 @@ func WriteReport(w io.Writer, r Report) error {
 
 	s := b.sheet("主要指标", 4, 26, 12, 12, 12, 12, 12)
 	s.caption(title, cur.Range)
-	s.add("上期", b.day(prev.Range.From), "至", b.day(prev.Range.To.Add(-time.Nanosecond)), "去年同期", b.day(ago.Range.From), "至", b.day(ago.Range.To.Add(-time.Nanosecond)))
+	s.add(slices.Concat([]any{"上期"}, b.span(prev.Range), []any{"去年同期"}, b.span(ago.Range))...)
 	s.heading("指标", "本期", "上期", "环比", "去年同期", "同比")
 	for _, f := range figures {
 		s.add(f.label, b.number(f.pick(cur)), b.number(f.pick(prev)), b.change(rep.MoM(f.pick)), b.number(f.pick(ago)), b.change(rep.YoY(f.pick)))
