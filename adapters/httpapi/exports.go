@@ -11,7 +11,6 @@ import (
 	"github.com/fourplusn/fourplusn/adapters/xlsx"
 	"github.com/fourplusn/fourplusn/grid"
 	"github.com/fourplusn/fourplusn/mediation"
-	"github.com/fourplusn/fourplusn/stats"
 	"github.com/fourplusn/fourplusn/work"
 )
 
@@ -119,38 +118,15 @@ func (s *server) exportReport(w http.ResponseWriter, req bunrouter.Request) erro
 	if q.err != nil {
 		return q.err
 	}
-	ctx, svc := req.Context(), s.cfg.Stats
-	rep, err := svc.Report(ctx, actor, cellID, period, at)
-	if err != nil {
-		return err
-	}
 	cell, err := s.cfg.Grid.Directory().Tree().Cell(cellID)
 	if err != nil {
 		return err
 	}
-	// The cells one level down, or the communities from the township and
-	// its sectors, as the dashboard shows them.
-	level := min(max(cell.Level()+1, 3), grid.MaxLevel)
-	by := map[stats.Measure][]stats.Count{}
-	for _, m := range xlsx.CellMeasures {
-		if by[m], err = svc.Breakdown(ctx, actor, cellID, m, stats.ByCell, level, rep.Current.Range); err != nil {
-			return err
-		}
+	out, err := xlsx.ReportOf(req.Context(), s.cfg.Stats, actor, cell, period, at, s.cellName)
+	if err != nil {
+		return err
 	}
-	out := xlsx.Report{Name: cell.Name, Report: rep, Cells: xlsx.CellRows(by, func(key string) string {
-		if key == "" {
-			return cell.Name + "本级"
-		}
-		return s.cellName(grid.CellID(key))
-	})}
-	for _, in := range xlsx.Indicators {
-		pts, err := svc.IndicatorSeries(ctx, actor, cellID, in, period, at, 1)
-		if err != nil {
-			return err
-		}
-		out.Indicators = append(out.Indicators, xlsx.IndicatorRow{Name: in, Point: pts[0]})
-	}
-	return xlsx.WriteReport(&download{w: w, filename: cell.Name + "统计报表.xlsx"}, out)
+	return xlsx.WriteReport(&download{w: w, filename: out.Name + "统计报表.xlsx"}, out)
 }
 
 // exportMinistry is GET /stats/ministry.xlsx, with /stats/summary's

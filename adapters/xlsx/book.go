@@ -177,7 +177,9 @@ func (b *book) number(v float64) any {
 	return excelize.Cell{StyleID: b.decimal, Value: v}
 }
 
-// write zips the book to w. The sheets' rows are streamed from where the
+// write zips the book to w. It leaves the first sheet active, as a new
+// file has it: SetActiveSheet would parse every sheet streamed to memory
+// back into excelize's model. The sheets' rows are streamed from where the
 // StreamWriters left them (a temporary file past a few megabytes) straight
 // into w, never gathered in memory: excelize's WriteTo would build the
 // whole file in a buffer first, so the book gives excelize a zip writer on
@@ -188,7 +190,6 @@ func (b *book) write(w io.Writer) error {
 	if b.err != nil {
 		return fmt.Errorf("xlsx: write the workbook: %w", b.err)
 	}
-	b.f.SetActiveSheet(0)
 	b.f.SetZipWriter(func(io.Writer) excelize.ZipWriter { return zip.NewWriter(w) })
 	buf, err := b.f.WriteToBuffer()
 	if err == nil && buf.Len() > 0 {

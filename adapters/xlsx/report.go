@@ -2,11 +2,13 @@ package xlsx
 
 import (
 	"cmp"
+	"context"
 	"fmt"
 	"io"
 	"slices"
 	"time"
 
+	"github.com/fourplusn/fourplusn/grid"
 	"github.com/fourplusn/fourplusn/stats"
 	"github.com/fourplusn/fourplusn/work"
 )
@@ -143,6 +145,40 @@ func periodTitle(p stats.Period, r stats.Range) string {
 		return fmt.Sprintf("%d年", from.Year())
 	}
 	return fmt.Sprintf("%s至%s", from.Format("2006年1月2日"), lastDay(r).Format("2006年1月2日"))
+}
+
+// ReportOf gathers from svc, as actor may see it, the report of cell's
+// subtree for the period of kind p holding at: the figures, the table per
+// cell — the cells one level down, and the communities (level 3) below the
+// township and its sectors, as the dashboard shows them — and the
+// indicators. name names a cell by its ID; the cases counted above the
+// level of the table are cell's own (本级). Needs ViewStats at cell.
+func ReportOf(ctx context.Context, svc *stats.Service, actor grid.Actor, cell grid.Cell, p stats.Period, at time.Time, name func(grid.CellID) string) (Report, error) {
+	rep, err := svc.Report(ctx, actor, cell.ID, p, at)
+	if err != nil {
+		return Report{}, err
+	}
+	level := min(max(cell.Level()+1, 3), grid.MaxLevel)
+	by := map[stats.Measure][]stats.Count{}
+	for _, m := range CellMeasures {
+		if by[m], err = svc.Breakdown(ctx, actor, cell.ID, m, stats.ByCell, level, rep.Current.Range); err != nil {
+			return Report{}, err
+		}
+	}
+	out := Report{Name: cell.Name, Report: rep, Cells: CellRows(by, func(key string) string {
+		if key == "" {
+			return cell.Name + "本级"
+		}
+		return name(grid.CellID(key))
+	})}
+	for _, in := range Indicators {
+		pts, err := svc.IndicatorSeries(ctx, actor, cell.ID, in, p, at, 1)
+		if err != nil {
+			return Report{}, err
+		}
+		out.Indicators = append(out.Indicators, IndicatorRow{Name: in, Point: pts[0]})
+	}
+	return out, nil
 }
 
 // WriteReport writes r as a workbook of four sheets: 主要指标 (each figure
