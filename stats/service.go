@@ -39,6 +39,9 @@ type Config struct {
 	// Now is the clock that tells a period in progress from one that has
 	// ended (see Basis); nil means time.Now.
 	Now func() time.Time
+	// Ministry maps CaseRules' categories to the Ministry of Justice's
+	// dispute types; nil means DefaultMinistryMap.
+	Ministry MinistryMap
 }
 
 // NewService returns the statistics of c. It returns an error naming what
@@ -58,6 +61,12 @@ func NewService(c Config) (*Service, error) {
 	}
 	if err := c.CaseRules.Validate(); err != nil {
 		return nil, fmt.Errorf("stats: case rules: %w", err)
+	}
+	if c.Ministry == nil {
+		c.Ministry = DefaultMinistryMap()
+	}
+	if err := c.Ministry.Validate(c.CaseRules); err != nil {
+		return nil, fmt.Errorf("stats: the Ministry's dispute types: %w", err)
 	}
 	if c.Hazards != nil {
 		if err := c.HazardRules.Validate(); err != nil {

@@ -171,6 +171,7 @@ func New(cfg Config) (http.Handler, error) {
 		s.routeAccounts(api)
 	}
 	s.routeCases(api)
+	s.routeExports(api)
 	if s.serves("hazards") {
 		s.routeHazards(api)
 	}

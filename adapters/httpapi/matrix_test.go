@@ -97,6 +97,7 @@ var matrix = []matrixRow{
 	// the matrix sends none of: 400 (see TestAnonymousApplications).
 	{"POST /api/v1/applications", "", application(), [14]int{no, no, no, no, no, no, no, no, no, no, no, made, bad, made}},
 	{"GET /api/v1/cases", "case:registered", nil, [14]int{ok, ok, ok, ok, ok, ok, ok, ok, ok, ok, ok, ok, who, ok}},
+	{"GET /api/v1/cases.xlsx", "case:registered", nil, [14]int{ok, ok, ok, ok, ok, ok, ok, ok, ok, ok, ok, ok, who, ok}},
 	{"GET /api/v1/cases/{id}", "case:registered", nil, [14]int{ok, none, ok, ok, ok, ok, ok, ok, ok, none, none, none, who, ok}},
 	{"GET /api/v1/cases/by-number/{number}", "case:registered", nil, [14]int{ok, none, ok, ok, ok, ok, ok, ok, ok, none, none, none, who, ok}},
 	{"GET /api/v1/cases/{id}/timeline", "case:registered", nil, [14]int{ok, none, ok, ok, ok, ok, ok, ok, ok, none, none, none, who, ok}},
@@ -169,6 +170,8 @@ var matrix = []matrixRow{
 	{"GET /api/v1/stats/summary?cell=mayuan&period=month", "case:accepted", nil, [14]int{ok, no, ok, ok, no, no, ok, ok, no, no, no, no, who, no}},
 	{"GET /api/v1/stats/series?cell=mayuan&measure=cases.registered&n=3", "case:accepted", nil, [14]int{ok, no, ok, ok, no, no, ok, ok, no, no, no, no, who, no}},
 	{"GET /api/v1/stats/tracking?cell=mayuan", "case:accepted", nil, [14]int{ok, no, no, no, no, no, ok, ok, no, no, no, no, who, no}},
+	{"GET /api/v1/stats/report.xlsx?cell=mayuan&period=month", "case:accepted", nil, [14]int{ok, no, ok, ok, no, no, ok, ok, no, no, no, no, who, no}},
+	{"GET /api/v1/stats/ministry.xlsx?cell=mayuan&period=quarter", "case:accepted", nil, [14]int{ok, no, ok, ok, no, no, ok, ok, no, no, no, no, who, no}},
 
 	{"GET /api/v1/notifications/failures", "", nil, [14]int{ok, no, no, no, no, no, no, ok, no, no, ok, no, who, no}},
 	{"GET /api/v1/inbox", "", nil, [14]int{ok, no, no, no, no, no, no, ok, no, no, no, no, who, no}},

@@ -254,6 +254,7 @@ func operations() []operation {
 			queryParam("status", "what became of them: failed (the default) for those to register by hand, incomplete for those whose sender was asked for what was missing", enumOf("inbox_status")),
 			queryParam("limit", "how many at most", integer(1, maxWatch))}, status: 200, resp: inboxJSON{}, errors: []int{400, 401, 403, 500}},
 	)
+	ops = append(ops, exportOperations(ops)...)
 	return ops
 }
 

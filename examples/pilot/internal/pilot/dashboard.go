@@ -3,6 +3,7 @@ package pilot
 import (
 	"context"
 	"fmt"
+	"html/template"
 	"net/http"
 	"net/url"
 	"time"
@@ -137,7 +138,7 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, m grid.Member
 	}
 	name := periodLabel(b.Period, b.Whole, true)
 	s.render(w, r, http.StatusOK, "dashboard", map[string]any{
-		"Title": cell.Name + " · 工作看板", "Cell": cell, "Report": rep, "Now": now, "Pick": pick,
+		"Title": cell.Name + " · 工作看板", "Cell": cell, "Report": rep, "Now": now, "Pick": pick, "PickQuery": pick.query(cellID),
 		"Period": name, "MoMLabel": momLabel(rep), "YoYLabel": yoyLabel(rep),
 		"KPIs": []map[string]any{
 			kpi("registered", "排查纠纷", func(f stats.Figures) int64 { return f.Registered }),
@@ -193,6 +194,18 @@ type periodPick struct {
 	Kind         string // month, quarter, year or range
 	At, From, To string // dates, 2006-01-02
 	basis        stats.Basis
+}
+
+// query is the picked period of cell as the dashboard's address gives
+// it, for the links that take the same period.
+func (p periodPick) query(cell grid.CellID) template.URL {
+	v := url.Values{"cell": {string(cell)}, "period": {p.Kind}}
+	for k, d := range map[string]string{"at": p.At, "from": p.From, "to": p.To} {
+		if d != "" {
+			v.Set(k, d)
+		}
+	}
+	return template.URL(v.Encode())
 }
 
 // pickPeriod reads the dashboard's period picker: period (month, quarter,

@@ -359,6 +359,23 @@ func (s *Server) consoleList(w http.ResponseWriter, r *http.Request, m grid.Memb
 	w.Write(buf.Bytes())
 }
 
+// caseFilter reads the case list's filters from its query: the state,
+// overdue and the cursor; the register (导出台账) takes the same.
+func (s *Server) caseFilter(q url.Values) (mediation.Filter, error) {
+	f := mediation.Filter{Before: mediation.ID(q.Get("before")), Limit: 50}
+	if st := q.Get("state"); st != "" {
+		state, err := mediation.ParseState(st)
+		if err != nil {
+			return f, err
+		}
+		f.States = []mediation.State{state}
+	}
+	if q.Get("overdue") != "" {
+		f.OverdueAt = s.app.Now()
+	}
+	return f, nil
+}
+
 // caseList lists the cases in the member's subtree, newest first, a page
 // at a time. A number searched for (q) goes straight to its case.
 func (s *Server) caseList(w http.ResponseWriter, r *http.Request, m grid.Member) {
@@ -375,17 +392,10 @@ func (s *Server) caseList(w http.ResponseWriter, r *http.Request, m grid.Member)
 			return
 		}
 	}
-	f := mediation.Filter{Before: mediation.ID(q.Get("before")), Limit: 50}
-	if st := q.Get("state"); st != "" {
-		state, err := mediation.ParseState(st)
-		if err != nil {
-			s.failErr(w, r, err)
-			return
-		}
-		f.States = []mediation.State{state}
-	}
-	if q.Get("overdue") != "" {
-		f.OverdueAt = s.app.Now()
+	f, err := s.caseFilter(q)
+	if err != nil {
+		s.failErr(w, r, err)
+		return
 	}
 	page, err := s.app.Cases.List(r.Context(), m.Actor(), f)
 	if err != nil {
