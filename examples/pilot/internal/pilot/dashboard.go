@@ -93,10 +93,14 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, m grid.Member
 		}
 		indicators = append(indicators, indicator{in.label, pts})
 	}
-	due, err := s.app.Stats.Tracking(ctx, actor, cellID, now)
-	if err != nil {
-		s.failErr(w, r, err)
-		return
+	// The tracking view is for those who may track (levels 1–2); a
+	// village head sees the figures without it.
+	var due []work.Deadline
+	if s.app.Policy.Can(actor, grid.Track, grid.Target{Cell: cell.Path}) == nil {
+		if due, err = s.app.Stats.Tracking(ctx, actor, cellID, now); err != nil {
+			s.failErr(w, r, err)
+			return
+		}
 	}
 	var late []map[string]any
 	for _, d := range due {
