@@ -43,7 +43,7 @@ func (s *Server) allowed(actor grid.Actor, c *mediation.Case) allowed {
 		review = can(grid.ApproveEscalation, c.Escalation.To)
 	}
 	return allowed{
-		Accept:    c.State == mediation.Registered && can(grid.Accept, h),
+		Accept:    c.State == mediation.Registered && acceptsAt(actor, h) && can(grid.Accept, h),
 		Transfer:  open && can(grid.Transfer, h),
 		Join:      working && can(grid.Mediate, h),
 		Session:   working && can(grid.Mediate, h),
@@ -63,6 +63,21 @@ func (s *Server) allowed(actor grid.Actor, c *mediation.Case) allowed {
 		Escalate: open && c.Escalation == nil && h.Level() > 1 && can(grid.Escalate, h),
 		Review:   review,
 	}
+}
+
+// caseTurn says where c stands and whose move it is (see turn).
+func (a *App) caseTurn(c *mediation.Case) string {
+	reviewer := ""
+	if c.Escalation != nil {
+		reviewer = a.CellName(c.Escalation.To)
+	}
+	return turn(c.State, a.CellName(c.Handling), reviewer, len(c.FollowUps) > 0)
+}
+
+// trackTurn says where the case of a tracking code stands as caseTurn
+// does, for the resident, who sees no escalation or follow-up.
+func (a *App) trackTurn(rec mediation.TrackRecord) string {
+	return turn(rec.State, a.CellName(rec.Handling), "", false)
 }
 
 // caseName names c where people read it: by its number, or by its ID
@@ -205,7 +220,7 @@ func (s *Server) caseAction(w http.ResponseWriter, r *http.Request, m grid.Membe
 	if f.Get("back") == "console" {
 		back = "/console"
 	}
-	http.Redirect(w, r, back, http.StatusSeeOther)
+	done(w, r, back, s.app.caseDone(action, c))
 }
 
 // committee names the people's mediation committee of the case's township.

@@ -80,7 +80,9 @@ func NewServer(app *App, opts ServerOptions) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	pages, err := parsePages(template.FuncMap{"cellName": app.CellName, "memberName": app.MemberName, "actorName": app.ActorName})
+	pages, err := parsePages(template.FuncMap{"cellName": app.CellName, "memberName": app.MemberName, "actorName": app.ActorName, "caseActor": app.caseActor,
+		"turn": app.caseTurn, "trackTurn": app.trackTurn,
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -369,6 +371,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 		data["MeActor"] = m.Actor()
 		data["Nav"] = s.nav(m)
 	}
+	data["Flash"] = takeFlash(w, r)
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.WriteHeader(status)
 	if err := t.ExecuteTemplate(w, "layout", data); err != nil {
