@@ -105,6 +105,7 @@ var funcs = template.FuncMap{
 	"department":     func(d string) string { return name(departmentNames, d) },
 	"status":         func(s work.Status) string { return name(statusNames, s) },
 	"kind":           func(k work.DeadlineKind) string { return name(kindNames, k) },
+	"field":          func(id, err string) map[string]string { return map[string]string{"ID": id, "Err": err} },
 	"when":           when,
 	"since":          since,
 	"yuan":           yuan,
