@@ -268,8 +268,9 @@ func login(t *testing.T, ctx context.Context, base, id string) {
 
 // TestBrowserFlow follows one dispute through the pilot in a real browser:
 // a resident applies on a phone and gets a tracking code; the duty officer,
-// whose console is open, sees it arrive without reloading, accepts it and
-// routes it to the village committee; the committee's head accepts it,
+// whose console is open, sees it arrive without reloading, waiting for
+// the group the rules chose, and routes it to the village committee
+// instead; the committee's head accepts it, once,
 // records a session, corrects the respondent's particulars, drafts a
 // written agreement, prints it with blank lines to sign on, records the
 // marks made on the paper and prints it signed; and the level-1 head's
