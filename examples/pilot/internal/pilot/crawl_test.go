@@ -1,17 +1,23 @@
 package pilot_test
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"regexp"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 	"golang.org/x/net/html"
 
+	"github.com/fourplusn/fourplusn/adapters/inbox"
+	"github.com/fourplusn/fourplusn/adapters/outbox"
 	"github.com/fourplusn/fourplusn/examples/pilot/internal/pilot"
+	"github.com/fourplusn/fourplusn/grid/gridtest"
+	"github.com/fourplusn/fourplusn/work"
 )
 
 // crawlRoles are the demo's members, one for each role and level: every
@@ -39,7 +45,28 @@ var allowedWords = []string{"PDF", "JPEG", "PNG", "MB", "Excel", "xlsx", "csv"}
 // from the home page, breadth first: no page shows a word in Latin
 // letters, and no link leads to a page the member may not open.
 func TestCrawlChineseOnly(t *testing.T) {
-	_, ts := newPilot(t)
+	app, ts := newPilot(t)
+	// What the console shows only when something went wrong: a
+	// notification that failed for good, a chat message that could not
+	// be registered, each with its technical reason, in English.
+	ctx, now := context.Background(), time.Now()
+	box := app.DB.Outbox()
+	require.NoError(t, box.Enqueue(ctx, now, work.Notice{
+		Key: "crawl-failure", Township: gridtest.GuchengID, SubjectKind: work.SubjectCase, Subject: "C1",
+		Kind: work.NoticeAlert, Action: "accept", Title: "【超时未受理】测试通知", Text: "测试", At: now,
+		To: []work.Recipient{work.ToDuty(gridtest.GuchengID)},
+	}))
+	claimed, err := box.Claim(ctx, now, time.Minute, 10)
+	require.NoError(t, err)
+	require.Len(t, claimed, 1)
+	require.NoError(t, box.Record(ctx, claimed[0].ID, claimed[0].Claim, outbox.Result{State: outbox.Failed, LastError: "webhook answered 410"}))
+	m, _, err := app.DB.ChannelMessages().Receive(ctx, inbox.Message{
+		ID: "in-1", Channel: work.ChannelWeCom, SourceID: "msg-1", Sender: "wx-wang", Received: now,
+		Body: "王某 13900001111 马园一组 院墙被推倒", Status: inbox.Received,
+	})
+	require.NoError(t, err)
+	m.Status, m.Error = inbox.Failed, "database is locked"
+	require.NoError(t, app.DB.ChannelMessages().Settle(ctx, m))
 	for _, role := range crawlRoles {
 		t.Run(role, func(t *testing.T) {
 			c := newClient(t, ts.URL)
