@@ -115,11 +115,16 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, m grid.Member
 			indicators = append(indicators, indicator{in.label, ir})
 		}
 	}
-	// The tracking view's counts, and its first page of what is overdue.
-	due, err := s.app.Stats.TrackingPage(ctx, actor, cellID, now, stats.TrackOptions{OverdueOnly: true, Limit: lateShown})
-	if err != nil {
-		s.failErr(w, r, err)
-		return
+	// The tracking view is for those who may track (levels 1–2): its
+	// counts, and its first page of what is overdue. A village head sees
+	// the figures without it.
+	var due stats.TrackPage
+	tracks := s.app.Policy.Can(actor, grid.Track, grid.Target{Cell: cell.Path}) == nil
+	if tracks {
+		if due, err = s.app.Stats.TrackingPage(ctx, actor, cellID, now, stats.TrackOptions{OverdueOnly: true, Limit: lateShown}); err != nil {
+			s.failErr(w, r, err)
+			return
+		}
 	}
 	var late []map[string]any
 	for _, d := range due.Deadlines {
@@ -149,7 +154,7 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, m grid.Member
 		"Rates":      dashboardRates(f),
 		"Trend":      barChart(periods, series, []string{"排查纠纷", "化解", "排查隐患"}),
 		"ByCell":     hbarChart(labels, counts),
-		"Indicators": indicators, "Late": late, "Due": due.Total(),
+		"Indicators": indicators, "Tracks": tracks, "Late": late, "Due": due.Total(),
 		"AtRisk": fmt.Sprintf("%.0f%%", 100*s.app.Cases.Rules().AtRisk),
 	})
 }

@@ -50,7 +50,7 @@ func TestExports(t *testing.T) {
 	resp, body := v.get("/dashboard/report.xlsx?cell=gucheng")
 	assert.Equal(t, http.StatusForbidden, resp.StatusCode)
 	assert.True(t, strings.HasPrefix(resp.Header.Get("Content-Type"), "text/html"), "an error page, not a workbook")
-	assert.Contains(t, body, "您无权进行此操作。", "why, in Chinese")
+	assert.Contains(t, body, "您所在岗位的角色和层级不能进行此操作。", "why, in Chinese")
 	resp, _ = v.get("/cases.xlsx")
 	assert.Equal(t, http.StatusOK, resp.StatusCode, "a village head exports the register of the cases they see")
 }

@@ -249,8 +249,25 @@ type waiting struct {
 	Photo   string // the thumbnail of a hazard's first photo as found, if any
 	Overdue bool
 	AtRisk  bool
-	Accept  bool // the member may accept it
-	Route   bool // the member may route it to another cell
+	Turn    string      // whose move it is: 待马园村委受理
+	Accept  bool        // it is the member's to accept (see acceptsAt)
+	Route   bool        // the member may route it to another cell
+	RouteTo grid.CellID // the cell the routing form offers first: the one handling it, as the rules chose
+}
+
+// acceptsAt reports whether a case handled at cell is a's to accept: a
+// post at the cell itself, or at a village (community) or below that
+// holds it, whose people answer on the ground for their groups. The
+// township and its sectors route what the rules give a cell below them
+// (分派), and accept only what is their own: accepting for the cell would
+// leave the cell to accept it again once routed.
+func acceptsAt(a grid.Actor, cell grid.Path) bool {
+	for _, p := range a.Posts {
+		if p.Cell == cell || p.Cell.Level() >= 3 && p.Cell.Contains(cell) {
+			return true
+		}
+	}
+	return false
 }
 
 // consoleData gathers what the duty console shows: the cases waiting to be
@@ -271,8 +288,10 @@ func (s *Server) consoleData(r *http.Request, m grid.Member) (map[string]any, er
 			Case: c, Where: s.where(c), Waited: since(now, c.RegisteredAt), Due: c.AcceptDue,
 			Overdue: now.After(c.AcceptDue),
 			AtRisk:  work.StatusAt(now, c.RegisteredAt, c.AcceptDue, s.app.Cases.Rules().AtRisk) == work.AtRisk,
-			Accept:  s.app.Policy.Can(actor, grid.Accept, target) == nil,
+			Turn:    s.app.caseTurn(c),
+			Accept:  acceptsAt(actor, c.Handling) && s.app.Policy.Can(actor, grid.Accept, target) == nil,
 			Route:   s.app.Policy.Can(actor, grid.Transfer, target) == nil,
+			RouteTo: c.Handling.Cell(),
 		}
 		cases = append(cases, w)
 	}
