@@ -56,13 +56,16 @@ func caseColumns(c *mediation.Case) []column {
 }
 
 // saveCaseTables keeps what a case adds to the tables beside its row: its
-// team, its applicants' phone numbers, and its share of the statistics'
-// running counts.
+// team, its applicants' phone numbers, its search index (see search.go),
+// and its share of the statistics' running counts.
 func saveCaseTables(ctx context.Context, tx writeTx, old, c *mediation.Case) error {
 	if err := saveParticipants(ctx, tx, old, c); err != nil {
 		return err
 	}
 	if err := savePhones(ctx, tx, old, c); err != nil {
+		return err
+	}
+	if err := saveSearch(ctx, tx, old, c); err != nil {
 		return err
 	}
 	return saveTally(ctx, tx, old, c)
@@ -87,6 +90,9 @@ func importCaseTables(ctx context.Context, tx writeTx, cs []*mediation.Case) err
 		return err
 	}
 	if err := tx.insertRows(ctx, insertPhones, "", phones); err != nil {
+		return err
+	}
+	if err := importSearch(ctx, tx, cs); err != nil {
 		return err
 	}
 	if err := raiseCounters(ctx, tx, last); err != nil {
@@ -225,6 +231,27 @@ func (s *Cases) List(ctx context.Context, f mediation.Filter) (mediation.Page, e
 	}
 	if f.Channel != 0 {
 		w.add("channel = ?", f.Channel.String())
+	}
+	if f.Category != "" {
+		w.add("category = ?", string(f.Category))
+	}
+	if !f.Cell.IsZero() {
+		handling, hargs := subtree("handling_path", []grid.Path{f.Cell})
+		location, largs := subtree("location_path", []grid.Path{f.Cell})
+		w.add("("+handling+" OR "+location+")", append(hargs, largs...)...)
+	}
+	if !f.RegisteredFrom.IsZero() {
+		w.add("registered_at >= ?", timeColumn(f.RegisteredFrom))
+	}
+	if !f.RegisteredTo.IsZero() {
+		w.add("registered_at < ?", timeColumn(f.RegisteredTo))
+	}
+	if f.Query != "" {
+		search, err := mediation.ParseSearch(f.Query)
+		if err != nil {
+			return mediation.Page{}, err
+		}
+		s.r.db.searchCond(&w, search, &f)
 	}
 	if !f.OverdueAt.IsZero() {
 		// mediation.Case.Overdue: past AcceptDue while registered, past

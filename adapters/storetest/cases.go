@@ -50,6 +50,7 @@ func Cases(t *testing.T, newStore func(t *testing.T) mediation.Store) {
 	t.Run("list paging", func(t *testing.T) { listPaging(t, newStore(t)) })
 	t.Run("list paging under inserts", func(t *testing.T) { listUnderInserts(t, newStore(t)) })
 	t.Run("list invalid filter", func(t *testing.T) { listInvalidFilter(t, newStore(t)) })
+	t.Run("search", func(t *testing.T) { searchCases(t, newStore(t)) })
 }
 
 // casesCreateAndGet: Create returns the case as given, and Get and
