@@ -251,7 +251,9 @@ func (s *Cases) List(ctx context.Context, f mediation.Filter) (mediation.Page, e
 		if err != nil {
 			return mediation.Page{}, err
 		}
-		s.r.db.searchCond(&w, search, &f)
+		if err := s.r.db.searchCond(ctx, &w, search, &f); err != nil {
+			return mediation.Page{}, err
+		}
 	}
 	if !f.OverdueAt.IsZero() {
 		// mediation.Case.Overdue: past AcceptDue while registered, past

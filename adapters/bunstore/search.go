@@ -96,20 +96,43 @@ func tsQuery(words []string) string {
 	return strings.Join(parts, " & ")
 }
 
+// denseMatches is how many cases the words of a search must match, at
+// least, for SQLite to look for them the other way round (see
+// searchCond). Tests lower it to take that way with few cases.
+var denseMatches = 2000
+
 // searchCond adds to w the condition that a case answers s: its words,
 // or the whole query as a phone number where the viewer sees the parties
-// unmasked (personal), a case number or a tracking code. The four are
-// one IN of a UNION, so that the engine looks each up in its own index
-// and reads only the cases found.
-func (db *DB) searchCond(w *where, s mediation.Search, f *mediation.Filter) {
-	var parts []string
-	var args []any
-	if db.postgres {
+// unmasked (personal), a case number or a tracking code. These are one IN
+// of a UNION, so that the engine looks each up in its own index and
+// reads only the cases found.
+//
+// A word that many cases hold (纠纷, a common surname) would have the
+// engine collect every case that holds it before it takes the newest.
+// On SQLite, whose FTS5 counts the first denseMatches matches at once,
+// the words of such a search are tested instead case by case, newest
+// first, each with one lookup of its row in the index, until the page
+// is full: where matches are dense, a page is found after as many cases.
+func (db *DB) searchCond(ctx context.Context, w *where, s mediation.Search, f *mediation.Filter) error {
+	var parts, cond []string
+	var args, condArgs []any
+	switch match := ftsMatch(s.Words); {
+	case db.postgres:
 		parts = append(parts, "SELECT case_id FROM case_search WHERE to_tsvector('simple', grams) @@ to_tsquery('simple', ?)")
 		args = append(args, tsQuery(s.Words))
-	} else {
-		parts = append(parts, "SELECT s.case_id FROM case_search_fts AS f JOIN case_search AS s ON s.n = f.rowid WHERE case_search_fts MATCH ?")
-		args = append(args, ftsMatch(s.Words))
+	default:
+		var n int
+		err := db.read.QueryRowContext(ctx, "SELECT COUNT(*) FROM (SELECT 1 FROM case_search_fts WHERE case_search_fts MATCH ? LIMIT ?) AS m", match, denseMatches).Scan(&n)
+		if err != nil {
+			return fmt.Errorf("bunstore: search cases: %w", err)
+		}
+		if n < denseMatches {
+			parts = append(parts, "SELECT s.case_id FROM case_search_fts AS f JOIN case_search AS s ON s.n = f.rowid WHERE case_search_fts MATCH ?")
+			args = append(args, match)
+			break
+		}
+		cond = append(cond, "EXISTS (SELECT 1 FROM case_search AS s JOIN case_search_fts AS f ON f.rowid = s.n WHERE s.case_id = cases.id AND case_search_fts MATCH ?)")
+		condArgs = append(condArgs, match)
 	}
 	if s.Phone != "" && len(f.Personal) > 0 {
 		in, pargs := subtree("c.handling_path", f.Personal)
@@ -124,7 +147,12 @@ func (db *DB) searchCond(w *where, s mediation.Search, f *mediation.Filter) {
 		parts = append(parts, "SELECT id FROM cases WHERE tracking_code = ?")
 		args = append(args, s.Code)
 	}
-	w.add("id IN ("+strings.Join(parts, " UNION ")+")", args...)
+	if len(parts) > 0 {
+		cond = append(cond, "id IN ("+strings.Join(parts, " UNION ")+")")
+		condArgs = append(condArgs, args...)
+	}
+	w.add("("+strings.Join(cond, " OR ")+")", condArgs...)
+	return nil
 }
 
 // saveSearch keeps c's row of case_search and its rows of

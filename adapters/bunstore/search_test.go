@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/fourplusn/fourplusn/adapters/bunstore"
+	"github.com/fourplusn/fourplusn/adapters/storetest"
 	"github.com/fourplusn/fourplusn/grid"
 	"github.com/fourplusn/fourplusn/mediation"
 	"github.com/fourplusn/fourplusn/work"
@@ -52,4 +53,12 @@ func TestMigrateSearch(t *testing.T) {
 		require.NoError(t, db.Bun().QueryRowContext(ctx, "SELECT COUNT(*) FROM case_search").Scan(&rows))
 		assert.Equal(t, 2, rows, "one row a case")
 	})
+}
+
+// TestSQLiteDenseSearch runs the search tests with every search taken
+// for one whose words many cases hold, which SQLite answers case by case
+// instead of from the list of matches.
+func TestSQLiteDenseSearch(t *testing.T) {
+	defer bunstore.SetDenseMatches(1)()
+	storetest.Search(t, func(t *testing.T) mediation.Store { return openSQLite(t).Cases() })
 }
