@@ -361,9 +361,18 @@ func (s *Service) CheckTimeline(ctx context.Context, actor grid.Actor, id ID) er
 // List returns the cases actor may see that match f, newest first. The
 // actor's township and the subtrees they may view are set on f by List;
 // a member also sees the cases they first received, and residents see
-// only their own applications. Returns Invalid for a bad filter and
+// only their own applications. So is f.Personal, from where actor may see
+// personal data, which is where Get would show the parties unmasked.
+// Returns Invalid for a bad filter or a category not in the rules, and
 // Unauthorized without an actor.
 func (s *Service) List(ctx context.Context, actor grid.Actor, f Filter) (Page, error) {
+	if _, ok := s.rules.Categories[f.Category]; f.Category != "" && !ok {
+		return Page{}, invalid("category", "unknown category %q", f.Category)
+	}
+	f.Personal = nil
+	if actor.Kind == grid.Staff {
+		f.Personal = s.policy.Scope(actor, grid.ViewPersonal)
+	}
 	var page Page
 	err := s.records.List(ctx, actor, f.Owner, func(ctx context.Context, sc kernel.Scope) (_ []*Case, err error) {
 		f.Township, f.Within, f.FirstResponder, f.Owner = sc.Township, sc.Within, sc.Taker, sc.Owner

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"net/http"
+	"strings"
 
 	"github.com/fourplusn/fourplusn/adapters/xlsx"
 	"github.com/fourplusn/fourplusn/grid"
@@ -75,9 +76,10 @@ func (s *Server) exportMinistry(w http.ResponseWriter, r *http.Request, m grid.M
 // select, as the member sees them, streamed to the response as the
 // register is written.
 func (s *Server) exportCases(w http.ResponseWriter, r *http.Request, m grid.Member) {
-	f, err := s.caseFilter(r.URL.Query())
-	if err != nil {
-		s.failErr(w, r, err)
+	q := r.URL.Query()
+	f, _, msg := s.caseListFilter(q, strings.TrimSpace(q.Get("q")))
+	if msg != "" {
+		s.fail(w, r, http.StatusBadRequest, msg)
 		return
 	}
 	actor := m.Actor()

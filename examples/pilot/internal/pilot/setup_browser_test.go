@@ -173,7 +173,7 @@ func TestBrowserSetup(t *testing.T) {
 	shot(t, phone, dir, "setup-05-village-cases")
 	// The number said on the phone, typed as it comes, finds the case.
 	do(t, phone, "find by number", chromedp.SendKeys(chromedp.CSS("#q"), fmt.Sprintf("桥调(%d)%d", east.Number.Year, east.Number.Seq)))
-	click(t, phone, "find", "#find-number button")
+	click(t, phone, "find", "#find button")
 	assert.Equal(t, east.Number.String(), text(t, phone, "h1"), "the case's page, titled by its number")
 	shot(t, phone, dir, "setup-05b-case-by-number")
 
