@@ -42,6 +42,12 @@ type Intake struct {
 	Location grid.CellID
 	Outside  string // where it arose, in words, when outside the township
 	Risks    RiskFlags
+	// Handling, if set, is the cell to handle the case instead of the one the
+	// rules choose (登记/分派 in one step, as the duty watch does): the
+	// member registering must be one who may transfer a case from the
+	// rules' cell, and the cell must be in the township. Residents do not
+	// route their applications.
+	Handling grid.CellID
 	// Hazard is the ID of the hazard report this dispute grew from (a
 	// dispute lead found by the grid's screening), if any.
 	Hazard string

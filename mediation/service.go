@@ -134,6 +134,12 @@ func (s *Service) now() time.Time { return s.clock().UTC() }
 // registered in (in work.Zone), with the township's prefix (see
 // Rules.NumberPrefixes); the store gives its place in the register.
 //
+// A member may route the case as it is registered, to a cell other than
+// the rules' (Intake.Handling), where they may transfer it from that cell:
+// the case then waits for that cell to accept it, with no transfer
+// recorded. Returns Invalid ("handling") for a cell of another township or
+// a resident's route, NotFound ("handling") for an unknown cell.
+//
 // An online application records the resident's consent to the privacy
 // notice (Intake.Consent) on the case and in the registration's event.
 //
@@ -168,6 +174,12 @@ func (s *Service) Register(ctx context.Context, actor grid.Actor, in Intake) (*C
 	} else {
 		c.Handling = s.rules.handling(c.Grade, c.Location)
 	}
+	chosen := c.Handling
+	if in.Handling != "" {
+		if err := s.route(ctx, actor, c, in.Handling); err != nil {
+			return nil, err
+		}
+	}
 	c.AcceptDue = now.Add(s.rules.Grades[c.Grade].AcceptWithin)
 	c.ID, c.TrackingCode = s.newID(), s.newTrackingCode()
 	prefix, err := s.numberPrefix(ctx, c.Township)
@@ -181,6 +193,9 @@ func (s *Service) Register(ctx context.Context, actor grid.Actor, in Intake) (*C
 	}
 	if c.Risks != 0 {
 		details["risks"] = c.Risks.String()
+	}
+	if c.Handling != chosen {
+		details["routed_from"] = chosen.String()
 	}
 	if c.OutOfJurisdiction() {
 		details["outside"] = c.Outside
@@ -204,6 +219,29 @@ func (s *Service) Register(ctx context.Context, actor grid.Actor, in Intake) (*C
 		key.Fingerprint = work.Fingerprint(in)
 	}
 	return s.store.Create(ctx, c, []timeline.Event{first}, key)
+}
+
+// route makes the cell to, in c's township, handle c as it is registered,
+// for an actor who may transfer a case from the cell the rules chose.
+func (s *Service) route(ctx context.Context, actor grid.Actor, c *Case, to grid.CellID) error {
+	if actor.Kind == grid.Resident {
+		return invalid("handling", "residents do not route their applications")
+	}
+	cell, err := s.cells.Cell(ctx, to)
+	if err != nil {
+		return fourplusn.WithField("handling", err)
+	}
+	if cell.Path.Township() != c.Township {
+		return invalid("handling", "cell %q is in another township", to)
+	}
+	if cell.Path == c.Handling {
+		return nil
+	}
+	if err := s.policy.Can(actor, grid.Transfer, grid.Target{Cell: c.Handling}); err != nil {
+		return err
+	}
+	c.Handling = cell.Path
+	return nil
 }
 
 // numberPrefix returns the prefix of township's case numbers: the rules'
@@ -323,9 +361,18 @@ func (s *Service) CheckTimeline(ctx context.Context, actor grid.Actor, id ID) er
 // List returns the cases actor may see that match f, newest first. The
 // actor's township and the subtrees they may view are set on f by List;
 // a member also sees the cases they first received, and residents see
-// only their own applications. Returns Invalid for a bad filter and
+// only their own applications. So is f.Personal, from where actor may see
+// personal data, which is where Get would show the parties unmasked.
+// Returns Invalid for a bad filter or a category not in the rules, and
 // Unauthorized without an actor.
 func (s *Service) List(ctx context.Context, actor grid.Actor, f Filter) (Page, error) {
+	if _, ok := s.rules.Categories[f.Category]; f.Category != "" && !ok {
+		return Page{}, invalid("category", "unknown category %q", f.Category)
+	}
+	f.Personal = nil
+	if actor.Kind == grid.Staff {
+		f.Personal = s.policy.Scope(actor, grid.ViewPersonal)
+	}
 	var page Page
 	err := s.records.List(ctx, actor, f.Owner, func(ctx context.Context, sc kernel.Scope) (_ []*Case, err error) {
 		f.Township, f.Within, f.FirstResponder, f.Owner = sc.Township, sc.Within, sc.Taker, sc.Owner

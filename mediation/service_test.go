@@ -401,3 +401,43 @@ func TestVerifyDetectsTampering(t *testing.T) {
 		})
 	}
 }
+
+// TestRegisterRoutes: the duty watch registers and routes in one step —
+// the case is waiting for the chosen cell to accept it, once — and only
+// where it may transfer a case from the cell the rules chose.
+func TestRegisterRoutes(t *testing.T) {
+	f := newFixture(t)
+	in := neighbourDispute()
+	in.Channel = work.ChannelWalkIn
+	in.Handling = "mayuan"
+	c := must(t)(f.svc.Register(ctx, f.actor("gc-duty-1"), in))
+	assert.Equal(t, "/gucheng/gc-east/mayuan", c.Handling.String(), "the route, not the rules' group")
+	assert.Equal(t, mediation.Registered, c.State)
+	assert.Equal(t, 0, c.Transfers, "routed as registered, not transferred")
+	events, err := f.svc.Timeline(ctx, f.actor("gc-duty-1"), c.ID)
+	require.NoError(t, err)
+	require.Len(t, events, 1, "one step")
+	assert.Equal(t, "/gucheng/gc-east/mayuan/mayuan-1", events[0].Details["routed_from"])
+	c = must(t)(f.svc.Accept(ctx, f.actor("mayuan-head"), c.ID, c.Version))
+	assert.Equal(t, mediation.Accepted, c.State, "the committee accepts once")
+
+	in.Handling = "mayuan-1"
+	c = must(t)(f.svc.Register(ctx, f.actor("gc-duty-1"), in))
+	assert.Equal(t, "/gucheng/gc-east/mayuan/mayuan-1", c.Handling.String(), "the rules' own cell: nothing to route")
+
+	for _, tc := range []struct {
+		actor grid.MemberID
+		route grid.CellID
+		code  fourplusn.Code
+		field string
+	}{
+		{"gc-duty-1", "lz-qiaotou", fourplusn.Invalid, "handling"},
+		{"gc-duty-1", "nowhere", fourplusn.NotFound, "handling"},
+		{"mayuan-1-zhang-elder", "mayuan-2", fourplusn.Forbidden, ""},
+	} {
+		in.Handling = tc.route
+		_, err = f.svc.Register(ctx, f.actor(tc.actor), in)
+		assert.Equal(t, tc.code, fourplusn.ErrorCode(err), "%s → %s: %v", tc.actor, tc.route, err)
+		assert.Equal(t, tc.field, fourplusn.ErrorField(err), "%s → %s", tc.actor, tc.route)
+	}
+}

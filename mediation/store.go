@@ -52,9 +52,19 @@ type Filter struct {
 	States         []State // any of these states
 	Grade          work.Grade
 	Channel        work.Channel
+	Category       Category
+	Cell           grid.Path // only cases handled or arisen in this cell's subtree
+	RegisteredFrom time.Time // only cases registered at or after this time
+	RegisteredTo   time.Time // only cases registered before this time
 	OverdueAt      time.Time // only cases past a deadline at this time
-	Before         ID        // the cursor: only cases older than this one
-	Limit          int       // 1 to MaxPage; 0 means DefaultPage
+	// Query is a search: what ParseSearch reads, and Search says matches.
+	Query string
+	// Personal are the subtrees in whose handling cells the viewer sees
+	// the parties unmasked: only the cases handled there match a Query by
+	// a phone number. Service.List sets it from the viewer's posts.
+	Personal []grid.Path
+	Before   ID  // the cursor: only cases older than this one
+	Limit    int // 1 to MaxPage; 0 means DefaultPage
 }
 
 // Page is one page of a listing. Next is the cursor for the following page,
@@ -73,10 +83,18 @@ func (f *Filter) Matches(c *Case) bool {
 		len(f.States) > 0 && !slices.Contains(f.States, c.State),
 		f.Grade != 0 && c.Grade != f.Grade,
 		f.Channel != 0 && c.Channel != f.Channel,
+		f.Category != "" && c.Category != f.Category,
+		!f.Cell.IsZero() && !f.Cell.Contains(c.Handling) && !f.Cell.Contains(c.Location),
+		!f.RegisteredFrom.IsZero() && c.RegisteredAt.Before(f.RegisteredFrom),
+		!f.RegisteredTo.IsZero() && !c.RegisteredAt.Before(f.RegisteredTo),
 		!f.OverdueAt.IsZero() && !c.Overdue(f.OverdueAt):
 		return false
 	}
-	return true
+	if f.Query == "" {
+		return true
+	}
+	s, err := ParseSearch(f.Query)
+	return err == nil && s.matches(c, f.Personal)
 }
 
 // scope is the part of f that says whose cases it holds.
@@ -91,6 +109,14 @@ func (f *Filter) Validate() error {
 	}
 	if f.Channel != 0 && !f.Channel.Valid() {
 		return invalid("channel", "unknown channel %d", f.Channel)
+	}
+	if !f.RegisteredFrom.IsZero() && !f.RegisteredTo.IsZero() && !f.RegisteredFrom.Before(f.RegisteredTo) {
+		return invalid("registered_to", "must be after registered_from")
+	}
+	if f.Query != "" {
+		if _, err := ParseSearch(f.Query); err != nil {
+			return err
+		}
 	}
 	return nil
 }

@@ -56,13 +56,16 @@ func caseColumns(c *mediation.Case) []column {
 }
 
 // saveCaseTables keeps what a case adds to the tables beside its row: its
-// team, its applicants' phone numbers, its open deadlines, and its share
-// of the statistics' running counts.
+// team, its applicants' phone numbers, its search index (see search.go),
+// its open deadlines, and its share of the statistics' running counts.
 func saveCaseTables(ctx context.Context, tx writeTx, old, c *mediation.Case) error {
 	if err := saveParticipants(ctx, tx, old, c); err != nil {
 		return err
 	}
 	if err := savePhones(ctx, tx, old, c); err != nil {
+		return err
+	}
+	if err := saveSearch(ctx, tx, old, c); err != nil {
 		return err
 	}
 	if err := saveDeadlines(ctx, tx, work.SubjectCase, string(c.ID), c.Township, old, c, caseDeadlineRows); err != nil {
@@ -90,6 +93,9 @@ func importCaseTables(ctx context.Context, tx writeTx, cs []*mediation.Case) err
 		return err
 	}
 	if err := tx.insertRows(ctx, insertPhones, "", phones); err != nil {
+		return err
+	}
+	if err := importSearch(ctx, tx, cs); err != nil {
 		return err
 	}
 	if err := raiseCounters(ctx, tx, last); err != nil {
@@ -231,6 +237,29 @@ func (s *Cases) List(ctx context.Context, f mediation.Filter) (mediation.Page, e
 	}
 	if f.Channel != 0 {
 		w.add("channel = ?", f.Channel.String())
+	}
+	if f.Category != "" {
+		w.add("category = ?", string(f.Category))
+	}
+	if !f.Cell.IsZero() {
+		handling, hargs := subtree("handling_path", []grid.Path{f.Cell})
+		location, largs := subtree("location_path", []grid.Path{f.Cell})
+		w.add("("+handling+" OR "+location+")", append(hargs, largs...)...)
+	}
+	if !f.RegisteredFrom.IsZero() {
+		w.add("registered_at >= ?", timeColumn(f.RegisteredFrom))
+	}
+	if !f.RegisteredTo.IsZero() {
+		w.add("registered_at < ?", timeColumn(f.RegisteredTo))
+	}
+	if f.Query != "" {
+		search, err := mediation.ParseSearch(f.Query)
+		if err != nil {
+			return mediation.Page{}, err
+		}
+		if err := s.r.db.searchCond(ctx, &w, search, &f); err != nil {
+			return mediation.Page{}, err
+		}
 	}
 	if !f.OverdueAt.IsZero() {
 		// mediation.Case.Overdue: past AcceptDue while registered, past

@@ -275,12 +275,19 @@ func (db *DB) migrate(ctx context.Context) error {
 	if err := migrations.Discover(sub); err != nil {
 		return fmt.Errorf("bunstore: migrations: %w", err)
 	}
-	// One migration is written in Go, as SQL could not do it safely on
-	// both engines: see migrateNumbers. migrations/ notes its place.
+	// Two migrations are written in Go, as SQL could not do them safely
+	// on both engines: see migrateNumbers. migrations/ notes their places.
 	migrations.Add(migrate.Migration{
 		Name: "20261201000008", Comment: "numbers",
 		Up: func(ctx context.Context, _ *migrate.Migrator, _ *migrate.Migration) error {
 			return db.migrateNumbers(ctx)
+		},
+	})
+	// So is the search index's: see migrateSearch.
+	migrations.Add(migrate.Migration{
+		Name: "20261201000012", Comment: "search",
+		Up: func(ctx context.Context, _ *migrate.Migrator, _ *migrate.Migration) error {
+			return db.migrateSearch(ctx)
 		},
 	})
 	known := migrations.Sorted()

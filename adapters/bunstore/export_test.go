@@ -23,3 +23,11 @@ func (s Stats) CountWays(ctx context.Context, m stats.Measure, q stats.Query) (f
 
 // UsesTally is usesTally, for tests.
 var UsesTally = usesTally
+
+// SetDenseMatches sets denseMatches to n until the returned function
+// sets it back, so that a test takes both ways of searching.
+func SetDenseMatches(n int) (restore func()) {
+	old := denseMatches
+	denseMatches = n
+	return func() { denseMatches = old }
+}

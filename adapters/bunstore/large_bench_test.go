@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"slices"
+	"strconv"
 	"testing"
 	"time"
 
@@ -14,6 +15,7 @@ import (
 	"github.com/fourplusn/fourplusn/grid"
 	"github.com/fourplusn/fourplusn/mediation"
 	"github.com/fourplusn/fourplusn/stats"
+	"github.com/fourplusn/fourplusn/timeline"
 	"github.com/fourplusn/fourplusn/work"
 )
 
@@ -146,4 +148,73 @@ func BenchmarkLargeRegister(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "cases/s")
+}
+
+// BenchmarkLargeSearch searches the township's cases as the case list's
+// box does, for a viewer who sees the parties unmasked: names of three
+// and of two characters, a phone number, a case number, a tracking code,
+// and a word of the facts that the generated cases all share, the worst
+// case of an index (every case matches, and the page is the newest 50),
+// alone and within one sector's closed cases.
+// The generated parties are all 甲某某 and 乙某某, so the benchmark first
+// registers a few cases of named parties in the database it is given,
+// which must be a copy.
+func BenchmarkLargeSearch(b *testing.B) {
+	db, sector := openLarge(b)
+	ctx := context.Background()
+	township := sector.Township()
+	root := []grid.Path{grid.RootPath(township)}
+	named := map[string]*mediation.Case{}
+	for i, name := range []string{"刘秀英", "刘强"} {
+		page, err := db.Cases().List(ctx, mediation.Filter{Township: township, Within: root, Query: name, Limit: 1})
+		require.NoError(b, err)
+		if len(page.Cases) > 0 {
+			named[name] = page.Cases[0]
+			continue
+		}
+		at := time.Date(2026, 11, 30, 9, i, 0, 0, work.Zone)
+		c := &mediation.Case{
+			ID: mediation.ID("S" + at.Format("20060102150405") + name), TrackingCode: "SEARCH" + strconv.Itoa(i), Version: 1,
+			Number: mediation.Number{Prefix: "搜调", Year: 2026}, Township: township, Channel: work.ChannelWalkIn, Category: mediation.Neighbour,
+			Applicants:  []mediation.Party{{Name: name, Phone: "1370000000" + strconv.Itoa(i)}},
+			Respondents: []mediation.Party{{Name: "乙某某"}},
+			Facts:       "楼上漏水。", Grade: work.Simple, Location: sector, Handling: sector,
+			FirstResponder: "m-1", FirstResponderCell: sector, State: mediation.Registered, RegisteredAt: at, AcceptDue: at.Add(24 * time.Hour),
+		}
+		var e timeline.Event
+		e, c.Chain = c.Chain.Append(timeline.Event{Subject: string(c.ID), At: at, Actor: "m-1", Action: mediation.ActionRegistered})
+		created, err := db.Cases().Create(ctx, c, []timeline.Event{e}, work.IdempotencyKey{})
+		require.NoError(b, err)
+		named[name] = created
+	}
+	latest, err := db.Cases().List(ctx, mediation.Filter{Township: township, Within: root, Limit: 1})
+	require.NoError(b, err)
+	generated := latest.Cases[0]
+	for _, bb := range []struct {
+		name, query string
+		found       bool
+		narrow      bool // within the sector, and only the closed cases
+	}{
+		{"name-3", "刘秀英", true, false},
+		{"name-2", "刘强", true, false},
+		{"phone", named["刘强"].Applicants[0].Phone, true, false},
+		{"number", generated.Number.String(), true, false},
+		{"tracking-code", generated.TrackingCode, true, false},
+		{"absent", "欧阳修", false, false},
+		{"common-word", "琐事", true, false},
+		{"common-word-narrow", "琐事", true, true},
+	} {
+		b.Run(bb.name, func(b *testing.B) {
+			f := mediation.Filter{Township: township, Within: root, Personal: root, Query: bb.query, Limit: 50}
+			if bb.narrow {
+				f.Within, f.States = []grid.Path{sector}, []mediation.State{mediation.Closed}
+			}
+			timed(b, func() {
+				page, err := db.Cases().List(ctx, f)
+				if err != nil || (len(page.Cases) > 0) != bb.found {
+					b.Fatal(err, len(page.Cases))
+				}
+			})
+		})
+	}
 }

@@ -29,7 +29,7 @@ func newCaseResource(s *server) *caseResource {
 		key:     func(c *mediation.Case) (mediation.ID, int64) { return c.ID, c.Version },
 		view:    func(c *mediation.Case, now time.Time) view { return view{masked: c.Masked, overdue: c.Overdue(now)} },
 		out:     func(c *mediation.Case, v view) caseJSON { return caseOut(s.api, c, v) },
-		filters: listParams("state", "channel"), filter: caseFilter,
+		filters: caseParams, filter: s.caseFilter,
 		list: func(ctx context.Context, a grid.Actor, f mediation.Filter) ([]*mediation.Case, mediation.ID, error) {
 			p, err := svc.List(ctx, a, f)
 			return p.Cases, p.Next, err
@@ -38,13 +38,45 @@ func newCaseResource(s *server) *caseResource {
 	}
 }
 
-// caseFilter reads the query of GET /cases.
-func caseFilter(q *query, now time.Time) mediation.Filter {
+// caseParams are the query parameters of GET /cases, which caseFilter
+// reads; a route that takes the list's filters (an export of the list)
+// takes these.
+var caseParams = listParams("state", "channel", "category", "cell", "registered_from", "registered_to", "q")
+
+// caseFilter reads the query of GET /cases: the filters every list takes
+// (listFilters) and state, channel, category, cell (a cell's ID: the
+// cases handled or arisen in its subtree), registered_from and
+// registered_to (dates, in work.Zone, both included) and q, a search
+// (mediation.Search). Every error names the parameter at fault.
+func (s *server) caseFilter(q *query, now time.Time) mediation.Filter {
 	f := mediation.Filter{States: each(q, "state", mediation.ParseState)}
 	if ch := q.one("channel"); ch != "" {
 		var err error
 		f.Channel, err = work.ParseChannel(ch)
 		q.fail(err)
+	}
+	if cat := q.one("category"); cat != "" {
+		// The rules' categories are the Service's, which checks them.
+		f.Category = mediation.Category(cat)
+	}
+	if id := q.one("cell"); id != "" {
+		c, err := s.cfg.Grid.Directory().Tree().Cell(grid.CellID(id))
+		if err != nil {
+			q.fail(fourplusn.FieldError("cell", "no such cell"))
+		}
+		f.Cell = c.Path
+	}
+	f.RegisteredFrom = q.date("registered_from")
+	if to := q.date("registered_to"); !to.IsZero() {
+		f.RegisteredTo = to.AddDate(0, 0, 1) // the whole day
+	}
+	if !f.RegisteredFrom.IsZero() && !f.RegisteredTo.IsZero() && !f.RegisteredFrom.Before(f.RegisteredTo) {
+		q.fail(fourplusn.FieldError("registered_to", "must not be before registered_from"))
+	}
+	if f.Query = strings.TrimSpace(q.one("q")); f.Query != "" {
+		if _, err := mediation.ParseSearch(f.Query); err != nil {
+			q.fail(fourplusn.WithField("q", stripField(err)))
+		}
 	}
 	common := q.listFilters(now, work.DefaultPage, work.MaxPage)
 	f.Grade, f.OverdueAt, f.Before, f.Limit = common.grade, common.overdueAt, mediation.ID(common.before), common.limit

@@ -408,6 +408,20 @@ func (q *query) integer(k string, def, lo, hi int) int {
 	return n
 }
 
+// date returns parameter k, a date as 2006-01-02, as its midnight in
+// work.Zone; the zero time if absent.
+func (q *query) date(k string) time.Time {
+	v := q.one(k)
+	if v == "" {
+		return time.Time{}
+	}
+	d, err := time.ParseInLocation(time.DateOnly, v, work.Zone)
+	if err != nil {
+		q.fail(fourplusn.FieldError(k, "must be a date such as 2026-11-30"))
+	}
+	return d
+}
+
 // boolean returns parameter k as true or false, false if absent.
 func (q *query) boolean(k string) bool {
 	switch v := q.one(k); v {

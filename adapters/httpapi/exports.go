@@ -37,8 +37,8 @@ func exportOperations(ops []operation) []operation {
 	file := fileBody{[]string{xlsxType}}
 	return []operation{
 		{method: "GET", path: "/api/v1/cases.xlsx", tag: "exports", summary: "The case register (台账) as an .xlsx workbook: every case GET /api/v1/cases selects with the same filters (from the cursor before, if given), newest first, one row each — number, registration time, the parties as the actor sees them (masked unless the actor may see personal data), category, grade, state, cells, channel, deadlines, acceptance and end, outcome, overdue — in Chinese, times as Excel dates. Read a page at a time and streamed, so any number of cases exports in bounded memory.", params: listing, status: 200, resp: file, errors: errListing},
-		{method: "GET", path: "/api/v1/stats/report.xlsx", tag: "exports", feature: "stats", summary: "The report of a period for a cell's subtree as an .xlsx workbook, with GET /api/v1/stats/summary's parameters: the figures with the period before (环比) and a year earlier (同比), each rate with its definition, numerator and denominator, the table per cell below it, and the imported indicators. Needs ViewStats at the cell.", params: []param{cellQuery, periodQuery, atQuery}, status: 200, resp: file, errors: errRead},
-		{method: "GET", path: "/api/v1/stats/ministry.xlsx", tag: "exports", feature: "stats", summary: "The Ministry of Justice's table of people's mediation (人民调解工作统计表) for a period and a cell's subtree as an .xlsx workbook: the cases ended in the period by the Ministry's dispute types, which the township's categories are mapped to, and by outcome (调解成功, 调解不成功, 其他), with the mapping on a second sheet. Needs ViewStats at the cell.", params: []param{cellQuery, periodQuery, atQuery}, status: 200, resp: file, errors: errRead},
+		{method: "GET", path: "/api/v1/stats/report.xlsx", tag: "exports", feature: "stats", summary: "The report of a period for a cell's subtree as an .xlsx workbook, with GET /api/v1/stats/summary's parameters and its like-for-like comparison (a period in progress by its elapsed part, named on the sheet): the figures with the period before (环比) and a year earlier (同比), each rate with its definition, numerator and denominator, the table per cell below it, and the imported indicators. Needs ViewStats at the cell.", params: summaryQuery, status: 200, resp: file, errors: errRead},
+		{method: "GET", path: "/api/v1/stats/ministry.xlsx", tag: "exports", feature: "stats", summary: "The Ministry of Justice's table of people's mediation (人民调解工作统计表) for a cell's subtree as an .xlsx workbook, with GET /api/v1/stats/summary's parameters: the cases ended in the span it reports on (the elapsed part of a period in progress, or the whole period or range, named on the sheet) by the Ministry's dispute types, which the township's categories are mapped to, and by outcome (调解成功, 调解不成功, 其他), with the mapping on a second sheet. Needs ViewStats at the cell.", params: summaryQuery, status: 200, resp: file, errors: errRead},
 	}
 }
 
@@ -104,25 +104,22 @@ func (s *server) exportCases(w http.ResponseWriter, req bunrouter.Request) error
 }
 
 // exportReport is GET /stats/report.xlsx, with /stats/summary's
-// parameters. Needs ViewStats at the cell.
+// parameters read as it reads them: the same period, range and
+// like-for-like comparison. Needs ViewStats at the cell.
 func (s *server) exportReport(w http.ResponseWriter, req bunrouter.Request) error {
 	actor, err := signedIn(req)
 	if err != nil {
 		return err
 	}
-	q, err := parseQuery(req, "cell", "period", "at")
+	cellID, b, err := s.summaryQuery(req)
 	if err != nil {
 		return err
-	}
-	cellID, period, at := s.statsQuery(q, true)
-	if q.err != nil {
-		return q.err
 	}
 	cell, err := s.cfg.Grid.Directory().Tree().Cell(cellID)
 	if err != nil {
 		return err
 	}
-	out, err := xlsx.ReportOf(req.Context(), s.cfg.Stats, actor, cell, period, at, s.cellName)
+	out, err := xlsx.ReportOf(req.Context(), s.cfg.Stats, actor, cell, b, s.cellName)
 	if err != nil {
 		return err
 	}
@@ -130,24 +127,22 @@ func (s *server) exportReport(w http.ResponseWriter, req bunrouter.Request) erro
 }
 
 // exportMinistry is GET /stats/ministry.xlsx, with /stats/summary's
-// parameters. Needs ViewStats at the cell.
+// parameters: the table covers the span the summary reports on, the
+// elapsed part of a period in progress or the whole. Needs ViewStats at
+// the cell.
 func (s *server) exportMinistry(w http.ResponseWriter, req bunrouter.Request) error {
 	actor, err := signedIn(req)
 	if err != nil {
 		return err
 	}
-	q, err := parseQuery(req, "cell", "period", "at")
+	cellID, b, err := s.summaryQuery(req)
 	if err != nil {
 		return err
 	}
-	cellID, period, at := s.statsQuery(q, true)
-	if q.err != nil {
-		return q.err
-	}
-	table, err := s.cfg.Stats.Ministry(req.Context(), actor, cellID, period.Of(at))
+	table, err := s.cfg.Stats.Ministry(req.Context(), actor, cellID, b.Current)
 	if err != nil {
 		return err
 	}
 	name := s.cellName(cellID)
-	return xlsx.WriteMinistry(&download{w: w, filename: name + "人民调解工作统计表.xlsx"}, name, period, table, s.cfg.Stats.MinistryMap())
+	return xlsx.WriteMinistry(&download{w: w, filename: name + "人民调解工作统计表.xlsx"}, name, b, table, s.cfg.Stats.MinistryMap())
 }

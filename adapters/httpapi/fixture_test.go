@@ -172,7 +172,7 @@ func newEnvOn(t testing.TB, st stores, opts ...option) *env {
 	gs.Now = clk.Now
 	statistics, err := stats.NewService(stats.Config{
 		Source: st.source, Indicators: st.ind, Cells: cells, Policy: policy,
-		Cases: st.cases, CaseRules: cases.Rules(), Hazards: st.hazards, HazardRules: hazards.Rules(),
+		Cases: st.cases, CaseRules: cases.Rules(), Hazards: st.hazards, HazardRules: hazards.Rules(), Now: clk.Now,
 	})
 	require.NoError(t, err)
 	auth := httpapi.NewTokenAuth(nil)

@@ -159,6 +159,11 @@ func operations() []operation {
 			queryParam("state", "only cases in these states; repeat the parameter or separate with commas", enumOf("state")),
 			queryParam("grade", "only cases of this grade", enumOf("grade")),
 			queryParam("channel", "only cases received through this channel", enumOf("channel")),
+			queryParam("category", "only cases of this category, one of the township's rules", str()),
+			queryParam("cell", "only cases handled or arisen in this cell's subtree: its ID", str()),
+			queryParam("registered_from", "only cases registered on this date (Asia/Shanghai) or later", map[string]any{"type": "string", "format": "date"}),
+			queryParam("registered_to", "only cases registered on this date (Asia/Shanghai) or earlier", map[string]any{"type": "string", "format": "date"}),
+			queryParam("q", "a search: the whole of it a party's or agent's mobile number (matched only in the cases whose parties the actor sees unmasked), a case number or a tracking code; or words (runs of letters and digits) each found in the names of the parties and their agents or in the facts, from one character up", map[string]any{"type": "string", "maxLength": mediation.MaxQuery}),
 			queryParam("overdue", "only cases past a deadline now", map[string]any{"type": "boolean"}),
 			queryParam("before", "the cursor: the next field of the previous page", str()),
 			queryParam("limit", "the page size", integer(1, work.MaxPage)),
@@ -237,9 +242,7 @@ func operations() []operation {
 		operation{method: "GET", path: "/api/v1/hazards/{id}/attachments/{aid}", tag: "attachments", feature: "hazards", summary: "The bytes of a file attached to the hazard, as stored, in their type, to those who may see the hazard: shown in the browser (inline) under a policy that runs nothing in them, never cached (Cache-Control: private, no-store). The ETag is the SHA-256; an If-None-Match naming it is 304. A deployment that keeps no files answers 501.", params: []param{hazardID, hazardAttachmentID}, status: 200, resp: fileBody{attachmentTypes}, served: true, errors: []int{401, 404, 500, 501}},
 		operation{method: "GET", path: "/api/v1/hazards/{id}/attachments/{aid}/thumbnail", tag: "attachments", feature: "hazards", summary: "The thumbnail of a photo attached to the hazard: a JPEG of at most 320 px, served as the file is. A PDF has none: 404.", params: []param{hazardID, hazardAttachmentID}, status: 200, resp: fileBody{[]string{attachment.JPEG}}, served: true, errors: []int{401, 404, 500, 501}},
 
-		operation{method: "GET", path: "/api/v1/stats/summary", tag: "statistics", feature: "stats", summary: "A period's figures for a cell's subtree, or a range of days' (from, to), with the period before (环比) and the same period a year earlier (同比), like for like: while the period is in progress (partial) its elapsed part is compared with the same span of the others — 1 to 3 December up to now with 1 to 3 November up to the same time of day — clamped where a base is shorter (the 31st against a 30-day month: all of it); an ended period whole against whole. A range is compared with as many days before it and the same dates a year earlier. A rate's value is absent when its denominator is 0. Needs ViewStats at the cell.", params: []param{cellQuery, periodQuery, atQuery,
-			queryParam("from", "the first day of a range of days, instead of period and at", map[string]any{"type": "string", "format": "date"}),
-			queryParam("to", "the last day of the range, inclusive; at most 400 days from from", map[string]any{"type": "string", "format": "date"})}, status: 200, resp: reportJSON{}, errors: errRead},
+		operation{method: "GET", path: "/api/v1/stats/summary", tag: "statistics", feature: "stats", summary: "A period's figures for a cell's subtree, or a range of days' (from, to), with the period before (环比) and the same period a year earlier (同比), like for like: while the period is in progress (partial) its elapsed part is compared with the same span of the others — 1 to 3 December up to now with 1 to 3 November up to the same time of day — clamped where a base is shorter (the 31st against a 30-day month: all of it); an ended period whole against whole. A range is compared with as many days before it and the same dates a year earlier. A rate's value is absent when its denominator is 0. Needs ViewStats at the cell.", params: summaryQuery, status: 200, resp: reportJSON{}, errors: errRead},
 		operation{method: "GET", path: "/api/v1/stats/series", tag: "statistics", feature: "stats", summary: "A measure over n periods ending with the one holding at, each with 环比 and 同比. Needs ViewStats at the cell.", params: []param{cellQuery,
 			{name: "measure", in: "query", desc: "what to count", schema: enumOf("measure"), required: true},
 			periodQuery, atQuery, queryParam("n", "how many periods", integer(1, 400))}, status: 200, resp: seriesJSON{}, errors: errRead},
@@ -266,6 +269,11 @@ var (
 	cellQuery           = param{name: "cell", in: "query", desc: "the cell whose subtree is counted", schema: str(), required: true}
 	periodQuery         = queryParam("period", "the length of a period (month by default)", enumOf("period"))
 	atQuery             = queryParam("at", "a time in the period wanted, RFC 3339 (now by default)", map[string]any{"type": "string", "format": "date-time"})
+	// summaryQuery are the parameters of /stats/summary and its workbooks,
+	// as summaryParams reads them.
+	summaryQuery = []param{cellQuery, periodQuery, atQuery,
+		queryParam("from", "the first day of a range of days, instead of period and at", map[string]any{"type": "string", "format": "date"}),
+		queryParam("to", "the last day of the range, inclusive; at most 400 days from from", map[string]any{"type": "string", "format": "date"})}
 )
 
 // openAPIDoc stands for the document itself in its own description.

@@ -248,19 +248,33 @@ func (s *server) reportBasis(q *query) (grid.CellID, stats.Basis) {
 	return cell, b
 }
 
+// summaryParams are the parameters of /stats/summary, which its
+// workbooks (report.xlsx, ministry.xlsx) take too.
+var summaryParams = []string{"cell", "period", "at", "from", "to"}
+
+// summaryQuery reads the cell and what is compared from a request with
+// /stats/summary's parameters (see reportBasis), or returns why not.
+func (s *server) summaryQuery(req bunrouter.Request) (grid.CellID, stats.Basis, error) {
+	q, err := parseQuery(req, summaryParams...)
+	if err != nil {
+		return "", stats.Basis{}, err
+	}
+	cell, b := s.reportBasis(q)
+	if q.err != nil {
+		return "", stats.Basis{}, q.err
+	}
+	return cell, b, nil
+}
+
 // statsReport is GET /stats/summary. Needs ViewStats at the cell.
 func (s *server) statsReport(w http.ResponseWriter, req bunrouter.Request) error {
 	actor, err := signedIn(req)
 	if err != nil {
 		return err
 	}
-	q, err := parseQuery(req, "cell", "period", "at", "from", "to")
+	cell, b, err := s.summaryQuery(req)
 	if err != nil {
 		return err
-	}
-	cell, b := s.reportBasis(q)
-	if q.err != nil {
-		return q.err
 	}
 	r, err := s.cfg.Stats.ReportOn(req.Context(), actor, cell, b)
 	if err != nil {

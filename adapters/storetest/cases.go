@@ -18,15 +18,21 @@ import (
 	"github.com/fourplusn/fourplusn/work"
 )
 
+// Search runs the tests of searching and filtering a list alone: for a
+// store that searches in more than one way, each way may be tested.
+func Search(t *testing.T, newStore func(t *testing.T) mediation.Store) {
+	t.Run("search", func(t *testing.T) { searchCases(t, newStore(t)) })
+	t.Run("list agrees with Filter.Matches", func(t *testing.T) { listMatches(t, newStore(t)) })
+}
+
 // Cases checks a mediation.Store: a case is kept whole and is the caller's
 // to change once handed over or out, a duplicate or a retry stores nothing
 // twice, updates are versioned, serialized and all or none, each case's
 // timeline stays one chain, a canceled context stops every method, cases
 // are numbered per township and year without gap or repeat, however many
 // are created at once, and found by number and by an applicant's phone,
-// and List selects, orders and
-// pages by its Filter. newStore returns a fresh,
-// empty store each time it is called.
+// and List selects, searches (see Search), orders and pages by its
+// Filter. newStore returns a fresh, empty store each time it is called.
 func Cases(t *testing.T, newStore func(t *testing.T) mediation.Store) {
 	t.Run("create and get", func(t *testing.T) { casesCreateAndGet(t, newStore(t)) })
 	t.Run("every field survives", func(t *testing.T) { casesEveryFieldSurvives(t, newStore(t)) })
@@ -46,10 +52,10 @@ func Cases(t *testing.T, newStore func(t *testing.T) mediation.Store) {
 	t.Run("numbers not used up", func(t *testing.T) { casesNumbersNotUsedUp(t, newStore(t)) })
 	t.Run("by applicant phone", func(t *testing.T) { casesByApplicantPhone(t, newStore(t)) })
 	t.Run("list", func(t *testing.T) { listFilters(t, newStore(t)) })
-	t.Run("list agrees with Filter.Matches", func(t *testing.T) { listMatches(t, newStore(t)) })
 	t.Run("list paging", func(t *testing.T) { listPaging(t, newStore(t)) })
 	t.Run("list paging under inserts", func(t *testing.T) { listUnderInserts(t, newStore(t)) })
 	t.Run("list invalid filter", func(t *testing.T) { listInvalidFilter(t, newStore(t)) })
+	Search(t, newStore)
 }
 
 // casesCreateAndGet: Create returns the case as given, and Get and

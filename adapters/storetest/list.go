@@ -190,6 +190,12 @@ func listMatches(t *testing.T, s mediation.Store) {
 		c.Grade = work.Grade(1 + rng.IntN(3))
 		c.Channel = work.Channel(1 + rng.IntN(8))
 		c.AcceptDue, c.ResolveDue = at(), at()
+		c.Category = categories[rng.IntN(len(categories))]
+		c.RegisteredAt = base.Add(time.Duration(rng.IntN(200)) * time.Hour)
+		c.Applicants[0].Name = searchNames[rng.IntN(len(searchNames))]
+		c.Applicants[0].Phone = searchPhones[rng.IntN(len(searchPhones))]
+		c.Respondents[0].Name = searchNames[rng.IntN(len(searchNames))]
+		c.Facts = searchFacts[rng.IntN(len(searchFacts))]
 		cases = append(cases, create(t, s, c, events))
 	}
 	slices.SortFunc(cases, func(a, b *mediation.Case) int { return -strings.Compare(string(a.ID), string(b.ID)) })
@@ -225,6 +231,27 @@ func listMatches(t *testing.T, s mediation.Store) {
 			// Often exactly a case's deadline, where "past it" begins.
 			c := cases[rng.IntN(len(cases))]
 			f.OverdueAt = []time.Time{c.AcceptDue, c.ResolveDue, base.Add(time.Duration(rng.IntN(200)) * time.Hour)}[rng.IntN(3)]
+		}
+		if rng.IntN(5) == 0 {
+			f.Category = categories[rng.IntN(len(categories))]
+		}
+		if rng.IntN(5) == 0 {
+			f.Cell = pick()
+		}
+		if rng.IntN(4) == 0 {
+			f.RegisteredFrom = cases[rng.IntN(len(cases))].RegisteredAt
+		}
+		if rng.IntN(4) == 0 {
+			f.RegisteredTo = base.Add(time.Duration(200+rng.IntN(200)) * time.Hour)
+		}
+		if rng.IntN(2) == 0 {
+			f.Query = searchQueries[rng.IntN(len(searchQueries))]
+			if f.Query == "" {
+				f.Query = cases[rng.IntN(len(cases))].Number.String()
+			}
+			for range rng.IntN(3) {
+				f.Personal = append(f.Personal, pick())
+			}
 		}
 		if rng.IntN(3) == 0 {
 			f.Before = cases[rng.IntN(len(cases))].ID

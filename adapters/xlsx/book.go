@@ -114,20 +114,35 @@ func (s *sheet) heading(names ...string) {
 	s.add(row...)
 }
 
-// caption writes the sheet's title and, below it, the period it covers.
-func (s *sheet) caption(title string, r stats.Range) {
+// caption writes the sheet's title and, below it, the span it covers
+// (see span).
+func (s *sheet) caption(title string, r stats.Range, partial bool) {
 	s.add(excelize.Cell{StyleID: s.b.title, Value: title})
-	s.add(append([]any{"统计期间"}, s.b.span(r)...)...)
+	s.add(append([]any{"统计期间"}, s.b.span(r, partial)...)...)
 }
 
-// span is a range as dates: its first day, 至, and its last.
-func (b *book) span(r stats.Range) []any {
+// span is a range as dates: its first day, 至, and its last; or, for the
+// elapsed part of a period in progress (partial), the time it ends, since
+// its bases end at that time of day too.
+func (b *book) span(r stats.Range, partial bool) []any {
+	if partial {
+		return []any{b.day(r.From), "至", b.when(r.To.Add(-time.Nanosecond))}
+	}
 	return []any{b.day(r.From), "至", b.day(lastDay(r))}
 }
 
-// lastDay is the day a range ends on: the day before its end, which is a
-// midnight in the deployment's zone.
-func lastDay(r stats.Range) time.Time { return r.To.In(work.Zone).AddDate(0, 0, -1) }
+// until names the end of r, the elapsed part of a period in progress, to
+// the minute: the time the figures were counted up to.
+func until(r stats.Range) string {
+	return r.To.Add(-time.Nanosecond).In(work.Zone).Format("2006-01-02 15:04")
+}
+
+// lastDay is the date of the last instant of a range, in the deployment's
+// zone: the day before its end when it ends at a midnight.
+func lastDay(r stats.Range) time.Time {
+	y, m, d := r.To.Add(-time.Nanosecond).In(work.Zone).Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, work.Zone)
+}
 
 func (s *sheet) end() {
 	if s.sw != nil {

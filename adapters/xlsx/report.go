@@ -15,10 +15,13 @@ import (
 
 // Report is what the report workbook shows of a subtree.
 type Report struct {
-	Name       string // the subtree's cell, by name
-	Report     stats.Report
-	Cells      []CellRow      // the table per cell, in order; see CellRows
-	Indicators []IndicatorRow // the imported indicators, in order
+	Name   string // the subtree's cell, by name
+	Report stats.Report
+	Cells  []CellRow // the table per cell, in order; see CellRows
+	// Indicators are the imported indicators over the report's spans, in
+	// the order of Indicators; one with nothing Recorded is not kept for
+	// the subtree and is written as 未录入, not as 0.
+	Indicators []stats.IndicatorReport
 }
 
 // CellMeasures are the measures of the table per cell: ask
@@ -73,13 +76,6 @@ func CellRows(by map[stats.Measure][]stats.Count, name func(key string) string) 
 		out[i] = *rows[k]
 	}
 	return out
-}
-
-// IndicatorRow is an imported indicator's period, with its changes: the
-// last point of stats.Service.IndicatorSeries.
-type IndicatorRow struct {
-	Name  string // the indicator's stable name; see IndicatorNames
-	Point stats.Point
 }
 
 // figure is a line of the report's main sheet.
@@ -148,21 +144,23 @@ func periodTitle(p stats.Period, r stats.Range) string {
 }
 
 // ReportOf gathers from svc, as actor may see it, the report of cell's
-// subtree for the period of kind p holding at: the figures, the table per
-// cell — the cells one level down, and the communities (level 3) below the
-// township and its sectors, as the dashboard shows them — and the
-// indicators. name names a cell by its ID; the cases counted above the
-// level of the table are cell's own (本级). Needs ViewStats at cell.
-func ReportOf(ctx context.Context, svc *stats.Service, actor grid.Actor, cell grid.Cell, p stats.Period, at time.Time, name func(grid.CellID) string) (Report, error) {
-	rep, err := svc.Report(ctx, actor, cell.ID, p, at)
+// subtree that b compares (stats.Period.Basis or stats.RangeBasis, like for
+// like as the dashboard and /stats/summary show it): the figures, the table
+// per cell over the span reported on — the cells one level down, and the
+// communities (level 3) below the township and its sectors, as the
+// dashboard shows them — and the indicators, recorded by month. name names
+// a cell by its ID; the cases counted above the level of the table are
+// cell's own (本级). Needs ViewStats at cell.
+func ReportOf(ctx context.Context, svc *stats.Service, actor grid.Actor, cell grid.Cell, b stats.Basis, name func(grid.CellID) string) (Report, error) {
+	rep, err := svc.ReportOn(ctx, actor, cell.ID, b)
 	if err != nil {
-		return Report{}, err
+		return Report{}, fmt.Errorf("xlsx: the report of %s: %w", cell.ID, err)
 	}
 	level := min(max(cell.Level()+1, 3), grid.MaxLevel)
 	by := map[stats.Measure][]stats.Count{}
 	for _, m := range CellMeasures {
 		if by[m], err = svc.Breakdown(ctx, actor, cell.ID, m, stats.ByCell, level, rep.Current.Range); err != nil {
-			return Report{}, err
+			return Report{}, fmt.Errorf("xlsx: the table per cell of %s: %w", cell.ID, err)
 		}
 	}
 	out := Report{Name: cell.Name, Report: rep, Cells: CellRows(by, func(key string) string {
@@ -172,37 +170,49 @@ func ReportOf(ctx context.Context, svc *stats.Service, actor grid.Actor, cell gr
 		return name(grid.CellID(key))
 	})}
 	for _, in := range Indicators {
-		pts, err := svc.IndicatorSeries(ctx, actor, cell.ID, in, p, at, 1)
+		ir, err := svc.IndicatorReport(ctx, actor, cell.ID, in, stats.Month, b)
 		if err != nil {
-			return Report{}, err
+			return Report{}, fmt.Errorf("xlsx: indicator %s of %s: %w", in, cell.ID, err)
 		}
-		out.Indicators = append(out.Indicators, IndicatorRow{Name: in, Point: pts[0]})
+		out.Indicators = append(out.Indicators, ir)
 	}
 	return out, nil
 }
 
+// notRecorded stands for an indicator not kept for the subtree — a
+// township-wide count has no share in a sector — which is not a count of 0.
+const notRecorded = "未录入"
+
 // WriteReport writes r as a workbook of four sheets: 主要指标 (each figure
-// this period, the period before with 环比 and a year earlier with 同比),
-// 比率 (each rate with its definition, numerator and denominator in each
-// period), 分网格 (the table per cell) and 外部指标 (the imported
-// indicators).
+// over the span reported on, the span it is compared with before it with
+// 环比 and a year earlier with 同比, the spans named above them), 比率
+// (each rate with its definition, numerator and denominator in each span),
+// 分网格 (the table per cell) and 外部指标 (the imported indicators, 未录入
+// where the subtree has none).
 func WriteReport(w io.Writer, r Report) error {
 	b := newBook()
 	rep := r.Report
 	cur, prev, ago := rep.Current, rep.Previous, rep.YearEarlier
-	title := fmt.Sprintf("%s %s统计报表（%s）", r.Name, name(periodNames, rep.Period), periodTitle(rep.Period, cur.Range))
+	kind := "统计报表"
+	if rep.Period != 0 {
+		kind = name(periodNames, rep.Period) + kind
+	}
+	title := fmt.Sprintf("%s %s（%s）", r.Name, kind, periodTitle(rep.Period, rep.Whole))
 
-	s := b.sheet("主要指标", 4, 26, 12, 12, 12, 12, 12)
-	s.caption(title, cur.Range)
-	s.add(slices.Concat([]any{"上期"}, b.span(prev.Range), []any{"去年同期"}, b.span(ago.Range))...)
+	s := b.sheet("主要指标", 6, 26, 12, 12, 16, 12, 12)
+	s.caption(title, cur.Range, rep.Partial)
+	s.add(append([]any{"上期（环比）"}, b.span(prev.Range, rep.Partial)...)...)
+	s.add(append([]any{"去年同期（同比）"}, b.span(ago.Range, rep.Partial)...)...)
+	s.add("说明", compareNote(rep))
 	s.heading("指标", "本期", "上期", "环比", "去年同期", "同比")
 	for _, f := range figures {
 		s.add(f.label, b.number(f.pick(cur)), b.number(f.pick(prev)), b.change(rep.MoM(f.pick)), b.number(f.pick(ago)), b.change(rep.YoY(f.pick)))
 	}
 	s.end()
 
-	s = b.sheet("比率", 3, 18, 48, 10, 10, 10, 10, 10, 10, 12, 12, 12)
-	s.caption(title, cur.Range)
+	s = b.sheet("比率", 4, 18, 48, 10, 16, 10, 10, 10, 10, 12, 12, 12)
+	s.caption(title, cur.Range, rep.Partial)
+	s.add("说明", compareNote(rep))
 	s.heading("比率", "定义", "本期分子", "本期分母", "本期", "上期分子", "上期分母", "上期", "去年同期分子", "去年同期分母", "去年同期")
 	for _, x := range rates {
 		row := []any{x.label, x.definition}
@@ -214,8 +224,8 @@ func WriteReport(w io.Writer, r Report) error {
 	}
 	s.end()
 
-	s = b.sheet("分网格", 3, 20, 12, 12, 12, 10, 12, 12, 12, 10)
-	s.caption(title, cur.Range)
+	s = b.sheet("分网格", 3, 20, 12, 12, 16, 10, 12, 12, 12, 10)
+	s.caption(title, cur.Range, rep.Partial)
 	s.heading("网格", "排查纠纷", "化解", "调解不成功", "化解率", "呈报上级", "排查隐患", "隐患已整改", "整改率")
 	for _, c := range r.Cells {
 		s.add(c.Name, c.Registered, c.Agreed, c.Failed, b.rate(stats.Rate{Num: c.Agreed, Den: c.Agreed + c.Failed}),
@@ -223,13 +233,32 @@ func WriteReport(w io.Writer, r Report) error {
 	}
 	s.end()
 
-	s = b.sheet("外部指标", 3, 20, 12, 12, 12, 12, 12)
-	s.caption(title, cur.Range)
+	s = b.sheet("外部指标", 4, 20, 12, 12, 16, 12, 12)
+	s.caption(title, cur.Range, rep.Partial)
+	s.add("说明", "公安机关按月提供的数字，计入起始日在各时段内的月份；“未录入”指本网格没有录入该指标，不是零。")
 	s.heading("指标", "本期", "上期", "环比", "去年同期", "同比")
 	for _, in := range r.Indicators {
-		p := in.Point
-		s.add(name(IndicatorNames, in.Name), p.N, b.number(p.MoM.Base), b.change(p.MoM), b.number(p.YoY.Base), b.change(p.YoY))
+		if in.Recorded == 0 {
+			s.add(name(IndicatorNames, in.Name), notRecorded, notRecorded, none, notRecorded, none)
+			continue
+		}
+		s.add(name(IndicatorNames, in.Name), in.Current, in.Previous, b.change(in.MoM()), in.YearEarlier, b.change(in.YoY()))
 	}
 	s.end()
 	return b.write(w)
+}
+
+// compareNote says how the report compares its spans: whole periods with
+// whole periods, or, while the period is in progress, its elapsed part
+// with the same days of the others up to the same time of day.
+func compareNote(r stats.Report) string {
+	before := "上一周期"
+	if r.Period == 0 {
+		before = "紧接其前的相同天数"
+	}
+	if r.Partial {
+		return fmt.Sprintf("本期尚未结束，统计至 %s；与%s、去年同期的相同天数（至同一时刻）比较。",
+			until(r.Current.Range), before)
+	}
+	return "本期已结束，与" + before + "、去年同期整期比较。"
 }

@@ -271,7 +271,7 @@ func TestSIGTERMKeepsAcknowledgedWrites(t *testing.T) {
 	for _, code := range codes {
 		status, body := get(t, c, p.url+"track?code="+url.QueryEscape(code))
 		assert.Equal(t, http.StatusOK, status, "acknowledged application %s is kept", code)
-		assert.Contains(t, body, "待受理")
+		assert.Contains(t, body, "待马园一组受理", "waiting for the group to accept it")
 	}
 	p.stop(t)
 	assert.Contains(t, runCmd(t, bin, dir, "verify"), " 0 broken")

@@ -280,11 +280,12 @@ func (a *App) MemberName(id string) string {
 	return id
 }
 
-// ActorName names in Chinese the actor of an event, as a case's timeline
+// ActorName names in Chinese the actor of an event, as a hazard's page
 // shows it: a member by name, the township's scheduled work as the
 // system, a resident (whose ID the pages and the API make of a form's
-// key, "r-…", never shown) as the applicant, and any other actor the
-// directory does not know as such.
+// key, "r-…", never shown) as one of the public, and any other actor the
+// directory does not know as such. A case's timeline names its applicant
+// by name (see caseActor).
 func (a *App) ActorName(id string) string {
 	if m, ok := a.Grid.Directory().Member(grid.MemberID(id)); ok {
 		return m.Name
@@ -293,7 +294,7 @@ func (a *App) ActorName(id string) string {
 	case strings.HasPrefix(id, "system:"):
 		return "系统"
 	case strings.HasPrefix(id, "r-"):
-		return "申请人本人"
+		return "群众"
 	}
 	return "其他人员"
 }

@@ -315,7 +315,7 @@ func (s *Server) attach(w http.ResponseWriter, r *http.Request, m grid.Member) {
 		return
 	}
 	if len(refused) == 0 {
-		http.Redirect(w, r, "/cases/"+string(id)+"#attachments", http.StatusSeeOther)
+		done(w, r, "/cases/"+string(id)+"#attachments", "已上传"+strconv.Itoa(len(files))+"个文件，见本页附件。")
 		return
 	}
 	status := http.StatusOK // some were attached: the page shows them

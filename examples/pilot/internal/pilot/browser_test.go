@@ -268,8 +268,9 @@ func login(t *testing.T, ctx context.Context, base, id string) {
 
 // TestBrowserFlow follows one dispute through the pilot in a real browser:
 // a resident applies on a phone and gets a tracking code; the duty officer,
-// whose console is open, sees it arrive without reloading, accepts it and
-// routes it to the village committee; the committee's head accepts it,
+// whose console is open, sees it arrive without reloading, waiting for
+// the group the rules chose, and routes it to the village committee
+// instead; the committee's head accepts it, once,
 // records a session, corrects the respondent's particulars, drafts a
 // written agreement, prints it with blank lines to sign on, records the
 // marks made on the paper and prints it signed; and the level-1 head's
@@ -333,7 +334,7 @@ func TestBrowserFlow(t *testing.T) {
 	assert.Equal(t, "古调", number.Prefix, "古城办事处's")
 	shot(t, residentTab, dir, "03-resident-code")
 	click(t, residentTab, "track", "#track")
-	assert.Equal(t, "待受理", text(t, residentTab, "#state"))
+	assert.Equal(t, "待马园一组受理", text(t, residentTab, "#state"))
 	assert.Equal(t, number.String(), text(t, residentTab, "#number"), "the tracking page names the case by its number")
 
 	// It arrives at the console without a reload: the page's own list
@@ -349,16 +350,18 @@ func TestBrowserFlow(t *testing.T) {
 	caseID := strings.TrimPrefix(id.Value, "case-")
 	assert.Equal(t, number.String(), text(t, staffTab, item+" a.number"), "the console names the case by its number")
 
-	// Accept at the console, then route to the village committee.
-	click(t, staffTab, "accept", item+" button.accept")
-	do(t, staffTab, "accepted: gone from the console", chromedp.WaitNotPresent(chromedp.CSS(item)))
-	do(t, staffTab, "open the case",
-		chromedp.Navigate(base+"/cases/"+caseID),
-		chromedp.SetValue(chromedp.CSS(`form[action$="/transfer"] select[name=to]`), "mayuan"),
-	)
+	// The duty officer does not accept what the rules gave a group: they
+	// route it, at the console, to the village committee, which then
+	// accepts it once.
+	assert.Equal(t, "待马园一组受理", text(t, staffTab, item+" .turn"), "whose turn it is")
+	do(t, staffTab, "no accepting for the group", chromedp.WaitNotPresent(chromedp.CSS(item+" button.accept")))
+	do(t, staffTab, "route to the committee", chromedp.SetValue(chromedp.CSS(item+` select[name=to]`), "mayuan"))
+	click(t, staffTab, "route", item+" button.route-btn")
+	assert.Equal(t, "已分派至马园村委，等待其受理。", text(t, staffTab, "#flash"), "the routing confirms itself")
+	assert.Equal(t, "待马园村委受理", text(t, staffTab, item+" .turn"), "routed: waiting for the committee to accept")
+	do(t, staffTab, "open the case", chromedp.Navigate(base+"/cases/"+caseID))
 	assert.Equal(t, number.String(), text(t, staffTab, "h1"), "the case page is titled by its number")
-	click(t, staffTab, "route", `form[action$="/transfer"] button`)
-	assert.Equal(t, "待受理", text(t, staffTab, "#case-state"), "routed: waiting for the committee to accept")
+	assert.Equal(t, "待马园村委受理", text(t, staffTab, "#case-state"), "routed: waiting for the committee to accept")
 	shot(t, staffTab, dir, "05-routed")
 
 	// The committee's head, on a phone, finds it in the case list by its
@@ -369,8 +372,13 @@ func TestBrowserFlow(t *testing.T) {
 	row := fmt.Sprintf(`a.number[href="/cases/%s"]`, caseID)
 	assert.Equal(t, number.String(), text(t, staffTab, row), "the case list names the case by its number")
 	shot(t, staffTab, dir, "05b-case-list-phone")
+	do(t, staffTab, "search by a name", chromedp.SendKeys(chromedp.CSS("#q"), "章某某"))
+	click(t, staffTab, "search", "#find button")
+	assert.Contains(t, text(t, staffTab, "table.list"), "人身损害赔偿", "the seed's case of 章某某 is found")
+	shot(t, staffTab, dir, "05b2-case-search-phone")
+	do(t, staffTab, "back to the list", chromedp.Navigate(base+"/cases"))
 	do(t, staffTab, "find by number", chromedp.SendKeys(chromedp.CSS("#q"), number.String()))
-	click(t, staffTab, "find", "#find-number button")
+	click(t, staffTab, "find", "#find button")
 	url, err = chromedp.Run(staffTab, chromedp.Location())
 	require.NoError(t, err)
 	assert.Equal(t, base+"/cases/"+caseID, url, "the number goes straight to its case")
@@ -412,7 +420,7 @@ func TestBrowserFlow(t *testing.T) {
 		chromedp.SetValue(chromedp.CSS("#session-outcome"), "settled"),
 	)
 	click(t, staffTab, "save the session", "#do-session")
-	assert.Equal(t, "调解中", text(t, staffTab, "#case-state"))
+	assert.Equal(t, "马园村委调解中", text(t, staffTab, "#case-state"))
 	assert.Contains(t, text(t, staffTab, "#sessions"), "约定清理过道")
 	shot(t, staffTab, dir, "06-session")
 	// The respondent's particulars, which a written agreement states,
@@ -443,7 +451,7 @@ func TestBrowserFlow(t *testing.T) {
 	)
 	shotOf(t, staffTab, dir, "07b-draft-phone", "#draft-form")
 	click(t, staffTab, "save the draft", "#do-draft")
-	assert.Equal(t, "调解中", text(t, staffTab, "#case-state"), "a draft binds nobody")
+	assert.Equal(t, "马园村委调解中", text(t, staffTab, "#case-state"), "a draft binds nobody")
 	assert.Contains(t, text(t, staffTab, "#draft-summary"), "第1稿")
 
 	// The draft prints on A4 with blank lines to sign on.
@@ -468,7 +476,7 @@ func TestBrowserFlow(t *testing.T) {
 	)
 	shotOf(t, staffTab, dir, "07c-signing-phone", "#signing-form")
 	click(t, staffTab, "save the signing", "#do-signing")
-	assert.Equal(t, "已达成协议", text(t, staffTab, "#case-state"))
+	assert.Equal(t, "已达成协议，待回访", text(t, staffTab, "#case-state"))
 	assert.Contains(t, text(t, staffTab, "#timeline"), "协议生效")
 	assert.NotRegexp(t, `[A-Za-z]`, text(t, staffTab, "#timeline"), "no English word on the timeline")
 	shotOf(t, staffTab, dir, "07d-timeline-phone", "#timeline")
@@ -490,7 +498,7 @@ func TestBrowserFlow(t *testing.T) {
 	do(t, staffTab, "close", chromedp.SendKeys(chromedp.CSS("#close-note"), "调解成功，协议已履行。"))
 	assert.EqualValues(t, http.StatusConflict, submit(t, staffTab, "close, refused", "#do-close"))
 	assert.Equal(t, "卷宗缺少必备材料：当事人身份证明。请补齐后再结案。", text(t, staffTab, "#close-message"))
-	assert.Equal(t, "已达成协议", text(t, staffTab, "#case-state"), "not closed")
+	assert.Equal(t, "已达成协议，已回访，待结案", text(t, staffTab, "#case-state"), "not closed")
 	assert.Equal(t, "结案前须补齐：当事人身份证明", text(t, staffTab, "#casefile-lacking"))
 	shotOf(t, staffTab, dir, "08a-close-refused-phone", "#close-message")
 	shotOf(t, staffTab, dir, "08a-casefile-lacking-phone", "#casefile")

@@ -12,6 +12,7 @@ import (
 	"github.com/fourplusn/fourplusn"
 	"github.com/fourplusn/fourplusn/grid"
 	"github.com/fourplusn/fourplusn/mediation"
+	"github.com/fourplusn/fourplusn/timeline"
 	"github.com/fourplusn/fourplusn/work"
 )
 
@@ -43,7 +44,7 @@ func (s *Server) allowed(actor grid.Actor, c *mediation.Case) allowed {
 		review = can(grid.ApproveEscalation, c.Escalation.To)
 	}
 	return allowed{
-		Accept:    c.State == mediation.Registered && can(grid.Accept, h),
+		Accept:    c.State == mediation.Registered && acceptsAt(actor, h) && can(grid.Accept, h),
 		Transfer:  open && can(grid.Transfer, h),
 		Join:      working && can(grid.Mediate, h),
 		Session:   working && can(grid.Mediate, h),
@@ -63,6 +64,37 @@ func (s *Server) allowed(actor grid.Actor, c *mediation.Case) allowed {
 		Escalate: open && c.Escalation == nil && h.Level() > 1 && can(grid.Escalate, h),
 		Review:   review,
 	}
+}
+
+// caseTurn says where c stands and whose move it is (see turn).
+func (a *App) caseTurn(c *mediation.Case) string {
+	reviewer := ""
+	if c.Escalation != nil {
+		reviewer = a.CellName(c.Escalation.To)
+	}
+	return turn(c.State, a.CellName(c.Handling), reviewer, len(c.FollowUps) > 0)
+}
+
+// trackTurn says where the case of a tracking code stands as caseTurn
+// does, for the resident, who sees no escalation or follow-up.
+func (a *App) trackTurn(rec mediation.TrackRecord) string {
+	return turn(rec.State, a.CellName(rec.Handling), "", false)
+}
+
+// staleMessage says that a form was built on an earlier version of its
+// record, and what to do.
+const staleMessage = "您打开表单后，该案件已有更新（见本页“期间的变化”）。您填写的内容已保留，请核对后重新提交。"
+
+// changedSince returns the events after version: one event a version,
+// the first with the registration.
+func changedSince(events []timeline.Event, version int64) []timeline.Event {
+	var out []timeline.Event
+	for _, e := range events {
+		if e.Seq > version {
+			out = append(out, e)
+		}
+	}
+	return out
 }
 
 // caseName names c where people read it: by its number, or by its ID
@@ -113,7 +145,7 @@ func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, m grid.Membe
 	}
 	kinds, parts := s.attachChoices(actor, c)
 	s.render(w, r, status, "case", map[string]any{
-		"Title": caseName(c), "Case": c, "Events": events, "Can": s.allowed(actor, c),
+		"Title": caseName(c), "Case": c, "Events": events, "Can": s.allowed(actor, c), "Changed": changedSince(events, cmp.Or(st.Since, c.Version)),
 		"Where": s.where(c), "Handling": s.app.CellName(c.Handling), "Now": s.app.Now(),
 		"Overdue": c.State.Open() && c.Overdue(s.app.Now()), "Places": places,
 		"Targets": s.places(actor.Township, 2, 3, 4), "Tree": s.app.Grid.Directory().Tree(), "Posted": st, "Departments": departments,
@@ -190,6 +222,22 @@ func (s *Server) caseAction(w http.ResponseWriter, r *http.Request, m grid.Membe
 		s.renderCase(w, r, m, http.StatusBadRequest, refused(action, caseInputs[formOf(action)], f, err))
 		return
 	}
+	if fourplusn.ErrorCode(err) == fourplusn.Conflict {
+		// A stale form: someone changed the case since it was shown.
+		// What was typed is kept, on the form as the case is now, with
+		// what changed meanwhile.
+		now, gerr := svc.Get(ctx, actor, id)
+		if gerr == nil && now.Version != version {
+			s.renderCase(w, r, m, http.StatusConflict, formState{Action: action, Values: f, Since: version, Message: staleMessage})
+			return
+		}
+		// Otherwise the case's state does not admit the step: say which
+		// state, unless the refusal names its own reason.
+		if _, named := sentinelMessage(err); gerr == nil && !named && incompleteMessage(err) == "" {
+			s.fail(w, r, http.StatusConflict, "该案件现为“"+s.app.caseTurn(now)+"”，不能进行此操作。请回到案件页查看可办理的事项。")
+			return
+		}
+	}
 	if msg := incompleteMessage(err); msg != "" {
 		// Shown where the member closes, beside the 卷宗 that lists the
 		// items; what was typed is kept.
@@ -205,7 +253,7 @@ func (s *Server) caseAction(w http.ResponseWriter, r *http.Request, m grid.Membe
 	if f.Get("back") == "console" {
 		back = "/console"
 	}
-	http.Redirect(w, r, back, http.StatusSeeOther)
+	done(w, r, back, s.app.caseDone(action, c))
 }
 
 // committee names the people's mediation committee of the case's township.

@@ -27,26 +27,11 @@ const lateShown = 20
 // progress or the period picked. It prints on A4.
 func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, m grid.Member) {
 	ctx, actor, now := r.Context(), m.Actor(), s.app.Now()
-	scope := s.app.Policy.Scope(actor, grid.ViewStats)
-	if len(scope) == 0 {
-		s.fail(w, r, http.StatusForbidden, "看板供一、二级网格长及值班人员查看。")
+	cell, pick, ok := s.statsView(w, r, m, now)
+	if !ok {
 		return
 	}
-	cellID := scope[0].Cell()
-	if c := r.URL.Query().Get("cell"); c != "" {
-		cellID = grid.CellID(c)
-	}
-	cell, err := s.app.Grid.Directory().Tree().Cell(cellID)
-	if err != nil {
-		s.failErr(w, r, err)
-		return
-	}
-	pick, msg := pickPeriod(r.URL.Query(), now)
-	if msg != "" {
-		s.fail(w, r, http.StatusBadRequest, msg)
-		return
-	}
-	b := pick.basis
+	cellID, b := cell.ID, pick.basis
 	rep, err := s.app.Stats.ReportOn(ctx, actor, cellID, b)
 	if err != nil {
 		s.failErr(w, r, err)
@@ -115,11 +100,16 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, m grid.Member
 			indicators = append(indicators, indicator{in.label, ir})
 		}
 	}
-	// The tracking view's counts, and its first page of what is overdue.
-	due, err := s.app.Stats.TrackingPage(ctx, actor, cellID, now, stats.TrackOptions{OverdueOnly: true, Limit: lateShown})
-	if err != nil {
-		s.failErr(w, r, err)
-		return
+	// The tracking view is for those who may track (levels 1–2): its
+	// counts, and its first page of what is overdue. A village head sees
+	// the figures without it.
+	var due stats.TrackPage
+	tracks := s.app.Policy.Can(actor, grid.Track, grid.Target{Cell: cell.Path}) == nil
+	if tracks {
+		if due, err = s.app.Stats.TrackingPage(ctx, actor, cellID, now, stats.TrackOptions{OverdueOnly: true, Limit: lateShown}); err != nil {
+			s.failErr(w, r, err)
+			return
+		}
 	}
 	var late []map[string]any
 	for _, d := range due.Deadlines {
@@ -149,9 +139,36 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, m grid.Member
 		"Rates":      dashboardRates(f),
 		"Trend":      barChart(periods, series, []string{"排查纠纷", "化解", "排查隐患"}),
 		"ByCell":     hbarChart(labels, counts),
-		"Indicators": indicators, "Late": late, "Due": due.Total(),
+		"Indicators": indicators, "Tracks": tracks, "Late": late, "Due": due.Total(),
 		"AtRisk": fmt.Sprintf("%.0f%%", 100*s.app.Cases.Rules().AtRisk),
 	})
+}
+
+// statsView reads what the dashboard and its workbooks show: the cell —
+// the member's highest that may view statistics, or the one chosen — and
+// the period picked (see pickPeriod), as of now. When it cannot, it
+// answers with a page in Chinese saying why and returns false.
+func (s *Server) statsView(w http.ResponseWriter, r *http.Request, m grid.Member, now time.Time) (grid.Cell, periodPick, bool) {
+	scope := s.app.Policy.Scope(m.Actor(), grid.ViewStats)
+	if len(scope) == 0 {
+		s.fail(w, r, http.StatusForbidden, "看板供一、二级网格长及值班人员查看。")
+		return grid.Cell{}, periodPick{}, false
+	}
+	cellID := scope[0].Cell()
+	if c := r.URL.Query().Get("cell"); c != "" {
+		cellID = grid.CellID(c)
+	}
+	cell, err := s.app.Grid.Directory().Tree().Cell(cellID)
+	if err != nil {
+		s.failErr(w, r, err)
+		return grid.Cell{}, periodPick{}, false
+	}
+	pick, msg := pickPeriod(r.URL.Query(), now)
+	if msg != "" {
+		s.fail(w, r, http.StatusBadRequest, msg)
+		return grid.Cell{}, periodPick{}, false
+	}
+	return cell, pick, true
 }
 
 // rateRow is a rate as the dashboard shows it: its value with the counts

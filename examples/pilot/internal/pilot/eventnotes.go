@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/fourplusn/fourplusn"
 	"github.com/fourplusn/fourplusn/attachment"
 	"github.com/fourplusn/fourplusn/mediation"
 	"github.com/fourplusn/fourplusn/timeline"
@@ -66,6 +67,19 @@ func eventNote(e timeline.Event, c *mediation.Case) string {
 		return kindLabel(k) + d["attachment"] + "，属" + ofLabel(d["of"])
 	}
 	return ""
+}
+
+// caseActor names who did e on c: the resident who applied as 申请人 with
+// their name masked, whoever sees the case (their ID, "r-…", is the
+// form's key, never shown), and anyone else as ActorName does.
+func (a *App) caseActor(e timeline.Event, c *mediation.Case) string {
+	if c.Applicant != "" && e.Actor == c.Applicant {
+		if len(c.Applicants) > 0 {
+			return "申请人 " + fourplusn.MaskName(c.Applicants[0].Name)
+		}
+		return "申请人"
+	}
+	return a.ActorName(e.Actor)
 }
 
 // markLabel names a mark by its stable name in Chinese.

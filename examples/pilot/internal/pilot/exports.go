@@ -4,42 +4,23 @@ import (
 	"bytes"
 	"context"
 	"net/http"
+	"strings"
 
 	"github.com/fourplusn/fourplusn/adapters/xlsx"
 	"github.com/fourplusn/fourplusn/grid"
 	"github.com/fourplusn/fourplusn/mediation"
-	"github.com/fourplusn/fourplusn/stats"
 	"github.com/fourplusn/fourplusn/work"
 )
 
-// statsExport reads what the dashboard's exports take: the cell (the
-// member's township by default) and the period (a month by default).
-func (s *Server) statsExport(r *http.Request, m grid.Member) (grid.Cell, stats.Period, error) {
-	q := r.URL.Query()
-	id := grid.CellID(q.Get("cell"))
-	if id == "" {
-		id = m.Township
-	}
-	period := stats.Month
-	if p := q.Get("period"); p != "" {
-		var err error
-		if period, err = stats.ParsePeriod(p); err != nil {
-			return grid.Cell{}, 0, err
-		}
-	}
-	cell, err := s.app.Grid.Directory().Tree().Cell(id)
-	return cell, period, err
-}
-
-// exportReport is the dashboard's 导出Excel: the period's report of the
-// cell's subtree.
+// exportReport is the dashboard's 导出统计报表: the report of the cell's
+// subtree for the period picked, compared as the dashboard compares it.
 func (s *Server) exportReport(w http.ResponseWriter, r *http.Request, m grid.Member) {
-	cell, period, err := s.statsExport(r, m)
-	if err != nil {
-		s.failErr(w, r, err)
+	now := s.app.Now()
+	cell, pick, ok := s.statsView(w, r, m, now)
+	if !ok {
 		return
 	}
-	rep, err := xlsx.ReportOf(r.Context(), s.app.Stats, m.Actor(), cell, period, s.app.Now(), s.app.CellNameByID)
+	rep, err := xlsx.ReportOf(r.Context(), s.app.Stats, m.Actor(), cell, pick.basis, s.app.CellNameByID)
 	var buf bytes.Buffer
 	if err == nil {
 		err = xlsx.WriteReport(&buf, rep)
@@ -48,21 +29,22 @@ func (s *Server) exportReport(w http.ResponseWriter, r *http.Request, m grid.Mem
 		s.failErr(w, r, err)
 		return
 	}
-	serveWorkbook(w, cell.Name+"统计报表"+s.app.Now().In(work.Zone).Format("20060102")+".xlsx", buf.Bytes())
+	serveWorkbook(w, cell.Name+"统计报表"+now.In(work.Zone).Format("20060102")+".xlsx", buf.Bytes())
 }
 
 // exportMinistry is the dashboard's 导出司法部统计表: the Ministry's
-// table of the period for the cell's subtree.
+// table of the cell's subtree over the period picked — its elapsed part
+// while it is in progress.
 func (s *Server) exportMinistry(w http.ResponseWriter, r *http.Request, m grid.Member) {
-	cell, period, err := s.statsExport(r, m)
-	if err != nil {
-		s.failErr(w, r, err)
+	cell, pick, ok := s.statsView(w, r, m, s.app.Now())
+	if !ok {
 		return
 	}
-	table, err := s.app.Stats.Ministry(r.Context(), m.Actor(), cell.ID, period.Of(s.app.Now()))
+	b := pick.basis
+	table, err := s.app.Stats.Ministry(r.Context(), m.Actor(), cell.ID, b.Current)
 	var buf bytes.Buffer
 	if err == nil {
-		err = xlsx.WriteMinistry(&buf, cell.Name, period, table, s.app.Stats.MinistryMap())
+		err = xlsx.WriteMinistry(&buf, cell.Name, b, table, s.app.Stats.MinistryMap())
 	}
 	if err != nil {
 		s.failErr(w, r, err)
@@ -75,9 +57,10 @@ func (s *Server) exportMinistry(w http.ResponseWriter, r *http.Request, m grid.M
 // select, as the member sees them, streamed to the response as the
 // register is written.
 func (s *Server) exportCases(w http.ResponseWriter, r *http.Request, m grid.Member) {
-	f, err := s.caseFilter(r.URL.Query())
-	if err != nil {
-		s.failErr(w, r, err)
+	q := r.URL.Query()
+	f, _, msg := s.caseListFilter(q, strings.TrimSpace(q.Get("q")))
+	if msg != "" {
+		s.fail(w, r, http.StatusBadRequest, msg)
 		return
 	}
 	actor := m.Actor()

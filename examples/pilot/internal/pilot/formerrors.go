@@ -1,6 +1,7 @@
 package pilot
 
 import (
+	"errors"
 	"maps"
 	"net/url"
 	"regexp"
@@ -8,6 +9,9 @@ import (
 	"strings"
 
 	"github.com/fourplusn/fourplusn"
+	"github.com/fourplusn/fourplusn/attachment"
+	"github.com/fourplusn/fourplusn/grid"
+	"github.com/fourplusn/fourplusn/mediation"
 )
 
 // The pages show a validation error in Chinese only: each field at fault
@@ -104,7 +108,7 @@ var draftInputs = []input{
 // fieldLabels name in Chinese the domain's fields that no input answers
 // for, or that pages other than the forms above may meet.
 var fieldLabels = map[string]string{
-	"channel": "受理渠道", "idempotency_key": "表单编号", "referred_by": "移送单位", "risks": "风险", "hazard": "隐患",
+	"channel": "受理渠道", "handling": "分派至", "idempotency_key": "表单编号", "referred_by": "移送单位", "risks": "风险", "hazard": "隐患",
 	"session": "调解记录", "session.at": "调解时间", "correction": "更正内容",
 	"agreement": "调解协议", "agreement.form": "协议形式", "agreement.facts": "纠纷事实", "agreement.mediator": "调解员",
 	"agreement.committee": "人民调解委员会", "agreement.perform_by": "履行期限", "agreement.signatures": "当事人签字",
@@ -187,6 +191,10 @@ type formState struct {
 	Values  url.Values        // what was typed
 	Errors  map[string]string // by input name: what the input takes
 	Message string            // the fields at fault, named in Chinese
+	// Since is the version of the record the form was built on, when
+	// the record changed before it was posted (a stale form): the page
+	// shows what changed since, beside the form filled again.
+	Since int64
 }
 
 // refused returns the state of the form of action, of inputs, posted with
@@ -247,3 +255,65 @@ func (st formState) Err(action, name string) string {
 
 // Posted reports whether the form of action is the one posted.
 func (st formState) Posted(action string) bool { return st.Action == action }
+
+// sentinels say in Chinese why the domain refused, for the refusals it
+// names: why a step cannot be taken now, and what to do instead.
+var sentinels = []struct {
+	err error
+	msg string
+}{
+	{grid.ErrNoActor, "请先登录。"},
+	{grid.ErrNoTarget, "该记录没有所属网格，无法办理，请联系网格管理员。"},
+	{grid.ErrOtherTownship, "该记录属于其他办事处，您无权办理。"},
+	{grid.ErrNotGranted, "您所在岗位的角色和层级不能进行此操作。"},
+	{grid.ErrOutsideSubtree, "该记录不在您所在网格的管辖范围内，您无权办理。"},
+	{grid.ErrNotOwner, "只能查看或补充本人的申请。"},
+	{mediation.ErrNoDraft, "尚无协议草稿，请先起草书面调解协议。"},
+	{mediation.ErrDraftPending, "已有待签署的协议草稿，请修订草稿或登记签署。"},
+	{mediation.ErrAgreementInEffect, "协议已生效，不能修订；如需变更，请填写理由另行起草变更协议。"},
+	{mediation.ErrNothingInEffect, "尚无已生效的协议可以变更。"},
+	{mediation.ErrStaleRevision, "签署的不是最新一稿，请打印最新一稿协议书重新签署。"},
+	{mediation.ErrParticularsChanged, "起草后当事人基本情况已更正，请先保存修订稿、重新打印后再登记签署。"},
+	{attachment.ErrNoFiles, "本系统未开启附件功能，请联系管理员。"},
+}
+
+// sentinelMessage returns what sentinels say of err, if it wraps one.
+func sentinelMessage(err error) (string, bool) {
+	for _, s := range sentinels {
+		if errors.Is(err, s.err) {
+			return s.msg, true
+		}
+	}
+	return "", false
+}
+
+// codeMessages say in Chinese what an error of each code means, for
+// an error no sentinel names: something Chinese and useful, never the
+// domain's English.
+var codeMessages = map[fourplusn.Code]string{
+	fourplusn.Invalid:      "填写有误，请返回修改后重新提交。",
+	fourplusn.Unauthorized: "请先登录。",
+	fourplusn.Forbidden:    "您无权进行此操作。",
+	fourplusn.NotFound:     "未找到该记录，或您无权查看。",
+	fourplusn.Conflict:     "记录已被他人更新，或当前状态不允许此操作，请刷新后重试。",
+	fourplusn.Unavailable:  "系统暂时无法保存，请稍后再试。",
+}
+
+// errorMessage says err in Chinese: by the sentinel it wraps, or the
+// fields at fault of an Invalid error named in Chinese, or by its code;
+// an error of no code is an internal one and is shown only as such.
+func errorMessage(err error) string {
+	if msg, ok := sentinelMessage(err); ok {
+		return msg
+	}
+	code := fourplusn.ErrorCode(err)
+	if code == fourplusn.Invalid {
+		if labels := invalidLabels(err, fieldLabel, func(string) int { return 0 }); labels != "" {
+			return "填写有误：" + labels + "，请返回修改后重新提交。"
+		}
+	}
+	if msg, ok := codeMessages[code]; ok {
+		return msg
+	}
+	return "系统内部错误，请稍后再试。"
+}

@@ -236,7 +236,24 @@ func (s *Server) hazardAction(w http.ResponseWriter, r *http.Request, m grid.Mem
 		s.renderHazard(w, r, m, http.StatusOK, formState{Action: "photos", Message: msg})
 		return
 	}
-	http.Redirect(w, r, "/hazards/"+string(h.ID), http.StatusSeeOther)
+	done(w, r, "/hazards/"+string(h.ID), hazardDone(h))
+}
+
+// hazardDone says in Chinese where h stands after a step and who acts
+// next.
+func hazardDone(h *hazard.Hazard) string {
+	switch h.State {
+	case hazard.Rectified:
+		return "整改已登记。下一步：等待验收。"
+	case hazard.Closed:
+		return "验收通过，隐患已销号。"
+	case hazard.Open:
+		if len(h.Verifications) > 0 {
+			return "验收未通过，已退回重新整改。"
+		}
+		return "隐患已上报，等待整改。"
+	}
+	return "已保存。"
 }
 
 // hazardFiled is hazard id as actor attaches files to it.
@@ -422,7 +439,7 @@ func (s *Server) reported(w http.ResponseWriter, r *http.Request, actor grid.Act
 		return
 	}
 	if msg == "" {
-		http.Redirect(w, r, "/hazards/"+string(h.ID), http.StatusSeeOther)
+		done(w, r, "/hazards/"+string(h.ID), hazardDone(h))
 		return
 	}
 	r.SetPathValue("id", string(h.ID))

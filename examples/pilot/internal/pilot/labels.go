@@ -105,6 +105,7 @@ var funcs = template.FuncMap{
 	"department":     func(d string) string { return name(departmentNames, d) },
 	"status":         func(s work.Status) string { return name(statusNames, s) },
 	"kind":           func(k work.DeadlineKind) string { return name(kindNames, k) },
+	"field":          func(id, err string) map[string]string { return map[string]string{"ID": id, "Err": err} },
 	"when":           when,
 	"since":          since,
 	"yuan":           yuan,
@@ -166,4 +167,36 @@ func change(c stats.Change) string {
 		return fmt.Sprintf("−%d%%", -p)
 	}
 	return "持平"
+}
+
+// turn says in Chinese where a case in state st stands and whose move it
+// is: 待马园村委受理, 马园村委调解中, 待回访 …, with handling the name of the
+// cell handling it, reviewer that of the cell asked to take it over ("" for
+// none), and followedUp whether an agreed case was followed up. The
+// state's own name (stateNames) is for lists and filters, where no cell
+// is at hand.
+func turn(st mediation.State, handling, reviewer string, followedUp bool) string {
+	if reviewer != "" && st.Open() {
+		return "待" + reviewer + "审核呈报"
+	}
+	switch st {
+	case mediation.Registered:
+		return "待" + handling + "受理"
+	case mediation.Accepted:
+		return handling + "已受理，待调解"
+	case mediation.Mediating:
+		return handling + "调解中"
+	case mediation.Agreed:
+		if followedUp {
+			return "已达成协议，已回访，待结案"
+		}
+		return "已达成协议，待回访"
+	case mediation.Failed:
+		return "调解未成，待结案"
+	case mediation.Withdrawn:
+		return "已撤回，待结案"
+	case mediation.TransferredOut:
+		return "已移交外部单位，待结案"
+	}
+	return name(stateNames, st)
 }

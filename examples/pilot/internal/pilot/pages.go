@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"cmp"
 	"context"
+	"maps"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -249,8 +251,25 @@ type waiting struct {
 	Photo   string // the thumbnail of a hazard's first photo as found, if any
 	Overdue bool
 	AtRisk  bool
-	Accept  bool // the member may accept it
-	Route   bool // the member may route it to another cell
+	Turn    string      // whose move it is: 待马园村委受理
+	Accept  bool        // it is the member's to accept (see acceptsAt)
+	Route   bool        // the member may route it to another cell
+	RouteTo grid.CellID // the cell the routing form offers first: the one handling it, as the rules chose
+}
+
+// acceptsAt reports whether a case handled at cell is a's to accept: a
+// post at the cell itself, or at a village (community) or below that
+// holds it, whose people answer on the ground for their groups. The
+// township and its sectors route what the rules give a cell below them
+// (分派), and accept only what is their own: accepting for the cell would
+// leave the cell to accept it again once routed.
+func acceptsAt(a grid.Actor, cell grid.Path) bool {
+	for _, p := range a.Posts {
+		if p.Cell == cell || p.Cell.Level() >= 3 && p.Cell.Contains(cell) {
+			return true
+		}
+	}
+	return false
 }
 
 // consoleData gathers what the duty console shows: the cases waiting to be
@@ -271,8 +290,10 @@ func (s *Server) consoleData(r *http.Request, m grid.Member) (map[string]any, er
 			Case: c, Where: s.where(c), Waited: since(now, c.RegisteredAt), Due: c.AcceptDue,
 			Overdue: now.After(c.AcceptDue),
 			AtRisk:  work.StatusAt(now, c.RegisteredAt, c.AcceptDue, s.app.Cases.Rules().AtRisk) == work.AtRisk,
-			Accept:  s.app.Policy.Can(actor, grid.Accept, target) == nil,
+			Turn:    s.app.caseTurn(c),
+			Accept:  acceptsAt(actor, c.Handling) && s.app.Policy.Can(actor, grid.Accept, target) == nil,
 			Route:   s.app.Policy.Can(actor, grid.Transfer, target) == nil,
+			RouteTo: c.Handling.Cell(),
 		}
 		cases = append(cases, w)
 	}
@@ -359,42 +380,31 @@ func (s *Server) consoleList(w http.ResponseWriter, r *http.Request, m grid.Memb
 	w.Write(buf.Bytes())
 }
 
-// caseFilter reads the case list's filters from its query: the state,
-// overdue and the cursor; the register (导出台账) takes the same.
-func (s *Server) caseFilter(q url.Values) (mediation.Filter, error) {
-	f := mediation.Filter{Before: mediation.ID(q.Get("before")), Limit: 50}
-	if st := q.Get("state"); st != "" {
-		state, err := mediation.ParseState(st)
-		if err != nil {
-			return f, err
-		}
-		f.States = []mediation.State{state}
-	}
-	if q.Get("overdue") != "" {
-		f.OverdueAt = s.app.Now()
-	}
-	return f, nil
-}
-
-// caseList lists the cases in the member's subtree, newest first, a page
-// at a time. A number searched for (q) goes straight to its case.
+// caseList lists the cases in the member's sight, newest first, a page
+// at a time: those a search (q) finds — names, a phone where the member
+// sees the parties unmasked, a number, a tracking code, words of the
+// facts — and that pass the form's filters. A whole case number goes
+// straight to its case.
 func (s *Server) caseList(w http.ResponseWriter, r *http.Request, m grid.Member) {
 	q := r.URL.Query()
-	status, query, msg := http.StatusOK, strings.TrimSpace(q.Get("q")), ""
-	if query != "" {
+	query := strings.TrimSpace(q.Get("q"))
+	if _, err := mediation.ParseNumber(query); query != "" && err == nil {
 		c, err := s.findNumber(r.Context(), m.Actor(), query)
 		if err == nil {
 			http.Redirect(w, r, "/cases/"+string(c.ID), http.StatusSeeOther)
 			return
 		}
-		if status, msg = numberProblem(err); status == 0 {
+		status, msg := numberProblem(err)
+		if status == 0 {
 			s.failErr(w, r, err)
 			return
 		}
+		s.renderCaseList(w, r, m, status, q, mediation.Page{}, "q", msg)
+		return
 	}
-	f, err := s.caseFilter(q)
-	if err != nil {
-		s.failErr(w, r, err)
+	f, field, msg := s.caseListFilter(q, query)
+	if msg != "" {
+		s.renderCaseList(w, r, m, http.StatusBadRequest, q, mediation.Page{}, field, msg)
 		return
 	}
 	page, err := s.app.Cases.List(r.Context(), m.Actor(), f)
@@ -402,16 +412,109 @@ func (s *Server) caseList(w http.ResponseWriter, r *http.Request, m grid.Member)
 		s.failErr(w, r, err)
 		return
 	}
+	s.renderCaseList(w, r, m, http.StatusOK, q, page, "", "")
+}
+
+// caseListFilter reads the case list's form into a filter of a page of
+// 50, or names the input at fault and says in Chinese what it takes. The
+// register (导出台账) takes the same.
+func (s *Server) caseListFilter(q url.Values, query string) (f mediation.Filter, field, msg string) {
+	f = mediation.Filter{Query: query, Before: mediation.ID(q.Get("before")), Limit: 50}
+	if _, err := mediation.ParseSearch(query); query != "" && err != nil {
+		return f, "q", "请输入姓名、电话、案号、查询码或案情中的词语，最多" + strconv.Itoa(mediation.MaxQuery) + "个字。"
+	}
+	if st := q.Get("state"); st != "" {
+		state, err := mediation.ParseState(st)
+		if err != nil {
+			return f, "state", "请从列表中选择状态。"
+		}
+		f.States = []mediation.State{state}
+	}
+	if g := q.Get("grade"); g != "" {
+		var err error
+		if f.Grade, err = work.ParseGrade(g); err != nil {
+			return f, "grade", "请从列表中选择等级。"
+		}
+	}
+	if cat := mediation.Category(q.Get("category")); cat != "" {
+		if _, ok := s.app.Cases.Rules().Categories[cat]; !ok {
+			return f, "category", "请从列表中选择纠纷类别。"
+		}
+		f.Category = cat
+	}
+	if id := q.Get("cell"); id != "" {
+		c, err := s.app.Grid.Directory().Tree().Cell(grid.CellID(id))
+		if err != nil {
+			return f, "cell", "请从列表中选择片区或村（社区）。"
+		}
+		f.Cell = c.Path
+	}
+	for _, d := range []struct {
+		name string
+		to   *time.Time
+	}{{"from", &f.RegisteredFrom}, {"to", &f.RegisteredTo}} {
+		v := q.Get(d.name)
+		if v == "" {
+			continue
+		}
+		t, err := time.ParseInLocation(time.DateOnly, v, work.Zone)
+		if err != nil {
+			return f, d.name, "请按 2026-11-30 的格式填写日期。"
+		}
+		*d.to = t
+	}
+	if !f.RegisteredTo.IsZero() {
+		f.RegisteredTo = f.RegisteredTo.AddDate(0, 0, 1) // the whole day
+		if !f.RegisteredFrom.Before(f.RegisteredTo) {
+			return f, "to", "截止日期不能早于起始日期。"
+		}
+	}
+	if q.Get("overdue") != "" {
+		f.OverdueAt = s.app.Now()
+	}
+	return f, "", ""
+}
+
+// renderCaseList shows a page of the case list under the form as it was
+// sent, with the input at fault (field) marked with msg.
+func (s *Server) renderCaseList(w http.ResponseWriter, r *http.Request, m grid.Member, status int, q url.Values, page mediation.Page, field, msg string) {
+	now := s.app.Now()
 	rows := make([]map[string]any, len(page.Cases))
 	for i, c := range page.Cases {
-		rows[i] = map[string]any{"Case": c, "Where": s.where(c), "Handling": s.app.CellName(c.Handling), "Overdue": c.State.Open() && c.Overdue(s.app.Now())}
+		rows[i] = map[string]any{"Case": c, "Where": s.where(c), "Handling": s.app.CellName(c.Handling), "Overdue": c.State.Open() && c.Overdue(now)}
 	}
-	states := []map[string]string{}
+	states := []choice{}
 	for _, st := range mediation.States() {
-		states = append(states, map[string]string{"ID": st.String(), "Label": stateNames[st]})
+		states = append(states, choice{st.String(), stateNames[st]})
 	}
+	var grades, cats []choice
+	for _, g := range work.Grades() {
+		grades = append(grades, choice{g.String(), gradeNames[g]})
+	}
+	for _, c := range categoryOrder {
+		if _, ok := s.app.Cases.Rules().Categories[c]; ok {
+			cats = append(cats, choice{string(c), categoryNames[c]})
+		}
+	}
+	next := ""
+	if page.Next != "" {
+		v := maps.Clone(q)
+		v.Set("before", string(page.Next))
+		next = "/cases?" + v.Encode()
+	}
+	form := map[string]string{}
+	for _, k := range []string{"q", "state", "grade", "category", "cell", "from", "to", "overdue"} {
+		form[k] = q.Get(k)
+	}
+	form["q"] = strings.TrimSpace(form["q"])
+	// The register takes the list's filters, every page of them.
+	export := maps.Clone(q)
+	export.Del("before")
 	s.render(w, r, status, "cases", map[string]any{
-		"Title": "案件列表", "Rows": rows, "Next": page.Next, "State": q.Get("state"), "States": states, "Query": query, "Message": msg,
+		"Title": "案件列表", "Rows": rows, "Next": next, "Form": form, "Field": field, "Message": msg,
+		"Export": "/cases.xlsx?" + export.Encode(),
+		"States": states, "Grades": grades, "Categories": cats, "Cells": s.places(m.Township, 2, 3),
+		"Filtered": q.Get("q") != "" || q.Get("state") != "" || q.Get("grade") != "" || q.Get("category") != "" || q.Get("cell") != "" || q.Get("from") != "" || q.Get("to") != "" || q.Get("overdue") != "",
 	})
 }
 
@@ -424,13 +527,11 @@ func (s *Server) findNumber(ctx context.Context, actor grid.Actor, typed string)
 	return s.app.Cases.GetByNumber(ctx, actor, n)
 }
 
-// numberProblem says in Chinese why a number searched for found no case,
-// with the status to answer; 0 for an error that is not the number's.
+// numberProblem says in Chinese why a whole number searched for found no
+// case, with the status to answer; 0 for an error that is not the
+// number's.
 func numberProblem(err error) (int, string) {
-	switch fourplusn.ErrorCode(err) {
-	case fourplusn.Invalid:
-		return http.StatusBadRequest, "请输入完整的案号，如 古调〔2026〕58号。"
-	case fourplusn.NotFound:
+	if fourplusn.ErrorCode(err) == fourplusn.NotFound {
 		return http.StatusNotFound, "未找到该案号的案件，或您无权查看。"
 	}
 	return 0, ""

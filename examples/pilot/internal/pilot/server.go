@@ -80,7 +80,9 @@ func NewServer(app *App, opts ServerOptions) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	pages, err := parsePages(template.FuncMap{"cellName": app.CellName, "memberName": app.MemberName, "actorName": app.ActorName})
+	pages, err := parsePages(template.FuncMap{"cellName": app.CellName, "memberName": app.MemberName, "actorName": app.ActorName, "caseActor": app.caseActor,
+		"turn": app.caseTurn, "trackTurn": app.trackTurn,
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -125,6 +127,8 @@ func NewServer(app *App, opts ServerOptions) (*Server, error) {
 	mux.HandleFunc("GET /console/list", s.staff(s.consoleList))
 	mux.HandleFunc("GET /console/events", s.staff(s.consoleEvents))
 	mux.HandleFunc("GET /cases", s.staff(s.caseList))
+	mux.HandleFunc("GET /cases/new", s.staff(s.registerForm))
+	mux.HandleFunc("POST /cases/new", s.staff(s.register))
 	mux.HandleFunc("GET /cases/{id}", s.staff(s.casePage))
 	mux.HandleFunc("GET /cases/{id}/agreement", s.staff(s.agreement))
 	mux.HandleFunc("GET /cases/{id}/rights-notice", s.staff(s.rightsNotice))
@@ -372,6 +376,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 		data["MeActor"] = m.Actor()
 		data["Nav"] = s.nav(m)
 	}
+	data["Flash"] = takeFlash(w, r)
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.WriteHeader(status)
 	if err := t.ExecuteTemplate(w, "layout", data); err != nil {
@@ -398,47 +403,14 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, status int, msg st
 // messages, in English, are never shown. Internal errors are logged and
 // shown only as such.
 func (s *Server) failErr(w http.ResponseWriter, r *http.Request, err error) {
-	msg := "系统内部错误，请稍后再试。"
 	switch fourplusn.ErrorCode(err) {
-	case fourplusn.Invalid:
-		msg = "填写有误，请返回修改后重新提交。"
-		if labels := invalidLabels(err, fieldLabel, func(string) int { return 0 }); labels != "" {
-			msg = "填写有误：" + labels + "，请返回修改后重新提交。"
-		}
-	case fourplusn.Unauthorized:
-		msg = "请先登录。"
-	case fourplusn.Forbidden:
-		msg = "您无权进行此操作。"
-	case fourplusn.NotFound:
-		msg = "未找到。"
-	case fourplusn.Conflict:
-		msg = "记录已被他人更新或当前状态不允许此操作，请刷新后重试。"
-		for _, c := range agreementConflicts {
-			if errors.Is(err, c.err) {
-				msg = c.msg
-			}
-		}
+	case fourplusn.Invalid, fourplusn.Unauthorized, fourplusn.Forbidden, fourplusn.NotFound, fourplusn.Conflict:
 	case fourplusn.Unavailable:
-		msg = "系统暂时无法保存，请稍后再试。"
 		s.logUnavailable(r, err)
 	default:
 		s.app.Logger.Error("request failed", "path", r.URL.Path, "err", err)
 	}
-	s.fail(w, r, errorStatus(err), msg)
-}
-
-// agreementConflicts say in Chinese why a step of an agreement's life
-// cannot be taken now, and what to do instead.
-var agreementConflicts = []struct {
-	err error
-	msg string
-}{
-	{mediation.ErrNoDraft, "尚无协议草稿，请先起草书面调解协议。"},
-	{mediation.ErrDraftPending, "已有待签署的协议草稿，请修订草稿或登记签署。"},
-	{mediation.ErrAgreementInEffect, "协议已生效，不能修订；如需变更，请填写理由另行起草变更协议。"},
-	{mediation.ErrNothingInEffect, "尚无已生效的协议可以变更。"},
-	{mediation.ErrStaleRevision, "签署的不是最新一稿，请打印最新一稿协议书重新签署。"},
-	{mediation.ErrParticularsChanged, "起草后当事人基本情况已更正，请先保存修订稿、重新打印后再登记签署。"},
+	s.fail(w, r, errorStatus(err), errorMessage(err))
 }
 
 // incompleteMessage says in Chinese which required items of the case file
@@ -476,7 +448,8 @@ type navItem struct{ Href, Label string }
 
 // nav is the staff menu: the dashboard only for those who may see
 // statistics, the console only for those who may accept, the cases and
-// hazards for those who may see any, the grid's administration for those
+// hazards for those who may see any, the registration of a dispute for
+// those who may register, the grid's administration for those
 // who may manage it; and everyone's own account.
 func (s *Server) nav(m grid.Member) []navItem {
 	a := m.Actor()
@@ -486,6 +459,9 @@ func (s *Server) nav(m grid.Member) []navItem {
 	}
 	if len(s.app.Policy.Scope(a, grid.View)) > 0 {
 		items = append(items, navItem{"/cases", "案件"}, navItem{"/hazards", "隐患"})
+	}
+	if s.mayRegister(m) {
+		items = append(items, navItem{"/cases/new", "登记"})
 	}
 	if len(s.app.Policy.Scope(a, grid.ViewStats)) > 0 {
 		items = append(items, navItem{"/dashboard", "看板"})

@@ -260,7 +260,7 @@ func TestApplyAndTrack(t *testing.T) {
 
 	resp, page := c.get("/track?code=" + url.QueryEscape(m[1]))
 	require.Equal(t, http.StatusOK, resp.StatusCode)
-	assert.Contains(t, page, "待受理")
+	assert.Contains(t, page, "待南关一组受理", "whose turn it is")
 	assert.NotContains(t, page, "13912345678")
 	assert.NotContains(t, page, "测试申请人")
 	resp, _ = c.get("/track?code=nope")

@@ -173,7 +173,7 @@ func TestBrowserSetup(t *testing.T) {
 	shot(t, phone, dir, "setup-05-village-cases")
 	// The number said on the phone, typed as it comes, finds the case.
 	do(t, phone, "find by number", chromedp.SendKeys(chromedp.CSS("#q"), fmt.Sprintf("桥调(%d)%d", east.Number.Year, east.Number.Seq)))
-	click(t, phone, "find", "#find-number button")
+	click(t, phone, "find", "#find button")
 	assert.Equal(t, east.Number.String(), text(t, phone, "h1"), "the case's page, titled by its number")
 	shot(t, phone, dir, "setup-05b-case-by-number")
 
@@ -203,7 +203,7 @@ func TestBrowserSetup(t *testing.T) {
 	firstLogin(t, phone, base, "dz-worker", workerOTP, "东庄一组的网格工作2026")
 	do(t, phone, "the west case", chromedp.Navigate(base+"/cases/"+string(west.ID)))
 	click(t, phone, "accept it through the new post", "#do-accept")
-	assert.Equal(t, "已受理", text(t, phone, "#case-state"))
+	assert.Equal(t, "西庄一组已受理，待调解", text(t, phone, "#case-state"))
 
 	// The head revokes the post: the case needs someone; named, it is
 	// handed over and its timeline says so.
