@@ -221,45 +221,63 @@ type Point struct {
 	YoY   Change // against the same period a year earlier
 }
 
-// Counter counts something over a range: a measure of a Source, or an
-// indicator's recorded values.
-type Counter func(ctx context.Context, r Range) (int64, error)
+// Counter counts something over each of several ranges: a measure of a
+// Source, or an indicator's recorded values.
+type Counter func(ctx context.Context, rs []Range) ([]int64, error)
 
-// MeasureCounter counts measure m of src over q's subtrees.
+// MeasureCounter counts measure m of src over q's subtrees, every range
+// in one call when src is a Batcher (see CountAll).
 func MeasureCounter(src Source, m Measure, q Query) Counter {
-	return func(ctx context.Context, r Range) (int64, error) {
-		q.Range, q.By = r, Total
-		counts, err := src.Count(ctx, m, q)
-		var n int64
-		for _, c := range counts {
-			n += c.N
+	return func(ctx context.Context, rs []Range) ([]int64, error) {
+		reqs := make([]Request, len(rs))
+		for i, r := range rs {
+			q.Range, q.By = r, Total
+			reqs[i] = Request{Measure: m, Query: q}
 		}
-		return n, err
+		counts, err := CountAll(ctx, src, reqs)
+		if err != nil {
+			return nil, err
+		}
+		out := make([]int64, len(rs))
+		for i, cs := range counts {
+			for _, c := range cs {
+				out[i] += c.N
+			}
+		}
+		return out, nil
 	}
 }
 
 // Series returns the n periods of kind p ending with the one holding t,
-// oldest first, each with its 环比 and 同比 changes.
+// oldest first, each with its 环比 and 同比 changes. It asks count once,
+// for every period it needs once: the n periods, the one before them, and
+// those a year earlier that are not among them.
 func Series(ctx context.Context, count Counter, p Period, t time.Time, n int) ([]Point, error) {
 	if n < 1 || n > 400 {
 		return nil, fieldError("n", "a series has 1 to 400 periods")
 	}
 	// n+1 consecutive periods give each point its previous one.
 	ranges := p.Series(t, n+1)
-	counts := make([]int64, len(ranges))
+	index := make(map[Range]int, len(ranges))
+	ask := slices.Clone(ranges)
 	for i, r := range ranges {
-		var err error
-		if counts[i], err = count(ctx, r); err != nil {
-			return nil, err
+		index[r] = i
+	}
+	agos := make([]Range, n)
+	for i, r := range ranges[1:] {
+		agos[i] = p.YearEarlier(r)
+		if _, ok := index[agos[i]]; !ok {
+			index[agos[i]] = len(ask)
+			ask = append(ask, agos[i])
 		}
+	}
+	counts, err := count(ctx, ask)
+	if err != nil {
+		return nil, err
 	}
 	points := make([]Point, n)
 	for i, r := range ranges[1:] {
-		ago, err := count(ctx, p.YearEarlier(r))
-		if err != nil {
-			return nil, err
-		}
-		cur, prev := counts[i+1], counts[i]
+		cur, prev, ago := counts[i+1], counts[i], counts[index[agos[i]]]
 		points[i] = Point{Range: r, N: cur, MoM: Compare(float64(cur), float64(prev)), YoY: Compare(float64(cur), float64(ago))}
 	}
 	return points, nil

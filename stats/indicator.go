@@ -62,8 +62,15 @@ type Indicators interface {
 
 // IndicatorCounter counts indicator name over q's subtrees, for Series.
 func IndicatorCounter(store Indicators, name string, p Period, q Query) Counter {
-	return func(ctx context.Context, r Range) (int64, error) {
-		q.Range = r
-		return store.Sum(ctx, name, p, q)
+	return func(ctx context.Context, rs []Range) ([]int64, error) {
+		out := make([]int64, len(rs))
+		for i, r := range rs {
+			q.Range = r
+			var err error
+			if out[i], err = store.Sum(ctx, name, p, q); err != nil {
+				return nil, err
+			}
+		}
+		return out, nil
 	}
 }

@@ -111,6 +111,9 @@ func (s Stats) Count(ctx context.Context, m stats.Measure, q stats.Query) ([]sta
 func (s Stats) CountBatch(ctx context.Context, rs []stats.Request) ([][]stats.Count, error) {
 	out := make([][]stats.Count, len(rs))
 	sums := tallySums{s: s, memo: map[string]map[string][numKinds]int64{}}
+	if err := sums.prefetchMonths(ctx, rs); err != nil {
+		return nil, fmt.Errorf("bunstore: count by month: %w", err)
+	}
 	cohorts := map[string]*cohort{}
 	var order []*cohort
 	for i, r := range rs {

@@ -493,6 +493,102 @@ func (t tallySums) in(ctx context.Context, q stats.Query, f, to time.Time) (map[
 	return out, nil
 }
 
+// sumKey is what sum remembers the sum over spans in q's subtrees by.
+func sumKey(q stats.Query, spans []span) string {
+	return fmt.Sprint(q.Township, q.Within, spans, q.By == stats.ByCell)
+}
+
+// monthSpans are the spans in asks of a whole month m.
+func monthSpans(m int64) []span {
+	return []span{{gDay, firstDayOf(m), firstDayOf(m)}, {gMonth, m, m + 1}, {gDay, firstDayOf(m + 1), firstDayOf(m + 1)}}
+}
+
+// wholeMonth returns the month r is, if it is exactly one.
+func wholeMonth(r stats.Range) (int64, bool) {
+	m := monthOf(r.From)
+	return m, isMidnight(r.From) && dayOf(r.From) == firstDayOf(m) && isMidnight(r.To) && dayOf(r.To) == firstDayOf(m+1) && r.To.After(r.From)
+}
+
+// prefetchMonths sums, for the requests the tally answers over whole
+// months in total or by department — a series' — the months of each township and subtrees in
+// one query grouped by month, and remembers each month's sum as sum would
+// have read it: a two-year series is one query, not one a month. Only
+// the kinds the requests count are summed; the others read as zero, and
+// only those requests ask for these sums.
+func (t tallySums) prefetchMonths(ctx context.Context, rs []stats.Request) error {
+	type scope struct {
+		q      stats.Query
+		months map[int64]bool
+		kinds  map[int]bool // the kinds the requests count, the only ones summed
+	}
+	scopes := map[string]*scope{}
+	for _, r := range rs {
+		m, whole := wholeMonth(r.Query.Range)
+		// By cell, sums are kept per cell under keys of their own; in
+		// total and by department, under the keys read here.
+		if r.Query.By == stats.ByCell || !whole || !usesTally(r.Measure, r.Query) || r.Measure == stats.Open || r.Measure == stats.Pending {
+			continue
+		}
+		k := fmt.Sprint(r.Query.Township, r.Query.Within)
+		sc := scopes[k]
+		if sc == nil {
+			sc = &scope{q: r.Query, months: map[int64]bool{}, kinds: map[int]bool{}}
+			scopes[k] = sc
+		}
+		sc.months[m] = true
+		if r.Measure == stats.Participants {
+			for k := kTeam; k < numKinds; k++ {
+				sc.kinds[k] = true
+			}
+		} else {
+			sc.kinds[inRangeKinds[r.Measure]] = true
+		}
+	}
+	for _, sc := range scopes {
+		if len(sc.months) < 2 {
+			continue
+		}
+		months, kinds := slices.Sorted(maps.Keys(sc.months)), slices.Sorted(maps.Keys(sc.kinds))
+		in, inArgs := subtree("cell", sc.q.Within)
+		sums := make([]string, len(kinds))
+		for i, k := range kinds {
+			sums[i] = "COALESCE(SUM(" + kindColumns[k] + "), 0)"
+		}
+		args := append([]any{string(sc.q.Township), gMonth, months[0], months[len(months)-1] + 1}, inArgs...)
+		rows, err := t.s.db.read.QueryContext(ctx, "SELECT bucket, "+strings.Join(sums, ", ")+
+			" FROM case_tally WHERE township = ? AND grain = ? AND bucket >= ? AND bucket < ? AND "+in+" GROUP BY bucket", args...)
+		if err != nil {
+			return err
+		}
+		got := map[int64][numKinds]int64{}
+		for rows.Next() {
+			var bucket int64
+			var n [numKinds]int64
+			dest := []any{&bucket}
+			for _, k := range kinds {
+				dest = append(dest, &n[k])
+			}
+			if err := rows.Scan(dest...); err != nil {
+				rows.Close()
+				return err
+			}
+			got[bucket] = n
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		for _, m := range months {
+			out := map[string][numKinds]int64{}
+			if n, ok := got[m]; ok {
+				out[""] = n
+			}
+			t.memo[sumKey(sc.q, monthSpans(m))] = out
+		}
+	}
+	return nil
+}
+
 // minBucket is below every bucket.
 const minBucket = -1 << 40
 
@@ -508,7 +604,7 @@ type span struct {
 // be changed.
 func (t tallySums) sum(ctx context.Context, q stats.Query, spans []span) (map[string][numKinds]int64, error) {
 	byCell := q.By == stats.ByCell
-	key := fmt.Sprint(q.Township, q.Within, spans, byCell)
+	key := sumKey(q, spans)
 	if sums, ok := t.memo[key]; ok {
 		return sums, nil
 	}

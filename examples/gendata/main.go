@@ -53,7 +53,7 @@ func run(ctx context.Context, dsn string, nCases, nHazards, nCells int, seed uin
 	if err != nil {
 		return fmt.Errorf("grid: %w", err)
 	}
-	if err := gs.Found(ctx, g.Tree, nil); err != nil {
+	if err := gs.Found(ctx, g.Tree, g.Members()); err != nil {
 		return fmt.Errorf("grid: %w", err)
 	}
 	// Batches of a thousand: each transaction ends in one sync to disk, and
@@ -117,6 +117,17 @@ func NewGenerator(seed uint64, cells int) *Generator {
 		prefix: mediation.DefaultNumberPrefix(root.Name),
 		last:   map[int]int{},
 	}
+}
+
+// Members are the township's members the generator gives it: its grid
+// head (网格长) at the root, who sees the township's dashboard and
+// tracking view, so that the pilot can be signed into as them.
+func (g *Generator) Members() []grid.Member {
+	root := g.Cells[0]
+	return []grid.Member{{
+		ID: "gen-head", Name: "网格长", Phone: "13900000000", Department: grid.DeptGrid, Township: root.ID,
+		Posts: []grid.Post{{Role: grid.GridHead, Cell: root.Path}},
+	}}
 }
 
 var categories = []mediation.Category{mediation.Neighbour, mediation.Neighbour, mediation.Family, mediation.Homestead, mediation.Injury, mediation.Debt, mediation.Labour, mediation.Tenancy}
