@@ -247,14 +247,8 @@ func roleOf(c *Case, i int) string {
 	return "被申请人"
 }
 
-// categoryName names a category in words, or as it is stored when it is
-// not one of the defaults.
-func categoryName(cat Category) string {
-	if n, ok := categoryWords[cat]; ok {
-		return n
-	}
-	return flatten(string(cat))
-}
+// categoryName names a category in words, as a line of the file.
+func categoryName(cat Category) string { return flatten(cat.Title()) }
 
 // outcomeOf says what became of c, in words.
 func outcomeOf(c *Case) string {

@@ -140,17 +140,10 @@ func (c *Case) step(e timeline.Event) string {
 	return "有新的办理进展"
 }
 
-// categoryWords name the default categories in notices.
-var categoryWords = map[Category]string{
-	Neighbour: "邻里纠纷", Homestead: "宅基地纠纷", Family: "婚姻家庭纠纷",
-	Injury: "人身损害赔偿纠纷", Debt: "债务纠纷", Labour: "劳动纠纷",
-	Tenancy: "租赁物业纠纷", OtherDispute: "其他纠纷",
-}
-
 // noticeName names c in notices: its category in words and its number
 // (see label).
 func (c *Case) noticeName() string {
-	n, ok := categoryWords[c.Category]
+	n, ok := categoryTitles[c.Category]
 	if !ok {
 		n = "纠纷"
 	}

@@ -27,6 +27,22 @@ const (
 	OtherDispute Category = "other"     // 其他
 )
 
+// categoryTitles name the default categories in Chinese.
+var categoryTitles = map[Category]string{
+	Neighbour: "邻里纠纷", Homestead: "宅基地纠纷", Family: "婚姻家庭纠纷",
+	Injury: "人身损害赔偿纠纷", Debt: "债务纠纷", Labour: "劳动纠纷",
+	Tenancy: "租赁物业纠纷", OtherDispute: "其他纠纷",
+}
+
+// Title returns the category's name in Chinese: a default category's, or
+// a township's own as it is stored, which is its name.
+func (c Category) Title() string {
+	if n, ok := categoryTitles[c]; ok {
+		return n
+	}
+	return string(c)
+}
+
 // RiskFlags are the risks that raise a case's grade at once. They combine.
 type RiskFlags uint8
 
@@ -108,6 +124,17 @@ func (s State) String() string {
 
 // Valid reports whether s is a state.
 func (s State) Valid() bool { return s >= Registered && s < numStates }
+
+var stateTitles = [...]string{"", "待受理", "已受理", "调解中", "已达成协议", "调解未成", "已撤回", "不予受理", "已移交", "已结案"}
+
+// Title returns the state's name in Chinese, as pages, notices and
+// registers show it; its stable name if s is no state.
+func (s State) Title() string {
+	if s.Valid() {
+		return stateTitles[s]
+	}
+	return s.String()
+}
 
 // ParseState reads a state's stable name.
 func ParseState(s string) (State, error) {

@@ -27,6 +27,23 @@ const (
 	TelecomFraud       = "telecom_fraud"        // 电信网络诈骗
 )
 
+// CrimeIndicators are the police's indicators the seed reports on, in the
+// order reports show them.
+var CrimeIndicators = []string{RuralPropertyCrime, ThreeVehicleTheft, TelecomFraud}
+
+var indicatorTitles = map[string]string{
+	RuralPropertyCrime: "农村侵财类案件", ThreeVehicleTheft: "盗窃“三车”案件", TelecomFraud: "电信网络诈骗",
+}
+
+// IndicatorTitle returns indicator name's name in Chinese, or name itself
+// for an indicator a township imports of its own.
+func IndicatorTitle(name string) string {
+	if t, ok := indicatorTitles[name]; ok {
+		return t
+	}
+	return name
+}
+
 // Validate checks an indicator value, naming the field at fault: a name of
 // 1 to 64 bytes, a cell, a period start that is the start of a period, and
 // a value that is not negative.

@@ -42,6 +42,17 @@ func (c Channel) String() string {
 	return fmt.Sprintf("channel(%d)", c)
 }
 
+var channelTitles = [...]string{"", "网格长上报", "在线申请", "企业微信", "微信群", "社区民警", "来访", "移送", "主动排查（吹哨）"}
+
+// Title returns the channel's name in Chinese; its stable name if c is
+// no channel.
+func (c Channel) Title() string {
+	if c.Valid() {
+		return channelTitles[c]
+	}
+	return c.String()
+}
+
 // Valid reports whether c is a known channel.
 func (c Channel) Valid() bool { return c >= ChannelGridHead && c < numChannels }
 

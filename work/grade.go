@@ -20,6 +20,17 @@ const (
 
 var gradeNames = [...]string{"", "simple", "ordinary", "major"}
 
+var gradeTitles = [...]string{"", "绿色·简易", "黄色·一般", "红色·重大"}
+
+// Title returns the grade's name in Chinese, its colour and its weight;
+// its stable name if g is no grade.
+func (g Grade) Title() string {
+	if g.Valid() {
+		return gradeTitles[g]
+	}
+	return g.String()
+}
+
 // Grades lists every grade, from least to most serious.
 func Grades() []Grade { return []Grade{Simple, Ordinary, Major} }
 

@@ -378,6 +378,6 @@ func TestMinistryWorkbook(t *testing.T) {
 	}
 	f := workbook(t, secretary.get("/api/v1/stats/ministry.xlsx?cell=gucheng&period=quarter"))
 	assert.Equal(t, []string{"房屋宅基地纠纷", "2", "1", "0", "3"}, rowOf(t, f, sheet, "房屋宅基地纠纷"), "the seed's cases are homestead disputes")
-	assert.Equal(t, []string{"债务", "合同纠纷"}, rowOf(t, f, "类别对照", "债务"))
+	assert.Equal(t, []string{"债务纠纷", "合同纠纷"}, rowOf(t, f, "类别对照", "债务纠纷"))
 	assert.Equal(t, http.StatusForbidden, e.as("mayuan-security").get("/api/v1/stats/ministry.xlsx?cell=gucheng").Code)
 }

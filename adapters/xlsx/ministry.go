@@ -42,7 +42,7 @@ func WriteMinistry(w io.Writer, cellName string, b stats.Basis, t stats.Ministry
 	for _, ty := range stats.MinistryTypes() {
 		for _, c := range cats {
 			if m[c] == ty {
-				s.add(name(categoryNames, c), ty.Title())
+				s.add(c.Title(), ty.Title())
 			}
 		}
 	}

@@ -78,8 +78,8 @@ func (b *book) registerRow(c *mediation.Case, cellName func(grid.Path) string, n
 	}
 	return []any{
 		c.Number.String(), b.when(c.RegisteredAt), partyNames(c.Applicants), partyNames(c.Respondents),
-		name(categoryNames, c.Category), name(gradeNames, c.Grade), name(stateNames, c.State),
-		where, cellName(c.Handling), name(channelNames, c.Channel),
+		c.Category.Title(), c.Grade.Title(), c.State.Title(),
+		where, cellName(c.Handling), c.Channel.Title(),
 		b.when(c.AcceptDue), b.when(c.ResolveDue), b.when(c.AcceptedAt), b.when(c.ResolvedAt),
 		outcome(c), overdue,
 	}

@@ -19,7 +19,7 @@ type Report struct {
 	Report stats.Report
 	Cells  []CellRow // the table per cell, in order; see CellRows
 	// Indicators are the imported indicators over the report's spans, in
-	// the order of Indicators; one with nothing Recorded is not kept for
+	// the order of stats.CrimeIndicators; one with nothing Recorded is not kept for
 	// the subtree and is written as 未录入, not as 0.
 	Indicators []stats.IndicatorReport
 }
@@ -169,7 +169,7 @@ func ReportOf(ctx context.Context, svc *stats.Service, actor grid.Actor, cell gr
 		}
 		return name(grid.CellID(key))
 	})}
-	for _, in := range Indicators {
+	for _, in := range stats.CrimeIndicators {
 		ir, err := svc.IndicatorReport(ctx, actor, cell.ID, in, stats.Month, b)
 		if err != nil {
 			return Report{}, fmt.Errorf("xlsx: indicator %s of %s: %w", in, cell.ID, err)
@@ -239,10 +239,10 @@ func WriteReport(w io.Writer, r Report) error {
 	s.heading("指标", "本期", "上期", "环比", "去年同期", "同比")
 	for _, in := range r.Indicators {
 		if in.Recorded == 0 {
-			s.add(name(IndicatorNames, in.Name), notRecorded, notRecorded, none, notRecorded, none)
+			s.add(stats.IndicatorTitle(in.Name), notRecorded, notRecorded, none, notRecorded, none)
 			continue
 		}
-		s.add(name(IndicatorNames, in.Name), in.Current, in.Previous, b.change(in.MoM()), in.YearEarlier, b.change(in.YoY()))
+		s.add(stats.IndicatorTitle(in.Name), in.Current, in.Previous, b.change(in.MoM()), in.YearEarlier, b.change(in.YoY()))
 	}
 	s.end()
 	return b.write(w)

@@ -271,7 +271,7 @@ func (s *Server) adminProblem(err error) map[string]any {
 				Handling: s.app.CellName(it.Handling), Accountable: s.app.MemberName(string(it.Accountable)),
 			}
 			if it.Kind == "case" {
-				bi.Category, bi.Link = categoryNames[mediation.Category(it.Category)], "/cases/"+it.ID
+				bi.Category, bi.Link = mediation.Category(it.Category).Title(), "/cases/"+it.ID
 			} else {
 				bi.Category = hazardNames[hazard.Category(it.Category)]
 			}

@@ -88,16 +88,14 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, m grid.Member
 		stats.IndicatorReport
 	}
 	var indicators []indicator
-	for _, in := range []struct{ name, label string }{
-		{stats.RuralPropertyCrime, "农村侵财类案件"}, {stats.ThreeVehicleTheft, "盗窃“三车”案件"}, {stats.TelecomFraud, "电信网络诈骗"},
-	} {
-		ir, err := s.app.Stats.IndicatorReport(ctx, actor, cellID, in.name, stats.Month, b)
+	for _, in := range stats.CrimeIndicators {
+		ir, err := s.app.Stats.IndicatorReport(ctx, actor, cellID, in, stats.Month, b)
 		if err != nil {
 			s.failErr(w, r, err)
 			return
 		}
 		if ir.Recorded > 0 {
-			indicators = append(indicators, indicator{in.label, ir})
+			indicators = append(indicators, indicator{stats.IndicatorTitle(in), ir})
 		}
 	}
 	// The tracking view is for those who may track (levels 1–2): its

@@ -318,7 +318,7 @@ func (s *Server) renderReport(w http.ResponseWriter, r *http.Request, status int
 	}
 	grades := []choice{{"", "按类别自动定级"}}
 	for _, g := range work.Grades() {
-		grades = append(grades, choice{g.String(), gradeNames[g]})
+		grades = append(grades, choice{g.String(), g.Title()})
 	}
 	data := map[string]any{
 		"Title": "吹哨报告安全隐患", "Posted": st, "Key": key, "Message": orDefault(msg, st.Message),

@@ -15,27 +15,11 @@ import (
 
 // The Chinese names the pages show for the domain's stable names.
 var (
-	stateNames = map[mediation.State]string{
-		mediation.Registered: "待受理", mediation.Accepted: "已受理", mediation.Mediating: "调解中",
-		mediation.Agreed: "已达成协议", mediation.Failed: "调解未成", mediation.Withdrawn: "已撤回",
-		mediation.Rejected: "不予受理", mediation.TransferredOut: "已移交", mediation.Closed: "已结案",
-	}
-	categoryNames = map[mediation.Category]string{
-		mediation.Neighbour: "邻里纠纷", mediation.Homestead: "宅基地·土地", mediation.Family: "婚姻家庭",
-		mediation.Injury: "人身损害赔偿", mediation.Debt: "债务", mediation.Labour: "劳动",
-		mediation.Tenancy: "房屋租赁·物业", mediation.OtherDispute: "其他",
-	}
 	// categoryOrder is the order of the application form's choices.
 	categoryOrder = []mediation.Category{
 		mediation.Neighbour, mediation.Homestead, mediation.Family, mediation.Injury,
 		mediation.Debt, mediation.Labour, mediation.Tenancy, mediation.OtherDispute,
 	}
-	channelNames = map[work.Channel]string{
-		work.ChannelGridHead: "网格长上报", work.ChannelOnline: "在线申请", work.ChannelWeCom: "企业微信",
-		work.ChannelWeChat: "微信群", work.ChannelPolice: "社区民警", work.ChannelWalkIn: "来访",
-		work.ChannelReferral: "移送", work.ChannelScreening: "主动排查（吹哨）",
-	}
-	gradeNames   = map[work.Grade]string{work.Simple: "绿色·简易", work.Ordinary: "黄色·一般", work.Major: "红色·重大"}
 	gradeClasses = map[work.Grade]string{work.Simple: "green", work.Ordinary: "yellow", work.Major: "red"}
 	placeNames   = map[mediation.Place]string{
 		mediation.PlaceField: "田间地头", mediation.PlaceHome: "当事人家中", mediation.PlaceVillageCommittee: "村委会",
@@ -87,10 +71,10 @@ func name[K comparable](names map[K]string, v K) string {
 
 // funcs are the templates' helpers.
 var funcs = template.FuncMap{
-	"state":          func(s mediation.State) string { return name(stateNames, s) },
-	"category":       func(c mediation.Category) string { return name(categoryNames, c) },
-	"channel":        func(c work.Channel) string { return name(channelNames, c) },
-	"grade":          func(g work.Grade) string { return name(gradeNames, g) },
+	"state":          mediation.State.Title,
+	"category":       mediation.Category.Title,
+	"channel":        work.Channel.Title,
+	"grade":          work.Grade.Title,
 	"gradeCls":       func(g work.Grade) string { return gradeClasses[g] },
 	"place":          func(p mediation.Place) string { return name(placeNames, p) },
 	"outcome":        func(o mediation.Outcome) string { return name(outcomeNames, o) },
@@ -198,5 +182,5 @@ func turn(st mediation.State, handling, reviewer string, followedUp bool) string
 	case mediation.TransferredOut:
 		return "已移交外部单位，待结案"
 	}
-	return name(stateNames, st)
+	return st.Title()
 }

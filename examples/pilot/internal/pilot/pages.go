@@ -89,7 +89,7 @@ func (s *Server) renderApply(w http.ResponseWriter, r *http.Request, status int,
 	}
 	cats := make([]map[string]string, len(categoryOrder))
 	for i, c := range categoryOrder {
-		cats[i] = map[string]string{"ID": string(c), "Label": categoryNames[c]}
+		cats[i] = map[string]string{"ID": string(c), "Label": c.Title()}
 	}
 	s.render(w, r, status, "apply", map[string]any{
 		"Title": "在线申请调解", "Form": st.Values, "Errors": st.Errors, "Key": key, "Message": cmp.Or(msg, st.Message),
@@ -485,15 +485,15 @@ func (s *Server) renderCaseList(w http.ResponseWriter, r *http.Request, m grid.M
 	}
 	states := []choice{}
 	for _, st := range mediation.States() {
-		states = append(states, choice{st.String(), stateNames[st]})
+		states = append(states, choice{st.String(), st.Title()})
 	}
 	var grades, cats []choice
 	for _, g := range work.Grades() {
-		grades = append(grades, choice{g.String(), gradeNames[g]})
+		grades = append(grades, choice{g.String(), g.Title()})
 	}
 	for _, c := range categoryOrder {
 		if _, ok := s.app.Cases.Rules().Categories[c]; ok {
-			cats = append(cats, choice{string(c), categoryNames[c]})
+			cats = append(cats, choice{string(c), c.Title()})
 		}
 	}
 	next := ""

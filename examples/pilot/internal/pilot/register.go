@@ -79,11 +79,11 @@ func (s *Server) renderRegister(w http.ResponseWriter, r *http.Request, m grid.M
 	}
 	channels := make([]map[string]string, len(registerChannels))
 	for i, c := range registerChannels {
-		channels[i] = map[string]string{"ID": c.String(), "Label": channelNames[c]}
+		channels[i] = map[string]string{"ID": c.String(), "Label": c.Title()}
 	}
 	cats := make([]map[string]string, len(categoryOrder))
 	for i, c := range categoryOrder {
-		cats[i] = map[string]string{"ID": string(c), "Label": categoryNames[c]}
+		cats[i] = map[string]string{"ID": string(c), "Label": c.Title()}
 	}
 	township := m.Actor().Township
 	s.render(w, r, status, "register", map[string]any{
