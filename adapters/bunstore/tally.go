@@ -3,6 +3,7 @@ package bunstore
 import (
 	"cmp"
 	"context"
+	"database/sql"
 	"fmt"
 	"maps"
 	"slices"
@@ -341,7 +342,8 @@ func (db *DB) fillTally(ctx context.Context) error {
 
 // usesTally reports whether Count answers m under q from the tally: the
 // measures it keeps, in total or by cell (participation also by
-// department), over whole days.
+// department), over any range — its whole days from the tally, the parts
+// of days at its ends from the records (partial).
 func usesTally(m stats.Measure, q stats.Query) bool {
 	switch {
 	case q.By == stats.Total, q.By == stats.ByCell, q.By == stats.ByDepartment && m == stats.Participants:
@@ -350,10 +352,13 @@ func usesTally(m stats.Measure, q stats.Query) bool {
 	}
 	switch m {
 	case stats.Open, stats.Pending:
-		return isMidnight(q.Range.To)
+		return true
 	case stats.Registered, stats.Accepted, stats.Escalated, stats.Outside, stats.Participants,
 		stats.Agreed, stats.Failed, stats.Withdrawn, stats.Rejected, stats.TransferredOut:
-		return isMidnight(q.Range.From) && isMidnight(q.Range.To)
+		// A time left unset is the zero time, which the records' SQL
+		// takes for an instant and the tally for none: a range from it
+		// is read from the records.
+		return !q.Range.From.IsZero()
 	}
 	return false
 }
@@ -437,10 +442,26 @@ func sortedCounts(byKey map[string]int64) []stats.Count {
 	return out
 }
 
-// before sums the tally over every day before t, a midnight: the whole
-// years before t's, the whole months of its year before its month, and
-// the days of its month before it.
+// before sums the tally over every instant before at: over the days
+// before at's (see beforeDay) and, when at is not a midnight, the part of
+// its day before it (see partial).
 func (t tallySums) before(ctx context.Context, q stats.Query, at time.Time) (map[string][numKinds]int64, error) {
+	day := startOfDay(at)
+	sums, err := t.beforeDay(ctx, q, day)
+	if err != nil || day.Equal(at) {
+		return sums, err
+	}
+	part, err := t.partial(ctx, q, day, at)
+	if err != nil {
+		return nil, err
+	}
+	return plus(sums, part), nil
+}
+
+// beforeDay sums the tally over every day before at, a midnight: the
+// whole years before at's, the whole months of its year before its
+// month, and the days of its month before it.
+func (t tallySums) beforeDay(ctx context.Context, q stats.Query, at time.Time) (map[string][numKinds]int64, error) {
 	yt, mt := yearOf(at), monthOf(at)
 	return t.sum(ctx, q, []span{
 		{gYear, minBucket, yt},
@@ -449,10 +470,42 @@ func (t tallySums) before(ctx context.Context, q stats.Query, at time.Time) (map
 	})
 }
 
-// in sums the tally over the days from f to to, midnights. A range of a
+// in sums the tally over the instants from f to to: the whole days
+// between them (see days) and, where f or to is not a midnight, the parts
+// of their days in the range (see partial).
+func (t tallySums) in(ctx context.Context, q stats.Query, f, to time.Time) (map[string][numKinds]int64, error) {
+	first, last := startOfDay(f), startOfDay(to)
+	if !first.Equal(f) {
+		first = first.AddDate(0, 0, 1)
+	}
+	if !first.Before(last) {
+		// Within a day, or the ends of two days next to each other.
+		if !f.Before(to) {
+			return nil, nil
+		}
+		return t.partial(ctx, q, f, to)
+	}
+	sums, err := t.days(ctx, q, first, last)
+	if err != nil {
+		return nil, err
+	}
+	for _, part := range [][2]time.Time{{f, first}, {last, to}} {
+		if !part[0].Before(part[1]) {
+			continue
+		}
+		p, err := t.partial(ctx, q, part[0], part[1])
+		if err != nil {
+			return nil, err
+		}
+		sums = plus(sums, p)
+	}
+	return sums, nil
+}
+
+// days sums the tally over the days from f to to, midnights. A range of a
 // year or less is the whole months between and the days at the ends; a
 // longer one is the sum before to less the sum before f.
-func (t tallySums) in(ctx context.Context, q stats.Query, f, to time.Time) (map[string][numKinds]int64, error) {
+func (t tallySums) days(ctx context.Context, q stats.Query, f, to time.Time) (map[string][numKinds]int64, error) {
 	df, dt := dayOf(f), dayOf(to)
 	if df >= dt {
 		return nil, nil
@@ -472,11 +525,11 @@ func (t tallySums) in(ctx context.Context, q stats.Query, f, to time.Time) (map[
 			{gDay, firstDayOf(last), dt},
 		})
 	}
-	upTo, err := t.before(ctx, q, to)
+	upTo, err := t.beforeDay(ctx, q, to)
 	if err != nil {
 		return nil, err
 	}
-	before, err := t.before(ctx, q, f)
+	before, err := t.beforeDay(ctx, q, f)
 	if err != nil {
 		return nil, err
 	}
@@ -587,6 +640,98 @@ func (t tallySums) prefetchMonths(ctx context.Context, rs []stats.Request) error
 		}
 	}
 	return nil
+}
+
+// startOfDay returns the midnight in Asia/Shanghai at or before t.
+func startOfDay(t time.Time) time.Time {
+	y, m, d := t.In(work.Zone).Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, work.Zone)
+}
+
+// plus returns the sums of a and b, cell by cell, in a new map: the sums
+// read are remembered as read.
+func plus(a, b map[string][numKinds]int64) map[string][numKinds]int64 {
+	out := make(map[string][numKinds]int64, len(a)+len(b))
+	for cell, n := range a {
+		out[cell] = n
+	}
+	for cell, n := range b {
+		m := out[cell]
+		for k := range n {
+			m[k] += n[k]
+		}
+		out[cell] = m
+	}
+	return out
+}
+
+// partial counts, as the tally would, the instants in [from, to) — part
+// of a day, which the tally holds only whole — of the cases in q's
+// township and subtrees: per cell when q groups by cell, else in total
+// under "". Every instant a case is tallied at is when it was registered,
+// accepted or resolved or when it fell due to be accepted or resolved, so
+// the cases with one of those in the range are read, each once, through
+// the indexes on those times, and their marks (tallied.marks) counted
+// where they fall in it: the work of a day's part, not of all history.
+func (t tallySums) partial(ctx context.Context, q stats.Query, from, to time.Time) (map[string][numKinds]int64, error) {
+	key := fmt.Sprint("partial", q.Township, q.Within, from.UnixNano(), to.UnixNano(), q.By == stats.ByCell)
+	if sums, ok := t.memo[key]; ok {
+		return sums, nil
+	}
+	in, inArgs := subtree("stats_path", q.Within)
+	f, tt := timeColumn(from), timeColumn(to)
+	var parts []string
+	var args []any
+	for _, col := range []string{"registered_at", "accepted_at", "resolved_at", "accept_due", "resolve_due"} {
+		parts = append(parts, "SELECT id FROM cases WHERE township = ? AND "+col+" >= ? AND "+col+" < ? AND "+in)
+		args = append(append(args, string(q.Township), f, tt), inArgs...)
+	}
+	rows, err := t.s.db.read.QueryContext(ctx, "SELECT c.id, c.township, c.stats_path, c.registered_at, c.accepted_at, c.resolved_at, c.accept_due, c.resolve_due, c.outcome, c.escalations, c.outside, p.department"+
+		" FROM cases AS c LEFT JOIN case_participants AS p ON p.case_id = c.id WHERE c.id IN ("+strings.Join(parts, " UNION ")+")", args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	cases := map[string]*tallied{}
+	for rows.Next() {
+		var c tallied
+		var id string
+		var dept sql.NullString
+		var reg, acc, res, ad, rd, escalations, outside int64
+		if err := rows.Scan(&id, &c.township, &c.cell, &reg, &acc, &res, &ad, &rd, &c.outcome, &escalations, &outside, &dept); err != nil {
+			return nil, err
+		}
+		prior := cases[id]
+		if prior == nil {
+			c.registered, c.accepted, c.resolved = timeFromColumn(reg), timeFromColumn(acc), timeFromColumn(res)
+			c.acceptDue, c.resolveDue = timeFromColumn(ad), timeFromColumn(rd)
+			c.escalated, c.outside = escalations > 0, outside != 0
+			prior = &c
+			cases[id] = prior
+		}
+		if d, err := grid.ParseDepartment(dept.String); dept.Valid && err == nil {
+			prior.team[d-1]++
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	out := map[string][numKinds]int64{}
+	for _, c := range cases {
+		key := ""
+		if q.By == stats.ByCell {
+			key = c.cell
+		}
+		n := out[key]
+		for kind, x := range c.marks() {
+			if x.n > 0 && !x.at.Before(from) && x.at.Before(to) {
+				n[kind] += x.n
+			}
+		}
+		out[key] = n
+	}
+	t.memo[key] = out
+	return out, nil
 }
 
 // minBucket is below every bucket.

@@ -133,6 +133,20 @@ func TestTallyMatchesRecords(t *testing.T) {
 					stats.Withdrawn, stats.Rejected, stats.TransferredOut} {
 					compare(m, stats.Range{From: from, To: end})
 				}
+				// Ranges that begin or end within a day — a period in
+				// progress up to now, compared like for like — and ranges
+				// within one day.
+				odd := end.Add(time.Duration(rng.Int64N(int64(24 * time.Hour))))
+				oddFrom := from.Add(time.Duration(rng.Int64N(int64(24 * time.Hour))))
+				compare(stats.Open, stats.Range{From: zero, To: odd})
+				compare(stats.Pending, stats.Range{From: zero, To: odd})
+				for _, m := range []stats.Measure{stats.Registered, stats.Accepted, stats.Agreed, stats.Failed, stats.Participants, stats.Escalated} {
+					for _, r := range []stats.Range{{From: oddFrom, To: odd}, {From: end, To: odd}, {From: end.Add(time.Duration(rng.IntN(12)) * time.Hour), To: odd}} {
+						if r.From.Before(r.To) {
+							compare(m, r)
+						}
+					}
+				}
 			}
 		})
 	}
