@@ -671,8 +671,9 @@ func plus(a, b map[string][numKinds]int64) map[string][numKinds]int64 {
 // under "". Every instant a case is tallied at is when it was registered,
 // accepted or resolved or when it fell due to be accepted or resolved, so
 // the cases with one of those in the range are read, each once, through
-// the indexes on those times, and their marks (tallied.marks) counted
-// where they fall in it: the work of a day's part, not of all history.
+// the indexes on those times — a deadline only of a case not yet past
+// it — and their marks (tallied.marks) counted where they fall in it: the
+// work of a day's part, not of all history.
 func (t tallySums) partial(ctx context.Context, q stats.Query, from, to time.Time) (map[string][numKinds]int64, error) {
 	key := fmt.Sprint("partial", q.Township, q.Within, from.UnixNano(), to.UnixNano(), q.By == stats.ByCell)
 	if sums, ok := t.memo[key]; ok {
@@ -682,9 +683,17 @@ func (t tallySums) partial(ctx context.Context, q stats.Query, from, to time.Tim
 	f, tt := timeColumn(from), timeColumn(to)
 	var parts []string
 	var args []any
-	for _, col := range []string{"registered_at", "accepted_at", "resolved_at", "accept_due", "resolve_due"} {
-		parts = append(parts, "SELECT id FROM cases WHERE township = ? AND "+col+" >= ? AND "+col+" < ? AND "+in)
+	for _, c := range []struct{ col, still string }{
+		{"registered_at", ""}, {"accepted_at", ""}, {"resolved_at", ""},
+		// A deadline marks a case only while it had not been met.
+		{"accept_due", " AND (accepted_at = ? OR accepted_at >= accept_due) AND (resolved_at = ? OR resolved_at >= accept_due)"},
+		{"resolve_due", " AND (resolved_at = ? OR resolved_at >= resolve_due)"},
+	} {
+		parts = append(parts, "SELECT id FROM cases WHERE township = ? AND "+c.col+" >= ? AND "+c.col+" < ? AND "+in+c.still)
 		args = append(append(args, string(q.Township), f, tt), inArgs...)
+		for range strings.Count(c.still, "?") {
+			args = append(args, zeroTime)
+		}
 	}
 	rows, err := t.s.db.read.QueryContext(ctx, "SELECT c.id, c.township, c.stats_path, c.registered_at, c.accepted_at, c.resolved_at, c.accept_due, c.resolve_due, c.outcome, c.escalations, c.outside, p.department"+
 		" FROM cases AS c LEFT JOIN case_participants AS p ON p.case_id = c.id WHERE c.id IN ("+strings.Join(parts, " UNION ")+")", args...)

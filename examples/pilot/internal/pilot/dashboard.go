@@ -32,11 +32,16 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, m grid.Member
 		return
 	}
 	cellID, b := cell.ID, pick.basis
-	rep, err := s.app.Stats.ReportOn(ctx, actor, cellID, b)
-	if err != nil {
-		s.failErr(w, r, err)
-		return
+	// The report is most of the page's work: it is read while the rest is.
+	type report struct {
+		rep stats.Report
+		err error
 	}
+	reported := make(chan report, 1)
+	go func() {
+		rep, err := s.app.Stats.ReportOn(ctx, actor, cellID, b)
+		reported <- report{rep, err}
+	}()
 	// The periods up to this one of three measures, side by side.
 	kind, n, last := stats.Month, 6, b.Whole.To.Add(-time.Nanosecond)
 	switch b.Period {
@@ -59,26 +64,6 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, m grid.Member
 			periods = append(periods, periodLabel(kind, p.Range, false))
 			series[i] = append(series[i], p.N)
 		}
-	}
-	// The communities (or, below a sector, the groups) over the span
-	// reported on.
-	level := max(cell.Level()+1, 3)
-	byCell, err := s.app.Stats.Breakdown(ctx, actor, cellID, stats.Registered, stats.ByCell, level, rep.Current.Range)
-	if err != nil {
-		s.failErr(w, r, err)
-		return
-	}
-	var labels []string
-	var counts []int64
-	for _, c := range byCell {
-		label := s.cellLabel(c.Key)
-		if label == "" {
-			// Cases handled above the communities, or outside the
-			// township under first-inquiry responsibility.
-			label = "办事处本级"
-		}
-		labels = append(labels, label)
-		counts = append(counts, c.N)
 	}
 	// The police's counts are recorded by month for the cells they are
 	// kept for — the township, as a rule — so a sector shows none rather
@@ -104,10 +89,37 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, m grid.Member
 	var due stats.TrackPage
 	tracks := s.app.Policy.Can(actor, grid.Track, grid.Target{Cell: cell.Path}) == nil
 	if tracks {
+		var err error
 		if due, err = s.app.Stats.TrackingPage(ctx, actor, cellID, now, stats.TrackOptions{OverdueOnly: true, Limit: lateShown}); err != nil {
 			s.failErr(w, r, err)
 			return
 		}
+	}
+	got := <-reported
+	rep, err := got.rep, got.err
+	if err != nil {
+		s.failErr(w, r, err)
+		return
+	}
+	// The communities (or, below a sector, the groups) over the span
+	// reported on.
+	level := max(cell.Level()+1, 3)
+	byCell, err := s.app.Stats.Breakdown(ctx, actor, cellID, stats.Registered, stats.ByCell, level, rep.Current.Range)
+	if err != nil {
+		s.failErr(w, r, err)
+		return
+	}
+	var labels []string
+	var counts []int64
+	for _, c := range byCell {
+		label := s.cellLabel(c.Key)
+		if label == "" {
+			// Cases handled above the communities, or outside the
+			// township under first-inquiry responsibility.
+			label = "办事处本级"
+		}
+		labels = append(labels, label)
+		counts = append(counts, c.N)
 	}
 	var late []map[string]any
 	for _, d := range due.Deadlines {
