@@ -109,29 +109,38 @@ var denseMatches = 2000
 //
 // A word that many cases hold (纠纷, a common surname) would have the
 // engine collect every case that holds it before it takes the newest.
-// On SQLite, whose FTS5 counts the first denseMatches matches at once,
-// the words of such a search are tested instead case by case, newest
-// first, each with one lookup of its row in the index, until the page
-// is full: where matches are dense, a page is found after as many cases.
+// Both engines count the first denseMatches matches at once; the words of
+// a search with more are tested instead case by case, newest first, each
+// with one lookup of its row, until the page is full: where matches are
+// dense, a page is found after as many cases.
 func (db *DB) searchCond(ctx context.Context, w *where, s mediation.Search, f *mediation.Filter) error {
 	var parts, cond []string
 	var args, condArgs []any
-	switch match := ftsMatch(s.Words); {
-	case db.postgres:
-		parts = append(parts, "SELECT case_id FROM case_search WHERE to_tsvector('simple', grams) @@ to_tsquery('simple', ?)")
-		args = append(args, tsQuery(s.Words))
-	default:
-		var n int
-		err := db.read.QueryRowContext(ctx, "SELECT COUNT(*) FROM (SELECT 1 FROM case_search_fts WHERE case_search_fts MATCH ? LIMIT ?) AS m", match, denseMatches).Scan(&n)
-		if err != nil {
-			return fmt.Errorf("bunstore: search cases: %w", err)
-		}
-		if n < denseMatches {
-			parts = append(parts, "SELECT s.case_id FROM case_search_fts AS f JOIN case_search AS s ON s.n = f.rowid WHERE case_search_fts MATCH ?")
-			args = append(args, match)
-			break
-		}
-		cond = append(cond, "EXISTS (SELECT 1 FROM case_search AS s JOIN case_search_fts AS f ON f.rowid = s.n WHERE s.case_id = cases.id AND case_search_fts MATCH ?)")
+	// The engine's ways to find the cases whose words match: all of them
+	// (found), how many up to denseMatches (count), and whether one case
+	// does (holds).
+	found := "SELECT s.case_id FROM case_search_fts AS f JOIN case_search AS s ON s.n = f.rowid WHERE case_search_fts MATCH ?"
+	count := "SELECT COUNT(*) FROM (SELECT 1 FROM case_search_fts WHERE case_search_fts MATCH ? LIMIT ?) AS m"
+	holds := "EXISTS (SELECT 1 FROM case_search AS s JOIN case_search_fts AS f ON f.rowid = s.n WHERE s.case_id = cases.id AND case_search_fts MATCH ?)"
+	match := ftsMatch(s.Words)
+	if db.postgres {
+		// OFFSET 0 keeps the planner from folding the lookup into the
+		// listing, where it guesses many matches and tests every case
+		// newest first, computing its words each time.
+		found = "SELECT case_id FROM (SELECT case_id FROM case_search WHERE to_tsvector('simple', grams) @@ to_tsquery('simple', ?) OFFSET 0) AS found"
+		count = "SELECT COUNT(*) FROM (SELECT 1 FROM case_search WHERE to_tsvector('simple', grams) @@ to_tsquery('simple', ?) LIMIT ?) AS m"
+		holds = "EXISTS (SELECT 1 FROM case_search AS s WHERE s.case_id = cases.id AND to_tsvector('simple', s.grams) @@ to_tsquery('simple', ?))"
+		match = tsQuery(s.Words)
+	}
+	var n int
+	if err := db.read.QueryRowContext(ctx, count, match, denseMatches).Scan(&n); err != nil {
+		return fmt.Errorf("bunstore: search cases: %w", err)
+	}
+	if n < denseMatches {
+		parts = append(parts, found)
+		args = append(args, match)
+	} else {
+		cond = append(cond, holds)
 		condArgs = append(condArgs, match)
 	}
 	if s.Phone != "" && len(f.Personal) > 0 {
