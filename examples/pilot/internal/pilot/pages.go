@@ -99,6 +99,21 @@ func (s *Server) renderApply(w http.ResponseWriter, r *http.Request, status int,
 	})
 }
 
+// readRespondentAndClaim reads into in what the application and the
+// registration forms both take besides the applicant: the other party's
+// name and the amount claimed, a mistake in which v collects.
+func readRespondentAndClaim(f url.Values, v *fourplusn.Validation, in *mediation.Intake) {
+	if n := f.Get("respondent"); n != "" {
+		in.Respondents = []mediation.Party{{Name: n}}
+	}
+	if claim := f.Get("claim"); strings.TrimSpace(claim) != "" {
+		fen, err := fourplusn.ParseYuan("claims[0].amount", claim)
+		if v.Add(err) {
+			in.Claims = []mediation.Claim{{Description: "请求赔偿或支付", Amount: fen}}
+		}
+	}
+}
+
 // apply registers a resident's online application and shows its
 // tracking code. A form with mistakes is shown again as it was typed,
 // with every input at fault marked at once.
@@ -129,15 +144,7 @@ func (s *Server) apply(w http.ResponseWriter, r *http.Request) {
 		Consent:        f.Get("consent"), // the version of the notice the box was ticked under
 		IdempotencyKey: key,
 	}
-	if n := f.Get("respondent"); n != "" {
-		in.Respondents = []mediation.Party{{Name: n}}
-	}
-	if claim := f.Get("claim"); strings.TrimSpace(claim) != "" {
-		fen, err := fourplusn.ParseYuan("claims[0].amount", claim)
-		if v.Add(err) {
-			in.Claims = []mediation.Claim{{Description: "请求赔偿或支付", Amount: fen}}
-		}
-	}
+	readRespondentAndClaim(f, &v, &in)
 	cell, err := s.app.Grid.Directory().Tree().Cell(in.Location)
 	if err != nil && in.Location != "" {
 		v.Fail("location", "no such cell")

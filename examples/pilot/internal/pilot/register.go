@@ -114,15 +114,7 @@ func (s *Server) register(w http.ResponseWriter, r *http.Request, m grid.Member)
 		Facts:      f.Get("facts"), Location: grid.CellID(f.Get("location")), Handling: grid.CellID(f.Get("route")),
 		IdempotencyKey: key,
 	}
-	if n := f.Get("respondent"); n != "" {
-		in.Respondents = []mediation.Party{{Name: n}}
-	}
-	if claim := f.Get("claim"); strings.TrimSpace(claim) != "" {
-		fen, err := fourplusn.ParseYuan("claims[0].amount", claim)
-		if v.Add(err) {
-			in.Claims = []mediation.Claim{{Description: "请求赔偿或支付", Amount: fen}}
-		}
-	}
+	readRespondentAndClaim(f, &v, &in)
 	i := slices.IndexFunc(riskChoices, func(c riskChoice) bool { return c.ID == f.Get("risk") })
 	if i < 0 {
 		v.Fail("risks", "no such risk")
