@@ -82,7 +82,7 @@ func (w *trackWorld) fill(t *testing.T, rng *rand.Rand, n int) {
 		require.NoError(t, err)
 		if k == 0 && rng.IntN(3) == 0 {
 			later()
-			c, err = w.cases.Escalate(ctx, handler, c.ID, c.Version, "双方分歧较大")
+			_, err = w.cases.Escalate(ctx, handler, c.ID, c.Version, "双方分歧较大")
 			require.NoError(t, err)
 			continue // waiting for review
 		}
@@ -104,13 +104,13 @@ func (w *trackWorld) fill(t *testing.T, rng *rand.Rand, n int) {
 			for _, p := range c.Parties() {
 				a.Signatures = append(a.Signatures, mediation.Signature{Party: p.Name, Mark: mediation.Signed, At: *w.now})
 			}
-			c, err = w.cases.RecordAgreement(ctx, handler, c.ID, c.Version, a)
+			_, err = w.cases.RecordAgreement(ctx, handler, c.ID, c.Version, a)
 		case 2:
 			later()
-			c, err = w.cases.RecordAgreement(ctx, handler, c.ID, c.Version, mediation.Agreement{Form: mediation.Oral, Facts: "f", Disputes: "d", Terms: "t", Mediator: "m"})
+			_, err = w.cases.RecordAgreement(ctx, handler, c.ID, c.Version, mediation.Agreement{Form: mediation.Oral, Facts: "f", Disputes: "d", Terms: "t", Mediator: "m"})
 		case 3:
 			later()
-			c, err = w.cases.Fail(ctx, handler, c.ID, c.Version, mediation.Failure{Reason: "分歧", Route: mediation.RouteLitigation})
+			_, err = w.cases.Fail(ctx, handler, c.ID, c.Version, mediation.Failure{Reason: "分歧", Route: mediation.RouteLitigation})
 		}
 		require.NoError(t, err, "case %d", i)
 	}
