@@ -397,7 +397,7 @@ func (s *Service) RaiseRisk(ctx context.Context, actor grid.Actor, id ID, versio
 			return "", nil, fourplusn.Errorf(fourplusn.Conflict, "case %s already has risks %s", c.ID, risks)
 		}
 		c.Risks |= risks
-		c.Grade = max(c.Grade, s.rules.Grade(c.Category, c.Claims, c.Risks))
+		s.rules.regrade(c)
 		details := map[string]string{"risks": c.Risks.String(), "grade": c.Grade.String()}
 		if reason, ok := s.rules.outgrown(c); ok && c.Escalation == nil {
 			c.submit(actor, c.Handling.Prefix(s.rules.Grades[c.Grade].Level), reason, now)

@@ -29,7 +29,10 @@ type Case struct {
 	Claims      []Claim
 	Risks       RiskFlags
 	Grade       work.Grade
-	Hazard      string // the hazard report it grew from, if any
+	// Grading are the rules that gave it its grade and its handling
+	// cell, as they applied when it was registered or given new risks.
+	Grading []Reason
+	Hazard  string // the hazard report it grew from, if any
 
 	Location grid.Path // where it arose; zero when outside the township
 	Outside  string    // where it arose, in words, when outside the township
@@ -120,6 +123,7 @@ func (c *Case) Clone() *Case {
 	}
 	d.FollowUps = slices.Clone(c.FollowUps)
 	d.Attachments = slices.Clone(c.Attachments)
+	d.Grading = slices.Clone(c.Grading)
 	d.Rights = slices.Clone(c.Rights)
 	d.Escalation = clonePtr(c.Escalation)
 	d.Failure = clonePtr(c.Failure)

@@ -152,24 +152,10 @@ func (r Rules) Validate() error {
 }
 
 // Grade returns the grade of a dispute: the gravest of its category's grade,
-// the grade its largest money claim reaches, and the grades its risks demand.
+// the grade its largest money claim reaches, and the grades its risks demand
+// (GradeReasons says which).
 func (r Rules) Grade(category Category, claims []Claim, risks RiskFlags) work.Grade {
-	g := max(work.Simple, r.Categories[category])
-	var largest int64
-	for _, c := range claims {
-		largest = max(largest, c.Amount)
-	}
-	for _, a := range r.Amounts {
-		if largest >= a.AtLeast {
-			g = max(g, a.Grade)
-		}
-	}
-	for f, rg := range r.Risks {
-		if risks&f != 0 {
-			g = max(g, rg)
-		}
-	}
-	return g
+	return gravest(r.GradeReasons(category, claims, risks))
 }
 
 // handling returns the cell that handles a case of grade g located at loc:

@@ -180,6 +180,7 @@ func (s *Service) Register(ctx context.Context, actor grid.Actor, in Intake) (*C
 			return nil, err
 		}
 	}
+	c.Grading = append(s.rules.GradeReasons(in.Category, in.Claims, in.Risks), s.rules.handlingReasons(c, chosen)...)
 	c.AcceptDue = now.Add(s.rules.Grades[c.Grade].AcceptWithin)
 	c.ID, c.TrackingCode = s.newID(), s.newTrackingCode()
 	prefix, err := s.numberPrefix(ctx, c.Township)

@@ -445,3 +445,23 @@ func adminBadBodies(t *testing.T, e *env) {
 	}
 	assert.Equal(t, before, e.gridStored(t), "nothing changed")
 }
+
+// TestCaseGradingOut: a case says in the API which rules gave it its
+// grade and its handling cell, in Chinese, with the grade each demands.
+func TestCaseGradingOut(t *testing.T) {
+	e := newEnv(t)
+	id := e.walkInAt(t, "gc-duty-1", "mayuan-1")
+	res := e.as("gc-secretary").get("/api/v1/cases/" + id)
+	require.Equal(t, http.StatusOK, res.Code, res)
+	var c struct {
+		Grade   string
+		Grading []struct{ Code, Grade, Text string }
+	}
+	res.decode(t, &c)
+	require.Len(t, c.Grading, 2)
+	assert.Equal(t, "category", c.Grading[0].Code)
+	assert.Equal(t, c.Grade, c.Grading[0].Grade)
+	assert.Contains(t, c.Grading[0].Text, "邻里纠纷")
+	assert.Equal(t, "level", c.Grading[1].Code)
+	assert.Empty(t, c.Grading[1].Grade, "where it is handled demands no grade")
+}

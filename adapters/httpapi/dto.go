@@ -362,6 +362,7 @@ type caseJSON struct {
 	Claims             []claimJSON        `json:"claims"`
 	Risks              []string           `json:"risks" oa:"enum=risk"`
 	Grade              string             `json:"grade" oa:"enum=grade"`
+	Grading            []gradingJSON      `json:"grading"`
 	Hazard             string             `json:"hazard,omitempty"`
 	Location           string             `json:"location,omitempty"`
 	Outside            string             `json:"outside,omitempty"`
@@ -720,6 +721,26 @@ func agreementOut(a *mediation.Agreement) *agreementOutJSON {
 	return out
 }
 
+// gradingJSON is a rule that decided a case's grade (with the grade it
+// demands) or where it is handled (without), in Chinese.
+type gradingJSON struct {
+	Code  string `json:"code"`
+	Grade string `json:"grade,omitempty" oa:"enum=grade"`
+	Text  string `json:"text"`
+}
+
+// reasonsOut writes the reasons of a case's grading.
+func reasonsOut(rs []mediation.Reason) []gradingJSON {
+	out := make([]gradingJSON, len(rs))
+	for i, r := range rs {
+		out[i] = gradingJSON{Code: r.Code, Text: r.Text}
+		if r.Grade.Valid() {
+			out[i].Grade = r.Grade.String()
+		}
+	}
+	return out
+}
+
 // caseOut writes c, as the service presented it to the reader, shown as v
 // says.
 func caseOut(api string, c *mediation.Case, v view) caseJSON {
@@ -727,7 +748,7 @@ func caseOut(api string, c *mediation.Case, v view) caseJSON {
 		ID: string(c.ID), Number: c.Number.String(), TrackingCode: c.TrackingCode, Version: c.Version, Township: string(c.Township),
 		Channel: c.Channel.String(), Source: string(c.Channel.Source()), ReferredBy: c.ReferredBy, Category: string(c.Category),
 		Masked: v.masked, Applicants: partiesOut(c.Applicants), Respondents: partiesOut(c.Respondents), Facts: c.Facts,
-		Claims: make([]claimJSON, len(c.Claims)), Risks: riskNames(c.Risks), Grade: c.Grade.String(), Hazard: c.Hazard,
+		Claims: make([]claimJSON, len(c.Claims)), Risks: riskNames(c.Risks), Grade: c.Grade.String(), Grading: reasonsOut(c.Grading), Hazard: c.Hazard,
 		Location: path(c.Location), Outside: c.Outside, OutOfJurisdiction: c.OutOfJurisdiction(), Handling: path(c.Handling),
 		FirstResponder: c.FirstResponder, FirstResponderCell: path(c.FirstResponderCell), Applicant: c.Applicant,
 		Accountable: c.Accountable(), State: c.State.String(), Overdue: v.overdue,

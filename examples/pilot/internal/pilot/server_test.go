@@ -460,3 +460,23 @@ func TestConsoleShowsUnregisteredMessages(t *testing.T) {
 	assert.Equal(t, http.StatusOK, res.StatusCode, string(got))
 	assert.Contains(t, string(got), `"source_id":"msg-1"`)
 }
+
+// TestCasePageGrading: the case page says, unfolded on request, which
+// rules gave the case its grade and where it is handled.
+func TestCasePageGrading(t *testing.T) {
+	app, ts := newPilot(t)
+	c := newClient(t, ts.URL)
+	require.Equal(t, http.StatusSeeOther, c.login("gc-secretary", pilot.DemoPassword).StatusCode)
+	secretary, _ := app.Member("gc-secretary")
+	page, err := app.Cases.List(context.Background(), secretary.Actor(), mediation.Filter{Limit: 1})
+	require.NoError(t, err)
+	require.NotEmpty(t, page.Cases)
+	kase := page.Cases[0]
+	require.NotEmpty(t, kase.Grading)
+	resp, body := c.get("/cases/" + string(kase.ID))
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	assert.Contains(t, body, "定级与分派依据")
+	for _, r := range kase.Grading {
+		assert.Contains(t, body, r.Text)
+	}
+}
