@@ -128,3 +128,6 @@ func (s Shape) Map(f func(orb.Point) orb.Point) Shape {
 	}
 	return out
 }
+
+// Clone returns a copy of s that shares no positions with it.
+func (s Shape) Clone() Shape { return s.Map(func(p orb.Point) orb.Point { return p }) }
