@@ -67,13 +67,13 @@ func (s *server) cellsGeoJSON(w http.ResponseWriter, req bunrouter.Request) erro
 	if err != nil {
 		return err
 	}
-	cases, err := s.openWork(req, s.cfg.Cases, actor.Township)
+	cases, err := geo.OpenWork(ctx, actor.Township, s.cfg.Cases)
 	if err != nil {
 		return err
 	}
 	var hazards map[grid.CellID]int
 	if s.cfg.Hazards != nil {
-		if hazards, err = s.openWork(req, s.cfg.Hazards, actor.Township); err != nil {
+		if hazards, err = geo.OpenWork(ctx, actor.Township, s.cfg.Hazards); err != nil {
 			return err
 		}
 	}
@@ -95,22 +95,6 @@ func (s *server) cellsGeoJSON(w http.ResponseWriter, req bunrouter.Request) erro
 	w.Header().Set("Content-Type", geoJSONType)
 	w.WriteHeader(http.StatusOK)
 	return json.NewEncoder(w).Encode(out)
-}
-
-// openWork counts township's open items of work by the cells whose
-// subtree handles them.
-func (s *server) openWork(req bunrouter.Request, work grid.Work, township grid.CellID) (map[grid.CellID]int, error) {
-	items, err := work.OpenWork(req.Context(), township, grid.WorkQuery{Within: grid.RootPath(township)})
-	if err != nil {
-		return nil, err
-	}
-	counts := map[grid.CellID]int{}
-	for _, it := range items {
-		for l := grid.Level(1); l <= it.Handling.Level(); l++ {
-			counts[it.Handling.At(l)]++
-		}
-	}
-	return counts, nil
 }
 
 func multiPolygonOf(s geo.Shape) multiPolygonJSON {
