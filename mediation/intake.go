@@ -2,6 +2,9 @@ package mediation
 
 import (
 	"fmt"
+	"math"
+
+	"github.com/paulmach/orb"
 
 	"github.com/fourplusn/fourplusn"
 	"github.com/fourplusn/fourplusn/grid"
@@ -41,7 +44,12 @@ type Intake struct {
 	// Outside when it arose outside the township.
 	Location grid.CellID
 	Outside  string // where it arose, in words, when outside the township
-	Risks    RiskFlags
+	// Point, if set, is where the dispute arose as a phone or a partner's
+	// system gives it, [longitude, latitude] in WGS-84: with Location and
+	// Outside left empty, the location is the lowest cell whose boundary
+	// contains it (Config.Locate).
+	Point *orb.Point
+	Risks RiskFlags
 	// Handling, if set, is the cell to handle the case instead of the one the
 	// rules choose (登记/分派 in one step, as the duty watch does): the
 	// member registering must be one who may transfer a case from the
@@ -108,10 +116,13 @@ func (in *Intake) validate(r Rules, at when) error {
 		in.Outside = outside
 	}
 	switch {
-	case in.Location == "" && in.Outside == "":
+	case in.Location == "" && in.Outside == "" && in.Point == nil:
 		v.Fail("location", "give the cell where the dispute arose, or where outside the township")
 	case in.Location != "" && in.Outside != "":
 		v.Fail("outside", "a dispute arose either in a cell of the township or outside it, not both")
+	}
+	if p := in.Point; p != nil && (math.IsNaN(p.Lon()) || math.IsNaN(p.Lat()) || math.Abs(p.Lon()) > 180 || math.Abs(p.Lat()) > 90) {
+		v.Fail("point", "a position is a longitude within ±180 and a latitude within ±90")
 	}
 	if in.Risks&^allRisks != 0 {
 		v.Fail("risks", "unknown risk flags %d", in.Risks&^allRisks)

@@ -9,6 +9,8 @@ import (
 	"slices"
 	"time"
 
+	"github.com/paulmach/orb"
+
 	"github.com/fourplusn/fourplusn"
 	"github.com/fourplusn/fourplusn/attachment"
 	"github.com/fourplusn/fourplusn/grid"
@@ -35,6 +37,7 @@ type Service struct {
 	records         kernel.Records[*Case, ID]
 	outbox          Outbox
 	files           attachment.Files
+	locate          func(ctx context.Context, township grid.CellID, p orb.Point) (grid.CellID, error)
 }
 
 // Config is what a Service works with. Store, Cells, Policy and Rules are
@@ -46,6 +49,11 @@ type Config struct {
 	// Rules are the township's grading and deadline tables, usually
 	// DefaultRules with the township's changes.
 	Rules Rules
+	// Locate, if set, returns the lowest cell of township containing p
+	// (grid/geo's Service.Locate), or NotFound: what routes an intake
+	// that gives a position instead of a cell. Without it, such an
+	// intake is refused naming "location".
+	Locate func(ctx context.Context, township grid.CellID, p orb.Point) (grid.CellID, error)
 	// Now returns the current time: time.Now unless a test gives a clock.
 	Now func() time.Time
 	// NewID returns a new, unique case ID that sorts after every earlier
@@ -82,7 +90,7 @@ func NewService(c Config) (*Service, error) {
 	}
 	s := &Service{
 		store: c.Store, cells: c.Cells, policy: c.Policy, rules: c.Rules.clone(),
-		clock: c.Now, newID: c.NewID, newTrackingCode: c.NewTrackingCode, outbox: c.Outbox, files: c.Files,
+		clock: c.Now, newID: c.NewID, newTrackingCode: c.NewTrackingCode, outbox: c.Outbox, files: c.Files, locate: c.Locate,
 	}
 	if s.clock == nil {
 		s.clock = time.Now
@@ -122,6 +130,23 @@ func newTrackingCode() string {
 
 func (s *Service) now() time.Time { return s.clock().UTC() }
 
+// locateIntake is the cell of township where a dispute given by its
+// position arose. Returns Invalid naming "location" when no cell's
+// boundary contains it, or the township has none.
+func (s *Service) locateIntake(ctx context.Context, township grid.CellID, p orb.Point) (grid.CellID, error) {
+	if s.locate == nil {
+		return "", invalid("location", "the township's cells have no boundaries to find the position in; give the cell")
+	}
+	id, err := s.locate(ctx, township, p)
+	if fourplusn.ErrorCode(err) == fourplusn.NotFound {
+		return "", invalid("location", "no cell of the township contains the position given; give the cell")
+	}
+	if err != nil {
+		return "", fmt.Errorf("mediation: locate the dispute: %w", err)
+	}
+	return id, nil
+}
+
 // Register records a dispute as first received and routes it. A member
 // registers it through any post that may register (first-inquiry
 // responsibility: a post may not refuse a dispute because it arose
@@ -159,6 +184,13 @@ func (s *Service) Register(ctx context.Context, actor grid.Actor, in Intake) (*C
 		Risks: in.Risks, Outside: in.Outside, Hazard: in.Hazard, State: Registered, RegisteredAt: now, Version: 1,
 	}
 	c.Grade = s.rules.Grade(in.Category, in.Claims, in.Risks)
+	if in.Location == "" && in.Outside == "" {
+		id, err := s.locateIntake(ctx, actor.Township, *in.Point)
+		if err != nil {
+			return nil, err
+		}
+		in.Location = id
+	}
 	if in.Location != "" {
 		cell, err := s.cells.Cell(ctx, in.Location)
 		if err != nil {

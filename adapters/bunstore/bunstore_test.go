@@ -22,6 +22,7 @@ import (
 	"github.com/fourplusn/fourplusn/adapters/storetest"
 	"github.com/fourplusn/fourplusn/attachment"
 	"github.com/fourplusn/fourplusn/grid"
+	"github.com/fourplusn/fourplusn/grid/geo"
 	"github.com/fourplusn/fourplusn/grid/gridtest"
 	"github.com/fourplusn/fourplusn/hazard"
 	"github.com/fourplusn/fourplusn/mediation"
@@ -120,6 +121,7 @@ func conformance(t *testing.T, open func(t *testing.T) *bunstore.DB) {
 	storetest.Hazards(t, func(t *testing.T) hazard.Store { return open(t).Hazards() })
 	storetest.Indicators(t, func(t *testing.T) stats.Indicators { return open(t).Indicators() })
 	storetest.Grid(t, func(t *testing.T) grid.Store { return open(t).Grid() })
+	storetest.Boundaries(t, func(t *testing.T) geo.Store { return open(t).Boundaries() })
 	storetest.Files(t, func(t *testing.T) attachment.Files { return open(t).Files() })
 	storetest.Stats(t, func(t *testing.T) storetest.Stores {
 		db := open(t)

@@ -17,6 +17,7 @@ import (
 
 	"github.com/fourplusn/fourplusn"
 	"github.com/fourplusn/fourplusn/grid"
+	"github.com/fourplusn/fourplusn/grid/geo"
 	"github.com/fourplusn/fourplusn/hazard"
 	"github.com/fourplusn/fourplusn/mediation"
 	"github.com/fourplusn/fourplusn/stats"
@@ -47,6 +48,9 @@ type Config struct {
 	// reads from its current Directory, and the service through which its
 	// administration routes change it. Required.
 	Grid *grid.Service
+	// Geo keeps the cells' boundaries, for the routes of the township's
+	// map and of a cell's boundary; nil leaves them out.
+	Geo *geo.Service
 	// Rosters reads and writes roster files, for the routes that export
 	// and import a township's roster; nil leaves them out.
 	Rosters Rosters
@@ -164,6 +168,9 @@ func New(cfg Config) (http.Handler, error) {
 	s.routeGrid(api)
 	s.routeAdmin(api)
 	s.routeMembers(api)
+	if s.serves("geo") {
+		s.routeGeo(api)
+	}
 	if s.serves("rosters") {
 		s.routeRosters(api)
 	}
@@ -239,6 +246,8 @@ func (s *server) serves(feature string) bool {
 		return s.cfg.Inbox != nil
 	case "rosters":
 		return s.cfg.Rosters != nil
+	case "geo":
+		return s.cfg.Geo != nil
 	case "accounts":
 		return s.cfg.Accounts != nil
 	}

@@ -89,6 +89,7 @@ var matrix = []matrixRow{
 	{"GET /api/v1/openapi.json", "", nil, [14]int{ok, ok, ok, ok, ok, ok, ok, ok, ok, ok, ok, ok, ok, ok}},
 
 	{"GET /api/v1/grid/cells", "", nil, [14]int{ok, ok, ok, ok, ok, ok, ok, ok, ok, ok, ok, no, who, no}},
+	{"GET /api/v1/grid/cells.geojson", "", nil, [14]int{ok, ok, ok, ok, ok, ok, ok, ok, ok, ok, ok, no, who, no}},
 	{"GET /api/v1/grid/cells/mayuan", "", nil, [14]int{ok, ok, ok, ok, ok, ok, ok, ok, ok, ok, none, no, who, no}},
 	{"GET /api/v1/grid/cells/mayuan/members", "", nil, [14]int{ok, no, ok, ok, ok, no, ok, ok, ok, no, none, no, who, no}},
 
@@ -179,6 +180,7 @@ var matrix = []matrixRow{
 	{"POST /api/v1/grid/cells", "", `{"id":"c-{n}","parent":"mayuan","name":"新网格"}`, [14]int{made, made, no, no, no, no, no, no, no, no, none, no, who, no}},
 	{"PATCH /api/v1/grid/cells/{id}", "cell", map[string]any{"name": "改名网格", "parent": "wuguiqiao"}, [14]int{ok, ok, no, no, no, no, no, no, no, no, none, no, who, no}},
 	{"POST /api/v1/grid/cells/{id}/retire", "cell", nil, [14]int{ok, ok, no, no, no, no, no, no, no, no, none, no, who, no}},
+	{"PUT /api/v1/grid/cells/{id}/boundary", "cell", `{"type":"Polygon","coordinates":[[[114,32.9],[114.01,32.9],[114.01,32.91],[114,32.9]]]}`, [14]int{gone, gone, no, no, no, no, no, no, no, no, none, no, who, no}},
 	{"GET /api/v1/grid/log", "", nil, [14]int{ok, ok, no, no, no, no, no, no, no, no, ok, no, who, no}},
 	{"GET /api/v1/grid/roster.xlsx", "", nil, [14]int{ok, ok, no, no, no, no, no, no, no, no, ok, no, who, no}},
 	{"POST /api/v1/grid/roster", "", rosterBody, [14]int{ok, ok, no, no, no, no, no, no, no, no, bad, no, who, no}},

@@ -134,6 +134,10 @@ func operations() []operation {
 			queryParam("after", "the events after this one (its seq): the next field of the previous page", map[string]any{"type": "integer", "minimum": 0}),
 			queryParam("limit", "the page size", integer(1, maxLogPage)),
 		}, status: 200, resp: logJSON{}, errors: errManage},
+		{method: "GET", path: "/api/v1/grid/cells.geojson", tag: "grid", feature: "geo", summary: "The actor's township's map: a GeoJSON FeatureCollection (RFC 7946, WGS-84) of its cells that have a boundary, each a MultiPolygon with the cell's name, level and parent and the open cases and hazards handled in its subtree. Staff only.", status: 200, resp: fileBody{[]string{geoJSONType}}, errors: []int{401, 403, 500}},
+		{method: "PUT", path: "/api/v1/grid/cells/{id}/boundary", tag: "grid administration", feature: "geo", summary: "Sets a cell's boundary: a GeoJSON Polygon or MultiPolygon, or a Feature of one, holes allowed, in WGS-84 longitude and latitude; with coords=gcj02, in GCJ-02 as Chinese web maps draw, converted. A body that is no such GeoJSON is 400 naming geometry, rings that bound nothing 400 naming coordinates. Needs ManageGrid at the township.", params: []param{cellID,
+			queryParam("coords", "the datum of the coordinates sent", map[string]any{"type": "string", "enum": []string{"wgs84", "gcj02"}}),
+		}, body: fileBody{[]string{geoJSONType, "application/json"}}, status: 204, resp: noContent{}, errors: []int{400, 401, 403, 404, 413, 415, 500}},
 		{method: "GET", path: "/api/v1/members", tag: "grid administration", summary: "The members of the actor's township, active and inactive, by ID; phones masked unless the actor may see personal data where the member holds a post. Needs ManageGrid at the township.", params: []param{
 			queryParam("cell", "only the members holding a post in this cell", str()),
 			queryParam("q", "only the members whose name or login starts so", str()),

@@ -44,7 +44,7 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 	}{
 		{"full", nil},
 		{"without the optional parts", []option{func(c *httpapi.Config) {
-			c.Hazards, c.Stats, c.Outbox, c.Inbox, c.Rosters, c.Accounts = nil, nil, nil, nil, nil, nil
+			c.Hazards, c.Stats, c.Outbox, c.Inbox, c.Rosters, c.Accounts, c.Geo = nil, nil, nil, nil, nil, nil, nil
 		}}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -61,6 +61,8 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 					assert.NotContains(t, r, "/notifications/")
 					assert.NotContains(t, r, "/inbox")
 					assert.NotContains(t, r, "/grid/roster")
+					assert.NotContains(t, r, "geojson")
+					assert.NotContains(t, r, "/boundary")
 					assert.NotContains(t, r, "/tokens")
 					assert.NotContains(t, r, "/password")
 				}

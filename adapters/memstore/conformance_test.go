@@ -6,6 +6,7 @@ import (
 	"github.com/fourplusn/fourplusn/adapters/memstore"
 	"github.com/fourplusn/fourplusn/adapters/storetest"
 	"github.com/fourplusn/fourplusn/grid"
+	"github.com/fourplusn/fourplusn/grid/geo"
 	"github.com/fourplusn/fourplusn/hazard"
 	"github.com/fourplusn/fourplusn/mediation"
 	"github.com/fourplusn/fourplusn/stats"
@@ -19,6 +20,10 @@ func TestConformance(t *testing.T) {
 		cases, hazards := memstore.NewCases(), memstore.NewHazards()
 		return storetest.Stores{Cases: cases, Hazards: hazards, Source: memstore.Stats{Cases: cases, Hazards: hazards}}
 	})
+}
+
+func TestBoundariesConformance(t *testing.T) {
+	storetest.Boundaries(t, func(*testing.T) geo.Store { return memstore.NewBoundaries() })
 }
 
 func TestGridConformance(t *testing.T) {

@@ -20,6 +20,7 @@ import (
 	"github.com/fourplusn/fourplusn/adapters/files"
 	"github.com/fourplusn/fourplusn/attachment"
 	"github.com/fourplusn/fourplusn/grid"
+	"github.com/fourplusn/fourplusn/grid/geo"
 	"github.com/fourplusn/fourplusn/hazard"
 	"github.com/fourplusn/fourplusn/mediation"
 	"github.com/fourplusn/fourplusn/stats"
@@ -30,6 +31,7 @@ import (
 type App struct {
 	DB       *bunstore.DB
 	Grid     *grid.Service // the grid as it stands, and its administration
+	Geo      *geo.Service  // the cells' boundaries, and points routed to cells
 	Accounts *accounts.Accounts
 	Policy   *grid.Policy
 	Cases    *mediation.Service
@@ -216,10 +218,11 @@ func (a *App) services(ctx context.Context, caseClock, hazardClock func() time.T
 		return fmt.Errorf("load the grid: %w", err)
 	}
 	a.Grid = gs
+	a.Geo = geo.NewService(a.DB.Boundaries(), gs)
 	cells := gs
 	rules := mediation.DefaultRules()
 	rules.NumberPrefixes = a.prefixes
-	cases, err := mediation.NewService(mediation.Config{Store: a.DB.Cases(), Cells: cells, Policy: a.Policy, Rules: rules, Now: caseClock, Outbox: a.DB.Outbox(), Files: a.Files})
+	cases, err := mediation.NewService(mediation.Config{Store: a.DB.Cases(), Cells: cells, Policy: a.Policy, Rules: rules, Now: caseClock, Outbox: a.DB.Outbox(), Files: a.Files, Locate: a.Geo.Locate})
 	if err != nil {
 		return fmt.Errorf("case service: %w", err)
 	}

@@ -558,4 +558,9 @@ func TestBrowserFlow(t *testing.T) {
 	require.NoError(t, err)
 	assert.LessOrEqual(t, wide, 390, "nothing wider than the phone")
 	shot(t, staffTab, dir, "11-dashboard-phone")
+	// The map of the communities, within the phone's width.
+	mapWidth, err := chromedp.Run(staffTab, chromedp.Evaluate[float64](`document.querySelector("#cell-map svg").getBoundingClientRect().right`))
+	require.NoError(t, err)
+	assert.LessOrEqual(t, mapWidth, 390.0, "the map fits the phone")
+	shotOf(t, staffTab, dir, "12-dashboard-map-phone", "#cell-map")
 }

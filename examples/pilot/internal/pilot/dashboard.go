@@ -121,6 +121,11 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, m grid.Member
 		labels = append(labels, label)
 		counts = append(counts, c.N)
 	}
+	cellMap, err := s.mapOf(ctx, cell, level, "办理中的纠纷和隐患", s.app.Cases, s.app.Hazards)
+	if err != nil {
+		s.failErr(w, r, err)
+		return
+	}
 	var late []map[string]any
 	for _, d := range due.Deadlines {
 		row := map[string]any{"D": d, "Cell": s.app.CellName(d.Cell), "Late": since(now, d.Due), "IsCase": isCase(d.Kind)}
@@ -149,6 +154,7 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, m grid.Member
 		"Rates":      dashboardRates(f),
 		"Trend":      barChart(periods, series, []string{"排查纠纷", "化解", "排查隐患"}),
 		"ByCell":     hbarChart(labels, counts),
+		"Map":        cellMap,
 		"Indicators": indicators, "Tracks": tracks, "Late": late, "Due": due.Total(),
 		"AtRisk": fmt.Sprintf("%.0f%%", 100*s.app.Cases.Rules().AtRisk),
 	})

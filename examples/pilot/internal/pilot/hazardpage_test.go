@@ -65,6 +65,8 @@ func TestReportHazard(t *testing.T) {
 	worker := memberClient(t, ts.URL, "mayuan-security")
 	_, body := worker.get("/hazards")
 	assert.Contains(t, body, `href="/hazards/new"`)
+	assert.Contains(t, body, `<div class="chart-box" id="cell-map"><svg`, "the board's map")
+	assert.Contains(t, body, "各网格办理中的隐患")
 	resp, body := worker.get("/hazards/new")
 	require.Equal(t, http.StatusOK, resp.StatusCode)
 	assert.Contains(t, body, `accept="image/*" multiple`)

@@ -574,5 +574,16 @@ func (s *Server) hazardBoard(w http.ResponseWriter, r *http.Request, m grid.Memb
 		groups = append(groups, map[string]any{"State": st, "Rows": rows})
 	}
 	mayReport := len(s.app.Policy.Scope(m.Actor(), grid.ReportHazard)) > 0
-	s.render(w, r, http.StatusOK, "hazards", map[string]any{"Title": "隐患看板", "Groups": groups, "MayReport": mayReport})
+	// The township's communities, coloured by their open hazards.
+	township, err := s.app.Grid.Cell(r.Context(), m.Township)
+	if err != nil {
+		s.failErr(w, r, err)
+		return
+	}
+	cellMap, err := s.mapOf(r.Context(), township, 3, "办理中的隐患", s.app.Hazards)
+	if err != nil {
+		s.failErr(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "hazards", map[string]any{"Title": "隐患看板", "Groups": groups, "MayReport": mayReport, "Map": cellMap})
 }

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/paulmach/orb"
+
 	"github.com/fourplusn/fourplusn"
 	"github.com/fourplusn/fourplusn/adapters/accounts"
 	"github.com/fourplusn/fourplusn/adapters/bunstore"
@@ -92,6 +94,14 @@ func Seed(ctx context.Context, db *bunstore.DB, accts *accounts.Accounts, now ti
 	demo := gridtest.Gucheng()
 	if _, err := demo.Found(ctx, db.Grid()); err != nil {
 		return fmt.Errorf("set the demo township up: %w", err)
+	}
+	// Rectangles for Gucheng's cells, about where the sub-district lies,
+	// so that the map has something to show.
+	ground := orb.Bound{Min: orb.Point{114.00, 32.95}, Max: orb.Point{114.06, 33.00}}
+	for _, b := range gridtest.Boundaries(demo.Tree, gridtest.GuchengID, ground) {
+		if err := db.Boundaries().PutBoundary(ctx, gridtest.GuchengID, b); err != nil {
+			return fmt.Errorf("set the demo township's boundaries: %w", err)
+		}
 	}
 	logins := make([]accounts.Member, len(demo.Members))
 	for i, m := range demo.Members {

@@ -69,7 +69,7 @@ type ServerOptions struct {
 // with /healthz.
 func NewServer(app *App, opts ServerOptions) (*Server, error) {
 	cfg := httpapi.Config{
-		Cases: app.Cases, Stats: app.Stats, Hazards: app.Hazards, Outbox: app.DB.Outbox(), Grid: app.Grid,
+		Cases: app.Cases, Stats: app.Stats, Hazards: app.Hazards, Outbox: app.DB.Outbox(), Grid: app.Grid, Geo: app.Geo,
 		Auth: apiAuth{app}, Logger: app.Logger, Rosters: apiRosters{app}, Accounts: apiAccounts{app},
 		Observe: app.Metrics.observeAPI, Now: app.Now,
 	}

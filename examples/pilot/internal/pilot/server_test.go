@@ -318,7 +318,16 @@ func TestDashboard(t *testing.T) {
 	require.Equal(t, http.StatusSeeOther, c.login("gc-secretary", pilot.DemoPassword).StatusCode)
 	resp, body := c.get("/dashboard")
 	require.Equal(t, http.StatusOK, resp.StatusCode)
-	assert.Equal(t, 2, strings.Count(body, "<svg"), "two charts, drawn on the server")
+	assert.Equal(t, 3, strings.Count(body, "<svg"), "two charts and the map, drawn on the server")
+	// The map of Gucheng's eight communities from the seed's boundaries,
+	// labelled in Chinese, coloured by their open work.
+	_, mapSVG, ok := strings.Cut(body, `id="cell-map"><svg`)
+	require.True(t, ok, "the map is on the dashboard")
+	mapSVG, _, _ = strings.Cut(mapSVG, "</svg>")
+	assert.Equal(t, 8, strings.Count(mapSVG, "<path "), "one shape per community")
+	assert.Contains(t, mapSVG, ">马园村委</text>")
+	assert.Contains(t, mapSVG, "办理中的纠纷和隐患")
+	assert.NotContains(t, mapSVG, "http://www.w3.org/1999/xlink", "nothing linked, nothing fetched")
 	assert.Contains(t, body, "−35%", "the seed's fall in rural property crime")
 	assert.Contains(t, body, `class="overdue"`, "the overdue list")
 	secretary, _ := app.Member("gc-secretary")
