@@ -131,7 +131,7 @@ func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, m grid.Membe
 	}
 	places := []map[string]string{}
 	for _, p := range []mediation.Place{mediation.PlaceVillageCommittee, mediation.PlaceHome, mediation.PlaceField, mediation.PlaceStation, mediation.PlaceOnline} {
-		places = append(places, map[string]string{"ID": p.String(), "Label": placeNames[p]})
+		places = append(places, map[string]string{"ID": p.String(), "Label": p.Title()})
 	}
 	var signing []signingRow
 	if c.Draft != nil {

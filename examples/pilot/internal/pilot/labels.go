@@ -20,11 +20,7 @@ var (
 		mediation.Neighbour, mediation.Homestead, mediation.Family, mediation.Injury,
 		mediation.Debt, mediation.Labour, mediation.Tenancy, mediation.OtherDispute,
 	}
-	gradeClasses = map[work.Grade]string{work.Simple: "green", work.Ordinary: "yellow", work.Major: "red"}
-	placeNames   = map[mediation.Place]string{
-		mediation.PlaceField: "田间地头", mediation.PlaceHome: "当事人家中", mediation.PlaceVillageCommittee: "村委会",
-		mediation.PlaceStation: "派出所·司法所", mediation.PlaceOnline: "线上",
-	}
+	gradeClasses    = map[work.Grade]string{work.Simple: "green", work.Ordinary: "yellow", work.Major: "red"}
 	fileStatusNames = map[mediation.FileStatus]string{mediation.FilePresent: "存档", mediation.FileMissing: "缺失", mediation.FileNotApplicable: "不适用"}
 	outcomeNames    = map[mediation.Outcome]string{mediation.Progress: "有进展", mediation.NoProgress: "无进展", mediation.Settled: "达成一致"}
 	hazardNames     = map[hazard.Category]string{
@@ -76,7 +72,7 @@ var funcs = template.FuncMap{
 	"channel":        work.Channel.Title,
 	"grade":          work.Grade.Title,
 	"gradeCls":       func(g work.Grade) string { return gradeClasses[g] },
-	"place":          func(p mediation.Place) string { return name(placeNames, p) },
+	"place":          mediation.Place.Title,
 	"outcome":        func(o mediation.Outcome) string { return name(outcomeNames, o) },
 	"fileStatus":     func(s mediation.FileStatus) string { return name(fileStatusNames, s) },
 	"hazardCategory": func(c hazard.Category) string { return name(hazardNames, c) },
