@@ -185,7 +185,7 @@ func (p *SessionPlan) validate(c *Case, now time.Time) error {
 		v.Fail("place", "unknown place %d", p.Place)
 	}
 	p.PlaceNote = v.Keep(fourplusn.OptionalText("place_note", p.PlaceNote, maxShortText))
-	p.Note = v.Keep(fourplusn.MultilineText("note", p.Note, maxLongText))
+	p.Note = v.Keep(fourplusn.OptionalMultilineText("note", p.Note, maxLongText))
 	if len(p.Team)+len(p.Parties) == 0 {
 		v.Fail("team", "invite at least one team member or party")
 	}
