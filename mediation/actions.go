@@ -130,6 +130,9 @@ func (s *Service) RecordSession(ctx context.Context, actor grid.Actor, id ID, ve
 		if len(c.Sessions) >= maxSessions {
 			return "", nil, invalid("session", "the case already has %d sessions", maxSessions)
 		}
+		if err := c.hold(&sess, len(c.Sessions)+1); err != nil {
+			return "", nil, err
+		}
 		sess.By = actor.ID
 		sess.At = sess.At.UTC()
 		c.Sessions = append(c.Sessions, sess)

@@ -58,9 +58,10 @@ type Case struct {
 	Extensions  []Extension
 	Team        []Participant
 	Sessions    []Session
-	Agreement   *Agreement  // the agreement in effect: an oral one, or a written one signed in full
-	Draft       *Agreement  // a written agreement drafted and not yet in effect
-	Superseded  []Agreement // agreements once in effect that later ones replaced, oldest first
+	Planned     []PlannedSession // sessions fixed for a time, with their invitations, in the order first planned
+	Agreement   *Agreement       // the agreement in effect: an oral one, or a written one signed in full
+	Draft       *Agreement       // a written agreement drafted and not yet in effect
+	Superseded  []Agreement      // agreements once in effect that later ones replaced, oldest first
 	Failure     *Failure
 	Rejection   *Rejection
 	Withdrawal  string
@@ -121,6 +122,7 @@ func (c *Case) Clone() *Case {
 	for i := range d.Sessions {
 		d.Sessions[i].Attendees = slices.Clone(c.Sessions[i].Attendees)
 	}
+	d.Planned = clonePlanned(c.Planned)
 	d.FollowUps = slices.Clone(c.FollowUps)
 	d.Attachments = slices.Clone(c.Attachments)
 	d.Grading = slices.Clone(c.Grading)

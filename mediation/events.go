@@ -48,4 +48,12 @@ const (
 	// parties[i] ("given") for each party given it, by its place in the
 	// case's parties.
 	ActionRightsGiven timeline.Action = "rights.given"
+	// ActionSessionPlanned records a session planned for a future time,
+	// or a change of one; details: uid, sequence, start and end (RFC
+	// 3339), place, and the counts of team members (team) and parties
+	// invited.
+	ActionSessionPlanned timeline.Action = "session.planned"
+	// ActionSessionCancelled records a planned session called off;
+	// details: uid, sequence, reason.
+	ActionSessionCancelled timeline.Action = "session.cancelled"
 )

@@ -200,6 +200,17 @@ func (p Place) String() string {
 	return fmt.Sprintf("place(%d)", p)
 }
 
+var placeTitles = [...]string{"", "田间地头", "当事人家中", "村委会", "派出所·司法所", "线上"}
+
+// Title returns the place's name in Chinese, as pages and invitations
+// show it; its stable name if p is no place.
+func (p Place) Title() string {
+	if p >= PlaceField && p < numPlaces {
+		return placeTitles[p]
+	}
+	return p.String()
+}
+
 // ParsePlace reads a place's stable name.
 func ParsePlace(s string) (Place, error) {
 	for p := PlaceField; p < numPlaces; p++ {
@@ -230,6 +241,7 @@ type Session struct {
 	Notes     string
 	Outcome   Outcome
 	By        string // the actor who recorded it
+	Planned   string // the UID of the planned session it was, if any
 }
 
 // Route is where the parties are pointed when mediation fails.

@@ -91,6 +91,7 @@ func (s *server) routeCases(g *bunrouter.Group) {
 	s.handle(g, http.MethodGet, "/cases/:id/agreement", s.renderAgreement)
 	s.handle(g, http.MethodGet, "/cases/:id/file", s.caseFile)
 	s.handle(g, http.MethodGet, "/cases/:id/rights-notice", s.renderRightsNotice)
+	s.routeSessions(g)
 	svc := s.cfg.Cases
 	routeAttachments(k, g, svc, func(c *mediation.Case) []attachment.Attachment { return c.Attachments })
 	action(k, g, "accept", true, func(ctx context.Context, a grid.Actor, id mediation.ID, v int64, _ *noBodyJSON) (*mediation.Case, error) {

@@ -387,6 +387,7 @@ type caseJSON struct {
 	Extensions         []extensionJSON    `json:"extensions"`
 	Team               []participantJSON  `json:"team"`
 	Sessions           []sessionOutJSON   `json:"sessions"`
+	Planned            []plannedOutJSON   `json:"planned_sessions" desc:"sessions planned ahead, in the order first planned, each with its invitation's UID and sequence"`
 	Agreement          *agreementOutJSON  `json:"agreement,omitempty" desc:"the agreement in effect"`
 	Draft              *agreementOutJSON  `json:"draft,omitempty" desc:"a written agreement drafted and not yet signed in full: what GET /api/v1/cases/{id}/agreement prints"`
 	Superseded         []agreementOutJSON `json:"superseded" desc:"agreements once in effect that later ones replaced, oldest first"`
@@ -758,7 +759,7 @@ func caseOut(api string, c *mediation.Case, v view) caseJSON {
 		Team: make([]participantJSON, len(c.Team)), Sessions: make([]sessionOutJSON, len(c.Sessions)),
 		Agreement: agreementOut(c.Agreement), Draft: agreementOut(c.Draft), Superseded: make([]agreementOutJSON, len(c.Superseded)),
 		Withdrawal: c.Withdrawal, FollowUps: make([]followUpOutJSON, len(c.FollowUps)), Rights: make([]rightsOutJSON, len(c.Rights)),
-		Attachments: attachmentsOut(api+"/cases/"+string(c.ID), c.Attachments), Timeline: chainOut(c.Chain),
+		Attachments: attachmentsOut(api+"/cases/"+string(c.ID), c.Attachments), Timeline: chainOut(c.Chain), Planned: plannedOut(c),
 	}
 	for i := range c.Superseded {
 		out.Superseded[i] = *agreementOut(&c.Superseded[i])
@@ -777,7 +778,7 @@ func caseOut(api string, c *mediation.Case, v view) caseJSON {
 	}
 	for i, s := range c.Sessions {
 		attendees := append([]string{}, s.Attendees...)
-		out.Sessions[i] = sessionOutJSON{sessionJSON{At: instant{s.At}, Place: s.Place.String(), PlaceNote: s.PlaceNote, Attendees: attendees, Notes: s.Notes, Outcome: name(outcomeNames, s.Outcome)}, s.By}
+		out.Sessions[i] = sessionOutJSON{sessionJSON{At: instant{s.At}, Place: s.Place.String(), PlaceNote: s.PlaceNote, Attendees: attendees, Notes: s.Notes, Outcome: name(outcomeNames, s.Outcome), Planned: s.Planned}, s.By}
 	}
 	if f := c.Failure; f != nil {
 		out.Failure = &failureJSON{Reason: f.Reason, Route: string(f.Route)}
@@ -891,6 +892,7 @@ type sessionJSON struct {
 	Attendees []string `json:"attendees"`
 	Notes     string   `json:"notes"`
 	Outcome   string   `json:"outcome" oa:"enum=outcome"`
+	Planned   string   `json:"planned,omitempty" desc:"the UID of the planned session held, if any"`
 }
 
 func (j *sessionJSON) session() (mediation.Session, error) {
@@ -902,7 +904,7 @@ func (j *sessionJSON) session() (mediation.Session, error) {
 	if err != nil {
 		return mediation.Session{}, err
 	}
-	return mediation.Session{At: j.At.Time, Place: place, PlaceNote: j.PlaceNote, Attendees: j.Attendees, Notes: j.Notes, Outcome: outcome}, nil
+	return mediation.Session{At: j.At.Time, Place: place, PlaceNote: j.PlaceNote, Attendees: j.Attendees, Notes: j.Notes, Outcome: outcome, Planned: j.Planned}, nil
 }
 
 // reasonJSON gives a reason: to withdraw, to escalate.

@@ -358,9 +358,11 @@ func spec(t testing.TB) (*openapi3.T, routers.Router) {
 			specErr = fmt.Errorf("GET openapi.json: %s", res)
 			return
 		}
-		// The agreement is also served as an HTML page, which the
-		// validator reads as it reads plain text.
+		// The agreement is also served as an HTML page, and the
+		// sessions as a calendar, which the validator reads as it reads
+		// plain text.
 		openapi3filter.RegisterBodyDecoder("text/html", openapi3filter.PlainBodyDecoder)
+		openapi3filter.RegisterBodyDecoder("text/calendar", openapi3filter.PlainBodyDecoder)
 		loader := openapi3.NewLoader()
 		specDoc, specErr = loader.LoadFromData(res.Body)
 		if specErr != nil {

@@ -112,6 +112,9 @@ var matrix = []matrixRow{
 	{"POST /api/v1/cases/{id}/review", "case:registered", map[string]any{"decision": "reject", "reason": "已起诉", "advice": "等待法院判决"}, [14]int{ok, none, ok, ok, no, no, ok, ok, no, none, none, none, who, no}},
 	{"POST /api/v1/cases/{id}/team", "case:accepted", map[string]any{"department": "partner", "body": "有威望的亲戚", "name": "王家长辈"}, [14]int{ok, none, ok, ok, ok, no, ok, ok, ok, none, none, none, who, no}},
 	{"POST /api/v1/cases/{id}/sessions", "case:accepted", sessionBody("progress"), [14]int{ok, none, ok, ok, ok, no, ok, ok, ok, none, none, none, who, no}},
+	{"POST /api/v1/cases/{id}/sessions/planned", "case:accepted", planBody(), [14]int{ok, none, ok, ok, ok, no, ok, ok, ok, none, none, none, who, no}},
+	{"POST /api/v1/cases/{id}/sessions/planned/{uid}/cancel", "case:planned", map[string]any{"reason": "改期"}, [14]int{ok, none, ok, ok, ok, no, ok, ok, ok, none, none, none, who, no}},
+	{"GET /api/v1/cases/{id}/sessions.ics", "case:planned", nil, [14]int{ok, none, ok, ok, ok, ok, ok, ok, ok, none, none, none, who, ok}},
 	{"POST /api/v1/cases/{id}/agreement", "case:mediating", oralAgreement(), [14]int{ok, none, ok, ok, ok, no, ok, ok, ok, none, none, none, who, no}},
 	{"POST /api/v1/cases/{id}/agreement/draft", "case:mediating", draftBody(), [14]int{ok, none, ok, ok, ok, no, ok, ok, ok, none, none, none, who, no}},
 	{"POST /api/v1/cases/{id}/agreement/signing", "case:drafted", signingBody(), [14]int{ok, none, ok, ok, ok, no, ok, ok, ok, none, none, none, who, no}},
@@ -219,6 +222,12 @@ func application() map[string]any {
 
 func sessionBody(outcome string) map[string]any {
 	return map[string]any{"at": "2022-11-01T02:00:00Z", "place": "home", "attendees": []string{"高敬"}, "notes": "释法明理。", "outcome": outcome}
+}
+
+// planBody plans a session of the seeded case for the fixture's next
+// day, inviting both parties.
+func planBody() map[string]any {
+	return map[string]any{"start": "2022-11-02T01:00:00Z", "minutes": 90, "place": "village_committee", "parties": []int{0, 1}}
 }
 
 func oralAgreement() map[string]any {
@@ -330,6 +339,9 @@ func (e *env) seed(t *testing.T, seed, actor string) []string {
 	case "case":
 		c := e.seedCase(t, state)
 		r = append(r, "{id}", string(c.ID), "{code}", c.TrackingCode, "{number}", url.PathEscape(c.Number.String()))
+		if len(c.Planned) > 0 {
+			r = append(r, "{uid}", url.PathEscape(c.Planned[0].UID))
+		}
 	case "attachment":
 		r = append(r, "{id}", string(e.seedAttachment(t, state)), "{aid}", "1")
 	case "hazard":

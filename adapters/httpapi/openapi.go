@@ -60,6 +60,9 @@ type documentBody struct{}
 // htmlBody marks a printable HTML page.
 type htmlBody struct{}
 
+// calendarBody marks an iCalendar object (RFC 5545).
+type calendarBody struct{}
+
 // withHTML marks a JSON answer that is also served, with ?format=html, as
 // a printable HTML document.
 type withHTML struct{ json any }
@@ -192,7 +195,8 @@ func operations() []operation {
 		{"reject", "Declines a registered case, with the reason and referral advice. Needs Review.", rejectionJSON{}, false},
 		{"review", "Reviews an online application (审查): decision \"accept\" accepts it, as /accept does; \"reject\" declines it with the reason and referral advice, as /reject does.", reviewJSON{}, false},
 		{"team", "Adds a participant to the 4+N team. Needs Mediate.", participantJSON{}, false},
-		{"sessions", "Records a mediation session. Needs Mediate.", sessionJSON{}, false},
+		{"sessions", "Records a mediation session; planned names the planned session it was, which is then held (400 naming session.planned for none, 409 for one cancelled or held). Needs Mediate.", sessionJSON{}, false},
+		{"sessions/planned", "Plans a session for a future time (within a year; at most twelve hours long) at a place, inviting team members and parties by their places on the case (400 naming team[i] or parties[i] for none there or one named twice; 400 naming start for a time not in the future), or with uid changes a planned one, raising its sequence (404 naming uid for none, 409 for one cancelled or held). Its invitation is served by GET /api/v1/cases/{id}/sessions.ics. The case must be accepted or in mediation. Needs Mediate.", sessionPlanJSON{}, false},
 		{"agreement", "Records at once the agreement that ends mediation: an oral one as reached (art. 30), or a written one already signed by every party and the mediator and sealed. Needs Mediate.", agreementJSON{}, false},
 		{"agreement/draft", "Drafts the written agreement, or revises the draft: its next revision, printed from GET /api/v1/cases/{id}/agreement and signed on paper. The parties' particulars are copied from the case, which must hold every one the agreement states (each missing one named). An agreement in effect is not revised (409): supersede it. Needs Mediate.", draftJSON{}, false},
 		{"agreement/signing", "Records marks made on the printed draft: parties' marks (by the party, or an agent with special authorisation), the mediator's signature, the committee's seal, as they are made or all at once. With the last of them the draft takes effect, and an agreement it supersedes is superseded. Marks on an earlier revision, or on a draft whose parties were corrected since, are 409. Needs Mediate.", signingJSON{}, false},
@@ -219,6 +223,10 @@ func operations() []operation {
 		})
 	}
 	ops = append(ops,
+		operation{method: "POST", path: "/api/v1/cases/{id}/sessions/planned/{uid}/cancel", tag: "case actions", summary: "Cancels a planned session with the reason, raising its sequence: its invitation (GET /api/v1/cases/{id}/sessions.ics?session={uid}) becomes METHOD:CANCEL. 404 naming uid for no such session; 409 for one cancelled or held already. Needs Mediate. Applies to the version named by If-Match, if any.", params: []param{caseID, pathParam("uid", "the planned session's UID, percent-encoded"), ifMatchParam}, body: reasonJSON{}, status: 200, resp: caseJSON{}, etag: true, errors: errAction},
+		operation{method: "GET", path: "/api/v1/cases/{id}/sessions.ics", tag: "cases", summary: "The invitations to the case's planned sessions as an iCalendar object (RFC 5545, text/calendar): a VEVENT for each, with its UID, DTSTAMP, DTSTART and DTEND in UTC, SUMMARY 调解会：and the case's number, LOCATION, SEQUENCE, STATUS, the member who planned it as ORGANIZER and an ATTENDEE for each team member and party invited (CN their name; a tel: address for a phone shown, else one under the reserved .invalid domain). Without session, every session not cancelled, as METHOD:REQUEST; with session, that one alone, METHOD:CANCEL if it was cancelled (404 naming session for none). Parties masked as in the case.", params: []param{caseID,
+			queryParam("session", "the UID of one planned session", str()),
+		}, status: 200, resp: calendarBody{}, etag: true, errors: errRead},
 		operation{method: "POST", path: "/api/v1/cases/{id}/attachments", tag: "attachments", summary: "Attaches a file to the case, or to one of its sessions, agreement revisions or follow-up visits (of), as multipart/form-data: the parts file, kind and of, read as they arrive. The file is taken for what its content is: one that is none of the types taken, names itself what it is not, is damaged or incomplete, or declares more pixels than a photo has (an image bomb) is 400 naming file, as a body that is not multipart/form-data, holds no file or two, or breaks off is; a body past the limit is cut off, 413. The timeline records the file's SHA-256. Needs Mediate at the handling cell, and ViewPersonal there for an identity document; the applicant may add photos and evidence to their online application until it is accepted. A deployment that keeps no files answers 501. Applies to the version named by If-Match, if any.", params: []param{caseID, ifMatchParam}, body: uploadBody{}, status: 201, resp: attachmentJSON{}, errors: []int{400, 401, 403, 404, 409, 412, 413, 500, 501, 503}},
 		operation{method: "GET", path: "/api/v1/cases/{id}/attachments/{aid}", tag: "attachments", summary: "The bytes of a file attached to the case, as stored, in their type, shown in the browser (inline) under a policy that runs nothing in them, never cached (Cache-Control: private, no-store). An identity document is not found for those who may not see the parties unmasked, as it is not listed on the case for them. The ETag is the SHA-256; an If-None-Match naming it is 304. A deployment that keeps no files answers 501.", params: []param{caseID, attachmentID}, status: 200, resp: fileBody{attachmentTypes}, served: true, errors: []int{401, 404, 500, 501}},
 		operation{method: "GET", path: "/api/v1/cases/{id}/attachments/{aid}/thumbnail", tag: "attachments", summary: "The thumbnail of a photo attached to the case: a JPEG of at most 320 px, served as the file is. A PDF has none: 404.", params: []param{caseID, attachmentID}, status: 200, resp: fileBody{[]string{attachment.JPEG}}, served: true, errors: []int{401, 404, 500, 501}},
@@ -477,6 +485,8 @@ func (s *server) document() map[string]any {
 			ok["content"] = map[string]any{"text/html": map[string]any{"schema": str()}, "text/plain": map[string]any{"schema": str()}}
 		case htmlBody:
 			ok["content"] = map[string]any{"text/html": map[string]any{"schema": str()}}
+		case calendarBody:
+			ok["content"] = map[string]any{"text/calendar": map[string]any{"schema": str()}}
 		case withHTML:
 			ok["content"] = map[string]any{"application/json": map[string]any{"schema": sc.of(reflect.TypeOf(r.json))}, "text/html": map[string]any{"schema": str()}}
 		case openAPIDoc:

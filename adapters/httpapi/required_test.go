@@ -18,7 +18,8 @@ import (
 
 // bodyRoute is a route that takes a JSON body, with a complete valid body
 // for it: every member the body may hold, required or not. {n} in a
-// string of the body is a new number each time it is sent.
+// string of the body is a new number each time it is sent; the seed's
+// placeholders ({uid}) are replaced as in the route.
 type bodyRoute struct {
 	name  string // the route, and which of its bodies when it has several
 	route string // "METHOD /path", with {id} for the seeded record
@@ -67,6 +68,15 @@ var bodyRoutes = []bodyRoute{
 	{"sessions", "POST /api/v1/cases/{id}/sessions", "case:accepted", "gc-secretary", map[string]any{
 		"at": "2022-11-01T02:00:00Z", "place": "home", "place_note": "王家院内", "attendees": []any{"高敬"}, "notes": "释法明理。", "outcome": "progress",
 	}},
+	{"planned session", "POST /api/v1/cases/{id}/sessions/planned", "case:planned", "gc-secretary", map[string]any{
+		"start": "2022-11-02T01:00:00Z", "end": "2022-11-02T03:00:00Z", "minutes": 120, "place": "village_committee", "place_note": "马园村委会议室",
+		"team": []any{0}, "parties": []any{0, 1}, "note": "请带齐证明材料。",
+	}},
+	{"planned session changed", "POST /api/v1/cases/{id}/sessions/planned", "case:planned", "gc-secretary", map[string]any{
+		"uid": "{uid}", "start": "2022-11-02T02:00:00Z", "end": "2022-11-02T03:00:00Z", "minutes": 60, "place": "station", "place_note": "司法所",
+		"team": []any{0}, "parties": []any{0}, "note": "改到司法所。",
+	}},
+	{"planned session cancelled", "POST /api/v1/cases/{id}/sessions/planned/{uid}/cancel", "case:planned", "gc-secretary", map[string]any{"reason": "改期"}},
 	{"written agreement", "POST /api/v1/cases/{id}/agreement", "case:mediating", "gc-secretary", map[string]any{
 		"form": "written", "number": "古调字〔2022〕第1号", "facts": "院墙位置争执。", "disputes": "院墙位置", "responsibilities": "双方各负其责",
 		"payments": []any{map[string]any{"payer": respondent, "payee": applicant, "amount_fen": 300000, "due": "2022-12-01T00:00:00Z"}},
@@ -218,10 +228,12 @@ func (br bodyRoute) send(t *testing.T, e *env, body map[string]any) *response {
 	if who == "anonymous" {
 		who = ""
 	}
-	path := strings.NewReplacer(e.seed(t, br.seed, who)...).Replace(target)
+	seeded := strings.NewReplacer(e.seed(t, br.seed, who)...)
+	path := seeded.Replace(target)
 	b, err := json.Marshal(body)
 	require.NoError(t, err)
-	text := strings.ReplaceAll(string(b), "{n}", fmt.Sprint(seq.Add(1)))
+	// A body may name the seeded record as the path does ({uid}).
+	text := seeded.Replace(strings.ReplaceAll(string(b), "{n}", fmt.Sprint(seq.Add(1))))
 	return e.clientFor(who).do(method, path, text, "Idempotency-Key", fmt.Sprintf("application-key-%d", seq.Add(1)))
 }
 

@@ -168,13 +168,15 @@ func action[ID ~string, R, J, F, B any](k *resource[ID, R, J, F], g *bunrouter.G
 	})
 }
 
-// sent is what the request of an action names: its actor, the record, and
-// the version If-Match named, if it named one (matched).
+// sent is what the request of an action names: its actor, the record,
+// the version If-Match named, if it named one (matched), and the route's
+// parameters, for an action on a part of the record.
 type sent[ID ~string] struct {
 	actor   grid.Actor
 	id      ID
 	version int64
 	matched bool
+	params  bunrouter.Params
 }
 
 // act registers POST path/{id}/name, an action that writes its own answer:
@@ -183,7 +185,7 @@ type sent[ID ~string] struct {
 // explained by stale.
 func act[ID ~string, R, J, F, B any](k *resource[ID, R, J, F], g *bunrouter.Group, name string, optional bool, do func(context.Context, http.ResponseWriter, sent[ID], *B) error) {
 	k.s.handle(g, http.MethodPost, k.path+"/:id/"+name, func(w http.ResponseWriter, req bunrouter.Request) error {
-		var t sent[ID]
+		t := sent[ID]{params: req.Params()}
 		var err error
 		if t.actor, t.id, err = k.named(req); err != nil {
 			return err

@@ -53,7 +53,9 @@ const agent = "张小某"
 // drafted (mediating, with a written agreement drafted), agreed (by an
 // oral agreement), failed, closable (failed, with the file complete: the
 // respondent's ID card registered and the notice of rights given to both
-// parties) or escalated (accepted and submitted to 东片区).
+// parties), escalated (accepted and submitted to 东片区) or planned
+// (accepted, with 高敬 on its team, and a session planned for the next
+// day to which he and the first party are invited).
 func (e *env) seedCase(t testing.TB, state string) *mediation.Case {
 	t.Helper()
 	c, err := e.cases.Register(ctx, resident(owner), homestead())
@@ -72,6 +74,15 @@ func (e *env) seedCase(t testing.TB, state string) *mediation.Case {
 	step(func() (*mediation.Case, error) { return e.cases.Accept(ctx, justice, c.ID, 0) })
 	switch state {
 	case "accepted":
+	case "planned":
+		step(func() (*mediation.Case, error) {
+			return e.cases.Join(ctx, justice, c.ID, 0, mediation.Participant{Department: "justice", MemberID: "gc-justice", Name: "高敬", Role: "司法所长"})
+		})
+		step(func() (*mediation.Case, error) {
+			return e.cases.PlanSession(ctx, justice, c.ID, 0, mediation.SessionPlan{
+				Start: e.clock.Now().Add(24 * time.Hour), Duration: time.Hour, Place: mediation.PlaceVillageCommittee, Team: []int{0}, Parties: []int{0},
+			})
+		})
 	case "escalated":
 		step(func() (*mediation.Case, error) { return e.cases.Escalate(ctx, justice, c.ID, 0, "双方分歧大") })
 	case "failed", "closable":

@@ -131,7 +131,7 @@ func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, m grid.Membe
 	}
 	places := []map[string]string{}
 	for _, p := range []mediation.Place{mediation.PlaceVillageCommittee, mediation.PlaceHome, mediation.PlaceField, mediation.PlaceStation, mediation.PlaceOnline} {
-		places = append(places, map[string]string{"ID": p.String(), "Label": placeNames[p]})
+		places = append(places, map[string]string{"ID": p.String(), "Label": p.Title()})
 	}
 	var signing []signingRow
 	if c.Draft != nil {
@@ -150,7 +150,7 @@ func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, m grid.Membe
 		"Overdue": c.State.Open() && c.Overdue(s.app.Now()), "Places": places,
 		"Targets": s.places(actor.Township, 2, 3, 4), "Tree": s.app.Grid.Directory().Tree(), "Posted": st, "Departments": departments,
 		"DraftForm": s.draftValues(c, m, s.app.Now()), "Signing": signing, "NowInput": s.app.Now().In(work.Zone).Format(dateTimeInput),
-		"Corrections": correctionForms(c, st), "File": file, "Lacking": lacking, "Rights": rightsRows(c, st),
+		"Corrections": correctionForms(c, st), "Planned": plannedRows(c), "Parties": c.Parties(), "File": file, "Lacking": lacking, "Rights": rightsRows(c, st),
 		"Attachments": s.attachmentRows("/cases/"+url.PathEscape(string(c.ID)), c.Attachments, ofLabel), "AttachKinds": kinds, "AttachParts": parts,
 	})
 }
@@ -194,6 +194,10 @@ func (s *Server) caseAction(w http.ResponseWriter, r *http.Request, m grid.Membe
 		c, err = svc.RecordSession(ctx, actor, id, version, mediation.Session{
 			At: now, Place: place, PlaceNote: text("place_note"), Attendees: splitNames(text("attendees")), Notes: text("notes"), Outcome: outcome,
 		})
+	case "plan":
+		c, err = s.planSession(r, actor, id, version)
+	case "cancel-session":
+		c, err = svc.CancelPlannedSession(ctx, actor, id, version, text("uid"), text("reason"))
 	case "draft", "supersede":
 		c, err = s.draftAgreement(r, actor, id, version, action == "supersede")
 	case "signing":

@@ -53,6 +53,10 @@ func (a *App) caseDone(action string, c *mediation.Case) string {
 		return "已加入调解团队。下一步：记录调解情况。"
 	case "session":
 		return "调解记录已保存。当前：" + a.caseTurn(c) + "。"
+	case "plan":
+		return "调解会已安排。下一步：下载日历邀请（.ics），发给受邀人员。"
+	case "cancel-session":
+		return "调解会已取消。请把取消通知（.ics）发给受邀人员。"
 	case "draft", "supersede":
 		return "协议稿已保存。下一步：打印协议书，由当事人签署后登记签署。"
 	case "signing":

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/fourplusn/fourplusn"
@@ -60,6 +61,19 @@ var caseInputs = map[string][]input{
 		{"attendees", "参加人员", "请填写参加人员姓名，以顿号分隔，每人不超过50个字。", []string{"session.attendees", "session.attendees[]"}},
 		{"notes", "调解情况", "请填写调解情况，不超过5000字，不含控制字符等特殊字符。", []string{"session.notes"}},
 		{"outcome", "结果", "请从列表中选择结果。", []string{"session.outcome"}},
+	},
+	"plan": {
+		{"start", "开始时间", "请选择开始时间，须在现在之后、一年之内。", []string{"start"}},
+		{"minutes", "时长", "请从列表中选择时长。", []string{"end"}},
+		{"place", "地点", "请从列表中选择地点。", []string{"place"}},
+		{"place_note", "地点说明", "地点说明不超过200个字，不含特殊字符。", []string{"place_note"}},
+		{"team", "邀请团队成员", "请至少勾选一位团队成员或当事人。", []string{"team", "team[]"}},
+		{"parties", "邀请当事人", "请勾选要邀请的当事人。", []string{"parties", "parties[]"}},
+		{"note", "通知事项", "通知事项不超过5000字，不含控制字符等特殊字符。", []string{"note"}},
+	},
+	"cancel-session": {
+		{"reason", "取消理由", "请填写取消理由，不超过200个字。", []string{"reason"}},
+		{"uid", "调解会", "该调解会不存在，请回到案件页查看。", []string{"uid"}},
 	},
 	"draft":     draftInputs,
 	"supersede": append([]input{{"reason", "变更理由", "请填写变更协议的理由，不超过200个字。", []string{"reason"}}}, draftInputs...),
@@ -251,6 +265,12 @@ func (st formState) Err(action, name string) string {
 		return ""
 	}
 	return st.Errors[name]
+}
+
+// Checked reports whether the box of value i in the checkboxes name of
+// the form of action was ticked when it was posted.
+func (st formState) Checked(action, name string, i int) bool {
+	return st.Action == action && slices.Contains(st.Values[name], strconv.Itoa(i))
 }
 
 // Posted reports whether the form of action is the one posted.

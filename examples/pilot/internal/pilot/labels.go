@@ -20,11 +20,7 @@ var (
 		mediation.Neighbour, mediation.Homestead, mediation.Family, mediation.Injury,
 		mediation.Debt, mediation.Labour, mediation.Tenancy, mediation.OtherDispute,
 	}
-	gradeClasses = map[work.Grade]string{work.Simple: "green", work.Ordinary: "yellow", work.Major: "red"}
-	placeNames   = map[mediation.Place]string{
-		mediation.PlaceField: "田间地头", mediation.PlaceHome: "当事人家中", mediation.PlaceVillageCommittee: "村委会",
-		mediation.PlaceStation: "派出所·司法所", mediation.PlaceOnline: "线上",
-	}
+	gradeClasses    = map[work.Grade]string{work.Simple: "green", work.Ordinary: "yellow", work.Major: "red"}
 	fileStatusNames = map[mediation.FileStatus]string{mediation.FilePresent: "存档", mediation.FileMissing: "缺失", mediation.FileNotApplicable: "不适用"}
 	outcomeNames    = map[mediation.Outcome]string{mediation.Progress: "有进展", mediation.NoProgress: "无进展", mediation.Settled: "达成一致"}
 	hazardNames     = map[hazard.Category]string{
@@ -40,6 +36,7 @@ var (
 		mediation.ActionFollowUp: "回访", mediation.ActionClosed: "结案",
 		mediation.ActionCorrected: "更正", mediation.ActionDrafted: "起草调解协议", mediation.ActionSigning: "登记协议签署",
 		mediation.ActionRightsGiven: "告知权利义务", mediation.ActionAttached: "添加附件",
+		mediation.ActionSessionPlanned: "安排调解会", mediation.ActionSessionCancelled: "取消调解会",
 		work.ActionHandedOver: "工作交接", work.ActionReassigned: "改由他格办理", work.ActionRelocated: "随网格调整",
 		hazard.ActionReported: "上报隐患", hazard.ActionRectified: "整改", hazard.ActionVerified: "验收通过", hazard.ActionVerificationFailed: "验收未通过", hazard.ActionConverted: "转为案件",
 	}
@@ -76,7 +73,7 @@ var funcs = template.FuncMap{
 	"channel":        work.Channel.Title,
 	"grade":          work.Grade.Title,
 	"gradeCls":       func(g work.Grade) string { return gradeClasses[g] },
-	"place":          func(p mediation.Place) string { return name(placeNames, p) },
+	"place":          mediation.Place.Title,
 	"outcome":        func(o mediation.Outcome) string { return name(outcomeNames, o) },
 	"fileStatus":     func(s mediation.FileStatus) string { return name(fileStatusNames, s) },
 	"hazardCategory": func(c hazard.Category) string { return name(hazardNames, c) },

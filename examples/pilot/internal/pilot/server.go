@@ -132,6 +132,7 @@ func NewServer(app *App, opts ServerOptions) (*Server, error) {
 	mux.HandleFunc("GET /cases/{id}", s.staff(s.casePage))
 	mux.HandleFunc("GET /cases/{id}/agreement", s.staff(s.agreement))
 	mux.HandleFunc("GET /cases/{id}/rights-notice", s.staff(s.rightsNotice))
+	mux.HandleFunc("GET /cases/{id}/sessions.ics", s.staff(s.sessionsCalendar))
 	mux.HandleFunc("GET /cases/{id}/file/print", s.staff(s.filePrint))
 	mux.HandleFunc("POST /cases/{id}/{action}", s.staff(s.caseAction))
 	mux.HandleFunc("POST /cases/{id}/attach", s.staff(s.attach))
