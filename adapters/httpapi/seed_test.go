@@ -53,7 +53,8 @@ const agent = "张小某"
 // drafted (mediating, with a written agreement drafted), agreed (by an
 // oral agreement), failed, closable (failed, with the file complete: the
 // respondent's ID card registered and the notice of rights given to both
-// parties) or escalated (accepted and submitted to 东片区).
+// parties), escalated (accepted and submitted to 东片区) or suspended
+// (accepted, and mediation stopped while a party is awaited).
 func (e *env) seedCase(t testing.TB, state string) *mediation.Case {
 	t.Helper()
 	c, err := e.cases.Register(ctx, resident(owner), homestead())
@@ -72,6 +73,10 @@ func (e *env) seedCase(t testing.TB, state string) *mediation.Case {
 	step(func() (*mediation.Case, error) { return e.cases.Accept(ctx, justice, c.ID, 0) })
 	switch state {
 	case "accepted":
+	case "suspended":
+		step(func() (*mediation.Case, error) {
+			return e.cases.Suspend(ctx, justice, c.ID, 0, "被申请人住院治疗")
+		})
 	case "escalated":
 		step(func() (*mediation.Case, error) { return e.cases.Escalate(ctx, justice, c.ID, 0, "双方分歧大") })
 	case "failed", "closable":
