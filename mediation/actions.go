@@ -40,7 +40,7 @@ func (c *Case) accept(actor grid.Actor, now time.Time, r Rules) {
 	}
 	c.State = Accepted
 	c.AcceptedAt, c.AcceptedBy = now, actor.ID
-	c.ResolveDue = now.Add(r.Grades[c.Grade].ResolveWithin)
+	c.ResolveDue = r.Grades[c.Grade].resolveDue(now, r.Calendar)
 }
 
 // Reject declines a registered case with the reason and the referral advice
@@ -327,7 +327,7 @@ func (s *Service) Transfer(ctx context.Context, actor grid.Actor, id ID, version
 		from := c.Handling.String()
 		c.Handling, c.State = cell.Path, Registered
 		c.AcceptedAt, c.AcceptedBy = time.Time{}, ""
-		c.AcceptDue = now.Add(s.rules.Grades[c.Grade].AcceptWithin)
+		c.AcceptDue = s.rules.Grades[c.Grade].acceptDue(now, s.rules.Calendar)
 		c.Transfers++
 		return ActionTransferred, map[string]string{"from": from, "to": c.Handling.String(), "reason": reason}, nil
 	})

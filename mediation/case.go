@@ -56,6 +56,7 @@ type Case struct {
 	Escalations int         // how many times it was submitted upward
 	Transfers   int         // how many times it was transferred to another cell
 	Extensions  []Extension
+	Pauses      []Pause // the times mediation stood still while a party was awaited, oldest first
 	Team        []Participant
 	Sessions    []Session
 	Planned     []PlannedSession // sessions fixed for a time, with their invitations, in the order first planned
@@ -98,13 +99,14 @@ func (c *Case) Parties() []Party {
 }
 
 // Overdue reports whether the case is past its deadline at t: not accepted
-// by AcceptDue, or not resolved by ResolveDue.
+// by AcceptDue, or not resolved by ResolveDue and not suspended, which
+// stops that deadline.
 func (c *Case) Overdue(t time.Time) bool {
 	switch c.State {
 	case Registered:
 		return t.After(c.AcceptDue)
 	case Accepted, Mediating:
-		return t.After(c.ResolveDue)
+		return !c.Suspended() && t.After(c.ResolveDue)
 	}
 	return false
 }
@@ -117,6 +119,7 @@ func (c *Case) Clone() *Case {
 	d.Respondents = cloneParties(c.Respondents)
 	d.Claims = slices.Clone(c.Claims)
 	d.Extensions = slices.Clone(c.Extensions)
+	d.Pauses = slices.Clone(c.Pauses)
 	d.Team = slices.Clone(c.Team)
 	d.Sessions = slices.Clone(c.Sessions)
 	for i := range d.Sessions {

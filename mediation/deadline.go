@@ -36,7 +36,9 @@ func (r Rules) Deadlines(now time.Time, cases ...*Case) []work.Deadline {
 		case Registered:
 			add(c, AcceptBy, c.RegisteredAt, c.AcceptDue, c.Accountable(), c.Handling)
 		case Accepted, Mediating:
-			add(c, ResolveBy, c.AcceptedAt, c.ResolveDue, c.Accountable(), c.Handling)
+			if !c.Suspended() { // a suspended case's time to resolve stands still
+				add(c, ResolveBy, c.AcceptedAt, c.ResolveDue, c.Accountable(), c.Handling)
+			}
 		case Agreed:
 			if len(c.FollowUps) == 0 {
 				add(c, FollowUpBy, c.ResolvedAt, r.followUpDue(c), c.Accountable(), c.Handling)
@@ -46,7 +48,7 @@ func (r Rules) Deadlines(now time.Time, cases ...*Case) []work.Deadline {
 			}
 		}
 		if e := c.Escalation; e != nil {
-			add(c, ReviewEscalated, e.At, e.At.Add(r.Grades[c.Grade].AcceptWithin), "", e.To)
+			add(c, ReviewEscalated, e.At, r.Grades[c.Grade].acceptDue(e.At, r.Calendar), "", e.To)
 		}
 	}
 	slices.SortStableFunc(out, func(a, b work.Deadline) int { return a.Due.Compare(b.Due) })

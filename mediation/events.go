@@ -19,6 +19,8 @@ const (
 	ActionTransferred    timeline.Action = "transferred"         // routed to another cell
 	ActionTransferredOut timeline.Action = "transferred_out"     // handed to a body outside the grid
 	ActionExtended       timeline.Action = "extended"            // the time to resolve extended
+	ActionSuspended      timeline.Action = "suspended"           // mediation stopped while a party is awaited (中止); details: reason
+	ActionResumed        timeline.Action = "resumed"             // mediation taken up again; details: paused (a Go duration), resolve_due (RFC 3339)
 	ActionRiskRaised     timeline.Action = "risk.raised"
 	ActionFollowUp       timeline.Action = "followup.recorded" // a follow-up visit
 	ActionClosed         timeline.Action = "closed"

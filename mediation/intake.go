@@ -26,6 +26,7 @@ const (
 	maxFollowUps  = 100  //
 	maxAttendees  = 100  //
 	maxExtensions = 10   //
+	maxPauses     = 50   //
 	maxPayments   = 50   //
 	maxSignatures = 2 * maxParties
 )

@@ -44,6 +44,9 @@ var situations = []struct {
 	{"transferred_out", func(t *testing.T, f *fixture, c *mediation.Case) *mediation.Case {
 		return must(t)(f.svc.TransferOut(ctx, f.actor("mayuan-head"), c.ID, 0, mediation.OutsideBody{Name: "区人民法院", Contact: "0396-0000000", Reason: "涉及诉讼"}))
 	}},
+	{"suspended", func(t *testing.T, f *fixture, c *mediation.Case) *mediation.Case {
+		return must(t)(f.svc.Suspend(ctx, f.actor("mayuan-1-head"), accepted(t, f, c).ID, 0, "被申请人住院治疗"))
+	}},
 	{"closed", func(t *testing.T, f *fixture, c *mediation.Case) *mediation.Case {
 		c = must(t)(f.svc.Withdraw(ctx, f.actor("mayuan-1-head"), c.ID, 0, "申请人撤回"))
 		return must(t)(f.svc.Close(ctx, f.actor("mayuan-1-head"), c.ID, 0, ""))
@@ -125,6 +128,12 @@ var transitions = []struct {
 	{"extend", func(f *fixture, a grid.Actor, c *mediation.Case) (*mediation.Case, error) {
 		return f.svc.Extend(ctx, a, c.ID, c.Version, mediation.Extension{Days: 10, Reason: "双方同意延期", Consent: true})
 	}},
+	{"suspend", func(f *fixture, a grid.Actor, c *mediation.Case) (*mediation.Case, error) {
+		return f.svc.Suspend(ctx, a, c.ID, c.Version, "当事人外出务工未归")
+	}},
+	{"resume", func(f *fixture, a grid.Actor, c *mediation.Case) (*mediation.Case, error) {
+		return f.svc.Resume(ctx, a, c.ID, c.Version)
+	}},
 	{"raise_risk", func(f *fixture, a grid.Actor, c *mediation.Case) (*mediation.Case, error) {
 		return f.svc.RaiseRisk(ctx, a, c.ID, c.Version, mediation.CivilToCriminal)
 	}},
@@ -152,15 +161,16 @@ var transitions = []struct {
 var allowedIn = map[string]string{
 	"registered":      "accept reject withdraw escalate transfer transfer_out raise_risk correct rights correct_parties",
 	"escalated":       "withdraw approve return raise_risk correct rights correct_parties",
-	"accepted":        "join session fail withdraw escalate transfer transfer_out extend raise_risk correct rights correct_parties",
-	"mediating":       "join session agreement draft fail withdraw escalate transfer transfer_out extend raise_risk correct rights correct_parties",
-	"drafted":         "join session draft sign fail withdraw escalate transfer transfer_out extend raise_risk correct rights correct_parties",
+	"accepted":        "join session fail withdraw escalate transfer transfer_out extend suspend raise_risk correct rights correct_parties",
+	"mediating":       "join session agreement draft fail withdraw escalate transfer transfer_out extend suspend raise_risk correct rights correct_parties",
+	"drafted":         "join session draft sign fail withdraw escalate transfer transfer_out extend suspend raise_risk correct rights correct_parties",
 	"agreed":          "supersede follow_up correct rights correct_parties",
 	"followed_up":     "supersede follow_up close correct rights correct_parties",
 	"failed":          "close correct rights correct_parties",
 	"withdrawn":       "close correct rights correct_parties",
 	"rejected":        "",
 	"transferred_out": "close correct rights correct_parties",
+	"suspended":       "join session fail withdraw escalate transfer transfer_out extend resume raise_risk correct rights correct_parties",
 	"closed":          "",
 }
 

@@ -64,6 +64,8 @@ func TestPermissions(t *testing.T) {
 		"transfer":     {ok, NF, ok, NF, NF, FB, NF, UA},
 		"transfer_out": {ok, NF, ok, NF, NF, FB, NF, UA},
 		"extend":       {ok, NF, ok, NF, NF, ok, NF, UA},
+		"suspend":      {ok, NF, ok, NF, NF, ok, NF, UA},
+		"resume":       {ok, NF, ok, NF, NF, ok, NF, UA},
 		"raise_risk":   {ok, NF, ok, NF, NF, ok, NF, UA},
 		"follow_up":    {ok, NF, ok, NF, NF, ok, NF, UA},
 		"close":        {ok, NF, ok, NF, NF, FB, NF, UA},

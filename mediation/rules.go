@@ -12,11 +12,38 @@ import (
 )
 
 // GradeRule is what a grade means: the level of the grid that handles cases
-// of that grade, and the time allowed to accept and to resolve them.
+// of that grade, and the time allowed to accept and to resolve them. Each
+// time is either a duration, which the watch kept around the clock counts
+// in hours, or, where a township's rules set it in working days (法定工作日),
+// a number of working days counted on the Rules' Calendar, which the
+// duration then yields to.
 type GradeRule struct {
-	Level         grid.Level
-	AcceptWithin  time.Duration
-	ResolveWithin time.Duration
+	Level              grid.Level
+	AcceptWithin       time.Duration
+	ResolveWithin      time.Duration
+	AcceptWorkingDays  int `json:",omitempty"`
+	ResolveWorkingDays int `json:",omitempty"`
+}
+
+// acceptDue returns when a case of this grade received at from must be
+// accepted on cal.
+func (g GradeRule) acceptDue(from time.Time, cal *work.Calendar) time.Time {
+	return due(from, g.AcceptWithin, g.AcceptWorkingDays, cal)
+}
+
+// resolveDue returns when a case of this grade accepted at from must be
+// resolved on cal.
+func (g GradeRule) resolveDue(from time.Time, cal *work.Calendar) time.Time {
+	return due(from, g.ResolveWithin, g.ResolveWorkingDays, cal)
+}
+
+// due is from plus workingDays on cal, or within when no working days are
+// set.
+func due(from time.Time, within time.Duration, workingDays int, cal *work.Calendar) time.Time {
+	if workingDays > 0 {
+		return cal.AddWorkingDays(from, workingDays)
+	}
+	return from.Add(within)
 }
 
 // AmountRule raises a case to at least Grade when the money claimed reaches
@@ -55,6 +82,10 @@ type Rules struct {
 	// changed later numbers the cases registered after the change; those
 	// before keep the number they were given, as it was printed.
 	NumberPrefixes map[grid.CellID]string
+	// Calendar is the township's working days, which the deadlines set in
+	// working days are counted on: DefaultRules gives work.ChinaCalendar.
+	// It is needed only when some grade sets its deadlines so.
+	Calendar *work.Calendar `json:",omitempty"`
 }
 
 // DefaultRules returns the seed's practice: green cases stay in the villager
@@ -87,6 +118,7 @@ func DefaultRules() Rules {
 		MaxExtension:   30,
 		AtRisk:         0.8,
 		Reminders:      work.DefaultReminders(),
+		Calendar:       work.ChinaCalendar(),
 	}
 }
 
@@ -95,11 +127,15 @@ func (r Rules) clone() Rules {
 	r.Categories, r.Risks, r.Grades = maps.Clone(r.Categories), maps.Clone(r.Risks), maps.Clone(r.Grades)
 	r.NumberPrefixes = maps.Clone(r.NumberPrefixes)
 	r.Amounts, r.Reminders = slices.Clone(r.Amounts), slices.Clone(r.Reminders)
+	if r.Calendar != nil {
+		r.Calendar = r.Calendar.Clone()
+	}
 	return r
 }
 
 // Validate checks that the rules are complete and consistent: a rule for
-// every grade, levels inside the grid, positive durations, grades that only
+// every grade, levels inside the grid, positive deadlines (with a Calendar
+// for those in working days), grades that only
 // move up the grid as they grow, prefixes of case numbers that read
 // unambiguously (see ValidatePrefix).
 func (r Rules) Validate() error {
@@ -122,8 +158,13 @@ func (r Rules) Validate() error {
 		}
 	}
 	err := kernel.CheckGrades(r.Grades, func(g GradeRule) grid.Level { return g.Level }, func(field string, g GradeRule) error {
-		if g.AcceptWithin <= 0 || g.ResolveWithin <= 0 {
+		switch {
+		case g.AcceptWorkingDays < 0 || g.ResolveWorkingDays < 0:
+			return invalid(field, "working days must not be negative")
+		case g.AcceptWithin <= 0 && g.AcceptWorkingDays == 0 || g.ResolveWithin <= 0 && g.ResolveWorkingDays == 0:
 			return invalid(field, "deadlines must be positive")
+		case (g.AcceptWorkingDays > 0 || g.ResolveWorkingDays > 0) && r.Calendar == nil:
+			return invalid("calendar", "deadlines in working days need a calendar")
 		}
 		return nil
 	})

@@ -213,7 +213,7 @@ func (s *Service) Register(ctx context.Context, actor grid.Actor, in Intake) (*C
 		}
 	}
 	c.Grading = append(s.rules.GradeReasons(in.Category, in.Claims, in.Risks), s.rules.handlingReasons(c, chosen)...)
-	c.AcceptDue = now.Add(s.rules.Grades[c.Grade].AcceptWithin)
+	c.AcceptDue = s.rules.Grades[c.Grade].acceptDue(now, s.rules.Calendar)
 	c.ID, c.TrackingCode = s.newID(), s.newTrackingCode()
 	prefix, err := s.numberPrefix(ctx, c.Township)
 	if err != nil {
@@ -422,7 +422,13 @@ func (s *Service) List(ctx context.Context, actor grid.Actor, f Filter) (Page, e
 // current) after checking that actor may do need to it. The transition and
 // its event are stored together, or not at all.
 func (s *Service) act(ctx context.Context, actor grid.Actor, id ID, version int64, need grid.Action, fn kernel.Change[*Case]) (*Case, error) {
-	return s.records.Act(ctx, actor, id, version, need, (*Case).target, fn)
+	return s.records.Act(ctx, actor, id, version, need, (*Case).target, func(c *Case, now time.Time) (timeline.Action, map[string]string, error) {
+		action, details, err := fn(c, now)
+		if err == nil && c.State != Accepted && c.State != Mediating {
+			c.endPause(now) // out of mediation, the case awaits no party
+		}
+		return action, details, err
+	})
 }
 
 // conflict is the error of an action the case's state does not allow.

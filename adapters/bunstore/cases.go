@@ -48,6 +48,7 @@ func caseColumns(c *mediation.Case) []column {
 		{"handling_path", c.Handling.String()}, {"location_path", c.Location.String()}, {"stats_path", cell.String()},
 		{"first_responder", c.FirstResponder}, {"applicant", c.Applicant}, {"outcome", string(stats.Outcome(c))},
 		{"escalations", c.Escalations}, {"outside", boolInt(c.OutOfJurisdiction())},
+		{"suspended", boolInt(c.Suspended())},
 		{"registered_at", timeColumn(c.RegisteredAt)}, {"accepted_at", timeColumn(c.AcceptedAt)},
 		{"resolved_at", timeColumn(c.ResolvedAt)}, {"routed_at", timeColumn(stats.RoutedAt(c))},
 		{"accept_due", timeColumn(c.AcceptDue)}, {"resolve_due", timeColumn(c.ResolveDue)},
@@ -263,9 +264,9 @@ func (s *Cases) List(ctx context.Context, f mediation.Filter) (mediation.Page, e
 	}
 	if !f.OverdueAt.IsZero() {
 		// mediation.Case.Overdue: past AcceptDue while registered, past
-		// ResolveDue while accepted or mediating.
+		// ResolveDue while accepted or mediating and not suspended.
 		t := timeColumn(f.OverdueAt)
-		w.add("((state = ? AND accept_due < ?) OR (state IN (?, ?) AND resolve_due < ?))",
+		w.add("((state = ? AND accept_due < ?) OR (state IN (?, ?) AND suspended = 0 AND resolve_due < ?))",
 			mediation.Registered.String(), t, mediation.Accepted.String(), mediation.Mediating.String(), t)
 	}
 	cases, next, err := s.r.list(ctx, w, names(f.States), string(f.Before), f.PageSize())

@@ -290,6 +290,13 @@ func (db *DB) migrate(ctx context.Context) error {
 			return db.migrateSearch(ctx)
 		},
 	})
+	// And the column of suspended cases: see migrateSuspended.
+	migrations.Add(migrate.Migration{
+		Name: "20261201000016", Comment: "suspended",
+		Up: func(ctx context.Context, _ *migrate.Migrator, _ *migrate.Migration) error {
+			return db.migrateSuspended(ctx)
+		},
+	})
 	known := migrations.Sorted()
 	for i := 1; i < len(known); i++ {
 		if known[i].Name == known[i-1].Name {

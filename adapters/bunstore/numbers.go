@@ -72,20 +72,16 @@ func raiseCounters(ctx context.Context, tx writeTx, last map[series]int) error {
 // stores the case.
 func (db *DB) migrateNumbers(ctx context.Context) error {
 	return db.runInTx(ctx, func(ctx context.Context, tx writeTx) error {
-		collate, hasColumn := "", "SELECT COUNT(*) FROM pragma_table_info('cases') WHERE name = 'number_seq'"
-		if db.postgres {
-			if _, err := tx.ExecContext(ctx, "LOCK TABLE cases IN ACCESS EXCLUSIVE MODE"); err != nil {
-				return err
-			}
-			collate = ` COLLATE "C"`
-			hasColumn = "SELECT COUNT(*) FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = 'cases' AND column_name = 'number_seq'"
-		}
-		var has int
-		if err := tx.QueryRowContext(ctx, hasColumn).Scan(&has); err != nil {
+		has, err := db.lockedColumn(ctx, tx, "cases", "number_seq")
+		if err != nil {
 			return err
 		}
+		collate := ""
+		if db.postgres {
+			collate = ` COLLATE "C"`
+		}
 		steps := []string{"CREATE TABLE IF NOT EXISTS case_numbers (township TEXT" + collate + " NOT NULL, year INTEGER NOT NULL, last_seq BIGINT NOT NULL, PRIMARY KEY (township, year))"}
-		if has == 0 {
+		if !has {
 			steps = append(steps,
 				"ALTER TABLE cases ADD COLUMN number_prefix TEXT NOT NULL DEFAULT ''",
 				"ALTER TABLE cases ADD COLUMN number_year INTEGER NOT NULL DEFAULT 0",
@@ -99,7 +95,40 @@ func (db *DB) migrateNumbers(ctx context.Context) error {
 		if err := db.numberCases(ctx, tx); err != nil {
 			return err
 		}
-		_, err := tx.ExecContext(ctx, "CREATE UNIQUE INDEX IF NOT EXISTS cases_number ON cases (township, number_year, number_seq)")
+		_, err = tx.ExecContext(ctx, "CREATE UNIQUE INDEX IF NOT EXISTS cases_number ON cases (township, number_year, number_seq)")
+		return err
+	})
+}
+
+// lockedColumn reports whether table has column, after locking the
+// table on PostgreSQL (SQLite's one writer needs no lock), so that a
+// migration adding the column does it once however many programs open
+// the database at once.
+func (db *DB) lockedColumn(ctx context.Context, tx writeTx, table, column string) (bool, error) {
+	q, args := "SELECT COUNT(*) FROM pragma_table_info(?) WHERE name = ?", []any{table, column}
+	if db.postgres {
+		if _, err := tx.ExecContext(ctx, "LOCK TABLE "+table+" IN ACCESS EXCLUSIVE MODE"); err != nil {
+			return false, err
+		}
+		q = "SELECT COUNT(*) FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = ? AND column_name = ?"
+	}
+	var n int
+	err := tx.QueryRowContext(ctx, q, args...).Scan(&n)
+	return n > 0, err
+}
+
+// migrateSuspended is the migration 20261201000016, written in Go for the
+// reason migrateNumbers is: it gives the cases table the column suspended,
+// whether a case's mediation stands still while a party is awaited
+// (mediation.Case.Suspended), by which the list's filter of overdue cases
+// leaves such a case out. No case was suspended before it existed.
+func (db *DB) migrateSuspended(ctx context.Context) error {
+	return db.runInTx(ctx, func(ctx context.Context, tx writeTx) error {
+		has, err := db.lockedColumn(ctx, tx, "cases", "suspended")
+		if err != nil || has {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, "ALTER TABLE cases ADD COLUMN suspended INTEGER NOT NULL DEFAULT 0")
 		return err
 	})
 }

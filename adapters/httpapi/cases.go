@@ -173,6 +173,12 @@ func (s *server) routeCases(g *bunrouter.Group) {
 	action(k, g, "extend", false, func(ctx context.Context, a grid.Actor, id mediation.ID, v int64, b *extendJSON) (*mediation.Case, error) {
 		return svc.Extend(ctx, a, id, v, mediation.Extension{Days: b.Days, Reason: b.Reason, Consent: b.Consent})
 	})
+	action(k, g, "suspend", false, func(ctx context.Context, a grid.Actor, id mediation.ID, v int64, b *reasonJSON) (*mediation.Case, error) {
+		return svc.Suspend(ctx, a, id, v, b.Reason)
+	})
+	action(k, g, "resume", true, func(ctx context.Context, a grid.Actor, id mediation.ID, v int64, _ *noBodyJSON) (*mediation.Case, error) {
+		return svc.Resume(ctx, a, id, v)
+	})
 	action(k, g, "risks", false, func(ctx context.Context, a grid.Actor, id mediation.ID, v int64, b *risksJSON) (*mediation.Case, error) {
 		risks, err := parseRisks("risks", b.Risks)
 		if err != nil {

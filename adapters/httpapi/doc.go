@@ -71,7 +71,8 @@
 //     and one POST route per action (review, accept,
 //     reject, team, sessions, agreement, rights — the notice of rights and
 //     duties given to parties — fail, withdraw, escalate, approve, return,
-//     transfer, transfer-out, extend, risks, follow-ups, close);
+//     transfer, transfer-out, extend, suspend, resume, risks, follow-ups,
+//     close);
 //   - files attached to cases and to hazards, 501 when the service keeps
 //     none (mediation.Service.KeepsFiles, hazard.Service.KeepsFiles):
 //     POST /cases/{id}/attachments and /hazards/{id}/attachments take a

@@ -385,6 +385,8 @@ type caseJSON struct {
 	Escalations        int                `json:"escalations"`
 	Transfers          int                `json:"transfers"`
 	Extensions         []extensionJSON    `json:"extensions"`
+	Suspended          bool               `json:"suspended" desc:"mediation stands still while a party is awaited: resolve_due does not run"`
+	Pauses             []pauseJSON        `json:"pauses" desc:"the times mediation stood still, oldest first"`
 	Team               []participantJSON  `json:"team"`
 	Sessions           []sessionOutJSON   `json:"sessions"`
 	Planned            []plannedOutJSON   `json:"planned_sessions" desc:"sessions planned ahead, in the order first planned, each with its invitation's UID and sequence"`
@@ -414,6 +416,14 @@ type escalationJSON struct {
 type extensionJSON struct {
 	extendJSON
 	At timestamp `json:"at,omitempty"`
+}
+
+// pauseJSON is a time mediation stood still while a party was awaited.
+type pauseJSON struct {
+	From   timestamp `json:"from"`
+	To     timestamp `json:"to,omitempty" desc:"when mediation resumed; absent while it stands still"`
+	Reason string    `json:"reason"`
+	By     string    `json:"by"`
 }
 
 // participantJSON is a member of a case's 4+N team.
@@ -756,6 +766,7 @@ func caseOut(api string, c *mediation.Case, v view) caseJSON {
 		RegisteredAt: ts(c.RegisteredAt), AcceptedAt: ts(c.AcceptedAt), AcceptedBy: c.AcceptedBy, ResolvedAt: ts(c.ResolvedAt),
 		ClosedAt: ts(c.ClosedAt), AcceptDue: ts(c.AcceptDue), ResolveDue: ts(c.ResolveDue),
 		Escalations: c.Escalations, Transfers: c.Transfers, Extensions: make([]extensionJSON, len(c.Extensions)),
+		Suspended: c.Suspended(), Pauses: make([]pauseJSON, len(c.Pauses)),
 		Team: make([]participantJSON, len(c.Team)), Sessions: make([]sessionOutJSON, len(c.Sessions)),
 		Agreement: agreementOut(c.Agreement), Draft: agreementOut(c.Draft), Superseded: make([]agreementOutJSON, len(c.Superseded)),
 		Withdrawal: c.Withdrawal, FollowUps: make([]followUpOutJSON, len(c.FollowUps)), Rights: make([]rightsOutJSON, len(c.Rights)),
@@ -772,6 +783,9 @@ func caseOut(api string, c *mediation.Case, v view) caseJSON {
 	}
 	for i, e := range c.Extensions {
 		out.Extensions[i] = extensionJSON{extendJSON{Days: e.Days, Reason: e.Reason, Consent: e.Consent}, ts(e.At)}
+	}
+	for i, p := range c.Pauses {
+		out.Pauses[i] = pauseJSON{From: ts(p.From), To: ts(p.To), Reason: p.Reason, By: p.By}
 	}
 	for i, p := range c.Team {
 		out.Team[i] = participantJSON{Department: p.Department, Body: p.Body, MemberID: p.MemberID, Name: p.Name, Role: p.Role}

@@ -131,6 +131,8 @@ var matrix = []matrixRow{
 	{"POST /api/v1/cases/{id}/transfer", "case:accepted", map[string]any{"to": "mayuan-2", "reason": "属二组"}, [14]int{ok, none, ok, ok, no, no, ok, ok, no, none, none, none, who, no}},
 	{"POST /api/v1/cases/{id}/transfer-out", "case:accepted", map[string]any{"name": "驿城区人民法院", "contact": "0396-0000000", "reason": "已立案"}, [14]int{ok, none, ok, ok, no, no, ok, ok, no, none, none, none, who, no}},
 	{"POST /api/v1/cases/{id}/extend", "case:accepted", map[string]any{"days": 7, "reason": "双方同意延期", "consent": true}, [14]int{ok, none, ok, ok, ok, no, ok, ok, ok, none, none, none, who, no}},
+	{"POST /api/v1/cases/{id}/suspend", "case:accepted", map[string]any{"reason": "被申请人外出务工"}, [14]int{ok, none, ok, ok, ok, no, ok, ok, ok, none, none, none, who, no}},
+	{"POST /api/v1/cases/{id}/resume", "case:suspended", nil, [14]int{ok, none, ok, ok, ok, no, ok, ok, ok, none, none, none, who, no}},
 	{"POST /api/v1/cases/{id}/risks", "case:accepted", map[string]any{"risks": []string{"likely_fight"}}, [14]int{ok, none, ok, ok, ok, no, ok, ok, ok, none, none, none, who, no}},
 	{"POST /api/v1/cases/{id}/follow-ups", "case:agreed", map[string]any{"performed": true, "notes": "已履行"}, [14]int{ok, none, ok, ok, ok, no, ok, ok, ok, none, none, none, who, no}},
 	{"POST /api/v1/cases/{id}/rights", "case:accepted", map[string]any{"parties": []string{applicant, respondent}, "manner": "written"}, [14]int{ok, none, ok, ok, ok, no, ok, ok, ok, none, none, none, who, no}},

@@ -210,6 +210,8 @@ func operations() []operation {
 		{"transfer", "Hands the case to another cell of the township. Needs Transfer.", transferJSON{}, false},
 		{"transfer-out", "Hands the case to a body outside the grid, with a record. Needs Transfer.", outsideBodyJSON{}, false},
 		{"extend", "Gives the case more time, with both parties' consent. Needs Mediate.", extendJSON{}, false},
+		{"suspend", "Stops mediation while a party is awaited (中止), for the reason given: until resumed, the time to resolve does not run and the case is not overdue. A case not accepted or in mediation, or suspended already, is 409. Needs Mediate.", reasonJSON{}, false},
+		{"resume", "Takes up a suspended case's mediation again: resolve_due moves by exactly the time it stood still. A case not suspended is 409. Needs Mediate.", noBodyJSON{}, true},
 		{"risks", "Records new risks, which raise the grade at once. Needs Mediate.", risksJSON{}, false},
 		{"follow-ups", "Records a visit after the agreement (回访). Needs Mediate.", followUpJSON{}, false},
 		{"rights", "Records that the notice of rights and duties (人民调解权利义务告知书, GET /api/v1/cases/{id}/rights-notice) was given to the parties named, as they are named on the case, in writing or orally, at the time given or now. A party may be given it again; each giving is kept. A name that is not a party's, or is named twice, is 400 naming it (parties[i]); a closed or rejected case is 409. Needs Mediate.", rightsJSON{}, false},

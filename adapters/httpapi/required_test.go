@@ -101,6 +101,7 @@ var bodyRoutes = []bodyRoute{
 	{"transfer", "POST /api/v1/cases/{id}/transfer", "case:accepted", "gc-secretary", map[string]any{"to": "mayuan-2", "reason": "属二组"}},
 	{"transfer-out", "POST /api/v1/cases/{id}/transfer-out", "case:accepted", "gc-secretary", map[string]any{"name": "驿城区人民法院", "contact": "0396-0000000", "reason": "已立案"}},
 	{"extend", "POST /api/v1/cases/{id}/extend", "case:accepted", "gc-secretary", map[string]any{"days": 7, "reason": "双方同意延期", "consent": true}},
+	{"suspend", "POST /api/v1/cases/{id}/suspend", "case:accepted", "gc-secretary", map[string]any{"reason": "被申请人外出务工"}},
 	{"risks", "POST /api/v1/cases/{id}/risks", "case:accepted", "gc-secretary", map[string]any{"risks": []any{"likely_fight"}}},
 	{"follow-ups", "POST /api/v1/cases/{id}/follow-ups", "case:agreed", "gc-secretary", map[string]any{"performed": true, "notes": "已履行"}},
 	{"rights", "POST /api/v1/cases/{id}/rights", "case:accepted", "gc-secretary", map[string]any{"parties": []any{applicant, respondent}, "manner": "oral", "at": "2022-11-01T01:30:00Z"}},

@@ -53,9 +53,10 @@ const agent = "张小某"
 // drafted (mediating, with a written agreement drafted), agreed (by an
 // oral agreement), failed, closable (failed, with the file complete: the
 // respondent's ID card registered and the notice of rights given to both
-// parties), escalated (accepted and submitted to 东片区) or planned
+// parties), escalated (accepted and submitted to 东片区), planned
 // (accepted, with 高敬 on its team, and a session planned for the next
-// day to which he and the first party are invited).
+// day to which he and the first party are invited) or suspended
+// (accepted, and mediation stopped while a party is awaited).
 func (e *env) seedCase(t testing.TB, state string) *mediation.Case {
 	t.Helper()
 	c, err := e.cases.Register(ctx, resident(owner), homestead())
@@ -82,6 +83,10 @@ func (e *env) seedCase(t testing.TB, state string) *mediation.Case {
 			return e.cases.PlanSession(ctx, justice, c.ID, 0, mediation.SessionPlan{
 				Start: e.clock.Now().Add(24 * time.Hour), Duration: time.Hour, Place: mediation.PlaceVillageCommittee, Team: []int{0}, Parties: []int{0},
 			})
+		})
+	case "suspended":
+		step(func() (*mediation.Case, error) {
+			return e.cases.Suspend(ctx, justice, c.ID, 0, "被申请人住院治疗")
 		})
 	case "escalated":
 		step(func() (*mediation.Case, error) { return e.cases.Escalate(ctx, justice, c.ID, 0, "双方分歧大") })

@@ -190,6 +190,9 @@ func listMatches(t *testing.T, s mediation.Store) {
 		c.Grade = work.Grade(1 + rng.IntN(3))
 		c.Channel = work.Channel(1 + rng.IntN(8))
 		c.AcceptDue, c.ResolveDue = at(), at()
+		if rng.IntN(4) == 0 { // suspended while accepted or mediating: not overdue
+			c.Pauses = []mediation.Pause{{From: base, Reason: "等待当事人"}}
+		}
 		c.Category = categories[rng.IntN(len(categories))]
 		c.RegisteredAt = base.Add(time.Duration(rng.IntN(200)) * time.Hour)
 		c.Applicants[0].Name = searchNames[rng.IntN(len(searchNames))]

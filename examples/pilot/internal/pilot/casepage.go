@@ -29,6 +29,8 @@ type allowed struct {
 	Parties                                                            bool // correct the parties' particulars too
 	Rights                                                             bool // record the notice of rights and duties given
 	Attach                                                             bool // attach files
+	Suspend                                                            bool // stop mediation while a party is awaited (中止)
+	Resume                                                             bool // take a suspended case's mediation up again
 }
 
 func (s *Server) allowed(actor grid.Actor, c *mediation.Case) allowed {
@@ -63,6 +65,8 @@ func (s *Server) allowed(actor grid.Actor, c *mediation.Case) allowed {
 		Close:    outcome && can(grid.Close, h),
 		Escalate: open && c.Escalation == nil && h.Level() > 1 && can(grid.Escalate, h),
 		Review:   review,
+		Suspend:  working && c.Escalation == nil && !c.Suspended() && can(grid.Mediate, h),
+		Resume:   c.Suspended() && can(grid.Mediate, h),
 	}
 }
 
@@ -214,6 +218,10 @@ func (s *Server) caseAction(w http.ResponseWriter, r *http.Request, m grid.Membe
 		c, err = svc.Close(ctx, actor, id, version, text("note"))
 	case "escalate":
 		c, err = svc.Escalate(ctx, actor, id, version, text("reason"))
+	case "suspend":
+		c, err = svc.Suspend(ctx, actor, id, version, text("reason"))
+	case "resume":
+		c, err = svc.Resume(ctx, actor, id, version)
 	case "approve":
 		c, err = svc.ApproveEscalation(ctx, actor, id, version)
 	case "return":

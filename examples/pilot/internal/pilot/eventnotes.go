@@ -6,11 +6,13 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/fourplusn/fourplusn"
 	"github.com/fourplusn/fourplusn/attachment"
 	"github.com/fourplusn/fourplusn/mediation"
 	"github.com/fourplusn/fourplusn/timeline"
+	"github.com/fourplusn/fourplusn/work"
 )
 
 // What the timeline says of an event beyond its name: the revision of an
@@ -56,8 +58,12 @@ func eventNote(e timeline.Event, c *mediation.Case) string {
 			note += "；协议生效"
 		}
 		return note
-	case mediation.ActionCorrected:
+	case mediation.ActionCorrected, mediation.ActionSuspended:
 		return "理由：" + d["reason"]
+	case mediation.ActionResumed:
+		if due, err := time.Parse(time.RFC3339, d["resolve_due"]); err == nil {
+			return "办结时限顺延至 " + work.ShowTime(due)
+		}
 	case mediation.ActionAttached:
 		k, _ := attachment.ParseKind(d["kind"])
 		if k.Personal() && c.Masked {

@@ -78,6 +78,10 @@ func (a *App) caseDone(action string, c *mediation.Case) string {
 		if c.Escalation != nil {
 			return "已呈报" + a.CellName(c.Escalation.To) + "，等待其审核。"
 		}
+	case "suspend":
+		return "已中止调解。等待当事人期间，办结时限不计；当事人到场后请恢复调解。"
+	case "resume":
+		return "已恢复调解，办结时限顺延至 " + when(c.ResolveDue) + "。"
 	case "approve":
 		return "已接手，现由" + handling + "办理。当前：" + a.caseTurn(c) + "。"
 	case "return":

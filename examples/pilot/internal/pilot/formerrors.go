@@ -100,6 +100,7 @@ var caseInputs = map[string][]input{
 	"followup": {{"notes", "回访情况", "请填写回访情况，不超过5000字。", []string{"notes"}}},
 	"close":    {{"note", "结案说明", "结案说明不超过5000字。", []string{"note"}}},
 	"escalate": {{"reason", "呈报理由", "请填写呈报理由，不超过200个字。", []string{"reason"}}},
+	"suspend":  {{"reason", "中止理由", "请填写中止理由，不超过200个字。", []string{"reason"}}},
 	"return":   {{"instructions", "指导意见", "请填写指导意见，不超过5000字。", []string{"instructions"}}},
 }
 

@@ -32,7 +32,7 @@ var (
 		mediation.ActionRegistered: "登记", mediation.ActionAccepted: "受理", mediation.ActionRejected: "不予受理", mediation.ActionJoined: "加入调解团队",
 		mediation.ActionSession: "记录调解", mediation.ActionAgreement: "达成调解协议", mediation.ActionFailed: "调解未成", mediation.ActionWithdrawn: "撤回",
 		mediation.ActionEscalated: "呈报上级", mediation.ActionApproved: "上级接手", mediation.ActionReturned: "上级退回",
-		mediation.ActionTransferred: "分派", mediation.ActionTransferredOut: "移交外部", mediation.ActionExtended: "延期", mediation.ActionRiskRaised: "风险升级",
+		mediation.ActionTransferred: "分派", mediation.ActionTransferredOut: "移交外部", mediation.ActionExtended: "延期", mediation.ActionSuspended: "中止调解", mediation.ActionResumed: "恢复调解", mediation.ActionRiskRaised: "风险升级",
 		mediation.ActionFollowUp: "回访", mediation.ActionClosed: "结案",
 		mediation.ActionCorrected: "更正", mediation.ActionDrafted: "起草调解协议", mediation.ActionSigning: "登记协议签署",
 		mediation.ActionRightsGiven: "告知权利义务", mediation.ActionAttached: "添加附件",
