@@ -79,6 +79,10 @@ type Config struct {
 // answer while the picture is fetched and cleaned.
 const mediaTimeout = 5 * time.Second
 
+// maxBody bounds a request's form: a description of 4,000 characters
+// and the rest fit many times over.
+const maxBody = 64 << 10
+
 // changeset is when the endpoint's shape last changed, for discovery.
 const changeset = "2026-12-01T00:00:00+08:00"
 
@@ -125,6 +129,11 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	f := formatOf(r.URL.Path)
 	if f == "" {
 		writeError(w, formatXML, http.StatusNotFound, "未知的地址：请以 .xml 或 .json 结尾")
+		return
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, maxBody)
+	if err := r.ParseForm(); err != nil {
+		writeError(w, f, http.StatusBadRequest, "请求无法读取：须为不超过 64 KB 的表单")
 		return
 	}
 	if j := r.FormValue("jurisdiction_id"); j != "" && j != string(h.cfg.Township) {

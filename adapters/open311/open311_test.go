@@ -340,6 +340,7 @@ func TestRefusals(t *testing.T) {
 		{"outside every cell", func(f url.Values) { f.Set("lat", "30"); f.Set("long", "120") }, 400},
 		{"a description too long", func(f url.Values) { f.Set("description", strings.Repeat("长", 4001)) }, 400},
 		{"no phone", func(f url.Values) { f.Del("phone") }, 400},
+		{"a body too large", func(f url.Values) { f.Set("first_name", strings.Repeat("长", 30000)) }, 400},
 		{"no respondent", func(f url.Values) { f.Del("attribute[respondent]") }, 400},
 		{"media from a host not allowed", func(f url.Values) { f.Set("media_url", "https://evil.example/a.png") }, 400},
 		{"a media_url that is no web address", func(f url.Values) { f.Set("media_url", "file:///etc/passwd") }, 400},

@@ -62,21 +62,20 @@ type value struct {
 // request is a service request as GET requests answers it, and, with
 // only its first fields set, as POST requests and tokens do.
 type request struct {
-	ID                string  `xml:"service_request_id" json:"service_request_id"`
-	Token             string  `xml:"token,omitempty" json:"token,omitempty"`
-	Status            string  `xml:"status,omitempty" json:"status,omitempty"`
-	StatusNotes       string  `xml:"status_notes,omitempty" json:"status_notes,omitempty"`
-	ServiceName       string  `xml:"service_name,omitempty" json:"service_name,omitempty"`
-	ServiceCode       string  `xml:"service_code,omitempty" json:"service_code,omitempty"`
-	Description       string  `xml:"description,omitempty" json:"description,omitempty"`
-	AgencyResponsible string  `xml:"agency_responsible,omitempty" json:"agency_responsible,omitempty"`
-	ServiceNotice     string  `xml:"service_notice,omitempty" json:"service_notice,omitempty"`
-	AccountID         *string `xml:"account_id,omitempty" json:"account_id,omitempty"`
-	Requested         string  `xml:"requested_datetime,omitempty" json:"requested_datetime,omitempty"`
-	Updated           string  `xml:"updated_datetime,omitempty" json:"updated_datetime,omitempty"`
-	Expected          string  `xml:"expected_datetime,omitempty" json:"expected_datetime,omitempty"`
-	Address           string  `xml:"address,omitempty" json:"address,omitempty"`
-	AddressID         string  `xml:"address_id,omitempty" json:"address_id,omitempty"`
+	ID                string `xml:"service_request_id" json:"service_request_id"`
+	Token             string `xml:"token,omitempty" json:"token,omitempty"`
+	Status            string `xml:"status,omitempty" json:"status,omitempty"`
+	StatusNotes       string `xml:"status_notes,omitempty" json:"status_notes,omitempty"`
+	ServiceName       string `xml:"service_name,omitempty" json:"service_name,omitempty"`
+	ServiceCode       string `xml:"service_code,omitempty" json:"service_code,omitempty"`
+	Description       string `xml:"description,omitempty" json:"description,omitempty"`
+	AgencyResponsible string `xml:"agency_responsible,omitempty" json:"agency_responsible,omitempty"`
+	ServiceNotice     string `xml:"service_notice,omitempty" json:"service_notice,omitempty"`
+	Requested         string `xml:"requested_datetime,omitempty" json:"requested_datetime,omitempty"`
+	Updated           string `xml:"updated_datetime,omitempty" json:"updated_datetime,omitempty"`
+	Expected          string `xml:"expected_datetime,omitempty" json:"expected_datetime,omitempty"`
+	Address           string `xml:"address,omitempty" json:"address,omitempty"`
+	AddressID         string `xml:"address_id,omitempty" json:"address_id,omitempty"`
 }
 
 type requests struct {
