@@ -34,7 +34,10 @@ import (
 
 var shanghai = time.FixedZone("CST", 8*3600)
 
-const partnerKey = "hotline-12345-key"
+const (
+	partnerKey = "hotline-12345-key"
+	otherKey   = "another-partner-key"
+)
 
 type env struct {
 	t       *testing.T
@@ -84,7 +87,10 @@ func newEnv(t *testing.T) *env {
 	mu, _ := url.Parse(media.URL)
 	h, err := open311.New(open311.Config{
 		Cases: cases, Cells: func() open311.Cells { return gs.Directory() }, Township: gridtest.GuchengID,
-		Keys:    map[string]open311.Key{partnerKey: {Partner: "12345热线", Member: demo.Member("gc-duty-1").Actor()}},
+		Keys: map[string]open311.Key{
+			partnerKey: {Partner: "12345热线", Member: demo.Member("gc-duty-1").Actor()},
+			otherKey:   {Partner: "综治中心", Member: demo.Member("gc-duty-1").Actor()},
+		},
 		Media:   wecom.PicURLs{Hosts: []string{mu.Hostname()}, Client: media.Client()},
 		Contact: "古城办事处矛盾纠纷调解中心", URL: "https://example.org/open311/v2/",
 		Logger: slog.New(slog.DiscardHandler), Now: func() time.Time { return now },
@@ -399,4 +405,27 @@ func TestMediaURL(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, c.Attachments, 1)
 	assert.True(t, strings.HasPrefix(c.Attachments[0].Type, "image/"), c.Attachments[0].Type)
+}
+
+// A partner reads back only what it sent: another partner's key finds
+// neither the request nor its token, and lists none.
+func TestOnlyTheSender(t *testing.T) {
+	e := newEnv(t)
+	w := e.do(http.MethodPost, "/open311/v2/requests.json", dispute(e.centre("mayuan-1")))
+	require.Equal(t, http.StatusCreated, w.Code, w.Body.String())
+	var created []map[string]any
+	require.NoError(t, json.Unmarshal(w.Body.Bytes(), &created))
+	id := created[0]["service_request_id"].(string)
+
+	other := url.Values{"api_key": {otherKey}}
+	for _, path := range []string{"/open311/v2/requests/" + id + ".json", "/open311/v2/tokens/" + id + ".json", "/open311/v2/requests/C999999.json"} {
+		w := e.do(http.MethodGet, path, other)
+		assert.Equal(t, http.StatusNotFound, w.Code, path)
+		var errs []map[string]any
+		require.NoError(t, json.Unmarshal(w.Body.Bytes(), &errs), w.Body.String())
+		require.Len(t, errs, 1)
+		assert.EqualValues(t, 404, errs[0]["code"])
+	}
+	w = e.do(http.MethodGet, "/open311/v2/requests.json", other)
+	assert.JSONEq(t, "[]", w.Body.String())
 }

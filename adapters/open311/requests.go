@@ -255,7 +255,7 @@ func (h *handler) list(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	var out []request
+	out := []request{} // an empty list is [] in JSON, not null
 	if ids := r.FormValue("service_request_id"); ids != "" {
 		for id := range strings.SplitSeq(ids, ",") {
 			c, err := h.sent(r.Context(), key, strings.TrimSpace(id))
