@@ -52,6 +52,7 @@ type config struct {
 	files           string // the directory of the files attached to cases
 	logLevel        slog.Level
 	watch           watch
+	open311         pilot.ServerOptions // only its Open311 fields: the partners' keys and the media hosts
 }
 
 const usage = `pilot — 古城“4+N”矛盾纠纷多元化解平台（试点服务器）
@@ -96,6 +97,9 @@ Secrets are read from the environment only:
   PILOT_WECOM_ROBOT_KEY  a WeCom group robot's key: notifications go to the group
   PILOT_WECOM_TOKEN      the WeCom application's callback Token; with
   PILOT_WECOM_AES_KEY    its EncodingAESKey, turns on /wecom/callback
+  PILOT_OPEN311_KEYS     the partners' Open311 api_keys, as KEY=名称 pairs
+                         comma-separated (k1=12345热线): turns on /open311/v2/,
+                         whose requests the duty officer registers
 
 Flags (each may also be set by the environment variable shown):
 `
@@ -120,6 +124,7 @@ func parseFlags(args []string, stderr io.Writer) (config, []string, error) {
 	fs.BoolVar(&w.notify.WebhookFullPhones, "webhook-full-phones", env("PILOT_WEBHOOK_FULL_PHONES", "") == "true", "send phone numbers to -webhook-url in full, for a township's SMS gateway that texts them: staff, and residents sent their lost tracking codes (PILOT_WEBHOOK_FULL_PHONES)")
 	fs.StringVar(&w.wecom.CorpID, "wecom-corp-id", env("PILOT_WECOM_CORP_ID", ""), "the WeCom enterprise's `CorpID`, for the callback at /wecom/callback (PILOT_WECOM_CORP_ID)")
 	fs.StringVar(&w.wecomChannel, "wecom-channel", env("PILOT_WECOM_CHANNEL", "wecom"), "what applications from the callback count as: wecom, or wechat for a relayed WeChat group (PILOT_WECOM_CHANNEL)")
+	mediaHosts := fs.String("open311-media-hosts", env("PILOT_OPEN311_MEDIA_HOSTS", ""), "the `hosts` (comma-separated; a domain covers its subdomains) Open311 requests' media_urls may be fetched from; none refuses every media_url (PILOT_OPEN311_MEDIA_HOSTS)")
 	pictureHosts := fs.String("wecom-picture-hosts", env("PILOT_WECOM_PICTURE_HOSTS", ""), "the `hosts` (comma-separated; a domain covers its subdomains) WeCom serves image messages' pictures from: the callback fetches those and attaches them to the sender's case; none answers images with a request for text (PILOT_WECOM_PICTURE_HOSTS)")
 	// Secrets come from the environment only, so that they never show in
 	// a process list.
@@ -147,12 +152,39 @@ func parseFlags(args []string, stderr io.Writer) (config, []string, error) {
 	if cfg.casePrefixes, err = pilot.ParseCasePrefixes(*prefixes); err != nil {
 		return cfg, nil, fmt.Errorf("-case-prefix: %w", err)
 	}
-	for h := range strings.SplitSeq(*pictureHosts, ",") {
+	cfg.open311.Open311MediaHosts = hostList(*mediaHosts)
+	if cfg.open311.Open311Keys, err = parseOpen311Keys(os.Getenv("PILOT_OPEN311_KEYS")); err != nil {
+		return cfg, nil, fmt.Errorf("PILOT_OPEN311_KEYS: %w", err)
+	}
+	w.pictureHosts = hostList(*pictureHosts)
+	return cfg, fs.Args(), nil
+}
+
+// hostList is the comma-separated hosts of s.
+func hostList(s string) []string {
+	var out []string
+	for h := range strings.SplitSeq(s, ",") {
 		if h = strings.TrimSpace(h); h != "" {
-			w.pictureHosts = append(w.pictureHosts, h)
+			out = append(out, h)
 		}
 	}
-	return cfg, fs.Args(), nil
+	return out
+}
+
+// parseOpen311Keys reads KEY=名称 pairs, comma-separated.
+func parseOpen311Keys(s string) (map[string]string, error) {
+	out := map[string]string{}
+	for pair := range strings.SplitSeq(s, ",") {
+		if pair = strings.TrimSpace(pair); pair == "" {
+			continue
+		}
+		key, name, ok := strings.Cut(pair, "=")
+		if key, name = strings.TrimSpace(key), strings.TrimSpace(name); !ok || key == "" || name == "" {
+			return nil, fmt.Errorf("%q is not KEY=名称", pair)
+		}
+		out[key] = name
+	}
+	return out, nil
 }
 
 func env(key, def string) string {
@@ -213,7 +245,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 const shutdownGrace = 20 * time.Second
 
 func serve(ctx context.Context, cfg config, app *pilot.App, logger *slog.Logger, stdout io.Writer, start time.Time) error {
-	srv, err := pilot.NewServer(app, pilot.ServerOptions{Proxies: cfg.trustedProxies})
+	srv, err := pilot.NewServer(app, pilot.ServerOptions{
+		Proxies: cfg.trustedProxies, Open311Keys: cfg.open311.Open311Keys, Open311MediaHosts: cfg.open311.Open311MediaHosts,
+	})
 	if err != nil {
 		return err
 	}

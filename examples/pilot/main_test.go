@@ -11,6 +11,7 @@ import (
 	"encoding/pem"
 	"fmt"
 	"io"
+	"maps"
 	"math/big"
 	"net"
 	"net/http"
@@ -420,4 +421,19 @@ func TestPictureHostsFlag(t *testing.T) {
 	cfg, _, err = parseFlags(nil, io.Discard)
 	require.NoError(t, err)
 	assert.Empty(t, cfg.watch.pictureHosts, "none by default: images are answered with a request for text")
+}
+
+func TestParseOpen311Keys(t *testing.T) {
+	keys, err := parseOpen311Keys(" k1=12345热线, k2 = 综治中心 ,")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := map[string]string{"k1": "12345热线", "k2": "综治中心"}; !maps.Equal(keys, want) {
+		t.Errorf("keys = %v, want %v", keys, want)
+	}
+	for _, bad := range []string{"k1", "=12345热线", "k1="} {
+		if _, err := parseOpen311Keys(bad); err == nil {
+			t.Errorf("%q: no error", bad)
+		}
+	}
 }

@@ -62,6 +62,16 @@ type ServerOptions struct {
 	// Proxies are the reverse proxies whose X-Forwarded-For and
 	// X-Forwarded-Proto headers are believed; none by default.
 	Proxies Proxies
+	// Open311Keys are the api_keys of the partner systems (a 12345
+	// hotline) that send disputes over Open311 at /open311/v2/, each
+	// mapped to the partner's name; the intake member (App.Intake)
+	// registers what they send. None, or no intake member, leaves
+	// Open311 off.
+	Open311Keys map[string]string
+	// Open311MediaHosts are the hosts a request's media_url may be
+	// fetched from, a domain covering its subdomains; none refuses every
+	// media_url.
+	Open311MediaHosts []string
 }
 
 // NewServer returns the pilot's handler: the pages, the static assets,
@@ -100,6 +110,9 @@ func NewServer(app *App, opts ServerOptions) (*Server, error) {
 	}
 	mux := http.NewServeMux()
 	mux.Handle("/api/", api)
+	if err := mountOpen311(mux, app, opts); err != nil {
+		return nil, err
+	}
 	mux.Handle("GET /healthz", api)
 	mux.HandleFunc("GET /static/{name}", serveStatic)
 	mux.HandleFunc("GET /{$}", s.home)
@@ -261,7 +274,7 @@ const (
 // credentials.
 func (s *Server) csrf(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if strings.HasPrefix(r.URL.Path, "/api/") || r.URL.Path == "/healthz" {
+		if machine(r) || r.URL.Path == "/healthz" {
 			next.ServeHTTP(w, r)
 			return
 		}
@@ -537,7 +550,7 @@ func formText(r *http.Request) int {
 func (s *Server) plainInput(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch {
-		case strings.HasPrefix(r.URL.Path, "/api/"):
+		case machine(r):
 		case !plainText(r.URL.Path):
 			s.notFound(w, r) // no page has such a name
 			return
