@@ -1,0 +1,40 @@
+package httpapi_test
+
+import (
+	"net/http"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// TestFollowUpSatisfactionAndReopen records a follow-up visit with each
+// party's satisfaction over the API and reads it back; an unknown degree
+// is 400 naming the answer; a case whose visit found everyone satisfied
+// and the agreement performed is 409 to reopen, one with a party
+// unsatisfied reopens into mediation.
+func TestFollowUpSatisfactionAndReopen(t *testing.T) {
+	e := newEnv(t)
+	justice := e.as("gc-justice")
+	url := "/api/v1/cases/" + string(e.seedCase(t, "agreed").ID)
+
+	res := justice.post(url+"/follow-ups", map[string]any{"performed": true, "satisfaction": []string{"satisfied", "happy"}, "notes": "回访"})
+	require.Equal(t, http.StatusBadRequest, res.Code, res)
+	assert.Contains(t, string(res.Body), "satisfaction[1]")
+
+	res = justice.post(url+"/follow-ups", map[string]any{"performed": true, "satisfaction": []string{"satisfied", "fairly_satisfied"}, "notes": "院墙已后退。"})
+	require.Equal(t, http.StatusOK, res.Code, res)
+	visits := res.object(t)["follow_ups"].([]any)
+	require.Len(t, visits, 1)
+	assert.Equal(t, []any{"satisfied", "fairly_satisfied"}, visits[0].(map[string]any)["satisfaction"])
+	assert.Equal(t, http.StatusConflict, justice.post(url+"/reopen", map[string]any{"reason": "再调"}).Code, "nothing to reopen for")
+
+	url = "/api/v1/cases/" + string(e.seedCase(t, "reopenable").ID)
+	res = justice.post(url+"/reopen", map[string]any{"reason": "被申请人认为院墙仍占地"})
+	require.Equal(t, http.StatusOK, res.Code, res)
+	assert.Equal(t, "mediating", res.object(t)["state"])
+	res = justice.get(url + "/timeline")
+	require.Equal(t, http.StatusOK, res.Code, res)
+	assert.Contains(t, string(res.Body), `"reopened"`)
+	assert.Contains(t, string(res.Body), "被申请人认为院墙仍占地")
+}
