@@ -31,6 +31,10 @@ const (
 	Open           Measure = "cases.open"            // at the range's end: registered and not yet ended
 	Pending        Measure = "cases.pending"         // at the range's end: open and still within its deadline
 	Participants   Measure = "cases.participants"    // 4+N team members of cases registered in the range
+	// Satisfaction is counted by party: each answer given at a follow-up
+	// visit (回访) in the range, whenever the case was registered.
+	Asked   Measure = "cases.followups_asked"   // parties asked their satisfaction at follow-up visits in the range
+	Content Measure = "cases.followups_content" // of those answers, 满意 or 基本满意
 )
 
 // The measures of hazards. Rectification is counted on the cohort found in
@@ -225,6 +229,19 @@ func TallyCase(m Measure, q Query, c *mediation.Case, add func(key string, n int
 		if m == Open || !overdueAt(c, end) {
 			add(key(), 1)
 		}
+	case Asked, Content:
+		for _, f := range c.FollowUps {
+			if !in(f.At) {
+				continue
+			}
+			asked, content := f.Asked()
+			if m == Content {
+				asked = content
+			}
+			if asked > 0 {
+				add(key(), int64(asked))
+			}
+		}
 	case Participants:
 		if !in(c.RegisteredAt) {
 			return
@@ -366,7 +383,7 @@ func fieldError(field, format string, args ...any) error {
 func (m Measure) Validate() error {
 	switch m {
 	case Registered, Accepted, Agreed, Failed, Withdrawn, Rejected, TransferredOut, Escalated, Outside,
-		RoutingDue, RoutedOnTime, Open, Pending, Participants,
+		RoutingDue, RoutedOnTime, Open, Pending, Participants, Asked, Content,
 		HazardsFound, HazardsRectified, HazardsOnTheSpot, HazardsClosed, HazardsConverted:
 		return nil
 	}

@@ -68,6 +68,9 @@ var caseMeasures = map[stats.Measure]sqlMeasure{
 	stats.Pending: {openAtEnd, "((accepted_at = :z OR accepted_at >= :t) AND accept_due >= :t) OR " +
 		"(accepted_at <> :z AND accepted_at < :t AND resolve_due >= :t)"},
 	stats.Participants: {inRegistered, ""}, // one row per team member, by the join
+	// one row per party asked, by the join
+	stats.Asked:   {"case_answers.at >= :f AND case_answers.at < :t", ""},
+	stats.Content: {"case_answers.at >= :f AND case_answers.at < :t", "case_answers.content = 1"},
 }
 
 // hazardMeasures say in SQL what stats.TallyHazard says in Go; :s is bound
@@ -174,8 +177,11 @@ func newCohort(r stats.Request) *cohort {
 		table, cell = "hazards", "location_path"
 		c.from, c.binds = table, map[string]any{"s": stateOf(m)}
 	}
-	if m == stats.Participants {
+	switch m {
+	case stats.Participants:
 		c.from = "cases JOIN case_participants ON case_participants.case_id = cases.id"
+	case stats.Asked, stats.Content:
+		c.from = "cases JOIN case_answers ON case_answers.case_id = cases.id"
 	}
 	c.where, c.whereArgs = selection(table, cell, sqlOf(m).cohort, r.Query, c.binds)
 	// The bound values of the cohort's condition tell apart the outcomes'

@@ -35,7 +35,7 @@ type Stores struct {
 var caseMeasures = []stats.Measure{
 	stats.Registered, stats.Accepted, stats.Agreed, stats.Failed, stats.Withdrawn, stats.Rejected,
 	stats.TransferredOut, stats.Escalated, stats.Outside, stats.RoutingDue, stats.RoutedOnTime,
-	stats.Open, stats.Pending, stats.Participants,
+	stats.Open, stats.Pending, stats.Participants, stats.Asked, stats.Content,
 }
 
 // hazardMeasures are every hazard measure of the stats package.
@@ -403,6 +403,19 @@ func randomCase(rng *rand.Rand, n int, paths []grid.Path) *mediation.Case {
 		switch rng.IntN(5) {
 		case 0:
 			c.State, c.ResolvedAt, c.Agreement = mediation.Agreed, end, &mediation.Agreement{Form: mediation.Oral}
+			// Follow-up visits, each asking some of the parties, now and
+			// then one exactly at a period's start.
+			for v := range rng.IntN(3) {
+				at := end.Add(h(200))
+				if rng.IntN(10) == 0 {
+					at = stats.Month.Of(at).From
+				}
+				f := mediation.FollowUp{At: at, By: "某", Performed: rng.IntN(2) == 0, Notes: fmt.Sprint("回访", v)}
+				for range rng.IntN(3) {
+					f.Satisfaction = append(f.Satisfaction, []mediation.Satisfaction{"", mediation.Satisfied, mediation.FairlySatisfied, mediation.Unsatisfied}[rng.IntN(4)])
+				}
+				c.FollowUps = append(c.FollowUps, f)
+			}
 		case 1:
 			c.State, c.ResolvedAt, c.Failure = mediation.Failed, end, &mediation.Failure{Reason: "f", Route: mediation.RouteLitigation}
 		case 2:
