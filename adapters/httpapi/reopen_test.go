@@ -12,7 +12,8 @@ import (
 // party's satisfaction over the API and reads it back; an unknown degree
 // is 400 naming the answer; a case whose visit found everyone satisfied
 // and the agreement performed is 409 to reopen, one with a party
-// unsatisfied reopens into mediation.
+// unsatisfied reopens into mediation. /stats/summary counts the answers
+// in its satisfaction rate.
 func TestFollowUpSatisfactionAndReopen(t *testing.T) {
 	e := newEnv(t)
 	justice := e.as("gc-justice")
@@ -37,4 +38,14 @@ func TestFollowUpSatisfactionAndReopen(t *testing.T) {
 	require.Equal(t, http.StatusOK, res.Code, res)
 	assert.Contains(t, string(res.Body), `"reopened"`)
 	assert.Contains(t, string(res.Body), "被申请人认为院墙仍占地")
+
+	var summary struct {
+		Current struct {
+			Satisfaction struct{ Num, Den int64 }
+		}
+	}
+	res = e.as("gc-secretary").get("/api/v1/stats/summary?cell=gucheng&period=month")
+	require.Equal(t, http.StatusOK, res.Code, res)
+	res.decode(t, &summary)
+	assert.Equal(t, struct{ Num, Den int64 }{3, 4}, summary.Current.Satisfaction, "满意, 基本满意; then 满意, 不满意")
 }
