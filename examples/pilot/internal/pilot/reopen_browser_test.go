@@ -11,7 +11,8 @@ import (
 // phone (390 × 844), records a follow-up visit asking each party's
 // satisfaction, the respondent unsatisfied, and reopens the case: the
 // form offers reopening only after such a visit, the timeline records the
-// answers and the reason, and the case is in mediation again.
+// answers and the reason, and the case is in mediation again. The
+// dashboard counts the answers in its satisfaction rate, and defines it.
 func TestBrowserFollowUpReopen(t *testing.T) {
 	exe := chromium(t)
 	_, ts := newPilot(t)
@@ -73,4 +74,13 @@ func TestBrowserFollowUpReopen(t *testing.T) {
 	assert.NotRegexp(t, `[A-Za-z]`, timeline, "no English word on the timeline")
 	do(t, tab, "no reopening twice", chromedp.WaitNotPresent(chromedp.CSS("#do-reopen")))
 	shot(t, tab, dir, "pilot-reopened")
+
+	do(t, tab, "the dashboard",
+		chromedp.Navigate(base+"/dashboard"), chromedp.WaitVisible(chromedp.CSS("#rate-satisfaction")),
+		chromedp.Click(chromedp.CSS("#rate-satisfaction summary")), chromedp.WaitVisible(chromedp.CSS("#rate-satisfaction p")))
+	rate := text(t, tab, "#rate-satisfaction")
+	assert.Contains(t, rate, "满意率")
+	assert.Contains(t, rate, "满意及基本满意1人 / 回访询问2人", "the seeded visits ask nobody; this one asked two")
+	assert.Contains(t, rate, "（满意人数 + 基本满意人数）÷ 询问人数")
+	shotOf(t, tab, dir, "pilot-dashboard-satisfaction", "#rate-satisfaction")
 }
