@@ -35,7 +35,7 @@ type Stores struct {
 var caseMeasures = []stats.Measure{
 	stats.Registered, stats.Accepted, stats.Agreed, stats.Failed, stats.Withdrawn, stats.Rejected,
 	stats.TransferredOut, stats.Escalated, stats.Outside, stats.RoutingDue, stats.RoutedOnTime,
-	stats.Open, stats.Pending, stats.Participants, stats.Asked, stats.Content,
+	stats.Open, stats.Pending, stats.Participants, stats.Asked, stats.Content, stats.Recurred,
 }
 
 // hazardMeasures are every hazard measure of the stats package.
@@ -346,6 +346,9 @@ func expected(m stats.Measure, q stats.Query, cases []*mediation.Case, hazards [
 	} else {
 		for _, c := range cases {
 			stats.TallyCase(m, q, c, add)
+			if m == stats.Recurred {
+				stats.TallyRecurred(q, c, cases, add)
+			}
 		}
 	}
 	var out []stats.Count
@@ -367,7 +370,21 @@ func randomCase(rng *rand.Rand, n int, paths []grid.Path) *mediation.Case {
 	if rng.IntN(20) == 0 {
 		at = stats.Month.Of(at).From // exactly at a period's start
 	}
+	if rng.IntN(10) == 0 {
+		// A year before, where the recurrence window ends.
+		at = at.Add(-stats.RecurrenceWindow)
+	}
 	c, _ := newCaseAt(n, paths[rng.IntN(len(paths))], at)
+	// Applicants from a small pool, so that some come again: by phone, by
+	// ID number, or with neither.
+	c.Applicants[0].Phone = fmt.Sprintf("139%08d", rng.IntN(60))
+	switch rng.IntN(4) {
+	case 0:
+		c.Applicants[0].Phone = ""
+		fallthrough
+	case 1:
+		c.Applicants[0].IDCard = fmt.Sprintf("41172119800101%04d", rng.IntN(30))
+	}
 	c.Category = []mediation.Category{mediation.Neighbour, mediation.Injury, mediation.Homestead}[rng.IntN(3)]
 	c.Channel = work.Channel(1 + rng.IntN(8))
 	c.Grade = work.Grade(1 + rng.IntN(3))
