@@ -361,7 +361,7 @@ func enums() map[string][]string {
 	measures := []stats.Measure{
 		stats.Registered, stats.Accepted, stats.Agreed, stats.Failed, stats.Withdrawn, stats.Rejected, stats.TransferredOut,
 		stats.Escalated, stats.Outside, stats.RoutingDue, stats.RoutedOnTime, stats.Open, stats.Pending, stats.Participants,
-		stats.Asked, stats.Content, stats.HazardsFound, stats.HazardsRectified, stats.HazardsOnTheSpot, stats.HazardsClosed, stats.HazardsConverted,
+		stats.Asked, stats.Content, stats.Recurred, stats.HazardsFound, stats.HazardsRectified, stats.HazardsOnTheSpot, stats.HazardsClosed, stats.HazardsConverted,
 	}
 	var inboxStatusNames []string
 	for _, st := range inbox.Statuses() {

@@ -3,6 +3,7 @@ package httpapi_test
 import (
 	"net/http"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -13,7 +14,8 @@ import (
 // is 400 naming the answer; a case whose visit found everyone satisfied
 // and the agreement performed is 409 to reopen, one with a party
 // unsatisfied reopens into mediation. /stats/summary counts the answers
-// in its satisfaction rate.
+// in its satisfaction rate, and the second case of the same applicant in
+// its recurrence rate.
 func TestFollowUpSatisfactionAndReopen(t *testing.T) {
 	e := newEnv(t)
 	justice := e.as("gc-justice")
@@ -30,6 +32,7 @@ func TestFollowUpSatisfactionAndReopen(t *testing.T) {
 	assert.Equal(t, []any{"satisfied", "fairly_satisfied"}, visits[0].(map[string]any)["satisfaction"])
 	assert.Equal(t, http.StatusConflict, justice.post(url+"/reopen", map[string]any{"reason": "再调"}).Code, "nothing to reopen for")
 
+	e.clock.Advance(time.Hour) // the same applicant comes again
 	url = "/api/v1/cases/" + string(e.seedCase(t, "reopenable").ID)
 	res = justice.post(url+"/reopen", map[string]any{"reason": "被申请人认为院墙仍占地"})
 	require.Equal(t, http.StatusOK, res.Code, res)
@@ -41,11 +44,12 @@ func TestFollowUpSatisfactionAndReopen(t *testing.T) {
 
 	var summary struct {
 		Current struct {
-			Satisfaction struct{ Num, Den int64 }
+			Satisfaction, Recurrence struct{ Num, Den int64 }
 		}
 	}
 	res = e.as("gc-secretary").get("/api/v1/stats/summary?cell=gucheng&period=month")
 	require.Equal(t, http.StatusOK, res.Code, res)
 	res.decode(t, &summary)
 	assert.Equal(t, struct{ Num, Den int64 }{3, 4}, summary.Current.Satisfaction, "满意, 基本满意; then 满意, 不满意")
+	assert.Equal(t, struct{ Num, Den int64 }{1, 2}, summary.Current.Recurrence, "the second case's applicant had the first")
 }

@@ -12,7 +12,8 @@ import (
 // satisfaction, the respondent unsatisfied, and reopens the case: the
 // form offers reopening only after such a visit, the timeline records the
 // answers and the reason, and the case is in mediation again. The
-// dashboard counts the answers in its satisfaction rate, and defines it.
+// dashboard counts the answers in its satisfaction rate, and defines it
+// and the recurrence rate.
 func TestBrowserFollowUpReopen(t *testing.T) {
 	exe := chromium(t)
 	_, ts := newPilot(t)
@@ -83,4 +84,7 @@ func TestBrowserFollowUpReopen(t *testing.T) {
 	assert.Contains(t, rate, "满意及基本满意1人 / 回访询问2人", "the seeded visits ask nobody; this one asked two")
 	assert.Contains(t, rate, "（满意人数 + 基本满意人数）÷ 询问人数")
 	shotOf(t, tab, dir, "pilot-dashboard-satisfaction", "#rate-satisfaction")
+	do(t, tab, "the recurrence rate", chromedp.Click(chromedp.CSS("#rate-recurrence summary")), chromedp.WaitVisible(chromedp.CSS("#rate-recurrence p")))
+	assert.Contains(t, text(t, tab, "#rate-recurrence"), "重复纠纷件数 ÷ 本期登记件数")
+	shotOf(t, tab, dir, "pilot-dashboard-recurrence", "#rate-recurrence")
 }
