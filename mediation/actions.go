@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"time"
 
@@ -411,14 +412,21 @@ func (s *Service) RaiseRisk(ctx context.Context, actor grid.Actor, id ID, versio
 }
 
 // FollowUp records a visit after an agreement (回访): whether the agreement
-// is being performed. Needs Mediate at the handling cell; the case must be
-// agreed.
+// is being performed, and each party's satisfaction (in the order of
+// Case.Parties, "" for one not asked). Needs Mediate at the handling cell;
+// the case must be agreed.
 func (s *Service) FollowUp(ctx context.Context, actor grid.Actor, id ID, version int64, f FollowUp) (*Case, error) {
 	notes, err := fourplusn.MultilineText("notes", f.Notes, maxLongText)
 	if err != nil {
 		return nil, err
 	}
 	f.Notes = notes
+	f.Satisfaction = slices.Clone(f.Satisfaction)
+	for i, sat := range f.Satisfaction {
+		if sat != "" && !sat.Valid() {
+			return nil, invalid(fmt.Sprintf("satisfaction[%d]", i), "unknown satisfaction %q", sat)
+		}
+	}
 	return s.act(ctx, actor, id, version, grid.Mediate, func(c *Case, now time.Time) (timeline.Action, map[string]string, error) {
 		if !in(c, Agreed) {
 			return "", nil, conflict(c, "followed up")
@@ -426,10 +434,46 @@ func (s *Service) FollowUp(ctx context.Context, actor grid.Actor, id ID, version
 		if len(c.FollowUps) >= maxFollowUps {
 			return "", nil, invalid("notes", "the case already has %d follow-up visits", maxFollowUps)
 		}
+		if n := len(c.Applicants) + len(c.Respondents); len(f.Satisfaction) > n {
+			return "", nil, invalid("satisfaction", "the case has %d parties, not %d", n, len(f.Satisfaction))
+		}
 		f.At, f.By = now, actor.ID
 		c.FollowUps = append(c.FollowUps, f)
-		return ActionFollowUp, map[string]string{"performed": strconv.FormatBool(f.Performed)}, nil
+		asked, content := f.Asked()
+		return ActionFollowUp, map[string]string{"performed": strconv.FormatBool(f.Performed),
+			"asked": strconv.Itoa(asked), "content": strconv.Itoa(content)}, nil
 	})
+}
+
+// Reopen takes an agreed case back to mediation because its last
+// follow-up visit found the agreement not performed or a party
+// unsatisfied (see FollowUp.Reopens), for the reason given. The agreement
+// stays on the file until a new one supersedes it; the case is open again,
+// with a fresh time to resolve from now. A closed case is archived and is
+// not reopened: a dispute arising again is registered anew. Needs Mediate
+// at the handling cell.
+func (s *Service) Reopen(ctx context.Context, actor grid.Actor, id ID, version int64, reason string) (*Case, error) {
+	reason, err := fourplusn.Text("reason", reason, maxShortText)
+	if err != nil {
+		return nil, err
+	}
+	return s.act(ctx, actor, id, version, grid.Mediate, func(c *Case, now time.Time) (timeline.Action, map[string]string, error) {
+		if !in(c, Agreed) {
+			return "", nil, conflict(c, "reopened")
+		}
+		if !c.Reopenable() {
+			return "", nil, fourplusn.Errorf(fourplusn.Conflict, "case %s has no follow-up visit finding the agreement unperformed or a party unsatisfied", c.ID)
+		}
+		c.State, c.ResolvedAt = Mediating, time.Time{}
+		c.ResolveDue = s.rules.Grades[c.Grade].resolveDue(now, s.rules.Calendar)
+		return ActionReopened, map[string]string{"reason": reason, "resolve_due": c.ResolveDue.Format(time.RFC3339)}, nil
+	})
+}
+
+// Reopenable reports whether the case may be reopened: it is agreed and
+// its last follow-up visit found cause (see FollowUp.Reopens).
+func (c *Case) Reopenable() bool {
+	return c.State == Agreed && len(c.FollowUps) > 0 && c.FollowUps[len(c.FollowUps)-1].Reopens()
 }
 
 // Close closes a case that has an outcome: an agreement, a failure, a

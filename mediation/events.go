@@ -23,6 +23,7 @@ const (
 	ActionResumed        timeline.Action = "resumed"             // mediation taken up again; details: paused (a Go duration), resolve_due (RFC 3339)
 	ActionRiskRaised     timeline.Action = "risk.raised"
 	ActionFollowUp       timeline.Action = "followup.recorded" // a follow-up visit
+	ActionReopened       timeline.Action = "reopened"          // back to mediation after a follow-up visit found cause; details: reason, resolve_due (RFC 3339)
 	ActionClosed         timeline.Action = "closed"
 	// ActionCorrected records a correction of the facts or the parties'
 	// particulars; details: reason, and <field>.before and <field>.after

@@ -2,6 +2,7 @@ package mediation
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -296,11 +297,71 @@ type Extension struct {
 	At      time.Time
 }
 
+// Satisfaction is how satisfied a party said they were with the outcome
+// at a follow-up visit (回访). Its values are stable names, stored as they
+// are.
+type Satisfaction string
+
+// The degrees of satisfaction a follow-up visit records.
+const (
+	Satisfied       Satisfaction = "satisfied"        // 满意
+	FairlySatisfied Satisfaction = "fairly_satisfied" // 基本满意
+	Unsatisfied     Satisfaction = "unsatisfied"      // 不满意
+)
+
+// Satisfactions lists the degrees of satisfaction, most satisfied first,
+// as forms offer them.
+func Satisfactions() []Satisfaction { return []Satisfaction{Satisfied, FairlySatisfied, Unsatisfied} }
+
+// Valid reports whether s is a degree of satisfaction.
+func (s Satisfaction) Valid() bool { return s == Satisfied || s == FairlySatisfied || s == Unsatisfied }
+
+// Content reports whether s counts towards the satisfaction rate: 满意 or
+// 基本满意.
+func (s Satisfaction) Content() bool { return s == Satisfied || s == FairlySatisfied }
+
+// Title returns the degree's name in Chinese.
+func (s Satisfaction) Title() string {
+	switch s {
+	case Satisfied:
+		return "满意"
+	case FairlySatisfied:
+		return "基本满意"
+	case Unsatisfied:
+		return "不满意"
+	}
+	return "未询问"
+}
+
 // FollowUp is a visit after an agreement (回访): whether it is being
-// performed.
+// performed, and how satisfied each party said they were.
 type FollowUp struct {
 	At        time.Time
 	By        string
 	Performed bool // the agreement is being performed as agreed
-	Notes     string
+	// Satisfaction holds each party's answer in the order of
+	// Case.Parties; "" for a party not asked. It may be shorter than the
+	// parties: those past its end were not asked.
+	Satisfaction []Satisfaction
+	Notes        string
+}
+
+// Asked returns how many parties were asked their satisfaction, and how
+// many of them answered 满意 or 基本满意.
+func (f FollowUp) Asked() (asked, content int) {
+	for _, s := range f.Satisfaction {
+		if s.Valid() {
+			asked++
+		}
+		if s.Content() {
+			content++
+		}
+	}
+	return asked, content
+}
+
+// Reopens reports whether the visit found cause to take the case back to
+// mediation: the agreement not performed, or a party unsatisfied.
+func (f FollowUp) Reopens() bool {
+	return !f.Performed || slices.Contains(f.Satisfaction, Unsatisfied)
 }

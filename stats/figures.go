@@ -65,6 +65,14 @@ type Figures struct {
 	// were routed or due to be, the share accepted, rejected or handed on
 	// by their acceptance deadline.
 	FirstInquiry Rate
+	// Satisfaction is the satisfaction rate (满意率): of the parties asked
+	// at the follow-up visits of the period, the share who answered 满意
+	// or 基本满意. A party asked at two visits counts twice.
+	Satisfaction Rate
+	// Recurrence is the recurrence rate (重复纠纷率): of the period's
+	// cases, the share whose applicants had a case of the township
+	// registered in the 12 months before (see Recurs).
+	Recurrence Rate
 
 	TimeToAccept  Quantiles
 	TimeToResolve Quantiles
@@ -96,7 +104,7 @@ func Compute(ctx context.Context, src Source, q Query) (Figures, error) {
 	sofar := q
 	sofar.Range.From = time.Date(1970, 1, 1, 0, 0, 0, 0, work.Zone)
 	f := Figures{Range: q.Range}
-	var routedOnTime, routingDue, agreedSoFar, failedSoFar, pendingSoFar int64
+	var routedOnTime, routingDue, agreedSoFar, failedSoFar, pendingSoFar, asked, content, recurred int64
 	totals := []struct {
 		m   Measure
 		q   Query
@@ -108,7 +116,7 @@ func Compute(ctx context.Context, src Source, q Query) (Figures, error) {
 		{Outside, q, &f.Outside}, {RoutedOnTime, q, &routedOnTime}, {RoutingDue, q, &routingDue},
 		{Agreed, sofar, &agreedSoFar}, {Failed, sofar, &failedSoFar}, {Pending, sofar, &pendingSoFar},
 		{HazardsFound, q, &f.HazardsFound}, {HazardsRectified, q, &f.HazardsRectified},
-		{HazardsOnTheSpot, q, &f.HazardsOnTheSpot},
+		{HazardsOnTheSpot, q, &f.HazardsOnTheSpot}, {Asked, q, &asked}, {Content, q, &content}, {Recurred, q, &recurred},
 	}
 	grouped := []struct {
 		m   Measure
@@ -152,6 +160,8 @@ func Compute(ctx context.Context, src Source, q Query) (Figures, error) {
 	f.Dynamic = Rate{Num: agreedSoFar, Den: agreedSoFar + unresolved}
 	f.Rectification = Rate{Num: f.HazardsRectified, Den: f.HazardsFound}
 	f.OnTheSpot = Rate{Num: f.HazardsOnTheSpot, Den: f.HazardsFound}
+	f.Satisfaction = Rate{Num: content, Den: asked}
+	f.Recurrence = Rate{Num: recurred, Den: f.Registered}
 
 	for _, d := range []struct {
 		d   Duration

@@ -31,7 +31,55 @@ const (
 	Open           Measure = "cases.open"            // at the range's end: registered and not yet ended
 	Pending        Measure = "cases.pending"         // at the range's end: open and still within its deadline
 	Participants   Measure = "cases.participants"    // 4+N team members of cases registered in the range
+	// Satisfaction is counted by party: each answer given at a follow-up
+	// visit (回访) in the range, whenever the case was registered.
+	Asked   Measure = "cases.followups_asked"   // parties asked their satisfaction at follow-up visits in the range
+	Content Measure = "cases.followups_content" // of those answers, 满意 or 基本满意
+	// Recurred is registered in the range and a recurrence of an earlier
+	// case (see Recurs). Unlike the others it depends on other records:
+	// TallyCase does not count it, TallyRecurred does.
+	Recurred Measure = "cases.recurred"
 )
+
+// RecurrenceWindow is how far back a case looks for its applicants'
+// earlier cases: 12 months, taken as 365 days so that a store compares
+// instants only.
+const RecurrenceWindow = 365 * 24 * time.Hour
+
+// Recurs reports whether case c recurs case d (the same parties again): d
+// is another case of the same township, registered in the RecurrenceWindow
+// before c, and an applicant of c gave the phone number or ID number an
+// applicant of d gave.
+func Recurs(c, d *mediation.Case) bool {
+	if c.ID == d.ID || c.Township != d.Township || !d.RegisteredAt.Before(c.RegisteredAt) ||
+		d.RegisteredAt.Before(c.RegisteredAt.Add(-RecurrenceWindow)) {
+		return false
+	}
+	for _, a := range c.Applicants {
+		for _, b := range d.Applicants {
+			if a.Phone != "" && a.Phone == b.Phone || a.IDCard != "" && a.IDCard == b.IDCard {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// TallyRecurred adds what case c contributes to Recurred under q, given
+// the cases it may recur (every case stored, or at least those sharing
+// an applicant's phone or ID number with c): 1 if c is registered in the
+// range and recurs one of them. It is the measure's definition.
+func TallyRecurred(q Query, c *mediation.Case, all []*mediation.Case, add func(key string, n int64)) {
+	if !q.Selects(c.Township, CaseCell(c)) || !q.Range.Contains(c.RegisteredAt) {
+		return
+	}
+	for _, d := range all {
+		if Recurs(c, d) {
+			add(caseKey(q, c), 1)
+			return
+		}
+	}
+}
 
 // The measures of hazards. Rectification is counted on the cohort found in
 // the range, so that its rate is a share of those hazards.
@@ -225,6 +273,19 @@ func TallyCase(m Measure, q Query, c *mediation.Case, add func(key string, n int
 		if m == Open || !overdueAt(c, end) {
 			add(key(), 1)
 		}
+	case Asked, Content:
+		for _, f := range c.FollowUps {
+			if !in(f.At) {
+				continue
+			}
+			asked, content := f.Asked()
+			if m == Content {
+				asked = content
+			}
+			if asked > 0 {
+				add(key(), int64(asked))
+			}
+		}
 	case Participants:
 		if !in(c.RegisteredAt) {
 			return
@@ -366,7 +427,7 @@ func fieldError(field, format string, args ...any) error {
 func (m Measure) Validate() error {
 	switch m {
 	case Registered, Accepted, Agreed, Failed, Withdrawn, Rejected, TransferredOut, Escalated, Outside,
-		RoutingDue, RoutedOnTime, Open, Pending, Participants,
+		RoutingDue, RoutedOnTime, Open, Pending, Participants, Asked, Content, Recurred,
 		HazardsFound, HazardsRectified, HazardsOnTheSpot, HazardsClosed, HazardsConverted:
 		return nil
 	}

@@ -57,13 +57,17 @@ func caseColumns(c *mediation.Case) []column {
 }
 
 // saveCaseTables keeps what a case adds to the tables beside its row: its
-// team, its applicants' phone numbers, its search index (see search.go),
+// team, its applicants' phone numbers, its parties' answers at follow-up
+// visits, its search index (see search.go),
 // its open deadlines, and its share of the statistics' running counts.
 func saveCaseTables(ctx context.Context, tx writeTx, old, c *mediation.Case) error {
 	if err := saveParticipants(ctx, tx, old, c); err != nil {
 		return err
 	}
 	if err := savePhones(ctx, tx, old, c); err != nil {
+		return err
+	}
+	if err := saveAnswers(ctx, tx, old, c); err != nil {
 		return err
 	}
 	if err := saveSearch(ctx, tx, old, c); err != nil {
@@ -82,10 +86,12 @@ func saveCaseTables(ctx context.Context, tx writeTx, old, c *mediation.Case) err
 func importCaseTables(ctx context.Context, tx writeTx, cs []*mediation.Case) error {
 	rows := map[tallyKey]*[numKinds]int64{}
 	last := map[series]int{}
-	var team, phones [][]any
+	var team, phones, idCards, answers [][]any
 	for _, c := range cs {
 		team = append(team, participantRows(c)...)
 		phones = append(phones, phoneRows(c)...)
+		idCards = append(idCards, idCardRows(c)...)
+		answers = append(answers, answerRows(c)...)
 		addTally(rows, talliedCase(c), 1)
 		k := series{c.Township, c.Number.Year}
 		last[k] = max(last[k], c.Number.Seq)
@@ -94,6 +100,12 @@ func importCaseTables(ctx context.Context, tx writeTx, cs []*mediation.Case) err
 		return err
 	}
 	if err := tx.insertRows(ctx, insertPhones, "", phones); err != nil {
+		return err
+	}
+	if err := tx.insertRows(ctx, insertIDCards, "", idCards); err != nil {
+		return err
+	}
+	if err := tx.insertRows(ctx, insertAnswers, "", answers); err != nil {
 		return err
 	}
 	if err := importSearch(ctx, tx, cs); err != nil {
@@ -131,32 +143,88 @@ func participantRows(c *mediation.Case) [][]any {
 }
 
 // savePhones keeps the applicants' phone numbers in case_phones, which
-// ByApplicantPhone looks them up in. Applicants change rarely, so an
-// update rewrites the rows only when their numbers did.
+// ByApplicantPhone looks them up in, and their ID numbers in
+// case_idcards; the recurrence rate reads both. Applicants change rarely,
+// so an update rewrites the rows only when their numbers did.
 func savePhones(ctx context.Context, tx writeTx, old, c *mediation.Case) error {
-	rows := phoneRows(c)
-	if old != nil {
-		if slices.EqualFunc(rows, phoneRows(old), slices.Equal) {
-			return nil
+	for _, t := range []struct {
+		table, insert string
+		rows          func(*mediation.Case) [][]any
+	}{{"case_phones", insertPhones, phoneRows}, {"case_idcards", insertIDCards, idCardRows}} {
+		rows := t.rows(c)
+		if old != nil {
+			if slices.EqualFunc(rows, t.rows(old), slices.Equal) {
+				continue
+			}
+			if _, err := tx.exec(ctx, "DELETE FROM "+t.table+" WHERE case_id = ?", string(c.ID)); err != nil {
+				return err
+			}
 		}
-		if _, err := tx.exec(ctx, "DELETE FROM case_phones WHERE case_id = ?", string(c.ID)); err != nil {
+		if err := tx.insertRows(ctx, t.insert, "", rows); err != nil {
 			return err
 		}
 	}
-	return tx.insertRows(ctx, insertPhones, "", rows)
+	return nil
 }
 
-const insertPhones = "INSERT INTO case_phones (case_id, phone)"
+const (
+	insertPhones  = "INSERT INTO case_phones (case_id, phone)"
+	insertIDCards = "INSERT INTO case_idcards (case_id, idcard)"
+)
 
 // phoneRows are c's rows of case_phones: each applicant's phone number
 // once, in the order of the applicants.
 func phoneRows(c *mediation.Case) [][]any {
+	return applicantRows(c, func(p mediation.Party) string { return p.Phone })
+}
+
+// idCardRows are c's rows of case_idcards: each applicant's ID number
+// once, in the order of the applicants.
+func idCardRows(c *mediation.Case) [][]any {
+	return applicantRows(c, func(p mediation.Party) string { return p.IDCard })
+}
+
+// applicantRows are the rows (case ID, value) of each distinct non-empty
+// value of(p) of c's applicants, in their order.
+func applicantRows(c *mediation.Case, of func(mediation.Party) string) [][]any {
 	var rows [][]any
 	seen := map[string]bool{}
 	for _, p := range c.Applicants {
-		if p.Phone != "" && !seen[p.Phone] {
-			seen[p.Phone] = true
-			rows = append(rows, []any{string(c.ID), p.Phone})
+		if v := of(p); v != "" && !seen[v] {
+			seen[v] = true
+			rows = append(rows, []any{string(c.ID), v})
+		}
+	}
+	return rows
+}
+
+// saveAnswers keeps the parties' answers at follow-up visits in
+// case_answers, which the satisfaction rate counts. Most updates leave
+// the visits as they were, and rewrite nothing.
+func saveAnswers(ctx context.Context, tx writeTx, old, c *mediation.Case) error {
+	rows := answerRows(c)
+	if old != nil {
+		if slices.EqualFunc(rows, answerRows(old), slices.Equal) {
+			return nil
+		}
+		if _, err := tx.exec(ctx, "DELETE FROM case_answers WHERE case_id = ?", string(c.ID)); err != nil {
+			return err
+		}
+	}
+	return tx.insertRows(ctx, insertAnswers, "", rows)
+}
+
+const insertAnswers = "INSERT INTO case_answers (case_id, visit, party, at, content)"
+
+// answerRows are c's rows of case_answers: one per party asked at each
+// follow-up visit, content 1 for 满意 or 基本满意.
+func answerRows(c *mediation.Case) [][]any {
+	var rows [][]any
+	for v, f := range c.FollowUps {
+		for p, s := range f.Satisfaction {
+			if s.Valid() {
+				rows = append(rows, []any{string(c.ID), v, p, timeColumn(f.At), boolInt(s.Content())})
+			}
 		}
 	}
 	return rows

@@ -68,6 +68,20 @@ var caseMeasures = map[stats.Measure]sqlMeasure{
 	stats.Pending: {openAtEnd, "((accepted_at = :z OR accepted_at >= :t) AND accept_due >= :t) OR " +
 		"(accepted_at <> :z AND accepted_at < :t AND resolve_due >= :t)"},
 	stats.Participants: {inRegistered, ""}, // one row per team member, by the join
+	// an earlier case of the township, in the window :w before, with an
+	// applicant's phone or ID number the same (stats.Recurs).
+	stats.Recurred: {inRegistered, "EXISTS (" + sameApplicant("case_phones", "phone") + ") OR EXISTS (" + sameApplicant("case_idcards", "idcard") + ")"},
+	// one row per party asked, by the join
+	stats.Asked:   {"case_answers.at >= :f AND case_answers.at < :t", ""},
+	stats.Content: {"case_answers.at >= :f AND case_answers.at < :t", "case_answers.content = 1"},
+}
+
+// sameApplicant selects the earlier cases an applicant of the row of
+// cases recurs through table, whose column holds the applicants' numbers.
+func sameApplicant(table, column string) string {
+	return "SELECT 1 FROM " + table + " AS mine JOIN " + table + " AS theirs ON theirs." + column + " = mine." + column +
+		" JOIN cases AS d ON d.id = theirs.case_id WHERE mine.case_id = cases.id AND d.id <> cases.id AND d.township = cases.township" +
+		" AND d.registered_at < cases.registered_at AND d.registered_at >= cases.registered_at - :w"
 }
 
 // hazardMeasures say in SQL what stats.TallyHazard says in Go; :s is bound
@@ -169,13 +183,16 @@ func sqlOf(m stats.Measure) sqlMeasure {
 func newCohort(r stats.Request) *cohort {
 	m := r.Measure
 	table, cell := "cases", "stats_path"
-	c := &cohort{from: table, binds: map[string]any{"o": string(m)}}
+	c := &cohort{from: table, binds: map[string]any{"o": string(m), "w": int64(stats.RecurrenceWindow)}}
 	if m.OfHazards() {
 		table, cell = "hazards", "location_path"
 		c.from, c.binds = table, map[string]any{"s": stateOf(m)}
 	}
-	if m == stats.Participants {
+	switch m {
+	case stats.Participants:
 		c.from = "cases JOIN case_participants ON case_participants.case_id = cases.id"
+	case stats.Asked, stats.Content:
+		c.from = "cases JOIN case_answers ON case_answers.case_id = cases.id"
 	}
 	c.where, c.whereArgs = selection(table, cell, sqlOf(m).cohort, r.Query, c.binds)
 	// The bound values of the cohort's condition tell apart the outcomes'

@@ -187,7 +187,10 @@ func (s *server) routeCases(g *bunrouter.Group) {
 		return svc.RaiseRisk(ctx, a, id, v, risks)
 	})
 	action(k, g, "follow-ups", false, func(ctx context.Context, a grid.Actor, id mediation.ID, v int64, b *followUpJSON) (*mediation.Case, error) {
-		return svc.FollowUp(ctx, a, id, v, mediation.FollowUp{Performed: b.Performed, Notes: b.Notes})
+		return svc.FollowUp(ctx, a, id, v, b.followUp())
+	})
+	action(k, g, "reopen", false, func(ctx context.Context, a grid.Actor, id mediation.ID, v int64, b *reasonJSON) (*mediation.Case, error) {
+		return svc.Reopen(ctx, a, id, v, b.Reason)
 	})
 	action(k, g, "rights", false, func(ctx context.Context, a grid.Actor, id mediation.ID, v int64, b *rightsJSON) (*mediation.Case, error) {
 		rg, err := b.giving()

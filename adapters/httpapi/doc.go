@@ -71,7 +71,7 @@
 //     and one POST route per action (review, accept,
 //     reject, team, sessions, agreement, rights — the notice of rights and
 //     duties given to parties — fail, withdraw, escalate, approve, return,
-//     transfer, transfer-out, extend, suspend, resume, risks, follow-ups,
+//     transfer, transfer-out, extend, suspend, resume, risks, follow-ups, reopen,
 //     close);
 //   - files attached to cases and to hazards, 501 when the service keeps
 //     none (mediation.Service.KeepsFiles, hazard.Service.KeepsFiles):

@@ -805,6 +805,9 @@ func caseOut(api string, c *mediation.Case, v view) caseJSON {
 	}
 	for i, f := range c.FollowUps {
 		out.FollowUps[i] = followUpOutJSON{ts(f.At), f.By, followUpJSON{Performed: f.Performed, Notes: f.Notes}}
+		for _, sat := range f.Satisfaction {
+			out.FollowUps[i].Satisfaction = append(out.FollowUps[i].Satisfaction, string(sat))
+		}
 	}
 	parties := c.Parties()
 	for i, r := range c.Rights {
@@ -951,8 +954,18 @@ type risksJSON struct {
 
 // followUpJSON records a visit after an agreement.
 type followUpJSON struct {
-	Performed bool   `json:"performed"`
-	Notes     string `json:"notes"`
+	Performed    bool     `json:"performed"`
+	Satisfaction []string `json:"satisfaction,omitempty" desc:"each party's satisfaction, in the order of applicants then respondents: satisfied (满意), fairly_satisfied (基本满意) or unsatisfied (不满意); an empty string for a party not asked, and the parties past the end not asked either"`
+	Notes        string   `json:"notes"`
+}
+
+// followUp returns the visit b describes.
+func (b *followUpJSON) followUp() mediation.FollowUp {
+	f := mediation.FollowUp{Performed: b.Performed, Notes: b.Notes}
+	for _, s := range b.Satisfaction {
+		f.Satisfaction = append(f.Satisfaction, mediation.Satisfaction(s))
+	}
+	return f
 }
 
 // rightsJSON records that the notice of rights and duties was given

@@ -135,6 +135,7 @@ var matrix = []matrixRow{
 	{"POST /api/v1/cases/{id}/resume", "case:suspended", nil, [14]int{ok, none, ok, ok, ok, no, ok, ok, ok, none, none, none, who, no}},
 	{"POST /api/v1/cases/{id}/risks", "case:accepted", map[string]any{"risks": []string{"likely_fight"}}, [14]int{ok, none, ok, ok, ok, no, ok, ok, ok, none, none, none, who, no}},
 	{"POST /api/v1/cases/{id}/follow-ups", "case:agreed", map[string]any{"performed": true, "notes": "已履行"}, [14]int{ok, none, ok, ok, ok, no, ok, ok, ok, none, none, none, who, no}},
+	{"POST /api/v1/cases/{id}/reopen", "case:reopenable", map[string]any{"reason": "被申请人不满意"}, [14]int{ok, none, ok, ok, ok, no, ok, ok, ok, none, none, none, who, no}},
 	{"POST /api/v1/cases/{id}/rights", "case:accepted", map[string]any{"parties": []string{applicant, respondent}, "manner": "written"}, [14]int{ok, none, ok, ok, ok, no, ok, ok, ok, none, none, none, who, no}},
 	{"POST /api/v1/cases/{id}/close", "case:closable", nil, [14]int{ok, none, ok, ok, no, no, ok, ok, no, none, none, none, who, no}},
 

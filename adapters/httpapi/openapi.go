@@ -213,7 +213,8 @@ func operations() []operation {
 		{"suspend", "Stops mediation while a party is awaited (中止), for the reason given: until resumed, the time to resolve does not run and the case is not overdue. A case not accepted or in mediation, or suspended already, is 409. Needs Mediate.", reasonJSON{}, false},
 		{"resume", "Takes up a suspended case's mediation again: resolve_due moves by exactly the time it stood still. A case not suspended is 409. Needs Mediate.", noBodyJSON{}, true},
 		{"risks", "Records new risks, which raise the grade at once. Needs Mediate.", risksJSON{}, false},
-		{"follow-ups", "Records a visit after the agreement (回访). Needs Mediate.", followUpJSON{}, false},
+		{"follow-ups", "Records a visit after the agreement (回访): whether it is performed, and each party's satisfaction. An unknown satisfaction, or more answers than parties, is 400. Needs Mediate.", followUpJSON{}, false},
+		{"reopen", "Takes an agreed case back to mediation, for the reason given, when its last follow-up visit found the agreement not performed or a party unsatisfied; it gets a fresh resolve_due. Any other case, a closed one among them, is 409. Needs Mediate.", reasonJSON{}, false},
 		{"rights", "Records that the notice of rights and duties (人民调解权利义务告知书, GET /api/v1/cases/{id}/rights-notice) was given to the parties named, as they are named on the case, in writing or orally, at the time given or now. A party may be given it again; each giving is kept. A name that is not a party's, or is named twice, is 400 naming it (parties[i]); a closed or rejected case is 409. Needs Mediate.", rightsJSON{}, false},
 		{"close", "Closes a case that has an outcome and a complete file. A file that lacks a required item (GET /api/v1/cases/{id}/file) is 409 with code conflict, listing the names of the items missing in error.missing, e.g. [\"权利义务告知书\", \"当事人身份证明\"]. Needs Close.", closeJSON{}, true},
 	} {
@@ -360,7 +361,7 @@ func enums() map[string][]string {
 	measures := []stats.Measure{
 		stats.Registered, stats.Accepted, stats.Agreed, stats.Failed, stats.Withdrawn, stats.Rejected, stats.TransferredOut,
 		stats.Escalated, stats.Outside, stats.RoutingDue, stats.RoutedOnTime, stats.Open, stats.Pending, stats.Participants,
-		stats.HazardsFound, stats.HazardsRectified, stats.HazardsOnTheSpot, stats.HazardsClosed, stats.HazardsConverted,
+		stats.Asked, stats.Content, stats.Recurred, stats.HazardsFound, stats.HazardsRectified, stats.HazardsOnTheSpot, stats.HazardsClosed, stats.HazardsConverted,
 	}
 	var inboxStatusNames []string
 	for _, st := range inbox.Statuses() {

@@ -104,6 +104,7 @@ var bodyRoutes = []bodyRoute{
 	{"suspend", "POST /api/v1/cases/{id}/suspend", "case:accepted", "gc-secretary", map[string]any{"reason": "被申请人外出务工"}},
 	{"risks", "POST /api/v1/cases/{id}/risks", "case:accepted", "gc-secretary", map[string]any{"risks": []any{"likely_fight"}}},
 	{"follow-ups", "POST /api/v1/cases/{id}/follow-ups", "case:agreed", "gc-secretary", map[string]any{"performed": true, "notes": "已履行"}},
+	{"reopen", "POST /api/v1/cases/{id}/reopen", "case:reopenable", "gc-secretary", map[string]any{"reason": "被申请人不满意"}},
 	{"rights", "POST /api/v1/cases/{id}/rights", "case:accepted", "gc-secretary", map[string]any{"parties": []any{applicant, respondent}, "manner": "oral", "at": "2022-11-01T01:30:00Z"}},
 	{"close", "POST /api/v1/cases/{id}/close", "case:closable", "gc-secretary", map[string]any{"note": "已引导诉讼"}},
 

@@ -51,7 +51,8 @@ const agent = "张小某"
 
 // seedCase returns a new case in state: registered, accepted, mediating,
 // drafted (mediating, with a written agreement drafted), agreed (by an
-// oral agreement), failed, closable (failed, with the file complete: the
+// oral agreement), reopenable (agreed, and a follow-up visit found the
+// respondent unsatisfied), failed, closable (failed, with the file complete: the
 // respondent's ID card registered and the notice of rights given to both
 // parties), escalated (accepted and submitted to 东片区), planned
 // (accepted, with 高敬 on its team, and a session planned for the next
@@ -104,7 +105,7 @@ func (e *env) seedCase(t testing.TB, state string) *mediation.Case {
 				return e.cases.GiveRights(ctx, justice, c.ID, 0, mediation.RightsGiving{Parties: []string{applicant, respondent}, Manner: mediation.RightsWritten})
 			})
 		}
-	case "mediating", "drafted", "agreed":
+	case "mediating", "drafted", "agreed", "reopenable":
 		step(func() (*mediation.Case, error) {
 			return e.cases.RecordSession(ctx, justice, c.ID, 0, mediation.Session{
 				At: e.clock.Now(), Place: mediation.PlaceVillageCommittee, Attendees: []string{"高敬"}, Notes: "听取双方意见。", Outcome: mediation.Settled,
@@ -118,10 +119,17 @@ func (e *env) seedCase(t testing.TB, state string) *mediation.Case {
 				})
 			})
 		}
-		if state == "agreed" {
+		if state == "agreed" || state == "reopenable" {
 			step(func() (*mediation.Case, error) {
 				return e.cases.RecordAgreement(ctx, justice, c.ID, 0, mediation.Agreement{
 					Form: mediation.Oral, Facts: c.Facts, Disputes: "院墙位置", Terms: "院墙后退0.3米。", Mediator: "高敬",
+				})
+			})
+		}
+		if state == "reopenable" {
+			step(func() (*mediation.Case, error) {
+				return e.cases.FollowUp(ctx, justice, c.ID, 0, mediation.FollowUp{
+					Performed: true, Satisfaction: []mediation.Satisfaction{mediation.Satisfied, mediation.Unsatisfied}, Notes: "被申请人认为院墙仍占地。",
 				})
 			})
 		}

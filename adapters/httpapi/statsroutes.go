@@ -91,6 +91,8 @@ type figuresJSON struct {
 	Dynamic          rateJSON         `json:"dynamic_resolution"`
 	Escalation       rateJSON         `json:"escalation"`
 	FirstInquiry     rateJSON         `json:"first_inquiry"`
+	Satisfaction     rateJSON         `json:"satisfaction" desc:"of the parties asked at the period's follow-up visits, those who answered satisfied (满意) or fairly satisfied (基本满意)"`
+	Recurrence       rateJSON         `json:"recurrence" desc:"of the period's cases, those with an applicant whose phone or ID number was on a case of the township registered in the 365 days before"`
 	TimeToAccept     quantilesJSON    `json:"time_to_accept"`
 	TimeToResolve    quantilesJSON    `json:"time_to_resolve"`
 	HazardsFound     int64            `json:"hazards_found"`
@@ -115,7 +117,7 @@ func figuresOut(f stats.Figures) figuresJSON {
 		Range: rangeOut(f.Range), Registered: f.Registered, Accepted: f.Accepted, Agreed: f.Agreed, Failed: f.Failed,
 		Withdrawn: f.Withdrawn, Rejected: f.Rejected, TransferredOut: f.TransferredOut, Open: f.Open, Escalated: f.Escalated,
 		Outside: f.Outside, Resolution: rateOut(f.Resolution), Dynamic: rateOut(f.Dynamic), Escalation: rateOut(f.Escalation),
-		FirstInquiry: rateOut(f.FirstInquiry), TimeToAccept: quantilesOut(f.TimeToAccept), TimeToResolve: quantilesOut(f.TimeToResolve),
+		FirstInquiry: rateOut(f.FirstInquiry), Satisfaction: rateOut(f.Satisfaction), Recurrence: rateOut(f.Recurrence), TimeToAccept: quantilesOut(f.TimeToAccept), TimeToResolve: quantilesOut(f.TimeToResolve),
 		HazardsFound: f.HazardsFound, HazardsRectified: f.HazardsRectified, HazardsOnTheSpot: f.HazardsOnTheSpot,
 		Rectification: rateOut(f.Rectification), OnTheSpot: rateOut(f.OnTheSpot),
 		Participation: nonNil(f.Participation), Sources: nonNil(f.Sources), Channels: nonNil(f.Channels), Categories: nonNil(f.Categories),

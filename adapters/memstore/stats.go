@@ -37,7 +37,7 @@ func (s Stats) Count(ctx context.Context, m stats.Measure, q stats.Query) ([]sta
 // pass over the cases and one over the hazards; see stats.Batcher.
 func (s Stats) CountBatch(ctx context.Context, rs []stats.Request) ([][]stats.Count, error) {
 	groups := make([]map[string]int64, len(rs))
-	var ofCases, ofHazards []int
+	var ofCases, ofHazards, recurred []int
 	for i, r := range rs {
 		if err := r.Measure.Validate(); err != nil {
 			return nil, err
@@ -46,9 +46,12 @@ func (s Stats) CountBatch(ctx context.Context, rs []stats.Request) ([][]stats.Co
 			return nil, err
 		}
 		groups[i] = map[string]int64{}
-		if r.Measure.OfHazards() {
+		switch {
+		case r.Measure.OfHazards():
 			ofHazards = append(ofHazards, i)
-		} else {
+		case r.Measure == stats.Recurred:
+			recurred = append(recurred, i)
+		default:
 			ofCases = append(ofCases, i)
 		}
 	}
@@ -63,6 +66,11 @@ func (s Stats) CountBatch(ctx context.Context, rs []stats.Request) ([][]stats.Co
 			}
 		})
 		if err != nil {
+			return nil, err
+		}
+	}
+	if s.Cases != nil && len(recurred) > 0 {
+		if err := s.Cases.recurred(ctx, rs, recurred, adds); err != nil {
 			return nil, err
 		}
 	}
@@ -86,6 +94,38 @@ func (s Stats) CountBatch(ctx context.Context, rs []stats.Request) ([][]stats.Co
 		out[i] = counts
 	}
 	return out, nil
+}
+
+// recurred answers the Recurred requests of rs at the indexes is: one pass
+// collects the cases by their applicants' phone and ID numbers, and each
+// case is then compared with those sharing one. The cases are the stored
+// copies, which an update replaces and never changes.
+func (s *Cases) recurred(ctx context.Context, rs []stats.Request, is []int, adds []func(string, int64)) error {
+	var all []*mediation.Case
+	by := map[string][]*mediation.Case{}
+	err := s.t.each(ctx, func(c *mediation.Case) {
+		all = append(all, c)
+		for _, p := range c.Applicants {
+			for _, k := range []string{"phone:" + p.Phone, "id:" + p.IDCard} {
+				if !strings.HasSuffix(k, ":") && !slices.Contains(by[k], c) {
+					by[k] = append(by[k], c)
+				}
+			}
+		}
+	})
+	if err != nil {
+		return err
+	}
+	for _, c := range all {
+		var near []*mediation.Case
+		for _, p := range c.Applicants {
+			near = append(append(near, by["phone:"+p.Phone]...), by["id:"+p.IDCard]...)
+		}
+		for _, i := range is {
+			stats.TallyRecurred(rs[i].Query, c, near, adds[i])
+		}
+	}
+	return nil
 }
 
 // Durations returns the durations d of the records q selects; see

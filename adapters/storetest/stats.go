@@ -35,7 +35,7 @@ type Stores struct {
 var caseMeasures = []stats.Measure{
 	stats.Registered, stats.Accepted, stats.Agreed, stats.Failed, stats.Withdrawn, stats.Rejected,
 	stats.TransferredOut, stats.Escalated, stats.Outside, stats.RoutingDue, stats.RoutedOnTime,
-	stats.Open, stats.Pending, stats.Participants,
+	stats.Open, stats.Pending, stats.Participants, stats.Asked, stats.Content, stats.Recurred,
 }
 
 // hazardMeasures are every hazard measure of the stats package.
@@ -346,6 +346,9 @@ func expected(m stats.Measure, q stats.Query, cases []*mediation.Case, hazards [
 	} else {
 		for _, c := range cases {
 			stats.TallyCase(m, q, c, add)
+			if m == stats.Recurred {
+				stats.TallyRecurred(q, c, cases, add)
+			}
 		}
 	}
 	var out []stats.Count
@@ -367,7 +370,21 @@ func randomCase(rng *rand.Rand, n int, paths []grid.Path) *mediation.Case {
 	if rng.IntN(20) == 0 {
 		at = stats.Month.Of(at).From // exactly at a period's start
 	}
+	if rng.IntN(10) == 0 {
+		// A year before, where the recurrence window ends.
+		at = at.Add(-stats.RecurrenceWindow)
+	}
 	c, _ := newCaseAt(n, paths[rng.IntN(len(paths))], at)
+	// Applicants from a small pool, so that some come again: by phone, by
+	// ID number, or with neither.
+	c.Applicants[0].Phone = fmt.Sprintf("139%08d", rng.IntN(60))
+	switch rng.IntN(4) {
+	case 0:
+		c.Applicants[0].Phone = ""
+		fallthrough
+	case 1:
+		c.Applicants[0].IDCard = fmt.Sprintf("41172119800101%04d", rng.IntN(30))
+	}
 	c.Category = []mediation.Category{mediation.Neighbour, mediation.Injury, mediation.Homestead}[rng.IntN(3)]
 	c.Channel = work.Channel(1 + rng.IntN(8))
 	c.Grade = work.Grade(1 + rng.IntN(3))
@@ -403,6 +420,19 @@ func randomCase(rng *rand.Rand, n int, paths []grid.Path) *mediation.Case {
 		switch rng.IntN(5) {
 		case 0:
 			c.State, c.ResolvedAt, c.Agreement = mediation.Agreed, end, &mediation.Agreement{Form: mediation.Oral}
+			// Follow-up visits, each asking some of the parties, now and
+			// then one exactly at a period's start.
+			for v := range rng.IntN(3) {
+				at := end.Add(h(200))
+				if rng.IntN(10) == 0 {
+					at = stats.Month.Of(at).From
+				}
+				f := mediation.FollowUp{At: at, By: "某", Performed: rng.IntN(2) == 0, Notes: fmt.Sprint("回访", v)}
+				for range rng.IntN(3) {
+					f.Satisfaction = append(f.Satisfaction, []mediation.Satisfaction{"", mediation.Satisfied, mediation.FairlySatisfied, mediation.Unsatisfied}[rng.IntN(4)])
+				}
+				c.FollowUps = append(c.FollowUps, f)
+			}
 		case 1:
 			c.State, c.ResolvedAt, c.Failure = mediation.Failed, end, &mediation.Failure{Reason: "f", Route: mediation.RouteLitigation}
 		case 2:

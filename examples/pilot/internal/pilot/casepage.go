@@ -31,6 +31,7 @@ type allowed struct {
 	Attach                                                             bool // attach files
 	Suspend                                                            bool // stop mediation while a party is awaited (中止)
 	Resume                                                             bool // take a suspended case's mediation up again
+	Reopen                                                             bool // take an agreed case back to mediation after a follow-up visit found cause
 }
 
 func (s *Server) allowed(actor grid.Actor, c *mediation.Case) allowed {
@@ -67,6 +68,7 @@ func (s *Server) allowed(actor grid.Actor, c *mediation.Case) allowed {
 		Review:   review,
 		Suspend:  working && c.Escalation == nil && !c.Suspended() && can(grid.Mediate, h),
 		Resume:   c.Suspended() && can(grid.Mediate, h),
+		Reopen:   c.Reopenable() && can(grid.Mediate, h),
 	}
 }
 
@@ -154,7 +156,7 @@ func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, m grid.Membe
 		"Overdue": c.State.Open() && c.Overdue(s.app.Now()), "Places": places,
 		"Targets": s.places(actor.Township, 2, 3, 4), "Tree": s.app.Grid.Directory().Tree(), "Posted": st, "Departments": departments,
 		"DraftForm": s.draftValues(c, m, s.app.Now()), "Signing": signing, "NowInput": s.app.Now().In(work.Zone).Format(dateTimeInput),
-		"Corrections": correctionForms(c, st), "Planned": plannedRows(c), "Parties": c.Parties(), "File": file, "Lacking": lacking, "Rights": rightsRows(c, st),
+		"Corrections": correctionForms(c, st), "Planned": plannedRows(c), "Parties": c.Parties(), "Satisfactions": mediation.Satisfactions(), "File": file, "Lacking": lacking, "Rights": rightsRows(c, st),
 		"Attachments": s.attachmentRows("/cases/"+url.PathEscape(string(c.ID)), c.Attachments, ofLabel), "AttachKinds": kinds, "AttachParts": parts,
 	})
 }
@@ -213,7 +215,13 @@ func (s *Server) caseAction(w http.ResponseWriter, r *http.Request, m grid.Membe
 	case "rights":
 		c, err = s.giveRights(r, actor, id, version)
 	case "followup":
-		c, err = svc.FollowUp(ctx, actor, id, version, mediation.FollowUp{Performed: f.Get("performed") != "", Notes: text("notes")})
+		visit := mediation.FollowUp{Performed: f.Get("performed") != "", Notes: text("notes")}
+		for _, v := range f["satisfaction"] {
+			visit.Satisfaction = append(visit.Satisfaction, mediation.Satisfaction(v))
+		}
+		c, err = svc.FollowUp(ctx, actor, id, version, visit)
+	case "reopen":
+		c, err = svc.Reopen(ctx, actor, id, version, text("reason"))
 	case "close":
 		c, err = svc.Close(ctx, actor, id, version, text("note"))
 	case "escalate":

@@ -203,6 +203,10 @@ func dashboardRates(f stats.Figures) []rateRow {
 			"截至本期末，历来登记的纠纷中已调解终结或已超过办理时限的案件里，达成调解协议的比例。仍在时限内办理的案件不计入，纠纷都按时化解时保持100%。与本期化解率不同，它不限于本期。"},
 		{"first-inquiry", "首问负责按时率", rateText(f.FirstInquiry, "按时受理", "应受理", "案件"),
 			"本期登记、已分派或应当分派的案件中，在受理时限内受理、不予受理或移交的比例。"},
+		{"satisfaction", "满意率", rateTextIn(f.Satisfaction, "满意及基本满意", "回访询问", "当事人", "人"),
+			"本期回访中询问满意度的当事人里，回答“满意”或“基本满意”的比例：（满意人数 + 基本满意人数）÷ 询问人数。同一当事人在两次回访中被询问，计两人次；未询问的当事人不计入。"},
+		{"recurrence", "重复纠纷率", rateText(f.Recurrence, "重复纠纷", "排查纠纷", "案件"),
+			"本期登记的纠纷中，申请人的手机号或身份证号在此前12个月（365天）内本镇（街道）登记的其他纠纷中出现过的比例：重复纠纷件数 ÷ 本期登记件数。"},
 		{"escalation", "上报率", rateText(f.Escalation, "提请上级", "排查纠纷", "案件"),
 			"本期登记的纠纷中，至少一次提请上级网格处理的比例。"},
 		{"rectification", "隐患整改率", rateText(f.Rectification, "已整改", "排查隐患", "隐患"),
@@ -212,13 +216,20 @@ func dashboardRates(f stats.Figures) []rateRow {
 	}
 }
 
-// rateText shows a rate with what it divides: 化解率 50.0%（化解1件 /
-// 调解终结2件）; a rate without a denominator is a dash, not 0% or 100%.
+// rateText shows a rate of cases or hazards with what it divides: 化解率
+// 50.0%（化解1件 / 调解终结2件）; a rate without a denominator is a dash,
+// not 0% or 100%.
 func rateText(r stats.Rate, num, den, what string) string {
+	return rateTextIn(r, num, den, what, "件")
+}
+
+// rateTextIn is rateText for a rate whose counts are in unit: 人 for
+// parties.
+func rateTextIn(r stats.Rate, num, den, what, unit string) string {
 	if !r.Defined() {
 		return "—（无可计算的" + what + "）"
 	}
-	return fmt.Sprintf("%s（%s%d件 / %s%d件）", percent(r), num, r.Num, den, r.Den)
+	return fmt.Sprintf("%s（%s%d%s / %s%d%s）", percent(r), num, r.Num, unit, den, r.Den, unit)
 }
 
 // periodPick is the period the dashboard's picker chose, as its form

@@ -58,7 +58,16 @@ func eventNote(e timeline.Event, c *mediation.Case) string {
 			note += "；协议生效"
 		}
 		return note
-	case mediation.ActionCorrected, mediation.ActionSuspended:
+	case mediation.ActionFollowUp:
+		note := "协议正在履行"
+		if d["performed"] != "true" {
+			note = "协议未履行"
+		}
+		if n := d["asked"]; n != "" && n != "0" {
+			note += "；询问满意度" + n + "人，满意及基本满意" + d["content"] + "人"
+		}
+		return note
+	case mediation.ActionCorrected, mediation.ActionSuspended, mediation.ActionReopened:
 		return "理由：" + d["reason"]
 	case mediation.ActionResumed:
 		if due, err := time.Parse(time.RFC3339, d["resolve_due"]); err == nil {

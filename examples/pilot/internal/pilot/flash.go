@@ -71,7 +71,12 @@ func (a *App) caseDone(action string, c *mediation.Case) string {
 	case "rights":
 		return "权利义务告知已登记。"
 	case "followup":
+		if c.Reopenable() {
+			return "回访已记录：协议未履行或有当事人不满意，可重新调解，也可补齐卷宗后结案。"
+		}
 		return "回访已记录。下一步：补齐卷宗后结案。"
+	case "reopen":
+		return "已重新进入调解，办结时限至 " + when(c.ResolveDue) + "。"
 	case "close":
 		return "已结案，卷宗归档。"
 	case "escalate":

@@ -97,10 +97,14 @@ var caseInputs = map[string][]input{
 		{"manner", "告知方式", "请选择书面告知并签收或口头告知。", []string{"manner"}},
 		{"at", "告知时间", "告知时间不早于登记前一年，不晚于明天。", []string{"at"}},
 	},
-	"followup": {{"notes", "回访情况", "请填写回访情况，不超过5000字。", []string{"notes"}}},
+	"followup": {
+		{"notes", "回访情况", "请填写回访情况，不超过5000字。", []string{"notes"}},
+		{"satisfaction", "满意度", "请为每位当事人选择满意、基本满意、不满意或未询问。", []string{"satisfaction", "satisfaction[]"}},
+	},
 	"close":    {{"note", "结案说明", "结案说明不超过5000字。", []string{"note"}}},
 	"escalate": {{"reason", "呈报理由", "请填写呈报理由，不超过200个字。", []string{"reason"}}},
 	"suspend":  {{"reason", "中止理由", "请填写中止理由，不超过200个字。", []string{"reason"}}},
+	"reopen":   {{"reason", "重新调解理由", "请填写重新调解理由，不超过200个字。", []string{"reason"}}},
 	"return":   {{"instructions", "指导意见", "请填写指导意见，不超过5000字。", []string{"instructions"}}},
 }
 

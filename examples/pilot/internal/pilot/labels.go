@@ -33,7 +33,7 @@ var (
 		mediation.ActionSession: "记录调解", mediation.ActionAgreement: "达成调解协议", mediation.ActionFailed: "调解未成", mediation.ActionWithdrawn: "撤回",
 		mediation.ActionEscalated: "呈报上级", mediation.ActionApproved: "上级接手", mediation.ActionReturned: "上级退回",
 		mediation.ActionTransferred: "分派", mediation.ActionTransferredOut: "移交外部", mediation.ActionExtended: "延期", mediation.ActionSuspended: "中止调解", mediation.ActionResumed: "恢复调解", mediation.ActionRiskRaised: "风险升级",
-		mediation.ActionFollowUp: "回访", mediation.ActionClosed: "结案",
+		mediation.ActionFollowUp: "回访", mediation.ActionReopened: "重新调解", mediation.ActionClosed: "结案",
 		mediation.ActionCorrected: "更正", mediation.ActionDrafted: "起草调解协议", mediation.ActionSigning: "登记协议签署",
 		mediation.ActionRightsGiven: "告知权利义务", mediation.ActionAttached: "添加附件",
 		mediation.ActionSessionPlanned: "安排调解会", mediation.ActionSessionCancelled: "取消调解会",
