@@ -78,9 +78,14 @@ var caseMeasures = map[stats.Measure]sqlMeasure{
 
 // sameApplicant selects the earlier cases an applicant of the row of
 // cases recurs through table, whose column holds the applicants' numbers.
+// CROSS JOIN fixes SQLite's order — the case's own numbers, the cases
+// that share them, those cases' rows — where it would otherwise walk
+// every case of the year before for each case (a day of a 1M township
+// took over a minute; a month, this way, a fifth of a second).
 func sameApplicant(table, column string) string {
-	return "SELECT 1 FROM " + table + " AS mine JOIN " + table + " AS theirs ON theirs." + column + " = mine." + column +
-		" JOIN cases AS d ON d.id = theirs.case_id WHERE mine.case_id = cases.id AND d.id <> cases.id AND d.township = cases.township" +
+	return "SELECT 1 FROM " + table + " AS mine CROSS JOIN " + table + " AS theirs CROSS JOIN cases AS d" +
+		" WHERE mine.case_id = cases.id AND theirs." + column + " = mine." + column + " AND d.id = theirs.case_id" +
+		" AND d.id <> cases.id AND d.township = cases.township" +
 		" AND d.registered_at < cases.registered_at AND d.registered_at >= cases.registered_at - :w"
 }
 
