@@ -57,7 +57,8 @@ func caseColumns(c *mediation.Case) []column {
 }
 
 // saveCaseTables keeps what a case adds to the tables beside its row: its
-// team, its applicants' phone numbers, its parties' answers at follow-up
+// team, its applicants' phone numbers and whether they make it or other
+// cases recur (see recur.go), its parties' answers at follow-up
 // visits, its search index (see search.go),
 // its open deadlines, and its share of the statistics' running counts.
 func saveCaseTables(ctx context.Context, tx writeTx, old, c *mediation.Case) error {
@@ -65,6 +66,9 @@ func saveCaseTables(ctx context.Context, tx writeTx, old, c *mediation.Case) err
 		return err
 	}
 	if err := savePhones(ctx, tx, old, c); err != nil {
+		return err
+	}
+	if err := saveRecurrence(ctx, tx, old, c); err != nil {
 		return err
 	}
 	if err := saveAnswers(ctx, tx, old, c); err != nil {
@@ -103,6 +107,9 @@ func importCaseTables(ctx context.Context, tx writeTx, cs []*mediation.Case) err
 		return err
 	}
 	if err := tx.insertRows(ctx, insertIDCards, "", idCards); err != nil {
+		return err
+	}
+	if err := importRecurrence(ctx, tx, cs); err != nil {
 		return err
 	}
 	if err := tx.insertRows(ctx, insertAnswers, "", answers); err != nil {

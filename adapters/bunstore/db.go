@@ -297,6 +297,13 @@ func (db *DB) migrate(ctx context.Context) error {
 			return db.migrateSuspended(ctx)
 		},
 	})
+	// And the column of the cases that recur: see migrateRecurred.
+	migrations.Add(migrate.Migration{
+		Name: "20261201000023", Comment: "recurred",
+		Up: func(ctx context.Context, _ *migrate.Migrator, _ *migrate.Migration) error {
+			return db.migrateRecurred(ctx)
+		},
+	})
 	known := migrations.Sorted()
 	for i := 1; i < len(known); i++ {
 		if known[i].Name == known[i-1].Name {

@@ -36,6 +36,8 @@ const (
 	// Not yet ended at the range's end: registered before it, and not
 	// resolved before it.
 	openAtEnd = "registered_at < :t AND (resolved_at = :z OR resolved_at >= :t)"
+	// An answer of the row's case given in the range.
+	answered = "case_answers.case_id = cases.id AND case_answers.at >= :f AND case_answers.at < :t"
 )
 
 // sqlMeasure is a measure in SQL: the rows it reads — its cohort, which
@@ -68,25 +70,11 @@ var caseMeasures = map[stats.Measure]sqlMeasure{
 	stats.Pending: {openAtEnd, "((accepted_at = :z OR accepted_at >= :t) AND accept_due >= :t) OR " +
 		"(accepted_at <> :z AND accepted_at < :t AND resolve_due >= :t)"},
 	stats.Participants: {inRegistered, ""}, // one row per team member, by the join
-	// an earlier case of the township, in the window :w before, with an
-	// applicant's phone or ID number the same (stats.Recurs).
-	stats.Recurred: {inRegistered, "EXISTS (" + sameApplicant("case_phones", "phone") + ") OR EXISTS (" + sameApplicant("case_idcards", "idcard") + ")"},
+	// recurs an earlier case, as the column recurred keeps (see recur.go).
+	stats.Recurred: {inRegistered, "recurred = 1"},
 	// one row per party asked, by the join
-	stats.Asked:   {"case_answers.at >= :f AND case_answers.at < :t", ""},
-	stats.Content: {"case_answers.at >= :f AND case_answers.at < :t", "case_answers.content = 1"},
-}
-
-// sameApplicant selects the earlier cases an applicant of the row of
-// cases recurs through table, whose column holds the applicants' numbers.
-// CROSS JOIN fixes SQLite's order — the case's own numbers, the cases
-// that share them, those cases' rows — where it would otherwise walk
-// every case of the year before for each case (a day of a 1M township
-// took over a minute; a month, this way, a fifth of a second).
-func sameApplicant(table, column string) string {
-	return "SELECT 1 FROM " + table + " AS mine CROSS JOIN " + table + " AS theirs CROSS JOIN cases AS d" +
-		" WHERE mine.case_id = cases.id AND theirs." + column + " = mine." + column + " AND d.id = theirs.case_id" +
-		" AND d.id <> cases.id AND d.township = cases.township" +
-		" AND d.registered_at < cases.registered_at AND d.registered_at >= cases.registered_at - :w"
+	stats.Asked:   {answered, ""},
+	stats.Content: {answered, "case_answers.content = 1"},
 }
 
 // hazardMeasures say in SQL what stats.TallyHazard says in Go; :s is bound
@@ -188,7 +176,7 @@ func sqlOf(m stats.Measure) sqlMeasure {
 func newCohort(r stats.Request) *cohort {
 	m := r.Measure
 	table, cell := "cases", "stats_path"
-	c := &cohort{from: table, binds: map[string]any{"o": string(m), "w": int64(stats.RecurrenceWindow)}}
+	c := &cohort{from: table, binds: map[string]any{"o": string(m)}}
 	if m.OfHazards() {
 		table, cell = "hazards", "location_path"
 		c.from, c.binds = table, map[string]any{"s": stateOf(m)}
@@ -197,7 +185,10 @@ func newCohort(r stats.Request) *cohort {
 	case stats.Participants:
 		c.from = "cases JOIN case_participants ON case_participants.case_id = cases.id"
 	case stats.Asked, stats.Content:
-		c.from = "cases JOIN case_answers ON case_answers.case_id = cases.id"
+		// The answers of the range, by their index, and then their cases:
+		// CROSS JOIN keeps SQLite from walking every case of the township
+		// for the few answered in the range (seconds at 100k cases).
+		c.from = "case_answers CROSS JOIN cases"
 	}
 	c.where, c.whereArgs = selection(table, cell, sqlOf(m).cohort, r.Query, c.binds)
 	// The bound values of the cohort's condition tell apart the outcomes'

@@ -166,6 +166,28 @@ func (tx writeTx) insertRows(ctx context.Context, head, tail string, rows [][]an
 	return nil
 }
 
+// inChunks runs head, a list of placeholders, and tail for values, as
+// many values a statement as insertRows writes rows and in the same fixed
+// shapes; after a chunk's values come more, the arguments of tail.
+func (tx writeTx) inChunks(ctx context.Context, head, tail string, values []string, more ...any) error {
+	for len(values) > 0 {
+		n := rowsPerInsert
+		for n > len(values) {
+			n /= 2
+		}
+		q := head + "(?" + strings.Repeat(", ?", n-1) + ")" + tail
+		args := make([]any, 0, n+len(more))
+		for _, v := range values[:n] {
+			args = append(args, v)
+		}
+		if _, err := tx.exec(ctx, q, append(args, more...)...); err != nil {
+			return err
+		}
+		values = values[n:]
+	}
+	return nil
+}
+
 // runInTx runs fn in a transaction on the writer; see bun.DB.RunInTx. A
 // transaction refused for want of room fails with an Unavailable error.
 func (db *DB) runInTx(ctx context.Context, fn func(ctx context.Context, tx writeTx) error) error {

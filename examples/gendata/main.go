@@ -130,6 +130,17 @@ func (g *Generator) Members() []grid.Member {
 	}}
 }
 
+// phone returns an applicant's phone number for a township of n cases:
+// one applicant in twenty comes again, from a pool of n/50 numbers, as
+// the parties of a dispute that recurs do; the rest are drawn from a
+// hundred million.
+func (g *Generator) phone(n int) string {
+	if g.rng.IntN(20) == 0 {
+		return fmt.Sprintf("138%08d", g.rng.IntN(max(n/50, 1)))
+	}
+	return fmt.Sprintf("139%08d", g.rng.IntN(1e8))
+}
+
 var categories = []mediation.Category{mediation.Neighbour, mediation.Neighbour, mediation.Family, mediation.Homestead, mediation.Injury, mediation.Debt, mediation.Labour, mediation.Tenancy}
 
 // Case returns case i of n in a random state with the timeline that led
@@ -148,7 +159,7 @@ func (g *Generator) Case(i, n int) (*mediation.Case, []timeline.Event) {
 		ID: mediation.ID(fmt.Sprintf("G%s%08d", at.Format("20060102"), i)), TrackingCode: fmt.Sprintf("GEN%09d", i), Version: 1,
 		Number:   mediation.Number{Prefix: g.prefix, Year: year, Seq: g.last[year]},
 		Township: cell.Township(), Channel: work.Channel(1 + r.IntN(8)), Category: categories[r.IntN(len(categories))],
-		Applicants:  []mediation.Party{{Name: "甲某某", Sex: mediation.Female, Age: 20 + r.IntN(60), Phone: fmt.Sprintf("139%08d", r.IntN(1e8)), Address: "某村某组"}},
+		Applicants:  []mediation.Party{{Name: "甲某某", Sex: mediation.Female, Age: 20 + r.IntN(60), Phone: g.phone(n), Address: "某村某组"}},
 		Respondents: []mediation.Party{{Name: "乙某某", Sex: mediation.Male, Age: 20 + r.IntN(60), Address: "某村某组"}},
 		Facts:       strings.Repeat("双方因琐事发生争执，互不相让。", 1+r.IntN(4)),
 		Grade:       work.Grade(1 + r.IntN(3)), Location: cell, Handling: cell,
@@ -190,7 +201,18 @@ func (g *Generator) Case(i, n int) (*mediation.Case, []timeline.Event) {
 		c.State, c.ResolvedAt = mediation.Agreed, t.Add(h(24))
 		c.Agreement = &mediation.Agreement{Form: mediation.Oral, Facts: c.Facts, Disputes: "琐事", Terms: "和好", Mediator: "调解员", EffectiveAt: c.ResolvedAt}
 		step(mediation.ActionAgreement, c.ResolvedAt)
-		c.FollowUps = []mediation.FollowUp{{At: c.ResolvedAt.Add(72 * time.Hour), By: c.FirstResponder, Performed: true, Notes: "已履行"}}
+		// Both parties are asked at the follow-up visit; most are content.
+		answer := func() mediation.Satisfaction {
+			switch n := r.IntN(100); {
+			case n < 70:
+				return mediation.Satisfied
+			case n < 93:
+				return mediation.FairlySatisfied
+			}
+			return mediation.Unsatisfied
+		}
+		c.FollowUps = []mediation.FollowUp{{At: c.ResolvedAt.Add(72 * time.Hour), By: c.FirstResponder, Performed: true, Notes: "已履行",
+			Satisfaction: []mediation.Satisfaction{answer(), answer()}}}
 		step(mediation.ActionFollowUp, c.FollowUps[0].At)
 	}
 	c.State, c.ClosedAt = mediation.Closed, c.ResolvedAt.Add(96*time.Hour)
