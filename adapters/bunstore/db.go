@@ -48,6 +48,7 @@ type DB struct {
 	caseCache   *cache[mediation.Case]
 	hazardCache *cache[hazard.Hazard]
 	statements  statements
+	changes     feed // see Subscribe
 }
 
 // Open opens the database dsn names and brings its schema up to date. A DSN
@@ -73,6 +74,14 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 	if err := db.migrate(ctx); err != nil {
 		db.Close()
 		return nil, err
+	}
+	if db.postgres {
+		var schema string
+		if err := db.write.QueryRowContext(ctx, "SELECT current_schema()").Scan(&schema); err != nil {
+			db.Close()
+			return nil, fmt.Errorf("bunstore: read the schema: %w", err)
+		}
+		db.changes.channel = changesChannel(schema)
 	}
 	if err := db.fillTally(ctx); err != nil {
 		db.Close()
@@ -246,8 +255,14 @@ func walMode(ctx context.Context, db *sql.DB) (string, error) {
 // on PostgreSQL it is the shared pool.
 func (db *DB) Bun() *bun.DB { return db.write }
 
+// Postgres reports whether the database is a PostgreSQL server, which
+// several processes may share, rather than a SQLite file, which one
+// process writes.
+func (db *DB) Postgres() bool { return db.postgres }
+
 // Close closes the database.
 func (db *DB) Close() error {
+	db.changes.stop()
 	err := errors.Join(db.caseCache.close(), db.hazardCache.close(), db.statements.close(), db.write.Close())
 	if db.read != db.write {
 		err = errors.Join(err, db.read.Close())

@@ -204,7 +204,10 @@ func (g Grid) Apply(ctx context.Context, township grid.CellID, base timeline.Cha
 		} else {
 			_, err = tx.exec(ctx, "UPDATE grid_townships SET log_len = ?, log_head = ? WHERE id = ?", end.Len, end.Head.String(), string(township))
 		}
-		return err
+		if err != nil {
+			return err
+		}
+		return tx.announce(ctx, Change{Topic: TopicGrid, ID: string(township)})
 	})
 	var coded *fourplusn.Error
 	switch {

@@ -94,6 +94,9 @@ func (s *records[T]) create(ctx context.Context, r *T, events []timeline.Event, 
 				return err
 			}
 		}
+		if err := tx.announce(ctx, Change{Topic: s.kind, ID: id}); err != nil {
+			return err
+		}
 		if key == "" {
 			return nil
 		}
@@ -163,9 +166,13 @@ func (s *records[T]) importAll(ctx context.Context, batch []Loaded[T]) error {
 		}
 		failed = ""
 		if s.importMore != nil {
-			return s.importMore(ctx, tx, rs)
+			if err := s.importMore(ctx, tx, rs); err != nil {
+				return err
+			}
 		}
-		return nil
+		// One announcement for the batch, not one a record: an import
+		// may bring a township's whole history.
+		return tx.announce(ctx, Change{Topic: s.kind})
 	})
 	if err != nil {
 		return s.wrap(err, failed)
@@ -343,6 +350,9 @@ func (s *records[T]) update(ctx context.Context, id string, version int64, fn fu
 			if err := s.saveMore(ctx, tx, old, r); err != nil {
 				return err
 			}
+		}
+		if err := tx.announce(ctx, Change{Topic: s.kind, ID: id}); err != nil {
+			return err
 		}
 		out = r
 		return nil

@@ -114,6 +114,9 @@ func (db *DB) placeholders(query string) string {
 type writeTx struct {
 	bun.Tx
 	db *DB
+	// pending are the changes announced in the transaction, published
+	// when it commits (SQLite; see announce).
+	pending *[]Change
 }
 
 // exec runs query, a statement of fixed text, with args.
@@ -191,9 +194,16 @@ func (tx writeTx) inChunks(ctx context.Context, head, tail string, values []stri
 // runInTx runs fn in a transaction on the writer; see bun.DB.RunInTx. A
 // transaction refused for want of room fails with an Unavailable error.
 func (db *DB) runInTx(ctx context.Context, fn func(ctx context.Context, tx writeTx) error) error {
+	var pending []Change
 	err := db.write.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		return fn(ctx, writeTx{Tx: tx, db: db})
+		pending = pending[:0] // of this attempt only
+		return fn(ctx, writeTx{Tx: tx, db: db, pending: &pending})
 	})
+	if err == nil {
+		for _, c := range pending {
+			db.changes.publish(c)
+		}
+	}
 	db.statements.prepareWanted(ctx, db)
 	return unavailable(err)
 }

@@ -92,6 +92,20 @@ type Config struct {
 	// 1 a second in bursts of 20.
 	PublicRate  rate.Limit
 	PublicBurst int
+	// Limits, if set, keeps those allowances where every process serving
+	// the API counts them together (bunstore.Limits), so that a client
+	// spreading its requests over several instances gets no more than
+	// from one; nil keeps them in this process's memory, which is enough
+	// for one process.
+	Limits Limits
+}
+
+// Limits keeps rate limits shared by every process that serves the API.
+type Limits interface {
+	// Allow reports whether key may make one more request at now, under
+	// a sustained rate of one request each interval in bursts of up to
+	// burst, and counts it if so.
+	Allow(ctx context.Context, key string, interval time.Duration, burst int, now time.Time) (bool, error)
 }
 
 // server holds what the handlers share.
@@ -149,9 +163,9 @@ func New(cfg Config) (http.Handler, error) {
 	if burst <= 0 {
 		burst = 20
 	}
-	s.track = newLimiter(perSecond, burst)
-	s.apply = newLimiter(perSecond, burst)
-	s.resend = newLimiter(perSecond, burst)
+	s.track = newLimiter("track", perSecond, burst, cfg.Limits, s.log)
+	s.apply = newLimiter("apply", perSecond, burst, cfg.Limits, s.log)
+	s.resend = newLimiter("resend", perSecond, burst, cfg.Limits, s.log)
 
 	s.router = bunrouter.New(
 		bunrouter.Use(s.logRequests, s.handleErrors),

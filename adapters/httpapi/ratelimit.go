@@ -1,6 +1,8 @@
 package httpapi
 
 import (
+	"context"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/netip"
@@ -19,10 +21,14 @@ const maxClients = 10000
 // idleAfter is how long a client must be quiet to be forgotten.
 const idleAfter = 10 * time.Minute
 
-// limiter keeps a token bucket per client address.
+// limiter keeps a token bucket per client address: in shared Limits when
+// there are any, else in memory.
 type limiter struct {
-	every rate.Limit
-	burst int
+	name   string // the limit's part of the key in shared Limits
+	every  rate.Limit
+	burst  int
+	shared Limits
+	log    *slog.Logger
 
 	mu       sync.Mutex
 	clients  map[string]*client
@@ -34,12 +40,35 @@ type client struct {
 	seen time.Time
 }
 
-func newLimiter(every rate.Limit, burst int) *limiter {
-	return &limiter{every: every, burst: burst, clients: map[string]*client{}, overflow: rate.NewLimiter(every, burst)}
+func newLimiter(name string, every rate.Limit, burst int, shared Limits, log *slog.Logger) *limiter {
+	return &limiter{name: name, every: every, burst: burst, shared: shared, log: log, clients: map[string]*client{}, overflow: rate.NewLimiter(every, burst)}
 }
 
-// allow reports whether the client at addr may make a request now.
-func (l *limiter) allow(addr string, now time.Time) bool {
+// allow reports whether the client at addr may make a request now. With
+// shared Limits that fail, the request is decided in memory instead:
+// a database that does not answer should not refuse every client, nor
+// lift every limit.
+func (l *limiter) allow(ctx context.Context, addr string, now time.Time) bool {
+	if l.shared != nil {
+		ok, err := l.shared.Allow(ctx, l.name+" "+addr, interval(l.every), l.burst, now)
+		if err == nil {
+			return ok
+		}
+		l.log.WarnContext(ctx, "httpapi: the shared rate limits failed; limiting in memory", "err", err)
+	}
+	return l.allowHere(addr, now)
+}
+
+// interval is the time between two requests at rate every.
+func interval(every rate.Limit) time.Duration {
+	if every <= 0 || every == rate.Inf {
+		return 0
+	}
+	return time.Duration(float64(time.Second) / float64(every))
+}
+
+// allowHere is allow in this process's memory.
+func (l *limiter) allowHere(addr string, now time.Time) bool {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	c, ok := l.clients[addr]
@@ -67,7 +96,7 @@ func (l *limiter) allow(addr string, now time.Time) bool {
 // this package does not trust by itself.
 func (l *limiter) middleware(next bunrouter.HandlerFunc) bunrouter.HandlerFunc {
 	return func(w http.ResponseWriter, req bunrouter.Request) error {
-		if !l.allow(clientIP(req.RemoteAddr), time.Now()) {
+		if !l.allow(req.Context(), clientIP(req.RemoteAddr), time.Now()) {
 			return errTooManyRequests
 		}
 		return next(w, req)

@@ -52,6 +52,7 @@ type App struct {
 	// prefixes are the prefixes of the townships' case numbers the pilot
 	// was started with (Options.CasePrefixes).
 	prefixes map[grid.CellID]string
+	follow   *gridFollower // reloads Grid on changes made by any process
 }
 
 // Options are how the pilot starts.
@@ -139,6 +140,12 @@ func Open(ctx context.Context, dsn string, logger *slog.Logger, opts Options) (a
 	if err := app.services(ctx, app.Now, app.Now); err != nil {
 		return nil, false, err
 	}
+	app.follow = app.followGrid(db)
+	defer func() {
+		if err != nil {
+			app.follow.close()
+		}
+	}()
 	if app.NeedsSetup() {
 		if app.setup, err = newSetup(); err != nil {
 			return nil, false, err
@@ -247,7 +254,10 @@ func (a *App) services(ctx context.Context, caseClock, hazardClock func() time.T
 }
 
 // Close closes the database.
-func (a *App) Close() error { return a.DB.Close() }
+func (a *App) Close() error {
+	a.follow.close()
+	return a.DB.Close()
+}
 
 // Member returns the active member id of the grid as it stands.
 func (a *App) Member(id string) (grid.Member, bool) {

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"html/template"
 	"io/fs"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"strings"
@@ -51,11 +52,17 @@ type Server struct {
 	// would otherwise keep a graceful shutdown waiting.
 	done     chan struct{}
 	doneOnce sync.Once
+	unnudge  func() // stops the consoles hearing the store's changes
 }
 
 // Shutdown ends the long-lived console streams so that http.Server's
 // Shutdown can finish the other requests in flight and return.
-func (s *Server) Shutdown() { s.doneOnce.Do(func() { close(s.done) }) }
+func (s *Server) Shutdown() {
+	s.doneOnce.Do(func() {
+		s.unnudge()
+		close(s.done)
+	})
+}
 
 // ServerOptions are how the pilot's handler meets the network.
 type ServerOptions struct {
@@ -78,10 +85,18 @@ type ServerOptions struct {
 // the live updates of the duty console, and the JSON API under /api/v1
 // with /healthz.
 func NewServer(app *App, opts ServerOptions) (*Server, error) {
+	// On PostgreSQL several pilots may serve one database behind a load
+	// balancer: the limits of the pages and of the API are counted in it,
+	// so that an address spreading its attempts over them gets no more
+	// than from one.
+	var shared sharedLimits
+	if app.DB.Postgres() {
+		shared = app.DB.Limits()
+	}
 	cfg := httpapi.Config{
 		Cases: app.Cases, Stats: app.Stats, Hazards: app.Hazards, Outbox: app.DB.Outbox(), Grid: app.Grid, Geo: app.Geo,
 		Auth: apiAuth{app}, Logger: app.Logger, Rosters: apiRosters{app}, Accounts: apiAccounts{app},
-		Observe: app.Metrics.observeAPI, Now: app.Now,
+		Observe: app.Metrics.observeAPI, Now: app.Now, Limits: shared,
 	}
 	if intake, ok := app.Intake(); ok {
 		cfg.Inbox, cfg.InboxTownship = app.DB.ChannelMessages(), intake.Actor().Township
@@ -102,11 +117,11 @@ func NewServer(app *App, opts ServerOptions) (*Server, error) {
 		// village office behind one address, everyone mistyping once, is not
 		// locked out. Guessing one account's password is stopped by that
 		// account's own lock (accounts.Login), whatever the addresses.
-		logins: newLimiters(rate.Every(2*time.Second), 30),
+		logins: newLimiters("login", rate.Every(2*time.Second), 30, shared, app.Logger),
 		// Applications from one address: one a second on average, as the
 		// API allows, in bursts of twenty (a shared office or a village
 		// committee's computer).
-		public: newLimiters(1, 20),
+		public: newLimiters("public", 1, 20, shared, app.Logger),
 	}
 	mux := http.NewServeMux()
 	mux.Handle("/api/", api)
@@ -178,6 +193,7 @@ func NewServer(app *App, opts ServerOptions) (*Server, error) {
 	mux.HandleFunc("GET /admin/log", s.admin(s.logPage))
 	mux.HandleFunc("/", s.notFound)
 	s.handler = s.client(s.withOps(mux, s.plainInput(s.csrf(securityHeaders(s.needsSetup(mux))))))
+	s.unnudge = nudgeConsoles(app.DB, s.hub)
 	return s, nil
 }
 
@@ -486,22 +502,42 @@ func (s *Server) nav(m grid.Member) []navItem {
 	return append(items, navItem{"/me/password", "我的账号"})
 }
 
-// limiters keeps a rate limiter per client address.
+// sharedLimits keeps rate limits where every process on the database
+// counts them together (bunstore.Limits).
+type sharedLimits interface {
+	Allow(ctx context.Context, key string, interval time.Duration, burst int, now time.Time) (bool, error)
+}
+
+// limiters keeps a rate limiter per client address: in shared limits when
+// there are any, else in this process's memory.
 type limiters struct {
-	mu    sync.Mutex
-	every rate.Limit
-	burst int
-	byIP  map[string]*rate.Limiter
+	name   string // the limit's part of the key in shared limits
+	mu     sync.Mutex
+	every  rate.Limit
+	burst  int
+	byIP   map[string]*rate.Limiter
+	shared sharedLimits
+	log    *slog.Logger
 }
 
-func newLimiters(every rate.Limit, burst int) *limiters {
-	return &limiters{every: every, burst: burst, byIP: map[string]*rate.Limiter{}}
+func newLimiters(name string, every rate.Limit, burst int, shared sharedLimits, log *slog.Logger) *limiters {
+	return &limiters{name: name, every: every, burst: burst, byIP: map[string]*rate.Limiter{}, shared: shared, log: log}
 }
 
-// allow reports whether r's address may try now. The table is cleared
-// when it grows large, which at worst gives some addresses a fresh burst.
+// allow reports whether r's address may try now. Shared limits that fail
+// leave the decision to this process's memory: a database that does not
+// answer should neither refuse everyone nor lift every limit. The table in
+// memory is cleared when it grows large, which at worst gives some
+// addresses a fresh burst.
 func (l *limiters) allow(r *http.Request) bool {
 	ip := clientAddress(r)
+	if l.shared != nil {
+		ok, err := l.shared.Allow(r.Context(), "pilot "+l.name+" "+ip, time.Duration(float64(time.Second)/float64(l.every)), l.burst, time.Now())
+		if err == nil {
+			return ok
+		}
+		l.log.WarnContext(r.Context(), "pilot: the shared rate limits failed; limiting in memory", "err", err)
+	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if len(l.byIP) > 10000 {

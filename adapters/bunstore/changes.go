@@ -1,0 +1,213 @@
+package bunstore
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"log/slog"
+	"net"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/uptrace/bun/driver/pgdriver"
+)
+
+// Topics of the changes a database announces.
+const (
+	TopicCase   = "case"   // a case was registered, changed or imported
+	TopicHazard = "hazard" // a hazard was reported, changed or imported
+	TopicGrid   = "grid"   // a township's grid or roster changed
+	// TopicAll says that changes may have been missed — the connection
+	// that hears them broke and was made again — so that a listener
+	// treats everything as changed.
+	TopicAll = "all"
+)
+
+// Change is one change committed to the database, as heard by [DB.Subscribe]:
+// what kind of thing changed and which one (a case's or hazard's ID, a
+// township's ID for the grid; empty when a batch changed many). It carries
+// no data: whoever hears it reads what it may see through the usual reads.
+type Change struct {
+	Topic string
+	ID    string
+}
+
+// changesChannel returns the PostgreSQL channel the changes of a
+// database whose schema is schema are announced on. A channel belongs to
+// the whole database, not to a schema: deployments kept in schemas of one
+// database each have their own, so that they do not hear each other.
+func changesChannel(schema string) string {
+	if schema == "" || schema == "public" {
+		return "fourplusn_changes"
+	}
+	return "fourplusn_changes_" + schema
+}
+
+// feed hands the changes heard to the database's subscribers, and on
+// PostgreSQL runs the one listening connection that hears them.
+type feed struct {
+	mu     sync.Mutex
+	subs   map[int]func(Change)
+	next   int
+	cancel context.CancelFunc // stops the listener; nil while none runs
+	done   chan struct{}      // closed when the listener has stopped
+	// channel is the PostgreSQL channel of the changes, set by Open.
+	channel string
+	// ln is the listener's connection, closed by stop to end a wait for
+	// a notification at once.
+	ln *pgdriver.Listener
+}
+
+// Subscribe calls heard with every change committed to the database from
+// now on, by this process or, on PostgreSQL, by any process sharing the
+// database (LISTEN/NOTIFY), until the returned cancel is called. heard is
+// called from one goroutine, one change at a time, and must not block: a
+// listener that has slow work to do hands it to a goroutine of its own.
+// A change is heard after its transaction committed, so a read made on
+// hearing it sees the change.
+func (db *DB) Subscribe(heard func(Change)) (cancel func()) {
+	f := &db.changes
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.subs == nil {
+		f.subs = map[int]func(Change){}
+	}
+	id := f.next
+	f.next++
+	f.subs[id] = heard
+	if db.postgres && f.cancel == nil {
+		ctx, stop := context.WithCancel(context.Background())
+		f.cancel, f.done = stop, make(chan struct{})
+		go db.listen(ctx, f.done)
+	}
+	return func() {
+		f.mu.Lock()
+		defer f.mu.Unlock()
+		delete(f.subs, id)
+	}
+}
+
+// publish hands c to every subscriber.
+func (f *feed) publish(c Change) {
+	f.mu.Lock()
+	subs := make([]func(Change), 0, len(f.subs))
+	for _, s := range f.subs {
+		subs = append(subs, s)
+	}
+	f.mu.Unlock()
+	for _, s := range subs {
+		s(c)
+	}
+}
+
+// stop ends the listener, if one runs, and waits for it.
+func (f *feed) stop() {
+	f.mu.Lock()
+	cancel, done, ln := f.cancel, f.done, f.ln
+	f.cancel = nil
+	f.mu.Unlock()
+	if cancel != nil {
+		cancel()
+		if ln != nil {
+			ln.Close()
+		}
+		<-done
+	}
+}
+
+// announce makes c heard by every subscriber once tx commits, and not at
+// all if it rolls back. On PostgreSQL it is a NOTIFY inside the
+// transaction: the server delivers it at commit, to every process
+// listening, after the change is visible, and drops it on rollback; a
+// NOTIFY sent after the commit instead would be lost if this process died
+// between the two, and would cost a round trip of its own. On SQLite,
+// where only this process writes, c waits in the transaction and is
+// published by runInTx after the commit.
+func (tx writeTx) announce(ctx context.Context, c Change) error {
+	if tx.db.postgres {
+		_, err := tx.ExecContext(ctx, "SELECT pg_notify(?, ?)", tx.db.changes.channel, c.Topic+":"+c.ID)
+		return err
+	}
+	*tx.pending = append(*tx.pending, c)
+	return nil
+}
+
+// listenTimeout is how long the listener waits for a notification before
+// it checks its connection with one of its own.
+const listenTimeout = 5 * time.Second
+
+// listen hears the changes announced on PostgreSQL and publishes them
+// until ctx ends. Its connection is checked when it has been quiet for
+// listenTimeout, by a NOTIFY on a channel only this listener hears; when
+// that goes unanswered, or the connection fails, the listener connects
+// again and publishes TopicAll, as changes may have been missed meanwhile.
+func (db *DB) listen(ctx context.Context, done chan<- struct{}) {
+	defer close(done)
+	ping := "fourplusn_ping_" + strings.ToLower(rand.Text())
+	for ctx.Err() == nil {
+		ln := pgdriver.NewListener(db.write)
+		db.changes.mu.Lock()
+		db.changes.ln = ln
+		db.changes.mu.Unlock()
+		if ctx.Err() != nil { // stop came before ln was known to it
+			ln.Close()
+			return
+		}
+		err := ln.Listen(ctx, db.changes.channel, ping)
+		if err == nil {
+			err = db.hear(ctx, ln, ping)
+		}
+		ln.Close()
+		if ctx.Err() != nil {
+			return
+		}
+		slog.WarnContext(ctx, "bunstore: the connection hearing changes failed; connecting again", "err", err)
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(time.Second):
+		}
+	}
+}
+
+// hear publishes what ln receives until ctx ends or the connection fails.
+// The first notification received after connecting — the ping — tells
+// that the connection hears, and from then on nothing is missed: it is
+// then that TopicAll covers what went by before.
+func (db *DB) hear(ctx context.Context, ln *pgdriver.Listener, ping string) error {
+	if err := pgdriver.Notify(ctx, db.write, ping, ""); err != nil {
+		return err
+	}
+	waiting := true // for the answer to a ping
+	first := true
+	for {
+		channel, payload, err := ln.ReceiveTimeout(ctx, listenTimeout)
+		var ne net.Error
+		switch {
+		case ctx.Err() != nil:
+			return ctx.Err()
+		case err != nil && errors.As(err, &ne) && ne.Timeout():
+			if waiting {
+				return errors.New("bunstore: no answer to the listener's ping")
+			}
+			if err := pgdriver.Notify(ctx, db.write, ping, ""); err != nil {
+				return err
+			}
+			waiting = true
+			continue
+		case err != nil:
+			return err
+		}
+		waiting = false
+		if first {
+			first = false
+			db.changes.publish(Change{Topic: TopicAll})
+		}
+		if channel != db.changes.channel {
+			continue
+		}
+		topic, id, _ := strings.Cut(payload, ":")
+		db.changes.publish(Change{Topic: topic, ID: id})
+	}
+}
