@@ -107,13 +107,7 @@ func (l *Leader) Run(ctx context.Context, work func(ctx context.Context, token i
 		case got != token:
 			stop("taken again with a new token", "new", got)
 			token, heldUntil = got, now.Add(l.TTL)
-			var wctx context.Context
-			wctx, cancel = context.WithCancel(ctx)
-			done = make(chan struct{})
-			go func() {
-				defer close(done)
-				work(wctx, got)
-			}()
+			cancel, done = spawn(ctx, got, work)
 			l.Log.InfoContext(ctx, "watch: lease taken, this process runs the watch", "token", got)
 			if l.Leading != nil {
 				l.Leading(true)
@@ -127,4 +121,16 @@ func (l *Leader) Run(ctx context.Context, work func(ctx context.Context, token i
 		case <-t.C:
 		}
 	}
+}
+
+// spawn runs work with token in a goroutine, with a context of ctx's, and
+// returns what cancels it and what is closed when it has returned.
+func spawn(ctx context.Context, token int64, work func(ctx context.Context, token int64)) (context.CancelFunc, chan struct{}) {
+	ctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		work(ctx, token)
+	}()
+	return cancel, done
 }
