@@ -25,8 +25,8 @@ import (
 
 // watch is the pilot's 24-hour watch: what it runs beside the web server.
 type watch struct {
-	deadlines    bool          // run the deadline runner
-	tick         time.Duration // how often it looks for what is due
+	deadlines bool          // run the deadline runner
+	tick      time.Duration // how often it looks for what is due
 	// lease is the length of the lease by which one pilot among those on
 	// a database runs the watch; it is renewed every third of it.
 	lease        time.Duration
