@@ -2,6 +2,7 @@ package lease_test
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"path/filepath"
@@ -15,6 +16,8 @@ import (
 
 	"github.com/fourplusn/fourplusn/adapters/bunstore"
 	"github.com/fourplusn/fourplusn/adapters/lease"
+	"github.com/fourplusn/fourplusn/adapters/notify"
+	"github.com/fourplusn/fourplusn/work"
 )
 
 // Two processes' leaders on one database: one runs the work at a time;
@@ -77,4 +80,67 @@ func TestLeader(t *testing.T) {
 	defer mu.Unlock()
 	require.Len(t, tokens, 2)
 	assert.Greater(t, tokens[1], tokens[0], "the new holder's token is higher")
+}
+
+// sender records the keys it is asked to send, and calls first before
+// the first.
+type sender struct {
+	sent  []string
+	first func()
+}
+
+func (s *sender) Name() string { return "recorder" }
+
+func (s *sender) Notify(_ context.Context, m notify.Message) error {
+	if len(s.sent) == 0 && s.first != nil {
+		s.first()
+	}
+	s.sent = append(s.sent, m.Notice.Key)
+	return nil
+}
+
+// A paused leader's dispatcher that wakes in the middle of a batch, after
+// another process took the watch, sends at most the message it was
+// sending, and stops: its record of it is refused, and so is every
+// further one, so the rest of the batch is left to the new leader, which
+// claims it at once.
+func TestStaleDispatcher(t *testing.T) {
+	ctx := context.Background()
+	db, err := bunstore.Open(ctx, filepath.Join(t.TempDir(), "lease.db"))
+	require.NoError(t, err)
+	defer db.Close()
+	t0 := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
+	const ttl = 15 * time.Second
+	a, b := db.Lease("watch", "a", ttl), db.Lease("watch", "b", ttl)
+	ta, err := a.Hold(ctx, t0)
+	require.NoError(t, err)
+	out := db.Outbox().Fenced(bunstore.Fence{Lease: "watch", Token: ta})
+	var ns []work.Notice
+	for i := range 3 {
+		ns = append(ns, work.Notice{Key: fmt.Sprintf("n%d", i), Township: "gucheng", SubjectKind: work.SubjectCase, Subject: "c1", Kind: work.NoticeReminder, At: t0})
+	}
+	require.NoError(t, out.Enqueue(ctx, t0, ns...))
+
+	var tb int64
+	var holdErr error
+	old := &sender{first: func() {
+		// a was paused past its lease while it sent: b took the watch.
+		tb, holdErr = b.Hold(ctx, t0.Add(ttl+time.Second))
+	}}
+	d := notify.NewDispatcher(out, nil, nil, old)
+	d.Now = func() time.Time { return t0 }
+	d.Log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	_, err = d.Deliver(ctx)
+	require.NoError(t, holdErr)
+	require.Greater(t, tb, ta)
+	require.ErrorIs(t, err, bunstore.ErrFenced)
+	assert.Equal(t, []string{"n0"}, old.sent, "the stale leader sent only what it was sending")
+
+	fresh := &sender{}
+	d = notify.NewDispatcher(db.Outbox().Fenced(bunstore.Fence{Lease: "watch", Token: tb}), nil, nil, fresh)
+	d.Now = func() time.Time { return t0.Add(ttl + 2*time.Second) }
+	n, err := d.Deliver(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, 3, n)
+	assert.Equal(t, []string{"n0", "n1", "n2"}, fresh.sent, "the new leader sends all three at once, the one the old one sent again")
 }
