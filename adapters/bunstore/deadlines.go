@@ -11,11 +11,19 @@ import (
 // the table deadline_actions. It implements deadlines.State and is safe
 // for concurrent use.
 type DeadlineActions struct {
-	db *DB
+	db    *DB
+	fence *Fence // see Fenced; nil for none
 }
 
 // DeadlineActions returns the database's record of the deadline runner.
 func (db *DB) DeadlineActions() *DeadlineActions { return &DeadlineActions{db: db} }
+
+// Fenced returns the record as the holder of f's lease writes to it, for
+// the deadline runner of the watch: its Record is refused with ErrFenced
+// once the lease has passed to another holder.
+func (s *DeadlineActions) Fenced(f Fence) *DeadlineActions {
+	return &DeadlineActions{db: s.db, fence: &f}
+}
 
 // maxKeysPerQuery keeps a query's parameters well below both engines'
 // limits.
@@ -56,9 +64,9 @@ func (s *DeadlineActions) Acted(ctx context.Context, keys []string) (map[string]
 // Record records key, about subject, as done at at; recording it again
 // changes nothing.
 func (s *DeadlineActions) Record(ctx context.Context, key, subject string, at time.Time) error {
-	_, err := s.db.write.ExecContext(ctx, "INSERT INTO deadline_actions (action_key, subject, acted_at) VALUES (?, ?, ?) ON CONFLICT (action_key) DO NOTHING", key, subject, timeColumn(at))
+	_, err := s.db.fencedExec(ctx, s.fence, "INSERT INTO deadline_actions (action_key, subject, acted_at) VALUES (?, ?, ?) ON CONFLICT (action_key) DO NOTHING", key, subject, timeColumn(at))
 	if err != nil {
-		return fmt.Errorf("bunstore: record deadline action %s: %w", key, unavailable(err))
+		return fmt.Errorf("bunstore: record deadline action %s: %w", key, err)
 	}
 	return nil
 }

@@ -26,13 +26,22 @@ import (
 // outbox.Store and is safe for concurrent use, by dispatchers in several
 // processes too: a claim is a lease written to the row.
 type Outbox struct {
-	db *DB
+	db    *DB
+	fence *Fence // see Fenced; nil for none
 }
 
 var _ outbox.Store = (*Outbox)(nil)
 
 // Outbox returns the database's outbox.
 func (db *DB) Outbox() *Outbox { return &Outbox{db: db} }
+
+// Fenced returns the outbox as the holder of f's lease writes to it, for
+// the dispatcher and the deadline runner of the watch: its Enqueue, Claim
+// and Record are refused with ErrFenced once the lease has passed to
+// another holder. Its Claim also takes deliveries still claimed by an
+// earlier holder of the lease, which can no longer record them, at once
+// rather than when their claims run out.
+func (o *Outbox) Fenced(f Fence) *Outbox { return &Outbox{db: o.db, fence: &f} }
 
 // noticeRules are the rules of who is told what that EnableOutbox gives.
 type noticeRules struct {
@@ -115,6 +124,9 @@ func insertNotifications(ctx context.Context, tx bun.IDB, next time.Time, ns []w
 // see outbox.Store.
 func (o *Outbox) Enqueue(ctx context.Context, now time.Time, ns ...work.Notice) error {
 	err := o.db.runInTx(ctx, func(ctx context.Context, tx writeTx) error {
+		if err := o.fence.check(ctx, tx); err != nil {
+			return err
+		}
 		return insertNotifications(ctx, tx, now, ns)
 	})
 	if err != nil {
@@ -150,13 +162,23 @@ func (o *Outbox) Claim(ctx context.Context, now time.Time, lease time.Duration, 
 	var out []outbox.Delivery
 	err := o.db.runInTx(ctx, func(ctx context.Context, tx writeTx) error {
 		out = out[:0]
+		if err := o.fence.check(ctx, tx); err != nil {
+			return err
+		}
 		lock := ""
 		if o.db.postgres {
 			lock = " FOR UPDATE SKIP LOCKED"
 		}
 		t := timeColumn(now)
-		rows, err := tx.QueryContext(ctx, "SELECT "+outboxColumns+" FROM notify_outbox WHERE state = ? AND next_at <= ? AND claimed_until <= ? ORDER BY id LIMIT ?"+lock,
-			string(outbox.Pending), t, t, limit)
+		free, args := "claimed_until <= ?", []any{string(outbox.Pending), t, t}
+		if o.fence != nil {
+			// Only this holder claims now; a claim of an earlier one is
+			// stale, its holder fenced off.
+			free = "(claimed_until <= ? OR claim NOT LIKE ?)"
+			args = append(args, o.fence.claimPrefix()+"%")
+		}
+		rows, err := tx.QueryContext(ctx, "SELECT "+outboxColumns+" FROM notify_outbox WHERE state = ? AND next_at <= ? AND "+free+" ORDER BY id LIMIT ?"+lock,
+			append(args, limit)...)
 		if err != nil {
 			return err
 		}
@@ -177,6 +199,9 @@ func (o *Outbox) Claim(ctx context.Context, now time.Time, lease time.Duration, 
 		until := timeColumn(now.Add(lease))
 		for i := range out {
 			out[i].Claim = newClaim()
+			if o.fence != nil {
+				out[i].Claim = o.fence.claimPrefix() + out[i].Claim
+			}
 			if _, err := tx.ExecContext(ctx, "UPDATE notify_outbox SET claimed_until = ?, claim = ? WHERE id = ?", until, out[i].Claim, out[i].ID); err != nil {
 				return err
 			}
@@ -199,10 +224,10 @@ func (o *Outbox) Record(ctx context.Context, id int64, claim string, r outbox.Re
 	if r.Delivered == nil {
 		delivered = []byte("[]")
 	}
-	res, err := o.db.write.ExecContext(ctx, "UPDATE notify_outbox SET state = ?, delivered = ?, last_error = ?, next_at = ?, attempts = attempts + 1, claim = '', claimed_until = ? WHERE id = ? AND claim = ? AND claim <> ''",
+	res, err := o.db.fencedExec(ctx, o.fence, "UPDATE notify_outbox SET state = ?, delivered = ?, last_error = ?, next_at = ?, attempts = attempts + 1, claim = '', claimed_until = ? WHERE id = ? AND claim = ? AND claim <> ''",
 		string(r.State), string(delivered), r.LastError, timeColumn(r.NextAt), zeroTime, id, claim)
 	if err != nil {
-		return fmt.Errorf("bunstore: record delivery %d: %w", id, unavailable(err))
+		return fmt.Errorf("bunstore: record delivery %d: %w", id, err)
 	}
 	if n, err := res.RowsAffected(); err != nil || n == 1 {
 		return err

@@ -162,6 +162,12 @@ func (d *Dispatcher) Deliver(ctx context.Context) (int, error) {
 		}
 		if err := d.attempt(ctx, dl, members); err != nil {
 			errs = append(errs, err)
+			if fourplusn.ErrorCode(err) == fourplusn.Conflict {
+				// The batch's claims were all made at once, so they are
+				// all lost, or the watch has passed to another process
+				// (a fenced outbox): the rest is someone else's to send.
+				break
+			}
 		}
 	}
 	return len(batch), errors.Join(errs...)

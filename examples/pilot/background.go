@@ -2,14 +2,18 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
+	"os"
 	"sync"
 	"time"
 
+	"github.com/fourplusn/fourplusn/adapters/bunstore"
 	"github.com/fourplusn/fourplusn/adapters/deadlines"
+	"github.com/fourplusn/fourplusn/adapters/lease"
 	"github.com/fourplusn/fourplusn/adapters/notify"
 	"github.com/fourplusn/fourplusn/adapters/wecom"
 	"github.com/fourplusn/fourplusn/examples/pilot/internal/pilot"
@@ -21,8 +25,11 @@ import (
 
 // watch is the pilot's 24-hour watch: what it runs beside the web server.
 type watch struct {
-	deadlines    bool          // run the deadline runner
-	tick         time.Duration // how often it looks for what is due
+	deadlines bool          // run the deadline runner
+	tick      time.Duration // how often it looks for what is due
+	// lease is the length of the lease by which one pilot among those on
+	// a database runs the watch; it is renewed every third of it.
+	lease        time.Duration
 	notify       notify.Config // where notifications go besides the log
 	wecom        wecom.Config  // the WeCom application's callback; off without a token
 	wecomChannel string        // "wecom" or "wechat": what its applications count as
@@ -32,10 +39,12 @@ type watch struct {
 	pictureHosts []string
 }
 
-// start turns on the outbox, and starts the dispatcher and, if asked, the
-// deadline runner with ctx. It returns a handler for the WeCom callback
-// (nil when it is off) and a function that waits for both to stop once
-// ctx is cancelled.
+// start turns on the outbox, and starts with ctx the watch's leader,
+// which runs the dispatcher and, if asked, the deadline runner while this
+// pilot holds the watch's lease in the database: among several pilots on
+// one database, one at a time runs them. It returns a handler for the
+// WeCom callback (nil when it is off) and a function that waits for the
+// watch to stop, and its lease to be released, once ctx is cancelled.
 func (w watch) start(ctx context.Context, app *pilot.App, logger *slog.Logger) (callback http.Handler, wait func(), err error) {
 	notifiers, err := w.notify.Notifiers(logger)
 	if err != nil {
@@ -49,7 +58,34 @@ func (w watch) start(ctx context.Context, app *pilot.App, logger *slog.Logger) (
 	// Every change from now on writes its notifications in its own
 	// transaction; the demo data loaded before this notifies nobody.
 	app.DB.EnableOutbox(mediation.Notices, hazard.Notices)
-	d := notify.NewDispatcher(app.DB.Outbox(), app.DB.Grid(), app.Policy, notifiers...)
+	var townships []grid.CellID
+	for _, r := range app.Grid.Directory().Townships() {
+		townships = append(townships, r.ID)
+	}
+	holder, err := holderName()
+	if err != nil {
+		return nil, nil, err
+	}
+	log := logger.With("holder", holder)
+	leader := lease.New(app.DB.Lease(watchLease, holder, w.lease), w.lease)
+	leader.Log, leader.Leading = log, app.Metrics.WatchLeader
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		leader.Run(ctx, func(ctx context.Context, token int64) {
+			w.run(ctx, app, log, notifiers, townships, bunstore.Fence{Lease: watchLease, Token: token})
+		})
+	})
+	return callback, wg.Wait, nil
+}
+
+// watchLease is the name of the lease of the watch in the database.
+const watchLease = "watch"
+
+// run runs the dispatcher and, if asked, the deadline runner until ctx is
+// done, their writes fenced by f: while this pilot holds the watch's
+// lease.
+func (w watch) run(ctx context.Context, app *pilot.App, logger *slog.Logger, notifiers []notify.Notifier, townships []grid.CellID, f bunstore.Fence) {
+	d := notify.NewDispatcher(app.DB.Outbox().Fenced(f), app.DB.Grid(), app.Policy, notifiers...)
 	d.Log = logger
 	var wg sync.WaitGroup
 	run := func(name string, f func(context.Context) error) {
@@ -61,16 +97,23 @@ func (w watch) start(ctx context.Context, app *pilot.App, logger *slog.Logger) (
 	}
 	run("notification dispatcher", d.Run)
 	if w.deadlines {
-		var townships []grid.CellID
-		for _, r := range app.Grid.Directory().Townships() {
-			townships = append(townships, r.ID)
-		}
-		r := deadlines.New(app.Cases, app.Hazards, app.DB.DeadlineActions(), app.DB.Outbox(), townships...)
+		r := deadlines.New(app.Cases, app.Hazards, app.DB.DeadlineActions().Fenced(f), app.DB.Outbox().Fenced(f), townships...)
 		r.Interval, r.Log = w.tick, logger
 		app.Metrics.WatchDeadlines(r)
 		run("deadline runner", r.Run)
 	}
-	return callback, wg.Wait, nil
+	wg.Wait()
+}
+
+// holderName names this process as a holder of the watch's lease: its
+// host, its process ID, and a random part, so that a restarted process
+// with the same ID is another holder.
+func holderName() (string, error) {
+	host, err := os.Hostname()
+	if err != nil {
+		return "", fmt.Errorf("host name: %w", err)
+	}
+	return fmt.Sprintf("%s/%d/%s", host, os.Getpid(), rand.Text()[:8]), nil
 }
 
 // callback returns the WeCom callback handler. Cases that arrive through

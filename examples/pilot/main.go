@@ -120,6 +120,11 @@ func parseFlags(args []string, stderr io.Writer) (config, []string, error) {
 	w := &cfg.watch
 	fs.BoolVar(&w.deadlines, "deadlines", env("PILOT_DEADLINES", "true") == "true", "run the deadline runner: reminders, automatic escalation, duty alerts (PILOT_DEADLINES)")
 	fs.DurationVar(&w.tick, "deadline-tick", time.Minute, "how often the deadline runner looks for what is due")
+	watchLease, err := time.ParseDuration(env("PILOT_WATCH_LEASE", "15s"))
+	if err != nil {
+		return cfg, nil, fmt.Errorf("PILOT_WATCH_LEASE: %w", err)
+	}
+	fs.DurationVar(&w.lease, "watch-lease", watchLease, "the length of the lease in the database by which one of the pilots on a database runs the watch (notifications and deadlines), renewed every third of it; another pilot takes the watch over at most about 1⅓ of it after its holder dies (PILOT_WATCH_LEASE)")
 	fs.StringVar(&w.notify.WebhookURL, "webhook-url", env("PILOT_WEBHOOK_URL", ""), "`URL` to POST every notification to, signed with PILOT_WEBHOOK_SECRET (PILOT_WEBHOOK_URL)")
 	fs.BoolVar(&w.notify.WebhookFullPhones, "webhook-full-phones", env("PILOT_WEBHOOK_FULL_PHONES", "") == "true", "send phone numbers to -webhook-url in full, for a township's SMS gateway that texts them: staff, and residents sent their lost tracking codes (PILOT_WEBHOOK_FULL_PHONES)")
 	fs.StringVar(&w.wecom.CorpID, "wecom-corp-id", env("PILOT_WECOM_CORP_ID", ""), "the WeCom enterprise's `CorpID`, for the callback at /wecom/callback (PILOT_WECOM_CORP_ID)")
@@ -145,7 +150,6 @@ func parseFlags(args []string, stderr io.Writer) (config, []string, error) {
 	if (cfg.tlsCert == "") != (cfg.tlsKey == "") {
 		return cfg, nil, errors.New("-tls-cert and -tls-key go together")
 	}
-	var err error
 	if cfg.trustedProxies, err = pilot.ParseProxies(*proxies); err != nil {
 		return cfg, nil, fmt.Errorf("-trusted-proxies: %w", err)
 	}

@@ -40,9 +40,10 @@ type load struct {
 	more  chan struct{} // a registration was acknowledged
 }
 
-// startLoad starts the writers on the pilot at base, as the member whose
-// API token is token. round tells the cases of one load from another's.
-func startLoad(base, token string, round int) *load {
+// startLoad starts the writers on the pilots at bases, spread over them
+// in turn, as the member whose API token is token. round tells the cases
+// of one load from another's. A writer whose pilot stops answering stops.
+func startLoad(token string, round int, bases ...string) *load {
 	l := &load{acked: map[string]string{}, stop: make(chan struct{}), more: make(chan struct{}, 1)}
 	c := &http.Client{Timeout: 10 * time.Second}
 	for w := range writers {
@@ -54,7 +55,7 @@ func startLoad(base, token string, round int) *load {
 				default:
 				}
 				facts := fmt.Sprintf("第%d轮第%d位写入者的第%d件：两家因排水沟堵塞互相指责。", round, w, i)
-				id, ok := l.register(c, base, token, facts, fmt.Sprintf("load-%d-%d-%d", round, w, i))
+				id, ok := l.register(c, bases[w%len(bases)], token, facts, fmt.Sprintf("load-%d-%d-%d", round, w, i))
 				if !ok {
 					return
 				}
@@ -155,7 +156,7 @@ func TestBackupWhileWriting(t *testing.T) {
 	dir := t.TempDir()
 	token := seeded(t, bin, dir)
 	p := start(t, bin, dir)
-	l := startLoad(p.url, token, 0)
+	l := startLoad(token, 0, p.url)
 	l.waitFor(t, 40)
 	before := l.acknowledged()
 	var withPhoto string
@@ -248,7 +249,7 @@ func TestCrash(t *testing.T) {
 	for round := range 3 {
 		p := start(t, bin, dir)
 		checkCases(t, c, p.url, token, acked)
-		l := startLoad(p.url, token, round)
+		l := startLoad(token, round, p.url)
 		l.waitFor(t, 60)
 		require.NoError(t, p.cmd.Process.Kill())
 		p.cmd.Wait()

@@ -35,6 +35,9 @@ import (
 //     it is now, 0 while it keeps time — with
 //     fourplusn_deadline_tick_duration_seconds and
 //     fourplusn_deadline_tick_errors_total;
+//   - fourplusn_watch_leader: 1 while this process holds the watch's
+//     lease and runs the deadline runner and the dispatcher, 0 while
+//     another pilot on the database does;
 //   - fourplusn_db_*_connections{pool} and fourplusn_db_wait_*{pool}: each
 //     database pool's connections and the waits for one;
 //   - fourplusn_go_* and fourplusn_process_*: the Go runtime's and the
@@ -45,6 +48,7 @@ type Metrics struct {
 	latency  *prometheus.HistogramVec
 	ticks    prometheus.Histogram
 	tickErrs prometheus.Counter
+	leader   prometheus.Gauge
 	// lastTick is when the latest tick the runner finished began, in Unix
 	// nanoseconds, and interval its schedule; both are set by
 	// WatchDeadlines.
@@ -85,7 +89,11 @@ func NewMetrics(db *bunstore.DB, logger *slog.Logger) *Metrics {
 			Help: "Ticks of the deadline runner that failed on some case or hazard.",
 		}),
 	}
-	reg.MustRegister(m.requests, m.latency, m.ticks, m.tickErrs, storeCollector{db})
+	m.leader = prometheus.NewGauge(prometheus.GaugeOpts{
+		Name: "fourplusn_watch_leader",
+		Help: "1 while this process holds the watch's lease and runs the deadline runner and the notification dispatcher, 0 otherwise.",
+	})
+	reg.MustRegister(m.requests, m.latency, m.ticks, m.tickErrs, m.leader, storeCollector{db})
 	reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 		Name: "fourplusn_deadline_lag_seconds",
 		Help: "How long past the moment the deadline runner's next tick was due it is now; 0 while it keeps time, or when it does not run.",
@@ -132,6 +140,18 @@ func (m *Metrics) WatchDeadlines(r *deadlines.Runner) {
 			m.tickErrs.Inc()
 		}
 	}
+}
+
+// WatchLeader records whether this process runs the watch now. While it
+// does not, the deadline lag is 0: the runner that keeps time is
+// another's.
+func (m *Metrics) WatchLeader(leading bool) {
+	if leading {
+		m.leader.Set(1)
+		return
+	}
+	m.leader.Set(0)
+	m.lastTick.Store(0)
 }
 
 // deadlineLag is how long past due the runner's next tick is: the time
