@@ -26,6 +26,7 @@ func (db *DB) Cases() *Cases {
 	return &Cases{r: &records[mediation.Case]{
 		db: db, cache: db.caseCache, kind: "case", table: "cases", events: "case_events", keys: "case_keys",
 		id:       func(c *mediation.Case) string { return string(c.ID) },
+		township: func(c *mediation.Case) string { return string(c.Township) },
 		version:  func(c *mediation.Case) *int64 { return &c.Version },
 		chain:    func(c *mediation.Case) timeline.Chain { return c.Chain },
 		columns:  caseColumns,
@@ -138,13 +139,13 @@ func saveParticipants(ctx context.Context, tx writeTx, old, c *mediation.Case) e
 	return tx.insertRows(ctx, insertParticipants, "", participantRows(c))
 }
 
-const insertParticipants = "INSERT INTO case_participants (case_id, n, department)"
+const insertParticipants = "INSERT INTO case_participants (township, case_id, n, department)"
 
 // participantRows are c's rows of case_participants.
 func participantRows(c *mediation.Case) [][]any {
 	rows := make([][]any, len(c.Team))
 	for i, p := range c.Team {
-		rows[i] = []any{string(c.ID), i, p.Department}
+		rows[i] = []any{string(c.Township), string(c.ID), i, p.Department}
 	}
 	return rows
 }
@@ -175,8 +176,8 @@ func savePhones(ctx context.Context, tx writeTx, old, c *mediation.Case) error {
 }
 
 const (
-	insertPhones  = "INSERT INTO case_phones (case_id, phone)"
-	insertIDCards = "INSERT INTO case_idcards (case_id, idcard)"
+	insertPhones  = "INSERT INTO case_phones (township, case_id, phone)"
+	insertIDCards = "INSERT INTO case_idcards (township, case_id, idcard)"
 )
 
 // phoneRows are c's rows of case_phones: each applicant's phone number
@@ -191,7 +192,7 @@ func idCardRows(c *mediation.Case) [][]any {
 	return applicantRows(c, func(p mediation.Party) string { return p.IDCard })
 }
 
-// applicantRows are the rows (case ID, value) of each distinct non-empty
+// applicantRows are the rows (township, case ID, value) of each distinct non-empty
 // value of(p) of c's applicants, in their order.
 func applicantRows(c *mediation.Case, of func(mediation.Party) string) [][]any {
 	var rows [][]any
@@ -199,7 +200,7 @@ func applicantRows(c *mediation.Case, of func(mediation.Party) string) [][]any {
 	for _, p := range c.Applicants {
 		if v := of(p); v != "" && !seen[v] {
 			seen[v] = true
-			rows = append(rows, []any{string(c.ID), v})
+			rows = append(rows, []any{string(c.Township), string(c.ID), v})
 		}
 	}
 	return rows
@@ -221,7 +222,7 @@ func saveAnswers(ctx context.Context, tx writeTx, old, c *mediation.Case) error 
 	return tx.insertRows(ctx, insertAnswers, "", rows)
 }
 
-const insertAnswers = "INSERT INTO case_answers (case_id, visit, party, at, content)"
+const insertAnswers = "INSERT INTO case_answers (township, case_id, visit, party, at, content)"
 
 // answerRows are c's rows of case_answers: one per party asked at each
 // follow-up visit, content 1 for 满意 or 基本满意.
@@ -230,7 +231,7 @@ func answerRows(c *mediation.Case) [][]any {
 	for v, f := range c.FollowUps {
 		for p, s := range f.Satisfaction {
 			if s.Valid() {
-				rows = append(rows, []any{string(c.ID), v, p, timeColumn(f.At), boolInt(s.Content())})
+				rows = append(rows, []any{string(c.Township), string(c.ID), v, p, timeColumn(f.At), boolInt(s.Content())})
 			}
 		}
 	}

@@ -31,3 +31,22 @@ func SetDenseMatches(n int) (restore func()) {
 	denseMatches = n
 	return func() { denseMatches = old }
 }
+
+// SetSchemaLimit makes Open apply no migration newer than version until
+// the returned function sets it back, so that a test can fill a store
+// of an older schema and see the newer migrations upgrade it.
+func SetSchemaLimit(version string) (restore func()) {
+	old := schemaLimit
+	schemaLimit = version
+	return func() { schemaLimit = old }
+}
+
+// TownshipKeyTables are the tables migration 20261201000022 keys by
+// township.
+func TownshipKeyTables() []string {
+	var out []string
+	for _, k := range townshipKeys {
+		out = append(out, k.table)
+	}
+	return out
+}

@@ -20,10 +20,11 @@ var _ hazard.Store = (*Hazards)(nil)
 func (db *DB) Hazards() *Hazards {
 	return &Hazards{r: &records[hazard.Hazard]{
 		db: db, cache: db.hazardCache, kind: "hazard", table: "hazards", events: "hazard_events", keys: "hazard_keys",
-		id:      func(h *hazard.Hazard) string { return string(h.ID) },
-		version: func(h *hazard.Hazard) *int64 { return &h.Version },
-		chain:   func(h *hazard.Hazard) timeline.Chain { return h.Chain },
-		columns: hazardColumns,
+		id:       func(h *hazard.Hazard) string { return string(h.ID) },
+		township: func(h *hazard.Hazard) string { return string(h.Township) },
+		version:  func(h *hazard.Hazard) *int64 { return &h.Version },
+		chain:    func(h *hazard.Hazard) timeline.Chain { return h.Chain },
+		columns:  hazardColumns,
 		saveMore: func(ctx context.Context, tx writeTx, old, h *hazard.Hazard) error {
 			return saveDeadlines(ctx, tx, work.SubjectHazard, string(h.ID), h.Township, old, h, hazardDeadlineRows)
 		},

@@ -214,10 +214,10 @@ func (db *DB) numberCases(ctx context.Context, tx writeTx) error {
 	return raiseCounters(ctx, tx, last)
 }
 
-// scanAll runs query in tx and calls row for each row it returns, with the
+// scanAll runs query with args in tx and calls row for each row it returns, with the
 // function that scans it.
-func scanAll(ctx context.Context, tx writeTx, query string, row func(scan func(...any) error) error) error {
-	rows, err := tx.QueryContext(ctx, query)
+func scanAll(ctx context.Context, tx writeTx, query string, row func(scan func(...any) error) error, args ...any) error {
+	rows, err := tx.QueryContext(ctx, query, args...)
 	if err != nil {
 		return err
 	}

@@ -116,7 +116,7 @@ func insertNotifications(ctx context.Context, tx bun.IDB, next time.Time, ns []w
 			timeColumn(n.At), timeColumn(next), zeroTime, string(data))
 	}
 	_, err := tx.ExecContext(ctx, "INSERT INTO notify_outbox (dedupe_key, township, subject, state, created_at, next_at, claimed_until, claim, attempts, delivered, last_error, data) VALUES "+
-		strings.Join(rows, ", ")+" ON CONFLICT (dedupe_key) DO NOTHING", args...)
+		strings.Join(rows, ", ")+" ON CONFLICT (township, dedupe_key) DO NOTHING", args...)
 	return err
 }
 

@@ -33,6 +33,7 @@ type records[T any] struct {
 	kind                string // "case", "hazard": for error messages
 	table, events, keys string
 	id                  func(*T) string
+	township            func(*T) string // the township the record and its rows belong to
 	version             func(*T) *int64
 	chain               func(*T) timeline.Chain
 	columns             func(*T) []column // every column but data, id first
@@ -65,7 +66,7 @@ func (s *records[T]) create(ctx context.Context, r *T, events []timeline.Event, 
 		prior = ""
 		if key != "" {
 			var fp, kid string
-			err := tx.QueryRowContext(ctx, "SELECT fingerprint, record_id FROM "+s.keys+" WHERE scope = ? AND ikey = ?", scope, key).Scan(&fp, &kid)
+			err := tx.QueryRowContext(ctx, "SELECT fingerprint, record_id FROM "+s.keys+" WHERE township = ? AND scope = ? AND ikey = ?", s.township(r), scope, key).Scan(&fp, &kid)
 			switch {
 			case err == nil && fp != fingerprint:
 				return fourplusn.Errorf(fourplusn.Conflict, "idempotency key %q was already used for another request", key)
@@ -86,7 +87,7 @@ func (s *records[T]) create(ctx context.Context, r *T, events []timeline.Event, 
 		if err := s.insert(ctx, tx, r); err != nil {
 			return err
 		}
-		if err := s.appendEvents(ctx, tx, id, events); err != nil {
+		if err := s.appendEvents(ctx, tx, s.township(r), id, events); err != nil {
 			return err
 		}
 		if s.saveMore != nil {
@@ -103,7 +104,7 @@ func (s *records[T]) create(ctx context.Context, r *T, events []timeline.Event, 
 		// The key goes in last, and DO NOTHING waits for a concurrent
 		// transaction that inserted it to end: if it committed, this one
 		// rolls back and starts again, and then finds the key.
-		res, err := tx.exec(ctx, "INSERT INTO "+s.keys+" (scope, ikey, fingerprint, record_id) VALUES (?, ?, ?, ?) ON CONFLICT (scope, ikey) DO NOTHING", scope, key, fingerprint, id)
+		res, err := tx.exec(ctx, "INSERT INTO "+s.keys+" (township, scope, ikey, fingerprint, record_id) VALUES (?, ?, ?, ?, ?) ON CONFLICT (township, scope, ikey) DO NOTHING", s.township(r), scope, key, fingerprint, id)
 		if err != nil {
 			return err
 		}
@@ -154,7 +155,7 @@ func (s *records[T]) importAll(ctx context.Context, batch []Loaded[T]) error {
 			if err := s.insert(ctx, tx, l.Record); err != nil {
 				return err
 			}
-			if err := s.appendEvents(ctx, tx, failed, l.Events); err != nil {
+			if err := s.appendEvents(ctx, tx, s.township(l.Record), failed, l.Events); err != nil {
 				return err
 			}
 			if s.saveMore != nil && s.importMore == nil {
@@ -202,12 +203,15 @@ func (s *records[T]) insert(ctx context.Context, tx writeTx, r *T) error {
 // under id whatever their Subject says, as the memory store does; an event
 // sealed for another subject then fails timeline.Verify, which is where
 // such a mistake belongs to be caught.
-func (s *records[T]) appendEvents(ctx context.Context, tx writeTx, id string, events []timeline.Event) error {
+func (s *records[T]) appendEvents(ctx context.Context, tx writeTx, township, id string, events []timeline.Event) error {
 	rows, err := eventRows(id, events, true)
+	for i, r := range rows {
+		rows[i] = append([]any{township}, r...)
+	}
 	if err != nil {
 		return err
 	}
-	if err := tx.insertRows(ctx, "INSERT INTO "+s.events+" (subject, seq, at, actor, action, channel, details, prev, hash)", "", rows); err != nil {
+	if err := tx.insertRows(ctx, "INSERT INTO "+s.events+" (township, subject, seq, at, actor, action, channel, details, prev, hash)", "", rows); err != nil {
 		return err
 	}
 	return s.db.notifyChange(ctx, tx, s.kind, id, events) // the outbox, in the same transaction
@@ -343,7 +347,7 @@ func (s *records[T]) update(ctx context.Context, id string, version int64, fn fu
 		if err := s.save(ctx, tx, r, id, current); err != nil {
 			return err
 		}
-		if err := s.appendEvents(ctx, tx, id, events); err != nil {
+		if err := s.appendEvents(ctx, tx, s.township(r), id, events); err != nil {
 			return err
 		}
 		if s.saveMore != nil {

@@ -148,7 +148,7 @@ func lockNumbers(ctx context.Context, tx writeTx, numbers []string) error {
 func numbersOf(c *mediation.Case, rows func(*mediation.Case) [][]any) []string {
 	var out []string
 	for _, r := range rows(c) {
-		out = append(out, r[1].(string))
+		out = append(out, r[len(r)-1].(string)) // the number, after the township and the case
 	}
 	slices.Sort(out)
 	return slices.Compact(out)

@@ -186,20 +186,24 @@ func saveSearch(ctx context.Context, tx writeTx, old, c *mediation.Case) error {
 }
 
 const (
-	insertSearch       = "INSERT INTO case_search (case_id, grams)"
-	insertSearchPhones = "INSERT INTO case_search_phones (case_id, phone)"
+	insertSearch       = "INSERT INTO case_search (township, case_id, grams)"
+	insertSearchPhones = "INSERT INTO case_search_phones (township, case_id, phone)"
+	// The statements of migration 20261201000012, which made the tables
+	// without the column township that 20261201000022 adds.
+	insertSearch12       = "INSERT INTO case_search (case_id, grams)"
+	insertSearchPhones12 = "INSERT INTO case_search_phones (case_id, phone)"
 )
 
 // searchRow is c's row of case_search.
 func searchRow(c *mediation.Case) []any {
-	return []any{string(c.ID), grams(mediation.SearchText(c))}
+	return []any{string(c.Township), string(c.ID), grams(mediation.SearchText(c))}
 }
 
 // phoneSearchRows are c's rows of case_search_phones.
 func phoneSearchRows(c *mediation.Case) [][]any {
 	var rows [][]any
 	for _, p := range mediation.SearchPhones(c) {
-		rows = append(rows, []any{string(c.ID), p})
+		rows = append(rows, []any{string(c.Township), string(c.ID), p})
 	}
 	return rows
 }
@@ -225,7 +229,7 @@ func (db *DB) migrateSearch(ctx context.Context) error {
 			if err != nil || len(cs) == 0 {
 				return err
 			}
-			if err := importSearch(ctx, tx, cs); err != nil {
+			if err := importSearch12(ctx, tx, cs); err != nil {
 				return err
 			}
 			after = string(cs[len(cs)-1].ID)
@@ -270,6 +274,23 @@ func importSearch(ctx context.Context, tx writeTx, cs []*mediation.Case) error {
 		return err
 	}
 	return tx.insertRows(ctx, insertSearchPhones, "", phones)
+}
+
+// importSearch12 writes the search rows of cases stored before the
+// search index existed, in the tables as migration 20261201000012 makes
+// them: without the township, which 20261201000022 adds from the cases.
+func importSearch12(ctx context.Context, tx writeTx, cs []*mediation.Case) error {
+	var text, phones [][]any
+	for _, c := range cs {
+		text = append(text, searchRow(c)[1:])
+		for _, r := range phoneSearchRows(c) {
+			phones = append(phones, r[1:])
+		}
+	}
+	if err := tx.insertRows(ctx, insertSearch12, "", text); err != nil {
+		return err
+	}
+	return tx.insertRows(ctx, insertSearchPhones12, "", phones)
 }
 
 // searchTables are the statements that make the search index, each safe

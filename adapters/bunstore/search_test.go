@@ -21,14 +21,20 @@ import (
 func TestMigrateSearch(t *testing.T) {
 	ctx := context.Background()
 	onEachEngine(t, func(t *testing.T, dsn string) {
+		storeAt(t, dsn, "20261201000012", func(db *bunstore.DB) {
+			for n, name := range []string{"刘秀英", "王芳"} {
+				c, events := testCase(n + 1)
+				c.Applicants = []mediation.Party{{Name: name, Phone: "13900000001"}}
+				_, err := db.Cases().Create(ctx, c, events, work.IdempotencyKey{})
+				require.NoError(t, err)
+			}
+		})
+		// As if the migration had been interrupted, or the cases stored
+		// before it: one indexed, one not.
+		restore := bunstore.SetSchemaLimit("20261201000012")
 		db, err := bunstore.Open(ctx, dsn)
+		restore()
 		require.NoError(t, err)
-		for n, name := range []string{"刘秀英", "王芳"} {
-			c, events := testCase(n + 1)
-			c.Applicants = []mediation.Party{{Name: name, Phone: "13900000001"}}
-			_, err = db.Cases().Create(ctx, c, events, work.IdempotencyKey{})
-			require.NoError(t, err)
-		}
 		for _, q := range []string{"DROP TABLE case_search_phones", "DELETE FROM case_search WHERE case_id = 'C0002'", "DELETE FROM bun_migrations WHERE name = '20261201000012'"} {
 			_, err := db.Bun().ExecContext(ctx, q)
 			require.NoError(t, err, q)

@@ -379,7 +379,7 @@ func (s Indicators) Put(ctx context.Context, v stats.Indicator) error {
 		return err
 	}
 	_, err := s.db.write.ExecContext(ctx, "INSERT INTO indicators (name, cell_path, township, period, start, value) VALUES (?, ?, ?, ?, ?, ?) "+
-		"ON CONFLICT (name, cell_path, period, start) DO UPDATE SET value = excluded.value",
+		"ON CONFLICT (township, name, cell_path, period, start) DO UPDATE SET value = excluded.value",
 		v.Name, v.Cell.String(), string(v.Cell.Township()), int(v.Period), timeColumn(v.Start), v.Value)
 	if err != nil {
 		return fmt.Errorf("bunstore: put indicator %s: %w", v.Name, unavailable(err))
