@@ -55,6 +55,15 @@ type Options struct {
 	FailureWindow time.Duration
 	// Logger receives a warning for every lock; slog.Default() by default.
 	Logger *slog.Logger
+	// Reader, when set, is a pool of the same database that the lookups
+	// of every request run on — a bearer token's, a session's — so that
+	// they do not queue for a single writer connection: on SQLite the
+	// read-only pool beside the writer (bunstore.DB.Reader). It must see
+	// every write committed through the accounts' database as soon as it
+	// is committed, as SQLite's WAL readers do, so that a revoked token or
+	// a disabled account authenticates no one from then on. Nil: the
+	// accounts' database.
+	Reader *bun.DB
 }
 
 // withDefaults returns o with its defaults filled in, or an error naming
@@ -106,8 +115,9 @@ func (o Options) withDefaults() (Options, error) {
 // sharing the database: every count and every change is made in the
 // database, in one statement or one transaction.
 type Accounts struct {
-	db   *bun.DB
-	opts Options
+	db      *bun.DB
+	opts    Options
+	lookups *lookups // the per-request lookups, prepared
 	// dummyHash is compared against when a login names no account, so
 	// that it takes as long as one that does. It is made on first use, at
 	// the accounts' cost.
@@ -132,7 +142,10 @@ func Open(ctx context.Context, db *bun.DB, opts Options) (*Accounts, error) {
 	if err := migrateSchema(ctx, db); err != nil {
 		return nil, err
 	}
-	a := &Accounts{db: db, opts: opts}
+	a := &Accounts{db: db, opts: opts, lookups: &lookups{db: db}}
+	if opts.Reader != nil {
+		a.lookups.db = opts.Reader
+	}
 	a.dummyHash = sync.OnceValue(func() string {
 		h, _ := hashPassword("no such account", opts.Cost)
 		return h

@@ -72,8 +72,7 @@ func (a *Accounts) Session(ctx context.Context, secret string) (member string, o
 	if secret == "" || len(secret) > maxSecretLen {
 		return "", false, nil
 	}
-	err = a.db.QueryRowContext(ctx, "SELECT s.member FROM accounts_sessions s JOIN accounts_members m ON m.member = s.member "+
-		"WHERE s.digest = ? AND s.expires > ? AND m.disabled = 0", httpapi.HashToken(secret), column(a.now())).Scan(&member)
+	err = a.lookups.queryRow(ctx, sessionLookup, httpapi.HashToken(secret), column(a.now())).Scan(&member)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", false, nil
 	}

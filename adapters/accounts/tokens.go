@@ -105,8 +105,7 @@ func (a *Accounts) Authenticate(ctx context.Context, token string) (member strin
 	now := a.now()
 	d := httpapi.HashToken(token)
 	var lastUsed int64
-	err = a.db.QueryRowContext(ctx, "SELECT t.member, t.last_used FROM accounts_tokens t JOIN accounts_members m ON m.member = t.member "+
-		"WHERE t.digest = ? AND t.expires > ? AND m.disabled = 0", d, column(now)).Scan(&member, &lastUsed)
+	err = a.lookups.queryRow(ctx, tokenLookup, d, column(now)).Scan(&member, &lastUsed)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", false, nil
 	}

@@ -177,7 +177,12 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 		writer.Close()
 		return nil, fmt.Errorf("bunstore: open %s: %w", path, err)
 	}
-	reader.SetMaxOpenConns(max(4, runtime.GOMAXPROCS(0)))
+	// Every reader is kept open when idle: database/sql keeps two by
+	// default, and opening a SQLite connection costs more than most reads,
+	// so readers beyond two were opened and closed again under load.
+	readers := max(4, runtime.GOMAXPROCS(0))
+	reader.SetMaxOpenConns(readers)
+	reader.SetMaxIdleConns(readers)
 	return &DB{write: bun.NewDB(writer, sqlitedialect.New()), read: bun.NewDB(reader, sqlitedialect.New()), sqliteURI: uri}, nil
 }
 
@@ -259,6 +264,12 @@ func (db *DB) Bun() *bun.DB { return db.write }
 // several processes may share, rather than a SQLite file, which one
 // process writes.
 func (db *DB) Postgres() bool { return db.postgres }
+
+// Reader returns the database for a program's own queries of its tables
+// that write nothing: on SQLite the read-only pool, whose connections run
+// beside the writer and see each of its commits once it is made; on
+// PostgreSQL the shared pool, as Bun.
+func (db *DB) Reader() *bun.DB { return db.read }
 
 // Close closes the database.
 func (db *DB) Close() error {

@@ -4,6 +4,13 @@
 // benchmarks. It shows its progress on standard error.
 //
 //	go run ./examples/gendata -db township.db -cases 1000000
+//
+// With -townships it fills a county instead: that many townships, each
+// with its own grid of -cells cells and its own members, the cases and
+// hazards spread over them; a county belongs on PostgreSQL:
+//
+//	go run ./examples/gendata -townships 20 -cases 1000000 \
+//	    -db 'postgres://postgres@127.0.0.1:5432/county?sslmode=disable'
 package main
 
 import (
@@ -30,31 +37,55 @@ func main() {
 	dsn := flag.String("db", "township.db", "SQLite file or PostgreSQL DSN to fill")
 	cases := flag.Int("cases", 10_000, "number of cases")
 	hazards := flag.Int("hazards", -1, "number of hazards (default: a quarter of the cases)")
-	cells := flag.Int("cells", 2_000, "number of cells in the township's grid")
+	cells := flag.Int("cells", 2_000, "number of cells in each township's grid")
+	townships := flag.Int("townships", 1, "number of townships, each with its own grid and members")
 	seed := flag.Uint64("seed", 1, "random seed: the same seed gives the same data")
 	flag.Parse()
 	if *hazards < 0 {
 		*hazards = *cases / 4
 	}
-	if err := run(context.Background(), *dsn, *cases, *hazards, *cells, *seed, os.Stderr); err != nil {
+	if *townships < 1 {
+		fmt.Fprintln(os.Stderr, "gendata: -townships must be at least 1")
+		os.Exit(2)
+	}
+	if err := run(context.Background(), *dsn, *cases, *hazards, *cells, *townships, *seed, os.Stderr); err != nil {
 		slog.Error("gendata failed", "err", err)
 		os.Exit(1)
 	}
 }
 
-func run(ctx context.Context, dsn string, nCases, nHazards, nCells int, seed uint64, out io.Writer) error {
+func run(ctx context.Context, dsn string, nCases, nHazards, nCells, nTownships int, seed uint64, out io.Writer) error {
 	db, err := bunstore.Open(ctx, dsn)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	g := NewGenerator(seed, nCells)
+	g := NewCounty(seed, nCells, nTownships)
 	gs, err := grid.NewService(ctx, db.Grid(), grid.DefaultPolicy(), grid.DefaultTitles)
 	if err != nil {
 		return fmt.Errorf("grid: %w", err)
 	}
-	if err := gs.Found(ctx, g.Tree, g.Members()); err != nil {
-		return fmt.Errorf("grid: %w", err)
+	// Each township is founded on its own, as a county's are: its grid
+	// and its members.
+	members := g.Members()
+	for _, town := range g.Towns {
+		specs := make([]grid.Spec, len(town))
+		for i, c := range town {
+			specs[i] = c.Spec()
+		}
+		tree, err := grid.Build(grid.DefaultTitles, specs)
+		if err != nil {
+			return fmt.Errorf("grid of %s: %w", town[0].ID, err)
+		}
+		var theirs []grid.Member
+		for _, m := range members {
+			if m.Township == town[0].ID {
+				theirs = append(theirs, m)
+			}
+		}
+		if err := gs.Found(ctx, tree, theirs); err != nil {
+			return fmt.Errorf("grid of %s: %w", town[0].ID, err)
+		}
 	}
 	// Batches of a thousand: each transaction ends in one sync to disk, and
 	// a thousand records share it.
@@ -90,44 +121,91 @@ func run(ctx context.Context, dsn string, nCases, nHazards, nCells int, seed uin
 	return nil
 }
 
-// Generator makes the records of a random township: the same seed gives
-// the same records.
+// Generator makes the records of a random township, or of a county of
+// several: the same seed gives the same records.
 type Generator struct {
 	rng    *rand.Rand
-	Tree   *grid.Tree  // the generated township
-	Cells  []grid.Cell // every cell of it
-	Start  time.Time   // the first day records fall on
+	Tree   *grid.Tree    // the generated townships, one root each
+	Cells  []grid.Cell   // every cell of them, each township's root first
+	Towns  [][]grid.Cell // each township's cells, its root first
+	Start  time.Time     // the first day records fall on
 	Period time.Duration
-	prefix string      // of the township's case numbers
-	last   map[int]int // the last sequence numbered in each year
+	prefix map[grid.CellID]string      // of each township's case numbers
+	last   map[grid.CellID]map[int]int // the last sequence numbered in each township's year
 }
 
 // NewGenerator returns a generator over a random township of about cells
 // cells, with records spread over the two years before 2026-11-01.
-func NewGenerator(seed uint64, cells int) *Generator {
-	tree := gridtest.RandomTree(seed, cells, 1)
-	root := tree.Roots()[0]
-	sub, _ := tree.Descendants(root.ID)
-	return &Generator{
+func NewGenerator(seed uint64, cells int) *Generator { return NewCounty(seed, cells, 1) }
+
+// NewCounty returns a generator over a random county of townships
+// townships of about cells cells each, with records spread over the two
+// years before 2026-11-01. A county of one township is NewGenerator's.
+func NewCounty(seed uint64, cells, townships int) *Generator {
+	tree := gridtest.RandomTree(seed, cells*townships, townships)
+	g := &Generator{
 		rng:    rand.New(rand.NewPCG(seed, 99)),
 		Tree:   tree,
-		Cells:  append([]grid.Cell{root}, sub...),
 		Start:  time.Date(2024, 11, 1, 0, 0, 0, 0, time.UTC),
 		Period: 2 * 365 * 24 * time.Hour,
-		prefix: mediation.DefaultNumberPrefix(root.Name),
-		last:   map[int]int{},
+		prefix: map[grid.CellID]string{},
+		last:   map[grid.CellID]map[int]int{},
 	}
+	for _, root := range tree.Roots() {
+		sub, _ := tree.Descendants(root.ID)
+		town := append([]grid.Cell{root}, sub...)
+		g.Towns = append(g.Towns, town)
+		g.Cells = append(g.Cells, town...)
+		g.prefix[root.ID] = mediation.DefaultNumberPrefix(root.Name)
+		g.last[root.ID] = map[int]int{}
+	}
+	return g
 }
 
-// Members are the township's members the generator gives it: its grid
-// head (网格长) at the root, who sees the township's dashboard and
-// tracking view, so that the pilot can be signed into as them.
+// Head is the ID of the grid head (网格长) of the generator's township t
+// (from 0): gen-head for the first, as a single township's, and
+// gen-head-t1, gen-head-t2, … for the others of a county.
+func Head(t int) grid.MemberID {
+	if t == 0 {
+		return "gen-head"
+	}
+	return grid.MemberID(fmt.Sprintf("gen-head-t%d", t))
+}
+
+// cadresPerTownship is how many community cadres (两委干部, heads of
+// level-3 cells) each township of a county gets beside its grid head, so
+// that a load can act as many members of many townships.
+const cadresPerTownship = 4
+
+// Members are the members the generator gives its townships, so that the
+// pilot can be signed into as them: each township's grid head (网格长) at
+// its root, who sees its dashboard and tracking view, and in a county of
+// more than one township up to four community cadres each, heads of
+// level-3 cells (gen-t0-c1, …), who register and work cases there.
 func (g *Generator) Members() []grid.Member {
-	root := g.Cells[0]
-	return []grid.Member{{
-		ID: "gen-head", Name: "网格长", Phone: "13900000000", Department: grid.DeptGrid, Township: root.ID,
-		Posts: []grid.Post{{Role: grid.GridHead, Cell: root.Path}},
-	}}
+	var ms []grid.Member
+	for t, town := range g.Towns {
+		root := town[0]
+		ms = append(ms, grid.Member{
+			ID: Head(t), Name: "网格长", Phone: fmt.Sprintf("139%08d", t), Department: grid.DeptGrid, Township: root.ID,
+			Posts: []grid.Post{{Role: grid.GridHead, Cell: root.Path}},
+		})
+		if len(g.Towns) == 1 {
+			continue
+		}
+		n := 0
+		for _, c := range town {
+			if c.Level() != 3 || n == cadresPerTownship {
+				continue
+			}
+			n++
+			ms = append(ms, grid.Member{
+				ID: grid.MemberID(fmt.Sprintf("gen-t%d-c%d", t, n)), Name: "两委干部", Phone: fmt.Sprintf("138%04d%04d", t, n), Department: grid.DeptGrid, Township: root.ID,
+				Posts: []grid.Post{{Role: grid.GridHead, Cell: c.Path}},
+			})
+		}
+	}
+	return ms
 }
 
 // phone returns an applicant's phone number for a township of n cases:
@@ -154,10 +232,11 @@ func (g *Generator) Case(i, n int) (*mediation.Case, []timeline.Event) {
 	cell := g.Cells[r.IntN(len(g.Cells))].Path
 	at := g.when(i, n)
 	year := at.In(work.Zone).Year()
-	g.last[year]++
+	town := cell.Township()
+	g.last[town][year]++
 	c := &mediation.Case{
 		ID: mediation.ID(fmt.Sprintf("G%s%08d", at.Format("20060102"), i)), TrackingCode: fmt.Sprintf("GEN%09d", i), Version: 1,
-		Number:   mediation.Number{Prefix: g.prefix, Year: year, Seq: g.last[year]},
+		Number:   mediation.Number{Prefix: g.prefix[town], Year: year, Seq: g.last[town][year]},
 		Township: cell.Township(), Channel: work.Channel(1 + r.IntN(8)), Category: categories[r.IntN(len(categories))],
 		Applicants:  []mediation.Party{{Name: "甲某某", Sex: mediation.Female, Age: 20 + r.IntN(60), Phone: g.phone(n), Address: "某村某组"}},
 		Respondents: []mediation.Party{{Name: "乙某某", Sex: mediation.Male, Age: 20 + r.IntN(60), Address: "某村某组"}},

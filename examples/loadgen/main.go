@@ -13,6 +13,16 @@
 //
 //	go run ./examples/loadgen -url http://127.0.0.1:8080 -token fpn_…
 //
+// With -db as well, it acts as the members of a county that
+// examples/gendata -townships filled, against the pilots serving that
+// database at the comma-separated -url, round robin: each generated member
+// gets a token of their own, and the clients send a mix of registrations
+// (intake), case lists, dashboards' figures, tracking views, searches and
+// monthly reports, as each may — the figures only as a township's grid
+// head — printing each kind's rate and p50, p95 and p99:
+//
+//	go run ./examples/loadgen -db postgres://… -url http://127.0.0.1:8081,http://127.0.0.1:8082 -c 16 -d 30s
+//
 // Server and clients share the machine, as they do on a township's one
 // server with its users' browsers elsewhere: the figures are a floor.
 package main
@@ -50,7 +60,16 @@ func main() {
 	duration := flag.Duration("d", 10*time.Second, "how long each phase runs")
 	url := flag.String("url", "", "the base URL of a running API (no /api/v1); empty: serve one in process")
 	token := flag.String("token", "", "with -url, the bearer token to send")
+	dsn := flag.String("db", "", "with -url, the database of a county that examples/gendata filled, which the pilots at -url serve: act as its members")
+	mix := flag.String("mix", "intake=1,list=4,dashboard=1,tracking=2,search=2,report=1", "with -db, the weight of each kind of request")
 	flag.Parse()
+	if *dsn != "" {
+		if err := runCounty(context.Background(), *dsn, *url, *mix, *clients, *duration); err != nil {
+			fmt.Fprintln(os.Stderr, "loadgen:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if *url != "" && *token == "" {
 		fmt.Fprintln(os.Stderr, "loadgen: -url needs -token")
 		os.Exit(2)
@@ -59,6 +78,29 @@ func main() {
 		fmt.Fprintln(os.Stderr, "loadgen:", err)
 		os.Exit(1)
 	}
+}
+
+// runCounty acts as the members of the county in dsn against the pilots
+// at the comma-separated urls.
+func runCounty(ctx context.Context, dsn, urls, mixFlag string, clients int, d time.Duration) error {
+	mix, err := parseMix(mixFlag)
+	if err != nil {
+		return err
+	}
+	var bases []string
+	for u := range strings.SplitSeq(urls, ",") {
+		if u = strings.TrimSuffix(strings.TrimSpace(u), "/"); u != "" {
+			bases = append(bases, u)
+		}
+	}
+	if len(bases) == 0 {
+		return errors.New("-db needs -url, the pilots serving it")
+	}
+	actors, err := countyActors(ctx, dsn, d+time.Hour)
+	if err != nil {
+		return err
+	}
+	return county(ctx, bases, actors, mix, clients, d)
 }
 
 // walkIn is the registration every client sends: a neighbours' quarrel
