@@ -30,6 +30,8 @@ var notOwned = map[string]string{
 	"channel_messages":    "a message is received, and kept once by its channel's own ID, before it is known which township it is for",
 	"channel_senders":     "belongs to channel_messages: a sender's messages before and after routing, whatever township they reached",
 	"grid_townships":      "its key, id, is the township itself",
+	"watch_lease":         "the lease of the one watch every instance of the county competes for",
+	"rate_buckets":        "the anonymous routes' rate limits, kept by client address, whatever township is asked about",
 	// The grid is read whole by every instance when it starts and written
 	// a change at a time; a member's ID is theirs across the county, as
 	// their login is. A reference table on a distributed engine.
