@@ -121,7 +121,7 @@ var defaultGrants = map[Role]map[Action]Level{
 	AuxiliaryPolice: {View: 5, Register: 5, Mediate: 5, ReportHazard: 5, Rectify: 5},
 	JusticeOfficer: {View: 5, Register: 5, Review: 4, Accept: 4, Mediate: 5, Escalate: 5, ApproveEscalation: 4,
 		Transfer: 4, Close: 4, ReportHazard: 5, Verify: 4, ViewStats: 2, Track: 2, ViewPersonal: 5},
-	Mediator:    {View: 5, Register: 5, Review: 4, Accept: 4, Mediate: 5, Escalate: 5, Close: 4, ReportHazard: 5, ViewPersonal: 5},
+	Mediator: {View: 5, Register: 5, Review: 4, Accept: 4, Mediate: 5, Escalate: 5, Close: 4, ReportHazard: 5, ViewPersonal: 5},
 	// The duty officer sees what arrives through every channel, and so
 	// decides which arrivals are one dispute (Dedupe); the member who
 	// registered a case may too, by a rule of the mediation package.
