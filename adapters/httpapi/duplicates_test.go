@@ -101,7 +101,7 @@ func TestDuplicatesAcrossChannels(t *testing.T) {
 	assert.Empty(t, candidates(t, head, b), "a linked duplicate has none")
 	assert.NotContains(t, candidates(t, station, a), b, "a linked duplicate is offered no more")
 	assert.Equal(t, http.StatusOK, head.post("/api/v1/cases/"+b+"/duplicate-of", map[string]any{"into": a}).Code, "a retry")
-	assert.Len(t, station.get("/api/v1/cases/"+a).object(t)["also_received"], 1, "a retry records the arrival once")
+	assert.Len(t, station.get("/api/v1/cases/" + a).object(t)["also_received"], 1, "a retry records the arrival once")
 
 	res = duty.post("/api/v1/cases", dispute("wecom", "企业微信群里反映：王某某与张某某因排水沟堵塞互相指责，雨天污水流进院子。"))
 	require.Equal(t, http.StatusCreated, res.Code, res)
