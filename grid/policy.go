@@ -28,12 +28,13 @@ const (
 	Track                               // the tracking view of overdue and at-risk work (跟踪问效)
 	ViewPersonal                        // see personal data unmasked
 	ManageGrid                          // add, move and retire cells; manage members
+	Dedupe                              // link a case to another as its duplicate, or keep the two apart
 	numActions
 )
 
 var actionNames = [...]string{"", "view", "register", "review", "accept", "mediate", "escalate",
 	"approve_escalation", "transfer", "close", "report_hazard", "rectify", "verify", "view_stats",
-	"track", "view_personal", "manage_grid"}
+	"track", "view_personal", "manage_grid", "dedupe"}
 
 // Actions lists every action, in order.
 func Actions() []Action {
@@ -70,7 +71,7 @@ func ParseAction(s string) (Action, error) {
 // decide, whatever a township's table says.
 func (a Action) Decides() bool {
 	switch a {
-	case Review, Accept, ApproveEscalation, Transfer, Close, Verify, ManageGrid:
+	case Review, Accept, ApproveEscalation, Transfer, Close, Verify, ManageGrid, Dedupe:
 		return true
 	}
 	return false
@@ -120,8 +121,11 @@ var defaultGrants = map[Role]map[Action]Level{
 	AuxiliaryPolice: {View: 5, Register: 5, Mediate: 5, ReportHazard: 5, Rectify: 5},
 	JusticeOfficer: {View: 5, Register: 5, Review: 4, Accept: 4, Mediate: 5, Escalate: 5, ApproveEscalation: 4,
 		Transfer: 4, Close: 4, ReportHazard: 5, Verify: 4, ViewStats: 2, Track: 2, ViewPersonal: 5},
-	Mediator:    {View: 5, Register: 5, Review: 4, Accept: 4, Mediate: 5, Escalate: 5, Close: 4, ReportHazard: 5, ViewPersonal: 5},
-	DutyOfficer: {View: 5, Register: 5, Review: 4, Accept: 4, Transfer: 4, ReportHazard: 5, ViewStats: 2, Track: 2, ViewPersonal: 5},
+	Mediator: {View: 5, Register: 5, Review: 4, Accept: 4, Mediate: 5, Escalate: 5, Close: 4, ReportHazard: 5, ViewPersonal: 5},
+	// The duty officer sees what arrives through every channel, and so
+	// decides which arrivals are one dispute (Dedupe); the member who
+	// registered a case may too, by a rule of the mediation package.
+	DutyOfficer: {View: 5, Register: 5, Review: 4, Accept: 4, Transfer: 4, ReportHazard: 5, ViewStats: 2, Track: 2, ViewPersonal: 5, Dedupe: 4},
 	Partner:     {View: 5, Mediate: 5, ReportHazard: 5},
 	// A township may give the keeping of its grid and staff to a clerk in
 	// an admin post at the township instead of to its head.

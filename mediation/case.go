@@ -71,6 +71,13 @@ type Case struct {
 	Attachments []attachment.Attachment // files attached, in the order attached
 	Rights      []RightsGiven           // the notice of rights and duties given to each party, in the order given
 
+	// DuplicateOf is the case this one was linked to as the same dispute
+	// received again; it was closed so (see LinkDuplicate) and counts in
+	// no figure.
+	DuplicateOf  ID        `json:",omitempty"`
+	AlsoReceived []Receipt `json:",omitempty"` // the duplicates linked to this case, in the order linked
+	KeptApart    []Apart   `json:",omitempty"` // the likely duplicates decided to be other disputes
+
 	Chain timeline.Chain // the end of the case's timeline
 
 	// Masked marks a copy presented to a viewer who may not see personal
@@ -130,6 +137,8 @@ func (c *Case) Clone() *Case {
 	d.Attachments = slices.Clone(c.Attachments)
 	d.Grading = slices.Clone(c.Grading)
 	d.Rights = slices.Clone(c.Rights)
+	d.AlsoReceived = slices.Clone(c.AlsoReceived)
+	d.KeptApart = slices.Clone(c.KeptApart)
 	d.Escalation = clonePtr(c.Escalation)
 	d.Failure = clonePtr(c.Failure)
 	d.Rejection = clonePtr(c.Rejection)

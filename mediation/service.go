@@ -38,6 +38,7 @@ type Service struct {
 	outbox          Outbox
 	files           attachment.Files
 	locate          func(ctx context.Context, township grid.CellID, p orb.Point) (grid.CellID, error)
+	dupWindow       time.Duration
 }
 
 // Config is what a Service works with. Store, Cells, Policy and Rules are
@@ -71,6 +72,10 @@ type Config struct {
 	// FileQuota bounds the files of each of the cases; the default is
 	// attachment.DefaultQuota.
 	FileQuota attachment.Quota
+	// DuplicateWindow is how far apart by registration two cases may be
+	// and still be offered as duplicates (Service.Duplicates); the
+	// default is DefaultDuplicateWindow.
+	DuplicateWindow time.Duration
 }
 
 // NewService returns the Service of c. It returns an error naming what is
@@ -94,6 +99,9 @@ func NewService(c Config) (*Service, error) {
 	}
 	if s.clock == nil {
 		s.clock = time.Now
+	}
+	if s.dupWindow = c.DuplicateWindow; s.dupWindow <= 0 {
+		s.dupWindow = DefaultDuplicateWindow
 	}
 	if s.newID == nil {
 		s.newID = newID

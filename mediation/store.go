@@ -38,6 +38,10 @@ type Store interface {
 	ByApplicantPhone(ctx context.Context, phone string) ([]*Case, error)
 	// List returns the cases matching f, newest first, a page at a time.
 	List(ctx context.Context, f Filter) (Page, error)
+	// Nearby returns, newest first, up to q.Limit of the cases that
+	// answer q (NearbyQuery.Nearby): those that may be duplicates of a
+	// case. None is not an error.
+	Nearby(ctx context.Context, q NearbyQuery) ([]*Case, error)
 }
 
 // Filter selects cases for List. A case matches when it lies in one of the

@@ -203,8 +203,13 @@ func CountAll(ctx context.Context, src Source, rs []Request) ([][]Count, error) 
 }
 
 // CaseCell is the cell a case counts in: where it arose, or for a case from
-// outside the township, the cell that handles it.
+// outside the township, the cell that handles it. A linked duplicate
+// counts in none — the zero Path, which no query selects — for its
+// dispute is counted once, by the case it was linked to.
 func CaseCell(c *mediation.Case) grid.Path {
+	if c.DuplicateOf != "" {
+		return grid.Path{}
+	}
 	if c.OutOfJurisdiction() {
 		return c.Handling
 	}

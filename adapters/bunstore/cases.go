@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/fourplusn/fourplusn"
 	"github.com/fourplusn/fourplusn/grid"
@@ -291,6 +292,43 @@ func (s *Cases) ByApplicantPhone(ctx context.Context, phone string) ([]*mediatio
 	var w where
 	w.add("id IN (SELECT case_id FROM case_phones WHERE phone = ?)", phone)
 	cases, _, err := s.r.list(ctx, w, nil, "", work.MaxPage)
+	return cases, err
+}
+
+// Nearby returns, newest first, up to q.Limit cases that may be
+// duplicates of one; see mediation.Store. Each part of the query is an
+// indexed lookup — the applicants' numbers in case_phones and
+// case_idcards, the cells near in cases_stats by township, cell and
+// registration — and the window bounds them all, so that its cost grows
+// with the cases found, not with the cases stored.
+func (s *Cases) Nearby(ctx context.Context, q mediation.NearbyQuery) ([]*mediation.Case, error) {
+	from, to := timeColumn(q.From), timeColumn(q.To)
+	var parts []string
+	var args []any
+	for _, t := range []struct {
+		table, column string
+		values        []string
+	}{{"case_phones", "phone", q.Phones}, {"case_idcards", "idcard", q.IDCards}} {
+		if len(t.values) == 0 {
+			continue
+		}
+		parts = append(parts, "SELECT case_id FROM "+t.table+" WHERE "+t.column+" IN ("+strings.TrimSuffix(strings.Repeat("?, ", len(t.values)), ", ")+")")
+		for _, v := range t.values {
+			args = append(args, v)
+		}
+	}
+	if !q.Near.IsZero() {
+		near, nargs := subtree("stats_path", []grid.Path{q.Near})
+		parts = append(parts, "SELECT id FROM cases WHERE township = ? AND "+near+" AND registered_at >= ? AND registered_at < ?")
+		args = append(append(append(args, string(q.Township)), nargs...), from, to)
+	}
+	if len(parts) == 0 {
+		return nil, nil
+	}
+	var w where
+	w.add("township = ? AND registered_at >= ? AND registered_at < ?", string(q.Township), from, to)
+	w.add("id IN ("+strings.Join(parts, " UNION ")+")", args...)
+	cases, _, err := s.r.list(ctx, w, nil, "", min(max(q.Limit, 1), work.MaxPage))
 	return cases, err
 }
 

@@ -218,3 +218,27 @@ func BenchmarkLargeSearch(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkLargeDuplicates finds the likely duplicates of a case as the
+// registration and the case page do (mediation.FindDuplicates: the
+// store's Nearby, then the detector on what it returns), on the newest
+// 50 cases of the sector with the most cells, in turn: the cases around
+// them, by phone, ID number and cell, within the default window.
+func BenchmarkLargeDuplicates(b *testing.B) {
+	db, sector := openLarge(b)
+	ctx := context.Background()
+	page, err := db.Cases().List(ctx, mediation.Filter{Township: sector.Township(), Within: []grid.Path{sector}, Limit: 50})
+	require.NoError(b, err)
+	require.NotEmpty(b, page.Cases)
+	i, offered := 0, 0
+	timed(b, func() {
+		c := page.Cases[i%len(page.Cases)]
+		i++
+		found, err := mediation.FindDuplicates(ctx, db.Cases(), c, mediation.DefaultDuplicateWindow)
+		if err != nil {
+			b.Fatal(err)
+		}
+		offered += len(found)
+	})
+	b.ReportMetric(float64(offered)/float64(i), "candidates/op")
+}

@@ -42,12 +42,14 @@ import (
 func grams(words []string) string {
 	var b strings.Builder
 	for _, w := range words {
-		rs := []rune(w)
-		for i := 1; i < len(rs); i++ {
-			b.WriteString(string(rs[i-1 : i+1]))
-			b.WriteByte(' ')
+		if rs := []rune(w); len(rs) > 1 {
+			for _, g := range mediation.Grams(w) {
+				b.WriteString(g)
+				b.WriteByte(' ')
+			}
+			w = string(rs[len(rs)-1])
 		}
-		b.WriteString(string(rs[len(rs)-1]))
+		b.WriteString(w)
 		b.WriteByte(' ')
 	}
 	return strings.TrimSuffix(b.String(), " ")
@@ -57,14 +59,7 @@ func grams(words []string) string {
 // (several for a word of three characters or more) and whether it is a
 // prefix of one character instead.
 func wordQuery(w string) (phrase []string, prefix bool) {
-	rs := []rune(w)
-	if len(rs) == 1 {
-		return []string{w}, true
-	}
-	for i := 1; i < len(rs); i++ {
-		phrase = append(phrase, string(rs[i-1:i+1]))
-	}
-	return phrase, false
+	return mediation.Grams(w), len([]rune(w)) == 1
 }
 
 // ftsMatch returns the FTS5 query of words: every word, each a phrase or

@@ -201,6 +201,9 @@ type tallyKey struct {
 
 // addTally adds sign times c's instants to rows.
 func addTally(rows map[tallyKey]*[numKinds]int64, c tallied, sign int64) {
+	if c.cell == "" {
+		return // a linked duplicate counts in no cell (stats.CaseCell)
+	}
 	for kind, x := range c.marks() {
 		if x.n == 0 {
 			continue

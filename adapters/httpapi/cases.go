@@ -92,6 +92,7 @@ func (s *server) routeCases(g *bunrouter.Group) {
 	s.handle(g, http.MethodGet, "/cases/:id/file", s.caseFile)
 	s.handle(g, http.MethodGet, "/cases/:id/rights-notice", s.renderRightsNotice)
 	s.routeSessions(g)
+	s.routeDuplicates(g)
 	svc := s.cfg.Cases
 	routeAttachments(k, g, svc, func(c *mediation.Case) []attachment.Attachment { return c.Attachments })
 	action(k, g, "accept", true, func(ctx context.Context, a grid.Actor, id mediation.ID, v int64, _ *noBodyJSON) (*mediation.Case, error) {

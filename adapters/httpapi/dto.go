@@ -400,6 +400,9 @@ type caseJSON struct {
 	FollowUps          []followUpOutJSON  `json:"follow_ups"`
 	Rights             []rightsOutJSON    `json:"rights" desc:"each giving of the notice of rights and duties (权利义务告知书) to a party, in the order recorded; the file needs one for every party"`
 	Attachments        []attachmentJSON   `json:"attachments" desc:"the files attached to the case or its parts, in the order added; identity documents only to those who see the parties unmasked"`
+	DuplicateOf        string             `json:"duplicate_of,omitempty" desc:"the case this one was linked to as the same dispute received again (POST /api/v1/cases/{id}/duplicate-of): it was closed so and counts in no figure"`
+	AlsoReceived       []receiptJSON      `json:"also_received" desc:"the duplicates linked to this case, in the order linked: each arrival's channel and first responder"`
+	KeptApart          []apartJSON        `json:"kept_apart" desc:"the likely duplicates decided to be other disputes, with why"`
 	Timeline           chainJSON          `json:"timeline"`
 }
 
@@ -772,6 +775,7 @@ func caseOut(api string, c *mediation.Case, v view) caseJSON {
 		Withdrawal: c.Withdrawal, FollowUps: make([]followUpOutJSON, len(c.FollowUps)), Rights: make([]rightsOutJSON, len(c.Rights)),
 		Attachments: attachmentsOut(api+"/cases/"+string(c.ID), c.Attachments), Timeline: chainOut(c.Chain), Planned: plannedOut(c),
 	}
+	duplicatesOut(&out, c)
 	for i := range c.Superseded {
 		out.Superseded[i] = *agreementOut(&c.Superseded[i])
 	}

@@ -102,6 +102,11 @@ var matrix = []matrixRow{
 	{"GET /api/v1/cases/{id}", "case:registered", nil, [14]int{ok, none, ok, ok, ok, ok, ok, ok, ok, none, none, none, who, ok}},
 	{"GET /api/v1/cases/by-number/{number}", "case:registered", nil, [14]int{ok, none, ok, ok, ok, ok, ok, ok, ok, none, none, none, who, ok}},
 	{"GET /api/v1/cases/{id}/timeline", "case:registered", nil, [14]int{ok, none, ok, ok, ok, ok, ok, ok, ok, none, none, none, who, ok}},
+	{"GET /api/v1/cases/{id}/duplicates", "case:registered", nil, [14]int{ok, none, ok, ok, ok, ok, ok, ok, ok, none, none, none, who, ok}},
+	{"POST /api/v1/cases/{id}/duplicate-of", "case:registered", func(e *env) any { return map[string]any{"into": e.seedCase(e.t, "registered").ID} }, [14]int{no, none, no, no, no, no, no, no, no, none, none, none, who, no}},
+	{"POST /api/v1/cases/{id}/kept-apart", "case:registered", func(e *env) any {
+		return map[string]any{"other": e.seedCase(e.t, "registered").ID, "reason": "一起是宅基地边界，一起是借款"}
+	}, [14]int{no, none, no, no, no, no, no, no, no, none, none, none, who, no}},
 	{"GET /api/v1/cases/{id}/file", "case:registered", nil, [14]int{ok, none, ok, ok, ok, ok, ok, ok, ok, none, none, none, who, ok}},
 	{"GET /api/v1/cases/{id}/file?format=html", "case:agreed", nil, [14]int{ok, none, ok, ok, ok, ok, ok, ok, ok, none, none, none, who, ok}},
 	{"GET /api/v1/cases/{id}/rights-notice", "case:accepted", nil, [14]int{ok, none, ok, ok, ok, ok, ok, ok, ok, none, none, none, who, ok}},

@@ -84,6 +84,13 @@ func (s *Cases) ByApplicantPhone(ctx context.Context, phone string) ([]*mediatio
 	return cases, err
 }
 
+// Nearby returns, newest first, up to q.Limit cases that may be
+// duplicates of one; see mediation.Store.
+func (s *Cases) Nearby(ctx context.Context, q mediation.NearbyQuery) ([]*mediation.Case, error) {
+	cases, _, err := s.t.list(ctx, "", max(q.Limit, 1), q.Nearby)
+	return cases, err
+}
+
 // Update changes case id through fn; see mediation.Store.
 func (s *Cases) Update(ctx context.Context, id mediation.ID, version int64, fn func(*mediation.Case) ([]timeline.Event, error)) (*mediation.Case, error) {
 	return s.t.update(ctx, string(id), version, fn)

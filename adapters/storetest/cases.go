@@ -51,6 +51,7 @@ func Cases(t *testing.T, newStore func(t *testing.T) mediation.Store) {
 	t.Run("concurrent numbers", func(t *testing.T) { casesConcurrentNumbers(t, newStore(t)) })
 	t.Run("numbers not used up", func(t *testing.T) { casesNumbersNotUsedUp(t, newStore(t)) })
 	t.Run("by applicant phone", func(t *testing.T) { casesByApplicantPhone(t, newStore(t)) })
+	t.Run("nearby", func(t *testing.T) { casesNearby(t, newStore(t)) })
 	t.Run("list", func(t *testing.T) { listFilters(t, newStore(t)) })
 	t.Run("list paging", func(t *testing.T) { listPaging(t, newStore(t)) })
 	t.Run("list paging under inserts", func(t *testing.T) { listUnderInserts(t, newStore(t)) })

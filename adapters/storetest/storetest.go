@@ -129,6 +129,9 @@ func fullCase(n int) (*mediation.Case, []timeline.Event) {
 	c.TransferOut = &mediation.OutsideBody{Name: "法院", Contact: "c", Reason: "r"}
 	c.FollowUps = []mediation.FollowUp{{At: at(100), By: "mayuan-1-head", Performed: true, Notes: "ok"}}
 	c.Rights = []mediation.RightsGiven{{Party: 0, Manner: mediation.RightsWritten, At: at(3), By: "mayuan-1-head"}, {Party: 1, Manner: mediation.RightsOral, At: at(4), By: "mayuan-1-head"}}
+	c.DuplicateOf = caseID(n + 1)
+	c.AlsoReceived = []mediation.Receipt{{Case: caseID(n + 2), Number: mediation.Number{Prefix: "古调", Year: 2023, Seq: 7}, Channel: work.ChannelWeCom, FirstResponder: "m-2", RegisteredAt: at(1), LinkedBy: "m-3", LinkedAt: at(2)}}
+	c.KeptApart = []mediation.Apart{{Case: caseID(n + 3), Reason: "同一家庭的另一纠纷", By: "m-3", At: at(3)}}
 	c.Attachments = []attachment.Attachment{{ID: "1", Kind: attachment.Photo, Of: "session:1", Type: attachment.JPEG, Size: 123456,
 		Sum: attachment.Sum{1, 2, 3}, Thumbnail: attachment.Sum{4, 5, 6}, Width: 4000, Height: 3000, AddedAt: at(6), AddedBy: "mayuan-1-head"}}
 	c.Outside = ""

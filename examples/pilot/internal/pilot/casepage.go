@@ -3,6 +3,7 @@ package pilot
 import (
 	"bytes"
 	"cmp"
+	"context"
 	"io"
 	"net/http"
 	"net/url"
@@ -150,7 +151,19 @@ func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, m grid.Membe
 		lacking[it.Order] = true
 	}
 	kinds, parts := s.attachChoices(actor, c)
+	dups, err := s.duplicateRows(r, actor, c, "")
+	if err != nil {
+		s.failErr(w, r, err)
+		return
+	}
+	var into *mediation.Case
+	if c.DuplicateOf != "" {
+		// The case that stays, as the member may see it; one they may
+		// not see is named by its ID alone.
+		into, _ = s.app.Cases.Get(r.Context(), actor, c.DuplicateOf)
+	}
 	s.render(w, r, status, "case", map[string]any{
+		"Duplicates": dups, "Into": into, "Received": s.receivedRows(c),
 		"Title": caseName(c), "Case": c, "Events": events, "Can": s.allowed(actor, c), "Changed": changedSince(events, cmp.Or(st.Since, c.Version)),
 		"Where": s.where(c), "Handling": s.app.CellName(c.Handling), "Now": s.app.Now(),
 		"Overdue": c.State.Open() && c.Overdue(s.app.Now()), "Places": places,
@@ -234,6 +247,10 @@ func (s *Server) caseAction(w http.ResponseWriter, r *http.Request, m grid.Membe
 		c, err = svc.ApproveEscalation(ctx, actor, id, version)
 	case "return":
 		c, err = svc.ReturnEscalation(ctx, actor, id, version, text("instructions"))
+	case "duplicate-of":
+		c, err = svc.LinkDuplicate(ctx, actor, id, version, mediation.ID(text("into")))
+	case "kept-apart":
+		c, err = svc.KeepApart(ctx, actor, id, version, mediation.ID(text("other")), text("reason"))
 	default:
 		s.fail(w, r, http.StatusNotFound, "没有这个操作。")
 		return
@@ -270,10 +287,30 @@ func (s *Server) caseAction(w http.ResponseWriter, r *http.Request, m grid.Membe
 	}
 	s.hub.Publish()
 	back := "/cases/" + string(c.ID)
+	if action == "duplicate-of" {
+		// The work goes on in the case that stays.
+		back = "/cases/" + string(c.DuplicateOf)
+	}
 	if f.Get("back") == "console" {
 		back = "/console"
 	}
-	done(w, r, back, s.app.caseDone(action, c))
+	done(w, r, back, s.caseDone(ctx, actor, action, c))
+}
+
+// caseDone is App.caseDone, and for the decisions on duplicates, which
+// name the other case, says so as the member may see that case.
+func (s *Server) caseDone(ctx context.Context, actor grid.Actor, action string, c *mediation.Case) string {
+	switch action {
+	case "duplicate-of":
+		name := "案件 " + string(c.DuplicateOf)
+		if into, err := s.app.Cases.Get(ctx, actor, c.DuplicateOf); err == nil {
+			name = caseName(into)
+		}
+		return caseName(c) + "已并入" + name + "：两次受理记为同一纠纷，本件已关闭，不再单独办理，也不重复计入统计。下一步：在本页继续办理" + name + "。"
+	case "kept-apart":
+		return "已记为不是重复：两件案件分别办理，此后不再提示。下一步：继续办理" + caseName(c) + "。"
+	}
+	return s.app.caseDone(action, c)
 }
 
 // committee names the people's mediation committee of the case's township.

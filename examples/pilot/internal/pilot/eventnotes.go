@@ -67,6 +67,13 @@ func eventNote(e timeline.Event, c *mediation.Case) string {
 			note += "；询问满意度" + n + "人，满意及基本满意" + d["content"] + "人"
 		}
 		return note
+	case mediation.ActionLinked:
+		return "并入" + d["number"]
+	case mediation.ActionReceivedAgain:
+		ch, _ := work.ParseChannel(d["channel"])
+		return d["number"] + "经" + ch.Title() + "渠道受理，已并入本案"
+	case mediation.ActionKeptApart:
+		return "理由：" + d["reason"]
 	case mediation.ActionCorrected, mediation.ActionSuspended, mediation.ActionReopened:
 		return "理由：" + d["reason"]
 	case mediation.ActionResumed:

@@ -45,6 +45,13 @@ var applyInputs = append([]input{
 
 // caseInputs are the inputs of the case page's action forms, by action.
 var caseInputs = map[string][]input{
+	"duplicate-of": {
+		{"into", "合并到", "该案件不能作为合并的对象，请回到案件页核对。", []string{"into"}},
+	},
+	"kept-apart": {
+		{"reason", "不是重复的理由", "请填写不是重复的理由，不超过200个字。", []string{"reason"}},
+		{"other", "另一案件", "该案件不能核对，请回到案件页查看。", []string{"other"}},
+	},
 	"transfer": {
 		{"to", "分派到", "请从列表中选择网格。", []string{"to"}},
 		{"reason", "分派理由", "请填写分派理由，不超过200个字。", []string{"reason"}},

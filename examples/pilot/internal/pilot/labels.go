@@ -37,6 +37,7 @@ var (
 		mediation.ActionCorrected: "更正", mediation.ActionDrafted: "起草调解协议", mediation.ActionSigning: "登记协议签署",
 		mediation.ActionRightsGiven: "告知权利义务", mediation.ActionAttached: "添加附件",
 		mediation.ActionSessionPlanned: "安排调解会", mediation.ActionSessionCancelled: "取消调解会",
+		mediation.ActionLinked: "并入同一案件", mediation.ActionReceivedAgain: "另经其他渠道受理", mediation.ActionKeptApart: "核对为不是重复",
 		work.ActionHandedOver: "工作交接", work.ActionReassigned: "改由他格办理", work.ActionRelocated: "随网格调整",
 		hazard.ActionReported: "上报隐患", hazard.ActionRectified: "整改", hazard.ActionVerified: "验收通过", hazard.ActionVerificationFailed: "验收未通过", hazard.ActionConverted: "转为案件",
 	}

@@ -262,6 +262,7 @@ type waiting struct {
 	Accept  bool        // it is the member's to accept (see acceptsAt)
 	Route   bool        // the member may route it to another cell
 	RouteTo grid.CellID // the cell the routing form offers first: the one handling it, as the rules chose
+	Dups    []dupRow    // its likely duplicates (可能重复的案件)
 }
 
 // acceptsAt reports whether a case handled at cell is a's to accept: a
@@ -301,6 +302,11 @@ func (s *Server) consoleData(r *http.Request, m grid.Member) (map[string]any, er
 			Accept:  acceptsAt(actor, c.Handling) && s.app.Policy.Can(actor, grid.Accept, target) == nil,
 			Route:   s.app.Policy.Can(actor, grid.Transfer, target) == nil,
 			RouteTo: c.Handling.Cell(),
+		}
+		// The duty officer sees what arrives through every channel, and
+		// so is shown, beside each arrival, the others likely the same.
+		if w.Dups, err = s.duplicateRows(r, actor, c, "console"); err != nil {
+			return nil, err
 		}
 		cases = append(cases, w)
 	}

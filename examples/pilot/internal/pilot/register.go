@@ -140,5 +140,11 @@ func (s *Server) register(w http.ResponseWriter, r *http.Request, m grid.Member)
 	if in.Handling != "" {
 		how = "已分派至"
 	}
-	done(w, r, "/cases/"+url.PathEscape(string(c.ID)), "已登记为"+caseName(c)+"，"+how+s.app.CellName(c.Handling)+"，等待其受理。")
+	msg := "已登记为" + caseName(c) + "，" + how + s.app.CellName(c.Handling) + "，等待其受理。"
+	// At registration the registrar is shown the likely duplicates, on
+	// the case's page; the sentence says there are some.
+	if dups, err := s.app.Cases.Duplicates(r.Context(), m.Actor(), c.ID); err == nil {
+		msg += duplicatesNote(len(dups))
+	}
+	done(w, r, "/cases/"+url.PathEscape(string(c.ID)), msg)
 }
