@@ -312,7 +312,8 @@ func (s *Cases) Nearby(ctx context.Context, q mediation.NearbyQuery) ([]*mediati
 		if len(t.values) == 0 {
 			continue
 		}
-		parts = append(parts, "SELECT case_id FROM "+t.table+" WHERE "+t.column+" IN ("+strings.TrimSuffix(strings.Repeat("?, ", len(t.values)), ", ")+")")
+		parts = append(parts, "SELECT case_id FROM "+t.table+" WHERE township = ? AND "+t.column+" IN ("+strings.TrimSuffix(strings.Repeat("?, ", len(t.values)), ", ")+")")
+		args = append(args, string(q.Township))
 		for _, v := range t.values {
 			args = append(args, v)
 		}

@@ -33,7 +33,8 @@ var recurs = "EXISTS (" + sameApplicant("case_phones", "phone") + ") OR EXISTS (
 // every case of the year before for each case.
 func sameApplicant(table, column string) string {
 	return "SELECT 1 FROM " + table + " AS mine CROSS JOIN " + table + " AS theirs CROSS JOIN cases AS d" +
-		" WHERE mine.case_id = cases.id AND theirs." + column + " = mine." + column + " AND d.id = theirs.case_id" +
+		" WHERE mine.township = cases.township AND mine.case_id = cases.id" +
+		" AND theirs.township = cases.township AND theirs." + column + " = mine." + column + " AND d.id = theirs.case_id" +
 		" AND d.id <> cases.id AND d.township = cases.township" +
 		" AND d.registered_at < cases.registered_at AND d.registered_at >= cases.registered_at - ?"
 }
@@ -50,8 +51,8 @@ var (
 	markCase = markRecurrence("id = ?")
 	// Of the other cases an applicant's phone number or ID number is
 	// given in.
-	markByPhone  = markRecurrence("id IN (SELECT case_id FROM case_phones WHERE phone = ?) AND id <> ?")
-	markByIDCard = markRecurrence("id IN (SELECT case_id FROM case_idcards WHERE idcard = ?) AND id <> ?")
+	markByPhone  = markRecurrence("township = ? AND id IN (SELECT case_id FROM case_phones WHERE township = ? AND phone = ?) AND id <> ?")
+	markByIDCard = markRecurrence("township = ? AND id IN (SELECT case_id FROM case_idcards WHERE township = ? AND idcard = ?) AND id <> ?")
 )
 
 // window is the argument the statements above take twice.
@@ -73,7 +74,7 @@ func saveRecurrence(ctx context.Context, tx writeTx, old, c *mediation.Case) err
 	if err := lockNumbers(ctx, tx, union(phones, idCards)); err != nil {
 		return err
 	}
-	id := string(c.ID)
+	id, town := string(c.ID), string(c.Township)
 	if _, err := tx.exec(ctx, markCase, window, window, id); err != nil {
 		return err
 	}
@@ -82,7 +83,7 @@ func saveRecurrence(ctx context.Context, tx writeTx, old, c *mediation.Case) err
 		numbers []string
 	}{{markByPhone, phones}, {markByIDCard, idCards}} {
 		for _, n := range t.numbers {
-			if _, err := tx.exec(ctx, t.stmt, window, window, n, id); err != nil {
+			if _, err := tx.exec(ctx, t.stmt, window, window, town, town, n, id); err != nil {
 				return err
 			}
 		}
