@@ -72,7 +72,7 @@ func (db *DB) migrateTownshipKeys(ctx context.Context) error {
 // subject, whose township the step's becomes: case and hazard IDs do not
 // meet (a hazard's begins with H), and the step's key names its kind
 // first (work.SubjectCase, work.SubjectHazard). A step whose subject is
-// no longer stored gets the township '': no runner asks of it again, as
+// no longer stored gets the empty township: no runner asks of it again, as
 // there is no deadline of a subject gone, and it is kept so that no row
 // is lost.
 var deadlineKey = townshipKey{

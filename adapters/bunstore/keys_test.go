@@ -305,7 +305,7 @@ func counts(t *testing.T, db *bunstore.DB, postgres bool) map[string]int {
 // steps on them, and checks that the migrations 20261201000022 and
 // 20261201000024 keep every row and every hash chain, that a step is
 // found in the township of its case or hazard (one whose subject is
-// gone, in the township ''), that the store works on, and that the
+// gone, in the empty township), that the store works on, and that the
 // migrations run again change nothing.
 func TestMigrateTownshipKeys(t *testing.T) {
 	ctx := context.Background()
@@ -385,7 +385,7 @@ func stepSubject(key string) string { return strings.Split(key, "/")[1] }
 
 // checkSteps checks that the steps TestMigrateTownshipKeys stored on
 // each of the n cases and hazards are found in the township of their
-// subject, and the step on a subject gone in the township ''.
+// subject, and the step on a subject gone in the empty township.
 func checkSteps(t *testing.T, db *bunstore.DB, n int) {
 	t.Helper()
 	ctx := context.Background()
