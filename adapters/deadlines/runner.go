@@ -12,9 +12,9 @@
 // notify's Dispatcher delivers, and an escalation goes through
 // mediation.Service.AutoEscalate.
 //
-// What the runner has done is stored in a State, by the key of each step,
-// so it acts once even across restarts and with two runners on one
-// database: it acts first and records after, and each act is idempotent
+// What the runner has done is stored in a State, by the township and key
+// of each step, so it acts once even across restarts and with two runners
+// on one database: it acts first and records after, and each act is idempotent
 // (an outbox stores a notice's key once, and AutoEscalate does nothing to
 // a case already waiting for review), so a runner stopped between the two
 // acts again harmlessly. A runner that was down takes only the latest step
