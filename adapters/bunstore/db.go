@@ -305,7 +305,7 @@ func (db *DB) migrate(ctx context.Context) error {
 	if err := migrations.Discover(sub); err != nil {
 		return fmt.Errorf("bunstore: migrations: %w", err)
 	}
-	// Two migrations are written in Go, as SQL could not do them safely
+	// Some migrations are written in Go, as SQL could not do them safely
 	// on both engines: see migrateNumbers. migrations/ notes their places.
 	migrations.Add(migrate.Migration{
 		Name: "20261201000008", Comment: "numbers",
@@ -339,6 +339,13 @@ func (db *DB) migrate(ctx context.Context) error {
 		Name: "20261201000023", Comment: "recurred",
 		Up: func(ctx context.Context, _ *migrate.Migrator, _ *migrate.Migration) error {
 			return db.migrateRecurred(ctx)
+		},
+	})
+	// And deadline_actions keyed by township: see migrateDeadlineKeys.
+	migrations.Add(migrate.Migration{
+		Name: "20261201000024", Comment: "deadline keys",
+		Up: func(ctx context.Context, _ *migrate.Migrator, _ *migrate.Migration) error {
+			return db.migrateDeadlineKeys(ctx)
 		},
 	})
 	known := migrations.Sorted()

@@ -5,10 +5,12 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/fourplusn/fourplusn/grid"
 )
 
-// DeadlineActions records what the deadline runner has done, by key, in
-// the table deadline_actions. It implements deadlines.State and is safe
+// DeadlineActions records what the deadline runner has done, by township
+// and key, in the table deadline_actions. It implements deadlines.State and is safe
 // for concurrent use.
 type DeadlineActions struct {
 	db    *DB
@@ -29,16 +31,17 @@ func (s *DeadlineActions) Fenced(f Fence) *DeadlineActions {
 // limits.
 const maxKeysPerQuery = 500
 
-// Acted returns which of keys have been recorded.
-func (s *DeadlineActions) Acted(ctx context.Context, keys []string) (map[string]bool, error) {
+// Acted returns which of keys have been recorded in township.
+func (s *DeadlineActions) Acted(ctx context.Context, township grid.CellID, keys []string) (map[string]bool, error) {
 	out := map[string]bool{}
 	for len(keys) > 0 {
 		n := min(len(keys), maxKeysPerQuery)
-		args := make([]any, n)
-		for i, k := range keys[:n] {
-			args[i] = k
+		args := make([]any, 1, n+1)
+		args[0] = string(township)
+		for _, k := range keys[:n] {
+			args = append(args, k)
 		}
-		rows, err := s.db.read.QueryContext(ctx, "SELECT action_key FROM deadline_actions WHERE action_key IN ("+strings.TrimSuffix(strings.Repeat("?, ", n), ", ")+")", args...)
+		rows, err := s.db.read.QueryContext(ctx, "SELECT action_key FROM deadline_actions WHERE township = ? AND action_key IN ("+strings.TrimSuffix(strings.Repeat("?, ", n), ", ")+")", args...)
 		if err != nil {
 			return nil, fmt.Errorf("bunstore: deadline actions: %w", err)
 		}
@@ -61,10 +64,10 @@ func (s *DeadlineActions) Acted(ctx context.Context, keys []string) (map[string]
 	return out, nil
 }
 
-// Record records key, about subject, as done at at; recording it again
-// changes nothing.
-func (s *DeadlineActions) Record(ctx context.Context, key, subject string, at time.Time) error {
-	_, err := s.db.fencedExec(ctx, s.fence, "INSERT INTO deadline_actions (action_key, subject, acted_at) VALUES (?, ?, ?) ON CONFLICT (action_key) DO NOTHING", key, subject, timeColumn(at))
+// Record records key, about subject of township, as done at at;
+// recording it again changes nothing.
+func (s *DeadlineActions) Record(ctx context.Context, township grid.CellID, key, subject string, at time.Time) error {
+	_, err := s.db.fencedExec(ctx, s.fence, "INSERT INTO deadline_actions (township, action_key, subject, acted_at) VALUES (?, ?, ?, ?) ON CONFLICT (township, action_key) DO NOTHING", string(township), key, subject, timeColumn(at))
 	if err != nil {
 		return fmt.Errorf("bunstore: record deadline action %s: %w", key, err)
 	}

@@ -41,11 +41,11 @@ func SetSchemaLimit(version string) (restore func()) {
 	return func() { schemaLimit = old }
 }
 
-// TownshipKeyTables are the tables migration 20261201000022 keys by
-// township.
+// TownshipKeyTables are the tables migrations 20261201000022 and
+// 20261201000024 key by township.
 func TownshipKeyTables() []string {
 	var out []string
-	for _, k := range townshipKeys {
+	for _, k := range append(townshipKeys, deadlineKey) {
 		out = append(out, k.table)
 	}
 	return out

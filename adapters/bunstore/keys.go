@@ -7,10 +7,11 @@ import (
 	"strings"
 )
 
-// townshipKey is how migration 20261201000022 keys one table by
-// township: the table's primary key and unique keys after it, and, for a
-// table without the column township, the parent its rows belong to,
-// whose township fills the new column.
+// townshipKey is how migrations 20261201000022 and 20261201000024 key
+// one table by township: the table's primary key and unique keys after
+// it, and, for a table without the column township, the parent its rows
+// belong to, whose township fills the new column, or the expression that
+// fills it.
 type townshipKey struct {
 	table   string
 	primary []string   // the new primary key, township first
@@ -19,6 +20,11 @@ type townshipKey struct {
 	// column ref holding the parent's id; "" for a table that has the
 	// column township already.
 	parent, ref string
+	// fill, for a table without the column township and without a
+	// parent, is the SQL expression over its old row t that gives a
+	// row's township; both engines must read it alike. No foreign key
+	// is made for it.
+	fill string
 	// rowid, on SQLite, keeps the column as the table's INTEGER PRIMARY
 	// KEY, the rowid another structure refers to (the FTS5 index of
 	// case_search reads its rows by n); primary is then a unique key.
@@ -57,6 +63,35 @@ var townshipKeys = []townshipKey{
 // township without a redesign (see docs/pilot.md). A child table
 // without the column township gets it, filled from its parent, and its
 // foreign key becomes (township, ref) → parent (township, id).
+func (db *DB) migrateTownshipKeys(ctx context.Context) error {
+	return db.keyByTownship(ctx, townshipKeys)
+}
+
+// deadlineKey is how migration 20261201000024 keys deadline_actions. A
+// step is the runner's about one case or hazard, named by its ID in
+// subject, whose township the step's becomes: case and hazard IDs do not
+// meet (a hazard's begins with H), and the step's key names its kind
+// first (work.SubjectCase, work.SubjectHazard). A step whose subject is
+// no longer stored gets the empty township: no runner asks of it again, as
+// there is no deadline of a subject gone, and it is kept so that no row
+// is lost.
+var deadlineKey = townshipKey{
+	table:   "deadline_actions",
+	primary: []string{"township", "action_key"},
+	fill: `COALESCE(CASE WHEN t.action_key LIKE 'hazard/%'
+    THEN (SELECT h.township FROM hazards AS h WHERE h.id = t.subject)
+    ELSE (SELECT c.township FROM cases AS c WHERE c.id = t.subject) END, '')`,
+}
+
+// migrateDeadlineKeys is migration 20261201000024: it keys
+// deadline_actions by township, as 20261201000022 keyed the others; see
+// deadlineKey.
+func (db *DB) migrateDeadlineKeys(ctx context.Context) error {
+	return db.keyByTownship(ctx, []townshipKey{deadlineKey})
+}
+
+// keyByTownship keys the tables of keys by township, parents before
+// their children.
 //
 // It is written in Go because the engines change a key so differently:
 // PostgreSQL alters the table in place; SQLite cannot change a primary
@@ -66,26 +101,30 @@ var townshipKeys = []townshipKey{
 // checked before the commit. Everything happens in one transaction, and
 // a table whose primary key starts with township already is left as it
 // is, so that the migration is safe to run again.
-func (db *DB) migrateTownshipKeys(ctx context.Context) error {
+func (db *DB) keyByTownship(ctx context.Context, keys []townshipKey) error {
 	if db.postgres {
-		return db.runInTx(ctx, db.townshipKeysPostgres)
+		return db.runInTx(ctx, func(ctx context.Context, tx writeTx) error {
+			return townshipKeysPostgres(ctx, tx, keys)
+		})
 	}
 	// foreign_keys cannot change inside a transaction, and the writer's
 	// one connection is the one runInTx uses.
 	if _, err := db.write.ExecContext(ctx, "PRAGMA foreign_keys = OFF"); err != nil {
 		return fmt.Errorf("township keys: %w", err)
 	}
-	err := db.runInTx(ctx, db.townshipKeysSQLite)
+	err := db.runInTx(ctx, func(ctx context.Context, tx writeTx) error {
+		return townshipKeysSQLite(ctx, tx, keys)
+	})
 	if _, on := db.write.ExecContext(ctx, "PRAGMA foreign_keys = ON"); on != nil && err == nil {
 		err = fmt.Errorf("township keys: %w", on)
 	}
 	return err
 }
 
-// townshipKeysPostgres keys the tables in place.
-func (db *DB) townshipKeysPostgres(ctx context.Context, tx writeTx) error {
+// townshipKeysPostgres keys the tables of keys in place.
+func townshipKeysPostgres(ctx context.Context, tx writeTx, keys []townshipKey) error {
 	var todo []townshipKey
-	for _, k := range townshipKeys {
+	for _, k := range keys {
 		if _, err := tx.ExecContext(ctx, "LOCK TABLE "+k.table+" IN ACCESS EXCLUSIVE MODE"); err != nil {
 			return fmt.Errorf("township keys: %w", err)
 		}
@@ -101,17 +140,23 @@ func (db *DB) townshipKeysPostgres(ctx context.Context, tx writeTx) error {
 		return nil
 	}
 	// The foreign keys go first, as they depend on the keys they name.
-	for _, k := range townshipKeys {
+	for _, k := range keys {
 		if err := dropConstraints(ctx, tx, k.table, "f"); err != nil {
 			return err
 		}
 	}
 	for _, k := range todo {
 		var steps []string
-		if k.parent != "" {
+		switch {
+		case k.parent != "":
 			steps = append(steps,
 				"ALTER TABLE "+k.table+` ADD COLUMN IF NOT EXISTS township TEXT COLLATE "C"`,
 				"UPDATE "+k.table+" AS t SET township = p.township FROM "+k.parent+" AS p WHERE p.id = t."+k.ref,
+				"ALTER TABLE "+k.table+" ALTER COLUMN township SET NOT NULL")
+		case k.fill != "":
+			steps = append(steps,
+				"ALTER TABLE "+k.table+` ADD COLUMN IF NOT EXISTS township TEXT COLLATE "C"`,
+				"UPDATE "+k.table+" AS t SET township = "+k.fill,
 				"ALTER TABLE "+k.table+" ALTER COLUMN township SET NOT NULL")
 		}
 		for _, q := range steps {
@@ -135,7 +180,7 @@ func (db *DB) townshipKeysPostgres(ctx context.Context, tx writeTx) error {
 			}
 		}
 	}
-	for _, k := range townshipKeys {
+	for _, k := range keys {
 		if k.parent == "" {
 			continue
 		}
@@ -199,9 +244,9 @@ type sqliteColumn struct {
 	dflt      *string
 }
 
-// townshipKeysSQLite rebuilds each table not keyed yet.
-func (db *DB) townshipKeysSQLite(ctx context.Context, tx writeTx) error {
-	for _, k := range townshipKeys {
+// townshipKeysSQLite rebuilds each table of keys not keyed yet.
+func townshipKeysSQLite(ctx context.Context, tx writeTx, keys []townshipKey) error {
+	for _, k := range keys {
 		done, err := hasKeySQLite(ctx, tx, k.table, k.primary)
 		if err != nil {
 			return fmt.Errorf("township keys: keys of %s: %w", k.table, err)
@@ -292,8 +337,13 @@ func rebuildSQLite(ctx context.Context, tx writeTx, k townshipKey) error {
 		return err
 	}
 	var defs, names, from []string
-	if k.parent != "" && !slices.ContainsFunc(cols, func(c sqliteColumn) bool { return c.name == "township" }) {
-		defs, names, from = append(defs, "township TEXT NOT NULL"), append(names, "township"), append(from, "p.township")
+	if !slices.ContainsFunc(cols, func(c sqliteColumn) bool { return c.name == "township" }) {
+		switch {
+		case k.parent != "":
+			defs, names, from = append(defs, "township TEXT NOT NULL"), append(names, "township"), append(from, "p.township")
+		case k.fill != "":
+			defs, names, from = append(defs, "township TEXT NOT NULL"), append(names, "township"), append(from, k.fill)
+		}
 	}
 	for _, c := range cols {
 		def := c.name + " " + c.typ

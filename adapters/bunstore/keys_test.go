@@ -37,9 +37,6 @@ var notOwned = map[string]string{
 	// their login is. A reference table on a distributed engine.
 	"grid_cells":   "the county's grid, read whole at start: a reference table",
 	"grid_members": "the county's members, whose IDs are unique across it: a reference table",
-	// Not keyed yet: its store's interface (deadlines.Store.Record) names
-	// the subject but not its township.
-	"deadline_actions": "NOT YET KEYED: the deadline runner's Record names no township",
 }
 
 // townshipExceptions are single keys of township-owned tables that do not
@@ -304,9 +301,12 @@ func counts(t *testing.T, db *bunstore.DB, postgres bool) map[string]int {
 
 // TestMigrateTownshipKeys fills a store of the schema before migration
 // 20261201000022 with cases and hazards, their events, team, phone
-// numbers, answers and idempotency keys, and checks that the migration
-// keeps every row and every hash chain, that the store works on, and
-// that the migration run again changes nothing.
+// numbers, answers and idempotency keys, and the deadline runner's
+// steps on them, and checks that the migrations 20261201000022 and
+// 20261201000024 keep every row and every hash chain, that a step is
+// found in the township of its case or hazard (one whose subject is
+// gone, in the empty township), that the store works on, and that the
+// migrations run again change nothing.
 func TestMigrateTownshipKeys(t *testing.T) {
 	ctx := context.Background()
 	onEachEngine(t, func(t *testing.T, dsn string) {
@@ -331,7 +331,11 @@ func TestMigrateTownshipKeys(t *testing.T) {
 				h, hevents := testHazard(i)
 				_, err = db.Hazards().Create(ctx, h, hevents, work.IdempotencyKey{Scope: "m1", Key: string(h.ID)})
 				require.NoError(t, err)
+				for _, k := range stepKeys(c.ID, h.ID) {
+					require.NoError(t, db.DeadlineActions().Record(ctx, c.Township, k, stepSubject(k), c.RegisteredAt))
+				}
 			}
+			require.NoError(t, db.DeadlineActions().Record(ctx, "gucheng", goneStep, "C9999", time.Date(2026, 5, 1, 8, 0, 0, 0, time.UTC)))
 			before = counts(t, db, postgres)
 		})
 
@@ -345,7 +349,9 @@ func TestMigrateTownshipKeys(t *testing.T) {
 		assert.Equal(t, n, after["hazards"])
 		assert.Equal(t, 2*n, after["case_events"], "every event")
 		assert.Equal(t, n, after["case_answers"], "every answer")
+		assert.Equal(t, 2*n+1, after["deadline_actions"], "every step of the deadline runner")
 		checkStore(t, db, n)
+		checkSteps(t, db, n)
 		require.NoError(t, db.Close())
 
 		// Run again: the migration finds its work done.
@@ -353,7 +359,7 @@ func TestMigrateTownshipKeys(t *testing.T) {
 		require.NoError(t, err)
 		db, err = bunstore.Open(ctx, dsn)
 		require.NoError(t, err)
-		_, err = db.Bun().ExecContext(ctx, "DELETE FROM bun_migrations WHERE name = '20261201000022'")
+		_, err = db.Bun().ExecContext(ctx, "DELETE FROM bun_migrations WHERE name IN ('20261201000022', '20261201000024')")
 		require.NoError(t, err)
 		require.NoError(t, db.Close())
 		db, err = bunstore.Open(ctx, dsn)
@@ -361,7 +367,42 @@ func TestMigrateTownshipKeys(t *testing.T) {
 		defer db.Close()
 		assert.Equal(t, after, counts(t, db, postgres), "the migration run again changes nothing")
 		checkStore(t, db, n)
+		checkSteps(t, db, n)
 	})
+}
+
+// goneStep is a step of the deadline runner on a case no longer stored.
+const goneStep = "case/C9999/accept/1/50%"
+
+// stepKeys are the keys of a step of the deadline runner on case c and
+// one on hazard h, named as the runner names them (work.DeadlineRule).
+func stepKeys(c mediation.ID, h hazard.ID) []string {
+	return []string{"case/" + string(c) + "/accept/1/50%", "hazard/" + string(h) + "/rectify/1/50%"}
+}
+
+// stepSubject is the subject a step's key names.
+func stepSubject(key string) string { return strings.Split(key, "/")[1] }
+
+// checkSteps checks that the steps TestMigrateTownshipKeys stored on
+// each of the n cases and hazards are found in the township of their
+// subject, and the step on a subject gone in the empty township.
+func checkSteps(t *testing.T, db *bunstore.DB, n int) {
+	t.Helper()
+	ctx := context.Background()
+	for i := 1; i <= n; i++ {
+		c, _ := testCase(i)
+		h, _ := testHazard(i)
+		keys := stepKeys(c.ID, h.ID)
+		acted, err := db.DeadlineActions().Acted(ctx, c.Township, keys)
+		require.NoError(t, err)
+		assert.Equal(t, map[string]bool{keys[0]: true, keys[1]: true}, acted, "the steps on %s and %s", c.ID, h.ID)
+	}
+	acted, err := db.DeadlineActions().Acted(ctx, "gucheng", []string{goneStep})
+	require.NoError(t, err)
+	assert.Empty(t, acted, "a step whose subject is gone has no township")
+	acted, err = db.DeadlineActions().Acted(ctx, "", []string{goneStep})
+	require.NoError(t, err)
+	assert.Equal(t, map[string]bool{goneStep: true}, acted, "and is kept")
 }
 
 // checkStore checks that each of the n cases and hazards of testCase and

@@ -80,7 +80,7 @@ func TestFencing(t *testing.T) {
 				return work.Notice{Key: key, Township: "gucheng", SubjectKind: work.SubjectCase, Subject: "c1", Kind: work.NoticeReminder, At: t0}
 			}
 			require.NoError(t, oldOut.Enqueue(ctx, t0, notice("n1"), notice("n2")))
-			require.NoError(t, oldActs.Record(ctx, "k1", "c1", t0))
+			require.NoError(t, oldActs.Record(ctx, "gucheng", "k1", "c1", t0))
 			claimed, err := oldOut.Claim(ctx, t0, 2*time.Minute, 1)
 			require.NoError(t, err)
 			require.Len(t, claimed, 1)
@@ -96,7 +96,7 @@ func TestFencing(t *testing.T) {
 			later := t0.Add(ttl + 2*time.Second)
 			refused := map[string]error{
 				"enqueue":           oldOut.Enqueue(ctx, later, notice("n3")),
-				"record an action":  oldActs.Record(ctx, "k2", "c1", later),
+				"record an action":  oldActs.Record(ctx, "gucheng", "k2", "c1", later),
 				"record a delivery": oldOut.Record(ctx, claimed[0].ID, claimed[0].Claim, delivered),
 			}
 			_, err = oldOut.Claim(ctx, later, 2*time.Minute, 10)
@@ -109,7 +109,7 @@ func TestFencing(t *testing.T) {
 
 			_, err = newOut.Find(ctx, "n3")
 			assert.Equal(t, fourplusn.NotFound, fourplusn.ErrorCode(err), "the refused enqueue stored nothing")
-			acted, err := newActs.Acted(ctx, []string{"k1", "k2"})
+			acted, err := newActs.Acted(ctx, "gucheng", []string{"k1", "k2"})
 			require.NoError(t, err)
 			assert.Equal(t, map[string]bool{"k1": true}, acted, "the refused action is not recorded")
 
@@ -122,7 +122,7 @@ func TestFencing(t *testing.T) {
 				require.NoError(t, newOut.Record(ctx, d.ID, d.Claim, delivered))
 			}
 			require.NoError(t, newOut.Enqueue(ctx, later, notice("n3")))
-			require.NoError(t, newActs.Record(ctx, "k2", "c1", later))
+			require.NoError(t, newActs.Record(ctx, "gucheng", "k2", "c1", later))
 			d, err := newOut.Find(ctx, "n1")
 			require.NoError(t, err)
 			assert.Equal(t, 1, d.Attempts, "delivered once, by the new leader")

@@ -12,9 +12,9 @@
 // notify's Dispatcher delivers, and an escalation goes through
 // mediation.Service.AutoEscalate.
 //
-// What the runner has done is stored in a State, by the key of each step,
-// so it acts once even across restarts and with two runners on one
-// database: it acts first and records after, and each act is idempotent
+// What the runner has done is stored in a State, by the township and key
+// of each step, so it acts once even across restarts and with two runners
+// on one database: it acts first and records after, and each act is idempotent
 // (an outbox stores a notice's key once, and AutoEscalate does nothing to
 // a case already waiting for review), so a runner stopped between the two
 // acts again harmlessly. A runner that was down takes only the latest step
@@ -43,14 +43,16 @@ import (
 	"github.com/fourplusn/fourplusn/work"
 )
 
-// State records what the runner has done. bunstore.DeadlineActions and
+// State records what the runner has done, by township: a step's key is
+// its township's, as the case or hazard it is about is, so that the record
+// can be kept with the township's data. bunstore.DeadlineActions and
 // memstore.DeadlineActions implement it.
 type State interface {
-	// Acted returns which of keys have been recorded.
-	Acted(ctx context.Context, keys []string) (map[string]bool, error)
-	// Record records key, about subject, as done at at. Recording a key
-	// again changes nothing.
-	Record(ctx context.Context, key, subject string, at time.Time) error
+	// Acted returns which of keys have been recorded in township.
+	Acted(ctx context.Context, township grid.CellID, keys []string) (map[string]bool, error)
+	// Record records key, about subject of township, as done at at.
+	// Recording a key again changes nothing.
+	Record(ctx context.Context, township grid.CellID, key, subject string, at time.Time) error
 }
 
 // Outbox takes the notices the runner sends. outbox.Store implementations
@@ -178,27 +180,36 @@ type escalation func(ctx context.Context, actor grid.Actor, subject string) (boo
 // of work (nil for none).
 func (r *Runner) act(ctx context.Context, now time.Time, actor grid.Actor, rules due, escalate escalation, ds []work.Deadline, rep *Report) error {
 	type pending struct {
-		subject string
-		step    work.Step
+		township grid.CellID
+		subject  string
+		step     work.Step
 	}
 	var todo []pending
-	var keys []string
+	// A deadline's township is its cell's, as its notices' is; the
+	// deadlines of one tick's page are all of the actor's township, but
+	// the record is read by each deadline's own.
+	keys := map[grid.CellID][]string{}
 	for _, d := range ds {
 		if s, ok := rules(d, now); ok {
-			todo = append(todo, pending{d.Subject, s})
-			keys = append(append(keys, s.Key), s.Earlier...)
+			t := d.Cell.Township()
+			todo = append(todo, pending{t, d.Subject, s})
+			keys[t] = append(append(keys[t], s.Key), s.Earlier...)
 		}
 	}
 	if len(todo) == 0 {
 		return nil
 	}
-	done, err := r.State.Acted(ctx, keys)
-	if err != nil {
-		return fmt.Errorf("deadlines: read state: %w", err)
+	done := map[grid.CellID]map[string]bool{}
+	for t, ks := range keys {
+		acted, err := r.State.Acted(ctx, t, ks)
+		if err != nil {
+			return fmt.Errorf("deadlines: read state of %s: %w", t, err)
+		}
+		done[t] = acted
 	}
 	var errs []error
 	for _, p := range todo {
-		if done[p.step.Key] {
+		if done[p.township][p.step.Key] {
 			continue
 		}
 		if err := r.take(ctx, now, actor, escalate, p.subject, p.step, rep); err != nil {
@@ -206,10 +217,10 @@ func (r *Runner) act(ctx context.Context, now time.Time, actor grid.Actor, rules
 			continue
 		}
 		for _, k := range slices.Concat(p.step.Earlier, []string{p.step.Key}) {
-			if done[k] {
+			if done[p.township][k] {
 				continue
 			}
-			if err := r.State.Record(ctx, k, p.subject, now); err != nil {
+			if err := r.State.Record(ctx, p.township, k, p.subject, now); err != nil {
 				errs = append(errs, fmt.Errorf("deadlines: record %s: %w", k, err))
 			}
 		}

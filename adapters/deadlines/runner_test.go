@@ -135,12 +135,41 @@ type forgetful struct {
 	failed bool
 }
 
-func (f *forgetful) Record(ctx context.Context, key, subject string, at time.Time) error {
+func (f *forgetful) Record(ctx context.Context, township grid.CellID, key, subject string, at time.Time) error {
 	if !f.failed {
 		f.failed = true
 		return errors.New("the process died")
 	}
-	return f.State.Record(ctx, key, subject, at)
+	return f.State.Record(ctx, township, key, subject, at)
+}
+
+// TestStateByTownship: the runner records a step under the township of
+// the case it is about, and a step's key is its township's: the same key
+// recorded in another township is another step, and acts on nothing of
+// the first's.
+func TestStateByTownship(t *testing.T) {
+	notifytest.Run(t, func(t *testing.T, env *notifytest.Env) {
+		c := accepted(t, env)
+		env.Clock.Advance(12 * time.Hour)
+		assert.Equal(t, deadlines.Report{Reminders: 1}, tick(t, runner(env)))
+		half := key(c, "50%")
+
+		acted, err := env.Actions.Acted(ctx, gridtest.GuchengID, []string{half, key(c, "80%")})
+		require.NoError(t, err)
+		assert.Equal(t, map[string]bool{half: true}, acted, "recorded in the case's township")
+		acted, err = env.Actions.Acted(ctx, gridtest.NeighbourID, []string{half})
+		require.NoError(t, err)
+		assert.Empty(t, acted, "not in another township")
+
+		later := key(c, "80%")
+		require.NoError(t, env.Actions.Record(ctx, gridtest.NeighbourID, later, string(c.ID), env.Clock.Now()))
+		require.NoError(t, env.Actions.Record(ctx, gridtest.NeighbourID, later, string(c.ID), env.Clock.Now()), "recorded again: nothing changes")
+		env.Clock.Advance(7*time.Hour + 12*time.Minute)
+		assert.Equal(t, deadlines.Report{Reminders: 1}, tick(t, runner(env)), "another township's record of the key does not stop this one's step")
+		acted, err = env.Actions.Acted(ctx, gridtest.GuchengID, []string{half, later})
+		require.NoError(t, err)
+		assert.Equal(t, map[string]bool{half: true, later: true}, acted)
+	})
 }
 
 // TestEscalationAcrossRestart: a runner escalates an overdue case and stops

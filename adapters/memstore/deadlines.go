@@ -4,22 +4,31 @@ import (
 	"context"
 	"sync"
 	"time"
+
+	"github.com/fourplusn/fourplusn/grid"
 )
 
 // DeadlineActions records in memory what the deadline runner has done, by
-// key. It implements deadlines.State and is safe for concurrent use.
+// township and key. It implements deadlines.State and is safe for
+// concurrent use.
 type DeadlineActions struct {
 	mu    sync.Mutex
-	acted map[string]time.Time
+	acted map[actionKey]time.Time
+}
+
+// actionKey names a recorded step: a key is its township's.
+type actionKey struct {
+	township grid.CellID
+	key      string
 }
 
 // NewDeadlineActions returns an empty record.
 func NewDeadlineActions() *DeadlineActions {
-	return &DeadlineActions{acted: map[string]time.Time{}}
+	return &DeadlineActions{acted: map[actionKey]time.Time{}}
 }
 
-// Acted returns which of keys have been recorded.
-func (s *DeadlineActions) Acted(ctx context.Context, keys []string) (map[string]bool, error) {
+// Acted returns which of keys have been recorded in township.
+func (s *DeadlineActions) Acted(ctx context.Context, township grid.CellID, keys []string) (map[string]bool, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -27,22 +36,23 @@ func (s *DeadlineActions) Acted(ctx context.Context, keys []string) (map[string]
 	defer s.mu.Unlock()
 	out := map[string]bool{}
 	for _, k := range keys {
-		if _, ok := s.acted[k]; ok {
+		if _, ok := s.acted[actionKey{township, k}]; ok {
 			out[k] = true
 		}
 	}
 	return out, nil
 }
 
-// Record records key as done at at; recording it again changes nothing.
-func (s *DeadlineActions) Record(ctx context.Context, key, subject string, at time.Time) error {
+// Record records key of township as done at at; recording it again
+// changes nothing.
+func (s *DeadlineActions) Record(ctx context.Context, township grid.CellID, key, subject string, at time.Time) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if _, ok := s.acted[key]; !ok {
-		s.acted[key] = at
+	if _, ok := s.acted[actionKey{township, key}]; !ok {
+		s.acted[actionKey{township, key}] = at
 	}
 	return nil
 }

@@ -193,6 +193,8 @@ func TestInstances(t *testing.T) {
 	actions := count("SELECT count(*) FROM deadline_actions")
 	assert.Positive(t, actions, "the demo township's deadlines were acted on")
 	assert.Equal(t, actions, count("SELECT count(DISTINCT action_key) FROM deadline_actions"))
+	assert.Zero(t, count("SELECT count(*) FROM deadline_actions AS a WHERE a.township = '' OR a.township <> COALESCE((SELECT c.township FROM cases AS c WHERE c.id = a.subject), (SELECT h.township FROM hazards AS h WHERE h.id = a.subject), '')"),
+		"each step is recorded in its case's or hazard's township")
 	assert.Positive(t, count("SELECT count(*) FROM notify_outbox WHERE data LIKE '%\"kind\":\"overdue\"%' OR data LIKE '%\"kind\":\"reminder\"%' OR data LIKE '%\"kind\":\"alert\"%'"), "the deadlines' notices were sent")
 	t.Logf("%d deadline actions", actions)
 

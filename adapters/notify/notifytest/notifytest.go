@@ -66,8 +66,8 @@ func (c *Clock) Advance(d time.Duration) {
 // Actions is what the deadline runner records; bunstore.DeadlineActions
 // and memstore.DeadlineActions are.
 type Actions interface {
-	Acted(ctx context.Context, keys []string) (map[string]bool, error)
-	Record(ctx context.Context, key, subject string, at time.Time) error
+	Acted(ctx context.Context, township grid.CellID, keys []string) (map[string]bool, error)
+	Record(ctx context.Context, township grid.CellID, key, subject string, at time.Time) error
 }
 
 // Env is one environment: services and stores on one set of data.
