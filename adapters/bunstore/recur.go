@@ -2,7 +2,10 @@ package bunstore
 
 import (
 	"context"
+	"database/sql"
 	"slices"
+
+	"github.com/uptrace/bun/dialect/pgdialect"
 
 	"github.com/fourplusn/fourplusn/mediation"
 	"github.com/fourplusn/fourplusn/stats"
@@ -39,23 +42,15 @@ func sameApplicant(table, column string) string {
 		" AND d.registered_at < cases.registered_at AND d.registered_at >= cases.registered_at - ?"
 }
 
-// markRecurrence is the statement that sets the column recurred of the
-// rows its condition selects; the window's arguments come first, the
-// condition's after.
-func markRecurrence(where string) string {
-	return "UPDATE cases SET recurred = CASE WHEN " + recurs + " THEN 1 ELSE 0 END WHERE " + where
-}
+// remark is the statement that corrects the column recurred of the
+// township's cases of the list that follows it: it writes only the rows
+// whose answer changed.
+const remark = "UPDATE cases SET recurred = 1 - recurred WHERE township = ? AND id IN "
 
-var (
-	// Of one case, by its ID.
-	markCase = markRecurrence("id = ?")
-	// Of the other cases an applicant's phone number or ID number is
-	// given in.
-	markByPhone  = markRecurrence("township = ? AND id IN (SELECT case_id FROM case_phones WHERE township = ? AND phone = ?) AND id <> ?")
-	markByIDCard = markRecurrence("township = ? AND id IN (SELECT case_id FROM case_idcards WHERE township = ? AND idcard = ?) AND id <> ?")
-)
+// remarkTail ends remark; its parameters are the window's.
+var remarkTail = " AND recurred <> CASE WHEN " + recurs + " THEN 1 ELSE 0 END"
 
-// window is the argument the statements above take twice.
+// window is the argument remarkTail takes twice.
 var window = int64(stats.RecurrenceWindow)
 
 // saveRecurrence keeps the column recurred of c and of the cases that
@@ -71,78 +66,85 @@ func saveRecurrence(ctx context.Context, tx writeTx, old, c *mediation.Case) err
 		}
 		phones, idCards = union(phones, oldPhones), union(idCards, oldIDCards)
 	}
+	return markRecurrences(ctx, tx, string(c.Township), []string{string(c.ID)}, phones, idCards)
+}
+
+// importRecurrence is saveRecurrence for a batch of new cases.
+func importRecurrence(ctx context.Context, tx writeTx, cs []*mediation.Case) error {
+	type numbers struct{ ids, phones, idCards []string }
+	byTownship := map[string]*numbers{}
+	var townships []string
+	for _, c := range cs {
+		t := string(c.Township)
+		n := byTownship[t]
+		if n == nil {
+			n = &numbers{}
+			byTownship[t] = n
+			townships = append(townships, t)
+		}
+		n.ids = append(n.ids, string(c.ID))
+		n.phones = append(n.phones, numbersOf(c, phoneRows)...)
+		n.idCards = append(n.idCards, numbersOf(c, idCardRows)...)
+	}
+	slices.Sort(townships) // the locks in one order
+	for _, t := range townships {
+		n := byTownship[t]
+		if err := markRecurrences(ctx, tx, t, n.ids, union(n.phones, nil), union(n.idCards, nil)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// markRecurrences corrects the column recurred of the township's cases
+// ids and of every case of the township given one of the phone or ID
+// numbers. The cases are found first, by the keys of case_phones and
+// case_idcards, and corrected by their own keys: a statement that let the
+// planner choose could read every case, as PostgreSQL's did while a
+// township was imported, before its tables had statistics.
+func markRecurrences(ctx context.Context, tx writeTx, township string, ids, phones, idCards []string) error {
 	if err := lockNumbers(ctx, tx, union(phones, idCards)); err != nil {
 		return err
 	}
-	id, town := string(c.ID), string(c.Township)
-	if _, err := tx.exec(ctx, markCase, window, window, id); err != nil {
-		return err
-	}
+	affected := slices.Clone(ids)
 	for _, t := range []struct {
-		stmt    string
+		query   string
 		numbers []string
-	}{{markByPhone, phones}, {markByIDCard, idCards}} {
-		for _, n := range t.numbers {
-			if _, err := tx.exec(ctx, t.stmt, window, window, town, town, n, id); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
-}
-
-// importRecurrence is saveRecurrence for a batch of new cases, whose
-// numbers can only make cases recur, never stop: it marks the batch's
-// cases that recur, then the others that share their numbers and now
-// recur, in statements of a few fixed shapes (see inChunks).
-func importRecurrence(ctx context.Context, tx writeTx, cs []*mediation.Case) error {
-	var ids, numbers []string
-	for _, c := range cs {
-		ids = append(ids, string(c.ID))
-		numbers = append(numbers, numbersOf(c, phoneRows)...)
-		numbers = append(numbers, numbersOf(c, idCardRows)...)
-	}
-	slices.Sort(numbers)
-	if err := lockNumbers(ctx, tx, slices.Compact(numbers)); err != nil {
-		return err
-	}
-	const mark = "UPDATE cases SET recurred = 1 WHERE recurred = 0 AND id IN "
-	for _, st := range []struct{ head, tail string }{
-		{mark, ""},
-		{mark + "(" + sharing("case_phones", "phone"), ")"},
-		{mark + "(" + sharing("case_idcards", "idcard"), ")"},
+	}{
+		{"SELECT case_id FROM case_phones WHERE township = ? AND phone IN ", phones},
+		{"SELECT case_id FROM case_idcards WHERE township = ? AND idcard IN ", idCards},
 	} {
-		if err := tx.inChunks(ctx, st.head, st.tail+" AND ("+recurs+")", ids, window, window); err != nil {
+		err := tx.inChunks(ctx, t.query, "", t.numbers, []any{township}, nil, func(rows *sql.Rows) error {
+			for rows.Next() {
+				var id string
+				if err := rows.Scan(&id); err != nil {
+					return err
+				}
+				affected = append(affected, id)
+			}
+			return rows.Err()
+		})
+		if err != nil {
 			return err
 		}
 	}
-	return nil
-}
-
-// sharing selects the cases that share, through table, a number of the
-// cases of the list that follows it.
-func sharing(table, column string) string {
-	return "SELECT theirs.case_id FROM " + table + " AS mine JOIN " + table + " AS theirs ON theirs." + column + " = mine." + column + " WHERE mine.case_id IN "
+	return tx.inChunks(ctx, remark, remarkTail, union(affected, nil), []any{township}, []any{window, window}, nil)
 }
 
 // lockNumbers serializes, on PostgreSQL, the transactions that store the
-// same applicants' numbers, in a fixed order of the numbers so that two
-// cannot wait for each other. Each statement of a transaction at READ
-// COMMITTED sees what committed before it began: without the locks, two
-// cases sharing a number stored at once would each miss the other, and
-// neither be marked. SQLite writes one transaction at a time.
+// same applicants' numbers, taking the numbers' locks in one order so
+// that two cannot wait for each other. Each statement of a transaction at
+// READ COMMITTED sees what committed before it began: without the locks,
+// two cases sharing a number stored at once would each miss the other,
+// and neither be marked. SQLite writes one transaction at a time.
 func lockNumbers(ctx context.Context, tx writeTx, numbers []string) error {
-	if !tx.db.postgres {
+	if !tx.db.postgres || len(numbers) == 0 {
 		return nil
 	}
-	for _, n := range numbers {
-		// The first key sets the recurrence's locks apart from any other
-		// advisory lock; the second is the number's.
-		if _, err := tx.exec(ctx, "SELECT pg_advisory_xact_lock(1718644338, hashtext(?))", n); err != nil {
-			return err
-		}
-	}
-	return nil
+	// The first key sets the recurrence's locks apart from any other
+	// advisory lock; the second is the number's.
+	_, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock(1718644338, k) FROM (SELECT DISTINCT hashtext(n) AS k FROM unnest(?::text[]) AS n ORDER BY k) AS s", pgdialect.Array(numbers))
+	return err
 }
 
 // numbersOf returns the distinct numbers rows gives for c, sorted.

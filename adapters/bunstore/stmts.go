@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -136,6 +137,23 @@ func (tx writeTx) queryRow(ctx context.Context, query string, args ...any) *sql.
 	return tx.Tx.Tx.QueryRowContext(ctx, tx.db.placeholders(query), args...)
 }
 
+// query runs query, a statement of fixed text, with args, and gives its
+// rows to read.
+func (tx writeTx) query(ctx context.Context, query string, args []any, read func(*sql.Rows) error) error {
+	var rows *sql.Rows
+	var err error
+	if stmt := tx.db.statements.lookup(query); stmt != nil {
+		rows, err = tx.Tx.Tx.StmtContext(ctx, stmt).QueryContext(ctx, args...)
+	} else {
+		rows, err = tx.Tx.Tx.QueryContext(ctx, tx.db.placeholders(query), args...)
+	}
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	return read(rows)
+}
+
 // rowsPerInsert is the most rows one statement of insertRows writes.
 const rowsPerInsert = 64
 
@@ -171,19 +189,25 @@ func (tx writeTx) insertRows(ctx context.Context, head, tail string, rows [][]an
 
 // inChunks runs head, a list of placeholders, and tail for values, as
 // many values a statement as insertRows writes rows and in the same fixed
-// shapes; after a chunk's values come more, the arguments of tail.
-func (tx writeTx) inChunks(ctx context.Context, head, tail string, values []string, more ...any) error {
+// shapes, with the arguments before and after the list's. With read set,
+// each statement is a query whose rows read is given; else it is run.
+func (tx writeTx) inChunks(ctx context.Context, head, tail string, values []string, before, after []any, read func(*sql.Rows) error) error {
 	for len(values) > 0 {
 		n := rowsPerInsert
 		for n > len(values) {
 			n /= 2
 		}
 		q := head + "(?" + strings.Repeat(", ?", n-1) + ")" + tail
-		args := make([]any, 0, n+len(more))
+		args := slices.Clone(before)
 		for _, v := range values[:n] {
 			args = append(args, v)
 		}
-		if _, err := tx.exec(ctx, q, append(args, more...)...); err != nil {
+		args = append(args, after...)
+		if read == nil {
+			if _, err := tx.exec(ctx, q, args...); err != nil {
+				return err
+			}
+		} else if err := tx.query(ctx, q, args, read); err != nil {
 			return err
 		}
 		values = values[n:]
