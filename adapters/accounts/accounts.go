@@ -64,6 +64,14 @@ type Options struct {
 	// a disabled account authenticates no one from then on. Nil: the
 	// accounts' database.
 	Reader *bun.DB
+	// Feed, when set, tells every instance sharing the database of the
+	// revocations made through any of them, and lets each keep the tokens
+	// and sessions it verified for up to 30 seconds instead of reading
+	// them anew at every request: a revoked token, an ended session or a
+	// disabled account is refused as soon as the word arrives, and an
+	// expired one at once. All the instances sharing a database must be
+	// given the same feed. Nil: nothing is kept, every request reads.
+	Feed Feed
 }
 
 // withDefaults returns o with its defaults filled in, or an error naming
@@ -117,7 +125,8 @@ func (o Options) withDefaults() (Options, error) {
 type Accounts struct {
 	db      *bun.DB
 	opts    Options
-	lookups *lookups // the per-request lookups, prepared
+	lookups *lookups   // the per-request lookups, prepared
+	cache   *credCache // nil without a Feed
 	// dummyHash is compared against when a login names no account, so
 	// that it takes as long as one that does. It is made on first use, at
 	// the accounts' cost.
@@ -145,6 +154,9 @@ func Open(ctx context.Context, db *bun.DB, opts Options) (*Accounts, error) {
 	a := &Accounts{db: db, opts: opts, lookups: &lookups{db: db}}
 	if opts.Reader != nil {
 		a.lookups.db = opts.Reader
+	}
+	if opts.Feed != nil {
+		a.cache = newCredCache(opts.Feed)
 	}
 	a.dummyHash = sync.OnceValue(func() string {
 		h, _ := hashPassword("no such account", opts.Cost)

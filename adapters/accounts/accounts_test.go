@@ -40,8 +40,9 @@ func (c *clock) Advance(d time.Duration) { c.elapsed.Add(int64(d)) }
 // env is one test's accounts, on a fresh database, with its clock and log.
 type env struct {
 	DB       *bun.DB
-	Store    *bunstore.DB // the store beside the accounts, on SQLite; nil on PostgreSQL
-	Reader   *bun.DB      // the lookups' pool, as programs give it: the store's readers on SQLite
+	Store    *bunstore.DB  // the store beside the accounts, on SQLite; nil on PostgreSQL
+	Reader   *bun.DB       // the lookups' pool, as programs give it: the store's readers on SQLite
+	Feed     accounts.Feed // the store's feed of the accounts' changes on SQLite; nil on PostgreSQL
 	Clock    *clock
 	Log      *bytes.Buffer // slog's handler serialises its writes
 	Accounts *accounts.Accounts
@@ -57,7 +58,7 @@ func (e *env) open(t testing.TB) *accounts.Accounts {
 // change.
 func (e *env) openWith(t testing.TB, change func(o *accounts.Options)) *accounts.Accounts {
 	t.Helper()
-	o := accounts.Options{Now: e.Clock.Now, Cost: bcrypt.MinCost, Logger: slog.New(slog.NewTextHandler(e.Log, nil)), Reader: e.Reader}
+	o := accounts.Options{Now: e.Clock.Now, Cost: bcrypt.MinCost, Logger: slog.New(slog.NewTextHandler(e.Log, nil)), Reader: e.Reader, Feed: e.Feed}
 	change(&o)
 	a, err := accounts.Open(context.Background(), e.DB, o)
 	require.NoError(t, err)
@@ -65,8 +66,8 @@ func (e *env) openWith(t testing.TB, change func(o *accounts.Options)) *accounts
 }
 
 // newEnv returns accounts over db, a database opened for the test.
-func newEnv(t testing.TB, db, reader *bun.DB) *env {
-	e := &env{DB: db, Reader: reader, Clock: &clock{}, Log: &bytes.Buffer{}}
+func newEnv(t testing.TB, db, reader *bun.DB, feed accounts.Feed) *env {
+	e := &env{DB: db, Reader: reader, Feed: feed, Clock: &clock{}, Log: &bytes.Buffer{}}
 	e.Accounts = e.open(t)
 	return e
 }
@@ -89,10 +90,12 @@ func forEngines(t *testing.T, fn func(t *testing.T, e *env)) {
 // sqliteEnv opens the accounts on a fresh SQLite file beside a store,
 // their lookups on its read-only pool as the pilot opens them: every test
 // of a revoked token, an ended session or a disabled account checks that
-// the readers see the writer's change at once.
+// the readers see the writer's change at once, and, with the store's feed
+// as the pilot gives it, that the tokens and sessions kept are forgotten
+// at once.
 func sqliteEnv(t testing.TB) *env {
 	store := openSQLite(t)
-	e := newEnv(t, store.Bun(), store.Reader())
+	e := newEnv(t, store.Bun(), store.Reader(), store.Topic(bunstore.TopicAccounts))
 	e.Store = store
 	return e
 }
@@ -128,7 +131,7 @@ func postgresEnv(t testing.TB) *env {
 		assert.NoError(t, err)
 		db.Close()
 	})
-	return newEnv(t, db, nil)
+	return newEnv(t, db, nil, nil)
 }
 
 // issue gives member an account in the township gucheng and returns its

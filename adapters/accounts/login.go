@@ -287,7 +287,7 @@ func (a *Accounts) SetPassword(ctx context.Context, c PasswordChange) error {
 	if c.Session != "" {
 		keep = httpapi.HashToken(c.Session)
 	}
-	err = a.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+	err = a.revoking(ctx, acct.member, func(ctx context.Context, tx bun.Tx) (string, error) {
 		// Only if the account is still as verify read it: a change racing
 		// with this one, with the same one-time password, finds it changed
 		// and fails.
@@ -295,16 +295,16 @@ func (a *Accounts) SetPassword(ctx context.Context, c PasswordChange) error {
 			"WHERE member = ? AND password_hash = ? AND otp_digest = ? AND disabled = 0",
 			hash, column(now), acct.member, acct.passwordHash, acct.otpDigest)
 		if err != nil {
-			return err
+			return acct.member, err
 		}
 		if n, err := res.RowsAffected(); err != nil || n != 1 {
 			if err == nil {
 				err = errWrong
 			}
-			return err
+			return acct.member, err
 		}
 		_, err = tx.ExecContext(ctx, "DELETE FROM accounts_sessions WHERE member = ? AND digest <> ?", acct.member, keep)
-		return err
+		return acct.member, err
 	})
 	return wrap("set the password of", c.Member, err)
 }
@@ -313,12 +313,12 @@ func (a *Accounts) SetPassword(ctx context.Context, c PasswordChange) error {
 // sessions and API tokens end, at once. Returns a NotFound error when
 // member has no account.
 func (a *Accounts) Disable(ctx context.Context, member string) error {
-	err := a.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+	err := a.revoking(ctx, member, func(ctx context.Context, tx bun.Tx) (string, error) {
 		res, err := tx.ExecContext(ctx, "UPDATE accounts_members SET disabled = 1 WHERE member = ?", member)
 		if err := oneRow(res, err, member); err != nil {
-			return err
+			return member, err
 		}
-		return endAccess(ctx, tx, member)
+		return member, endAccess(ctx, tx, member)
 	})
 	return wrap("disable", member, err)
 }

@@ -17,9 +17,9 @@ import (
 // lookup anew on every API request, on the one writer connection: that
 // was most of what the pilot's API spent beyond the bare API's.
 const (
-	tokenLookup = "SELECT t.member, t.last_used FROM accounts_tokens t JOIN accounts_members m ON m.member = t.member " +
+	tokenLookup = "SELECT t.member, t.expires, t.last_used FROM accounts_tokens t JOIN accounts_members m ON m.member = t.member " +
 		"WHERE t.digest = ? AND t.expires > ? AND m.disabled = 0"
-	sessionLookup = "SELECT s.member FROM accounts_sessions s JOIN accounts_members m ON m.member = s.member " +
+	sessionLookup = "SELECT s.member, s.expires FROM accounts_sessions s JOIN accounts_members m ON m.member = s.member " +
 		"WHERE s.digest = ? AND s.expires > ? AND m.disabled = 0"
 )
 

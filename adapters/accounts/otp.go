@@ -225,16 +225,16 @@ func (a *Accounts) Reset(ctx context.Context, member string) (string, error) {
 		return "", err
 	}
 	now := a.now()
-	err = a.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+	err = a.revoking(ctx, member, func(ctx context.Context, tx bun.Tx) (string, error) {
 		res, err := tx.ExecContext(ctx, "UPDATE accounts_members SET password_hash = '', otp_digest = ?, otp_expires = ? WHERE member = ?",
 			otpDigest(otp), column(now.Add(a.opts.OneTimeTTL)), member)
 		if err := oneRow(res, err, member); err != nil {
-			return err
+			return member, err
 		}
 		if _, err := tx.ExecContext(ctx, "DELETE FROM accounts_logins WHERE login = ?", member); err != nil {
-			return err
+			return member, err
 		}
-		return endAccess(ctx, tx, member)
+		return member, endAccess(ctx, tx, member)
 	})
 	if err != nil {
 		return "", wrap("reset", member, err)

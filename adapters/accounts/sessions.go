@@ -72,20 +72,42 @@ func (a *Accounts) Session(ctx context.Context, secret string) (member string, o
 	if secret == "" || len(secret) > maxSecretLen {
 		return "", false, nil
 	}
-	err = a.lookups.queryRow(ctx, sessionLookup, httpapi.HashToken(secret), column(a.now())).Scan(&member)
+	now := a.now()
+	d := httpapi.HashToken(secret)
+	k := cacheKey{sessionCredential, d}
+	if v, ok := a.cache.get(k, now); ok {
+		return v.member, true, nil
+	}
+	gen := a.cache.generation()
+	var expires int64
+	err = a.lookups.queryRow(ctx, sessionLookup, d, column(now)).Scan(&member, &expires)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", false, nil
 	}
 	if err != nil {
 		return "", false, fmt.Errorf("accounts: read a session: %w", err)
 	}
+	a.cache.put(k, verified{member: member, expires: fromColumn(expires), until: now.Add(cacheTTL)}, gen)
 	return member, true, nil
 }
 
 // EndSession ends the session of secret: its member signs out. Ending an
 // unknown session does nothing.
 func (a *Accounts) EndSession(ctx context.Context, secret string) error {
-	if _, err := a.db.ExecContext(ctx, "DELETE FROM accounts_sessions WHERE digest = ?", httpapi.HashToken(secret)); err != nil {
+	d := httpapi.HashToken(secret)
+	err := a.revoking(ctx, "", func(ctx context.Context, tx bun.Tx) (string, error) {
+		var member string
+		err := tx.QueryRowContext(ctx, "SELECT member FROM accounts_sessions WHERE digest = ?", d).Scan(&member)
+		if errors.Is(err, sql.ErrNoRows) {
+			return "", nil // nothing to end; "" forgets all, which is rare and harmless
+		}
+		if err != nil {
+			return "", err
+		}
+		_, err = tx.ExecContext(ctx, "DELETE FROM accounts_sessions WHERE digest = ?", d)
+		return member, err
+	})
+	if err != nil {
 		return fmt.Errorf("accounts: end a session: %w", err)
 	}
 	return nil

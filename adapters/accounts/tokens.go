@@ -96,27 +96,36 @@ func (a *Accounts) IssueToken(ctx context.Context, member, label string, ttl tim
 // Authenticate returns the member token authenticates as. ok is false,
 // with no error, for a token that is unknown, revoked or expired and for
 // one of a disabled account; an error means the database failed. It is
-// one lookup by the token's digest, the primary key; once an hour at most
-// it also records that the token was used.
+// one lookup by the token's digest, the primary key, unless the token was
+// verified lately and kept (Options.Feed); once an hour at most it also
+// records that the token was used.
 func (a *Accounts) Authenticate(ctx context.Context, token string) (member string, ok bool, err error) {
 	if !strings.HasPrefix(token, "fpn_") || len(token) > maxSecretLen {
 		return "", false, nil
 	}
 	now := a.now()
 	d := httpapi.HashToken(token)
-	var lastUsed int64
-	err = a.lookups.queryRow(ctx, tokenLookup, d, column(now)).Scan(&member, &lastUsed)
+	k := cacheKey{tokenCredential, d}
+	if v, ok := a.cache.get(k, now); ok && now.Before(v.lastUsed.Add(lastUsedStep)) {
+		return v.member, true, nil
+	}
+	gen := a.cache.generation()
+	var expires, lastUsed int64
+	err = a.lookups.queryRow(ctx, tokenLookup, d, column(now)).Scan(&member, &expires, &lastUsed)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", false, nil
 	}
 	if err != nil {
 		return "", false, fmt.Errorf("accounts: look up a token: %w", err)
 	}
-	if !now.Before(fromColumn(lastUsed).Add(lastUsedStep)) {
+	used := fromColumn(lastUsed)
+	if !now.Before(used.Add(lastUsedStep)) {
 		if _, err := a.db.ExecContext(ctx, "UPDATE accounts_tokens SET last_used = ? WHERE digest = ?", column(now), d); err != nil {
 			return "", false, fmt.Errorf("accounts: record the use of a token: %w", err)
 		}
+		used = now
 	}
+	a.cache.put(k, verified{member: member, expires: fromColumn(expires), lastUsed: used, until: now.Add(cacheTTL)}, gen)
 	return member, true, nil
 }
 
@@ -159,27 +168,33 @@ func (a *Accounts) tokens(ctx context.Context, by, value string) ([]Token, error
 // RevokeToken revokes the token of handle id: it authenticates no one
 // from now on. Returns a NotFound error when no token has that handle.
 func (a *Accounts) RevokeToken(ctx context.Context, id string) error {
-	res, err := a.db.ExecContext(ctx, "DELETE FROM accounts_tokens WHERE id = ?", id)
-	if err != nil {
-		return fmt.Errorf("accounts: revoke token %s: %w", id, err)
-	}
-	if n, err := res.RowsAffected(); err != nil || n == 0 {
-		if err != nil {
-			return fmt.Errorf("accounts: revoke token %s: %w", id, err)
+	err := a.revoking(ctx, "", func(ctx context.Context, tx bun.Tx) (string, error) {
+		var member string
+		err := tx.QueryRowContext(ctx, "SELECT member FROM accounts_tokens WHERE id = ?", id).Scan(&member)
+		if errors.Is(err, sql.ErrNoRows) {
+			return "", fourplusn.Errorf(fourplusn.NotFound, "no token %s", id)
 		}
-		return fourplusn.Errorf(fourplusn.NotFound, "no token %s", id)
-	}
-	return nil
+		if err != nil {
+			return "", err
+		}
+		_, err = tx.ExecContext(ctx, "DELETE FROM accounts_tokens WHERE id = ?", id)
+		return member, err
+	})
+	return wrap("revoke token", id, err)
 }
 
 // RevokeTokensOf revokes every token of member and returns how many there
 // were.
 func (a *Accounts) RevokeTokensOf(ctx context.Context, member string) (int, error) {
-	res, err := a.db.ExecContext(ctx, "DELETE FROM accounts_tokens WHERE member = ?", member)
-	if err != nil {
-		return 0, fmt.Errorf("accounts: revoke the tokens of %s: %w", member, err)
-	}
-	n, err := res.RowsAffected()
+	var n int64
+	err := a.revoking(ctx, member, func(ctx context.Context, tx bun.Tx) (string, error) {
+		res, err := tx.ExecContext(ctx, "DELETE FROM accounts_tokens WHERE member = ?", member)
+		if err != nil {
+			return member, err
+		}
+		n, err = res.RowsAffected()
+		return member, err
+	})
 	if err != nil {
 		return 0, fmt.Errorf("accounts: revoke the tokens of %s: %w", member, err)
 	}

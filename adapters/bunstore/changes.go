@@ -4,12 +4,14 @@ import (
 	"context"
 	"crypto/rand"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net"
 	"strings"
 	"sync"
 	"time"
 
+	"github.com/uptrace/bun"
 	"github.com/uptrace/bun/driver/pgdriver"
 )
 
@@ -18,6 +20,11 @@ const (
 	TopicCase   = "case"   // a case was registered, changed or imported
 	TopicHazard = "hazard" // a hazard was reported, changed or imported
 	TopicGrid   = "grid"   // a township's grid or roster changed
+	// TopicAccounts: a member's sessions, tokens, password or account
+	// changed so that what authenticated them may not any more; its ID is
+	// the member, empty when many changed. It is announced by the accounts
+	// through [DB.Topic], in their own transactions.
+	TopicAccounts = "accounts"
 	// TopicAll says that changes may have been missed — the connection
 	// that hears them broke and was made again — so that a listener
 	// treats everything as changed.
@@ -137,6 +144,10 @@ func (tx writeTx) announce(ctx context.Context, c Change) error {
 // it checks its connection with one of its own.
 const listenTimeout = 5 * time.Second
 
+// firstPingRetry is how often a listener just connected pings until it
+// hears its ping, for up to listenTimeout.
+const firstPingRetry = 100 * time.Millisecond
+
 // listen hears the changes announced on PostgreSQL and publishes them
 // until ctx ends. Its connection is checked when it has been quiet for
 // listenTimeout, by a NOTIFY on a channel only this listener hears; when
@@ -181,13 +192,28 @@ func (db *DB) hear(ctx context.Context, ln *pgdriver.Listener, ping string) erro
 	}
 	waiting := true // for the answer to a ping
 	first := true
+	sent := time.Now()
 	for {
-		channel, payload, err := ln.ReceiveTimeout(ctx, listenTimeout)
+		timeout := listenTimeout
+		if first {
+			timeout = firstPingRetry
+		}
+		channel, payload, err := ln.ReceiveTimeout(ctx, timeout)
 		var ne net.Error
 		switch {
 		case ctx.Err() != nil:
 			return ctx.Err()
 		case err != nil && errors.As(err, &ne) && ne.Timeout():
+			if first && time.Since(sent) < listenTimeout {
+				// The listener sends its LISTEN without waiting for
+				// the server's answer, so the first ping may come
+				// before the server listens, and be lost: it is sent
+				// again until one is heard.
+				if err := pgdriver.Notify(ctx, db.write, ping, ""); err != nil {
+					return err
+				}
+				continue
+			}
 			if waiting {
 				return errors.New("bunstore: no answer to the listener's ping")
 			}
@@ -210,4 +236,49 @@ func (db *DB) hear(ctx context.Context, ln *pgdriver.Listener, ping string) erro
 		topic, id, _ := strings.Cut(payload, ":")
 		db.changes.publish(Change{Topic: topic, ID: id})
 	}
+}
+
+// TopicFeed is the change feed of one topic for a package that writes on
+// the store's database in transactions of its own, through [DB.Bun] — the
+// accounts — and so cannot announce through the store's writes. It is
+// made by [DB.Topic]; its zero value is not usable.
+type TopicFeed struct {
+	db    *DB
+	topic string
+}
+
+// Topic returns the feed of topic on db.
+func (db *DB) Topic(topic string) TopicFeed { return TopicFeed{db: db, topic: topic} }
+
+// Announce makes a change of id heard by the feed's subscribers — on
+// PostgreSQL those of every process sharing the database — once tx, a
+// transaction on [DB.Bun], commits, and by none if it rolls back. The
+// caller calls committed once tx has committed, and not otherwise: on
+// SQLite, where only this process writes, that is when the change is
+// published; on PostgreSQL the NOTIFY sent in tx is delivered by the server
+// at commit, and committed does nothing.
+func (f TopicFeed) Announce(ctx context.Context, tx bun.Tx, id string) (committed func(), err error) {
+	c := Change{Topic: f.topic, ID: id}
+	if f.db.postgres {
+		if _, err := tx.ExecContext(ctx, "SELECT pg_notify(?, ?)", f.db.changes.channel, c.Topic+":"+c.ID); err != nil {
+			return nil, fmt.Errorf("bunstore: announce a change of %s: %w", f.topic, err)
+		}
+		return func() {}, nil
+	}
+	return func() { f.db.changes.publish(c) }, nil
+}
+
+// Subscribe calls heard with the ID of every change of the feed's topic,
+// as [DB.Subscribe] does, and with "" when anything may have changed: for
+// a change of many and for [TopicAll], when changes may have been missed.
+// heard must not block.
+func (f TopicFeed) Subscribe(heard func(id string)) (cancel func()) {
+	return f.db.Subscribe(func(c Change) {
+		switch c.Topic {
+		case f.topic:
+			heard(c.ID)
+		case TopicAll:
+			heard("")
+		}
+	})
 }

@@ -107,7 +107,7 @@ func countyActors(ctx context.Context, dsn string, ttl time.Duration) ([]actor, 
 		}
 		members = append(members, ms...)
 	}
-	accts, err := accounts.Open(ctx, db.Bun(), accounts.Options{Reader: db.Reader()})
+	accts, err := accounts.Open(ctx, db.Bun(), accounts.Options{Reader: db.Reader(), Feed: db.Topic(bunstore.TopicAccounts)})
 	if err != nil {
 		return nil, err
 	}

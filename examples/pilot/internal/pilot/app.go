@@ -129,7 +129,7 @@ func Open(ctx context.Context, dsn string, logger *slog.Logger, opts Options) (a
 	if app.Files, err = openFiles(db, dsn, opts.Files); err != nil {
 		return nil, false, err
 	}
-	if app.Accounts, err = accounts.Open(ctx, db.Bun(), accounts.Options{Logger: logger, Cost: opts.PasswordCost, Reader: db.Reader()}); err != nil {
+	if app.Accounts, err = accounts.Open(ctx, db.Bun(), accounts.Options{Logger: logger, Cost: opts.PasswordCost, Reader: db.Reader(), Feed: db.Topic(bunstore.TopicAccounts)}); err != nil {
 		return nil, false, fmt.Errorf("open the accounts: %w", err)
 	}
 	if opts.Demo {
