@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"slices"
+	"time"
 
 	"github.com/uptrace/bun/dialect/pgdialect"
 
@@ -47,6 +48,9 @@ func sameApplicant(table, column string) string {
 // whose answer changed.
 const remark = "UPDATE cases SET recurred = 1 - recurred WHERE township = ? AND id IN "
 
+// later ends the queries of the cases a write may make recur.
+const later = " AND d.township = p.township AND d.id = p.case_id AND d.registered_at > ? AND d.registered_at <= ?"
+
 // remarkTail ends remark; its parameters are the window's.
 var remarkTail = " AND recurred <> CASE WHEN " + recurs + " THEN 1 ELSE 0 END"
 
@@ -66,12 +70,15 @@ func saveRecurrence(ctx context.Context, tx writeTx, old, c *mediation.Case) err
 		}
 		phones, idCards = union(phones, oldPhones), union(idCards, oldIDCards)
 	}
-	return markRecurrences(ctx, tx, string(c.Township), []string{string(c.ID)}, phones, idCards)
+	return markRecurrences(ctx, tx, string(c.Township), []string{string(c.ID)}, c.RegisteredAt, c.RegisteredAt, phones, idCards)
 }
 
 // importRecurrence is saveRecurrence for a batch of new cases.
 func importRecurrence(ctx context.Context, tx writeTx, cs []*mediation.Case) error {
-	type numbers struct{ ids, phones, idCards []string }
+	type numbers struct {
+		ids, phones, idCards []string
+		first, last          time.Time // of the registrations
+	}
 	byTownship := map[string]*numbers{}
 	var townships []string
 	for _, c := range cs {
@@ -82,6 +89,12 @@ func importRecurrence(ctx context.Context, tx writeTx, cs []*mediation.Case) err
 			byTownship[t] = n
 			townships = append(townships, t)
 		}
+		if len(n.ids) == 0 || c.RegisteredAt.Before(n.first) {
+			n.first = c.RegisteredAt
+		}
+		if c.RegisteredAt.After(n.last) {
+			n.last = c.RegisteredAt
+		}
 		n.ids = append(n.ids, string(c.ID))
 		n.phones = append(n.phones, numbersOf(c, phoneRows)...)
 		n.idCards = append(n.idCards, numbersOf(c, idCardRows)...)
@@ -89,7 +102,7 @@ func importRecurrence(ctx context.Context, tx writeTx, cs []*mediation.Case) err
 	slices.Sort(townships) // the locks in one order
 	for _, t := range townships {
 		n := byTownship[t]
-		if err := markRecurrences(ctx, tx, t, n.ids, union(n.phones, nil), union(n.idCards, nil)); err != nil {
+		if err := markRecurrences(ctx, tx, t, n.ids, n.first, n.last, union(n.phones, nil), union(n.idCards, nil)); err != nil {
 			return err
 		}
 	}
@@ -97,12 +110,16 @@ func importRecurrence(ctx context.Context, tx writeTx, cs []*mediation.Case) err
 }
 
 // markRecurrences corrects the column recurred of the township's cases
-// ids and of every case of the township given one of the phone or ID
-// numbers. The cases are found first, by the keys of case_phones and
-// case_idcards, and corrected by their own keys: a statement that let the
-// planner choose could read every case, as PostgreSQL's did while a
-// township was imported, before its tables had statistics.
-func markRecurrences(ctx context.Context, tx writeTx, township string, ids, phones, idCards []string) error {
+// ids, registered from first to last, and of every case of the township
+// given one of the phone or ID numbers that the numbers can make recur:
+// those registered after first and within the window after last. The
+// cases are found first, by the keys of case_phones and case_idcards, and
+// corrected by their own keys: a statement that let the planner choose
+// could read every case, as PostgreSQL's did while a township was
+// imported, before its tables had statistics. A number many cases share
+// (a village office's phone) costs only the cases of the window after
+// the write, none for the newest case.
+func markRecurrences(ctx context.Context, tx writeTx, township string, ids []string, first, last time.Time, phones, idCards []string) error {
 	if err := lockNumbers(ctx, tx, union(phones, idCards)); err != nil {
 		return err
 	}
@@ -111,10 +128,11 @@ func markRecurrences(ctx context.Context, tx writeTx, township string, ids, phon
 		query   string
 		numbers []string
 	}{
-		{"SELECT case_id FROM case_phones WHERE township = ? AND phone IN ", phones},
-		{"SELECT case_id FROM case_idcards WHERE township = ? AND idcard IN ", idCards},
+		{"SELECT p.case_id FROM case_phones AS p CROSS JOIN cases AS d WHERE p.township = ? AND p.phone IN ", phones},
+		{"SELECT p.case_id FROM case_idcards AS p CROSS JOIN cases AS d WHERE p.township = ? AND p.idcard IN ", idCards},
 	} {
-		err := tx.inChunks(ctx, t.query, "", t.numbers, []any{township}, nil, func(rows *sql.Rows) error {
+		after := []any{timeColumn(first), timeColumn(last.Add(stats.RecurrenceWindow))}
+		err := tx.inChunks(ctx, t.query, later, t.numbers, []any{township}, after, func(rows *sql.Rows) error {
 			for rows.Next() {
 				var id string
 				if err := rows.Scan(&id); err != nil {
