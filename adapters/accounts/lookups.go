@@ -3,12 +3,12 @@ package accounts
 import (
 	"context"
 	"database/sql"
-	"strconv"
-	"strings"
 	"sync"
 
 	"github.com/uptrace/bun"
 	"github.com/uptrace/bun/dialect"
+
+	"github.com/fourplusn/fourplusn/internal/sqltext"
 )
 
 // The lookups every request makes: a bearer token's and a session's. They
@@ -64,15 +64,5 @@ func (l *lookups) placeholders(query string) string {
 	if l.db.Dialect().Name() != dialect.PG {
 		return query
 	}
-	var b strings.Builder
-	n := 0
-	for _, r := range query {
-		if r != '?' {
-			b.WriteRune(r)
-			continue
-		}
-		n++
-		b.WriteString("$" + strconv.Itoa(n))
-	}
-	return b.String()
+	return sqltext.Numbered(query)
 }

@@ -307,47 +307,22 @@ func (db *DB) migrate(ctx context.Context) error {
 	}
 	// Some migrations are written in Go, as SQL could not do them safely
 	// on both engines: see migrateNumbers. migrations/ notes their places.
-	migrations.Add(migrate.Migration{
-		Name: "20261201000008", Comment: "numbers",
-		Up: func(ctx context.Context, _ *migrate.Migrator, _ *migrate.Migration) error {
-			return db.migrateNumbers(ctx)
-		},
-	})
-	// So is the search index's: see migrateSearch.
-	migrations.Add(migrate.Migration{
-		Name: "20261201000012", Comment: "search",
-		Up: func(ctx context.Context, _ *migrate.Migrator, _ *migrate.Migration) error {
-			return db.migrateSearch(ctx)
-		},
-	})
-	// And the column of suspended cases: see migrateSuspended.
-	migrations.Add(migrate.Migration{
-		Name: "20261201000016", Comment: "suspended",
-		Up: func(ctx context.Context, _ *migrate.Migrator, _ *migrate.Migration) error {
-			return db.migrateSuspended(ctx)
-		},
-	})
-	// And the keys by township: see migrateTownshipKeys.
-	migrations.Add(migrate.Migration{
-		Name: "20261201000022", Comment: "township keys",
-		Up: func(ctx context.Context, _ *migrate.Migrator, _ *migrate.Migration) error {
-			return db.migrateTownshipKeys(ctx)
-		},
-	})
-	// And the column of the cases that recur: see migrateRecurred.
-	migrations.Add(migrate.Migration{
-		Name: "20261201000023", Comment: "recurred",
-		Up: func(ctx context.Context, _ *migrate.Migrator, _ *migrate.Migration) error {
-			return db.migrateRecurred(ctx)
-		},
-	})
-	// And deadline_actions keyed by township: see migrateDeadlineKeys.
-	migrations.Add(migrate.Migration{
-		Name: "20261201000024", Comment: "deadline keys",
-		Up: func(ctx context.Context, _ *migrate.Migrator, _ *migrate.Migration) error {
-			return db.migrateDeadlineKeys(ctx)
-		},
-	})
+	for _, g := range []struct {
+		name, comment string
+		up            func(context.Context) error
+	}{
+		{"20261201000008", "numbers", db.migrateNumbers},
+		{"20261201000012", "search", db.migrateSearch},
+		{"20261201000016", "suspended", db.migrateSuspended},
+		{"20261201000022", "township keys", db.migrateTownshipKeys},
+		{"20261201000023", "recurred", db.migrateRecurred},
+		{"20261201000024", "deadline keys", db.migrateDeadlineKeys},
+	} {
+		migrations.Add(migrate.Migration{
+			Name: g.name, Comment: g.comment,
+			Up: func(ctx context.Context, _ *migrate.Migrator, _ *migrate.Migration) error { return g.up(ctx) },
+		})
+	}
 	known := migrations.Sorted()
 	if schemaLimit != "" {
 		// Tests make the schema as it was before a migration.

@@ -5,11 +5,12 @@ import (
 	"database/sql"
 	"errors"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 
 	"github.com/uptrace/bun"
+
+	"github.com/fourplusn/fourplusn/internal/sqltext"
 )
 
 // statements are the writer's statements of fixed text, each prepared once.
@@ -97,17 +98,7 @@ func (db *DB) placeholders(query string) string {
 	if !db.postgres {
 		return query
 	}
-	var b strings.Builder
-	n := 0
-	for _, r := range query {
-		if r != '?' {
-			b.WriteRune(r)
-			continue
-		}
-		n++
-		b.WriteString("$" + strconv.Itoa(n))
-	}
-	return b.String()
+	return sqltext.Numbered(query)
 }
 
 // writeTx is a transaction on the writer that runs statements of fixed

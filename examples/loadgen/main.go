@@ -28,13 +28,11 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -140,24 +138,7 @@ func run(ctx context.Context, clients int, d time.Duration, url, token string) e
 	base := strings.TrimSuffix(url, "/") + "/api/v1"
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: clients}}
 
-	send := func(method, url, body string) (int, []byte, error) {
-		req, err := http.NewRequest(method, url, bytes.NewBufferString(body))
-		if err != nil {
-			return 0, nil, err
-		}
-		req.Header.Set("Authorization", "Bearer "+token)
-		if body != "" {
-			req.Header.Set("Content-Type", "application/json")
-		}
-		resp, err := client.Do(req)
-		if err != nil {
-			return 0, nil, err
-		}
-		defer resp.Body.Close()
-		b, err := io.ReadAll(resp.Body)
-		return resp.StatusCode, b, err
-	}
-	status, body, err := send(http.MethodPost, base+"/cases", walkIn)
+	status, body, err := send(ctx, client, http.MethodPost, base+"/cases", token, walkIn)
 	if err != nil || status != http.StatusCreated {
 		return fmt.Errorf("register the case to read: %d %s %v", status, body, err)
 	}
@@ -174,7 +155,7 @@ func run(ctx context.Context, clients int, d time.Duration, url, token string) e
 		{"register a case", http.MethodPost, base + "/cases", walkIn, http.StatusCreated},
 	} {
 		lat, failed := load(clients, d, func() bool {
-			status, _, err := send(phase.method, phase.url, phase.body)
+			status, _, err := send(ctx, client, phase.method, phase.url, token, phase.body)
 			return err == nil && status == phase.want
 		})
 		if len(lat) == 0 {
