@@ -171,7 +171,13 @@ func TestDocumentedRequiredMembers(t *testing.T) {
 // gives a JSON body with members has a body above.
 func TestBodyRoutesCoverTheDocument(t *testing.T) {
 	doc, _ := spec(t)
-	covered := map[string]bool{}
+	covered := map[string]bool{
+		// Two cases of one dispute, registered by their registrars:
+		// TestDuplicatesAcrossChannels sends these without each member
+		// and checks the error names it.
+		"POST /api/v1/cases/{id}/duplicate-of": true,
+		"POST /api/v1/cases/{id}/kept-apart":   true,
+	}
 	for _, br := range bodyRoutes {
 		covered[br.route] = true
 	}

@@ -140,10 +140,12 @@ func Open(ctx context.Context, dsn string, logger *slog.Logger, opts Options) (a
 	if err := app.services(ctx, app.Now, app.Now); err != nil {
 		return nil, false, err
 	}
-	app.follow = app.followGrid(db)
+	follow := app.followGrid(db)
+	app.follow = follow
 	defer func() {
+		// follow, not app.follow: a failed Open returns a nil app.
 		if err != nil {
-			app.follow.close()
+			follow.close()
 		}
 	}()
 	if app.NeedsSetup() {
