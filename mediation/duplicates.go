@@ -318,10 +318,12 @@ func (s *Service) Duplicates(ctx context.Context, actor grid.Actor, id ID) ([]Ca
 	return out, nil
 }
 
-// mayDedupe is the rule of who decides whether c is a duplicate: the
+// MayDedupe is the rule of who decides whether c is a duplicate: the
 // member who registered it, through a post that may register at its
 // handling cell, or a post granted grid.Dedupe there (the duty officer).
-func (s *Service) mayDedupe(actor grid.Actor, c *Case) error {
+// It returns nil when actor may, else Forbidden; pages ask it to offer
+// only the buttons that will work.
+func (s *Service) MayDedupe(actor grid.Actor, c *Case) error {
 	err := s.policy.Can(actor, grid.Dedupe, c.target())
 	if err == nil || actor.Kind == grid.Staff && actor.ID == c.FirstResponder && s.policy.Can(actor, grid.Register, c.target()) == nil {
 		return nil
@@ -355,7 +357,7 @@ func (s *Service) LinkDuplicate(ctx context.Context, actor grid.Actor, id ID, ve
 		return nil, fourplusn.Errorf(fourplusn.Conflict, "case %s is itself a duplicate of %s: link to that case", into, kept.DuplicateOf)
 	}
 	dup, err := s.act(ctx, actor, id, version, grid.View, func(c *Case, now time.Time) (timeline.Action, map[string]string, error) {
-		if err := s.mayDedupe(actor, c); err != nil {
+		if err := s.MayDedupe(actor, c); err != nil {
 			return "", nil, err
 		}
 		if c.Township != kept.Township {
@@ -422,7 +424,7 @@ func (s *Service) KeepApart(ctx context.Context, actor grid.Actor, id ID, versio
 		return nil, fourplusn.WithField("other", err)
 	}
 	return s.act(ctx, actor, id, version, grid.View, func(c *Case, now time.Time) (timeline.Action, map[string]string, error) {
-		if err := s.mayDedupe(actor, c); err != nil {
+		if err := s.MayDedupe(actor, c); err != nil {
 			return "", nil, err
 		}
 		if c.DuplicateOf != "" {

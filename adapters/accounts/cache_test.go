@@ -3,22 +3,19 @@ package accounts_test
 import (
 	"bytes"
 	"context"
-	"database/sql"
 	"fmt"
 	"log/slog"
-	"math/rand/v2"
 	"net/url"
-	"os"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"github.com/uptrace/bun/driver/pgdriver"
 	"golang.org/x/crypto/bcrypt"
 
 	"github.com/fourplusn/fourplusn/adapters/accounts"
 	"github.com/fourplusn/fourplusn/adapters/bunstore"
+	"github.com/fourplusn/fourplusn/internal/pgtest"
 )
 
 // hearWait bounds how long a test waits for another instance to hear a
@@ -53,7 +50,7 @@ func openPair(t *testing.T, postgres bool) *pair {
 		p.A, p.B, p.StoreB = open(store), open(store), store
 		return p
 	}
-	dsn, schema := schemaDSN(t)
+	dsn, schema := pgtest.Schema(t, pgtest.DSN(t, "the PostgreSQL run"), "fourplusn_accounts")
 	stores := make([]*bunstore.DB, 2)
 	for i := range stores {
 		// Each store's connections name it, for a test to find them.
@@ -84,32 +81,6 @@ func openPair(t *testing.T, postgres bool) *pair {
 		t.Fatal("the second instance's listener did not connect")
 	}
 	return p
-}
-
-// schemaDSN returns FOURPLUSN_TEST_POSTGRES searching a fresh schema,
-// dropped when the test ends, and the schema's name, or skips the test.
-func schemaDSN(t *testing.T) (dsn, schema string) {
-	t.Helper()
-	dsn = os.Getenv("FOURPLUSN_TEST_POSTGRES")
-	if dsn == "" {
-		t.Skip("FOURPLUSN_TEST_POSTGRES is not set: skipping the PostgreSQL run")
-	}
-	ctx := context.Background()
-	schema = fmt.Sprintf("fourplusn_accounts_%d", rand.Uint64())
-	admin := sql.OpenDB(pgdriver.NewConnector(pgdriver.WithDSN(dsn)))
-	_, err := admin.ExecContext(ctx, "CREATE SCHEMA "+schema)
-	require.NoError(t, err)
-	t.Cleanup(func() {
-		_, err := admin.ExecContext(ctx, "DROP SCHEMA "+schema+" CASCADE")
-		assert.NoError(t, err)
-		admin.Close()
-	})
-	u, err := url.Parse(dsn)
-	require.NoError(t, err)
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return u.String(), schema
 }
 
 // refused waits until ok reports false, as the second instance hears of

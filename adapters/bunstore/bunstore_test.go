@@ -25,15 +25,12 @@ import (
 	"github.com/fourplusn/fourplusn/grid/geo"
 	"github.com/fourplusn/fourplusn/grid/gridtest"
 	"github.com/fourplusn/fourplusn/hazard"
+	"github.com/fourplusn/fourplusn/internal/pgtest"
 	"github.com/fourplusn/fourplusn/mediation"
 	"github.com/fourplusn/fourplusn/stats"
 	"github.com/fourplusn/fourplusn/timeline"
 	"github.com/fourplusn/fourplusn/work"
 )
-
-// postgresEnv names the variable holding the DSN of a PostgreSQL server
-// the tests may create schemas in.
-const postgresEnv = "FOURPLUSN_TEST_POSTGRES"
 
 // engine opens a fresh, empty database for one test.
 type engine struct {
@@ -55,11 +52,7 @@ func openSQLite(t *testing.T) *bunstore.DB {
 // postgresDSN returns the server's DSN, or skips the test.
 func postgresDSN(t *testing.T) string {
 	t.Helper()
-	dsn := os.Getenv(postgresEnv)
-	if dsn == "" {
-		t.Skipf("%s is not set: skipping the PostgreSQL run (set it to a DSN such as postgres://postgres@127.0.0.1:5432/test?sslmode=disable)", postgresEnv)
-	}
-	return dsn
+	return pgtest.DSN(t, "the PostgreSQL run")
 }
 
 // openPostgres opens the server named by FOURPLUSN_TEST_POSTGRES in a
@@ -98,22 +91,8 @@ func onEachEngine(t *testing.T, test func(t *testing.T, dsn string)) {
 
 func schemaDSN(t *testing.T, dsn string) string {
 	t.Helper()
-	ctx := context.Background()
-	schema := fmt.Sprintf("fourplusn_test_%d", rand.Uint64())
-	admin := sql.OpenDB(pgdriver.NewConnector(pgdriver.WithDSN(dsn)))
-	_, err := admin.ExecContext(ctx, "CREATE SCHEMA "+schema)
-	require.NoError(t, err)
-	t.Cleanup(func() {
-		_, err := admin.ExecContext(ctx, "DROP SCHEMA "+schema+" CASCADE")
-		assert.NoError(t, err)
-		admin.Close()
-	})
-	u, err := url.Parse(dsn)
-	require.NoError(t, err)
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return u.String()
+	dsn, _ = pgtest.Schema(t, dsn, "fourplusn_test")
+	return dsn
 }
 
 func conformance(t *testing.T, open func(t *testing.T) *bunstore.DB) {

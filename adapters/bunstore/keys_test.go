@@ -136,14 +136,7 @@ func tables(t *testing.T, db bun.IDB, postgres bool) []string {
 	if postgres {
 		q = "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY table_name"
 	}
-	var out []string
-	scan(t, db, q, func(s func(...any) error) error {
-		var n string
-		err := s(&n)
-		out = append(out, n)
-		return err
-	})
-	return out
+	return names(t, db, q)
 }
 
 // scan runs q and calls row for each row.
@@ -278,13 +271,19 @@ func columns(t *testing.T, db bun.IDB, table string, postgres bool) []string {
 	if postgres {
 		q = "SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = ? ORDER BY ordinal_position"
 	}
+	return names(t, db, q, table)
+}
+
+// names returns the one column of q's rows.
+func names(t *testing.T, db bun.IDB, q string, args ...any) []string {
+	t.Helper()
 	var out []string
 	scan(t, db, q, func(s func(...any) error) error {
 		var n string
 		err := s(&n)
 		out = append(out, n)
 		return err
-	}, table)
+	}, args...)
 	return out
 }
 

@@ -23,7 +23,8 @@ import (
 // showed it. The column recurred keeps the answer instead, written when
 // the answer can change: when a case's applicants' numbers are first
 // stored or changed, for the case itself and for every case sharing a
-// number it had or has — the only cases whose answer its numbers decide.
+// number it had or has and registered in the window after it — the only
+// cases whose answer its numbers decide.
 // The figures then count a column of the rows they read anyway.
 
 // recurs is true for the row of cases that recurs an earlier case; its

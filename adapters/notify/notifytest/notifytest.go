@@ -9,11 +9,7 @@ package notifytest
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
-	"math/rand/v2"
-	"net/url"
-	"os"
 	"path/filepath"
 	"sync"
 	"sync/atomic"
@@ -21,7 +17,6 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
-	"github.com/uptrace/bun/driver/pgdriver"
 
 	"github.com/fourplusn/fourplusn/adapters/bunstore"
 	"github.com/fourplusn/fourplusn/adapters/files"
@@ -32,12 +27,9 @@ import (
 	"github.com/fourplusn/fourplusn/grid"
 	"github.com/fourplusn/fourplusn/grid/gridtest"
 	"github.com/fourplusn/fourplusn/hazard"
+	"github.com/fourplusn/fourplusn/internal/pgtest"
 	"github.com/fourplusn/fourplusn/mediation"
 )
-
-// PostgresEnv names the variable holding the DSN of a PostgreSQL server the
-// tests may create schemas in.
-const PostgresEnv = "FOURPLUSN_TEST_POSTGRES"
 
 // Start is when every environment's clock starts: 9 a.m. in Shanghai on
 // 1 November 2022, when the seed's first story began.
@@ -183,26 +175,10 @@ func newSQLite(t *testing.T) *Env {
 // newPostgres opens the server in a schema of its own, dropped when the
 // test ends, or skips the test.
 func newPostgres(t *testing.T) *Env {
-	dsn := os.Getenv(PostgresEnv)
-	if dsn == "" {
-		t.Skipf("%s is not set: skipping the PostgreSQL run", PostgresEnv)
-	}
+	dsn, _ := pgtest.Schema(t, pgtest.DSN(t, "the PostgreSQL run"), "fourplusn_notify")
 	ctx := context.Background()
-	schema := fmt.Sprintf("fourplusn_notify_%d", rand.Uint64())
-	admin := sql.OpenDB(pgdriver.NewConnector(pgdriver.WithDSN(dsn)))
-	_, err := admin.ExecContext(ctx, "CREATE SCHEMA "+schema)
-	require.NoError(t, err)
-	t.Cleanup(func() {
-		admin.ExecContext(ctx, "DROP SCHEMA "+schema+" CASCADE")
-		admin.Close()
-	})
-	u, err := url.Parse(dsn)
-	require.NoError(t, err)
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
 	return onDB(t, func(t *testing.T) *bunstore.DB {
-		db, err := bunstore.Open(ctx, u.String())
+		db, err := bunstore.Open(ctx, dsn)
 		require.NoError(t, err)
 		t.Cleanup(func() { db.Close() })
 		return db

@@ -43,19 +43,10 @@ func (s *Server) duplicateRows(r *http.Request, actor grid.Actor, c *mediation.C
 		}
 		rows = append(rows, dupRow{
 			Other: cand.Case, Reasons: cand.Reasons, Link: later.ID, LinkVer: later.Version, Into: earlier.ID, IntoName: caseName(earlier),
-			Case: c.ID, Version: c.Version, Decide: s.mayDedupe(actor, later) && s.mayDedupe(actor, c), Back: back, CSRF: csrf,
+			Case: c.ID, Version: c.Version, Decide: s.app.Cases.MayDedupe(actor, later) == nil && s.app.Cases.MayDedupe(actor, c) == nil, Back: back, CSRF: csrf,
 		})
 	}
 	return rows, nil
-}
-
-// mayDedupe reports whether actor may decide whether c is a duplicate:
-// its registrar, or a post granted Dedupe (the duty officer). The service
-// checks again; this only decides which buttons to show.
-func (s *Server) mayDedupe(actor grid.Actor, c *mediation.Case) bool {
-	target := grid.Target{Cell: c.Handling, Owner: c.Applicant}
-	return s.app.Policy.Can(actor, grid.Dedupe, target) == nil ||
-		actor.Kind == grid.Staff && actor.ID == c.FirstResponder && s.app.Policy.Can(actor, grid.Register, target) == nil
 }
 
 // receivedRows says, for the case that stays, each other arrival of its

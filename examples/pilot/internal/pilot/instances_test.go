@@ -3,26 +3,21 @@ package pilot_test
 import (
 	"bufio"
 	"context"
-	"database/sql"
-	"fmt"
 	"io"
 	"log/slog"
-	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
-	"os"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"github.com/uptrace/bun/driver/pgdriver"
 	"golang.org/x/crypto/bcrypt"
 
 	"github.com/fourplusn/fourplusn/adapters/bunstore"
 	"github.com/fourplusn/fourplusn/examples/pilot/internal/pilot"
+	"github.com/fourplusn/fourplusn/internal/pgtest"
 	"github.com/fourplusn/fourplusn/mediation"
 	"github.com/fourplusn/fourplusn/work"
 )
@@ -38,27 +33,10 @@ const hearWait = 10 * time.Second
 // FOURPLUSN_TEST_POSTGRES is not set.
 func twoPilots(t *testing.T) (a, b *pilot.App, ta, tb *httptest.Server) {
 	t.Helper()
-	dsn := os.Getenv("FOURPLUSN_TEST_POSTGRES")
-	if dsn == "" {
-		t.Skip("FOURPLUSN_TEST_POSTGRES is not set: skipping the test of two instances on one PostgreSQL (set it to a DSN such as postgres://postgres@127.0.0.1:5432/test?sslmode=disable)")
-	}
+	dsn, _ := pgtest.Schema(t, pgtest.DSN(t, "the test of two instances on one PostgreSQL"), "fourplusn_pilots")
 	ctx := context.Background()
-	schema := fmt.Sprintf("fourplusn_pilots_%d", rand.Uint64())
-	admin := sql.OpenDB(pgdriver.NewConnector(pgdriver.WithDSN(dsn)))
-	_, err := admin.ExecContext(ctx, "CREATE SCHEMA "+schema)
-	require.NoError(t, err)
-	t.Cleanup(func() {
-		_, err := admin.ExecContext(ctx, "DROP SCHEMA "+schema+" CASCADE")
-		assert.NoError(t, err)
-		admin.Close()
-	})
-	u, err := url.Parse(dsn)
-	require.NoError(t, err)
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
 	start := func() (*pilot.App, *httptest.Server) {
-		app, _, err := pilot.Open(ctx, u.String(), slog.New(slog.NewTextHandler(io.Discard, nil)), pilot.Options{Demo: true, PasswordCost: bcrypt.MinCost})
+		app, _, err := pilot.Open(ctx, dsn, slog.New(slog.NewTextHandler(io.Discard, nil)), pilot.Options{Demo: true, PasswordCost: bcrypt.MinCost})
 		require.NoError(t, err)
 		srv, err := pilot.NewServer(app, pilot.ServerOptions{})
 		require.NoError(t, err)
