@@ -165,7 +165,7 @@ func savePhones(ctx context.Context, tx writeTx, old, c *mediation.Case) error {
 			if slices.EqualFunc(rows, t.rows(old), slices.Equal) {
 				continue
 			}
-			if _, err := tx.exec(ctx, "DELETE FROM "+t.table+" WHERE case_id = ?", string(c.ID)); err != nil {
+			if _, err := tx.exec(ctx, "DELETE FROM "+t.table+" WHERE township = ? AND case_id = ?", string(c.Township), string(c.ID)); err != nil {
 				return err
 			}
 		}
