@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
@@ -544,6 +545,37 @@ func TestBrowserFlow(t *testing.T) {
 	assert.Equal(t, before.Current.Registered+1, registered, "the new application is counted")
 	assert.Equal(t, before.Current.Agreed+1, agreed, "its agreement is counted")
 	shot(t, staffTab, dir, "10-dashboard")
+
+	// Printed, the dashboard leaves the picker, the buttons and the
+	// menus off the paper and unfolds every rate's definition.
+	do(t, staffTab, "A4 viewport", chromedp.EmulateViewport(794, 1123))
+	pdf, err := chromedp.Run(staffTab, chromedp.Action[[]byte](func(ctx context.Context, _ *chromedp.Target) ([]byte, error) {
+		if _, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: "print"}); err != nil {
+			return nil, err
+		}
+		res, err := chromedp.Call(ctx, page.PrintToPDF, page.PrintToPDFParams{})
+		if err != nil {
+			return nil, err
+		}
+		return res.Data, nil
+	}))
+	require.NoError(t, err, "print the dashboard")
+	require.True(t, bytes.HasPrefix(pdf, []byte("%PDF")), "a PDF")
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "10-dashboard-print.pdf"), pdf, 0o644))
+	onPaper, err := chromedp.Run(staffTab, chromedp.Evaluate[[]string](`[...document.querySelectorAll("#period-picker, #exports, #print, .top, footer")].filter(e => e.getClientRects().length > 0).map(e => e.id || e.className)`))
+	require.NoError(t, err)
+	assert.Empty(t, onPaper, "only the figures are printed")
+	folded, err := chromedp.Run(staffTab, chromedp.Evaluate[int](`[...document.querySelectorAll("details.rate")].filter(d => !d.open).length`))
+	require.NoError(t, err)
+	rates, err := chromedp.Run(staffTab, chromedp.Evaluate[int](`document.querySelectorAll("details.rate").length`))
+	require.NoError(t, err)
+	assert.Positive(t, rates, "the rates are shown with their definitions")
+	assert.Zero(t, folded, "every rate's definition is printed")
+	shot(t, staffTab, dir, "10-dashboard-print")
+	do(t, staffTab, "screen media", chromedp.Action[chromedp.Void](func(ctx context.Context, _ *chromedp.Target) (chromedp.Void, error) {
+		_, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{})
+		return chromedp.Void{}, err
+	}))
 
 	// On a phone the dashboard fits the screen's width, says what 环比 and
 	// 同比 compare and unfolds a rate's definition.
