@@ -121,7 +121,15 @@ func TestTallyMatchesRecords(t *testing.T) {
 				}
 			}
 			zero := time.Date(1970, 1, 1, 0, 0, 0, 0, work.Zone)
-			for d := -1; d <= 75; d++ {
+			// Both engines count through the same SQL but for its
+			// dialect: PostgreSQL, whose many thousand round trips took
+			// four minutes of the package's ten on a loaded machine, is
+			// asked of every third day, SQLite of every day.
+			step := 1
+			if e.name == "PostgreSQL" {
+				step = 3
+			}
+			for d := -1; d <= 75; d += step {
 				end := day0.AddDate(0, 0, d)
 				compare(stats.Open, stats.Range{From: zero, To: end})
 				compare(stats.Pending, stats.Range{From: zero, To: end})
