@@ -212,7 +212,8 @@ func TestStates(t *testing.T) {
 }
 
 // TestTitles names the default categories and the states in Chinese, and
-// a township's own category by its name.
+// a township's own category by its name; verified and converted hazards
+// are the finished ones.
 func TestTitles(t *testing.T) {
 	var states []string
 	for _, s := range hazard.States() {
@@ -220,6 +221,13 @@ func TestTitles(t *testing.T) {
 	}
 	assert.Equal(t, []string{"待整改", "待验收", "已销号", "已转为案件"}, states)
 	assert.Equal(t, "state(9)", hazard.State(9).Title())
+	var finished []hazard.State
+	for _, s := range hazard.States() {
+		if s.Finished() {
+			finished = append(finished, s)
+		}
+	}
+	assert.Equal(t, []hazard.State{hazard.Closed, hazard.Converted}, finished)
 	for c := range hazard.DefaultRules().Categories {
 		assert.Regexp(t, `^\p{Han}+$`, c.Title(), c)
 	}

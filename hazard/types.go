@@ -77,6 +77,10 @@ func (s State) Title() string {
 	return s.String()
 }
 
+// Finished reports whether a hazard in state s is done with: verified,
+// or converted into a case. Until then it is open work.
+func (s State) Finished() bool { return s == Closed || s == Converted }
+
 // Valid reports whether s is a state.
 func (s State) Valid() bool { return s >= Open && s < numStates }
 
