@@ -41,7 +41,7 @@ const (
 )
 
 type env struct {
-	t       *testing.T
+	t       testing.TB
 	handler http.Handler
 	cfg     open311.Config
 	cases   *mediation.Service
@@ -58,7 +58,7 @@ type env struct {
 // hazards, two partner keys registering as the duty officer, and pictures
 // allowed from one test server's host; change adjusts the handler's
 // configuration.
-func newEnv(t *testing.T, change ...func(*open311.Config)) *env {
+func newEnv(t testing.TB, change ...func(*open311.Config)) *env {
 	t.Helper()
 	ctx := context.Background()
 	demo := gridtest.Gucheng()
@@ -393,6 +393,9 @@ func TestRefusals(t *testing.T) {
 		{"a wrong api_key", func(f url.Values) { f.Set("api_key", "guess") }, 403},
 		{"another jurisdiction", func(f url.Values) { f.Set("jurisdiction_id", "linzhen") }, 404},
 		{"an unknown service", func(f url.Values) { f.Set("service_code", "feud") }, 400},
+		{"a category without its kind", func(f url.Values) { f.Set("service_code", "neighbour") }, 400},
+		{"a position out of range", func(f url.Values) { f.Set("lat", "91") }, 400},
+		{"a position that is no number", func(f url.Values) { f.Set("long", "NaN") }, 400},
 		{"no location", func(f url.Values) { f.Del("lat"); f.Del("long") }, 400},
 		{"outside every cell", func(f url.Values) { f.Set("lat", "30"); f.Set("long", "120") }, 400},
 		{"a description too long", func(f url.Values) { f.Set("description", strings.Repeat("长", 4001)) }, 400},
@@ -408,32 +411,7 @@ func TestRefusals(t *testing.T) {
 				tt.change(f)
 				w := e.do(http.MethodPost, "/open311/v2/requests."+format, f)
 				require.Equal(t, tt.status, w.Code, w.Body.String())
-				var errs []struct {
-					Code        int    `json:"code" xml:"code"`
-					Description string `json:"description" xml:"description"`
-				}
-				if format == "json" {
-					require.NoError(t, json.Unmarshal(w.Body.Bytes(), &errs), w.Body.String())
-				} else {
-					doc := parseXML(t, w)
-					assert.Equal(t, "errors", doc.XMLName.Local)
-					var wrapped struct {
-						Errors []struct {
-							Code        int    `xml:"code"`
-							Description string `xml:"description"`
-						} `xml:"error"`
-					}
-					require.NoError(t, xml.Unmarshal(w.Body.Bytes(), &wrapped))
-					for _, x := range wrapped.Errors {
-						errs = append(errs, struct {
-							Code        int    `json:"code" xml:"code"`
-							Description string `json:"description" xml:"description"`
-						}{x.Code, x.Description})
-					}
-				}
-				require.Len(t, errs, 1)
-				assert.Equal(t, tt.status, errs[0].Code)
-				assert.Regexp(t, `\p{Han}`, errs[0].Description)
+				assertErrorList(t, format, w.Body.Bytes(), tt.status)
 			}
 		})
 	}
