@@ -61,10 +61,11 @@ type Media interface {
 // Key is what an api_key stands for.
 type Key struct {
 	// Partner names the partner system in Chinese (12345热线): the case
-	// records it as who referred the dispute.
+	// or hazard records it as who referred it.
 	Partner string
 	// Member is the member who registers what the partner sends: one
-	// who may register in the township, as a duty officer may.
+	// who may register disputes and report hazards anywhere in the
+	// township, as a duty officer may.
 	Member grid.Actor
 }
 
@@ -80,8 +81,8 @@ type Limits interface {
 // Public is how the township takes requests without an api_key: hazard
 // reports only, each client address limited.
 type Public struct {
-	// Member registers what the public sends, as Key.Member does a
-	// partner's; the hazard records publicReferrer as who passed it on.
+	// Member reports what the public sends, as Key.Member does a
+	// partner's; the hazard records 匿名公众 as who passed it on.
 	Member grid.Actor
 	// Limits counts each client address's requests, in the store every
 	// instance shares, so that an address spreading its requests over
