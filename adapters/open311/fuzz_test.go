@@ -77,3 +77,30 @@ func FuzzPost(f *testing.F) {
 		}
 	})
 }
+
+// FuzzQuery reads requests back by any filters and IDs, with the
+// partner's key or none: the answer is never a server error, and a
+// refusal is the spec's list of one error in Chinese.
+func FuzzQuery(f *testing.F) {
+	e := newEnv(f, func(c *open311.Config) { c.Public = &open311.Public{Member: duty, Limits: unlimited{}} })
+	f.Add(true, "", "hazard.fire", "2026-10-01T00:00:00+08:00", "", "open")
+	f.Add(false, "H000001,C000002", "", "", "", "")
+	f.Add(true, " , ,H\x00", "dispute.", "2026-13-01T00:00:00Z", "0000-01-01T00:00:00Z", "closed")
+	f.Add(false, "", "hazard.other", "", "9999-12-31T23:59:59+14:00", "opened")
+	f.Fuzz(func(t *testing.T, keyed bool, ids, code, start, end, status string) {
+		form := url.Values{"service_code": {code}, "start_date": {start}, "end_date": {end}, "status": {status}}
+		if ids != "" {
+			form.Set("service_request_id", ids)
+		}
+		if keyed {
+			form.Set("api_key", partnerKey)
+		}
+		w := e.do(http.MethodGet, "/open311/v2/requests.json", form)
+		switch {
+		case w.Code >= 500:
+			t.Fatalf("status %d for %v: %s", w.Code, form, w.Body.String())
+		case w.Code != http.StatusOK:
+			assertErrorList(t, "json", w.Body.Bytes(), w.Code)
+		}
+	})
+}

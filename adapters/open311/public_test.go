@@ -134,6 +134,7 @@ func TestPublicRefusals(t *testing.T) {
 		{"a partner's token", http.MethodGet, "tokens/" + theirs, nil, http.StatusNotFound},
 		{"a partner's case", http.MethodGet, "requests/" + aCase, nil, http.StatusNotFound},
 		{"a listing", http.MethodGet, "requests", nil, http.StatusForbidden},
+		{"too many IDs at once", http.MethodGet, "requests", url.Values{"service_request_id": {strings.Repeat("H1,", 10) + "H1"}}, http.StatusBadRequest},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			e.remote = "192.0.2." + strconv.Itoa(10+i) + ":443" // an allowance of its own

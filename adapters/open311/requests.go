@@ -30,6 +30,10 @@ const (
 	window     = 90 * 24 * time.Hour
 )
 
+// maxPublicIDs bounds the IDs the public may look up in one request, so
+// that its allowance bounds its lookups too.
+const maxPublicIDs = 10
+
 // The refusals of a caller without a valid api_key, saying why one is
 // needed.
 const (
@@ -302,6 +306,10 @@ func (h *handler) list(w http.ResponseWriter, r *http.Request) {
 	}
 	out := []request{} // an empty list is [] in JSON, not null
 	if ids := r.FormValue("service_request_id"); ids != "" {
+		if who.public && strings.Count(ids, ",") >= maxPublicIDs {
+			writeError(w, f, http.StatusBadRequest, fmt.Sprintf("service_request_id 过多：匿名查询一次至多 %d 个", maxPublicIDs))
+			return
+		}
 		for id := range strings.SplitSeq(ids, ",") {
 			req, err := h.find(r.Context(), who, strings.TrimSpace(id))
 			if fourplusn.ErrorCode(err) == fourplusn.NotFound {
