@@ -44,7 +44,8 @@
 // of what it reported, by the service_request_id (the token) it was given
 // — state, handling cell, deadlines and the cell it lies in — never the
 // description, which may name people, nor the media_url, and no listing:
-// GET requests without an api_key must name the IDs. Every request
+// GET requests without an api_key must name the IDs, at most ten at
+// once. Every request
 // without a valid api_key is counted against its client's address in
 // Public.Limits, which the instances share (the store's rate limits,
 // bunstore.Limits), so an address spreading requests over several
