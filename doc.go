@@ -40,7 +40,8 @@
 //	             JSON API (httpapi),
 //	             staff accounts (accounts), the roster workbook (roster),
 //	             the delivery of notices (outbox, notify), the deadline
-//	             runner (deadlines) and the WeCom channel (inbox, wecom)
+//	             runner (deadlines), the WeCom channel (inbox, wecom) and
+//	             Open311 for partner systems and the public (open311)
 //	examples/    the pilot server a township runs as is (pilot), a data
 //	             generator (gendata), a load generator (loadgen) and a small
 //	             embedding (quickstart)

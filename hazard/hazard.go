@@ -25,6 +25,7 @@ type Hazard struct {
 	Description string
 	Photos      []string // references to photos of the hazard as found
 	Channel     work.Channel
+	ReferredBy  string // who passed a referral on (Report.ReferredBy)
 
 	Location grid.Path // where it was found
 	Handling grid.Path // the cell whose posts rectify it

@@ -45,6 +45,6 @@ func (kind) Relocate(h *Hazard, from, onto grid.Path) {
 func (h *Hazard) subject() kernel.Subject {
 	return kernel.Subject{
 		ID: string(h.ID), Township: h.Township, Handling: h.Handling, Location: h.Location,
-		Owner: h.Owner, Taker: h.Reporter, Accountable: h.Accountable(), Open: h.State == Open || h.State == Rectified,
+		Owner: h.Owner, Taker: h.Reporter, Accountable: h.Accountable(), Open: !h.State.Finished(),
 	}
 }

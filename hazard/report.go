@@ -11,11 +11,12 @@ import (
 // Limits on what a report accepts. They match mediation's intake and keep
 // one hazard's record bounded.
 const (
-	maxLongText = 5000 // runes: descriptions, evidence, notes
-	maxPhotos   = 20   // per report or rectification
-	maxPhotoRef = 500  // bytes of one photo reference
-	maxKey      = 128  // bytes of an idempotency key or a category
-	maxRounds   = 50   // rectifications of one hazard
+	maxLongText  = 5000 // runes: descriptions, evidence, notes
+	maxShortText = 200  // runes: who referred a report
+	maxPhotos    = 20   // per report or rectification
+	maxPhotoRef  = 500  // bytes of one photo reference
+	maxKey       = 128  // bytes of an idempotency key or a category
+	maxRounds    = 50   // rectifications of one hazard
 )
 
 // Report is a hazard as first reported: what, where, how serious, with what
@@ -33,6 +34,11 @@ type Report struct {
 	// ChannelOnline for a resident and ChannelScreening (the whistle) for
 	// a member.
 	Channel work.Channel
+	// ReferredBy names, for a referral (ChannelReferral), who passed the
+	// report on: a partner system such as a 12345 hotline, whose report a
+	// member records on its behalf. Optional: the hazard is the grid's to
+	// rectify whoever passed it on.
+	ReferredBy string
 	// Contact is the reporter's mobile number: required of a resident,
 	// optional for a member.
 	Contact string
@@ -64,6 +70,11 @@ func (in *Report) validate(r Rules, kind grid.ActorKind) error {
 		v.Fail("channel", "residents report online")
 	case !resident && in.Channel == work.ChannelOnline:
 		v.Fail("channel", "only residents report online; record a member's report by its channel")
+	case in.Channel == work.ChannelReferral:
+		in.ReferredBy = v.Keep(fourplusn.OptionalText("referred_by", in.ReferredBy, maxShortText))
+	}
+	if in.Channel != work.ChannelReferral && in.ReferredBy != "" {
+		v.Fail("referred_by", "only a referral names who referred it")
 	}
 	if _, ok := r.Categories[in.Category]; !ok {
 		v.Fail("category", "unknown category %q", in.Category)

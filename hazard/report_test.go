@@ -52,6 +52,10 @@ func TestReportValidation(t *testing.T) {
 		"on the spot, empty photo":  {staff, func(r *hazard.Report) { r.OnTheSpot = &hazard.Rectification{Evidence: "x", Photos: []string{""}} }, fourplusn.Invalid, "on_the_spot.photos[0]"},
 		"on the spot by a resident": {resident, func(r *hazard.Report) { r.OnTheSpot = &hazard.Rectification{Evidence: "x"} }, fourplusn.Invalid, "on_the_spot"},
 		"long idempotency key":      {staff, func(r *hazard.Report) { r.IdempotencyKey = strings.Repeat("k", 129) }, fourplusn.Invalid, "idempotency_key"},
+		"referrer of no referral":   {staff, func(r *hazard.Report) { r.ReferredBy = "12345热线" }, fourplusn.Invalid, "referred_by"},
+		"long referrer": {staff, func(r *hazard.Report) {
+			r.Channel, r.ReferredBy = work.ChannelReferral, strings.Repeat("热", 201)
+		}, fourplusn.Invalid, "referred_by"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			f := newFixture(t)
@@ -112,6 +116,28 @@ func TestReportRouting(t *testing.T) {
 	h = must(t)(f.svc.Report(ctx, f.actor("gc-secretary"), hazard.Report{Category: hazard.Fire, Location: "gucheng", Description: "x", OnTheSpot: &hazard.Rectification{Evidence: "y"}}))
 	h = must(t)(f.svc.Verify(ctx, f.actor("gc-secretary"), h.ID, 0, hazard.Verification{Passed: true}))
 	assert.Equal(t, hazard.Closed, h.State)
+}
+
+// TestReportReferral records a referral's referrer on the hazard and in
+// the report's event, and takes a referral that names none.
+func TestReportReferral(t *testing.T) {
+	f := newFixture(t)
+	officer := f.actor("gc-duty-1")
+	in := blockedDrain()
+	in.Channel, in.ReferredBy = work.ChannelReferral, " 12345热线 "
+	h := must(t)(f.svc.Report(ctx, officer, in))
+	assert.Equal(t, "12345热线", h.ReferredBy)
+	assert.Equal(t, officer.ID, h.Reporter, "the member who recorded it reported it")
+	events, err := f.svc.Timeline(ctx, officer, h.ID)
+	require.NoError(t, err)
+	assert.Equal(t, "12345热线", events[0].Details["referred_by"])
+
+	in.ReferredBy = ""
+	h = must(t)(f.svc.Report(ctx, officer, in))
+	assert.Empty(t, h.ReferredBy)
+	events, err = f.svc.Timeline(ctx, officer, h.ID)
+	require.NoError(t, err)
+	assert.NotContains(t, events[0].Details, "referred_by")
 }
 
 // TestReportIdempotency retries a report under the same key.
@@ -183,6 +209,30 @@ func TestStates(t *testing.T) {
 	_, err := hazard.ParseState("reopened")
 	assert.Equal(t, "state", fourplusn.ErrorField(err))
 	assert.Equal(t, "state(9)", hazard.State(9).String())
+}
+
+// TestTitles names the default categories and the states in Chinese, and
+// a township's own category by its name; verified and converted hazards
+// are the finished ones.
+func TestTitles(t *testing.T) {
+	var states []string
+	for _, s := range hazard.States() {
+		states = append(states, s.Title())
+	}
+	assert.Equal(t, []string{"待整改", "待验收", "已销号", "已转为案件"}, states)
+	assert.Equal(t, "state(9)", hazard.State(9).Title())
+	var finished []hazard.State
+	for _, s := range hazard.States() {
+		if s.Finished() {
+			finished = append(finished, s)
+		}
+	}
+	assert.Equal(t, []hazard.State{hazard.Closed, hazard.Converted}, finished)
+	for c := range hazard.DefaultRules().Categories {
+		assert.Regexp(t, `^\p{Han}+$`, c.Title(), c)
+	}
+	assert.Equal(t, "消防隐患", hazard.Fire.Title())
+	assert.Equal(t, "井盖缺失", hazard.Category("井盖缺失").Title())
 }
 
 // TestNewService: a service is only built from what it needs, and keeps

@@ -142,8 +142,8 @@ func (s *Service) Report(ctx context.Context, actor grid.Actor, in Report) (*Haz
 	now := s.now()
 	h := &Hazard{
 		Township: actor.Township, Category: in.Category, Grade: in.Grade, Description: in.Description,
-		Photos: in.Photos, Channel: in.Channel, Location: cell.Path, Reporter: actor.ID, Contact: in.Contact,
-		State: Open, ReportedAt: now, Version: 1,
+		Photos: in.Photos, Channel: in.Channel, ReferredBy: in.ReferredBy, Location: cell.Path, Reporter: actor.ID,
+		Contact: in.Contact, State: Open, ReportedAt: now, Version: 1,
 	}
 	if err := s.admit(actor, h, in.OnTheSpot != nil); err != nil {
 		return nil, err
@@ -158,6 +158,9 @@ func (s *Service) Report(ctx context.Context, actor grid.Actor, in Report) (*Haz
 		"category": string(h.Category), "grade": h.Grade.String(),
 		"location": h.Location.String(), "handling": h.Handling.String(),
 		"photos": strconv.Itoa(len(h.Photos)),
+	}
+	if h.ReferredBy != "" {
+		details["referred_by"] = h.ReferredBy
 	}
 	events := []timeline.Event{s.records.Record(h, actor, ActionReported, h.Channel.String(), now, details)}
 	if spot := in.OnTheSpot; spot != nil {

@@ -26,6 +26,22 @@ const (
 	Other       Category = "other"        // 其他
 )
 
+// categoryWords name the default categories in Chinese.
+var categoryWords = map[Category]string{
+	Fire: "消防隐患", Electrical: "用电隐患", Structural: "房屋结构隐患", Gas: "燃气隐患",
+	Traffic: "交通隐患", Flood: "防汛隐患", DisputeLead: "矛盾纠纷线索", Other: "其他隐患",
+}
+
+// Title returns the category's name in Chinese, as notices and partner
+// systems show it: a default category's, or a township's own as it is
+// stored, which is its name.
+func (c Category) Title() string {
+	if n, ok := categoryWords[c]; ok {
+		return n
+	}
+	return string(c)
+}
+
 // State is where a hazard stands in its lifecycle.
 type State uint8
 
@@ -42,6 +58,8 @@ const (
 
 var stateNames = [...]string{"", "open", "rectified", "closed", "converted"}
 
+var stateTitles = [...]string{"", "待整改", "待验收", "已销号", "已转为案件"}
+
 // String returns the state's stable name.
 func (s State) String() string {
 	if s.Valid() {
@@ -49,6 +67,19 @@ func (s State) String() string {
 	}
 	return fmt.Sprintf("state(%d)", s)
 }
+
+// Title returns the state's name in Chinese, as pages and partner systems
+// show it; its stable name if s is no state.
+func (s State) Title() string {
+	if s.Valid() {
+		return stateTitles[s]
+	}
+	return s.String()
+}
+
+// Finished reports whether a hazard in state s is done with: verified,
+// or converted into a case. Until then it is open work.
+func (s State) Finished() bool { return s == Closed || s == Converted }
 
 // Valid reports whether s is a state.
 func (s State) Valid() bool { return s >= Open && s < numStates }

@@ -3,14 +3,14 @@ package httpapi
 import (
 	"context"
 	"log/slog"
-	"net"
 	"net/http"
-	"net/netip"
 	"sync"
 	"time"
 
 	"github.com/uptrace/bunrouter"
 	"golang.org/x/time/rate"
+
+	"github.com/fourplusn/fourplusn/internal/peer"
 )
 
 // maxClients bounds how many client addresses a limiter remembers, so that
@@ -96,31 +96,9 @@ func (l *limiter) allowHere(addr string, now time.Time) bool {
 // this package does not trust by itself.
 func (l *limiter) middleware(next bunrouter.HandlerFunc) bunrouter.HandlerFunc {
 	return func(w http.ResponseWriter, req bunrouter.Request) error {
-		if !l.allow(req.Context(), clientIP(req.RemoteAddr), time.Now()) {
+		if !l.allow(req.Context(), peer.Key(req.RemoteAddr), time.Now()) {
 			return errTooManyRequests
 		}
 		return next(w, req)
 	}
-}
-
-// clientIP returns the client a RemoteAddr counts as: its IPv4 address, or
-// the /64 network of its IPv6 address, since one subscriber commonly holds
-// a whole /64 and could otherwise rotate through it. An address that does
-// not parse counts as itself.
-func clientIP(remote string) string {
-	host := remote
-	if h, _, err := net.SplitHostPort(remote); err == nil {
-		host = h
-	}
-	ip, err := netip.ParseAddr(host)
-	if err != nil {
-		return host
-	}
-	ip = ip.Unmap()
-	if ip.Is6() {
-		if p, err := ip.Prefix(64); err == nil {
-			return p.String()
-		}
-	}
-	return ip.String()
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -12,9 +13,12 @@ import (
 	"strings"
 	"time"
 
+	"github.com/paulmach/orb"
+
 	"github.com/fourplusn/fourplusn"
 	"github.com/fourplusn/fourplusn/attachment"
 	"github.com/fourplusn/fourplusn/grid"
+	"github.com/fourplusn/fourplusn/hazard"
 	"github.com/fourplusn/fourplusn/mediation"
 	"github.com/fourplusn/fourplusn/work"
 )
@@ -33,6 +37,16 @@ type Cases interface {
 	Attach(ctx context.Context, actor grid.Actor, id mediation.ID, version int64, u attachment.Upload) (*mediation.Case, error)
 }
 
+// Hazards reports, reads and lists safety hazards, and attaches files to
+// them; *hazard.Service is one.
+type Hazards interface {
+	Rules() hazard.Rules
+	Report(ctx context.Context, actor grid.Actor, in hazard.Report) (*hazard.Hazard, error)
+	Get(ctx context.Context, actor grid.Actor, id hazard.ID) (*hazard.Hazard, error)
+	List(ctx context.Context, actor grid.Actor, f hazard.Filter) (hazard.Page, error)
+	Attach(ctx context.Context, actor grid.Actor, id hazard.ID, version int64, u attachment.Upload) (*hazard.Hazard, error)
+}
+
 // Cells names the township's cells; *grid.Service's Directory is one.
 type Cells interface {
 	Tree() *grid.Tree
@@ -47,23 +61,59 @@ type Media interface {
 // Key is what an api_key stands for.
 type Key struct {
 	// Partner names the partner system in Chinese (12345热线): the case
-	// records it as who referred the dispute.
+	// or hazard records it as who referred it.
 	Partner string
 	// Member is the member who registers what the partner sends: one
-	// who may register in the township, as a duty officer may.
+	// who may register disputes and report hazards anywhere in the
+	// township, as a duty officer may.
 	Member grid.Actor
+}
+
+// Limits keeps rate limits where every process serving the endpoint
+// counts them together; *bunstore.Limits is one.
+type Limits interface {
+	// Allow reports whether key may make one more request at now, under
+	// a sustained rate of one request each interval in bursts of up to
+	// burst, and counts it if so.
+	Allow(ctx context.Context, key string, interval time.Duration, burst int, now time.Time) (bool, error)
+}
+
+// Public is how the township takes requests without an api_key: hazard
+// reports only, each client address limited.
+type Public struct {
+	// Member reports what the public sends, as Key.Member does a
+	// partner's; the hazard records 匿名公众 as who passed it on.
+	Member grid.Actor
+	// Limits counts each client address's requests, in the store every
+	// instance shares, so that an address spreading its requests over
+	// several gets no more than from one. Required.
+	Limits Limits
+	// Every and Burst are an address's allowance: one request each Every
+	// on average, in bursts of up to Burst. Zero values mean one every
+	// 30 seconds in bursts of 10.
+	Every time.Duration
+	Burst int
 }
 
 // Config is what the handler serves.
 type Config struct {
 	Cases Cases
+	// Hazards, if set, publishes the hazard categories as services too.
+	Hazards Hazards
 	// Cells returns the cells as they stand now (grid.Service.Directory).
 	Cells func() Cells
 	// Township is the jurisdiction served: its cell ID is the
 	// jurisdiction_id every endpoint takes.
 	Township grid.CellID
+	// Locate returns the lowest cell of township containing p, or
+	// NotFound (grid/geo's Service.Locate): what routes a request given
+	// by lat/long. Without it only address_string places a request.
+	Locate func(ctx context.Context, township grid.CellID, p orb.Point) (grid.CellID, error)
 	// Keys are the partners' api_keys.
 	Keys map[string]Key
+	// Public, if set, takes hazard reports without an api_key; nil, the
+	// default, refuses every request without one.
+	Public *Public
 	// Media fetches media_urls; nil refuses every request with one.
 	Media Media
 	// Contact is discovery's contact, in Chinese: who answers for the
@@ -95,6 +145,24 @@ type handler struct {
 func New(cfg Config) (http.Handler, error) {
 	if cfg.Cases == nil || cfg.Cells == nil || cfg.Township == "" {
 		return nil, errors.New("open311: Cases, Cells and Township are required")
+	}
+	for _, k := range cfg.Keys {
+		if k.Partner == publicReferrer {
+			return nil, fmt.Errorf("open311: a partner may not be named %s, which names the public", publicReferrer)
+		}
+	}
+	if p := cfg.Public; p != nil {
+		if cfg.Hazards == nil || p.Limits == nil {
+			return nil, errors.New("open311: requests without an api_key need Hazards, which they report, and Public.Limits")
+		}
+		pub := *p
+		if pub.Every <= 0 {
+			pub.Every = 30 * time.Second
+		}
+		if pub.Burst <= 0 {
+			pub.Burst = 10
+		}
+		cfg.Public = &pub
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
@@ -202,7 +270,7 @@ func (h *handler) fail(w http.ResponseWriter, r *http.Request, f format, err err
 	case fourplusn.NotFound:
 		writeError(w, f, http.StatusNotFound, "没有这条请求")
 	case fourplusn.Unauthorized, fourplusn.Forbidden:
-		writeError(w, f, http.StatusForbidden, "此 api_key 无权办理")
+		writeError(w, f, http.StatusForbidden, "无权办理此请求")
 	case fourplusn.Conflict:
 		writeError(w, f, http.StatusConflict, "请求与已有记录冲突")
 	case fourplusn.Unavailable:
@@ -215,8 +283,9 @@ func (h *handler) fail(w http.ResponseWriter, r *http.Request, f format, err err
 
 // fieldTexts name the intake's fields in Chinese, as a refusal names them.
 var fieldTexts = map[string]string{
-	"location": "位置（lat/long 或 address_string）", "point": "位置（lat/long）", "facts": "description（事情经过）",
-	"category": "service_code", "referred_by": "api_key 的合作方名称",
+	"location": "位置（lat/long 或 address_string）", "facts": "description（事情经过）",
+	"description": "description（隐患情况）", "contact": "phone", "category": "service_code",
+	"referred_by": "api_key 的合作方名称",
 }
 
 // invalidText says in Chinese which fields an Invalid error found at fault.
@@ -230,6 +299,8 @@ func invalidText(err error) string {
 			name = "报告人（first_name、last_name、phone）"
 		case strings.HasPrefix(e.Field, "respondents"):
 			name = "对方当事人（attribute[respondent]）"
+		case strings.HasPrefix(e.Field, "photos"):
+			name = "media_url"
 		default:
 			name = e.Field
 		}
@@ -240,15 +311,9 @@ func invalidText(err error) string {
 	return "请求有误：" + strings.Join(names, "、") + " 不合要求"
 }
 
-// key is the partner r's api_key stands for.
-func (h *handler) key(r *http.Request) (Key, bool) {
-	k, ok := h.cfg.Keys[r.FormValue("api_key")]
-	return k, ok && r.FormValue("api_key") != ""
-}
-
 func (h *handler) discovery(w http.ResponseWriter, r *http.Request) {
 	d := discovery{
-		Changeset: changeset, Contact: h.cfg.Contact, KeyService: "api_key 由乡镇（街道）矛盾纠纷调解中心发放",
+		Changeset: changeset, Contact: h.cfg.Contact, KeyService: h.keyService(),
 		Endpoints: []endpoint{{
 			Specification: "http://wiki.open311.org/GeoReport_v2", URL: h.cfg.URL, Changeset: changeset,
 			Type: "production", Formats: []string{"text/xml", "application/json"},
@@ -256,62 +321,6 @@ func (h *handler) discovery(w http.ResponseWriter, r *http.Request) {
 	}
 	write(w, formatOf(r.URL.Path), http.StatusOK, d, nil)
 }
-
-// categories are the rules' dispute categories, in a fixed order.
-func (h *handler) categories() []mediation.Category {
-	cats := make([]mediation.Category, 0, len(h.cfg.Cases.Rules().Categories))
-	for c := range h.cfg.Cases.Rules().Categories {
-		cats = append(cats, c)
-	}
-	slices.Sort(cats)
-	return cats
-}
-
-// serviceOf is category c as a service.
-func serviceOf(c mediation.Category) service {
-	return service{
-		Code: string(c), Name: c.Title(), Description: c.Title() + "：由所在网格受理调解",
-		Metadata: true, Type: "realtime", Keywords: "矛盾纠纷,调解", Group: "矛盾纠纷",
-	}
-}
-
-func (h *handler) services(w http.ResponseWriter, r *http.Request) {
-	var list []service
-	for _, c := range h.categories() {
-		list = append(list, serviceOf(c))
-	}
-	write(w, formatOf(r.URL.Path), http.StatusOK, services{Services: list}, list)
-}
-
-// category is the category whose code is code, if the rules have it.
-func (h *handler) category(code string) (mediation.Category, bool) {
-	c := mediation.Category(code)
-	_, ok := h.cfg.Cases.Rules().Categories[c]
-	return c, ok
-}
-
-func (h *handler) definition(w http.ResponseWriter, r *http.Request) {
-	f := formatOf(r.URL.Path)
-	c, ok := h.category(trimFormat(r.PathValue("code")))
-	if !ok {
-		writeError(w, f, http.StatusNotFound, "没有这项服务")
-		return
-	}
-	write(w, f, http.StatusOK, definition{Code: string(c), Attributes: disputeAttributes}, nil)
-}
-
-// respondentAttribute is the attribute naming the other party: a dispute
-// is between people, and the spec's own fields name only the one who
-// reports it.
-const respondentAttribute = "respondent"
-
-// disputeAttributes are what every dispute service asks beyond the spec's
-// own fields.
-var disputeAttributes = []attribute{{
-	Variable: true, Code: respondentAttribute, Datatype: "string", Required: true,
-	DatatypeDescription: "姓名或单位名称", Order: 1, Description: "对方当事人（被申请人）",
-	Values: []value{},
-}}
 
 // timeText writes t as the spec's times are, in the township's zone; ""
 // for the zero time.

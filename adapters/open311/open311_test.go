@@ -29,6 +29,7 @@ import (
 	"github.com/fourplusn/fourplusn/grid"
 	"github.com/fourplusn/fourplusn/grid/geo"
 	"github.com/fourplusn/fourplusn/grid/gridtest"
+	"github.com/fourplusn/fourplusn/hazard"
 	"github.com/fourplusn/fourplusn/mediation"
 )
 
@@ -40,19 +41,24 @@ const (
 )
 
 type env struct {
-	t       *testing.T
+	t       testing.TB
 	handler http.Handler
+	cfg     open311.Config
 	cases   *mediation.Service
+	hazards *hazard.Service
 	bounds  []geo.Boundary
 	tree    *grid.Tree
 	media   *httptest.Server
+	now     *time.Time // the clock of the services and the handler, which a test may move
+	remote  string     // the client address requests come from
 }
 
 // newEnv serves Gucheng over Open311, its cells drawn by gridtest's
-// boundaries and located by the geo service, with one partner key
-// registering as the duty officer, and pictures allowed from one test
-// server's host.
-func newEnv(t *testing.T) *env {
+// boundaries and located by the geo service, with its disputes and its
+// hazards, two partner keys registering as the duty officer, and pictures
+// allowed from one test server's host; change adjusts the handler's
+// configuration.
+func newEnv(t testing.TB, change ...func(*open311.Config)) *env {
 	t.Helper()
 	ctx := context.Background()
 	demo := gridtest.Gucheng()
@@ -69,10 +75,17 @@ func newEnv(t *testing.T) *env {
 	require.NoError(t, err)
 	var seq atomic.Int64
 	now := time.Date(2026, 11, 2, 9, 0, 0, 0, shanghai)
+	clock := func() time.Time { return now }
 	cases, err := mediation.NewService(mediation.Config{
 		Store: memstore.NewCases(), Cells: gs, Policy: grid.DefaultPolicy(), Rules: mediation.DefaultRules(),
-		Locate: locator.Locate, Files: dir, Now: func() time.Time { return now },
+		Files: dir, Now: clock,
 		NewID: func() mediation.ID { return mediation.ID(fmt.Sprintf("C%06d", seq.Add(1))) },
+	})
+	require.NoError(t, err)
+	hazards, err := hazard.NewService(hazard.Config{
+		Store: memstore.NewHazards(), Cells: gs, Policy: grid.DefaultPolicy(), Rules: hazard.DefaultRules(),
+		Files: dir, Now: clock,
+		NewID: func() hazard.ID { return hazard.ID(fmt.Sprintf("H%06d", seq.Add(1))) },
 	})
 	require.NoError(t, err)
 	media := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
@@ -85,19 +98,27 @@ func newEnv(t *testing.T) *env {
 	}))
 	t.Cleanup(media.Close)
 	mu, _ := url.Parse(media.URL)
-	h, err := open311.New(open311.Config{
-		Cases: cases, Cells: func() open311.Cells { return gs.Directory() }, Township: gridtest.GuchengID,
+	cfg := open311.Config{
+		Cases: cases, Hazards: hazards, Cells: func() open311.Cells { return gs.Directory() }, Township: gridtest.GuchengID,
+		Locate: locator.Locate,
 		Keys: map[string]open311.Key{
 			partnerKey: {Partner: "12345热线", Member: demo.Member("gc-duty-1").Actor()},
 			otherKey:   {Partner: "综治中心", Member: demo.Member("gc-duty-1").Actor()},
 		},
 		Media:   wecom.PicURLs{Hosts: []string{mu.Hostname()}, Client: media.Client()},
 		Contact: "古城办事处矛盾纠纷调解中心", URL: "https://example.org/open311/v2/",
-		Logger: slog.New(slog.DiscardHandler), Now: func() time.Time { return now },
-	})
+		Logger: slog.New(slog.DiscardHandler), Now: clock,
+	}
+	for _, c := range change {
+		c(&cfg)
+	}
+	h, err := open311.New(cfg)
 	require.NoError(t, err)
-	return &env{t: t, handler: h, cases: cases, bounds: bounds, tree: demo.Tree, media: media}
+	return &env{t: t, handler: h, cfg: cfg, cases: cases, hazards: hazards, bounds: bounds, tree: demo.Tree, media: media, now: &now, remote: "192.0.2.1:1234"}
 }
+
+// duty is the duty officer, who registers what the partners send.
+var duty = gridtest.Gucheng().Member("gc-duty-1").Actor()
 
 func (e *env) do(method, path string, form url.Values) *httptest.ResponseRecorder {
 	var body io.Reader
@@ -107,6 +128,7 @@ func (e *env) do(method, path string, form url.Values) *httptest.ResponseRecorde
 		path += "?" + form.Encode()
 	}
 	r := httptest.NewRequest(method, path, body)
+	r.RemoteAddr = e.remote
 	if method == http.MethodPost {
 		r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	}
@@ -129,7 +151,7 @@ func (e *env) centre(id grid.CellID) orb.Point {
 // dispute is a request for a neighbour dispute at p.
 func dispute(p orb.Point) url.Values {
 	return url.Values{
-		"api_key": {partnerKey}, "jurisdiction_id": {"gucheng"}, "service_code": {"neighbour"},
+		"api_key": {partnerKey}, "jurisdiction_id": {"gucheng"}, "service_code": {"dispute.neighbour"},
 		"lat": {fmt.Sprint(p.Lat())}, "long": {fmt.Sprint(p.Lon())},
 		"first_name": {"某"}, "last_name": {"章"}, "phone": {"13800001234"},
 		"description": {"邻居在公共通道堆放柴草，多次协商未果。"}, "attribute[respondent]": {"李某"},
@@ -171,23 +193,34 @@ func parseXML(t *testing.T, w *httptest.ResponseRecorder) element {
 }
 
 // The spec's example of GET services.xml: a <services> of <service>
-// elements, each with these children, in this order.
+// elements, each with these children, in this order: the dispute
+// categories in the group 矛盾纠纷, the hazard categories in 安全隐患, their
+// codes apart though both sets have an "other".
 func TestServicesXML(t *testing.T) {
 	e := newEnv(t)
 	w := e.do(http.MethodGet, "/open311/v2/services.xml", url.Values{"jurisdiction_id": {"gucheng"}})
 	require.Equal(t, http.StatusOK, w.Code, w.Body.String())
 	doc := parseXML(t, w)
 	assert.Equal(t, "services", doc.XMLName.Local)
-	require.Len(t, doc.Children, len(mediation.DefaultRules().Categories))
-	titles := map[string]string{}
+	require.Len(t, doc.Children, len(mediation.DefaultRules().Categories)+len(hazard.DefaultRules().Categories))
+	titles, groups, metadata := map[string]string{}, map[string]string{}, map[string]string{}
 	for _, s := range doc.Children {
 		assert.Equal(t, "service", s.XMLName.Local)
 		assert.Equal(t, []string{"service_code", "service_name", "description", "metadata", "type", "keywords", "group"}, s.names())
 		assert.Equal(t, "realtime", s.child("type").Text)
-		titles[s.child("service_code").Text] = s.child("service_name").Text
+		code := s.child("service_code").Text
+		assert.NotContains(t, titles, code, "codes are unique")
+		titles[code], groups[code], metadata[code] = s.child("service_name").Text, s.child("group").Text, s.child("metadata").Text
 	}
-	assert.Equal(t, "邻里纠纷", titles["neighbour"])
-	assert.Equal(t, "宅基地纠纷", titles["homestead"])
+	for code, want := range map[string][3]string{
+		"dispute.neighbour": {"邻里纠纷", "矛盾纠纷", "true"},
+		"dispute.homestead": {"宅基地纠纷", "矛盾纠纷", "true"},
+		"dispute.other":     {"其他纠纷", "矛盾纠纷", "true"},
+		"hazard.fire":       {"消防隐患", "安全隐患", "false"},
+		"hazard.other":      {"其他隐患", "安全隐患", "false"},
+	} {
+		assert.Equal(t, want, [3]string{titles[code], groups[code], metadata[code]}, code)
+	}
 }
 
 // The spec's JSON is an array of services.
@@ -202,11 +235,20 @@ func TestServicesJSON(t *testing.T) {
 		assert.Contains(t, list[0], k)
 	}
 	assert.Equal(t, true, list[0]["metadata"])
+	last := list[len(list)-1]
+	assert.Equal(t, "hazard.traffic", last["service_code"])
+	assert.Equal(t, false, last["metadata"])
+	assert.NotContains(t, last["description"], "api_key", "the public is not told it may report where it may not")
+
+	// Without hazards, the disputes alone.
+	e = newEnv(t, func(c *open311.Config) { c.Hazards = nil })
+	require.NoError(t, json.Unmarshal(e.do(http.MethodGet, "/open311/v2/services.json", nil).Body.Bytes(), &list))
+	assert.Len(t, list, len(mediation.DefaultRules().Categories))
 }
 
 func TestServiceDefinition(t *testing.T) {
 	e := newEnv(t)
-	w := e.do(http.MethodGet, "/open311/v2/services/neighbour.xml", nil)
+	w := e.do(http.MethodGet, "/open311/v2/services/dispute.neighbour.xml", nil)
 	require.Equal(t, http.StatusOK, w.Code, w.Body.String())
 	doc := parseXML(t, w)
 	assert.Equal(t, "service_definition", doc.XMLName.Local)
@@ -214,12 +256,21 @@ func TestServiceDefinition(t *testing.T) {
 	attr := doc.child("attributes").child("attribute")
 	assert.Equal(t, []string{"variable", "code", "datatype", "required", "datatype_description", "order", "description", "values"}, attr.names())
 
-	w = e.do(http.MethodGet, "/open311/v2/services/neighbour.json", nil)
-	assert.JSONEq(t, `{"service_code":"neighbour","attributes":[{"variable":true,"code":"respondent","datatype":"string","required":true,
+	w = e.do(http.MethodGet, "/open311/v2/services/dispute.neighbour.json", nil)
+	assert.JSONEq(t, `{"service_code":"dispute.neighbour","attributes":[{"variable":true,"code":"respondent","datatype":"string","required":true,
 		"datatype_description":"姓名或单位名称","order":1,"description":"对方当事人（被申请人）","values":[]}]}`, w.Body.String())
 
-	w = e.do(http.MethodGet, "/open311/v2/services/feud.json", nil)
-	assert.Equal(t, http.StatusNotFound, w.Code)
+	// A hazard asks nothing beyond the spec's own fields.
+	w = e.do(http.MethodGet, "/open311/v2/services/hazard.fire.json", nil)
+	assert.JSONEq(t, `{"service_code":"hazard.fire","attributes":[]}`, w.Body.String())
+	doc = parseXML(t, e.do(http.MethodGet, "/open311/v2/services/hazard.fire.xml", nil))
+	assert.Equal(t, []string{"service_code", "attributes"}, doc.names())
+	assert.Empty(t, doc.child("attributes").Children)
+
+	for _, code := range []string{"feud", "neighbour", "fire", "hazard.neighbour", "dispute.fire"} {
+		w = e.do(http.MethodGet, "/open311/v2/services/"+code+".json", nil)
+		assert.Equal(t, http.StatusNotFound, w.Code, code)
+	}
 }
 
 func TestDiscovery(t *testing.T) {
@@ -258,7 +309,7 @@ func TestPostByPosition(t *testing.T) {
 			id := created[0]["service_request_id"].(string)
 			assert.Contains(t, created[0]["service_notice"], "已登记")
 
-			c, err := e.cases.Get(context.Background(), gridtest.Gucheng().Member("gc-duty-1").Actor(), mediation.ID(id))
+			c, err := e.cases.Get(context.Background(), duty, mediation.ID(id))
 			require.NoError(t, err)
 			assert.Equal(t, want, c.Location.Cell())
 			assert.Equal(t, "12345热线", c.ReferredBy)
@@ -269,7 +320,7 @@ func TestPostByPosition(t *testing.T) {
 			require.NoError(t, json.Unmarshal(w.Body.Bytes(), &got))
 			require.Len(t, got, 1)
 			assert.Equal(t, "open", got[0]["status"])
-			assert.Equal(t, "neighbour", got[0]["service_code"])
+			assert.Equal(t, "dispute.neighbour", got[0]["service_code"])
 			assert.Equal(t, "邻里纠纷", got[0]["service_name"])
 			assert.Equal(t, e.tree.MustCell(c.Handling.Cell()).Name, got[0]["agency_responsible"])
 			assert.Equal(t, c.AcceptDue.In(shanghai).Format(time.RFC3339), got[0]["expected_datetime"])
@@ -299,7 +350,7 @@ func TestRequestsXML(t *testing.T) {
 
 	for name, f := range map[string]url.Values{
 		"closed only":        {"status": {"closed"}},
-		"another category":   {"service_code": {"debt"}},
+		"another category":   {"service_code": {"dispute.debt"}},
 		"before it was made": {"end_date": {"2026-10-01T00:00:00+08:00"}},
 		"another id":         {"service_request_id": {"C999999"}},
 	} {
@@ -342,6 +393,9 @@ func TestRefusals(t *testing.T) {
 		{"a wrong api_key", func(f url.Values) { f.Set("api_key", "guess") }, 403},
 		{"another jurisdiction", func(f url.Values) { f.Set("jurisdiction_id", "linzhen") }, 404},
 		{"an unknown service", func(f url.Values) { f.Set("service_code", "feud") }, 400},
+		{"a category without its kind", func(f url.Values) { f.Set("service_code", "neighbour") }, 400},
+		{"a position out of range", func(f url.Values) { f.Set("lat", "91") }, 400},
+		{"a position that is no number", func(f url.Values) { f.Set("long", "NaN") }, 400},
 		{"no location", func(f url.Values) { f.Del("lat"); f.Del("long") }, 400},
 		{"outside every cell", func(f url.Values) { f.Set("lat", "30"); f.Set("long", "120") }, 400},
 		{"a description too long", func(f url.Values) { f.Set("description", strings.Repeat("长", 4001)) }, 400},
@@ -357,32 +411,7 @@ func TestRefusals(t *testing.T) {
 				tt.change(f)
 				w := e.do(http.MethodPost, "/open311/v2/requests."+format, f)
 				require.Equal(t, tt.status, w.Code, w.Body.String())
-				var errs []struct {
-					Code        int    `json:"code" xml:"code"`
-					Description string `json:"description" xml:"description"`
-				}
-				if format == "json" {
-					require.NoError(t, json.Unmarshal(w.Body.Bytes(), &errs), w.Body.String())
-				} else {
-					doc := parseXML(t, w)
-					assert.Equal(t, "errors", doc.XMLName.Local)
-					var wrapped struct {
-						Errors []struct {
-							Code        int    `xml:"code"`
-							Description string `xml:"description"`
-						} `xml:"error"`
-					}
-					require.NoError(t, xml.Unmarshal(w.Body.Bytes(), &wrapped))
-					for _, x := range wrapped.Errors {
-						errs = append(errs, struct {
-							Code        int    `json:"code" xml:"code"`
-							Description string `json:"description" xml:"description"`
-						}{x.Code, x.Description})
-					}
-				}
-				require.Len(t, errs, 1)
-				assert.Equal(t, tt.status, errs[0].Code)
-				assert.Regexp(t, `\p{Han}`, errs[0].Description)
+				assertErrorList(t, format, w.Body.Bytes(), tt.status)
 			}
 		})
 	}
@@ -401,7 +430,7 @@ func TestMediaURL(t *testing.T) {
 	require.Equal(t, http.StatusCreated, w.Code, w.Body.String())
 	var created []map[string]any
 	require.NoError(t, json.Unmarshal(w.Body.Bytes(), &created))
-	c, err := e.cases.Get(context.Background(), gridtest.Gucheng().Member("gc-duty-1").Actor(), mediation.ID(created[0]["service_request_id"].(string)))
+	c, err := e.cases.Get(context.Background(), duty, mediation.ID(created[0]["service_request_id"].(string)))
 	require.NoError(t, err)
 	require.Len(t, c.Attachments, 1)
 	assert.True(t, strings.HasPrefix(c.Attachments[0].Type, "image/"), c.Attachments[0].Type)

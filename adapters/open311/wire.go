@@ -76,6 +76,7 @@ type request struct {
 	Expected          string `xml:"expected_datetime,omitempty" json:"expected_datetime,omitempty"`
 	Address           string `xml:"address,omitempty" json:"address,omitempty"`
 	AddressID         string `xml:"address_id,omitempty" json:"address_id,omitempty"`
+	MediaURL          string `xml:"media_url,omitempty" json:"media_url,omitempty"`
 }
 
 type requests struct {

@@ -52,7 +52,7 @@ type config struct {
 	files           string // the directory of the files attached to cases
 	logLevel        slog.Level
 	watch           watch
-	open311         pilot.ServerOptions // only its Open311 fields: the partners' keys and the media hosts
+	open311         pilot.ServerOptions // only its Open311 fields: the partners' keys, the media hosts, the public's reports
 }
 
 const usage = `pilot — 古城“4+N”矛盾纠纷多元化解平台（试点服务器）
@@ -99,7 +99,7 @@ Secrets are read from the environment only:
   PILOT_WECOM_AES_KEY    its EncodingAESKey, turns on /wecom/callback
   PILOT_OPEN311_KEYS     the partners' Open311 api_keys, as KEY=名称 pairs
                          comma-separated (k1=12345热线): turns on /open311/v2/,
-                         whose requests the duty officer registers
+                         whose disputes and hazards the duty officer registers
 
 Flags (each may also be set by the environment variable shown):
 `
@@ -130,6 +130,7 @@ func parseFlags(args []string, stderr io.Writer) (config, []string, error) {
 	fs.StringVar(&w.wecom.CorpID, "wecom-corp-id", env("PILOT_WECOM_CORP_ID", ""), "the WeCom enterprise's `CorpID`, for the callback at /wecom/callback (PILOT_WECOM_CORP_ID)")
 	fs.StringVar(&w.wecomChannel, "wecom-channel", env("PILOT_WECOM_CHANNEL", "wecom"), "what applications from the callback count as: wecom, or wechat for a relayed WeChat group (PILOT_WECOM_CHANNEL)")
 	mediaHosts := fs.String("open311-media-hosts", env("PILOT_OPEN311_MEDIA_HOSTS", ""), "the `hosts` (comma-separated; a domain covers its subdomains) Open311 requests' media_urls may be fetched from; none refuses every media_url (PILOT_OPEN311_MEDIA_HOSTS)")
+	fs.BoolVar(&cfg.open311.Open311Public, "open311-public", env("PILOT_OPEN311_PUBLIC", "") == "1" || env("PILOT_OPEN311_PUBLIC", "") == "true", "let the public report hazards over Open311 without an api_key, each address limited (a burst of 10, then one every 30 s); disputes still need a partner's key (PILOT_OPEN311_PUBLIC=true)")
 	pictureHosts := fs.String("wecom-picture-hosts", env("PILOT_WECOM_PICTURE_HOSTS", ""), "the `hosts` (comma-separated; a domain covers its subdomains) WeCom serves image messages' pictures from: the callback fetches those and attaches them to the sender's case; none answers images with a request for text (PILOT_WECOM_PICTURE_HOSTS)")
 	// Secrets come from the environment only, so that they never show in
 	// a process list.
@@ -251,6 +252,7 @@ const shutdownGrace = 20 * time.Second
 func serve(ctx context.Context, cfg config, app *pilot.App, logger *slog.Logger, stdout io.Writer, start time.Time) error {
 	srv, err := pilot.NewServer(app, pilot.ServerOptions{
 		Proxies: cfg.trustedProxies, Open311Keys: cfg.open311.Open311Keys, Open311MediaHosts: cfg.open311.Open311MediaHosts,
+		Open311Public: cfg.open311.Open311Public,
 	})
 	if err != nil {
 		return err

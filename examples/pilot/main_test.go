@@ -423,6 +423,21 @@ func TestPictureHostsFlag(t *testing.T) {
 	assert.Empty(t, cfg.watch.pictureHosts, "none by default: images are answered with a request for text")
 }
 
+// TestOpen311PublicFlag: the public's reports over Open311 are off unless
+// -open311-public or PILOT_OPEN311_PUBLIC turns them on.
+func TestOpen311PublicFlag(t *testing.T) {
+	cfg, _, err := parseFlags(nil, io.Discard)
+	require.NoError(t, err)
+	assert.False(t, cfg.open311.Open311Public, "off by default")
+	cfg, _, err = parseFlags([]string{"-open311-public"}, io.Discard)
+	require.NoError(t, err)
+	assert.True(t, cfg.open311.Open311Public)
+	t.Setenv("PILOT_OPEN311_PUBLIC", "true")
+	cfg, _, err = parseFlags(nil, io.Discard)
+	require.NoError(t, err)
+	assert.True(t, cfg.open311.Open311Public)
+}
+
 func TestParseOpen311Keys(t *testing.T) {
 	keys, err := parseOpen311Keys(" k1=12345热线, k2 = 综治中心 ,")
 	if err != nil {

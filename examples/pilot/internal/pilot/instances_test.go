@@ -29,16 +29,16 @@ const hearWait = 10 * time.Second
 
 // twoPilots starts two pilots on one PostgreSQL database — a schema of its
 // own, dropped when the test ends — as two instances behind a load
-// balancer would run, the first loading the demo. It skips the test when
-// FOURPLUSN_TEST_POSTGRES is not set.
-func twoPilots(t *testing.T) (a, b *pilot.App, ta, tb *httptest.Server) {
+// balancer would run, each serving with sopts, the first loading the
+// demo. It skips the test when FOURPLUSN_TEST_POSTGRES is not set.
+func twoPilots(t *testing.T, sopts pilot.ServerOptions) (a, b *pilot.App, ta, tb *httptest.Server) {
 	t.Helper()
 	dsn, _ := pgtest.Schema(t, pgtest.DSN(t, "the test of two instances on one PostgreSQL"), "fourplusn_pilots")
 	ctx := context.Background()
 	start := func() (*pilot.App, *httptest.Server) {
 		app, _, err := pilot.Open(ctx, dsn, slog.New(slog.NewTextHandler(io.Discard, nil)), pilot.Options{Demo: true, PasswordCost: bcrypt.MinCost})
 		require.NoError(t, err)
-		srv, err := pilot.NewServer(app, pilot.ServerOptions{})
+		srv, err := pilot.NewServer(app, sopts)
 		require.NoError(t, err)
 		ts := httptest.NewServer(srv)
 		t.Cleanup(func() {
@@ -73,7 +73,7 @@ func registerThrough(t *testing.T, app *pilot.App, facts string) *mediation.Case
 // it: the officer on duty hears of every change, whichever instance the
 // load balancer sent its maker to.
 func TestConsoleFanOutAcrossInstances(t *testing.T) {
-	a, b, _, tb := twoPilots(t)
+	a, b, _, tb := twoPilots(t, pilot.ServerOptions{})
 
 	// The other instance hears a first change: its listener is connected
 	// and past the reconnection's catch-up, so that a nudge the stream
@@ -141,7 +141,7 @@ func TestConsoleFanOutAcrossInstances(t *testing.T) {
 // member added — reaches the other's tree, which the instance holds in
 // memory, without a restart.
 func TestGridAcrossInstances(t *testing.T) {
-	a, b, _, _ := twoPilots(t)
+	a, b, _, _ := twoPilots(t, pilot.ServerOptions{})
 	ctx := context.Background()
 	secretary, ok := a.Member("gc-secretary")
 	require.True(t, ok)
@@ -170,7 +170,7 @@ func TestGridAcrossInstances(t *testing.T) {
 // The public pages' rate limit per address is one across the instances:
 // an address spreading its lookups over both gets the burst of one.
 func TestPublicLimitAcrossInstances(t *testing.T) {
-	_, _, ta, tb := twoPilots(t)
+	_, _, ta, tb := twoPilots(t, pilot.ServerOptions{})
 	const burst = 20 // the pilot's public burst
 	for i := range burst {
 		base := ta.URL

@@ -27,8 +27,7 @@ var (
 		hazard.Fire: "消防", hazard.Electrical: "用电", hazard.Structural: "房屋·建筑结构", hazard.Gas: "燃气",
 		hazard.Traffic: "交通", hazard.Flood: "防汛", hazard.DisputeLead: "矛盾纠纷线索", hazard.Other: "其他",
 	}
-	hazardStates = map[hazard.State]string{hazard.Open: "待整改", hazard.Rectified: "待验收", hazard.Closed: "已销号", hazard.Converted: "已转为案件"}
-	eventNames   = map[timeline.Action]string{
+	eventNames = map[timeline.Action]string{
 		mediation.ActionRegistered: "登记", mediation.ActionAccepted: "受理", mediation.ActionRejected: "不予受理", mediation.ActionJoined: "加入调解团队",
 		mediation.ActionSession: "记录调解", mediation.ActionAgreement: "达成调解协议", mediation.ActionFailed: "调解未成", mediation.ActionWithdrawn: "撤回",
 		mediation.ActionEscalated: "呈报上级", mediation.ActionApproved: "上级接手", mediation.ActionReturned: "上级退回",
@@ -78,7 +77,7 @@ var funcs = template.FuncMap{
 	"outcome":        func(o mediation.Outcome) string { return name(outcomeNames, o) },
 	"fileStatus":     func(s mediation.FileStatus) string { return name(fileStatusNames, s) },
 	"hazardCategory": func(c hazard.Category) string { return name(hazardNames, c) },
-	"hazardState":    func(s hazard.State) string { return name(hazardStates, s) },
+	"hazardState":    hazard.State.Title,
 	"event":          func(a timeline.Action) string { return name(eventNames, a) },
 	"eventNote":      eventNote,
 	"hazardNote":     hazardNote,

@@ -70,15 +70,19 @@ type ServerOptions struct {
 	// X-Forwarded-Proto headers are believed; none by default.
 	Proxies Proxies
 	// Open311Keys are the api_keys of the partner systems (a 12345
-	// hotline) that send disputes over Open311 at /open311/v2/, each
-	// mapped to the partner's name; the intake member (App.Intake)
-	// registers what they send. None, or no intake member, leaves
-	// Open311 off.
+	// hotline) that send disputes and hazards over Open311 at
+	// /open311/v2/, each mapped to the partner's name; the intake member
+	// (App.Intake) registers what they send. None, without
+	// Open311Public, or no intake member, leaves Open311 off.
 	Open311Keys map[string]string
 	// Open311MediaHosts are the hosts a request's media_url may be
 	// fetched from, a domain covering its subdomains; none refuses every
 	// media_url.
 	Open311MediaHosts []string
+	// Open311Public lets the public report hazards over Open311 without
+	// an api_key, each address limited, the intake member registering
+	// them; off by default. It turns Open311 on without partners' keys.
+	Open311Public bool
 }
 
 // NewServer returns the pilot's handler: the pages, the static assets,
