@@ -59,12 +59,6 @@ func Notices(h *Hazard, events []timeline.Event) []work.Notice {
 // outcomeWords say how a hazard was finished, for its reporter.
 var outcomeWords = map[timeline.Action]string{ActionVerified: "验收通过并销号", ActionConverted: "转为矛盾纠纷调解"}
 
-// categoryWords name the default categories in notices.
-var categoryWords = map[Category]string{
-	Fire: "消防隐患", Electrical: "用电隐患", Structural: "房屋结构隐患", Gas: "燃气隐患",
-	Traffic: "交通隐患", Flood: "防汛隐患", DisputeLead: "矛盾纠纷线索", Other: "其他隐患",
-}
-
 // noticeName names h in notices: its category in words and its ID.
 func (h *Hazard) noticeName() string {
 	n, ok := categoryWords[h.Category]

@@ -26,6 +26,21 @@ const (
 	Other       Category = "other"        // 其他
 )
 
+// categoryWords name the default categories in Chinese.
+var categoryWords = map[Category]string{
+	Fire: "消防隐患", Electrical: "用电隐患", Structural: "房屋结构隐患", Gas: "燃气隐患",
+	Traffic: "交通隐患", Flood: "防汛隐患", DisputeLead: "矛盾纠纷线索", Other: "其他隐患",
+}
+
+// Title returns the category's name in Chinese (消防隐患); its stable
+// name for a category of the township's own, which the package cannot name.
+func (c Category) Title() string {
+	if n, ok := categoryWords[c]; ok {
+		return n
+	}
+	return string(c)
+}
+
 // State is where a hazard stands in its lifecycle.
 type State uint8
 
