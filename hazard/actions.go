@@ -94,7 +94,8 @@ type Conversion struct {
 // mediation case: it registers the case through the Converter — channel
 // screening, the hazard's location, Hazard set to the hazard's ID, and the
 // parties, facts, claims and risks of c — then records the case's ID on the
-// hazard and closes the hazard's own lifecycle in state Converted. It
+// hazard, with a reason saying the case was graded in its own right, and
+// closes the hazard's own lifecycle in state Converted. It
 // returns the converted hazard and the case. Needs Register at the handling
 // cell; the Converter checks in turn that actor may register cases.
 //
@@ -152,6 +153,7 @@ func (s *Service) Convert(ctx context.Context, actor grid.Actor, id ID, version 
 			return "", nil, err
 		}
 		h.State, h.Case, h.ConvertedAt, h.ConvertedBy = Converted, mc.ID, now, actor.ID
+		h.Grading = append(h.Grading, convertedReason(mc))
 		return ActionConverted, map[string]string{"case": string(mc.ID), "grade": mc.Grade.String()}, nil
 	})
 	if err != nil {

@@ -6,8 +6,10 @@
 // report, or from its category: fire and gas red, electrical, structural and
 // flood yellow, the rest green by default — and the grade picks the level of
 // the grid that rectifies it; the handling cell is the location's ancestor
-// at that level, exactly as mediation routes cases. A post that removes the
-// hazard at once reports it rectified on the spot (当场整改), with evidence.
+// at that level, exactly as mediation routes cases. It keeps the rules that
+// did both as they applied, each a work.Reason with its text in Chinese
+// (Hazard.Grading), as a case does. A post that removes the hazard at once
+// reports it rectified on the spot (当场整改), with evidence.
 //
 // The lifecycle:
 //

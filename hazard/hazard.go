@@ -20,8 +20,15 @@ type Hazard struct {
 	Version  int64 // raised by the store on every update
 	Township grid.CellID
 
-	Category    Category
-	Grade       work.Grade
+	Category Category
+	Grade    work.Grade
+	// Grading are the rules that gave it its grade and its handling cell
+	// as they applied when it was reported (GradeReasons), and, once a
+	// dispute lead became a case, a reason saying so. A hazard reported
+	// before hazards kept their reasons has none: they are not made up
+	// when it is read, since the rules may have changed since and whether
+	// its reporter chose its grade was not recorded.
+	Grading     []work.Reason
 	Description string
 	Photos      []string // references to photos of the hazard as found
 	Channel     work.Channel
@@ -123,6 +130,7 @@ func (h *Hazard) Overdue(t time.Time) bool {
 // without sharing memory with what it keeps.
 func (h *Hazard) Clone() *Hazard {
 	d := *h
+	d.Grading = slices.Clone(h.Grading)
 	d.Photos = slices.Clone(h.Photos)
 	d.Attachments = slices.Clone(h.Attachments)
 	d.Rectifications = slices.Clone(h.Rectifications)

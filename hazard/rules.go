@@ -102,10 +102,3 @@ func (r Rules) Validate() error {
 func (r Rules) Grade(category Category) work.Grade {
 	return max(work.Simple, r.Categories[category])
 }
-
-// handling returns the cell that rectifies a hazard of grade g found at
-// loc: loc's ancestor at the grade's level, or loc itself when it lies
-// higher.
-func (r Rules) handling(g work.Grade, loc grid.Path) grid.Path {
-	return kernel.Handling(r.Grades[g].Level, loc)
-}

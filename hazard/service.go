@@ -113,7 +113,8 @@ func (s *Service) now() time.Time { return s.clock().UTC() }
 // through any post that may report hazards, wherever in the township it was
 // found; a resident reports online, and becomes the hazard's owner, who may
 // follow it. The hazard is graded (by the report, or from its category) and
-// handled by the location's ancestor at the grade's level. A hazard
+// handled by the location's ancestor at the grade's level, and keeps the
+// reasons for both (GradeReasons, Hazard.Grading). A hazard
 // reported with OnTheSpot evidence was rectified on the spot and waits for
 // verification; that needs the reporting post to be allowed to rectify too.
 // Any other hazard is open, due to be rectified within the grade's time.
@@ -141,17 +142,14 @@ func (s *Service) Report(ctx context.Context, actor grid.Actor, in Report) (*Haz
 	}
 	now := s.now()
 	h := &Hazard{
-		Township: actor.Township, Category: in.Category, Grade: in.Grade, Description: in.Description,
+		Township: actor.Township, Category: in.Category, Description: in.Description,
 		Photos: in.Photos, Channel: in.Channel, ReferredBy: in.ReferredBy, Location: cell.Path, Reporter: actor.ID,
 		Contact: in.Contact, State: Open, ReportedAt: now, Version: 1,
 	}
 	if err := s.admit(actor, h, in.OnTheSpot != nil); err != nil {
 		return nil, err
 	}
-	if h.Grade == 0 {
-		h.Grade = s.rules.Grade(in.Category)
-	}
-	h.Handling = s.rules.handling(h.Grade, h.Location)
+	s.rules.grade(h, in.Grade)
 	h.RectifyDue = now.Add(s.rules.Grades[h.Grade].RectifyWithin)
 	h.ID = s.newID()
 	details := map[string]string{

@@ -32,9 +32,9 @@ var categoryWords = map[Category]string{
 	Traffic: "交通隐患", Flood: "防汛隐患", DisputeLead: "矛盾纠纷线索", Other: "其他隐患",
 }
 
-// Title returns the category's name in Chinese, as notices and partner
-// systems show it: a default category's, or a township's own as it is
-// stored, which is its name.
+// Title returns the category's name in Chinese (消防隐患), as pages,
+// notices and partner systems show it; a category of the township's own
+// is shown by its stored name, which the package cannot translate.
 func (c Category) Title() string {
 	if n, ok := categoryWords[c]; ok {
 		return n

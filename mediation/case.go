@@ -31,7 +31,7 @@ type Case struct {
 	Grade       work.Grade
 	// Grading are the rules that gave it its grade and its handling
 	// cell, as they applied when it was registered or given new risks.
-	Grading []Reason
+	Grading []work.Reason
 	Hazard  string // the hazard report it grew from, if any
 
 	Location grid.Path // where it arose; zero when outside the township

@@ -89,7 +89,7 @@ func (q *NearbyQuery) Nearby(c *Case) bool {
 type Candidate struct {
 	Case    *Case
 	Score   float64 // how alike the facts are: the share of their grams, 0 to 1
-	Reasons []Reason
+	Reasons []work.Reason
 }
 
 // Receipt is an arrival of a case's dispute through another channel: a
@@ -196,20 +196,20 @@ func MatchDuplicate(c, d *Case) (Candidate, bool) {
 		slices.ContainsFunc(d.KeptApart, func(a Apart) bool { return a.Case == c.ID }) {
 		return Candidate{}, false
 	}
-	var reasons []Reason
+	var reasons []work.Reason
 	phones, idcards := numbers(c)
 	dPhones, dIDCards := numbers(d)
 	shared := false
 	for _, p := range phones {
 		if slices.Contains(dPhones, p) {
-			reasons = append(reasons, Reason{Code: ReasonPhone, Text: "当事人手机号码相同（" + fourplusn.MaskPhone(p) + "）"})
+			reasons = append(reasons, work.Reason{Code: ReasonPhone, Text: "当事人手机号码相同（" + fourplusn.MaskPhone(p) + "）"})
 			shared = true
 			break
 		}
 	}
 	for _, n := range idcards {
 		if slices.Contains(dIDCards, n) {
-			reasons = append(reasons, Reason{Code: ReasonIDCard, Text: "当事人身份证号码相同"})
+			reasons = append(reasons, work.Reason{Code: ReasonIDCard, Text: "当事人身份证号码相同"})
 			shared = true
 			break
 		}
@@ -218,16 +218,16 @@ func MatchDuplicate(c, d *Case) (Candidate, bool) {
 	switch {
 	case c.Location.IsZero() || d.Location.IsZero():
 	case c.Location == d.Location:
-		reasons = append(reasons, Reason{Code: ReasonSameCell, Text: "发生在同一网格"})
+		reasons = append(reasons, work.Reason{Code: ReasonSameCell, Text: "发生在同一网格"})
 		near = true
 	case c.Location.Level() > 1 && c.Location.Parent() == d.Location.Parent():
-		reasons = append(reasons, Reason{Code: ReasonNearCell, Text: "发生在相邻网格（同属一个上级网格）"})
+		reasons = append(reasons, work.Reason{Code: ReasonNearCell, Text: "发生在相邻网格（同属一个上级网格）"})
 		near = true
 	}
 	named := false
 	for _, p := range slices.Concat(c.Applicants, c.Respondents) {
 		if len([]rune(p.Name)) >= 2 && slices.ContainsFunc(slices.Concat(d.Applicants, d.Respondents), func(q Party) bool { return q.Name == p.Name }) {
-			reasons = append(reasons, Reason{Code: ReasonName, Text: "当事人姓名相同"})
+			reasons = append(reasons, work.Reason{Code: ReasonName, Text: "当事人姓名相同"})
 			named = true
 			break
 		}
@@ -236,9 +236,9 @@ func MatchDuplicate(c, d *Case) (Candidate, bool) {
 	if !(shared && score >= similarFacts || named && near && score >= similarFacts) {
 		return Candidate{}, false
 	}
-	reasons = append(reasons, Reason{Code: ReasonFacts, Text: fmt.Sprintf("事实描述相近（相同字词占%d%%）", int(score*100+0.5))})
+	reasons = append(reasons, work.Reason{Code: ReasonFacts, Text: fmt.Sprintf("事实描述相近（相同字词占%d%%）", int(score*100+0.5))})
 	if c.Category == d.Category {
-		reasons = append(reasons, Reason{Code: ReasonSameCategory, Text: "纠纷类别相同：" + c.Category.Title()})
+		reasons = append(reasons, work.Reason{Code: ReasonSameCategory, Text: "纠纷类别相同：" + c.Category.Title()})
 	}
 	return Candidate{Case: d, Score: score, Reasons: reasons}, true
 }

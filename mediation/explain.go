@@ -4,39 +4,26 @@ import (
 	"fmt"
 
 	"github.com/fourplusn/fourplusn/grid"
+	"github.com/fourplusn/fourplusn/internal/kernel"
 	"github.com/fourplusn/fourplusn/work"
 )
 
-// Reason is one rule that decided a case's grade or the cell that handles
-// it: a stable code, the grade the rule demands (none for where the case
-// is handled), and the rule as it applied, in Chinese, so that whoever
-// reads the case sees why it is red or why the village has it.
-type Reason struct {
-	Code  string
-	Grade work.Grade
-	Text  string
-}
-
-// The codes of reasons.
+// The codes of a case's reasons besides work.ReasonCategory, its
+// category's grade, and work.ReasonLevel, its grade's handling level.
 const (
-	ReasonCategory = "category" // the category's grade
-	ReasonAmount   = "amount"   // the money claimed
-	ReasonRisk     = "risk"     // a risk raised: the code is "risk:" and its stable name
-	ReasonKept     = "kept"     // a grade is never lowered by a later look
-	ReasonLevel    = "level"    // the grade's handling level
-	ReasonRouted   = "routed"   // routed at registration to another cell
-	ReasonOutside  = "outside"  // arisen outside the township: handled where it was taken in
+	ReasonAmount  = "amount"  // the money claimed
+	ReasonRisk    = "risk"    // a risk raised: the code is "risk:" and its stable name
+	ReasonKept    = "kept"    // a grade is never lowered by a later look
+	ReasonRouted  = "routed"  // routed at registration to another cell
+	ReasonOutside = "outside" // arisen outside the township: handled where it was taken in
 )
-
-// levelWords name the grid's levels as the rules are read aloud.
-var levelWords = [...]string{"", "一", "二", "三", "四", "五"}
 
 // GradeReasons returns the rules that give a dispute of category, claims
 // and risks its grade, the category's first: its grade is the gravest any
 // of them demands (Grade).
-func (r Rules) GradeReasons(category Category, claims []Claim, risks RiskFlags) []Reason {
+func (r Rules) GradeReasons(category Category, claims []Claim, risks RiskFlags) []work.Reason {
 	g := max(work.Simple, r.Categories[category])
-	out := []Reason{{ReasonCategory, g, fmt.Sprintf("纠纷类别为%s，定为%s", category.Title(), g.Title())}}
+	out := []work.Reason{{Code: work.ReasonCategory, Grade: g, Text: fmt.Sprintf("纠纷类别为%s，定为%s", category.Title(), g.Title())}}
 	var largest int64
 	for _, c := range claims {
 		largest = max(largest, c.Amount)
@@ -48,11 +35,11 @@ func (r Rules) GradeReasons(category Category, claims []Claim, risks RiskFlags) 
 		}
 	}
 	if amount != nil {
-		out = append(out, Reason{ReasonAmount, amount.Grade, fmt.Sprintf("争议金额%s元，达到%s元，定为%s", formatYuan(largest), formatYuan(amount.AtLeast), amount.Grade.Title())})
+		out = append(out, work.Reason{Code: ReasonAmount, Grade: amount.Grade, Text: fmt.Sprintf("争议金额%s元，达到%s元，定为%s", formatYuan(largest), formatYuan(amount.AtLeast), amount.Grade.Title())})
 	}
 	for _, n := range riskWords {
 		if rg, ok := r.Risks[n.flag]; ok && risks.Has(n.flag) {
-			out = append(out, Reason{ReasonRisk + ":" + n.flag.String(), rg, fmt.Sprintf("存在“%s”风险，定为%s", n.name, rg.Title())})
+			out = append(out, work.Reason{Code: ReasonRisk + ":" + n.flag.String(), Grade: rg, Text: fmt.Sprintf("存在“%s”风险，定为%s", n.name, rg.Title())})
 		}
 	}
 	return out
@@ -61,14 +48,13 @@ func (r Rules) GradeReasons(category Category, claims []Claim, risks RiskFlags) 
 // handlingReasons says why c is handled where it is at registration: by
 // its grade's level, where it was taken in for a dispute arisen outside,
 // and that it was routed from chosen, the rules' cell, when it was.
-func (r Rules) handlingReasons(c *Case, chosen grid.Path) []Reason {
+func (r Rules) handlingReasons(c *Case, chosen grid.Path) []work.Reason {
 	if c.OutOfJurisdiction() {
-		return []Reason{{Code: ReasonOutside, Text: "纠纷发生在本辖区以外，按首问负责由登记的网格办理"}}
+		return []work.Reason{{Code: ReasonOutside, Text: "纠纷发生在本辖区以外，按首问负责由登记的网格办理"}}
 	}
-	level := r.Grades[c.Grade].Level
-	out := []Reason{{Code: ReasonLevel, Text: fmt.Sprintf("%s纠纷由%s级网格办理", c.Grade.Title(), levelWords[min(max(int(level), 0), len(levelWords)-1)])}}
+	out := []work.Reason{kernel.HandlingReason("纠纷", c.Grade, r.Grades[c.Grade].Level, c.Location)}
 	if c.Handling != chosen {
-		out = append(out, Reason{Code: ReasonRouted, Text: "登记时分派至规则所定以外的网格"})
+		out = append(out, work.Reason{Code: ReasonRouted, Text: "登记时分派至规则所定以外的网格"})
 	}
 	return out
 }
@@ -80,7 +66,7 @@ func (r Rules) regrade(c *Case) {
 	reasons := r.GradeReasons(c.Category, c.Claims, c.Risks)
 	g := gravest(reasons)
 	if c.Grade > g {
-		reasons = append(reasons, Reason{ReasonKept, c.Grade, fmt.Sprintf("已定为%s，等级不因此降低", c.Grade.Title())})
+		reasons = append(reasons, work.Reason{Code: ReasonKept, Grade: c.Grade, Text: fmt.Sprintf("已定为%s，等级不因此降低", c.Grade.Title())})
 		g = c.Grade
 	}
 	for _, x := range c.Grading {
@@ -92,7 +78,7 @@ func (r Rules) regrade(c *Case) {
 }
 
 // gravest returns the gravest grade reasons demand.
-func gravest(reasons []Reason) work.Grade {
+func gravest(reasons []work.Reason) work.Grade {
 	g := work.Simple
 	for _, x := range reasons {
 		g = max(g, x.Grade)

@@ -60,8 +60,8 @@ func TestCaseGrading(t *testing.T) {
 	head := f.actor("mayuan-1-head")
 	c := must(t)(f.svc.Register(ctx, head, neighbourDispute()))
 	require.Len(t, c.Grading, 2)
-	assert.Equal(t, mediation.Reason{Code: mediation.ReasonCategory, Grade: work.Simple, Text: "纠纷类别为邻里纠纷，定为绿色·简易"}, c.Grading[0])
-	assert.Equal(t, mediation.Reason{Code: mediation.ReasonLevel, Text: "绿色·简易纠纷由四级网格办理"}, c.Grading[1])
+	assert.Equal(t, work.Reason{Code: work.ReasonCategory, Grade: work.Simple, Text: "纠纷类别为邻里纠纷，定为绿色·简易"}, c.Grading[0])
+	assert.Equal(t, work.Reason{Code: work.ReasonLevel, Text: "绿色·简易纠纷由四级网格办理"}, c.Grading[1])
 
 	c = must(t)(f.svc.RaiseRisk(ctx, head, c.ID, c.Version, mediation.LikelyFight))
 	assert.Equal(t, work.Ordinary, c.Grade)
@@ -83,5 +83,5 @@ func TestCaseGrading(t *testing.T) {
 	require.Equal(t, work.Major, red.Grade)
 	red = must(t)(f.svc.RaiseRisk(ctx, f.actor("gc-east-head"), red.ID, red.Version, mediation.LikelyFight))
 	assert.Equal(t, work.Major, red.Grade, "never lowered")
-	assert.Contains(t, red.Grading, mediation.Reason{Code: mediation.ReasonKept, Grade: work.Major, Text: "已定为红色·重大，等级不因此降低"})
+	assert.Contains(t, red.Grading, work.Reason{Code: mediation.ReasonKept, Grade: work.Major, Text: "已定为红色·重大，等级不因此降低"})
 }

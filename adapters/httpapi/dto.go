@@ -735,16 +735,16 @@ func agreementOut(a *mediation.Agreement) *agreementOutJSON {
 	return out
 }
 
-// gradingJSON is a rule that decided a case's grade (with the grade it
-// demands) or where it is handled (without), in Chinese.
+// gradingJSON is a rule that decided a case's or a hazard's grade (with
+// the grade it demands) or where it is handled (without), in Chinese.
 type gradingJSON struct {
 	Code  string `json:"code"`
 	Grade string `json:"grade,omitempty" oa:"enum=grade"`
 	Text  string `json:"text"`
 }
 
-// reasonsOut writes the reasons of a case's grading.
-func reasonsOut(rs []mediation.Reason) []gradingJSON {
+// reasonsOut writes the reasons of a case's or a hazard's grading.
+func reasonsOut(rs []work.Reason) []gradingJSON {
 	out := make([]gradingJSON, len(rs))
 	for i, r := range rs {
 		out[i] = gradingJSON{Code: r.Code, Text: r.Text}

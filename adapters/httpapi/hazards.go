@@ -103,6 +103,7 @@ type hazardJSON struct {
 	Township       string                 `json:"township"`
 	Category       string                 `json:"category"`
 	Grade          string                 `json:"grade" oa:"enum=grade"`
+	Grading        []gradingJSON          `json:"grading" desc:"the rules that gave the hazard its grade and its handling cell as they applied when it was reported, each with its code (category, reported, level, converted), the grade it demands if any and its text in Chinese; empty for a hazard reported before hazards kept them"`
 	Description    string                 `json:"description"`
 	Photos         []string               `json:"photos"`
 	Channel        string                 `json:"channel" oa:"enum=channel"`
@@ -164,7 +165,7 @@ type conversionOutJSON struct {
 // as v says, with the URLs of its files below api.
 func hazardOut(api string, h *hazard.Hazard, v view) hazardJSON {
 	out := hazardJSON{
-		ID: string(h.ID), Version: h.Version, Township: string(h.Township), Category: string(h.Category), Grade: h.Grade.String(),
+		ID: string(h.ID), Version: h.Version, Township: string(h.Township), Category: string(h.Category), Grade: h.Grade.String(), Grading: reasonsOut(h.Grading),
 		Description: h.Description, Photos: append([]string{}, h.Photos...), Channel: h.Channel.String(),
 		Location: path(h.Location), Handling: path(h.Handling), Reporter: h.Reporter, ReporterCell: path(h.ReporterCell),
 		Owner: h.Owner, Contact: h.Contact, Masked: v.masked, State: h.State.String(), OnTheSpot: h.OnTheSpot, Overdue: v.overdue,

@@ -56,7 +56,8 @@
 //     key stores one hazard; concurrent Updates are every one stored and a
 //     stale version is a Conflict; the timeline verifies against the
 //     hazard's chain; no hazard given or handed out is shared with the
-//     store; and List walks a subtree in pages, newest first, apart from
+//     store, and every field, the reasons for its grade among them, comes
+//     back as given; and List walks a subtree in pages, newest first, apart from
 //     other townships.
 //   - Grid checks a grid.Store: cells, members and administration logs are
 //     kept whole and apart per township, a change is stored all or none and

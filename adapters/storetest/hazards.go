@@ -84,36 +84,49 @@ func hazardsCreateGetUpdate(t *testing.T, s hazard.Store) {
 }
 
 // hazardsCopiesAreTheCallers: a store keeps no part of what it is given or
-// hands out. Changing a hazard after passing it to Create, or any hazard
-// returned by Create, Get, Update or List, changes nothing stored.
+// hands out, and gives back every field it was given, the reasons for the
+// hazard's grade among them. Changing a hazard after passing it to Create,
+// or any hazard returned by Create, Get, Update or List, changes nothing
+// stored.
 func hazardsCopiesAreTheCallers(t *testing.T, s hazard.Store) {
 	ctx := context.Background()
 	rng := rand.New(rand.NewPCG(3, 5))
 	h := randomHazard(rng, 0, demo.Path("mayuan-1"))
 	h.Contact, h.Photos = "13900003333", []string{"p1"}
+	// The reasons are written anew for the last check, which then holds
+	// even if Clone shared them.
+	grading := func() []work.Reason {
+		return []work.Reason{
+			{Code: work.ReasonCategory, Grade: work.Simple, Text: "类别“其他隐患”默认等级为绿色·简易"},
+			{Code: hazard.ReasonReported, Grade: work.Major, Text: "上报人定为红色·重大，高于类别默认等级，按上报人所定"},
+			{Code: work.ReasonLevel, Text: "红色·重大隐患由二级网格办理"},
+		}
+	}
+	h.Grading = grading()
 	h.Rectifications = []hazard.Rectification{{Evidence: "e", Photos: []string{"r1"}, At: base, By: "m-1"}}
 	h.Attachments = []attachment.Attachment{{ID: "1", Kind: attachment.Photo, Type: attachment.JPEG, Size: 10, Sum: attachment.Sum{7}, AddedAt: base, AddedBy: "m-1"}}
 	first := sealHazard(h, hazard.ActionReported)
 	want := h.Clone()
 	got, err := s.Create(ctx, h, []timeline.Event{first}, work.IdempotencyKey{})
 	require.NoError(t, err)
-	h.Contact, h.Photos[0], h.Rectifications[0].Photos[0] = "in", "in", "in"
-	got.Contact, got.Photos[0], got.Rectifications[0].Evidence = "out", "out", "out"
+	h.Contact, h.Photos[0], h.Rectifications[0].Photos[0], h.Grading[0].Text = "in", "in", "in", "in"
+	got.Contact, got.Photos[0], got.Rectifications[0].Evidence, got.Grading[1].Grade = "out", "out", "out", work.Simple
 	read, err := s.Get(ctx, want.ID)
 	require.NoError(t, err)
-	read.Contact, read.Rectifications[0].Photos[0], read.Attachments[0].AddedBy = "get", "get", "get"
+	read.Contact, read.Rectifications[0].Photos[0], read.Attachments[0].AddedBy, read.Grading[2].Code = "get", "get", "get", "get"
 	updated, err := s.Update(ctx, want.ID, 0, func(*hazard.Hazard) ([]timeline.Event, error) { return nil, nil })
 	require.NoError(t, err)
-	updated.Contact, updated.Photos = "update", append(updated.Photos, "update")
+	updated.Contact, updated.Photos, updated.Grading[0].Text = "update", append(updated.Photos, "update"), "update"
 	page, err := s.List(ctx, hazard.Filter{Township: "gucheng", Within: []grid.Path{grid.RootPath("gucheng")}})
 	require.NoError(t, err)
 	require.Len(t, page.Hazards, 1)
-	page.Hazards[0].Contact = "list"
+	page.Hazards[0].Contact, page.Hazards[0].Grading[1].Text = "list", "list"
 
 	stored, err := s.Get(ctx, want.ID)
 	require.NoError(t, err)
 	want.Version = 2
 	same(t, want, stored)
+	same(t, grading(), stored.Grading, "the reasons as given")
 }
 
 // hazardsList: a walk through List's pages of a subtree sees each of its

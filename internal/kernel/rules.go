@@ -42,6 +42,24 @@ func Handling(level grid.Level, loc grid.Path) grid.Path {
 	return loc.Prefix(min(level, loc.Level()))
 }
 
+// levelWords name the grid's levels as the rules are read aloud.
+var levelWords = [...]string{"", "一", "二", "三", "四", "五"}
+
+func levelWord(l grid.Level) string { return levelWords[min(max(int(l), 0), len(levelWords)-1)] }
+
+// HandlingReason says why work of grade g, which a rule handles at level,
+// found at loc and called noun (纠纷, 隐患), is handled where Handling
+// puts it: at the grade's level, or, when loc lies higher, at loc itself,
+// which the reason then says too, so that it never names a level other
+// than the handling cell's without saying why.
+func HandlingReason(noun string, g work.Grade, level grid.Level, loc grid.Path) work.Reason {
+	text := fmt.Sprintf("%s%s由%s级网格办理", g.Title(), noun, levelWord(level))
+	if l := loc.Level(); l < level {
+		text += fmt.Sprintf("；所在网格为%s级，即由该网格办理", levelWord(l))
+	}
+	return work.Reason{Code: work.ReasonLevel, Text: text}
+}
+
 // CheckReminders checks the fractions of the time allowed at which a
 // deadline is reminded of: ascending, each above 0 and below 1. None is
 // allowed: a township may remind nobody before a deadline passes.

@@ -6,6 +6,7 @@ import (
 
 	"github.com/fourplusn/fourplusn/grid"
 	"github.com/fourplusn/fourplusn/mediation"
+	"github.com/fourplusn/fourplusn/work"
 )
 
 // dupRow is a likely duplicate of a case as its block (可能重复的案件)
@@ -14,7 +15,7 @@ import (
 // apart, recorded on the case the block is about.
 type dupRow struct {
 	Other    *mediation.Case
-	Reasons  []mediation.Reason
+	Reasons  []work.Reason
 	Link     mediation.ID // the later of the two, linked as the duplicate
 	LinkVer  int64
 	Into     mediation.ID // the earlier, which stays the case

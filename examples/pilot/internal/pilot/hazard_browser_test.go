@@ -15,7 +15,8 @@ import (
 
 // TestBrowserHazard follows a hazard through the pilot in a real browser,
 // on a phone's screen (390 × 844): 马园's grid worker blows the whistle on
-// bare wires with a photo, which the duty console shows; the village
+// bare wires with a photo, and the page says why the hazard is yellow and
+// goes to the village committee; the duty console shows it; the village
 // committee's head rectifies it with
 // an after-photo; the east sector's head, the upper post, verifies it; the
 // hazard's page then shows each photo where it belongs.
@@ -64,6 +65,11 @@ func TestBrowserHazard(t *testing.T) {
 	assert.Equal(t, "待整改", text(t, tab, "#hazard-state"))
 	assert.Equal(t, 1, thumbnails("#photos-found"), "the photo as found")
 	h := newestHazard(t, app)
+	// Why it is yellow and why the village committee has it, unfolded.
+	do(t, tab, "unfold the grading", chromedp.Click(chromedp.CSS("#grading summary")), chromedp.WaitVisible(chromedp.CSS("#grading li")))
+	assert.Equal(t, "类别“用电隐患”默认等级为黄色·一般\n黄色·一般隐患由三级网格办理", text(t, tab, "#grading ul"))
+	narrow("the grading")
+	shot(t, tab, dir, "hazard-01a-grading-phone")
 	page := base + "/hazards/" + string(h.ID)
 	click(t, tab, "logout", `form[action="/logout"] button`)
 

@@ -15,6 +15,8 @@ import (
 	"github.com/fourplusn/fourplusn/attachment"
 	"github.com/fourplusn/fourplusn/examples/pilot/internal/pilot"
 	"github.com/fourplusn/fourplusn/hazard"
+	"github.com/fourplusn/fourplusn/timeline"
+	"github.com/fourplusn/fourplusn/work"
 )
 
 // memberClient returns a browser with member id logged in.
@@ -270,4 +272,36 @@ func TestReportFromBelowKeepsReport(t *testing.T) {
 	assert.Equal(t, "/hazards/"+string(h.ID), resp.Header.Get("Location"))
 	require.Len(t, h.Attachments, 1, "the group's head adds the photos of what they reported, though the village rectifies it")
 	assert.Equal(t, "mayuan-1-head", h.Attachments[0].AddedBy)
+}
+
+// TestHazardPageGrading: the hazard's page says, unfolded on request,
+// which rules gave the hazard its grade and where it is handled, the
+// reporter's grade over the category's among them; a hazard stored before
+// hazards kept their reasons shows none.
+func TestHazardPageGrading(t *testing.T) {
+	app, ts := newPilot(t)
+	ctx := context.Background()
+	worker, _ := app.Member("mayuan-security")
+	h, err := app.Hazards.Report(ctx, worker.Actor(), hazard.Report{
+		Category: hazard.Other, Grade: work.Major, Location: "mayuan-1", Description: "村道旁高压线杆倾斜。",
+	})
+	require.NoError(t, err)
+	require.Len(t, h.Grading, 3)
+	secretary := memberClient(t, ts.URL, "gc-secretary")
+	resp, body := secretary.get("/hazards/" + string(h.ID))
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	assert.Contains(t, body, `<details class="grading" id="grading"><summary>定级与分派依据</summary>`)
+	for _, r := range h.Grading {
+		assert.Contains(t, body, "<li>"+r.Text+"</li>")
+	}
+	assertChineseOnly(t, body)
+
+	_, err = app.DB.Hazards().Update(ctx, h.ID, 0, func(h *hazard.Hazard) ([]timeline.Event, error) {
+		h.Grading = nil
+		return nil, nil
+	})
+	require.NoError(t, err)
+	resp, body = secretary.get("/hazards/" + string(h.ID))
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	assert.NotContains(t, body, "定级与分派依据", "no reasons, no block")
 }
