@@ -713,6 +713,29 @@ func (t tallySums) partial(ctx context.Context, q stats.Query, from, to time.Tim
 	if sums, ok := t.memo[key]; ok {
 		return sums, nil
 	}
+	// The same cases are read for a total and by cell: a total is the
+	// sum of the cells', read once for both.
+	cells, err := t.partialCells(ctx, q, from, to)
+	if err != nil || q.By == stats.ByCell {
+		return cells, err
+	}
+	var total [numKinds]int64
+	for _, n := range cells {
+		for k := range n {
+			total[k] += n[k]
+		}
+	}
+	out := map[string][numKinds]int64{"": total}
+	t.memo[key] = out
+	return out, nil
+}
+
+// partialCells is partial by cell, remembered under partial's key by cell.
+func (t tallySums) partialCells(ctx context.Context, q stats.Query, from, to time.Time) (map[string][numKinds]int64, error) {
+	key := fmt.Sprint("partial", q.Township, q.Within, from.UnixNano(), to.UnixNano(), true)
+	if sums, ok := t.memo[key]; ok {
+		return sums, nil
+	}
 	in, inArgs := subtree("stats_path", q.Within)
 	f, tt := timeColumn(from), timeColumn(to)
 	var parts []string
@@ -761,17 +784,13 @@ func (t tallySums) partial(ctx context.Context, q stats.Query, from, to time.Tim
 	}
 	out := map[string][numKinds]int64{}
 	for _, c := range cases {
-		key := ""
-		if q.By == stats.ByCell {
-			key = c.cell
-		}
-		n := out[key]
+		n := out[c.cell]
 		for kind, x := range c.marks() {
 			if x.n > 0 && !x.at.Before(from) && x.at.Before(to) {
 				n[kind] += x.n
 			}
 		}
-		out[key] = n
+		out[c.cell] = n
 	}
 	t.memo[key] = out
 	return out, nil
