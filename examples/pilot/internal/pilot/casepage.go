@@ -151,11 +151,12 @@ func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, m grid.Membe
 		lacking[it.Order] = true
 	}
 	kinds, parts := s.attachChoices(actor, c)
-	dups, err := s.duplicateRows(r, actor, c, "")
+	found, err := s.app.Cases.Duplicates(r.Context(), actor, c.ID)
 	if err != nil {
 		s.failErr(w, r, err)
 		return
 	}
+	dups := s.duplicateRows(r, actor, c, found, "")
 	var into *mediation.Case
 	if c.DuplicateOf != "" {
 		// The case that stays, as the member may see it; one they may
