@@ -73,6 +73,14 @@ func (s *Server) allowed(actor grid.Actor, c *mediation.Case) allowed {
 	}
 }
 
+// Any reports whether any action of the page's panel (可办理的操作) is
+// open: the panel and its heading are shown only then. Correcting and
+// attaching have sections of their own.
+func (a allowed) Any() bool {
+	return a.Accept || a.Transfer || a.Join || a.Session || a.FollowUp || a.Close || a.Escalate || a.Review ||
+		a.Draft || a.Sign || a.Supersede || a.Oral || a.Rights || a.Suspend || a.Resume || a.Reopen
+}
+
 // caseTurn says where c stands and whose move it is (see turn).
 func (a *App) caseTurn(c *mediation.Case) string {
 	reviewer := ""
