@@ -39,10 +39,10 @@ const MaxCandidates = 10
 // newest of them, which is plenty within a window of weeks.
 const nearbyLimit = work.MaxPage
 
-// maxUnionLimit bounds the cases one query for many cases' candidates
-// reads at once (see Service.nearbyEach), and so the memory they take: a
-// case whose own answers may lie beyond them is asked for alone.
-const maxUnionLimit = 10 * nearbyLimit
+// unionSize bounds the cases whose candidates one query of the store
+// finds (see Service.nearbyEach): its answers, up to nearbyLimit a case,
+// are held in memory at once.
+const unionSize = 50
 
 // The codes of the reasons a candidate is offered for.
 const (
@@ -116,7 +116,7 @@ func (q *NearbyQuery) include(o NearbyQuery) {
 	if o.To.After(q.To) {
 		q.To = o.To
 	}
-	q.Limit = min(q.Limit+o.Limit, maxUnionLimit)
+	q.Limit += o.Limit
 }
 
 // Candidate is a case that is likely the same dispute as another, with
@@ -328,15 +328,22 @@ func candidates(c *Case, found []*Case) []Candidate {
 // whose answers are sorted out to each case by its own query's Nearby.
 // The union's answers are its newest; if it returns as many as it has
 // room for, older answers may be missing, and a case that did not get
-// its own fill from them is asked for alone.
+// its own fill from them is asked for alone. So is a case whose query
+// spans the whole township (one arisen in a sector, whose parent is the
+// township): in the union it would make every case of the window an
+// answer, and crowd out the others' answers.
 func (s *Service) nearbyEach(ctx context.Context, cases []*Case) ([][]*Case, error) {
 	qs := make([]NearbyQuery, len(cases))
+	alone := make([]bool, len(cases))
 	unions := map[grid.CellID]*NearbyQuery{}
 	for i, c := range cases {
 		if c == nil {
 			continue
 		}
 		qs[i] = s.nearbyQuery(c)
+		if alone[i] = slices.ContainsFunc(qs[i].Near, func(p grid.Path) bool { return p.Level() == 1 }); alone[i] {
+			continue
+		}
 		u, ok := unions[c.Township]
 		if !ok {
 			u = &NearbyQuery{Township: c.Township}
@@ -358,15 +365,18 @@ func (s *Service) nearbyEach(ctx context.Context, cases []*Case) ([][]*Case, err
 			continue
 		}
 		q, all := &qs[i], found[c.Township]
-		for _, d := range all {
-			if len(out[i]) == q.Limit {
-				break
+		if !alone[i] {
+			for _, d := range all {
+				if len(out[i]) == q.Limit {
+					break
+				}
+				if q.Nearby(d) {
+					out[i] = append(out[i], d)
+				}
 			}
-			if q.Nearby(d) {
-				out[i] = append(out[i], d)
-			}
+			alone[i] = len(all) >= unions[c.Township].Limit && len(out[i]) < q.Limit
 		}
-		if len(all) >= unions[c.Township].Limit && len(out[i]) < q.Limit {
+		if alone[i] {
 			var err error
 			if out[i], err = s.store.Nearby(ctx, *q); err != nil {
 				return nil, fmt.Errorf("mediation: find duplicates: %w", err)
@@ -391,8 +401,9 @@ func (s *Service) Duplicates(ctx context.Context, actor grid.Actor, id ID) ([]Ca
 
 // DuplicatesEach returns, for each of the cases ids in turn, what
 // Duplicates returns for it, from one search of the store for them all
-// (see nearbyEach): a page that shows many cases, each with its likely
-// duplicates — the duty console — costs one search, not one a case.
+// (see nearbyEach) for every unionSize of them: a page that shows many
+// cases, each with its likely duplicates — the duty console — costs a
+// search for every fifty cases, not one a case.
 // Takes at most work.MaxPage cases; returns Invalid ("ids") for more, and
 // for any of them what Duplicates returns.
 func (s *Service) DuplicatesEach(ctx context.Context, actor grid.Actor, ids []ID) ([][]Candidate, error) {
@@ -414,23 +425,26 @@ func (s *Service) DuplicatesEach(ctx context.Context, actor grid.Actor, ids []ID
 			open[i] = c
 		}
 	}
-	found, err := s.nearbyEach(ctx, open)
-	if err != nil {
-		return nil, err
-	}
 	out := make([][]Candidate, len(ids))
-	for i, c := range open {
-		if c == nil {
-			continue
+	for from := 0; from < len(open); from += unionSize {
+		part := open[from:min(from+unionSize, len(open))]
+		found, err := s.nearbyEach(ctx, part)
+		if err != nil {
+			return nil, err
 		}
-		for _, cand := range candidates(c, found[i]) {
-			if s.policy.Can(actor, grid.View, cand.Case.target()) != nil {
+		for i, c := range part {
+			if c == nil {
 				continue
 			}
-			// A case found near several is one value in their answers:
-			// each is presented its own copy.
-			cand.Case = kind{s.policy}.Present(actor, cand.Case.Clone())
-			out[i] = append(out[i], cand)
+			for _, cand := range candidates(c, found[i]) {
+				if s.policy.Can(actor, grid.View, cand.Case.target()) != nil {
+					continue
+				}
+				// A case found near several is one value in their
+				// answers: each is presented its own copy.
+				cand.Case = kind{s.policy}.Present(actor, cand.Case.Clone())
+				out[from+i] = append(out[from+i], cand)
+			}
 		}
 	}
 	return out, nil

@@ -303,8 +303,9 @@ func newCountingService(t *testing.T, store mediation.Store) (*mediation.Service
 // TestDuplicatesEach: on the generated set of duplicates, the candidates
 // of a page of cases found at once are, case by case, those the detector
 // finds for it alone (FindDuplicates), for the duty officer who sees them
-// all; the page costs the store one Nearby query; a linked duplicate has
-// none; more than a page is refused naming the field.
+// all; the page costs the store a Nearby query for every fifty cases; a
+// linked duplicate has none; more than a page is refused naming the
+// field.
 func TestDuplicatesEach(t *testing.T) {
 	store := memstore.NewCases()
 	cases, _ := generateDuplicates(t, store, work.MaxPage, rand.New(rand.NewPCG(20, 21)))
@@ -316,7 +317,7 @@ func TestDuplicatesEach(t *testing.T) {
 	}
 	each, err := svc.DuplicatesEach(ctx, gridtest.Gucheng().Member("gc-duty-1").Actor(), ids)
 	require.NoError(t, err)
-	assert.Equal(t, 1, counted.nearby, "one query for the page")
+	assert.Equal(t, work.MaxPage/50, counted.nearby, "one query for every fifty cases")
 	require.Len(t, each, len(ids))
 	offered := 0
 	for i, c := range cases {
@@ -362,13 +363,13 @@ func TestDuplicatesEachBeyondTheUnion(t *testing.T) {
 		return got
 	}
 	// Two arrivals of one dispute in 大余庄一组, then, ten days later, more
-	// cases in 马园一组 than the query for many has room for.
+	// cases in 马园一组 than the query for three has room for.
 	add("dayuzhuang-1", at.Add(-time.Hour), "13900001111", "两家因排水沟堵塞互相指责，多次争吵")
 	old := add("dayuzhuang-1", at, "13900001111", "反映排水沟堵塞，与邻居多次发生争吵")
 	var ids []mediation.ID
-	for i := range 2100 {
+	for i := range 1000 {
 		c := add("mayuan-1", at.Add(10*24*time.Hour+time.Duration(i)*time.Minute), fmt.Sprintf("139%08d", i), "楼上漏水淹了楼下的厨房")
-		if i >= 2090 {
+		if i >= 998 {
 			ids = append(ids, c.ID)
 		}
 	}
