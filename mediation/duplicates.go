@@ -92,8 +92,8 @@ func (q *NearbyQuery) Nearby(c *Case) bool {
 
 // include widens q, a query of the same township, so that every case
 // answering o answers q too: their numbers and cells together, within
-// the window covering both, with room for o's cases besides q's. A cell
-// within another asked already adds nothing.
+// the window covering both. A cell within another asked already adds
+// nothing. The room for answers, Limit, is the caller's to set.
 func (q *NearbyQuery) include(o NearbyQuery) {
 	for _, n := range o.Phones {
 		if !slices.Contains(q.Phones, n) {
@@ -116,7 +116,6 @@ func (q *NearbyQuery) include(o NearbyQuery) {
 	if o.To.After(q.To) {
 		q.To = o.To
 	}
-	q.Limit += o.Limit
 }
 
 // Candidate is a case that is likely the same dispute as another, with
@@ -325,58 +324,67 @@ func candidates(c *Case, found []*Case) []Candidate {
 // nearbyEach returns, for each of cases, what the store's Nearby returns
 // for its nearbyQuery, nil for a nil case, from one query of the store
 // for all of a township's: the union of theirs (NearbyQuery.include),
-// whose answers are sorted out to each case by its own query's Nearby.
-// The union's answers are its newest; if it returns as many as it has
+// with room for all their answers, which are sorted out to each case by
+// its own query's Nearby.
+//
+// A case arisen in a sector has the whole township for its near cells:
+// its answers are the township's newest cases, the same for every such
+// case of the same weeks, and in the union they would crowd out the
+// others' answers. Such cases have a union of their own, with room for
+// one case's answers.
+//
+// A union's answers are its newest; if it returns as many as it has
 // room for, older answers may be missing, and a case that did not get
-// its own fill from them is asked for alone. So is a case whose query
-// spans the whole township (one arisen in a sector, whose parent is the
-// township): in the union it would make every case of the window an
-// answer, and crowd out the others' answers.
+// its own fill from them is asked for alone.
 func (s *Service) nearbyEach(ctx context.Context, cases []*Case) ([][]*Case, error) {
+	type key struct {
+		township grid.CellID
+		wide     bool // near the whole township
+	}
 	qs := make([]NearbyQuery, len(cases))
-	alone := make([]bool, len(cases))
-	unions := map[grid.CellID]*NearbyQuery{}
+	keys := make([]key, len(cases))
+	unions := map[key]*NearbyQuery{}
 	for i, c := range cases {
 		if c == nil {
 			continue
 		}
 		qs[i] = s.nearbyQuery(c)
-		if alone[i] = slices.ContainsFunc(qs[i].Near, func(p grid.Path) bool { return p.Level() == 1 }); alone[i] {
-			continue
-		}
-		u, ok := unions[c.Township]
+		keys[i] = key{c.Township, slices.ContainsFunc(qs[i].Near, func(p grid.Path) bool { return p.Level() == 1 })}
+		u, ok := unions[keys[i]]
 		if !ok {
 			u = &NearbyQuery{Township: c.Township}
-			unions[c.Township] = u
+			unions[keys[i]] = u
 		}
 		u.include(qs[i])
+		if keys[i].wide {
+			u.Limit = max(u.Limit, qs[i].Limit)
+		} else {
+			u.Limit += qs[i].Limit
+		}
 	}
-	found := map[grid.CellID][]*Case{}
-	for town, u := range unions {
+	found := map[key][]*Case{}
+	for k, u := range unions {
 		cs, err := s.store.Nearby(ctx, *u)
 		if err != nil {
 			return nil, fmt.Errorf("mediation: find duplicates: %w", err)
 		}
-		found[town] = cs
+		found[k] = cs
 	}
 	out := make([][]*Case, len(cases))
 	for i, c := range cases {
 		if c == nil {
 			continue
 		}
-		q, all := &qs[i], found[c.Township]
-		if !alone[i] {
-			for _, d := range all {
-				if len(out[i]) == q.Limit {
-					break
-				}
-				if q.Nearby(d) {
-					out[i] = append(out[i], d)
-				}
+		q, all := &qs[i], found[keys[i]]
+		for _, d := range all {
+			if len(out[i]) == q.Limit {
+				break
 			}
-			alone[i] = len(all) >= unions[c.Township].Limit && len(out[i]) < q.Limit
+			if q.Nearby(d) {
+				out[i] = append(out[i], d)
+			}
 		}
-		if alone[i] {
+		if len(all) >= unions[keys[i]].Limit && len(out[i]) < q.Limit {
 			var err error
 			if out[i], err = s.store.Nearby(ctx, *q); err != nil {
 				return nil, fmt.Errorf("mediation: find duplicates: %w", err)
