@@ -320,7 +320,10 @@ func (s *Cases) Nearby(ctx context.Context, q mediation.NearbyQuery) ([]*mediati
 	}
 	if len(q.Near) > 0 {
 		near, nargs := subtree("stats_path", q.Near)
-		parts = append(parts, "SELECT id FROM cases WHERE township = ? AND "+near+" AND registered_at >= ? AND registered_at < ?")
+		// stats_path is the cell a case counts in (stats.CaseCell): none
+		// for a linked duplicate, and the handling cell for a case from
+		// outside the township, which arose near nothing.
+		parts = append(parts, "SELECT id FROM cases WHERE township = ? AND "+near+" AND outside = 0 AND registered_at >= ? AND registered_at < ?")
 		args = append(append(append(args, string(q.Township)), nargs...), from, to)
 	}
 	if len(parts) == 0 {
