@@ -39,6 +39,11 @@ const MaxCandidates = 10
 // newest of them, which is plenty within a window of weeks.
 const nearbyLimit = work.MaxPage
 
+// unionSize bounds the cases whose candidates one query of the store
+// finds (see Service.nearbyEach): its answers, up to nearbyLimit a case,
+// are held in memory at once.
+const unionSize = 50
+
 // The codes of the reasons a candidate is offered for.
 const (
 	ReasonPhone        = "dup:phone"     // a party's phone number is the same
@@ -52,17 +57,18 @@ const (
 	verySimilarFact    = 0.45            // the share that makes a candidate with no number shared, in a near cell
 )
 
-// NearbyQuery asks a store for the cases that may be duplicates of one:
-// those of Township registered in [From, To) that share one of Phones with
-// an applicant, or one of IDCards with an applicant, or that arose in the
-// subtree of Near. Linked duplicates (Case.DuplicateOf) count in no cell
-// and are not found by Near. A store answers it by indexed lookups, never
-// by reading every case, and returns at most Limit cases, newest first.
+// NearbyQuery asks a store for the cases that may be duplicates of one or
+// more: those of Township registered in [From, To) that share one of
+// Phones with an applicant, or one of IDCards with an applicant, or that
+// arose in the subtree of one of Near. Linked duplicates (Case.DuplicateOf)
+// count in no cell and are not found by Near. A store answers it by
+// indexed lookups, never by reading every case, and returns at most Limit
+// cases, newest first.
 type NearbyQuery struct {
 	Township grid.CellID
 	Phones   []string
 	IDCards  []string
-	Near     grid.Path // the parent of the case's cell: its cell and its siblings
+	Near     []grid.Path // for each case asked about, the parent of its cell: its cell and its siblings
 	From, To time.Time
 	Limit    int
 }
@@ -73,7 +79,7 @@ func (q *NearbyQuery) Nearby(c *Case) bool {
 	if c.Township != q.Township || c.RegisteredAt.Before(q.From) || !c.RegisteredAt.Before(q.To) {
 		return false
 	}
-	if c.DuplicateOf == "" && !c.OutOfJurisdiction() && q.Near.Contains(c.Location) {
+	if c.DuplicateOf == "" && !c.OutOfJurisdiction() && slices.ContainsFunc(q.Near, func(p grid.Path) bool { return p.Contains(c.Location) }) {
 		return true
 	}
 	for _, p := range c.Applicants {
@@ -82,6 +88,34 @@ func (q *NearbyQuery) Nearby(c *Case) bool {
 		}
 	}
 	return false
+}
+
+// include widens q, a query of the same township, so that every case
+// answering o answers q too: their numbers and cells together, within
+// the window covering both. A cell within another asked already adds
+// nothing. The room for answers, Limit, is the caller's to set.
+func (q *NearbyQuery) include(o NearbyQuery) {
+	for _, n := range o.Phones {
+		if !slices.Contains(q.Phones, n) {
+			q.Phones = append(q.Phones, n)
+		}
+	}
+	for _, n := range o.IDCards {
+		if !slices.Contains(q.IDCards, n) {
+			q.IDCards = append(q.IDCards, n)
+		}
+	}
+	for _, p := range o.Near {
+		if !slices.ContainsFunc(q.Near, func(n grid.Path) bool { return n.Contains(p) }) {
+			q.Near = append(slices.DeleteFunc(q.Near, p.Contains), p)
+		}
+	}
+	if q.From.IsZero() || o.From.Before(q.From) {
+		q.From = o.From
+	}
+	if o.To.After(q.To) {
+		q.To = o.To
+	}
 }
 
 // Candidate is a case that is likely the same dispute as another, with
@@ -248,10 +282,11 @@ func (s *Service) nearbyQuery(c *Case) NearbyQuery {
 	q := NearbyQuery{Township: c.Township, From: c.RegisteredAt.Add(-s.dupWindow), To: c.RegisteredAt.Add(s.dupWindow + time.Nanosecond), Limit: nearbyLimit}
 	q.Phones, q.IDCards = numbers(c)
 	if !c.Location.IsZero() {
-		q.Near = c.Location
-		if c.Location.Level() > 1 {
-			q.Near = c.Location.Parent()
+		near := c.Location
+		if near.Level() > 1 {
+			near = near.Parent()
 		}
+		q.Near = []grid.Path{near}
 	}
 	return q
 }
@@ -261,14 +296,16 @@ func (s *Service) nearbyQuery(c *Case) NearbyQuery {
 // detector as a whole, with no actor, for evaluation and for tools.
 func FindDuplicates(ctx context.Context, store Store, c *Case, window time.Duration) ([]Candidate, error) {
 	s := &Service{store: store, dupWindow: window}
-	return s.findDuplicates(ctx, c)
-}
-
-func (s *Service) findDuplicates(ctx context.Context, c *Case) ([]Candidate, error) {
 	found, err := s.store.Nearby(ctx, s.nearbyQuery(c))
 	if err != nil {
 		return nil, fmt.Errorf("mediation: find duplicates: %w", err)
 	}
+	return candidates(c, found), nil
+}
+
+// candidates returns the cases of found that MatchDuplicate c, best
+// first, at most MaxCandidates.
+func candidates(c *Case, found []*Case) []Candidate {
 	var out []Candidate
 	for _, d := range found {
 		if cand, ok := MatchDuplicate(c, d); ok {
@@ -281,6 +318,79 @@ func (s *Service) findDuplicates(ctx context.Context, c *Case) ([]Candidate, err
 	if len(out) > MaxCandidates {
 		out = out[:MaxCandidates]
 	}
+	return out
+}
+
+// nearbyEach returns, for each of cases, what the store's Nearby returns
+// for its nearbyQuery, nil for a nil case, from one query of the store
+// for all of a township's: the union of theirs (NearbyQuery.include),
+// with room for all their answers, which are sorted out to each case by
+// its own query's Nearby.
+//
+// A case arisen in a sector has the whole township for its near cells:
+// its answers are the township's newest cases, the same for every such
+// case of the same weeks, and in the union they would crowd out the
+// others' answers. Such cases have a union of their own, with room for
+// one case's answers.
+//
+// A union's answers are its newest; if it returns as many as it has
+// room for, older answers may be missing, and a case that did not get
+// its own fill from them is asked for alone.
+func (s *Service) nearbyEach(ctx context.Context, cases []*Case) ([][]*Case, error) {
+	type key struct {
+		township grid.CellID
+		wide     bool // near the whole township
+	}
+	qs := make([]NearbyQuery, len(cases))
+	keys := make([]key, len(cases))
+	unions := map[key]*NearbyQuery{}
+	for i, c := range cases {
+		if c == nil {
+			continue
+		}
+		qs[i] = s.nearbyQuery(c)
+		keys[i] = key{c.Township, slices.ContainsFunc(qs[i].Near, func(p grid.Path) bool { return p.Level() == 1 })}
+		u, ok := unions[keys[i]]
+		if !ok {
+			u = &NearbyQuery{Township: c.Township}
+			unions[keys[i]] = u
+		}
+		u.include(qs[i])
+		if keys[i].wide {
+			u.Limit = max(u.Limit, qs[i].Limit)
+		} else {
+			u.Limit += qs[i].Limit
+		}
+	}
+	found := map[key][]*Case{}
+	for k, u := range unions {
+		cs, err := s.store.Nearby(ctx, *u)
+		if err != nil {
+			return nil, fmt.Errorf("mediation: find duplicates: %w", err)
+		}
+		found[k] = cs
+	}
+	out := make([][]*Case, len(cases))
+	for i, c := range cases {
+		if c == nil {
+			continue
+		}
+		q, all := &qs[i], found[keys[i]]
+		for _, d := range all {
+			if len(out[i]) == q.Limit {
+				break
+			}
+			if q.Nearby(d) {
+				out[i] = append(out[i], d)
+			}
+		}
+		if len(all) >= unions[keys[i]].Limit && len(out[i]) < q.Limit {
+			var err error
+			if out[i], err = s.store.Nearby(ctx, *q); err != nil {
+				return nil, fmt.Errorf("mediation: find duplicates: %w", err)
+			}
+		}
+	}
 	return out, nil
 }
 
@@ -290,30 +400,60 @@ func (s *Service) findDuplicates(ctx context.Context, c *Case) ([]Candidate, err
 // case that has ended have none. Needs View of case id; returns NotFound
 // for a case the actor may not see, Unauthorized without an actor.
 func (s *Service) Duplicates(ctx context.Context, actor grid.Actor, id ID) ([]Candidate, error) {
-	c, err := s.records.Get(ctx, actor, id)
+	each, err := s.DuplicatesEach(ctx, actor, []ID{id})
 	if err != nil {
 		return nil, err
 	}
-	if c.DuplicateOf != "" || c.State.Ended() {
-		return nil, nil
+	return each[0], nil
+}
+
+// DuplicatesEach returns, for each of the cases ids in turn, what
+// Duplicates returns for it, from one search of the store for them all
+// (see nearbyEach) for every unionSize of them: a page that shows many
+// cases, each with its likely duplicates — the duty console — costs a
+// search for every fifty cases, not one a case.
+// Takes at most work.MaxPage cases; returns Invalid ("ids") for more, and
+// for any of them what Duplicates returns.
+func (s *Service) DuplicatesEach(ctx context.Context, actor grid.Actor, ids []ID) ([][]Candidate, error) {
+	if len(ids) > work.MaxPage {
+		return nil, invalid("ids", "at most %d cases at once, not %d", work.MaxPage, len(ids))
 	}
-	// The candidates are compared with the stored case, not the copy
+	// The candidates are compared with the stored cases, not the copies
 	// presented to actor, whose numbers may be masked.
-	stored, err := s.store.Get(ctx, id)
-	if err != nil {
-		return nil, fmt.Errorf("mediation: duplicates of %s: %w", id, err)
-	}
-	all, err := s.findDuplicates(ctx, stored)
-	if err != nil {
-		return nil, err
-	}
-	out := all[:0]
-	for _, cand := range all {
-		if s.policy.Can(actor, grid.View, cand.Case.target()) != nil {
-			continue
+	open := make([]*Case, len(ids))
+	for i, id := range ids {
+		c, err := s.store.Get(ctx, id)
+		if err == nil {
+			err = s.records.CanView(actor, c)
 		}
-		cand.Case = kind{s.policy}.Present(actor, cand.Case)
-		out = append(out, cand)
+		if err != nil {
+			return nil, err
+		}
+		if c.DuplicateOf == "" && !c.State.Ended() {
+			open[i] = c
+		}
+	}
+	out := make([][]Candidate, len(ids))
+	for from := 0; from < len(open); from += unionSize {
+		part := open[from:min(from+unionSize, len(open))]
+		found, err := s.nearbyEach(ctx, part)
+		if err != nil {
+			return nil, err
+		}
+		for i, c := range part {
+			if c == nil {
+				continue
+			}
+			for _, cand := range candidates(c, found[i]) {
+				if s.policy.Can(actor, grid.View, cand.Case.target()) != nil {
+					continue
+				}
+				// A case found near several is one value in their
+				// answers: each is presented its own copy.
+				cand.Case = kind{s.policy}.Present(actor, cand.Case.Clone())
+				out[from+i] = append(out[from+i], cand)
+			}
+		}
 	}
 	return out, nil
 }

@@ -1,6 +1,7 @@
 package mediation_test
 
 import (
+	"context"
 	"fmt"
 	"math/rand/v2"
 	"testing"
@@ -12,6 +13,7 @@ import (
 	"github.com/fourplusn/fourplusn"
 	"github.com/fourplusn/fourplusn/adapters/memstore"
 	"github.com/fourplusn/fourplusn/grid"
+	"github.com/fourplusn/fourplusn/grid/gridtest"
 	"github.com/fourplusn/fourplusn/mediation"
 	"github.com/fourplusn/fourplusn/stats"
 	"github.com/fourplusn/fourplusn/timeline"
@@ -276,4 +278,114 @@ func generateDuplicates(t *testing.T, store *memstore.Cases, n int, r *rand.Rand
 		person++
 	}
 	return out, truth
+}
+
+// countingStore counts the store's Nearby queries.
+type countingStore struct {
+	mediation.Store
+	nearby int
+}
+
+func (s *countingStore) Nearby(ctx context.Context, q mediation.NearbyQuery) ([]*mediation.Case, error) {
+	s.nearby++
+	return s.Store.Nearby(ctx, q)
+}
+
+// newCountingService is a Service over store, counting its Nearby queries.
+func newCountingService(t *testing.T, store mediation.Store) (*mediation.Service, *countingStore) {
+	t.Helper()
+	counted := &countingStore{Store: store}
+	svc, err := mediation.NewService(mediation.Config{Store: counted, Cells: memstore.Grid{Tree: gridtest.Gucheng().Tree}, Policy: grid.DefaultPolicy(), Rules: mediation.DefaultRules()})
+	require.NoError(t, err)
+	return svc, counted
+}
+
+// TestDuplicatesEach: on the generated set of duplicates, the candidates
+// of a page of cases found at once are, case by case, those the detector
+// finds for it alone (FindDuplicates), for the duty officer who sees them
+// all; the page costs the store a Nearby query for every fifty cases; a
+// linked duplicate has none; more than a page is refused naming the
+// field.
+func TestDuplicatesEach(t *testing.T) {
+	store := memstore.NewCases()
+	cases, _ := generateDuplicates(t, store, work.MaxPage, rand.New(rand.NewPCG(20, 21)))
+	cases = cases[:work.MaxPage] // the last dispute's later arrivals may go beyond
+	svc, counted := newCountingService(t, store)
+	ids := make([]mediation.ID, len(cases))
+	for i, c := range cases {
+		ids[i] = c.ID
+	}
+	each, err := svc.DuplicatesEach(ctx, gridtest.Gucheng().Member("gc-duty-1").Actor(), ids)
+	require.NoError(t, err)
+	assert.Equal(t, work.MaxPage/50, counted.nearby, "one query for every fifty cases")
+	require.Len(t, each, len(ids))
+	offered := 0
+	for i, c := range cases {
+		found, err := mediation.FindDuplicates(ctx, store, c, mediation.DefaultDuplicateWindow)
+		require.NoError(t, err)
+		require.Equal(t, found, each[i], "case %s", c.ID)
+		offered += len(found)
+	}
+	assert.Greater(t, offered, 100)
+
+	f := newFixture(t)
+	first := must(t)(f.svc.Register(ctx, f.actor("mayuan-1-head"), neighbourDispute()))
+	again := must(t)(f.svc.Register(ctx, f.actor("gc-duty-1"), walkIn()))
+	must(t)(f.svc.LinkDuplicate(ctx, f.actor("gc-duty-1"), again.ID, 0, first.ID))
+	each, err = f.svc.DuplicatesEach(ctx, f.actor("gc-duty-1"), []mediation.ID{again.ID, first.ID})
+	require.NoError(t, err)
+	assert.Equal(t, [][]mediation.Candidate{nil, nil}, each, "a linked duplicate and the case it was linked to have none")
+	_, err = f.svc.DuplicatesEach(ctx, f.actor("mayuan-1-head"), []mediation.ID{first.ID, again.ID})
+	assert.Equal(t, fourplusn.NotFound, fourplusn.ErrorCode(err), "a case the member may not see")
+	_, err = f.svc.DuplicatesEach(ctx, f.actor("gc-duty-1"), make([]mediation.ID, work.MaxPage+1))
+	assert.Equal(t, "ids", fourplusn.ErrorField(err))
+}
+
+// TestDuplicatesEachBeyondTheUnion: when the one query for many cases
+// returns as many cases as it has room for, and they are all newer than
+// the cases near one of them, that one is asked for alone, and gets the
+// candidates it gets alone.
+func TestDuplicatesEachBeyondTheUnion(t *testing.T) {
+	store := memstore.NewCases()
+	demo := gridtest.Gucheng()
+	at := time.Date(2026, 3, 1, 9, 0, 0, 0, shanghai)
+	n := 0
+	add := func(cell grid.CellID, when time.Time, phone, facts string) *mediation.Case {
+		n++
+		c := &mediation.Case{
+			ID: mediation.ID(fmt.Sprintf("G%06d", n)), Township: "gucheng", Channel: work.ChannelWalkIn, Category: mediation.Neighbour,
+			Applicants: []mediation.Party{{Name: "王某某", Phone: phone}}, Respondents: []mediation.Party{{Name: "张某某"}},
+			Facts: facts, Location: demo.Path(cell), Handling: demo.Path(cell), FirstResponder: "gc-duty-1",
+			State: mediation.Registered, RegisteredAt: when, Version: 1, Number: mediation.Number{Prefix: "古调", Year: 2026},
+		}
+		got, err := store.Create(ctx, c, nil, work.IdempotencyKey{})
+		require.NoError(t, err)
+		return got
+	}
+	// Two arrivals of one dispute in 大余庄一组, then, ten days later, more
+	// cases in 马园一组 than the query for three has room for.
+	add("dayuzhuang-1", at.Add(-time.Hour), "13900001111", "两家因排水沟堵塞互相指责，多次争吵")
+	old := add("dayuzhuang-1", at, "13900001111", "反映排水沟堵塞，与邻居多次发生争吵")
+	var ids []mediation.ID
+	for i := range 1000 {
+		c := add("mayuan-1", at.Add(10*24*time.Hour+time.Duration(i)*time.Minute), fmt.Sprintf("139%08d", i), "楼上漏水淹了楼下的厨房")
+		if i >= 998 {
+			ids = append(ids, c.ID)
+		}
+	}
+	ids = append(ids, old.ID)
+	svc, counted := newCountingService(t, store)
+	duty := demo.Member("gc-duty-1").Actor()
+	each, err := svc.DuplicatesEach(ctx, duty, ids)
+	require.NoError(t, err)
+	assert.Equal(t, 2, counted.nearby, "the query for all, then the old case's alone")
+	alone, err := svc.Duplicates(ctx, duty, old.ID)
+	require.NoError(t, err)
+	require.Len(t, alone, 1)
+	assert.Equal(t, alone, each[len(ids)-1])
+	for i, id := range ids[:len(ids)-1] {
+		alone, err := svc.Duplicates(ctx, duty, id)
+		require.NoError(t, err)
+		assert.Equal(t, alone, each[i], "case %s", id)
+	}
 }

@@ -38,9 +38,11 @@ type Store interface {
 	ByApplicantPhone(ctx context.Context, phone string) ([]*Case, error)
 	// List returns the cases matching f, newest first, a page at a time.
 	List(ctx context.Context, f Filter) (Page, error)
-	// Nearby returns, newest first, up to q.Limit of the cases that
-	// answer q (NearbyQuery.Nearby): those that may be duplicates of a
-	// case. None is not an error.
+	// Nearby returns, newest first, the newest q.Limit of the cases that
+	// answer q (NearbyQuery.Nearby), or all of them if fewer: those that
+	// may be duplicates of one or more cases. A Limit above work.MaxPage
+	// is honoured, not cut: the service asks for many cases' candidates at
+	// once. None is not an error.
 	Nearby(ctx context.Context, q NearbyQuery) ([]*Case, error)
 }
 

@@ -296,11 +296,11 @@ func (s *Cases) ByApplicantPhone(ctx context.Context, phone string) ([]*mediatio
 }
 
 // Nearby returns, newest first, up to q.Limit cases that may be
-// duplicates of one; see mediation.Store. Each part of the query is an
-// indexed lookup — the applicants' numbers in case_phones and
-// case_idcards, the cells near in cases_stats by township, cell and
-// registration — and the window bounds them all, so that its cost grows
-// with the cases found, not with the cases stored.
+// duplicates of one or more; see mediation.Store. Each part of the query
+// is an indexed lookup — the applicants' numbers in case_phones and
+// case_idcards, the cells near, however many, in cases_registered by
+// township, registration and cell — and the window bounds them all, so
+// that its cost grows with the cases found, not with the cases stored.
 func (s *Cases) Nearby(ctx context.Context, q mediation.NearbyQuery) ([]*mediation.Case, error) {
 	from, to := timeColumn(q.From), timeColumn(q.To)
 	var parts []string
@@ -318,9 +318,12 @@ func (s *Cases) Nearby(ctx context.Context, q mediation.NearbyQuery) ([]*mediati
 			args = append(args, v)
 		}
 	}
-	if !q.Near.IsZero() {
-		near, nargs := subtree("stats_path", []grid.Path{q.Near})
-		parts = append(parts, "SELECT id FROM cases WHERE township = ? AND "+near+" AND registered_at >= ? AND registered_at < ?")
+	if len(q.Near) > 0 {
+		near, nargs := subtree("stats_path", q.Near)
+		// stats_path is the cell a case counts in (stats.CaseCell): none
+		// for a linked duplicate, and the handling cell for a case from
+		// outside the township, which arose near nothing.
+		parts = append(parts, "SELECT id FROM cases WHERE township = ? AND "+near+" AND outside = 0 AND registered_at >= ? AND registered_at < ?")
 		args = append(append(append(args, string(q.Township)), nargs...), from, to)
 	}
 	if len(parts) == 0 {
@@ -329,7 +332,7 @@ func (s *Cases) Nearby(ctx context.Context, q mediation.NearbyQuery) ([]*mediati
 	var w where
 	w.add("township = ? AND registered_at >= ? AND registered_at < ?", string(q.Township), from, to)
 	w.add("id IN ("+strings.Join(parts, " UNION ")+")", args...)
-	cases, _, err := s.r.list(ctx, w, nil, "", min(max(q.Limit, 1), work.MaxPage))
+	cases, _, err := s.r.list(ctx, w, nil, "", max(q.Limit, 1))
 	return cases, err
 }
 

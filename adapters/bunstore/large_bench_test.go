@@ -2,6 +2,7 @@ package bunstore_test
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"slices"
 	"strconv"
@@ -241,4 +242,58 @@ func BenchmarkLargeDuplicates(b *testing.B) {
 		offered += len(found)
 	})
 	b.ReportMetric(float64(offered)/float64(i), "candidates/op")
+}
+
+// BenchmarkLargeConsoleDuplicates finds, as the duty console does on
+// every reload, the likely duplicates of the newest cases waiting to be
+// accepted in the township, for a duty officer: each case alone
+// (Service.Duplicates, as the console did) and all at once
+// (Service.DuplicatesEach), for 50 cases and for a whole page.
+func BenchmarkLargeConsoleDuplicates(b *testing.B) {
+	db, sector := openLarge(b)
+	ctx := context.Background()
+	township := sector.Township()
+	tree, err := grid.LoadTree(ctx, db.Grid(), grid.DefaultTitles)
+	require.NoError(b, err)
+	svc, err := mediation.NewService(mediation.Config{Store: db.Cases(), Cells: memstore.Grid{Tree: tree}, Policy: grid.DefaultPolicy(), Rules: mediation.DefaultRules()})
+	require.NoError(b, err)
+	duty := grid.Member{ID: "bench-duty", Name: "周某", Phone: "13900000000", Department: grid.DeptPolice, Township: township,
+		Posts: []grid.Post{{Role: grid.DutyOfficer, Cell: grid.RootPath(township)}}}.Actor()
+	for _, n := range []int{50, work.MaxPage} {
+		page, err := svc.List(ctx, duty, mediation.Filter{States: []mediation.State{mediation.Registered}, Limit: n})
+		require.NoError(b, err)
+		require.Len(b, page.Cases, n, "the database holds too few cases waiting")
+		ids := make([]mediation.ID, n)
+		for i, c := range page.Cases {
+			ids[i] = c.ID
+		}
+		b.Run(fmt.Sprintf("%d/alone", n), func(b *testing.B) {
+			offered := 0
+			timed(b, func() {
+				offered = 0
+				for _, id := range ids {
+					found, err := svc.Duplicates(ctx, duty, id)
+					if err != nil {
+						b.Fatal(err)
+					}
+					offered += len(found)
+				}
+			})
+			b.ReportMetric(float64(offered), "candidates")
+		})
+		b.Run(fmt.Sprintf("%d/each", n), func(b *testing.B) {
+			offered := 0
+			timed(b, func() {
+				each, err := svc.DuplicatesEach(ctx, duty, ids)
+				if err != nil {
+					b.Fatal(err)
+				}
+				offered = 0
+				for _, found := range each {
+					offered += len(found)
+				}
+			})
+			b.ReportMetric(float64(offered), "candidates")
+		})
+	}
 }

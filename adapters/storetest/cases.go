@@ -30,7 +30,9 @@ func Search(t *testing.T, newStore func(t *testing.T) mediation.Store) {
 // twice, updates are versioned, serialized and all or none, each case's
 // timeline stays one chain, a canceled context stops every method, cases
 // are numbered per township and year without gap or repeat, however many
-// are created at once, and found by number and by an applicant's phone,
+// are created at once, and found by number, by an applicant's phone and,
+// as NearbyQuery.Nearby says, as the possible duplicates of one case or of
+// many at once (the Service's candidates of many being each one's alone),
 // and List selects, searches (see Search), orders and pages by its
 // Filter. newStore returns a fresh, empty store each time it is called.
 func Cases(t *testing.T, newStore func(t *testing.T) mediation.Store) {
@@ -52,6 +54,8 @@ func Cases(t *testing.T, newStore func(t *testing.T) mediation.Store) {
 	t.Run("numbers not used up", func(t *testing.T) { casesNumbersNotUsedUp(t, newStore(t)) })
 	t.Run("by applicant phone", func(t *testing.T) { casesByApplicantPhone(t, newStore(t)) })
 	t.Run("nearby", func(t *testing.T) { casesNearby(t, newStore(t)) })
+	t.Run("nearby agrees with NearbyQuery.Nearby", func(t *testing.T) { nearbyAgrees(t, newStore(t)) })
+	t.Run("duplicates of many agree with each alone", func(t *testing.T) { duplicatesEachAgrees(t, newStore(t)) })
 	t.Run("list", func(t *testing.T) { listFilters(t, newStore(t)) })
 	t.Run("list paging", func(t *testing.T) { listPaging(t, newStore(t)) })
 	t.Run("list paging under inserts", func(t *testing.T) { listUnderInserts(t, newStore(t)) })

@@ -73,6 +73,14 @@ func (s *Server) allowed(actor grid.Actor, c *mediation.Case) allowed {
 	}
 }
 
+// Any reports whether any action of the page's panel (可办理的操作) is
+// open: the panel and its heading are shown only then. Correcting and
+// attaching have sections of their own.
+func (a allowed) Any() bool {
+	return a.Accept || a.Transfer || a.Join || a.Session || a.FollowUp || a.Close || a.Escalate || a.Review ||
+		a.Draft || a.Sign || a.Supersede || a.Oral || a.Rights || a.Suspend || a.Resume || a.Reopen
+}
+
 // caseTurn says where c stands and whose move it is (see turn).
 func (a *App) caseTurn(c *mediation.Case) string {
 	reviewer := ""
@@ -151,11 +159,12 @@ func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, m grid.Membe
 		lacking[it.Order] = true
 	}
 	kinds, parts := s.attachChoices(actor, c)
-	dups, err := s.duplicateRows(r, actor, c, "")
+	found, err := s.app.Cases.Duplicates(r.Context(), actor, c.ID)
 	if err != nil {
 		s.failErr(w, r, err)
 		return
 	}
+	dups := s.duplicateRows(r, actor, c, found, "")
 	var into *mediation.Case
 	if c.DuplicateOf != "" {
 		// The case that stays, as the member may see it; one they may

@@ -27,14 +27,10 @@ type dupRow struct {
 	CSRF     string // the token the forms echo
 }
 
-// duplicateRows returns the likely duplicates of c as actor may see them,
-// best first; back is where the forms return ("console", or "" for the
-// case's page).
-func (s *Server) duplicateRows(r *http.Request, actor grid.Actor, c *mediation.Case, back string) ([]dupRow, error) {
-	found, err := s.app.Cases.Duplicates(r.Context(), actor, c.ID)
-	if err != nil {
-		return nil, err
-	}
+// duplicateRows returns the rows of found, the likely duplicates of c as
+// actor may see them (mediation.Service.Duplicates), best first; back is
+// where the forms return ("console", or "" for the case's page).
+func (s *Server) duplicateRows(r *http.Request, actor grid.Actor, c *mediation.Case, found []mediation.Candidate, back string) []dupRow {
 	csrf, _ := r.Context().Value(csrfKey).(string)
 	rows := make([]dupRow, 0, len(found))
 	for _, cand := range found {
@@ -47,7 +43,7 @@ func (s *Server) duplicateRows(r *http.Request, actor grid.Actor, c *mediation.C
 			Case: c.ID, Version: c.Version, Decide: s.app.Cases.MayDedupe(actor, later) == nil && s.app.Cases.MayDedupe(actor, c) == nil, Back: back, CSRF: csrf,
 		})
 	}
-	return rows, nil
+	return rows
 }
 
 // receivedRows says, for the case that stays, each other arrival of its

@@ -39,7 +39,8 @@ func fits(t *testing.T, tab context.Context) {
 // registration its page shows the first under 可能重复的案件 with the
 // reasons, and so does the duty officer's console; merging links the
 // later into the earlier, whose page then says it was received through
-// WeCom too, while the later says it was merged, with a link. A third
+// WeCom too, while the later says it was merged, with a link, and in
+// place of its actions, that none can be taken on it there. A third
 // registration, another quarrel of the same family, is kept apart with a
 // reason and is offered no more.
 func TestBrowserDuplicates(t *testing.T) {
@@ -89,6 +90,17 @@ func TestBrowserDuplicates(t *testing.T) {
 	href, err := chromedp.Run(duty, chromedp.AttributeValue(chromedp.CSS("#merged-into a"), "href"))
 	require.NoError(t, err)
 	assert.Equal(t, first, base+href.Value, "the link leads to the case that stays")
+	// Nothing can be done on the merged case: no empty panel of actions,
+	// but a line that says why, and where the work goes on.
+	assert.Contains(t, text(t, duty, "#no-actions"), "本件已合并至")
+	assert.Contains(t, text(t, duty, "#no-actions"), "请到该案件中办理")
+	href, err = chromedp.Run(duty, chromedp.AttributeValue(chromedp.CSS("#no-actions a"), "href"))
+	require.NoError(t, err)
+	assert.Equal(t, first, base+href.Value)
+	panels, err := chromedp.Run(duty, chromedp.Evaluate[int](`document.querySelectorAll(".actions-panel").length`))
+	require.NoError(t, err)
+	assert.Zero(t, panels, "no panel of actions")
+	fits(t, duty)
 	shot(t, duty, dir, "pilot-duplicates-merged")
 
 	registerDispute(t, head, base, "walk_in", "13912340000", "邻居在公共通道停放三轮车，影响通行，双方争吵。")

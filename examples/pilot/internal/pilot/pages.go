@@ -290,6 +290,17 @@ func (s *Server) consoleData(r *http.Request, m grid.Member) (map[string]any, er
 	if err != nil {
 		return nil, err
 	}
+	// The duty officer sees what arrives through every channel, and so
+	// is shown, beside each arrival, the others likely the same: found
+	// for the whole list at once.
+	ids := make([]mediation.ID, len(page.Cases))
+	for i, c := range page.Cases {
+		ids[i] = c.ID
+	}
+	dups, err := s.app.Cases.DuplicatesEach(r.Context(), actor, ids)
+	if err != nil {
+		return nil, err
+	}
 	var cases []waiting
 	for i := len(page.Cases) - 1; i >= 0; i-- {
 		c := page.Cases[i]
@@ -302,11 +313,7 @@ func (s *Server) consoleData(r *http.Request, m grid.Member) (map[string]any, er
 			Accept:  acceptsAt(actor, c.Handling) && s.app.Policy.Can(actor, grid.Accept, target) == nil,
 			Route:   s.app.Policy.Can(actor, grid.Transfer, target) == nil,
 			RouteTo: c.Handling.Cell(),
-		}
-		// The duty officer sees what arrives through every channel, and
-		// so is shown, beside each arrival, the others likely the same.
-		if w.Dups, err = s.duplicateRows(r, actor, c, "console"); err != nil {
-			return nil, err
+			Dups:    s.duplicateRows(r, actor, c, dups[i], "console"),
 		}
 		cases = append(cases, w)
 	}
