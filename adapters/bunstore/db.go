@@ -49,6 +49,7 @@ type DB struct {
 	hazardCache *cache[hazard.Hazard]
 	statements  statements
 	changes     feed // see Subscribe
+	imports     importStats
 }
 
 // Open opens the database dsn names and brings its schema up to date. A DSN

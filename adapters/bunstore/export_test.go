@@ -50,3 +50,19 @@ func TownshipKeyTables() []string {
 	}
 	return out
 }
+
+// SetAnalyzeEvery sets analyzeEvery to n until the returned function sets
+// it back, so that a test's few records make an import analyze.
+func SetAnalyzeEvery(n int) (restore func()) {
+	old := analyzeEvery
+	analyzeEvery = n
+	return func() { analyzeEvery = old }
+}
+
+// Analyzed reports whether PostgreSQL has analyzed table since it was
+// made: its estimate of the rows is -1 until then.
+func (db *DB) Analyzed(ctx context.Context, table string) (bool, error) {
+	var tuples float64
+	err := db.read.QueryRowContext(ctx, "SELECT reltuples FROM pg_class WHERE oid = to_regclass(?)", table).Scan(&tuples)
+	return tuples >= 0, err
+}

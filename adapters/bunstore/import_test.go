@@ -141,3 +141,25 @@ func assertNoCases(t *testing.T, db *bunstore.DB, batch []bunstore.Loaded[mediat
 		assert.ErrorIs(t, err, fourplusn.NotFound, "case %s", l.Record.ID)
 	}
 }
+
+// An import into PostgreSQL analyzes the tables it fills as they grow, so
+// that the next batch's statements are planned for what the tables hold.
+func TestImportAnalyzes(t *testing.T) {
+	ctx := context.Background()
+	db := openPostgres(t)
+	defer bunstore.SetAnalyzeEvery(2)()
+	analyzed, err := db.Analyzed(ctx, "cases")
+	require.NoError(t, err)
+	require.False(t, analyzed, "a new table is not analyzed")
+	batch := madeElsewhere(t, 3)
+	require.NoError(t, db.Cases().Import(ctx, batch[:1]))
+	analyzed, err = db.Analyzed(ctx, "cases")
+	require.NoError(t, err)
+	assert.False(t, analyzed, "one record is fewer than the two between analyses")
+	require.NoError(t, db.Cases().Import(ctx, batch[1:]))
+	for _, table := range []string{"cases", "case_events", "case_phones"} {
+		analyzed, err = db.Analyzed(ctx, table)
+		require.NoError(t, err)
+		assert.True(t, analyzed, "%s analyzed once three records are in", table)
+	}
+}
