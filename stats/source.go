@@ -337,12 +337,15 @@ func RoutedAt(c *mediation.Case) time.Time {
 }
 
 // overdueAt reports whether the open case c was past its deadline at t,
-// judged by whether it had been accepted by then.
+// judged by whether it had been accepted by then. A case whose mediation
+// stands still (中止, mediation.Case.Suspended) is within its deadline
+// once accepted: the limit does not run while a party is awaited, and
+// resuming moves the deadline by the pause, which then decides.
 func overdueAt(c *mediation.Case, t time.Time) bool {
 	if c.AcceptedAt.IsZero() || !c.AcceptedAt.Before(t) {
 		return t.After(c.AcceptDue)
 	}
-	return t.After(c.ResolveDue)
+	return !c.Suspended() && t.After(c.ResolveDue)
 }
 
 func caseKey(q Query, c *mediation.Case) string {

@@ -66,9 +66,10 @@ var caseMeasures = map[stats.Measure]sqlMeasure{
 	stats.RoutedOnTime: {inRegistered, "routed_at <> :z AND routed_at < :t AND routed_at <= accept_due"},
 	stats.Open:         {openAtEnd, ""},
 	// pending: open and not overdue at the end, judged by whether it had
-	// been accepted by then (stats.overdueAt).
+	// been accepted by then, a suspended case within its deadline once
+	// accepted (stats.overdueAt).
 	stats.Pending: {openAtEnd, "((accepted_at = :z OR accepted_at >= :t) AND accept_due >= :t) OR " +
-		"(accepted_at <> :z AND accepted_at < :t AND resolve_due >= :t)"},
+		"(accepted_at <> :z AND accepted_at < :t AND (resolve_due >= :t OR suspended = 1))"},
 	stats.Participants: {inRegistered, ""}, // one row per team member, by the join
 	// recurs an earlier case, as the column recurred keeps (see recur.go).
 	stats.Recurred: {inRegistered, "recurred = 1"},

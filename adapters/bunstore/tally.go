@@ -108,7 +108,7 @@ type tallied struct {
 	township, cell                                        string
 	registered, accepted, resolved, acceptDue, resolveDue time.Time
 	outcome                                               stats.Measure
-	escalated, outside                                    bool
+	escalated, outside, suspended                         bool
 	team                                                  [grid.DeptPartner]int64 // members by department - 1
 }
 
@@ -117,7 +117,7 @@ func talliedCase(c *mediation.Case) tallied {
 		township: string(c.Township), cell: stats.CaseCell(c).String(),
 		registered: c.RegisteredAt, accepted: c.AcceptedAt, resolved: c.ResolvedAt,
 		acceptDue: c.AcceptDue, resolveDue: c.ResolveDue, outcome: stats.Outcome(c),
-		escalated: c.Escalations > 0, outside: c.OutOfJurisdiction(),
+		escalated: c.Escalations > 0, outside: c.OutOfJurisdiction(), suspended: c.Suspended(),
 	}
 	for _, p := range c.Team {
 		if d, err := grid.ParseDepartment(p.Department); err == nil {
@@ -131,8 +131,9 @@ func talliedCase(c *mediation.Case) tallied {
 // stats.TallyCase says: open at t is registered before t and not resolved
 // before t, t ∈ (registered, resolved]; pending is open and not overdue,
 // which before acceptance is t ∈ (registered, min(accepted, resolved,
-// accept due)] and after it t ∈ (accepted, min(resolved, resolve due)];
-// the rest count at one instant.
+// accept due)] and after it t ∈ (accepted, min(resolved, resolve due)],
+// or (accepted, resolved] while its mediation stands still; the rest
+// count at one instant.
 func (c tallied) marks() [numKinds]mark {
 	var k [numKinds]mark
 	reg, resolved, accepted := at(c.registered), nonzero(c.resolved), nonzero(c.accepted)
@@ -145,7 +146,11 @@ func (c tallied) marks() [numKinds]mark {
 			start = accepted
 		}
 		k[kPending2Start] = start
-		k[kPending2End] = end(start, earliest(resolved, at(c.resolveDue)))
+		due := at(c.resolveDue)
+		if c.suspended {
+			due = mark{} // the limit stands still with the mediation
+		}
+		k[kPending2End] = end(start, earliest(resolved, due))
 	}
 	k[kAccepted] = accepted
 	if c.escalated {
@@ -345,7 +350,7 @@ func (db *DB) fillTally(ctx context.Context) error {
 		if err := r.Err(); err != nil {
 			return fmt.Errorf("bunstore: tally: %w", err)
 		}
-		r, err = tx.QueryContext(ctx, "SELECT id, township, stats_path, registered_at, accepted_at, resolved_at, accept_due, resolve_due, outcome, escalations, outside FROM cases")
+		r, err = tx.QueryContext(ctx, "SELECT id, township, stats_path, registered_at, accepted_at, resolved_at, accept_due, resolve_due, outcome, escalations, outside, suspended FROM cases")
 		if err != nil {
 			return fmt.Errorf("bunstore: tally: %w", err)
 		}
@@ -353,14 +358,14 @@ func (db *DB) fillTally(ctx context.Context) error {
 		for r.Next() {
 			var c tallied
 			var id string
-			var reg, acc, res, ad, rd, escalations, outside int64
-			if err := r.Scan(&id, &c.township, &c.cell, &reg, &acc, &res, &ad, &rd, &c.outcome, &escalations, &outside); err != nil {
+			var reg, acc, res, ad, rd, escalations, outside, suspended int64
+			if err := r.Scan(&id, &c.township, &c.cell, &reg, &acc, &res, &ad, &rd, &c.outcome, &escalations, &outside, &suspended); err != nil {
 				r.Close()
 				return fmt.Errorf("bunstore: tally: %w", err)
 			}
 			c.registered, c.accepted, c.resolved = timeFromColumn(reg), timeFromColumn(acc), timeFromColumn(res)
 			c.acceptDue, c.resolveDue = timeFromColumn(ad), timeFromColumn(rd)
-			c.escalated, c.outside = escalations > 0, outside != 0
+			c.escalated, c.outside, c.suspended = escalations > 0, outside != 0, suspended != 0
 			if t := team[id]; t != nil {
 				c.team = *t
 			}
@@ -752,7 +757,7 @@ func (t tallySums) partialCells(ctx context.Context, q stats.Query, from, to tim
 			args = append(args, zeroTime)
 		}
 	}
-	rows, err := t.s.db.read.QueryContext(ctx, "SELECT c.id, c.township, c.stats_path, c.registered_at, c.accepted_at, c.resolved_at, c.accept_due, c.resolve_due, c.outcome, c.escalations, c.outside, p.department"+
+	rows, err := t.s.db.read.QueryContext(ctx, "SELECT c.id, c.township, c.stats_path, c.registered_at, c.accepted_at, c.resolved_at, c.accept_due, c.resolve_due, c.outcome, c.escalations, c.outside, c.suspended, p.department"+
 		" FROM cases AS c LEFT JOIN case_participants AS p ON p.case_id = c.id WHERE c.id IN ("+strings.Join(parts, " UNION ")+")", args...)
 	if err != nil {
 		return nil, err
@@ -763,15 +768,15 @@ func (t tallySums) partialCells(ctx context.Context, q stats.Query, from, to tim
 		var c tallied
 		var id string
 		var dept sql.NullString
-		var reg, acc, res, ad, rd, escalations, outside int64
-		if err := rows.Scan(&id, &c.township, &c.cell, &reg, &acc, &res, &ad, &rd, &c.outcome, &escalations, &outside, &dept); err != nil {
+		var reg, acc, res, ad, rd, escalations, outside, suspended int64
+		if err := rows.Scan(&id, &c.township, &c.cell, &reg, &acc, &res, &ad, &rd, &c.outcome, &escalations, &outside, &suspended, &dept); err != nil {
 			return nil, err
 		}
 		prior := cases[id]
 		if prior == nil {
 			c.registered, c.accepted, c.resolved = timeFromColumn(reg), timeFromColumn(acc), timeFromColumn(res)
 			c.acceptDue, c.resolveDue = timeFromColumn(ad), timeFromColumn(rd)
-			c.escalated, c.outside = escalations > 0, outside != 0
+			c.escalated, c.outside, c.suspended = escalations > 0, outside != 0, suspended != 0
 			prior = &c
 			cases[id] = prior
 		}

@@ -88,6 +88,21 @@ func TestTallyMatchesRecords(t *testing.T) {
 				if c, err = svc.RecordSession(ctx, handler, c.ID, c.Version, mediation.Session{At: now, Place: mediation.PlaceHome, Attendees: []string{"甲"}, Notes: "调解", Outcome: mediation.Progress}); err != nil {
 					t.Fatalf("session of case %d: %v", i, err)
 				}
+				// Now and then mediation stands still, a party awaited, and
+				// some of those resume.
+				if rng.IntN(4) == 0 {
+					now = near(now)
+					if c, err = svc.Suspend(ctx, handler, c.ID, c.Version, "等待当事人"); err != nil {
+						t.Fatalf("suspend case %d: %v", i, err)
+					}
+					if rng.IntN(2) == 0 {
+						continue // still suspended
+					}
+					now = near(now)
+					if c, err = svc.Resume(ctx, handler, c.ID, c.Version); err != nil {
+						t.Fatalf("resume case %d: %v", i, err)
+					}
+				}
 				switch rng.IntN(4) {
 				case 0:
 					now = near(now)

@@ -440,6 +440,11 @@ func randomCase(rng *rand.Rand, n int, paths []grid.Path) *mediation.Case {
 		case 3:
 			c.State = mediation.Mediating
 		}
+		// Now and then mediation stands still, a party awaited (中止):
+		// the deadline stops with it.
+		if c.ResolvedAt.IsZero() && rng.IntN(3) == 0 {
+			c.Pauses = []mediation.Pause{{From: c.AcceptedAt.Add(h(20)), Reason: "等待当事人", By: "某"}}
+		}
 	}
 	return c
 }
