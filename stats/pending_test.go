@@ -47,3 +47,22 @@ func TestPendingWhileSuspended(t *testing.T) {
 		assert.Equal(t, tc.want, n, tc.name)
 	}
 }
+
+// TestOutcomeAfterReopen: an agreed case reopened keeps its agreement on
+// file; if it then fails or is withdrawn, that is how it ended.
+func TestOutcomeAfterReopen(t *testing.T) {
+	agreement := &mediation.Agreement{Form: mediation.Oral}
+	for _, tc := range []struct {
+		name string
+		c    mediation.Case
+		want stats.Measure
+	}{
+		{"agreed", mediation.Case{State: mediation.Agreed, Agreement: agreement}, stats.Agreed},
+		{"reopened, then failed", mediation.Case{State: mediation.Failed, Agreement: agreement, Failure: &mediation.Failure{Reason: "分歧"}}, stats.Failed},
+		{"reopened, then withdrawn", mediation.Case{State: mediation.Withdrawn, Agreement: agreement, Withdrawal: "和解"}, stats.Withdrawn},
+		{"reopened, failed and closed", mediation.Case{State: mediation.Closed, Agreement: agreement, Failure: &mediation.Failure{Reason: "分歧"}}, stats.Failed},
+		{"still open", mediation.Case{State: mediation.Mediating}, ""},
+	} {
+		assert.Equal(t, tc.want, stats.Outcome(&tc.c), tc.name)
+	}
+}

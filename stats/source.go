@@ -308,13 +308,17 @@ func TallyCase(m Measure, q Query, c *mediation.Case, add func(key string, n int
 // Outcome returns the measure of how c ended — Agreed, Failed, Withdrawn,
 // Rejected or TransferredOut — or "" if it has not.
 func Outcome(c *mediation.Case) Measure {
+	// An agreed case reopened (mediation.Service.Reopen) keeps its
+	// agreement on file; if its mediation then fails or is withdrawn,
+	// that is how it ended. A case that fails or is withdrawn cannot be
+	// agreed after, so either outranks an agreement.
 	switch {
-	case c.Agreement != nil:
-		return Agreed
 	case c.Failure != nil:
 		return Failed
 	case c.Withdrawal != "":
 		return Withdrawn
+	case c.Agreement != nil:
+		return Agreed
 	case c.Rejection != nil:
 		return Rejected
 	case c.TransferOut != nil:

@@ -435,6 +435,10 @@ func randomCase(rng *rand.Rand, n int, paths []grid.Path) *mediation.Case {
 			}
 		case 1:
 			c.State, c.ResolvedAt, c.Failure = mediation.Failed, end, &mediation.Failure{Reason: "f", Route: mediation.RouteLitigation}
+			if rng.IntN(4) == 0 {
+				// agreed once, reopened, and failed: its agreement stays on file
+				c.Agreement = &mediation.Agreement{Form: mediation.Oral}
+			}
 		case 2:
 			c.State, c.ResolvedAt, c.Withdrawal = mediation.Withdrawn, end, "w"
 		case 3:
