@@ -31,7 +31,8 @@ import (
 //
 // SQLite keeps the tokens in case_search and indexes them with FTS5
 // (tokenizer unicode61, which takes each space-separated gram as a token);
-// PostgreSQL indexes to_tsvector('simple', tokens) with GIN and asks it
+// PostgreSQL keeps to_tsvector('simple', tokens) in the column words
+// (stored, generated from them), indexes it with GIN and asks it
 // with a tsquery of phrases (<->) and prefixes (:*). Both are written in
 // the transaction that writes the case (saveSearch), so the index never
 // holds a case half-written or misses one. The phone numbers of the
@@ -122,9 +123,9 @@ func (db *DB) searchCond(ctx context.Context, w *where, s mediation.Search, f *m
 		// OFFSET 0 keeps the planner from folding the lookup into the
 		// listing, where it guesses many matches and tests every case
 		// newest first, computing its words each time.
-		found = "SELECT case_id FROM (SELECT case_id FROM case_search WHERE to_tsvector('simple', grams) @@ to_tsquery('simple', ?) OFFSET 0) AS found"
-		count = "SELECT COUNT(*) FROM (SELECT 1 FROM case_search WHERE to_tsvector('simple', grams) @@ to_tsquery('simple', ?) LIMIT ?) AS m"
-		holds = "EXISTS (SELECT 1 FROM case_search AS s WHERE s.case_id = cases.id AND to_tsvector('simple', s.grams) @@ to_tsquery('simple', ?))"
+		found = "SELECT case_id FROM (SELECT case_id FROM case_search WHERE words @@ to_tsquery('simple', ?) OFFSET 0) AS found"
+		count = "SELECT COUNT(*) FROM (SELECT 1 FROM case_search WHERE words @@ to_tsquery('simple', ?) LIMIT ?) AS m"
+		holds = "EXISTS (SELECT 1 FROM case_search AS s WHERE s.case_id = cases.id AND s.words @@ to_tsquery('simple', ?))"
 		match = tsQuery(s.Words)
 	}
 	var n int
