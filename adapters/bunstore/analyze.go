@@ -32,14 +32,18 @@ var analyzeEvery = 1000
 const importTables = "cases, case_events, case_keys, case_participants, case_phones, case_idcards, case_answers, " +
 	"case_search, case_search_phones, case_tally, hazards, hazard_events, hazard_keys"
 
-// analyzeImported counts n records imported and, on PostgreSQL, analyzes
-// the import's tables when it is time. The records are stored by then:
-// an analysis that fails leaves the plans as they were and is tried again
-// after the next batch.
+// On SQLite the same cadence merges the full-text index of the cases'
+// words into one segment (FTS5's optimize). Each batch adds a segment,
+// which FTS5 merges only now and then; a search that tests a case's words
+// looks the case up in every segment, and after a million-case import
+// (172 rows of segments) a word every case holds took 28 ms to find a page
+// of 50, 10.8 ms once merged (4.5 s at a million).
+
+// analyzeImported counts n records imported and, when it is time,
+// analyzes the import's tables (PostgreSQL) or merges the search index
+// (SQLite). The records are stored by then: a step that fails leaves the
+// tables as they were and is tried again after the next batch.
 func (db *DB) analyzeImported(ctx context.Context, n int) {
-	if !db.postgres {
-		return // SQLite plans without statistics unless asked to keep them
-	}
 	st := &db.imports
 	st.mu.Lock()
 	st.since += n
@@ -48,8 +52,12 @@ func (db *DB) analyzeImported(ctx context.Context, n int) {
 	if !due {
 		return
 	}
-	if _, err := db.write.ExecContext(ctx, "ANALYZE "+importTables); err != nil {
-		slog.WarnContext(ctx, "bunstore: analyze the imported tables", "err", err)
+	step := "ANALYZE " + importTables
+	if !db.postgres {
+		step = "INSERT INTO case_search_fts (case_search_fts) VALUES ('optimize')"
+	}
+	if _, err := db.write.ExecContext(ctx, step); err != nil {
+		slog.WarnContext(ctx, "bunstore: tidy the imported tables", "err", err)
 		return
 	}
 	st.mu.Lock()

@@ -66,3 +66,11 @@ func (db *DB) Analyzed(ctx context.Context, table string) (bool, error) {
 	err := db.read.QueryRowContext(ctx, "SELECT reltuples FROM pg_class WHERE oid = to_regclass(?)", table).Scan(&tuples)
 	return tuples >= 0, err
 }
+
+// SearchSegments returns how many segments SQLite's full-text index of
+// the cases' words is in.
+func (db *DB) SearchSegments(ctx context.Context) (int, error) {
+	var n int
+	err := db.read.QueryRowContext(ctx, "SELECT COUNT(DISTINCT segid) FROM case_search_fts_idx").Scan(&n)
+	return n, err
+}

@@ -163,3 +163,29 @@ func TestImportAnalyzes(t *testing.T) {
 		assert.True(t, analyzed, "%s analyzed once three records are in", table)
 	}
 }
+
+// An import into SQLite merges the search index as the import doubles, so
+// that testing a case's words looks in one segment, not one a batch.
+func TestImportMergesSearch(t *testing.T) {
+	ctx := context.Background()
+	db := openSQLite(t)
+	defer bunstore.SetAnalyzeEvery(1000)()
+	batch := madeElsewhere(t, 4)
+	for i := range batch {
+		require.NoError(t, db.Cases().Import(ctx, batch[i:i+1]))
+	}
+	n, err := db.SearchSegments(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, 4, n, "a segment a batch, before the import is large enough to merge")
+
+	db = openSQLite(t)
+	bunstore.SetAnalyzeEvery(2)
+	for i := range batch {
+		require.NoError(t, db.Cases().Import(ctx, batch[i:i+1]))
+	}
+	n, err = db.SearchSegments(ctx)
+	require.NoError(t, err)
+	// Merged after the second record (2 since none) and the fourth (2
+	// since 2).
+	assert.Equal(t, 1, n, "merged once the records since the last merge are as many as before")
+}
