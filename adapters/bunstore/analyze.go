@@ -6,8 +6,9 @@ import (
 	"sync"
 )
 
-// importStats counts the records imported, so that PostgreSQL's
-// statistics are brought up to date as an import fills the tables.
+// importStats counts the records imported, so that the tables an import
+// fills are kept in shape as it goes: PostgreSQL's statistics brought up
+// to date, SQLite's search index merged.
 //
 // PostgreSQL plans each statement from its statistics, and a table it has
 // never analyzed, or not since it was a hundredth of its size, it takes
@@ -39,11 +40,11 @@ const importTables = "cases, case_events, case_keys, case_participants, case_pho
 // (172 rows of segments) a word every case holds took 28 ms to find a page
 // of 50, 10.8 ms once merged (4.5 s at a million).
 
-// analyzeImported counts n records imported and, when it is time,
+// tidyImported counts n records imported and, when it is time,
 // analyzes the import's tables (PostgreSQL) or merges the search index
 // (SQLite). The records are stored by then: a step that fails leaves the
 // tables as they were and is tried again after the next batch.
-func (db *DB) analyzeImported(ctx context.Context, n int) {
+func (db *DB) tidyImported(ctx context.Context, n int) {
 	st := &db.imports
 	st.mu.Lock()
 	st.since += n

@@ -169,7 +169,6 @@ func TestImportAnalyzes(t *testing.T) {
 func TestImportMergesSearch(t *testing.T) {
 	ctx := context.Background()
 	db := openSQLite(t)
-	defer bunstore.SetAnalyzeEvery(1000)()
 	batch := madeElsewhere(t, 4)
 	for i := range batch {
 		require.NoError(t, db.Cases().Import(ctx, batch[i:i+1]))
@@ -179,7 +178,7 @@ func TestImportMergesSearch(t *testing.T) {
 	assert.Equal(t, 4, n, "a segment a batch, before the import is large enough to merge")
 
 	db = openSQLite(t)
-	bunstore.SetAnalyzeEvery(2)
+	defer bunstore.SetAnalyzeEvery(2)()
 	for i := range batch {
 		require.NoError(t, db.Cases().Import(ctx, batch[i:i+1]))
 	}

@@ -178,7 +178,7 @@ func (s *records[T]) importAll(ctx context.Context, batch []Loaded[T]) error {
 	if err != nil {
 		return s.wrap(err, failed)
 	}
-	s.db.analyzeImported(ctx, len(batch))
+	s.db.tidyImported(ctx, len(batch))
 	return nil
 }
 
