@@ -151,6 +151,12 @@ func TestImportAnalyzes(t *testing.T) {
 	analyzed, err := db.Analyzed(ctx, "cases")
 	require.NoError(t, err)
 	require.False(t, analyzed, "a new table is not analyzed")
+	require.NoError(t, db.Tidy(ctx))
+	analyzed, err = db.Analyzed(ctx, "cases")
+	require.NoError(t, err)
+	require.True(t, analyzed, "analyzed when an import's program tidies")
+
+	db = openPostgres(t)
 	batch := madeElsewhere(t, 3)
 	require.NoError(t, db.Cases().Import(ctx, batch[:1]))
 	analyzed, err = db.Analyzed(ctx, "cases")
@@ -176,6 +182,10 @@ func TestImportMergesSearch(t *testing.T) {
 	n, err := db.SearchSegments(ctx)
 	require.NoError(t, err)
 	assert.Equal(t, 4, n, "a segment a batch, before the import is large enough to merge")
+	require.NoError(t, db.Tidy(ctx))
+	n, err = db.SearchSegments(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, 1, n, "merged when the import's program tidies as it ends")
 
 	db = openSQLite(t)
 	defer bunstore.SetAnalyzeEvery(2)()

@@ -118,7 +118,9 @@ func run(ctx context.Context, dsn string, nCases, nHazards, nCells, nTownships i
 		}
 	}
 	bar.done()
-	return nil
+	// The import tidied its tables as it went, the last time when it had
+	// doubled; what came after is tidied now.
+	return db.Tidy(ctx)
 }
 
 // Generator makes the records of a random township, or of a county of
