@@ -256,6 +256,8 @@ func (s *Cases) Create(ctx context.Context, c *mediation.Case, events []timeline
 // error naming it. The cases keep the numbers they bring, and the next
 // case Create numbers in their township and year comes after the highest
 // of them. An ID, tracking code or number already stored is a Conflict.
+// A program that imports many batches calls DB.Tidy when it has stored
+// the last.
 func (s *Cases) Import(ctx context.Context, batch []Loaded[mediation.Case]) error {
 	for i, l := range batch {
 		if err := l.Record.Number.Validate(); err != nil {
