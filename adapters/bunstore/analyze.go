@@ -7,9 +7,9 @@ import (
 	"sync"
 )
 
-// importStats counts the records imported, so that the tables an import
-// fills are kept in shape as it goes: PostgreSQL's statistics brought up
-// to date, SQLite's search index merged.
+// importStats counts the records of one kind imported, so that the tables
+// an import of that kind fills are kept in shape as it goes: PostgreSQL's
+// statistics brought up to date, SQLite's search index merged.
 //
 // PostgreSQL plans each statement from its statistics, and a table it has
 // never analyzed, or not since it was a hundredth of its size, it takes
@@ -21,6 +21,12 @@ import (
 // the tables were analyzed. So the store analyzes the tables an import
 // writes each time the records imported since the last time are as many
 // as all those before: about ten times for a million.
+//
+// Each kind is counted on its own, since each has its own tables: counted
+// together, the hazards imported after a million cases went unanalyzed
+// from the first to the 24,000th, their tables taken for empty, and each
+// event's check of its hazard read every hazard: the first thousand went
+// in at 1,189 a second, and by the 24,000th the average was 128.
 type importStats struct {
 	mu              sync.Mutex
 	since, analyzed int // records imported since the last analysis, and before it
@@ -30,23 +36,27 @@ type importStats struct {
 // tests lower it.
 var analyzeEvery = 1000
 
-// importTables are the tables an import of cases or hazards writes.
-const importTables = "cases, case_events, case_keys, case_participants, case_phones, case_idcards, case_answers, " +
-	"case_search, case_search_phones, case_tally, hazards, hazard_events, hazard_keys"
+// importTables are the tables an import of each kind writes.
+var importTables = map[string]string{
+	"case": "cases, case_events, case_keys, case_participants, case_phones, case_idcards, case_answers, " +
+		"case_search, case_search_phones, case_tally, open_deadlines",
+	"hazard": "hazards, hazard_events, hazard_keys, open_deadlines",
+}
 
 // On SQLite the same cadence merges the full-text index of the cases'
 // words into one segment (FTS5's optimize). Each batch adds a segment,
 // which FTS5 merges only now and then; a search that tests a case's words
 // looks the case up in every segment, and after a million-case import
 // (172 rows of segments) a word every case holds took 28 ms to find a page
-// of 50, 10.8 ms once merged (4.5 s at a million).
+// of 50, 10.8 ms once merged (4.5 s at a million). Hazards have no words
+// to search, and SQLite plans without statistics, so an import of hazards
+// leaves it nothing to tidy.
 
-// tidyImported counts n records imported and, when it is time, tidies
-// the import's tables (Tidy). The records are stored by then: a step that
-// fails leaves the tables as they were and is tried again after the next
-// batch.
-func (db *DB) tidyImported(ctx context.Context, n int) {
-	st := &db.imports
+// tidyImported counts n records of kind imported, in st, and, when it
+// is time, tidies the tables an import of the kind writes. The records
+// are stored by then: a step that fails leaves the tables as they were
+// and is tried again after the next batch.
+func (db *DB) tidyImported(ctx context.Context, st *importStats, kind string, n int) {
 	st.mu.Lock()
 	st.since += n
 	due := st.since >= max(analyzeEvery, st.analyzed)
@@ -54,7 +64,7 @@ func (db *DB) tidyImported(ctx context.Context, n int) {
 	if !due {
 		return
 	}
-	if err := db.Tidy(ctx); err != nil {
+	if err := db.tidy(ctx, kind); err != nil {
 		slog.WarnContext(ctx, "bunstore: the import goes on untidied, to be tidied after the next batch", "err", err)
 		return
 	}
@@ -71,12 +81,27 @@ func (db *DB) tidyImported(ctx context.Context, n int) {
 // up to half of what it wrote may have come after the last time (at a
 // million cases, 4.5 s on SQLite).
 func (db *DB) Tidy(ctx context.Context) error {
-	step := "ANALYZE " + importTables
-	if !db.postgres {
+	for _, kind := range []string{"case", "hazard"} {
+		if err := db.tidy(ctx, kind); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// tidy brings the tables an import of kind writes into shape.
+func (db *DB) tidy(ctx context.Context, kind string) error {
+	var step string
+	switch {
+	case db.postgres:
+		step = "ANALYZE " + importTables[kind]
+	case kind == "case":
 		step = "INSERT INTO case_search_fts (case_search_fts) VALUES ('optimize')"
+	default:
+		return nil
 	}
 	if _, err := db.write.ExecContext(ctx, step); err != nil {
-		return fmt.Errorf("bunstore: tidy the imported tables: %w", err)
+		return fmt.Errorf("bunstore: tidy the imported %ss' tables: %w", kind, err)
 	}
 	return nil
 }

@@ -25,7 +25,7 @@ var _ mediation.Store = (*Cases)(nil)
 // Cases returns the database's case store.
 func (db *DB) Cases() *Cases {
 	return &Cases{r: &records[mediation.Case]{
-		db: db, cache: db.caseCache, kind: "case", table: "cases", events: "case_events", keys: "case_keys",
+		db: db, cache: db.caseCache, kind: "case", imports: &db.caseImports, table: "cases", events: "case_events", keys: "case_keys",
 		id:       func(c *mediation.Case) string { return string(c.ID) },
 		township: func(c *mediation.Case) string { return string(c.Township) },
 		version:  func(c *mediation.Case) *int64 { return &c.Version },

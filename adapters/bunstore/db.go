@@ -40,16 +40,16 @@ const pingTimeout = 5 * time.Second
 // "database is locked", and a read-only pool for queries, which WAL lets run
 // beside the writer. On PostgreSQL, which has row locks, one pool does both.
 type DB struct {
-	write, read *bun.DB
-	postgres    bool
-	sqliteURI   string                        // the SQLite file's URI, for Backup's connection of its own
-	notices     atomic.Pointer[noticeRules]   // see EnableOutbox; nil while it is off
-	tracking    atomic.Pointer[trackingRules] // see EnableTracking; nil while it is off
-	caseCache   *cache[mediation.Case]
-	hazardCache *cache[hazard.Hazard]
-	statements  statements
-	changes     feed // see Subscribe
-	imports     importStats
+	write, read                *bun.DB
+	postgres                   bool
+	sqliteURI                  string                        // the SQLite file's URI, for Backup's connection of its own
+	notices                    atomic.Pointer[noticeRules]   // see EnableOutbox; nil while it is off
+	tracking                   atomic.Pointer[trackingRules] // see EnableTracking; nil while it is off
+	caseCache                  *cache[mediation.Case]
+	hazardCache                *cache[hazard.Hazard]
+	statements                 statements
+	changes                    feed        // see Subscribe
+	caseImports, hazardImports importStats // see tidyImported
 }
 
 // Open opens the database dsn names and brings its schema up to date. A DSN

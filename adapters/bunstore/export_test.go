@@ -59,12 +59,12 @@ func SetAnalyzeEvery(n int) (restore func()) {
 	return func() { analyzeEvery = old }
 }
 
-// Analyzed reports whether PostgreSQL has analyzed table since it was
-// made: its estimate of the rows is -1 until then.
-func (db *DB) Analyzed(ctx context.Context, table string) (bool, error) {
+// Estimated returns PostgreSQL's estimate of the rows of table, from its
+// last analysis: -1 until it has analyzed the table.
+func (db *DB) Estimated(ctx context.Context, table string) (float64, error) {
 	var tuples float64
 	err := db.read.QueryRowContext(ctx, "SELECT reltuples FROM pg_class WHERE oid = to_regclass(?)", table).Scan(&tuples)
-	return tuples >= 0, err
+	return tuples, err
 }
 
 // SearchSegments returns how many segments SQLite's full-text index of

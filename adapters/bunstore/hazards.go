@@ -19,7 +19,7 @@ var _ hazard.Store = (*Hazards)(nil)
 // Hazards returns the database's hazard store.
 func (db *DB) Hazards() *Hazards {
 	return &Hazards{r: &records[hazard.Hazard]{
-		db: db, cache: db.hazardCache, kind: "hazard", table: "hazards", events: "hazard_events", keys: "hazard_keys",
+		db: db, cache: db.hazardCache, kind: "hazard", imports: &db.hazardImports, table: "hazards", events: "hazard_events", keys: "hazard_keys",
 		id:       func(h *hazard.Hazard) string { return string(h.ID) },
 		township: func(h *hazard.Hazard) string { return string(h.Township) },
 		version:  func(h *hazard.Hazard) *int64 { return &h.Version },

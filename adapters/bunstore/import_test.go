@@ -13,6 +13,7 @@ import (
 	"github.com/fourplusn/fourplusn/adapters/memstore"
 	"github.com/fourplusn/fourplusn/grid"
 	"github.com/fourplusn/fourplusn/grid/gridtest"
+	"github.com/fourplusn/fourplusn/hazard"
 	"github.com/fourplusn/fourplusn/mediation"
 	"github.com/fourplusn/fourplusn/stats"
 	"github.com/fourplusn/fourplusn/work"
@@ -143,31 +144,40 @@ func assertNoCases(t *testing.T, db *bunstore.DB, batch []bunstore.Loaded[mediat
 }
 
 // An import into PostgreSQL analyzes the tables it fills as they grow, so
-// that the next batch's statements are planned for what the tables hold.
+// that the next batch's statements are planned for what the tables hold,
+// each kind of record counted on its own.
 func TestImportAnalyzes(t *testing.T) {
 	ctx := context.Background()
+	estimated := func(db *bunstore.DB, table string) float64 {
+		t.Helper()
+		n, err := db.Estimated(ctx, table)
+		require.NoError(t, err)
+		return n
+	}
 	db := openPostgres(t)
 	defer bunstore.SetAnalyzeEvery(2)()
-	analyzed, err := db.Analyzed(ctx, "cases")
-	require.NoError(t, err)
-	require.False(t, analyzed, "a new table is not analyzed")
+	require.Equal(t, -1.0, estimated(db, "cases"), "a new table is not analyzed")
 	require.NoError(t, db.Tidy(ctx))
-	analyzed, err = db.Analyzed(ctx, "cases")
-	require.NoError(t, err)
-	require.True(t, analyzed, "analyzed when an import's program tidies")
+	assert.Equal(t, 0.0, estimated(db, "cases"), "analyzed when an import's program tidies")
+	assert.Equal(t, 0.0, estimated(db, "hazards"), "analyzed when an import's program tidies")
 
 	db = openPostgres(t)
 	batch := madeElsewhere(t, 3)
 	require.NoError(t, db.Cases().Import(ctx, batch[:1]))
-	analyzed, err = db.Analyzed(ctx, "cases")
-	require.NoError(t, err)
-	assert.False(t, analyzed, "one record is fewer than the two between analyses")
+	assert.Equal(t, -1.0, estimated(db, "cases"), "one record is fewer than the two between analyses")
 	require.NoError(t, db.Cases().Import(ctx, batch[1:]))
-	for _, table := range []string{"cases", "case_events", "case_phones"} {
-		analyzed, err = db.Analyzed(ctx, table)
-		require.NoError(t, err)
-		assert.True(t, analyzed, "%s analyzed once three records are in", table)
+	for table, rows := range map[string]float64{"cases": 3, "case_events": 6, "case_phones": 3} {
+		assert.Equal(t, rows, estimated(db, table), "%s analyzed once three records are in", table)
 	}
+	assert.Equal(t, -1.0, estimated(db, "hazards"), "an import of cases leaves the hazards' tables")
+	// Two hazards after three cases: counted with the cases they would be
+	// fewer than the three before, and their tables left for empty.
+	for n := range 2 {
+		h, events := testHazard(n)
+		require.NoError(t, db.Hazards().Import(ctx, []bunstore.Loaded[hazard.Hazard]{{Record: h, Events: events}}))
+	}
+	assert.Equal(t, 2.0, estimated(db, "hazards"), "the hazards' tables analyzed once two hazards are in")
+	assert.Equal(t, 2.0, estimated(db, "hazard_events"))
 }
 
 // An import into SQLite merges the search index as the import doubles, so

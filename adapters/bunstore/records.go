@@ -30,7 +30,8 @@ type column struct {
 type records[T any] struct {
 	db                  *DB
 	cache               *cache[T]
-	kind                string // "case", "hazard": for error messages
+	kind                string // "case", "hazard": for error messages and importTables
+	imports             *importStats
 	table, events, keys string
 	id                  func(*T) string
 	township            func(*T) string // the township the record and its rows belong to
@@ -178,7 +179,7 @@ func (s *records[T]) importAll(ctx context.Context, batch []Loaded[T]) error {
 	if err != nil {
 		return s.wrap(err, failed)
 	}
-	s.db.tidyImported(ctx, len(batch))
+	s.db.tidyImported(ctx, s.imports, s.kind, len(batch))
 	return nil
 }
 
