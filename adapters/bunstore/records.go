@@ -30,8 +30,8 @@ type column struct {
 type records[T any] struct {
 	db                  *DB
 	cache               *cache[T]
-	kind                string // "case", "hazard": for error messages and importTables
-	imports             *importStats
+	kind                string       // "case", "hazard": for error messages and importTables
+	imports             *importStats // this kind's records imported, for tidyImported
 	table, events, keys string
 	id                  func(*T) string
 	township            func(*T) string // the township the record and its rows belong to
