@@ -29,6 +29,7 @@ import (
 // hazard by a foreign key: the first thousand went in at 1,189 a second,
 // and by the 24,000th the average was 128.
 type importStats struct {
+	step            string // the statement that tidies the kind's tables, "" for none; see setTidySteps
 	mu              sync.Mutex
 	since, analyzed int // records imported since the last analysis, and before it
 }
@@ -37,12 +38,12 @@ type importStats struct {
 // tests lower it.
 var analyzeEvery = 1000
 
-// importTables are the tables an import of each kind writes.
-var importTables = map[string]string{
-	"case": "cases, case_events, case_keys, case_participants, case_phones, case_idcards, case_answers, " +
-		"case_search, case_search_phones, case_tally, open_deadlines",
-	"hazard": "hazards, hazard_events, hazard_keys, open_deadlines",
-}
+// The tables an import of each kind writes.
+const (
+	caseTables = "cases, case_events, case_keys, case_participants, case_phones, case_idcards, case_answers, " +
+		"case_search, case_search_phones, case_tally, open_deadlines"
+	hazardTables = "hazards, hazard_events, hazard_keys, open_deadlines"
+)
 
 // On SQLite the same cadence merges the full-text index of the cases'
 // words into one segment (FTS5's optimize). Each batch adds a segment,
@@ -53,11 +54,22 @@ var importTables = map[string]string{
 // to search, and SQLite plans without statistics, so an import of hazards
 // leaves it nothing to tidy.
 
-// tidyImported counts n records of kind imported, in st, and, when it
-// is time, tidies the tables an import of the kind writes. The records
-// are stored by then: a step that fails leaves the tables as they were
-// and is tried again after the next batch.
-func (db *DB) tidyImported(ctx context.Context, st *importStats, kind string, n int) {
+// setTidySteps gives each kind's count the statement that tidies what
+// an import of the kind writes on db's engine.
+func (db *DB) setTidySteps() {
+	if db.postgres {
+		db.caseImports.step = "ANALYZE " + caseTables
+		db.hazardImports.step = "ANALYZE " + hazardTables
+		return
+	}
+	db.caseImports.step = "INSERT INTO case_search_fts (case_search_fts) VALUES ('optimize')"
+}
+
+// tidyImported counts n records imported in st, their kind's count, and,
+// when it is time, tidies the tables an import of the kind writes. The
+// records are stored by then: a step that fails leaves the tables as they
+// were and is tried again after the next batch.
+func (db *DB) tidyImported(ctx context.Context, st *importStats, n int) {
 	st.mu.Lock()
 	st.since += n
 	due := st.since >= max(analyzeEvery, st.analyzed)
@@ -65,7 +77,7 @@ func (db *DB) tidyImported(ctx context.Context, st *importStats, kind string, n 
 	if !due {
 		return
 	}
-	if err := db.tidy(ctx, kind); err != nil {
+	if err := db.tidy(ctx, st); err != nil {
 		slog.WarnContext(ctx, "bunstore: the import goes on untidied, to be tidied after the next batch", "err", err)
 		return
 	}
@@ -82,27 +94,21 @@ func (db *DB) tidyImported(ctx context.Context, st *importStats, kind string, n 
 // up to half of what it wrote may have come after the last time (at a
 // million cases, 4.5 s on SQLite).
 func (db *DB) Tidy(ctx context.Context) error {
-	for _, kind := range []string{"case", "hazard"} {
-		if err := db.tidy(ctx, kind); err != nil {
+	for _, st := range []*importStats{&db.caseImports, &db.hazardImports} {
+		if err := db.tidy(ctx, st); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// tidy brings the tables an import of kind writes into shape.
-func (db *DB) tidy(ctx context.Context, kind string) error {
-	var step string
-	switch {
-	case db.postgres:
-		step = "ANALYZE " + importTables[kind]
-	case kind == "case":
-		step = "INSERT INTO case_search_fts (case_search_fts) VALUES ('optimize')"
-	default:
+// tidy runs the step of st's kind, if it has one.
+func (db *DB) tidy(ctx context.Context, st *importStats) error {
+	if st.step == "" {
 		return nil
 	}
-	if _, err := db.write.ExecContext(ctx, step); err != nil {
-		return fmt.Errorf("bunstore: tidy the imported %ss' tables: %w", kind, err)
+	if _, err := db.write.ExecContext(ctx, st.step); err != nil {
+		return fmt.Errorf("bunstore: tidy the imported tables: %w", err)
 	}
 	return nil
 }

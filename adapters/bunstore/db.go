@@ -72,6 +72,7 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 	if err != nil {
 		return nil, err
 	}
+	db.setTidySteps()
 	if err := db.migrate(ctx); err != nil {
 		db.Close()
 		return nil, err

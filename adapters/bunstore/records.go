@@ -30,7 +30,7 @@ type column struct {
 type records[T any] struct {
 	db                  *DB
 	cache               *cache[T]
-	kind                string       // "case", "hazard": for error messages and importTables
+	kind                string       // "case", "hazard": for error messages
 	imports             *importStats // this kind's records imported, for tidyImported
 	table, events, keys string
 	id                  func(*T) string
@@ -179,7 +179,7 @@ func (s *records[T]) importAll(ctx context.Context, batch []Loaded[T]) error {
 	if err != nil {
 		return s.wrap(err, failed)
 	}
-	s.db.tidyImported(ctx, s.imports, s.kind, len(batch))
+	s.db.tidyImported(ctx, s.imports, len(batch))
 	return nil
 }
 

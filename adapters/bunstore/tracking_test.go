@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
-	"strings"
 	"testing"
 	"time"
 
@@ -226,7 +225,7 @@ func TestTrackerMatchesRecords(t *testing.T) {
 		start := *w.now
 		newTrackWorld(t, other, rules, hrules, start).fill(t, rng, 30)
 		require.NoError(t, db.EnableTracking(ctx, rules, hrules), "made again")
-		if strings.HasPrefix(dsn, "postgres") {
+		if db.Postgres() {
 			// Analyzed as it is made again, not planned for the table
 			// as the last analysis saw it.
 			n, err := db.Estimated(ctx, "open_deadlines")
